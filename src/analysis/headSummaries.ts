@@ -1,0 +1,113 @@
+/**
+ * Per-head summaries that point at interesting heads, and the labels they justify.
+ *
+ * All scores average over query rows that have a choice: row 0 of a causal model can only
+ * attend to itself, so causal summaries skip it (encoders use every row).
+ *
+ * Labels and their thresholds (a head can carry several):
+ * - `previous-token`: mean weight on the token just before the query ≥ 0.5;
+ * - `first-token`: mean weight on token 0 (often a special token acting as an attention
+ *   sink) ≥ 0.5;
+ * - `broad`: mean normalised entropy ≥ 0.8, i.e. the head spreads its weight nearly evenly
+ *   over the keys it may see (1 = uniform, 0 = one key).
+ */
+import { headMatrix } from './squareMatrix';
+
+/** Thresholds of the head labels (see the file comment). */
+export const HEAD_LABEL_THRESHOLDS = {
+  previousToken: 0.5,
+  firstToken: 0.5,
+  broad: 0.8,
+} as const;
+
+/** What a head does, when a score says so clearly. */
+export type HeadLabel = 'previous-token' | 'first-token' | 'broad';
+
+/** Scores of one head of one layer. */
+export interface HeadSummary {
+  layer: number;
+  head: number;
+  /** Mean row entropy in bits. */
+  entropy: number;
+  /** Mean row entropy divided by log2 of the number of visible keys (0…1). */
+  normalisedEntropy: number;
+  /** Mean of `Σ_j w_ij · |i − j|`: how far, in tokens, the head looks on average. */
+  meanDistance: number;
+  /** Mean weight on key `i − 1`. */
+  previousTokenShare: number;
+  /** Mean weight on key 0. */
+  firstTokenShare: number;
+  labels: HeadLabel[];
+}
+
+/** Summarises every head of one layer tensor `[heads, n, n]`. */
+export function summariseLayer(
+  layer: Float32Array,
+  layerIndex: number,
+  n: number,
+  heads: number,
+  causal: boolean,
+): HeadSummary[] {
+  const out: HeadSummary[] = [];
+  for (let h = 0; h < heads; h++) {
+    out.push(summariseHead(headMatrix(layer, n, h).data, layerIndex, h, n, causal));
+  }
+  return out;
+}
+
+function summariseHead(
+  w: Float32Array,
+  layer: number,
+  head: number,
+  n: number,
+  causal: boolean,
+): HeadSummary {
+  let entropy = 0;
+  let normalised = 0;
+  let distance = 0;
+  let previous = 0;
+  let first = 0;
+  let rows = 0;
+  let previousRows = 0;
+  for (let i = causal ? 1 : 0; i < n; i++) {
+    const visible = causal ? i + 1 : n;
+    let rowEntropy = 0;
+    let rowDistance = 0;
+    for (let j = 0; j < visible; j++) {
+      const p = w[i * n + j];
+      if (p > 0) rowEntropy -= p * Math.log2(p);
+      rowDistance += p * Math.abs(i - j);
+    }
+    entropy += rowEntropy;
+    normalised += visible > 1 ? rowEntropy / Math.log2(visible) : 0;
+    distance += rowDistance;
+    first += w[i * n];
+    if (i > 0) {
+      previous += w[i * n + i - 1];
+      previousRows++;
+    }
+    rows++;
+  }
+  const mean = (x: number, count: number) => (count > 0 ? x / count : 0);
+  const summary: HeadSummary = {
+    layer,
+    head,
+    entropy: mean(entropy, rows),
+    normalisedEntropy: mean(normalised, rows),
+    meanDistance: mean(distance, rows),
+    previousTokenShare: mean(previous, previousRows),
+    firstTokenShare: mean(first, rows),
+    labels: [],
+  };
+  summary.labels = labelHead(summary);
+  return summary;
+}
+
+/** The labels a head's scores justify (thresholds in `HEAD_LABEL_THRESHOLDS`). */
+export function labelHead(s: Omit<HeadSummary, 'labels'>): HeadLabel[] {
+  const labels: HeadLabel[] = [];
+  if (s.previousTokenShare >= HEAD_LABEL_THRESHOLDS.previousToken) labels.push('previous-token');
+  if (s.firstTokenShare >= HEAD_LABEL_THRESHOLDS.firstToken) labels.push('first-token');
+  if (s.normalisedEntropy >= HEAD_LABEL_THRESHOLDS.broad) labels.push('broad');
+  return labels;
+}

@@ -1,0 +1,77 @@
+/** Command-line arguments of `dist/cli.js`, parsed with Node's own `util.parseArgs`. */
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
+         [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
+Writes the attention export (docs/attention-json.md) to FILE or stdout.
+Without --model it uses the bundled default model.`;
+
+export interface CliArgs {
+  model?: string;
+  text?: string;
+  textFile?: string;
+  out?: string;
+  layers?: number[];
+  heads?: number[];
+  digits?: number;
+  maxTokens?: number;
+  threads: number;
+  topK: number;
+  help: boolean;
+}
+
+/** A problem with the command line; the message says how to fix it. */
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        text: { type: 'string' },
+        'text-file': { type: 'string' },
+        out: { type: 'string' },
+        layers: { type: 'string' },
+        heads: { type: 'string' },
+        digits: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        threads: { type: 'string' },
+        'top-k': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run with --help for usage.`);
+  }
+  if (!values.help && (values.text === undefined) === (values['text-file'] === undefined)) {
+    throw new UsageError('Give exactly one of --text STR or --text-file FILE. Run with --help for usage.');
+  }
+  return {
+    model: values.model,
+    text: values.text,
+    textFile: values['text-file'],
+    out: values.out,
+    layers: values.layers === undefined ? undefined : indexList(values.layers, '--layers'),
+    heads: values.heads === undefined ? undefined : indexList(values.heads, '--heads'),
+    digits: values.digits === undefined ? undefined : integer(values.digits, '--digits', 1, 9),
+    maxTokens: values['max-tokens'] === undefined ? undefined : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
+    threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
+    topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
+    help: values.help ?? false,
+  };
+}
+
+function integer(text: string, flag: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${text}".`);
+  }
+  return value;
+}
+
+function indexList(text: string, flag: string): number[] {
+  return text.split(',').map((part) => integer(part.trim(), flag, 0, 1 << 16));
+}

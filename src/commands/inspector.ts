@@ -1,0 +1,287 @@
+/**
+ * Ties a document, its panel, the engine run and the editor mirror together: one panel per
+ * document, reused; runs whose results land in that panel; the webview's requests (focus,
+ * reveal, export, save, copy, run again); panels coming back after VS Code reloads.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { InspectResult } from '../engine/types';
+import type { EditorMirror, MirrorEvent } from '../editor/editorMirror';
+import { HeatmapPanel } from '../panel/heatmapPanel';
+import type { RestoreInfo, RestoreStore } from '../panel/restoreStore';
+import type { FeedState } from '../panel/webviewFeed';
+import { toFeedResult } from '../panel/webviewFeed';
+import type { WebviewToHost } from '../protocol/webview';
+import type { Config } from '../util/config';
+import { viewSettings } from '../util/config';
+import { copyText, saveImage } from './exportFiles';
+import type { ResultExporter, ShownResult } from './resultExporter';
+import type { InspectionRunner } from './inspectionRunner';
+import { describeFailure, truncationMessage } from './runMessages';
+
+/** What `Inspector` is built from. */
+export interface InspectorDeps {
+  extensionUri: vscode.Uri;
+  runner: InspectionRunner;
+  mirror: EditorMirror;
+  restore: RestoreStore;
+  exporter: ResultExporter;
+  config: () => Config;
+  /** The model folder the settings name, resolved. */
+  modelDir: () => string;
+}
+
+interface PanelEntry {
+  panel: HeatmapPanel;
+  /** The newest run started for this panel; results of older runs are dropped. */
+  latestRunId: number;
+  shown?: ShownResult;
+}
+
+/** One run to put in a panel. */
+interface Job {
+  text: string;
+  label: string;
+  modelDir: string;
+  quiet: boolean;
+  /** The document the text is from, when it is still there to mirror. */
+  document?: vscode.TextDocument;
+  base: number;
+  /** Why the result cannot be mirrored in the editor (revived panel whose file changed). */
+  unlinkedReason?: string;
+}
+
+export class Inspector implements vscode.Disposable {
+  private nextRunId = 1;
+  private readonly entries = new Map<string, PanelEntry>();
+  private lastKey: string | undefined;
+  /** Revived panels run one after another, so they do not supersede each other. */
+  private reviving: Promise<unknown> = Promise.resolve();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly deps: InspectorDeps) {
+    this.subscription = deps.mirror.onDidChange((event) => this.onMirror(event));
+  }
+
+  /** Inspects `range` of `document` into the document's panel, opened beside the editor. */
+  inspect(document: vscode.TextDocument, range: vscode.Range): Promise<InspectResult | undefined> {
+    const entry = this.entryFor(document);
+    return this.execute(entry, {
+      text: document.getText(range),
+      label: sourceLabel(document, range),
+      modelDir: this.deps.modelDir(),
+      quiet: false,
+      document,
+      base: document.offsetAt(range.start),
+    });
+  }
+
+  /** Brings back a panel VS Code restored after a reload, and runs its inspection again. */
+  revive(webviewPanel: vscode.WebviewPanel): void {
+    const info = this.deps.restore.get(webviewPanel.title);
+    const key = info && !this.entries.has(info.uri) ? info.uri : `attentionInspector:restored/${this.nextRunId}`;
+    const entry = this.addEntry(new HeatmapPanel(webviewPanel, this.deps.extensionUri, key, this.settings()));
+    if (!info) {
+      entry.panel.feed.fail(undefined, 'Select some code and run "Attention Inspector: Inspect Attention of Selection" to fill this panel.');
+      return;
+    }
+    this.reviving = this.reviving.then(() => this.reviveRun(entry, info));
+  }
+
+  /** The result to export: the active editor's, else the latest shown. */
+  currentResult(): ShownResult | undefined {
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    return (active && this.entries.get(active)?.shown) || (this.lastKey ? this.entries.get(this.lastKey)?.shown : undefined);
+  }
+
+  /** What a document's panel shows, for tests and diagnostics. */
+  panelState(key: string): (FeedState & { valid: boolean }) | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const inspection = this.deps.mirror.get(key);
+    return { ...entry.panel.feed.state, valid: inspection?.valid ?? false };
+  }
+
+  /** Settings changed: every panel redraws with the new ones. */
+  broadcastSettings(): void {
+    const settings = this.settings();
+    for (const { panel } of this.entries.values()) panel.feed.setSettings(settings);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    for (const { panel } of [...this.entries.values()]) panel.dispose();
+  }
+
+  private entryFor(document: vscode.TextDocument): PanelEntry {
+    const key = document.uri.toString();
+    const existing = this.entries.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = HeatmapPanel.create(this.deps.extensionUri, key, this.uniqueTitle(document.uri), this.settings());
+    return this.addEntry(panel);
+  }
+
+  private addEntry(panel: HeatmapPanel): PanelEntry {
+    const entry: PanelEntry = { panel, latestRunId: 0 };
+    const { key } = panel;
+    const title = panel.panel.title;
+    this.entries.set(key, entry);
+    panel.onDidReceive((message) =>
+      this.onWebview(entry, message).catch((error: unknown) =>
+        vscode.window.showErrorMessage(`Attention Inspector: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+    );
+    panel.onDidDispose(() => {
+      this.entries.delete(key);
+      this.deps.mirror.forget(key);
+      void this.deps.restore.delete(title);
+    });
+    return entry;
+  }
+
+  private async execute(entry: PanelEntry, job: Job): Promise<InspectResult | undefined> {
+    const { panel } = entry;
+    const runId = this.nextRunId++;
+    entry.latestRunId = runId;
+    panel.feed.startRun(runId, job.label);
+    const version = job.document?.version;
+    const outcome = await this.deps.runner.run({
+      text: job.text,
+      modelDir: job.modelDir,
+      maxTokens: this.deps.config().maxTokens,
+      label: job.label,
+      quiet: job.quiet,
+      abandon: panel.onDidDispose,
+    });
+    // A panel closed mid-run, or a newer run for it: this result is no longer wanted.
+    if (panel.isDisposed || entry.latestRunId !== runId) return undefined;
+    if (!outcome.ok) {
+      panel.feed.fail(runId, describeFailure(outcome.code, outcome.message, outcome.byUser).message);
+      if (!job.quiet) void this.deps.runner.report(outcome, () => this.execute(entry, job));
+      return undefined;
+    }
+    const { result } = outcome;
+    const key = panel.key;
+    entry.shown = { runId, result, label: job.label, source: job.document?.uri };
+    this.lastKey = key;
+    panel.feed.showResult(toFeedResult(result, runId, job.label));
+    const { document, base, text } = { ...job };
+    if (document) {
+      const end = base + text.length;
+      this.deps.mirror.track({ runId, document, base, result, label: job.label, valid: true, tracked: { start: base, end } });
+      if (document.isClosed || (document.version !== version && !sameText(document, base, text))) {
+        this.deps.mirror.invalidate(key, 'The text changed while it was being inspected; run the inspection again.');
+      }
+    } else {
+      panel.feed.invalidate(runId, job.unlinkedReason ?? 'The source of this result is not open.');
+    }
+    void this.deps.restore.set(panel.panel.title, { uri: key, modelDir: job.modelDir, text, base, label: job.label });
+    if (result.truncation && !job.quiet && document) {
+      const stopLine = document.positionAt(base + result.truncation.inspectedUpTo).line + 1;
+      void vscode.window.showWarningMessage(truncationMessage(result.truncation, stopLine));
+    }
+    return result;
+  }
+
+  private async reviveRun(entry: PanelEntry, info: RestoreInfo): Promise<void> {
+    let document: vscode.TextDocument | undefined;
+    try {
+      document = await vscode.workspace.openTextDocument(vscode.Uri.parse(info.uri));
+    } catch {
+      document = undefined;
+    }
+    const linked = document !== undefined && sameText(document, info.base, info.text);
+    await this.execute(entry, {
+      text: info.text,
+      label: info.label,
+      modelDir: info.modelDir,
+      quiet: true,
+      document: linked ? document : undefined,
+      base: info.base,
+      unlinkedReason: document
+        ? 'The file changed since this panel was last shown; run the inspection again.'
+        : 'The inspected file could not be opened; this result is no longer linked to it.',
+    });
+  }
+
+  private async onWebview(entry: PanelEntry, message: WebviewToHost): Promise<void> {
+    const { key } = entry.panel;
+    const shown = entry.shown;
+    switch (message.type) {
+      case 'focusToken':
+        this.deps.mirror.showFocus(key, message);
+        return;
+      case 'revealToken':
+        await this.deps.mirror.reveal(key, message.runId, message.index);
+        return;
+      case 'exportJson':
+        if (shown && shown.runId === message.runId) {
+          await this.deps.exporter.export(shown, { layers: message.layers, heads: message.heads });
+        }
+        return;
+      case 'saveImage':
+        await saveImage(shown?.source, message.format, message.data, message.suggestedName);
+        return;
+      case 'copyText':
+        await copyText(message.text, message.what);
+        return;
+      case 'rerun':
+        await this.rerun(entry);
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  /** Runs the panel's inspection again, on the same stretch of text as edited since. */
+  private async rerun(entry: PanelEntry): Promise<void> {
+    const inspection = this.deps.mirror.get(entry.panel.key);
+    if (inspection && !inspection.document.isClosed && inspection.tracked.end > inspection.tracked.start) {
+      const { document, tracked } = inspection;
+      const range = new vscode.Range(document.positionAt(tracked.start), document.positionAt(tracked.end));
+      await this.inspect(document, range);
+    } else if (entry.shown) {
+      const { result, label } = entry.shown;
+      await this.execute(entry, { text: result.text, label, modelDir: result.model.dir, quiet: false, base: 0 });
+    }
+  }
+
+  private onMirror(event: MirrorEvent): void {
+    const feed = this.entries.get(event.key)?.panel.feed;
+    if (!feed) return;
+    if (event.type === 'cursor') feed.focusToken(event.runId, event.index);
+    else feed.invalidate(event.runId, event.reason);
+  }
+
+  private settings() {
+    return viewSettings(this.deps.config());
+  }
+
+  /** "Attention · name.ts", with the parent folder added when another panel has that name. */
+  private uniqueTitle(uri: vscode.Uri): string {
+    const name = path.posix.basename(uri.path) || uri.toString();
+    const taken = new Set([...this.entries.values()].map((entry) => entry.panel.panel.title));
+    const plain = `Attention · ${name}`;
+    if (!taken.has(plain)) return plain;
+    const parent = path.posix.basename(path.posix.dirname(uri.path));
+    let title = `Attention · ${name} (${parent})`;
+    for (let n = 2; taken.has(title); n++) title = `Attention · ${name} (${parent} ${n})`;
+    return title;
+  }
+}
+
+/** "file.ts:12–40" (1-based lines), or "file.ts:12" for one line. */
+export function sourceLabel(document: vscode.TextDocument, range: vscode.Range): string {
+  const name = path.posix.basename(document.uri.path) || document.uri.toString();
+  const first = range.start.line + 1;
+  const last = range.end.line + (range.end.character === 0 && range.end.line > range.start.line ? 0 : 1);
+  return first === last ? `${name}:${first}` : `${name}:${first}–${last}`;
+}
+
+function sameText(document: vscode.TextDocument, base: number, text: string): boolean {
+  const range = new vscode.Range(document.positionAt(base), document.positionAt(base + text.length));
+  return document.getText(range) === text;
+}

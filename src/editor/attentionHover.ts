@@ -1,0 +1,57 @@
+/**
+ * Hovering an inspected token in the editor lists the tokens it attends to most, with their
+ * weights: from the view the webview last focused (its label says which layer/head) when that
+ * is this token, else averaged over every layer and head.
+ */
+import * as vscode from 'vscode';
+import type { Token } from '../engine/types';
+import type { EditorMirror } from './editorMirror';
+import { tokenRange } from './inspection';
+import { attentionRow, describeRowSource, tokenAt, topAttended } from './tokenMath';
+
+export class AttentionHover implements vscode.HoverProvider {
+  constructor(
+    private readonly mirror: EditorMirror,
+    private readonly topK: () => number,
+  ) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const key = document.uri.toString();
+    const inspection = this.mirror.get(key);
+    if (!inspection || !inspection.valid || inspection.document !== document) return undefined;
+    const { result, base } = inspection;
+    const offset = document.offsetAt(position) - base;
+    if (offset < 0 || offset > result.text.length) return undefined;
+    const index = tokenAt(result.tokens, offset);
+    if (index === null) return undefined;
+    const range = tokenRange(inspection, index);
+    if (!range || !range.contains(position)) return undefined;
+
+    const focus = this.mirror.focusOf(key);
+    const useFocus = focus !== undefined && focus.runId === inspection.runId && focus.index === index;
+    const weights = useFocus ? focus.weights : attentionRow(result, index, 'all');
+    const label = useFocus ? focus.label : describeRowSource('all');
+    const top = topAttended(weights, this.topK());
+
+    const markdown = new vscode.MarkdownString();
+    markdown.appendMarkdown(`**Attention from** \`${showToken(result.text, result.tokens[index])}\` — ${escape(label)}\n\n`);
+    markdown.appendMarkdown('| token | weight |\n| --- | ---: |\n');
+    for (const { index: key, weight } of top) {
+      const token = result.tokens[key];
+      const where = token.special ? 'special' : key === index ? 'itself' : `#${key}`;
+      markdown.appendMarkdown(`| \`${showToken(result.text, token)}\` (${where}) | ${weight.toFixed(3)} |\n`);
+    }
+    return new vscode.Hover(markdown, range);
+  }
+}
+
+/** The token's source text (vocabulary spelling for specials), safe inside backticks. */
+function showToken(source: string, token: Token): string {
+  const text = token.special ? token.text : source.slice(token.start, token.end);
+  const visible = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/`/g, 'ˋ').replace(/\|/g, '\\|');
+  return visible.length > 40 ? `${visible.slice(0, 39)}…` : visible || '∅';
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

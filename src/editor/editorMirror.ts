@@ -1,0 +1,161 @@
+/**
+ * Keeps the editor and the panel in step for every inspected document: the webview's focused
+ * token is drawn on the source (attended tokens shaded by weight), the editor cursor moving
+ * inside the inspected text focuses that token in the webview, and any edit in or before the
+ * inspected text makes the result stale at once — highlights go, the panel is told.
+ */
+import * as vscode from 'vscode';
+import type { FocusMessage } from '../protocol/webview';
+import type { AttentionDecorations, FocusDecoration } from './attentionDecorations';
+import { SHADE_LEVELS } from './attentionDecorations';
+import type { Inspection } from './inspection';
+import { inspectionEnd, tokenRange } from './inspection';
+import { editInvalidates, mapRangeThroughEdits, tokenAt, topAttended, weightLevel } from './tokenMath';
+
+/** The webview's last focus for a document: weights as shown there, and what they are. */
+export interface FocusState {
+  runId: number;
+  index: number;
+  weights: Float32Array;
+  label: string;
+}
+
+/** A change the panel must hear about. */
+export type MirrorEvent =
+  | { type: 'cursor'; key: string; runId: number; index: number | null }
+  | { type: 'invalidate'; key: string; runId: number; reason: string };
+
+export class EditorMirror implements vscode.Disposable {
+  private readonly inspections = new Map<string, Inspection>();
+  private readonly focuses = new Map<string, FocusState>();
+  private readonly drawn = new Map<string, FocusDecoration>();
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly _onDidChange = new vscode.EventEmitter<MirrorEvent>();
+  readonly onDidChange = this._onDidChange.event;
+
+  constructor(
+    private readonly decorations: AttentionDecorations,
+    private readonly topK: () => number,
+  ) {
+    this.subscriptions = [
+      vscode.window.onDidChangeTextEditorSelection((event) => this.onSelection(event)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.onEdit(event)),
+      vscode.workspace.onDidCloseTextDocument((document) =>
+        this.invalidate(document.uri.toString(), 'The file was closed; run the inspection again.'),
+      ),
+      // Editors shown later (another tab, a split) get the current highlights too.
+      vscode.window.onDidChangeVisibleTextEditors(() => this.redrawAll()),
+    ];
+  }
+
+  /** Starts tracking `inspection` for its document, replacing an earlier one. */
+  track(inspection: Inspection): void {
+    const key = inspection.document.uri.toString();
+    this.clear(key);
+    this.inspections.set(key, inspection);
+  }
+
+  get(key: string): Inspection | undefined {
+    return this.inspections.get(key);
+  }
+
+  /** The webview's current focus for `key`'s document, if it is still current. */
+  focusOf(key: string): FocusState | undefined {
+    return this.focuses.get(key);
+  }
+
+  /** Stops tracking `key`'s document (its panel closed) and removes its highlights. */
+  forget(key: string): void {
+    this.clear(key);
+    this.inspections.delete(key);
+  }
+
+  /** Mirrors the webview's focused token and its attended tokens in the editor. */
+  showFocus(key: string, message: FocusMessage): void {
+    const inspection = this.inspections.get(key);
+    if (!inspection || !inspection.valid || inspection.runId !== message.runId) return;
+    if (message.index === null || !message.weights) {
+      this.clear(key);
+      return;
+    }
+    const { index, weights, label } = message;
+    this.focuses.set(key, { runId: message.runId, index, weights, label });
+    const hasRange = (i: number): boolean => tokenRange(inspection, i) !== undefined;
+    const top = topAttended(weights, this.topK(), hasRange);
+    const largest = top[0]?.weight ?? 0;
+    const attended = top.map(({ index: key, weight }) => ({
+      range: tokenRange(inspection, key) as vscode.Range,
+      level: weightLevel(weight, largest, SHADE_LEVELS),
+      note: `Attention from the focused token: ${weight.toFixed(3)} (${label})`,
+    }));
+    this.draw(key, { focused: tokenRange(inspection, index), attended });
+  }
+
+  /** Selects and reveals token `index`'s source range (a click in the webview). */
+  async reveal(key: string, runId: number, index: number): Promise<void> {
+    const inspection = this.inspections.get(key);
+    if (!inspection || inspection.runId !== runId || !inspection.valid) return;
+    const range = tokenRange(inspection, index);
+    if (!range) return;
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === inspection.document);
+    const editor = await vscode.window.showTextDocument(inspection.document, {
+      viewColumn: visible?.viewColumn,
+      preserveFocus: false,
+      selection: range,
+    });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  dispose(): void {
+    for (const key of this.drawn.keys()) this.clear(key);
+    this.subscriptions.forEach((subscription) => subscription.dispose());
+    this._onDidChange.dispose();
+  }
+
+  private onSelection(event: vscode.TextEditorSelectionChangeEvent): void {
+    const key = event.textEditor.document.uri.toString();
+    const inspection = this.inspections.get(key);
+    if (!inspection || !inspection.valid) return;
+    const offset = inspection.document.offsetAt(event.selections[0].active) - inspection.base;
+    const inside = offset >= 0 && offset <= inspection.result.text.length;
+    const index = inside ? tokenAt(inspection.result.tokens, offset) : null;
+    this._onDidChange.fire({ type: 'cursor', key, runId: inspection.runId, index });
+  }
+
+  private onEdit(event: vscode.TextDocumentChangeEvent): void {
+    const key = event.document.uri.toString();
+    const inspection = this.inspections.get(key);
+    if (!inspection || event.contentChanges.length === 0) return;
+    inspection.tracked = mapRangeThroughEdits(inspection.tracked, event.contentChanges);
+    if (inspection.valid && editInvalidates(event.contentChanges, inspectionEnd(inspection))) {
+      this.invalidate(key, 'The text changed after it was inspected; run the inspection again.');
+    }
+  }
+
+  /** Marks `key`'s result stale: its highlights go and the panel is told why. */
+  invalidate(key: string, reason: string): void {
+    const inspection = this.inspections.get(key);
+    if (!inspection || !inspection.valid) return;
+    inspection.valid = false;
+    this.clear(key);
+    this._onDidChange.fire({ type: 'invalidate', key, runId: inspection.runId, reason });
+  }
+
+  private draw(key: string, decoration: FocusDecoration): void {
+    this.drawn.set(key, decoration);
+    this.decorations.show(this.editorsOf(key), decoration);
+  }
+
+  private clear(key: string): void {
+    this.focuses.delete(key);
+    if (this.drawn.delete(key)) this.decorations.clear(this.editorsOf(key));
+  }
+
+  private redrawAll(): void {
+    for (const [key, decoration] of this.drawn) this.decorations.show(this.editorsOf(key), decoration);
+  }
+
+  private editorsOf(key: string): vscode.TextEditor[] {
+    return vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === key);
+  }
+}

@@ -1,0 +1,37 @@
+/** One finished inspection as the editor side tracks it. */
+import * as vscode from 'vscode';
+import type { InspectResult } from '../engine/types';
+import type { OffsetRange } from './tokenMath';
+
+/** A result tied to the document range it was read from. */
+export interface Inspection {
+  /** The host's run id, as the webview knows it. */
+  runId: number;
+  document: vscode.TextDocument;
+  /** Document offset (UTF-16, `document.offsetAt`) the inspected text started at. */
+  base: number;
+  result: InspectResult;
+  /** "file.ts:12–40", shown in the panel and messages. */
+  label: string;
+  /** False once the document changed in or before the inspected text. */
+  valid: boolean;
+  /** The inspected stretch of the document, moved along with edits (for "run again"). */
+  tracked: OffsetRange;
+}
+
+/**
+ * The document range of token `index`; undefined for special tokens (no source). Token
+ * offsets are UTF-16 units into the text, which started at document offset `base`; VS Code
+ * offsets count `\r\n` as two units, as `getText()` does, so CRLF files map exactly.
+ */
+export function tokenRange(inspection: Inspection, index: number): vscode.Range | undefined {
+  const token = inspection.result.tokens[index];
+  if (!token || token.special || token.start === token.end) return undefined;
+  const { document, base } = inspection;
+  return new vscode.Range(document.positionAt(base + token.start), document.positionAt(base + token.end));
+}
+
+/** Document offset just past the inspected text. */
+export function inspectionEnd(inspection: Inspection): number {
+  return inspection.base + inspection.result.text.length;
+}

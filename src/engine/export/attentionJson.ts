@@ -1,0 +1,115 @@
+/**
+ * The export format `attention-inspector/1` (docs/attention-json.md): one JSON object
+ * whose `attentions` has shape (layers, heads, N, N) like Hugging Face's
+ * `output_attentions`. Written in chunks so a 12.5M-number export never builds one giant
+ * string and a caller on a UI thread can yield between chunks.
+ */
+import type { InspectResult } from '../types';
+
+export const EXPORT_FORMAT = 'attention-inspector/1';
+
+export interface ExportOptions {
+  /** Layers to include, in this order; empty or absent = all. */
+  layers?: number[];
+  /** Heads to include, in this order; empty or absent = all. */
+  heads?: number[];
+  /** Significant digits per weight (1–9); absent = 9, enough to round-trip float32. */
+  digits?: number;
+}
+
+/** Validates the selection against the model; throws a message naming the bad index. */
+export function resolveSelection(result: InspectResult, options: ExportOptions): { layers: number[]; heads: number[] } {
+  const pick = (chosen: number[] | undefined, count: number, what: string): number[] => {
+    if (!chosen || chosen.length === 0) return Array.from({ length: count }, (_, i) => i);
+    for (const index of chosen) {
+      if (!Number.isInteger(index) || index < 0 || index >= count) {
+        throw new Error(`There is no ${what} ${index}: the model has ${what}s 0–${count - 1}.`);
+      }
+    }
+    return chosen;
+  };
+  return {
+    layers: pick(options.layers, result.model.layers, 'layer'),
+    heads: pick(options.heads, result.model.heads, 'head'),
+  };
+}
+
+/** Yields the export document as consecutive JSON text chunks (one per attention row block). */
+export function* attentionJsonChunks(result: InspectResult, options: ExportOptions = {}): Generator<string> {
+  const { layers, heads } = resolveSelection(result, options);
+  const digits = Math.min(9, Math.max(1, Math.round(options.digits ?? 9)));
+  const { model } = result;
+  const header = {
+    format: EXPORT_FORMAT,
+    model: {
+      id: model.id,
+      name: model.name,
+      architecture: model.architecture,
+      layers: model.layers,
+      heads: model.heads,
+      hiddenSize: model.hiddenSize,
+      vocabSize: model.vocabSize,
+      maxPositions: model.maxPositions,
+    },
+    text: result.text,
+    tokens: result.tokens.map((t) => ({
+      id: t.id,
+      text: t.text,
+      start: t.start,
+      end: t.end,
+      special: t.special,
+      ...(t.partial ? { partial: true } : {}),
+    })),
+    truncation: result.truncation ?? null,
+    predictions: result.predictions ?? null,
+    layers,
+    heads,
+  };
+  // One field per line and one token per line: readable in an editor, still compact.
+  const fields = Object.entries(header).map(([key, value]) =>
+    Array.isArray(value) && value.length > 0 && typeof value[0] === 'object'
+      ? `${JSON.stringify(key)}: [\n${value.map((item) => JSON.stringify(item)).join(',\n')}\n]`
+      : `${JSON.stringify(key)}: ${JSON.stringify(value)}`,
+  );
+  yield `{\n${fields.join(',\n')},\n"attentions": [`;
+  const n = result.tokens.length;
+  for (let li = 0; li < layers.length; li++) {
+    const weights = result.attentions[layers[li]];
+    const parts: string[] = [li === 0 ? '\n[' : ',\n['];
+    for (let hi = 0; hi < heads.length; hi++) {
+      parts.push(hi === 0 ? '[' : ',[');
+      for (let q = 0; q < n; q++) {
+        const base = (heads[hi] * n + q) * n;
+        let row = q === 0 ? '[' : ',[';
+        for (let k = 0; k < n; k++) row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
+        parts.push(row + ']');
+      }
+      parts.push(']');
+    }
+    parts.push(']');
+    // One chunk per layer: at 512 tokens and 8 heads that is ~2M numbers, ~20 MB of text.
+    yield parts.join('');
+  }
+  yield ']\n}\n';
+}
+
+/** The whole export as one string (small results, tests). */
+export function serializeAttentionJson(result: InspectResult, options: ExportOptions = {}): string {
+  return [...attentionJsonChunks(result, options)].join('');
+}
+
+/** `digits` significant digits, trailing zeros dropped; 9 round-trips any float32. */
+export function formatWeight(value: number, digits: number): string {
+  if (value === 0) return '0';
+  let text = value.toPrecision(digits);
+  const exponentAt = text.indexOf('e');
+  let mantissa = exponentAt < 0 ? text : text.slice(0, exponentAt);
+  if (mantissa.includes('.')) {
+    let end = mantissa.length;
+    while (mantissa.charCodeAt(end - 1) === 48) end--; // '0'
+    if (mantissa.charCodeAt(end - 1) === 46) end--; // '.'
+    mantissa = mantissa.slice(0, end);
+  }
+  text = exponentAt < 0 ? mantissa : mantissa + text.slice(exponentAt).replace('+', '');
+  return text;
+}

@@ -1,0 +1,46 @@
+/**
+ * onnxruntime-web, configured once per thread: the WASM backend (SIMD build), its runtime
+ * files loaded from our own dist/ort/ (never from a CDN), and the thread count.
+ */
+import * as ort from 'onnxruntime-web';
+
+/** Threads used when the setting is 0 ("auto"); chosen by measurement, docs/performance.md. */
+export const DEFAULT_THREADS = 1;
+
+let configured: { wasmDir: string; numThreads: number } | undefined;
+
+/**
+ * `wasmDir` is a URL prefix ending in '/' (a `file://` URL in Node, an extension resource
+ * URL in a browser) where `ort-wasm-simd-threaded.{mjs,wasm}` live.
+ */
+export function configureOrt(wasmDir: string, numThreads: number): number {
+  const threads = numThreads > 0 ? numThreads : DEFAULT_THREADS;
+  if (configured && (configured.wasmDir !== wasmDir || configured.numThreads !== threads)) {
+    // ORT initialises its WASM module once per thread; later changes would be ignored.
+    throw new Error('onnxruntime-web is already configured differently in this thread.');
+  }
+  ort.env.wasm.wasmPaths = wasmDir.endsWith('/') ? wasmDir : `${wasmDir}/`;
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.simd = true;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  configured = { wasmDir, numThreads: threads };
+  return threads;
+}
+
+/** Creates a session on the WASM backend from (possibly edited) model bytes. */
+export function createSession(onnxBytes: Uint8Array): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(onnxBytes, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
+}
+
+/** An int64 `[1, n]` input tensor. */
+export function int64Input(values: ArrayLike<number>): ort.Tensor {
+  const data = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]);
+  return new ort.Tensor('int64', data, [1, values.length]);
+}
+
+export type { InferenceSession, Tensor } from 'onnxruntime-web';

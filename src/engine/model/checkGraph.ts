@@ -1,0 +1,105 @@
+import type { onnx } from 'onnx-proto';
+import { GraphIndex, int64 } from './graphIndex';
+import type { ModelManifest } from './manifest';
+import { modelError } from './modelError';
+
+const FILE = 'model.onnx';
+const ADVICE = "Make manifest.json name the graph's inputs and outputs (see docs/model-format.md).";
+
+/**
+ * Checks the graph against the manifest: every input the manifest names exists and every
+ * input the graph needs is named; the named outputs exist; the token embedding has
+ * `vocabSize` rows.
+ */
+export function checkGraph(graph: onnx.IGraphProto, manifest: ModelManifest, label: string): void {
+  const index = new GraphIndex(graph);
+  const feeds = index.feedInputs;
+  const missing = (kind: string, name: string, have: string[]) =>
+    modelError(
+      'missingGraphName',
+      label,
+      FILE,
+      `has no graph ${kind} "${name}" (manifest.json names it; the graph has ${list(have)})`,
+      ADVICE,
+    );
+  const named = Object.values(manifest.inputs) as string[];
+  for (const name of named) if (!feeds.includes(name)) throw missing('input', name, feeds);
+  const unnamed = feeds.find((f) => !named.includes(f));
+  if (unnamed !== undefined) {
+    throw modelError(
+      'missingGraphName',
+      label,
+      FILE,
+      `needs the input "${unnamed}", which manifest.json does not describe`,
+      'Add it to "inputs" in manifest.json (inputIds, attentionMask, tokenTypeIds or positionIds).',
+    );
+  }
+  const outputs = index.outputs;
+  const { logits, attentions } = manifest.outputs;
+  if (logits !== undefined && !outputs.includes(logits)) throw missing('output', logits, outputs);
+  if (attentions !== 'softmax') {
+    for (const name of attentions)
+      if (!outputs.includes(name)) throw missing('output', name, outputs);
+    if (attentions.length !== manifest.layers) {
+      throw modelError(
+        'badManifest',
+        label,
+        'manifest.json',
+        `"outputs.attentions" lists ${attentions.length} outputs but "layers" is ${manifest.layers}`,
+        'List one attention output per layer, in layer order.',
+        'outputs.attentions',
+      );
+    }
+  }
+  checkEmbedding(index, manifest, label);
+  if (logits !== undefined) checkLogits(graph, logits, manifest.vocabSize, label);
+}
+
+function checkEmbedding(index: GraphIndex, manifest: ModelManifest, label: string): void {
+  const gathers = index.consumers(manifest.inputs.inputIds).filter((n) => n.opType === 'Gather');
+  const rows = gathers.map((g) => index.constantDims(g.input?.[0] ?? '')?.[0]);
+  const found = rows.filter((r) => r !== undefined);
+  if (found.length === 0) {
+    throw modelError(
+      'vocabMismatch',
+      label,
+      FILE,
+      `has no token embedding: no Gather reads "${manifest.inputs.inputIds}" from a constant table`,
+      'Export the model with float32 weights and the embedding as an initializer.',
+    );
+  }
+  const wrong = found.find((r) => r !== manifest.vocabSize);
+  if (wrong !== undefined) {
+    throw modelError(
+      'vocabMismatch',
+      label,
+      FILE,
+      `has a token embedding with ${wrong} rows, but manifest.json says "vocabSize": ${manifest.vocabSize}`,
+      `Set "vocabSize" to ${wrong} if this is the right model.`,
+    );
+  }
+}
+
+function checkLogits(
+  graph: onnx.IGraphProto,
+  logits: string,
+  vocabSize: number,
+  label: string,
+): void {
+  const dims = graph.output?.find((o) => o.name === logits)?.type?.tensorType?.shape?.dim ?? [];
+  const last = dims.at(-1);
+  const size = last?.dimValue === undefined || last.dimValue === null ? 0 : int64(last.dimValue);
+  if (size > 0 && size !== vocabSize) {
+    throw modelError(
+      'vocabMismatch',
+      label,
+      FILE,
+      `has logits over ${size} tokens, but manifest.json says "vocabSize": ${vocabSize}`,
+      'Check "vocabSize" and "outputs.logits" in manifest.json.',
+    );
+  }
+}
+
+function list(names: string[]): string {
+  return names.length === 0 ? 'none' : names.map((n) => `"${n}"`).join(', ');
+}

@@ -1,0 +1,39 @@
+import type { ModelFiles } from './modelFiles';
+import { modelError } from './modelError';
+
+/**
+ * A model folder served over HTTP(S) or as webview resource URIs (VS Code for the Web).
+ * 404 reads as a missing file; other failures throw.
+ */
+export function urlModelFiles(baseUrl: string, fetchFn: typeof fetch = fetch): ModelFiles {
+  const label = baseUrl.replace(/\/+$/, '');
+  return {
+    label,
+    async read(name) {
+      let response: Response;
+      try {
+        response = await fetchFn(`${label}/${encodeURIComponent(name)}`);
+      } catch (error) {
+        throw modelError(
+          'unreadableFile',
+          label,
+          name,
+          `cannot be fetched (${error})`,
+          'Check the address and that the server is reachable.',
+        );
+      }
+      if (!response.ok) await response.body?.cancel(); // frees the connection for the next read
+      if (response.status === 404) return undefined;
+      if (!response.ok) {
+        throw modelError(
+          'unreadableFile',
+          label,
+          name,
+          `cannot be fetched (HTTP ${response.status})`,
+          'Check the address and that the server allows the request.',
+        );
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The engine's data model: what a tokenized, inspected text looks like. Shared by the
+ * worker, the extension host, the webview, the CLI and the export. Imports nothing.
+ */
+
+/** How a model attends: causal decoder, bidirectional encoder, or both with cross-attention. */
+export type Architecture = 'decoder' | 'encoder' | 'encoder-decoder';
+
+/** One token of an inspected text, mapped back to the exact source characters. */
+export interface Token {
+  /** Vocabulary id. */
+  id: number;
+  /** The token as the vocabulary spells it (e.g. `Ġhello`, `##ing`, `[CLS]`). */
+  text: string;
+  /** Start offset in UTF-16 code units of the original text (VS Code positions use these). */
+  start: number;
+  /** End offset, exclusive. `start === end` for special tokens that have no source. */
+  end: number;
+  /** True for tokens the special-token policy added (`[CLS]`, `<|endoftext|>`, …). */
+  special: boolean;
+  /**
+   * True when a byte-level token holds only part of a character's UTF-8 bytes; its range
+   * is then the whole character, shared with the neighbouring token(s) holding the rest.
+   */
+  partial?: boolean;
+}
+
+/** What the user is told when the text had more tokens than the model can take. */
+export interface Truncation {
+  /**
+   * Tokens the whole text produced (special tokens included); null when the text was far
+   * longer than the context and was not tokenized to its end.
+   */
+  totalTokens: number | null;
+  /** Tokens actually inspected (special tokens included). */
+  inspectedTokens: number;
+  /** The text was inspected up to this UTF-16 offset (end of the last inspected token). */
+  inspectedUpTo: number;
+  /** Human-readable reason, e.g. "the model's context is 512 tokens". */
+  reason: string;
+}
+
+/** The model facts a view or an export needs (a subset of the manifest). */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  architecture: Architecture;
+  layers: number;
+  heads: number;
+  hiddenSize: number;
+  vocabSize: number;
+  maxPositions: number;
+  /** Absolute folder the model was loaded from. */
+  dir: string;
+}
+
+/** A next-token prediction at one position, from the same run's logits. */
+export interface Prediction {
+  id: number;
+  /** Decoded token text (what the model would write next). */
+  text: string;
+  /** Softmax probability. */
+  prob: number;
+}
+
+/**
+ * The result of one inspection. `attentions[layer]` is a `[heads, N, N]` row-major
+ * float32 array: row = query token, column = key token, rows sum to 1.
+ */
+export interface InspectResult {
+  model: ModelInfo;
+  text: string;
+  tokens: Token[];
+  attentions: Float32Array[];
+  /** Per query position the top next-token predictions; decoders with logits only. */
+  predictions?: Prediction[][];
+  truncation?: Truncation;
+  timings: { tokenizeMs: number; inferenceMs: number; totalMs: number };
+}

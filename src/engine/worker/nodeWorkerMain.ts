@@ -1,0 +1,24 @@
+/** Entry of the engine worker under Node `worker_threads` (bundled to dist/engine.worker.js). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { EngineWorkerOptions } from '../../protocol/engine';
+import { Engine } from '../engine';
+import { configureOrt } from '../inference/ortRuntime';
+import { nodeModelFiles } from '../model/nodeModelFiles';
+import { serveEngine } from './engineService';
+
+const port = parentPort;
+if (!port) throw new Error('engine.worker.js must run as a worker thread.');
+const options = workerData as EngineWorkerOptions;
+const threads = configureOrt(pathToFileURL(options.wasmDir).href, options.numThreads);
+serveEngine(
+  {
+    post: (message, transfer) => port.postMessage(message, transfer),
+    listen(handler) {
+      port.on('message', handler);
+      return () => port.off('message', handler);
+    },
+  },
+  new Engine(nodeModelFiles),
+  threads,
+);

@@ -1,0 +1,94 @@
+/**
+ * Entry point: builds the parts and registers them. Activation happens only through the
+ * commands (implicit `onCommand`) and through a panel VS Code restores after a reload
+ * (`onWebviewPanel:attentionInspector.heatmap`); the engine worker starts on the first run.
+ */
+import * as vscode from 'vscode';
+import { EngineHost } from './commands/engineHost';
+import { exportJsonCommand } from './commands/exportJson';
+import { inspectSelectionCommand } from './commands/inspectSelection';
+import { InspectionRunner } from './commands/inspectionRunner';
+import { Inspector } from './commands/inspector';
+import { ModelStatusBar } from './commands/modelStatusBar';
+import { ResultExporter } from './commands/resultExporter';
+import { selectModelCommand } from './commands/selectModel';
+import { AttentionDecorations } from './editor/attentionDecorations';
+import { AttentionHover } from './editor/attentionHover';
+import { EditorMirror } from './editor/editorMirror';
+import { VIEW_TYPE } from './panel/heatmapPanel';
+import { RestoreStore } from './panel/restoreStore';
+import type { FeedState } from './panel/webviewFeed';
+import { CONFIG_SECTION, readConfig } from './util/config';
+import { modelLabel, resolveModelDir } from './util/modelLocation';
+
+/** What `activate` returns (`extension.exports`): read-only state for tests and diagnostics. */
+export interface ExtensionApi {
+  /** What the panel of the document at `uri` shows, or undefined when it has none. */
+  panelState(uri: vscode.Uri): (FeedState & { valid: boolean }) | undefined;
+  /** The model folder in use. */
+  modelDir(): string;
+}
+
+let engines: EngineHost | undefined;
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const config = () => readConfig(vscode.workspace.getConfiguration(CONFIG_SECTION));
+  const modelDir = (): string =>
+    resolveModelDir(config().model, context.extensionPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+  const statusBar = new ModelStatusBar();
+  engines = new EngineHost(context.extensionPath, () => config().threads);
+  const engineHost = engines;
+  const runner = new InspectionRunner(engineHost, statusBar);
+  const decorations = new AttentionDecorations();
+  const mirror = new EditorMirror(decorations, () => config().topK);
+  const exporter = new ResultExporter();
+  const inspector = new Inspector({
+    extensionUri: context.extensionUri,
+    runner,
+    mirror,
+    restore: new RestoreStore(context.workspaceState),
+    exporter,
+    config,
+    modelDir,
+  });
+  const showModel = (): void => statusBar.setModel(modelLabel(modelDir()), modelDir());
+  showModel();
+
+  const { registerCommand } = vscode.commands;
+  context.subscriptions.push(
+    statusBar,
+    decorations,
+    mirror,
+    inspector,
+    registerCommand('attentionInspector.inspectSelection', inspectSelectionCommand(inspector)),
+    registerCommand('attentionInspector.exportJson', exportJsonCommand(inspector, exporter)),
+    registerCommand(
+      'attentionInspector.selectModel',
+      selectModelCommand({
+        engine: () => engineHost.engine,
+        bundledDir: resolveModelDir('', context.extensionPath, undefined),
+        currentDir: modelDir,
+      }),
+    ),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => inspector.revive(panel),
+    }),
+    vscode.languages.registerHoverProvider({ pattern: '**' }, new AttentionHover(mirror, () => config().topK)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(CONFIG_SECTION)) return;
+      if (event.affectsConfiguration(`${CONFIG_SECTION}.threads`)) void engineHost.restart();
+      if (event.affectsConfiguration(`${CONFIG_SECTION}.model`)) showModel();
+      inspector.broadcastSettings();
+    }),
+  );
+  return {
+    panelState: (uri) => inspector.panelState(uri.toString()),
+    modelDir,
+  };
+}
+
+/** Stops the engine worker. */
+export async function deactivate(): Promise<void> {
+  await engines?.dispose();
+  engines = undefined;
+}

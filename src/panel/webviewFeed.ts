@@ -1,0 +1,136 @@
+/**
+ * What the host has told one webview, kept as a snapshot so it can be told again. A webview
+ * without `retainContextWhenHidden` loses its document whenever it is hidden, and messages
+ * posted before it says `ready` are lost, so the feed holds back until `ready` and then
+ * replays the snapshot: settings, the current result a layer at a time, whether the result is
+ * stale, the focused token, a run in progress and the last failure. Pure, no `vscode`.
+ */
+import type { InspectResult } from '../engine/types';
+import type { HostToWebview, ResultMeta, ViewSettings } from '../protocol/webview';
+
+/** A finished result as the webview receives it: metadata, then one tensor per layer. */
+export interface FeedResult {
+  meta: ResultMeta;
+  attentions: Float32Array[];
+}
+
+/** Splits an engine result into the webview's metadata and per-layer tensors. */
+export function toFeedResult(result: InspectResult, runId: number, label: string): FeedResult {
+  const { attentions, ...rest } = result;
+  return { meta: { ...rest, runId, source: { label } }, attentions };
+}
+
+/** A summary of the feed's snapshot. */
+export interface FeedState {
+  /** The webview said `ready` and has not unloaded since. */
+  ready: boolean;
+  resultRunId: number | undefined;
+  runningRunId: number | undefined;
+  /** The result on show is stale (its source changed). */
+  invalidated: boolean;
+  /** Token focused from the editor cursor, if any. */
+  focusedToken: number | null;
+  failure: string | undefined;
+}
+
+export class WebviewFeed {
+  private ready = false;
+  private result: FeedResult | undefined;
+  private running: { runId: number; label: string } | undefined;
+  private failure: { runId?: number; message: string } | undefined;
+  private invalidation: { runId: number; reason: string } | undefined;
+  private focus: { runId: number; index: number | null } | undefined;
+
+  constructor(
+    private readonly post: (message: HostToWebview) => void,
+    private settings: ViewSettings,
+  ) {}
+
+  /** True between the webview's `ready` and its next unload. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** What the webview has been told, for diagnostics and tests. */
+  get state(): FeedState {
+    return {
+      ready: this.ready,
+      resultRunId: this.result?.meta.runId,
+      runningRunId: this.running?.runId,
+      invalidated: this.invalidation !== undefined,
+      focusedToken: this.focus?.index ?? null,
+      failure: this.failure?.message,
+    };
+  }
+
+  /** The webview (re)loaded and said `ready`: tell it everything it should show. */
+  onReady(): void {
+    this.ready = true;
+    this.send({ type: 'didChangeSettings', settings: this.settings });
+    if (this.result) this.sendResult(this.result);
+    if (this.invalidation) this.send({ type: 'didInvalidate', ...this.invalidation });
+    if (this.focus) this.send({ type: 'didFocusToken', ...this.focus });
+    if (this.running) this.send({ type: 'didStartRun', ...this.running });
+    if (this.failure) this.send({ type: 'didFail', ...this.failure });
+  }
+
+  /** The webview's document is gone (hidden, reloading): hold messages until `ready`. */
+  onUnloaded(): void {
+    this.ready = false;
+  }
+
+  setSettings(settings: ViewSettings): void {
+    this.settings = settings;
+    this.send({ type: 'didChangeSettings', settings });
+  }
+
+  startRun(runId: number, label: string): void {
+    this.running = { runId, label };
+    this.failure = undefined;
+    this.send({ type: 'didStartRun', runId, label });
+  }
+
+  showResult(result: FeedResult): void {
+    this.result = result;
+    this.running = undefined;
+    this.failure = undefined;
+    this.invalidation = undefined;
+    this.focus = undefined;
+    this.sendResult(result);
+  }
+
+  /** A run ended without a result; an earlier result, if any, stays on show. */
+  fail(runId: number | undefined, message: string): void {
+    if (runId !== undefined && this.running && this.running.runId !== runId) return;
+    this.running = undefined;
+    this.failure = runId === undefined ? { message } : { runId, message };
+    this.send({ type: 'didFail', ...this.failure });
+  }
+
+  /** The source changed under result `runId`. Ignored for any other run. */
+  invalidate(runId: number, reason: string): void {
+    if (this.result?.meta.runId !== runId || this.invalidation) return;
+    this.invalidation = { runId, reason };
+    this.focus = undefined;
+    this.send({ type: 'didInvalidate', runId, reason });
+  }
+
+  /** The editor cursor moved onto token `index` (null: off the inspected range). */
+  focusToken(runId: number, index: number | null): void {
+    if (this.result?.meta.runId !== runId || this.invalidation) return;
+    if (this.focus && this.focus.index === index) return;
+    this.focus = { runId, index };
+    this.send({ type: 'didFocusToken', runId, index });
+  }
+
+  private sendResult({ meta, attentions }: FeedResult): void {
+    const { runId } = meta;
+    this.send({ type: 'didStartResult', meta });
+    attentions.forEach((weights, layer) => this.send({ type: 'didProduceLayer', runId, layer, weights }));
+    this.send({ type: 'didFinishResult', runId });
+  }
+
+  private send(message: HostToWebview): void {
+    if (this.ready) this.post(message);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The host ⇄ engine-worker channel. The worker serves `EngineApi`; the host serves nothing.
+ * Tensors in results are Float32Arrays and move (transfer list), never copy.
+ */
+import type { InspectResult, ModelInfo } from '../engine/types';
+
+/** Bump when a message changes shape; both ends check it at start-up. */
+export const ENGINE_PROTOCOL_VERSION = 1;
+
+/** Options the worker is started with (its `workerData` / first message). */
+export interface EngineWorkerOptions {
+  /** Folder holding onnxruntime-web's `.wasm`/`.mjs` files (`dist/ort/`). */
+  wasmDir: string;
+  /** WASM threads; 0 lets the engine choose (see docs/performance.md). */
+  numThreads: number;
+}
+
+/** One inspection request. A newer `runId` supersedes every older one still running. */
+export interface InspectRequest {
+  runId: number;
+  /** Absolute path of a model folder (docs/model-format.md). */
+  modelDir: string;
+  text: string;
+  /** Inspect at most this many tokens (specials included); default: the model's context. */
+  maxTokens?: number;
+  /** Next-token predictions kept per position (decoders); default 5, 0 for none. */
+  topK?: number;
+}
+
+/** Runs token ids straight through a model (evaluation scripts, benchmarks). */
+export interface RunIdsRequest {
+  modelDir: string;
+  ids: number[];
+}
+
+/** What the worker serves. */
+export interface EngineApi {
+  [method: string]: (arg: never) => Promise<unknown>;
+  /** Loads (or returns the cached) model and validates it. */
+  loadModel(arg: { modelDir: string }): Promise<ModelInfo>;
+  /** Tokenizes and runs `text`; rejects with code `superseded`/`cancelled` when overtaken. */
+  inspect(arg: InspectRequest): Promise<InspectResult>;
+  /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
+  cancel(arg: { runId: number }): Promise<void>;
+  /** Protocol handshake. */
+  hello(arg: { protocol: number }): Promise<{ protocol: number; threads: number }>;
+}
+
+/** Notifications worker → host. */
+export type EngineEvent =
+  | { type: 'didStartRun'; runId: number; tokens: number }
+  | { type: 'didLog'; message: string };

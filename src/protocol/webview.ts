@@ -1,0 +1,74 @@
+/**
+ * The host ⇄ webview channel. Both ends import this file; the webview bundle may import
+ * only `src/protocol/**` and `src/engine/types.ts` from the host side.
+ *
+ * A run reaches the webview as one `didStartResult` (tokens and metadata, no tensors)
+ * followed by one `didProduceLayer` per layer (a Float32Array each), then `didFinishResult`,
+ * so the first view can draw before a large result has fully arrived.
+ */
+import type { InspectResult } from '../engine/types';
+
+/** Bump when a message changes shape; the webview sends it in `ready`. */
+export const WEBVIEW_PROTOCOL_VERSION = 1;
+
+/** The views the panel offers. */
+export type ViewKind = 'model' | 'matrix' | 'head' | 'summary';
+
+/** Colour maps (perceptually uniform, colour-blind safe). */
+export type ColorMapName = 'viridis' | 'cividis' | 'magma' | 'grays';
+
+/** User settings the webview needs (contributed as `attentionInspector.*`). */
+export interface ViewSettings {
+  colorMap: ColorMapName;
+  /** How many attended tokens are highlighted per focused token. */
+  topK: number;
+  defaultView: ViewKind;
+}
+
+/** Metadata of a result: everything but the attention tensors. */
+export type ResultMeta = Omit<InspectResult, 'attentions'> & {
+  runId: number;
+  /** Where the text came from, for labels ("file.ts:12–40"). */
+  source: { label: string };
+};
+
+/** Notifications host → webview. */
+export type HostToWebview =
+  | { type: 'didChangeSettings'; settings: ViewSettings }
+  | { type: 'didStartRun'; runId: number; label: string }
+  | { type: 'didStartResult'; meta: ResultMeta }
+  /** `weights` is `[heads, N, N]` row-major for layer `layer`. */
+  | { type: 'didProduceLayer'; runId: number; layer: number; weights: Float32Array }
+  | { type: 'didFinishResult'; runId: number }
+  | { type: 'didFail'; runId?: number; message: string }
+  /** The source changed under the result: highlights must go, the result is stale. */
+  | { type: 'didInvalidate'; runId: number; reason: string }
+  /** The editor cursor entered token `index` (null: left the inspected range). */
+  | { type: 'didFocusToken'; runId: number; index: number | null };
+
+/** What the webview shows for the focused token, mirrored in the editor. */
+export interface FocusMessage {
+  type: 'focusToken';
+  runId: number;
+  /** Query token index, or null when nothing is focused. */
+  index: number | null;
+  /** Weight per key token as shown (after head/word/special choices); null with index. */
+  weights: Float32Array | null;
+  /** What the weights are, e.g. "layer 2 head 3" or "layer 2, mean of heads". */
+  label: string;
+}
+
+/** Notifications webview → host. */
+export type WebviewToHost =
+  | { type: 'ready'; protocol: number }
+  | FocusMessage
+  /** Reveal token `index`'s source range in the editor. */
+  | { type: 'revealToken'; runId: number; index: number }
+  /** Export the attention JSON; empty lists mean "all". */
+  | { type: 'exportJson'; runId: number; layers: number[]; heads: number[] }
+  /** Save a rendered view; `data` is an SVG string or a PNG data URL. */
+  | { type: 'saveImage'; format: 'png' | 'svg'; data: string; suggestedName: string }
+  /** Put text (e.g. the current matrix as CSV) on the clipboard. */
+  | { type: 'copyText'; text: string; what: string }
+  /** Re-run the last inspection (after an edit invalidated it). */
+  | { type: 'rerun'; runId: number };

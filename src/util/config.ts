@@ -1,0 +1,71 @@
+/**
+ * The extension's settings (`contributes.configuration`, section `attentionInspector`), read
+ * through one typed getter that clamps and defaults every value. It takes any object with a
+ * `get` (a `vscode.WorkspaceConfiguration` in the extension), so it runs in plain Node tests.
+ */
+import type { ColorMapName, ViewKind, ViewSettings } from '../protocol/webview';
+
+/** The configuration section; every setting is `attentionInspector.<key>`. */
+export const CONFIG_SECTION = 'attentionInspector';
+
+/** Every setting, typed and validated. */
+export interface Config {
+  /** Model folder as the user wrote it; empty means the bundled default model. */
+  model: string;
+  /** WASM threads for the engine worker; 0 lets the engine choose. */
+  threads: number;
+  /** Longest input inspected, in tokens (special tokens included). */
+  maxTokens: number;
+  colorMap: ColorMapName;
+  /** Attended tokens highlighted in the editor and webview per focused token. */
+  topK: number;
+  defaultView: ViewKind;
+}
+
+/** What `readConfig` needs of a configuration object. */
+export interface ConfigSource {
+  get<T>(key: string): T | undefined;
+}
+
+const COLOR_MAPS: readonly ColorMapName[] = ['viridis', 'cividis', 'magma', 'grays'];
+const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary'];
+
+/** The defaults, identical to those in package.json. */
+export const DEFAULT_CONFIG: Readonly<Config> = {
+  model: '',
+  threads: 0,
+  maxTokens: 512,
+  colorMap: 'viridis',
+  topK: 5,
+  defaultView: 'model',
+};
+
+/** Reads every setting; out-of-range or mistyped values fall back to safe ones. */
+export function readConfig(source: ConfigSource): Config {
+  return {
+    model: text(source.get('model')).trim(),
+    threads: integer(source.get('threads'), DEFAULT_CONFIG.threads, 0, 64),
+    maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, 8192),
+    colorMap: oneOf(source.get('colorMap'), COLOR_MAPS, DEFAULT_CONFIG.colorMap),
+    topK: integer(source.get('topK'), DEFAULT_CONFIG.topK, 1, 50),
+    defaultView: oneOf(source.get('defaultView'), VIEWS, DEFAULT_CONFIG.defaultView),
+  };
+}
+
+/** The part of the settings the webview renders with. */
+export function viewSettings(config: Config): ViewSettings {
+  return { colorMap: config.colorMap, topK: config.topK, defaultView: config.defaultView };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function integer(value: unknown, fallback: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}

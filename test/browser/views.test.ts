@@ -1,0 +1,132 @@
+/** Model, head and summary views in real Chromium, fed the fixture model's real output. */
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { meanOverHeads } from '../../src/analysis/headAggregates';
+import { matrixRow } from '../../src/analysis/squareMatrix';
+import { topK } from '../../src/analysis/topK';
+import type { FocusMessage } from '../../src/protocol/webview';
+import { runFixture, type FixtureResult } from './fixtureResult';
+import { launchChromium, WebviewPage } from './webviewPage';
+
+const settings = (defaultView: 'model' | 'head' | 'summary') => ({
+  type: 'didChangeSettings' as const,
+  settings: { colorMap: 'cividis' as const, topK: 4, defaultView },
+});
+
+describe('model, head and summary views (Chromium)', function () {
+  let browser: Browser;
+  let result: FixtureResult;
+  let w: WebviewPage;
+
+  before(async () => {
+    [browser, result] = await Promise.all([launchChromium(), runFixture()]);
+  });
+  after(() => browser?.close());
+  beforeEach(async () => {
+    w = await WebviewPage.open(browser, { theme: 'light' });
+  });
+  afterEach(async () => {
+    assert.deepEqual(await w.cspViolations(), []);
+    await w.close();
+  });
+
+  it('model view shows layers × heads thumbnails as layers arrive, and Enter opens one', async () => {
+    const { meta, layers } = result;
+    await w.send([settings('model'), { type: 'didStartResult', meta }]);
+    await w.send({ type: 'didProduceLayer', runId: 1, layer: 0, weights: layers[0] });
+    const thumbs = w.page.locator('.thumb');
+    assert.equal(await thumbs.count(), meta.model.layers * meta.model.heads);
+    assert.equal(await w.page.locator('.thumb.pending').count(), meta.model.heads, 'layer 1 still pending');
+    assert.match((await w.page.textContent('.status')) ?? '', /receiving layer 2 of 2/);
+    await w.send([
+      { type: 'didProduceLayer', runId: 1, layer: 1, weights: layers[1] },
+      { type: 'didFinishResult', runId: 1 },
+    ]);
+    assert.equal(await w.page.locator('.thumb.pending').count(), 0);
+    // Every thumbnail is drawn (opaque pixels at its top-left cell).
+    const drawn = await w.page.$$eval('.thumb canvas', (cs) =>
+      cs.map((c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 1, 1).data[3]),
+    );
+    assert.deepEqual(drawn, [255, 255, 255, 255]);
+    await w.page.focus('.thumb[data-layer="0"][data-head="0"]');
+    await w.page.keyboard.press('ArrowDown');
+    await w.page.keyboard.press('ArrowRight');
+    await w.page.keyboard.press('Enter');
+    assert.equal(await w.page.getAttribute('#tab-matrix', 'aria-selected'), 'true');
+    const state = await w.state();
+    assert.deepEqual([state.view, state.layer, state.head], ['matrix', 1, 1]);
+    assert.equal(await w.page.evaluate(() => document.activeElement?.className), 'matrix-base');
+  });
+
+  it('head view draws lines per head, hover keeps a token’s top-k, click pins it', async () => {
+    await w.sendResult(result, settings('head'));
+    const n = result.meta.tokens.length;
+    assert.equal(await w.page.locator('.queries .token').count(), n);
+    assert.equal(await w.page.locator('.chip[aria-pressed="true"]').count(), 2);
+    const i = 25;
+    await w.page.hover(`#q-${i}`);
+    const mean = meanOverHeads(result.layers[0], n, 2);
+    const expected = topK(matrixRow(mean, i), 4);
+    const shown = await w.page.$$eval('.keys .token.top', (els) => els.map((e) => Number((e as HTMLElement).dataset.unit)));
+    assert.deepEqual(shown.sort((a, b) => a - b), [...expected].sort((a, b) => a - b));
+    assert.ok(await w.page.locator('.head-lines.dim').count(), 'other lines dimmed');
+    const focus = (await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage;
+    assert.equal(focus.index, i);
+    assert.equal(focus.label, 'layer 0 · mean of all heads');
+    await w.page.click(`#q-${i}`);
+    await w.page.mouse.move(5, 5);
+    assert.equal(await w.page.textContent('.focus-meta'), `#${i} of ${n} · pinned`);
+    // Turning one head off shows, and mirrors, that head alone.
+    await w.page.click('.chip:nth-of-type(2)');
+    const single = (await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage;
+    assert.equal(single.label, 'layer 0 · head 0');
+    assert.deepEqual((await w.state()).heads, [0]);
+    // Keyboard: the query list moves the focus with arrow keys.
+    await w.page.focus('.queries');
+    await w.page.keyboard.press('ArrowDown');
+    assert.equal(((await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage).index, i + 1);
+  });
+
+  it('summary view lists every head, sorts by a column, and opens a head', async () => {
+    await w.sendResult(result, settings('summary'));
+    const rows = w.page.locator('.summary-table tbody tr');
+    assert.equal(await rows.count(), 4);
+    await w.page.click('th:nth-child(5) button');
+    const firstShares = await w.page.$$eval('.summary-table tbody tr td:nth-child(5) .value', (els) =>
+      els.map((e) => Number(e.textContent)),
+    );
+    assert.deepEqual(firstShares, [...firstShares].sort((a, b) => b - a), 'sorted by first-token share, descending');
+    assert.equal(await w.page.getAttribute('th:nth-child(5)', 'aria-sort'), 'descending');
+    await w.page.click('.summary-table tbody tr:first-child button.link');
+    assert.equal(await w.page.getAttribute('#tab-matrix', 'aria-selected'), 'true');
+  });
+
+  it('follows the editor cursor, goes stale on an edit, and asks for a re-run', async () => {
+    await w.sendResult(result, settings('head'));
+    await w.send({ type: 'didFocusToken', runId: 1, index: 7 });
+    assert.equal(await w.page.getAttribute('#q-7', 'class'), 'token focused');
+    const mirrored = (await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage;
+    assert.equal(mirrored.index, 7);
+    await w.send({ type: 'didInvalidate', runId: 1, reason: 'the document changed' });
+    assert.ok(await w.page.evaluate(() => document.body.classList.contains('result-stale')));
+    assert.match((await w.page.textContent('.banner')) ?? '', /Stale: the document changed/);
+    assert.equal(await w.page.locator('.token.focused').count(), 0, 'highlights dropped');
+    const before = (await w.posted()).length;
+    await w.page.hover('#q-3');
+    assert.equal((await w.posted()).length, before, 'no highlights sent for a stale result');
+    await w.page.click('.banner button');
+    assert.deepEqual((await w.posted()).pop(), { type: 'rerun', runId: 1 });
+    await w.send({ type: 'didStartRun', runId: 2, label: 'sample.js:1–3' });
+    assert.match((await w.page.textContent('.status .info')) ?? '', /^Inspecting sample\.js:1–3…/);
+    await w.send({ type: 'didFail', runId: 2, message: 'the model folder is missing' });
+    assert.match((await w.page.textContent('.banner')) ?? '', /Inspection failed: the model folder is missing/);
+  });
+
+  it('shows the model’s next-token predictions beside the focused token', async () => {
+    await w.sendResult(result, settings('head'));
+    await w.page.hover('#q-10');
+    const predicted = await w.page.$$eval('.predictions .prediction', (els) => els.map((e) => e.textContent));
+    const expected = result.meta.predictions![10].map((p) => p.text.replace(/ /g, '·').replace(/\n/g, '↵') || '∅');
+    assert.deepEqual(predicted, expected);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Runs the packaged CLI (`node dist/cli.js`, the same engine the extension bundles) on a text,
+ * giving the reference the webview's data is compared with.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
+
+/** The parts of the export document (docs/attention-json.md) the suite reads. */
+export interface AttentionJson {
+  format: string;
+  model: { name: string; layers: number; heads: number };
+  text: string;
+  tokens: { id: number; text: string; start: number; end: number; special: boolean }[];
+  /** [layer][head][query][key]. */
+  attentions: number[][][][];
+}
+
+/** Inspects `text` with the CLI; `model` is a model folder or undefined for the bundled one. */
+export function cliInspect(text: string, model: string | undefined): AttentionJson {
+  const dir = mkdtempSync(join(tmpdir(), 'ai-cli-'));
+  try {
+    writeFileSync(join(dir, 'text.txt'), text);
+    const modelArgs = model === undefined ? [] : ['--model', model];
+    const args = [join(repoRoot, 'dist/cli.js'), ...modelArgs, '--text-file', join(dir, 'text.txt')];
+    execFileSync('node', [...args, '--out', join(dir, 'out.json')], { stdio: 'pipe' });
+    return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as AttentionJson;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Drives the VS Code workbench served by code-server in headless Debian Chromium, through the
+ * keyboard and mouse as a user would: the F1 palette, quick open, go-to-line, webview frames.
+ */
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** A workbench page in its own browser. */
+export class Workbench {
+  private constructor(
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  /** Opens the workbench at `url` and waits until the explorer shows the workspace. */
+  static async open(url: string): Promise<Workbench> {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
+    // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`; functions
+    // passed to `evaluate` carry those calls into the page, so give every frame a no-op one.
+    await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return new Workbench(browser, page);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+
+  /** Opens the F1 palette, types `filter`, and returns the labels it lists. */
+  async paletteEntries(filter: string): Promise<string[]> {
+    await this.openPalette();
+    await this.page.keyboard.type(filter);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row .label-name');
+    await rows.first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    const labels = await rows.allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /**
+   * Runs a command by its palette title (`Category: Title`). Contributed commands appear only
+   * once the extension host has registered the extensions, so the palette is retried a while.
+   */
+  async runCommand(title: string, timeout = 60_000): Promise<void> {
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused', {
+      hasText: title,
+    });
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.openPalette();
+      await this.page.keyboard.type(title);
+      const found = await focused
+        .waitFor({ timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (found) break;
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`"${title}" is not in the F1 palette`);
+    }
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Opens a workspace file by name through quick open (Ctrl+P). */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput().waitFor();
+    await this.page.keyboard.type(name);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row.focused', { hasText: name })
+      .waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  }
+
+  /**
+   * Selects whole lines `from`..`to` (1-based, inclusive, without the last line break) with the
+   * keyboard: Ctrl+G to the first line, Shift+Down, Shift+End.
+   */
+  async selectLines(from: number, to: number): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+G');
+    await this.quickInput().waitFor();
+    await this.page.keyboard.type(String(from));
+    await this.page.keyboard.press('Enter');
+    await this.quickInput().waitFor({ state: 'hidden' });
+    await this.page.keyboard.press('Home');
+    await this.page.keyboard.press('Home');
+    for (let line = from; line < to; line++) await this.page.keyboard.press('Shift+ArrowDown');
+    await this.page.keyboard.press('Shift+End');
+  }
+
+  /** Waits for a frame (webviews render in nested iframes) that contains `selector`. */
+  async frameWith(selector: string, timeout = 60_000): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        const found = await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0);
+        if (found > 0) return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no frame with ${selector} within ${timeout} ms`);
+  }
+
+  /** Picks a colour theme as a user does: F1 › Preferences: Color Theme › its name. */
+  async pickColorTheme(name: string): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    await this.quickInput().waitFor();
+    await this.page.keyboard.type(name);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row.focused', { hasText: name })
+      .waitFor({ timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+    await this.quickInput().waitFor({ state: 'hidden' });
+  }
+
+  /** Waits until the status bar shows `text` (e.g. the editor's "(191 selected)"). */
+  async waitForStatus(text: string): Promise<void> {
+    await this.page.locator('.statusbar-item', { hasText: text }).first().waitFor({ timeout: 10_000 });
+  }
+
+  /** Waits for a notification toast containing `text`. */
+  async waitForNotification(text: string, timeout = 60_000): Promise<void> {
+    await this.page
+      .locator('.notification-toast .notification-list-item-message', { hasText: text })
+      .first()
+      .waitFor({ timeout });
+  }
+
+  /**
+   * Answers a save dialog. code-server shows VS Code's simple file dialog, a quick input holding
+   * the proposed path: replace it with `path` and accept.
+   */
+  async answerSaveDialog(path: string): Promise<void> {
+    await this.quickInput().waitFor({ timeout: 30_000 });
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(path);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+
+  /** Text of the notification toasts currently shown. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+  }
+
+  private async openPalette(): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInput().waitFor();
+  }
+
+  private async focusEditor(): Promise<void> {
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  }
+
+  private quickInput() {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+}

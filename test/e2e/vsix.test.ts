@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { vsixEntries } from './harness/vsixEntries';
+import { repoRoot } from './harness/paths';
+import { vsixPath } from './harness/session';
+
+describe('the packaged .vsix (npm run package)', () => {
+  let files: string[];
+  before(() => {
+    files = vsixEntries(vsixPath()).map((file) => file.replace(/^extension\//, ''));
+    const size = statSync(vsixPath()).size;
+    console.log(`      ${files.length} files, ${(size / 2 ** 20).toFixed(2)} MiB`);
+  });
+
+  it('carries the bundles, the ONNX Runtime wasm files, media, README and LICENSE', () => {
+    // vsce stores the README as readme.md and the licence as LICENSE.txt.
+    const lower = files.map((file) => file.toLowerCase());
+    for (const file of ['package.json', 'readme.md', 'dist/extension.js']) {
+      assert.ok(lower.includes(file), `${file} is missing`);
+    }
+    assert.ok(lower.some((file) => /^license(\.txt|\.md)?$/.test(file)), 'LICENSE is missing');
+    for (const file of ['dist/engine.worker.js', 'dist/webview.js', 'dist/cli.js']) {
+      assert.ok(files.includes(file), `${file} is missing`);
+    }
+    assert.ok(files.some((file) => /^dist\/ort\/.+\.wasm$/.test(file)), 'no dist/ort/*.wasm');
+    assert.ok(files.some((file) => /^dist\/ort\/.+\.mjs$/.test(file)), 'no dist/ort/*.mjs');
+    if (existsSync(join(repoRoot, 'media'))) {
+      assert.ok(files.some((file) => file.startsWith('media/')), 'no media/');
+    }
+  });
+
+  it('carries every model folder of models/ whole (the bundled default model)', () => {
+    const inRepo = listFiles(join(repoRoot, 'models')).map((file) => `models/${file}`);
+    const inVsix = files.filter((file) => file.startsWith('models/'));
+    assert.deepEqual(inVsix.sort(), inRepo.sort());
+  });
+
+  it('leaves out sources, tests, fixtures, tools, caches, node_modules and source maps', () => {
+    const banned = /^(src|test|tools|webview|node_modules|\.cache|\.ci|out)\/|\.map$|\.ts$/;
+    const leaked = files.filter((file) => banned.test(file));
+    assert.deepEqual(leaked, []);
+    const docs = files.filter((file) => file.startsWith('docs/'));
+    assert.ok(docs.every((file) => file.startsWith('docs/screenshots/')), docs.join(', '));
+  });
+});
+
+function listFiles(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
+}

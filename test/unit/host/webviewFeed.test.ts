@@ -1,0 +1,123 @@
+import { strict as assert } from 'node:assert';
+import type { InspectResult } from '../../../src/engine/types';
+import { toFeedResult, WebviewFeed } from '../../../src/panel/webviewFeed';
+import type { HostToWebview, ViewSettings } from '../../../src/protocol/webview';
+
+const settings: ViewSettings = { colorMap: 'viridis', topK: 5, defaultView: 'model' };
+
+/** A 2-layer, 2-head result over 3 tokens, rows summing to 1. */
+function result(): InspectResult {
+  const layer = () => Float32Array.from({ length: 2 * 3 * 3 }, (_, i) => [1, 0, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5][i % 9]);
+  return {
+    model: { id: 'm', name: 'M', architecture: 'decoder', layers: 2, heads: 2, hiddenSize: 8, vocabSize: 10, maxPositions: 16, dir: '/m' },
+    text: 'a b',
+    tokens: [
+      { id: 0, text: '<s>', start: 0, end: 0, special: true },
+      { id: 1, text: 'a', start: 0, end: 1, special: false },
+      { id: 2, text: 'Ġb', start: 1, end: 3, special: false },
+    ],
+    attentions: [layer(), layer()],
+    timings: { tokenizeMs: 1, inferenceMs: 2, totalMs: 3 },
+  };
+}
+
+/** A feed whose webview receives structured clones, as a real webview does. */
+function setup() {
+  const sent: HostToWebview[] = [];
+  const feed = new WebviewFeed((message) => sent.push(structuredClone(message)), settings);
+  return { feed, sent, types: () => sent.map((m) => m.type) };
+}
+
+describe('WebviewFeed', () => {
+  it('holds everything back until the webview is ready, then sends the snapshot', () => {
+    const { feed, sent, types } = setup();
+    feed.startRun(1, 'a.ts:1');
+    feed.showResult(toFeedResult(result(), 1, 'a.ts:1'));
+    assert.equal(sent.length, 0);
+    feed.onReady();
+    assert.deepEqual(types(), ['didChangeSettings', 'didStartResult', 'didProduceLayer', 'didProduceLayer', 'didFinishResult']);
+  });
+
+  it('sends a result as metadata, one typed array per layer, then the end', () => {
+    const { feed, sent } = setup();
+    feed.onReady();
+    const original = result();
+    feed.showResult(toFeedResult(original, 7, 'a.ts:1–2'));
+    const start = sent.find((m) => m.type === 'didStartResult');
+    assert.ok(start && start.type === 'didStartResult');
+    assert.equal(start.meta.runId, 7);
+    assert.deepEqual(start.meta.source, { label: 'a.ts:1–2' });
+    assert.equal('attentions' in start.meta, false, 'no tensors in the metadata');
+    const layers = sent.filter((m) => m.type === 'didProduceLayer');
+    assert.equal(layers.length, 2);
+    for (const message of layers) {
+      assert.ok(message.type === 'didProduceLayer');
+      assert.ok(message.weights instanceof Float32Array, 'a typed array survives the structured clone');
+      assert.deepEqual([...message.weights], [...original.attentions[message.layer]]);
+    }
+    assert.deepEqual(sent.at(-1), { type: 'didFinishResult', runId: 7 });
+  });
+
+  it('replays the result, stale state and focus after every reload', () => {
+    const { feed, sent, types } = setup();
+    feed.onReady();
+    feed.showResult(toFeedResult(result(), 2, 'x'));
+    feed.focusToken(2, 1);
+    feed.onUnloaded();
+    feed.focusToken(2, 2); // while hidden: remembered, not sent
+    sent.length = 0;
+    feed.onReady();
+    assert.deepEqual(types(), ['didChangeSettings', 'didStartResult', 'didProduceLayer', 'didProduceLayer', 'didFinishResult', 'didFocusToken']);
+    assert.deepEqual(sent.at(-1), { type: 'didFocusToken', runId: 2, index: 2 });
+    feed.invalidate(2, 'edited');
+    sent.length = 0;
+    feed.onUnloaded();
+    feed.onReady();
+    assert.ok(types().includes('didInvalidate'));
+    assert.ok(!types().includes('didFocusToken'), 'a stale result has no focus');
+  });
+
+  it('ignores focus and invalidation for other runs, and repeated focus', () => {
+    const { feed, sent } = setup();
+    feed.onReady();
+    feed.showResult(toFeedResult(result(), 3, 'x'));
+    sent.length = 0;
+    feed.focusToken(2, 1);
+    feed.invalidate(2, 'old run');
+    feed.focusToken(3, 1);
+    feed.focusToken(3, 1);
+    assert.deepEqual(sent, [{ type: 'didFocusToken', runId: 3, index: 1 }]);
+    assert.equal(feed.state.focusedToken, 1);
+  });
+
+  it('keeps a run in progress and a failure across reloads, over the earlier result', () => {
+    const { feed, sent, types } = setup();
+    feed.showResult(toFeedResult(result(), 1, 'x'));
+    feed.startRun(2, 'y');
+    feed.onReady();
+    assert.deepEqual(types().slice(-1), ['didStartRun']);
+    feed.fail(2, 'Inspection cancelled.');
+    sent.length = 0;
+    feed.onUnloaded();
+    feed.onReady();
+    assert.deepEqual(sent.at(-1), { type: 'didFail', runId: 2, message: 'Inspection cancelled.' });
+    assert.equal(feed.state.resultRunId, 1);
+    assert.equal(feed.state.runningRunId, undefined);
+  });
+
+  it('does not let a late failure of an older run end a newer one', () => {
+    const { feed } = setup();
+    feed.startRun(1, 'x');
+    feed.startRun(2, 'x');
+    feed.fail(1, 'superseded');
+    assert.equal(feed.state.runningRunId, 2);
+    assert.equal(feed.state.failure, undefined);
+  });
+
+  it('sends settings changes', () => {
+    const { feed, sent } = setup();
+    feed.onReady();
+    feed.setSettings({ ...settings, colorMap: 'magma' });
+    assert.deepEqual(sent.at(-1), { type: 'didChangeSettings', settings: { ...settings, colorMap: 'magma' } });
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The matrix view as a real SVG: vector labels, legend and mask; one `<rect>` per cell up
+ * to 160 tokens, beyond that (over 25,600 cells) the cells as an embedded PNG so the file
+ * stays usable.
+ */
+import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import { lutIndex } from '../heatmap/colorMaps';
+import { heatmapCanvas } from '../heatmap/heatmapImage';
+import { shortLabel } from '../heatmap/matrixLayout';
+import { formatWeight } from '../format';
+import type { Focus, ViewContext } from '../views/view';
+import { esc, hatchDef, lutGradient, lutHex, svgDocument } from './svg';
+
+const VECTOR_LIMIT = 160;
+
+/** Builds the SVG document of `m` labelled with `labels`. */
+export function matrixSvg(m: SquareMatrix, labels: string[], ctx: ViewContext, focus: Focus): string {
+  const { n } = m;
+  const p = ctx.palette;
+  const cell = n <= 40 ? 18 : n <= VECTOR_LIMIT ? 8 : Math.max(2, Math.floor(2048 / n));
+  const font = Math.min(12, Math.max(4, cell - 2));
+  const margin = Math.ceil(Math.min(16, Math.max(...labels.map((l) => shortLabel(l).length), 1)) * font * 0.62) + 12;
+  const left = margin;
+  const top = margin + 28;
+  const size = n * cell;
+  const width = left + size + 16;
+  const height = top + size + 56;
+  const body: string[] = [
+    `<defs>${lutGradient('ramp', ctx.lut)}${hatchDef('mask', p.mask, p.hatch)}</defs>`,
+    `<text x="${left}" y="18" font-family="${esc(p.fontFamily)}" font-size="13" fill="${esc(p.foreground)}">` +
+      `${esc(ctx.choiceLabel)} — ${esc(ctx.store.meta?.source.label ?? '')}</text>`,
+  ];
+  if (n <= VECTOR_LIMIT) {
+    const cells: string[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (ctx.causal && j > i) continue;
+        const v = m.data[i * n + j];
+        cells.push(
+          `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" ` +
+            `fill="${lutHex(ctx.lut, lutIndex(v, ctx.vmax))}"><title>${esc(labels[i])} → ${esc(labels[j])}: ${esc(formatWeight(v))}</title></rect>`,
+        );
+      }
+    }
+    body.push(`<g shape-rendering="crispEdges">${cells.join('')}</g>`);
+  } else {
+    const png = heatmapCanvas(m, ctx.lut, ctx.vmax, ctx.causal, p.mask).toDataURL('image/png');
+    body.push(
+      `<image x="${left}" y="${top}" width="${size}" height="${size}" image-rendering="pixelated" ` +
+        `preserveAspectRatio="none" href="${png}"/>`,
+    );
+  }
+  if (ctx.causal) body.push(`<path fill="url(#mask)" d="${maskPath(left, top, cell, n)}"/>`);
+  if (focus.unit !== null && focus.unit < n) {
+    body.push(
+      `<rect x="${left}" y="${top + focus.unit * cell}" width="${size}" height="${cell}" fill="none" ` +
+        `stroke="${esc(p.focus)}" stroke-width="${p.lineWidth}"/>`,
+    );
+  }
+  const text = `font-family="${esc(p.monoFamily)}" font-size="${font}" fill="${esc(p.foreground)}"`;
+  const step = cell >= 6 ? 1 : Math.ceil(6 / cell);
+  const rows: string[] = [];
+  for (let i = 0; i < n; i += step) {
+    const y = top + (i + 0.5) * cell;
+    rows.push(`<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${esc(shortLabel(labels[i]))}</text>`);
+    const x = left + (i + 0.5) * cell;
+    rows.push(
+      `<text transform="translate(${x} ${top - 4}) rotate(-90)" dominant-baseline="middle">${esc(shortLabel(labels[i]))}</text>`,
+    );
+  }
+  body.push(`<g ${text}>${rows.join('')}</g>`);
+  const legendY = top + size + 20;
+  body.push(
+    `<g font-family="${esc(p.fontFamily)}" font-size="11" fill="${esc(p.foreground)}">` +
+      `<text x="${left}" y="${legendY + 9}" text-anchor="end" dx="-6">0</text>` +
+      `<rect x="${left}" y="${legendY}" width="${Math.min(256, size)}" height="12" fill="url(#ramp)"/>` +
+      `<text x="${left + Math.min(256, size) + 6}" y="${legendY + 9}">${esc(formatWeight(ctx.vmax))}</text>` +
+      (ctx.causal
+        ? `<rect x="${left}" y="${legendY + 18}" width="12" height="12" fill="url(#mask)"/>` +
+          `<text x="${left + 18}" y="${legendY + 28}">masked (causal)</text>`
+        : '') +
+      '</g>',
+  );
+  return svgDocument(width, height, p.background, body);
+}
+
+function maskPath(x: number, y: number, cell: number, n: number): string {
+  const d = [`M${x + cell},${y}`, `L${x + n * cell},${y}`, `L${x + n * cell},${y + (n - 1) * cell}`];
+  for (let i = n - 1; i >= 1; i--) d.push(`L${x + i * cell},${y + i * cell}`, `L${x + i * cell},${y + (i - 1) * cell}`);
+  d.push('Z');
+  return d.join(' ');
+}

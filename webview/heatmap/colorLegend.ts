@@ -1,0 +1,47 @@
+/** The colour legend under the heatmap: the scale's gradient, its range, the mask swatch. */
+import type { Palette } from '../theme';
+import { formatWeight } from '../format';
+
+/** Builds the legend element for `lut` on `[0, max]`. */
+export function colorLegend(lut: Uint8Array, max: number, causal: boolean, palette: Palette): HTMLElement {
+  const legend = document.createElement('div');
+  legend.className = 'legend-row';
+  const ramp = document.createElement('canvas');
+  ramp.className = 'legend-ramp';
+  ramp.width = 256;
+  ramp.height = 1;
+  const image = new ImageData(256, 1);
+  for (let k = 0; k < 256; k++) {
+    image.data.set([lut[k * 3], lut[k * 3 + 1], lut[k * 3 + 2], 255], k * 4);
+  }
+  ramp.getContext('2d')!.putImageData(image, 0, 0);
+  ramp.setAttribute('role', 'img');
+  ramp.setAttribute('aria-label', `colour scale from 0 to ${formatWeight(max)}`);
+  const low = span('0');
+  const high = span(formatWeight(max));
+  legend.append(span('weight'), low, ramp, high);
+  if (causal) {
+    const swatch = document.createElement('canvas');
+    swatch.className = 'legend-mask';
+    swatch.width = 14;
+    swatch.height = 14;
+    const g = swatch.getContext('2d')!;
+    g.fillStyle = palette.mask;
+    g.fillRect(0, 0, 14, 14);
+    g.strokeStyle = palette.hatch;
+    g.beginPath();
+    for (const o of [-7, 0, 7, 14]) {
+      g.moveTo(o, 14);
+      g.lineTo(o + 14, 0);
+    }
+    g.stroke();
+    legend.append(swatch, span('masked (causal)'));
+  }
+  return legend;
+}
+
+function span(text: string): HTMLElement {
+  const s = document.createElement('span');
+  s.textContent = text;
+  return s;
+}

@@ -1,0 +1,89 @@
+/**
+ * Turns a matrix into pixels once (one pixel per cell), so views scale that image instead
+ * of filling 262,144 rectangles, and hover only repaints an overlay.
+ */
+import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import { lutIndex } from './colorMaps';
+
+/** `#rgb`/`#rrggbb` → [r, g, b]; anything else → grey (palette colours are hex). */
+export function parseHex(color: string): [number, number, number] {
+  const m = /^#([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(color.trim());
+  if (!m) return [128, 128, 128];
+  const h = m[1].length === 3 ? [...m[1]].map((c) => c + c).join('') : m[1];
+  return [0, 2, 4].map((k) => parseInt(h.slice(k, k + 2), 16)) as [number, number, number];
+}
+
+/**
+ * An `n × n` canvas of `m` through `lut` on `[0, max]`; cells above the diagonal of a causal
+ * matrix get `maskColor` instead, so a masked cell never reads as a zero weight.
+ */
+export function heatmapCanvas(
+  m: SquareMatrix,
+  lut: Uint8Array,
+  max: number,
+  causal: boolean,
+  maskColor: string,
+): HTMLCanvasElement {
+  const { n, data } = m;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, n);
+  canvas.height = Math.max(1, n);
+  if (n === 0) return canvas;
+  const image = new ImageData(n, n);
+  const pixels = new Uint32Array(image.data.buffer);
+  // Pack each LUT entry as one little-endian RGBA word (ImageData is RGBA in memory).
+  const packed = new Uint32Array(256);
+  for (let k = 0; k < 256; k++) {
+    packed[k] = (255 << 24) | (lut[k * 3 + 2] << 16) | (lut[k * 3 + 1] << 8) | lut[k * 3];
+  }
+  const [mr, mg, mb] = parseHex(maskColor);
+  const masked = ((255 << 24) | (mb << 16) | (mg << 8) | mr) >>> 0;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      pixels[row + j] = causal && j > i ? masked : packed[lutIndex(data[row + j], max)];
+    }
+  }
+  canvas.getContext('2d')!.putImageData(image, 0, 0);
+  return canvas;
+}
+
+/** A small repeating diagonal-hatch pattern for masked cells. */
+export function hatchPattern(ctx: CanvasRenderingContext2D, color: string, scale: number): CanvasPattern {
+  const size = Math.max(4, Math.round(6 * scale));
+  const tile = document.createElement('canvas');
+  tile.width = size;
+  tile.height = size;
+  const t = tile.getContext('2d')!;
+  t.strokeStyle = color;
+  t.lineWidth = Math.max(1, scale);
+  t.beginPath();
+  // Three strokes so the diagonal continues across tile edges.
+  for (const offset of [-size, 0, size]) {
+    t.moveTo(offset, size);
+    t.lineTo(offset + size, 0);
+  }
+  t.stroke();
+  return ctx.createPattern(tile, 'repeat')!;
+}
+
+/**
+ * Adds the staircase outline of the masked (strictly upper) triangle of an `n × n` grid
+ * of `cell`-sized cells at `(x, y)` to the current path.
+ */
+export function maskedTrianglePath(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  cell: number,
+  n: number,
+): void {
+  ctx.moveTo(x + cell, y);
+  ctx.lineTo(x + n * cell, y);
+  ctx.lineTo(x + n * cell, y + (n - 1) * cell);
+  for (let i = n - 1; i >= 1; i--) {
+    ctx.lineTo(x + i * cell, y + i * cell);
+    ctx.lineTo(x + i * cell, y + (i - 1) * cell);
+  }
+  ctx.closePath();
+}

@@ -1,0 +1,95 @@
+/** Geometry of the matrix view: where cells and labels go for a size, zoom and pan. */
+
+/** Placement of an `n × n` heatmap in a canvas of `width × height` CSS pixels. */
+export interface MatrixLayout {
+  n: number;
+  /** Left edge and top edge of the plot area (after the label margins). */
+  left: number;
+  top: number;
+  /** Visible plot area size. */
+  plotWidth: number;
+  plotHeight: number;
+  /** Cell size in CSS pixels. */
+  cell: number;
+  /** Pan offset of cell (0, 0) from the plot's top-left corner (≤ 0). */
+  panX: number;
+  panY: number;
+  /** Font size of the axis labels; 0 when cells are too small for any. */
+  fontSize: number;
+  /** Draw every `labelStep`-th label so labels never overlap. */
+  labelStep: number;
+}
+
+const MIN_FONT = 7;
+const MAX_FONT = 12;
+
+/** Lays out the view; `panX`/`panY` are clamped so the heatmap never leaves the plot. */
+export function layoutMatrix(
+  n: number,
+  width: number,
+  height: number,
+  labelMargin: { left: number; top: number },
+  zoom: number,
+  panX: number,
+  panY: number,
+): MatrixLayout {
+  const left = labelMargin.left;
+  const top = labelMargin.top;
+  const plotWidth = Math.max(0, width - left - 8);
+  const plotHeight = Math.max(0, height - top - 8);
+  const fit = n > 0 ? Math.min(plotWidth, plotHeight) / n : 0;
+  const cell = fit * zoom;
+  const clamp = (pan: number, plot: number) => Math.min(0, Math.max(plot - n * cell, pan));
+  const fontSize = Math.min(MAX_FONT, Math.floor(cell * 0.8));
+  const labelStep = fontSize >= MIN_FONT ? 1 : Math.max(1, Math.ceil(MIN_FONT / Math.max(cell, 0.1)));
+  return {
+    n,
+    left,
+    top,
+    plotWidth,
+    plotHeight,
+    cell,
+    panX: clamp(panX, plotWidth),
+    panY: clamp(panY, plotHeight),
+    fontSize: Math.max(fontSize, MIN_FONT),
+    labelStep,
+  };
+}
+
+/** What lies under a point: a cell, a row label (`col` -1), a column label (`row` -1). */
+export interface MatrixHit {
+  row: number;
+  col: number;
+}
+
+/** Hit-tests a point in CSS pixels of the canvas. */
+export function hitMatrix(l: MatrixLayout, x: number, y: number): MatrixHit | null {
+  if (l.cell <= 0) return null;
+  const col = Math.floor((x - l.left - l.panX) / l.cell);
+  const row = Math.floor((y - l.top - l.panY) / l.cell);
+  const inX = x >= l.left && x < l.left + l.plotWidth && col >= 0 && col < l.n;
+  const inY = y >= l.top && y < l.top + l.plotHeight && row >= 0 && row < l.n;
+  if (inX && inY) return { row, col };
+  if (inY && x < l.left) return { row, col: -1 };
+  if (inX && y < l.top) return { row: -1, col };
+  return null;
+}
+
+/** The first and last (exclusive) indices visible along one axis. */
+export function visibleRange(pan: number, plot: number, cell: number, n: number): [number, number] {
+  if (cell <= 0) return [0, 0];
+  return [Math.max(0, Math.floor(-pan / cell)), Math.min(n, Math.ceil((plot - pan) / cell))];
+}
+
+/** Pan that keeps cell index `k` inside the plot along one axis. */
+export function panToShow(pan: number, plot: number, cell: number, k: number): number {
+  const start = k * cell + pan;
+  if (start < 0) return -k * cell;
+  if (start + cell > plot) return plot - (k + 1) * cell;
+  return pan;
+}
+
+/** Shortens a label to `max` characters with an ellipsis. */
+export function shortLabel(label: string, max = 16): string {
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+}

@@ -1,0 +1,73 @@
+/**
+ * The webview's persisted choices: a small versioned object kept with `setState`, so a
+ * reload or a hidden panel comes back as the user left it. Never holds tensors.
+ */
+import type { ColorMapName, ViewKind } from '../src/protocol/webview';
+import { COLOR_MAP_NAMES } from './heatmap/colorMaps';
+
+/** Which matrix of a layer a view shows: one head or an aggregate. */
+export type HeadChoice = number | 'mean' | 'max' | 'rollout';
+
+/** How colours are scaled: to the matrix's own maximum, or to the full 0–1 range. */
+export type ScaleMode = 'max' | 'unit';
+
+/** Version 1 of the persisted state. */
+export interface ViewState {
+  v: 1;
+  /** null until the user picks one: the `defaultView` setting applies. */
+  view: ViewKind | null;
+  layer: number;
+  head: HeadChoice;
+  wordLevel: boolean;
+  hideSpecial: boolean;
+  /** Matrix view zoom factor (1 = fit). */
+  zoom: number;
+  /** null: the `colorMap` setting applies. */
+  colorMap: ColorMapName | null;
+  scale: ScaleMode;
+  /** null: the `topK` setting applies. */
+  topK: number | null;
+  /** Heads the head view draws; empty = all. */
+  heads: number[];
+}
+
+/** The state of a fresh panel. */
+export const DEFAULT_STATE: ViewState = {
+  v: 1,
+  view: null,
+  layer: 0,
+  head: 0,
+  wordLevel: false,
+  hideSpecial: false,
+  zoom: 1,
+  colorMap: null,
+  scale: 'max',
+  topK: null,
+  heads: [],
+};
+
+const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary'];
+
+/** Reads whatever `getState()` returned, keeping only well-formed fields. */
+export function migrateState(saved: unknown): ViewState {
+  if (typeof saved !== 'object' || saved === null || (saved as { v?: unknown }).v !== 1) {
+    return { ...DEFAULT_STATE };
+  }
+  const s = saved as Record<string, unknown>;
+  const pick = <T>(value: unknown, ok: (x: unknown) => boolean, fallback: T): T =>
+    ok(value) ? (value as T) : fallback;
+  const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+  return {
+    v: 1,
+    view: pick(s.view, (x) => VIEWS.includes(x as ViewKind), null),
+    layer: pick(s.layer, isIndex, 0),
+    head: pick(s.head, (x) => isIndex(x) || x === 'mean' || x === 'max' || x === 'rollout', 0),
+    wordLevel: s.wordLevel === true,
+    hideSpecial: s.hideSpecial === true,
+    zoom: pick(s.zoom, (x) => typeof x === 'number' && x >= 1 && x <= 64, 1),
+    colorMap: pick(s.colorMap, (x) => COLOR_MAP_NAMES.includes(x as ColorMapName), null),
+    scale: s.scale === 'unit' ? 'unit' : 'max',
+    topK: pick(s.topK, (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 50, null),
+    heads: pick(s.heads, (x) => Array.isArray(x) && x.every(isIndex), []),
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * Head view (after bertviz): query tokens on the left, key tokens on the right, a line per
+ * strong weight whose opacity is the weight, one colour per head. Only each token's top-k
+ * lines above a threshold are drawn so long inputs stay readable. Hovering a token keeps
+ * only its lines; a click or Enter pins it.
+ */
+import { projectMatrix } from '../../src/analysis/displayUnits';
+import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import { headSvg } from '../export/headSvg';
+import { headColor } from '../theme';
+import { headLines, linesToKey, type HeadLine } from '../heatmap/headLines';
+import type { Focus, View, ViewContext, ViewHost } from './view';
+
+/** Row height of a token in CSS pixels, and the width of the band the lines cross. */
+export const HEAD_ROW = 20;
+export const HEAD_GAP = 180;
+/** Lines below this weight are not drawn. */
+export const HEAD_THRESHOLD = 0.02;
+
+export class HeadView implements View {
+  readonly element = document.createElement('div');
+  private readonly chips = document.createElement('div');
+  private readonly body = document.createElement('div');
+  private readonly queries = document.createElement('div');
+  private readonly keys = document.createElement('div');
+  private readonly base = document.createElement('canvas');
+  private readonly overlay = document.createElement('canvas');
+  private ctx: ViewContext | undefined;
+  private perHead: { head: number; m: SquareMatrix }[] = [];
+  private mean: SquareMatrix | undefined;
+  private lines: HeadLine[] = [];
+  /** What `perHead` was computed from (the store mutates in place as layers arrive). */
+  private source: unknown[] = [];
+  private focus: Focus = { unit: null, pinned: false, top: [], row: null };
+  private keyHover: number | null = null;
+
+  constructor(private readonly host: ViewHost) {
+    this.element.className = 'head-view';
+    this.chips.className = 'head-chips';
+    this.chips.setAttribute('role', 'group');
+    this.chips.setAttribute('aria-label', 'Heads shown');
+    this.body.className = 'head-body';
+    this.queries.className = 'head-column queries';
+    this.queries.setAttribute('role', 'listbox');
+    this.queries.setAttribute('aria-label', 'Query tokens: arrow keys move, Enter pins');
+    this.queries.tabIndex = 0;
+    this.keys.className = 'head-column keys';
+    this.keys.setAttribute('aria-hidden', 'true');
+    const band = document.createElement('div');
+    band.className = 'head-band';
+    this.base.className = 'head-lines';
+    this.overlay.className = 'head-lines overlay';
+    band.append(this.base, this.overlay);
+    this.body.append(this.queries, band, this.keys);
+    const scroll = document.createElement('div');
+    scroll.className = 'head-scroll';
+    scroll.append(this.body);
+    this.element.append(this.chips, scroll);
+    this.listen();
+  }
+
+  render(ctx: ViewContext): void {
+    const prev = this.ctx;
+    this.ctx = ctx;
+    const { store, state } = ctx;
+    const weights = store.layers[state.layer];
+    const shown = state.heads.length ? state.heads.filter((h) => h < store.heads) : range(store.heads);
+    const source = [weights, ctx.units, shown.join(',')];
+    const dataChanged = source.some((s, k) => s !== this.source[k]);
+    if (dataChanged) {
+      this.source = source;
+      this.perHead = weights
+        ? shown.map((head) => ({ head, m: projectMatrix(store.tokenMatrix(state.layer, head)!, ctx.units) }))
+        : [];
+      this.mean = meanOf(this.perHead.map((p) => p.m));
+      this.lines = [];
+      this.buildColumns(ctx.units.labels);
+    }
+    this.buildChips(ctx, shown);
+    if (dataChanged || prev?.settings.topK !== ctx.settings.topK) {
+      this.lines = headLines(this.perHead, ctx.settings.topK, HEAD_THRESHOLD);
+    }
+    this.paintBase();
+    this.paintOverlay();
+  }
+
+  showFocus(focus: Focus): void {
+    this.focus = focus;
+    this.queries.querySelectorAll('.token.focused').forEach((el) => el.classList.remove('focused'));
+    if (focus.unit !== null) {
+      const el = this.queries.children[focus.unit] as HTMLElement | undefined;
+      el?.classList.add('focused');
+      if (el) this.queries.setAttribute('aria-activedescendant', el.id);
+      if (focus.pinned) el?.scrollIntoView({ block: 'nearest' });
+    }
+    this.paintOverlay();
+  }
+
+  focusInside(): void {
+    this.queries.focus();
+  }
+
+  focusMatrix(): SquareMatrix | undefined {
+    return this.mean;
+  }
+
+  toSvg(): string | undefined {
+    const ctx = this.ctx;
+    if (!ctx || !this.perHead.length) return undefined;
+    return headSvg(ctx, this.currentLines(), this.focus);
+  }
+
+  /** The lines drawn now: all, or only the focused query's / hovered key's. */
+  private currentLines(): HeadLine[] {
+    if (this.keyHover !== null) return linesToKey(this.perHead, this.keyHover, HEAD_THRESHOLD);
+    if (this.focus.unit !== null) return this.lines.filter((l) => l.query === this.focus.unit);
+    return this.lines;
+  }
+
+  private buildChips(ctx: ViewContext, shown: number[]): void {
+    this.chips.replaceChildren();
+    const label = document.createElement('span');
+    label.textContent = `Layer ${ctx.state.layer} heads:`;
+    this.chips.append(label);
+    for (let h = 0; h < ctx.store.heads; h++) {
+      const chip = document.createElement('button');
+      chip.className = 'chip';
+      chip.setAttribute('aria-pressed', String(shown.includes(h)));
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.backgroundColor = headColor(h, ctx.palette);
+      chip.append(swatch, document.createTextNode(`H${h}`));
+      chip.addEventListener('click', () => {
+        const next = shown.includes(h) ? shown.filter((x) => x !== h) : [...shown, h].sort((a, b) => a - b);
+        this.host.patchState({ heads: next.length === ctx.store.heads ? [] : next.length ? next : [h] });
+      });
+      this.chips.append(chip);
+    }
+  }
+
+  private buildColumns(labels: string[]): void {
+    const make = (i: number, side: string) => {
+      const el = document.createElement('div');
+      el.className = 'token';
+      el.id = `${side}-${i}`;
+      el.dataset.unit = String(i);
+      const shade = document.createElement('span');
+      shade.className = 'shade';
+      const text = document.createElement('span');
+      text.className = 'text';
+      text.textContent = labels[i];
+      el.title = labels[i];
+      el.append(shade, text);
+      if (side === 'q') el.setAttribute('role', 'option');
+      return el;
+    };
+    this.queries.replaceChildren(...labels.map((_, i) => make(i, 'q')));
+    this.keys.replaceChildren(...labels.map((_, i) => make(i, 'k')));
+    const dpr = window.devicePixelRatio || 1;
+    const height = labels.length * HEAD_ROW;
+    for (const c of [this.base, this.overlay]) {
+      c.width = HEAD_GAP * dpr;
+      c.height = Math.max(1, height * dpr);
+      c.style.height = `${height}px`;
+    }
+  }
+
+  private paintBase(): void {
+    this.base.classList.toggle('dim', this.focus.unit !== null || this.keyHover !== null);
+    this.paintLines(this.base, this.lines);
+  }
+
+  private paintOverlay(): void {
+    const focused = this.focus.unit !== null || this.keyHover !== null;
+    this.base.classList.toggle('dim', focused);
+    this.paintLines(this.overlay, focused ? this.currentLines() : []);
+    const row = this.keyHover !== null ? null : this.focus.row;
+    const top = new Set(this.focus.top);
+    [...this.keys.children].forEach((el, j) => {
+      const shade = (el as HTMLElement).firstElementChild as HTMLElement;
+      shade.style.opacity = row ? String(Math.min(1, row[j] ?? 0)) : '0';
+      el.classList.toggle('top', row !== null && top.has(j));
+      el.classList.toggle('focused', this.keyHover === j);
+    });
+  }
+
+  private paintLines(canvas: HTMLCanvasElement, lines: HeadLine[]): void {
+    const g = canvas.getContext('2d')!;
+    const dpr = window.devicePixelRatio || 1;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, HEAD_GAP, canvas.height / dpr);
+    const ctx = this.ctx;
+    if (!ctx) return;
+    g.lineWidth = ctx.palette.lineWidth;
+    // One path per head and opacity step: thousands of lines in a few strokes.
+    const buckets = new Map<string, HeadLine[]>();
+    for (const line of lines) {
+      const key = `${line.head}/${Math.round(Math.min(1, line.weight) * 20)}`;
+      (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(line);
+    }
+    for (const [key, group] of buckets) {
+      const [head, step] = key.split('/').map(Number);
+      g.strokeStyle = headColor(head, ctx.palette);
+      g.globalAlpha = Math.max(0.05, step / 20);
+      g.beginPath();
+      for (const line of group) {
+        g.moveTo(2, (line.query + 0.5) * HEAD_ROW);
+        g.lineTo(HEAD_GAP - 2, (line.key + 0.5) * HEAD_ROW);
+      }
+      g.stroke();
+    }
+    g.globalAlpha = 1;
+  }
+
+  private listen(): void {
+    const unitAt = (e: Event) => {
+      const el = (e.target as HTMLElement).closest<HTMLElement>('.token');
+      return el ? Number(el.dataset.unit) : null;
+    };
+    this.queries.addEventListener('pointerover', (e) => {
+      const u = unitAt(e);
+      if (u !== null && !this.focus.pinned) this.host.focus(u, false);
+    });
+    this.queries.addEventListener('pointerleave', () => {
+      if (!this.focus.pinned) this.host.focus(null, false);
+    });
+    this.queries.addEventListener('click', (e) => {
+      const u = unitAt(e);
+      if (u === null) return;
+      const unpin = this.focus.pinned && this.focus.unit === u;
+      this.host.focus(unpin ? null : u, !unpin);
+      if (!unpin) this.host.reveal(u);
+    });
+    this.keys.addEventListener('pointerover', (e) => {
+      this.keyHover = unitAt(e);
+      this.paintOverlay();
+    });
+    this.keys.addEventListener('pointerleave', () => {
+      this.keyHover = null;
+      this.paintOverlay();
+    });
+    this.queries.addEventListener('keydown', (e) => {
+      const n = this.ctx?.units.units.length ?? 0;
+      if (!n) return;
+      const at = this.focus.unit ?? -1;
+      const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: n - 1 }[e.key];
+      if (next !== undefined) {
+        e.preventDefault();
+        this.host.focus(Math.min(n - 1, Math.max(0, next)), true);
+      } else if (e.key === 'Enter' && this.focus.unit !== null) {
+        this.host.reveal(this.focus.unit);
+      } else if (e.key === 'Escape') {
+        this.host.focus(null, false);
+      }
+    });
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function meanOf(ms: SquareMatrix[]): SquareMatrix | undefined {
+  if (!ms.length) return undefined;
+  if (ms.length === 1) return ms[0];
+  const out = new Float32Array(ms[0].data.length);
+  for (const m of ms) for (let k = 0; k < out.length; k++) out[k] += m.data[k] / ms.length;
+  return { n: ms[0].n, data: out };
+}

@@ -1,0 +1,173 @@
+/**
+ * Model view: every layer × head as a thumbnail heatmap. Thumbnails are buttons in a
+ * roving-tabindex grid: arrow keys move, Enter or a click opens the head in the matrix view.
+ */
+import { projectMatrix } from '../../src/analysis/displayUnits';
+import { matrixMax } from '../../src/analysis/squareMatrix';
+import { heatmapCanvas } from '../heatmap/heatmapImage';
+import { esc, svgDocument } from '../export/svg';
+import type { Focus, View, ViewContext, ViewHost } from './view';
+
+/** Backing-store size of a thumbnail; CSS scales it to fit the panel. */
+const THUMB = 128;
+
+export class ModelView implements View {
+  readonly element = document.createElement('div');
+  private readonly grid = document.createElement('div');
+  private ctx: ViewContext | undefined;
+  private cells: HTMLButtonElement[][] = [];
+  /** What each thumbnail was drawn from, so a new layer redraws only its own row. */
+  private drawn = new Map<HTMLCanvasElement, unknown[]>();
+  private active = { layer: 0, head: 0 };
+
+  constructor(private readonly host: ViewHost) {
+    this.element.className = 'model-view';
+    this.grid.className = 'model-grid';
+    this.grid.setAttribute('role', 'grid');
+    this.grid.addEventListener('keydown', (e) => this.onKey(e));
+    this.element.append(this.grid);
+    new ResizeObserver(() => this.fit()).observe(this.element);
+  }
+
+  /** Sizes thumbnails so the whole grid fits the panel (within 40–180 CSS pixels). */
+  private fit(): void {
+    const layers = this.cells.length;
+    const heads = this.cells[0]?.length ?? 0;
+    if (!layers || !heads) return;
+    const { width, height } = this.element.getBoundingClientRect();
+    const byWidth = (width - 80) / heads - 8;
+    const byHeight = (height - 60) / layers - 8;
+    const size = Math.floor(Math.max(40, Math.min(180, byWidth, Math.max(byHeight, 64))));
+    this.grid.style.setProperty('--thumb', `${size}px`);
+  }
+
+  render(ctx: ViewContext): void {
+    const { store } = ctx;
+    const layers = store.layerCount;
+    const heads = store.heads;
+    if (this.cells.length !== layers || this.cells[0]?.length !== heads) this.build(layers, heads);
+    this.ctx = ctx;
+    this.grid.setAttribute('aria-label', `Attention of all ${layers} layers × ${heads} heads`);
+    const options = { wordLevel: ctx.state.wordLevel, hideSpecial: ctx.state.hideSpecial };
+    for (let l = 0; l < layers; l++) {
+      for (let h = 0; h < heads; h++) {
+        const button = this.cells[l][h];
+        const canvas = button.querySelector('canvas')!;
+        const weights = store.layers[l];
+        const selected = ctx.state.layer === l && ctx.state.head === h;
+        button.classList.toggle('selected', selected);
+        button.setAttribute('aria-selected', String(selected));
+        button.classList.toggle('pending', !weights);
+        const key = [weights, options.wordLevel, options.hideSpecial, ctx.lut, ctx.state.scale, ctx.palette.mask];
+        const before = this.drawn.get(canvas);
+        if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
+        const m = projectMatrix(store.tokenMatrix(l, h)!, ctx.units);
+        const vmax = ctx.state.scale === 'unit' ? 1 : matrixMax(m);
+        const image = heatmapCanvas(m, ctx.lut, vmax, ctx.causal, ctx.palette.mask);
+        // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
+        const px = m.n >= THUMB ? THUMB : m.n * Math.max(1, Math.floor(THUMB / Math.max(1, m.n)));
+        canvas.width = px;
+        canvas.height = px;
+        const g = canvas.getContext('2d')!;
+        g.imageSmoothingEnabled = m.n > THUMB;
+        g.drawImage(image, 0, 0, px, px);
+        this.drawn.set(canvas, key);
+      }
+    }
+  }
+
+  showFocus(_focus: Focus): void {}
+
+  focusInside(): void {
+    this.cells[this.active.layer]?.[this.active.head]?.focus();
+  }
+
+  toSvg(): string | undefined {
+    const ctx = this.ctx;
+    if (!ctx) return undefined;
+    const gap = 8;
+    const left = 48;
+    const top = 44;
+    const size = 96;
+    const step = size + gap;
+    const p = ctx.palette;
+    const body: string[] = [
+      `<g font-family="${esc(p.fontFamily)}" font-size="12" fill="${esc(p.foreground)}">`,
+      `<text x="${left}" y="16">${esc(ctx.store.meta?.model.name ?? '')} — ${esc(ctx.store.meta?.source.label ?? '')}</text>`,
+    ];
+    this.cells.forEach((row, l) => {
+      body.push(`<text x="${left - 8}" y="${top + l * step + size / 2}" text-anchor="end">L${l}</text>`);
+      row.forEach((button, h) => {
+        if (l === 0) body.push(`<text x="${left + h * step + size / 2}" y="${top - 8}" text-anchor="middle">H${h}</text>`);
+        if (!ctx.store.layers[l]) return;
+        const url = button.querySelector('canvas')!.toDataURL('image/png');
+        body.push(`<image x="${left + h * step}" y="${top + l * step}" width="${size}" height="${size}" href="${url}"/>`);
+      });
+    });
+    body.push('</g>');
+    const heads = this.cells[0]?.length ?? 0;
+    return svgDocument(left + heads * step + gap, top + this.cells.length * step + gap, p.background, body);
+  }
+
+  private build(layers: number, heads: number): void {
+    this.drawn.clear();
+    this.grid.replaceChildren();
+    this.grid.style.gridTemplateColumns = `auto repeat(${heads}, max-content)`;
+    this.grid.append(document.createElement('span'));
+    for (let h = 0; h < heads; h++) this.grid.append(header(`H${h}`, 'columnheader'));
+    this.cells = [];
+    for (let l = 0; l < layers; l++) {
+      this.grid.append(header(`L${l}`, 'rowheader'));
+      const row: HTMLButtonElement[] = [];
+      for (let h = 0; h < heads; h++) {
+        const button = document.createElement('button');
+        button.className = 'thumb';
+        button.tabIndex = l === this.active.layer && h === this.active.head ? 0 : -1;
+        button.setAttribute('role', 'gridcell');
+        button.setAttribute('aria-label', `Layer ${l}, head ${h}: open in the matrix view`);
+        button.dataset.layer = String(l);
+        button.dataset.head = String(h);
+        const canvas = document.createElement('canvas');
+        canvas.width = THUMB;
+        canvas.height = THUMB;
+        button.append(canvas);
+        button.addEventListener('click', () => this.host.open(l, h));
+        button.addEventListener('focus', () => this.setActive(l, h));
+        row.push(button);
+        this.grid.append(button);
+      }
+      this.cells.push(row);
+    }
+    this.fit();
+  }
+
+  private setActive(layer: number, head: number): void {
+    this.cells[this.active.layer]?.[this.active.head]?.setAttribute('tabindex', '-1');
+    this.active = { layer, head };
+    this.cells[layer][head].tabIndex = 0;
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    };
+    const move = moves[e.key];
+    if (!move) return;
+    e.preventDefault();
+    const layer = Math.min(this.cells.length - 1, Math.max(0, this.active.layer + move[0]));
+    const head = Math.min((this.cells[0]?.length ?? 1) - 1, Math.max(0, this.active.head + move[1]));
+    this.setActive(layer, head);
+    this.cells[layer][head].focus();
+  }
+}
+
+function header(text: string, role: string): HTMLElement {
+  const el = document.createElement('span');
+  el.className = 'grid-header';
+  el.setAttribute('role', role);
+  el.textContent = text;
+  return el;
+}

@@ -1,0 +1,162 @@
+/**
+ * Summary view: per-head scores in a sortable table, with the labels the scores justify.
+ * A row's button opens that head in the matrix view.
+ */
+import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/analysis/headSummaries';
+import { csvField } from '../../src/analysis/matrixCsv';
+import type { Focus, View, ViewContext, ViewHost } from './view';
+
+type Column = {
+  key: keyof HeadSummary;
+  title: string;
+  help: string;
+  format: (s: HeadSummary) => string;
+  /** Fraction of the cell a bar fills (0…1), for share-like columns. */
+  bar?: (s: HeadSummary) => number;
+};
+
+const COLUMNS: Column[] = [
+  { key: 'layer', title: 'Head', help: 'Layer and head', format: (s) => `L${s.layer} H${s.head}` },
+  {
+    key: 'entropy',
+    title: 'Entropy (bits)',
+    help: 'Mean entropy of a query row; low = focused, high = spread out',
+    format: (s) => s.entropy.toFixed(2),
+    bar: (s) => s.normalisedEntropy,
+  },
+  {
+    key: 'meanDistance',
+    title: 'Mean distance',
+    help: 'Mean distance in tokens between a query and what it attends to',
+    format: (s) => s.meanDistance.toFixed(1),
+  },
+  {
+    key: 'previousTokenShare',
+    title: 'Previous token',
+    help: 'Mean weight on the token just before the query',
+    format: (s) => s.previousTokenShare.toFixed(2),
+    bar: (s) => s.previousTokenShare,
+  },
+  {
+    key: 'firstTokenShare',
+    title: 'First token',
+    help: 'Mean weight on the first token (often a special token used as an attention sink)',
+    format: (s) => s.firstTokenShare.toFixed(2),
+    bar: (s) => s.firstTokenShare,
+  },
+  { key: 'labels', title: 'Role', help: 'Labels justified by the scores', format: (s) => s.labels.join(', ') },
+];
+
+export class SummaryView implements View {
+  readonly element = document.createElement('div');
+  private readonly table = document.createElement('table');
+  private sort: { key: keyof HeadSummary; descending: boolean } = { key: 'layer', descending: false };
+
+  constructor(private readonly host: ViewHost) {
+    this.element.className = 'summary-view';
+    this.table.className = 'summary-table';
+    const note = document.createElement('p');
+    note.className = 'note';
+    const t = HEAD_LABEL_THRESHOLDS;
+    note.textContent =
+      `Roles: previous-token when the previous-token share ≥ ${t.previousToken}; first-token ` +
+      `(sink) when the first-token share ≥ ${t.firstToken}; broad when the entropy is ≥ ` +
+      `${t.broad * 100}% of the uniform maximum. Scores are means over query tokens` +
+      ' (for causal models, from the second token on), at token level.';
+    this.element.append(this.table, note);
+  }
+
+  render(ctx: ViewContext): void {
+    const summaries = ctx.store.summaries();
+    const { key, descending } = this.sort;
+    const value = (s: HeadSummary) =>
+      key === 'layer' ? s.layer * 1000 + s.head : key === 'labels' ? s.labels.join(',') : (s[key] as number);
+    summaries.sort((a, b) => {
+      const va = value(a);
+      const vb = value(b);
+      const order = va < vb ? -1 : va > vb ? 1 : a.layer * 1000 + a.head - (b.layer * 1000 + b.head);
+      return descending ? -order : order;
+    });
+    const head = document.createElement('thead');
+    const headRow = document.createElement('tr');
+    for (const column of COLUMNS) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      const sorted = column.key === key;
+      th.setAttribute('aria-sort', sorted ? (descending ? 'descending' : 'ascending') : 'none');
+      const button = document.createElement('button');
+      button.className = 'sort';
+      button.title = column.help;
+      button.textContent = `${column.title}${sorted ? (descending ? ' ▼' : ' ▲') : ''}`;
+      button.addEventListener('click', () => {
+        this.sort = { key: column.key, descending: sorted ? !descending : column.key !== 'layer' };
+        this.render(ctx);
+        (this.table.querySelector(`th:nth-child(${COLUMNS.indexOf(column) + 1}) button`) as HTMLElement)?.focus();
+      });
+      th.append(button);
+      headRow.append(th);
+    }
+    head.append(headRow);
+    const body = document.createElement('tbody');
+    for (const s of summaries) body.append(this.row(s, ctx));
+    this.table.replaceChildren(head, body);
+    this.table.setAttribute('aria-label', `Head summaries of ${summaries.length} heads`);
+  }
+
+  private row(s: HeadSummary, ctx: ViewContext): HTMLTableRowElement {
+    const tr = document.createElement('tr');
+    tr.classList.toggle('selected', ctx.state.layer === s.layer && ctx.state.head === s.head);
+    for (const column of COLUMNS) {
+      const td = document.createElement('td');
+      if (column.key === 'layer') {
+        const open = document.createElement('button');
+        open.className = 'link';
+        open.textContent = column.format(s);
+        open.title = `Open layer ${s.layer} head ${s.head} in the matrix view`;
+        open.addEventListener('click', () => this.host.open(s.layer, s.head));
+        td.append(open);
+      } else if (column.key === 'labels') {
+        for (const label of s.labels) {
+          const chip = document.createElement('span');
+          chip.className = `role role-${label}`;
+          chip.textContent = label;
+          td.append(chip);
+        }
+      } else {
+        td.className = 'number';
+        if (column.bar) {
+          const bar = document.createElement('span');
+          bar.className = 'bar';
+          bar.style.width = `${Math.round(Math.min(1, Math.max(0, column.bar(s))) * 100)}%`;
+          td.append(bar);
+        }
+        const text = document.createElement('span');
+        text.className = 'value';
+        text.textContent = column.format(s);
+        td.append(text);
+      }
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  showFocus(_focus: Focus): void {}
+
+  focusInside(): void {
+    this.table.querySelector<HTMLElement>('th button')?.focus();
+  }
+
+  toSvg(): string | undefined {
+    return undefined;
+  }
+
+  /** The table as CSV, for the clipboard. */
+  csv(): string {
+    const rows = [...this.table.querySelectorAll('tr')].map((tr) =>
+      [...tr.children]
+        .map((cell) => csvField(cell.textContent?.replace(/[▲▼]/g, '').trim() ?? ''))
+        .join(','),
+    );
+    return rows.join('\r\n') + '\r\n';
+  }
+}

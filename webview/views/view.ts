@@ -1,0 +1,60 @@
+/** The contract between the app and its views. */
+import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import type { ViewSettings } from '../../src/protocol/webview';
+import type { Palette } from '../theme';
+import type { ResultStore, Units } from '../resultStore';
+import type { HeadChoice, ViewState } from '../viewState';
+
+/** Everything a view draws from; rebuilt by the app when data or choices change. */
+export interface ViewContext {
+  store: ResultStore;
+  state: ViewState;
+  settings: ViewSettings;
+  palette: Palette;
+  lut: Uint8Array;
+  units: Units;
+  /** The selected layer/head under the toggles; undefined until its layers arrive. */
+  matrix: SquareMatrix | undefined;
+  /** Top of the colour scale for `matrix`. */
+  vmax: number;
+  /** Human-readable name of `matrix` ("layer 2 · head 3"). */
+  choiceLabel: string;
+  causal: boolean;
+}
+
+/** The focused query unit, what it attends to most, and whether a click pinned it. */
+export interface Focus {
+  unit: number | null;
+  pinned: boolean;
+  /** Key units highlighted for the focused unit, strongest first. */
+  top: number[];
+  /** The focused unit's row as shown. */
+  row: Float32Array | null;
+}
+
+/** What views ask of the app. */
+export interface ViewHost {
+  /** Hover (`pin` false) or click/keys (`pin` true) on query unit `unit`; null clears. */
+  focus(unit: number | null, pin: boolean): void;
+  /** Opens one head (or aggregate) in the matrix view. */
+  open(layer: number, head: HeadChoice): void;
+  /** Reveals a unit's source range in the editor. */
+  reveal(unit: number): void;
+  /** Saves a changed view choice (zoom, head-view heads…). */
+  patchState(patch: Partial<ViewState>): void;
+}
+
+/** One of the panel's views. */
+export interface View {
+  readonly element: HTMLElement;
+  /** Data, toggles or theme changed: draw again. */
+  render(ctx: ViewContext): void;
+  /** The focus changed: repaint highlights only (must stay cheap). */
+  showFocus(focus: Focus): void;
+  /** Moves keyboard focus into the view. */
+  focusInside(): void;
+  /** The view as a standalone SVG document, or undefined when it has nothing to export. */
+  toSvg(): string | undefined;
+  /** The matrix the view's focus is read from, when not `ctx.matrix`. */
+  focusMatrix?(): SquareMatrix | undefined;
+}
