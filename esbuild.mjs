@@ -47,6 +47,17 @@ const configs = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/engine/worker/nodeWorkerMain.ts'], outfile: 'dist/engine.worker.js' },
   {
+    // The same engine in a browser Web Worker (VS Code for the Web).
+    ...common,
+    entryPoints: ['src/engine/worker/webWorkerMain.ts'],
+    outfile: 'dist/engine.webworker.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    // The WASM-only build: the default browser build wants the WebGPU (jsep) runtime too.
+    alias: { 'onnxruntime-web': 'onnxruntime-web/wasm' },
+  },
+  {
     ...node,
     entryPoints: ['src/cli/cli.ts'],
     outfile: 'dist/cli.js',

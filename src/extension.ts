@@ -73,11 +73,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => inspector.revive(panel),
     }),
-    vscode.languages.registerHoverProvider({ pattern: '**' }, new AttentionHover(mirror, () => config().topK)),
+    vscode.languages.registerHoverProvider('*', new AttentionHover(mirror, () => config().topK)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(CONFIG_SECTION)) return;
       if (event.affectsConfiguration(`${CONFIG_SECTION}.threads`)) void engineHost.restart();
-      if (event.affectsConfiguration(`${CONFIG_SECTION}.model`)) showModel();
+      if (event.affectsConfiguration(`${CONFIG_SECTION}.model`)) {
+        // The folder may now hold another model: cached results could be its predecessor's.
+        runner.clearCache();
+        showModel();
+      }
       inspector.broadcastSettings();
     }),
   );

@@ -4,14 +4,13 @@
  * `focusToken` messages (so the editor mirrors exactly what the view shows).
  */
 import { unitWeightsToTokens } from '../src/analysis/displayUnits';
-import { matrixCsv } from '../src/analysis/matrixCsv';
 import { matrixMax, matrixRow, type SquareMatrix } from '../src/analysis/squareMatrix';
 import { topK } from '../src/analysis/topK';
 import type { HostToWebview, ViewKind, ViewSettings } from '../src/protocol/webview';
 import { FocusPanel } from './controls/focusPanel';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
-import { svgToPng } from './export/svg';
+import { csvMessage, imageMessage, jsonMessage } from './export/exportMessages';
 import { colorMapLut } from './heatmap/colorMaps';
 import { ResultStore } from './resultStore';
 import { readPalette, watchTheme, type Palette } from './theme';
@@ -52,7 +51,9 @@ export class App implements ViewHost {
       saveImage: (format) => void this.saveImage(format),
       exportJson: (scope) => this.exportJson(scope),
     });
-    this.status = new StatusLine(() => this.store.runId !== null && postToHost({ type: 'rerun', runId: this.store.runId }));
+    this.status = new StatusLine(
+      () => this.store.runId !== null && postToHost({ type: 'rerun', runId: this.store.runId }),
+    );
     this.panel = new FocusPanel((unit) => this.reveal(unit));
     this.viewSlot.id = 'view';
     this.viewSlot.setAttribute('role', 'tabpanel');
@@ -94,7 +95,11 @@ export class App implements ViewHost {
         store.finished = true;
         break;
       case 'didFail':
-        if (message.runId !== undefined && message.runId !== store.runId && message.runId !== this.runningId) {
+        if (
+          message.runId !== undefined &&
+          message.runId !== store.runId &&
+          message.runId !== this.runningId
+        ) {
           return;
         }
         this.running = null;
@@ -107,7 +112,8 @@ export class App implements ViewHost {
         break;
       case 'didFocusToken': {
         if (message.runId !== store.runId || store.staleReason !== null) return;
-        const unit = message.index === null ? -1 : (this.ctx?.units.unitOfToken[message.index] ?? -1);
+        const unit =
+          message.index === null ? -1 : (this.ctx?.units.unitOfToken[message.index] ?? -1);
         this.focus(unit < 0 ? null : unit, true);
         return;
       }
@@ -149,7 +155,9 @@ export class App implements ViewHost {
     const kind = this.currentView();
     let view = this.views.get(kind);
     if (!view) {
-      const make = { model: ModelView, matrix: MatrixView, head: HeadView, summary: SummaryView }[kind];
+      const make = { model: ModelView, matrix: MatrixView, head: HeadView, summary: SummaryView }[
+        kind
+      ];
       view = new make(this);
       this.views.set(kind, view);
     }
@@ -187,10 +195,19 @@ export class App implements ViewHost {
     };
     const kind = this.currentView();
     const view = this.activeView();
-    if (this.viewSlot.firstElementChild !== view.element) this.viewSlot.replaceChildren(view.element);
+    if (this.viewSlot.firstElementChild !== view.element)
+      this.viewSlot.replaceChildren(view.element);
     this.viewSlot.setAttribute('aria-labelledby', `tab-${kind}`);
     document.body.classList.toggle('result-stale', store.staleReason !== null);
-    this.toolbar.update(this.state, kind, layers, store.heads, colorMap, this.ctx.settings.topK, kind !== 'summary');
+    this.toolbar.update(
+      this.state,
+      kind,
+      layers,
+      store.heads,
+      colorMap,
+      this.ctx.settings.topK,
+      kind !== 'summary',
+    );
     this.status.update(store, this.running, this.error, modeLabels(state));
     if (store.meta) view.render(this.ctx);
     this.updateFocus();
@@ -251,39 +268,33 @@ export class App implements ViewHost {
     const shown = new Float32Array(row.length);
     for (const j of top) shown[j] = row[j];
     const weights = unitWeightsToTokens(shown, ctx.units, store.n);
-    postToHost({ type: 'focusToken', runId: store.runId, index: ctx.units.units[unit][0], weights, label });
+    postToHost({
+      type: 'focusToken',
+      runId: store.runId,
+      index: ctx.units.units[unit][0],
+      weights,
+      label,
+    });
   }
 
   private copyCsv(): void {
     const ctx = this.ctx;
-    if (!ctx) return;
-    if (this.currentView() === 'summary') {
-      postToHost({ type: 'copyText', text: (this.activeView() as SummaryView).csv(), what: 'head summaries as CSV' });
-      return;
-    }
     const matrix = this.focusMatrix();
-    if (!matrix) return;
-    postToHost({ type: 'copyText', text: matrixCsv(matrix, ctx.units.labels), what: `${this.focusLabel()} as CSV` });
+    if (this.currentView() === 'summary') {
+      const text = (this.activeView() as SummaryView).csv();
+      postToHost({ type: 'copyText', text, what: 'head summaries as CSV' });
+    } else if (ctx && matrix) {
+      postToHost(csvMessage(matrix, ctx.units.labels, this.focusLabel()));
+    }
   }
 
   private async saveImage(format: 'png' | 'svg'): Promise<void> {
     const svg = this.activeView().toSvg();
-    if (!svg) return;
-    const { layer, head } = this.state;
-    const name = `attention-${this.currentView()}-L${layer}${this.currentView() === 'matrix' ? `-${head}` : ''}.${format}`;
-    const data = format === 'svg' ? svg : await svgToPng(svg);
-    postToHost({ type: 'saveImage', format, data, suggestedName: name });
+    if (svg) postToHost(await imageMessage(svg, format, this.currentView(), this.state));
   }
 
   private exportJson(scope: 'all' | 'selection'): void {
     const runId = this.store.runId;
-    if (runId === null) return;
-    const { layer, head, heads } = this.state;
-    if (scope === 'all') {
-      postToHost({ type: 'exportJson', runId, layers: [], heads: [] });
-      return;
-    }
-    const selected = this.currentView() === 'head' ? heads : typeof head === 'number' ? [head] : [];
-    postToHost({ type: 'exportJson', runId, layers: [layer], heads: selected });
+    if (runId !== null) postToHost(jsonMessage(runId, scope, this.currentView(), this.state));
   }
 }

@@ -95,7 +95,8 @@ export class ResultStore {
     if (!weights) return undefined;
     const { n, heads } = this;
     if (typeof head === 'number') return headMatrix(weights, n, head);
-    if (head === 'mean') return this.cached(`mean/${layer}`, () => meanOverHeads(weights, n, heads));
+    if (head === 'mean')
+      return this.cached(`mean/${layer}`, () => meanOverHeads(weights, n, heads));
     if (head === 'max') return this.cached(`max/${layer}`, () => maxOverHeads(weights, n, heads));
     return this.rolloutTo(layer);
   }

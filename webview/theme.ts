@@ -42,7 +42,10 @@ export function readPalette(): Palette {
   const kind = themeKind();
   const highContrast = kind.startsWith('high-contrast');
   const dark = kind === 'dark' || kind === 'high-contrast';
-  const foreground = v('--vscode-editor-foreground', v('--vscode-foreground', dark ? '#ccc' : '#333'));
+  const foreground = v(
+    '--vscode-editor-foreground',
+    v('--vscode-foreground', dark ? '#ccc' : '#333'),
+  );
   const contrastBorder = v('--vscode-contrastActiveBorder', v('--vscode-contrastBorder', ''));
   return {
     kind,

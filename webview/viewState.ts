@@ -67,7 +67,11 @@ export function migrateState(saved: unknown): ViewState {
     zoom: pick(s.zoom, (x) => typeof x === 'number' && x >= 1 && x <= 64, 1),
     colorMap: pick(s.colorMap, (x) => COLOR_MAP_NAMES.includes(x as ColorMapName), null),
     scale: s.scale === 'unit' ? 'unit' : 'max',
-    topK: pick(s.topK, (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 50, null),
+    topK: pick(
+      s.topK,
+      (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 50,
+      null,
+    ),
     heads: pick(s.heads, (x) => Array.isArray(x) && x.every(isIndex), []),
   };
 }

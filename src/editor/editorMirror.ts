@@ -29,6 +29,8 @@ export class EditorMirror implements vscode.Disposable {
   private readonly inspections = new Map<string, Inspection>();
   private readonly focuses = new Map<string, FocusState>();
   private readonly drawn = new Map<string, FocusDecoration>();
+  /** Documents closed since they were inspected: their edits went unseen until reopened. */
+  private readonly detached = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
   private readonly _onDidChange = new vscode.EventEmitter<MirrorEvent>();
   readonly onDidChange = this._onDidChange.event;
@@ -40,9 +42,8 @@ export class EditorMirror implements vscode.Disposable {
     this.subscriptions = [
       vscode.window.onDidChangeTextEditorSelection((event) => this.onSelection(event)),
       vscode.workspace.onDidChangeTextDocument((event) => this.onEdit(event)),
-      vscode.workspace.onDidCloseTextDocument((document) =>
-        this.invalidate(document.uri.toString(), 'The file was closed; run the inspection again.'),
-      ),
+      vscode.workspace.onDidCloseTextDocument((document) => this.detached.add(document.uri.toString())),
+      vscode.workspace.onDidOpenTextDocument((document) => this.relink(document)),
       // Editors shown later (another tab, a split) get the current highlights too.
       vscode.window.onDidChangeVisibleTextEditors(() => this.redrawAll()),
     ];
@@ -52,6 +53,7 @@ export class EditorMirror implements vscode.Disposable {
   track(inspection: Inspection): void {
     const key = inspection.document.uri.toString();
     this.clear(key);
+    this.detached.delete(key);
     this.inspections.set(key, inspection);
   }
 
@@ -68,6 +70,7 @@ export class EditorMirror implements vscode.Disposable {
   forget(key: string): void {
     this.clear(key);
     this.inspections.delete(key);
+    this.detached.delete(key);
   }
 
   /** Mirrors the webview's focused token and its attended tokens in the editor. */
@@ -98,8 +101,9 @@ export class EditorMirror implements vscode.Disposable {
     const range = tokenRange(inspection, index);
     if (!range) return;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document === inspection.document);
+    // Not in view: open it in the first group rather than over the panel.
     const editor = await vscode.window.showTextDocument(inspection.document, {
-      viewColumn: visible?.viewColumn,
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
       preserveFocus: false,
       selection: range,
     });
@@ -110,6 +114,21 @@ export class EditorMirror implements vscode.Disposable {
     for (const key of this.drawn.keys()) this.clear(key);
     this.subscriptions.forEach((subscription) => subscription.dispose());
     this._onDidChange.dispose();
+  }
+
+  /** A closed document came back: keep its result if its text is unchanged, else mark it stale. */
+  private relink(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    if (!this.detached.delete(key)) return;
+    const inspection = this.inspections.get(key);
+    if (!inspection || !inspection.valid) return;
+    const { base, result } = inspection;
+    const range = new vscode.Range(document.positionAt(base), document.positionAt(base + result.text.length));
+    if (document.getText(range) === result.text) {
+      inspection.document = document;
+    } else {
+      this.invalidate(key, 'The file changed while it was closed; run the inspection again.');
+    }
   }
 
   private onSelection(event: vscode.TextEditorSelectionChangeEvent): void {

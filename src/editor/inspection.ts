@@ -7,6 +7,7 @@ import type { OffsetRange } from './tokenMath';
 export interface Inspection {
   /** The host's run id, as the webview knows it. */
   runId: number;
+  /** The source document; replaced by the new object when a closed document is reopened. */
   document: vscode.TextDocument;
   /** Document offset (UTF-16, `document.offsetAt`) the inspected text started at. */
   base: number;

@@ -14,7 +14,8 @@ import type { ResultMeta } from '../../src/protocol/webview';
 export const FIXTURE_DIR = join(__dirname, '../fixtures/models/decoder-attn');
 
 /** The text the browser tests inspect: a small function with brackets to match. */
-export const FIXTURE_TEXT = 'function addAll(items) {\n  return items.reduce((a, b) => a + b, 0);\n}';
+export const FIXTURE_TEXT =
+  'function addAll(items) {\n  return items.reduce((a, b) => a + b, 0);\n}';
 
 /** Metadata plus one `[heads, N, N]` tensor per layer. */
 export interface FixtureResult {
@@ -46,12 +47,16 @@ export async function runFixture(text = FIXTURE_TEXT, runId = 1): Promise<Fixtur
   const started = performance.now();
   const out = await session.run({ [manifest.inputs.inputIds]: ids });
   const inferenceMs = performance.now() - started;
-  const layers = (manifest.outputs.attentions as string[]).map((name) => new Float32Array(out[name].data as Float32Array));
+  const layers = (manifest.outputs.attentions as string[]).map(
+    (name) => new Float32Array(out[name].data as Float32Array),
+  );
   const logits = out[manifest.outputs.logits].data as Float32Array;
   const vocab = logits.length / n;
   const predictions: Prediction[][] = [];
   for (let i = 0; i < n; i++) {
-    predictions.push(await topPredictions(logits.subarray(i * vocab, (i + 1) * vocab), tokenizer, 5));
+    predictions.push(
+      await topPredictions(logits.subarray(i * vocab, (i + 1) * vocab), tokenizer, 5),
+    );
   }
   await session.release();
   const meta: ResultMeta = {
@@ -76,13 +81,21 @@ export async function runFixture(text = FIXTURE_TEXT, runId = 1): Promise<Fixtur
   return { meta, layers };
 }
 
-async function topPredictions(logits: Float32Array, tokenizer: Tokenizer, k: number): Promise<Prediction[]> {
+async function topPredictions(
+  logits: Float32Array,
+  tokenizer: Tokenizer,
+  k: number,
+): Promise<Prediction[]> {
   let max = -Infinity;
   for (const v of logits) max = Math.max(max, v);
   let sum = 0;
   for (const v of logits) sum += Math.exp(v - max);
   const order = [...logits.keys()].sort((a, b) => logits[b] - logits[a]).slice(0, k);
   return Promise.all(
-    order.map(async (id) => ({ id, text: await tokenizer.decode([id], false), prob: Math.exp(logits[id] - max) / sum })),
+    order.map(async (id) => ({
+      id,
+      text: await tokenizer.decode([id], false),
+      prob: Math.exp(logits[id] - max) / sum,
+    })),
   );
 }

@@ -22,7 +22,13 @@ function tokens(): { text: string; tokens: Token[] } {
   const out: Token[] = [{ id: 0, text: '<|endoftext|>', start: 0, end: 0, special: true }];
   for (const m of text.matchAll(/\s*[A-Za-z0-9_]{1,4}|\s*[^\sA-Za-z0-9_]|\s+/g)) {
     if (out.length === N) break;
-    out.push({ id: out.length, text: m[0], start: m.index!, end: m.index! + m[0].length, special: false });
+    out.push({
+      id: out.length,
+      text: m[0],
+      start: m.index!,
+      end: m.index! + m[0].length,
+      special: false,
+    });
   }
   return { text, tokens: out };
 }
@@ -32,14 +38,30 @@ async function main(): Promise<void> {
   const meta: ResultMeta = {
     runId: 1,
     source: { label: 'rpc.ts' },
-    model: { id: 'bench', name: 'Benchmark shapes', architecture: 'decoder', layers: LAYERS, heads: HEADS, hiddenSize: 256, vocabSize: 8192, maxPositions: 512, dir: '/bench' },
+    model: {
+      id: 'bench',
+      name: 'Benchmark shapes',
+      architecture: 'decoder',
+      layers: LAYERS,
+      heads: HEADS,
+      hiddenSize: 256,
+      vocabSize: 8192,
+      maxPositions: 512,
+      dir: '/bench',
+    },
     text,
     tokens: toks,
     timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
   };
   const browser = await launchChromium();
   const w = await WebviewPage.open(browser, { theme: 'dark', width: 1400, height: 900 });
-  await w.send([{ type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 5, defaultView: 'matrix' } }, { type: 'didStartResult', meta }]);
+  await w.send([
+    {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 5, defaultView: 'matrix' },
+    },
+    { type: 'didStartResult', meta },
+  ]);
   // tsx compiles with esbuild's keepNames, which wraps named functions in a `__name` helper
   // that exists in Node but not in the page the function is sent to.
   await w.page.evaluate('window.__name = (f) => f');
@@ -87,7 +109,9 @@ async function main(): Promise<void> {
             for (let j = 0; j <= i; j++) w[row + j] /= sum;
           }
         }
-        produce.push(timeIt(() => deliver({ type: 'didProduceLayer', runId: 1, layer: l, weights: w })));
+        produce.push(
+          timeIt(() => deliver({ type: 'didProduceLayer', runId: 1, layer: l, weights: w })),
+        );
       }
       await new Promise((r) => requestAnimationFrame(r));
       out['receive one layer (store only)'] = stats(produce);
@@ -107,40 +131,71 @@ async function main(): Promise<void> {
         const j = (k * 11) % (i + 1);
         const x = rect.left + layout.left + layout.panX + (j + 0.5) * layout.cell;
         const y = rect.top + layout.top + layout.panY + (i + 0.5) * layout.cell;
-        hover.push(timeIt(() => base.dispatchEvent(new PointerEvent('pointermove', { clientX: x, clientY: y, bubbles: true }))));
+        hover.push(
+          timeIt(() =>
+            base.dispatchEvent(
+              new PointerEvent('pointermove', { clientX: x, clientY: y, bubbles: true }),
+            ),
+          ),
+        );
       }
       out['matrix: hover a new row (overlay, tooltip, panel, focusToken)'] = stats(hover);
       const pan: number[] = [];
       for (let k = 0; k < 40; k++) {
-        const e = new WheelEvent('wheel', { deltaY: k % 2 ? -120 : 120, ctrlKey: true, clientX: rect.left + 400, clientY: rect.top + 400, cancelable: true });
+        const e = new WheelEvent('wheel', {
+          deltaY: k % 2 ? -120 : 120,
+          ctrlKey: true,
+          clientX: rect.left + 400,
+          clientY: rect.top + 400,
+          cancelable: true,
+        });
         pan.push(timeIt(() => base.dispatchEvent(e)));
       }
       out['matrix: zoom step (repaint from cached image)'] = stats(pan);
       const tab = (id: string) => document.getElementById(id)!;
-      out['head view: open (lines for 8 heads × 512 tokens)'] = stats([timeIt(() => tab('tab-head').click())]);
+      out['head view: open (lines for 8 heads × 512 tokens)'] = stats([
+        timeIt(() => tab('tab-head').click()),
+      ]);
       const queries = document.querySelectorAll<HTMLElement>('.queries .token');
       const headHover: number[] = [];
       for (let k = 0; k < 100; k++) {
         const el = queries[(k * 53) % n];
-        headHover.push(timeIt(() => el.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }))));
+        headHover.push(
+          timeIt(() => el.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }))),
+        );
       }
       out['head view: hover a token'] = stats(headHover);
-      out['model view: open (32 thumbnails at 512 tokens)'] = stats([timeIt(() => tab('tab-model').click())]);
-      out['summary view: open (32 head summaries)'] = stats([timeIt(() => tab('tab-summary').click())]);
+      out['model view: open (32 thumbnails at 512 tokens)'] = stats([
+        timeIt(() => tab('tab-model').click()),
+      ]);
+      out['summary view: open (32 head summaries)'] = stats([
+        timeIt(() => tab('tab-summary').click()),
+      ]);
       tab('tab-matrix').click();
-      const head = document.querySelectorAll<HTMLSelectElement>('.field select')[1];
+      const [layer, head] = document.querySelectorAll<HTMLSelectElement>('.field select');
+      layer.value = String(layers - 1);
+      layer.dispatchEvent(new Event('change'));
       head.value = 'rollout';
-      out['rollout through 4 layers (first time)'] = stats([timeIt(() => head.dispatchEvent(new Event('change')))]);
+      out['rollout through 4 layers (first time)'] = stats([
+        timeIt(() => head.dispatchEvent(new Event('change'))),
+      ]);
       return out;
     },
     { n: N, layers: LAYERS, heads: HEADS },
   );
   const version = browser.version();
-  console.log(`Webview timings at ${N} tokens, ${LAYERS} layers × ${HEADS} heads, headless Chromium ${version}, 1 frame = 16.7 ms`);
+  console.log(
+    `Webview timings at ${N} tokens, ${LAYERS} layers × ${HEADS} heads, headless Chromium ${version}, 1 frame = 16.7 ms`,
+  );
   console.log('| what | median ms | p95 ms | max ms | runs |');
   console.log('| --- | --- | --- | --- | --- |');
-  for (const [what, s] of Object.entries(figures) as [string, { median: number; p95: number; max: number; count: number }][]) {
-    console.log(`| ${what} | ${s.median.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.max.toFixed(2)} | ${s.count} |`);
+  for (const [what, s] of Object.entries(figures) as [
+    string,
+    { median: number; p95: number; max: number; count: number },
+  ][]) {
+    console.log(
+      `| ${what} | ${s.median.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.max.toFixed(2)} | ${s.count} |`,
+    );
   }
   await browser.close();
 }

@@ -26,7 +26,11 @@ interface Layout {
 
 async function layoutOf(w: WebviewPage): Promise<Layout> {
   const box = (await w.page.locator('.matrix-base').boundingBox())!;
-  return { ...JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!), x: box.x, y: box.y };
+  return {
+    ...JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!),
+    x: box.x,
+    y: box.y,
+  };
 }
 
 /** Moves the mouse to canvas-local point `p`. */
@@ -72,7 +76,14 @@ describe('matrix view (Chromium)', function () {
     const lut = colorMapLut('viridis');
     const l = await layoutOf(w);
     assert.equal(l.n, n);
-    const cells: [number, number][] = [[0, 0], [5, 1], [n - 1, 0], [n - 1, n - 1], [20, 13], [33, 32]];
+    const cells: [number, number][] = [
+      [0, 0],
+      [5, 1],
+      [n - 1, 0],
+      [n - 1, n - 1],
+      [20, 13],
+      [33, 32],
+    ];
     for (const [i, j] of cells) {
       const { x, y } = center(l, i, j);
       const [r, g, b] = await w.pixel('.matrix-base', x, y);
@@ -99,16 +110,22 @@ describe('matrix view (Chromium)', function () {
     assert.equal(focus.label, 'layer 0 · head 0');
     const weights = focus.weights as unknown as number[];
     assert.equal(weights.length, n);
-    for (let j = 0; j < n; j++) assert.equal(weights[j], expected.includes(j) ? row[j] : 0, `key ${j}`);
+    for (let j = 0; j < n; j++)
+      assert.equal(weights[j], expected.includes(j) ? row[j] : 0, `key ${j}`);
     // The overlay outlines the top-k cells of the row and leaves other cells untouched.
     for (const j of expected) {
       const px = await w.pixel('.matrix-overlay', l.left + l.panX + j * l.cell + 1, y);
       assert.ok(px[3] > 0, `top-k cell ${j} outlined`);
     }
-    const other = [...Array(i + 1).keys()].find((j) => !expected.includes(j) && !expected.includes(j - 1) && !expected.includes(j + 1))!;
+    const other = [...Array(i + 1).keys()].find(
+      (j) => !expected.includes(j) && !expected.includes(j - 1) && !expected.includes(j + 1),
+    )!;
     assert.equal((await w.pixel('.matrix-overlay', center(l, i, other).x, y))[3], 0);
-    assert.match(await w.page.textContent('.tooltip') ?? '', /→/);
-    assert.equal(await w.page.textContent('.focus-panel h2'), unitLabel([i], result.meta.tokens, result.meta.text));
+    assert.match((await w.page.textContent('.tooltip')) ?? '', /→/);
+    assert.equal(
+      await w.page.textContent('.focus-panel h2'),
+      unitLabel([i], result.meta.tokens, result.meta.text),
+    );
   });
 
   it('moves a cell cursor with the keyboard and reveals the key with Enter', async () => {
@@ -151,7 +168,10 @@ describe('matrix view (Chromium)', function () {
     const weights = focus.weights as unknown as number[];
     assert.equal(weights[0], 0, 'the hidden <|endoftext|> carries no weight');
     // "function" is one word of four pieces; every piece carries the word's weight.
-    const fn = result.meta.tokens.slice(1, 5).map((t) => t.text).join('');
+    const fn = result.meta.tokens
+      .slice(1, 5)
+      .map((t) => t.text)
+      .join('');
     assert.equal(fn, 'function');
     assert.ok(weights[1] > 0 && [2, 3, 4].every((t) => weights[t] === weights[1]));
     assert.match((await w.page.textContent('.status')) ?? '', /word level \(sub-words merged\)/);
@@ -159,22 +179,41 @@ describe('matrix view (Chromium)', function () {
 
   it('renders the high-contrast theme with its own outline colours and cell borders', async () => {
     const hc = await WebviewPage.open(browser, { theme: 'high-contrast' });
-    await hc.sendResult(result, { type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 3, defaultView: 'matrix' } });
+    await hc.sendResult(result, {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 3, defaultView: 'matrix' },
+    });
     for (const page of [w, hc]) {
       const l = await layoutOf(page);
       await hover(page, l, center(l, 10, 2));
     }
     const outline = async (page: WebviewPage) => {
       const l = await layoutOf(page);
-      return (await page.pixel('.matrix-overlay', l.left + l.panX + 20.5 * l.cell, l.top + l.panY + 10 * l.cell)).slice(0, 3);
+      return (
+        await page.pixel(
+          '.matrix-overlay',
+          l.left + l.panX + 20.5 * l.cell,
+          l.top + l.panY + 10 * l.cell,
+        )
+      ).slice(0, 3);
     };
-    assert.deepEqual(await outline(hc), [0xf3, 0x85, 0x18], 'contrastActiveBorder outlines the focused row');
-    assert.deepEqual(await outline(w), [0x00, 0x78, 0xd4], 'focusBorder outlines it in the dark theme');
+    assert.deepEqual(
+      await outline(hc),
+      [0xf3, 0x85, 0x18],
+      'contrastActiveBorder outlines the focused row',
+    );
+    assert.deepEqual(
+      await outline(w),
+      [0x00, 0x78, 0xd4],
+      'focusBorder outlines it in the dark theme',
+    );
     const tabBorder = (page: WebviewPage) =>
-      page.page.$eval('#tab-matrix', (el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineColor);
+      page.page.$eval(
+        '#tab-matrix',
+        (el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineColor,
+      );
     assert.equal(await tabBorder(hc), 'solid rgb(243, 133, 24)');
     assert.equal(await tabBorder(w), 'none rgb(204, 204, 204)');
     await hc.close();
   });
 });
-

@@ -9,14 +9,18 @@ import { launchChromium, WebviewPage } from './webviewPage';
 /** True when `svg` parses as XML in the browser (no parsererror). */
 function wellFormed(w: WebviewPage, svg: string): Promise<boolean> {
   return w.page.evaluate(
-    (text) => new DOMParser().parseFromString(text, 'image/svg+xml').querySelector('parsererror') === null,
+    (text) =>
+      new DOMParser().parseFromString(text, 'image/svg+xml').querySelector('parsererror') === null,
     svg,
   );
 }
 
 type Posted<T extends WebviewToHost['type']> = Extract<WebviewToHost, { type: T }>;
 
-async function lastOf<T extends WebviewToHost['type']>(w: WebviewPage, type: T): Promise<Posted<T>> {
+async function lastOf<T extends WebviewToHost['type']>(
+  w: WebviewPage,
+  type: T,
+): Promise<Posted<T>> {
   const found = (await w.posted()).filter((m) => m.type === type);
   assert.ok(found.length, `a ${type} message was posted`);
   return found[found.length - 1] as Posted<T>;
@@ -70,7 +74,9 @@ describe('state and export (Chromium)', function () {
   });
 
   it('ignores a malformed saved state', async () => {
-    const w = await WebviewPage.open(browser, { state: { v: 1, view: 'nope', layer: -3, zoom: 1e9, heads: 'x' } });
+    const w = await WebviewPage.open(browser, {
+      state: { v: 1, view: 'nope', layer: -3, zoom: 1e9, heads: 'x' },
+    });
     await w.sendResult(result);
     assert.equal(await w.page.getAttribute('#tab-model', 'aria-selected'), 'true');
     assert.equal(await w.page.locator('.thumb').count(), 4);
@@ -79,7 +85,10 @@ describe('state and export (Chromium)', function () {
 
   it('copies the shown matrix as CSV and exports JSON for the selection or all', async () => {
     const w = await WebviewPage.open(browser);
-    await w.sendResult(result, { type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 5, defaultView: 'matrix' } });
+    await w.sendResult(result, {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 5, defaultView: 'matrix' },
+    });
     await w.page.selectOption('.field:has-text("Head") select', '1');
     await w.page.click('text=Copy CSV');
     const copy = await lastOf(w, 'copyText');
@@ -91,30 +100,46 @@ describe('state and export (Chromium)', function () {
     const expected = [...headMatrix(result.layers[0], n, 1).data.subarray(7 * n, 8 * n)];
     row7.forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-7, `cell (7, ${j})`));
     await w.page.click('text=JSON: selection');
-    assert.deepEqual(await lastOf(w, 'exportJson'), { type: 'exportJson', runId: 1, layers: [0], heads: [1] });
+    assert.deepEqual(await lastOf(w, 'exportJson'), {
+      type: 'exportJson',
+      runId: 1,
+      layers: [0],
+      heads: [1],
+    });
     await w.page.click('text=JSON: all');
-    assert.deepEqual(await lastOf(w, 'exportJson'), { type: 'exportJson', runId: 1, layers: [], heads: [] });
+    assert.deepEqual(await lastOf(w, 'exportJson'), {
+      type: 'exportJson',
+      runId: 1,
+      layers: [],
+      heads: [],
+    });
     await w.close();
   });
 
   it('saves the matrix view as a real SVG and as a PNG', async () => {
     const w = await WebviewPage.open(browser);
-    await w.sendResult(result, { type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 5, defaultView: 'matrix' } });
+    await w.sendResult(result, {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 5, defaultView: 'matrix' },
+    });
     await w.page.click('button:text-is("SVG")');
     const svg = await lastOf(w, 'saveImage');
     assert.equal(svg.format, 'svg');
     assert.equal(svg.suggestedName, 'attention-matrix-L0-0.svg');
     const n = result.meta.tokens.length;
-    const cells = svg.data.match(/<rect x="[\d.]+" y="[\d.]+" width="(\d+)" height="\1" fill="#[0-9a-f]{6}"><title>/g) ?? [];
+    const cells =
+      svg.data.match(
+        /<rect x="[\d.]+" y="[\d.]+" width="(\d+)" height="\1" fill="#[0-9a-f]{6}"><title>/g,
+      ) ?? [];
     assert.equal(cells.length, (n * (n + 1)) / 2, 'one rect per visible (unmasked) cell');
     assert.match(svg.data, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(svg.data, /masked \(causal\)/);
     assert.ok(await wellFormed(w, svg.data), 'the SVG is well-formed XML');
     await w.page.click('button:text-is("PNG")');
     await w.page.waitForFunction(() =>
-      (window as unknown as { __posted: { event: { type: string; format?: string } }[] }).__posted.some(
-        (m) => m.event.type === 'saveImage' && m.event.format === 'png',
-      ),
+      (
+        window as unknown as { __posted: { event: { type: string; format?: string } }[] }
+      ).__posted.some((m) => m.event.type === 'saveImage' && m.event.format === 'png'),
     );
     const png = await lastOf(w, 'saveImage');
     assert.match(png.data, /^data:image\/png;base64,/);
@@ -131,11 +156,18 @@ describe('state and export (Chromium)', function () {
 
   it('saves the head and model views as SVG too', async () => {
     const w = await WebviewPage.open(browser);
-    await w.sendResult(result, { type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 2, defaultView: 'head' } });
+    await w.sendResult(result, {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 2, defaultView: 'head' },
+    });
     await w.page.click('button:text-is("SVG")');
     const head = await lastOf(w, 'saveImage');
     const n = result.meta.tokens.length;
-    assert.equal((head.data.match(/<line /g) ?? []).length, countLines(result, 2), 'top-2 lines per token and head');
+    assert.equal(
+      (head.data.match(/<line /g) ?? []).length,
+      countLines(result, 2),
+      'top-2 lines per token and head',
+    );
     assert.equal((head.data.match(/<text /g) ?? []).length, 2 * n + 1);
     assert.ok(await wellFormed(w, head.data));
     await w.page.click('#tab-model');

@@ -36,7 +36,11 @@ describe('model, head and summary views (Chromium)', function () {
     await w.send({ type: 'didProduceLayer', runId: 1, layer: 0, weights: layers[0] });
     const thumbs = w.page.locator('.thumb');
     assert.equal(await thumbs.count(), meta.model.layers * meta.model.heads);
-    assert.equal(await w.page.locator('.thumb.pending').count(), meta.model.heads, 'layer 1 still pending');
+    assert.equal(
+      await w.page.locator('.thumb.pending').count(),
+      meta.model.heads,
+      'layer 1 still pending',
+    );
     assert.match((await w.page.textContent('.status')) ?? '', /receiving layer 2 of 2/);
     await w.send([
       { type: 'didProduceLayer', runId: 1, layer: 1, weights: layers[1] },
@@ -67,8 +71,13 @@ describe('model, head and summary views (Chromium)', function () {
     await w.page.hover(`#q-${i}`);
     const mean = meanOverHeads(result.layers[0], n, 2);
     const expected = topK(matrixRow(mean, i), 4);
-    const shown = await w.page.$$eval('.keys .token.top', (els) => els.map((e) => Number((e as HTMLElement).dataset.unit)));
-    assert.deepEqual(shown.sort((a, b) => a - b), [...expected].sort((a, b) => a - b));
+    const shown = await w.page.$$eval('.keys .token.top', (els) =>
+      els.map((e) => Number((e as HTMLElement).dataset.unit)),
+    );
+    assert.deepEqual(
+      shown.sort((a, b) => a - b),
+      [...expected].sort((a, b) => a - b),
+    );
     assert.ok(await w.page.locator('.head-lines.dim').count(), 'other lines dimmed');
     const focus = (await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage;
     assert.equal(focus.index, i);
@@ -84,7 +93,10 @@ describe('model, head and summary views (Chromium)', function () {
     // Keyboard: the query list moves the focus with arrow keys.
     await w.page.focus('.queries');
     await w.page.keyboard.press('ArrowDown');
-    assert.equal(((await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage).index, i + 1);
+    assert.equal(
+      ((await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage).index,
+      i + 1,
+    );
   });
 
   it('summary view lists every head, sorts by a column, and opens a head', async () => {
@@ -92,10 +104,15 @@ describe('model, head and summary views (Chromium)', function () {
     const rows = w.page.locator('.summary-table tbody tr');
     assert.equal(await rows.count(), 4);
     await w.page.click('th:nth-child(5) button');
-    const firstShares = await w.page.$$eval('.summary-table tbody tr td:nth-child(5) .value', (els) =>
-      els.map((e) => Number(e.textContent)),
+    const firstShares = await w.page.$$eval(
+      '.summary-table tbody tr td:nth-child(5) .value',
+      (els) => els.map((e) => Number(e.textContent)),
     );
-    assert.deepEqual(firstShares, [...firstShares].sort((a, b) => b - a), 'sorted by first-token share, descending');
+    assert.deepEqual(
+      firstShares,
+      [...firstShares].sort((a, b) => b - a),
+      'sorted by first-token share, descending',
+    );
     assert.equal(await w.page.getAttribute('th:nth-child(5)', 'aria-sort'), 'descending');
     await w.page.click('.summary-table tbody tr:first-child button.link');
     assert.equal(await w.page.getAttribute('#tab-matrix', 'aria-selected'), 'true');
@@ -105,7 +122,9 @@ describe('model, head and summary views (Chromium)', function () {
     await w.sendResult(result, settings('head'));
     await w.send({ type: 'didFocusToken', runId: 1, index: 7 });
     assert.equal(await w.page.getAttribute('#q-7', 'class'), 'token focused');
-    const mirrored = (await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage;
+    const mirrored = (await w.posted())
+      .filter((m) => m.type === 'focusToken')
+      .pop() as FocusMessage;
     assert.equal(mirrored.index, 7);
     await w.send({ type: 'didInvalidate', runId: 1, reason: 'the document changed' });
     assert.ok(await w.page.evaluate(() => document.body.classList.contains('result-stale')));
@@ -119,14 +138,21 @@ describe('model, head and summary views (Chromium)', function () {
     await w.send({ type: 'didStartRun', runId: 2, label: 'sample.js:1–3' });
     assert.match((await w.page.textContent('.status .info')) ?? '', /^Inspecting sample\.js:1–3…/);
     await w.send({ type: 'didFail', runId: 2, message: 'the model folder is missing' });
-    assert.match((await w.page.textContent('.banner')) ?? '', /Inspection failed: the model folder is missing/);
+    assert.match(
+      (await w.page.textContent('.banner')) ?? '',
+      /Inspection failed: the model folder is missing/,
+    );
   });
 
   it('shows the model’s next-token predictions beside the focused token', async () => {
     await w.sendResult(result, settings('head'));
     await w.page.hover('#q-10');
-    const predicted = await w.page.$$eval('.predictions .prediction', (els) => els.map((e) => e.textContent));
-    const expected = result.meta.predictions![10].map((p) => p.text.replace(/ /g, '·').replace(/\n/g, '↵') || '∅');
+    const predicted = await w.page.$$eval('.predictions .prediction', (els) =>
+      els.map((e) => e.textContent),
+    );
+    const expected = result.meta.predictions![10].map(
+      (p) => p.text.replace(/ /g, '·').replace(/\n/g, '↵') || '∅',
+    );
     assert.deepEqual(predicted, expected);
   });
 });

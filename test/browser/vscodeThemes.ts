@@ -88,5 +88,7 @@ const VARIABLES: Record<ThemeName, Record<string, string>> = {
 /** A stylesheet setting theme `name`'s variables on the root element. */
 export function themeCss(name: ThemeName): string {
   const vars = { ...common, ...VARIABLES[name] };
-  return `html {\n${Object.entries(vars).map(([k, v]) => `  ${k}: ${v};`).join('\n')}\n}\n`;
+  return `html {\n${Object.entries(vars)
+    .map(([k, v]) => `  ${k}: ${v};`)
+    .join('\n')}\n}\n`;
 }

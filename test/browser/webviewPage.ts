@@ -74,7 +74,8 @@ export class WebviewPage {
     options: { theme?: ThemeName; width?: number; height?: number; state?: unknown } = {},
   ): Promise<WebviewPage> {
     for (const file of ['webview.js', 'webview.css']) {
-      if (!existsSync(join(DIST, file))) throw new Error(`dist/${file} is missing: run \`node esbuild.mjs\` first.`);
+      if (!existsSync(join(DIST, file)))
+        throw new Error(`dist/${file} is missing: run \`node esbuild.mjs\` first.`);
     }
     const page = await browser.newPage({
       viewport: { width: options.width ?? 1100, height: options.height ?? 720 },
@@ -86,7 +87,8 @@ export class WebviewPage {
       if (path === '/index.html') {
         return route.fulfill({ contentType: 'text/html', body: pageHtml(theme, options.state) });
       }
-      if (path === '/theme.css') return route.fulfill({ contentType: 'text/css', body: themeCss(theme) });
+      if (path === '/theme.css')
+        return route.fulfill({ contentType: 'text/css', body: themeCss(theme) });
       if (path.startsWith('/dist/')) {
         const type = path.endsWith('.css') ? 'text/css' : 'text/javascript';
         return route.fulfill({ contentType: type, body: readFileSync(join(DIST, path.slice(6))) });
@@ -96,7 +98,9 @@ export class WebviewPage {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${ORIGIN}/index.html`);
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await page.waitForFunction(
+      () => (window as unknown as { __posted: unknown[] }).__posted.length > 0,
+    );
     if (errors.length) throw new Error(`webview threw: ${errors.join('; ')}`);
     return new WebviewPage(page);
   }
@@ -105,7 +109,9 @@ export class WebviewPage {
   async send(message: HostToWebview | HostToWebview[]): Promise<void> {
     const messages = Array.isArray(message) ? message : [message];
     // Float32Arrays cross the Playwright bridge as number arrays and are rebuilt in the page.
-    const wire = messages.map((m) => (m.type === 'didProduceLayer' ? { ...m, weights: [...m.weights] } : m));
+    const wire = messages.map((m) =>
+      m.type === 'didProduceLayer' ? { ...m, weights: [...m.weights] } : m,
+    );
     await this.page.evaluate((list) => {
       for (const m of list as { type: string; weights?: number[] }[]) {
         const event = m.weights ? { ...m, weights: new Float32Array(m.weights) } : m;
@@ -113,16 +119,26 @@ export class WebviewPage {
       }
     }, wire);
     // Messages are delivered as tasks; wait for them and the frame they schedule.
-    await this.page.evaluate(() => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(null)), 0)));
+    await this.page.evaluate(
+      () => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(null)), 0)),
+    );
   }
 
   /** Sends a whole result: start, every layer, finish. */
-  async sendResult(result: FixtureResult, settings?: HostToWebview & { type: 'didChangeSettings' }): Promise<void> {
+  async sendResult(
+    result: FixtureResult,
+    settings?: HostToWebview & { type: 'didChangeSettings' },
+  ): Promise<void> {
     const { meta, layers } = result;
     await this.send([
       ...(settings ? [settings] : []),
       { type: 'didStartResult', meta },
-      ...layers.map((weights, layer) => ({ type: 'didProduceLayer' as const, runId: meta.runId, layer, weights })),
+      ...layers.map((weights, layer) => ({
+        type: 'didProduceLayer' as const,
+        runId: meta.runId,
+        layer,
+        weights,
+      })),
       { type: 'didFinishResult', runId: meta.runId },
     ]);
   }
@@ -139,12 +155,16 @@ export class WebviewPage {
 
   /** The last saved view state. */
   state(): Promise<Record<string, unknown>> {
-    return this.page.evaluate(() => (window as unknown as { __state: Record<string, unknown> }).__state);
+    return this.page.evaluate(
+      () => (window as unknown as { __state: Record<string, unknown> }).__state,
+    );
   }
 
   /** CSP violations the page reported. */
   cspViolations(): Promise<string[]> {
-    return this.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+    return this.page.evaluate(
+      () => (window as unknown as { __cspViolations: string[] }).__cspViolations,
+    );
   }
 
   /** RGBA of a canvas pixel at CSS coordinates `(x, y)` of the canvas. */
@@ -153,7 +173,9 @@ export class WebviewPage {
       ({ selector, x, y }) => {
         const canvas = document.querySelector(selector) as HTMLCanvasElement;
         const scale = canvas.width / canvas.getBoundingClientRect().width;
-        const d = canvas.getContext('2d')!.getImageData(Math.floor(x * scale), Math.floor(y * scale), 1, 1).data;
+        const d = canvas
+          .getContext('2d')!
+          .getImageData(Math.floor(x * scale), Math.floor(y * scale), 1, 1).data;
         return [...d];
       },
       { selector, x, y },

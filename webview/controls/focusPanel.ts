@@ -38,7 +38,9 @@ export class FocusPanel {
   show(focus: Focus, d: FocusDetails): void {
     const children: HTMLElement[] = [];
     if (focus.unit === null || !focus.row) {
-      children.push(text('p', 'hint', 'Hover, click or arrow-key to a token to see what it attends to.'));
+      children.push(
+        text('p', 'hint', 'Hover, click or arrow-key to a token to see what it attends to.'),
+      );
       this.element.replaceChildren(...children);
       return;
     }
@@ -46,7 +48,11 @@ export class FocusPanel {
     title.title = `token ${focus.unit}`;
     children.push(
       title,
-      text('p', 'focus-meta', `#${focus.unit} of ${d.labels.length}${focus.pinned ? ' · pinned' : ''}`),
+      text(
+        'p',
+        'focus-meta',
+        `#${focus.unit} of ${d.labels.length}${focus.pinned ? ' · pinned' : ''}`,
+      ),
       text('h3', '', `Attends to · ${d.source}`),
     );
     const list = document.createElement('ol');
@@ -74,12 +80,17 @@ export class FocusPanel {
         const bar = document.createElement('span');
         bar.className = 'bar';
         bar.style.width = `${Math.round(p.prob * 100)}%`;
-        item.append(text('code', 'prediction', visibleText(p.text)), text('span', 'weight', formatPercent(p.prob)), bar);
+        item.append(
+          text('code', 'prediction', visibleText(p.text)),
+          text('span', 'weight', formatPercent(p.prob)),
+          bar,
+        );
         predictions.append(item);
       }
       children.push(predictions);
     }
-    if (d.stale) children.push(text('p', 'warning', 'The source changed: these weights are stale.'));
+    if (d.stale)
+      children.push(text('p', 'warning', 'The source changed: these weights are stale.'));
     this.element.replaceChildren(...children);
     this.announce(focus, d);
   }
@@ -91,7 +102,10 @@ export class FocusPanel {
     const row = focus.row!;
     const top = focus.top.map((j) => `${d.labels[j]} ${formatWeight(row[j])}`).join(', ');
     const message = `${d.labels[unit]}, token ${unit + 1} of ${d.labels.length}, attends to ${top || 'nothing above the threshold'}`;
-    this.announceTimer = setTimeout(() => (this.live.textContent = message), focus.pinned ? 0 : 300);
+    this.announceTimer = setTimeout(
+      () => (this.live.textContent = message),
+      focus.pinned ? 0 : 300,
+    );
   }
 }
 

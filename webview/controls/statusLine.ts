@@ -37,7 +37,11 @@ export class StatusLine {
       else parts.push(`receiving layer ${store.receivedLayers + 1} of ${store.layerCount}…`);
       parts.push(...modes);
     } else {
-      parts.push(running ? `Inspecting ${running}…` : 'No result yet: select text and run “Inspect Attention of Selection”.');
+      parts.push(
+        running
+          ? `Inspecting ${running}…`
+          : 'No result yet: select text and run “Inspect Attention of Selection”.',
+      );
     }
     this.info.textContent = parts.join(' · ');
     this.element.classList.toggle('stale', store.staleReason !== null);

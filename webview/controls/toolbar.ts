@@ -26,8 +26,14 @@ export class Toolbar {
   private readonly tabs = new Map<ViewKind, HTMLButtonElement>();
   private readonly layer = select('Layer');
   private readonly head = select('Head');
-  private readonly words = checkbox('Word level (sub-words merged)', 'Merge sub-word tokens into words: attention to a word is the sum over its pieces, from a word the mean');
-  private readonly specials = checkbox('Hide special tokens (rows renormalised)', 'Drop special tokens; each remaining row is renormalised to sum to 1');
+  private readonly words = checkbox(
+    'Word level (sub-words merged)',
+    'Merge sub-word tokens into words: attention to a word is the sum over its pieces, from a word the mean',
+  );
+  private readonly specials = checkbox(
+    'Hide special tokens (rows renormalised)',
+    'Drop special tokens; each remaining row is renormalised to sum to 1',
+  );
   private readonly colorMap = select('Colours');
   private readonly scale = select('Scale');
   private readonly topK = document.createElement('input');
@@ -59,17 +65,25 @@ export class Toolbar {
     this.topK.className = 'topk';
     this.topK.title = 'How many attended tokens to highlight per focused token (top-k)';
     const topK = labelled('Top-k', this.topK);
-    this.layer.input.addEventListener('change', () => actions.patch({ layer: Number(this.layer.input.value) }));
+    this.layer.input.addEventListener('change', () =>
+      actions.patch({ layer: Number(this.layer.input.value) }),
+    );
     this.head.input.addEventListener('change', () => {
       const v = this.head.input.value;
       actions.patch({ head: /^\d+$/.test(v) ? Number(v) : (v as HeadChoice) });
     });
-    this.words.input.addEventListener('change', () => actions.patch({ wordLevel: this.words.input.checked }));
-    this.specials.input.addEventListener('change', () => actions.patch({ hideSpecial: this.specials.input.checked }));
+    this.words.input.addEventListener('change', () =>
+      actions.patch({ wordLevel: this.words.input.checked }),
+    );
+    this.specials.input.addEventListener('change', () =>
+      actions.patch({ hideSpecial: this.specials.input.checked }),
+    );
     this.colorMap.input.addEventListener('change', () =>
       actions.patch({ colorMap: this.colorMap.input.value as ViewState['colorMap'] }),
     );
-    this.scale.input.addEventListener('change', () => actions.patch({ scale: this.scale.input.value as ViewState['scale'] }));
+    this.scale.input.addEventListener('change', () =>
+      actions.patch({ scale: this.scale.input.value as ViewState['scale'] }),
+    );
     this.topK.addEventListener('change', () => {
       const k = Math.round(Number(this.topK.value));
       if (k >= 1 && k <= 50) actions.patch({ topK: k });
@@ -90,8 +104,15 @@ export class Toolbar {
     button('csv', 'Copy CSV', 'Copy the shown matrix (or table) as CSV', () => actions.copyCsv());
     button('png', 'PNG', 'Save the current view as a PNG image', () => actions.saveImage('png'));
     button('svg', 'SVG', 'Save the current view as an SVG image', () => actions.saveImage('svg'));
-    button('json-selection', 'JSON: selection', 'Export the selected layer (and head) as JSON', () => actions.exportJson('selection'));
-    button('json-all', 'JSON: all', 'Export every layer and head as JSON', () => actions.exportJson('all'));
+    button(
+      'json-selection',
+      'JSON: selection',
+      'Export the selected layer (and head) as JSON',
+      () => actions.exportJson('selection'),
+    );
+    button('json-all', 'JSON: all', 'Export every layer and head as JSON', () =>
+      actions.exportJson('all'),
+    );
     const pickers = group(this.layer.label, this.head.label);
     const toggles = group(this.words.label, this.specials.label);
     const colours = group(this.colorMap.label, this.scale.label, topK);
@@ -99,14 +120,24 @@ export class Toolbar {
   }
 
   /** Syncs controls with the state and the result's shape. */
-  update(state: ViewState, view: ViewKind, layers: number, heads: number, colorMap: string, topK: number, canImage: boolean): void {
+  update(
+    state: ViewState,
+    view: ViewKind,
+    layers: number,
+    heads: number,
+    colorMap: string,
+    topK: number,
+    canImage: boolean,
+  ): void {
     for (const [kind, tab] of this.tabs) {
       const selected = kind === view;
       tab.setAttribute('aria-selected', String(selected));
       tab.tabIndex = selected ? 0 : -1;
     }
     if (this.layer.input.options.length !== layers) {
-      this.layer.input.replaceChildren(...Array.from({ length: layers }, (_, l) => option(String(l), `L${l}`)));
+      this.layer.input.replaceChildren(
+        ...Array.from({ length: layers }, (_, l) => option(String(l), `L${l}`)),
+      );
     }
     if (this.head.input.options.length !== heads + 3) {
       this.head.input.replaceChildren(
@@ -161,7 +192,10 @@ function select(text: string): { label: HTMLLabelElement; input: HTMLSelectEleme
   return { label: labelled(text, input), input };
 }
 
-function checkbox(text: string, title: string): { label: HTMLLabelElement; input: HTMLInputElement } {
+function checkbox(
+  text: string,
+  title: string,
+): { label: HTMLLabelElement; input: HTMLInputElement } {
   const input = document.createElement('input');
   input.type = 'checkbox';
   const label = document.createElement('label');

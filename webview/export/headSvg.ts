@@ -28,7 +28,10 @@ export function headSvg(ctx: ViewContext, lines: HeadLine[], focus: Focus): stri
         `stroke-opacity="${Math.max(0.05, Math.min(1, line.weight)).toFixed(3)}"/>`,
     );
   }
-  body.push('</g>', `<g font-family="${esc(p.monoFamily)}" font-size="12" fill="${esc(p.foreground)}">`);
+  body.push(
+    '</g>',
+    `<g font-family="${esc(p.monoFamily)}" font-size="12" fill="${esc(p.foreground)}">`,
+  );
   labels.forEach((label, i) => {
     const y = top + (i + 0.5) * ROW;
     const weight = focus.unit === i ? ' font-weight="bold"' : '';

@@ -14,12 +14,19 @@ import { esc, hatchDef, lutGradient, lutHex, svgDocument } from './svg';
 const VECTOR_LIMIT = 160;
 
 /** Builds the SVG document of `m` labelled with `labels`. */
-export function matrixSvg(m: SquareMatrix, labels: string[], ctx: ViewContext, focus: Focus): string {
+export function matrixSvg(
+  m: SquareMatrix,
+  labels: string[],
+  ctx: ViewContext,
+  focus: Focus,
+): string {
   const { n } = m;
   const p = ctx.palette;
   const cell = n <= 40 ? 18 : n <= VECTOR_LIMIT ? 8 : Math.max(2, Math.floor(2048 / n));
   const font = Math.min(12, Math.max(4, cell - 2));
-  const margin = Math.ceil(Math.min(16, Math.max(...labels.map((l) => shortLabel(l).length), 1)) * font * 0.62) + 12;
+  const margin =
+    Math.ceil(Math.min(16, Math.max(...labels.map((l) => shortLabel(l).length), 1)) * font * 0.62) +
+    12;
   const left = margin;
   const top = margin + 28;
   const size = n * cell;
@@ -62,7 +69,9 @@ export function matrixSvg(m: SquareMatrix, labels: string[], ctx: ViewContext, f
   const rows: string[] = [];
   for (let i = 0; i < n; i += step) {
     const y = top + (i + 0.5) * cell;
-    rows.push(`<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${esc(shortLabel(labels[i]))}</text>`);
+    rows.push(
+      `<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${esc(shortLabel(labels[i]))}</text>`,
+    );
     const x = left + (i + 0.5) * cell;
     rows.push(
       `<text transform="translate(${x} ${top - 4}) rotate(-90)" dominant-baseline="middle">${esc(shortLabel(labels[i]))}</text>`,
@@ -85,8 +94,13 @@ export function matrixSvg(m: SquareMatrix, labels: string[], ctx: ViewContext, f
 }
 
 function maskPath(x: number, y: number, cell: number, n: number): string {
-  const d = [`M${x + cell},${y}`, `L${x + n * cell},${y}`, `L${x + n * cell},${y + (n - 1) * cell}`];
-  for (let i = n - 1; i >= 1; i--) d.push(`L${x + i * cell},${y + i * cell}`, `L${x + i * cell},${y + (i - 1) * cell}`);
+  const d = [
+    `M${x + cell},${y}`,
+    `L${x + n * cell},${y}`,
+    `L${x + n * cell},${y + (n - 1) * cell}`,
+  ];
+  for (let i = n - 1; i >= 1; i--)
+    d.push(`L${x + i * cell},${y + i * cell}`, `L${x + i * cell},${y + (i - 1) * cell}`);
   d.push('Z');
   return d.join(' ');
 }

@@ -6,7 +6,12 @@ export function esc(text: string): string {
 }
 
 /** Wraps `body` in an `<svg>` root of `width × height` with a background. */
-export function svgDocument(width: number, height: number, background: string, body: string[]): string {
+export function svgDocument(
+  width: number,
+  height: number,
+  background: string,
+  body: string[],
+): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" ` +
       `viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}">`,

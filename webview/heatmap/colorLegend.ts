@@ -3,7 +3,12 @@ import type { Palette } from '../theme';
 import { formatWeight } from '../format';
 
 /** Builds the legend element for `lut` on `[0, max]`. */
-export function colorLegend(lut: Uint8Array, max: number, causal: boolean, palette: Palette): HTMLElement {
+export function colorLegend(
+  lut: Uint8Array,
+  max: number,
+  causal: boolean,
+  palette: Palette,
+): HTMLElement {
   const legend = document.createElement('div');
   legend.className = 'legend-row';
   const ramp = document.createElement('canvas');

@@ -20,7 +20,8 @@ export function headLines(
   for (const { head, m } of perHead) {
     for (let i = 0; i < m.n; i++) {
       const row = m.data.subarray(i * m.n, (i + 1) * m.n);
-      for (const j of topK(row, k, threshold)) lines.push({ head, query: i, key: j, weight: row[j] });
+      for (const j of topK(row, k, threshold))
+        lines.push({ head, query: i, key: j, weight: row[j] });
     }
   }
   return lines;

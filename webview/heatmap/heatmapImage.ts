@@ -49,7 +49,11 @@ export function heatmapCanvas(
 }
 
 /** A small repeating diagonal-hatch pattern for masked cells. */
-export function hatchPattern(ctx: CanvasRenderingContext2D, color: string, scale: number): CanvasPattern {
+export function hatchPattern(
+  ctx: CanvasRenderingContext2D,
+  color: string,
+  scale: number,
+): CanvasPattern {
   const size = Math.max(4, Math.round(6 * scale));
   const tile = document.createElement('canvas');
   tile.width = size;

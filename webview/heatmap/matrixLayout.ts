@@ -41,7 +41,8 @@ export function layoutMatrix(
   const cell = fit * zoom;
   const clamp = (pan: number, plot: number) => Math.min(0, Math.max(plot - n * cell, pan));
   const fontSize = Math.min(MAX_FONT, Math.floor(cell * 0.8));
-  const labelStep = fontSize >= MIN_FONT ? 1 : Math.max(1, Math.ceil(MIN_FONT / Math.max(cell, 0.1)));
+  const labelStep =
+    fontSize >= MIN_FONT ? 1 : Math.max(1, Math.ceil(MIN_FONT / Math.max(cell, 0.1)));
   return {
     n,
     left,

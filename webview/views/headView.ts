@@ -64,13 +64,18 @@ export class HeadView implements View {
     this.ctx = ctx;
     const { store, state } = ctx;
     const weights = store.layers[state.layer];
-    const shown = state.heads.length ? state.heads.filter((h) => h < store.heads) : range(store.heads);
+    const shown = state.heads.length
+      ? state.heads.filter((h) => h < store.heads)
+      : range(store.heads);
     const source = [weights, ctx.units, shown.join(',')];
     const dataChanged = source.some((s, k) => s !== this.source[k]);
     if (dataChanged) {
       this.source = source;
       this.perHead = weights
-        ? shown.map((head) => ({ head, m: projectMatrix(store.tokenMatrix(state.layer, head)!, ctx.units) }))
+        ? shown.map((head) => ({
+            head,
+            m: projectMatrix(store.tokenMatrix(state.layer, head)!, ctx.units),
+          }))
         : [];
       this.mean = meanOf(this.perHead.map((p) => p.m));
       this.lines = [];
@@ -131,8 +136,12 @@ export class HeadView implements View {
       swatch.style.backgroundColor = headColor(h, ctx.palette);
       chip.append(swatch, document.createTextNode(`H${h}`));
       chip.addEventListener('click', () => {
-        const next = shown.includes(h) ? shown.filter((x) => x !== h) : [...shown, h].sort((a, b) => a - b);
-        this.host.patchState({ heads: next.length === ctx.store.heads ? [] : next.length ? next : [h] });
+        const next = shown.includes(h)
+          ? shown.filter((x) => x !== h)
+          : [...shown, h].sort((a, b) => a - b);
+        this.host.patchState({
+          heads: next.length === ctx.store.heads ? [] : next.length ? next : [h],
+        });
       });
       this.chips.append(chip);
     }

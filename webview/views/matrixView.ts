@@ -3,18 +3,18 @@
  * zoom and pan for long inputs. The heatmap is drawn once into an n×n image; hover and
  * keys only repaint a transparent overlay canvas, which keeps feedback under a frame.
  */
-import { hatchPattern, heatmapCanvas, maskedTrianglePath } from '../heatmap/heatmapImage';
+import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { colorLegend } from '../heatmap/colorLegend';
 import {
   hitMatrix,
   layoutMatrix,
   panToShow,
   shortLabel,
-  visibleRange,
   type MatrixLayout,
 } from '../heatmap/matrixLayout';
+import { paintMatrixBase, paintMatrixOverlay, prepare } from '../heatmap/matrixPainter';
 import { matrixSvg } from '../export/matrixSvg';
-import { formatWeight } from '../format';
+import { showTooltip, tooltipText } from '../heatmap/matrixTooltip';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 
 const MAX_ZOOM = 64;
@@ -57,11 +57,16 @@ export class MatrixView implements View {
     const prev = this.ctx;
     const sameMatrix = prev?.matrix === ctx.matrix;
     const sameImage =
-      sameMatrix && prev?.lut === ctx.lut && prev.vmax === ctx.vmax && prev.palette.mask === ctx.palette.mask;
+      sameMatrix &&
+      prev?.lut === ctx.lut &&
+      prev.vmax === ctx.vmax &&
+      prev.palette.mask === ctx.palette.mask;
     this.ctx = ctx;
     const m = ctx.matrix;
     if (!sameImage) {
-      this.image = m ? heatmapCanvas(m, ctx.lut, ctx.vmax, ctx.causal, ctx.palette.mask) : undefined;
+      this.image = m
+        ? heatmapCanvas(m, ctx.lut, ctx.vmax, ctx.causal, ctx.palette.mask)
+        : undefined;
     }
     if (!sameMatrix && m) {
       this.cursor.row = Math.min(this.cursor.row, m.n - 1);
@@ -125,7 +130,15 @@ export class MatrixView implements View {
     const ctx = this.ctx;
     const n = ctx?.matrix?.n ?? 0;
     const zoom = ctx?.state.zoom ?? 1;
-    this.layout = layoutMatrix(n, rect.width, rect.height, this.margin, zoom, this.pan.x, this.pan.y);
+    this.layout = layoutMatrix(
+      n,
+      rect.width,
+      rect.height,
+      this.margin,
+      zoom,
+      this.pan.x,
+      this.pan.y,
+    );
     this.pan = { x: this.layout.panX, y: this.layout.panY };
     // Cell geometry for tests and tools that read the canvas (CSS pixels).
     const { left, top, cell, panX, panY } = this.layout;
@@ -135,122 +148,19 @@ export class MatrixView implements View {
   }
 
   private paintBase(): void {
-    const g = this.base.getContext('2d')!;
-    const dpr = window.devicePixelRatio || 1;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, this.base.width, this.base.height);
-    const { ctx, layout: l, image } = this;
-    if (!ctx || !l) return;
-    const p = ctx.palette;
-    g.fillStyle = p.muted;
-    g.font = `13px ${p.fontFamily}`;
-    if (!image || !ctx.matrix) {
-      g.fillText(`Waiting for ${ctx.choiceLabel}…`, 16, 24);
-      return;
-    }
-    const x0 = l.left + l.panX;
-    const y0 = l.top + l.panY;
-    const size = l.n * l.cell;
-    g.save();
-    g.beginPath();
-    g.rect(l.left, l.top, l.plotWidth, l.plotHeight);
-    g.clip();
-    g.imageSmoothingEnabled = false;
-    g.drawImage(image, x0, y0, size, size);
-    if (ctx.causal && l.n > 1) {
-      g.beginPath();
-      maskedTrianglePath(g, x0, y0, l.cell, l.n);
-      g.fillStyle = hatchPattern(g, p.hatch, dpr);
-      g.fill();
-    }
-    if (p.grid && l.cell >= 8) this.paintGrid(g, x0, y0, l, p.grid);
-    g.restore();
-    this.paintLabels(g, l);
+    const { ctx, layout, image } = this;
+    paintMatrixBase(prepare(this.base), ctx && layout ? { ctx, layout, image } : undefined);
   }
 
-  private paintGrid(g: CanvasRenderingContext2D, x0: number, y0: number, l: MatrixLayout, color: string): void {
-    g.strokeStyle = color;
-    g.lineWidth = 0.5;
-    g.beginPath();
-    for (let k = 0; k <= l.n; k++) {
-      g.moveTo(x0 + k * l.cell, y0);
-      g.lineTo(x0 + k * l.cell, y0 + l.n * l.cell);
-      g.moveTo(x0, y0 + k * l.cell);
-      g.lineTo(x0 + l.n * l.cell, y0 + k * l.cell);
-    }
-    g.stroke();
-  }
-
-  private paintLabels(g: CanvasRenderingContext2D, l: MatrixLayout, emphasis?: Set<number>, row?: number): void {
-    const ctx = this.ctx!;
-    const labels = ctx.units.labels;
-    const p = ctx.palette;
-    g.textBaseline = 'middle';
-    const font = `${l.fontSize}px ${p.monoFamily}`;
-    const [r0, r1] = visibleRange(l.panY, l.plotHeight, l.cell, l.n);
-    for (let i = r0; i < r1; i += 1) {
-      if (i % l.labelStep !== 0 && i !== row) continue;
-      if (emphasis && i !== row) continue;
-      g.font = i === row ? `bold ${font}` : font;
-      g.fillStyle = i === row ? p.focus : p.foreground;
-      g.textAlign = 'right';
-      g.fillText(shortLabel(labels[i]), l.left - 6, l.top + l.panY + (i + 0.5) * l.cell);
-    }
-    const [c0, c1] = visibleRange(l.panX, l.plotWidth, l.cell, l.n);
-    for (let j = c0; j < c1; j += 1) {
-      const strong = emphasis?.has(j);
-      if (j % l.labelStep !== 0 && !strong) continue;
-      if (emphasis && !strong) continue;
-      g.save();
-      g.translate(l.left + l.panX + (j + 0.5) * l.cell, l.top - 6);
-      g.rotate(-Math.PI / 2);
-      g.textAlign = 'left';
-      g.font = strong ? `bold ${font}` : font;
-      g.fillStyle = strong ? p.highlight : p.foreground;
-      g.fillText(shortLabel(labels[j]), 0, 0);
-      g.restore();
-    }
-  }
-
-  /** Highlights only: focused row, its top-k cells and labels, the keyboard cursor. */
   private paintOverlay(): void {
-    const g = this.overlay.getContext('2d')!;
-    const dpr = window.devicePixelRatio || 1;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, this.overlay.width / dpr, this.overlay.height / dpr);
-    const { ctx, layout: l } = this;
-    if (!ctx?.matrix || !l || l.n === 0) return;
-    const p = ctx.palette;
-    const x0 = l.left + l.panX;
-    const y0 = l.top + l.panY;
-    const f = this.focus;
-    if (f.unit !== null && f.unit < l.n) {
-      // Cover the plain labels of the focused row and top-k columns with emphasised ones.
-      g.fillStyle = p.background;
-      g.fillRect(0, y0 + f.unit * l.cell, l.left - 1, l.cell);
-      for (const j of f.top) g.fillRect(x0 + j * l.cell, 0, l.cell, l.top - 1);
-      this.paintLabels(g, l, new Set(f.top), f.unit);
-      g.save();
-      g.beginPath();
-      g.rect(l.left, l.top, l.plotWidth, l.plotHeight);
-      g.clip();
-      g.lineWidth = p.lineWidth;
-      g.strokeStyle = p.focus;
-      g.strokeRect(x0, y0 + f.unit * l.cell, l.n * l.cell, l.cell);
-      g.strokeStyle = p.highlight;
-      for (const j of f.top) {
-        g.strokeRect(x0 + j * l.cell + 1, y0 + f.unit * l.cell - 2, Math.max(2, l.cell - 2), l.cell + 4);
-      }
-      g.restore();
-    }
-    if (document.activeElement === this.base) {
-      g.setLineDash([3, 2]);
-      g.lineWidth = p.lineWidth;
-      g.strokeStyle = p.foreground;
-      const { row, col } = this.cursor;
-      g.strokeRect(x0 + col * l.cell, y0 + row * l.cell, Math.max(3, l.cell), Math.max(3, l.cell));
-      g.setLineDash([]);
-    }
+    const { ctx, layout } = this;
+    const cursor = document.activeElement === this.base ? this.cursor : null;
+    paintMatrixOverlay(
+      prepare(this.overlay),
+      ctx && layout ? { ctx, layout } : undefined,
+      this.focus,
+      cursor,
+    );
   }
 
   private listen(): void {
@@ -306,24 +216,9 @@ export class MatrixView implements View {
   }
 
   private placeTooltip(row: number, col: number, x: number, y: number): void {
-    const ctx = this.ctx;
-    if (!ctx?.matrix) return;
-    const labels = ctx.units.labels;
-    const m = ctx.matrix;
-    let text: string;
-    if (row >= 0 && col >= 0) {
-      const masked = ctx.causal && col > row;
-      const value = masked ? 'masked (causal: a token cannot see later tokens)' : formatWeight(m.data[row * m.n + col]);
-      text = `${labels[row]} (#${row}) → ${labels[col]} (#${col})\n${value}`;
-    } else {
-      text = row >= 0 ? `query ${labels[row]} (#${row})` : `key ${labels[col]} (#${col})`;
-    }
-    this.tooltip.textContent = text;
-    this.tooltip.hidden = false;
-    const stage = this.base.getBoundingClientRect();
-    const flipX = x + 14 + this.tooltip.offsetWidth > stage.width;
-    this.tooltip.style.left = `${flipX ? x - 12 - this.tooltip.offsetWidth : x + 14}px`;
-    this.tooltip.style.top = `${Math.min(y + 14, stage.height - this.tooltip.offsetHeight - 4)}px`;
+    if (!this.ctx?.matrix) return;
+    const text = tooltipText(this.ctx, row, col);
+    showTooltip(this.tooltip, text, x, y, this.base.getBoundingClientRect());
   }
 
   private onWheel(e: WheelEvent): void {
@@ -333,7 +228,10 @@ export class MatrixView implements View {
     if (e.ctrlKey || e.metaKey) {
       this.zoomAt(this.ctx.state.zoom * Math.exp(-e.deltaY * 0.002), e.offsetX, e.offsetY);
     } else {
-      this.pan = { x: this.pan.x - (e.shiftKey ? e.deltaY : e.deltaX), y: this.pan.y - (e.shiftKey ? 0 : e.deltaY) };
+      this.pan = {
+        x: this.pan.x - (e.shiftKey ? e.deltaY : e.deltaX),
+        y: this.pan.y - (e.shiftKey ? 0 : e.deltaY),
+      };
       this.redraw();
     }
   }
@@ -356,7 +254,10 @@ export class MatrixView implements View {
   private onKey(e: KeyboardEvent): void {
     const n = this.ctx?.matrix?.n ?? 0;
     if (n === 0) return;
-    const page = Math.max(1, Math.floor((this.layout?.plotHeight ?? 0) / (this.layout?.cell || 1)) - 1);
+    const page = Math.max(
+      1,
+      Math.floor((this.layout?.plotHeight ?? 0) / (this.layout?.cell || 1)) - 1,
+    );
     const moves: Record<string, [number, number]> = {
       ArrowUp: [-1, 0],
       ArrowDown: [1, 0],

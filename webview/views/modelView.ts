@@ -58,7 +58,14 @@ export class ModelView implements View {
         button.classList.toggle('selected', selected);
         button.setAttribute('aria-selected', String(selected));
         button.classList.toggle('pending', !weights);
-        const key = [weights, options.wordLevel, options.hideSpecial, ctx.lut, ctx.state.scale, ctx.palette.mask];
+        const key = [
+          weights,
+          options.wordLevel,
+          options.hideSpecial,
+          ctx.lut,
+          ctx.state.scale,
+          ctx.palette.mask,
+        ];
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
         const m = projectMatrix(store.tokenMatrix(l, h)!, ctx.units);
@@ -96,17 +103,29 @@ export class ModelView implements View {
       `<text x="${left}" y="16">${esc(ctx.store.meta?.model.name ?? '')} — ${esc(ctx.store.meta?.source.label ?? '')}</text>`,
     ];
     this.cells.forEach((row, l) => {
-      body.push(`<text x="${left - 8}" y="${top + l * step + size / 2}" text-anchor="end">L${l}</text>`);
+      body.push(
+        `<text x="${left - 8}" y="${top + l * step + size / 2}" text-anchor="end">L${l}</text>`,
+      );
       row.forEach((button, h) => {
-        if (l === 0) body.push(`<text x="${left + h * step + size / 2}" y="${top - 8}" text-anchor="middle">H${h}</text>`);
+        if (l === 0)
+          body.push(
+            `<text x="${left + h * step + size / 2}" y="${top - 8}" text-anchor="middle">H${h}</text>`,
+          );
         if (!ctx.store.layers[l]) return;
         const url = button.querySelector('canvas')!.toDataURL('image/png');
-        body.push(`<image x="${left + h * step}" y="${top + l * step}" width="${size}" height="${size}" href="${url}"/>`);
+        body.push(
+          `<image x="${left + h * step}" y="${top + l * step}" width="${size}" height="${size}" href="${url}"/>`,
+        );
       });
     });
     body.push('</g>');
     const heads = this.cells[0]?.length ?? 0;
-    return svgDocument(left + heads * step + gap, top + this.cells.length * step + gap, p.background, body);
+    return svgDocument(
+      left + heads * step + gap,
+      top + this.cells.length * step + gap,
+      p.background,
+      body,
+    );
   }
 
   private build(layers: number, heads: number): void {
@@ -158,7 +177,10 @@ export class ModelView implements View {
     if (!move) return;
     e.preventDefault();
     const layer = Math.min(this.cells.length - 1, Math.max(0, this.active.layer + move[0]));
-    const head = Math.min((this.cells[0]?.length ?? 1) - 1, Math.max(0, this.active.head + move[1]));
+    const head = Math.min(
+      (this.cells[0]?.length ?? 1) - 1,
+      Math.max(0, this.active.head + move[1]),
+    );
     this.setActive(layer, head);
     this.cells[layer][head].focus();
   }

@@ -44,13 +44,21 @@ const COLUMNS: Column[] = [
     format: (s) => s.firstTokenShare.toFixed(2),
     bar: (s) => s.firstTokenShare,
   },
-  { key: 'labels', title: 'Role', help: 'Labels justified by the scores', format: (s) => s.labels.join(', ') },
+  {
+    key: 'labels',
+    title: 'Role',
+    help: 'Labels justified by the scores',
+    format: (s) => s.labels.join(', '),
+  },
 ];
 
 export class SummaryView implements View {
   readonly element = document.createElement('div');
   private readonly table = document.createElement('table');
-  private sort: { key: keyof HeadSummary; descending: boolean } = { key: 'layer', descending: false };
+  private sort: { key: keyof HeadSummary; descending: boolean } = {
+    key: 'layer',
+    descending: false,
+  };
 
   constructor(private readonly host: ViewHost) {
     this.element.className = 'summary-view';
@@ -70,11 +78,16 @@ export class SummaryView implements View {
     const summaries = ctx.store.summaries();
     const { key, descending } = this.sort;
     const value = (s: HeadSummary) =>
-      key === 'layer' ? s.layer * 1000 + s.head : key === 'labels' ? s.labels.join(',') : (s[key] as number);
+      key === 'layer'
+        ? s.layer * 1000 + s.head
+        : key === 'labels'
+          ? s.labels.join(',')
+          : (s[key] as number);
     summaries.sort((a, b) => {
       const va = value(a);
       const vb = value(b);
-      const order = va < vb ? -1 : va > vb ? 1 : a.layer * 1000 + a.head - (b.layer * 1000 + b.head);
+      const order =
+        va < vb ? -1 : va > vb ? 1 : a.layer * 1000 + a.head - (b.layer * 1000 + b.head);
       return descending ? -order : order;
     });
     const head = document.createElement('thead');
@@ -91,7 +104,11 @@ export class SummaryView implements View {
       button.addEventListener('click', () => {
         this.sort = { key: column.key, descending: sorted ? !descending : column.key !== 'layer' };
         this.render(ctx);
-        (this.table.querySelector(`th:nth-child(${COLUMNS.indexOf(column) + 1}) button`) as HTMLElement)?.focus();
+        (
+          this.table.querySelector(
+            `th:nth-child(${COLUMNS.indexOf(column) + 1}) button`,
+          ) as HTMLElement
+        )?.focus();
       });
       th.append(button);
       headRow.append(th);

@@ -32,14 +32,17 @@ describe('attentionRollout', () => {
 
   it('rows of every depth sum to 1 and stay causal for causal input', () => {
     fc.assert(
-      fc.property(fc.array(attentionLayer(4, 2, true), { minLength: 1, maxLength: 4 }), (layers) => {
-        for (const rolled of attentionRollout(layers, 4, 2)) {
-          for (const sum of rowSums(rolled.data, 4)) assert.ok(Math.abs(sum - 1) < 1e-5);
-          for (let i = 0; i < 4; i++) {
-            for (let j = i + 1; j < 4; j++) assert.equal(rolled.data[i * 4 + j], 0);
+      fc.property(
+        fc.array(attentionLayer(4, 2, true), { minLength: 1, maxLength: 4 }),
+        (layers) => {
+          for (const rolled of attentionRollout(layers, 4, 2)) {
+            for (const sum of rowSums(rolled.data, 4)) assert.ok(Math.abs(sum - 1) < 1e-5);
+            for (let i = 0; i < 4; i++) {
+              for (let j = i + 1; j < 4; j++) assert.equal(rolled.data[i * 4 + j], 0);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   });

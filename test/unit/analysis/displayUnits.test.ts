@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { displayUnits, projectMatrix, unitWeightsToTokens } from '../../../src/analysis/displayUnits';
+import {
+  displayUnits,
+  projectMatrix,
+  unitWeightsToTokens,
+} from '../../../src/analysis/displayUnits';
 import { headMatrix } from '../../../src/analysis/squareMatrix';
 import { unitLabel } from '../../../src/analysis/unitLabels';
 import { attentionLayer, rowSums } from './randomAttention';
@@ -16,7 +20,10 @@ describe('displayUnits and projectMatrix', () => {
     const m = { n: 3, data: new Float32Array([1, 0, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5]) };
     const out = projectMatrix(m, display);
     // from word "bc" = mean of rows 1 and 2; to word "bc" = sum of columns 1 and 2
-    assert.deepEqual([...out.data].map((v) => Number(v.toFixed(6))), [1, 0, 0.35, 0.65]);
+    assert.deepEqual(
+      [...out.data].map((v) => Number(v.toFixed(6))),
+      [1, 0, 0.35, 0.65],
+    );
   });
 
   it('hides special tokens and renormalises the remaining rows', () => {
@@ -26,11 +33,17 @@ describe('displayUnits and projectMatrix', () => {
     assert.deepEqual([...display.unitOfToken], [-1, 0, 1]);
     const m = { n: 3, data: new Float32Array([1, 0, 0, 0.5, 0.5, 0, 0.4, 0.2, 0.4]) };
     const out = projectMatrix(m, display);
-    assert.deepEqual([...out.data].map((v) => Number(v.toFixed(6))), [1, 0, 1 / 3, 2 / 3].map((v) => Number(v.toFixed(6))));
+    assert.deepEqual(
+      [...out.data].map((v) => Number(v.toFixed(6))),
+      [1, 0, 1 / 3, 2 / 3].map((v) => Number(v.toFixed(6))),
+    );
   });
 
   it('returns the token matrix itself when nothing changes', () => {
-    const display = displayUnits(sample.tokens, sample.text, { wordLevel: false, hideSpecial: false });
+    const display = displayUnits(sample.tokens, sample.text, {
+      wordLevel: false,
+      hideSpecial: false,
+    });
     const m = { n: 7, data: new Float32Array(49) };
     assert.equal(projectMatrix(m, display), m);
   });
@@ -38,20 +51,32 @@ describe('displayUnits and projectMatrix', () => {
   it('keeps rows summing to 1 under every combination of toggles', () => {
     const { tokens, text } = sample;
     fc.assert(
-      fc.property(attentionLayer(7, 1, true), fc.boolean(), fc.boolean(), (layer, wordLevel, hideSpecial) => {
-        const display = displayUnits(tokens, text, { wordLevel, hideSpecial });
-        const out = projectMatrix(headMatrix(layer, 7, 0), display);
-        for (const sum of rowSums(out.data, out.n)) assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum}`);
-      }),
+      fc.property(
+        attentionLayer(7, 1, true),
+        fc.boolean(),
+        fc.boolean(),
+        (layer, wordLevel, hideSpecial) => {
+          const display = displayUnits(tokens, text, { wordLevel, hideSpecial });
+          const out = projectMatrix(headMatrix(layer, 7, 0), display);
+          for (const sum of rowSums(out.data, out.n))
+            assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum}`);
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('spreads unit weights back to every piece and zeroes hidden tokens', () => {
-    const display = displayUnits(sample.tokens, sample.text, { wordLevel: true, hideSpecial: true });
+    const display = displayUnits(sample.tokens, sample.text, {
+      wordLevel: true,
+      hideSpecial: true,
+    });
     assert.deepEqual(display.units, [[1], [2, 3], [4], [5], [6]]);
     const weights = unitWeightsToTokens([0.1, 0.5, 0.2, 0.1, 0.1], display, 7);
-    assert.deepEqual([...weights].map((v) => Number(v.toFixed(6))), [0, 0.1, 0.5, 0.5, 0.2, 0.1, 0.1]);
+    assert.deepEqual(
+      [...weights].map((v) => Number(v.toFixed(6))),
+      [0, 0.1, 0.5, 0.5, 0.2, 0.1, 0.1],
+    );
   });
 
   it('labels units by the source they cover', () => {

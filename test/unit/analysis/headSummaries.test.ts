@@ -10,7 +10,13 @@ function oneHot(n: number, pick: (i: number) => number): Float32Array {
 
 describe('summariseLayer', () => {
   it('labels a previous-token head and measures distance 1', () => {
-    const [s] = summariseLayer(oneHot(6, (i) => Math.max(0, i - 1)), 2, 6, 1, true);
+    const [s] = summariseLayer(
+      oneHot(6, (i) => Math.max(0, i - 1)),
+      2,
+      6,
+      1,
+      true,
+    );
     assert.equal(s.layer, 2);
     assert.equal(s.previousTokenShare, 1);
     assert.equal(s.meanDistance, 1);
@@ -19,7 +25,13 @@ describe('summariseLayer', () => {
   });
 
   it('labels a first-token (sink) head', () => {
-    const [s] = summariseLayer(oneHot(6, () => 0), 0, 6, 1, true);
+    const [s] = summariseLayer(
+      oneHot(6, () => 0),
+      0,
+      6,
+      1,
+      true,
+    );
     assert.equal(s.firstTokenShare, 1);
     assert.equal(s.meanDistance, (1 + 2 + 3 + 4 + 5) / 5);
     assert.deepEqual(s.labels, ['first-token']);

@@ -5,7 +5,8 @@ import type { Token } from '../../../src/engine/types';
 export function tokensOf(pieces: (string | null)[]): { tokens: Token[]; text: string } {
   let text = '';
   const tokens: Token[] = pieces.map((piece, id) => {
-    if (piece === null) return { id, text: '<|endoftext|>', start: text.length, end: text.length, special: true };
+    if (piece === null)
+      return { id, text: '<|endoftext|>', start: text.length, end: text.length, special: true };
     const start = text.length;
     text += piece;
     return { id, text: piece.replace(/ /g, 'Ġ'), start, end: text.length, special: false };

@@ -5,7 +5,19 @@ import { tokensOf } from './tokensOf';
 
 describe('wordGroups', () => {
   it('merges identifier pieces and keeps punctuation, spaces and specials apart', () => {
-    const { tokens, text } = tokensOf([null, 'const', ' get', 'User', 'Name', ' =', ' (', '(', 'x_', '1', '))']);
+    const { tokens, text } = tokensOf([
+      null,
+      'const',
+      ' get',
+      'User',
+      'Name',
+      ' =',
+      ' (',
+      '(',
+      'x_',
+      '1',
+      '))',
+    ]);
     assert.deepEqual(wordGroups(tokens, text), [[0], [1], [2, 3, 4], [5], [6], [7], [8, 9], [10]]);
   });
 
@@ -26,6 +38,9 @@ describe('wordGroups', () => {
 
   it('merges letters of non-Latin words', () => {
     const { tokens, text } = tokensOf(['Grüß', 'e', ' δια', 'φορά']);
-    assert.deepEqual(wordGroups(tokens, text), [[0, 1], [2, 3]]);
+    assert.deepEqual(wordGroups(tokens, text), [
+      [0, 1],
+      [2, 3],
+    ]);
   });
 });

@@ -51,21 +51,13 @@ for (const folder of FOLDERS) {
       });
     }
 
-    it('10,000 random strings: same ids, same offsets', async () => {
-      const texts = fc.sample(randomText, { numRuns: 10_000, seed: 20261124 });
-      const expected = await referenceTokens(native, texts);
-      texts.forEach((text, i) => {
-        assert.deepEqual(ourTokens(ours, text), expected[i], `text ${JSON.stringify(text)}`);
-      });
-    });
-
-    it('property: random strings from fresh seeds agree too', async () => {
+    it('fast-check: 10,000 random strings, same ids and offsets', async () => {
       await fc.assert(
         fc.asyncProperty(randomText, async (text) => {
           const [expected] = await referenceTokens(native, [text]);
           assert.deepEqual(ourTokens(ours, text), expected);
         }),
-        { numRuns: 300 },
+        { numRuns: 10_000 },
       );
     });
   });
