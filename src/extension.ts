@@ -34,7 +34,11 @@ let engines: EngineHost | undefined;
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const config = () => readConfig(vscode.workspace.getConfiguration(CONFIG_SECTION));
   const modelDir = (): string =>
-    resolveModelDir(config().model, context.extensionPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+    resolveModelDir(
+      config().model,
+      context.extensionPath,
+      vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    );
   const statusBar = new ModelStatusBar();
   engines = new EngineHost(context.extensionPath, () => config().threads);
   const engineHost = engines;

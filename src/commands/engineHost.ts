@@ -20,7 +20,10 @@ export class EngineHost {
       const dist = path.join(this.extensionPath, 'dist');
       const numThreads = this.threads();
       this.client = new EngineClient(() =>
-        startNodeWorker(path.join(dist, 'engine.worker.js'), { wasmDir: path.join(dist, 'ort'), numThreads }),
+        startNodeWorker(path.join(dist, 'engine.worker.js'), {
+          wasmDir: path.join(dist, 'ort'),
+          numThreads,
+        }),
       );
     }
     return this.client;

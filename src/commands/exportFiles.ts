@@ -50,15 +50,24 @@ export async function writeAttentionJson(
 }
 
 /** Asks where to save, starting from `defaultUri`; undefined if the user cancels. */
-export function askSaveUri(defaultUri: vscode.Uri, kind: string, extensions: string[]): Thenable<vscode.Uri | undefined> {
-  return vscode.window.showSaveDialog({ defaultUri, filters: { [kind]: extensions }, saveLabel: 'Save' });
+export function askSaveUri(
+  defaultUri: vscode.Uri,
+  kind: string,
+  extensions: string[],
+): Thenable<vscode.Uri | undefined> {
+  return vscode.window.showSaveDialog({
+    defaultUri,
+    filters: { [kind]: extensions },
+    saveLabel: 'Save',
+  });
 }
 
 /** The bytes of a rendered view: an SVG document, or a PNG data URL decoded. */
 export function imageBytes(format: 'png' | 'svg', data: string): Uint8Array {
   if (format === 'svg') return new TextEncoder().encode(data);
   const prefix = 'data:image/png;base64,';
-  if (!data.startsWith(prefix)) throw new Error('The panel sent a PNG that is not a base64 data URL.');
+  if (!data.startsWith(prefix))
+    throw new Error('The panel sent a PNG that is not a base64 data URL.');
   return Buffer.from(data.slice(prefix.length), 'base64');
 }
 
@@ -69,11 +78,18 @@ export async function saveImage(
   data: string,
   suggestedName: string,
 ): Promise<vscode.Uri | undefined> {
-  const name = suggestedName.toLowerCase().endsWith(`.${format}`) ? suggestedName : `${suggestedName}.${format}`;
-  const target = await askSaveUri(defaultUriBeside(source, `.${name}`), format.toUpperCase(), [format]);
+  const name = suggestedName.toLowerCase().endsWith(`.${format}`)
+    ? suggestedName
+    : `${suggestedName}.${format}`;
+  const target = await askSaveUri(defaultUriBeside(source, `.${name}`), format.toUpperCase(), [
+    format,
+  ]);
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, imageBytes(format, data));
-  void offerToOpen(`Saved ${format.toUpperCase()} to ${vscode.workspace.asRelativePath(target)}.`, target);
+  void offerToOpen(
+    `Saved ${format.toUpperCase()} to ${vscode.workspace.asRelativePath(target)}.`,
+    target,
+  );
   return target;
 }
 

@@ -15,8 +15,15 @@ export function exportJsonCommand(inspector: Inspector, exporter: ResultExporter
       const inspect = 'Inspect Selection';
       // Not awaited: the command resolves now; the button, if pressed, runs the inspection.
       void vscode.window
-        .showInformationMessage('Nothing to export yet: select some code and inspect its attention first.', inspect)
-        .then((answer) => answer === inspect && vscode.commands.executeCommand('attentionInspector.inspectSelection'));
+        .showInformationMessage(
+          'Nothing to export yet: select some code and inspect its attention first.',
+          inspect,
+        )
+        .then(
+          (answer) =>
+            answer === inspect &&
+            vscode.commands.executeCommand('attentionInspector.inspectSelection'),
+        );
       return undefined;
     }
     try {

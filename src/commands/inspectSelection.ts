@@ -9,7 +9,8 @@ export function inspectSelectionCommand(inspector: Inspector) {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
       void vscode.window.showWarningMessage(
-        'Attention Inspector: open a file and select the code to inspect, then run "Inspect Attention of Selection".',
+        'Attention Inspector: open a file and select the code to inspect, ' +
+          'then run "Inspect Attention of Selection".',
       );
       return undefined;
     }
@@ -19,7 +20,8 @@ export function inspectSelectionCommand(inspector: Inspector) {
     if (document.getText(range).trim() === '') {
       void vscode.window.showWarningMessage(
         selection.isEmpty
-          ? `Attention Inspector: line ${line.lineNumber + 1} is empty. Select the code to inspect, or put the cursor on a line with code.`
+          ? `Attention Inspector: line ${line.lineNumber + 1} is empty. ` +
+              'Select the code to inspect, or put the cursor on a line with code.'
           : 'Attention Inspector: the selection holds only whitespace. Select the code to inspect.',
       );
       return undefined;

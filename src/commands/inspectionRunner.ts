@@ -35,8 +35,10 @@ const CACHE_ENTRIES = 8;
 const CACHE_BYTES = 192 * 1024 * 1024;
 
 export class InspectionRunner {
-  private readonly cache = new LruCache<string, InspectResult>(CACHE_ENTRIES, CACHE_BYTES, (result) =>
-    result.attentions.reduce((sum, layer) => sum + layer.byteLength, 0),
+  private readonly cache = new LruCache<string, InspectResult>(
+    CACHE_ENTRIES,
+    CACHE_BYTES,
+    (result) => result.attentions.reduce((sum, layer) => sum + layer.byteLength, 0),
   );
 
   constructor(
@@ -53,8 +55,9 @@ export class InspectionRunner {
     }
     this.statusBar.running(request.label);
     const outcome = await (request.quiet
-      ? vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Inspecting attention' }, () =>
-          this.runInWorker(request),
+      ? vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'Inspecting attention' },
+          () => this.runInWorker(request),
         )
       : vscode.window.withProgress(
           {
@@ -76,13 +79,19 @@ export class InspectionRunner {
   /** Tells the user how a failed run ended; `retry` runs it again. */
   async report(outcome: Extract<RunOutcome, { ok: false }>, retry: () => unknown): Promise<void> {
     const report = describeFailure(outcome.code, outcome.message, outcome.byUser);
-    const buttons = report.actions.map((action) => (action === 'retry' ? 'Try Again' : 'Select Model…'));
+    const buttons = report.actions.map((action) =>
+      action === 'retry' ? 'Try Again' : 'Select Model…',
+    );
     let choice: string | undefined;
-    if (report.severity === 'error') choice = await vscode.window.showErrorMessage(report.message, ...buttons);
-    else if (report.severity === 'warning') choice = await vscode.window.showWarningMessage(report.message, ...buttons);
-    else if (report.severity === 'info') choice = await vscode.window.showInformationMessage(report.message, ...buttons);
+    if (report.severity === 'error')
+      choice = await vscode.window.showErrorMessage(report.message, ...buttons);
+    else if (report.severity === 'warning')
+      choice = await vscode.window.showWarningMessage(report.message, ...buttons);
+    else if (report.severity === 'info')
+      choice = await vscode.window.showInformationMessage(report.message, ...buttons);
     if (choice === 'Try Again') retry();
-    if (choice === 'Select Model…') await vscode.commands.executeCommand('attentionInspector.selectModel');
+    if (choice === 'Select Model…')
+      await vscode.commands.executeCommand('attentionInspector.selectModel');
   }
 
   /** Drops cached results, e.g. after a model folder was replaced. */
@@ -90,7 +99,10 @@ export class InspectionRunner {
     this.cache.clear();
   }
 
-  private async runInWorker(request: RunRequest, token?: vscode.CancellationToken): Promise<RunOutcome> {
+  private async runInWorker(
+    request: RunRequest,
+    token?: vscode.CancellationToken,
+  ): Promise<RunOutcome> {
     const engine = this.engines.engine;
     const { runId, result } = engine.inspect({
       modelDir: request.modelDir,
@@ -109,7 +121,9 @@ export class InspectionRunner {
       return { ok: true, result: await result, cached: false };
     } catch (error) {
       const runError =
-        error instanceof EngineRunError ? error : new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
+        error instanceof EngineRunError
+          ? error
+          : new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
       return { ok: false, code: runError.code, message: runError.message, byUser };
     } finally {
       subscriptions.forEach((subscription) => subscription?.dispose());

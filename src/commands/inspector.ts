@@ -3,7 +3,6 @@
  * document, reused; runs whose results land in that panel; the webview's requests (focus,
  * reveal, export, save, copy, run again); panels coming back after VS Code reloads.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../engine/types';
 import type { EditorMirror, MirrorEvent } from '../editor/editorMirror';
@@ -11,13 +10,13 @@ import { HeatmapPanel } from '../panel/heatmapPanel';
 import type { RestoreInfo, RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
 import { toFeedResult } from '../panel/webviewFeed';
-import type { WebviewToHost } from '../protocol/webview';
 import type { Config } from '../util/config';
 import { viewSettings } from '../util/config';
-import { copyText, saveImage } from './exportFiles';
 import type { ResultExporter, ShownResult } from './resultExporter';
 import type { InspectionRunner } from './inspectionRunner';
 import { describeFailure, truncationMessage } from './runMessages';
+import { sameText, sourceLabel, uniqueTitle } from './sourceNames';
+import { handleWebviewRequest } from './webviewRequests';
 
 /** What `Inspector` is built from. */
 export interface InspectorDeps {
@@ -79,10 +78,18 @@ export class Inspector implements vscode.Disposable {
   /** Brings back a panel VS Code restored after a reload, and runs its inspection again. */
   revive(webviewPanel: vscode.WebviewPanel): void {
     const info = this.deps.restore.get(webviewPanel.title);
-    const key = info && !this.entries.has(info.uri) ? info.uri : `attentionInspector:restored/${this.nextRunId}`;
-    const entry = this.addEntry(new HeatmapPanel(webviewPanel, this.deps.extensionUri, key, this.settings()));
+    const key =
+      info && !this.entries.has(info.uri)
+        ? info.uri
+        : `attentionInspector:restored/${this.nextRunId}`;
+    const entry = this.addEntry(
+      new HeatmapPanel(webviewPanel, this.deps.extensionUri, key, this.settings()),
+    );
     if (!info) {
-      entry.panel.feed.fail(undefined, 'Select some code and run "Attention Inspector: Inspect Attention of Selection" to fill this panel.');
+      entry.panel.feed.fail(
+        undefined,
+        'Select some code and run "Attention Inspector: Inspect Attention of Selection" to fill this panel.',
+      );
       return;
     }
     this.reviving = this.reviving.then(() => this.reviveRun(entry, info));
@@ -91,7 +98,10 @@ export class Inspector implements vscode.Disposable {
   /** The result to export: the active editor's, else the latest shown. */
   currentResult(): ShownResult | undefined {
     const active = vscode.window.activeTextEditor?.document.uri.toString();
-    return (active && this.entries.get(active)?.shown) || (this.lastKey ? this.entries.get(this.lastKey)?.shown : undefined);
+    return (
+      (active && this.entries.get(active)?.shown) ||
+      (this.lastKey ? this.entries.get(this.lastKey)?.shown : undefined)
+    );
   }
 
   /** What a document's panel shows, for tests and diagnostics. */
@@ -108,9 +118,13 @@ export class Inspector implements vscode.Disposable {
     for (const { panel } of this.entries.values()) panel.feed.setSettings(settings);
   }
 
+  /**
+   * Stops listening. Panels are left open on purpose: deactivation also happens when the
+   * window reloads, and VS Code can only restore panels that were not closed.
+   */
   dispose(): void {
     this.subscription.dispose();
-    for (const { panel } of [...this.entries.values()]) panel.dispose();
+    this.entries.clear();
   }
 
   private entryFor(document: vscode.TextDocument): PanelEntry {
@@ -120,7 +134,15 @@ export class Inspector implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = HeatmapPanel.create(this.deps.extensionUri, key, this.uniqueTitle(document.uri), this.settings());
+    const panel = HeatmapPanel.create(
+      this.deps.extensionUri,
+      key,
+      uniqueTitle(
+        document.uri,
+        [...this.entries.values()].map((e) => e.panel.panel.title),
+      ),
+      this.settings(),
+    );
     return this.addEntry(panel);
   }
 
@@ -129,9 +151,18 @@ export class Inspector implements vscode.Disposable {
     const { key } = panel;
     const title = panel.panel.title;
     this.entries.set(key, entry);
+    const { mirror, exporter } = this.deps;
     panel.onDidReceive((message) =>
-      this.onWebview(entry, message).catch((error: unknown) =>
-        vscode.window.showErrorMessage(`Attention Inspector: ${error instanceof Error ? error.message : String(error)}`),
+      handleWebviewRequest(message, {
+        key,
+        shown: entry.shown,
+        mirror,
+        exporter,
+        rerun: () => this.rerun(entry),
+      }).catch((error: unknown) =>
+        vscode.window.showErrorMessage(
+          `Attention Inspector: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       ),
     );
     panel.onDidDispose(() => {
@@ -159,7 +190,10 @@ export class Inspector implements vscode.Disposable {
     // A panel closed mid-run, or a newer run for it: this result is no longer wanted.
     if (panel.isDisposed || entry.latestRunId !== runId) return undefined;
     if (!outcome.ok) {
-      panel.feed.fail(runId, describeFailure(outcome.code, outcome.message, outcome.byUser).message);
+      panel.feed.fail(
+        runId,
+        describeFailure(outcome.code, outcome.message, outcome.byUser).message,
+      );
       if (!job.quiet) void this.deps.runner.report(outcome, () => this.execute(entry, job));
       return undefined;
     }
@@ -171,14 +205,31 @@ export class Inspector implements vscode.Disposable {
     const { document, base, text } = { ...job };
     if (document) {
       const end = base + text.length;
-      this.deps.mirror.track({ runId, document, base, result, label: job.label, valid: true, tracked: { start: base, end } });
+      this.deps.mirror.track({
+        runId,
+        document,
+        base,
+        result,
+        label: job.label,
+        valid: true,
+        tracked: { start: base, end },
+      });
       if (document.isClosed || (document.version !== version && !sameText(document, base, text))) {
-        this.deps.mirror.invalidate(key, 'The text changed while it was being inspected; run the inspection again.');
+        this.deps.mirror.invalidate(
+          key,
+          'The text changed while it was being inspected; run the inspection again.',
+        );
       }
     } else {
       panel.feed.invalidate(runId, job.unlinkedReason ?? 'The source of this result is not open.');
     }
-    void this.deps.restore.set(panel.panel.title, { uri: key, modelDir: job.modelDir, text, base, label: job.label });
+    void this.deps.restore.set(panel.panel.title, {
+      uri: key,
+      modelDir: job.modelDir,
+      text,
+      base,
+      label: job.label,
+    });
     if (result.truncation && !job.quiet && document) {
       const stopLine = document.positionAt(base + result.truncation.inspectedUpTo).line + 1;
       void vscode.window.showWarningMessage(truncationMessage(result.truncation, stopLine));
@@ -207,45 +258,29 @@ export class Inspector implements vscode.Disposable {
     });
   }
 
-  private async onWebview(entry: PanelEntry, message: WebviewToHost): Promise<void> {
-    const { key } = entry.panel;
-    const shown = entry.shown;
-    switch (message.type) {
-      case 'focusToken':
-        this.deps.mirror.showFocus(key, message);
-        return;
-      case 'revealToken':
-        await this.deps.mirror.reveal(key, message.runId, message.index);
-        return;
-      case 'exportJson':
-        if (shown && shown.runId === message.runId) {
-          await this.deps.exporter.export(shown, { layers: message.layers, heads: message.heads });
-        }
-        return;
-      case 'saveImage':
-        await saveImage(shown?.source, message.format, message.data, message.suggestedName);
-        return;
-      case 'copyText':
-        await copyText(message.text, message.what);
-        return;
-      case 'rerun':
-        await this.rerun(entry);
-        return;
-      case 'ready':
-        return;
-    }
-  }
-
   /** Runs the panel's inspection again, on the same stretch of text as edited since. */
   private async rerun(entry: PanelEntry): Promise<void> {
     const inspection = this.deps.mirror.get(entry.panel.key);
-    if (inspection && !inspection.document.isClosed && inspection.tracked.end > inspection.tracked.start) {
+    if (
+      inspection &&
+      !inspection.document.isClosed &&
+      inspection.tracked.end > inspection.tracked.start
+    ) {
       const { document, tracked } = inspection;
-      const range = new vscode.Range(document.positionAt(tracked.start), document.positionAt(tracked.end));
+      const range = new vscode.Range(
+        document.positionAt(tracked.start),
+        document.positionAt(tracked.end),
+      );
       await this.inspect(document, range);
     } else if (entry.shown) {
       const { result, label } = entry.shown;
-      await this.execute(entry, { text: result.text, label, modelDir: result.model.dir, quiet: false, base: 0 });
+      await this.execute(entry, {
+        text: result.text,
+        label,
+        modelDir: result.model.dir,
+        quiet: false,
+        base: 0,
+      });
     }
   }
 
@@ -259,29 +294,4 @@ export class Inspector implements vscode.Disposable {
   private settings() {
     return viewSettings(this.deps.config());
   }
-
-  /** "Attention · name.ts", with the parent folder added when another panel has that name. */
-  private uniqueTitle(uri: vscode.Uri): string {
-    const name = path.posix.basename(uri.path) || uri.toString();
-    const taken = new Set([...this.entries.values()].map((entry) => entry.panel.panel.title));
-    const plain = `Attention · ${name}`;
-    if (!taken.has(plain)) return plain;
-    const parent = path.posix.basename(path.posix.dirname(uri.path));
-    let title = `Attention · ${name} (${parent})`;
-    for (let n = 2; taken.has(title); n++) title = `Attention · ${name} (${parent} ${n})`;
-    return title;
-  }
-}
-
-/** "file.ts:12–40" (1-based lines), or "file.ts:12" for one line. */
-export function sourceLabel(document: vscode.TextDocument, range: vscode.Range): string {
-  const name = path.posix.basename(document.uri.path) || document.uri.toString();
-  const first = range.start.line + 1;
-  const last = range.end.line + (range.end.character === 0 && range.end.line > range.start.line ? 0 : 1);
-  return first === last ? `${name}:${first}` : `${name}:${first}–${last}`;
-}
-
-function sameText(document: vscode.TextDocument, base: number, text: string): boolean {
-  const range = new vscode.Range(document.positionAt(base), document.positionAt(base + text.length));
-  return document.getText(range) === text;
 }

@@ -4,7 +4,11 @@ import type { InspectResult } from '../engine/types';
 import { resultStatusText, statusText } from './runMessages';
 
 export class ModelStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('attentionInspector.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'attentionInspector.status',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private model = '';
 
   constructor() {

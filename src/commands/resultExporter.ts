@@ -28,15 +28,28 @@ export class ResultExporter {
     // Check the selection first, so a bad index is reported before a dialog is shown.
     const { layers, heads } = resolveSelection(result, choice);
     const target =
-      choice.target ?? (await askSaveUri(defaultUriBeside(shown.source, '.attention.json'), 'JSON', ['json']));
+      choice.target ??
+      (await askSaveUri(defaultUriBeside(shown.source, '.attention.json'), 'JSON', ['json']));
     if (!target) return undefined;
     const bytes = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Exporting attention to JSON' },
       () => writeAttentionJson(result, { layers, heads }, target),
     );
-    const what = `${layers.length} layer${layers.length === 1 ? '' : 's'} × ${heads.length} head${heads.length === 1 ? '' : 's'} × ${result.tokens.length} tokens`;
-    const size = bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-    void offerToOpen(`Exported attention (${what}, ${size}) to ${vscode.workspace.asRelativePath(target)}.`, target);
+    const what = [
+      count(layers.length, 'layer'),
+      count(heads.length, 'head'),
+      count(result.tokens.length, 'token'),
+    ].join(' × ');
+    const size =
+      bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+    void offerToOpen(
+      `Exported attention (${what}, ${size}) to ${vscode.workspace.asRelativePath(target)}.`,
+      target,
+    );
     return target;
   }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

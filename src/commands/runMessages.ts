@@ -40,7 +40,11 @@ export function truncationMessage(truncation: Truncation, stopLine: number): str
 }
 
 /** What to say when a run ends with `code`; `byUser` is true for a cancel the user asked for. */
-export function describeFailure(code: RunErrorCode, message: string, byUser: boolean): RunFailureReport {
+export function describeFailure(
+  code: RunErrorCode,
+  message: string,
+  byUser: boolean,
+): RunFailureReport {
   switch (code) {
     case 'cancelled':
       return byUser
@@ -51,16 +55,25 @@ export function describeFailure(code: RunErrorCode, message: string, byUser: boo
     case 'closed':
       return {
         severity: 'warning',
-        message: 'The inspection stopped because the engine restarted (its settings changed). Run it again.',
+        message:
+          'The inspection stopped because the engine restarted (its settings changed). Run it again.',
         actions: ['retry'],
       };
     case 'badModel':
-      return { severity: 'error', message: `Cannot use this model: ${message}`, actions: ['selectModel'] };
+      return {
+        severity: 'error',
+        message: `Cannot use this model: ${message}`,
+        actions: ['selectModel'],
+      };
     case 'badInput':
       return { severity: 'warning', message, actions: [] };
     case 'crashed':
       return { severity: 'error', message, actions: ['retry'] };
     case 'error':
-      return { severity: 'error', message: `The inspection failed: ${message}`, actions: ['retry'] };
+      return {
+        severity: 'error',
+        message: `The inspection failed: ${message}`,
+        actions: ['retry'],
+      };
   }
 }

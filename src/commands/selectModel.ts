@@ -31,10 +31,16 @@ export function selectModelCommand(deps: SelectModelDeps) {
     let setting = folder;
     if (setting === undefined) {
       const picks: ModelPick[] = [
-        { label: '$(package) Bundled model', description: modelLabel(deps.bundledDir), detail: deps.bundledDir, setting: '' },
+        {
+          label: '$(package) Bundled model',
+          description: modelLabel(deps.bundledDir),
+          detail: deps.bundledDir,
+          setting: '',
+        },
         {
           label: '$(folder-opened) Browse for a model folder…',
-          detail: 'A folder with manifest.json, model.onnx and tokenizer.json (see docs/model-format.md)',
+          detail:
+            'A folder with manifest.json, model.onnx and tokenizer.json (see docs/model-format.md)',
         },
       ];
       const pick = await vscode.window.showQuickPick(picks, {
@@ -48,20 +54,26 @@ export function selectModelCommand(deps: SelectModelDeps) {
     const dir = setting === '' ? deps.bundledDir : setting;
     try {
       const info = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Loading model ${modelLabel(dir)}` },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Loading model ${modelLabel(dir)}`,
+        },
         () => deps.engine().loadModel(dir),
       );
       await saveSetting(setting);
       void vscode.window.showInformationMessage(
-        `Attention Inspector now uses ${info.name} (${info.architecture}, ${info.layers} layers × ${info.heads} heads).`,
+        `Attention Inspector now uses ${info.name} ` +
+          `(${info.architecture}, ${info.layers} layers × ${info.heads} heads).`,
       );
       return dir;
     } catch (error) {
       const again = 'Select Model…';
       const message = error instanceof Error ? error.message : String(error);
-      vscode.window.showErrorMessage(`Cannot use the model in ${dir}: ${message}`, again).then((answer) => {
-        if (answer === again) void select();
-      });
+      vscode.window
+        .showErrorMessage(`Cannot use the model in ${dir}: ${message}`, again)
+        .then((answer) => {
+          if (answer === again) void select();
+        });
       return undefined;
     }
   };

@@ -31,7 +31,9 @@ export class AttentionDecorations implements vscode.Disposable {
     const ruler = new vscode.ThemeColor('attentionInspector.attendedTokenOverviewRuler');
     this.shades = Array.from({ length: SHADE_LEVELS }, (_, i) =>
       vscode.window.createTextEditorDecorationType({
-        backgroundColor: new vscode.ThemeColor(`attentionInspector.attendedTokenBackground${i + 1}`),
+        backgroundColor: new vscode.ThemeColor(
+          `attentionInspector.attendedTokenBackground${i + 1}`,
+        ),
         overviewRulerColor: ruler,
         overviewRulerLane: vscode.OverviewRulerLane.Center,
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,

@@ -28,18 +28,23 @@ export class AttentionHover implements vscode.HoverProvider {
     if (!range || !range.contains(position)) return undefined;
 
     const focus = this.mirror.focusOf(key);
-    const useFocus = focus !== undefined && focus.runId === inspection.runId && focus.index === index;
+    const useFocus =
+      focus !== undefined && focus.runId === inspection.runId && focus.index === index;
     const weights = useFocus ? focus.weights : attentionRow(result, index, 'all');
     const label = useFocus ? focus.label : describeRowSource('all');
     const top = topAttended(weights, this.topK());
 
     const markdown = new vscode.MarkdownString();
-    markdown.appendMarkdown(`**Attention from** \`${showToken(result.text, result.tokens[index])}\` — ${escape(label)}\n\n`);
+    markdown.appendMarkdown(
+      `**Attention from** \`${showToken(result.text, result.tokens[index])}\` — ${escape(label)}\n\n`,
+    );
     markdown.appendMarkdown('| token | weight |\n| --- | ---: |\n');
     for (const { index: key, weight } of top) {
       const token = result.tokens[key];
       const where = token.special ? 'special' : key === index ? 'itself' : `#${key}`;
-      markdown.appendMarkdown(`| \`${showToken(result.text, token)}\` (${where}) | ${weight.toFixed(3)} |\n`);
+      markdown.appendMarkdown(
+        `| \`${showToken(result.text, token)}\` (${where}) | ${weight.toFixed(3)} |\n`,
+      );
     }
     return new vscode.Hover(markdown, range);
   }
@@ -48,7 +53,12 @@ export class AttentionHover implements vscode.HoverProvider {
 /** The token's source text (vocabulary spelling for specials), safe inside backticks. */
 function showToken(source: string, token: Token): string {
   const text = token.special ? token.text : source.slice(token.start, token.end);
-  const visible = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/`/g, 'ˋ').replace(/\|/g, '\\|');
+  const visible = text
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')
+    .replace(/\t/g, '\\t')
+    .replace(/`/g, 'ˋ')
+    .replace(/\|/g, '\\|');
   return visible.length > 40 ? `${visible.slice(0, 39)}…` : visible || '∅';
 }
 

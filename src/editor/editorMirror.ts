@@ -10,7 +10,13 @@ import type { AttentionDecorations, FocusDecoration } from './attentionDecoratio
 import { SHADE_LEVELS } from './attentionDecorations';
 import type { Inspection } from './inspection';
 import { inspectionEnd, tokenRange } from './inspection';
-import { editInvalidates, mapRangeThroughEdits, tokenAt, topAttended, weightLevel } from './tokenMath';
+import {
+  editInvalidates,
+  mapRangeThroughEdits,
+  tokenAt,
+  topAttended,
+  weightLevel,
+} from './tokenMath';
 
 /** The webview's last focus for a document: weights as shown there, and what they are. */
 export interface FocusState {
@@ -42,7 +48,9 @@ export class EditorMirror implements vscode.Disposable {
     this.subscriptions = [
       vscode.window.onDidChangeTextEditorSelection((event) => this.onSelection(event)),
       vscode.workspace.onDidChangeTextDocument((event) => this.onEdit(event)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.detached.add(document.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((document) =>
+        this.detached.add(document.uri.toString()),
+      ),
       vscode.workspace.onDidOpenTextDocument((document) => this.relink(document)),
       // Editors shown later (another tab, a split) get the current highlights too.
       vscode.window.onDidChangeVisibleTextEditors(() => this.redrawAll()),
@@ -100,7 +108,9 @@ export class EditorMirror implements vscode.Disposable {
     if (!inspection || inspection.runId !== runId || !inspection.valid) return;
     const range = tokenRange(inspection, index);
     if (!range) return;
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document === inspection.document);
+    const visible = vscode.window.visibleTextEditors.find(
+      (e) => e.document === inspection.document,
+    );
     // Not in view: open it in the first group rather than over the panel.
     const editor = await vscode.window.showTextDocument(inspection.document, {
       viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
@@ -123,7 +133,10 @@ export class EditorMirror implements vscode.Disposable {
     const inspection = this.inspections.get(key);
     if (!inspection || !inspection.valid) return;
     const { base, result } = inspection;
-    const range = new vscode.Range(document.positionAt(base), document.positionAt(base + result.text.length));
+    const range = new vscode.Range(
+      document.positionAt(base),
+      document.positionAt(base + result.text.length),
+    );
     if (document.getText(range) === result.text) {
       inspection.document = document;
     } else {
@@ -171,10 +184,13 @@ export class EditorMirror implements vscode.Disposable {
   }
 
   private redrawAll(): void {
-    for (const [key, decoration] of this.drawn) this.decorations.show(this.editorsOf(key), decoration);
+    for (const [key, decoration] of this.drawn)
+      this.decorations.show(this.editorsOf(key), decoration);
   }
 
   private editorsOf(key: string): vscode.TextEditor[] {
-    return vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === key);
+    return vscode.window.visibleTextEditors.filter(
+      (editor) => editor.document.uri.toString() === key,
+    );
   }
 }

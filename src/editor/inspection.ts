@@ -29,7 +29,10 @@ export function tokenRange(inspection: Inspection, index: number): vscode.Range 
   const token = inspection.result.tokens[index];
   if (!token || token.special || token.start === token.end) return undefined;
   const { document, base } = inspection;
-  return new vscode.Range(document.positionAt(base + token.start), document.positionAt(base + token.end));
+  return new vscode.Range(
+    document.positionAt(base + token.start),
+    document.positionAt(base + token.end),
+  );
 }
 
 /** Document offset just past the inspected text. */

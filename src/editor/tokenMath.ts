@@ -39,7 +39,8 @@ export function tokenAt(tokens: readonly Token[], offset: number): number | null
     if (offset < token.end) {
       // Partial byte-level tokens share one character's range: report the first of them.
       let first = i;
-      while (first > 0 && tokens[first - 1].start === token.start && !tokens[first - 1].special) first--;
+      while (first > 0 && tokens[first - 1].start === token.start && !tokens[first - 1].special)
+        first--;
       return first;
     }
     if (offset === token.end) endingHere = i;
@@ -68,13 +69,19 @@ export function topAttended(
 }
 
 /** Row `query` of the attention, from one head or averaged as `source` says. */
-export function attentionRow(result: InspectResult, query: number, source: RowSource): Float32Array {
+export function attentionRow(
+  result: InspectResult,
+  query: number,
+  source: RowSource,
+): Float32Array {
   const n = result.tokens.length;
   const { heads } = result.model;
   const row = new Float32Array(n);
   const layers = source === 'all' ? result.attentions.map((_, i) => i) : [source.layer];
   const headList =
-    source === 'all' || source.head === null ? Array.from({ length: heads }, (_, i) => i) : [source.head];
+    source === 'all' || source.head === null
+      ? Array.from({ length: heads }, (_, i) => i)
+      : [source.head];
   for (const layer of layers) {
     const weights = result.attentions[layer];
     for (const head of headList) {

@@ -36,7 +36,7 @@ export interface Truncation {
   inspectedTokens: number;
   /** The text was inspected up to this UTF-16 offset (end of the last inspected token). */
   inspectedUpTo: number;
-  /** Human-readable reason, e.g. "the model's context is 512 tokens". */
+  /** A full sentence for people: how much was inspected and why (ends with a full stop). */
   reason: string;
 }
 

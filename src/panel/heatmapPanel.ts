@@ -28,7 +28,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 
 export class HeatmapPanel {
   /** Creates a panel beside the active editor without taking focus from it. */
-  static create(extensionUri: vscode.Uri, key: string, title: string, settings: ViewSettings): HeatmapPanel {
+  static create(
+    extensionUri: vscode.Uri,
+    key: string,
+    title: string,
+    settings: ViewSettings,
+  ): HeatmapPanel {
     const panel = vscode.window.createWebviewPanel(
       VIEW_TYPE,
       title,
@@ -40,7 +45,12 @@ export class HeatmapPanel {
   }
 
   readonly feed: WebviewFeed;
-  private readonly rpc: Rpc<Record<string, never>, Record<string, never>, WebviewToHost, HostToWebview>;
+  private readonly rpc: Rpc<
+    Record<string, never>,
+    Record<string, never>,
+    WebviewToHost,
+    HostToWebview
+  >;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly _onDidReceive = new vscode.EventEmitter<WebviewToHost>();
   /** Every message from the webview script except `ready`. */
@@ -97,7 +107,9 @@ export class HeatmapPanel {
     this.rpc.dispose();
     this.subscriptions.forEach((subscription) => subscription.dispose());
     this._onDidDispose.fire();
-    [this._onDidReceive, this._onDidDispose, this._onDidBecomeReady].forEach((emitter) => emitter.dispose());
+    [this._onDidReceive, this._onDidDispose, this._onDidBecomeReady].forEach((emitter) =>
+      emitter.dispose(),
+    );
     this.panel.dispose();
   }
 
@@ -108,7 +120,8 @@ export class HeatmapPanel {
     }
     if (message.protocol !== WEBVIEW_PROTOCOL_VERSION) {
       void vscode.window.showErrorMessage(
-        `Attention Inspector: the panel script speaks protocol ${message.protocol}, the extension ${WEBVIEW_PROTOCOL_VERSION}. Rebuild the extension (npm run build) and reload the window.`,
+        `Attention Inspector: the panel script speaks protocol ${message.protocol}, ` +
+          `the extension ${WEBVIEW_PROTOCOL_VERSION}. Rebuild (npm run build) and reload the window.`,
       );
     }
     this.feed.onReady();

@@ -56,6 +56,12 @@ export interface FocusMessage {
   weights: Float32Array | null;
   /** What the weights are, e.g. "layer 2 head 3" or "layer 2, mean of heads". */
   label: string;
+  /**
+   * Which attention `weights` come from: one head, or a layer's mean (`head: null`), so the
+   * host can answer editor hovers on other tokens from the same source. Absent for
+   * aggregates the host cannot recompute (rollout, word level).
+   */
+  source?: { layer: number; head: number | null };
 }
 
 /** Notifications webview → host. */

@@ -122,6 +122,7 @@ describe('model, head and summary views (Chromium)', function () {
     await w.sendResult(result, settings('head'));
     await w.send({ type: 'didFocusToken', runId: 1, index: 7 });
     assert.equal(await w.page.getAttribute('#q-7', 'class'), 'token focused');
+    assert.equal(await w.page.getAttribute('#q-7', 'aria-selected'), 'true');
     const mirrored = (await w.posted())
       .filter((m) => m.type === 'focusToken')
       .pop() as FocusMessage;
@@ -142,6 +143,34 @@ describe('model, head and summary views (Chromium)', function () {
       (await w.page.textContent('.banner')) ?? '',
       /Inspection failed: the model folder is missing/,
     );
+  });
+
+  it('reaches every view and its content with the keyboard alone', async () => {
+    await w.sendResult(result, settings('model'));
+    const targets: Record<string, string> = {
+      model: 'thumb',
+      matrix: 'matrix-base',
+      head: 'head-column queries',
+      summary: 'sort',
+    };
+    await w.page.focus('#tab-model');
+    for (const view of ['model', 'matrix', 'head', 'summary']) {
+      if (view !== 'model') {
+        await w.page.focus('[role="tab"][aria-selected="true"]');
+        await w.page.keyboard.press('ArrowRight');
+      }
+      assert.equal(await w.page.getAttribute(`#tab-${view}`, 'aria-selected'), 'true');
+      await w.page.focus(`#tab-${view}`);
+      let reached = false;
+      for (let k = 0; k < 20 && !reached; k++) {
+        await w.page.keyboard.press('Tab');
+        reached = await w.page.evaluate(
+          (cls) => document.activeElement?.className === cls,
+          targets[view],
+        );
+      }
+      assert.ok(reached, `Tab reaches the ${view} view's ${targets[view]}`);
+    }
   });
 
   it('shows the model’s next-token predictions beside the focused token', async () => {

@@ -26,12 +26,16 @@ describe('the integration suite inside code-server (test/integration/suite)', ()
     await session?.close();
   });
 
-  it('runs in the extension host next to the installed .vsix and every test passes', async () => {
+  it('runs in the extension host next to the installed .vsix and every test passes', async function () {
+    this.timeout(300_000);
     await session.wb.openFile('sample.ts');
     await session.wb.runCommand(RUNNER_COMMAND_TITLE);
-    await session.wb.waitForNotification('Integration suite:', 150_000);
+    // The suite's own tests open panels and notifications; the runner's result file is the signal.
     const resultFile = join(runnerDir, 'result.json');
-    assert.ok(existsSync(resultFile), 'the runner wrote no result');
+    for (let waited = 0; !existsSync(resultFile); waited += 500) {
+      assert.ok(waited < 240_000, 'the runner wrote no result within 4 minutes');
+      await session.wb.page.waitForTimeout(500);
+    }
     const result = JSON.parse(readFileSync(resultFile, 'utf8')) as SuiteResult;
     for (const title of result.passed) console.log(`      ✔ ${title}`);
     for (const { title, error } of result.failed) console.log(`      ✘ ${title}\n${error}`);

@@ -144,7 +144,7 @@ export class Toolbar {
         ...Array.from({ length: heads }, (_, h) => option(String(h), `H${h}`)),
         option('mean', 'mean of heads'),
         option('max', 'max over heads'),
-        option('rollout', 'rollout (layers 0…L)'),
+        option('rollout', 'rollout to layer'),
       );
     }
     this.layer.input.value = String(state.layer);

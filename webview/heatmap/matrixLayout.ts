@@ -94,3 +94,30 @@ export function panToShow(pan: number, plot: number, cell: number, k: number): n
 export function shortLabel(label: string, max = 16): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
+
+/**
+ * The cell cursor after a navigation key (arrows, PageUp/PageDown by `page` rows, Home/End
+ * along the row or, with Ctrl, to the corners), or null for any other key.
+ */
+export function moveCursor(
+  cursor: { row: number; col: number },
+  key: string,
+  ctrl: boolean,
+  n: number,
+  page: number,
+): { row: number; col: number } | null {
+  const clamp = (k: number) => Math.min(n - 1, Math.max(0, k));
+  const { row, col } = cursor;
+  const moves: Record<string, [number, number]> = {
+    ArrowUp: [row - 1, col],
+    ArrowDown: [row + 1, col],
+    ArrowLeft: [row, col - 1],
+    ArrowRight: [row, col + 1],
+    PageUp: [row - page, col],
+    PageDown: [row + page, col],
+    Home: [ctrl ? 0 : row, 0],
+    End: [ctrl ? n - 1 : row, n - 1],
+  };
+  const to = moves[key];
+  return to ? { row: clamp(to[0]), col: clamp(to[1]) } : null;
+}

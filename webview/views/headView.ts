@@ -91,10 +91,14 @@ export class HeadView implements View {
 
   showFocus(focus: Focus): void {
     this.focus = focus;
-    this.queries.querySelectorAll('.token.focused').forEach((el) => el.classList.remove('focused'));
+    this.queries.querySelectorAll('.token.focused').forEach((el) => {
+      el.classList.remove('focused');
+      el.setAttribute('aria-selected', 'false');
+    });
     if (focus.unit !== null) {
       const el = this.queries.children[focus.unit] as HTMLElement | undefined;
       el?.classList.add('focused');
+      el?.setAttribute('aria-selected', 'true');
       if (el) this.queries.setAttribute('aria-activedescendant', el.id);
       if (focus.pinned) el?.scrollIntoView({ block: 'nearest' });
     }
@@ -160,7 +164,10 @@ export class HeadView implements View {
       text.textContent = labels[i];
       el.title = labels[i];
       el.append(shade, text);
-      if (side === 'q') el.setAttribute('role', 'option');
+      if (side === 'q') {
+        el.setAttribute('role', 'option');
+        el.setAttribute('aria-selected', 'false');
+      }
       return el;
     };
     this.queries.replaceChildren(...labels.map((_, i) => make(i, 'q')));

@@ -8,6 +8,7 @@ import { colorLegend } from '../heatmap/colorLegend';
 import {
   hitMatrix,
   layoutMatrix,
+  moveCursor,
   panToShow,
   shortLabel,
   type MatrixLayout,
@@ -41,14 +42,18 @@ export class MatrixView implements View {
     stage.className = 'matrix-stage';
     this.base.className = 'matrix-base';
     this.base.tabIndex = 0;
-    this.base.setAttribute('role', 'grid');
+    this.base.setAttribute('role', 'application');
+    this.base.setAttribute('aria-roledescription', 'attention matrix');
     this.overlay.className = 'matrix-overlay';
     this.overlay.setAttribute('aria-hidden', 'true');
     this.tooltip.className = 'tooltip';
     this.tooltip.hidden = true;
     this.legend.className = 'legend';
     stage.append(this.base, this.overlay, this.tooltip);
-    this.element.append(stage, this.legend);
+    const footer = document.createElement('div');
+    footer.className = 'matrix-footer';
+    footer.append(this.legend, this.zoomControls());
+    this.element.append(stage, footer);
     new ResizeObserver(() => this.redraw()).observe(stage);
     this.listen();
   }
@@ -80,6 +85,29 @@ export class MatrixView implements View {
     this.legend.replaceChildren(colorLegend(ctx.lut, ctx.vmax, ctx.causal, ctx.palette));
     this.measureMargins();
     this.redraw();
+  }
+
+  private zoomControls(): HTMLElement {
+    const group = document.createElement('div');
+    group.className = 'zoom';
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Zoom');
+    const zoom = () => this.ctx?.state.zoom ?? 1;
+    const controls: [string, string, () => number][] = [
+      ['−', 'Zoom out (-)', () => zoom() / 1.5],
+      ['+', 'Zoom in (+; Ctrl+wheel zooms at the pointer, drag pans)', () => zoom() * 1.5],
+      ['Fit', 'Fit the whole matrix (0)', () => 1],
+    ];
+    for (const [text, title, next] of controls) {
+      const button = document.createElement('button');
+      button.className = 'action';
+      button.textContent = text;
+      button.title = title;
+      button.setAttribute('aria-label', title);
+      button.addEventListener('click', () => this.zoomAt(next()));
+      group.append(button);
+    }
+    return group;
   }
 
   showFocus(focus: Focus): void {
@@ -254,40 +282,17 @@ export class MatrixView implements View {
   private onKey(e: KeyboardEvent): void {
     const n = this.ctx?.matrix?.n ?? 0;
     if (n === 0) return;
-    const page = Math.max(
-      1,
-      Math.floor((this.layout?.plotHeight ?? 0) / (this.layout?.cell || 1)) - 1,
-    );
-    const moves: Record<string, [number, number]> = {
-      ArrowUp: [-1, 0],
-      ArrowDown: [1, 0],
-      ArrowLeft: [0, -1],
-      ArrowRight: [0, 1],
-      PageUp: [-page, 0],
-      PageDown: [page, 0],
-    };
-    const clamp = (k: number) => Math.min(n - 1, Math.max(0, k));
-    if (moves[e.key]) {
-      const [dr, dc] = moves[e.key];
-      this.cursor = { row: clamp(this.cursor.row + dr), col: clamp(this.cursor.col + dc) };
-    } else if (e.key === 'Home') {
-      this.cursor = { row: e.ctrlKey ? 0 : this.cursor.row, col: 0 };
-    } else if (e.key === 'End') {
-      this.cursor = { row: e.ctrlKey ? n - 1 : this.cursor.row, col: n - 1 };
-    } else if (e.key === 'Enter' || e.key === ' ') {
-      this.host.reveal(this.cursor.col);
-    } else if (e.key === '+' || e.key === '=') {
-      this.zoomAt((this.ctx?.state.zoom ?? 1) * 1.5);
-    } else if (e.key === '-') {
-      this.zoomAt((this.ctx?.state.zoom ?? 1) / 1.5);
-    } else if (e.key === '0') {
-      this.zoomAt(1);
-    } else if (e.key === 'Escape') {
-      this.host.focus(null, false);
-      return;
-    } else {
-      return;
-    }
+    const l = this.layout;
+    const page = Math.max(1, Math.floor((l?.plotHeight ?? 0) / (l?.cell || 1)) - 1);
+    const moved = moveCursor(this.cursor, e.key, e.ctrlKey, n, page);
+    const zoom = this.ctx?.state.zoom ?? 1;
+    if (moved) this.cursor = moved;
+    else if (e.key === 'Enter' || e.key === ' ') this.host.reveal(this.cursor.col);
+    else if (e.key === '+' || e.key === '=') this.zoomAt(zoom * 1.5);
+    else if (e.key === '-') this.zoomAt(zoom / 1.5);
+    else if (e.key === '0') this.zoomAt(1);
+    else if (e.key === 'Escape') return this.host.focus(null, false);
+    else return;
     e.preventDefault();
     this.scrollToCursor();
     this.host.focus(this.cursor.row, true);

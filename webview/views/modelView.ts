@@ -23,7 +23,7 @@ export class ModelView implements View {
   constructor(private readonly host: ViewHost) {
     this.element.className = 'model-view';
     this.grid.className = 'model-grid';
-    this.grid.setAttribute('role', 'grid');
+    this.grid.setAttribute('role', 'group');
     this.grid.addEventListener('keydown', (e) => this.onKey(e));
     this.element.append(this.grid);
     new ResizeObserver(() => this.fit()).observe(this.element);
@@ -56,7 +56,7 @@ export class ModelView implements View {
         const weights = store.layers[l];
         const selected = ctx.state.layer === l && ctx.state.head === h;
         button.classList.toggle('selected', selected);
-        button.setAttribute('aria-selected', String(selected));
+        button.setAttribute('aria-pressed', String(selected));
         button.classList.toggle('pending', !weights);
         const key = [
           weights,
@@ -133,16 +133,15 @@ export class ModelView implements View {
     this.grid.replaceChildren();
     this.grid.style.gridTemplateColumns = `auto repeat(${heads}, max-content)`;
     this.grid.append(document.createElement('span'));
-    for (let h = 0; h < heads; h++) this.grid.append(header(`H${h}`, 'columnheader'));
+    for (let h = 0; h < heads; h++) this.grid.append(header(`H${h}`));
     this.cells = [];
     for (let l = 0; l < layers; l++) {
-      this.grid.append(header(`L${l}`, 'rowheader'));
+      this.grid.append(header(`L${l}`));
       const row: HTMLButtonElement[] = [];
       for (let h = 0; h < heads; h++) {
         const button = document.createElement('button');
         button.className = 'thumb';
         button.tabIndex = l === this.active.layer && h === this.active.head ? 0 : -1;
-        button.setAttribute('role', 'gridcell');
         button.setAttribute('aria-label', `Layer ${l}, head ${h}: open in the matrix view`);
         button.dataset.layer = String(l);
         button.dataset.head = String(h);
@@ -186,10 +185,10 @@ export class ModelView implements View {
   }
 }
 
-function header(text: string, role: string): HTMLElement {
+function header(text: string): HTMLElement {
   const el = document.createElement('span');
   el.className = 'grid-header';
-  el.setAttribute('role', role);
+  el.setAttribute('aria-hidden', 'true');
   el.textContent = text;
   return el;
 }

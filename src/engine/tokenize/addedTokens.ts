@@ -66,7 +66,8 @@ export class AddedTokenSplitter {
 }
 
 function isSingleWord(text: string, from: number, to: number): boolean {
-  const hasPairBefore = from > 1 && /[\ud800-\udbff][\udc00-\udfff]/.test(text.slice(from - 2, from));
+  const hasPairBefore =
+    from > 1 && /[\ud800-\udbff][\udc00-\udfff]/.test(text.slice(from - 2, from));
   const before = text.slice(hasPairBefore ? from - 2 : from - 1, from);
   const after = to < text.length ? String.fromCodePoint(text.codePointAt(to)!) : '';
   return !WORD_CHAR.test(before) && !WORD_CHAR.test(after);

@@ -14,13 +14,6 @@ export interface BertNormalizerOptions {
   lowercase?: boolean;
 }
 
-/** One character on its way through the steps, with the original range it came from. */
-interface Piece {
-  cp: number;
-  start: number;
-  end: number;
-}
-
 /** The reference's "Chinese character" ranges (CJK ideograph blocks, BMP and astral). */
 function isChineseChar(cp: number): boolean {
   return (
@@ -48,31 +41,35 @@ export function bertNormalize(
   const stripAccents = options.strip_accents ?? lowercase;
   const removed = unicodeClass('bertRemoved');
   const whitespace = unicodeClass('bertWhitespace');
+  const marks = unicodeClass('bertNonspacingMark');
 
-  let pieces: Piece[] = [];
-  for (let i = start; i < end; ) {
+  const out = new AlignedTextBuilder(end - start);
+  const emit = (cp: number, from: number, to: number): void => {
+    if (stripAccents && cp >= 0x300 && marks.has(cp)) return;
+    const s = String.fromCodePoint(cp);
+    out.push(lowercase ? lowerChar(cp, s) : s, from, to);
+  };
+  const segment = new Segment(emit);
+  const accept = (cp: number, from: number, to: number): void => {
+    if (stripAccents) segment.add(cp, from, to);
+    else emit(cp, from, to);
+  };
+  for (let i = start; i < end;) {
     const cp = text.codePointAt(i)!;
     const next = i + (cp > 0xffff ? 2 : 1);
-    if (clean && removed.has(cp)) {
-      i = next;
-      continue;
-    }
-    const c = clean && whitespace.has(cp) ? 0x20 : cp;
-    if (chinese && isChineseChar(c)) {
-      pieces.push({ cp: 0x20, start: i, end: next }, { cp: c, start: i, end: next });
-      pieces.push({ cp: 0x20, start: i, end: next });
-    } else {
-      pieces.push({ cp: c, start: i, end: next });
+    if (!(clean && removed.has(cp))) {
+      const c = clean && whitespace.has(cp) ? 0x20 : cp;
+      if (chinese && isChineseChar(c)) {
+        accept(0x20, i, next);
+        accept(c, i, next);
+        accept(0x20, i, next);
+      } else {
+        accept(c, i, next);
+      }
     }
     i = next;
   }
-  if (stripAccents) pieces = stripMarks(nfd(pieces));
-
-  const out = new AlignedTextBuilder(end - start);
-  for (const p of pieces) {
-    const s = String.fromCodePoint(p.cp);
-    out.push(lowercase ? lowerChar(p.cp, s) : s, p.start, p.end);
-  }
+  segment.flush();
   return out.build();
 }
 
@@ -84,73 +81,83 @@ function lowerChar(cp: number, s: string): string {
 
 const MARK = /^\p{M}/u;
 
-/** A character of a decomposition; `first` marks the first character of its source's. */
-interface Decomposed {
-  cp: number;
-  first: boolean;
-}
-
 /**
- * Canonical decomposition with alignment, as the reference does it: decompositions are put
- * in canonical order, then ranges are handed out by position: each first character of a
+ * Canonical decomposition with alignment, as the reference does it, one segment (a non-mark
+ * and the marks after it; reordering never crosses one) at a time. Decompositions are put in
+ * canonical order, then ranges are handed out by position: each first character of a
  * decomposition takes the range of the next source character, each other character the range
  * of the last one taken. Without reordering that is each character's own range; where marks
  * are reordered, a mark takes the range of the position it moved to.
- * Reordering stays within a segment (a non-mark and the marks after it).
  */
-function nfd(pieces: Piece[]): Piece[] {
-  const out: Piece[] = [];
-  let last: Piece | undefined;
-  let sources: Piece[] = [];
-  let chars: Decomposed[] = [];
-  let marks = 0;
-  const flush = (): void => {
-    if (marks >= 2) canonicalOrder(chars);
-    let next = 0;
-    for (const ch of chars) {
-      if (ch.first || !last) last = sources[next++];
-      out.push({ cp: ch.cp, start: last!.start, end: last!.end });
-    }
-    sources = [];
-    chars = [];
-    marks = 0;
-  };
-  for (const p of pieces) {
-    const decomposition = p.cp < 0xc0 ? [p.cp] : codePoints(String.fromCodePoint(p.cp).normalize('NFD'));
-    sources.push(p);
-    decomposition.forEach((cp, k) => {
-      const isMark = cp >= 0x300 && MARK.test(String.fromCodePoint(cp));
-      if (!isMark && k === 0) {
-        sources.pop();
-        flush();
-        sources.push(p);
+class Segment {
+  private cps: number[] = [];
+  private firsts: boolean[] = [];
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private marks = 0;
+  private lastStart = -1;
+  private lastEnd = -1;
+
+  constructor(private readonly emit: (cp: number, from: number, to: number) => void) {}
+
+  /** Adds a source character (range [from, to)) in decomposed form. */
+  add(cp: number, from: number, to: number): void {
+    if (cp < 0xc0) {
+      this.flush();
+      this.push(cp, true);
+    } else {
+      let first = true;
+      for (const ch of String.fromCodePoint(cp).normalize('NFD')) {
+        const d = ch.codePointAt(0)!;
+        const isMark = d >= 0x300 && MARK.test(ch);
+        if (first && !isMark) this.flush();
+        if (isMark) this.marks++;
+        this.push(d, first);
+        first = false;
       }
-      if (isMark) marks++;
-      chars.push({ cp, first: k === 0 });
-    });
+    }
+    this.starts.push(from);
+    this.ends.push(to);
   }
-  flush();
-  return out;
-}
 
-function codePoints(s: string): number[] {
-  return Array.from(s, (ch) => ch.codePointAt(0)!);
-}
+  flush(): void {
+    if (this.marks >= 2) this.canonicalOrder();
+    let next = 0;
+    for (let i = 0; i < this.cps.length; i++) {
+      if (this.firsts[i] || this.lastStart < 0) {
+        this.lastStart = this.starts[next]!;
+        this.lastEnd = this.ends[next++]!;
+      }
+      this.emit(this.cps[i]!, this.lastStart, this.lastEnd);
+    }
+    this.cps.length = this.firsts.length = this.starts.length = this.ends.length = 0;
+    this.marks = 0;
+  }
 
-/** Sorts `chars` into canonical order in place; equal characters keep their order. */
-function canonicalOrder(chars: Decomposed[]): void {
-  const run = chars.map((c) => String.fromCodePoint(c.cp)).join('');
-  const ordered = run.normalize('NFD');
-  if (ordered === run) return;
-  const pool = chars.slice();
-  codePoints(ordered).forEach((cp, i) => {
-    const k = pool.findIndex((c) => c.cp === cp);
-    chars[i] = pool[k]!;
-    pool.splice(k, 1);
-  });
-}
+  private push(cp: number, first: boolean): void {
+    this.cps.push(cp);
+    this.firsts.push(first);
+  }
 
-function stripMarks(pieces: Piece[]): Piece[] {
-  const marks = unicodeClass('bertNonspacingMark');
-  return pieces.filter((p) => p.cp < 0x300 || !marks.has(p.cp));
+  /** Sorts the characters into canonical order; equal characters keep their order. */
+  private canonicalOrder(): void {
+    const run = this.cps.map((cp) => String.fromCodePoint(cp)).join('');
+    const ordered = run.normalize('NFD');
+    if (ordered === run) return;
+    // Where each code point occurs, in order; the sort is stable, so take them front to back.
+    const places = new Map<number, { at: number[]; next: number }>();
+    this.cps.forEach((cp, i) => {
+      const place = places.get(cp) ?? { at: [], next: 0 };
+      place.at.push(i);
+      places.set(cp, place);
+    });
+    const firsts = this.firsts.slice();
+    let i = 0;
+    for (const ch of ordered) {
+      const cp = ch.codePointAt(0)!;
+      const place = places.get(cp)!;
+      this.cps[i] = cp;
+      this.firsts[i++] = firsts[place.at[place.next++]!]!;
+    }
+  }
 }

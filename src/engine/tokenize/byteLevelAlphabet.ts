@@ -26,4 +26,3 @@ export function byteLevelEncode(text: string): string {
   for (const b of encoder.encode(text)) out += BYTE_TO_CHAR[b];
   return out;
 }
-

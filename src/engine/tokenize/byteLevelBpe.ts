@@ -1,8 +1,8 @@
 /**
  * Byte-level BPE (GPT-2): the ByteLevel pre-tokenizer's regex split, then the library's BPE,
  * then offsets by walking the tokens' bytes against the UTF-8 of the normalized text. A
- * token holding only some of a character's bytes gets that whole character's range and
- * `partial: true`.
+ * token holding only some of a character's bytes gets that whole character's range (and
+ * `partial: true`, set by `createTokenizer` for tokens that share a character).
  */
 import type { Token } from '../types';
 import { AlignedTextBuilder, originalSpan, type AlignedText } from './alignedText';
@@ -57,33 +57,35 @@ export class ByteLevelBpeStep implements ModelStep {
     this.place(tokens, text, source, offset, out);
   }
 
-  /** Walks tokens (one UTF-16 unit per byte) and characters (1-4 bytes) in lockstep. */
-  private place(tokens: string[], text: string, source: AlignedText, offset: number, out: Token[]): void {
+  /**
+   * Walks tokens (one UTF-16 unit per byte) and characters (1-4 bytes) in lockstep; a token
+   * gets the range of every character it holds a byte of.
+   */
+  private place(
+    tokens: string[],
+    text: string,
+    source: AlignedText,
+    offset: number,
+    out: Token[],
+  ): void {
     let unit = 0;
-    let charStartByte = 0;
-    let charBytes = utf8Length(text, 0);
+    let charEndByte = utf8Length(text, 0);
     let byte = 0;
     for (const token of tokens) {
       const startUnit = unit;
-      let partial = byte > charStartByte;
-      const endByte = byte + token.length;
-      while (endByte > charStartByte + charBytes) {
+      byte += token.length;
+      while (byte > charEndByte) {
         unit += unitsAt(text, unit);
-        charStartByte += charBytes;
-        charBytes = utf8Length(text, unit);
+        charEndByte += utf8Length(text, unit);
       }
       const endUnit = unit + unitsAt(text, unit);
-      if (endByte < charStartByte + charBytes) {
-        partial = true;
-      } else {
+      if (byte === charEndByte && endUnit < text.length) {
         unit = endUnit;
-        charStartByte += charBytes;
-        charBytes = unit < text.length ? utf8Length(text, unit) : 0;
+        charEndByte += utf8Length(text, unit);
       }
-      byte = endByte;
-      const span = originalSpan(source, offset + startUnit, offset + endUnit);
+      const { start, end } = originalSpan(source, offset + startUnit, offset + endUnit);
       const id = this.model.tokens_to_ids.get(token)!;
-      out.push(partial ? { id, text: token, ...span, special: false, partial } : { id, text: token, ...span, special: false });
+      out.push({ id, text: token, start, end, special: false });
     }
   }
 }
@@ -103,4 +105,3 @@ function withPrefixSpace(aligned: AlignedText, from: number, to: number): Aligne
   for (let i = from; i < to; i++) b.push(aligned.text[i]!, aligned.starts[i]!, aligned.ends[i]!);
   return b.build();
 }
-

@@ -30,14 +30,24 @@ interface TokenizerJson {
 
 type Normalize = (text: string, start: number, end: number) => AlignedText;
 
-export function createTokenizer(tokenizerJson: object, tokenizerConfig: object = {}): TextTokenizer {
+/**
+ * The tokenizer of a model folder. Throws `Unsupported tokenizer.json: ...` for tokenizers
+ * whose offsets cannot be computed exactly.
+ */
+export function createTokenizer(
+  tokenizerJson: object,
+  tokenizerConfig: object = {},
+): TextTokenizer {
   const json = tokenizerJson as TokenizerJson;
   const kind = detectKind(json);
   const library = new Tokenizer(tokenizerJson, tokenizerConfig);
   const normalize = normalizerOf(json.normalizer);
   const step: ModelStep =
     kind === 'byteLevelBpe'
-      ? new ByteLevelBpeStep(library.model as unknown as LibraryModel, json.pre_tokenizer as ByteLevelOptions)
+      ? new ByteLevelBpeStep(
+          library.model as unknown as LibraryModel,
+          json.pre_tokenizer as ByteLevelOptions,
+        )
       : wordPieceStep(json.model!);
   const added = json.added_tokens ?? [];
   const raw = new Map<string, AddedTokenSpec>();
@@ -55,8 +65,10 @@ export function createTokenizer(tokenizerJson: object, tokenizerConfig: object =
     Object.hasOwn(vocab, spec.content) ? vocab[spec.content]! : spec.id;
   const rawSplitter = new AddedTokenSplitter(raw);
   const normalizedSplitter = new AddedTokenSplitter(normalized);
-  const vocabSize =
-    Math.max(-1, ...Object.values(vocab), ...added.map((t) => t.id)) + 1;
+  let vocabSize = 0;
+  for (const id of [...Object.values(vocab), ...added.map((t) => t.id)]) {
+    vocabSize = Math.max(vocabSize, id + 1);
+  }
 
   const tokenize = (text: string): Token[] => {
     const wf = toWellFormed(text);
@@ -76,6 +88,7 @@ export function createTokenizer(tokenizerJson: object, tokenizerConfig: object =
         out.push(addedToken(sub.added, addedId(sub.added), span));
       }
     }
+    markPartial(out);
     return out;
   };
 
@@ -93,11 +106,23 @@ export function createTokenizer(tokenizerJson: object, tokenizerConfig: object =
 }
 
 /**
+ * Neighbours that share a source character each hold only part of it: some of its UTF-8 bytes
+ * (byte-level BPE) or some of what it normalized to (WordPiece, e.g. a Hangul syllable's
+ * jamo). Otherwise tokens never overlap, so an overlap is exactly that case.
+ */
+function markPartial(tokens: Token[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i]!.start < tokens[i - 1]!.end) tokens[i - 1]!.partial = tokens[i]!.partial = true;
+  }
+}
+
+/**
  * The library's `Tokenizer` adds the added tokens to its model's vocabulary, so WordPiece
  * would match them inside words; the reference's model does not, so use a model of our own.
  */
 function wordPieceStep(config: Component): ModelStep {
-  const prefix = typeof config.continuing_subword_prefix === 'string' ? config.continuing_subword_prefix : '##';
+  const prefix =
+    typeof config.continuing_subword_prefix === 'string' ? config.continuing_subword_prefix : '##';
   const model = new WordPiece({
     ...config,
     continuing_subword_prefix: prefix,

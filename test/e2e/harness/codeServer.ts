@@ -4,7 +4,7 @@
  * installs a downloaded extension, and the workbench served on a free loopback port.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,15 +66,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(extensionsDir, { recursive: true });
   writeSettings(userDataDir, options.settings);
 
+  for (const dev of options.devExtensions ?? []) {
+    // A link named publisher.name-version is enough, if it is there before the first install
+    // writes extensions.json (later additions to the folder are not picked up).
+    symlinkSync(dev.dir, join(extensionsDir, dev.id));
+  }
   const dirs = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
   execFileSync('node', [entryJs, ...dirs, '--install-extension', options.vsix], {
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 120_000,
   });
-  for (const dev of options.devExtensions ?? []) {
-    // code-server scans the extensions dir; a link named publisher.name-version is enough.
-    execFileSync('ln', ['-s', dev.dir, join(extensionsDir, dev.id)]);
-  }
 
   const port = await freePort();
   const args = [

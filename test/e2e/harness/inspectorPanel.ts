@@ -61,7 +61,7 @@ export class InspectorPanel {
   /** In the head view, shows layer `layer` with only head `head`'s lines. */
   async showSingleHead(layer: number, head: number): Promise<void> {
     await this.showView('head');
-    await this.frame.getByLabel('Layer', { exact: true }).selectOption(String(layer));
+    await this.frame.locator('label.field:has(> span:text-is("Layer")) > select').selectOption(String(layer));
     await this.frame.locator('.head-chips').getByText(`Layer ${layer} heads:`).waitFor();
     const chips = this.frame.locator('.head-chips .chip');
     const count = await chips.count();

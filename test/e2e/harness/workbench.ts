@@ -76,6 +76,7 @@ export class Workbench {
 
   /** Opens a workspace file by name through quick open (Ctrl+P). */
   async openFile(name: string): Promise<void> {
+    await this.leaveWebview();
     await this.page.keyboard.press('Control+P');
     await this.quickInput().waitFor();
     await this.page.keyboard.type(name);
@@ -163,8 +164,20 @@ export class Workbench {
   }
 
   private async openPalette(): Promise<void> {
+    await this.leaveWebview();
     await this.page.keyboard.press('F1');
     await this.quickInput().waitFor();
+  }
+
+  /**
+   * Keys typed while a webview (an iframe) has focus go to the webview; blurring it hands the
+   * keyboard back to the workbench without moving the editor's cursor or selection.
+   */
+  private async leaveWebview(): Promise<void> {
+    await this.page.evaluate(() => {
+      const active = document.activeElement;
+      if (active instanceof HTMLIFrameElement) active.blur();
+    });
   }
 
   private async focusEditor(): Promise<void> {

@@ -2,13 +2,23 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { extension, VIEW_TYPE } from './helpers';
 
-const COMMANDS = ['attentionInspector.inspectSelection', 'attentionInspector.exportJson', 'attentionInspector.selectModel'];
+const COMMANDS = [
+  'attentionInspector.inspectSelection',
+  'attentionInspector.exportJson',
+  'attentionInspector.selectModel',
+];
 
 describe('activation', () => {
   it('declares no start-up activation: only its commands and its restored panel', () => {
-    const manifest = extension().packageJSON as { activationEvents: string[]; contributes: { commands: { command: string }[] } };
+    const manifest = extension().packageJSON as {
+      activationEvents: string[];
+      contributes: { commands: { command: string }[] };
+    };
     assert.deepEqual(manifest.activationEvents, [`onWebviewPanel:${VIEW_TYPE}`]);
-    assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), [...COMMANDS].sort());
+    assert.deepEqual(
+      manifest.contributes.commands.map((c) => c.command).sort(),
+      [...COMMANDS].sort(),
+    );
   });
 
   it('activates through a command and registers all three commands', async () => {

@@ -26,7 +26,9 @@ describe('exporting attention to JSON', () => {
     await closeAll();
     const editor = await openTempFile('prices.js', SOURCE);
     selectOffsets(editor, 0, SOURCE.length - 1);
-    result = (await vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection')) as InspectResult;
+    result = (await vscode.commands.executeCommand<InspectResult | undefined>(
+      'attentionInspector.inspectSelection',
+    )) as InspectResult;
     assert.ok(result);
   });
 
@@ -37,7 +39,10 @@ describe('exporting attention to JSON', () => {
 
   it('writes the versioned document with shape (layers, heads, N, N) that loads as JSON', async () => {
     const target = vscode.Uri.file(join(outDir, 'all.attention.json'));
-    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('attentionInspector.exportJson', { target });
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'attentionInspector.exportJson',
+      { target },
+    );
     assert.equal(written?.fsPath, target.fsPath);
     const doc = JSON.parse(readFileSync(target.fsPath, 'utf8')) as ExportDoc;
     assert.equal(doc.format, 'attention-inspector/1');
@@ -54,29 +59,45 @@ describe('exporting attention to JSON', () => {
           const sum = row.reduce((a, b) => a + b, 0);
           assert.ok(Math.abs(sum - 1) < 1e-3, `row ${q} sums to ${sum}`);
           if (doc.model.architecture === 'decoder') {
-            assert.ok(row.slice(q + 1).every((w) => w === 0), `row ${q} is causal`);
+            assert.ok(
+              row.slice(q + 1).every((w) => w === 0),
+              `row ${q} is causal`,
+            );
           }
         });
       }
     }
     for (const token of doc.tokens) {
-      if (!token.special) assert.ok(doc.text.slice(token.start, token.end).length > 0, JSON.stringify(token));
+      if (!token.special)
+        assert.ok(doc.text.slice(token.start, token.end).length > 0, JSON.stringify(token));
     }
   });
 
   it('exports only the chosen layers and heads', async () => {
     const target = vscode.Uri.file(join(outDir, 'some.attention.json'));
-    await vscode.commands.executeCommand('attentionInspector.exportJson', { target, layers: [1], heads: [0] });
+    await vscode.commands.executeCommand('attentionInspector.exportJson', {
+      target,
+      layers: [1],
+      heads: [0],
+    });
     const doc = JSON.parse(readFileSync(target.fsPath, 'utf8')) as ExportDoc;
     const n = result.tokens.length;
-    assert.deepEqual([doc.attentions.length, doc.attentions[0].length, doc.attentions[0][0].length], [1, 1, n]);
+    assert.deepEqual(
+      [doc.attentions.length, doc.attentions[0].length, doc.attentions[0][0].length],
+      [1, 1, n],
+    );
     const expected = result.attentions[1].subarray(0, n * n);
-    doc.attentions[0][0].flat().forEach((w, i) => assert.ok(Math.abs(w - expected[i]) < 1e-6, `weight ${i}`));
+    doc.attentions[0][0]
+      .flat()
+      .forEach((w, i) => assert.ok(Math.abs(w - expected[i]) < 1e-6, `weight ${i}`));
   });
 
   it('reports a layer the model does not have instead of writing a file', async () => {
     const target = vscode.Uri.file(join(outDir, 'bad.attention.json'));
-    const written = await vscode.commands.executeCommand('attentionInspector.exportJson', { target, layers: [99] });
+    const written = await vscode.commands.executeCommand('attentionInspector.exportJson', {
+      target,
+      layers: [99],
+    });
     assert.equal(written, undefined);
     await assert.rejects(async () => vscode.workspace.fs.stat(target));
   });

@@ -4,7 +4,16 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../../../src/engine/types';
-import { closeAll, extension, FIXTURE_MODEL, openTempFile, panelTabs, selectOffsets, useModel, waitFor } from './helpers';
+import {
+  closeAll,
+  extension,
+  FIXTURE_MODEL,
+  openTempFile,
+  panelTabs,
+  selectOffsets,
+  useModel,
+  waitFor,
+} from './helpers';
 
 describe('failures end in clear messages, never in exceptions', () => {
   let restoreModel: () => Promise<void> = async () => undefined;
@@ -30,9 +39,15 @@ describe('failures end in clear messages, never in exceptions', () => {
     restoreModel = await useModel(FIXTURE_MODEL);
     const before = extension().exports.modelDir();
     const empty = mkdtempSync(join(os.tmpdir(), 'attn-empty-'));
-    assert.equal(await vscode.commands.executeCommand('attentionInspector.selectModel', empty), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('attentionInspector.selectModel', empty),
+      undefined,
+    );
     assert.equal(extension().exports.modelDir(), before);
-    assert.equal(await vscode.commands.executeCommand('attentionInspector.selectModel', FIXTURE_MODEL), FIXTURE_MODEL);
+    assert.equal(
+      await vscode.commands.executeCommand('attentionInspector.selectModel', FIXTURE_MODEL),
+      FIXTURE_MODEL,
+    );
   });
 
   it('cancels quietly when the panel is closed mid-run, and the next run works', async () => {
@@ -41,15 +56,23 @@ describe('failures end in clear messages, never in exceptions', () => {
     const text = `value_${Date.now()} = compute(${Math.random()})\n`;
     const editor = await openTempFile('b.py', text);
     selectOffsets(editor, 0, text.length - 1);
-    const running = vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection');
+    const running = vscode.commands.executeCommand<InspectResult | undefined>(
+      'attentionInspector.inspectSelection',
+    );
     const { tab } = await waitFor(() => panelTabs()[0], 'the panel to open');
     await vscode.window.tabGroups.close(tab);
     // Either the run was cancelled (undefined) or it had already finished: it must not throw.
     const value = await running;
     assert.ok(value === undefined || value.tokens.length > 0);
-    assert.equal(extension().exports.panelState(editor.document.uri), undefined, 'the closed panel is forgotten');
+    assert.equal(
+      extension().exports.panelState(editor.document.uri),
+      undefined,
+      'the closed panel is forgotten',
+    );
     await vscode.window.showTextDocument(editor.document);
-    const next = await vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection');
+    const next = await vscode.commands.executeCommand<InspectResult | undefined>(
+      'attentionInspector.inspectSelection',
+    );
     assert.ok(next && next.tokens.length > 0);
   });
 });

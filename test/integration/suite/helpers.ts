@@ -14,7 +14,11 @@ export const VIEW_TYPE = 'attentionInspector.heatmap';
 export const repoRoot: string = (() => {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'attention-inspector') return dir;
+    if (
+      existsSync(manifest) &&
+      JSON.parse(readFileSync(manifest, 'utf8')).name === 'attention-inspector'
+    )
+      return dir;
   }
   throw new Error(`No attention-inspector package.json above ${__dirname}.`);
 })();
@@ -34,27 +38,42 @@ export async function useModel(dir: string | undefined): Promise<() => Promise<v
   const before = config.inspect<string>('model')?.globalValue;
   await config.update('model', dir, vscode.ConfigurationTarget.Global);
   return async () => {
-    await vscode.workspace.getConfiguration('attentionInspector').update('model', before, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('attentionInspector')
+      .update('model', before, vscode.ConfigurationTarget.Global);
   };
 }
 
 /** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-/** Writes `content` byte for byte to a fresh temp file and opens it in an editor. */
-export async function openTempFile(name: string, content: string): Promise<vscode.TextEditor> {
+/** Writes `content` byte for byte to a fresh temp file. */
+export function writeTempFile(name: string, content: string): vscode.Uri {
   const file = join(mkdtempSync(join(os.tmpdir(), 'attn-it-')), name);
   writeFileSync(file, content);
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-  return vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preview: false });
+  return vscode.Uri.file(file);
+}
+
+/** Writes `content` to a fresh temp file and opens it in an editor in the first group. */
+export async function openTempFile(name: string, content: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(writeTempFile(name, content));
+  return vscode.window.showTextDocument(document, {
+    viewColumn: vscode.ViewColumn.One,
+    preview: false,
+  });
 }
 
 /** Selects `range` (document offsets) in `editor`. */
@@ -67,7 +86,10 @@ export function selectOffsets(editor: vscode.TextEditor, start: number, end: num
 export function panelTabs(): { tab: vscode.Tab; group: vscode.TabGroup }[] {
   return vscode.window.tabGroups.all.flatMap((group) =>
     group.tabs
-      .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(VIEW_TYPE))
+      .filter(
+        (tab) =>
+          tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(VIEW_TYPE),
+      )
       .map((tab) => ({ tab, group })),
   );
 }
@@ -78,8 +100,16 @@ export async function closeAll(): Promise<void> {
 }
 
 /** The text of the hovers VS Code gathers at `position` (all providers). */
-export async function hoverTexts(uri: vscode.Uri, position: vscode.Position): Promise<{ text: string; range?: vscode.Range }[]> {
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+export async function hoverTexts(
+  uri: vscode.Uri,
+  position: vscode.Position,
+): Promise<{ text: string; range?: vscode.Range }[]> {
+  const hovers =
+    (await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      position,
+    )) ?? [];
   return hovers.map((hover) => ({
     text: hover.contents.map((part) => (typeof part === 'string' ? part : part.value)).join('\n'),
     range: hover.range,

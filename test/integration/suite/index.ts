@@ -12,7 +12,8 @@ export function run(): Promise<void> {
   const files = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js'))
     .sort();
-  if (files.length === 0) return Promise.reject(new Error(`No *.test.js files beside ${__filename}.`));
+  if (files.length === 0)
+    return Promise.reject(new Error(`No *.test.js files beside ${__filename}.`));
   for (const file of files) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     try {

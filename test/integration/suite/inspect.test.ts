@@ -1,10 +1,22 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../../../src/engine/types';
-import { closeAll, extension, FIXTURE_MODEL, hoverTexts, openTempFile, panelTabs, selectOffsets, useModel, waitFor } from './helpers';
+import {
+  closeAll,
+  extension,
+  FIXTURE_MODEL,
+  hoverTexts,
+  openTempFile,
+  panelTabs,
+  selectOffsets,
+  useModel,
+  waitFor,
+  writeTempFile,
+} from './helpers';
 
 /** CRLF line ends, a tab, an accented letter and an astral emoji (two UTF-16 units). */
-const SOURCE = 'def add(a, b):\r\n\t"""Sum é 😀 of a and b."""\r\n    return a + b\r\n\r\nprint(add(1, 2))\r\n';
+const SOURCE =
+  'def add(a, b):\r\n\t"""Sum é 😀 of a and b."""\r\n    return a + b\r\n\r\nprint(add(1, 2))\r\n';
 
 describe('inspecting a selection', () => {
   let restoreModel: () => Promise<void>;
@@ -19,7 +31,9 @@ describe('inspecting a selection', () => {
     assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
     base = 0;
     selectOffsets(editor, base, SOURCE.indexOf('print'));
-    const value = await vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection');
+    const value = await vscode.commands.executeCommand<InspectResult | undefined>(
+      'attentionInspector.inspectSelection',
+    );
     assert.ok(value, 'the command resolves with the result');
     result = value;
   });
@@ -54,23 +68,67 @@ describe('inspecting a selection', () => {
 
   it('delivers the result to the webview once it says ready', async () => {
     const uri = editor.document.uri;
-    const state = await waitFor(() => {
-      const s = extension().exports.panelState(uri);
-      return s?.ready && s.resultRunId !== undefined ? s : undefined;
-    }, 'the webview to load and receive the result', 30_000);
+    const state = await waitFor(
+      () => {
+        const s = extension().exports.panelState(uri);
+        return s?.ready && s.resultRunId !== undefined ? s : undefined;
+      },
+      'the webview to load and receive the result',
+      30_000,
+    );
     assert.equal(state.valid, true);
     assert.equal(state.invalidated, false);
   });
 
   it('reuses the one panel of the document for the next run', async () => {
     selectOffsets(editor, 0, SOURCE.indexOf('\r\n'));
-    const again = await vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection');
+    const again = await vscode.commands.executeCommand<InspectResult | undefined>(
+      'attentionInspector.inspectSelection',
+    );
     assert.ok(again);
     assert.equal(panelTabs().length, 1);
     // Back to the first result for the tests below.
     selectOffsets(editor, base, SOURCE.indexOf('print'));
-    result = (await vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection')) as InspectResult;
+    result = (await vscode.commands.executeCommand<InspectResult | undefined>(
+      'attentionInspector.inspectSelection',
+    )) as InspectResult;
     assert.ok(result);
+  });
+
+  it('sends the result again when the hidden panel is shown and its webview reloads', async () => {
+    const uri = editor.document.uri;
+    const before = extension().exports.panelState(uri);
+    assert.ok(before?.ready && before.resultRunId !== undefined);
+    const column = panelTabs()[0].group.viewColumn;
+    // Another editor on top of the panel hides it; without retained context its page goes.
+    const cover = await vscode.workspace.openTextDocument(writeTempFile('cover.txt', 'cover'));
+    await vscode.window.showTextDocument(cover, { viewColumn: column, preview: false });
+    await waitFor(
+      () => extension().exports.panelState(uri)?.ready === false,
+      'the panel to unload',
+    );
+    const coverTab = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find(
+        (tab) =>
+          tab.input instanceof vscode.TabInputText &&
+          tab.input.uri.toString() === cover.uri.toString() &&
+          tab.group.viewColumn === column,
+      );
+    assert.ok(coverTab);
+    await vscode.window.tabGroups.close(coverTab);
+    const after = await waitFor(
+      () => {
+        const state = extension().exports.panelState(uri);
+        return state?.ready ? state : undefined;
+      },
+      'the reloaded webview to say ready',
+      30_000,
+    );
+    assert.equal(after.resultRunId, before.resultRunId, 'the same result is on show again');
+    editor = await vscode.window.showTextDocument(editor.document, {
+      viewColumn: editor.viewColumn,
+    });
   });
 
   it('maps every token onto its exact source range in a CRLF file (editor hover)', async () => {
@@ -89,7 +147,11 @@ describe('inspecting a selection', () => {
       const hovers = await hoverTexts(document.uri, document.positionAt(base + token.start));
       const ours = hovers.find((h) => h.text.includes('Attention from'));
       assert.ok(ours?.range, `a hover for token ${JSON.stringify(token)}`);
-      assert.equal(document.getText(ours.range), result.text.slice(token.start, token.end), JSON.stringify(token));
+      assert.equal(
+        document.getText(ours.range),
+        result.text.slice(token.start, token.end),
+        JSON.stringify(token),
+      );
       checked++;
     }
     assert.ok(checked >= 10, `${checked} tokens checked`);
@@ -101,25 +163,42 @@ describe('inspecting a selection', () => {
     const at = result.text.indexOf('return');
     const index = result.tokens.findIndex((t) => !t.special && t.start <= at && at < t.end);
     assert.ok(index > 0);
-    const [hover] = (await hoverTexts(document.uri, document.positionAt(base + result.tokens[index].start))).filter((h) =>
-      h.text.includes('Attention from'),
+    const [hover] = (
+      await hoverTexts(document.uri, document.positionAt(base + result.tokens[index].start))
+    ).filter((h) => h.text.includes('Attention from'));
+    const weights = [...hover.text.matchAll(/\|\s*(0\.\d{3}|1\.000)\s*\|/g)].map((m) =>
+      Number(m[1]),
     );
-    const weights = [...hover.text.matchAll(/\|\s*(0\.\d{3}|1\.000)\s*\|/g)].map((m) => Number(m[1]));
     assert.ok(weights.length >= 1 && weights.length <= 5, hover.text);
-    assert.deepEqual([...weights].sort((a, b) => b - a), weights, 'largest first');
+    assert.deepEqual(
+      [...weights].sort((a, b) => b - a),
+      weights,
+      'largest first',
+    );
   });
 
   it('focuses the token under the editor cursor in the panel', async () => {
     const uri = editor.document.uri;
-    const index = result.tokens.findIndex((t) => !t.special && t.end - t.start >= 2 && t.start > 10);
+    const index = result.tokens.findIndex(
+      (t) => !t.special && t.end - t.start >= 2 && t.start > 10,
+    );
     assert.ok(index > 0);
     const offset = base + result.tokens[index].start + 1;
-    editor.selection = new vscode.Selection(editor.document.positionAt(offset), editor.document.positionAt(offset));
-    await waitFor(() => extension().exports.panelState(uri)?.focusedToken === index, `focused token ${index}`);
+    editor.selection = new vscode.Selection(
+      editor.document.positionAt(offset),
+      editor.document.positionAt(offset),
+    );
+    await waitFor(
+      () => extension().exports.panelState(uri)?.focusedToken === index,
+      `focused token ${index}`,
+    );
     // Leaving the inspected text clears the focus.
     const outside = editor.document.positionAt(SOURCE.length - 2);
     editor.selection = new vscode.Selection(outside, outside);
-    await waitFor(() => extension().exports.panelState(uri)?.focusedToken === null, 'no focused token');
+    await waitFor(
+      () => extension().exports.panelState(uri)?.focusedToken === null,
+      'no focused token',
+    );
   });
 
   it('invalidates the result at once when the text before it is edited', async () => {
@@ -132,13 +211,21 @@ describe('inspecting a selection', () => {
     }, 'the result to become stale');
     assert.equal(state.invalidated, true, 'the panel is told');
     const hovers = await hoverTexts(uri, editor.document.positionAt(20));
-    assert.ok(!hovers.some((h) => h.text.includes('Attention from')), 'no hover from a stale result');
+    assert.ok(
+      !hovers.some((h) => h.text.includes('Attention from')),
+      'no hover from a stale result',
+    );
   });
 
   it('inspects the current line when nothing is selected', async () => {
     const line = editor.document.lineAt(3); // "    return a + b" after the inserted line
-    editor.selection = new vscode.Selection(line.range.start.translate(0, 5), line.range.start.translate(0, 5));
-    const value = await vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection');
+    editor.selection = new vscode.Selection(
+      line.range.start.translate(0, 5),
+      line.range.start.translate(0, 5),
+    );
+    const value = await vscode.commands.executeCommand<InspectResult | undefined>(
+      'attentionInspector.inspectSelection',
+    );
     assert.ok(value);
     assert.equal(value.text, line.text);
   });
@@ -147,9 +234,15 @@ describe('inspecting a selection', () => {
     const empty = editor.document.lineAt(4);
     assert.equal(empty.text, '');
     editor.selection = new vscode.Selection(empty.range.start, empty.range.start);
-    assert.equal(await vscode.commands.executeCommand('attentionInspector.inspectSelection'), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('attentionInspector.inspectSelection'),
+      undefined,
+    );
     const spaces = editor.document.lineAt(3).range.start;
     editor.selection = new vscode.Selection(spaces, spaces.translate(0, 4));
-    assert.equal(await vscode.commands.executeCommand('attentionInspector.inspectSelection'), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('attentionInspector.inspectSelection'),
+      undefined,
+    );
   });
 });

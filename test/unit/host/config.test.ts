@@ -5,16 +5,30 @@ import * as path from 'node:path';
 import { DEFAULT_CONFIG, readConfig, viewSettings } from '../../../src/util/config';
 import { BUNDLED_MODEL, modelLabel, resolveModelDir } from '../../../src/util/modelLocation';
 
-const source = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T | undefined });
+const source = (values: Record<string, unknown>) => ({
+  get: <T>(key: string) => values[key] as T | undefined,
+});
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; enum?: string[] }> } };
+  contributes: {
+    configuration: {
+      properties: Record<
+        string,
+        { default: unknown; markdownDescription?: string; enum?: string[] }
+      >;
+    };
+  };
   activationEvents: string[];
 };
 
 describe('config', () => {
   it('has the defaults package.json contributes, each setting documented', () => {
     const properties = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(properties).sort(), Object.keys(DEFAULT_CONFIG).map((k) => `attentionInspector.${k}`).sort());
+    assert.deepEqual(
+      Object.keys(properties).sort(),
+      Object.keys(DEFAULT_CONFIG)
+        .map((k) => `attentionInspector.${k}`)
+        .sort(),
+    );
     for (const [key, value] of Object.entries(DEFAULT_CONFIG)) {
       const property = properties[`attentionInspector.${key}`];
       assert.deepEqual(property.default, value, key);
@@ -28,7 +42,16 @@ describe('config', () => {
   });
 
   it('clamps numbers and rejects unknown names', () => {
-    const config = readConfig(source({ threads: -3, maxTokens: 1e9, topK: 2.6, colorMap: 'jet', defaultView: 'head', model: '  ~/m ' }));
+    const config = readConfig(
+      source({
+        threads: -3,
+        maxTokens: 1e9,
+        topK: 2.6,
+        colorMap: 'jet',
+        defaultView: 'head',
+        model: '  ~/m ',
+      }),
+    );
     assert.equal(config.threads, 0);
     assert.equal(config.maxTokens, 8192);
     assert.equal(config.topK, 3);

@@ -7,7 +7,9 @@ describe('panel html', () => {
 
   it('allows nothing by default and scripts only with the nonce', () => {
     const csp = buildCsp(cspSource, 'abc');
-    const directives = Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+    const directives = Object.fromEntries(
+      csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]),
+    );
     assert.deepEqual(directives['default-src'], ["'none'"]);
     assert.deepEqual(directives['script-src'], ["'nonce-abc'"]);
     assert.deepEqual(directives['style-src'], [cspSource]);

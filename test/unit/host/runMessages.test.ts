@@ -4,17 +4,28 @@ import { describeFailure, statusText, truncationMessage } from '../../../src/com
 describe('run messages', () => {
   it('writes the status bar text', () => {
     assert.equal(statusText('mini-code-gpt'), '$(eye) mini-code-gpt');
-    assert.equal(statusText('mini-code-gpt', { tokens: 212, ms: 180.4 }), '$(eye) mini-code-gpt · 212 tok · 180 ms');
+    assert.equal(
+      statusText('mini-code-gpt', { tokens: 212, ms: 180.4 }),
+      '$(eye) mini-code-gpt · 212 tok · 180 ms',
+    );
   });
 
   it('says how many tokens were inspected, why, and where it stopped', () => {
     const text = truncationMessage(
-      { totalTokens: 1400, inspectedTokens: 512, inspectedUpTo: 2000, reason: "the model's context is 512 tokens" },
+      {
+        totalTokens: 1400,
+        inspectedTokens: 512,
+        inspectedUpTo: 2000,
+        reason: "the model's context is 512 tokens",
+      },
       61,
     );
     assert.match(text, /first 512 of 1400 tokens: the model's context is 512 tokens\./);
     assert.match(text, /after line 61/);
-    const sentence = truncationMessage({ totalTokens: 9, inspectedTokens: 4, inspectedUpTo: 3, reason: 'The context is 4 tokens.' }, 1);
+    const sentence = truncationMessage(
+      { totalTokens: 9, inspectedTokens: 4, inspectedUpTo: 3, reason: 'The context is 4 tokens.' },
+      1,
+    );
     assert.doesNotMatch(sentence, /\.\./);
   });
 
@@ -27,6 +38,10 @@ describe('run messages', () => {
     assert.deepEqual(describeFailure('crashed', 'worker died', false).actions, ['retry']);
     assert.equal(describeFailure('superseded', 'x', false).severity, 'none');
     assert.equal(describeFailure('cancelled', 'x', true).severity, 'info');
-    assert.equal(describeFailure('cancelled', 'x', false).severity, 'none', 'a closed panel cancels quietly');
+    assert.equal(
+      describeFailure('cancelled', 'x', false).severity,
+      'none',
+      'a closed panel cancels quietly',
+    );
   });
 });

@@ -23,7 +23,11 @@ async function tokensOf(text: string): Promise<Token[]> {
   const ids = encoding.getIds();
   const pieces = encoding.getTokens();
   const tokens: Token[] = [{ id: 0, text: '<|endoftext|>', start: 0, end: 0, special: true }];
-  encoding.getOffsets().forEach(([start, end], i) => tokens.push({ id: ids[i], text: pieces[i], start, end, special: false }));
+  encoding
+    .getOffsets()
+    .forEach(([start, end], i) =>
+      tokens.push({ id: ids[i], text: pieces[i], start, end, special: false }),
+    );
   return tokens;
 }
 
@@ -36,7 +40,10 @@ describe('tokenMath', () => {
       const index = tokenAt(tokens, offset);
       assert.notEqual(index, null, `offset ${offset}`);
       const token = tokens[index as number];
-      assert.ok(token.start <= offset && offset < token.end, `offset ${offset} → ${JSON.stringify(token)}`);
+      assert.ok(
+        token.start <= offset && offset < token.end,
+        `offset ${offset} → ${JSON.stringify(token)}`,
+      );
       assert.equal(token.special, false);
     }
     // "é" is two byte-level tokens sharing one character: the first of them is reported.
@@ -57,22 +64,38 @@ describe('tokenMath', () => {
 
   it('picks the k largest weights in order, skipping zeros and ineligible tokens', () => {
     const weights = new Float32Array([0.05, 0.4, 0, 0.3, 0.25]);
-    assert.deepEqual(topAttended(weights, 2).map((a) => a.index), [1, 3]);
-    assert.deepEqual(topAttended(weights, 10).map((a) => a.index), [1, 3, 4, 0]);
-    assert.deepEqual(topAttended(weights, 2, (i) => i !== 1).map((a) => a.index), [3, 4]);
+    assert.deepEqual(
+      topAttended(weights, 2).map((a) => a.index),
+      [1, 3],
+    );
+    assert.deepEqual(
+      topAttended(weights, 10).map((a) => a.index),
+      [1, 3, 4, 0],
+    );
+    assert.deepEqual(
+      topAttended(weights, 2, (i) => i !== 1).map((a) => a.index),
+      [3, 4],
+    );
   });
 
   it('agrees with a full sort on random rows', () => {
     fc.assert(
-      fc.property(fc.array(fc.float({ min: 0, max: 1, noNaN: true }), { maxLength: 64 }), fc.integer({ min: 1, max: 10 }), (row, k) => {
-        const expected = row
-          .map((weight, index) => ({ index, weight }))
-          .filter((a) => a.weight > 0)
-          .sort((a, b) => b.weight - a.weight || a.index - b.index)
-          .slice(0, k)
-          .map((a) => a.weight);
-        assert.deepEqual(topAttended(row, k).map((a) => a.weight), expected);
-      }),
+      fc.property(
+        fc.array(fc.float({ min: 0, max: 1, noNaN: true }), { maxLength: 64 }),
+        fc.integer({ min: 1, max: 10 }),
+        (row, k) => {
+          const expected = row
+            .map((weight, index) => ({ index, weight }))
+            .filter((a) => a.weight > 0)
+            .sort((a, b) => b.weight - a.weight || a.index - b.index)
+            .slice(0, k)
+            .map((a) => a.weight);
+          assert.deepEqual(
+            topAttended(row, k).map((a) => a.weight),
+            expected,
+          );
+        },
+      ),
     );
   });
 
@@ -82,9 +105,13 @@ describe('tokenMath', () => {
     const result = {
       model: { layers: 2, heads: 2 },
       tokens: [{}, {}],
-      attentions: [new Float32Array([1, 0, 0.5, 0.5, 1, 0, 0.1, 0.9]), new Float32Array([1, 0, 0.3, 0.7, 1, 0, 0.7, 0.3])],
+      attentions: [
+        new Float32Array([1, 0, 0.5, 0.5, 1, 0, 0.1, 0.9]),
+        new Float32Array([1, 0, 0.3, 0.7, 1, 0, 0.7, 0.3]),
+      ],
     } as unknown as InspectResult;
-    const close = (a: Float32Array, b: number[]) => b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) < 1e-6, `${a} vs ${b}`));
+    const close = (a: Float32Array, b: number[]) =>
+      b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) < 1e-6, `${a} vs ${b}`));
     close(attentionRow(result, 1, { layer: 0, head: 1 }), [0.1, 0.9]);
     close(attentionRow(result, 1, { layer: 0, head: null }), [0.3, 0.7]);
     close(attentionRow(result, 1, 'all'), [0.4, 0.6]);
@@ -103,8 +130,16 @@ describe('tokenMath', () => {
   it('invalidates on edits inside or before the inspected text only', () => {
     const end = 20;
     assert.equal(editInvalidates([{ rangeOffset: 0, rangeLength: 0 }], end), true, 'insert before');
-    assert.equal(editInvalidates([{ rangeOffset: 19, rangeLength: 1 }], end), true, 'delete inside');
-    assert.equal(editInvalidates([{ rangeOffset: 20, rangeLength: 0 }], end), false, 'insert right after');
+    assert.equal(
+      editInvalidates([{ rangeOffset: 19, rangeLength: 1 }], end),
+      true,
+      'delete inside',
+    );
+    assert.equal(
+      editInvalidates([{ rangeOffset: 20, rangeLength: 0 }], end),
+      false,
+      'insert right after',
+    );
     assert.equal(editInvalidates([{ rangeOffset: 25, rangeLength: 3 }], end), false, 'edit later');
     assert.equal(editInvalidates([], end), false);
   });
@@ -117,23 +152,42 @@ describe('tokenMath', () => {
       text: fc.string({ maxLength: 6 }).map((s) => s.replace(/[[\]]/g, '')),
     });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 10 }), arbitraryEdit, (start, length, raw) => {
-        const doc = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ'.slice(0, 48);
-        const end = Math.min(doc.length, start + length);
-        const rangeOffset = Math.min(raw.rangeOffset, doc.length);
-        const edit = { ...raw, rangeOffset, rangeLength: Math.min(raw.rangeLength, doc.length - rangeOffset) };
-        const after = doc.slice(0, edit.rangeOffset) + edit.text + doc.slice(edit.rangeOffset + edit.rangeLength);
-        const mapped = mapRangeThroughEdits({ start, end }, [edit]);
-        const editEnd = edit.rangeOffset + edit.rangeLength;
-        if (editEnd < start || edit.rangeOffset > end || (edit.rangeLength > 0 && editEnd === start)) {
-          // Untouched text: the same characters, shifted.
-          assert.equal(after.slice(mapped.start, mapped.end), doc.slice(start, end));
-        } else {
-          // Touched: what survived of the range plus the inserted text, and nothing else.
-          const kept = doc.slice(start, Math.max(start, Math.min(end, edit.rangeOffset))) + edit.text + doc.slice(Math.max(editEnd, start), end);
-          assert.equal(after.slice(mapped.start, mapped.end), kept);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 1, max: 10 }),
+        arbitraryEdit,
+        (start, length, raw) => {
+          const doc = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ'.slice(0, 48);
+          const end = Math.min(doc.length, start + length);
+          const rangeOffset = Math.min(raw.rangeOffset, doc.length);
+          const edit = {
+            ...raw,
+            rangeOffset,
+            rangeLength: Math.min(raw.rangeLength, doc.length - rangeOffset),
+          };
+          const after =
+            doc.slice(0, edit.rangeOffset) +
+            edit.text +
+            doc.slice(edit.rangeOffset + edit.rangeLength);
+          const mapped = mapRangeThroughEdits({ start, end }, [edit]);
+          const editEnd = edit.rangeOffset + edit.rangeLength;
+          if (
+            editEnd < start ||
+            edit.rangeOffset > end ||
+            (edit.rangeLength > 0 && editEnd === start)
+          ) {
+            // Untouched text: the same characters, shifted.
+            assert.equal(after.slice(mapped.start, mapped.end), doc.slice(start, end));
+          } else {
+            // Touched: what survived of the range plus the inserted text, and nothing else.
+            const kept =
+              doc.slice(start, Math.max(start, Math.min(end, edit.rangeOffset))) +
+              edit.text +
+              doc.slice(Math.max(editEnd, start), end);
+            assert.equal(after.slice(mapped.start, mapped.end), kept);
+          }
+        },
+      ),
     );
   });
 

@@ -7,9 +7,23 @@ const settings: ViewSettings = { colorMap: 'viridis', topK: 5, defaultView: 'mod
 
 /** A 2-layer, 2-head result over 3 tokens, rows summing to 1. */
 function result(): InspectResult {
-  const layer = () => Float32Array.from({ length: 2 * 3 * 3 }, (_, i) => [1, 0, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5][i % 9]);
+  const layer = () =>
+    Float32Array.from(
+      { length: 2 * 3 * 3 },
+      (_, i) => [1, 0, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5][i % 9],
+    );
   return {
-    model: { id: 'm', name: 'M', architecture: 'decoder', layers: 2, heads: 2, hiddenSize: 8, vocabSize: 10, maxPositions: 16, dir: '/m' },
+    model: {
+      id: 'm',
+      name: 'M',
+      architecture: 'decoder',
+      layers: 2,
+      heads: 2,
+      hiddenSize: 8,
+      vocabSize: 10,
+      maxPositions: 16,
+      dir: '/m',
+    },
     text: 'a b',
     tokens: [
       { id: 0, text: '<s>', start: 0, end: 0, special: true },
@@ -35,7 +49,13 @@ describe('WebviewFeed', () => {
     feed.showResult(toFeedResult(result(), 1, 'a.ts:1'));
     assert.equal(sent.length, 0);
     feed.onReady();
-    assert.deepEqual(types(), ['didChangeSettings', 'didStartResult', 'didProduceLayer', 'didProduceLayer', 'didFinishResult']);
+    assert.deepEqual(types(), [
+      'didChangeSettings',
+      'didStartResult',
+      'didProduceLayer',
+      'didProduceLayer',
+      'didFinishResult',
+    ]);
   });
 
   it('sends a result as metadata, one typed array per layer, then the end', () => {
@@ -52,7 +72,10 @@ describe('WebviewFeed', () => {
     assert.equal(layers.length, 2);
     for (const message of layers) {
       assert.ok(message.type === 'didProduceLayer');
-      assert.ok(message.weights instanceof Float32Array, 'a typed array survives the structured clone');
+      assert.ok(
+        message.weights instanceof Float32Array,
+        'a typed array survives the structured clone',
+      );
       assert.deepEqual([...message.weights], [...original.attentions[message.layer]]);
     }
     assert.deepEqual(sent.at(-1), { type: 'didFinishResult', runId: 7 });
@@ -67,7 +90,14 @@ describe('WebviewFeed', () => {
     feed.focusToken(2, 2); // while hidden: remembered, not sent
     sent.length = 0;
     feed.onReady();
-    assert.deepEqual(types(), ['didChangeSettings', 'didStartResult', 'didProduceLayer', 'didProduceLayer', 'didFinishResult', 'didFocusToken']);
+    assert.deepEqual(types(), [
+      'didChangeSettings',
+      'didStartResult',
+      'didProduceLayer',
+      'didProduceLayer',
+      'didFinishResult',
+      'didFocusToken',
+    ]);
     assert.deepEqual(sent.at(-1), { type: 'didFocusToken', runId: 2, index: 2 });
     feed.invalidate(2, 'edited');
     sent.length = 0;
@@ -118,6 +148,9 @@ describe('WebviewFeed', () => {
     const { feed, sent } = setup();
     feed.onReady();
     feed.setSettings({ ...settings, colorMap: 'magma' });
-    assert.deepEqual(sent.at(-1), { type: 'didChangeSettings', settings: { ...settings, colorMap: 'magma' } });
+    assert.deepEqual(sent.at(-1), {
+      type: 'didChangeSettings',
+      settings: { ...settings, colorMap: 'magma' },
+    });
   });
 });

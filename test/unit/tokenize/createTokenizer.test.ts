@@ -10,14 +10,20 @@ import { ourTokens, readJson, referenceTokens, ourTokenizer } from './oracle';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** A copy of a real tokenizer.json with one edit (vocabulary and merges shared, not copied). */
 function variant(folder: 'gpt2' | 'bert-uncased-minilm', edit: (json: Json) => void): Json {
-  const json = structuredClone(readJson(folder, 'tokenizer.json')) as Json;
+  const original = readJson(folder, 'tokenizer.json') as Json;
+  const json: Json = {
+    ...original,
+    model: { ...original.model },
+    added_tokens: [...original.added_tokens],
+  };
   edit(json);
   return json;
 }
 
 describe('createTokenizer', () => {
-  it('recognises GPT-2 as byte-level BPE and BERT as WordPiece, with their vocabulary sizes', () => {
+  it('recognises GPT-2 as byte-level BPE and BERT as WordPiece, with vocabulary sizes', () => {
     assert.equal(ourTokenizer('gpt2').kind, 'byteLevelBpe');
     assert.equal(ourTokenizer('gpt2').vocabSize, 50257);
     assert.equal(ourTokenizer('bert-uncased-minilm').kind, 'wordPiece');
@@ -53,20 +59,35 @@ describe('createTokenizer', () => {
 
   it('gives token texts as the vocabulary spells them', () => {
     const texts = (folder: 'gpt2' | 'bert-uncased-minilm', s: string): string[] =>
-      ourTokenizer(folder).tokenize(s).map((t) => t.text);
+      ourTokenizer(folder)
+        .tokenize(s)
+        .map((t) => t.text);
     assert.deepEqual(texts('gpt2', 'Hello world'), ['Hello', 'Ġworld']);
-    assert.deepEqual(texts('bert-uncased-minilm', 'Tokenizing [SEP]'), ['token', '##izing', '[SEP]']);
+    assert.deepEqual(texts('bert-uncased-minilm', 'Tokenizing [SEP]'), [
+      'token',
+      '##izing',
+      '[SEP]',
+    ]);
   });
 
-  it('matches added tokens like the reference: lstrip/rstrip, single_word, normalized', async () => {
+  it('matches added tokens as the reference: lstrip, rstrip, single_word, normalized', async () => {
     const added = [
-      { id: 30522, content: '<mask>', lstrip: true, rstrip: true, normalized: false, special: true },
+      {
+        id: 30522,
+        content: '<mask>',
+        lstrip: true,
+        rstrip: true,
+        normalized: false,
+        special: true,
+      },
       { id: 30523, content: 'Bär', normalized: true, special: false },
       { id: 30524, content: 'zqzq', single_word: true, normalized: false, special: false },
       { id: 30525, content: 'foo', normalized: false, special: false },
     ];
     const json = variant('bert-uncased-minilm', (j) => {
-      j.added_tokens.push(...added.map((t) => ({ single_word: false, lstrip: false, rstrip: false, ...t })));
+      j.added_tokens.push(
+        ...added.map((t) => ({ single_word: false, lstrip: false, rstrip: false, ...t })),
+      );
     });
     const native = NativeTokenizer.fromString(JSON.stringify(json));
     native.disablePadding();
@@ -88,20 +109,38 @@ describe('createTokenizer', () => {
   it('rejects tokenizers it cannot align, naming the part that is not supported', () => {
     const cases: [Json, RegExp][] = [
       [variant('gpt2', (j) => (j.model.type = 'Unigram')), /model type Unigram/],
-      [variant('gpt2', (j) => (j.pre_tokenizer = { type: 'Metaspace' })), /BPE with pre-tokenizer Metaspace/],
-      [variant('gpt2', (j) => (j.normalizer = { type: 'NFC' })), /byte-level BPE with normalizer NFC/],
-      [variant('gpt2', (j) => (j.model.continuing_subword_prefix = '##')), /continuing-subword prefix/],
-      [variant('bert-uncased-minilm', (j) => (j.normalizer = { type: 'NFKC' })), /WordPiece with normalizer NFKC/],
-      [variant('bert-uncased-minilm', (j) => (j.pre_tokenizer = { type: 'Whitespace' })), /WordPiece with pre-tokenizer Whitespace/],
+      [
+        variant('gpt2', (j) => (j.pre_tokenizer = { type: 'Metaspace' })),
+        /BPE with pre-tokenizer Metaspace/,
+      ],
+      [
+        variant('gpt2', (j) => (j.normalizer = { type: 'NFC' })),
+        /byte-level BPE with normalizer NFC/,
+      ],
+      [
+        variant('gpt2', (j) => (j.model.continuing_subword_prefix = '##')),
+        /continuing-subword prefix/,
+      ],
+      [
+        variant('bert-uncased-minilm', (j) => (j.normalizer = { type: 'NFKC' })),
+        /WordPiece with normalizer NFKC/,
+      ],
+      [
+        variant('bert-uncased-minilm', (j) => (j.pre_tokenizer = { type: 'Whitespace' })),
+        /WordPiece with pre-tokenizer Whitespace/,
+      ],
       [variant('bert-uncased-minilm', (j) => delete j.model), /no "model"/],
     ];
     for (const [json, message] of cases) {
-      assert.throws(() => createTokenizer(json), (e: Error) => {
-        assert.match(e.message, /^Unsupported tokenizer\.json: /);
-        assert.match(e.message, message);
-        assert.match(e.message, /supported: byte-level BPE .* and WordPiece/);
-        return true;
-      });
+      assert.throws(
+        () => createTokenizer(json),
+        (e: Error) => {
+          assert.match(e.message, /^Unsupported tokenizer\.json: /);
+          assert.match(e.message, message);
+          assert.match(e.message, /supported: byte-level BPE .* and WordPiece/);
+          return true;
+        },
+      );
     }
   });
 });

@@ -19,7 +19,7 @@ export function allScalarValues(): number[] {
   return cps;
 }
 
-/** Code points BERT's clean-text step removes (0, U+FFFD, controls, format, unassigned, private). */
+/** Code points BERT's clean-text step removes (NUL, U+FFFD, controls, format, private use). */
 function probeBertRemoved(cps: number[]): { removed: number[]; whitespace: number[] } {
   const norm = bertNormalizer({
     cleanText: true,

@@ -67,7 +67,7 @@ describe('tokenizer offset rules', () => {
     ]);
   });
 
-  it('WordPiece: [UNK] covers the whole word it replaced; removed characters are covered by no token', () => {
+  it('WordPiece: [UNK] covers its whole word; removed characters count inside tokens only', () => {
     assert.deepEqual(spans(bert('a 👨‍👩‍👧 b')), [
       ['a', 0, 1, false],
       ['[UNK]', 2, 10, false],
@@ -78,12 +78,15 @@ describe('tokenizer offset rules', () => {
   });
 
   it('WordPiece: CJK characters become words of their own, astral ones included', () => {
-    assert.deepEqual(spans(bert('東京𠀀x')).map(([t, s, e]) => [t, s, e]), [
-      ['東', 0, 1],
-      ['京', 1, 2],
-      ['[UNK]', 2, 4],
-      ['x', 4, 5],
-    ]);
+    assert.deepEqual(
+      spans(bert('東京𠀀x')).map(([t, s, e]) => [t, s, e]),
+      [
+        ['東', 0, 1],
+        ['京', 1, 2],
+        ['[UNK]', 2, 4],
+        ['x', 4, 5],
+      ],
+    );
   });
 
   it('WordPiece: reordered combining marks take the range of the position they move to', () => {
@@ -92,7 +95,7 @@ describe('tokenizer offset rules', () => {
     assert.deepEqual(spans(bert('q\u0345\u0301\u1b44')), [['[UNK]', 0, 2, false]]);
   });
 
-  it('added tokens typed in the text are single tokens with their source range, not special', () => {
+  it('added tokens typed in the text are single tokens with a source range, not special', () => {
     const tokens = gpt2('a<|endoftext|>b');
     assert.deepEqual(spans(tokens)[1], ['<|endoftext|>', 1, 14, false]);
     assert.equal(tokens[1]!.id, 50256);
@@ -133,10 +136,16 @@ describe('tokenizer invariants over random text', () => {
             assert.equal(tokenizer.decode([t.id]), slice);
           } else {
             // Byte-level token texts spell one byte per UTF-16 unit.
-            assert.ok(t.text.length < encoder.encode(slice).length, 'a partial token holds fewer bytes');
+            assert.ok(
+              t.text.length < encoder.encode(slice).length,
+              'a partial token holds fewer bytes',
+            );
           }
         }
-        assert.equal(tokenizer.decode(tokenizer.tokenize(s).map((t) => t.id)), s.replace(/\p{Cs}/gu, '\ufffd'));
+        assert.equal(
+          tokenizer.decode(tokenizer.tokenize(s).map((t) => t.id)),
+          s.replace(/\p{Cs}/gu, '\ufffd'),
+        );
       }),
       { numRuns: 2000 },
     );

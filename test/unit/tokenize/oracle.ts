@@ -32,7 +32,10 @@ const ours = new Map<Folder, TextTokenizer>();
 export function ourTokenizer(folder: Folder): TextTokenizer {
   let tokenizer = ours.get(folder);
   if (!tokenizer) {
-    tokenizer = createTokenizer(readJson(folder, 'tokenizer.json'), readJson(folder, 'tokenizer_config.json'));
+    tokenizer = createTokenizer(
+      readJson(folder, 'tokenizer.json'),
+      readJson(folder, 'tokenizer_config.json'),
+    );
     ours.set(folder, tokenizer);
   }
   return tokenizer;
@@ -61,7 +64,10 @@ export function toUtf16Offsets(text: string): Int32Array {
 }
 
 /** The reference's tokens for each text, offsets converted to UTF-16. */
-export async function referenceTokens(native: NativeTokenizer, texts: string[]): Promise<Aligned[][]> {
+export async function referenceTokens(
+  native: NativeTokenizer,
+  texts: string[],
+): Promise<Aligned[][]> {
   const encodings = await native.encodeBatch(texts, { addSpecialTokens: false });
   return encodings.map((encoding, i) => {
     const map = toUtf16Offsets(texts[i]!);

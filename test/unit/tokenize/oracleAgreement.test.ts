@@ -6,13 +6,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { HOSTILE_STRINGS } from './hostileStrings';
-import {
-  FOLDERS,
-  nativeTokenizer,
-  ourTokenizer,
-  ourTokens,
-  referenceTokens,
-} from './oracle';
+import { FOLDERS, nativeTokenizer, ourTokenizer, ourTokens, referenceTokens } from './oracle';
 import { allScalarValues } from './nativeUnicodeProbe';
 
 /** Random texts: any code point (lone surrogates and controls included), graphemes, and a
@@ -26,10 +20,44 @@ const randomText = fc
         weight: 3,
         arbitrary: fc.string({
           unit: fc.constantFrom(
-            'a', 'Z', 'é', 'e', '\u0301', '\u0345', '\u1b44', ' ', '  ', '\t', '\r\n', '\n',
-            '😀', '\u200d', '👨', '🏽', '東', '𠀀', 'ا', 'ש', '\u0000', '\ud800', '\udc00', '#',
-            '.', "'s", 'İ', 'ß', 'Σ', '\u00ad', '\u2028', '\u0085', '\u3000', '\ufeff', '1',
-            '[CLS]', '<|endoftext|>', 'x = f(y);',
+            'a',
+            'Z',
+            'é',
+            'e',
+            '\u0301',
+            '\u0345',
+            '\u1b44',
+            ' ',
+            '  ',
+            '\t',
+            '\r\n',
+            '\n',
+            '😀',
+            '\u200d',
+            '👨',
+            '🏽',
+            '東',
+            '𠀀',
+            'ا',
+            'ש',
+            '\u0000',
+            '\ud800',
+            '\udc00',
+            '#',
+            '.',
+            "'s",
+            'İ',
+            'ß',
+            'Σ',
+            '\u00ad',
+            '\u2028',
+            '\u0085',
+            '\u3000',
+            '\ufeff',
+            '1',
+            '[CLS]',
+            '<|endoftext|>',
+            'x = f(y);',
           ),
           maxLength: 20,
         }),
@@ -64,7 +92,9 @@ for (const folder of FOLDERS) {
 }
 
 describe('tokenizer offsets agree with the reference on every code point', () => {
-  const everything = allScalarValues().map((cp) => String.fromCodePoint(cp)).join('');
+  const everything = allScalarValues()
+    .map((cp) => String.fromCodePoint(cp))
+    .join('');
 
   it('bert-uncased-minilm: one text of all 1,112,064 scalar values', async () => {
     const [expected] = await referenceTokens(nativeTokenizer('bert-uncased-minilm'), [everything]);

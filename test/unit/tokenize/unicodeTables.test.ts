@@ -13,7 +13,9 @@ import { allScalarValues } from './nativeUnicodeProbe';
 
 describe('Unicode tables', () => {
   it('the GPT-2 split regex cuts the text of every code point where the reference does', () => {
-    const everything = allScalarValues().map((cp) => String.fromCodePoint(cp)).join('');
+    const everything = allScalarValues()
+      .map((cp) => String.fromCodePoint(cp))
+      .join('');
     const ours = Array.from(everything.matchAll(gpt2Regex()), (m) => byteLevelEncode(m[0]));
     const reference = byteLevelPreTokenizer(false, true)
       .preTokenizeString(everything)
@@ -29,6 +31,9 @@ describe('Unicode tables', () => {
     for (const cp of cps) assert.ok(set.has(cp));
     assert.ok(!set.has(3) && !set.has(0x10fffd));
     assert.equal(new CodePointSet('').has(0), false);
-    assert.equal(set.toRegexClassBody(), '\\u{0}-\\u{2}\\u{5}\\u{7f}-\\u{80}\\u{ffff}-\\u{10000}\\u{10fffe}-\\u{10ffff}');
+    assert.equal(
+      set.toRegexClassBody(),
+      '\\u{0}-\\u{2}\\u{5}\\u{7f}-\\u{80}\\u{ffff}-\\u{10000}\\u{10fffe}-\\u{10ffff}',
+    );
   });
 });
