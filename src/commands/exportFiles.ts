@@ -22,7 +22,7 @@ export function defaultUriBeside(source: vscode.Uri | undefined, suffix: string)
 }
 
 /**
- * Writes the export JSON of `result` to `target`. The document is built a layer at a time,
+ * Writes the export JSON of `result` to `target`. The document is built a block of rows at a time,
  * yielding to the event loop in between, so a large export does not freeze the host.
  */
 export async function writeAttentionJson(

@@ -8,6 +8,9 @@ import type { InspectResult } from '../types';
 
 export const EXPORT_FORMAT = 'attention-inspector/1';
 
+/** Weights per yielded chunk. */
+const CHUNK_NUMBERS = 16384;
+
 export interface ExportOptions {
   /** Layers to include, in this order; empty or absent = all. */
   layers?: number[];
@@ -34,7 +37,7 @@ export function resolveSelection(result: InspectResult, options: ExportOptions):
   };
 }
 
-/** Yields the export document as consecutive JSON text chunks (one per attention row block). */
+/** Yields the export document as consecutive JSON text chunks (a block of rows each). */
 export function* attentionJsonChunks(result: InspectResult, options: ExportOptions = {}): Generator<string> {
   const { layers, heads } = resolveSelection(result, options);
   const digits = Math.min(9, Math.max(1, Math.round(options.digits ?? 9)));
@@ -73,9 +76,13 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
   );
   yield `{\n${fields.join(',\n')},\n"attentions": [`;
   const n = result.tokens.length;
+  // Chunks of about CHUNK_NUMBERS weights: formatting 2M numbers of one layer at once would
+  // hold a UI thread for a second or more; a chunk takes a few milliseconds.
+  let parts: string[] = [];
+  let pending = 0;
   for (let li = 0; li < layers.length; li++) {
     const weights = result.attentions[layers[li]];
-    const parts: string[] = [li === 0 ? '\n[' : ',\n['];
+    parts.push(li === 0 ? '\n[' : ',\n[');
     for (let hi = 0; hi < heads.length; hi++) {
       parts.push(hi === 0 ? '[' : ',[');
       for (let q = 0; q < n; q++) {
@@ -83,13 +90,18 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
         let row = q === 0 ? '[' : ',[';
         for (let k = 0; k < n; k++) row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
         parts.push(row + ']');
+        pending += n;
+        if (pending >= CHUNK_NUMBERS) {
+          yield parts.join('');
+          parts = [];
+          pending = 0;
+        }
       }
       parts.push(']');
     }
     parts.push(']');
-    // One chunk per layer: at 512 tokens and 8 heads that is ~2M numbers, ~20 MB of text.
-    yield parts.join('');
   }
+  yield parts.join('');
   yield ']\n}\n';
 }
 
