@@ -4,7 +4,7 @@
  * `focusToken` messages (so the editor mirrors exactly what the view shows).
  */
 import { unitWeightsToTokens } from '../src/analysis/displayUnits';
-import { matrixMax, matrixRow, type SquareMatrix } from '../src/analysis/squareMatrix';
+import { matrixRow, type SquareMatrix } from '../src/analysis/squareMatrix';
 import { topK } from '../src/analysis/topK';
 import type { HostToWebview, ViewKind, ViewSettings } from '../src/protocol/webview';
 import { FocusPanel } from './controls/focusPanel';
@@ -12,6 +12,7 @@ import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
 import { csvMessage, imageMessage, jsonMessage } from './export/exportMessages';
 import { colorMapLut } from './heatmap/colorMaps';
+import { colorScale, type ColorScale } from './heatmap/colorScale';
 import { ResultStore } from './resultStore';
 import { readPalette, watchTheme, type Palette } from './theme';
 import { HeadView } from './views/headView';
@@ -43,6 +44,8 @@ export class App implements ViewHost {
   private error: string | null = null;
   private ctx: ViewContext | undefined;
   private frame = 0;
+  /** The colour scale of the last matrix, kept so views can tell when to recolour. */
+  private scaleMemo: { matrix?: SquareMatrix; scale: ColorScale } | undefined;
 
   constructor(root: HTMLElement) {
     this.toolbar = new Toolbar({
@@ -189,7 +192,7 @@ export class App implements ViewHost {
       lut: colorMapLut(colorMap),
       units: store.units(options),
       matrix,
-      vmax: state.scale === 'unit' ? 1 : matrix ? matrixMax(matrix) || 1 : 1,
+      scale: this.scaleFor(matrix),
       choiceLabel: choiceLabel(layer, head, store.heads),
       causal: store.causal,
     };
@@ -211,6 +214,14 @@ export class App implements ViewHost {
     this.status.update(store, this.running, this.error, modeLabels(state));
     if (store.meta) view.render(this.ctx);
     this.updateFocus();
+  }
+
+  private scaleFor(matrix: SquareMatrix | undefined): ColorScale {
+    const memo = this.scaleMemo;
+    if (memo?.matrix !== matrix || memo.scale.mode !== this.state.scale) {
+      this.scaleMemo = { matrix, scale: colorScale(matrix, this.state.scale) };
+    }
+    return this.scaleMemo!.scale;
   }
 
   /** Recomputes the focused row and tells the view, the panel, the reader and the host. */

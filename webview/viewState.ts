@@ -8,8 +8,8 @@ import { COLOR_MAP_NAMES } from './heatmap/colorMaps';
 /** Which matrix of a layer a view shows: one head or an aggregate. */
 export type HeadChoice = number | 'mean' | 'max' | 'rollout';
 
-/** How colours are scaled: to the matrix's own maximum, or to the full 0–1 range. */
-export type ScaleMode = 'max' | 'unit';
+/** How colours are scaled: to the matrix's maximum, the full 0–1 range, or each row's maximum. */
+export type ScaleMode = 'max' | 'unit' | 'row';
 
 /** Version 1 of the persisted state. */
 export interface ViewState {
@@ -66,7 +66,7 @@ export function migrateState(saved: unknown): ViewState {
     hideSpecial: s.hideSpecial === true,
     zoom: pick(s.zoom, (x) => typeof x === 'number' && x >= 1 && x <= 64, 1),
     colorMap: pick(s.colorMap, (x) => COLOR_MAP_NAMES.includes(x as ColorMapName), null),
-    scale: s.scale === 'unit' ? 'unit' : 'max',
+    scale: s.scale === 'unit' || s.scale === 'row' ? s.scale : 'max',
     topK: pick(
       s.topK,
       (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 50,

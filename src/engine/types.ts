@@ -19,8 +19,10 @@ export interface Token {
   /** True for tokens the special-token policy added (`[CLS]`, `<|endoftext|>`, …). */
   special: boolean;
   /**
-   * True when a byte-level token holds only part of a character's UTF-8 bytes; its range
-   * is then the whole character, shared with the neighbouring token(s) holding the rest.
+   * True when the token holds only part of what one source character became (some of its
+   * UTF-8 bytes in byte-level BPE; some of its normalized characters in WordPiece, e.g. a
+   * Hangul syllable split into jamo); its range is then the whole character, shared with
+   * the neighbouring token(s).
    */
   partial?: boolean;
 }

@@ -16,8 +16,12 @@ export interface FixtureResult {
   layers: Float32Array[];
 }
 
-/** Inspects `text` with the fixture decoder through the real engine. */
-export async function runFixture(text = FIXTURE_TEXT, runId = 1): Promise<FixtureResult> {
-  const { attentions, ...rest } = await sharedEngine().inspect(fixtureModel('decoder-attn'), text);
+/** Inspects `text` with a fixture model (the decoder by default) through the real engine. */
+export async function runFixture(
+  text = FIXTURE_TEXT,
+  runId = 1,
+  model = 'decoder-attn',
+): Promise<FixtureResult> {
+  const { attentions, ...rest } = await sharedEngine().inspect(fixtureModel(model), text);
   return { meta: { ...rest, runId, source: { label: 'sample.js:1–3' } }, layers: attentions };
 }

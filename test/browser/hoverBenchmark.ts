@@ -183,6 +183,7 @@ async function main(): Promise<void> {
     },
     { n: N, layers: LAYERS, heads: HEADS },
   );
+  if (process.env.BENCH_SCREENSHOT) await w.page.screenshot({ path: process.env.BENCH_SCREENSHOT });
   const version = browser.version();
   console.log(
     `Webview timings at ${N} tokens, ${LAYERS} layers × ${HEADS} heads, headless Chromium ${version}, 1 frame = 16.7 ms`,

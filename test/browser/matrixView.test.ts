@@ -164,11 +164,11 @@ describe('matrix view (Chromium)', function () {
   });
 
   it('merges words and hides special tokens when the toggles say so', async () => {
-    await w.page.check('text=Word level (sub-words merged)');
+    await w.page.getByLabel('Word level (sub-words merged)').check();
     let l = await layoutOf(w);
     const wordCount = l.n;
     assert.ok(wordCount < result.meta.tokens.length);
-    await w.page.check('text=Hide special tokens (rows renormalised)');
+    await w.page.getByLabel('Hide special tokens (rows renormalised)').check();
     l = await layoutOf(w);
     assert.equal(l.n, wordCount - 1);
     await hover(w, l, center(l, 2, 0));
@@ -205,7 +205,11 @@ describe('matrix view (Chromium)', function () {
         )
       ).slice(0, 3);
     };
-    assertNear(await outline(hc), [0xf3, 0x85, 0x18], 'contrastActiveBorder outlines the focused row');
+    assertNear(
+      await outline(hc),
+      [0xf3, 0x85, 0x18],
+      'contrastActiveBorder outlines the focused row',
+    );
     assertNear(await outline(w), [0x00, 0x78, 0xd4], 'focusBorder outlines it in the dark theme');
     const tabBorder = (page: WebviewPage) =>
       page.page.$eval(

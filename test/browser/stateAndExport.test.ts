@@ -47,7 +47,7 @@ describe('state and export (Chromium)', function () {
     await w.page.click('#tab-head');
     await w.page.selectOption('.field:has-text("Layer") select', '1');
     await w.page.selectOption('.field:has-text("Colours") select', 'magma');
-    await w.page.check('text=Word level (sub-words merged)');
+    await w.page.getByLabel('Word level (sub-words merged)').check();
     const state = await w.state();
     assert.deepEqual(state, {
       v: 1,

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { meanOverHeads } from '../../src/analysis/headAggregates';
-import { matrixRow } from '../../src/analysis/squareMatrix';
+import { headMatrix, matrixMax, matrixRow } from '../../src/analysis/squareMatrix';
+import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { topK } from '../../src/analysis/topK';
 import type { FocusMessage } from '../../src/protocol/webview';
 import { runFixture, type FixtureResult } from './fixtureResult';
@@ -150,7 +151,7 @@ describe('model, head and summary views (Chromium)', function () {
     const targets: Record<string, string> = {
       model: 'thumb',
       matrix: 'matrix-base',
-      head: 'head-column queries',
+      head: 'queries',
       summary: 'sort',
     };
     await w.page.focus('#tab-model');
@@ -165,12 +166,51 @@ describe('model, head and summary views (Chromium)', function () {
       for (let k = 0; k < 20 && !reached; k++) {
         await w.page.keyboard.press('Tab');
         reached = await w.page.evaluate(
-          (cls) => document.activeElement?.className === cls,
+          (cls) => document.activeElement?.classList.contains(cls) ?? false,
           targets[view],
         );
       }
       assert.ok(reached, `Tab reaches the ${view} view's ${targets[view]}`);
     }
+  });
+
+  it('shows an encoder without a mask and merges its WordPiece pieces into words', async () => {
+    const encoder = await runFixture('Tokenization handles unbelievable words.', 1, 'encoder-bert');
+    await w.sendResult(encoder, settings('head'));
+    await w.page.getByLabel('Word level (sub-words merged)').check();
+    const words = () =>
+      w.page.$$eval('.queries .token .text', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(await words(), [
+      '[CLS]',
+      'Tokenization',
+      'handles',
+      'unbelievable',
+      'words',
+      '.',
+      '[SEP]',
+    ]);
+    await w.page.getByLabel('Hide special tokens (rows renormalised)').check();
+    assert.deepEqual(await w.page.$$eval('.keys .token .text', (els) => els.length), 5);
+    await w.page.getByLabel('Word level (sub-words merged)').uncheck();
+    await w.page.getByLabel('Hide special tokens (rows renormalised)').uncheck();
+    await w.page.click('#tab-matrix');
+    const n = encoder.meta.tokens.length;
+    const layout = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!);
+    const head = headMatrix(encoder.layers[0], n, 0);
+    const lut = colorMapLut('cividis');
+    const [i, j] = [2, 20];
+    const px = await w.pixel(
+      '.matrix-base',
+      layout.left + layout.panX + (j + 0.5) * layout.cell,
+      layout.top + layout.panY + (i + 0.5) * layout.cell,
+    );
+    const k = lutIndex(head.data[i * n + j], matrixMax(head)) * 3;
+    assert.deepEqual(
+      px.slice(0, 3),
+      [lut[k], lut[k + 1], lut[k + 2]],
+      'keys after the query are drawn',
+    );
+    assert.doesNotMatch((await w.page.textContent('.legend')) ?? '', /masked/);
   });
 
   it('shows the model’s next-token predictions beside the focused token', async () => {

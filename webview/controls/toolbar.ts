@@ -58,7 +58,11 @@ export class Toolbar {
     }
     tabs.addEventListener('keydown', (e) => this.onTabKey(e));
     for (const name of COLOR_MAP_NAMES) this.colorMap.input.append(option(name, name));
-    this.scale.input.append(option('max', '0 – max'), option('unit', '0 – 1'));
+    this.scale.input.append(
+      option('max', '0 – max'),
+      option('unit', '0 – 1'),
+      option('row', '0 – row max'),
+    );
     this.topK.type = 'number';
     this.topK.min = '1';
     this.topK.max = '50';

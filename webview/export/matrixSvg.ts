@@ -5,6 +5,7 @@
  */
 import type { SquareMatrix } from '../../src/analysis/squareMatrix';
 import { lutIndex } from '../heatmap/colorMaps';
+import { scaleTop } from '../heatmap/colorScale';
 import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { shortLabel } from '../heatmap/matrixLayout';
 import { formatWeight } from '../format';
@@ -45,13 +46,13 @@ export function matrixSvg(
         const v = m.data[i * n + j];
         cells.push(
           `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" ` +
-            `fill="${lutHex(ctx.lut, lutIndex(v, ctx.vmax))}"><title>${esc(labels[i])} → ${esc(labels[j])}: ${esc(formatWeight(v))}</title></rect>`,
+            `fill="${lutHex(ctx.lut, lutIndex(v, scaleTop(ctx.scale, i)))}"><title>${esc(labels[i])} → ${esc(labels[j])}: ${esc(formatWeight(v))}</title></rect>`,
         );
       }
     }
     body.push(`<g shape-rendering="crispEdges">${cells.join('')}</g>`);
   } else {
-    const png = heatmapCanvas(m, ctx.lut, ctx.vmax, ctx.causal, p.mask).toDataURL('image/png');
+    const png = heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, p.mask).toDataURL('image/png');
     body.push(
       `<image x="${left}" y="${top}" width="${size}" height="${size}" image-rendering="pixelated" ` +
         `preserveAspectRatio="none" href="${png}"/>`,
@@ -83,7 +84,7 @@ export function matrixSvg(
     `<g font-family="${esc(p.fontFamily)}" font-size="11" fill="${esc(p.foreground)}">` +
       `<text x="${left}" y="${legendY + 9}" text-anchor="end" dx="-6">0</text>` +
       `<rect x="${left}" y="${legendY}" width="${Math.min(256, size)}" height="12" fill="url(#ramp)"/>` +
-      `<text x="${left + Math.min(256, size) + 6}" y="${legendY + 9}">${esc(formatWeight(ctx.vmax))}</text>` +
+      `<text x="${left + Math.min(256, size) + 6}" y="${legendY + 9}">${esc(ctx.scale.rowMax ? 'row max' : formatWeight(ctx.scale.max))}</text>` +
       (ctx.causal
         ? `<rect x="${left}" y="${legendY + 18}" width="12" height="12" fill="url(#mask)"/>` +
           `<text x="${left + 18}" y="${legendY + 28}">masked (causal)</text>`

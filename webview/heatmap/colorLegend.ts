@@ -1,11 +1,12 @@
 /** The colour legend under the heatmap: the scale's gradient, its range, the mask swatch. */
 import type { Palette } from '../theme';
 import { formatWeight } from '../format';
+import type { ColorScale } from './colorScale';
 
-/** Builds the legend element for `lut` on `[0, max]`. */
+/** Builds the legend element for `lut` on `scale`. */
 export function colorLegend(
   lut: Uint8Array,
-  max: number,
+  scale: ColorScale,
   causal: boolean,
   palette: Palette,
 ): HTMLElement {
@@ -21,9 +22,10 @@ export function colorLegend(
   }
   ramp.getContext('2d')!.putImageData(image, 0, 0);
   ramp.setAttribute('role', 'img');
-  ramp.setAttribute('aria-label', `colour scale from 0 to ${formatWeight(max)}`);
+  const top = scale.rowMax ? 'each row’s maximum' : formatWeight(scale.max);
+  ramp.setAttribute('aria-label', `colour scale from 0 to ${top}`);
   const low = span('0');
-  const high = span(formatWeight(max));
+  const high = span(scale.rowMax ? 'row max' : formatWeight(scale.max));
   legend.append(span('weight'), low, ramp, high);
   if (causal) {
     const swatch = document.createElement('canvas');

@@ -4,6 +4,7 @@
  */
 import type { SquareMatrix } from '../../src/analysis/squareMatrix';
 import { lutIndex } from './colorMaps';
+import { scaleTop, type ColorScale } from './colorScale';
 
 /** `#rgb`/`#rrggbb` → [r, g, b]; anything else → grey (palette colours are hex). */
 export function parseHex(color: string): [number, number, number] {
@@ -14,13 +15,13 @@ export function parseHex(color: string): [number, number, number] {
 }
 
 /**
- * An `n × n` canvas of `m` through `lut` on `[0, max]`; cells above the diagonal of a causal
+ * An `n × n` canvas of `m` through `lut` on `scale`; cells above the diagonal of a causal
  * matrix get `maskColor` instead, so a masked cell never reads as a zero weight.
  */
 export function heatmapCanvas(
   m: SquareMatrix,
   lut: Uint8Array,
-  max: number,
+  scale: ColorScale,
   causal: boolean,
   maskColor: string,
 ): HTMLCanvasElement {
@@ -40,6 +41,7 @@ export function heatmapCanvas(
   const masked = ((255 << 24) | (mb << 16) | (mg << 8) | mr) >>> 0;
   for (let i = 0; i < n; i++) {
     const row = i * n;
+    const max = scaleTop(scale, i);
     for (let j = 0; j < n; j++) {
       pixels[row + j] = causal && j > i ? masked : packed[lutIndex(data[row + j], max)];
     }

@@ -64,13 +64,13 @@ export class MatrixView implements View {
     const sameImage =
       sameMatrix &&
       prev?.lut === ctx.lut &&
-      prev.vmax === ctx.vmax &&
+      prev.scale === ctx.scale &&
       prev.palette.mask === ctx.palette.mask;
     this.ctx = ctx;
     const m = ctx.matrix;
     if (!sameImage) {
       this.image = m
-        ? heatmapCanvas(m, ctx.lut, ctx.vmax, ctx.causal, ctx.palette.mask)
+        ? heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, ctx.palette.mask)
         : undefined;
     }
     if (!sameMatrix && m) {
@@ -82,7 +82,7 @@ export class MatrixView implements View {
       `Attention matrix, ${ctx.choiceLabel}: rows are query tokens, columns key tokens. ` +
         'Arrow keys move, Enter reveals the key token, plus and minus zoom.',
     );
-    this.legend.replaceChildren(colorLegend(ctx.lut, ctx.vmax, ctx.causal, ctx.palette));
+    this.legend.replaceChildren(colorLegend(ctx.lut, ctx.scale, ctx.causal, ctx.palette));
     this.measureMargins();
     this.redraw();
   }

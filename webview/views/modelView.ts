@@ -3,7 +3,7 @@
  * roving-tabindex grid: arrow keys move, Enter or a click opens the head in the matrix view.
  */
 import { projectMatrix } from '../../src/analysis/displayUnits';
-import { matrixMax } from '../../src/analysis/squareMatrix';
+import { colorScale } from '../heatmap/colorScale';
 import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { esc, svgDocument } from '../export/svg';
 import type { Focus, View, ViewContext, ViewHost } from './view';
@@ -69,8 +69,8 @@ export class ModelView implements View {
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
         const m = projectMatrix(store.tokenMatrix(l, h)!, ctx.units);
-        const vmax = ctx.state.scale === 'unit' ? 1 : matrixMax(m);
-        const image = heatmapCanvas(m, ctx.lut, vmax, ctx.causal, ctx.palette.mask);
+        const scale = colorScale(m, ctx.state.scale);
+        const image = heatmapCanvas(m, ctx.lut, scale, ctx.causal, ctx.palette.mask);
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const px = m.n >= THUMB ? THUMB : m.n * Math.max(1, Math.floor(THUMB / Math.max(1, m.n)));
         canvas.width = px;

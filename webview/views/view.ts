@@ -1,6 +1,7 @@
 /** The contract between the app and its views. */
 import type { SquareMatrix } from '../../src/analysis/squareMatrix';
 import type { ViewSettings } from '../../src/protocol/webview';
+import type { ColorScale } from '../heatmap/colorScale';
 import type { Palette } from '../theme';
 import type { ResultStore, Units } from '../resultStore';
 import type { HeadChoice, ViewState } from '../viewState';
@@ -15,8 +16,8 @@ export interface ViewContext {
   units: Units;
   /** The selected layer/head under the toggles; undefined until its layers arrive. */
   matrix: SquareMatrix | undefined;
-  /** Top of the colour scale for `matrix`. */
-  vmax: number;
+  /** How `matrix` maps onto the colour map. */
+  scale: ColorScale;
   /** Human-readable name of `matrix` ("layer 2 · head 3"). */
   choiceLabel: string;
   causal: boolean;

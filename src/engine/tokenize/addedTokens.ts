@@ -39,7 +39,7 @@ export class AddedTokenSplitter {
     for (const c of contents) this.byContent.set(c, patterns.get(c)!);
     // Longest first: JavaScript alternation is leftmost-first, the reference leftmost-longest.
     contents.sort((a, b) => b.length - a.length);
-    const escaped = contents.map((c) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+    const escaped = contents.map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
     this.pattern = contents.length > 0 ? new RegExp(escaped.join('|'), 'gu') : undefined;
   }
 

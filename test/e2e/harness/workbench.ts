@@ -170,14 +170,15 @@ export class Workbench {
   }
 
   /**
-   * Keys typed while a webview (an iframe) has focus go to the webview; blurring it hands the
-   * keyboard back to the workbench without moving the editor's cursor or selection.
+   * Keys typed while a webview (an iframe) has focus go to the webview. A click on the side
+   * bar's title (which does nothing) hands the keyboard back to the workbench without moving the
+   * editor's cursor or selection.
    */
   private async leaveWebview(): Promise<void> {
-    await this.page.evaluate(() => {
-      const active = document.activeElement;
-      if (active instanceof HTMLIFrameElement) active.blur();
-    });
+    const inWebview = await this.page.evaluate(
+      () => document.activeElement instanceof HTMLIFrameElement,
+    );
+    if (inWebview) await this.page.locator('.part.sidebar .title-label').first().click();
   }
 
   private async focusEditor(): Promise<void> {

@@ -82,7 +82,9 @@ describe('createTokenizer', () => {
       },
       { id: 30523, content: 'Bär', normalized: true, special: false },
       { id: 30524, content: 'zqzq', single_word: true, normalized: false, special: false },
-      { id: 30525, content: 'foo', normalized: false, special: false },
+      { id: 30525, content: '<|im-start|>', normalized: false, special: true },
+      // Already in the vocabulary: the file lists it with its vocabulary id.
+      { id: 29379, content: 'foo', normalized: false, special: false },
     ];
     const json = variant('bert-uncased-minilm', (j) => {
       j.added_tokens.push(
@@ -100,6 +102,7 @@ describe('createTokenizer', () => {
       'BAR bär Bär BÄR',
       'zqzq xzqzq zqzq_ zqzq. é zqzq',
       'foo food',
+      'a<|im-start|>b <|im-start|',
     ];
     const expected = await referenceTokens(native, texts);
     texts.forEach((text, i) => assert.deepEqual(ourTokens(ours, text), expected[i], text));

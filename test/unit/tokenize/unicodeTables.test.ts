@@ -8,7 +8,7 @@ import { byteLevelPreTokenizer } from 'tokenizers';
 import { byteLevelEncode } from '../../../src/engine/tokenize/byteLevelAlphabet';
 import { gpt2Regex } from '../../../src/engine/tokenize/byteLevelBpe';
 import { CodePointSet } from '../../../src/engine/tokenize/codePointSet';
-import { encodeRanges } from '../../fixtures/tokenize/generateUnicodeTables';
+import { encodeRanges } from '../../../tools/tokenize/generateUnicodeTables';
 import { allScalarValues } from './nativeUnicodeProbe';
 
 describe('Unicode tables', () => {
