@@ -3,7 +3,6 @@
  * draws the active view, and turns focus changes into highlights, announcements and
  * `focusToken` messages (so the editor mirrors exactly what the view shows).
  */
-import { unitWeightsToTokens } from '../src/analysis/displayUnits';
 import { matrixRow, type SquareMatrix } from '../src/analysis/squareMatrix';
 import { topK } from '../src/analysis/topK';
 import type { HostToWebview, ViewKind, ViewSettings } from '../src/protocol/webview';
@@ -21,6 +20,7 @@ import { ModelView } from './views/modelView';
 import { SummaryView } from './views/summaryView';
 import type { Focus, View, ViewContext, ViewHost } from './views/view';
 import { choiceLabel, modeLabels } from './choiceLabel';
+import { focusMessage } from './focusMessage';
 import { loadState, postToHost, saveState } from './vscodeApi';
 import type { HeadChoice, ViewState } from './viewState';
 
@@ -218,7 +218,7 @@ export class App implements ViewHost {
 
   private scaleFor(matrix: SquareMatrix | undefined): ColorScale {
     const memo = this.scaleMemo;
-    if (memo?.matrix !== matrix || memo.scale.mode !== this.state.scale) {
+    if (!memo || memo.matrix !== matrix || memo.scale.mode !== this.state.scale) {
       this.scaleMemo = { matrix, scale: colorScale(matrix, this.state.scale) };
     }
     return this.scaleMemo!.scale;
@@ -267,25 +267,14 @@ export class App implements ViewHost {
   private postFocus(matrix: SquareMatrix | undefined): void {
     const { store, ctx } = this;
     if (!ctx || store.runId === null || store.staleReason !== null) return;
-    const { unit, row, top } = this.focusState;
+    const { unit, top } = this.focusState;
     const label = this.focusLabel();
-    const key = `${store.runId}/${unit}/${top.join(',')}/${label}/${matrix ? 1 : 0}/${ctx.units.units.length}`;
+    const key = [store.runId, unit, top.join(','), label, !!matrix, ctx.units.units.length].join(
+      '/',
+    );
     if (key === this.lastPosted) return;
     this.lastPosted = key;
-    if (unit === null || !row) {
-      postToHost({ type: 'focusToken', runId: store.runId, index: null, weights: null, label });
-      return;
-    }
-    const shown = new Float32Array(row.length);
-    for (const j of top) shown[j] = row[j];
-    const weights = unitWeightsToTokens(shown, ctx.units, store.n);
-    postToHost({
-      type: 'focusToken',
-      runId: store.runId,
-      index: ctx.units.units[unit][0],
-      weights,
-      label,
-    });
+    postToHost(focusMessage(store.runId, this.focusState, ctx.units, store.n, label));
   }
 
   private copyCsv(): void {

@@ -105,6 +105,25 @@ describe('matrix view (Chromium)', function () {
     assert.notDeepEqual([r, g, b], [lut[0], lut[1], lut[2]]);
   });
 
+  it('colours by each row’s own maximum on the row scale', async () => {
+    await w.page.selectOption('.field:has-text("Scale") select', 'row');
+    const n = result.meta.tokens.length;
+    const head = headMatrix(result.layers[0], n, 0);
+    const lut = colorMapLut('viridis');
+    const l = await layoutOf(w);
+    for (const [i, j] of [
+      [7, 2],
+      [30, 11],
+      [n - 1, 5],
+    ]) {
+      const rowMax = Math.max(...matrixRow(head, i));
+      const [r, g, b] = await w.pixel('.matrix-base', center(l, i, j).x, center(l, i, j).y);
+      const k = lutIndex(head.data[i * n + j], rowMax) * 3;
+      assert.deepEqual([r, g, b], [lut[k], lut[k + 1], lut[k + 2]], `cell (${i}, ${j})`);
+    }
+    assert.match((await w.page.textContent('.legend')) ?? '', /row max/);
+  });
+
   it('hovering a cell highlights the top-k keys of its row and posts exactly those weights', async () => {
     const n = result.meta.tokens.length;
     const l = await layoutOf(w);
@@ -149,6 +168,11 @@ describe('matrix view (Chromium)', function () {
     assert.match(announced ?? '', /token 5 of \d+, attends to /);
     await w.page.keyboard.press('Escape');
     assert.equal((await lastFocus(w)).index, null);
+    // A click on a row label reveals that (query) token.
+    const l = await layoutOf(w);
+    await w.page.mouse.click(l.x + l.left - 10, l.y + center(l, 9, 0).y);
+    const last = (await w.posted()).pop();
+    assert.deepEqual(last, { type: 'revealToken', runId: 1, index: 9 });
   });
 
   it('zooms with the keyboard and keeps the focused row in view', async () => {
@@ -161,6 +185,10 @@ describe('matrix view (Chromium)', function () {
     await w.page.keyboard.press('Control+End');
     const after = await layoutOf(w);
     assert.ok(after.panX < 0 && after.panY < 0, 'panned to the bottom-right corner');
+    await w.page.click('button[aria-label="Fit the whole matrix (0)"]');
+    assert.equal((await w.state()).zoom, 1);
+    await w.page.click('.zoom button:text-is("+")');
+    assert.equal((await w.state()).zoom, 1.5);
   });
 
   it('merges words and hides special tokens when the toggles say so', async () => {

@@ -42,7 +42,7 @@ describe('model, head and summary views (Chromium)', function () {
       meta.model.heads,
       'layer 1 still pending',
     );
-    assert.match((await w.page.textContent('.status')) ?? '', /receiving layer 2 of 2/);
+    assert.match((await w.page.textContent('.status')) ?? '', /received 1 of 2 layers/);
     await w.send([
       { type: 'didProduceLayer', runId: 1, layer: 1, weights: layers[1] },
       { type: 'didFinishResult', runId: 1 },
@@ -80,6 +80,11 @@ describe('model, head and summary views (Chromium)', function () {
       [...expected].sort((a, b) => a - b),
     );
     assert.ok(await w.page.locator('.head-lines.dim').count(), 'other lines dimmed');
+    const shades = await w.page.$$eval('.keys .token .shade', (els) =>
+      els.map((e) => Number((e as HTMLElement).style.opacity || 0)),
+    );
+    const row = matrixRow(mean, i);
+    shades.forEach((v, j) => assert.ok(Math.abs(v - row[j]) < 1e-6, `key ${j} shaded by weight`));
     const focus = (await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage;
     assert.equal(focus.index, i);
     assert.equal(focus.label, 'layer 0 · mean of all heads');

@@ -53,6 +53,15 @@ class Block(nn.Module):
         return x, att
 
 
+def sinusoids(n, d):
+    pos = torch.arange(n, dtype=torch.float32)[:, None]
+    div = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * (-math.log(10000.0) / d))
+    pe = torch.zeros(n, d)
+    pe[:, 0::2] = torch.sin(pos * div)
+    pe[:, 1::2] = torch.cos(pos * div)
+    return pe
+
+
 def init_linear(m):
     nn.init.normal_(m.weight, std=0.02)
     if m.bias is not None:
@@ -60,7 +69,7 @@ def init_linear(m):
 
 
 class GPT(nn.Module):
-    def __init__(self, vocab, d, layers, heads, ctx, mlp=True):
+    def __init__(self, vocab, d, layers, heads, ctx, mlp=True, pos_init='normal'):
         super().__init__()
         self.cfg = dict(vocab=vocab, d=d, layers=layers, heads=heads, ctx=ctx, mlp=mlp)
         self.tok = nn.Embedding(vocab, d)
@@ -73,6 +82,8 @@ class GPT(nn.Module):
             nn.init.normal_(b.proj.weight, std=0.02 / math.sqrt(2 * layers))
             if b.has_mlp:
                 nn.init.normal_(b.fc2.weight, std=0.02 / math.sqrt(2 * layers))
+        if pos_init == 'sin':  # learned positions initialised with (scaled) sinusoids
+            self.pos.weight.data.copy_(sinusoids(ctx, d) * 0.02 * math.sqrt(2))
         self.register_buffer('mask', torch.triu(torch.ones(ctx, ctx, dtype=torch.bool), 1), persistent=False)
 
     @staticmethod

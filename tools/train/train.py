@@ -42,6 +42,7 @@ p.add_argument('--layers', type=int, default=2)
 p.add_argument('--heads', type=int, default=4)
 p.add_argument('--mlp', type=int, default=0)
 p.add_argument('--ctx', type=int, default=128)
+p.add_argument('--pos-init', default='normal', choices=['normal', 'sin'])
 p.add_argument('--batch', type=int, default=16)
 p.add_argument('--lr', type=float, default=3e-3)
 p.add_argument('--min-lr', type=float, default=1e-4)
@@ -239,7 +240,7 @@ elif args.init:
     opt = build_opt(model)
     print(f'initialised from {args.init} (+{args.grow_layers} layers, mlp={args.grow_mlp}, ctx={args.ctx})', flush=True)
 else:
-    model = GPT(V, args.d, args.layers, args.heads, CTX, bool(args.mlp)).to(dev)
+    model = GPT(V, args.d, args.layers, args.heads, CTX, bool(args.mlp), args.pos_init).to(dev)
     opt = build_opt(model)
 assert model.cfg['ctx'] >= CTX
 print('config', json.dumps(model.cfg), 'params', sum(p_.numel() for p_ in model.parameters()), 'device', dev, flush=True)

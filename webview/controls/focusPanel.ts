@@ -101,7 +101,8 @@ export class FocusPanel {
     const unit = focus.unit!;
     const row = focus.row!;
     const top = focus.top.map((j) => `${d.labels[j]} ${formatWeight(row[j])}`).join(', ');
-    const message = `${d.labels[unit]}, token ${unit + 1} of ${d.labels.length}, attends to ${top || 'nothing above the threshold'}`;
+    const position = `token ${unit + 1} of ${d.labels.length}`;
+    const message = `${d.labels[unit]}, ${position}, attends to ${top || 'nothing above the threshold'}`;
     this.announceTimer = setTimeout(
       () => (this.live.textContent = message),
       focus.pinned ? 0 : 300,

@@ -34,7 +34,7 @@ export class StatusLine {
         `${meta.tokens.length} tokens`,
       );
       if (store.finished) parts.push(`${Math.round(meta.timings.totalMs)} ms`);
-      else parts.push(`receiving layer ${store.receivedLayers + 1} of ${store.layerCount}…`);
+      else parts.push(`received ${store.receivedLayers} of ${store.layerCount} layers…`);
       parts.push(...modes);
     } else {
       parts.push(

@@ -44,9 +44,11 @@ export function matrixSvg(
       for (let j = 0; j < n; j++) {
         if (ctx.causal && j > i) continue;
         const v = m.data[i * n + j];
+        const fill = lutHex(ctx.lut, lutIndex(v, scaleTop(ctx.scale, i)));
+        const title = esc(`${labels[i]} → ${labels[j]}: ${formatWeight(v)}`);
         cells.push(
           `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" ` +
-            `fill="${lutHex(ctx.lut, lutIndex(v, scaleTop(ctx.scale, i)))}"><title>${esc(labels[i])} → ${esc(labels[j])}: ${esc(formatWeight(v))}</title></rect>`,
+            `fill="${fill}"><title>${title}</title></rect>`,
         );
       }
     }
@@ -70,21 +72,22 @@ export function matrixSvg(
   const rows: string[] = [];
   for (let i = 0; i < n; i += step) {
     const y = top + (i + 0.5) * cell;
-    rows.push(
-      `<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${esc(shortLabel(labels[i]))}</text>`,
-    );
     const x = left + (i + 0.5) * cell;
+    const label = esc(shortLabel(labels[i]));
     rows.push(
-      `<text transform="translate(${x} ${top - 4}) rotate(-90)" dominant-baseline="middle">${esc(shortLabel(labels[i]))}</text>`,
+      `<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${label}</text>`,
+      `<text transform="translate(${x} ${top - 4}) rotate(-90)" dominant-baseline="middle">` +
+        `${label}</text>`,
     );
   }
   body.push(`<g ${text}>${rows.join('')}</g>`);
   const legendY = top + size + 20;
+  const high = ctx.scale.rowMax ? 'row max' : formatWeight(ctx.scale.max);
   body.push(
     `<g font-family="${esc(p.fontFamily)}" font-size="11" fill="${esc(p.foreground)}">` +
       `<text x="${left}" y="${legendY + 9}" text-anchor="end" dx="-6">0</text>` +
       `<rect x="${left}" y="${legendY}" width="${Math.min(256, size)}" height="12" fill="url(#ramp)"/>` +
-      `<text x="${left + Math.min(256, size) + 6}" y="${legendY + 9}">${esc(ctx.scale.rowMax ? 'row max' : formatWeight(ctx.scale.max))}</text>` +
+      `<text x="${left + Math.min(256, size) + 6}" y="${legendY + 9}">${esc(high)}</text>` +
       (ctx.causal
         ? `<rect x="${left}" y="${legendY + 18}" width="12" height="12" fill="url(#mask)"/>` +
           `<text x="${left + 18}" y="${legendY + 28}">masked (causal)</text>`

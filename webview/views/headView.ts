@@ -33,6 +33,9 @@ export class HeadView implements View {
   private source: unknown[] = [];
   private focus: Focus = { unit: null, pinned: false, top: [], row: null };
   private keyHover: number | null = null;
+  /** Key tokens currently marked top-k or hovered, and each key's shade opacity. */
+  private marked: number[] = [];
+  private shades = new Float32Array(0);
 
   constructor(private readonly host: ViewHost) {
     this.element.className = 'head-view';
@@ -170,6 +173,8 @@ export class HeadView implements View {
       }
       return el;
     };
+    this.marked = [];
+    this.shades = new Float32Array(labels.length);
     this.queries.replaceChildren(...labels.map((_, i) => make(i, 'q')));
     this.keys.replaceChildren(...labels.map((_, i) => make(i, 'k')));
     const dpr = window.devicePixelRatio || 1;
@@ -190,14 +195,23 @@ export class HeadView implements View {
     const focused = this.focus.unit !== null || this.keyHover !== null;
     this.base.classList.toggle('dim', focused);
     this.paintLines(this.overlay, focused ? this.currentLines() : []);
+    // Keys are shaded by the focused row's weight; only changed opacities are written and
+    // only the previously and newly marked keys get their classes toggled.
     const row = this.keyHover !== null ? null : this.focus.row;
-    const top = new Set(this.focus.top);
-    [...this.keys.children].forEach((el, j) => {
-      const shade = (el as HTMLElement).firstElementChild as HTMLElement;
-      shade.style.opacity = row ? String(Math.min(1, row[j] ?? 0)) : '0';
-      el.classList.toggle('top', row !== null && top.has(j));
-      el.classList.toggle('focused', this.keyHover === j);
-    });
+    const keys = this.keys.children;
+    for (let j = 0; j < keys.length; j++) {
+      const opacity = row ? Math.min(1, row[j] ?? 0) : 0;
+      if (opacity === this.shades[j]) continue;
+      this.shades[j] = opacity;
+      ((keys[j] as HTMLElement).firstElementChild as HTMLElement).style.opacity = String(opacity);
+    }
+    const marked = row ? this.focus.top : [];
+    const hovered = this.keyHover !== null ? [this.keyHover] : [];
+    for (const j of new Set([...this.marked, ...marked, ...hovered])) {
+      keys[j]?.classList.toggle('top', marked.includes(j));
+      keys[j]?.classList.toggle('focused', hovered.includes(j));
+    }
+    this.marked = [...marked, ...hovered];
   }
 
   private paintLines(canvas: HTMLCanvasElement, lines: HeadLine[]): void {

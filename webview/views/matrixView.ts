@@ -16,6 +16,7 @@ import {
 import { paintMatrixBase, paintMatrixOverlay, prepare } from '../heatmap/matrixPainter';
 import { matrixSvg } from '../export/matrixSvg';
 import { showTooltip, tooltipText } from '../heatmap/matrixTooltip';
+import { zoomControls } from '../controls/zoomControls';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 
 const MAX_ZOOM = 64;
@@ -52,7 +53,12 @@ export class MatrixView implements View {
     stage.append(this.base, this.overlay, this.tooltip);
     const footer = document.createElement('div');
     footer.className = 'matrix-footer';
-    footer.append(this.legend, this.zoomControls());
+    footer.append(
+      this.legend,
+      zoomControls((factor) =>
+        this.zoomAt(factor === 0 ? 1 : (this.ctx?.state.zoom ?? 1) * factor),
+      ),
+    );
     this.element.append(stage, footer);
     new ResizeObserver(() => this.redraw()).observe(stage);
     this.listen();
@@ -85,29 +91,6 @@ export class MatrixView implements View {
     this.legend.replaceChildren(colorLegend(ctx.lut, ctx.scale, ctx.causal, ctx.palette));
     this.measureMargins();
     this.redraw();
-  }
-
-  private zoomControls(): HTMLElement {
-    const group = document.createElement('div');
-    group.className = 'zoom';
-    group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', 'Zoom');
-    const zoom = () => this.ctx?.state.zoom ?? 1;
-    const controls: [string, string, () => number][] = [
-      ['−', 'Zoom out (-)', () => zoom() / 1.5],
-      ['+', 'Zoom in (+; Ctrl+wheel zooms at the pointer, drag pans)', () => zoom() * 1.5],
-      ['Fit', 'Fit the whole matrix (0)', () => 1],
-    ];
-    for (const [text, title, next] of controls) {
-      const button = document.createElement('button');
-      button.className = 'action';
-      button.textContent = text;
-      button.title = title;
-      button.setAttribute('aria-label', title);
-      button.addEventListener('click', () => this.zoomAt(next()));
-      group.append(button);
-    }
-    return group;
   }
 
   showFocus(focus: Focus): void {
@@ -203,10 +186,13 @@ export class MatrixView implements View {
       this.drag = null;
       if (drag?.moved) return;
       const hit = this.layout && hitMatrix(this.layout, e.offsetX, e.offsetY);
-      if (!hit || hit.row < 0) return;
-      this.cursor = { row: hit.row, col: hit.col < 0 ? this.cursor.col : hit.col };
-      this.host.focus(hit.row, true);
-      if (hit.col >= 0) this.host.reveal(hit.col);
+      if (!hit) return;
+      // A cell pins its row and reveals the key; a label reveals its own token.
+      if (hit.row >= 0) {
+        this.cursor = { row: hit.row, col: hit.col < 0 ? this.cursor.col : hit.col };
+        this.host.focus(hit.row, true);
+      }
+      this.host.reveal(hit.col >= 0 ? hit.col : hit.row);
     });
     b.addEventListener('pointerleave', () => {
       this.hover = null;

@@ -83,7 +83,8 @@ export class InspectorPanel {
   /** Hovers query token `unit` in the head view. */
   async hoverQuery(unit: number): Promise<void> {
     const token = this.frame.locator(`.head-column.queries .token[data-unit="${unit}"]`);
-    await token.scrollIntoViewIfNeeded();
+    // Centre it: near the bottom edge the focus panel, which grows on hover, would cover it.
+    await token.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await token.hover();
     await this.frame.locator(`.head-column.queries .token.focused[data-unit="${unit}"]`).waitFor();
   }

@@ -56,14 +56,12 @@ export class Workbench {
    * once the extension host has registered the extensions, so the palette is retried a while.
    */
   async runCommand(title: string, timeout = 60_000): Promise<void> {
-    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused', {
-      hasText: title,
-    });
+    const row = this.quickPickRow(title);
     const deadline = Date.now() + timeout;
     for (;;) {
       await this.openPalette();
       await this.page.keyboard.type(title);
-      const found = await focused
+      const found = await row
         .waitFor({ timeout: 5_000 })
         .then(() => true)
         .catch(() => false);
@@ -71,7 +69,27 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       if (Date.now() > deadline) throw new Error(`"${title}" is not in the F1 palette`);
     }
-    await this.page.keyboard.press('Enter');
+    await row.click();
+  }
+
+  /** Picks a colour theme as a user does: F1 › Preferences: Color Theme › its name. */
+  async pickColorTheme(name: string): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    await this.quickInput().waitFor();
+    await this.page.keyboard.type(name);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: name })
+      .first()
+      .click({ timeout: 10_000 });
+    await this.quickInput().waitFor({ state: 'hidden' });
+  }
+
+  /** The quick pick entry whose label is exactly `label` (not merely containing it). */
+  private quickPickRow(label: string) {
+    return this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .first();
   }
 
   /** Opens a workspace file by name through quick open (Ctrl+P). */
@@ -119,18 +137,6 @@ export class Workbench {
       await this.page.waitForTimeout(250);
     }
     throw new Error(`no frame with ${selector} within ${timeout} ms`);
-  }
-
-  /** Picks a colour theme as a user does: F1 › Preferences: Color Theme › its name. */
-  async pickColorTheme(name: string): Promise<void> {
-    await this.runCommand('Preferences: Color Theme');
-    await this.quickInput().waitFor();
-    await this.page.keyboard.type(name);
-    await this.page
-      .locator('.quick-input-list .monaco-list-row.focused', { hasText: name })
-      .waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
-    await this.quickInput().waitFor({ state: 'hidden' });
   }
 
   /** Waits until the status bar shows `text` (e.g. the editor's "(191 selected)"). */
@@ -188,4 +194,8 @@ export class Workbench {
   private quickInput() {
     return this.page.locator('.quick-input-widget .quick-input-box input');
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
