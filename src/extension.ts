@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const engineHost = engines;
   const runner = new InspectionRunner(engineHost, statusBar);
   const decorations = new AttentionDecorations();
-  const mirror = new EditorMirror(decorations, () => config().topK);
+  const mirror = new EditorMirror(decorations);
   const exporter = new ResultExporter();
   const inspector = new Inspector({
     extensionUri: context.extensionUri,

@@ -20,7 +20,7 @@ import { ModelView } from './views/modelView';
 import { SummaryView } from './views/summaryView';
 import type { Focus, View, ViewContext, ViewHost } from './views/view';
 import { choiceLabel, modeLabels } from './choiceLabel';
-import { focusMessage } from './focusMessage';
+import { focusMessage, focusSource } from './focusMessage';
 import { loadState, postToHost, saveState } from './vscodeApi';
 import type { HeadChoice, ViewState } from './viewState';
 
@@ -274,7 +274,8 @@ export class App implements ViewHost {
     );
     if (key === this.lastPosted) return;
     this.lastPosted = key;
-    postToHost(focusMessage(store.runId, this.focusState, ctx.units, store.n, label));
+    const source = focusSource(ctx.state, this.currentView());
+    postToHost(focusMessage(store.runId, this.focusState, ctx.units, store.n, label, source));
   }
 
   private copyCsv(): void {

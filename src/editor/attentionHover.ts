@@ -1,7 +1,7 @@
 /**
  * Hovering an inspected token in the editor lists the tokens it attends to most, with their
- * weights: from the view the webview last focused (its label says which layer/head) when that
- * is this token, else averaged over every layer and head.
+ * weights: as the webview showed them when it last focused this token; otherwise from the
+ * same layer/head the webview last showed, or averaged over every layer and head.
  */
 import * as vscode from 'vscode';
 import type { Token } from '../engine/types';
@@ -30,8 +30,9 @@ export class AttentionHover implements vscode.HoverProvider {
     const focus = this.mirror.focusOf(key);
     const useFocus =
       focus !== undefined && focus.runId === inspection.runId && focus.index === index;
-    const weights = useFocus ? focus.weights : attentionRow(result, index, 'all');
-    const label = useFocus ? focus.label : describeRowSource('all');
+    const source = focus?.runId === inspection.runId && focus.source ? focus.source : 'all';
+    const weights = useFocus ? focus.weights : attentionRow(result, index, source);
+    const label = useFocus ? focus.label : describeRowSource(source);
     const top = topAttended(weights, this.topK());
 
     const markdown = new vscode.MarkdownString();

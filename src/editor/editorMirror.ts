@@ -24,6 +24,8 @@ export interface FocusState {
   index: number;
   weights: Float32Array;
   label: string;
+  /** Which head (or layer mean) the weights come from, when the host can recompute it. */
+  source?: { layer: number; head: number | null };
 }
 
 /** A change the panel must hear about. */
@@ -41,10 +43,7 @@ export class EditorMirror implements vscode.Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<MirrorEvent>();
   readonly onDidChange = this._onDidChange.event;
 
-  constructor(
-    private readonly decorations: AttentionDecorations,
-    private readonly topK: () => number,
-  ) {
+  constructor(private readonly decorations: AttentionDecorations) {
     this.subscriptions = [
       vscode.window.onDidChangeTextEditorSelection((event) => this.onSelection(event)),
       vscode.workspace.onDidChangeTextDocument((event) => this.onEdit(event)),
@@ -90,9 +89,11 @@ export class EditorMirror implements vscode.Disposable {
       return;
     }
     const { index, weights, label } = message;
-    this.focuses.set(key, { runId: message.runId, index, weights, label });
+    this.focuses.set(key, { runId: message.runId, index, weights, label, source: message.source });
     const hasRange = (i: number): boolean => tokenRange(inspection, i) !== undefined;
-    const top = topAttended(weights, this.topK(), hasRange);
+    // The webview already kept its top-k per unit; every non-zero weight is shown as is (a
+    // merged word repeats its weight on each piece, so a second top-k would cut words).
+    const top = topAttended(weights, weights.length, hasRange);
     const largest = top[0]?.weight ?? 0;
     const attended = top.map(({ index: key, weight }) => ({
       range: tokenRange(inspection, key) as vscode.Range,

@@ -52,7 +52,12 @@ export interface FocusMessage {
   runId: number;
   /** Query token index, or null when nothing is focused. */
   index: number | null;
-  /** Weight per key token as shown (after head/word/special choices); null with index. */
+  /**
+   * Weight per token of the result (length N), exactly as highlighted: only the top-k
+   * attended units are non-zero, a merged word's weight is repeated on each of its tokens,
+   * hidden special tokens are 0. `index` is the first token of the focused unit. Null when
+   * `index` is null.
+   */
   weights: Float32Array | null;
   /** What the weights are, e.g. "layer 2 head 3" or "layer 2, mean of heads". */
   label: string;

@@ -53,6 +53,8 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
   });
 
   it('inspects a function selected with the keyboard and shows the model view', async () => {
+    // More room for the panel (and the screenshots): the side bar is not needed.
+    await session.wb.runCommand('View: Close Primary Side Bar');
     await session.wb.selectLines(FIRST_LINE, LAST_LINE);
     await session.wb.waitForStatus(`(${selected.length} selected)`);
     await session.wb.runCommand('Attention Inspector: Inspect Attention of Selection');
@@ -73,7 +75,7 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     const query = lastWordToken(cli);
     await panel.hoverQuery(query);
     const row = cli.attentions[layer][0][query];
-    const shades = await panel.keyShades();
+    const shades = await panel.keyShades(true);
     assert.equal(shades.length, row.length);
     shades.forEach((shade, j) =>
       assert.ok(Math.abs(shade - Math.min(1, row[j])) < 1e-5, `key ${j}: ${shade} vs ${row[j]}`),
@@ -125,6 +127,7 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
   for (const theme of ['light', 'dark'] as ThemeName[]) {
     it(`renders the model, matrix, head and summary views in the ${theme} theme`, async () => {
       await session.setTheme(theme);
+      await session.wb.runCommand('Notifications: Clear All Notifications');
       await panel.frame.locator(`body.vscode-${theme}`).waitFor();
       await panel.showView('model');
       await screenshots('model', theme);

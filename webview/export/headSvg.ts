@@ -1,12 +1,9 @@
 /** The head view as SVG: both token columns and the lines drawn at export time. */
-import type { HeadLine } from '../heatmap/headLines';
+import { HEAD_GAP as GAP, HEAD_ROW as ROW, type HeadLine } from '../heatmap/headLines';
 import { shortLabel } from '../heatmap/matrixLayout';
 import { headColor } from '../theme';
 import type { Focus, ViewContext } from '../views/view';
 import { esc, svgDocument } from './svg';
-
-const ROW = 20;
-const GAP = 180;
 
 /** Builds the SVG document of the head view's current lines. */
 export function headSvg(ctx: ViewContext, lines: HeadLine[], focus: Focus): string {

@@ -2,6 +2,12 @@
 import type { SquareMatrix } from '../../src/analysis/squareMatrix';
 import { topK } from '../../src/analysis/topK';
 
+/** Row height of a token in CSS pixels, and the width of the band the lines cross. */
+export const HEAD_ROW = 20;
+export const HEAD_GAP = 180;
+/** Lines below this weight are not drawn. */
+export const HEAD_THRESHOLD = 0.02;
+
 /** One line of the head view: `query` attends to `key` with `weight` in `head`. */
 export interface HeadLine {
   head: number;

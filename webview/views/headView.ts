@@ -8,14 +8,15 @@ import { projectMatrix } from '../../src/analysis/displayUnits';
 import type { SquareMatrix } from '../../src/analysis/squareMatrix';
 import { headSvg } from '../export/headSvg';
 import { headColor } from '../theme';
-import { headLines, linesToKey, type HeadLine } from '../heatmap/headLines';
+import {
+  HEAD_GAP,
+  HEAD_ROW,
+  HEAD_THRESHOLD,
+  headLines,
+  linesToKey,
+  type HeadLine,
+} from '../heatmap/headLines';
 import type { Focus, View, ViewContext, ViewHost } from './view';
-
-/** Row height of a token in CSS pixels, and the width of the band the lines cross. */
-export const HEAD_ROW = 20;
-export const HEAD_GAP = 180;
-/** Lines below this weight are not drawn. */
-export const HEAD_THRESHOLD = 0.02;
 
 export class HeadView implements View {
   readonly element = document.createElement('div');

@@ -89,11 +89,20 @@ export class InspectorPanel {
     await this.frame.locator(`.head-column.queries .token.focused[data-unit="${unit}"]`).waitFor();
   }
 
-  /** The key column's shading (opacity = weight of the focused query's row). */
-  async keyShades(): Promise<number[]> {
-    return this.frame
-      .locator('.head-column.keys .token .shade')
-      .evaluateAll((shades) => shades.map((s) => Number((s as HTMLElement).style.opacity || 0)));
+  /**
+   * The key column's shading (opacity = weight of the focused query's row). The view repaints
+   * on the next animation frame after a hover, so with `painted` wait until some shade shows.
+   */
+  async keyShades(painted = false): Promise<number[]> {
+    const read = () =>
+      this.frame
+        .locator('.head-column.keys .token .shade')
+        .evaluateAll((els) => els.map((s) => Number((s as HTMLElement).style.opacity || 0)));
+    for (let tries = 0; painted && tries < 50; tries++) {
+      if ((await read()).some((opacity) => opacity > 0)) break;
+      await this.frame.page().waitForTimeout(100);
+    }
+    return read();
   }
 
   /** The focus panel's "Attends to" list, strongest first. */

@@ -176,15 +176,18 @@ export class Workbench {
   }
 
   /**
-   * Keys typed while a webview (an iframe) has focus go to the webview. A click on the side
-   * bar's title (which does nothing) hands the keyboard back to the workbench without moving the
+   * Keys typed while a webview (an iframe) has focus go to the webview. A click on the empty
+   * middle of the activity bar hands the keyboard back to the workbench without moving the
    * editor's cursor or selection.
    */
   private async leaveWebview(): Promise<void> {
     const inWebview = await this.page.evaluate(
       () => document.activeElement instanceof HTMLIFrameElement,
     );
-    if (inWebview) await this.page.locator('.part.sidebar .title-label').first().click();
+    if (!inWebview) return;
+    const bar = await this.page.locator('.part.activitybar').boundingBox();
+    if (!bar) throw new Error('no activity bar to click');
+    await this.page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
   }
 
   private async focusEditor(): Promise<void> {
