@@ -14,6 +14,7 @@ import { topPredictions } from './inference/predictions';
 import { extractAttention } from './attention/extractAttention';
 import { SUPPORTED_OPSETS } from './model/decodeOnnx';
 import { loadModelFolder } from './model/loadModelFolder';
+import { modelInfo } from './model/manifest';
 import type { LoadedModelFolder } from './model/loadModelFolder';
 import type { ModelFiles } from './model/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
@@ -134,19 +135,7 @@ export class Engine {
         'badModel',
       );
     }
-    const { manifest } = folder;
-    const info: ModelInfo = {
-      id: manifest.id,
-      name: manifest.name,
-      architecture: manifest.architecture,
-      layers: manifest.layers,
-      heads: manifest.heads,
-      hiddenSize: manifest.hiddenSize,
-      vocabSize: manifest.vocabSize,
-      maxPositions: manifest.maxPositions,
-      dir: modelDir,
-    };
-    return new LoadedModel(info, folder, tokenizer, session);
+    return new LoadedModel(modelInfo(folder.manifest, modelDir), folder, tokenizer, session);
   }
 }
 

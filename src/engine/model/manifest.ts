@@ -1,4 +1,4 @@
-import type { Architecture } from '../types';
+import type { Architecture, ModelInfo } from '../types';
 import { modelError } from './modelError';
 
 /** The manifest format this engine reads (docs/model-format.md). */
@@ -34,26 +34,24 @@ export interface SpecialTokenPolicy {
   append: string[];
 }
 
-/** A model folder's `manifest.json`, validated. */
-export interface ModelManifest {
+/**
+ * A model folder's `manifest.json`, validated: the model facts of `ModelInfo` (id, name,
+ * architecture, layers, heads, hiddenSize, vocabSize — the embedding rows, checked against
+ * the graph — and maxPositions, special tokens included) plus how to run it.
+ */
+export interface ModelManifest extends Omit<ModelInfo, 'dir'> {
   format: typeof MANIFEST_FORMAT;
-  /** Folder-independent identifier. */
-  id: string;
-  /** Shown to users. */
-  name: string;
-  architecture: Architecture;
-  layers: number;
-  heads: number;
-  hiddenSize: number;
-  /** Rows of the token embedding; checked against the graph. */
-  vocabSize: number;
-  /** Longest input the model accepts, special tokens included. */
-  maxPositions: number;
   inputs: ManifestInputs;
   outputs: ManifestOutputs;
   specialTokens: SpecialTokenPolicy;
   license: string;
   provenance: string;
+}
+
+/** The model facts views and exports need; how to run the model stays in the manifest. */
+export function modelInfo(manifest: ModelManifest, dir: string): ModelInfo {
+  const { id, name, architecture, layers, heads, hiddenSize, vocabSize, maxPositions } = manifest;
+  return { id, name, architecture, layers, heads, hiddenSize, vocabSize, maxPositions, dir };
 }
 
 const FILE = 'manifest.json';
