@@ -47,7 +47,7 @@ run_suite e2e-code-server bash test/e2e/run.sh
 
 echo
 echo "=== suite: integration-test-electron"
-node tools/runTestElectron.mjs 2>&1 | tee "$logs/test-electron.log"
+npx tsx test/integration/launchers/runDesktop.ts 2>&1 | tee "$logs/test-electron.log"
 electron_status=${PIPESTATUS[0]}
 if [ "$electron_status" -eq 0 ] && grep -q ' passing' "$logs/test-electron.log"; then
   ok=$(grep -Eo '[0-9]+ passing' "$logs/test-electron.log" | tail -1 | grep -Eo '[0-9]+')
@@ -63,6 +63,6 @@ fi
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
-[ -f .cache/test-logs/vsix.txt ] && cat .cache/test-logs/vsix.txt
+grep -h '^== e2e: installing' "$logs/e2e-code-server.log" | sed 's/^== e2e: /.vsix tested in code-server: /'
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

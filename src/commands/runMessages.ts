@@ -31,11 +31,9 @@ export function resultStatusText(result: InspectResult): string {
  * at (`stopLine`, 1-based) so the user can find it.
  */
 export function truncationMessage(truncation: Truncation, stopLine: number): string {
-  const { inspectedTokens, totalTokens } = truncation;
-  const reason = truncation.reason.trim().replace(/\.+$/, '');
   return (
-    `Inspected the first ${inspectedTokens} of ${totalTokens} tokens: ${reason}. ` +
-    `Text after line ${stopLine} was not inspected; select less, or raise attentionInspector.maxTokens if the model allows.`
+    `${truncation.reason} Text after line ${stopLine} was not inspected; ` +
+    'select less, or raise attentionInspector.maxTokens if the model allows.'
   );
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unitLabel } from '../../src/analysis/unitLabels';
 import { formatWeight } from '../../webview/format';
@@ -25,6 +25,7 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
   let base: number;
   let selected: string;
   let cli: AttentionJson;
+  const started = Date.now();
 
   before(async () => {
     session = await startSession('light');
@@ -42,12 +43,19 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
 
   after(async () => {
     await session?.close();
+    // CI logs list the screenshots this run wrote.
+    const shots = readdirSync(screenshotDir).filter((f) => /^e2e-.+\.png$/.test(f));
+    for (const file of shots.sort()) {
+      const { size, mtimeMs } = statSync(join(screenshotDir, file));
+      if (mtimeMs >= started) console.log(`      docs/screenshots/${file} (${size} bytes)`);
+    }
   });
 
   it('lists its three commands in the F1 palette once a file is open', async () => {
     await session.wb.openFile(FILE);
     const labels = await session.wb.paletteEntries('Attention Inspector');
-    for (const title of ['Inspect Attention of Selection', 'Export Attention to JSON…', 'Select Model…']) {
+    const titles = ['Inspect Attention of Selection', 'Export Attention to JSON…'];
+    for (const title of [...titles, 'Select Model…']) {
       assert.ok(labels.includes(`Attention Inspector: ${title}`), `${title} not in ${labels}`);
     }
   });
@@ -59,16 +67,21 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     await session.wb.waitForStatus(`(${selected.length} selected)`);
     await session.wb.runCommand('Attention Inspector: Inspect Attention of Selection');
     panel = await InspectorPanel.waitFor(session.wb);
+    // Toasts (e.g. a truncation notice) would cover the panel in the screenshots.
+    await session.wb.runCommand('Notifications: Clear All Notifications');
     cli = cliInspect(selected, modelDir);
     const { layers, heads } = cli.model;
-    const expected = Array.from({ length: layers * heads }, (_, i) => [Math.floor(i / heads), i % heads]);
+    const expected = Array.from({ length: layers * heads }, (_, i) => [
+      Math.floor(i / heads),
+      i % heads,
+    ]);
     assert.deepEqual(await panel.thumbnails(), expected);
     assert.equal(await panel.theme(), 'light');
   });
 
   it("shows the CLI's tokens and weights for the same text", async () => {
     const layer = cli.model.layers - 1;
-    await panel.showSingleHead(layer, 0);
+    await panel.showHeads(layer, [0]);
     const labels = cli.tokens.map((_, i) => unitLabel([i], cli.tokens, cli.text));
     assert.deepEqual(await panel.queryLabels(), labels);
 
@@ -91,10 +104,11 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
   it('mirrors a hovered token as editor decorations on the attended source ranges', async () => {
     const layer = cli.model.layers - 1;
     const query = lastWordToken(cli);
-    await panel.showSingleHead(layer, 0);
+    await panel.showHeads(layer, [0]);
     await panel.hoverQuery(query);
-    const expected = expectedHighlights(cli, cli.attentions[layer][0][query], TOP_K, base, fileText);
-    const runs = await waitForDecorations(expected.attended.length);
+    const row = cli.attentions[layer][0][query];
+    const expected = expectedHighlights(cli, row, TOP_K, base, fileText);
+    const runs = await waitForDecorations(query, expected.attended.length);
     assertCovers(runs.filter((r) => r.background && alphaOf(r.background) > 0), expected.attended);
     const focus = runs.filter((r) => r.outline !== '');
     assert.deepEqual(
@@ -111,14 +125,16 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
       `      ${cli.tokens[pair.close].text} → ${cli.tokens[pair.open].text}: ` +
         `layer ${pair.layer} head ${pair.head}, weight ${pair.weight.toFixed(3)}`,
     );
-    await panel.showSingleHead(pair.layer, pair.head);
+    await panel.showHeads(pair.layer, [pair.head]);
     await panel.hoverQuery(pair.close);
     const open = cli.tokens[pair.open];
     const bracket = lineColumn(fileText, base + open.start, base + open.end);
-    const runs = await waitForDecorations(1);
+    const runs = await waitForDecorations(pair.close, 1);
     const shaded = runs.filter((r) => r.background && alphaOf(r.background) > 0);
     assert.ok(
-      shaded.some((r) => r.line === bracket.line && r.start <= bracket.start && r.end >= bracket.end),
+      shaded.some(
+        (r) => r.line === bracket.line && r.start <= bracket.start && r.end >= bracket.end,
+      ),
       `opening bracket at ${JSON.stringify(bracket)} not in ${JSON.stringify(shaded)}`,
     );
     await session.wb.page.screenshot({ path: join(screenshotDir, 'e2e-bracket-light.png') });
@@ -134,7 +150,8 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
       await panel.openThumbnail(cli.model.layers - 1, 0);
       await panel.frame.locator('.matrix-view canvas.matrix-base').hover();
       await screenshots('matrix', theme);
-      await panel.showSingleHead(cli.model.layers - 1, 0);
+      const all = Array.from({ length: cli.model.heads }, (_, h) => h);
+      await panel.showHeads(cli.model.layers - 1, all);
       await panel.hoverQuery(lastWordToken(cli));
       await screenshots('head', theme);
       await panel.showView('summary');
@@ -145,9 +162,9 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
       );
       await screenshots('summary', theme);
       if (theme === 'dark') {
-        await panel.showSingleHead(cli.model.layers - 1, 0);
+        await panel.showHeads(cli.model.layers - 1, [0]);
         await panel.hoverQuery(lastWordToken(cli));
-        await waitForDecorations(1);
+        await waitForDecorations(lastWordToken(cli), 1);
         await screenshots('editor', theme);
       }
     });
@@ -186,14 +203,22 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     );
   });
 
-  /** Polls until at least `count` shaded decorations are drawn. */
-  async function waitForDecorations(count: number) {
+  /**
+   * Polls until the editor shows the focus outline on token `focused` (so the decorations belong
+   * to the latest hover) and at least `count` shaded runs.
+   */
+  async function waitForDecorations(focused: number, count: number) {
+    const token = cli.tokens[focused];
+    const where = lineColumn(fileText, base + token.start, base + token.end);
     for (let tries = 0; tries < 50; tries++) {
       const runs = await readDecorations(session.wb.page);
-      if (runs.filter((r) => alphaOf(r.background) > 0).length >= count) return runs;
+      const outlined = runs.some(
+        (r) => r.outline && r.line === where.line && r.start === where.start && r.end === where.end,
+      );
+      if (outlined && runs.filter((r) => alphaOf(r.background) > 0).length >= count) return runs;
       await session.wb.page.waitForTimeout(200);
     }
-    throw new Error(`fewer than ${count} decorations appeared`);
+    throw new Error(`the editor did not show token ${focused}'s attention`);
   }
 
   async function screenshots(view: string, theme: ThemeName): Promise<void> {
@@ -217,9 +242,15 @@ function assertCovers(
   expected: { line: number; start: number; end: number }[],
 ): void {
   const chars = (ranges: { line: number; start: number; end: number }[]) =>
-    new Set(ranges.flatMap((r) => Array.from({ length: r.end - r.start }, (_, i) => `${r.line}:${r.start + i}`)));
+    new Set(
+      ranges.flatMap((r) =>
+        Array.from({ length: r.end - r.start }, (_, i) => `${r.line}:${r.start + i}`),
+      ),
+    );
   const drawn = chars(runs);
   const wanted = chars(expected);
-  assert.deepEqual([...wanted].filter((c) => !drawn.has(c)), [], 'attended characters not decorated');
-  assert.deepEqual([...drawn].filter((c) => !wanted.has(c)), [], 'decorated characters not attended');
+  const missing = [...wanted].filter((c) => !drawn.has(c));
+  const extra = [...drawn].filter((c) => !wanted.has(c));
+  assert.deepEqual(missing, [], 'attended characters not decorated');
+  assert.deepEqual(extra, [], 'decorated characters not attended');
 }

@@ -26,7 +26,7 @@ describe('the integration suite inside code-server (test/integration/suite)', ()
     await session?.close();
   });
 
-  it('runs in the extension host next to the installed .vsix and every test passes', async function () {
+  it('runs in the extension host beside the installed .vsix; every test passes', async function () {
     this.timeout(300_000);
     await session.wb.openFile('sample.ts');
     await session.wb.runCommand(RUNNER_COMMAND_TITLE);

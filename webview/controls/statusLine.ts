@@ -52,8 +52,7 @@ export class StatusLine {
       message = `Stale: ${store.staleReason}. Highlights are off until you re-run.`;
       withRerun = true;
     } else if (meta?.truncation) {
-      const t = meta.truncation;
-      message = `Inspected ${t.inspectedTokens} of ${t.totalTokens} tokens: ${t.reason}.`;
+      message = meta.truncation.reason;
     }
     this.banner.hidden = message === null;
     this.banner.className = `banner${error ? ' error' : ''}`;

@@ -24,8 +24,9 @@ export function cliInspect(text: string, model: string | undefined): AttentionJs
   try {
     writeFileSync(join(dir, 'text.txt'), text);
     const modelArgs = model === undefined ? [] : ['--model', model];
-    const args = [join(repoRoot, 'dist/cli.js'), ...modelArgs, '--text-file', join(dir, 'text.txt')];
-    execFileSync('node', [...args, '--out', join(dir, 'out.json')], { stdio: 'pipe' });
+    const cli = join(repoRoot, 'dist/cli.js');
+    const files = ['--text-file', join(dir, 'text.txt'), '--out', join(dir, 'out.json')];
+    execFileSync('node', [cli, ...modelArgs, ...files], { stdio: 'pipe' });
     return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as AttentionJson;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -45,7 +45,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
       );
     });
   });
@@ -119,7 +121,8 @@ function waitForListening(child: ChildProcess, output: () => string, port: numbe
         resolve();
       }
     }, 100);
-    const onExit = (code: number | null): void => fail(new Error(`code-server exited with ${code}`));
+    const onExit = (code: number | null): void =>
+      fail(new Error(`code-server exited with ${code}`));
     const fail = (error: Error): void => {
       clearInterval(poll);
       clearTimeout(timer);

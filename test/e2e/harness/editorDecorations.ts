@@ -24,7 +24,9 @@ export async function readDecorations(page: Page): Promise<DecoratedRun[]> {
     const editor = document.querySelector('.editor-instance .monaco-editor');
     if (!editor) throw new Error('no text editor');
     const lines = [...editor.querySelectorAll<HTMLElement>('.view-lines .view-line')];
-    const numbers = [...editor.querySelectorAll<HTMLElement>('.margin-view-overlays .line-numbers')];
+    const numbers = [
+      ...editor.querySelectorAll<HTMLElement>('.margin-view-overlays .line-numbers'),
+    ];
     const lineAt = (y: number) => lines.find((l) => {
       const r = l.getBoundingClientRect();
       return y >= r.top && y < r.bottom;

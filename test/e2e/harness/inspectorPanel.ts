@@ -58,20 +58,23 @@ export class InspectorPanel {
     await this.frame.locator('#tab-matrix[aria-selected="true"]').waitFor();
   }
 
-  /** In the head view, shows layer `layer` with only head `head`'s lines. */
-  async showSingleHead(layer: number, head: number): Promise<void> {
+  /** In the head view, shows layer `layer` with the lines of `heads` only. */
+  async showHeads(layer: number, heads: number[]): Promise<void> {
     await this.showView('head');
-    await this.frame.locator('label.field:has(> span:text-is("Layer")) > select').selectOption(String(layer));
+    await this.frame
+      .locator('label.field:has(> span:text-is("Layer")) > select')
+      .selectOption(String(layer));
     await this.frame.locator('.head-chips').getByText(`Layer ${layer} heads:`).waitFor();
     const chips = this.frame.locator('.head-chips .chip');
     const count = await chips.count();
     for (let h = 0; h < count; h++) {
       const pressed = (await chips.nth(h).getAttribute('aria-pressed')) === 'true';
-      if (pressed !== (h === head)) await chips.nth(h).click();
+      if (pressed !== heads.includes(h)) await chips.nth(h).click();
     }
     for (let h = 0; h < count; h++) {
-      const expected = String(h === head);
-      await this.frame.locator(`.head-chips .chip:nth-of-type(${h + 1})[aria-pressed="${expected}"]`).waitFor();
+      const expected = String(heads.includes(h));
+      const chip = `.head-chips .chip:nth-of-type(${h + 1})[aria-pressed="${expected}"]`;
+      await this.frame.locator(chip).waitFor();
     }
   }
 

@@ -88,13 +88,15 @@ export interface BracketLink {
 export function bracketPair(doc: AttentionJson, k: number): BracketLink | undefined {
   const stack: number[] = [];
   const pairs: [number, number][] = [];
+  const textOf = (i: number) => doc.text.slice(doc.tokens[i].start, doc.tokens[i].end).trim();
   doc.tokens.forEach((token, i) => {
-    const text = doc.text.slice(token.start, token.end).trim();
+    const text = textOf(i);
     if (token.special || text.length !== 1) return;
     if ('([{'.includes(text)) stack.push(i);
     const open = stack.at(-1);
-    if (PAIRS[text] && open !== undefined && doc.text.slice(doc.tokens[open].start, doc.tokens[open].end).trim() === PAIRS[text]) {
-      pairs.push([stack.pop()!, i]);
+    if (PAIRS[text] && open !== undefined && textOf(open) === PAIRS[text]) {
+      pairs.push([open, i]);
+      stack.pop();
     }
   });
   let best: BracketLink | undefined;

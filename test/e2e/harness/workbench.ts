@@ -27,12 +27,13 @@ export class Workbench {
       args: CHROMIUM_ARGS,
     });
     const page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`; functions
-    // passed to `evaluate` carry those calls into the page, so give every frame a no-op one.
+    // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`;
+    // functions passed to `evaluate` carry those calls into the page: give every frame a no-op.
     await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    const explorerRow = page.locator('.explorer-folders-view .monaco-list-row').first();
+    await explorerRow.waitFor({ timeout: 60_000 });
     return new Workbench(browser, page);
   }
 
@@ -40,15 +41,26 @@ export class Workbench {
     await this.browser.close();
   }
 
-  /** Opens the F1 palette, types `filter`, and returns the labels it lists. */
-  async paletteEntries(filter: string): Promise<string[]> {
-    await this.openPalette();
-    await this.page.keyboard.type(filter);
+  /**
+   * Opens the F1 palette, types `filter`, and returns the labels it lists once one of them
+   * contains `filter` (retried while the extension host registers contributed commands).
+   */
+  async paletteEntries(filter: string, timeout = 60_000): Promise<string[]> {
     const rows = this.page.locator('.quick-input-list .monaco-list-row .label-name');
-    await rows.first().waitFor({ timeout: 10_000 }).catch(() => undefined);
-    const labels = await rows.allInnerTexts();
-    await this.page.keyboard.press('Escape');
-    return labels;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.openPalette();
+      await this.page.keyboard.type(filter);
+      const found = await rows
+        .filter({ hasText: filter })
+        .first()
+        .waitFor({ timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      const labels = found ? await rows.allInnerTexts() : [];
+      await this.page.keyboard.press('Escape');
+      if (found || Date.now() > deadline) return labels;
+    }
   }
 
   /**
@@ -86,9 +98,10 @@ export class Workbench {
 
   /** The quick pick entry whose label is exactly `label` (not merely containing it). */
   private quickPickRow(label: string) {
+    const exact = new RegExp(`^${escapeRegExp(label)}$`);
     return this.page
       .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
       .first();
   }
 
@@ -141,7 +154,8 @@ export class Workbench {
 
   /** Waits until the status bar shows `text` (e.g. the editor's "(191 selected)"). */
   async waitForStatus(text: string): Promise<void> {
-    await this.page.locator('.statusbar-item', { hasText: text }).first().waitFor({ timeout: 10_000 });
+    const item = this.page.locator('.statusbar-item', { hasText: text }).first();
+    await item.waitFor({ timeout: 10_000 });
   }
 
   /** Waits for a notification toast containing `text`. */
@@ -157,9 +171,16 @@ export class Workbench {
    * the proposed path: replace it with `path` and accept.
    */
   async answerSaveDialog(path: string): Promise<void> {
-    await this.quickInput().waitFor({ timeout: 30_000 });
-    await this.page.keyboard.press('Control+A');
-    await this.page.keyboard.type(path);
+    const input = this.quickInput();
+    await input.waitFor({ timeout: 30_000 });
+    // The dialog fills in its proposal (part of it selected) just after it opens: wait for it,
+    // then replace the whole value, as pasting a path would.
+    const value = () => input.inputValue();
+    for (let tries = 0; (await value()) === '' && tries < 50; tries++) {
+      await this.page.waitForTimeout(100);
+    }
+    await input.fill(path);
+    if ((await value()) !== path) throw new Error(`the save dialog holds ${await value()}`);
     await this.page.keyboard.press('Enter');
     await this.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
   }

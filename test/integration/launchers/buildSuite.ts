@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 /** The repository root. */
 export const repoRoot = resolve(__dirname, '../../..');
 const suiteSource = join(repoRoot, 'test/integration/suite');
-/** Where the compiled suite goes by default; its `index.js` is what `--extensionTestsPath` names. */
+/** Where the compiled suite goes by default; `--extensionTestsPath` names its `index.js`. */
 export const suiteOut = join(repoRoot, 'out/integration/suite');
 
 /**

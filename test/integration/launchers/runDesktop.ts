@@ -61,7 +61,8 @@ async function downloadAll(
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      return { reason: `version ${version}: ${message.split('\n')[0]}; gave up after ${seconds} s` };
+      const reason = `version ${version}: ${message.split('\n')[0]}; gave up after ${seconds} s`;
+      return { reason };
     }
   }
   return targets;
