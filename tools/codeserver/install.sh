@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs code-server 4.100.3 (VS Code 1.100.3) for the end-to-end suite, offline from the npm
-# registry and Debian apt only, into the git-ignored .cache/code-server. Idempotent: a finished
+# registry and Debian apt only, into a per-user cache outside the checkout (so that fresh
+# clones, as CI makes, reuse it; CODE_SERVER_DIR overrides it). Idempotent: a finished
 # install leaves a stamp file and a second run returns at once. Prints the path of entry.js last.
 #   bash tools/codeserver/install.sh
 set -euo pipefail
 
 VERSION=4.100.3
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-DIR=${CODE_SERVER_DIR:-$ROOT/.cache/code-server}
+DIR=${CODE_SERVER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/attention-inspector/code-server-$VERSION}
 PKG=$DIR/node_modules/code-server
 ENTRY=$PKG/out/node/entry.js
 STAMP=$DIR/.installed-$VERSION
