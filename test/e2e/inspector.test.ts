@@ -174,7 +174,8 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     const target = join(session.workspace, 'exported.attention.json');
     await session.wb.runCommand('Attention Inspector: Export Attention to JSON…');
     await session.wb.answerSaveDialog(target);
-    await session.wb.waitForNotification('Exported attention');
+    // The notification names where the file went: it must be the path typed in the dialog.
+    await session.wb.waitForNotification('exported.attention.json');
     const doc = JSON.parse(readFileSync(target, 'utf8')) as AttentionJson;
     assert.equal(doc.format, 'attention-inspector/1');
     assert.equal(doc.text, selected);

@@ -180,7 +180,12 @@ export class Workbench {
       await this.page.waitForTimeout(100);
     }
     await input.fill(path);
-    if ((await value()) !== path) throw new Error(`the save dialog holds ${await value()}`);
+    // The dialog re-filters its file list as the value changes and may rewrite the value
+    // (completion) a moment later: accept only once it has held `path` for a while.
+    for (let check = 0; check < 5; check++) {
+      await this.page.waitForTimeout(100);
+      if ((await value()) !== path) throw new Error(`the save dialog holds ${await value()}`);
+    }
     await this.page.keyboard.press('Enter');
     await this.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
   }
