@@ -3,7 +3,7 @@
  *
  *   npx tsx tools/train/eval.ts [--model models/mini-code-gpt] [--data .cache/train/tok]
  *       [--card models/mini-code-gpt/MODEL_CARD.md] [--backend ort-node|engine]
- *       [--seed N] [--bench] [--max-windows N]
+ *       [--seed N] [--bench] [--max-windows N] [--check .cache/train/export_check.json]
  *
  * Figures (definitions fixed here, never tuned to pass):
  * - held-out cross-entropy per token: the test split (files held out by build_corpus.py),
@@ -401,7 +401,7 @@ async function main() {
   console.log(`backend ${BACKEND}, model ${MODEL}, seed ${seed}`);
   const run = BACKEND === 'engine' ? await engineBackend() : await ortNodeBackend();
 
-  const check = path.join(ROOT, '.cache/train/export_check.json');
+  const check = path.resolve(arg('check', path.join(ROOT, '.cache/train/export_check.json'))!);
   let exportCheck = 'not run';
   if (fs.existsSync(check)) {
     const c = JSON.parse(fs.readFileSync(check, 'utf8'));
@@ -438,7 +438,7 @@ async function main() {
   fs.mkdirSync(path.join(ROOT, '.cache/train'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, '.cache/train/eval.json'), JSON.stringify(result, null, 1));
   const md = [
-    `Measured by \`tools/train/eval.ts\` on \`models/mini-code-gpt/model.onnx\` (${(result.modelBytes / 1e6).toFixed(1)} MB), backend \`${BACKEND}\`${BACKEND === 'ort-node' ? ' (onnxruntime-node, CPU)' : ' (the engine, onnxruntime-web WASM)'}, ${result.date}; random seed ${seed}. Export check: ${exportCheck}. Tokenizer check: ${tokCheck}.`,
+    `Measured by \`tools/train/eval.ts\` on \`${path.relative(ROOT, MODEL)}/model.onnx\` (${(result.modelBytes / 1e6).toFixed(1)} MB), backend \`${BACKEND}\`${BACKEND === 'ort-node' ? ' (onnxruntime-node, CPU)' : ' (the engine, onnxruntime-web WASM)'}, ${result.date}; random seed ${seed}. Export check: ${exportCheck}. Tokenizer check: ${tokCheck}.`,
     '',
     '| figure | value |',
     '| --- | --- |',

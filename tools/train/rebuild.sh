@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild models/mini-code-gpt from scratch: corpus -> tokenizer -> 3-phase curriculum
+# Rebuild models/mini-code-gpt from scratch: corpus -> tokenizer -> curriculum (A1, A2, B)
 # -> ONNX export -> evaluation (figures written into MODEL_CARD.md).
 #
 #   bash tools/train/rebuild.sh            # from the repository root; resumable
@@ -19,30 +19,32 @@ R=$C/rebuild
 mkdir -p "$R"
 
 # The schedule that produced the shipped weights (see MODEL_CARD.md).
-A_STEPS=${A_STEPS:-__A_STEPS__}
-B_STEPS=${B_STEPS:-__B_STEPS__}
-C_STEPS=${C_STEPS:-__C_STEPS__}
+B_HALT=${B_HALT:-__B_HALT__}   # step at which phase B of the shipped run ended (3800 = complete)
 
 [ -f $C/corpus/train.jsonl ] || $PY tools/train/build_corpus.py $C/corpus
 [ -f $C/tok/train.bin ] || node tools/train/train_tokenizer.mjs $C/corpus $C/tok 8192
 
-# Phase A: 2-layer attention-only model, context 128, 75% repeated-random-span sequences:
-# forms the previous-token and induction heads.
-[ -f $R/A/final.pt ] || $PY tools/train/train.py --data $C/tok --out $R/A --phase A \
+# Phase A1: 2-layer attention-only model, context 128, 50% repeated-random-span sequences.
+[ -f $R/A1/final.pt ] || $PY tools/train/train.py --data $C/tok --out $R/A1 --phase A1 \
   --layers 2 --mlp 0 --d 128 --heads 4 --ctx 128 --batch 8 --lr 3e-3 \
-  --copy-frac 0.75 --copy-mode fill --steps $A_STEPS --eval-every 250
+  --copy-frac 0.5 --copy-mode fill --steps 7750 --eval-every 250
 
-# Phase B: grow function-preservingly (MLPs in both layers, 4 new blocks with zero output
-# projections), mostly natural text at context 128.
+# Phase A2: the same run continued with 90% repeated-span sequences (optimizer state kept).
+if [ ! -f $R/A2/final.pt ]; then
+  mkdir -p $R/A2
+  [ -f $R/A2/ckpt.pt ] || cp $R/A1/ckpt.pt $R/A2/ckpt.pt
+  $PY tools/train/train.py --data $C/tok --out $R/A2 --phase A2 \
+    --layers 2 --mlp 0 --d 128 --heads 4 --ctx 128 --batch 8 --lr 3e-3 \
+    --copy-frac 0.9 --copy-mode fill --steps 12000 --eval-every 250
+fi
+
+# Phase B: grow function-preservingly (MLPs in layers 0-1, layers 2-3 appended, zero
+# output projections), positions 128..511 tiled from the trained ones, context 512,
+# 25% repeated-span sequences, LR 2e-3 then linear decay to 1e-4 over the last 35%.
 [ -f $R/B/final.pt ] || $PY tools/train/train.py --data $C/tok --out $R/B --phase B \
-  --init $R/A/final.pt --grow-layers 4 --grow-mlp --ctx 128 --batch 8 --lr 2e-3 --warmup 200 \
-  --copy-frac 0.1 --copy-mode insert --steps $B_STEPS --eval-every 500
+  --init $R/A2/final.pt --grow-layers 2 --grow-mlp --ctx 512 --batch 4 --lr 2e-3 --min-lr 1e-4 \
+  --warmup 100 --schedule wsd --decay-frac 0.35 --copy-frac 0.25 --copy-mode mix \
+  --steps 3800 --halt-step $B_HALT --eval-every 400 --eval-len 128
 
-# Phase C: positions 128..511 tiled from the trained ones, context 512, LR decayed to 1e-4.
-[ -f $R/C/final.pt ] || $PY tools/train/train.py --data $C/tok --out $R/C --phase C \
-  --init $R/B/final.pt --ctx 512 --batch 2 --lr 2e-3 --min-lr 1e-4 --warmup 50 \
-  --schedule wsd --decay-frac 1.0 --copy-frac 0.1 --copy-mode mix --steps $C_STEPS \
-  --eval-every 500 --eval-len 128
-
-$PY tools/train/export_onnx.py $R/C/final.pt models/mini-code-gpt $C/tok/tokenizer.json $C/export_check.json
+$PY tools/train/export_onnx.py $R/B/final.pt models/mini-code-gpt $C/tok/tokenizer.json $C/export_check.json
 npx tsx tools/train/eval.ts --model models/mini-code-gpt --data $C/tok --bench

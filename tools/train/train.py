@@ -61,6 +61,8 @@ p.add_argument('--snapshot-every', type=int, default=0, help='also keep OUT/step
 p.add_argument('--threads', type=int, default=1)
 p.add_argument('--device', default='auto')
 p.add_argument('--stop-at', type=float, default=0, help='unix time: checkpoint and exit when reached')
+p.add_argument('--halt-step', type=int, default=0,
+               help='end the phase at this step (final.pt) without changing the LR schedule of --steps')
 args = p.parse_args()
 
 torch.set_num_threads(args.threads)
@@ -275,7 +277,8 @@ model.train()
 if start_step == 0:
     log_eval(0, float('nan'), 0.0)
 step = start_step
-while step < args.steps:
+end_step = min(args.steps, args.halt_step) if args.halt_step else args.steps
+while step < end_step:
     for g in opt.param_groups:
         g['lr'] = lr_at(step)
     X, M = make_batch(step)
@@ -293,7 +296,7 @@ while step < args.steps:
     if step % 50 == 0:
         el = time.time() - t0
         print(f'step {step} loss {ema:.4f} lr {lr_at(step):.2e} tok/s {(step - start_step) * X.numel() / el:.0f}', flush=True)
-    if step % args.eval_every == 0 or step == args.steps:
+    if step % args.eval_every == 0 or step == end_step:
         log_eval(step, ema, time.time() - t0)
     if args.snapshot_every and step % args.snapshot_every == 0:
         save(os.path.join(args.out, f'step_{step}.pt'), model, opt, step, tokens)

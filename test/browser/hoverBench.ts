@@ -1,6 +1,6 @@
 /**
  * Hover and redraw timings of the built webview at 512 tokens in headless Chromium.
- * Prints figures; asserts nothing.   npx tsx test/browser/hoverBenchmark.ts
+ * Prints figures; asserts nothing.   npx tsx test/browser/hoverBench.ts
  *
  * The input is 512 tokens of this repository's own source (split into sub-word-like
  * pieces with real offsets) and 4 layers × 8 heads of causal attention with the shapes
