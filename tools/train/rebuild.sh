@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild models/mini-code-gpt from scratch: corpus -> tokenizer -> curriculum (A1, A2, B)
+# Rebuild models/mini-code-gpt from scratch: corpus -> tokenizer -> curriculum (A1, A2, B1, B2)
 # -> ONNX export -> evaluation (figures written into MODEL_CARD.md).
 #
 #   bash tools/train/rebuild.sh            # from the repository root; resumable
@@ -19,7 +19,7 @@ R=$C/rebuild
 mkdir -p "$R"
 
 # The schedule that produced the shipped weights (see MODEL_CARD.md).
-B_HALT=${B_HALT:-__B_HALT__}   # step at which phase B of the shipped run ended (3800 = complete)
+B_HALT=${B_HALT:-__B_HALT__}   # step at which phase B of the shipped run ended (4200 = complete)
 
 [ -f $C/corpus/train.jsonl ] || $PY tools/train/build_corpus.py $C/corpus
 [ -f $C/tok/train.bin ] || node tools/train/train_tokenizer.mjs $C/corpus $C/tok 8192
@@ -38,13 +38,23 @@ if [ ! -f $R/A2/final.pt ]; then
     --copy-frac 0.9 --copy-mode fill --steps 12000 --eval-every 250
 fi
 
-# Phase B: grow function-preservingly (MLPs in layers 0-1, layers 2-3 appended, zero
+# Phase B1: grow function-preservingly (MLPs in layers 0-1, layers 2-3 appended, zero
 # output projections), positions 128..511 tiled from the trained ones, context 512,
-# 25% repeated-span sequences, LR 2e-3 then linear decay to 1e-4 over the last 35%.
-[ -f $R/B/final.pt ] || $PY tools/train/train.py --data $C/tok --out $R/B --phase B \
+# 25% repeated-span sequences, LR 2e-3 (the schedule of 4200 steps: constant, then linear
+# decay to 1e-4 over the last 35%); ends at step 1600.
+[ -f $R/B1/final.pt ] || $PY tools/train/train.py --data $C/tok --out $R/B1 --phase B1 \
   --init $R/A2/final.pt --grow-layers 2 --grow-mlp --ctx 512 --batch 4 --lr 2e-3 --min-lr 1e-4 \
   --warmup 100 --schedule wsd --decay-frac 0.35 --copy-frac 0.25 --copy-mode mix \
-  --steps 3800 --halt-step $B_HALT --eval-every 400 --eval-len 128
+  --steps 4200 --halt-step 1600 --eval-every 400 --eval-len 128
 
-$PY tools/train/export_onnx.py $R/B/final.pt models/mini-code-gpt $C/tok/tokenizer.json $C/export_check.json
+# Phase B2: the same run continued with 10% repeated-span sequences to step B_HALT.
+if [ ! -f $R/B2/final.pt ]; then
+  mkdir -p $R/B2
+  [ -f $R/B2/ckpt.pt ] || cp $R/B1/ckpt.pt $R/B2/ckpt.pt
+  $PY tools/train/train.py --data $C/tok --out $R/B2 --phase B2 --ctx 512 --batch 4 --lr 2e-3 \
+    --min-lr 1e-4 --warmup 100 --schedule wsd --decay-frac 0.35 --copy-frac 0.1 --copy-mode mix \
+    --steps 4200 --halt-step $B_HALT --eval-every 400 --eval-len 128
+fi
+
+$PY tools/train/export_onnx.py $R/B2/final.pt models/mini-code-gpt $C/tok/tokenizer.json $C/export_check.json
 npx tsx tools/train/eval.ts --model models/mini-code-gpt --data $C/tok --bench
