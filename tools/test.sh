@@ -63,6 +63,7 @@ fi
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
+grep -ho 'integration suite in code-server: .*' "$logs/e2e-code-server.log" | sed 's/^/  (inside e2e) /'
 grep -h '^== e2e: installing' "$logs/e2e-code-server.log" | sed 's/^== e2e: /.vsix tested in code-server: /'
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
