@@ -23,7 +23,7 @@
  * - a qualitative section on three example selections.
  * - --bench: one 512-token forward pass in onnxruntime-web (WASM) in Node, 1 and 2 threads.
  *
- * Backend: `runIds(ids) -> { attentions: per layer [heads, N, N], logits: [N, vocab] }`.
+ * Backend (default `engine`): `runIds(ids) -> { attentions: per layer [heads, N, N], logits: [N, vocab] }`.
  * `ort-node` runs model.onnx with onnxruntime-node; `engine` runs it through the
  * project's engine (src/engine/engine.ts, LoadedModel.runIds, onnxruntime-web WASM).
  */

@@ -52,6 +52,11 @@ with torch.no_grad():
     torch.onnx.export(Wrapped(model), (ids,), onnx_path, input_names=['input_ids'], output_names=out_names,
                       dynamic_axes=dyn, opset_version=14, do_constant_folding=True)
 m = onnx.load(onnx_path)
+for o in m.graph.output:  # the exporter leaves the heads axis symbolic; it is fixed
+    if o.name.startswith('attn_'):
+        o.type.tensor_type.shape.dim[1].ClearField('dim_param')
+        o.type.tensor_type.shape.dim[1].dim_value = cfg['heads']
+onnx.save(m, onnx_path)
 onnx.checker.check_model(m)
 print('exported', onnx_path, os.path.getsize(onnx_path), 'bytes; opset', [o.version for o in m.opset_import])
 

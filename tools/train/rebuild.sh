@@ -8,7 +8,7 @@
 # skipped once its final.pt exists, so the command can simply be run again after an
 # interruption (e.g. a session that ends) and continues where it stopped.
 # Time on this project's build machine (2 cores shared with other work, one training
-# thread): see MODEL_CARD.md, "Rebuilding" (about 2.5 hours of wall-clock time).
+# thread): see MODEL_CARD.md, "Rebuilding" (about 2 hours of wall-clock time).
 # On a CUDA machine the same commands use the GPU (train.py --device auto).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +19,7 @@ R=$C/rebuild
 mkdir -p "$R"
 
 # The schedule that produced the shipped weights (see MODEL_CARD.md).
-B_HALT=${B_HALT:-__B_HALT__}   # step at which phase B of the shipped run ended (4200 = complete)
+B_HALT=${B_HALT:-4200}   # step at which phase B of the shipped run ended (4200 = complete)
 
 [ -f $C/corpus/train.jsonl ] || $PY tools/train/build_corpus.py $C/corpus
 [ -f $C/tok/train.bin ] || node tools/train/train_tokenizer.mjs $C/corpus $C/tok 8192

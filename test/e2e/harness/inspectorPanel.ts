@@ -67,9 +67,13 @@ export class InspectorPanel {
     await this.frame.locator('.head-chips').getByText(`Layer ${layer} heads:`).waitFor();
     const chips = this.frame.locator('.head-chips .chip');
     const count = await chips.count();
-    for (let h = 0; h < count; h++) {
-      const pressed = (await chips.nth(h).getAttribute('aria-pressed')) === 'true';
-      if (pressed !== heads.includes(h)) await chips.nth(h).click();
+    // Press the wanted heads before releasing the others: the view keeps at least one head.
+    for (const wanted of [true, false]) {
+      for (let h = 0; h < count; h++) {
+        if (heads.includes(h) !== wanted) continue;
+        const pressed = (await chips.nth(h).getAttribute('aria-pressed')) === 'true';
+        if (pressed !== wanted) await chips.nth(h).click();
+      }
     }
     for (let h = 0; h < count; h++) {
       const expected = String(heads.includes(h));

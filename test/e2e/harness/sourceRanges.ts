@@ -62,7 +62,9 @@ export function expectedHighlights(
   base: number,
   fileText: string,
 ): { attended: LineRun[] } {
-  const top = topAttended(row, k, hasSource(doc));
+  // The panel keeps the top k of all tokens; those without source (the sink token a
+  // trained model attends to most) are simply not drawn in the editor.
+  const top = topAttended(row, k, () => true).filter(({ index }) => hasSource(doc)(index));
   const attended = top.flatMap(({ index }) =>
     lineRuns(fileText, base + doc.tokens[index].start, base + doc.tokens[index].end),
   );

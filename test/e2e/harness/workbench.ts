@@ -179,12 +179,17 @@ export class Workbench {
     for (let tries = 0; (await value()) === '' && tries < 50; tries++) {
       await this.page.waitForTimeout(100);
     }
-    await input.fill(path);
-    // The dialog re-filters its file list as the value changes and may rewrite the value
-    // (completion) a moment later: accept only once it has held `path` for a while.
-    for (let check = 0; check < 5; check++) {
+    // The dialog may still write its own proposal over ours just after it opens: fill until
+    // the value has held `path` for half a second.
+    for (let attempt = 0, stableChecks = 0; stableChecks < 5; ) {
+      if ((await value()) !== path) {
+        if (++attempt > 10) throw new Error(`the save dialog holds ${await value()}`);
+        await input.fill(path);
+        stableChecks = 0;
+      } else {
+        stableChecks++;
+      }
       await this.page.waitForTimeout(100);
-      if ((await value()) !== path) throw new Error(`the save dialog holds ${await value()}`);
     }
     await this.page.keyboard.press('Enter');
     await this.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
