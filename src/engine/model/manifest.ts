@@ -1,5 +1,5 @@
 import type { Architecture, ModelInfo } from '../types';
-import { modelError } from './modelError';
+import { modelError, parseJsonFile } from './modelError';
 
 /** The manifest format this engine reads (docs/model-format.md). */
 export const MANIFEST_FORMAT = 'attention-inspector-model/1';
@@ -60,18 +60,7 @@ const ADVICE = 'Fix manifest.json (see docs/model-format.md).';
 
 /** Parses and validates `manifest.json`; every problem is a `ModelError` naming the field. */
 export function parseManifest(bytes: Uint8Array, label: string): ModelManifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw modelError(
-      'badJson',
-      label,
-      FILE,
-      `not valid JSON (${(error as Error).message})`,
-      ADVICE,
-    );
-  }
+  const json = parseJsonFile(bytes, label, FILE, ADVICE);
   const fail = (field: string, what: string): never => {
     throw modelError('badManifest', label, FILE, `field "${field}" ${what}`, ADVICE, field);
   };

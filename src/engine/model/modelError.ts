@@ -47,3 +47,12 @@ export function modelError(
 ): ModelError {
   return new ModelError(problem, file, `${label}/${file}: ${what}. ${advice}`, field);
 }
+
+/** Parses a folder file as JSON; a syntax error is a `badJson` ModelError naming the file. */
+export function parseJsonFile(bytes: Uint8Array, label: string, file: string, advice: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw modelError('badJson', label, file, `not valid JSON (${(error as Error).message})`, advice);
+  }
+}

@@ -1,4 +1,4 @@
-import { modelError } from './modelError';
+import { modelError, parseJsonFile } from './modelError';
 
 /** An entry of `added_tokens` in a Hugging Face `tokenizer.json`. */
 export interface AddedToken {
@@ -32,18 +32,7 @@ export function parseTokenizer(
   label: string,
 ): { json: TokenizerJson; vocabulary: TokenizerVocabulary } {
   const fail = (what: string) => modelError('badTokenizer', label, FILE, what, ADVICE);
-  let json: TokenizerJson;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes)) as TokenizerJson;
-  } catch (error) {
-    throw modelError(
-      'badJson',
-      label,
-      FILE,
-      `not valid JSON (${(error as Error).message})`,
-      ADVICE,
-    );
-  }
+  const json = parseJsonFile(bytes, label, FILE, ADVICE) as TokenizerJson;
   if (typeof json?.model !== 'object' || json.model === null) {
     throw fail('has no "model" object, so it is not a Hugging Face tokenizer file');
   }
