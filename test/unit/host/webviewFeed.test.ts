@@ -42,6 +42,15 @@ function setup() {
   return { feed, sent, types: () => sent.map((m) => m.type) };
 }
 
+/** What a ready webview receives for a two-layer result: settings, then the result. */
+const SNAPSHOT = [
+  'didChangeSettings',
+  'didStartResult',
+  'didProduceLayer',
+  'didProduceLayer',
+  'didFinishResult',
+];
+
 describe('WebviewFeed', () => {
   it('holds everything back until the webview is ready, then sends the snapshot', () => {
     const { feed, sent, types } = setup();
@@ -49,13 +58,7 @@ describe('WebviewFeed', () => {
     feed.showResult(toFeedResult(result(), 1, 'a.ts:1'));
     assert.equal(sent.length, 0);
     feed.onReady();
-    assert.deepEqual(types(), [
-      'didChangeSettings',
-      'didStartResult',
-      'didProduceLayer',
-      'didProduceLayer',
-      'didFinishResult',
-    ]);
+    assert.deepEqual(types(), SNAPSHOT);
   });
 
   it('sends a result as metadata, one typed array per layer, then the end', () => {
@@ -90,14 +93,7 @@ describe('WebviewFeed', () => {
     feed.focusToken(2, 2); // while hidden: remembered, not sent
     sent.length = 0;
     feed.onReady();
-    assert.deepEqual(types(), [
-      'didChangeSettings',
-      'didStartResult',
-      'didProduceLayer',
-      'didProduceLayer',
-      'didFinishResult',
-      'didFocusToken',
-    ]);
+    assert.deepEqual(types(), [...SNAPSHOT, 'didFocusToken']);
     assert.deepEqual(sent.at(-1), { type: 'didFocusToken', runId: 2, index: 2 });
     feed.invalidate(2, 'edited');
     sent.length = 0;
