@@ -25,7 +25,7 @@ check_path = sys.argv[4] if len(sys.argv) > 4 else None
 torch.set_num_threads(1)
 ck = torch.load(ckpt_path, map_location='cpu')
 cfg = ck['cfg']
-model = GPT(cfg['vocab'], cfg['d'], cfg['layers'], cfg['heads'], cfg['ctx'], cfg['mlp'])
+model = GPT.from_cfg(cfg)
 model.load_state_dict(ck['model'])
 model.eval()
 

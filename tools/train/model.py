@@ -69,15 +69,18 @@ def init_linear(m):
 
 
 class GPT(nn.Module):
-    def __init__(self, vocab, d, layers, heads, ctx, mlp=True, pos_init='normal'):
+    def __init__(self, vocab, d, layers, heads, ctx, mlp=True, pos_init='normal', tie=False, bos=True):
         super().__init__()
-        self.cfg = dict(vocab=vocab, d=d, layers=layers, heads=heads, ctx=ctx, mlp=mlp)
+        # bos: position 0 always holds <|endoftext|> (growth then keeps that row apart)
+        self.cfg = dict(vocab=vocab, d=d, layers=layers, heads=heads, ctx=ctx, mlp=mlp, tie=tie, bos=bos)
         self.tok = nn.Embedding(vocab, d)
         self.pos = nn.Embedding(ctx, d)
         self.blocks = nn.ModuleList([Block(d, heads, mlp) for _ in range(layers)])
         self.lnf = nn.LayerNorm(d)
         self.head = nn.Linear(d, vocab, bias=False)
         self.apply(self._init)
+        if tie:  # tied unembedding: copying a rare token (the induction OV circuit) is easy to express
+            self.head.weight = self.tok.weight
         for b in self.blocks:  # GPT-2 style scaled init of residual projections
             nn.init.normal_(b.proj.weight, std=0.02 / math.sqrt(2 * layers))
             if b.has_mlp:
@@ -85,6 +88,11 @@ class GPT(nn.Module):
         if pos_init == 'sin':  # learned positions initialised with (scaled) sinusoids
             self.pos.weight.data.copy_(sinusoids(ctx, d) * 0.02 * math.sqrt(2))
         self.register_buffer('mask', torch.triu(torch.ones(ctx, ctx, dtype=torch.bool), 1), persistent=False)
+
+    @classmethod
+    def from_cfg(cls, cfg):
+        return cls(cfg['vocab'], cfg['d'], cfg['layers'], cfg['heads'], cfg['ctx'], cfg['mlp'],
+                   tie=cfg.get('tie', False), bos=cfg.get('bos', True))
 
     @staticmethod
     def _init(m):
@@ -107,8 +115,9 @@ class GPT(nn.Module):
     def grow(self, add_layers=0, add_mlp=False, ctx=None):
         """Add MLPs to existing blocks and/or append new blocks, all with zero-initialised
         output projections, so the function computed is unchanged; extend positions to ctx
-        by tiling the trained position embeddings: position 0 (always <|endoftext|>) keeps its
-        row, position p >= 1 gets row 1 + (p - 1) mod (old_ctx - 1)."""
+        by tiling the trained position embeddings: position p gets row p mod old_ctx, or, when
+        the model was trained with <|endoftext|> always at position 0, position 0 keeps its
+        row and p >= 1 gets row 1 + (p - 1) mod (old_ctx - 1)."""
         d, H = self.cfg['d'], self.cfg['heads']
         if add_mlp:
             for b in self.blocks:
@@ -130,7 +139,10 @@ class GPT(nn.Module):
             n = old.shape[0]
             new = nn.Embedding(ctx, d)
             idx = torch.arange(ctx)
-            idx[1:] = 1 + (idx[1:] - 1) % (n - 1)
+            if self.cfg.get('bos', True):
+                idx[1:] = 1 + (idx[1:] - 1) % (n - 1)
+            else:
+                idx = idx % n
             new.weight.data.copy_(old[idx])
             self.pos = new
             self.cfg['ctx'] = ctx

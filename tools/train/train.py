@@ -43,6 +43,9 @@ p.add_argument('--heads', type=int, default=4)
 p.add_argument('--mlp', type=int, default=0)
 p.add_argument('--ctx', type=int, default=128)
 p.add_argument('--pos-init', default='normal', choices=['normal', 'sin'])
+p.add_argument('--tie', type=int, default=0, help='1: unembedding tied to the token embedding')
+p.add_argument('--bos', type=int, default=1, help='1: every sequence starts with <|endoftext|> at position 0')
+p.add_argument('--wd-emb', type=int, default=0, help='1: weight decay on the embeddings too')
 p.add_argument('--batch', type=int, default=16)
 p.add_argument('--lr', type=float, default=3e-3)
 p.add_argument('--min-lr', type=float, default=1e-4)
@@ -52,7 +55,9 @@ p.add_argument('--decay-frac', type=float, default=0.3, help='wsd: final fractio
 p.add_argument('--wd', type=float, default=0.1)
 p.add_argument('--steps', type=int, required=True)
 p.add_argument('--copy-frac', type=float, default=0.5)
-p.add_argument('--copy-mode', default='fill', choices=['fill', 'insert', 'mix'])
+p.add_argument('--copy-mode', default='fill', choices=['fill', 'insert', 'mix', 'span'],
+               help='fill: a random span tiled over the sequence; insert: a span twice in natural text, '
+                    'first copy unscored; span: one span (8-64 ids) twice, gap 0-32, over natural text, every target scored')
 p.add_argument('--seed', type=int, default=1)
 p.add_argument('--eval-every', type=int, default=250)
 p.add_argument('--eval-len', type=int, default=128)
@@ -108,19 +113,30 @@ def natural(rng, n):
     return np.asarray(train_tok[off:off + n], dtype=np.int64)
 
 
+OFF = 1 if args.bos else 0  # position of the first text token
+
+
 def make_batch(step):
     rng = np.random.default_rng([args.seed, step])
     X = np.zeros((args.batch, CTX), dtype=np.int64)
     M = np.ones((args.batch, CTX - 1), dtype=np.float32)  # loss mask over targets X[:,1:]
-    n = CTX - 1
+    n = CTX - OFF
     for b in range(args.batch):
         if rng.random() < args.copy_frac:
             mode = args.copy_mode if args.copy_mode != 'mix' else ('fill' if rng.random() < 0.5 else 'insert')
-            if mode == 'fill':
+            if mode == 'span':
+                seq = natural(rng, n)
+                L = int(rng.integers(8, min(65, (n - 32) // 2 + 1)))
+                g = int(rng.integers(0, 33))
+                st = int(rng.integers(0, n + 1 - 2 * L - g))
+                r = rng.integers(1, V, L)
+                seq[st:st + L] = r
+                seq[st + L + g:st + 2 * L + g] = r
+            elif mode == 'fill':
                 L = int(rng.integers(8, n // 2 + 1))
                 r = rng.integers(1, V, L)
                 seq = np.tile(r, n // L + 1)[:n]
-                M[b, :L] = 0  # first copy is unpredictable
+                M[b, :L + OFF - 1] = 0  # first copy is unpredictable
             else:
                 L = int(rng.integers(4, max(5, min(64, n // 4)) + 1))
                 r = rng.integers(1, V, L)
@@ -129,10 +145,10 @@ def make_batch(step):
                 pre = int(rng.integers(0, rest - g + 1))
                 text = natural(rng, rest)
                 seq = np.concatenate([text[:pre], r, text[pre:pre + g], r, text[pre + g:]])
-                M[b, pre:pre + L] = 0
+                M[b, max(0, pre + OFF - 1):pre + L + OFF - 1] = 0
         else:
             seq = natural(rng, n)
-        X[b, 1:] = seq
+        X[b, OFF:] = seq
     return torch.from_numpy(X), torch.from_numpy(M)
 
 
@@ -142,14 +158,14 @@ def eval_windows(L, count=48, seed=1234):
     X = np.zeros((count, L), dtype=np.int64)
     for i in range(count):
         off = int(rng.integers(0, len(test_tok) - L))
-        X[i, 1:] = test_tok[off:off + L - 1]
+        X[i, OFF:] = test_tok[off:off + L - OFF]
     return X
 
 
 def induction_seqs(T=50, count=16, seed=4321):
     rng = np.random.default_rng(seed)
     r = rng.integers(1, V, (count, T))
-    return np.concatenate([np.zeros((count, 1), dtype=np.int64), r, r], axis=1)
+    return np.concatenate([np.zeros((count, OFF), dtype=np.int64), r, r], axis=1)
 
 
 @torch.no_grad()
@@ -172,9 +188,9 @@ def evaluate(model, L):
     S = torch.from_numpy(induction_seqs(T)).to(dev)
     logits, atts = model(S)
     a = torch.stack(atts, 1)
-    j = torch.arange(T + 1, 2 * T + 1, device=dev)
+    j = torch.arange(OFF + T, OFF + 2 * T, device=dev)  # the second copy; its targets follow the first
     ind = a[..., j, j - T + 1].mean(-1).mean(0).cpu()
-    copy_loss = F.cross_entropy(logits[:, T + 1:-1].reshape(-1, V), S[:, T + 2:].reshape(-1)).item()
+    copy_loss = F.cross_entropy(logits[:, OFF + T:-1].reshape(-1, V), S[:, OFF + T + 1:].reshape(-1)).item()
     model.train()
     pi = int(prev.argmax())
     ii = int(ind.argmax())
@@ -189,7 +205,8 @@ def evaluate(model, L):
 def build_opt(model):
     decay, no = [], []
     for n_, prm in model.named_parameters():
-        (decay if prm.dim() == 2 and not n_.startswith(('tok.', 'pos.')) else no).append(prm)
+        emb = n_.startswith(('tok.', 'pos.'))
+        (decay if prm.dim() == 2 and (args.wd_emb or not emb) else no).append(prm)
     return torch.optim.AdamW([{'params': decay, 'weight_decay': args.wd}, {'params': no, 'weight_decay': 0.0}],
                              lr=args.lr, betas=(0.9, 0.95))
 
@@ -219,7 +236,7 @@ def save(path, model, opt, step, tokens, extra=None):
 def load_model(path):
     ck = torch.load(path, map_location='cpu')
     cfg = ck['cfg']
-    m = GPT(cfg['vocab'], cfg['d'], cfg['layers'], cfg['heads'], cfg['ctx'], cfg['mlp'])
+    m = GPT.from_cfg(cfg)
     m.load_state_dict(ck['model'])
     return m, ck
 
@@ -238,11 +255,12 @@ elif args.init:
     model, ck = load_model(args.init)
     tokens = ck.get('tokens', 0)
     model.grow(add_layers=args.grow_layers, add_mlp=args.grow_mlp, ctx=args.ctx)
+    model.cfg['bos'] = bool(args.bos)
     model.to(dev)
     opt = build_opt(model)
     print(f'initialised from {args.init} (+{args.grow_layers} layers, mlp={args.grow_mlp}, ctx={args.ctx})', flush=True)
 else:
-    model = GPT(V, args.d, args.layers, args.heads, CTX, bool(args.mlp), args.pos_init).to(dev)
+    model = GPT(V, args.d, args.layers, args.heads, CTX, bool(args.mlp), args.pos_init, bool(args.tie), bool(args.bos)).to(dev)
     opt = build_opt(model)
 assert model.cfg['ctx'] >= CTX
 print('config', json.dumps(model.cfg), 'params', sum(p_.numel() for p_ in model.parameters()), 'device', dev, flush=True)
