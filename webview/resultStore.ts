@@ -11,6 +11,7 @@ import {
 } from '../src/analysis/displayUnits';
 import { maxOverHeads, meanOverHeads } from '../src/analysis/headAggregates';
 import { summariseLayer, type HeadSummary } from '../src/analysis/headSummaries';
+import { inductionTargets } from '../src/analysis/inductionTargets';
 import { headMatrix, type SquareMatrix } from '../src/analysis/squareMatrix';
 import { unitLabel } from '../src/analysis/unitLabels';
 import type { ResultMeta } from '../src/protocol/webview';
@@ -34,6 +35,7 @@ export class ResultStore {
   private rollout: SquareMatrix[] = [];
   private unitsCache: { key: string; units: Units } | null = null;
   private readonly summaryCache = new Map<number, HeadSummary[]>();
+  private inductionCache: number[][] | null = null;
 
   /** A new result begins: everything derived from the previous one goes. */
   start(meta: ResultMeta): void {
@@ -45,6 +47,7 @@ export class ResultStore {
     this.rollout = [];
     this.unitsCache = null;
     this.summaryCache.clear();
+    this.inductionCache = null;
   }
 
   /** Stores a layer of the current run; returns false for another run's layer. */
@@ -119,12 +122,22 @@ export class ResultStore {
       if (!weights) return;
       let layerSummaries = this.summaryCache.get(layer);
       if (!layerSummaries) {
-        layerSummaries = summariseLayer(weights, layer, this.n, this.heads, this.causal);
+        layerSummaries = summariseLayer(weights, layer, this.n, this.heads, this.causal, this.induction());
         this.summaryCache.set(layer, layerSummaries);
       }
       out.push(...layerSummaries);
     });
     return out;
+  }
+
+  /** Per query token, where an induction head would look (special tokens take no part). */
+  private induction(): number[][] {
+    const tokens = this.meta?.tokens ?? [];
+    this.inductionCache ??= inductionTargets(
+      tokens.map((t) => t.id),
+      (i) => tokens[i].start === tokens[i].end,
+    );
+    return this.inductionCache;
   }
 
   /** Rollout needs every layer up to `layer`; it is extended one layer at a time. */

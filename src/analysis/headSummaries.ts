@@ -9,7 +9,10 @@
  * - `first-token`: mean weight on token 0 (often a special token acting as an attention
  *   sink) ≥ 0.5;
  * - `broad`: mean normalised entropy ≥ 0.8, i.e. the head spreads its weight nearly evenly
- *   over the keys it may see (1 = uniform, 0 = one key).
+ *   over the keys it may see (1 = uniform, 0 = one key);
+ * - `induction` (causal models): mean weight, over the queries whose token occurred before,
+ *   on the tokens that followed those earlier occurrences (`inductionTargets`) ≥ 0.4,
+ *   measured when at least 4 queries qualify (a text with a repeated passage has many).
  */
 import { headMatrix } from './squareMatrix';
 
@@ -18,10 +21,13 @@ export const HEAD_LABEL_THRESHOLDS = {
   previousToken: 0.5,
   firstToken: 0.5,
   broad: 0.8,
+  induction: 0.4,
+  /** Fewer qualifying queries than this leave the induction share unmeasured. */
+  inductionMinQueries: 4,
 } as const;
 
 /** What a head does, when a score says so clearly. */
-export type HeadLabel = 'previous-token' | 'first-token' | 'broad';
+export type HeadLabel = 'previous-token' | 'first-token' | 'broad' | 'induction';
 
 /** Scores of one head of one layer. */
 export interface HeadSummary {
@@ -37,22 +43,42 @@ export interface HeadSummary {
   previousTokenShare: number;
   /** Mean weight on key 0. */
   firstTokenShare: number;
+  /** Mean weight on induction targets; null when too few queries have any (or not causal). */
+  inductionShare: number | null;
   labels: HeadLabel[];
 }
 
-/** Summarises every head of one layer tensor `[heads, n, n]`. */
+/**
+ * Summarises every head of one layer tensor `[heads, n, n]`. `induction` holds, per query,
+ * its induction targets (`inductionTargets` of the token ids); omit it to leave the
+ * induction share unmeasured.
+ */
 export function summariseLayer(
   layer: Float32Array,
   layerIndex: number,
   n: number,
   heads: number,
   causal: boolean,
+  induction?: readonly (readonly number[])[],
 ): HeadSummary[] {
   const out: HeadSummary[] = [];
   for (let h = 0; h < heads; h++) {
-    out.push(summariseHead(headMatrix(layer, n, h).data, layerIndex, h, n, causal));
+    const w = headMatrix(layer, n, h).data;
+    const summary = { ...summariseHead(w, layerIndex, h, n, causal), inductionShare: causal && induction ? inductionShare(w, n, induction) : null };
+    out.push({ ...summary, labels: labelHead(summary) });
   }
   return out;
+}
+
+function inductionShare(w: Float32Array, n: number, targets: readonly (readonly number[])[]): number | null {
+  let total = 0;
+  let queries = 0;
+  targets.forEach((keys, i) => {
+    if (keys.length === 0 || i >= n) return;
+    for (const k of keys) total += w[i * n + k];
+    queries++;
+  });
+  return queries >= HEAD_LABEL_THRESHOLDS.inductionMinQueries ? total / queries : null;
 }
 
 function summariseHead(
@@ -61,7 +87,7 @@ function summariseHead(
   head: number,
   n: number,
   causal: boolean,
-): HeadSummary {
+): Omit<HeadSummary, 'labels' | 'inductionShare'> {
   let entropy = 0;
   let normalised = 0;
   let distance = 0;
@@ -89,7 +115,7 @@ function summariseHead(
     rows++;
   }
   const mean = (x: number, count: number) => (count > 0 ? x / count : 0);
-  const summary: HeadSummary = {
+  return {
     layer,
     head,
     entropy: mean(entropy, rows),
@@ -97,10 +123,7 @@ function summariseHead(
     meanDistance: mean(distance, rows),
     previousTokenShare: mean(previous, previousRows),
     firstTokenShare: mean(first, rows),
-    labels: [],
   };
-  summary.labels = labelHead(summary);
-  return summary;
 }
 
 /** The labels a head's scores justify (thresholds in `HEAD_LABEL_THRESHOLDS`). */
@@ -109,5 +132,6 @@ export function labelHead(s: Omit<HeadSummary, 'labels'>): HeadLabel[] {
   if (s.previousTokenShare >= HEAD_LABEL_THRESHOLDS.previousToken) labels.push('previous-token');
   if (s.firstTokenShare >= HEAD_LABEL_THRESHOLDS.firstToken) labels.push('first-token');
   if (s.normalisedEntropy >= HEAD_LABEL_THRESHOLDS.broad) labels.push('broad');
+  if (s.inductionShare !== null && s.inductionShare >= HEAD_LABEL_THRESHOLDS.induction) labels.push('induction');
   return labels;
 }

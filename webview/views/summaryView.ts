@@ -45,6 +45,13 @@ const COLUMNS: Column[] = [
     bar: (s) => s.firstTokenShare,
   },
   {
+    key: 'inductionShare',
+    title: 'Induction',
+    help: 'Mean weight on the tokens that followed earlier occurrences of the query token (— when fewer than 4 tokens repeat)',
+    format: (s) => (s.inductionShare === null ? '—' : s.inductionShare.toFixed(2)),
+    bar: (s) => s.inductionShare ?? 0,
+  },
+  {
     key: 'labels',
     title: 'Role',
     help: 'Labels justified by the scores',
@@ -69,8 +76,9 @@ export class SummaryView implements View {
     note.textContent =
       `Roles: previous-token when the previous-token share ≥ ${t.previousToken}; first-token ` +
       `(sink) when the first-token share ≥ ${t.firstToken}; broad when the entropy is ≥ ` +
-      `${t.broad * 100}% of the uniform maximum. Scores are means over query tokens` +
-      ' (for causal models, from the second token on), at token level.';
+      `${t.broad * 100}% of the uniform maximum; induction when, for tokens seen before, the ` +
+      `weight on what followed their earlier occurrences is ≥ ${t.induction} (causal models). ` +
+      'Scores are means over query tokens (for causal models, from the second token on), at token level.';
     this.element.append(this.table, note);
   }
 
@@ -82,7 +90,7 @@ export class SummaryView implements View {
         ? s.layer * 1000 + s.head
         : key === 'labels'
           ? s.labels.join(',')
-          : (s[key] as number);
+          : ((s[key] as number | null) ?? -1);
     summaries.sort((a, b) => {
       const va = value(a);
       const vb = value(b);

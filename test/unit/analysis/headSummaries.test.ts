@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { summariseLayer } from '../../../src/analysis/headSummaries';
+import { inductionTargets } from '../../../src/analysis/inductionTargets';
 
 /** A causal `[1, n, n]` head whose row i puts all weight on key `pick(i)`. */
 function oneHot(n: number, pick: (i: number) => number): Float32Array {
@@ -61,5 +62,42 @@ describe('summariseLayer', () => {
     assert.deepEqual(a.labels, []);
     assert.equal(b.head, 1);
     assert.equal(b.meanDistance, 3 / 4);
+  });
+});
+
+describe('induction share on the inspected text', () => {
+  // tokens: a b c d | a b c d  (ids 1..4 twice); an induction head at query i (second copy)
+  // attends to the token after the earlier occurrence: i - 3.
+  const ids = [1, 2, 3, 4, 1, 2, 3, 4];
+  const n = ids.length;
+
+  it('finds the successors of earlier occurrences, never the token just before the query', () => {
+    assert.deepEqual(inductionTargets(ids), [[], [], [], [], [1], [2], [3], [4]]);
+    // x x y x: for the second x the successor is the query itself; for the last x, the
+    // successor of x@1 is y, just before the query (left out), that of x@0 is x@1
+    assert.deepEqual(inductionTargets([7, 7, 8, 7]), [[], [], [], [1]]);
+    assert.deepEqual(inductionTargets([5, 1, 5, 1], (i) => i === 0), [[], [], [], []]);
+  });
+
+  it('labels an induction head, and not a previous-token head', () => {
+    const targets = inductionTargets(ids);
+    const induction = oneHot(n, (i) => (i >= 4 ? i - 3 : 0));
+    const previous = oneHot(n, (i) => Math.max(0, i - 1));
+    const layer = new Float32Array(2 * n * n);
+    layer.set(induction, 0);
+    layer.set(previous, n * n);
+    const [a, b] = summariseLayer(layer, 1, n, 2, true, targets);
+    assert.equal(a.inductionShare, 1);
+    assert.ok(a.labels.includes('induction'));
+    assert.equal(b.inductionShare, 0);
+    assert.deepEqual(b.labels, ['previous-token']);
+  });
+
+  it('leaves the share unmeasured with too few repeated tokens, or without token ids', () => {
+    const short = [1, 2, 3, 1, 2, 9, 9, 9];
+    const [s] = summariseLayer(oneHot(n, () => 0), 0, n, 1, true, inductionTargets(short));
+    assert.equal(s.inductionShare, null);
+    const [t] = summariseLayer(oneHot(n, () => 0), 0, n, 1, true);
+    assert.equal(t.inductionShare, null);
   });
 });
