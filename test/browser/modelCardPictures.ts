@@ -1,0 +1,72 @@
+/**
+ * Pictures for models/mini-code-gpt/MODEL_CARD.md: the bundled model inspected through the
+ * engine on a short Python text with a repeated passage, drawn by the built webview in
+ * headless Chromium — the matrix view of the best head of each role (from the evaluation's
+ * `.cache/train/eval.json`) and the summary view. Writes docs/model-card/*.png; asserts
+ * nothing (run by hand after `tools/train/eval.ts`):
+ *
+ *   node esbuild.mjs && npx tsx test/browser/modelCardPictures.ts
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sharedEngine } from '../unit/engine/fixtures';
+import { launchChromium, WebviewPage } from './webviewPage';
+
+const ROOT = join(__dirname, '../..');
+const MODEL = join(ROOT, 'models/mini-code-gpt');
+const OUT = join(ROOT, 'docs/model-card');
+
+/** Brackets, quotes, indented lines, and a passage that repeats (for induction heads). */
+export const CARD_TEXT = `def area(shape):
+    if shape.kind == "circle":
+        return math.pi * (shape.r ** 2)
+    return shape.width * shape.height
+
+
+def area(shape):
+    if shape.kind == "circle":
+        return math.pi * (shape.r ** 2)
+`;
+
+interface Role {
+  name: string;
+  scores: number[];
+}
+
+function slug(name: string): string {
+  return name.replace(/\s+/g, '-');
+}
+
+async function main(): Promise<void> {
+  const evaluation = JSON.parse(readFileSync(join(ROOT, '.cache/train/eval.json'), 'utf8')) as { roles: Role[] };
+  const result = await sharedEngine().inspect(MODEL, CARD_TEXT);
+  const { attentions, ...rest } = result;
+  const fixture = { meta: { ...rest, runId: 1, source: { label: 'area.py:1–9' } }, layers: attentions };
+  const heads = result.model.heads;
+  mkdirSync(OUT, { recursive: true });
+  const browser = await launchChromium();
+  const shoot = async (file: string, state: Record<string, unknown>) => {
+    const w = await WebviewPage.open(browser, { theme: 'light', width: 1000, height: 760, state });
+    await w.sendResult(fixture);
+    await w.page.mouse.move(0, 0);
+    await w.page.screenshot({ path: join(OUT, file) });
+    await w.close();
+    console.log(`wrote docs/model-card/${file}`);
+  };
+  const base = { v: 1, wordLevel: false, hideSpecial: false, zoom: 1, colorMap: null, topK: null, heads: [] };
+  for (const role of evaluation.roles) {
+    const best = role.scores.indexOf(Math.max(...role.scores));
+    const [layer, head] = [Math.floor(best / heads), best % heads];
+    await shoot(`${slug(role.name)}.png`, { ...base, view: 'matrix', layer, head, scale: 'row' });
+  }
+  await shoot('summary.png', { ...base, view: 'summary', layer: 0, head: 0, scale: 'max' });
+  await browser.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
