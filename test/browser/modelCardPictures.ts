@@ -10,23 +10,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedEngine } from '../unit/engine/fixtures';
+import { CARD_TEXT } from './cardText';
 import { launchChromium, WebviewPage } from './webviewPage';
 
 const ROOT = join(__dirname, '../..');
 const MODEL = join(ROOT, 'models/mini-code-gpt');
 const OUT = join(ROOT, 'docs/model-card');
 
-/** Brackets, quotes, indented lines, and a passage that repeats (for induction heads). */
-export const CARD_TEXT = `def area(shape):
-    if shape.kind == "circle":
-        return math.pi * (shape.r ** 2)
-    return shape.width * shape.height
-
-
-def area(shape):
-    if shape.kind == "circle":
-        return math.pi * (shape.r ** 2)
-`;
 
 interface Role {
   name: string;
