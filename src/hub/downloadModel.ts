@@ -8,7 +8,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { GraphFile } from '../engine/folder/onnxGraphFiles';
-import { chooseFiles } from './chooseFiles';
+import { chooseFiles, type FileChoice } from './chooseFiles';
 import { checksumOf, downloadFile } from './downloadFile';
 import { HubError } from './hubError';
 import type { HubConnection } from './hubHttp';
@@ -44,6 +44,8 @@ export interface DownloadOptions {
   /** Resumes per file after a dropped connection; 3 by default. */
   retries?: number;
   onProgress?: (progress: DownloadProgress) => void;
+  /** Asked once the files are chosen, before any is fetched; false cancels the download. */
+  confirm?: (choice: FileChoice) => Promise<boolean>;
 }
 
 /** A finished download. */
@@ -75,6 +77,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   report({ doneBytes: 0, totalBytes: 0 });
   const commit = await resolveCommit(conn, repo, options.revision ?? DEFAULT_REVISION);
   const choice = chooseFiles(repo, await listRepoFiles(conn, repo, commit), options.graphPath);
+  if (options.confirm && !(await options.confirm(choice)))
+    throw new HubError('cancelled', `The download of ${repo} was cancelled.`);
   const folder = repoFolder(options.root, repo);
   let finished = 0;
   let fetchedBytes = 0;
