@@ -67,7 +67,10 @@ async function appendFrom(conn: HubConnection, job: FileJob, part: string, have:
   const guard = new StallGuard(conn.stallMs, conn.signal);
   const out = await fs.open(part, 'a');
   try {
-    const answer = await hubGet(job.url, conn, guard, have > 0 ? { range: `bytes=${have}-` } : {});
+    // Uncompressed, so that the bytes on disk are the file's and a later range starts at
+    // the right offset (fetch itself asks for `identity` when a range is sent).
+    const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : { 'accept-encoding': 'identity' };
+    const answer = await hubGet(job.url, conn, guard, headers);
     let written = have;
     if (answer.status === 206 && contentRangeStart(answer.headers.get('content-range')) === have) {
       // Continues where the part ends.

@@ -27,6 +27,7 @@ export interface ByteRequest {
   authorization: string | undefined;
   status: number;
   bytesSent: number;
+  acceptEncoding: string | undefined;
 }
 
 export interface Faults {
@@ -138,7 +139,14 @@ export class FakeHub {
     const body = this.faults.corrupt.get(path) ?? listed;
     const range = req.headers.range;
     const start = range && !this.faults.ignoreRange ? Number(/^bytes=(\d+)-$/.exec(range)?.[1] ?? NaN) : 0;
-    const record: ByteRequest = { path, range, authorization: req.headers.authorization, status: 200, bytesSent: 0 };
+    const record: ByteRequest = {
+      path,
+      range,
+      authorization: req.headers.authorization,
+      status: 200,
+      bytesSent: 0,
+      acceptEncoding: req.headers['accept-encoding'],
+    };
     this.byteRequests.push(record);
     if (!(start >= 0 && start < body.length)) {
       record.status = 416;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { contentRangeStart } from '../../../src/hub/downloadFile';
 import { answerError } from '../../../src/hub/hubError';
 import { hubEndpoint, hubToken, normalizeRepoId, repoFolder, repoIdProblem, resolveUrl, treeUrl } from '../../../src/hub/hubRepo';
+import { formatBytes, percentDone, progressMessage } from '../../../src/hub/progressText';
 import { nextPage } from '../../../src/hub/repoListing';
 
 describe('Hub repositories and URLs', () => {
@@ -57,5 +58,16 @@ describe('Hub repositories and URLs', () => {
     assert.equal(as(404, null), 'notFound');
     assert.equal(as(403, null), 'unauthorized');
     assert.equal(as(500, null), 'httpStatus');
+  });
+
+  it('words the progress bar', () => {
+    assert.equal(formatBytes(17), '17 bytes');
+    assert.equal(formatBytes(4_000), '4 KB');
+    assert.equal(formatBytes(1_500_000), '1.4 MB');
+    assert.equal(formatBytes(2_000_000_000), '1.86 GB');
+    assert.equal(progressMessage({ doneBytes: 0, totalBytes: 0 }), 'Reading the list of files…');
+    assert.equal(progressMessage({ file: 'onnx/model.onnx', doneBytes: 1 << 20, totalBytes: 4 << 20 }), '1.0 MB of 4.0 MB · onnx/model.onnx');
+    assert.equal(percentDone({ doneBytes: 999, totalBytes: 1000 }), 99);
+    assert.equal(percentDone({ doneBytes: 0, totalBytes: 0 }), 0);
   });
 });
