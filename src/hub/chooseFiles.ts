@@ -23,8 +23,8 @@ export interface FileChoice {
   files: RepoFile[];
   /** Bytes of all of them. */
   totalBytes: number;
-  /** The other runnable graphs, best first, for a message or a later choice. */
-  otherGraphs: GraphFile[];
+  /** Every runnable graph, best first, with the bytes a download of it would take. */
+  graphs: { graph: GraphFile; totalBytes: number }[];
 }
 
 /**
@@ -55,16 +55,23 @@ export function chooseFiles(repo: string, listing: readonly RepoFile[], graphPat
       'missingFile',
       `${repo} has no runnable graph ${graphPath}; it has ${ranked.map((g) => g.path).join(', ')}.`,
     );
-  const wanted = (f: RepoFile) =>
-    (REQUIRED_FILES as readonly string[]).includes(f.path) ||
-    (OPTIONAL_FILES as readonly string[]).includes(f.path) ||
-    f.path === graph.path ||
-    isExternalDataOf(graph.path, f.path);
-  const files = listing.filter(wanted).sort((a, b) => a.size - b.size || a.path.localeCompare(b.path));
+  const files = filesFor(listing, graph).sort((a, b) => a.size - b.size || a.path.localeCompare(b.path));
   return {
     graph,
     files,
-    totalBytes: files.reduce((sum, f) => sum + f.size, 0),
-    otherGraphs: ranked.filter((g) => g !== graph),
+    totalBytes: bytesOf(files),
+    graphs: ranked.map((g) => ({ graph: g, totalBytes: bytesOf(filesFor(listing, g)) })),
   };
 }
+
+function filesFor(listing: readonly RepoFile[], graph: GraphFile): RepoFile[] {
+  return listing.filter(
+    (f) =>
+      (REQUIRED_FILES as readonly string[]).includes(f.path) ||
+      (OPTIONAL_FILES as readonly string[]).includes(f.path) ||
+      f.path === graph.path ||
+      isExternalDataOf(graph.path, f.path),
+  );
+}
+
+const bytesOf = (files: readonly RepoFile[]) => files.reduce((sum, f) => sum + f.size, 0);

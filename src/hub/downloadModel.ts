@@ -44,8 +44,11 @@ export interface DownloadOptions {
   /** Resumes per file after a dropped connection; 3 by default. */
   retries?: number;
   onProgress?: (progress: DownloadProgress) => void;
-  /** Asked once the files are chosen, before any is fetched; false cancels the download. */
-  confirm?: (choice: FileChoice) => Promise<boolean>;
+  /**
+   * Asked once the files are chosen, before any is fetched: resolves with the graph to
+   * fetch (`choice.graph.path`, or another of `choice.graphs`), or undefined to cancel.
+   */
+  confirm?: (choice: FileChoice) => Promise<string | undefined>;
 }
 
 /** A finished download. */
@@ -76,9 +79,13 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   const report = options.onProgress ?? (() => undefined);
   report({ doneBytes: 0, totalBytes: 0 });
   const commit = await resolveCommit(conn, repo, options.revision ?? DEFAULT_REVISION);
-  const choice = chooseFiles(repo, await listRepoFiles(conn, repo, commit), options.graphPath);
-  if (options.confirm && !(await options.confirm(choice)))
-    throw new HubError('cancelled', `The download of ${repo} was cancelled.`);
+  const listing = await listRepoFiles(conn, repo, commit);
+  let choice = chooseFiles(repo, listing, options.graphPath);
+  if (options.confirm) {
+    const graphPath = await options.confirm(choice);
+    if (graphPath === undefined) throw new HubError('cancelled', `The download of ${repo} was cancelled.`);
+    if (graphPath !== choice.graph.path) choice = chooseFiles(repo, listing, graphPath);
+  }
   const folder = repoFolder(options.root, repo);
   let finished = 0;
   let fetchedBytes = 0;

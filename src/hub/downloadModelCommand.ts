@@ -6,6 +6,7 @@
  * this file is only the VS Code side.
  */
 import * as vscode from 'vscode';
+import type { FileChoice } from './chooseFiles';
 import { CURATED_MODELS } from './curatedModels';
 import { downloadModel, type DownloadResult } from './downloadModel';
 import { HubError } from './hubError';
@@ -101,7 +102,7 @@ function withProgress(repo: string, storageRoot: string): Promise<DownloadResult
             repo,
             root: storageRoot,
             signal: controller.signal,
-            confirm: async (choice) => choice.totalBytes < CONFIRM_BYTES || (await confirmSize(repo, choice.totalBytes, choice.graph.path)),
+            confirm: (choice) => confirmSize(repo, choice),
             onProgress: (p) => {
               const percent = percentDone(p);
               const now = Date.now();
@@ -119,14 +120,28 @@ function withProgress(repo: string, storageRoot: string): Promise<DownloadResult
   );
 }
 
-async function confirmSize(repo: string, bytes: number, graph: string): Promise<boolean> {
-  const download = 'Download';
+/**
+ * The graph to fetch: the best-ranked one, asked first when it is large, with the smallest
+ * runnable variant offered instead (e.g. fp16 or q4 for a 0.5B model).
+ */
+async function confirmSize(repo: string, choice: FileChoice): Promise<string | undefined> {
+  if (choice.totalBytes < CONFIRM_BYTES) return choice.graph.path;
+  const download = `Download ${formatBytes(choice.totalBytes)}`;
+  const smallest = choice.graphs.reduce((a, b) => (b.totalBytes < a.totalBytes ? b : a));
+  const smaller =
+    smallest.graph !== choice.graph ? `Download ${smallest.graph.path} (${formatBytes(smallest.totalBytes)})` : undefined;
   const answer = await vscode.window.showWarningMessage(
-    `${repo}: ${graph} and its files take ${formatBytes(bytes)}. Download them?`,
-    { modal: true, detail: 'An interrupted download resumes where it stopped.' },
-    download,
+    `${repo}: ${choice.graph.path} (${choice.graph.variant}) and its files take ${formatBytes(choice.totalBytes)}.`,
+    {
+      modal: true,
+      detail:
+        'fp32 gives the attention the model computes; other variants approximate it. ' +
+        'An interrupted download resumes where it stopped.',
+    },
+    ...(smaller ? [download, smaller] : [download]),
   );
-  return answer === download;
+  if (answer === download) return choice.graph.path;
+  return answer !== undefined && answer === smaller ? smallest.graph.path : undefined;
 }
 
 async function offerToUse(result: DownloadResult): Promise<void> {

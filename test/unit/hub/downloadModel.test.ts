@@ -101,6 +101,23 @@ describe('Hub download (loopback Hub)', function () {
     assert.deepEqual(await filesUnder(result.folder), ['config.json', 'model.onnx', 'model.onnx_data', 'model.onnx_data_1', 'tokenizer.json']);
   });
 
+  it('asks before fetching, and fetches the variant chosen then or nothing', async () => {
+    const asked: string[][] = [];
+    await rejectsWith(download('Xenova/tiny-gpt2', { confirm: async () => undefined }), 'cancelled');
+    assert.equal(hub.byteRequests.length, 0);
+    const result = await download('Xenova/tiny-gpt2', {
+      confirm: async (choice) => {
+        asked.push(choice.graphs.map((g) => `${g.graph.path} ${g.totalBytes}`));
+        return 'onnx/model_quantized.onnx';
+      },
+    });
+    const side = CHOSEN.filter((f) => f !== GRAPH).reduce((n, f) => n + GPT2_FILES[f as keyof typeof GPT2_FILES].length, 0);
+    assert.deepEqual(asked, [[`${GRAPH} ${side + 200_000}`, `onnx/model_fp16.onnx ${side + 100_000}`, `onnx/model_quantized.onnx ${side + 50_000}`]]);
+    assert.equal(result.graph.path, 'onnx/model_quantized.onnx');
+    assert.ok((await filesUnder(result.folder)).includes('onnx/model_quantized.onnx'));
+    assert.ok(!(await filesUnder(result.folder)).includes(GRAPH));
+  });
+
   it('a repeated download fetches nothing and re-verifies what is there', async () => {
     await download('Xenova/tiny-gpt2');
     const requests = hub.byteRequests.length;
