@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { answerError, HubError } from './hubError';
+import { answerError, HubError, networkCode } from './hubError';
 import { failure, hubGet, StallGuard, type HubConnection } from './hubHttp';
 import { repoPageUrl } from './hubRepo';
 import type { RepoFile } from './repoListing';
@@ -66,12 +66,12 @@ export async function downloadFile(conn: HubConnection, job: FileJob): Promise<v
 async function appendFrom(conn: HubConnection, job: FileJob, part: string, have: number): Promise<void> {
   const guard = new StallGuard(conn.stallMs, conn.signal);
   const out = await fs.open(part, 'a');
+  let written = have;
   try {
     // Uncompressed, so that the bytes on disk are the file's and a later range starts at
     // the right offset (fetch itself asks for `identity` when a range is sent).
     const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : { 'accept-encoding': 'identity' };
     const answer = await hubGet(job.url, conn, guard, headers);
-    let written = have;
     if (answer.status === 206 && contentRangeStart(answer.headers.get('content-range')) === have) {
       // Continues where the part ends.
     } else if (answer.status === 200) {
@@ -102,7 +102,13 @@ async function appendFrom(conn: HubConnection, job: FileJob, part: string, have:
       job.onBytes(written);
     }
   } catch (error) {
-    throw failure(error, conn, guard, job.file.path);
+    const err = failure(error, conn, guard, job.file.path);
+    if (err.problem !== 'offline' || written === have) throw err;
+    throw new HubError(
+      'offline',
+      `The connection to ${new URL(job.url).host} dropped after ${written} of ${job.file.size} bytes of ` +
+        `${job.file.path} (${networkCode(error) ?? 'closed'}). Run the download again: it resumes where it stopped.`,
+    );
   } finally {
     guard.dispose();
     await out.close().catch(() => undefined);
