@@ -32,7 +32,7 @@ export interface DownloadOptions {
   root: string;
   /** The Hub base URL; defaults to `hubEndpoint()` (`HF_ENDPOINT` or the public Hub). */
   endpoint?: string;
-  /** Access token; defaults to `HF_TOKEN`. */
+  /** Access token; defaults to `HF_TOKEN`; an empty string sends none. */
   token?: string;
   /** Branch, tag or commit; `main` by default. */
   revision?: string;

@@ -35,8 +35,8 @@ interface RepoPick extends vscode.QuickPickItem {
  */
 export function downloadModelCommand(deps: DownloadModelDeps) {
   const inFlight = new Set<string>();
-  const run = async (repoArg?: string): Promise<string | undefined> => {
-    const repo = repoArg !== undefined ? normalizeRepoId(repoArg) : await pickRepo();
+  const run = async (repoArg?: unknown): Promise<string | undefined> => {
+    const repo = typeof repoArg === 'string' ? normalizeRepoId(repoArg) : await pickRepo();
     if (repo === undefined) return undefined;
     if (inFlight.has(repo)) {
       void vscode.window.showInformationMessage(`${repo} is already being downloaded.`);

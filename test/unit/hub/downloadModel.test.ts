@@ -56,7 +56,7 @@ describe('Hub download (loopback Hub)', function () {
   });
 
   const download = (repo: string, extra: Partial<Parameters<typeof downloadModel>[0]> = {}) =>
-    downloadModel({ repo, root, endpoint: hub.endpoint, token: undefined, stallMs: 5_000, ...extra });
+    downloadModel({ repo, root, endpoint: hub.endpoint, token: '', stallMs: 5_000, ...extra });
 
   async function filesUnder(dir: string): Promise<string[]> {
     const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
@@ -178,7 +178,7 @@ describe('Hub download (loopback Hub)', function () {
 
   it('says clearly when the Hub cannot be reached', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    await rejectsWith(downloadModel({ repo: 'Xenova/gpt2', root, endpoint, stallMs: 5_000 }), 'offline', 'Cannot reach the Hugging Face Hub', endpoint, 'ECONNREFUSED');
+    await rejectsWith(downloadModel({ repo: 'Xenova/gpt2', root, endpoint, token: '', stallMs: 5_000 }), 'offline', 'Cannot reach the Hugging Face Hub', endpoint, 'ECONNREFUSED');
   });
 
   it('names a gated model and how to get access; the token opens it', async () => {
