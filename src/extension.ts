@@ -15,6 +15,7 @@ import { selectModelCommand } from './commands/selectModel';
 import { AttentionDecorations } from './editor/attentionDecorations';
 import { AttentionHover } from './editor/attentionHover';
 import { EditorMirror } from './editor/editorMirror';
+import { downloadModelCommand } from './hub/downloadModelCommand';
 import { VIEW_TYPE } from './panel/heatmapPanel';
 import { RestoreStore } from './panel/restoreStore';
 import type { FeedState } from './panel/webviewFeed';
@@ -73,6 +74,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         bundledDir: resolveModelDir('', context.extensionPath, undefined),
         currentDir: modelDir,
       }),
+    ),
+    registerCommand(
+      'attentionInspector.downloadModel',
+      downloadModelCommand({ storageRoot: vscode.Uri.joinPath(context.globalStorageUri, 'hub').fsPath }),
     ),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => inspector.revive(panel),

@@ -6,6 +6,7 @@ const COMMANDS = [
   'attentionInspector.inspectSelection',
   'attentionInspector.exportJson',
   'attentionInspector.selectModel',
+  'attentionInspector.downloadModel',
 ];
 
 describe('activation', () => {
@@ -21,7 +22,7 @@ describe('activation', () => {
     );
   });
 
-  it('activates through a command and registers all three commands', async () => {
+  it('activates through a command and registers all its commands', async () => {
     // With nothing inspected yet, export only says so (a message, not a modal dialog).
     await vscode.commands.executeCommand('attentionInspector.exportJson');
     assert.equal(extension().isActive, true);
