@@ -61,7 +61,7 @@ export class LoadedModel {
     if (this.folder.logitsOutput) fetches.push(this.folder.logitsOutput);
     const outputs = await this.session.run(feeds, fetches);
     const names = this.folder.attentionOutputs;
-    const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label);
+    const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label, this.folder.graphFile);
     const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
     return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
   }

@@ -76,8 +76,7 @@ export function exposeAttentionSteps(
         'Only the steps the graph computes as separate MatMul/Div/Mul/Add/Where nodes can be shown.',
       );
     }
-    exposeTensors(model, names as string[]);
-    result[step] = names as string[];
+    result[step] = exposeTensors(model, names as string[]);
   }
   return { outputs: result };
 }

@@ -6,7 +6,9 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
+import { castToFloat, floatOutput } from './exposeTensors';
 import { findAttention } from './findAttention';
+import { elemTypeOf } from './tensorTypes';
 
 /** An If node whose two branches each hold `layers` attention Softmax nodes. */
 export interface IfAttention {
@@ -44,20 +46,20 @@ export function exposeIfAttention(model: onnx.IModelProto, found: IfAttention): 
   addBranchOutputs(attribute('then_branch'), found.thenProbabilities);
   addBranchOutputs(attribute('else_branch'), found.elseProbabilities);
   (found.node.output ??= []).push(...names);
-  (graph.output ??= []).push(...names.map((name) => floatInfo(name, elemTypeOf(attribute('else_branch'), found.elseProbabilities[0]))));
+  (graph.output ??= []).push(...names.map(floatOutput));
   return names;
 }
 
+/** Each tensor as a float32 branch output (through a Cast when it is recorded as another type). */
 function addBranchOutputs(branch: onnx.IGraphProto, tensors: string[]): void {
-  (branch.output ??= []).push(...tensors.map((name) => floatInfo(name, elemTypeOf(branch, name))));
-}
-
-/** The tensor's element type from the branch's ValueInfo; float32 when not recorded. */
-function elemTypeOf(graph: onnx.IGraphProto, tensor: string | undefined): number {
-  const info = (graph.valueInfo ?? []).find((v) => v.name === tensor);
-  return info?.type?.tensorType?.elemType ?? onnxProto.onnx.TensorProto.DataType.FLOAT;
-}
-
-function floatInfo(name: string, elemType: number): onnx.ValueInfoProto {
-  return onnxProto.onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType } } });
+  const types = new Map((branch.valueInfo ?? []).map((v) => [v.name, v.type?.tensorType?.elemType]));
+  for (const tensor of tensors) {
+    const type = types.get(tensor) ?? elemTypeOf(branch, tensor);
+    let output = tensor;
+    if (type !== undefined && type !== null && type !== onnxProto.onnx.TensorProto.DataType.FLOAT) {
+      output = `${tensor}_float32`;
+      (branch.node ??= []).push(castToFloat(tensor, output));
+    }
+    (branch.output ??= []).push(floatOutput(output));
+  }
 }

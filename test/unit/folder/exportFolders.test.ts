@@ -23,3 +23,39 @@ describe('Hugging Face export folders: attention vs PyTorch', () => {
     });
   }
 });
+
+describe('Hugging Face export folders: graph variants', () => {
+  it('runs plain fp32 first and says which file and which others the folder holds', async () => {
+    const model = await hfModel('llama');
+    assert.equal(model.info.graphFile, 'onnx/model.onnx');
+    assert.deepEqual(model.info.otherGraphFiles, ['onnx/model_fp16.onnx', 'onnx/model_quantized.onnx']);
+  });
+
+  for (const [variant, file, worst] of [
+    ['quantized', 'onnx/model_quantized.onnx', 0.05],
+    ['fp16', 'onnx/model_fp16.onnx', 0.01],
+  ] as const) {
+    it(`runs ${file} when the ${variant} variant is asked for: close to fp32, not equal`, async () => {
+      const model = await hfModel('llama', variant);
+      assert.equal(model.info.graphFile, file);
+      assert.match(model.info.notes?.join(' ') ?? '', new RegExp(`${file.replace('.', '\\.')} has ${variant} weights`));
+      const ref = reference('llama');
+      const { attentions } = await model.runIds(ref.ids);
+      const diff = maxAbsDiffToReference(attentions, ref);
+      assert.ok(diff > 0 && diff < worst, `max |${variant} − PyTorch fp32| = ${diff}`);
+      for (const layer of attentions) assert.ok(layer.every(Number.isFinite));
+    });
+  }
+
+  it('falls back to the best graph, with a note, when the asked variant is absent', async () => {
+    const model = await hfModel('gpt2', 'q4');
+    assert.equal(model.info.graphFile, 'model.onnx');
+    assert.deepEqual(model.info.notes, ['No q4 graph in this folder; using model.onnx (fp32).']);
+  });
+
+  it('says that a merged decoder is read from both branches of its If', async () => {
+    const model = await hfModel('gpt2-merged');
+    assert.equal(model.info.graphFile, 'onnx/decoder_model_merged.onnx');
+    assert.match(model.info.notes?.join(' ') ?? '', /merged decoder: attention is read from both branches of its If "optimum::if"/);
+  });
+});
