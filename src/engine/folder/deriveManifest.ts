@@ -68,6 +68,13 @@ export function deriveManifest(parts: ExportFolderParts): DerivedManifest {
   const softmaxHeads = () => ({ value: attentionHeads(graph), how: 'read from the attention Softmax shapes' });
   const layers = fact('layers', facts.layers, () => ({ value: attentionCount(graph) || undefined, how: 'counted attention Softmax nodes' }));
   const heads = fact('heads', facts.heads, softmaxHeads);
+  const shown = attentionHeads(graph);
+  if (facts.heads !== undefined && shown !== undefined && shown !== facts.heads) {
+    // With grouped key/value heads the Softmax still covers every query head.
+    throw modelError('badAttentionShape', label, graphPath,
+      `has attention over ${shown} heads, but config.json says "${facts.fields.heads}": ${facts.heads}`,
+      'Use the config.json saved with this graph.');
+  }
   const hiddenSize = fact('hiddenSize', facts.hiddenSize, () => ({ value: embedding?.[1], how: 'read from the token embedding' }));
   const maxPositions = fact('maxPositions', facts.maxPositions, () => {
     const max = parts.tokenizerConfig?.model_max_length;
