@@ -5,6 +5,7 @@ import type { GraphFile, GraphVariant } from '../folder/onnxGraphFiles';
 import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
 import { checkGraph } from './checkGraph';
 import { decodeOnnx } from './decodeOnnx';
+import { droppedExecutionFields } from './droppedFields';
 import { exposeAttentionSteps } from './exposeAttentionSteps';
 import { encodeOnnx } from './exposeTensors';
 import type { AttentionStep } from './findAttention';
@@ -89,6 +90,7 @@ export async function loadModelFolder(
   const { attentions } = manifest.outputs;
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax') wanted.add('probabilities');
+  if (wanted.size > 0) refuseLossyEdit(source.onnxBytes, label, graphPath);
   const exposed =
     wanted.size > 0 ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath) : { outputs: {} };
   const stepOutputs = exposed.outputs;
@@ -115,6 +117,21 @@ export async function loadModelFolder(
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,
   };
+}
+
+/** Refuses to edit a graph whose re-encoding would drop fields that change execution. */
+function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
+  const dropped = droppedExecutionFields(bytes);
+  if (dropped.length === 0) return;
+  const first = dropped[0];
+  throw modelError(
+    'unsupportedOnnx',
+    label,
+    file,
+    `uses ${first.field} (${first.where}${dropped.length > 1 ? ` and ${dropped.length - 1} more` : ''}), a field newer than ` +
+      'the ONNX 1.10 schema our graph editor reads; exposing attention would drop it and change what the model computes',
+    'List the attention outputs in a manifest.json ("outputs.attentions"), so that no edit is needed, or export without local-function overloads.',
+  );
 }
 
 /** A folder with our manifest.json (docs/model-format.md). */
