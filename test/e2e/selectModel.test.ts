@@ -26,7 +26,6 @@ describe('Bring your own model: a Hugging Face export folder through Select Mode
   });
 
   it('browses to the folder, offers its graph variants, and inspects with it', async () => {
-    await session.wb.openFile(FILE);
     await session.wb.runCommand('Attention Inspector: Select Model…');
     await session.wb.pickQuickItem('Browse for a model folder…');
     await session.wb.answerOpenFolderDialog(BYO);
@@ -36,6 +35,7 @@ describe('Bring your own model: a Hugging Face export folder through Select Mode
     const notes = await session.wb.notifications();
     assert.ok(notes.some((n) => n.includes('2 layers × 4 heads') && n.includes('onnx/model.onnx')), notes.join('\n'));
 
+    await session.wb.openFile(FILE);
     const text = readFileSync(join(session.workspace, FILE), 'utf8').split('\n').slice(0, 3).join('\n');
     await session.wb.selectLines(1, 3);
     await session.wb.runCommand('Attention Inspector: Inspect Attention of Selection');
