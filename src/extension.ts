@@ -12,6 +12,7 @@ import { Inspector } from './commands/inspector';
 import { ModelStatusBar } from './commands/modelStatusBar';
 import { ResultExporter } from './commands/resultExporter';
 import { selectModelCommand } from './commands/selectModel';
+import type { GraphVariant } from './engine/folder/onnxGraphFiles';
 import { AttentionDecorations } from './editor/attentionDecorations';
 import { AttentionHover } from './editor/attentionHover';
 import { EditorMirror } from './editor/editorMirror';
@@ -43,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const statusBar = new ModelStatusBar();
   engines = new EngineHost(context.extensionPath, () => config().threads);
   const engineHost = engines;
-  const runner = new InspectionRunner(engineHost, statusBar);
+  const variant = (): GraphVariant | undefined => {
+    const chosen = config().modelVariant;
+    return chosen === 'auto' ? undefined : chosen;
+  };
+  const runner = new InspectionRunner(engineHost, statusBar, variant);
   const decorations = new AttentionDecorations();
   const mirror = new EditorMirror(decorations);
   const exporter = new ResultExporter();
@@ -73,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         engine: () => engineHost.engine,
         bundledDir: resolveModelDir('', context.extensionPath, undefined),
         currentDir: modelDir,
+        currentVariant: variant,
       }),
     ),
     registerCommand(
@@ -86,7 +92,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(CONFIG_SECTION)) return;
       if (event.affectsConfiguration(`${CONFIG_SECTION}.threads`)) void engineHost.restart();
-      if (event.affectsConfiguration(`${CONFIG_SECTION}.model`)) {
+      if (
+        event.affectsConfiguration(`${CONFIG_SECTION}.model`) ||
+        event.affectsConfiguration(`${CONFIG_SECTION}.modelVariant`)
+      ) {
         // The folder may now hold another model: cached results could be its predecessor's.
         runner.clearCache();
         showModel();

@@ -28,7 +28,9 @@ async function main(argv: string[]): Promise<void> {
   const result = await engine.inspect(resolve(args.model ?? DEFAULT_MODEL), text, {
     maxTokens: args.maxTokens,
     topK: args.topK,
+    ...(args.variant ? { variant: args.variant } : {}),
   });
+  for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
   const options = { layers: args.layers, heads: args.heads, digits: args.digits };
   resolveSelection(result, options);
   if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);

@@ -1,10 +1,14 @@
 /** Command-line arguments of `dist/cli.js`, parsed with Node's own `util.parseArgs`. */
 import { parseArgs } from 'node:util';
+import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 
 export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
+         [--variant ${GRAPH_VARIANTS.join('|')}]
 Writes the attention export (docs/attention-json.md) to FILE or stdout.
-Without --model it uses the bundled default model.`;
+Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
+a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
+picks its graph when it has several (default: fp32 first).`;
 
 export interface CliArgs {
   model?: string;
@@ -17,6 +21,7 @@ export interface CliArgs {
   maxTokens?: number;
   threads: number;
   topK: number;
+  variant?: GraphVariant;
   help: boolean;
 }
 
@@ -40,6 +45,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'max-tokens': { type: 'string' },
         threads: { type: 'string' },
         'top-k': { type: 'string' },
+        variant: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -60,8 +66,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
     maxTokens: values['max-tokens'] === undefined ? undefined : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
     threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
     topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
+    ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     help: values.help ?? false,
   };
+}
+
+function variant(text: string): GraphVariant {
+  if ((GRAPH_VARIANTS as readonly string[]).includes(text)) return text as GraphVariant;
+  throw new UsageError(`--variant takes one of ${GRAPH_VARIANTS.join(', ')}, not "${text}".`);
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {

@@ -4,6 +4,7 @@
  * cache of recent results, and the status bar. Every run ends in a `RunOutcome`; nothing throws.
  */
 import * as vscode from 'vscode';
+import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { InspectResult } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
@@ -44,10 +45,12 @@ export class InspectionRunner {
   constructor(
     private readonly engines: EngineHost,
     private readonly statusBar: ModelStatusBar,
+    /** The graph variant setting (`attentionInspector.modelVariant`), read per run. */
+    private readonly variant: () => GraphVariant | undefined = () => undefined,
   ) {}
 
   async run(request: RunRequest): Promise<RunOutcome> {
-    const key = `${request.modelDir}\u0000${request.maxTokens}\u0000${request.text}`;
+    const key = `${request.modelDir}\u0000${this.variant() ?? ''}\u0000${request.maxTokens}\u0000${request.text}`;
     const cached = this.cache.get(key);
     if (cached) {
       this.statusBar.finished(cached);
@@ -108,6 +111,7 @@ export class InspectionRunner {
       modelDir: request.modelDir,
       text: request.text,
       maxTokens: request.maxTokens,
+      ...(this.variant() ? { variant: this.variant() } : {}),
     });
     let byUser = false;
     const subscriptions = [

@@ -37,6 +37,8 @@ export class ModelStatusBar implements vscode.Disposable {
       `**${model.name}** (${model.architecture}, ${model.layers} layers × ${model.heads} heads)\n\n` +
         `Last run: ${tokens.length} tokens in ${Math.round(timings.totalMs)} ms ` +
         `(tokenize ${Math.round(timings.tokenizeMs)} ms, inference ${Math.round(timings.inferenceMs)} ms)\n\n` +
+        (model.graphFile ? `Graph: ${model.graphFile}\n\n` : '') +
+        (model.notes ?? []).map((note) => `- ${note}\n`).join('') +
         'Click to select another model.',
     );
     this.item.show();

@@ -1,9 +1,13 @@
 /**
- * `attentionInspector.selectModel`: pick the bundled model or a folder, check that it loads
- * (in the worker, with a message naming the file and the problem if not), then save it in
- * `attentionInspector.model` where the current value lives.
+ * `attentionInspector.selectModel`: pick the bundled model or a folder (ours with
+ * manifest.json, or a Hugging Face export), check that it loads (in the worker, with a
+ * message naming the file and the problem if not), let the user pick the graph variant
+ * when the folder has several, then save `attentionInspector.model` (and `.modelVariant`)
+ * where the current values live.
  */
 import * as vscode from 'vscode';
+import { parseGraphFile, type GraphVariant } from '../engine/folder/onnxGraphFiles';
+import type { ModelInfo } from '../engine/types';
 import type { EngineClient } from '../engine/worker/engineClient';
 import { CONFIG_SECTION } from '../util/config';
 import { modelLabel } from '../util/modelLocation';
@@ -15,6 +19,8 @@ export interface SelectModelDeps {
   bundledDir: string;
   /** The folder in use now. */
   currentDir: () => string;
+  /** The graph variant setting now (undefined: fp32 first). */
+  currentVariant: () => GraphVariant | undefined;
 }
 
 interface ModelPick extends vscode.QuickPickItem {
@@ -22,12 +28,17 @@ interface ModelPick extends vscode.QuickPickItem {
   setting?: string;
 }
 
+interface VariantPick extends vscode.QuickPickItem {
+  variant: GraphVariant;
+}
+
 /**
- * The command handler. Given a folder path (other extensions, tests) it skips the pickers.
- * Resolves with the folder now in use, or undefined when nothing changed.
+ * The command handler. Given a folder path (other extensions, tests) it skips the folder
+ * pickers (and, with a variant, the variant picker). Resolves with the folder now in use,
+ * or undefined when nothing changed.
  */
 export function selectModelCommand(deps: SelectModelDeps) {
-  const select = async (folder?: string): Promise<string | undefined> => {
+  const select = async (folder?: string, variant?: GraphVariant): Promise<string | undefined> => {
     let setting = folder;
     if (setting === undefined) {
       const picks: ModelPick[] = [
@@ -40,7 +51,7 @@ export function selectModelCommand(deps: SelectModelDeps) {
         {
           label: '$(folder-opened) Browse for a model folder…',
           detail:
-            'A folder with manifest.json, model.onnx and tokenizer.json (see docs/model-format.md)',
+            'A Hugging Face ONNX export (config.json, tokenizer.json, model.onnx or onnx/*.onnx) or a folder with manifest.json',
         },
       ];
       const pick = await vscode.window.showQuickPick(picks, {
@@ -52,18 +63,27 @@ export function selectModelCommand(deps: SelectModelDeps) {
       if (setting === undefined) return undefined;
     }
     const dir = setting === '' ? deps.bundledDir : setting;
-    try {
-      const info = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: `Loading model ${modelLabel(dir)}`,
-        },
-        () => deps.engine().loadModel(dir),
+    const load = (wanted?: GraphVariant) =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Loading model ${modelLabel(dir)}` },
+        () => deps.engine().loadModel(dir, wanted),
       );
-      await saveSetting(setting);
+    try {
+      let chosen = variant ?? (setting === '' ? undefined : deps.currentVariant());
+      let info = await load(chosen);
+      if (variant === undefined && info.otherGraphFiles?.length) {
+        const picked = await pickVariant(info);
+        if (picked === undefined) return undefined;
+        if (picked !== graphVariant(info.graphFile)) info = await load(picked);
+        chosen = picked;
+      }
+      await saveSetting('model', setting === '' ? undefined : setting);
+      await saveSetting('modelVariant', chosen === undefined || chosen === 'fp32' ? undefined : chosen);
       void vscode.window.showInformationMessage(
         `Attention Inspector now uses ${info.name} ` +
-          `(${info.architecture}, ${info.layers} layers × ${info.heads} heads).`,
+          `(${info.architecture}, ${info.layers} layers × ${info.heads} heads` +
+          `${info.graphFile && info.graphFile !== 'model.onnx' ? `, ${info.graphFile}` : ''}).` +
+          (info.notes?.length ? ` ${info.notes.join(' ')}` : ''),
       );
       return dir;
     } catch (error) {
@@ -80,6 +100,26 @@ export function selectModelCommand(deps: SelectModelDeps) {
   return select;
 }
 
+/** Asks which graph file to run; the one loaded (the best, or the setting's) comes first. */
+async function pickVariant(info: ModelInfo): Promise<GraphVariant | undefined> {
+  const files = [info.graphFile ?? 'model.onnx', ...(info.otherGraphFiles ?? [])];
+  const picks: VariantPick[] = files.map((file, i) => ({
+    label: graphVariant(file),
+    description: file,
+    detail: i === 0 ? 'In use' : graphVariant(file) === 'fp32' ? 'Full precision' : 'Approximates the fp32 attention',
+    variant: graphVariant(file),
+  }));
+  const pick = await vscode.window.showQuickPick(picks, {
+    title: 'Attention Inspector: Which graph of this folder?',
+    placeHolder: 'The folder holds several variants of the model',
+  });
+  return pick?.variant;
+}
+
+function graphVariant(file: string | undefined): GraphVariant {
+  return (file && parseGraphFile(file)?.variant) || 'fp32';
+}
+
 async function browse(current: string): Promise<string | undefined> {
   const folders = await vscode.window.showOpenDialog({
     canSelectFolders: true,
@@ -93,12 +133,13 @@ async function browse(current: string): Promise<string | undefined> {
 }
 
 /** Saves where the effective value comes from, so the choice takes effect. */
-async function saveSetting(setting: string): Promise<void> {
+async function saveSetting(key: 'model' | 'modelVariant', value: string | undefined): Promise<void> {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const where = config.inspect<string>('model');
+  const where = config.inspect<string>(key);
+  if (value === undefined && where?.globalValue === undefined && where?.workspaceValue === undefined) return;
   const target =
     where?.workspaceFolderValue !== undefined || where?.workspaceValue !== undefined
       ? vscode.ConfigurationTarget.Workspace
       : vscode.ConfigurationTarget.Global;
-  await config.update('model', setting === '' ? undefined : setting, target);
+  await config.update(key, value, target);
 }

@@ -8,8 +8,10 @@
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
 import { EngineRunError } from './errors';
-import { createSession, int64Input } from './inference/ortRuntime';
-import type { InferenceSession, Tensor } from './inference/ortRuntime';
+import { createSession } from './inference/ortRuntime';
+import type { InferenceSession } from './inference/ortRuntime';
+import { makeFeeds } from './inference/graphFeeds';
+import type { GraphVariant } from './folder/onnxGraphFiles';
 import { topPredictions } from './inference/predictions';
 import { extractAttention } from './attention/extractAttention';
 import { SUPPORTED_OPSETS } from './model/decodeOnnx';
@@ -30,6 +32,8 @@ export interface InspectOptions {
   topK?: number;
   /** Polled between stages; a true answer ends the run with `EngineRunError('cancelled')`. */
   isCancelled?: () => boolean;
+  /** Graph variant to run when the folder has several (docs/model-format.md). */
+  variant?: GraphVariant;
 }
 
 /** Raw outputs of one run over token ids. */
@@ -51,17 +55,13 @@ export class LoadedModel {
 
   /** Runs token ids (special tokens already in place) through the model. */
   async runIds(ids: readonly number[]): Promise<RunOutputs> {
-    const { manifest } = this.folder;
     const n = ids.length;
-    const feeds: Record<string, Tensor> = { [manifest.inputs.inputIds]: int64Input(ids) };
-    if (manifest.inputs.attentionMask) feeds[manifest.inputs.attentionMask] = int64Input(filled(n, () => 1));
-    if (manifest.inputs.tokenTypeIds) feeds[manifest.inputs.tokenTypeIds] = int64Input(filled(n, () => 0));
-    if (manifest.inputs.positionIds) feeds[manifest.inputs.positionIds] = int64Input(filled(n, (i) => i));
+    const feeds = makeFeeds(this.folder.feeds, ids);
     const fetches = [...this.folder.attentionOutputs];
     if (this.folder.logitsOutput) fetches.push(this.folder.logitsOutput);
     const outputs = await this.session.run(feeds, fetches);
     const names = this.folder.attentionOutputs;
-    const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label);
+    const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label, this.folder.graphFile);
     const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
     return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
   }
@@ -73,13 +73,15 @@ export class Engine {
 
   constructor(private readonly openFolder: (modelDir: string) => ModelFiles) {}
 
-  loadModel(modelDir: string): Promise<LoadedModel> {
-    let model = this.models.get(modelDir);
+  /** Loads (once per folder and variant) and validates a model folder. */
+  loadModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
+    const key = `${modelDir}\n${variant ?? ''}`;
+    let model = this.models.get(key);
     if (!model) {
-      model = this.load(modelDir);
-      this.models.set(modelDir, model);
+      model = this.load(modelDir, variant);
+      this.models.set(key, model);
       // A failed load is not cached: the user may fix the folder and try again.
-      model.catch(() => this.models.delete(modelDir));
+      model.catch(() => this.models.delete(key));
     }
     return model;
   }
@@ -92,7 +94,7 @@ export class Engine {
         'badInput',
       );
     }
-    const model = await this.loadModel(modelDir);
+    const model = await this.loadModel(modelDir, options.variant);
     const checkCancelled = (): void => {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
     };
@@ -123,24 +125,24 @@ export class Engine {
     };
   }
 
-  private async load(modelDir: string): Promise<LoadedModel> {
-    const folder = await loadModelFolder(this.openFolder(modelDir));
+  private async load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
+    const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
     const tokenizer = createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
     let session: InferenceSession;
     try {
-      session = await createSession(folder.onnxBytes);
+      session = await createSession(folder.onnxBytes, folder.externalData);
     } catch (error) {
       throw new EngineRunError(
-        `model.onnx in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
+        `${folder.graphFile} in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
         'badModel',
       );
     }
-    return new LoadedModel(modelInfo(folder.manifest, modelDir), folder, tokenizer, session);
+    const info: ModelInfo = { ...modelInfo(folder.manifest, modelDir), graphFile: folder.graphFile };
+    const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
+    if (others.length > 0) info.otherGraphFiles = others;
+    if (folder.notes.length > 0) info.notes = folder.notes;
+    return new LoadedModel(info, folder, tokenizer, session);
   }
-}
-
-function filled(n: number, value: (i: number) => number): number[] {
-  return Array.from({ length: n }, (_, i) => value(i));
 }
 
 function now(): number {

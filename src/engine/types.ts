@@ -54,6 +54,12 @@ export interface ModelInfo {
   maxPositions: number;
   /** Absolute folder the model was loaded from. */
   dir: string;
+  /** The graph file run, relative to `dir` (`model.onnx`, `onnx/model_quantized.onnx`). */
+  graphFile?: string;
+  /** Other graph variants the folder holds, best first (`onnx/model_fp16.onnx`…). */
+  otherGraphFiles?: string[];
+  /** What was chosen or assumed while loading, one sentence each (Hugging Face folders). */
+  notes?: string[];
 }
 
 /** A next-token prediction at one position, from the same run's logits. */

@@ -2,6 +2,7 @@
  * The host ⇄ engine-worker channel. The worker serves `EngineApi`; the host serves nothing.
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
+import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { InspectResult, ModelInfo } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
@@ -25,6 +26,8 @@ export interface InspectRequest {
   maxTokens?: number;
   /** Next-token predictions kept per position (decoders); default 5, 0 for none. */
   topK?: number;
+  /** Graph variant of a Hugging Face folder with several; default: fp32 first. */
+  variant?: GraphVariant;
 }
 
 /** Runs token ids straight through a model (evaluation scripts, benchmarks). */
@@ -37,7 +40,7 @@ export interface RunIdsRequest {
 export interface EngineApi {
   [method: string]: (arg: never) => Promise<unknown>;
   /** Loads (or returns the cached) model and validates it. */
-  loadModel(arg: { modelDir: string }): Promise<ModelInfo>;
+  loadModel(arg: { modelDir: string; variant?: GraphVariant }): Promise<ModelInfo>;
   /** Tokenizes and runs `text`; rejects with code `superseded`/`cancelled` when overtaken. */
   inspect(arg: InspectRequest): Promise<InspectResult>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */

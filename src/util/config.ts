@@ -3,6 +3,7 @@
  * through one typed getter that clamps and defaults every value. It takes any object with a
  * `get` (a `vscode.WorkspaceConfiguration` in the extension), so it runs in plain Node tests.
  */
+import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { ColorMapName, ViewKind, ViewSettings } from '../protocol/webview';
 
 /** The configuration section; every setting is `attentionInspector.<key>`. */
@@ -12,6 +13,8 @@ export const CONFIG_SECTION = 'attentionInspector';
 export interface Config {
   /** Model folder as the user wrote it; empty means the bundled default model. */
   model: string;
+  /** Graph variant of a Hugging Face folder with several; `auto`: fp32 first. */
+  modelVariant: GraphVariant | 'auto';
   /** WASM threads for the engine worker; 0 lets the engine choose. */
   threads: number;
   /** Longest input inspected, in tokens (special tokens included). */
@@ -33,6 +36,7 @@ const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary'];
 /** The defaults, identical to those in package.json. */
 export const DEFAULT_CONFIG: Readonly<Config> = {
   model: '',
+  modelVariant: 'auto',
   threads: 0,
   maxTokens: 512,
   colorMap: 'viridis',
@@ -44,6 +48,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
 export function readConfig(source: ConfigSource): Config {
   return {
     model: text(source.get('model')).trim(),
+    modelVariant: oneOf(source.get('modelVariant'), ['auto', ...GRAPH_VARIANTS] as const, DEFAULT_CONFIG.modelVariant),
     threads: integer(source.get('threads'), DEFAULT_CONFIG.threads, 0, 64),
     maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, 8192),
     colorMap: oneOf(source.get('colorMap'), COLOR_MAPS, DEFAULT_CONFIG.colorMap),

@@ -53,6 +53,9 @@ export class StatusLine {
       withRerun = true;
     } else if (meta?.truncation) {
       message = meta.truncation.reason;
+    } else if (meta?.model.notes?.length) {
+      // What loading chose or assumed for a Hugging Face folder (variant, missing config facts).
+      message = `Model: ${meta.model.notes.join(' ')}`;
     }
     this.banner.hidden = message === null;
     this.banner.className = `banner${error ? ' error' : ''}`;

@@ -95,3 +95,12 @@ export function isExternalDataOf(graph: string, path: string): boolean {
   if (!path.startsWith(graph)) return false;
   return /^(_data|\.data|_data_\d+)$/.test(path.slice(graph.length));
 }
+
+/** Every graph path `parseGraphFile` recognises, for sources that cannot list a folder (URLs). */
+export function knownGraphPaths(): string[] {
+  return GRAPH_DIRECTORIES.flatMap((dir) =>
+    Object.keys(ROLE_STEMS).flatMap((stem) =>
+      GRAPH_VARIANTS.map((variant) => `${dir}${stem}${variant === 'fp32' ? '' : `_${variant}`}.onnx`),
+    ),
+  );
+}

@@ -28,11 +28,18 @@ export function configureOrt(wasmDir: string, numThreads: number): number {
   return threads;
 }
 
-/** Creates a session on the WASM backend from (possibly edited) model bytes. */
-export function createSession(onnxBytes: Uint8Array): Promise<ort.InferenceSession> {
+/**
+ * Creates a session on the WASM backend from (possibly edited) model bytes and the
+ * external-data files the graph names (`path` = the location written in the graph).
+ */
+export function createSession(
+  onnxBytes: Uint8Array,
+  externalData: readonly { path: string; data: Uint8Array }[] = [],
+): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(onnxBytes, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
+    ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
   });
 }
 

@@ -11,25 +11,25 @@ export const SUPPORTED_OPSETS = { min: 7, max: 26 } as const;
 
 /** Operator domains onnxruntime-web has kernels for; custom-op libraries cannot be loaded. */
 const KNOWN_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'com.microsoft']);
-const FILE = 'model.onnx';
 
 /**
  * Decodes `model.onnx` and checks what onnxruntime-web needs before anything else looks at
- * it: a graph, a supported opset, known operator domains, weights inside the file.
+ * it: a graph, a supported opset, known operator domains. External weights are checked and
+ * read by folder/externalData.ts.
  */
-export function decodeOnnx(bytes: Uint8Array, label: string): onnx.ModelProto {
+export function decodeOnnx(bytes: Uint8Array, label: string, file = 'model.onnx'): onnx.ModelProto {
   let model: onnx.ModelProto;
   try {
     model = onnxProto.onnx.ModelProto.decode(bytes);
   } catch (error) {
-    throw corrupt(label, `(${(error as Error).message})`);
+    throw corrupt(label, file, `(${(error as Error).message})`);
   }
   const graph = model.graph;
   if (!graph || (graph.node ?? []).length === 0 || (graph.output ?? []).length === 0) {
-    throw corrupt(label, '(no graph, nodes or outputs)');
+    throw corrupt(label, file, '(no graph, nodes or outputs)');
   }
   const fail = (what: string, advice: string) =>
-    modelError('unsupportedOnnx', label, FILE, what, advice);
+    modelError('unsupportedOnnx', label, file, what, advice);
   const localFunctions = new Set((model.functions ?? []).map((f) => f.domain ?? ''));
   let defaultOpset: number | undefined;
   for (const entry of model.opsetImport ?? []) {
@@ -50,24 +50,15 @@ export function decodeOnnx(bytes: Uint8Array, label: string): onnx.ModelProto {
         '(e.g. torch.onnx.export(..., opset_version=17)).',
     );
   }
-  const external = (graph.initializer ?? []).find(
-    (t) => t.dataLocation === onnxProto.onnx.TensorProto.DataLocation.EXTERNAL,
-  );
-  if (external) {
-    throw fail(
-      `keeps weights in a separate file ("${external.name}" is external data)`,
-      'Save the model with its weights inside model.onnx (onnx.save(..., save_as_external_data=False)).',
-    );
-  }
   return model;
 }
 
-function corrupt(label: string, detail: string) {
+function corrupt(label: string, file: string, detail: string) {
   return modelError(
     'corruptOnnx',
     label,
-    FILE,
+    file,
     `not a valid ONNX model; the file is truncated or corrupt ${detail}`,
-    'Export or download model.onnx again.',
+    `Export or download ${file} again.`,
   );
 }

@@ -63,11 +63,21 @@ export function findAttention(graph: onnx.IGraphProto): AttentionTensors[] {
   return found;
 }
 
-/** Fused attention nodes, as `domain.OpType` strings (e.g. `com.microsoft.Attention`). */
-export function findFusedAttention(graph: onnx.IGraphProto): string[] {
-  return (graph.node ?? [])
-    .filter((n) => FUSED_ATTENTION.has(n.opType ?? ''))
-    .map((n) => `${n.domain || 'ai.onnx'}.${n.opType}`);
+/** A fused attention node: `op` as `domain.OpType` (e.g. `com.microsoft.Attention`), its name. */
+export interface FusedAttention {
+  op: string;
+  node: string;
+}
+
+/** Fused attention nodes in graph order, also inside If branches (merged decoders). */
+export function findFusedAttention(graph: onnx.IGraphProto): FusedAttention[] {
+  return (graph.node ?? []).flatMap((n): FusedAttention[] => {
+    if (FUSED_ATTENTION.has(n.opType ?? '')) {
+      return [{ op: `${n.domain || 'ai.onnx'}.${n.opType}`, node: n.name || `(unnamed, output "${n.output?.[0] ?? ''}")` }];
+    }
+    if (n.opType !== 'If') return [];
+    return (n.attribute ?? []).flatMap((a) => (a.g ? findFusedAttention(a.g) : []));
+  });
 }
 
 function feedsMatMul(index: GraphIndex, tensor: string, depth = 3): boolean {

@@ -1,9 +1,15 @@
 import type { onnx } from 'onnx-proto';
+import { readExportFolder, type FolderSource } from '../folder/exportFolder';
+import { readExternalData, type ExternalDataFile } from '../folder/externalData';
+import type { GraphFile, GraphVariant } from '../folder/onnxGraphFiles';
+import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
 import { checkGraph } from './checkGraph';
 import { decodeOnnx } from './decodeOnnx';
+import { droppedExecutionFields } from './droppedFields';
 import { exposeAttentionSteps } from './exposeAttentionSteps';
 import { encodeOnnx } from './exposeTensors';
 import type { AttentionStep } from './findAttention';
+import { GraphIndex } from './graphIndex';
 import { parseManifest, type ModelManifest } from './manifest';
 import { modelError } from './modelError';
 import type { ModelFiles } from './modelFiles';
@@ -13,11 +19,20 @@ import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
 export interface LoadedModelFolder {
   /** Where it came from (`ModelFiles.label`). */
   label: string;
+  /** Read from manifest.json, or derived from a Hugging Face export's config.json. */
   manifest: ModelManifest;
+  /** The graph file the bytes come from, relative to the folder. */
+  graphFile: string;
+  /** Runnable graph files of an export folder, best first (variants); empty with a manifest. */
+  graphFiles: GraphFile[];
   /** The model bytes to create the session from: edited when attention had to be exposed. */
   onnxBytes: Uint8Array;
+  /** External weights the graph names, for the session's `externalData`. */
+  externalData: ExternalDataFile[];
   /** True when the graph was edited (outputs added), false when `onnx` is the file as read. */
   edited: boolean;
+  /** How each graph input is fed. */
+  feeds: FeedSpec[];
   /** Graph outputs holding each layer's attention probabilities, in layer order. */
   attentionOutputs: string[];
   /** Graph output holding the logits, when the model has one. */
@@ -27,6 +42,8 @@ export interface LoadedModelFolder {
   tokenizerJson: TokenizerJson;
   /** `tokenizer_config.json` when the folder has one. */
   tokenizerConfig?: Record<string, unknown>;
+  /** What was chosen or assumed while loading (graph variant, facts not in config.json). */
+  notes: string[];
 }
 
 /** Options of `loadModelFolder`. */
@@ -36,19 +53,89 @@ export interface LoadOptions {
    * the load fails if a layer does not compute one of them as a separate tensor.
    */
   expose?: readonly AttentionStep[];
+  /** The graph variant to run when an export folder has several (default: fp32 first). */
+  variant?: GraphVariant;
 }
 
-const REQUIRED = ['manifest.json', 'model.onnx', 'tokenizer.json'] as const;
+const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
 
 /**
- * Reads and validates a model folder (docs/model-format.md, "What loading checks") and,
- * with `"attentions": "softmax"`, edits the graph so every layer's attention is an output.
+ * Reads and validates a model folder (docs/model-format.md, "What loading checks"): one
+ * with our manifest.json, or a Hugging Face export whose manifest facts are derived. With
+ * `"attentions": "softmax"` it edits the graph so every layer's attention is an output.
  * Every failure is a `ModelError` (code `badModel`) naming the file and the problem.
  */
 export async function loadModelFolder(
   files: ModelFiles,
   options: LoadOptions = {},
 ): Promise<LoadedModelFolder> {
+  const { label } = files;
+  const manifestBytes = await files.read('manifest.json');
+  const source = manifestBytes
+    ? await readManifestFolder(files, manifestBytes)
+    : await readExportFolder(files, options.variant);
+  const { manifest, graphPath, model } = source;
+  checkVocabulary(source, label);
+  const graph = model.graph as onnx.IGraphProto;
+  const externalData = await readExternalData(files, graph, graphPath);
+  const plan = () =>
+    planFeeds(graph, new GraphIndex(graph).feedInputs, manifest.inputs, source.past, label, graphPath);
+  // A manifest must describe every input; an export folder's are filled by convention.
+  const feeds = manifestBytes ? (checkGraph(graph, manifest, label, graphPath), plan()) : plan();
+  if (!manifestBytes) {
+    const filled = feeds.filter((f) => !Object.values(manifest.inputs).includes(f.name)).map((f) => f.name);
+    checkGraph(graph, manifest, label, graphPath, filled);
+  }
+
+  const { attentions } = manifest.outputs;
+  const wanted = new Set<AttentionStep>(options.expose);
+  if (attentions === 'softmax') wanted.add('probabilities');
+  if (wanted.size > 0) refuseLossyEdit(source.onnxBytes, label, graphPath);
+  const exposed =
+    wanted.size > 0 ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath) : { outputs: {} };
+  const stepOutputs = exposed.outputs;
+  const notes = [...source.notes];
+  if (exposed.inIf) {
+    notes.push(`${graphPath} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`);
+  }
+  const attentionOutputs =
+    attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
+  const edited = wanted.size > 0;
+  return {
+    label,
+    manifest,
+    graphFile: graphPath,
+    graphFiles: source.graphFiles,
+    onnxBytes: edited ? encodeOnnx(model) : source.onnxBytes,
+    externalData,
+    edited,
+    feeds,
+    attentionOutputs,
+    ...(manifest.outputs.logits === undefined ? {} : { logitsOutput: manifest.outputs.logits }),
+    stepOutputs,
+    tokenizerJson: source.tokenizerJson,
+    ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
+    notes,
+  };
+}
+
+/** Refuses to edit a graph whose re-encoding would drop fields that change execution. */
+function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
+  const dropped = droppedExecutionFields(bytes);
+  if (dropped.length === 0) return;
+  const first = dropped[0];
+  throw modelError(
+    'unsupportedOnnx',
+    label,
+    file,
+    `uses ${first.field} (${first.where}${dropped.length > 1 ? ` and ${dropped.length - 1} more` : ''}), a field newer than ` +
+      'the ONNX 1.10 schema our graph editor reads; exposing attention would drop it and change what the model computes',
+    'List the attention outputs in a manifest.json ("outputs.attentions"), so that no edit is needed, or export without local-function overloads.',
+  );
+}
+
+/** A folder with our manifest.json (docs/model-format.md). */
+async function readManifestFolder(files: ModelFiles, manifestBytes: Uint8Array): Promise<FolderSource> {
   const { label } = files;
   const read = await Promise.all(REQUIRED.map((name) => files.read(name)));
   const absentFile = REQUIRED.find((_, i) => read[i] === undefined);
@@ -61,17 +148,37 @@ export async function loadModelFolder(
       'A model folder needs manifest.json, model.onnx and tokenizer.json (see docs/model-format.md).',
     );
   }
-  const [manifestBytes, onnxBytes, tokenizerBytes] = read as Uint8Array[];
+  const [onnxBytes, tokenizerBytes] = read as Uint8Array[];
   const manifest = parseManifest(manifestBytes, label);
   const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
   const tokenizerConfig = await readConfig(files);
+  return {
+    manifest,
+    graphPath: 'model.onnx',
+    graphFiles: [],
+    onnxBytes,
+    model: decodeOnnx(onnxBytes, label),
+    tokenizerJson,
+    vocabulary,
+    ...(tokenizerConfig === undefined ? {} : { tokenizerConfig }),
+    past: {},
+    notes: [],
+  };
+}
+
+/** The tokenizer's ids fit the embedding and it has every special token of the policy. */
+function checkVocabulary(source: FolderSource, label: string): void {
+  const { manifest, vocabulary } = source;
+  const from = manifest.factsFrom ?? 'manifest.json';
   if (vocabulary.size > manifest.vocabSize) {
     throw modelError(
       'vocabMismatch',
       label,
       'tokenizer.json',
-      `has token ids up to ${vocabulary.size - 1}, but manifest.json says "vocabSize": ${manifest.vocabSize}`,
-      'Use the tokenizer that belongs to this model, or fix "vocabSize".',
+      `has token ids up to ${vocabulary.size - 1}, but ${from === 'manifest.json' ? 'manifest.json says "vocabSize": ' : `the model's embedding has rows for `}${manifest.vocabSize}`,
+      from === 'manifest.json'
+        ? 'Use the tokenizer that belongs to this model, or fix "vocabSize".'
+        : 'Use the tokenizer that belongs to this model.',
     );
   }
   const { prepend, append } = manifest.specialTokens;
@@ -81,33 +188,14 @@ export async function loadModelFolder(
       'missingSpecialToken',
       label,
       'tokenizer.json',
-      `has no token "${absent}", which manifest.json's "specialTokens" adds`,
-      'Fix "specialTokens" in manifest.json or add the token to the tokenizer.',
+      from === 'manifest.json'
+        ? `has no token "${absent}", which manifest.json's "specialTokens" adds`
+        : `has no token "${absent}", which its post_processor or tokenizer_config.json adds`,
+      from === 'manifest.json'
+        ? 'Fix "specialTokens" in manifest.json or add the token to the tokenizer.'
+        : 'Use the tokenizer files saved with the model.',
     );
   }
-  const model = decodeOnnx(onnxBytes, label);
-  const graph = model.graph as onnx.IGraphProto;
-  checkGraph(graph, manifest, label);
-
-  const { attentions } = manifest.outputs;
-  const wanted = new Set<AttentionStep>(options.expose);
-  if (attentions === 'softmax') wanted.add('probabilities');
-  const stepOutputs =
-    wanted.size > 0 ? exposeAttentionSteps(model, manifest, [...wanted], label) : {};
-  const attentionOutputs =
-    attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
-  const edited = wanted.size > 0;
-  return {
-    label,
-    manifest,
-    onnxBytes: edited ? encodeOnnx(model) : onnxBytes,
-    edited,
-    attentionOutputs,
-    ...(manifest.outputs.logits === undefined ? {} : { logitsOutput: manifest.outputs.logits }),
-    stepOutputs,
-    tokenizerJson,
-    ...(tokenizerConfig === undefined ? {} : { tokenizerConfig }),
-  };
 }
 
 async function readConfig(files: ModelFiles): Promise<Record<string, unknown> | undefined> {

@@ -46,6 +46,16 @@ export interface ModelManifest extends Omit<ModelInfo, 'dir'> {
   specialTokens: SpecialTokenPolicy;
   license: string;
   provenance: string;
+  /** Where the model facts came from, for messages; `manifest.json` when absent. */
+  factsFrom?: string;
+  /** The source's own field name of a fact, when it differs (`layers` → `n_layer`). */
+  factFields?: Partial<Record<'layers' | 'heads' | 'hiddenSize' | 'maxPositions', string>>;
+}
+
+/** `manifest.json says "layers": 2`, or `config.json says "n_layer": 2`: for messages. */
+export function factSays(manifest: ModelManifest, fact: 'layers' | 'heads' | 'hiddenSize' | 'maxPositions'): string {
+  const field = manifest.factFields?.[fact] ?? fact;
+  return `${manifest.factsFrom ?? FILE} says "${field}": ${manifest[fact]}`;
 }
 
 /** The model facts views and exports need; how to run the model stays in the manifest. */

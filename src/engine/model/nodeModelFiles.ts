@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { GRAPH_DIRECTORIES } from '../folder/onnxGraphFiles';
 import type { ModelFiles } from './modelFiles';
 import { modelError } from './modelError';
 
@@ -23,5 +24,17 @@ export function nodeModelFiles(dir: string): ModelFiles {
         );
       }
     },
+    list: () => listFolder(label),
   };
+}
+
+/** Regular files at the top and in the graph directories; a missing directory lists nothing. */
+async function listFolder(dir: string): Promise<string[]> {
+  const lists = await Promise.all(
+    GRAPH_DIRECTORIES.map(async (sub) => {
+      const entries = await readdir(resolve(dir, sub), { withFileTypes: true }).catch(() => []);
+      return entries.filter((e) => e.isFile()).map((e) => sub + e.name);
+    }),
+  );
+  return lists.flat();
 }

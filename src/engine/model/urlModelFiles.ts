@@ -3,7 +3,8 @@ import { modelError } from './modelError';
 
 /**
  * A model folder served over HTTP(S) or as webview resource URIs (VS Code for the Web).
- * 404 reads as a missing file; other failures throw.
+ * 404 reads as a missing file; other failures throw. A server cannot list a folder, so
+ * `list` asks for each candidate name with HEAD requests.
  */
 export function urlModelFiles(baseUrl: string, fetchFn: typeof fetch = fetch): ModelFiles {
   const label = baseUrl.replace(/\/+$/, '');
@@ -12,7 +13,7 @@ export function urlModelFiles(baseUrl: string, fetchFn: typeof fetch = fetch): M
     async read(name) {
       let response: Response;
       try {
-        response = await fetchFn(`${label}/${encodeURIComponent(name)}`);
+        response = await fetchFn(`${label}/${name.split('/').map(encodeURIComponent).join('/')}`);
       } catch (error) {
         throw modelError(
           'unreadableFile',
@@ -34,6 +35,16 @@ export function urlModelFiles(baseUrl: string, fetchFn: typeof fetch = fetch): M
         );
       }
       return new Uint8Array(await response.arrayBuffer());
+    },
+    async list(candidates) {
+      const found = await Promise.all(
+        candidates.map(async (name) => {
+          const url = `${label}/${name.split('/').map(encodeURIComponent).join('/')}`;
+          const response = await fetchFn(url, { method: 'HEAD' }).catch(() => undefined);
+          return response?.ok ? name : undefined;
+        }),
+      );
+      return found.filter((name): name is string => name !== undefined);
     },
   };
 }

@@ -3,6 +3,7 @@
  * after a crash, and gives every run a clear ending: a result, or an `EngineRunError`
  * whose code says why (cancelled, superseded, crashed, badInput, badModel, error).
  */
+import type { GraphVariant } from '../folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../../protocol/engine';
 import type { EngineApi, EngineEvent, InspectRequest } from '../../protocol/engine';
 import { Rpc, RpcError } from '../../protocol/rpc';
@@ -49,9 +50,9 @@ export class EngineClient {
   }
 
   /** Loads and validates a model folder without running it. */
-  async loadModel(modelDir: string): Promise<ModelInfo> {
+  async loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
     const live = await this.worker();
-    return live.rpc.call('loadModel', { modelDir }).catch((error: unknown) => {
+    return live.rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }).catch((error: unknown) => {
       throw toRunError(error);
     });
   }

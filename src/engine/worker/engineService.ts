@@ -17,8 +17,8 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     async hello() {
       return { protocol: ENGINE_PROTOCOL_VERSION, threads };
     },
-    async loadModel({ modelDir }) {
-      return (await engine.loadModel(modelDir)).info;
+    async loadModel({ modelDir, variant }) {
+      return (await engine.loadModel(modelDir, variant)).info;
     },
     async inspect(request) {
       latestRunId = Math.max(latestRunId, request.runId);
@@ -32,6 +32,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
         const result = await engine.inspect(request.modelDir, request.text, {
           maxTokens: request.maxTokens,
           topK: request.topK,
+          ...(request.variant ? { variant: request.variant } : {}),
           isCancelled,
         });
         // The run may have been overtaken while its last stage ran.

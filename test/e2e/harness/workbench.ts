@@ -195,6 +195,37 @@ export class Workbench {
     await this.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
   }
 
+  /** Clicks the quick pick entry whose text contains `text` (after an icon, say). */
+  async pickQuickItem(text: string): Promise<void> {
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: text })
+      .first()
+      .click({ timeout: 30_000 });
+  }
+
+  /**
+   * Answers an open-folder dialog (code-server's simple file dialog): type the folder's path
+   * with a trailing slash, so the dialog shows that folder, then accept it with Enter.
+   */
+  async answerOpenFolderDialog(path: string): Promise<void> {
+    const input = this.quickInput();
+    await input.waitFor({ timeout: 30_000 });
+    const wanted = path.endsWith('/') ? path : `${path}/`;
+    for (let tries = 0; (await input.inputValue()) === '' && tries < 50; tries++) {
+      await this.page.waitForTimeout(100);
+    }
+    await input.fill(wanted);
+    await this.page.waitForTimeout(1_000);
+    // Enter first opens the typed folder, then accepts it; stop once the dialog is gone.
+    for (let tries = 0; tries < 5; tries++) {
+      if (!(await this.quickInput().isVisible())) return;
+      if ((await input.inputValue()) !== wanted) await input.fill(wanted);
+      await this.page.keyboard.press('Enter');
+      await this.page.waitForTimeout(1_000);
+    }
+    if (await this.quickInput().isVisible()) throw new Error(`the open dialog did not accept ${wanted}`);
+  }
+
   /** Text of the notification toasts currently shown. */
   async notifications(): Promise<string[]> {
     return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();

@@ -58,7 +58,22 @@ describe('CLI (dist/cli.js, built bundle)', function () {
     assert.deepEqual([doc.layers, doc.heads], [[1], [0]]);
   });
 
+  it('opens a Hugging Face export folder as it is, --variant picking its graph', async () => {
+    const llama = join(ROOT, 'test', 'fixtures', 'hf', 'llama');
+    const plain = await runCli(['--model', llama, '--text', 'hello world']);
+    assert.equal(plain.code, 0, plain.stderr);
+    const doc = JSON.parse(plain.stdout);
+    assert.equal(doc.tokens[0].text, '<|begin_of_text|>');
+    assert.equal(doc.tokens[0].special, true);
+    assert.deepEqual([doc.model.layers, doc.model.heads], [2, 4]);
+    const quantized = await runCli(['--model', llama, '--text', 'hello world', '--variant', 'quantized']);
+    assert.equal(quantized.code, 0, quantized.stderr);
+    assert.match(quantized.stderr, /^note: onnx\/model_quantized\.onnx has quantized weights/m);
+    assert.notDeepEqual(JSON.parse(quantized.stdout).attentions, doc.attentions);
+  });
+
   const failures: [string, () => string[], RegExp][] = [
+    ['an unknown --variant', () => ['--text', 'hi', '--variant', 'int3'], /--variant takes one of fp32, fp16/],
     ['empty text', () => ['--model', fixtureModel('decoder-attn'), '--text', ''], /empty or only whitespace/],
     ['whitespace-only text', () => ['--model', fixtureModel('decoder-attn'), '--text', ' \n\t '], /empty or only whitespace/],
     ['a missing model folder', () => ['--model', join(dir, 'nope'), '--text', 'hi'], /nope/],

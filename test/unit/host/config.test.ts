@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { GRAPH_VARIANTS } from '../../../src/engine/folder/onnxGraphFiles';
 import { DEFAULT_CONFIG, readConfig, viewSettings } from '../../../src/util/config';
 import { BUNDLED_MODEL, modelLabel, resolveModelDir } from '../../../src/util/modelLocation';
 
@@ -35,6 +36,13 @@ describe('config', () => {
       assert.ok((property.markdownDescription ?? '').length > 30, `${key} is documented`);
     }
     assert.deepEqual(readConfig(source({})), DEFAULT_CONFIG);
+  });
+
+  it('offers exactly the graph variants the engine knows, and reads them', () => {
+    const property = manifest.contributes.configuration.properties['attentionInspector.modelVariant'];
+    assert.deepEqual(property.enum, ['auto', ...GRAPH_VARIANTS]);
+    assert.equal(readConfig(source({ modelVariant: 'q4' })).modelVariant, 'q4');
+    assert.equal(readConfig(source({ modelVariant: 'int3' })).modelVariant, 'auto');
   });
 
   it('activates on its commands and its restored panel only', () => {

@@ -118,16 +118,30 @@ const CASES: BrokenCase[] = [
     says: /^uses operators of the custom domain "my\.ops"/,
   },
   {
-    name: 'weights in an external data file',
+    name: 'external data that would be read from outside the folder',
     from: 'decoder-noattn',
     problem: 'unsupportedOnnx',
     file: 'model.onnx',
     breakIt: (dir) =>
-      editOnnx(
-        dir,
-        (m) => (m.graph!.initializer![0].dataLocation = onnx.TensorProto.DataLocation.EXTERNAL),
-      ),
-    says: /^keeps weights in a separate file \("tok\.weight" is external data\)/,
+      editOnnx(dir, (m) => {
+        const tensor = m.graph!.initializer![0];
+        tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+        tensor.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: '../secret.bin' })];
+      }),
+    says: /^keeps the weights of "tok\.weight" in external data at "\.\.\/secret\.bin", which is not a file inside the model folder/,
+  },
+  {
+    name: 'a missing external data file',
+    from: 'decoder-noattn',
+    problem: 'missingFile',
+    file: 'model.onnx_data',
+    breakIt: (dir) =>
+      editOnnx(dir, (m) => {
+        const tensor = m.graph!.initializer![0];
+        tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+        tensor.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: 'model.onnx_data' })];
+      }),
+    says: /^not found \(model\.onnx keeps its weights there\)\. Copy or download the external data file/,
   },
   {
     name: 'fused com.microsoft.Attention with "attentions": "softmax"',
@@ -135,7 +149,7 @@ const CASES: BrokenCase[] = [
     problem: 'fusedAttention',
     file: 'model.onnx',
     breakIt: async () => {},
-    says: /^computes attention inside 1 fused com\.microsoft\.Attention node\(s\); their attention probabilities never exist as a tensor, so they cannot be exposed/,
+    says: /^computes attention inside 1 fused com\.microsoft\.Attention node\(s\) \(first: "\(unnamed, output "y"\)"\); their attention probabilities never exist as a tensor, so they cannot be exposed\. Export the model without attention fusion/,
   },
   {
     name: 'layers that do not match the attention Softmax count',
