@@ -15,6 +15,7 @@ import { extractAttention } from './attention/extractAttention';
 import { SUPPORTED_OPSETS } from './model/decodeOnnx';
 import { loadModelFolder } from './model/loadModelFolder';
 import { modelInfo } from './model/manifest';
+import { modelError } from './model/modelError';
 import type { LoadedModelFolder } from './model/loadModelFolder';
 import type { ModelFiles } from './model/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
@@ -125,7 +126,7 @@ export class Engine {
 
   private async load(modelDir: string): Promise<LoadedModel> {
     const folder = await loadModelFolder(this.openFolder(modelDir));
-    const tokenizer = createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+    const tokenizer = tokenizerOf(folder);
     let session: InferenceSession;
     try {
       session = await createSession(folder.onnxBytes);
@@ -136,6 +137,17 @@ export class Engine {
       );
     }
     return new LoadedModel(modelInfo(folder.manifest, modelDir), folder, tokenizer, session);
+  }
+}
+
+/** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
+function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
+  try {
+    return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw modelError('badTokenizer', folder.label, 'tokenizer.json', `cannot be used (${why})`,
+      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).');
   }
 }
 

@@ -27,12 +27,28 @@ export function extractAttention(
         'Check "outputs.attentions" in manifest.json.');
     }
     const weights = toLayerAttention({ data: tensor.data, dims: tensor.dims }, heads, n, names[layer]);
-    const firstRow = weights.subarray(0, n).reduce((a, b) => a + b, 0);
-    if (Math.abs(firstRow - 1) > ROW_SUM_TOLERANCE) {
+    const bad = firstBadRow(weights, n);
+    if (bad) {
+      const head = Math.floor(bad.row / n);
       throw modelError('badAttentionShape', label, 'model.onnx',
-        `${names[layer]} is not a probability distribution (its first row sums to ${firstRow.toFixed(4)})`,
-        'Check that "outputs.attentions" in manifest.json names the attention probabilities after the softmax.');
+        `${names[layer]} (layer ${layer}, head ${head}) row ${bad.row % n} is not a probability distribution (${bad.why})`,
+        'Check that "outputs.attentions" in manifest.json names the attention probabilities after the softmax, and that the weights are finite.');
     }
     return weights;
   });
+}
+
+/** The first row (over all heads) that is not finite or does not sum to 1, and why. */
+function firstBadRow(weights: Float32Array, n: number): { row: number; why: string } | undefined {
+  for (let row = 0; row * n < weights.length; row++) {
+    let sum = 0;
+    for (let k = row * n; k < (row + 1) * n; k++) sum += weights[k];
+    // A NaN or an infinity anywhere in the row makes its sum non-finite.
+    if (!Number.isFinite(sum)) {
+      const values = weights.subarray(row * n, (row + 1) * n);
+      return { row, why: `it holds ${values.some(Number.isNaN) ? 'NaN' : 'an infinity'}` };
+    }
+    if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) return { row, why: `it sums to ${sum.toFixed(4)}` };
+  }
+  return undefined;
 }

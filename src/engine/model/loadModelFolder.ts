@@ -50,18 +50,7 @@ export async function loadModelFolder(
   options: LoadOptions = {},
 ): Promise<LoadedModelFolder> {
   const { label } = files;
-  const read = await Promise.all(REQUIRED.map((name) => files.read(name)));
-  const absentFile = REQUIRED.find((_, i) => read[i] === undefined);
-  if (absentFile !== undefined) {
-    throw modelError(
-      'missingFile',
-      label,
-      absentFile,
-      'not found',
-      'A model folder needs manifest.json, model.onnx and tokenizer.json (see docs/model-format.md).',
-    );
-  }
-  const [manifestBytes, onnxBytes, tokenizerBytes] = read as Uint8Array[];
+  const [manifestBytes, tokenizerBytes] = await readRequired(files, ['manifest.json', 'tokenizer.json']);
   const manifest = parseManifest(manifestBytes, label);
   const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
   const tokenizerConfig = await readConfig(files);
@@ -85,6 +74,8 @@ export async function loadModelFolder(
       'Fix "specialTokens" in manifest.json or add the token to the tokenizer.',
     );
   }
+  // Read last, once the small files are known to be good: a bad folder never costs the big file.
+  const [onnxBytes] = await readRequired(files, ['model.onnx']);
   const model = decodeOnnx(onnxBytes, label);
   const graph = model.graph as onnx.IGraphProto;
   checkGraph(graph, manifest, label);
@@ -108,6 +99,21 @@ export async function loadModelFolder(
     tokenizerJson,
     ...(tokenizerConfig === undefined ? {} : { tokenizerConfig }),
   };
+}
+
+async function readRequired(files: ModelFiles, names: (typeof REQUIRED)[number][]): Promise<Uint8Array[]> {
+  const read = await Promise.all(names.map((name) => files.read(name)));
+  const absent = names.find((_, i) => read[i] === undefined);
+  if (absent !== undefined) {
+    throw modelError(
+      'missingFile',
+      files.label,
+      absent,
+      'not found',
+      'A model folder needs manifest.json, model.onnx and tokenizer.json (see docs/model-format.md).',
+    );
+  }
+  return read as Uint8Array[];
 }
 
 async function readConfig(files: ModelFiles): Promise<Record<string, unknown> | undefined> {
