@@ -25,7 +25,9 @@ export function planTokens(
   const budget = maxTokens - specials.prepend.length - specials.append.length;
   if (budget < 1) {
     throw new EngineRunError(
-      `The token limit ${maxTokens} leaves no room for text next to the model's special tokens; raise attentionInspector.maxTokens.`,
+      maxTokens < contextSize
+        ? `The token limit ${maxTokens} leaves no room for text next to the model's ${specials.prepend.length + specials.append.length} special tokens; raise it (attentionInspector.maxTokens in VS Code, --max-tokens in the CLI).`
+        : `The model's context of ${contextSize} tokens ("maxPositions" in manifest.json) leaves no room for text next to its ${specials.prepend.length + specials.append.length} special tokens; fix manifest.json or pick another model.`,
       'badInput',
     );
   }
