@@ -45,7 +45,8 @@ export interface RunOutputs {
 export class LoadedModel {
   constructor(
     readonly info: ModelInfo,
-    readonly folder: LoadedModelFolder,
+    /** The validated folder, without its ONNX bytes: the session holds the model now. */
+    readonly folder: Omit<LoadedModelFolder, 'onnxBytes'>,
     readonly tokenizer: TextTokenizer,
     private readonly session: InferenceSession,
   ) {}
@@ -136,7 +137,9 @@ export class Engine {
         'badModel',
       );
     }
-    return new LoadedModel(modelInfo(folder.manifest, modelDir), folder, tokenizer, session);
+    // Dropping the bytes here keeps one copy of the model (in the session), not two.
+    const { onnxBytes: _released, ...kept } = folder;
+    return new LoadedModel(modelInfo(folder.manifest, modelDir), kept, tokenizer, session);
   }
 }
 
