@@ -20,7 +20,7 @@ import type { LoadedModelFolder } from './model/loadModelFolder';
 import type { ModelFiles } from './model/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
 import type { TextTokenizer } from './tokenize/createTokenizer';
-import { planTokens } from './inference/planTokens';
+import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
 import type { InspectResult, ModelInfo } from './types';
 
 /** Options of one inspection. */
@@ -61,7 +61,9 @@ export class LoadedModel {
     if (manifest.inputs.positionIds) feeds[manifest.inputs.positionIds] = int64Input(filled(n, (i) => i));
     const fetches = [...this.folder.attentionOutputs];
     if (this.folder.logitsOutput) fetches.push(this.folder.logitsOutput);
-    const outputs = await this.session.run(feeds, fetches);
+    const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
+      throw runFailure(error, n, this.folder.label, manifest.maxPositions);
+    });
     const names = this.folder.attentionOutputs;
     const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label);
     const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
@@ -101,7 +103,8 @@ export class Engine {
     checkCancelled();
     const tokenizeStart = now();
     const { manifest } = model.folder;
-    const maxTokens = Math.min(options.maxTokens ?? manifest.maxPositions, manifest.maxPositions);
+    const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
+    const maxTokens = Math.min(options.maxTokens ?? limit, limit);
     const plan = planTokens(model.tokenizer, text, manifest.specialTokens, maxTokens, manifest.maxPositions);
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();
@@ -152,6 +155,17 @@ function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
     throw modelError('badTokenizer', folder.label, 'tokenizer.json', `cannot be used (${why})`,
       'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).');
   }
+}
+
+/**
+ * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
+ * cause is an input longer than the graph can take (a position table or mask buffer).
+ */
+function runFailure(error: unknown, n: number, label: string, maxPositions: number): Error {
+  const raw = error instanceof Error ? error.message : String(error);
+  const said = raw.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/\S+\.(h|cc|cpp):\d+\s*/g, '').replace(/\s+/g, ' ').trim();
+  return modelError('runFailed', label, 'model.onnx', `failed on ${n} tokens inside onnxruntime (${said})`,
+    `If the graph cannot take that many tokens, lower "maxPositions" (${maxPositions}) in manifest.json; otherwise re-export the model.`);
 }
 
 function filled(n: number, value: (i: number) => number): number[] {

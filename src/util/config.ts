@@ -3,6 +3,7 @@
  * through one typed getter that clamps and defaults every value. It takes any object with a
  * `get` (a `vscode.WorkspaceConfiguration` in the extension), so it runs in plain Node tests.
  */
+import { MAX_TOKENS_PER_RUN } from '../engine/inference/planTokens';
 import type { ColorMapName, ViewKind, ViewSettings } from '../protocol/webview';
 
 /** The configuration section; every setting is `attentionInspector.<key>`. */
@@ -45,7 +46,7 @@ export function readConfig(source: ConfigSource): Config {
   return {
     model: text(source.get('model')).trim(),
     threads: integer(source.get('threads'), DEFAULT_CONFIG.threads, 0, 64),
-    maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, 8192),
+    maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, MAX_TOKENS_PER_RUN),
     colorMap: oneOf(source.get('colorMap'), COLOR_MAPS, DEFAULT_CONFIG.colorMap),
     topK: integer(source.get('topK'), DEFAULT_CONFIG.topK, 1, 50),
     defaultView: oneOf(source.get('defaultView'), VIEWS, DEFAULT_CONFIG.defaultView),

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failsClearly, withinBounds } from './helpers/expectations';
-import { Scratch, editJson, poisonRows, sparseFile } from './helpers/modelFolders';
+import { Scratch, computePositions, editJson, poisonRows, sparseFile } from './helpers/modelFolders';
 import { runCli } from './helpers/runBounded';
 
 const GiB = 1024 ** 3;
@@ -103,6 +103,17 @@ describe('hostile model folders (CLI)', function () {
       writeFileSync(text, 'let a = b + c;\n'.repeat(700_000));
       const run = await runCli(['--model', dir, '--text-file', text]);
       failsClearly(run, /"maxPositions" is 1000000000, but model\.onnx has 64 positions/);
+    });
+
+    it('defect 2: without a position table, a huge maxPositions is capped and the graph’s limit said plainly', async () => {
+      const dir = scratch.copyOf('decoder-noattn');
+      computePositions(dir, 'pos.weight');
+      editJson(dir, 'manifest.json', (m) => (m.maxPositions = 1e9));
+      const text = scratch.path('ten-mb-2.txt');
+      writeFileSync(text, 'let a = b + c;\n'.repeat(700_000));
+      const run = await runCli(['--model', dir, '--text-file', text]);
+      failsClearly(run, /model\.onnx: failed on 8192 tokens inside onnxruntime \(.*broadcast.*\)\. .*"maxPositions" \(1000000000\)/, { mib: 700 });
+      assert.doesNotMatch(run.stderr, /\/mnt\/|\.h:\d+|ERROR_CODE/);
     });
   });
 

@@ -7,6 +7,13 @@ import { EngineRunError } from '../errors';
 import type { TextTokenizer } from '../tokenize/createTokenizer';
 import type { Token, Truncation } from '../types';
 
+/**
+ * The most tokens one run inspects, whatever the model's context: attention is N² per head
+ * (8192 tokens × 16 heads is 4 GiB of float32), and a context of a million tokens must not
+ * mean tokenizing a 10 MB selection whole. Also the maximum of attentionInspector.maxTokens.
+ */
+export const MAX_TOKENS_PER_RUN = 8192;
+
 /** Beyond this many UTF-16 units per allowed token the rest of the text is not tokenized. */
 const MAX_CHARS_PER_TOKEN = 64;
 

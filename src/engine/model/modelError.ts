@@ -14,7 +14,8 @@ export type ModelProblem =
   | 'missingSpecialToken'
   | 'fusedAttention'
   | 'attentionNotFound'
-  | 'badAttentionShape';
+  | 'badAttentionShape'
+  | 'runFailed';
 
 /**
  * A model folder that cannot be used. `code` is always `badModel` (it crosses the worker

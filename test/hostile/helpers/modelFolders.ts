@@ -59,3 +59,18 @@ export function sparseFile(path: string, bytes: number): void {
   ftruncateSync(fd, Math.round(bytes));
   closeSync(fd);
 }
+
+/**
+ * Hides the position table of `dir/model.onnx` from the loader's check, as a graph that
+ * computes its positions (RoPE) has none: the table is fed through `Mul(table, 1)`.
+ */
+export function computePositions(dir: string, table: string): void {
+  const file = join(dir, 'model.onnx');
+  const model = onnx.ModelProto.decode(readFileSync(file));
+  const graph = model.graph!;
+  const gather = graph.node!.find((n) => n.opType === 'Gather' && n.input![0] === table)!;
+  gather.input![0] = `${table}_computed`;
+  graph.initializer!.push(onnx.TensorProto.create({ name: 'one_f32', dataType: 1, dims: [], floatData: [1] }));
+  graph.node!.unshift(onnx.NodeProto.create({ opType: 'Mul', input: [table, 'one_f32'], output: [`${table}_computed`] }));
+  writeFileSync(file, onnx.ModelProto.encode(model).finish());
+}
