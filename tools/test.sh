@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up and runs every test suite: unit (Node), browser (Debian Chromium), end-to-end
+# Sets up and runs every test suite: unit (Node), browser (Debian Chromium), hostile inputs
+# (generated model folders, texts, CLI arguments, webview payloads: test/hostile), end-to-end
 # (the packaged .vsix in a real VS Code: code-server), and the @vscode/test-electron
 # launcher where desktop VS Code can be downloaded. Ends with one summary line
 # "N passed, N failed"; exits non-zero on any failure or skipped test.
@@ -43,6 +44,7 @@ fi
 
 run_suite unit npx mocha
 run_suite browser npx mocha --config test/browser/.mocharc.json
+run_suite hostile npx mocha --config test/hostile/.mocharc.json
 run_suite e2e-code-server bash test/e2e/run.sh
 
 echo

@@ -9,7 +9,7 @@ import type { HostToWebview, ViewKind, ViewSettings } from '../src/protocol/webv
 import { FocusPanel } from './controls/focusPanel';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
-import { csvMessage, imageMessage, jsonMessage } from './export/exportMessages';
+import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
 import { colorMapLut } from './heatmap/colorMaps';
 import { colorScale, type ColorScale } from './heatmap/colorScale';
 import { ResultStore } from './resultStore';
@@ -51,7 +51,7 @@ export class App implements ViewHost {
     this.toolbar = new Toolbar({
       patch: (patch) => this.patchState(patch),
       copyCsv: () => this.copyCsv(),
-      saveImage: (format) => void this.saveImage(format),
+      saveImage: (format) => this.saveImage(format),
       exportJson: (scope) => this.exportJson(scope),
     });
     this.status = new StatusLine(
@@ -289,9 +289,9 @@ export class App implements ViewHost {
     }
   }
 
-  private async saveImage(format: 'png' | 'svg'): Promise<void> {
+  private saveImage(format: 'png' | 'svg'): void {
     const svg = this.activeView().toSvg();
-    if (svg) postToHost(await imageMessage(svg, format, this.currentView(), this.state));
+    if (svg) postImage(svg, format, this.currentView(), this.state, (why) => ((this.error = why), this.render()));
   }
 
   private exportJson(scope: 'all' | 'selection'): void {

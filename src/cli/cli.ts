@@ -2,8 +2,6 @@
  * `node dist/cli.js`: the engine without VS Code. Prints the export JSON, or one line
  * that says what went wrong and what to do, with a non-zero exit.
  */
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +10,8 @@ import { attentionJsonChunks, resolveSelection } from '../engine/export/attentio
 import { configureOrt } from '../engine/inference/ortRuntime';
 import { nodeModelFiles } from '../engine/model/nodeModelFiles';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
+import { openOutFile, type OutFile } from './outFile';
+import { readTextFile } from './textFile';
 
 /** The bundled default model, relative to dist/. */
 export const DEFAULT_MODEL = join(__dirname, '..', 'models', 'mini-code-gpt');
@@ -23,39 +23,41 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const text = args.text ?? (await readTextFile(args.textFile as string));
-  configureOrt(pathToFileURL(join(__dirname, 'ort')).href, args.threads);
-  const engine = new Engine(nodeModelFiles);
-  const result = await engine.inspect(resolve(args.model ?? DEFAULT_MODEL), text, {
-    maxTokens: args.maxTokens,
-    topK: args.topK,
-    ...(args.variant ? { variant: args.variant } : {}),
-  });
-  for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
-  const options = { layers: args.layers, heads: args.heads, digits: args.digits };
-  resolveSelection(result, options);
-  if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);
-  const out = args.out ? createWriteStream(args.out) : process.stdout;
-  for (const chunk of attentionJsonChunks(result, options)) {
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  if (args.out) {
-    out.end();
-    await once(out, 'finish');
+  // Opened before the run, so a bad --out is reported at once, not after inference.
+  const out = args.out === undefined ? undefined : await openOutFile(args.out, args.textFile);
+  try {
+    configureOrt(pathToFileURL(join(__dirname, 'ort')).href, args.threads);
+    const engine = new Engine(nodeModelFiles);
+    const result = await engine.inspect(resolve(args.model ?? DEFAULT_MODEL), text, {
+      maxTokens: args.maxTokens,
+      topK: args.topK,
+      ...(args.variant ? { variant: args.variant } : {}),
+    });
+    for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
+    const options = { layers: args.layers, heads: args.heads, digits: args.digits };
+    resolveSelection(result, options);
+    if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);
+    await writeExport(attentionJsonChunks(result, options), out);
+  } catch (error) {
+    await out?.abort();
+    throw error;
   }
 }
 
-async function readTextFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new UsageError(`Cannot read the text file ${path}: ${why}. Pass a readable file to --text-file.`);
+async function writeExport(chunks: Iterable<string>, out: OutFile | undefined): Promise<void> {
+  if (out) {
+    for (const chunk of chunks) await out.write(chunk);
+    await out.commit();
+    return;
+  }
+  for (const chunk of chunks) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  // One line, but all of it: Node's own messages put their hint on the next lines.
+  process.stderr.write(`error: ${message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}\n`);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 });

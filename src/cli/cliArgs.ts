@@ -77,7 +77,8 @@ function variant(text: string): GraphVariant {
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {
-  const value = Number(text);
+  // Digits only: Number() would also take "", " ", "0x10" and "1e3".
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${text}".`);
   }
@@ -85,5 +86,10 @@ function integer(text: string, flag: string, min: number, max: number): number {
 }
 
 function indexList(text: string, flag: string): number[] {
-  return text.split(',').map((part) => integer(part.trim(), flag, 0, 1 << 16));
+  const parts = text.split(',').map((part) => part.trim());
+  // Number('') is 0: without this check "", "," and "0," would quietly select index 0.
+  if (parts.some((part) => part === '')) {
+    throw new UsageError(`${flag} takes a comma-separated list of indices such as 0,2, not "${text}".`);
+  }
+  return parts.map((part) => integer(part, flag, 0, 1 << 16));
 }

@@ -17,11 +17,12 @@ import { extractAttention } from './attention/extractAttention';
 import { SUPPORTED_OPSETS } from './model/decodeOnnx';
 import { loadModelFolder } from './model/loadModelFolder';
 import { modelInfo } from './model/manifest';
+import { modelError } from './model/modelError';
 import type { LoadedModelFolder } from './model/loadModelFolder';
 import type { ModelFiles } from './model/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
 import type { TextTokenizer } from './tokenize/createTokenizer';
-import { planTokens } from './inference/planTokens';
+import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
 import type { InspectResult, ModelInfo } from './types';
 
 /** Options of one inspection. */
@@ -48,7 +49,8 @@ export interface RunOutputs {
 export class LoadedModel {
   constructor(
     readonly info: ModelInfo,
-    readonly folder: LoadedModelFolder,
+    /** The validated folder, without its ONNX bytes: the session holds the model now. */
+    readonly folder: Omit<LoadedModelFolder, 'onnxBytes' | 'externalData'>,
     readonly tokenizer: TextTokenizer,
     private readonly session: InferenceSession,
   ) {}
@@ -59,7 +61,9 @@ export class LoadedModel {
     const feeds = makeFeeds(this.folder.feeds, ids);
     const fetches = [...this.folder.attentionOutputs];
     if (this.folder.logitsOutput) fetches.push(this.folder.logitsOutput);
-    const outputs = await this.session.run(feeds, fetches);
+    const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
+      throw runFailure(error, n, this.folder);
+    });
     const names = this.folder.attentionOutputs;
     const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label, this.folder.graphFile);
     const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
@@ -101,7 +105,8 @@ export class Engine {
     checkCancelled();
     const tokenizeStart = now();
     const { manifest } = model.folder;
-    const maxTokens = Math.min(options.maxTokens ?? manifest.maxPositions, manifest.maxPositions);
+    const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
+    const maxTokens = Math.min(options.maxTokens ?? limit, limit);
     const plan = planTokens(model.tokenizer, text, manifest.specialTokens, maxTokens, manifest.maxPositions);
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();
@@ -127,7 +132,7 @@ export class Engine {
 
   private async load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
     const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
-    const tokenizer = createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+    const tokenizer = tokenizerOf(folder);
     let session: InferenceSession;
     try {
       session = await createSession(folder.onnxBytes, folder.externalData);
@@ -141,8 +146,32 @@ export class Engine {
     const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
     if (others.length > 0) info.otherGraphFiles = others;
     if (folder.notes.length > 0) info.notes = folder.notes;
-    return new LoadedModel(info, folder, tokenizer, session);
+    // Dropping the bytes here keeps one copy of the model (in the session), not two.
+    const { onnxBytes: _graph, externalData: _weights, ...kept } = folder;
+    return new LoadedModel(info, kept, tokenizer, session);
   }
+}
+
+/** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
+function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
+  try {
+    return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw modelError('badTokenizer', folder.label, 'tokenizer.json', `cannot be used (${why})`,
+      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).');
+  }
+}
+
+/**
+ * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
+ * cause is an input longer than the graph can take (a position table or mask buffer).
+ */
+function runFailure(error: unknown, n: number, folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>): Error {
+  const raw = error instanceof Error ? error.message : String(error);
+  const said = raw.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/\S+\.(h|cc|cpp):\d+\s*/g, '').replace(/\s+/g, ' ').trim();
+  return modelError('runFailed', folder.label, folder.graphFile, `failed on ${n} tokens inside onnxruntime (${said})`,
+    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`);
 }
 
 function now(): number {

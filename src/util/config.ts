@@ -4,6 +4,7 @@
  * `get` (a `vscode.WorkspaceConfiguration` in the extension), so it runs in plain Node tests.
  */
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
+import { MAX_TOKENS_PER_RUN } from '../engine/inference/planTokens';
 import type { ColorMapName, ViewKind, ViewSettings } from '../protocol/webview';
 
 /** The configuration section; every setting is `attentionInspector.<key>`. */
@@ -50,7 +51,7 @@ export function readConfig(source: ConfigSource): Config {
     model: text(source.get('model')).trim(),
     modelVariant: oneOf(source.get('modelVariant'), ['auto', ...GRAPH_VARIANTS] as const, DEFAULT_CONFIG.modelVariant),
     threads: integer(source.get('threads'), DEFAULT_CONFIG.threads, 0, 64),
-    maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, 8192),
+    maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, MAX_TOKENS_PER_RUN),
     colorMap: oneOf(source.get('colorMap'), COLOR_MAPS, DEFAULT_CONFIG.colorMap),
     topK: integer(source.get('topK'), DEFAULT_CONFIG.topK, 1, 50),
     defaultView: oneOf(source.get('defaultView'), VIEWS, DEFAULT_CONFIG.defaultView),

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import * as ortNode from 'onnxruntime-node';
 import { Engine } from '../../src/engine/engine';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
+import { loadModelFolder } from '../../src/engine/model/loadModelFolder';
 import { nodeModelFiles } from '../../src/engine/model/nodeModelFiles';
 import { EngineClient } from '../../src/engine/worker/engineClient';
 import { startNodeWorker } from '../../src/engine/worker/nodeWorkerHandle';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   configureOrt(pathToFileURL(join(ROOT, 'dist', 'ort')).href, 1);
   const model = await engine.loadModel(modelDir);
   const ids = model.tokenizer.tokenize(SAMPLE).map((t) => t.id);
-  const native = await ortNode.InferenceSession.create(model.folder.onnxBytes, { intraOpNumThreads: 1 });
+  const native = await ortNode.InferenceSession.create((await loadModelFolder(nodeModelFiles(modelDir))).onnxBytes, { intraOpNumThreads: 1 });
   const clients = { 1: client(1), 2: client(2) };
 
   console.log(`# Engine benchmark — ${model.info.name} (${model.info.layers} layers × ${model.info.heads} heads, d ${model.info.hiddenSize})`);

@@ -3,6 +3,7 @@ import type { SquareMatrix } from '../../src/analysis/squareMatrix';
 import { matrixCsv } from '../../src/analysis/matrixCsv';
 import type { ViewKind, WebviewToHost } from '../../src/protocol/webview';
 import type { ViewState } from '../viewState';
+import { postToHost } from '../vscodeApi';
 import { svgToPng } from './svg';
 
 /** `copyText` with the shown matrix as CSV; `what` names it in the host's confirmation. */
@@ -25,6 +26,19 @@ export async function imageMessage(
     data,
     suggestedName: `attention-${view}-L${state.layer}${head}.${format}`,
   };
+}
+
+/** Posts `imageMessage` to the host; a view that cannot be rendered is reported, not dropped. */
+export function postImage(
+  svg: string,
+  format: 'png' | 'svg',
+  view: ViewKind,
+  state: ViewState,
+  report: (message: string) => void,
+): void {
+  imageMessage(svg, format, view, state).then(postToHost, (error: unknown) =>
+    report(`The ${format.toUpperCase()} could not be made (${error instanceof Error ? error.message : String(error)}).`),
+  );
 }
 
 /**

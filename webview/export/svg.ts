@@ -1,8 +1,15 @@
 /** Small helpers for writing standalone SVG documents by hand. */
 
-/** Escapes text for SVG content and attribute values. */
+/**
+ * Escapes text for SVG content and attribute values. XML 1.0 forbids most control
+ * characters even as references, so they become their visible Control Pictures (U+240C ␌
+ * for a form feed), and noncharacters or lone surrogates become U+FFFD.
+ */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
+    .replace(/[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Wraps `body` in an `<svg>` root of `width × height` with a background. */

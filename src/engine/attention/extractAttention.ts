@@ -1,9 +1,11 @@
 /**
  * Where attention is extracted: the graph outputs named for each layer → the engine's
  * `[heads, N, N]` Float32Array per layer, owned by the caller and safe to transfer.
- * Half-precision outputs become float32; a row that is NaN (a query whose every key was
- * masked, so its softmax divided 0 by 0) becomes a row of zeros: shown and exported as
- * masked, never as NaN.
+ * Half-precision outputs become float32. Every row of every head must be a finite
+ * probability distribution: a NaN row would be a query whose every key was masked, and the
+ * engine never feeds a mask that hides every key (no padding), so a NaN or an infinity can
+ * only come from a broken model; it is reported with its layer, head and row, never
+ * exported.
  */
 import { modelError } from '../model/modelError';
 import { toLayerAttention } from './toLayerAttention';
@@ -34,11 +36,12 @@ export function extractAttention(
         'Check "outputs.attentions" in manifest.json.');
     }
     const weights = toLayerAttention({ data, dims: tensor.dims }, heads, n, names[layer]);
-    const firstRow = sumOfFirstUnmaskedRow(weights, n);
-    if (Math.abs(firstRow - 1) > ROW_SUM_TOLERANCE) {
+    const bad = firstBadRow(weights, n);
+    if (bad) {
+      const head = Math.floor(bad.row / n);
       throw modelError('badAttentionShape', label, file,
-        `${names[layer]} is not a probability distribution (its first row sums to ${firstRow.toFixed(4)})`,
-        'Check that "outputs.attentions" in manifest.json names the attention probabilities after the softmax.');
+        `${names[layer]} (layer ${layer}, head ${head}) row ${bad.row % n} is not a probability distribution (${bad.why})`,
+        'Check that "outputs.attentions" in manifest.json names the attention probabilities after the softmax, and that the weights are finite.');
     }
     return weights;
   });
@@ -69,13 +72,17 @@ export function halfToFloat(bits: Uint16Array): Float32Array {
   return out;
 }
 
-/** Zeroes NaN rows (fully masked queries) in place and returns the first other row's sum. */
-function sumOfFirstUnmaskedRow(weights: Float32Array, n: number): number {
-  let first: number | undefined;
-  for (let row = 0; row < weights.length / n; row++) {
-    const values = weights.subarray(row * n, (row + 1) * n);
-    if (values.some(Number.isNaN)) values.fill(0);
-    else if (first === undefined) first = values.reduce((a, b) => a + b, 0);
+/** The first row (over all heads) that is not finite or does not sum to 1, and why. */
+function firstBadRow(weights: Float32Array, n: number): { row: number; why: string } | undefined {
+  for (let row = 0; row * n < weights.length; row++) {
+    let sum = 0;
+    for (let k = row * n; k < (row + 1) * n; k++) sum += weights[k];
+    // A NaN or an infinity anywhere in the row makes its sum non-finite.
+    if (!Number.isFinite(sum)) {
+      const values = weights.subarray(row * n, (row + 1) * n);
+      return { row, why: `it holds ${values.some(Number.isNaN) ? 'NaN' : 'an infinity'}` };
+    }
+    if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) return { row, why: `it sums to ${sum.toFixed(4)}` };
   }
-  return first ?? 1;
+  return undefined;
 }

@@ -7,6 +7,13 @@ import { EngineRunError } from '../errors';
 import type { TextTokenizer } from '../tokenize/createTokenizer';
 import type { Token, Truncation } from '../types';
 
+/**
+ * The most tokens one run inspects, whatever the model's context: attention is N² per head
+ * (8192 tokens × 16 heads is 4 GiB of float32), and a context of a million tokens must not
+ * mean tokenizing a 10 MB selection whole. Also the maximum of attentionInspector.maxTokens.
+ */
+export const MAX_TOKENS_PER_RUN = 8192;
+
 /** Beyond this many UTF-16 units per allowed token the rest of the text is not tokenized. */
 const MAX_CHARS_PER_TOKEN = 64;
 
@@ -25,7 +32,9 @@ export function planTokens(
   const budget = maxTokens - specials.prepend.length - specials.append.length;
   if (budget < 1) {
     throw new EngineRunError(
-      `The token limit ${maxTokens} leaves no room for text next to the model's special tokens; raise attentionInspector.maxTokens.`,
+      maxTokens < contextSize
+        ? `The token limit ${maxTokens} leaves no room for text next to the model's ${specials.prepend.length + specials.append.length} special tokens; raise it (attentionInspector.maxTokens in VS Code, --max-tokens in the CLI).`
+        : `The model's context of ${contextSize} tokens ("maxPositions" in manifest.json) leaves no room for text next to its ${specials.prepend.length + specials.append.length} special tokens; fix manifest.json or pick another model.`,
       'badInput',
     );
   }

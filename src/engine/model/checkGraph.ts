@@ -58,6 +58,7 @@ export function checkGraph(
     }
   }
   checkEmbedding(index, manifest, label, file);
+  checkPositions(index, manifest, label, file);
   if (logits !== undefined) checkLogits(graph, logits, manifest.vocabSize, label, file);
 }
 
@@ -85,6 +86,41 @@ function checkEmbedding(index: GraphIndex, manifest: ModelManifest, label: strin
       file,
       `has a token embedding with ${wrong} rows, but manifest.json says "vocabSize": ${manifest.vocabSize}`,
       `Set "vocabSize" to ${wrong} if this is the right model.`,
+    );
+  }
+}
+
+/**
+ * `maxPositions` may not exceed the rows of the graph's position table: a longer input ends
+ * in a raw broadcast error inside onnxruntime. The table is a constant gathered by the
+ * `positionIds` input, or a hidden-wide constant gathered by computed indices (a Range of
+ * positions); of the latter the largest, so a token-type table is never taken for it.
+ * Models with computed positions (RoPE, sinusoids) have no table and are not limited here.
+ */
+function checkPositions(index: GraphIndex, manifest: ModelManifest, label: string, file: string): void {
+  const { inputIds, tokenTypeIds, positionIds } = manifest.inputs;
+  const fed: (string | undefined)[] = [inputIds, tokenTypeIds];
+  let fromInput = Infinity;
+  let computed = 0;
+  for (const node of index.nodes) {
+    if (node.opType !== 'Gather' || (node.domain ?? '') !== '') continue;
+    const [table, indices] = node.input ?? [];
+    const dims = index.constantDims(table ?? '');
+    if (dims?.length !== 2 || fed.includes(indices)) continue;
+    if (indices === positionIds) fromInput = Math.min(fromInput, dims[0]);
+    else if (!index.feedInputs.includes(indices ?? '') && !index.isConstant(indices ?? '') && dims[1] === manifest.hiddenSize) {
+      computed = Math.max(computed, dims[0]);
+    }
+  }
+  const rows = Math.min(fromInput, computed || Infinity);
+  if (rows < manifest.maxPositions) {
+    throw modelError(
+      'badManifest',
+      label,
+      'manifest.json',
+      `field "maxPositions" is ${manifest.maxPositions}, but ${file} has ${rows} positions (its position embedding has ${rows} rows)`,
+      `Set "maxPositions" to ${rows} or less.`,
+      'maxPositions',
     );
   }
 }

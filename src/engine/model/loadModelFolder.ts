@@ -137,21 +137,12 @@ function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
 /** A folder with our manifest.json (docs/model-format.md). */
 async function readManifestFolder(files: ModelFiles, manifestBytes: Uint8Array): Promise<FolderSource> {
   const { label } = files;
-  const read = await Promise.all(REQUIRED.map((name) => files.read(name)));
-  const absentFile = REQUIRED.find((_, i) => read[i] === undefined);
-  if (absentFile !== undefined) {
-    throw modelError(
-      'missingFile',
-      label,
-      absentFile,
-      'not found',
-      'A model folder needs manifest.json, model.onnx and tokenizer.json (see docs/model-format.md).',
-    );
-  }
-  const [onnxBytes, tokenizerBytes] = read as Uint8Array[];
+  const [tokenizerBytes] = await readRequired(files, ['tokenizer.json']);
   const manifest = parseManifest(manifestBytes, label);
   const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
   const tokenizerConfig = await readConfig(files);
+  // Read last, once the small files are known to be good: a bad folder never costs the big file.
+  const [onnxBytes] = await readRequired(files, ['model.onnx']);
   return {
     manifest,
     graphPath: 'model.onnx',
@@ -196,6 +187,21 @@ function checkVocabulary(source: FolderSource, label: string): void {
         : 'Use the tokenizer files saved with the model.',
     );
   }
+}
+
+async function readRequired(files: ModelFiles, names: (typeof REQUIRED)[number][]): Promise<Uint8Array[]> {
+  const read = await Promise.all(names.map((name) => files.read(name)));
+  const absent = names.find((_, i) => read[i] === undefined);
+  if (absent !== undefined) {
+    throw modelError(
+      'missingFile',
+      files.label,
+      absent,
+      'not found',
+      'A model folder needs manifest.json, model.onnx and tokenizer.json (see docs/model-format.md).',
+    );
+  }
+  return read as Uint8Array[];
 }
 
 async function readConfig(files: ModelFiles): Promise<Record<string, unknown> | undefined> {

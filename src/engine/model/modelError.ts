@@ -2,6 +2,8 @@
 export type ModelProblem =
   | 'missingFile'
   | 'unreadableFile'
+  | 'notRegularFile'
+  | 'tooLarge'
   | 'badJson'
   | 'badManifest'
   | 'corruptOnnx'
@@ -12,7 +14,8 @@ export type ModelProblem =
   | 'missingSpecialToken'
   | 'fusedAttention'
   | 'attentionNotFound'
-  | 'badAttentionShape';
+  | 'badAttentionShape'
+  | 'runFailed';
 
 /**
  * A model folder that cannot be used. `code` is always `badModel` (it crosses the worker
@@ -48,11 +51,25 @@ export function modelError(
   return new ModelError(problem, file, `${label}/${file}: ${what}. ${advice}`, field);
 }
 
-/** Parses a folder file as JSON; a syntax error is a `badJson` ModelError naming the file. */
+/**
+ * Parses a folder file as JSON; a syntax error is a `badJson` ModelError naming the file.
+ * The message says where, never what: V8 quotes the text around the error, and a symlink
+ * may lead anywhere (a secret must not end up in a message or a log).
+ */
 export function parseJsonFile(bytes: Uint8Array, label: string, file: string, advice: string): unknown {
+  const text = new TextDecoder().decode(bytes);
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(text);
   } catch (error) {
-    throw modelError('badJson', label, file, `not valid JSON (${(error as Error).message})`, advice);
+    throw modelError('badJson', label, file, `not valid JSON (${whereJsonFails(text, (error as Error).message)})`, advice);
   }
+}
+
+function whereJsonFails(text: string, message: string): string {
+  if (/unexpected end/i.test(message)) return 'it ends too early';
+  const at = /position (\d+)/.exec(message);
+  if (!at) return text.includes('\uFFFD') || text.includes('\0') ? 'it holds binary data' : 'a syntax error';
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `a syntax error at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }

@@ -49,14 +49,31 @@ export function parseTokenizer(
   } else {
     throw fail(`has no vocabulary in model.vocab (model type ${json.model.type ?? 'unknown'})`);
   }
-  for (const added of json.added_tokens ?? []) {
+  if (json.added_tokens !== undefined && !Array.isArray(json.added_tokens)) {
+    throw fail('has "added_tokens" that is not a list');
+  }
+  (json.added_tokens ?? []).forEach((added, i) => {
     if (!Number.isInteger(added?.id) || typeof added?.content !== 'string') {
-      throw fail(`has a malformed added_tokens entry ${JSON.stringify(added)}`);
+      throw fail(`has a malformed entry added_tokens[${i}] (it needs an integer "id" and a string "content")`);
     }
     ids.set(added.content, added.id);
-  }
+  });
   if (ids.size === 0) throw fail('has an empty vocabulary');
+  if (json.model.type === 'BPE') checkMerges(json.model.merges, fail);
   let size = 0;
   for (const id of ids.values()) size = Math.max(size, id + 1);
   return { json, vocabulary: { ids, size } };
+}
+
+/** BPE merges are `"a b"` strings or `["a", "b"]` pairs; anything else would fail later, unnamed. */
+function checkMerges(merges: unknown, fail: (what: string) => Error): void {
+  if (!Array.isArray(merges)) {
+    throw fail(`has no list of BPE merges in model.merges (found ${merges === undefined ? 'nothing' : typeof merges})`);
+  }
+  const bad = merges.findIndex(
+    (m) =>
+      !(typeof m === 'string' && m.split(' ').length === 2) &&
+      !(Array.isArray(m) && m.length === 2 && m.every((part) => typeof part === 'string')),
+  );
+  if (bad >= 0) throw fail(`has a malformed BPE merge at model.merges[${bad}] (expected "a b" or ["a", "b"])`);
 }

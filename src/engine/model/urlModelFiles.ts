@@ -1,3 +1,4 @@
+import { maxBytesOf, tooLarge } from './fileLimits';
 import type { ModelFiles } from './modelFiles';
 import { modelError } from './modelError';
 
@@ -34,7 +35,15 @@ export function urlModelFiles(baseUrl: string, fetchFn: typeof fetch = fetch): M
           'Check the address and that the server allows the request.',
         );
       }
-      return new Uint8Array(await response.arrayBuffer());
+      // Refused before the body is read when the server says how big it is.
+      const declared = Number(response.headers.get('content-length') ?? 0);
+      if (declared > maxBytesOf(name)) {
+        await response.body?.cancel();
+        throw tooLarge(label, name, declared);
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.length > maxBytesOf(name)) throw tooLarge(label, name, bytes.length);
+      return bytes;
     },
     async list(candidates) {
       const found = await Promise.all(

@@ -11,11 +11,12 @@ describe('extractAttention', () => {
     assert.deepEqual(Array.from(layer), [1, 0, 0.5, 0.5]);
   });
 
-  it('shows a NaN row (a query with every key masked) as masked zeros, never NaN', () => {
-    const data = Float32Array.from([NaN, NaN, NaN, 0.25, 0.75, 0, 0.2, 0.3, 0.5]);
-    const [layer] = extractAttention([{ data, dims: [1, 1, 3, 3] }], ['p'], 1, 3, '/m');
-    assert.deepEqual(Array.from(layer.subarray(0, 3)), [0, 0, 0]);
-    assert.ok(Math.abs(layer[3] - 0.25) < 1e-7 && Math.abs(layer[8] - 0.5) < 1e-7);
+  it('never passes a NaN row on: the engine masks no query entirely, so NaN means a broken model', () => {
+    const data = Float32Array.from([1, 0, 0, 0.25, 0.75, 0, NaN, NaN, NaN]);
+    assert.throws(
+      () => extractAttention([{ data, dims: [1, 1, 3, 3] }], ['p'], 1, 3, '/m'),
+      /p \(layer 0, head 0\) row 2 is not a probability distribution \(it holds NaN\)/,
+    );
   });
 
   it('still refuses rows that are not probabilities, and other element types', () => {

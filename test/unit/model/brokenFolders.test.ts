@@ -54,13 +54,13 @@ const CASES: BrokenCase[] = [
   {
     name: 'tokenizer.json that is a folder',
     from: 'decoder-attn',
-    problem: 'unreadableFile',
+    problem: 'notRegularFile',
     file: 'tokenizer.json',
     breakIt: async (dir) => {
       await rm(join(dir, 'tokenizer.json'));
       await mkdir(join(dir, 'tokenizer.json'));
     },
-    says: /^cannot be read \(EISDIR\)/,
+    says: /^is not a regular file \(a folder\)/,
   },
   {
     name: 'truncated model.onnx',

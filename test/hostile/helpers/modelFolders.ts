@@ -1,0 +1,76 @@
+/**
+ * Hostile model folders, generated in a temp dir at test time from the committed fixtures
+ * (big and special files are never committed).
+ */
+import { closeSync, cpSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { ROOT } from './runBounded';
+
+const { onnx } = onnxProto;
+
+export const fixtureModel = (name: string): string => join(ROOT, 'test', 'fixtures', 'models', name);
+
+/** A scratch area for one test file; `remove()` it in `after`. */
+export class Scratch {
+  readonly dir = mkdtempSync(join(tmpdir(), 'ai-hostile-'));
+  private count = 0;
+
+  /** A fresh copy of a fixture model folder. */
+  copyOf(model = 'decoder-attn'): string {
+    const dir = join(this.dir, `${model}-${++this.count}`);
+    cpSync(fixtureModel(model), dir, { recursive: true });
+    return dir;
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Rewrites `dir/file` as JSON after `edit`. */
+export function editJson(dir: string, file: string, edit: (json: any) => void): void {
+  const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  edit(json);
+  writeFileSync(join(dir, file), JSON.stringify(json));
+}
+
+/** Sets rows `from..` of the float32 initializer `name` of `dir/model.onnx` to `value`. */
+export function poisonRows(dir: string, name: string, from: number, value: number): void {
+  const file = join(dir, 'model.onnx');
+  const model = onnx.ModelProto.decode(readFileSync(file));
+  const tensor = model.graph!.initializer!.find((t) => t.name === name)!;
+  const width = Number(tensor.dims![1]);
+  const raw = tensor.rawData!;
+  const floats = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  floats.fill(value, from * width);
+  tensor.rawData = new Uint8Array(floats.buffer);
+  writeFileSync(file, onnx.ModelProto.encode(model).finish());
+}
+
+/** A file of `bytes` zeros that takes no disk space (sparse), for "oversize" cases. */
+export function sparseFile(path: string, bytes: number): void {
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, Math.round(bytes));
+  closeSync(fd);
+}
+
+/**
+ * Hides the position table of `dir/model.onnx` from the loader's check, as a graph that
+ * computes its positions (RoPE) has none: the table is fed through `Mul(table, 1)`.
+ */
+export function computePositions(dir: string, table: string): void {
+  const file = join(dir, 'model.onnx');
+  const model = onnx.ModelProto.decode(readFileSync(file));
+  const graph = model.graph!;
+  const gather = graph.node!.find((n) => n.opType === 'Gather' && n.input![0] === table)!;
+  gather.input![0] = `${table}_computed`;
+  graph.initializer!.push(onnx.TensorProto.create({ name: 'one_f32', dataType: 1, dims: [], floatData: [1] }));
+  graph.node!.unshift(onnx.NodeProto.create({ opType: 'Mul', input: [table, 'one_f32'], output: [`${table}_computed`] }));
+  writeFileSync(file, onnx.ModelProto.encode(model).finish());
+}

@@ -1,0 +1,70 @@
+/**
+ * Many quick requests, as a user holding down the shortcut or dragging a selection makes
+ * them: the engine service (the worker's side of the channel, with the real engine and
+ * onnxruntime-web) answers the newest and never computes the ones it replaced.
+ */
+import assert from 'node:assert/strict';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
+import { Rpc, type MessageEndpoint } from '../../src/protocol/rpc';
+import type { InspectResult } from '../../src/engine/types';
+import { serveEngine } from '../../src/engine/worker/engineService';
+import { fixtureModel, sharedEngine } from '../unit/engine/fixtures';
+
+function endpoint(port: MessagePort): MessageEndpoint {
+  return {
+    post: (message, transfer) => port.postMessage(message, transfer),
+    listen(handler) {
+      port.on('message', handler);
+      return () => port.off('message', handler);
+    },
+  };
+}
+
+describe('quick requests to the engine service', function () {
+  const channel = new MessageChannel();
+  after(() => {
+    channel.port1.close();
+    channel.port2.close();
+  });
+
+  it('defect 5: requests superseded while a run computes are dropped before they start', async () => {
+    const engine = sharedEngine();
+    const modelDir = fixtureModel('decoder-attn');
+    const model = await engine.loadModel(modelDir);
+    serveEngine(endpoint(channel.port1), engine, 1);
+    const host = new Rpc<EngineApi, Record<string, never>, EngineEvent>(endpoint(channel.port2), {}, { transfer: true });
+    const computed: number[] = [];
+    const runIds = model.runIds.bind(model);
+    const pending: Promise<InspectResult>[] = [];
+    const inspect = (runId: number) =>
+      pending.push(host.call('inspect', { modelDir, text: `value_${runId} = f(${runId})`, runId }));
+    model.runIds = (ids) => {
+      computed.push(ids.length);
+      // While the first run computes, 49 more requests queue up, newest last.
+      if (computed.length === 1) for (let runId = 2; runId <= 50; runId++) inspect(runId);
+      return runIds(ids);
+    };
+    try {
+      inspect(1);
+      const settled = await Promise.allSettled(await waitForAll(pending, 50));
+      const last = settled[49];
+      assert.equal(last.status, 'fulfilled', String((last as PromiseRejectedResult).reason));
+      assert.equal((last as PromiseFulfilledResult<InspectResult>).value.text, 'value_50 = f(50)');
+      for (const outcome of settled.slice(1, 49)) {
+        assert.equal(outcome.status, 'rejected');
+        assert.match(String((outcome as PromiseRejectedResult).reason), /newer inspection replaced/);
+      }
+      assert.equal(computed.length, 2, `the first and the newest run computed, not ${computed.length}`);
+    } finally {
+      model.runIds = runIds;
+      host.dispose();
+    }
+  });
+});
+
+/** The list of promises once it has `count` entries (the later ones are added by the spy). */
+async function waitForAll<T>(list: Promise<T>[], count: number): Promise<Promise<T>[]> {
+  while (list.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  return list;
+}
