@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { InspectResult } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
+import { wallClockMs } from '../protocol/webview';
 import { LruCache } from '../util/lruCache';
 import type { EngineHost } from './engineHost';
 import type { ModelStatusBar } from './modelStatusBar';
@@ -27,7 +28,7 @@ export interface RunRequest {
 
 /** How a run ended. */
 export type RunOutcome =
-  | { ok: true; result: InspectResult; cached: boolean }
+  | { ok: true; result: InspectResult; cached: boolean; receivedAt?: number }
   | { ok: false; code: RunErrorCode; message: string; byUser: boolean };
 
 /** Results kept for instant re-runs: few, and at most this many bytes of tensors. */
@@ -118,7 +119,8 @@ export class InspectionRunner {
       request.abandon(() => engine.cancel(runId)),
     ];
     try {
-      return { ok: true, result: await result, cached: false };
+      const received = await result;
+      return { ok: true, result: received, cached: false, receivedAt: wallClockMs() };
     } catch (error) {
       const runError =
         error instanceof EngineRunError

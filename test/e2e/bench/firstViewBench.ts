@@ -1,0 +1,150 @@
+/**
+ * What users feel: Ctrl+Alt+A on a selection of a Python file → the panel showing that
+ * selection's result, in a real VS Code (code-server + headless Chromium, the packaged
+ * extension), cold (first run in a new window) and warm, at ~200 and ~500 tokens, split into
+ * stages from the timestamps each run carries (src/protocol/webview.ts `RunTrace`, engine
+ * `timings`, the webview's `DrawnRecord`). Figures, not assertions: it rewrites the
+ * first-view section of docs/performance.md and prints it.
+ *
+ *   npx tsx test/e2e/bench/firstViewBench.ts [--sessions N] [--warm N] [--no-write]
+ * Packages the extension first (npm run package) unless E2E_VSIX names a .vsix.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Frame } from 'playwright-core';
+import { Engine } from '../../../src/engine/engine';
+import { nodeModelFiles } from '../../../src/engine/model/nodeModelFiles';
+import { repoRoot } from '../harness/paths';
+import { startSession, type Session } from '../harness/session';
+import type { DrawnRecord } from '../../../webview/drawnMark';
+import { markdownSection, type Sample } from './firstViewReport';
+
+const FILE = 'long.py';
+const SIZES = [200, 500] as const;
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '1' },
+    warm: { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+/** Line ranges (1-based, inclusive) of long.py holding about `target` tokens, all different. */
+async function lineRanges(target: number, count: number, skip: number): Promise<[number, number][]> {
+  const model = await new Engine(nodeModelFiles).loadModel(join(repoRoot, 'models/mini-code-gpt'));
+  const lines = readFileSync(join(repoRoot, 'test/e2e/workspace', FILE), 'utf8').split('\n');
+  const ranges: [number, number][] = [];
+  for (let from = 1 + skip; ranges.length < count && from < lines.length; from += 7) {
+    if (lines[from - 1].trim() === '') continue;
+    for (let to = from; to <= lines.length; to++) {
+      const tokens = model.tokenizer.tokenize(lines.slice(from - 1, to).join('\n')).length;
+      if (tokens >= target) {
+        ranges.push([from, to]);
+        break;
+      }
+    }
+  }
+  return ranges;
+}
+
+/** Presses Ctrl+Alt+A on lines `range` and waits until the webview marks a newer run drawn. */
+async function inspect(
+  session: Session,
+  range: [number, number],
+  after: number,
+): Promise<Pick<Sample, 'keyAt' | 'record'>> {
+  const { wb } = session;
+  await wb.selectLines(range[0], range[1]);
+  await wb.page.evaluate(() => ((globalThis as { keyAt?: number }).keyAt = 0));
+  await wb.page.keyboard.press('Control+Alt+A');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    for (const frame of wb.page.frames()) {
+      const record = await drawnRecord(frame);
+      if (record && record.runId > after) {
+        const keyAt = await wb.page.evaluate(() => (globalThis as { keyAt?: number }).keyAt ?? 0);
+        return { keyAt, record };
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`lines ${range.join('–')}: no view drawn in 120 s`);
+    await wb.page.waitForTimeout(100);
+  }
+}
+
+async function drawnRecord(frame: Frame): Promise<DrawnRecord | undefined> {
+  const json = await frame
+    .evaluate(() => document.body?.dataset.firstView)
+    .catch(() => undefined);
+  return json ? (JSON.parse(json) as DrawnRecord) : undefined;
+}
+
+/** One new window: a cold run at `coldSize`, then `warm` runs at each size. */
+async function oneSession(coldSize: number, warm: number, index: number): Promise<Sample[]> {
+  const session = await startSession('dark');
+  const samples: Sample[] = [];
+  try {
+    const { wb } = session;
+    // The keydown's own timestamp is the keypress; captured before VS Code handles it.
+    await wb.page.evaluate(() =>
+      window.addEventListener(
+        'keydown',
+        (e) => {
+          if (e.ctrlKey && e.altKey && e.key.toLowerCase() === 'a')
+            (globalThis as { keyAt?: number }).keyAt = performance.timeOrigin + e.timeStamp;
+        },
+        true,
+      ),
+    );
+    await wb.openFile(FILE);
+    await wb.runCommand('View: Close Primary Side Bar');
+    const [cold] = await lineRanges(coldSize, 1, index * 3);
+    let last = await inspect(session, cold, 0);
+    samples.push({ ...last, kind: 'cold', size: coldSize });
+    for (const size of SIZES) {
+      for (const range of await lineRanges(size, warm, 40 + index * 3)) {
+        last = await inspect(session, range, last.record.runId);
+        samples.push({ ...last, kind: 'warm', size });
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  if (!process.env.E2E_VSIX) {
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: 'inherit' });
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    process.env.E2E_VSIX = join(repoRoot, `${pkg.name}-${pkg.version}.vsix`);
+  }
+  const samples: Sample[] = [];
+  const sessions = Number(values.sessions);
+  for (let s = 0; s < sessions; s++) {
+    for (const size of SIZES) {
+      const got = await oneSession(size, Number(values.warm), s * SIZES.length + SIZES.indexOf(size));
+      for (const sample of got) console.error(`${sample.kind} ${sample.record.tokens} tokens: ${(sample.record.drawnAt - sample.keyAt).toFixed(0)} ms`);
+      samples.push(...got);
+    }
+  }
+  const section = markdownSection(samples, new Date());
+  console.log(section);
+  if (values['no-write']) return;
+  const doc = join(repoRoot, 'docs/performance.md');
+  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+  const start = '<!-- first-view:start -->';
+  const end = '<!-- first-view:end -->';
+  const block = `${start}\n${section}\n${end}`;
+  const at = text.indexOf(start);
+  writeFileSync(
+    doc,
+    at >= 0 ? text.slice(0, at) + block + text.slice(text.indexOf(end) + end.length) : `${text}\n${block}\n`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
