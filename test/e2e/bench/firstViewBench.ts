@@ -11,6 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame } from 'playwright-core';
@@ -19,7 +20,7 @@ import { nodeModelFiles } from '../../../src/engine/model/nodeModelFiles';
 import { repoRoot } from '../harness/paths';
 import { startSession, type Session } from '../harness/session';
 import type { DrawnRecord } from '../../../webview/drawnMark';
-import { markdownSection, type Sample } from './firstViewReport';
+import { markdownSection, sampleLine, type Sample } from './firstViewReport';
 
 const FILE = 'long.py';
 const SIZES = [200, 500] as const;
@@ -100,14 +101,21 @@ async function oneSession(coldSize: number, warm: number, index: number): Promis
     await wb.openFile(FILE);
     await wb.runCommand('View: Close Primary Side Bar');
     const [cold] = await lineRanges(coldSize, 1, index * 3);
+    const take = (sample: Sample): void => {
+      console.error(sampleLine(sample));
+      samples.push(sample);
+    };
     let last = await inspect(session, cold, 0);
-    samples.push({ ...last, kind: 'cold', size: coldSize });
+    take({ ...last, kind: 'cold', size: coldSize });
     for (const size of SIZES) {
       for (const range of await lineRanges(size, warm, 40 + index * 3)) {
         last = await inspect(session, range, last.record.runId);
-        samples.push({ ...last, kind: 'warm', size });
+        take({ ...last, kind: 'warm', size });
       }
     }
+  } catch (error) {
+    // A run that never drew (a machine too busy) loses that session's remaining runs only.
+    console.error(`session ${index}: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await session.close();
   }
@@ -124,12 +132,12 @@ async function main(): Promise<void> {
   const sessions = Number(values.sessions);
   for (let s = 0; s < sessions; s++) {
     for (const size of SIZES) {
-      const got = await oneSession(size, Number(values.warm), s * SIZES.length + SIZES.indexOf(size));
-      for (const sample of got) console.error(`${sample.kind} ${sample.record.tokens} tokens: ${(sample.record.drawnAt - sample.keyAt).toFixed(0)} ms`);
-      samples.push(...got);
+      samples.push(
+        ...(await oneSession(size, Number(values.warm), s * SIZES.length + SIZES.indexOf(size))),
+      );
     }
   }
-  const section = markdownSection(samples, new Date());
+  const section = markdownSection(samples, new Date(), loadavg()[0]);
   console.log(section);
   if (values['no-write']) return;
   const doc = join(repoRoot, 'docs/performance.md');

@@ -24,6 +24,12 @@ const STAGES: [string, (s: Sample) => number][] = [
   ['draw', (s) => s.record.drawnAt - s.record.lastLayerAt],
 ];
 
+/** One run's stages on one line, for the log while the benchmark runs. */
+export function sampleLine(s: Sample): string {
+  const stages = STAGES.map(([name, stage]) => `${name} ${stage(s).toFixed(0)}`).join(', ');
+  return `${s.kind} ${s.record.tokens} tokens: ${(s.record.drawnAt - s.keyAt).toFixed(0)} ms (${stages})`;
+}
+
 function trace(s: Sample): NonNullable<DrawnRecord['trace']> {
   if (!s.record.trace) throw new Error(`run ${s.record.runId} carries no trace (a cached result?)`);
   return s.record.trace;
@@ -36,7 +42,7 @@ function median(xs: number[]): number {
 }
 
 /** The Markdown table (one row per cold/warm × size), with how it was measured. */
-export function markdownSection(samples: Sample[], when: Date): string {
+export function markdownSection(samples: Sample[], when: Date, load: number): string {
   const header = ['run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name)];
   const rows: string[] = [];
   for (const kind of ['cold', 'warm'] as const) {
@@ -55,7 +61,9 @@ export function markdownSection(samples: Sample[], when: Date): string {
     `Measured ${when.toISOString()} in code-server 4.100.3 (VS Code 1.100.3) + headless Chromium,`,
     'the packaged extension, bundled model, `test/e2e/workspace/long.py`. Medians in ms; a',
     'cold run is the first inspection in a new window (extension activation, worker start,',
-    'model load, panel creation), warm runs inspect other lines afterwards.',
+    'model load, panel creation), warm runs inspect other lines afterwards. Load average',
+    `when it ended: ${load.toFixed(1)} on 2 cores (other jobs share the machine; read the`,
+    'stages as shares, the totals as upper bounds).',
     '',
     `| ${header.join(' | ')} |`,
     `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
