@@ -57,6 +57,26 @@ export function predictionGraph(): Uint8Array {
 
 let session: Promise<ort.InferenceSession> | undefined;
 
+function predictionSession(): Promise<ort.InferenceSession> {
+  if (!session) {
+    const created = createSession(predictionGraph());
+    session = created;
+    // A failed start is not kept: the next run tries again (and reports what went wrong).
+    created.catch(() => {
+      if (session === created) session = undefined;
+    });
+  }
+  return session;
+}
+
+/**
+ * Starts ONNX Runtime now: its WASM compiles off the main thread while the caller goes on
+ * (reading and checking a model folder), so the first inspection waits less for it.
+ */
+export function warmUpRuntime(): void {
+  predictionSession().catch(() => undefined);
+}
+
 /**
  * `logits` is `[N, vocab]` row-major; returns per position the `k` most probable next
  * tokens with softmax probabilities. `decode` spells a single token id.
@@ -69,8 +89,7 @@ export async function topPredictions(
 ): Promise<Prediction[][]> {
   const vocab = logits.length / positions;
   const kept = Math.min(k, vocab);
-  session ??= createSession(predictionGraph());
-  const outputs = await (await session).run({
+  const outputs = await (await predictionSession()).run({
     logits: new ort.Tensor('float32', logits, [positions, vocab]),
     k: new ort.Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]),
   });

@@ -20,7 +20,8 @@ const STAGES: [string, (s: Sample) => number][] = [
   ['forward pass', (s) => s.record.timings.inferenceMs],
   ['predictions', (s) => s.record.timings.predictionsMs ?? 0],
   ['from worker', (s) => (trace(s).receivedAt ?? 0) - (s.record.timings.finishedAt ?? 0)],
-  ['to webview', (s) => s.record.lastLayerAt - trace(s).postedAt],
+  ['to webview', (s) => s.record.metaAt - trace(s).postedAt],
+  ['layers', (s) => s.record.lastLayerAt - s.record.metaAt],
   ['draw', (s) => s.record.drawnAt - s.record.lastLayerAt],
 ];
 
@@ -72,10 +73,11 @@ export function markdownSection(samples: Sample[], when: Date, load: number): st
     'Stages, from timestamps each run carries (`RunTrace` in src/protocol/webview.ts, the',
     "engine's `timings`, the webview's `DrawnRecord`): *key → command* is the workbench",
     'dispatching the keybinding to the extension host; *host* the command before and after',
-    'the worker (panel, editor mirror, posting); *to worker* / *from worker* the message',
-    'hops (cold: the worker starting); *to webview* until the last layer arrived (cold: the',
-    'webview loading too); *draw* until the frame after the view that shows every layer was',
-    'rendered. Clocks are wall clocks of different processes on one machine (±1 ms).',
+    'the worker (panel, posting); *to worker* / *from worker* the message hops (cold: the',
+    "worker starting); *to webview* until the result's metadata arrived in the webview",
+    '(cold: the webview loading too); *layers* until its last layer arrived; *draw* until the',
+    'frame after the view that shows every layer was rendered. Clocks are wall clocks of',
+    'different processes on one machine.',
     '',
     '`npx tsx test/e2e/bench/firstViewBench.ts` (packages the extension, ~5 minutes).',
   ].join('\n');
