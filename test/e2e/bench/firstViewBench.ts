@@ -7,12 +7,15 @@
  * first-view section of docs/performance.md and prints it.
  *
  *   npx tsx test/e2e/bench/firstViewBench.ts [--sessions N] [--warm N] [--no-write]
- * Packages the extension first (npm run package) unless E2E_VSIX names a .vsix.
+ *       [--baseline OTHER.vsix]
+ * Packages the extension first (npm run package) unless E2E_VSIX names a .vsix. With
+ * `--baseline`, each new window is opened once with that build and once with this one, in
+ * turn, so both are measured under the same load; both tables are written.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame } from 'playwright-core';
 import { Engine } from '../../../src/engine/engine';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '1' },
     warm: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 
@@ -111,7 +115,7 @@ async function oneSession(coldSize: number, warm: number, index: number): Promis
     await wb.runCommand('View: Close Primary Side Bar');
     const [cold] = await lineRanges(coldSize, 1, index * 3);
     const take = (sample: Sample): void => {
-      console.error(sampleLine(sample));
+      console.error(`${process.env.E2E_VSIX}: ${sampleLine(sample)}`);
       samples.push(sample);
     };
     let last = await inspect(session, cold, 0);
@@ -137,13 +141,14 @@ async function main(): Promise<void> {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     process.env.E2E_VSIX = join(repoRoot, `${pkg.name}-${pkg.version}.vsix`);
   }
+  const builds: [string, string][] = [['this build', process.env.E2E_VSIX]];
+  if (values.baseline) builds.unshift(['baseline', resolve(values.baseline)]);
   const samples: Sample[] = [];
-  const sessions = Number(values.sessions);
-  for (let s = 0; s < sessions; s++) {
-    for (const size of SIZES) {
-      samples.push(
-        ...(await oneSession(size, Number(values.warm), s * SIZES.length + SIZES.indexOf(size))),
-      );
+  for (let s = 0; s < Number(values.sessions); s++) {
+    for (const [build, vsix] of builds) {
+      process.env.E2E_VSIX = vsix;
+      const got = await oneSession(SIZES[0], Number(values.warm), s);
+      samples.push(...got.map((sample) => ({ ...sample, build })));
     }
   }
   mkdirSync(join(repoRoot, '.cache'), { recursive: true });

@@ -4,6 +4,8 @@ import type { DrawnRecord } from '../../../webview/drawnMark';
 /** One measured run: when the key went down, and what the webview recorded. */
 export interface Sample {
   kind: 'cold' | 'warm';
+  /** Which build was measured (with `--baseline`). */
+  build?: string;
   /** The token count aimed at (200 or 500). */
   size: number;
   keyAt: number;
@@ -44,16 +46,22 @@ function median(xs: number[]): number {
 
 /** The Markdown table (one row per cold/warm × size), with how it was measured. */
 export function markdownSection(samples: Sample[], when: Date, load: number): string {
-  const header = ['run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name)];
+  const header = ['build', 'run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name)];
   const rows: string[] = [];
-  for (const kind of ['cold', 'warm'] as const) {
-    for (const size of [...new Set(samples.map((s) => s.size))].sort((a, b) => a - b)) {
-      const group = samples.filter((s) => s.kind === kind && s.size === size);
-      if (!group.length) continue;
-      const total = median(group.map((s) => s.record.drawnAt - s.keyAt));
-      const cells = STAGES.map(([, stage]) => median(group.map(stage)).toFixed(0));
-      const tokens = median(group.map((s) => s.record.tokens));
-      rows.push(`| ${kind} | ${tokens} | ${group.length} | **${total.toFixed(0)} ms** | ${cells.join(' | ')} |`);
+  for (const build of new Set(samples.map((s) => s.build ?? 'this build'))) {
+    for (const kind of ['cold', 'warm'] as const) {
+      for (const size of [...new Set(samples.map((s) => s.size))].sort((a, b) => a - b)) {
+        const group = samples.filter(
+          (s) => (s.build ?? 'this build') === build && s.kind === kind && s.size === size,
+        );
+        if (!group.length) continue;
+        const total = median(group.map((s) => s.record.drawnAt - s.keyAt));
+        const cells = STAGES.map(([, stage]) => median(group.map(stage)).toFixed(0));
+        const tokens = median(group.map((s) => s.record.tokens));
+        rows.push(
+          `| ${build} | ${kind} | ${tokens} | ${group.length} | **${total.toFixed(0)} ms** | ${cells.join(' | ')} |`,
+        );
+      }
     }
   }
   return [
@@ -67,7 +75,7 @@ export function markdownSection(samples: Sample[], when: Date, load: number): st
     'stages as shares, the totals as upper bounds).',
     '',
     `| ${header.join(' | ')} |`,
-    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`,
     ...rows,
     '',
     'Stages, from timestamps each run carries (`RunTrace` in src/protocol/webview.ts, the',
