@@ -29,7 +29,11 @@ export class CursorWindows {
   ) {}
 
   /** A run of `document` from offset `base` was cut: say where, and offer the window. */
-  async offerWindow(document: vscode.TextDocument, truncation: Truncation, base: number): Promise<void> {
+  async offerWindow(
+    document: vscode.TextDocument,
+    truncation: Truncation,
+    base: number,
+  ): Promise<void> {
     this.budgets.set(document.uri.toString(), windowBudget(truncation.inspectedUpTo));
     const stopLine = document.positionAt(base + truncation.inspectedUpTo).line + 1;
     const choice = await vscode.window.showWarningMessage(

@@ -219,8 +219,12 @@ export class Inspector implements vscode.Disposable {
       : { commandAt, requestedAt, receivedAt: outcome.receivedAt, postedAt: wallClockMs() };
     panel.feed.showResult(toFeedResult(result, runId, job.label, trace));
     const { document, base, text } = { ...job };
-    if (document) mirrorResult(this.deps.mirror, key, { runId, document, base, text, result, version, label: job.label });
-    else panel.feed.invalidate(runId, job.unlinkedReason ?? 'The source of this result is not open.');
+    if (document) {
+      const label = job.label;
+      mirrorResult(this.deps.mirror, key, { runId, document, base, text, result, version, label });
+    } else {
+      panel.feed.invalidate(runId, job.unlinkedReason ?? 'The source of this result is not open.');
+    }
     void this.deps.restore.set(panel.panel.title, {
       uri: key,
       modelDir: job.modelDir,

@@ -1,4 +1,4 @@
-/** Hands a finished result to the editor mirror, or marks it stale if its text changed meanwhile. */
+/** Hands a finished result to the editor mirror; stale at once if its text changed meanwhile. */
 import type * as vscode from 'vscode';
 import type { InspectResult } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
@@ -19,8 +19,12 @@ export interface MirroredRun {
 
 export function mirrorResult(mirror: EditorMirror, key: string, run: MirroredRun): void {
   const { runId, document, base, text, result, version, label } = run;
-  mirror.track({ runId, document, base, result, label, valid: true, tracked: { start: base, end: base + text.length } });
+  const tracked = { start: base, end: base + text.length };
+  mirror.track({ runId, document, base, result, label, valid: true, tracked });
   if (document.isClosed || (document.version !== version && !sameText(document, base, text))) {
-    mirror.invalidate(key, 'The text changed while it was being inspected; run the inspection again.');
+    mirror.invalidate(
+      key,
+      'The text changed while it was being inspected; run the inspection again.',
+    );
   }
 }

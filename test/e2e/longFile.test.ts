@@ -21,7 +21,7 @@ describe('a whole long file selected (real VS Code, the .vsix installed)', () =>
     await session?.close();
   });
 
-  it('is cut with a notice that offers the lines around the cursor, and says which were inspected', async () => {
+  it('is cut with a notice offering the lines around the cursor, then names them', async () => {
     const { wb } = session;
     await wb.openFile(FILE);
     await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
@@ -42,9 +42,8 @@ describe('a whole long file selected (real VS Code, the .vsix installed)', () =>
     });
     await told.first().waitFor({ timeout: 60_000 });
     const message = await told.first().innerText();
-    const match = /inspected lines (\d+)–(\d+) around the cursor \(line (\d+)\), (\d+) tokens/.exec(
-      message,
-    );
+    const said = /inspected lines (\d+)–(\d+) around the cursor \(line (\d+)\), (\d+) tokens/;
+    const match = said.exec(message);
     assert.ok(match, message);
     const [first, last, cursor, tokens] = match.slice(1).map(Number);
     assert.equal(cursor, CURSOR_LINE);

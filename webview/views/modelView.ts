@@ -60,7 +60,8 @@ export class ModelView implements View {
         button.classList.toggle('selected', selected);
         button.setAttribute('aria-pressed', String(selected));
         button.classList.toggle('pending', !weights);
-        const key = [weights, options.wordLevel, options.hideSpecial, ctx.lut, ctx.palette.mask];
+        const { lut, palette } = ctx;
+        const key = [weights, options.wordLevel, options.hideSpecial, lut, palette.mask];
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
         const m = projectMatrix(store.tokenMatrix(l, h)!, ctx.units);

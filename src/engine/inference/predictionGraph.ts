@@ -20,7 +20,9 @@ function tensorInfo(name: string, elemType: number, dims: (string | number)[]) {
     type: {
       tensorType: {
         elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+        shape: {
+          dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })),
+        },
       },
     },
   });

@@ -111,7 +111,16 @@ async function oneSession(coldSize: number, warm: number, index: number): Promis
         true,
       ),
     );
-    await wb.openFile(FILE);
+    // Quick open can miss a file while a busy machine is still indexing the workspace.
+    for (let attempt = 1; ; attempt++) {
+      const opened = await wb.openFile(FILE).then(
+        () => true,
+        () => false,
+      );
+      if (opened) break;
+      if (attempt === 4) throw new Error(`quick open did not find ${FILE}`);
+      await wb.page.keyboard.press('Escape');
+    }
     await wb.runCommand('View: Close Primary Side Bar');
     const [cold] = await lineRanges(coldSize, 1, index * 3);
     const take = (sample: Sample): void => {

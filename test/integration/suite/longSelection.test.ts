@@ -4,7 +4,7 @@ import type { InspectResult } from '../../../src/engine/types';
 import { closeAll, FIXTURE_MODEL, openTempFile, useModel } from './helpers';
 
 /** 80 lines of ~10 tokens each: far beyond the fixture decoder's 64-token context. */
-const SOURCE = Array.from({ length: 80 }, (_, i) => `value_${i} = compute(${i}, "item")\n`).join('');
+const SOURCE = Array.from({ length: 80 }, (_, i) => `value_${i} = compute(${i}, "x")\n`).join('');
 const CURSOR_LINE = 40;
 
 describe('a selection longer than the model’s context', () => {
@@ -22,7 +22,7 @@ describe('a selection longer than the model’s context', () => {
     await restoreModel();
   });
 
-  it('is cut where the context ends; the lines around the cursor fit it whole instead', async () => {
+  it('is cut where the context ends; the lines around the cursor fit it whole', async () => {
     const lastLine = editor.document.lineCount - 1;
     editor.selection = new vscode.Selection(0, 0, lastLine, 0);
     const cut = await vscode.commands.executeCommand<InspectResult | undefined>(
