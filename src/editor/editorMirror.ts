@@ -19,7 +19,7 @@ import {
 } from './tokenMath';
 
 /** How long the cursor rests before the panel follows it (a burst of moves sends one). */
-const CURSOR_SETTLE_MS = 40;
+const CURSOR_REST_MS = 100;
 
 /** The webview's last focus for a document: weights as shown there, and what they are. */
 export interface FocusState {
@@ -154,17 +154,18 @@ export class EditorMirror implements vscode.Disposable {
 
   /**
    * Cursor moves come in bursts (a selection grown line by line, a drag): the panel follows
-   * the last one of each burst, so a burst does not queue a round trip per step ahead of
-   * the next inspection's result.
+   * where the cursor comes to rest, so a burst does not queue a panel round trip per step
+   * ahead of the next inspection's result (measured: seconds on a busy machine).
    */
   private onSelection(event: vscode.TextEditorSelectionChangeEvent): void {
     this.pendingSelections.set(event.textEditor.document.uri.toString(), event);
-    this.selectionTimer ??= setTimeout(() => {
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = setTimeout(() => {
       this.selectionTimer = undefined;
       const latest = [...this.pendingSelections.values()];
       this.pendingSelections.clear();
       latest.forEach((e) => this.followCursor(e));
-    }, CURSOR_SETTLE_MS);
+    }, CURSOR_REST_MS);
   }
 
   private followCursor(event: vscode.TextEditorSelectionChangeEvent): void {

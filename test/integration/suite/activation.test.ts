@@ -4,6 +4,7 @@ import { extension, VIEW_TYPE } from './helpers';
 
 const COMMANDS = [
   'attentionInspector.inspectSelection',
+  'attentionInspector.inspectAroundCursor',
   'attentionInspector.exportJson',
   'attentionInspector.selectModel',
 ];
@@ -21,7 +22,7 @@ describe('activation', () => {
     );
   });
 
-  it('activates through a command and registers all three commands', async () => {
+  it('activates through a command and registers all its commands', async () => {
     // With nothing inspected yet, export only says so (a message, not a modal dialog).
     await vscode.commands.executeCommand('attentionInspector.exportJson');
     assert.equal(extension().isActive, true);
