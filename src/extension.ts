@@ -4,6 +4,7 @@
  * (`onWebviewPanel:attentionInspector.heatmap`); the engine worker starts on the first run.
  */
 import * as vscode from 'vscode';
+import { CursorWindows } from './commands/inspectAroundCursor';
 import { EngineHost } from './commands/engineHost';
 import { exportJsonCommand } from './commands/exportJson';
 import { inspectSelectionCommand } from './commands/inspectSelection';
@@ -52,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const decorations = new AttentionDecorations();
   const mirror = new EditorMirror(decorations);
   const exporter = new ResultExporter();
-  const inspector = new Inspector({
+  const inspector: Inspector = new Inspector({
     extensionUri: context.extensionUri,
     runner,
     mirror,
@@ -60,7 +61,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     exporter,
     config,
     modelDir,
+    truncated: (document, truncation, base) =>
+      void windows.offerWindow(document, truncation, base),
   });
+  const windows = new CursorWindows(
+    (document, range) => inspector.inspect(document, range),
+    () => config().maxTokens,
+  );
   const showModel = (): void => statusBar.setModel(modelLabel(modelDir()), modelDir());
   showModel();
 
@@ -71,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     mirror,
     inspector,
     registerCommand('attentionInspector.inspectSelection', inspectSelectionCommand(inspector)),
+    registerCommand('attentionInspector.inspectAroundCursor', () => windows.command()),
     registerCommand('attentionInspector.exportJson', exportJsonCommand(inspector, exporter)),
     registerCommand(
       'attentionInspector.selectModel',

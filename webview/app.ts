@@ -10,8 +10,9 @@ import { FocusPanel } from './controls/focusPanel';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
 import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
+import { DrawnMark } from './drawnMark';
 import { colorMapLut } from './heatmap/colorMaps';
-import { colorScale, type ColorScale } from './heatmap/colorScale';
+import { ScaleMemo } from './heatmap/colorScale';
 import { ResultStore } from './resultStore';
 import { readPalette, watchTheme, type Palette } from './theme';
 import { HeadView } from './views/headView';
@@ -30,6 +31,7 @@ export class App implements ViewHost {
   private state: ViewState = loadState();
   private settings = DEFAULT_SETTINGS;
   private readonly store = new ResultStore();
+  private readonly drawnMark = new DrawnMark();
   private palette: Palette = readPalette();
   private readonly views = new Map<ViewKind, View>();
   private readonly viewSlot = document.createElement('main');
@@ -45,7 +47,7 @@ export class App implements ViewHost {
   private ctx: ViewContext | undefined;
   private frame = 0;
   /** The colour scale of the last matrix, kept so views can tell when to recolour. */
-  private scaleMemo: { matrix?: SquareMatrix; scale: ColorScale } | undefined;
+  private readonly scales = new ScaleMemo();
 
   constructor(root: HTMLElement) {
     this.toolbar = new Toolbar({
@@ -85,12 +87,14 @@ export class App implements ViewHost {
         break;
       case 'didStartResult':
         store.start(message.meta);
+        this.drawnMark.started(message.meta);
         this.running = null;
         this.error = null;
         this.focusState = { unit: null, pinned: false, top: [], row: null };
         break;
       case 'didProduceLayer':
         if (!store.addLayer(message.runId, message.layer, message.weights)) return;
+        this.drawnMark.layer();
         this.scheduleRender();
         return;
       case 'didFinishResult':
@@ -192,7 +196,7 @@ export class App implements ViewHost {
       lut: colorMapLut(colorMap),
       units: store.units(options),
       matrix,
-      scale: this.scaleFor(matrix),
+      scale: this.scales.of(matrix, state.scale),
       choiceLabel: choiceLabel(layer, head, store.heads),
       causal: store.causal,
     };
@@ -213,15 +217,8 @@ export class App implements ViewHost {
     );
     this.status.update(store, this.running, this.error, modeLabels(state));
     if (store.meta) view.render(this.ctx);
+    this.drawnMark.rendered(store.runId, store.receivedLayers, layers);
     this.updateFocus();
-  }
-
-  private scaleFor(matrix: SquareMatrix | undefined): ColorScale {
-    const memo = this.scaleMemo;
-    if (!memo || memo.matrix !== matrix || memo.scale.mode !== this.state.scale) {
-      this.scaleMemo = { matrix, scale: colorScale(matrix, this.state.scale) };
-    }
-    return this.scaleMemo!.scale;
   }
 
   /** Recomputes the focused row and tells the view, the panel, the reader and the host. */

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../engine/engine';
 import { attentionJsonChunks, resolveSelection } from '../engine/export/attentionJson';
+import { warmUpRuntime } from '../engine/inference/predictionGraph';
 import { configureOrt } from '../engine/inference/ortRuntime';
 import { nodeModelFiles } from '../engine/model/nodeModelFiles';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
@@ -27,6 +28,8 @@ async function main(argv: string[]): Promise<void> {
   const out = args.out === undefined ? undefined : await openOutFile(args.out, args.textFile);
   try {
     configureOrt(pathToFileURL(join(__dirname, 'ort')).href, args.threads);
+    // The runtime's WASM compiles off the main thread while the model folder is read.
+    warmUpRuntime();
     const engine = new Engine(nodeModelFiles);
     const result = await engine.inspect(resolve(args.model ?? DEFAULT_MODEL), text, {
       maxTokens: args.maxTokens,

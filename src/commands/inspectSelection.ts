@@ -1,11 +1,13 @@
 /** `attentionInspector.inspectSelection`: the selection, or the current line, into its panel. */
 import * as vscode from 'vscode';
 import type { InspectResult } from '../engine/types';
+import { wallClockMs } from '../protocol/webview';
 import type { Inspector } from './inspector';
 
 /** The command handler; resolves with the result (or undefined when there is none). */
 export function inspectSelectionCommand(inspector: Inspector) {
   return async (): Promise<InspectResult | undefined> => {
+    const commandAt = wallClockMs();
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
       void vscode.window.showWarningMessage(
@@ -31,6 +33,6 @@ export function inspectSelectionCommand(inspector: Inspector) {
         `Attention Inspector: nothing was selected, so line ${line.lineNumber + 1} is inspected.`,
       );
     }
-    return inspector.inspect(document, range);
+    return inspector.inspect(document, range, commandAt);
   };
 }

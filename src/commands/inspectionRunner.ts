@@ -8,6 +8,7 @@ import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { InspectResult } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
+import { wallClockMs } from '../protocol/webview';
 import { LruCache } from '../util/lruCache';
 import type { EngineHost } from './engineHost';
 import type { ModelStatusBar } from './modelStatusBar';
@@ -28,7 +29,7 @@ export interface RunRequest {
 
 /** How a run ended. */
 export type RunOutcome =
-  | { ok: true; result: InspectResult; cached: boolean }
+  | { ok: true; result: InspectResult; cached: boolean; receivedAt?: number }
   | { ok: false; code: RunErrorCode; message: string; byUser: boolean };
 
 /** Results kept for instant re-runs: few, and at most this many bytes of tensors. */
@@ -122,7 +123,8 @@ export class InspectionRunner {
       request.abandon(() => engine.cancel(runId)),
     ];
     try {
-      return { ok: true, result: await result, cached: false };
+      const received = await result;
+      return { ok: true, result: received, cached: false, receivedAt: wallClockMs() };
     } catch (error) {
       const runError =
         error instanceof EngineRunError

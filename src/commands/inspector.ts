@@ -4,17 +4,19 @@
  * reveal, export, save, copy, run again); panels coming back after VS Code reloads.
  */
 import * as vscode from 'vscode';
-import type { InspectResult } from '../engine/types';
+import type { InspectResult, Truncation } from '../engine/types';
 import type { EditorMirror, MirrorEvent } from '../editor/editorMirror';
 import { HeatmapPanel } from '../panel/heatmapPanel';
 import type { RestoreInfo, RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
+import { wallClockMs } from '../protocol/webview';
 import { toFeedResult } from '../panel/webviewFeed';
 import type { Config } from '../util/config';
 import { viewSettings } from '../util/config';
 import type { ResultExporter, ShownResult } from './resultExporter';
 import type { InspectionRunner } from './inspectionRunner';
-import { describeFailure, truncationMessage } from './runMessages';
+import { describeFailure } from './runMessages';
+import { mirrorResult } from './mirrorResult';
 import { sameText, sourceLabel, uniqueTitle } from './sourceNames';
 import { handleWebviewRequest } from './webviewRequests';
 
@@ -28,6 +30,8 @@ export interface InspectorDeps {
   config: () => Config;
   /** The model folder the settings name, resolved. */
   modelDir: () => string;
+  /** A run the user asked for was cut at the model's context (`base`: the text's offset). */
+  truncated: (document: vscode.TextDocument, truncation: Truncation, base: number) => void;
 }
 
 interface PanelEntry {
@@ -48,6 +52,8 @@ interface Job {
   base: number;
   /** Why the result cannot be mirrored in the editor (revived panel whose file changed). */
   unlinkedReason?: string;
+  /** When the command started (wall clock), for the run's trace; default: when it ran. */
+  commandAt?: number;
 }
 
 export class Inspector implements vscode.Disposable {
@@ -63,7 +69,11 @@ export class Inspector implements vscode.Disposable {
   }
 
   /** Inspects `range` of `document` into the document's panel, opened beside the editor. */
-  inspect(document: vscode.TextDocument, range: vscode.Range): Promise<InspectResult | undefined> {
+  inspect(
+    document: vscode.TextDocument,
+    range: vscode.Range,
+    commandAt = wallClockMs(),
+  ): Promise<InspectResult | undefined> {
     const entry = this.entryFor(document);
     return this.execute(entry, {
       text: document.getText(range),
@@ -72,6 +82,7 @@ export class Inspector implements vscode.Disposable {
       quiet: false,
       document,
       base: document.offsetAt(range.start),
+      commandAt,
     });
   }
 
@@ -179,6 +190,8 @@ export class Inspector implements vscode.Disposable {
     entry.latestRunId = runId;
     panel.feed.startRun(runId, job.label);
     const version = job.document?.version;
+    const commandAt = job.commandAt ?? wallClockMs();
+    const requestedAt = wallClockMs();
     const outcome = await this.deps.runner.run({
       text: job.text,
       modelDir: job.modelDir,
@@ -201,25 +214,14 @@ export class Inspector implements vscode.Disposable {
     const key = panel.key;
     entry.shown = { runId, result, label: job.label, source: job.document?.uri };
     this.lastKey = key;
-    panel.feed.showResult(toFeedResult(result, runId, job.label));
+    const trace = outcome.cached
+      ? { commandAt, postedAt: wallClockMs() }
+      : { commandAt, requestedAt, receivedAt: outcome.receivedAt, postedAt: wallClockMs() };
+    panel.feed.showResult(toFeedResult(result, runId, job.label, trace));
     const { document, base, text } = { ...job };
     if (document) {
-      const end = base + text.length;
-      this.deps.mirror.track({
-        runId,
-        document,
-        base,
-        result,
-        label: job.label,
-        valid: true,
-        tracked: { start: base, end },
-      });
-      if (document.isClosed || (document.version !== version && !sameText(document, base, text))) {
-        this.deps.mirror.invalidate(
-          key,
-          'The text changed while it was being inspected; run the inspection again.',
-        );
-      }
+      const label = job.label;
+      mirrorResult(this.deps.mirror, key, { runId, document, base, text, result, version, label });
     } else {
       panel.feed.invalidate(runId, job.unlinkedReason ?? 'The source of this result is not open.');
     }
@@ -231,8 +233,7 @@ export class Inspector implements vscode.Disposable {
       label: job.label,
     });
     if (result.truncation && !job.quiet && document) {
-      const stopLine = document.positionAt(base + result.truncation.inspectedUpTo).line + 1;
-      void vscode.window.showWarningMessage(truncationMessage(result.truncation, stopLine));
+      this.deps.truncated(document, result.truncation, base);
     }
     return result;
   }

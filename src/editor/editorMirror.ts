@@ -18,6 +18,9 @@ import {
   weightLevel,
 } from './tokenMath';
 
+/** How long the cursor rests before the panel follows it (a burst of moves sends one). */
+const CURSOR_REST_MS = 100;
+
 /** The webview's last focus for a document: weights as shown there, and what they are. */
 export interface FocusState {
   runId: number;
@@ -40,6 +43,9 @@ export class EditorMirror implements vscode.Disposable {
   /** Documents closed since they were inspected: their edits went unseen until reopened. */
   private readonly detached = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
+  /** The last cursor move per document not yet followed. */
+  private readonly pendingSelections = new Map<string, vscode.TextEditorSelectionChangeEvent>();
+  private selectionTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly _onDidChange = new vscode.EventEmitter<MirrorEvent>();
   readonly onDidChange = this._onDidChange.event;
 
@@ -122,6 +128,7 @@ export class EditorMirror implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.selectionTimer);
     for (const key of this.drawn.keys()) this.clear(key);
     this.subscriptions.forEach((subscription) => subscription.dispose());
     this._onDidChange.dispose();
@@ -145,7 +152,23 @@ export class EditorMirror implements vscode.Disposable {
     }
   }
 
+  /**
+   * Cursor moves come in bursts (a selection grown line by line, a drag): the panel follows
+   * where the cursor comes to rest, so a burst does not queue a panel round trip per step
+   * ahead of the next inspection's result (measured: seconds on a busy machine).
+   */
   private onSelection(event: vscode.TextEditorSelectionChangeEvent): void {
+    this.pendingSelections.set(event.textEditor.document.uri.toString(), event);
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = setTimeout(() => {
+      this.selectionTimer = undefined;
+      const latest = [...this.pendingSelections.values()];
+      this.pendingSelections.clear();
+      latest.forEach((e) => this.followCursor(e));
+    }, CURSOR_REST_MS);
+  }
+
+  private followCursor(event: vscode.TextEditorSelectionChangeEvent): void {
     const key = event.textEditor.document.uri.toString();
     const inspection = this.inspections.get(key);
     if (!inspection || !inspection.valid) return;

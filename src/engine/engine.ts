@@ -12,7 +12,7 @@ import { createSession } from './inference/ortRuntime';
 import type { InferenceSession } from './inference/ortRuntime';
 import { makeFeeds } from './inference/graphFeeds';
 import type { GraphVariant } from './folder/onnxGraphFiles';
-import { topPredictions } from './inference/predictions';
+import { topPredictions } from './inference/predictionGraph';
 import { extractAttention } from './attention/extractAttention';
 import { SUPPORTED_OPSETS } from './model/decodeOnnx';
 import { loadModelFolder } from './model/loadModelFolder';
@@ -99,6 +99,7 @@ export class Engine {
       );
     }
     const model = await this.loadModel(modelDir, options.variant);
+    const loadMs = now() - started;
     const checkCancelled = (): void => {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
     };
@@ -115,9 +116,10 @@ export class Engine {
     const inferenceMs = now() - inferenceStart;
     checkCancelled();
     const topK = options.topK ?? 5;
+    const predictionsStart = now();
     const predictions =
       outputs.logits && topK > 0 && manifest.architecture === 'decoder'
-        ? topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.tokenizer.decode([id]))
+        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.tokenizer.decode([id]))
         : undefined;
     return {
       model: model.info,
@@ -126,7 +128,15 @@ export class Engine {
       attentions: outputs.attentions,
       predictions,
       truncation: plan.truncation,
-      timings: { tokenizeMs, inferenceMs, totalMs: now() - started },
+      timings: {
+        loadMs,
+        tokenizeMs,
+        inferenceMs,
+        predictionsMs: now() - predictionsStart,
+        totalMs: now() - started,
+        startedAt: performance.timeOrigin + started,
+        finishedAt: performance.timeOrigin + now(),
+      },
     };
   }
 

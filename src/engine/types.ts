@@ -83,5 +83,16 @@ export interface InspectResult {
   /** Per query position the top next-token predictions; decoders with logits only. */
   predictions?: Prediction[][];
   truncation?: Truncation;
-  timings: { tokenizeMs: number; inferenceMs: number; totalMs: number };
+  timings: {
+    /** Waiting for the model to load (0 when it was loaded already). */
+    loadMs?: number;
+    tokenizeMs: number;
+    inferenceMs: number;
+    /** Next-token predictions from the logits. */
+    predictionsMs?: number;
+    totalMs: number;
+    /** Wall-clock start and end of the run where it ran (epoch ms, sub-ms precision). */
+    startedAt?: number;
+    finishedAt?: number;
+  };
 }

@@ -6,7 +6,7 @@
  * stale, the focused token, a run in progress and the last failure. Pure, no `vscode`.
  */
 import type { InspectResult } from '../engine/types';
-import type { HostToWebview, ResultMeta, ViewSettings } from '../protocol/webview';
+import type { HostToWebview, ResultMeta, RunTrace, ViewSettings } from '../protocol/webview';
 
 /** A finished result as the webview receives it: metadata, then one tensor per layer. */
 export interface FeedResult {
@@ -15,9 +15,14 @@ export interface FeedResult {
 }
 
 /** Splits an engine result into the webview's metadata and per-layer tensors. */
-export function toFeedResult(result: InspectResult, runId: number, label: string): FeedResult {
+export function toFeedResult(
+  result: InspectResult,
+  runId: number,
+  label: string,
+  trace?: RunTrace,
+): FeedResult {
   const { attentions, ...rest } = result;
-  return { meta: { ...rest, runId, source: { label } }, attentions };
+  return { meta: { ...rest, runId, source: { label }, ...(trace && { trace }) }, attentions };
 }
 
 /** A summary of the feed's snapshot. */

@@ -25,11 +25,33 @@ export interface ViewSettings {
   defaultView: ViewKind;
 }
 
+/**
+ * When a run passed each stage on its way to the panel, in wall-clock milliseconds
+ * ({@link wallClockMs}), so the first-view benchmark can split keypress → drawn view into
+ * host, worker, transfer and webview time. Absent stages were not passed (a cached result).
+ */
+export interface RunTrace {
+  /** The command (or re-run) started in the extension host. */
+  commandAt: number;
+  /** The host sent the request to the engine worker. */
+  requestedAt?: number;
+  /** The result arrived back in the host. */
+  receivedAt?: number;
+  /** The host posted the result to the webview. */
+  postedAt: number;
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Metadata of a result: everything but the attention tensors. */
 export type ResultMeta = Omit<InspectResult, 'attentions'> & {
   runId: number;
   /** Where the text came from, for labels ("file.ts:12–40"). */
   source: { label: string };
+  trace?: RunTrace;
 };
 
 /** Notifications host → webview. */

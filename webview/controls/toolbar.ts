@@ -159,6 +159,8 @@ export class Toolbar {
     this.specials.input.checked = state.hideSpecial;
     this.colorMap.input.value = colorMap;
     this.scale.input.value = state.scale;
+    // Thumbnails have their own scale, stated above them (webview/heatmap/thumbnailImage.ts).
+    this.scale.label.hidden = view === 'model';
     if (document.activeElement !== this.topK) this.topK.value = String(topK);
     this.buttons.get('png')!.disabled = !canImage;
     this.buttons.get('svg')!.disabled = !canImage;

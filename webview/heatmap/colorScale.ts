@@ -32,3 +32,15 @@ export function colorScale(m: SquareMatrix | undefined, mode: ScaleMode): ColorS
 export function scaleTop(scale: ColorScale, i: number): number {
   return scale.rowMax ? scale.rowMax[i] : scale.max;
 }
+
+/** The scale of the last matrix asked for, so views can tell when to recolour. */
+export class ScaleMemo {
+  private memo: { matrix?: SquareMatrix; scale: ColorScale } | undefined;
+
+  of(matrix: SquareMatrix | undefined, mode: ScaleMode): ColorScale {
+    if (!this.memo || this.memo.matrix !== matrix || this.memo.scale.mode !== mode) {
+      this.memo = { matrix, scale: colorScale(matrix, mode) };
+    }
+    return this.memo.scale;
+  }
+}

@@ -3,8 +3,7 @@
  * roving-tabindex grid: arrow keys move, Enter or a click opens the head in the matrix view.
  */
 import { projectMatrix } from '../../src/analysis/displayUnits';
-import { colorScale } from '../heatmap/colorScale';
-import { heatmapCanvas } from '../heatmap/heatmapImage';
+import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
 import { esc, svgDocument } from '../export/svg';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 
@@ -23,9 +22,12 @@ export class ModelView implements View {
   constructor(private readonly host: ViewHost) {
     this.element.className = 'model-view';
     this.grid.className = 'model-grid';
+    const note = document.createElement('p');
+    note.className = 'model-scale';
+    note.textContent = THUMBNAIL_SCALE;
     this.grid.setAttribute('role', 'group');
     this.grid.addEventListener('keydown', (e) => this.onKey(e));
-    this.element.append(this.grid);
+    this.element.append(note, this.grid);
     new ResizeObserver(() => this.fit()).observe(this.element);
   }
 
@@ -36,7 +38,7 @@ export class ModelView implements View {
     if (!layers || !heads) return;
     const { width, height } = this.element.getBoundingClientRect();
     const byWidth = (width - 80) / heads - 8;
-    const byHeight = (height - 60) / layers - 8;
+    const byHeight = (height - 84) / layers - 8;
     const size = Math.floor(Math.max(40, Math.min(180, byWidth, Math.max(byHeight, 64))));
     this.grid.style.setProperty('--thumb', `${size}px`);
   }
@@ -58,26 +60,16 @@ export class ModelView implements View {
         button.classList.toggle('selected', selected);
         button.setAttribute('aria-pressed', String(selected));
         button.classList.toggle('pending', !weights);
-        const key = [
-          weights,
-          options.wordLevel,
-          options.hideSpecial,
-          ctx.lut,
-          ctx.state.scale,
-          ctx.palette.mask,
-        ];
+        const { lut, palette } = ctx;
+        const key = [weights, options.wordLevel, options.hideSpecial, lut, palette.mask];
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
         const m = projectMatrix(store.tokenMatrix(l, h)!, ctx.units);
-        const scale = colorScale(m, ctx.state.scale);
-        const image = heatmapCanvas(m, ctx.lut, scale, ctx.causal, ctx.palette.mask);
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
-        const px = m.n >= THUMB ? THUMB : m.n * Math.max(1, Math.floor(THUMB / Math.max(1, m.n)));
-        canvas.width = px;
-        canvas.height = px;
-        const g = canvas.getContext('2d')!;
-        g.imageSmoothingEnabled = m.n > THUMB;
-        g.drawImage(image, 0, 0, px, px);
+        const size = Math.max(1, Math.min(THUMB, m.n));
+        const zoom = Math.max(1, Math.floor(THUMB / size));
+        const levels = thumbnailLevels(m, size, ctx.causal);
+        paintThumbnail(canvas, levels, size, zoom, ctx.lut, ctx.palette.mask);
         this.drawn.set(canvas, key);
       }
     }

@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { EngineWorkerOptions } from '../../protocol/engine';
 import { Engine } from '../engine';
+import { warmUpRuntime } from '../inference/predictionGraph';
 import { configureOrt } from '../inference/ortRuntime';
 import { nodeModelFiles } from '../model/nodeModelFiles';
 import { serveEngine } from './engineService';
@@ -11,6 +12,8 @@ const port = parentPort;
 if (!port) throw new Error('engine.worker.js must run as a worker thread.');
 const options = workerData as EngineWorkerOptions;
 const threads = configureOrt(pathToFileURL(options.wasmDir).href, options.numThreads);
+// The worker starts for a run: compile the runtime while that run's request is on its way.
+warmUpRuntime();
 serveEngine(
   {
     post: (message, transfer) => port.postMessage(message, transfer),

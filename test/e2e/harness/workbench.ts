@@ -30,7 +30,8 @@ export class Workbench {
     // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`;
     // functions passed to `evaluate` carry those calls into the page: give every frame a no-op.
     await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
-    await page.goto(url);
+    // A busy machine can take longer than Playwright's default 30 s to serve the workbench.
+    await page.goto(url, { timeout: 120_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const explorerRow = page.locator('.explorer-folders-view .monaco-list-row').first();
     await explorerRow.waitFor({ timeout: 60_000 });

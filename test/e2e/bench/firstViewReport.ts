@@ -1,0 +1,92 @@
+/** The first-view benchmark's samples → a Markdown section with medians per stage. */
+import type { DrawnRecord } from '../../../webview/drawnMark';
+
+/** One measured run: when the key went down, and what the webview recorded. */
+export interface Sample {
+  kind: 'cold' | 'warm';
+  /** Which build was measured (with `--baseline`). */
+  build?: string;
+  /** The token count aimed at (200 or 500). */
+  size: number;
+  keyAt: number;
+  record: DrawnRecord;
+}
+
+/** Stage name → its duration in one run (ms). Stages add up to the total. */
+const STAGES: [string, (s: Sample) => number][] = [
+  ['key → command', (s) => trace(s).commandAt - s.keyAt],
+  ['host', (s) => (trace(s).requestedAt ?? 0) - trace(s).commandAt + (trace(s).postedAt - (trace(s).receivedAt ?? 0))],
+  ['to worker', (s) => (s.record.timings.startedAt ?? 0) - (trace(s).requestedAt ?? 0)],
+  ['model load', (s) => s.record.timings.loadMs ?? 0],
+  ['tokenize', (s) => s.record.timings.tokenizeMs],
+  ['forward pass', (s) => s.record.timings.inferenceMs],
+  ['predictions', (s) => s.record.timings.predictionsMs ?? 0],
+  ['from worker', (s) => (trace(s).receivedAt ?? 0) - (s.record.timings.finishedAt ?? 0)],
+  ['to webview', (s) => s.record.metaAt - trace(s).postedAt],
+  ['layers', (s) => s.record.lastLayerAt - s.record.metaAt],
+  ['draw', (s) => s.record.drawnAt - s.record.lastLayerAt],
+];
+
+/** One run's stages on one line, for the log while the benchmark runs. */
+export function sampleLine(s: Sample): string {
+  const stages = STAGES.map(([name, stage]) => `${name} ${stage(s).toFixed(0)}`).join(', ');
+  return `${s.kind} ${s.record.tokens} tokens: ${(s.record.drawnAt - s.keyAt).toFixed(0)} ms (${stages})`;
+}
+
+function trace(s: Sample): NonNullable<DrawnRecord['trace']> {
+  if (!s.record.trace) throw new Error(`run ${s.record.runId} carries no trace (a cached result?)`);
+  return s.record.trace;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The Markdown table (one row per cold/warm × size), with how it was measured. */
+export function markdownSection(samples: Sample[], when: Date, load: number): string {
+  const header = ['build', 'run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name)];
+  const rows: string[] = [];
+  for (const build of new Set(samples.map((s) => s.build ?? 'this build'))) {
+    for (const kind of ['cold', 'warm'] as const) {
+      for (const size of [...new Set(samples.map((s) => s.size))].sort((a, b) => a - b)) {
+        const group = samples.filter(
+          (s) => (s.build ?? 'this build') === build && s.kind === kind && s.size === size,
+        );
+        if (!group.length) continue;
+        const total = median(group.map((s) => s.record.drawnAt - s.keyAt));
+        const cells = STAGES.map(([, stage]) => median(group.map(stage)).toFixed(0));
+        const tokens = median(group.map((s) => s.record.tokens));
+        rows.push(
+          `| ${build} | ${kind} | ${tokens} | ${group.length} | **${total.toFixed(0)} ms** | ${cells.join(' | ')} |`,
+        );
+      }
+    }
+  }
+  return [
+    '## First view: keypress → drawn panel (what users feel)',
+    '',
+    `Measured ${when.toISOString()} in code-server 4.100.3 (VS Code 1.100.3) + headless Chromium,`,
+    'the packaged extension, bundled model, `test/e2e/workspace/long.py`. Medians in ms; a',
+    'cold run is the first inspection in a new window (extension activation, worker start,',
+    'model load, panel creation), warm runs inspect other lines afterwards. Load average',
+    `when it ended: ${load.toFixed(1)} on 2 cores (other jobs share the machine; read the`,
+    'stages as shares, the totals as upper bounds).',
+    '',
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`,
+    ...rows,
+    '',
+    'Stages, from timestamps each run carries (`RunTrace` in src/protocol/webview.ts, the',
+    "engine's `timings`, the webview's `DrawnRecord`): *key → command* is the workbench",
+    'dispatching the keybinding to the extension host; *host* the command before and after',
+    'the worker (panel, posting); *to worker* / *from worker* the message hops (cold: the',
+    "worker starting); *to webview* until the result's metadata arrived in the webview",
+    '(cold: the webview loading too); *layers* until its last layer arrived; *draw* until the',
+    'frame after the view that shows every layer was rendered. Clocks are wall clocks of',
+    'different processes on one machine.',
+    '',
+    '`npx tsx test/e2e/bench/firstViewBench.ts` (packages the extension, ~5 minutes).',
+  ].join('\n');
+}
