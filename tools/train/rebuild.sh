@@ -41,7 +41,7 @@ mkdir -p "$R"
 [ -f $R/B/final.pt ] || $PY tools/train/train.py --data $C/tok --out $R/B --phase B \
   --init $R/A/final.pt --grow-layers 2 --grow-mlp --ctx 512 --batch 4 --lr 1e-3 --min-lr 1e-4 \
   --warmup 100 --schedule wsd --decay-frac 0.3 --bos 1 --wd-emb 1 --copy-frac 0.3 --copy-mode span \
-  --steps 5000 --eval-every 500 --eval-len 128
+  --steps 3000 --eval-every 500 --eval-len 128
 
 $PY tools/train/export_onnx.py $R/B/final.pt models/mini-code-gpt $C/tok/tokenizer.json $C/export_check.json
 npx tsx tools/train/eval.ts --model models/mini-code-gpt --data $C/tok --bench
