@@ -18,15 +18,13 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import GPT  # noqa: E402
+from model import load_checkpoint  # noqa: E402
 
 ckpt_path, out_dir, tok_path = sys.argv[1:4]
 check_path = sys.argv[4] if len(sys.argv) > 4 else None
 torch.set_num_threads(1)
-ck = torch.load(ckpt_path, map_location='cpu')
+model, ck = load_checkpoint(ckpt_path)
 cfg = ck['cfg']
-model = GPT.from_cfg(cfg)
-model.load_state_dict(ck['model'])
 model.eval()
 
 

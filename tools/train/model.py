@@ -148,3 +148,11 @@ class GPT(nn.Module):
             self.cfg['ctx'] = ctx
             self.mask = torch.triu(torch.ones(ctx, ctx, dtype=torch.bool), 1)
         return self
+
+
+def load_checkpoint(path):
+    """The model saved in a training checkpoint, and the checkpoint itself."""
+    ck = torch.load(path, map_location='cpu')
+    m = GPT.from_cfg(ck['cfg'])
+    m.load_state_dict(ck['model'])
+    return m, ck

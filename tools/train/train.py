@@ -27,7 +27,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import GPT  # noqa: E402
+from bigram import kn_bigram  # noqa: E402
+from model import GPT, load_checkpoint  # noqa: E402
 
 p = argparse.ArgumentParser()
 p.add_argument('--data', required=True, help='tokenizer/encoded corpus dir (train.bin, test.bin)')
@@ -79,32 +80,7 @@ train_tok = np.memmap(os.path.join(args.data, 'train.bin'), dtype=np.uint16, mod
 test_tok = np.memmap(os.path.join(args.data, 'test.bin'), dtype=np.uint16, mode='r')
 
 
-# ---------------------------------------------------------------- bigram baseline ----
-def kn_bigram(tokens, V, D=0.75):
-    """Interpolated Kneser-Ney bigram fitted on the training stream. Returns a function
-    (prev, next) -> log-probability for arrays of token ids."""
-    cache = os.path.join(args.data, 'bigram_counts.npy')
-    if os.path.exists(cache):
-        counts = np.load(cache)
-    else:
-        t = np.asarray(tokens, dtype=np.int64)
-        counts = np.bincount(t[:-1] * V + t[1:], minlength=V * V).reshape(V, V).astype(np.int32)
-        np.save(cache, counts)
-    c_v = counts.sum(1).astype(np.float64)
-    n1_v = (counts > 0).sum(1).astype(np.float64)
-    n1_w = (counts > 0).sum(0).astype(np.float64)
-    pcont = (n1_w + 1) / (n1_w.sum() + V)
-
-    def logp(prev, nxt):
-        c = counts[prev, nxt].astype(np.float64)
-        cv = c_v[prev]
-        safe = np.maximum(cv, 1)
-        pr = np.where(cv > 0, np.maximum(c - D, 0) / safe + D * n1_v[prev] / safe * pcont[nxt], pcont[nxt])
-        return np.log(pr)
-    return logp
-
-
-bigram = kn_bigram(train_tok, V)
+bigram = kn_bigram(train_tok, V, os.path.join(args.data, 'bigram_counts.npy'))
 
 
 # ---------------------------------------------------------------- data ----------------
@@ -233,26 +209,19 @@ def save(path, model, opt, step, tokens, extra=None):
     os.replace(tmp, path)
 
 
-def load_model(path):
-    ck = torch.load(path, map_location='cpu')
-    cfg = ck['cfg']
-    m = GPT.from_cfg(cfg)
-    m.load_state_dict(ck['model'])
-    return m, ck
-
 
 torch.manual_seed(args.seed)
 ckpt_path = os.path.join(args.out, 'ckpt.pt')
 start_step, tokens = 0, 0
 if os.path.exists(ckpt_path):
-    model, ck = load_model(ckpt_path)
+    model, ck = load_checkpoint(ckpt_path)
     model.to(dev)
     opt = build_opt(model)
     opt.load_state_dict(ck['opt'])
     start_step, tokens = ck['step'], ck['tokens']
     print(f'resumed from {ckpt_path} at step {start_step}', flush=True)
 elif args.init:
-    model, ck = load_model(args.init)
+    model, ck = load_checkpoint(args.init)
     tokens = ck.get('tokens', 0)
     model.grow(add_layers=args.grow_layers, add_mlp=args.grow_mlp, ctx=args.ctx)
     model.cfg['bos'] = bool(args.bos)
