@@ -63,13 +63,20 @@ describe('hostile inputs in VS Code end in clear messages, and the next command 
     const bytes = Array.from({ length: 2000 }, (_, i) => String.fromCharCode((i * 97) % 256)).join('');
     const document = await vscode.workspace.openTextDocument({ content: bytes, language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-    const result = await inspectAll(editor);
-    if (result === undefined) {
-      assert.match(extension().exports.panelState(editor.document.uri)?.failure ?? '', /\w/);
-    } else {
-      assert.ok(result.tokens.length > 0);
+    try {
+      const result = await inspectAll(editor);
+      if (result === undefined) {
+        assert.match(extension().exports.panelState(editor.document.uri)?.failure ?? '', /\w/);
+      } else {
+        assert.ok(result.tokens.length > 0);
+      }
+      await nextCommandWorks();
+    } finally {
+      // An untitled document with content is dirty: closing it would ask to save, a modal
+      // dialog that stops every later test.
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
-    await nextCommandWorks();
   });
 
   it('a 10 MB selection is cut to the context and says so', async () => {
