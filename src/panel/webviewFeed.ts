@@ -14,15 +14,20 @@ export interface FeedResult {
   attentions: Float32Array[];
 }
 
-/** Splits an engine result into the webview's metadata and per-layer tensors. */
+/**
+ * Splits an engine result into the webview's metadata and per-layer tensors. Of a cut
+ * text only the inspected part travels: every token lies in it, and a 10 MB selection
+ * would otherwise cross the webview bridge (slow in a remote window) for nothing.
+ */
 export function toFeedResult(
   result: InspectResult,
   runId: number,
   label: string,
   trace?: RunTrace,
 ): FeedResult {
-  const { attentions, ...rest } = result;
-  return { meta: { ...rest, runId, source: { label }, ...(trace && { trace }) }, attentions };
+  const { attentions, text, ...rest } = result;
+  const shown = rest.truncation ? text.slice(0, rest.truncation.inspectedUpTo) : text;
+  return { meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) }, attentions };
 }
 
 /** A summary of the feed's snapshot. */

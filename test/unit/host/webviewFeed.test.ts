@@ -150,3 +150,19 @@ describe('WebviewFeed', () => {
     });
   });
 });
+
+describe('toFeedResult', () => {
+  it('sends only the inspected part of a cut text to the webview', () => {
+    const text = 'abc def '.repeat(1000);
+    const result = {
+      model: {} as InspectResult['model'],
+      text,
+      tokens: [{ id: 1, text: 'abc', start: 0, end: 3, special: false }],
+      attentions: [],
+      truncation: { totalTokens: null, inspectedTokens: 1, inspectedUpTo: 3, reason: 'cut.' },
+      timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
+    } as InspectResult;
+    assert.equal(toFeedResult(result, 1, 'x').meta.text, 'abc');
+    assert.equal(toFeedResult({ ...result, truncation: undefined }, 1, 'x').meta.text, text);
+  });
+});
