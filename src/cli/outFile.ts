@@ -34,7 +34,9 @@ export async function openOutFile(outPath: string, inputPath?: string): Promise<
   const stream = createWriteStream(temp, { flags: atomic ? 'wx' : 'w' });
   let failure: Error | undefined;
   stream.on('error', (error) => (failure ??= error));
-  await Promise.race([once(stream, 'ready'), once(stream, 'error')]).catch(() => undefined);
+  // `once` rejects when 'error' comes first and removes its listeners either way; racing a
+  // second `once(stream, 'error')` would leave one listener behind per wait.
+  await once(stream, 'ready').catch(() => undefined);
   const check = (): void => {
     if (failure) throw writeError(outPath, failure);
   };
@@ -42,13 +44,13 @@ export async function openOutFile(outPath: string, inputPath?: string): Promise<
   return {
     async write(chunk) {
       check();
-      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]).catch(() => undefined);
+      if (!stream.write(chunk)) await once(stream, 'drain').catch(() => undefined);
       check();
     },
     async commit() {
       check();
       stream.end();
-      await Promise.race([once(stream, 'finish'), once(stream, 'error')]).catch(() => undefined);
+      await once(stream, 'finish').catch(() => undefined);
       check();
       if (atomic) await rename(temp, target).catch((error: Error) => Promise.reject(writeError(outPath, error)));
     },
