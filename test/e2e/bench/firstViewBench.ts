@@ -7,7 +7,9 @@
  * first-view section of docs/performance.md and prints it.
  *
  *   npx tsx test/e2e/bench/firstViewBench.ts [--sessions N] [--warm N] [--no-write]
- *       [--baseline OTHER.vsix]
+ *       [--baseline OTHER.vsix] [--wire]
+ * `--wire` also records the workbench's WebSocket frames (test/e2e/bench/wireLog.ts); DevTools
+ * then copies every frame to this process, which slows the layers stage a little.
  * Packages the extension first (npm run package) unless E2E_VSIX names a .vsix. With
  * `--baseline`, each new window is opened once with that build and once with this one, in
  * turn, so both are measured under the same load; both tables are written.
@@ -24,6 +26,7 @@ import { repoRoot } from '../harness/paths';
 import { startSession, type Session } from '../harness/session';
 import type { DrawnRecord } from '../../../webview/drawnMark';
 import { markdownSection, sampleLine, type Sample } from './firstViewReport';
+import { WireLog } from './wireLog';
 
 const FILE = 'long.py';
 const SIZES = [200, 500] as const;
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '1' },
     warm: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
+    wire: { type: 'boolean', default: false },
     baseline: { type: 'string' },
   },
 });
@@ -90,12 +94,14 @@ async function drawnRecord(frame: Frame): Promise<DrawnRecord | undefined> {
 /** One new window: a cold run at `coldSize`, then `warm` runs at each size. */
 async function oneSession(coldSize: number, warm: number, index: number): Promise<Sample[]> {
   let session: Session;
+  let wire = new WireLog();
   try {
-    session = await startSession('dark');
+    session = await startSession('dark', [], (page) => values.wire && wire.watch(page));
   } catch (error) {
     // A machine too busy to load the workbench in time: try once more.
     console.error(`session ${index} did not start (${String(error).split('\n')[0]}); again`);
-    session = await startSession('dark');
+    wire = new WireLog();
+    session = await startSession('dark', [], (page) => values.wire && wire.watch(page));
   }
   const samples: Sample[] = [];
   try {
@@ -124,6 +130,8 @@ async function oneSession(coldSize: number, warm: number, index: number): Promis
     await wb.runCommand('View: Close Primary Side Bar');
     const [cold] = await lineRanges(coldSize, 1, index * 3);
     const take = (sample: Sample): void => {
+      const postedAt = sample.record.trace?.postedAt;
+      if (values.wire && postedAt !== undefined) sample.wire = wire.between(postedAt, sample.record.lastLayerAt);
       console.error(`${process.env.E2E_VSIX}: ${sampleLine(sample)}`);
       samples.push(sample);
     };

@@ -10,6 +10,8 @@ export interface Sample {
   size: number;
   keyAt: number;
   record: DrawnRecord;
+  /** What the browser's WebSocket received for this run (test/e2e/bench/wireLog.ts). */
+  wire?: { metaFrameAt?: number; megabytes: number };
 }
 
 /** Stage name → its duration in one run (ms). Stages add up to the total. */
@@ -22,7 +24,8 @@ const STAGES: [string, (s: Sample) => number][] = [
   ['forward pass', (s) => s.record.timings.inferenceMs],
   ['predictions', (s) => s.record.timings.predictionsMs ?? 0],
   ['from worker', (s) => (trace(s).receivedAt ?? 0) - (s.record.timings.finishedAt ?? 0)],
-  ['to webview', (s) => s.record.metaAt - trace(s).postedAt],
+  ['to browser', (s) => (s.wire?.metaFrameAt ?? s.record.metaAt) - trace(s).postedAt],
+  ['into webview', (s) => (s.wire?.metaFrameAt === undefined ? 0 : s.record.metaAt - s.wire.metaFrameAt)],
   ['layers', (s) => s.record.lastLayerAt - s.record.metaAt],
   ['draw', (s) => s.record.drawnAt - s.record.lastLayerAt],
 ];
@@ -46,7 +49,7 @@ function median(xs: number[]): number {
 
 /** The Markdown table (one row per cold/warm × size), with how it was measured. */
 export function markdownSection(samples: Sample[], when: Date, load: number): string {
-  const header = ['build', 'run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name)];
+  const header = ['build', 'run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name), 'MB on the socket'];
   const rows: string[] = [];
   for (const build of new Set(samples.map((s) => s.build ?? 'this build'))) {
     for (const kind of ['cold', 'warm'] as const) {
@@ -57,9 +60,10 @@ export function markdownSection(samples: Sample[], when: Date, load: number): st
         if (!group.length) continue;
         const total = median(group.map((s) => s.record.drawnAt - s.keyAt));
         const cells = STAGES.map(([, stage]) => median(group.map(stage)).toFixed(0));
+        const megabytes = median(group.map((s) => s.wire?.megabytes ?? 0)).toFixed(1);
         const tokens = median(group.map((s) => s.record.tokens));
         rows.push(
-          `| ${build} | ${kind} | ${tokens} | ${group.length} | **${total.toFixed(0)} ms** | ${cells.join(' | ')} |`,
+          `| ${build} | ${kind} | ${tokens} | ${group.length} | **${total.toFixed(0)} ms** | ${cells.join(' | ')} | ${megabytes} |`,
         );
       }
     }
@@ -82,8 +86,10 @@ export function markdownSection(samples: Sample[], when: Date, load: number): st
     "engine's `timings`, the webview's `DrawnRecord`): *key → command* is the workbench",
     'dispatching the keybinding to the extension host; *host* the command before and after',
     'the worker (panel, posting); *to worker* / *from worker* the message hops (cold: the',
-    "worker starting); *to webview* until the result's metadata arrived in the webview",
-    '(cold: the webview loading too); *layers* until its last layer arrived; *draw* until the',
+    "worker starting); *to browser* until the WebSocket frame with the result's metadata",
+    "reached the browser (code-server's server process deflates every frame); *into webview*",
+    'from there until the webview got it (cold: the webview loading too); *layers* until its',
+    'last layer arrived; *MB on the socket* what the browser received meanwhile; *draw* until the',
     'frame after the view that shows every layer was rendered. Clocks are wall clocks of',
     'different processes on one machine.',
     '',

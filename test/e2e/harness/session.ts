@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { failureDir, repoRoot, workspaceTemplate } from './paths';
 import { Workbench } from './workbench';
+import type { Page } from 'playwright-core';
 
 /** The VS Code themes the screenshots are taken in. */
 export const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
@@ -62,6 +63,7 @@ function settingsFor(theme: ThemeName): Record<string, unknown> {
 export async function startSession(
   theme: ThemeName,
   devExtensions: { id: string; dir: string }[] = [],
+  beforeLoad?: (page: Page) => void,
 ): Promise<Session> {
   const workspace = join(mkdtempSync(join(tmpdir(), 'ai-ws-')), 'workspace');
   cpSync(workspaceTemplate, workspace, { recursive: true });
@@ -73,7 +75,7 @@ export async function startSession(
   });
   let wb: Workbench;
   try {
-    wb = await Workbench.open(server.url);
+    wb = await Workbench.open(server.url, beforeLoad);
   } catch (error) {
     await server.stop();
     throw error;

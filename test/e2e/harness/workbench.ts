@@ -20,8 +20,11 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  /** Opens the workbench at `url` and waits until the explorer shows the workspace. */
-  static async open(url: string): Promise<Workbench> {
+  /**
+   * Opens the workbench at `url` and waits until the explorer shows the workspace.
+   * `beforeLoad` sees the page before it navigates (to watch its WebSocket, say).
+   */
+  static async open(url: string, beforeLoad?: (page: Page) => void): Promise<Workbench> {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
@@ -30,6 +33,7 @@ export class Workbench {
     // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`;
     // functions passed to `evaluate` carry those calls into the page: give every frame a no-op.
     await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+    beforeLoad?.(page);
     // A busy machine can take longer than Playwright's default 30 s to serve the workbench.
     await page.goto(url, { timeout: 120_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
