@@ -3,8 +3,8 @@
  * and is restarted with the new thread count when `attentionInspector.threads` changes.
  */
 import * as path from 'node:path';
-import { EngineClient } from '../engine/worker/engineClient';
-import { startNodeWorker } from '../engine/worker/nodeWorkerHandle';
+import { EngineClient } from '../worker/engineClient';
+import { startNodeWorker } from '../worker/nodeWorkerHandle';
 
 export class EngineHost {
   private client: EngineClient | undefined;
