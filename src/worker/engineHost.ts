@@ -3,8 +3,8 @@
  * and is restarted with the new thread count when `attentionInspector.threads` changes.
  */
 import * as path from 'node:path';
-import { EngineClient } from '../worker/engineClient';
-import { startNodeWorker } from '../worker/nodeWorkerHandle';
+import { EngineClient } from './engineClient';
+import { startNodeWorker } from './nodeWorkerHandle';
 
 export class EngineHost {
   private client: EngineClient | undefined;

@@ -6,12 +6,12 @@
  * this file is only the VS Code side.
  */
 import * as vscode from 'vscode';
-import type { FileChoice } from './chooseFiles';
-import { CURATED_MODELS } from './curatedModels';
-import { downloadModel, type DownloadResult } from './downloadModel';
-import { HubError } from './hubError';
-import { normalizeRepoId, repoIdProblem } from './hubRepo';
-import { formatBytes, percentDone, progressMessage } from './progressText';
+import type { FileChoice } from '../hub/chooseFiles';
+import { CURATED_MODELS } from '../hub/curatedModels';
+import { downloadModel, type DownloadResult } from '../hub/downloadModel';
+import { HubError } from '../hub/hubError';
+import { normalizeRepoId, repoIdProblem } from '../hub/hubRepo';
+import { formatBytes, percentDone, progressMessage } from '../hub/progressText';
 
 /** What the command needs. */
 export interface DownloadModelDeps {

@@ -1,8 +1,8 @@
 /** What the host does for each request of a panel's webview. */
 import type { EditorMirror } from '../editor/editorMirror';
 import type { WebviewToHost } from '../protocol/webview';
-import { copyText, saveImage } from './exportFiles';
-import type { ResultExporter, ShownResult } from './resultExporter';
+import { copyText, saveImage } from '../export/exportFiles';
+import type { ResultExporter, ShownResult } from '../export/resultExporter';
 
 /** The panel a request came from, and the parts that answer it. */
 export interface RequestContext {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { linesAround, windowBudget } from '../../../src/commands/cursorWindow';
+import { linesAround, windowBudget } from '../../../src/inspection/cursorWindow';
 
 describe('the window around the cursor for a long selection', () => {
   it('grows whole lines below and above the cursor in turn while they fit', () => {

@@ -13,7 +13,7 @@ import { wallClockMs } from '../protocol/webview';
 import { toFeedResult } from '../panel/webviewFeed';
 import type { Config } from '../util/config';
 import { viewSettings } from '../util/config';
-import type { ResultExporter, ShownResult } from './resultExporter';
+import type { ResultExporter, ShownResult } from '../export/resultExporter';
 import type { InspectionRunner } from './inspectionRunner';
 import { describeFailure } from './runMessages';
 import { mirrorResult } from './mirrorResult';

@@ -10,7 +10,7 @@ import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
 import { wallClockMs } from '../protocol/webview';
 import { LruCache } from '../util/lruCache';
-import type { EngineHost } from './engineHost';
+import type { EngineHost } from '../worker/engineHost';
 import type { ModelStatusBar } from './modelStatusBar';
 import { describeFailure } from './runMessages';
 
