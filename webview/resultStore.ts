@@ -14,6 +14,7 @@ import { summariseLayer, type HeadSummary } from '../src/shared/headSummaries';
 import { inductionTargets } from '../src/shared/inductionTargets';
 import { headMatrix, type SquareMatrix } from '../src/shared/squareMatrix';
 import { unitLabel } from '../src/shared/unitLabels';
+import { unpackWeights } from '../src/shared/weightWire';
 import type { ResultMeta } from '../src/protocol/webview';
 import type { HeadChoice } from './viewState';
 
@@ -50,12 +51,15 @@ export class ResultStore {
     this.inductionCache = null;
   }
 
-  /** Stores a layer of the current run; returns false for another run's layer. */
-  addLayer(runId: number, layer: number, weights: Float32Array): boolean {
+  /** Stores a packed layer of the current run; returns false for another run's or a misshapen layer. */
+  addLayer(runId: number, layer: number, packed: Uint16Array): boolean {
     if (!this.meta || runId !== this.meta.runId || layer < 0 || layer >= this.layers.length) {
       return false;
     }
-    this.layers[layer] = weights;
+    if (!(packed instanceof Uint16Array) || packed.length !== this.heads * this.n * this.n) {
+      return false;
+    }
+    this.layers[layer] = unpackWeights(packed);
     return true;
   }
 

@@ -7,17 +7,20 @@
  */
 import type { InspectResult } from '../engine/types';
 import type { HostToWebview, ResultMeta, RunTrace, ViewSettings } from '../protocol/webview';
+import { packWeights } from '../shared/weightWire';
 
-/** A finished result as the webview receives it: metadata, then one tensor per layer. */
+/** A finished result as the webview receives it: metadata, then one packed tensor per layer. */
 export interface FeedResult {
   meta: ResultMeta;
-  attentions: Float32Array[];
+  /** Per layer, packed for the trip (src/shared/weightWire.ts). */
+  attentions: Uint16Array[];
 }
 
 /**
- * Splits an engine result into the webview's metadata and per-layer tensors. Of a cut
- * text only the inspected part travels: every token lies in it, and a 10 MB selection
- * would otherwise cross the webview bridge (slow in a remote window) for nothing.
+ * Splits an engine result into the webview's metadata and per-layer tensors, packed once
+ * here (the snapshot is replayed whenever the webview reloads). Of a cut text only the
+ * inspected part travels: every token lies in it, and a 10 MB selection would otherwise
+ * cross the webview bridge (slow in a remote window) for nothing.
  */
 export function toFeedResult(
   result: InspectResult,
@@ -27,7 +30,10 @@ export function toFeedResult(
 ): FeedResult {
   const { attentions, text, ...rest } = result;
   const shown = rest.truncation ? text.slice(0, rest.truncation.inspectedUpTo) : text;
-  return { meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) }, attentions };
+  return {
+    meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) },
+    attentions: attentions.map(packWeights),
+  };
 }
 
 /** A summary of the feed's snapshot. */

@@ -3,13 +3,14 @@
  * only `src/protocol/**` and `src/engine/types.ts` from the host side.
  *
  * A run reaches the webview as one `didStartResult` (tokens and metadata, no tensors)
- * followed by one `didProduceLayer` per layer (a Float32Array each), then `didFinishResult`,
+ * followed by one `didProduceLayer` per layer (a packed Uint16Array each,
+ * src/shared/weightWire.ts), then `didFinishResult`,
  * so the first view can draw before a large result has fully arrived.
  */
 import type { InspectResult } from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 1;
+export const WEBVIEW_PROTOCOL_VERSION = 2;
 
 /** The views the panel offers. */
 export type ViewKind = 'model' | 'matrix' | 'head' | 'summary';
@@ -59,8 +60,8 @@ export type HostToWebview =
   | { type: 'didChangeSettings'; settings: ViewSettings }
   | { type: 'didStartRun'; runId: number; label: string }
   | { type: 'didStartResult'; meta: ResultMeta }
-  /** `weights` is `[heads, N, N]` row-major for layer `layer`. */
-  | { type: 'didProduceLayer'; runId: number; layer: number; weights: Float32Array }
+  /** `weights` is `[heads, N, N]` row-major for layer `layer`, packed (src/shared/weightWire.ts). */
+  | { type: 'didProduceLayer'; runId: number; layer: number; weights: Uint16Array }
   | { type: 'didFinishResult'; runId: number }
   | { type: 'didFail'; runId?: number; message: string }
   /** The source changed under the result: highlights must go, the result is stale. */

@@ -3,13 +3,16 @@ import type { SquareMatrix } from './squareMatrix';
 
 /**
  * One header row (`query \ key`, then the key labels) and one row per query: its label,
- * then its weights. Weights keep float32 precision (up to 9 significant digits).
+ * then its weights, rounded to `decimals` places when given, else at float32 precision (up
+ * to 9 significant digits).
  */
-export function matrixCsv(m: SquareMatrix, labels: readonly string[]): string {
+export function matrixCsv(m: SquareMatrix, labels: readonly string[], decimals?: number): string {
+  const cell = (w: number): string =>
+    String(decimals === undefined ? Number(w.toPrecision(9)) : Number(w.toFixed(decimals)));
   const lines = [[csvField('query \\ key'), ...labels.map(csvField)].join(',')];
   for (let i = 0; i < m.n; i++) {
     const cells = [csvField(labels[i])];
-    for (let j = 0; j < m.n; j++) cells.push(String(Number(m.data[i * m.n + j].toPrecision(9))));
+    for (let j = 0; j < m.n; j++) cells.push(cell(m.data[i * m.n + j]));
     lines.push(cells.join(','));
   }
   return lines.join('\r\n') + '\r\n';

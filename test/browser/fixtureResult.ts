@@ -4,6 +4,7 @@
  * text, and its `InspectResult` is split into the messages the host sends the webview.
  */
 import type { ResultMeta } from '../../src/protocol/webview';
+import { packWeights, unpackWeights } from '../../src/shared/weightWire';
 import { fixtureModel, sharedEngine } from '../unit/engine/fixtures';
 
 /** The text the browser tests inspect: a small function with brackets to match. */
@@ -14,6 +15,11 @@ export const FIXTURE_TEXT =
 export interface FixtureResult {
   meta: ResultMeta;
   layers: Float32Array[];
+}
+
+/** A layer as the webview holds it after the trip (src/shared/weightWire.ts). */
+export function heldByWebview(layer: Float32Array): Float32Array {
+  return unpackWeights(packWeights(layer));
 }
 
 /** Inspects `text` with a fixture model (the decoder by default) through the real engine. */

@@ -89,7 +89,8 @@ describe('model view thumbnails at 512 tokens (Chromium)', function () {
         weights[n * n + i * n] += 0.7;
       }
       for (const event of [
-        { type: 'didProduceLayer', runId: 1, layer: 0, weights },
+        // Packed as the host packs them (src/shared/weightWire.ts).
+        { type: 'didProduceLayer', runId: 1, layer: 0, weights: Uint16Array.from(weights, (w) => Math.round(w * 65535)) },
         { type: 'didFinishResult', runId: 1 },
       ]) {
         window.postMessage({ kind: 'event', event }, '*');

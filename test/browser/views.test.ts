@@ -5,8 +5,9 @@ import { meanOverHeads } from '../../src/shared/headAggregates';
 import { headMatrix, matrixMax, matrixRow } from '../../src/shared/squareMatrix';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { topK } from '../../src/shared/topK';
+import { packWeights } from '../../src/shared/weightWire';
 import type { FocusMessage } from '../../src/protocol/webview';
-import { runFixture, type FixtureResult } from './fixtureResult';
+import { heldByWebview, runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium, WebviewPage } from './webviewPage';
 
 const settings = (defaultView: 'model' | 'head' | 'summary') => ({
@@ -34,7 +35,7 @@ describe('model, head and summary views (Chromium)', function () {
   it('model view shows layers × heads thumbnails as layers arrive, and Enter opens one', async () => {
     const { meta, layers } = result;
     await w.send([settings('model'), { type: 'didStartResult', meta }]);
-    await w.send({ type: 'didProduceLayer', runId: 1, layer: 0, weights: layers[0] });
+    await w.send({ type: 'didProduceLayer', runId: 1, layer: 0, weights: packWeights(layers[0]) });
     const thumbs = w.page.locator('.thumb');
     assert.equal(await thumbs.count(), meta.model.layers * meta.model.heads);
     assert.equal(
@@ -44,7 +45,7 @@ describe('model, head and summary views (Chromium)', function () {
     );
     assert.match((await w.page.textContent('.status')) ?? '', /received 1 of 2 layers/);
     await w.send([
-      { type: 'didProduceLayer', runId: 1, layer: 1, weights: layers[1] },
+      { type: 'didProduceLayer', runId: 1, layer: 1, weights: packWeights(layers[1]) },
       { type: 'didFinishResult', runId: 1 },
     ]);
     assert.equal(await w.page.locator('.thumb.pending').count(), 0);
@@ -70,7 +71,7 @@ describe('model, head and summary views (Chromium)', function () {
     assert.equal(await w.page.locator('.chip[aria-pressed="true"]').count(), 2);
     const i = 25;
     await w.page.hover(`#q-${i}`);
-    const mean = meanOverHeads(result.layers[0], n, 2);
+    const mean = meanOverHeads(heldByWebview(result.layers[0]), n, 2);
     const expected = topK(matrixRow(mean, i), 4);
     const shown = await w.page.$$eval('.keys .token.top', (els) =>
       els.map((e) => Number((e as HTMLElement).dataset.unit)),
@@ -201,7 +202,7 @@ describe('model, head and summary views (Chromium)', function () {
     await w.page.click('#tab-matrix');
     const n = encoder.meta.tokens.length;
     const layout = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!);
-    const head = headMatrix(encoder.layers[0], n, 0);
+    const head = headMatrix(heldByWebview(encoder.layers[0]), n, 0);
     const lut = colorMapLut('cividis');
     const [i, j] = [2, 20];
     const px = await w.pixel(

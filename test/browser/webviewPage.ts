@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
+import { packWeights } from '../../src/shared/weightWire';
 import type { FixtureResult } from './fixtureResult';
 import { THEMES, themeCss, type ThemeName } from './vscodeThemes';
 
@@ -108,13 +109,13 @@ export class WebviewPage {
   /** Posts host notifications as VS Code delivers them (Rpc event envelope, structured clone). */
   async send(message: HostToWebview | HostToWebview[]): Promise<void> {
     const messages = Array.isArray(message) ? message : [message];
-    // Float32Arrays cross the Playwright bridge as number arrays and are rebuilt in the page.
+    // Packed weights cross the Playwright bridge as number arrays and are rebuilt in the page.
     const wire = messages.map((m) =>
       m.type === 'didProduceLayer' ? { ...m, weights: [...m.weights] } : m,
     );
     await this.page.evaluate((list) => {
       for (const m of list as { type: string; weights?: number[] }[]) {
-        const event = m.weights ? { ...m, weights: new Float32Array(m.weights) } : m;
+        const event = m.weights ? { ...m, weights: new Uint16Array(m.weights) } : m;
         window.postMessage({ kind: 'event', event }, '*');
       }
     }, wire);
@@ -137,7 +138,7 @@ export class WebviewPage {
         type: 'didProduceLayer' as const,
         runId: meta.runId,
         layer,
-        weights,
+        weights: packWeights(weights),
       })),
       { type: 'didFinishResult', runId: meta.runId },
     ]);

@@ -82,10 +82,10 @@ describe('hostile webview payloads (Chromium)', function () {
     });
     const injected = { ...plain, meta: { ...plain.meta, runId: 9, source: { label: html } } };
     await w.sendResult(injected);
-    // A layer of the wrong size for the current run, then NaN weights: refused, not drawn.
+    // A layer of the wrong size for the current run, then one past the last layer: refused.
     await w.send([
-      { type: 'didProduceLayer', runId: 9, layer: 0, weights: new Float32Array(3) },
-      { type: 'didProduceLayer', runId: 9, layer: 1, weights: new Float32Array(plain.layers[1].length).fill(Number.NaN) },
+      { type: 'didProduceLayer', runId: 9, layer: 0, weights: new Uint16Array(3) },
+      { type: 'didProduceLayer', runId: 9, layer: plain.layers.length, weights: new Uint16Array(plain.layers[0].length) },
     ]);
     await w.sendResult({ ...plain, meta: { ...plain.meta, runId: 10 } });
     const svg = await saved(w, 'svg');

@@ -1,6 +1,7 @@
 /** The messages the export buttons send, built from what the panel shows. */
 import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { matrixCsv } from '../../src/shared/matrixCsv';
+import { WIRE_DECIMALS } from '../../src/shared/weightWire';
 import type { ViewKind, WebviewToHost } from '../../src/protocol/webview';
 import type { ViewState } from '../viewState';
 import { postToHost } from '../vscodeApi';
@@ -8,7 +9,8 @@ import { svgToPng } from './svg';
 
 /** `copyText` with the shown matrix as CSV; `what` names it in the host's confirmation. */
 export function csvMessage(matrix: SquareMatrix, labels: string[], what: string): WebviewToHost {
-  return { type: 'copyText', text: matrixCsv(matrix, labels), what: `${what} as CSV` };
+  // The panel holds weights as they crossed the wire: digits past WIRE_DECIMALS are noise.
+  return { type: 'copyText', text: matrixCsv(matrix, labels, WIRE_DECIMALS), what: `${what} as CSV` };
 }
 
 /** `saveImage` with the view's SVG, or that SVG rasterised at 2× for PNG. */

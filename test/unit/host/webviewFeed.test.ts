@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { InspectResult } from '../../../src/engine/types';
 import { toFeedResult, WebviewFeed } from '../../../src/panel/webviewFeed';
 import type { HostToWebview, ViewSettings } from '../../../src/protocol/webview';
+import { unpackWeights, WIRE_RESOLUTION } from '../../../src/shared/weightWire';
 
 const settings: ViewSettings = { colorMap: 'viridis', topK: 5, defaultView: 'model' };
 
@@ -76,10 +77,14 @@ describe('WebviewFeed', () => {
     for (const message of layers) {
       assert.ok(message.type === 'didProduceLayer');
       assert.ok(
-        message.weights instanceof Float32Array,
+        message.weights instanceof Uint16Array,
         'a typed array survives the structured clone',
       );
-      assert.deepEqual([...message.weights], [...original.attentions[message.layer]]);
+      // What the webview unpacks is the engine's weights within the wire's resolution.
+      const unpacked = unpackWeights(message.weights);
+      original.attentions[message.layer].forEach((w, i) =>
+        assert.ok(Math.abs(unpacked[i] - w) <= WIRE_RESOLUTION, `weight ${i}: ${unpacked[i]} vs ${w}`),
+      );
     }
     assert.deepEqual(sent.at(-1), { type: 'didFinishResult', runId: 7 });
   });

@@ -31,6 +31,11 @@ describe('matrixCsv', () => {
     assert.equal(csv, 'query \\ key,"a,b"," ""q"""\r\n"a,b",1,0\r\n" ""q""",0.25,0.75\r\n');
   });
 
+  it('rounds to the given decimals (the panel copies weights as they crossed the wire)', () => {
+    const csv = matrixCsv({ n: 1, data: new Float32Array([0.123456789]) }, ['x'], 5);
+    assert.equal(csv, 'query \\ key,x\r\nx,0.12346\r\n');
+  });
+
   it('quotes only what needs quoting', () => {
     assert.equal(csvField('plain'), 'plain');
     assert.equal(csvField('line\nbreak'), '"line\nbreak"');
