@@ -53,7 +53,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new UsageError(`${(error as Error).message}. Run with --help for usage.`);
   }
   if (!values.help && (values.text === undefined) === (values['text-file'] === undefined)) {
-    throw new UsageError('Give exactly one of --text STR or --text-file FILE. Run with --help for usage.');
+    throw new UsageError(
+      'Give exactly one of --text STR or --text-file FILE. Run with --help for usage.',
+    );
   }
   return {
     model: values.model,
@@ -63,7 +65,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     layers: values.layers === undefined ? undefined : indexList(values.layers, '--layers'),
     heads: values.heads === undefined ? undefined : indexList(values.heads, '--heads'),
     digits: values.digits === undefined ? undefined : integer(values.digits, '--digits', 1, 9),
-    maxTokens: values['max-tokens'] === undefined ? undefined : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
+    maxTokens:
+      values['max-tokens'] === undefined
+        ? undefined
+        : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
     threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
     topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
@@ -89,7 +94,9 @@ function indexList(text: string, flag: string): number[] {
   const parts = text.split(',').map((part) => part.trim());
   // Number('') is 0: without this check "", "," and "0," would quietly select index 0.
   if (parts.some((part) => part === '')) {
-    throw new UsageError(`${flag} takes a comma-separated list of indices such as 0,2, not "${text}".`);
+    throw new UsageError(
+      `${flag} takes a comma-separated list of indices such as 0,2, not "${text}".`,
+    );
   }
   return parts.map((part) => integer(part, flag, 0, 1 << 16));
 }

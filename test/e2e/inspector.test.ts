@@ -55,7 +55,12 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     await session.wb.openFile(FILE);
     const labels = await session.wb.paletteEntries('Attention Inspector');
     const titles = ['Inspect Attention of Selection', 'Export Attention to JSON…'];
-    for (const title of [...titles, 'Inspect Attention Around Cursor', 'Select Model…', 'Download Model from Hugging Face…']) {
+    for (const title of [
+      ...titles,
+      'Inspect Attention Around Cursor',
+      'Select Model…',
+      'Download Model from Hugging Face…',
+    ]) {
       assert.ok(labels.includes(`Attention Inspector: ${title}`), `${title} not in ${labels}`);
     }
   });
@@ -109,7 +114,10 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     const row = cli.attentions[layer][0][query];
     const expected = expectedHighlights(cli, row, TOP_K, base, fileText);
     const runs = await waitForDecorations(query, expected.attended.length);
-    assertCovers(runs.filter((r) => r.background && alphaOf(r.background) > 0), expected.attended);
+    assertCovers(
+      runs.filter((r) => r.background && alphaOf(r.background) > 0),
+      expected.attended,
+    );
     const focus = runs.filter((r) => r.outline !== '');
     assert.deepEqual(
       focus.map(({ line, start, end }) => ({ line, start, end })),

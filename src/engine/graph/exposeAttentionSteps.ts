@@ -46,11 +46,18 @@ export function exposeAttentionSteps(
     if (inIf && inIf.elseProbabilities.length === manifest.layers) {
       const unsupported = steps.find((s) => s !== 'probabilities');
       if (unsupported) {
-        throw modelError('attentionNotFound', label, file,
+        throw modelError(
+          'attentionNotFound',
+          label,
+          file,
           `keeps its attention inside an If (merged decoder), where only the probabilities can be exposed, not "${unsupported}"`,
-          'Use the non-merged decoder_model.onnx for the steps before the softmax.');
+          'Use the non-merged decoder_model.onnx for the steps before the softmax.',
+        );
       }
-      return { outputs: { probabilities: exposeIfAttention(model, inIf) }, inIf: inIf.node.name || 'If' };
+      return {
+        outputs: { probabilities: exposeIfAttention(model, inIf) },
+        inIf: inIf.node.name || 'If',
+      };
     }
   }
   if (layers.length !== manifest.layers) {

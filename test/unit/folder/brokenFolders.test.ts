@@ -126,7 +126,9 @@ const CASES: BrokenCase[] = [
       editOnnx(dir, (m) => {
         const tensor = m.graph!.initializer![0];
         tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-        tensor.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: '../secret.bin' })];
+        tensor.externalData = [
+          onnx.StringStringEntryProto.create({ key: 'location', value: '../secret.bin' }),
+        ];
       }),
     says: /^keeps the weights of "tok\.weight" in external data at "\.\.\/secret\.bin", which is not a file inside the model folder/,
   },
@@ -139,7 +141,9 @@ const CASES: BrokenCase[] = [
       editOnnx(dir, (m) => {
         const tensor = m.graph!.initializer![0];
         tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-        tensor.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: 'model.onnx_data' })];
+        tensor.externalData = [
+          onnx.StringStringEntryProto.create({ key: 'location', value: 'model.onnx_data' }),
+        ];
       }),
     says: /^not found \(model\.onnx keeps its weights there\)\. Copy or download the external data file/,
   },

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { loadModelFolder, type LoadedModelFolder } from '../../../src/engine/folder/loadModelFolder';
+import {
+  loadModelFolder,
+  type LoadedModelFolder,
+} from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 import { toLayerAttention } from '../../../src/engine/attention/toLayerAttention';
 import { FIXTURES, maxAbsDiff, runFolder, type Outputs } from './fixtureRuntime';

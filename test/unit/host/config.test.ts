@@ -39,7 +39,8 @@ describe('config', () => {
   });
 
   it('offers exactly the graph variants the engine knows, and reads them', () => {
-    const property = manifest.contributes.configuration.properties['attentionInspector.modelVariant'];
+    const property =
+      manifest.contributes.configuration.properties['attentionInspector.modelVariant'];
     assert.deepEqual(property.enum, ['auto', ...GRAPH_VARIANTS]);
     assert.equal(readConfig(source({ modelVariant: 'q4' })).modelVariant, 'q4');
     assert.equal(readConfig(source({ modelVariant: 'int3' })).modelVariant, 'auto');

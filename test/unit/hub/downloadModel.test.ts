@@ -21,7 +21,14 @@ const GPT2_FILES = {
   'onnx/model_fp16.onnx': pseudoRandomBytes(100_000, 3),
   'onnx/model_quantized.onnx': pseudoRandomBytes(50_000, 4),
 };
-const CHOSEN = ['config.json', 'generation_config.json', 'onnx/model.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json'];
+const CHOSEN = [
+  'config.json',
+  'generation_config.json',
+  'onnx/model.onnx',
+  'special_tokens_map.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+];
 const GRAPH = 'onnx/model.onnx';
 
 describe('Hub download (loopback Hub)', function () {
@@ -44,7 +51,12 @@ describe('Hub download (loopback Hub)', function () {
           'model_fp16.onnx_data': pseudoRandomBytes(10_000, 9),
         },
       },
-      'acme/pytorch-only': { files: { 'config.json': GPT2_FILES['config.json'], 'pytorch_model.bin': pseudoRandomBytes(100, 1) } },
+      'acme/pytorch-only': {
+        files: {
+          'config.json': GPT2_FILES['config.json'],
+          'pytorch_model.bin': pseudoRandomBytes(100, 1),
+        },
+      },
     });
     await hub.start();
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-test-'));
@@ -60,37 +72,58 @@ describe('Hub download (loopback Hub)', function () {
 
   async function filesUnder(dir: string): Promise<string[]> {
     const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .sort();
   }
 
-  async function rejectsWith(promise: Promise<unknown>, problem: string, ...phrases: string[]): Promise<HubError> {
+  async function rejectsWith(
+    promise: Promise<unknown>,
+    problem: string,
+    ...phrases: string[]
+  ): Promise<HubError> {
     const error = await promise.then(
       () => assert.fail(`expected a ${problem} error`),
       (e: unknown) => e,
     );
     assert.ok(error instanceof HubError, String(error));
     assert.equal(error.problem, problem, error.message);
-    for (const phrase of phrases) assert.ok(error.message.includes(phrase), `"${phrase}" not in: ${error.message}`);
+    for (const phrase of phrases)
+      assert.ok(error.message.includes(phrase), `"${phrase}" not in: ${error.message}`);
     return error;
   }
 
   it('fetches only the files a model folder needs, verified, through both kinds of redirect', async () => {
     const progress: DownloadProgress[] = [];
-    const result = await download('Xenova/tiny-gpt2', { token: 'hf_secret', onProgress: (p) => progress.push(p) });
+    const result = await download('Xenova/tiny-gpt2', {
+      token: 'hf_secret',
+      onProgress: (p) => progress.push(p),
+    });
     assert.equal(result.folder, path.join(root, 'Xenova--tiny-gpt2'));
     assert.equal(result.graph.path, GRAPH);
     assert.deepEqual(await filesUnder(result.folder), CHOSEN);
-    for (const name of CHOSEN) assert.ok((await fs.readFile(path.join(result.folder, name))).equals(GPT2_FILES[name as keyof typeof GPT2_FILES]), name);
+    for (const name of CHOSEN)
+      assert.ok(
+        (await fs.readFile(path.join(result.folder, name))).equals(
+          GPT2_FILES[name as keyof typeof GPT2_FILES],
+        ),
+        name,
+      );
     const total = CHOSEN.reduce((n, f) => n + GPT2_FILES[f as keyof typeof GPT2_FILES].length, 0);
     assert.equal(result.totalBytes, total);
     assert.equal(result.fetchedBytes, total);
     assert.deepEqual(progress.at(-1), { file: GRAPH, doneBytes: total, totalBytes: total });
-    for (let i = 1; i < progress.length; i++) assert.ok(progress[i].doneBytes >= progress[i - 1].doneBytes, 'progress never goes back');
+    for (let i = 1; i < progress.length; i++)
+      assert.ok(progress[i].doneBytes >= progress[i - 1].doneBytes, 'progress never goes back');
     // Small files came from the Hub origin (relative redirect), the graph from the CDN origin:
     // the token went to the Hub on every request and never to the CDN.
     const graphRequest = hub.byteRequests.find((r) => r.path === GRAPH);
     assert.equal(graphRequest?.authorization, undefined);
-    assert.equal(hub.byteRequests.find((r) => r.path === 'config.json')?.authorization, 'Bearer hf_secret');
+    assert.equal(
+      hub.byteRequests.find((r) => r.path === 'config.json')?.authorization,
+      'Bearer hf_secret',
+    );
     assert.ok(hub.hubAuthorizations.every((a) => a === 'Bearer hf_secret'));
     // The file list came in pages (3 entries each): the last file listed was still found.
     assert.ok(hub.hubAuthorizations.length > 10);
@@ -98,12 +131,21 @@ describe('Hub download (loopback Hub)', function () {
 
   it('fetches a graph with all its external-data files and none of another variant', async () => {
     const result = await download('acme/external');
-    assert.deepEqual(await filesUnder(result.folder), ['config.json', 'model.onnx', 'model.onnx_data', 'model.onnx_data_1', 'tokenizer.json']);
+    assert.deepEqual(await filesUnder(result.folder), [
+      'config.json',
+      'model.onnx',
+      'model.onnx_data',
+      'model.onnx_data_1',
+      'tokenizer.json',
+    ]);
   });
 
   it('asks before fetching, and fetches the variant chosen then or nothing', async () => {
     const asked: string[][] = [];
-    await rejectsWith(download('Xenova/tiny-gpt2', { confirm: async () => undefined }), 'cancelled');
+    await rejectsWith(
+      download('Xenova/tiny-gpt2', { confirm: async () => undefined }),
+      'cancelled',
+    );
     assert.equal(hub.byteRequests.length, 0);
     const result = await download('Xenova/tiny-gpt2', {
       confirm: async (choice) => {
@@ -111,8 +153,17 @@ describe('Hub download (loopback Hub)', function () {
         return 'onnx/model_quantized.onnx';
       },
     });
-    const side = CHOSEN.filter((f) => f !== GRAPH).reduce((n, f) => n + GPT2_FILES[f as keyof typeof GPT2_FILES].length, 0);
-    assert.deepEqual(asked, [[`${GRAPH} ${side + 200_000}`, `onnx/model_fp16.onnx ${side + 100_000}`, `onnx/model_quantized.onnx ${side + 50_000}`]]);
+    const side = CHOSEN.filter((f) => f !== GRAPH).reduce(
+      (n, f) => n + GPT2_FILES[f as keyof typeof GPT2_FILES].length,
+      0,
+    );
+    assert.deepEqual(asked, [
+      [
+        `${GRAPH} ${side + 200_000}`,
+        `onnx/model_fp16.onnx ${side + 100_000}`,
+        `onnx/model_quantized.onnx ${side + 50_000}`,
+      ],
+    ]);
     assert.equal(result.graph.path, 'onnx/model_quantized.onnx');
     assert.ok((await filesUnder(result.folder)).includes('onnx/model_quantized.onnx'));
     assert.ok(!(await filesUnder(result.folder)).includes(GRAPH));
@@ -134,14 +185,22 @@ describe('Hub download (loopback Hub)', function () {
     assert.equal(graphRequests[0].range, undefined);
     assert.equal(graphRequests[1].range, `bytes=${graphRequests[0].bytesSent}-`);
     assert.equal(graphRequests[1].status, 206);
-    assert.ok(graphRequests.every((r) => r.acceptEncoding?.startsWith('identity')), 'ranges count bytes of the file itself');
+    assert.ok(
+      graphRequests.every((r) => r.acceptEncoding?.startsWith('identity')),
+      'ranges count bytes of the file itself',
+    );
     assert.equal(graphRequests[0].bytesSent + graphRequests[1].bytesSent, GPT2_FILES[GRAPH].length);
     assert.ok((await fs.readFile(path.join(result.folder, GRAPH))).equals(GPT2_FILES[GRAPH]));
   });
 
   it('keeps a .part after an interruption and resumes it in the next download', async () => {
     hub.faults.dropAfter.set(GRAPH, 70_000);
-    await rejectsWith(download('Xenova/tiny-gpt2', { retries: 0 }), 'offline', `dropped after 70000 of 200000 bytes of ${GRAPH}`, 'resumes where it stopped');
+    await rejectsWith(
+      download('Xenova/tiny-gpt2', { retries: 0 }),
+      'offline',
+      `dropped after 70000 of 200000 bytes of ${GRAPH}`,
+      'resumes where it stopped',
+    );
     const folder = path.join(root, 'Xenova--tiny-gpt2');
     const part = (await fs.stat(path.join(folder, `${GRAPH}.part`))).size;
     assert.equal(part, 70_000);
@@ -165,34 +224,75 @@ describe('Hub download (loopback Hub)', function () {
     const bad = Buffer.from(GPT2_FILES[GRAPH]);
     bad[12_345] ^= 0xff;
     hub.faults.corrupt.set(GRAPH, bad);
-    await rejectsWith(download('Xenova/tiny-gpt2'), 'checksumMismatch', GRAPH, 'Xenova/tiny-gpt2', 'SHA-256', 'discarded');
+    await rejectsWith(
+      download('Xenova/tiny-gpt2'),
+      'checksumMismatch',
+      GRAPH,
+      'Xenova/tiny-gpt2',
+      'SHA-256',
+      'discarded',
+    );
     const files = await filesUnder(path.join(root, 'Xenova--tiny-gpt2'));
     assert.ok(!files.includes(GRAPH) && !files.includes(`${GRAPH}.part`), files.join(', '));
   });
 
   it('checks small files against their git blob id', async () => {
-    hub.faults.corrupt.set('config.json', json({ model_type: 'gpt3', n_layer: 2, n_head: 2, n_embd: 8 }));
-    await rejectsWith(download('Xenova/tiny-gpt2'), 'checksumMismatch', 'config.json', 'git blob SHA-1');
-    assert.ok(!(await filesUnder(path.join(root, 'Xenova--tiny-gpt2'))).some((f) => f.startsWith('config.json')));
+    hub.faults.corrupt.set(
+      'config.json',
+      json({ model_type: 'gpt3', n_layer: 2, n_head: 2, n_embd: 8 }),
+    );
+    await rejectsWith(
+      download('Xenova/tiny-gpt2'),
+      'checksumMismatch',
+      'config.json',
+      'git blob SHA-1',
+    );
+    assert.ok(
+      !(await filesUnder(path.join(root, 'Xenova--tiny-gpt2'))).some((f) =>
+        f.startsWith('config.json'),
+      ),
+    );
   });
 
   it('says clearly when the Hub cannot be reached', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    await rejectsWith(downloadModel({ repo: 'Xenova/gpt2', root, endpoint, token: '', stallMs: 5_000 }), 'offline', 'Cannot reach the Hugging Face Hub', endpoint, 'ECONNREFUSED');
+    await rejectsWith(
+      downloadModel({ repo: 'Xenova/gpt2', root, endpoint, token: '', stallMs: 5_000 }),
+      'offline',
+      'Cannot reach the Hugging Face Hub',
+      endpoint,
+      'ECONNREFUSED',
+    );
   });
 
   it('names a gated model and how to get access; the token opens it', async () => {
-    await rejectsWith(download('acme/gated'), 'gated', 'acme/gated is a gated model', `${hub.endpoint}/acme/gated`, 'HF_TOKEN');
+    await rejectsWith(
+      download('acme/gated'),
+      'gated',
+      'acme/gated is a gated model',
+      `${hub.endpoint}/acme/gated`,
+      'HF_TOKEN',
+    );
     const result = await download('acme/gated', { token: 'hf_secret' });
     assert.deepEqual(await filesUnder(result.folder), CHOSEN);
   });
 
   it('says when a repository does not exist (the Hub answers 401 RepoNotFound)', async () => {
-    await rejectsWith(download('acme/nothing-here'), 'notFound', 'acme/nothing-here was not found', 'HF_TOKEN');
+    await rejectsWith(
+      download('acme/nothing-here'),
+      'notFound',
+      'acme/nothing-here was not found',
+      'HF_TOKEN',
+    );
   });
 
   it('says when a repository has no ONNX graph, or the id is malformed, before fetching anything', async () => {
-    await rejectsWith(download('acme/pytorch-only'), 'noGraph', 'acme/pytorch-only', 'optimum-cli export onnx');
+    await rejectsWith(
+      download('acme/pytorch-only'),
+      'noGraph',
+      'acme/pytorch-only',
+      'optimum-cli export onnx',
+    );
     await rejectsWith(download('a/b/c'), 'badRepoId', 'more than one "/"');
     assert.equal(hub.byteRequests.length, 0);
   });
@@ -203,7 +303,8 @@ describe('Hub download (loopback Hub)', function () {
     const started = download('Xenova/tiny-gpt2', {
       signal: controller.signal,
       onProgress: (p) => {
-        if (p.file === GRAPH && p.doneBytes >= p.totalBytes - GPT2_FILES[GRAPH].length + 50_000) controller.abort();
+        if (p.file === GRAPH && p.doneBytes >= p.totalBytes - GPT2_FILES[GRAPH].length + 50_000)
+          controller.abort();
       },
     });
     await rejectsWith(started, 'cancelled');

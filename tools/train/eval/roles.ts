@@ -77,23 +77,32 @@ export const ROLES: Role[] = [
   },
   {
     name: 'induction',
-    definition: 'the tokens that followed earlier occurrences of the query token (the summary view’s rule)',
-    targets: (x) => inductionTargets(x.tokens.map((t) => t.id), (i) => isSpecial(x.tokens[i])),
+    definition:
+      'the tokens that followed earlier occurrences of the query token (the summary view’s rule)',
+    targets: (x) =>
+      inductionTargets(
+        x.tokens.map((t) => t.id),
+        (i) => isSpecial(x.tokens[i]),
+      ),
   },
   {
     name: 'duplicate token',
     definition: 'earlier occurrences of the query token itself',
     targets: (x) =>
-      x.tokens.map((t, i) => (isSpecial(t) ? [] : x.tokens.slice(0, i - 1).flatMap((u, j) => (u.id === t.id ? [j] : [])))),
+      x.tokens.map((t, i) =>
+        isSpecial(t) ? [] : x.tokens.slice(0, i - 1).flatMap((u, j) => (u.id === t.id ? [j] : [])),
+      ),
   },
   {
     name: 'bracket matching',
-    definition: 'from a closing `)`, `]` or `}` to the token holding its opening bracket (matched on characters)',
+    definition:
+      'from a closing `)`, `]` or `}` to the token holding its opening bracket (matched on characters)',
     targets: bracketTargets,
   },
   {
     name: 'line start',
-    definition: 'the token holding the newline that began the query’s line (not the previous token)',
+    definition:
+      'the token holding the newline that began the query’s line (not the previous token)',
     targets: lineStartTargets,
   },
 ];
@@ -107,7 +116,11 @@ export interface RoleResult {
 }
 
 /** Scores every head for every role over the held-out code documents. */
-export async function roleEvidence(c: EvalContext, inspect: Inspect, maxDocs = 1000): Promise<RoleResult[]> {
+export async function roleEvidence(
+  c: EvalContext,
+  inspect: Inspect,
+  maxDocs = 1000,
+): Promise<RoleResult[]> {
   const code = new Set(['py-stdlib', 'go-stdlib', 'npm-code']);
   const docs = fs
     .readFileSync(path.join(c.root, '.cache/train/corpus/test.jsonl'), 'utf8')
@@ -149,6 +162,9 @@ export function rolesTable(heads: number, results: RoleResult[]): string {
   return [
     '| role | the head attends to | queries | best heads (mean weight on the targets) | uniform attention would give |',
     '| --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.name} | ${r.definition} | ${r.queries} | ${topHeads(heads, r.scores)} | ${r.uniform.toFixed(3)} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.definition} | ${r.queries} | ${topHeads(heads, r.scores)} | ${r.uniform.toFixed(3)} |`,
+    ),
   ].join('\n');
 }
