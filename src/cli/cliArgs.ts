@@ -29,29 +29,7 @@ export interface CliArgs {
 export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): CliArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        text: { type: 'string' },
-        'text-file': { type: 'string' },
-        out: { type: 'string' },
-        layers: { type: 'string' },
-        heads: { type: 'string' },
-        digits: { type: 'string' },
-        'max-tokens': { type: 'string' },
-        threads: { type: 'string' },
-        'top-k': { type: 'string' },
-        variant: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Run with --help for usage.`);
-  }
+  const values = parseOptions(argv);
   if (!values.help && (values.text === undefined) === (values['text-file'] === undefined)) {
     throw new UsageError(
       'Give exactly one of --text STR or --text-file FILE. Run with --help for usage.',
@@ -74,6 +52,32 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     help: values.help ?? false,
   };
+}
+
+/** Node's parse of the options; its errors become a `UsageError`. */
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        text: { type: 'string' },
+        'text-file': { type: 'string' },
+        out: { type: 'string' },
+        layers: { type: 'string' },
+        heads: { type: 'string' },
+        digits: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        threads: { type: 'string' },
+        'top-k': { type: 'string' },
+        variant: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run with --help for usage.`);
+  }
 }
 
 function variant(text: string): GraphVariant {

@@ -101,7 +101,11 @@ export class EngineClient {
       {},
       { transfer: true },
     );
-    rpc.onEvent((event) => this.eventListeners.forEach((listener) => listener(event)));
+    rpc.onEvent((event) =>
+      this.eventListeners.forEach((listener) => {
+        listener(event);
+      }),
+    );
     const live: Live = {
       handle,
       rpc,

@@ -11,7 +11,7 @@ import { launchChromium, WebviewPage } from './webviewPage';
 
 const BUNDLED = join(__dirname, '../../models/mini-code-gpt');
 
-describe('the bundled model in the summary view (Chromium)', function () {
+describe('the bundled model in the summary view (Chromium)', () => {
   let browser: Browser;
   before(async () => {
     browser = await launchChromium();

@@ -56,7 +56,7 @@ function levelsOf(rgb: number[], lut: Uint8Array): number[] {
   return out;
 }
 
-describe('model view thumbnails at 512 tokens (Chromium)', function () {
+describe('model view thumbnails at 512 tokens (Chromium)', () => {
   let browser: Browser;
   let w: WebviewPage;
 

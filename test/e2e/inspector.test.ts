@@ -95,9 +95,9 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     const row = cli.attentions[layer][0][query];
     const shades = await panel.keyShades(true);
     assert.equal(shades.length, row.length);
-    shades.forEach((shade, j) =>
-      assert.ok(Math.abs(shade - Math.min(1, row[j])) < 1e-5, `key ${j}: ${shade} vs ${row[j]}`),
-    );
+    shades.forEach((shade, j) => {
+      assert.ok(Math.abs(shade - Math.min(1, row[j])) < 1e-5, `key ${j}: ${shade} vs ${row[j]}`);
+    });
     const top = topAttended(row, TOP_K, () => true);
     const shown = await panel.attended();
     assert.deepEqual(
@@ -201,15 +201,15 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     ).trim();
     const n = cli.tokens.length;
     assert.equal(shape, `${cli.model.layers} ${cli.model.heads} ${n} ${n}`);
-    doc.attentions.forEach((layer, l) =>
-      layer.forEach((head, h) =>
-        head.forEach((row, q) =>
-          row.forEach((w, k) =>
-            assert.ok(Math.abs(w - cli.attentions[l][h][q][k]) < 1e-6, `${l}/${h}/${q}/${k}`),
-          ),
-        ),
-      ),
-    );
+    doc.attentions.forEach((layer, l) => {
+      layer.forEach((head, h) => {
+        head.forEach((row, q) => {
+          row.forEach((w, k) => {
+            assert.ok(Math.abs(w - cli.attentions[l][h][q][k]) < 1e-6, `${l}/${h}/${q}/${k}`);
+          });
+        });
+      });
+    });
   });
 
   /**

@@ -12,7 +12,7 @@ import { CLI, runCli } from './helpers/runBounded';
 
 const MODEL = fixtureModel('decoder-attn');
 
-describe('hostile CLI arguments', function () {
+describe('hostile CLI arguments', () => {
   const scratch = new Scratch();
   after(() => scratch.remove());
 

@@ -27,7 +27,7 @@ function replace(dir: string, file: string, make: (path: string) => void): void 
   make(join(dir, file));
 }
 
-describe('hostile model folders (CLI)', function () {
+describe('hostile model folders (CLI)', () => {
   const scratch = new Scratch();
   after(() => scratch.remove());
   const inspect = (dir: string, text = 'x = f(y)', limitMs?: number) =>
@@ -161,6 +161,7 @@ describe('hostile model folders (CLI)', function () {
   });
 
   describe('defect 7: a broken BPE tokenizer is named, not a TypeError', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: tests break this JSON on purpose: any field, any value
     const cases: [string, (t: any) => void][] = [
       ['missing merges', (t) => delete t.model.merges],
       ['merges that are a number', (t) => (t.model.merges = 42)],

@@ -21,7 +21,7 @@ function endpoint(port: MessagePort): MessageEndpoint {
   };
 }
 
-describe('quick requests to the engine service', function () {
+describe('quick requests to the engine service', () => {
   const channel = new MessageChannel();
   after(() => {
     channel.port1.close();

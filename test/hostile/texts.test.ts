@@ -19,7 +19,7 @@ interface Export {
   attentions: number[][][][];
 }
 
-describe('hostile texts (CLI)', function () {
+describe('hostile texts (CLI)', () => {
   const scratch = new Scratch();
   after(() => scratch.remove());
   let reference: Export;

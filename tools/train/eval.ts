@@ -73,7 +73,7 @@ async function engineBackend(): Promise<{ run: RunIds; inspect: Inspect }> {
   const { Engine } = await import('../../src/engine/engine');
   const { nodeModelFiles } = await import('../../src/engine/folder/nodeModelFiles');
   const { configureOrt } = await import('../../src/engine/inference/ortRuntime');
-  configureOrt(pathToFileURL(path.join(ROOT, 'node_modules/onnxruntime-web/dist')).href + '/', 1);
+  configureOrt(`${pathToFileURL(path.join(ROOT, 'node_modules/onnxruntime-web/dist')).href}/`, 1);
   const engine = new Engine(nodeModelFiles);
   const model = await engine.loadModel(MODEL);
   return {
@@ -211,7 +211,7 @@ async function main() {
     if (a >= 0 && b > a) {
       fs.writeFileSync(
         CARD,
-        card.slice(0, a + '<!-- eval:begin -->'.length) + '\n' + md + '\n' + card.slice(b),
+        `${card.slice(0, a + '<!-- eval:begin -->'.length)}\n${md}\n${card.slice(b)}`,
       );
       console.log(`figures written into ${CARD}`);
     }

@@ -13,10 +13,10 @@
 // merges of an N-token run. We keep id 0 = <|endoftext|>, ids 1..256 = the 256
 // byte-level symbols (all of them, so any input is encodable), then merges in training
 // order until VOCAB_SIZE tokens.
-import { createRequire } from 'module';
-import fs from 'fs';
-import path from 'path';
-import readline from 'readline';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
 
 const require = createRequire(path.resolve('package.json'));
 const tk = require('tokenizers');
@@ -48,7 +48,9 @@ function bytesToUnicode() {
       n++;
     }
   const m = new Map();
-  bs.forEach((b, i) => m.set(b, String.fromCodePoint(cs[i])));
+  bs.forEach((b, i) => {
+    m.set(b, String.fromCodePoint(cs[i]));
+  });
   return m;
 }
 

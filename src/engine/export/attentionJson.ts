@@ -96,7 +96,7 @@ export function* attentionJsonChunks(
         let row = q === 0 ? '[' : ',[';
         for (let k = 0; k < n; k++)
           row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
-        parts.push(row + ']');
+        parts.push(`${row}]`);
         pending += n;
         if (pending >= CHUNK_NUMBERS) {
           yield parts.join('');

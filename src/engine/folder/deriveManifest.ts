@@ -118,7 +118,7 @@ export function deriveManifest(parts: ExportFolderParts): DerivedManifest {
       'vocab_size',
     );
   }
-  let specialTokens;
+  let specialTokens: ReturnType<typeof specialTokensOf>;
   try {
     specialTokens = specialTokensOf(parts.tokenizerJson, parts.tokenizerConfig);
   } catch (error) {

@@ -78,17 +78,16 @@ export async function loadModelFolder(
   checkVocabulary(source, label);
   const graph = model.graph as onnx.IGraphProto;
   const externalData = await readExternalData(files, graph, graphPath);
-  const plan = () =>
-    planFeeds(
-      graph,
-      new GraphIndex(graph).feedInputs,
-      manifest.inputs,
-      source.past,
-      label,
-      graphPath,
-    );
   // A manifest must describe every input; an export folder's are filled by convention.
-  const feeds = manifestBytes ? (checkGraph(graph, manifest, label, graphPath), plan()) : plan();
+  if (manifestBytes) checkGraph(graph, manifest, label, graphPath);
+  const feeds = planFeeds(
+    graph,
+    new GraphIndex(graph).feedInputs,
+    manifest.inputs,
+    source.past,
+    label,
+    graphPath,
+  );
   if (!manifestBytes) {
     const filled = feeds
       .filter((f) => !Object.values(manifest.inputs).includes(f.name))

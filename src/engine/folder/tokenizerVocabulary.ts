@@ -40,7 +40,9 @@ export function parseTokenizer(
   const vocab = json.model.vocab;
   if (Array.isArray(vocab)) {
     // Unigram: [[piece, score], ...], the id is the position.
-    vocab.forEach((entry, id) => ids.set(String((entry as unknown[])[0]), id));
+    vocab.forEach((entry, id) => {
+      ids.set(String((entry as unknown[])[0]), id);
+    });
   } else if (typeof vocab === 'object' && vocab !== null) {
     for (const [token, id] of Object.entries(vocab)) {
       if (!Number.isInteger(id) || (id as number) < 0) throw fail(`gives "${token}" the id ${id}`);

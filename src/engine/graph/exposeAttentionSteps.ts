@@ -73,7 +73,7 @@ export function exposeAttentionSteps(
   const result: Partial<Record<AttentionStep, string[]>> = {};
   for (const step of steps) {
     const names = layers.map((layer) => layer[step]);
-    const gap = names.findIndex((n) => n === undefined);
+    const gap = names.indexOf(undefined);
     if (gap >= 0) {
       throw modelError(
         'attentionNotFound',

@@ -46,8 +46,10 @@ export function exposeIfAttention(model: onnx.IModelProto, found: IfAttention): 
   });
   addBranchOutputs(attribute('then_branch'), found.thenProbabilities);
   addBranchOutputs(attribute('else_branch'), found.elseProbabilities);
-  (found.node.output ??= []).push(...names);
-  (graph.output ??= []).push(...names.map(floatOutput));
+  found.node.output ??= [];
+  found.node.output.push(...names);
+  graph.output ??= [];
+  graph.output.push(...names.map(floatOutput));
   return names;
 }
 
@@ -61,8 +63,10 @@ function addBranchOutputs(branch: onnx.IGraphProto, tensors: string[]): void {
     let output = tensor;
     if (type !== undefined && type !== null && type !== onnxProto.onnx.TensorProto.DataType.FLOAT) {
       output = `${tensor}_float32`;
-      (branch.node ??= []).push(castToFloat(tensor, output));
+      branch.node ??= [];
+      branch.node.push(castToFloat(tensor, output));
     }
-    (branch.output ??= []).push(floatOutput(output));
+    branch.output ??= [];
+    branch.output.push(floatOutput(output));
   }
 }

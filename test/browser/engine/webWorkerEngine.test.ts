@@ -122,9 +122,9 @@ describe('engine in a browser Web Worker (dist/engine.webworker.js in Chromium)'
     assert.deepEqual(fromBrowser.tokens, fromNode.tokens);
     let worst = 0;
     fromNode.attentions.forEach((layer, l) => {
-      layer.forEach(
-        (value, i) => (worst = Math.max(worst, Math.abs(value - fromBrowser.attentions[l][i]))),
-      );
+      layer.forEach((value, i) => {
+        worst = Math.max(worst, Math.abs(value - fromBrowser.attentions[l][i]));
+      });
     });
     assert.ok(worst < 1e-5, `browser and Node attention differ by ${worst}`);
   });

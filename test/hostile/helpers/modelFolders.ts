@@ -44,6 +44,7 @@ export class Scratch {
 }
 
 /** Rewrites `dir/file` as JSON after `edit`. */
+// biome-ignore lint/suspicious/noExplicitAny: tests break this JSON on purpose: any field, any value
 export function editJson(dir: string, file: string, edit: (json: any) => void): void {
   const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   edit(json);

@@ -23,7 +23,9 @@ export function maxAbsDiffToReference(attentions: Float32Array[], ref: Reference
     const ours = attentions[l];
     if (ours.length !== flat.length)
       throw new Error(`layer ${l}: ${ours.length} weights vs ${flat.length}`);
-    flat.forEach((w, i) => (worst = Math.max(worst, Math.abs(ours[i] - w))));
+    flat.forEach((w, i) => {
+      worst = Math.max(worst, Math.abs(ours[i] - w));
+    });
   });
   return worst;
 }

@@ -77,6 +77,7 @@ describe('config', () => {
     assert.equal(resolveModelDir('', ext, ws), path.join(ext, BUNDLED_MODEL));
     assert.equal(resolveModelDir('models/x', ext, ws), path.join(ws, 'models/x'));
     assert.equal(resolveModelDir('models/x', ext, undefined), path.join(ext, 'models/x'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own `${workspaceFolder}` syntax, not a template
     assert.equal(resolveModelDir('${workspaceFolder}/m', ext, ws), path.join(ws, 'm'));
     assert.equal(resolveModelDir('~/m', ext, ws), path.join(os.homedir(), 'm'));
     assert.equal(resolveModelDir('/abs/m', ext, ws), path.resolve('/abs/m'));

@@ -92,22 +92,45 @@ export class FakeHub {
     this.hubAuthorizations.push(req.headers.authorization);
     const url = new URL(req.url ?? '/', this.endpoint);
     const p = decodeURIComponent(url.pathname);
-    let m: RegExpExecArray | null;
-    if ((m = /^\/api\/models\/(.+)\/revision\/([^/]+)$/.exec(p))) {
-      if (!this.repos[m[1]]) return this.error(res, 401, 'RepoNotFound');
-      return this.json(res, { id: m[1], sha: COMMIT });
+    const revision = /^\/api\/models\/(.+)\/revision\/([^/]+)$/.exec(p);
+    if (revision) {
+      if (this.repos[revision[1]]) this.json(res, { id: revision[1], sha: COMMIT });
+      else this.error(res, 401, 'RepoNotFound');
+      return;
     }
-    if ((m = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(p))) return this.tree(res, m[1], url);
-    if ((m = /^\/api\/resolve-cache\/models\/(.+)\/([0-9a-f]{40})\/(.+)$/.exec(p)))
-      return this.bytes(req, res, m[1], m[3]);
-    if ((m = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(p))) {
-      const [, repoId, rev, path] = m;
-      const repo = this.repos[repoId];
-      if (!repo) return this.error(res, 401, 'RepoNotFound');
-      if (repo.gatedToken && req.headers.authorization !== `Bearer ${repo.gatedToken}`)
-        return this.error(res, 401, 'GatedRepo');
-      const bytes = repo.files[path];
-      if (!bytes) return this.error(res, 404, 'EntryNotFound');
+    const tree = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(p);
+    if (tree) {
+      this.tree(res, tree[1], url);
+      return;
+    }
+    const cached = /^\/api\/resolve-cache\/models\/(.+)\/([0-9a-f]{40})\/(.+)$/.exec(p);
+    if (cached) {
+      this.bytes(req, res, cached[1], cached[3]);
+      return;
+    }
+    const resolve = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(p);
+    if (resolve) {
+      this.redirect(req, res, resolve[1], resolve[2], resolve[3]);
+      return;
+    }
+    this.error(res, 404, 'RepoNotFound');
+  }
+
+  /** `/{repo}/resolve/{rev}/{path}`: LFS files redirect to the CDN, others to resolve-cache. */
+  private redirect(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    repoId: string,
+    rev: string,
+    path: string,
+  ): void {
+    const repo = this.repos[repoId];
+    const bytes = repo?.files[path];
+    if (!repo) this.error(res, 401, 'RepoNotFound');
+    else if (repo.gatedToken && req.headers.authorization !== `Bearer ${repo.gatedToken}`)
+      this.error(res, 401, 'GatedRepo');
+    else if (!bytes) this.error(res, 404, 'EntryNotFound');
+    else {
       const location = isLfs(path)
         ? `${this.cdnOrigin}/repos/${sha256(bytes)}?download=true`
         : `/api/resolve-cache/models/${repoId}/${rev}/${path}`;
@@ -118,14 +141,15 @@ export class FakeHub {
           'x-linked-size': bytes.length,
         })
         .end();
-      return;
     }
-    this.error(res, 404, 'RepoNotFound');
   }
 
   private tree(res: http.ServerResponse, repoId: string, url: URL): void {
     const repo = this.repos[repoId];
-    if (!repo) return this.error(res, 401, 'RepoNotFound');
+    if (!repo) {
+      this.error(res, 401, 'RepoNotFound');
+      return;
+    }
     const entries = Object.entries(repo.files).map(([path, b]) =>
       isLfs(path)
         ? {
@@ -173,7 +197,10 @@ export class FakeHub {
     path: string,
   ): void {
     const listed = this.repos[repoId]?.files[path];
-    if (!listed) return this.error(res, 404, 'EntryNotFound');
+    if (!listed) {
+      this.error(res, 404, 'EntryNotFound');
+      return;
+    }
     const body = this.faults.corrupt.get(path) ?? listed;
     const range = req.headers.range;
     const start =

@@ -21,8 +21,7 @@ export interface BenchResult {
 
 async function child(root: string, model: string, data: string, threads: number): Promise<void> {
   const ort = await import('onnxruntime-web');
-  ort.env.wasm.wasmPaths =
-    pathToFileURL(path.join(root, 'node_modules/onnxruntime-web/dist')).href + '/';
+  ort.env.wasm.wasmPaths = `${pathToFileURL(path.join(root, 'node_modules/onnxruntime-web/dist')).href}/`;
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
   const manifest = JSON.parse(fs.readFileSync(path.join(model, 'manifest.json'), 'utf8'));

@@ -32,7 +32,9 @@ const isSpecial = (t: Token) => t.start === t.end;
 /** The token holding each UTF-16 offset of the text (-1 between tokens). */
 function tokenAt(x: Inspected): Int32Array {
   const owner = new Int32Array(x.text.length + 1).fill(-1);
-  x.tokens.forEach((t, i) => owner.fill(i, t.start, t.end));
+  x.tokens.forEach((t, i) => {
+    owner.fill(i, t.start, t.end);
+  });
   return owner;
 }
 
