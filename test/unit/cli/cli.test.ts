@@ -36,7 +36,7 @@ function oneLine(stderr: string): void {
 describe('CLI (dist/cli.js, built bundle)', function () {
   this.timeout(60000);
   const dir = mkdtempSync(join(tmpdir(), 'ai-cli-'));
-  before(function () {
+  before(() => {
     assert.ok(existsSync(CLI), 'run `node esbuild.mjs` first (npm test does)');
   });
 
