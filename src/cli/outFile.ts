@@ -24,10 +24,15 @@ export async function openOutFile(outPath: string, inputPath?: string): Promise<
   if (inputPath !== undefined) {
     const input = await stat(inputPath).catch(() => undefined);
     if (input && existing && input.dev === existing.dev && input.ino === existing.ino) {
-      throw new UsageError(`--out ${outPath} is the text file being inspected; writing there would destroy it. Pick another --out file.`);
+      throw new UsageError(
+        `--out ${outPath} is the text file being inspected; writing there would destroy it. Pick another --out file.`,
+      );
     }
   }
-  if (existing?.isDirectory()) throw new UsageError(`--out ${outPath} is a folder. Give a file name, e.g. ${join(outPath, 'attention.json')}.`);
+  if (existing?.isDirectory())
+    throw new UsageError(
+      `--out ${outPath} is a folder. Give a file name, e.g. ${join(outPath, 'attention.json')}.`,
+    );
   // A device or FIFO (/dev/stdout, a pipe) is written directly: it cannot be replaced by a rename.
   const atomic = existing === undefined || existing.isFile();
   const temp = atomic ? join(dirname(target), `.${basename(target)}.${process.pid}.tmp`) : target;
@@ -52,7 +57,10 @@ export async function openOutFile(outPath: string, inputPath?: string): Promise<
       stream.end();
       await once(stream, 'finish').catch(() => undefined);
       check();
-      if (atomic) await rename(temp, target).catch((error: Error) => Promise.reject(writeError(outPath, error)));
+      if (atomic)
+        await rename(temp, target).catch((error: Error) =>
+          Promise.reject(writeError(outPath, error)),
+        );
     },
     async abort() {
       stream.destroy();
@@ -74,5 +82,7 @@ function writeError(outPath: string, error: Error): UsageError {
     EFBIG: 'the file would be larger than allowed',
   };
   const reason = (code && why[code]) ?? error.message;
-  return new UsageError(`Cannot write --out ${outPath}: ${reason}${code ? ` (${code})` : ''}; any existing file there was left as it was. Pick another --out file.`);
+  return new UsageError(
+    `Cannot write --out ${outPath}: ${reason}${code ? ` (${code})` : ''}; any existing file there was left as it was. Pick another --out file.`,
+  );
 }

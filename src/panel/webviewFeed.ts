@@ -142,9 +142,9 @@ export class WebviewFeed {
   private sendResult({ meta, attentions }: FeedResult): void {
     const { runId } = meta;
     this.send({ type: 'didStartResult', meta });
-    attentions.forEach((weights, layer) =>
-      this.send({ type: 'didProduceLayer', runId, layer, weights }),
-    );
+    attentions.forEach((weights, layer) => {
+      this.send({ type: 'didProduceLayer', runId, layer, weights });
+    });
     this.send({ type: 'didFinishResult', runId });
   }
 

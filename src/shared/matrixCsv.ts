@@ -15,7 +15,7 @@ export function matrixCsv(m: SquareMatrix, labels: readonly string[], decimals?:
     for (let j = 0; j < m.n; j++) cells.push(cell(m.data[i * m.n + j]));
     lines.push(cells.join(','));
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** Quotes a field when it holds a comma, quote, line break or leading/trailing space. */

@@ -111,7 +111,14 @@ async function main(): Promise<void> {
         }
         produce.push(
           // Packed as the host packs them (src/shared/weightWire.ts); unpacking is timed too.
-          timeIt(() => deliver({ type: 'didProduceLayer', runId: 1, layer: l, weights: Uint16Array.from(w, (x) => Math.round(x * 65535)) })),
+          timeIt(() =>
+            deliver({
+              type: 'didProduceLayer',
+              runId: 1,
+              layer: l,
+              weights: Uint16Array.from(w, (x) => Math.round(x * 65535)),
+            }),
+          ),
         );
       }
       await new Promise((r) => requestAnimationFrame(r));

@@ -56,7 +56,7 @@ function levelsOf(rgb: number[], lut: Uint8Array): number[] {
   return out;
 }
 
-describe('model view thumbnails at 512 tokens (Chromium)', function () {
+describe('model view thumbnails at 512 tokens (Chromium)', () => {
   let browser: Browser;
   let w: WebviewPage;
 
@@ -90,7 +90,12 @@ describe('model view thumbnails at 512 tokens (Chromium)', function () {
       }
       for (const event of [
         // Packed as the host packs them (src/shared/weightWire.ts).
-        { type: 'didProduceLayer', runId: 1, layer: 0, weights: Uint16Array.from(weights, (w) => Math.round(w * 65535)) },
+        {
+          type: 'didProduceLayer',
+          runId: 1,
+          layer: 0,
+          weights: Uint16Array.from(weights, (w) => Math.round(w * 65535)),
+        },
         { type: 'didFinishResult', runId: 1 },
       ]) {
         window.postMessage({ kind: 'event', event }, '*');
@@ -127,7 +132,10 @@ describe('model view thumbnails at 512 tokens (Chromium)', function () {
       `diagonal stands out: ${prev.diagonal.toFixed(2)} vs ${prev.below.toFixed(2)}`,
     );
     const [d, b] = [diffuse.diagonal.toFixed(2), diffuse.below.toFixed(2)];
-    assert.ok(Math.abs(diffuse.diagonal - diffuse.below) < 0.1, `no diagonal, none shown: ${d} vs ${b}`);
+    assert.ok(
+      Math.abs(diffuse.diagonal - diffuse.below) < 0.1,
+      `no diagonal, none shown: ${d} vs ${b}`,
+    );
     const note = (await w.page.textContent('.model-scale')) ?? '';
     assert.match(note, /each row scaled to its own largest weight/);
     assert.match(note, /sink column/);

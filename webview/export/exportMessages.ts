@@ -10,7 +10,11 @@ import { svgToPng } from './svg';
 /** `copyText` with the shown matrix as CSV; `what` names it in the host's confirmation. */
 export function csvMessage(matrix: SquareMatrix, labels: string[], what: string): WebviewToHost {
   // The panel holds weights as they crossed the wire: digits past WIRE_DECIMALS are noise.
-  return { type: 'copyText', text: matrixCsv(matrix, labels, WIRE_DECIMALS), what: `${what} as CSV` };
+  return {
+    type: 'copyText',
+    text: matrixCsv(matrix, labels, WIRE_DECIMALS),
+    what: `${what} as CSV`,
+  };
 }
 
 /** `saveImage` with the view's SVG, or that SVG rasterised at 2× for PNG. */
@@ -39,7 +43,9 @@ export function postImage(
   report: (message: string) => void,
 ): void {
   imageMessage(svg, format, view, state).then(postToHost, (error: unknown) =>
-    report(`The ${format.toUpperCase()} could not be made (${error instanceof Error ? error.message : String(error)}).`),
+    report(
+      `The ${format.toUpperCase()} could not be made (${error instanceof Error ? error.message : String(error)}).`,
+    ),
   );
 }
 

@@ -17,7 +17,13 @@ export interface Sample {
 /** Stage name → its duration in one run (ms). Stages add up to the total. */
 const STAGES: [string, (s: Sample) => number][] = [
   ['key → command', (s) => trace(s).commandAt - s.keyAt],
-  ['host', (s) => (trace(s).requestedAt ?? 0) - trace(s).commandAt + (trace(s).postedAt - (trace(s).receivedAt ?? 0))],
+  [
+    'host',
+    (s) =>
+      (trace(s).requestedAt ?? 0) -
+      trace(s).commandAt +
+      (trace(s).postedAt - (trace(s).receivedAt ?? 0)),
+  ],
   ['to worker', (s) => (s.record.timings.startedAt ?? 0) - (trace(s).requestedAt ?? 0)],
   ['model load', (s) => s.record.timings.loadMs ?? 0],
   ['tokenize', (s) => s.record.timings.tokenizeMs],
@@ -25,7 +31,10 @@ const STAGES: [string, (s: Sample) => number][] = [
   ['predictions', (s) => s.record.timings.predictionsMs ?? 0],
   ['from worker', (s) => (trace(s).receivedAt ?? 0) - (s.record.timings.finishedAt ?? 0)],
   ['to browser', (s) => (s.wire?.metaFrameAt ?? s.record.metaAt) - trace(s).postedAt],
-  ['into webview', (s) => (s.wire?.metaFrameAt === undefined ? 0 : s.record.metaAt - s.wire.metaFrameAt)],
+  [
+    'into webview',
+    (s) => (s.wire?.metaFrameAt === undefined ? 0 : s.record.metaAt - s.wire.metaFrameAt),
+  ],
   ['layers', (s) => s.record.lastLayerAt - s.record.metaAt],
   ['draw', (s) => s.record.drawnAt - s.record.lastLayerAt],
 ];
@@ -49,7 +58,15 @@ function median(xs: number[]): number {
 
 /** The Markdown table (one row per cold/warm × size), with how it was measured. */
 export function markdownSection(samples: Sample[], when: Date, load: number): string {
-  const header = ['build', 'run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name), 'MB on the socket'];
+  const header = [
+    'build',
+    'run',
+    'tokens',
+    'runs',
+    '**key → drawn**',
+    ...STAGES.map(([name]) => name),
+    'MB on the socket',
+  ];
   const rows: string[] = [];
   for (const build of new Set(samples.map((s) => s.build ?? 'this build'))) {
     for (const kind of ['cold', 'warm'] as const) {

@@ -24,7 +24,11 @@ export class WireLog {
     page.on('websocket', (socket) =>
       socket.on('framereceived', ({ payload }) => {
         const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
-        this.frames.push({ at: wallClockMs(), bytes: data.length, startsResult: data.includes(MARK) });
+        this.frames.push({
+          at: wallClockMs(),
+          bytes: data.length,
+          startsResult: data.includes(MARK),
+        });
       }),
     );
   }

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openOutFile } from '../../../src/cli/outFile';
 
-describe('openOutFile (the CLI\'s --out)', function () {
+describe("openOutFile (the CLI's --out)", () => {
   const dir = mkdtempSync(join(tmpdir(), 'ai-outfile-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('waits for drain many times without piling up listeners (no MaxListenersExceededWarning)', async function () {
+  it('waits for drain many times without piling up listeners (no MaxListenersExceededWarning)', async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error): void => void warnings.push(warning.name);
     process.on('warning', onWarning);

@@ -82,9 +82,12 @@ describe('WebviewFeed', () => {
       );
       // What the webview unpacks is the engine's weights within the wire's resolution.
       const unpacked = unpackWeights(message.weights);
-      original.attentions[message.layer].forEach((w, i) =>
-        assert.ok(Math.abs(unpacked[i] - w) <= WIRE_RESOLUTION, `weight ${i}: ${unpacked[i]} vs ${w}`),
-      );
+      original.attentions[message.layer].forEach((w, i) => {
+        assert.ok(
+          Math.abs(unpacked[i] - w) <= WIRE_RESOLUTION,
+          `weight ${i}: ${unpacked[i]} vs ${w}`,
+        );
+      });
     }
     assert.deepEqual(sent.at(-1), { type: 'didFinishResult', runId: 7 });
   });
