@@ -14,7 +14,9 @@ interface Frame {
   startsResult: boolean;
 }
 
-const MARK = Buffer.from('"didStartResult"');
+// No quotes: the webview message travels as a JSON string inside VS Code's JSON-encoded RPC,
+// so its own quotes arrive escaped.
+const MARK = Buffer.from('didStartResult');
 
 export class WireLog {
   private readonly frames: Frame[] = [];
