@@ -22,7 +22,7 @@ export function packWeights(weights: Float32Array): Uint16Array {
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i];
     // NaN compares false both ways and lands on 0; a broken row is refused before this.
-    packed[i] = w >= 1 ? WIRE_ONE : w > 0 ? Math.round(w * WIRE_ONE) : 0;
+    packed[i] = w >= 1 ? WIRE_ONE : w > 0 ? (w * WIRE_ONE + 0.5) | 0 : 0;
   }
   return packed;
 }
@@ -30,6 +30,7 @@ export function packWeights(weights: Float32Array): Uint16Array {
 /** The weights again, as the views work on them. */
 export function unpackWeights(packed: Uint16Array): Float32Array {
   const weights = new Float32Array(packed.length);
-  for (let i = 0; i < packed.length; i++) weights[i] = packed[i] / WIRE_ONE;
+  const scale = 1 / WIRE_ONE;
+  for (let i = 0; i < packed.length; i++) weights[i] = packed[i] * scale;
   return weights;
 }
