@@ -23,7 +23,7 @@ import type { ModelFiles } from './model/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
 import type { TextTokenizer } from './tokenize/createTokenizer';
 import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
-import type { InspectResult, ModelInfo } from './types';
+import type { InspectResult, ModelInfo, TargetRequest } from './types';
 
 /** Options of one inspection. */
 export interface InspectOptions {
@@ -35,6 +35,8 @@ export interface InspectOptions {
   isCancelled?: () => boolean;
   /** Graph variant to run when the folder has several (docs/model-format.md). */
   variant?: GraphVariant;
+  /** Encoder-decoder models: the decoder's tokens; default `DEFAULT_TARGET` (types.ts). */
+  target?: TargetRequest;
 }
 
 /** Raw outputs of one run over token ids. */

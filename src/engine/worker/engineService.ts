@@ -39,6 +39,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
           maxTokens: request.maxTokens,
           topK: request.topK,
           ...(request.variant ? { variant: request.variant } : {}),
+          ...(request.target ? { target: request.target } : {}),
           isCancelled,
         });
         // The run may have been overtaken while its last stage ran.
