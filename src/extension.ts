@@ -8,6 +8,7 @@ import { CursorWindows } from './commands/inspectAroundCursor';
 import { EngineHost } from './commands/engineHost';
 import { exportJsonCommand } from './commands/exportJson';
 import { inspectSelectionCommand } from './commands/inspectSelection';
+import { inspectTranslationCommand } from './commands/inspectTranslation';
 import { InspectionRunner } from './commands/inspectionRunner';
 import { Inspector } from './commands/inspector';
 import { ModelStatusBar } from './commands/modelStatusBar';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     mirror,
     inspector,
     registerCommand('attentionInspector.inspectSelection', inspectSelectionCommand(inspector)),
+    registerCommand('attentionInspector.inspectTranslation', inspectTranslationCommand(inspector)),
     registerCommand('attentionInspector.inspectAroundCursor', () => windows.command()),
     registerCommand('attentionInspector.exportJson', exportJsonCommand(inspector, exporter)),
     registerCommand(

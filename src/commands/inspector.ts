@@ -4,8 +4,9 @@
  * reveal, export, save, copy, run again); panels coming back after VS Code reloads.
  */
 import * as vscode from 'vscode';
-import type { InspectResult, Truncation } from '../engine/types';
+import type { InspectResult, TargetRequest, Truncation } from '../engine/types';
 import type { EditorMirror, MirrorEvent } from '../editor/editorMirror';
+import { trackedRange } from '../editor/inspection';
 import { HeatmapPanel } from '../panel/heatmapPanel';
 import type { RestoreInfo, RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
@@ -19,6 +20,7 @@ import { describeFailure } from './runMessages';
 import { mirrorResult } from './mirrorResult';
 import { sameText, sourceLabel, uniqueTitle } from './sourceNames';
 import { handleWebviewRequest } from './webviewRequests';
+import { targetOf } from './inspectTranslation';
 
 /** What `Inspector` is built from. */
 export interface InspectorDeps {
@@ -54,6 +56,8 @@ interface Job {
   unlinkedReason?: string;
   /** When the command started (wall clock), for the run's trace; default: when it ran. */
   commandAt?: number;
+  /** Encoder-decoder models: the target to decode (default: greedy). */
+  target?: TargetRequest;
 }
 
 export class Inspector implements vscode.Disposable {
@@ -73,6 +77,7 @@ export class Inspector implements vscode.Disposable {
     document: vscode.TextDocument,
     range: vscode.Range,
     commandAt = wallClockMs(),
+    target?: TargetRequest,
   ): Promise<InspectResult | undefined> {
     const entry = this.entryFor(document);
     return this.execute(entry, {
@@ -83,6 +88,7 @@ export class Inspector implements vscode.Disposable {
       document,
       base: document.offsetAt(range.start),
       commandAt,
+      target,
     });
   }
 
@@ -169,7 +175,7 @@ export class Inspector implements vscode.Disposable {
         shown: entry.shown,
         mirror,
         exporter,
-        rerun: () => this.rerun(entry),
+        rerun: (target) => this.rerun(entry, target),
       }).catch((error: unknown) =>
         vscode.window.showErrorMessage(
           `Attention Inspector: ${error instanceof Error ? error.message : String(error)}`,
@@ -199,6 +205,7 @@ export class Inspector implements vscode.Disposable {
       label: job.label,
       quiet: job.quiet,
       abandon: panel.onDidDispose,
+      target: job.target,
     });
     // A panel closed mid-run, or a newer run for it: this result is no longer wanted.
     if (panel.isDisposed || entry.latestRunId !== runId) return undefined;
@@ -259,20 +266,12 @@ export class Inspector implements vscode.Disposable {
     });
   }
 
-  /** Runs the panel's inspection again, on the same stretch of text as edited since. */
-  private async rerun(entry: PanelEntry): Promise<void> {
+  /** Runs the panel's inspection again (same stretch of text as edited since; same target unless given). */
+  private async rerun(entry: PanelEntry, target = entry.shown && targetOf(entry.shown.result)): Promise<void> {
     const inspection = this.deps.mirror.get(entry.panel.key);
-    if (
-      inspection &&
-      !inspection.document.isClosed &&
-      inspection.tracked.end > inspection.tracked.start
-    ) {
-      const { document, tracked } = inspection;
-      const range = new vscode.Range(
-        document.positionAt(tracked.start),
-        document.positionAt(tracked.end),
-      );
-      await this.inspect(document, range);
+    const range = trackedRange(inspection);
+    if (inspection && range) {
+      await this.inspect(inspection.document, range, wallClockMs(), target);
     } else if (entry.shown) {
       const { result, label } = entry.shown;
       await this.execute(entry, {
@@ -281,6 +280,7 @@ export class Inspector implements vscode.Disposable {
         modelDir: result.model.dir,
         quiet: false,
         base: 0,
+        target,
       });
     }
   }

@@ -12,6 +12,8 @@ import type { HostToWebview, ResultMeta, RunTrace, ViewSettings } from '../proto
 export interface FeedResult {
   meta: ResultMeta;
   attentions: Float32Array[];
+  /** Encoder-decoder results: the decoder side's tensors, sent after the encoder's. */
+  seq2seq?: { decoder: Float32Array[]; cross: Float32Array[] };
 }
 
 /**
@@ -25,9 +27,12 @@ export function toFeedResult(
   label: string,
   trace?: RunTrace,
 ): FeedResult {
-  const { attentions, text, ...rest } = result;
+  const { attentions, text, seq2seq, ...rest } = result;
   const shown = rest.truncation ? text.slice(0, rest.truncation.inspectedUpTo) : text;
-  return { meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) }, attentions };
+  const meta: ResultMeta = { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) };
+  if (!seq2seq) return { meta, attentions };
+  const { decoderAttentions: decoder, crossAttentions: cross, ...decoderMeta } = seq2seq;
+  return { meta: { ...meta, seq2seq: decoderMeta }, attentions, seq2seq: { decoder, cross } };
 }
 
 /** A summary of the feed's snapshot. */
@@ -133,11 +138,18 @@ export class WebviewFeed {
     this.send({ type: 'didFocusToken', runId, index });
   }
 
-  private sendResult({ meta, attentions }: FeedResult): void {
+  private sendResult({ meta, attentions, seq2seq }: FeedResult): void {
     const { runId } = meta;
     this.send({ type: 'didStartResult', meta });
     attentions.forEach((weights, layer) =>
       this.send({ type: 'didProduceLayer', runId, layer, weights }),
+    );
+    // Typed arrays, never lists of numbers: the webview bridge passes them as binary.
+    seq2seq?.decoder.forEach((weights, layer) =>
+      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'decoder' }),
+    );
+    seq2seq?.cross.forEach((weights, layer) =>
+      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'cross' }),
     );
     this.send({ type: 'didFinishResult', runId });
   }

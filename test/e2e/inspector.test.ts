@@ -55,7 +55,7 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     await session.wb.openFile(FILE);
     const labels = await session.wb.paletteEntries('Attention Inspector');
     const titles = ['Inspect Attention of Selection', 'Export Attention to JSON…'];
-    for (const title of [...titles, 'Inspect Attention Around Cursor', 'Select Model…', 'Download Model from Hugging Face…']) {
+    for (const title of [...titles, 'Inspect Attention Around Cursor', 'Inspect Translation…', 'Select Model…', 'Download Model from Hugging Face…']) {
       assert.ok(labels.includes(`Attention Inspector: ${title}`), `${title} not in ${labels}`);
     }
   });
