@@ -28,14 +28,14 @@ const COLUMNS: Column[] = [
     key: 'meanDistance',
     title: 'Mean distance',
     help: 'Mean distance in tokens between a query and what it attends to',
-    format: (s) => s.meanDistance.toFixed(1),
+    format: (s) => (s.meanDistance === null ? '—' : s.meanDistance.toFixed(1)),
   },
   {
     key: 'previousTokenShare',
     title: 'Previous token',
-    help: 'Mean weight on the token just before the query',
-    format: (s) => s.previousTokenShare.toFixed(2),
-    bar: (s) => s.previousTokenShare,
+    help: 'Mean weight on the token just before the query (— for cross-attention)',
+    format: (s) => (s.previousTokenShare === null ? '—' : s.previousTokenShare.toFixed(2)),
+    bar: (s) => s.previousTokenShare ?? 0,
   },
   {
     key: 'firstTokenShare',
@@ -50,6 +50,13 @@ const COLUMNS: Column[] = [
     help: 'Mean weight on the tokens that followed earlier occurrences of the query token (— when fewer than 4 tokens repeat)',
     format: (s) => (s.inductionShare === null ? '—' : s.inductionShare.toFixed(2)),
     bar: (s) => s.inductionShare ?? 0,
+  },
+  {
+    key: 'alignment',
+    title: 'Alignment',
+    help: 'Cross-attention: how diagonal/monotonic the head is, from −1 (backwards) through 0 (no order) to 1 (each target token on the next source token); — for self-attention',
+    format: (s) => (s.alignment === null ? '—' : s.alignment.toFixed(2)),
+    bar: (s) => s.alignment ?? 0,
   },
   {
     key: 'labels',
@@ -77,7 +84,9 @@ export class SummaryView implements View {
       `Roles: previous-token when the previous-token share ≥ ${t.previousToken}; first-token ` +
       `(sink) when the first-token share ≥ ${t.firstToken}; broad when the entropy is ≥ ` +
       `${t.broad * 100}% of the uniform maximum; induction when, for tokens seen before, the ` +
-      `weight on what followed their earlier occurrences is ≥ ${t.induction} (causal models). ` +
+      `weight on what followed their earlier occurrences is ≥ ${t.induction} (causal models); ` +
+      `aligned when the cross-attention alignment (source position correlated with target ` +
+      `position, times sharpness) is ≥ ${t.aligned}. ` +
       'Scores are means over query tokens (for causal models, from the second token on), at token level.';
     this.element.append(this.table, note);
   }
