@@ -7,6 +7,7 @@ import { matrixRow, type SquareMatrix } from '../src/shared/squareMatrix';
 import { topK } from '../src/shared/topK';
 import type { HostToWebview, ViewKind, ViewSettings } from '../src/protocol/webview';
 import { FocusPanel } from './controls/focusPanel';
+import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
 import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
@@ -20,7 +21,7 @@ import { MatrixView } from './views/matrixView';
 import { ModelView } from './views/modelView';
 import { SummaryView } from './views/summaryView';
 import type { Focus, View, ViewContext, ViewHost } from './views/view';
-import { choiceLabel, modeLabels } from './choiceLabel';
+import { choiceLabel, focusLabel, modeLabels } from './choiceLabel';
 import { focusMessage, focusSource } from './focusMessage';
 import { loadState, postToHost, saveState } from './vscodeApi';
 import type { HeadChoice, ViewState } from './viewState';
@@ -38,6 +39,7 @@ export class App implements ViewHost {
   private readonly toolbar: Toolbar;
   private readonly status: StatusLine;
   private readonly panel: FocusPanel;
+  private readonly seq2seq = new Seq2seqBar(this, () => this.store.runId);
   private focusState: Focus = { unit: null, pinned: false, top: [], row: null };
   private lastPosted = '';
   /** Label and id of a run the host started that has not produced a result yet. */
@@ -65,7 +67,7 @@ export class App implements ViewHost {
     const body = document.createElement('div');
     body.className = 'body';
     body.append(this.viewSlot, this.panel.element);
-    root.replaceChildren(this.status.element, this.toolbar.element, body, this.panel.liveRegion);
+    root.replaceChildren(this.status.element, this.seq2seq.element, this.toolbar.element, body, this.panel.liveRegion);
     watchTheme(() => {
       this.palette = readPalette();
       this.render();
@@ -93,7 +95,7 @@ export class App implements ViewHost {
         this.focusState = { unit: null, pinned: false, top: [], row: null };
         break;
       case 'didProduceLayer':
-        if (!store.addLayer(message.runId, message.layer, message.weights)) return;
+        if (!store.addLayer(message.runId, message.layer, message.weights, message.kind)) return;
         this.drawnMark.layer();
         this.scheduleRender();
         return;
@@ -119,6 +121,7 @@ export class App implements ViewHost {
         break;
       case 'didFocusToken': {
         if (message.runId !== store.runId || store.staleReason !== null) return;
+        if (store.kind === 'cross') return this.seq2seq.showSource(message.index, this.ctx);
         const unit =
           message.index === null ? -1 : (this.ctx?.units.unitOfToken[message.index] ?? -1);
         this.focus(unit < 0 ? null : unit, true);
@@ -140,7 +143,7 @@ export class App implements ViewHost {
   }
 
   reveal(unit: number): void {
-    const token = this.ctx?.units.units[unit]?.[0];
+    const token = this.store.kind === 'decoder' ? undefined : this.ctx?.keyUnits.units[unit]?.[0];
     if (token !== undefined && this.store.runId !== null) {
       postToHost({ type: 'revealToken', runId: this.store.runId, index: token });
     }
@@ -179,6 +182,7 @@ export class App implements ViewHost {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     const { store, state } = this;
+    store.kind = state.attention;
     const layers = store.layerCount;
     const layer = Math.min(state.layer, Math.max(0, layers - 1));
     const head = typeof state.head === 'number' && state.head >= store.heads ? 0 : state.head;
@@ -195,9 +199,10 @@ export class App implements ViewHost {
       palette: this.palette,
       lut: colorMapLut(colorMap),
       units: store.units(options),
+      keyUnits: store.keyUnits(options),
       matrix,
       scale: this.scales.of(matrix, state.scale),
-      choiceLabel: choiceLabel(layer, head, store.heads),
+      choiceLabel: choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind),
       causal: store.causal,
     };
     const kind = this.currentView();
@@ -216,8 +221,9 @@ export class App implements ViewHost {
       kind !== 'summary',
     );
     this.status.update(store, this.running, this.error, modeLabels(state));
+    this.seq2seq.update(store);
     if (store.meta) view.render(this.ctx);
-    this.drawnMark.rendered(store.runId, store.receivedLayers, layers);
+    this.drawnMark.rendered(store.runId, store.receivedLayers, store.expectedLayers);
     this.updateFocus();
   }
 
@@ -240,7 +246,8 @@ export class App implements ViewHost {
     const lastToken = unit !== null ? ctx.units.units[unit]?.at(-1) : undefined;
     this.panel.show(this.focusState, {
       labels: ctx.units.labels,
-      source: this.focusLabel(),
+      keyLabels: ctx.keyUnits.labels,
+      source: focusLabel(ctx, this.currentView()),
       predictions: lastToken !== undefined ? meta?.predictions?.[lastToken] : undefined,
       stale: this.store.staleReason !== null,
     });
@@ -252,27 +259,20 @@ export class App implements ViewHost {
     return view.focusMatrix ? view.focusMatrix() : this.ctx?.matrix;
   }
 
-  private focusLabel(): string {
-    const ctx = this.ctx!;
-    if (this.currentView() !== 'head') return ctx.choiceLabel;
-    const heads = ctx.state.heads.length ? ctx.state.heads : null;
-    if (heads?.length === 1) return `layer ${ctx.state.layer} · head ${heads[0]}`;
-    return `layer ${ctx.state.layer} · mean of ${heads ? `heads ${heads.join(', ')}` : 'all heads'}`;
-  }
-
   /** Posts `focusToken` with the top-k weights as shown, spread back onto tokens. */
   private postFocus(matrix: SquareMatrix | undefined): void {
     const { store, ctx } = this;
     if (!ctx || store.runId === null || store.staleReason !== null) return;
     const { unit, top } = this.focusState;
-    const label = this.focusLabel();
+    const label = focusLabel(ctx, this.currentView());
     const key = [store.runId, unit, top.join(','), label, !!matrix, ctx.units.units.length].join(
       '/',
     );
     if (key === this.lastPosted) return;
     this.lastPosted = key;
     const source = focusSource(ctx.state, this.currentView());
-    postToHost(focusMessage(store.runId, this.focusState, ctx.units, store.n, label, source));
+    const units = { rows: ctx.units, keys: ctx.keyUnits, sourceTokens: store.meta!.tokens.length, kind: store.kind };
+    postToHost(focusMessage(store.runId, this.focusState, units, label, source));
   }
 
   private copyCsv(): void {
@@ -282,7 +282,7 @@ export class App implements ViewHost {
       const text = (this.activeView() as SummaryView).csv();
       postToHost({ type: 'copyText', text, what: 'head summaries as CSV' });
     } else if (ctx && matrix) {
-      postToHost(csvMessage(matrix, ctx.units.labels, this.focusLabel()));
+      postToHost(csvMessage(matrix, ctx.units.labels, focusLabel(ctx, this.currentView()), ctx.keyUnits.labels));
     }
   }
 

@@ -26,3 +26,12 @@ export function maxOverHeads(layer: Float32Array, n: number, heads: number, cols
   }
   return cols === n ? { n, data: out } : { n, data: out, cols };
 }
+
+/** Element-wise mean of same-shaped matrices (the head view's chosen heads); undefined for none. */
+export function meanOfMatrices(ms: readonly SquareMatrix[]): SquareMatrix | undefined {
+  if (!ms.length) return undefined;
+  if (ms.length === 1) return ms[0];
+  const out = new Float32Array(ms[0].data.length);
+  for (const m of ms) for (let k = 0; k < out.length; k++) out[k] += m.data[k] / ms.length;
+  return { ...ms[0], data: out };
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { headMatrix } from '../../src/shared/squareMatrix';
-import type { WebviewToHost } from '../../src/protocol/webview';
+import { WEBVIEW_PROTOCOL_VERSION, type WebviewToHost } from '../../src/protocol/webview';
 import { runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium, WebviewPage } from './webviewPage';
 
@@ -37,7 +37,7 @@ describe('state and export (Chromium)', function () {
 
   it('says ready with the protocol version first', async () => {
     const w = await WebviewPage.open(browser);
-    assert.deepEqual((await w.posted())[0], { type: 'ready', protocol: 1 });
+    assert.deepEqual((await w.posted())[0], { type: 'ready', protocol: WEBVIEW_PROTOCOL_VERSION });
     await w.close();
   });
 
@@ -61,6 +61,7 @@ describe('state and export (Chromium)', function () {
       scale: 'max',
       topK: null,
       heads: [],
+      attention: 'cross',
     });
     assert.ok(JSON.stringify(state).length < 300, 'no tensors in the state');
     await w.close();

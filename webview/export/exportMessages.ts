@@ -7,8 +7,13 @@ import { postToHost } from '../vscodeApi';
 import { svgToPng } from './svg';
 
 /** `copyText` with the shown matrix as CSV; `what` names it in the host's confirmation. */
-export function csvMessage(matrix: SquareMatrix, labels: string[], what: string): WebviewToHost {
-  return { type: 'copyText', text: matrixCsv(matrix, labels), what: `${what} as CSV` };
+export function csvMessage(
+  matrix: SquareMatrix,
+  labels: string[],
+  what: string,
+  keyLabels = labels,
+): WebviewToHost {
+  return { type: 'copyText', text: matrixCsv(matrix, labels, keyLabels), what: `${what} as CSV` };
 }
 
 /** `saveImage` with the view's SVG, or that SVG rasterised at 2× for PNG. */
