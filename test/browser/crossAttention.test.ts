@@ -189,6 +189,15 @@ describe('encoder-decoder result (Chromium)', function () {
 
   it('the summary scores each cross-attention head\'s alignment', async () => {
     await w.page.click('#tab-summary');
+    const header = (await w.page.locator('.summary-table thead').textContent()) ?? '';
+    assert.match(header, /Alignment/);
+    // Positions of target and source tokens are not comparable: no distance, no previous token.
+    assert.doesNotMatch(header, /Mean distance|Previous token|Induction/);
+    await w.page.selectOption('.seq2seq-bar select', 'encoder');
+    const selfHeader = (await w.page.locator('.summary-table thead').textContent()) ?? '';
+    assert.match(selfHeader, /Previous token/);
+    assert.doesNotMatch(selfHeader, /Alignment/);
+    await w.page.selectOption('.seq2seq-bar select', 'cross');
     const rows = await w.page.locator('.summary-table tbody tr').allTextContents();
     const head0 = crossLayer().subarray(0, T * S);
     const expected = alignmentScore(head0, T, S).toFixed(2);

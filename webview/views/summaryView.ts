@@ -66,7 +66,12 @@ const COLUMNS: Column[] = [
   },
 ];
 
+/** Scores of self-attention only, and of cross-attention only: a table shows one set. */
+const SELF_ONLY = new Set<keyof HeadSummary>(['meanDistance', 'previousTokenShare', 'inductionShare']);
+const CROSS_ONLY = new Set<keyof HeadSummary>(['alignment']);
+
 export class SummaryView implements View {
+  private columns = COLUMNS;
   readonly element = document.createElement('div');
   private readonly table = document.createElement('table');
   private sort: { key: keyof HeadSummary; descending: boolean } = {
@@ -93,6 +98,8 @@ export class SummaryView implements View {
 
   render(ctx: ViewContext): void {
     const summaries = ctx.store.summaries();
+    const cross = summaries.some((s) => s.alignment !== null);
+    this.columns = COLUMNS.filter((c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key));
     const { key, descending } = this.sort;
     const value = (s: HeadSummary) =>
       key === 'layer'
@@ -109,7 +116,7 @@ export class SummaryView implements View {
     });
     const head = document.createElement('thead');
     const headRow = document.createElement('tr');
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       const th = document.createElement('th');
       th.scope = 'col';
       const sorted = column.key === key;
@@ -123,7 +130,7 @@ export class SummaryView implements View {
         this.render(ctx);
         (
           this.table.querySelector(
-            `th:nth-child(${COLUMNS.indexOf(column) + 1}) button`,
+            `th:nth-child(${this.columns.indexOf(column) + 1}) button`,
           ) as HTMLElement
         )?.focus();
       });
@@ -140,7 +147,7 @@ export class SummaryView implements View {
   private row(s: HeadSummary, ctx: ViewContext): HTMLTableRowElement {
     const tr = document.createElement('tr');
     tr.classList.toggle('selected', ctx.state.layer === s.layer && ctx.state.head === s.head);
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       const td = document.createElement('td');
       if (column.key === 'layer') {
         const open = document.createElement('button');
