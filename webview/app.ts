@@ -67,7 +67,8 @@ export class App implements ViewHost {
     const body = document.createElement('div');
     body.className = 'body';
     body.append(this.viewSlot, this.panel.element);
-    root.replaceChildren(this.status.element, this.seq2seq.element, this.toolbar.element, body, this.panel.liveRegion);
+    const bars = [this.status.element, this.seq2seq.element, this.toolbar.element];
+    root.replaceChildren(...bars, body, this.panel.liveRegion);
     watchTheme(() => {
       this.palette = readPalette();
       this.render();
@@ -121,7 +122,7 @@ export class App implements ViewHost {
         break;
       case 'didFocusToken': {
         if (message.runId !== store.runId || store.staleReason !== null) return;
-        if (store.kind === 'cross') return this.seq2seq.showSource(message.index, this.ctx);
+        if (store.kind === 'cross') return void this.seq2seq.showSource(message.index, this.ctx);
         const unit =
           message.index === null ? -1 : (this.ctx?.units.unitOfToken[message.index] ?? -1);
         this.focus(unit < 0 ? null : unit, true);
@@ -182,7 +183,7 @@ export class App implements ViewHost {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     const { store, state } = this;
-    store.kind = state.attention;
+    this.seq2seq.show(store, state.attention);
     const layers = store.layerCount;
     const layer = Math.min(state.layer, Math.max(0, layers - 1));
     const head = typeof state.head === 'number' && state.head >= store.heads ? 0 : state.head;
@@ -221,7 +222,6 @@ export class App implements ViewHost {
       kind !== 'summary',
     );
     this.status.update(store, this.running, this.error, modeLabels(state));
-    this.seq2seq.update(store);
     if (store.meta) view.render(this.ctx);
     this.drawnMark.rendered(store.runId, store.receivedLayers, store.expectedLayers);
     this.updateFocus();
@@ -271,8 +271,7 @@ export class App implements ViewHost {
     if (key === this.lastPosted) return;
     this.lastPosted = key;
     const source = focusSource(ctx.state, this.currentView());
-    const units = { rows: ctx.units, keys: ctx.keyUnits, sourceTokens: store.meta!.tokens.length, kind: store.kind };
-    postToHost(focusMessage(store.runId, this.focusState, units, label, source));
+    postToHost(focusMessage(store.runId, this.focusState, ctx, label, source));
   }
 
   private copyCsv(): void {
@@ -282,13 +281,17 @@ export class App implements ViewHost {
       const text = (this.activeView() as SummaryView).csv();
       postToHost({ type: 'copyText', text, what: 'head summaries as CSV' });
     } else if (ctx && matrix) {
-      postToHost(csvMessage(matrix, ctx.units.labels, focusLabel(ctx, this.currentView()), ctx.keyUnits.labels));
+      postToHost(csvMessage(matrix, ctx, focusLabel(ctx, this.currentView())));
     }
   }
 
   private saveImage(format: 'png' | 'svg'): void {
     const svg = this.activeView().toSvg();
-    if (svg) postImage(svg, format, this.currentView(), this.state, (why) => ((this.error = why), this.render()));
+    if (svg)
+      postImage(svg, format, this.currentView(), this.state, (why) => {
+        this.error = why;
+        this.render();
+      });
   }
 
   private exportJson(scope: 'all' | 'selection'): void {

@@ -14,7 +14,12 @@ const KIND_NAMES: Record<AttentionKind, string> = {
  * "layer 2 · head 3", "layer 2 · mean of 12 heads", "rollout through layers 0–2"; with
  * `kind` (encoder-decoder results) prefixed by the attention's name ("cross-attention · …").
  */
-export function choiceLabel(layer: number, head: HeadChoice, heads: number, kind?: AttentionKind): string {
+export function choiceLabel(
+  layer: number,
+  head: HeadChoice,
+  heads: number,
+  kind?: AttentionKind,
+): string {
   const prefix = kind ? `${KIND_NAMES[kind]} · ` : '';
   if (typeof head === 'number') return `${prefix}layer ${layer} · head ${head}`;
   if (head === 'mean') return `${prefix}layer ${layer} · mean of ${heads} heads`;

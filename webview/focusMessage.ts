@@ -1,8 +1,8 @@
 /** The `focusToken` message: the focused unit's weights exactly as the view highlights them. */
-import { unitWeightsToTokens, type DisplayUnits } from '../src/shared/displayUnits';
-import type { AttentionKind, FocusMessage, ViewKind } from '../src/protocol/webview';
+import type { FocusMessage, ViewKind } from '../src/protocol/webview';
+import { unitWeightsToTokens } from '../src/shared/displayUnits';
 import type { ViewState } from './viewState';
-import type { Focus } from './views/view';
+import type { Focus, ViewContext } from './views/view';
 
 /**
  * Which attention the shown weights are, when the host can recompute the same row for
@@ -29,18 +29,20 @@ export function focusSource(state: ViewState, view: ViewKind): FocusMessage['sou
 export function focusMessage(
   runId: number,
   focus: Focus,
-  units: { rows: DisplayUnits; keys: DisplayUnits; sourceTokens: number; kind: AttentionKind },
+  ctx: Pick<ViewContext, 'units' | 'keyUnits' | 'store'>,
   label: string,
   source?: FocusMessage['source'],
 ): FocusMessage {
-  const { kind, sourceTokens } = units;
+  const kind = ctx.store.kind;
   const { unit, row, top } = focus;
   if (unit === null || !row || kind === 'decoder')
     return { type: 'focusToken', runId, index: null, weights: null, label };
   const shown = new Float32Array(row.length);
   for (const j of top) shown[j] = row[j];
-  const weights = unitWeightsToTokens(shown, units.keys, sourceTokens);
-  const index = units.rows.units[unit][0];
-  if (kind === 'cross') return { type: 'focusToken', runId, index, weights, label, attention: 'cross' };
+  // Columns are the source tokens whatever the kind (for cross, rows are target tokens).
+  const weights = unitWeightsToTokens(shown, ctx.keyUnits, ctx.store.meta?.tokens.length ?? 0);
+  const index = ctx.units.units[unit][0];
+  if (kind === 'cross')
+    return { type: 'focusToken', runId, index, weights, label, attention: 'cross' };
   return { type: 'focusToken', runId, index, weights, label, source };
 }

@@ -69,7 +69,12 @@ export class ResultStore {
   }
 
   /** Stores a layer of the current run; returns false for another run's layer. */
-  addLayer(runId: number, layer: number, weights: Float32Array, kind: AttentionKind = 'encoder'): boolean {
+  addLayer(
+    runId: number,
+    layer: number,
+    weights: Float32Array,
+    kind: AttentionKind = 'encoder',
+  ): boolean {
     const slots = this.byKind[kind];
     if (!this.meta || runId !== this.meta.runId || layer < 0 || layer >= slots.length) {
       return false;
@@ -135,7 +140,8 @@ export class ResultStore {
 
   /** The view's rows for `options` (query units; for the decoder side, one per token). */
   units(options: UnitOptions): Units {
-    const options_ = this.shownKind === 'encoder' ? options : { wordLevel: false, hideSpecial: false };
+    const options_ =
+      this.shownKind === 'encoder' ? options : { wordLevel: false, hideSpecial: false };
     const key = `${options_.wordLevel}/${options_.hideSpecial}`;
     if (this.unitsCache?.key !== key) {
       const meta = this.meta;
@@ -154,7 +160,10 @@ export class ResultStore {
     if (!this.keyUnitsCache) {
       const meta = this.meta;
       const tokens = meta?.tokens ?? [];
-      const display = displayUnits(tokens, meta?.text ?? '', { wordLevel: false, hideSpecial: false });
+      const display = displayUnits(tokens, meta?.text ?? '', {
+        wordLevel: false,
+        hideSpecial: false,
+      });
       const labels = display.units.map((u) => unitLabel(u, tokens, meta?.text ?? ''));
       this.keyUnitsCache = { ...display, labels };
     }
@@ -175,7 +184,8 @@ export class ResultStore {
     if (typeof head === 'number') return headMatrix(weights, n, head, cols);
     if (head === 'mean')
       return this.cached(`mean/${layer}`, () => meanOverHeads(weights, n, heads, cols));
-    if (head === 'max') return this.cached(`max/${layer}`, () => maxOverHeads(weights, n, heads, cols));
+    if (head === 'max')
+      return this.cached(`max/${layer}`, () => maxOverHeads(weights, n, heads, cols));
     // Rollout chains a stack's self-attention; cross-attention has no such chain.
     return this.shownKind === 'cross' ? undefined : this.rolloutTo(layer);
   }

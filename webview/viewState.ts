@@ -2,7 +2,12 @@
  * The webview's persisted choices: a small versioned object kept with `setState`, so a
  * reload or a hidden panel comes back as the user left it. Never holds tensors.
  */
-import { ATTENTION_KINDS, type AttentionKind, type ColorMapName, type ViewKind } from '../src/protocol/webview';
+import {
+  ATTENTION_KINDS,
+  type AttentionKind,
+  type ColorMapName,
+  type ViewKind,
+} from '../src/protocol/webview';
 import { COLOR_MAP_NAMES } from './heatmap/colorMaps';
 
 /** Which matrix of a layer a view shows: one head or an aggregate. */

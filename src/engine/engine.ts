@@ -67,7 +67,14 @@ export class LoadedModel {
       throw runFailure(error, n, this.folder);
     });
     const names = this.folder.attentionOutputs;
-    const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label, this.folder.graphFile);
+    const attentions = extractAttention(
+      names.map((name) => outputs[name]),
+      names,
+      this.info.heads,
+      n,
+      this.folder.label,
+      this.folder.graphFile,
+    );
     const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
     return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
   }
@@ -92,7 +99,11 @@ export class Engine {
     return model;
   }
 
-  async inspect(modelDir: string, text: string, options: InspectOptions = {}): Promise<InspectResult> {
+  async inspect(
+    modelDir: string,
+    text: string,
+    options: InspectOptions = {},
+  ): Promise<InspectResult> {
     const started = now();
     if (text.trim() === '') {
       throw new EngineRunError(
@@ -110,7 +121,13 @@ export class Engine {
     const { manifest } = model.folder;
     const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
     const maxTokens = Math.min(options.maxTokens ?? limit, limit);
-    const plan = planTokens(model.tokenizer, text, manifest.specialTokens, maxTokens, manifest.maxPositions);
+    const plan = planTokens(
+      model.tokenizer,
+      text,
+      manifest.specialTokens,
+      maxTokens,
+      manifest.maxPositions,
+    );
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();
     const inferenceStart = now();
@@ -121,7 +138,9 @@ export class Engine {
     const predictionsStart = now();
     const predictions =
       outputs.logits && topK > 0 && manifest.architecture === 'decoder'
-        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.tokenizer.decode([id]))
+        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) =>
+            model.tokenizer.decode([id]),
+          )
         : undefined;
     return {
       model: model.info,
@@ -154,7 +173,10 @@ export class Engine {
         'badModel',
       );
     }
-    const info: ModelInfo = { ...modelInfo(folder.manifest, modelDir), graphFile: folder.graphFile };
+    const info: ModelInfo = {
+      ...modelInfo(folder.manifest, modelDir),
+      graphFile: folder.graphFile,
+    };
     const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
     if (others.length > 0) info.otherGraphFiles = others;
     if (folder.notes.length > 0) info.notes = folder.notes;
@@ -170,8 +192,13 @@ function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
     return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw modelError('badTokenizer', folder.label, 'tokenizer.json', `cannot be used (${why})`,
-      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).');
+    throw modelError(
+      'badTokenizer',
+      folder.label,
+      'tokenizer.json',
+      `cannot be used (${why})`,
+      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).',
+    );
   }
 }
 
@@ -179,11 +206,24 @@ function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
  * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
  * cause is an input longer than the graph can take (a position table or mask buffer).
  */
-function runFailure(error: unknown, n: number, folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>): Error {
+function runFailure(
+  error: unknown,
+  n: number,
+  folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
+): Error {
   const raw = error instanceof Error ? error.message : String(error);
-  const said = raw.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/\S+\.(h|cc|cpp):\d+\s*/g, '').replace(/\s+/g, ' ').trim();
-  return modelError('runFailed', folder.label, folder.graphFile, `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`);
+  const said = raw
+    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
+    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return modelError(
+    'runFailed',
+    folder.label,
+    folder.graphFile,
+    `failed on ${n} tokens inside onnxruntime (${said})`,
+    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`,
+  );
 }
 
 function now(): number {

@@ -43,8 +43,11 @@ export class InspectionRunner {
     CACHE_ENTRIES,
     CACHE_BYTES,
     (result) =>
-      [...result.attentions, ...(result.seq2seq?.decoderAttentions ?? []), ...(result.seq2seq?.crossAttentions ?? [])]
-        .reduce((sum, layer) => sum + layer.byteLength, 0),
+      [
+        ...result.attentions,
+        ...(result.seq2seq?.decoderAttentions ?? []),
+        ...(result.seq2seq?.crossAttentions ?? []),
+      ].reduce((sum, layer) => sum + layer.byteLength, 0),
   );
 
   constructor(
@@ -138,7 +141,9 @@ export class InspectionRunner {
           : new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
       return { ok: false, code: runError.code, message: runError.message, byUser };
     } finally {
-      subscriptions.forEach((subscription) => subscription?.dispose());
+      subscriptions.forEach((subscription) => {
+        subscription?.dispose();
+      });
     }
   }
 }

@@ -266,8 +266,9 @@ export class Inspector implements vscode.Disposable {
     });
   }
 
-  /** Runs the panel's inspection again (same stretch of text as edited since; same target unless given). */
-  private async rerun(entry: PanelEntry, target = entry.shown && targetOf(entry.shown.result)): Promise<void> {
+  /** Runs the panel's inspection again, on the text as edited since; same target unless given. */
+  private async rerun(entry: PanelEntry, target?: TargetRequest): Promise<void> {
+    target ??= entry.shown && targetOf(entry.shown.result);
     const inspection = this.deps.mirror.get(entry.panel.key);
     const range = trackedRange(inspection);
     if (inspection && range) {

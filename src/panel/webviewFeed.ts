@@ -29,7 +29,13 @@ export function toFeedResult(
 ): FeedResult {
   const { attentions, text, seq2seq, ...rest } = result;
   const shown = rest.truncation ? text.slice(0, rest.truncation.inspectedUpTo) : text;
-  const meta: ResultMeta = { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) };
+  const meta: ResultMeta = {
+    ...rest,
+    text: shown,
+    runId,
+    source: { label },
+    ...(trace && { trace }),
+  };
   if (!seq2seq) return { meta, attentions };
   const { decoderAttentions: decoder, crossAttentions: cross, ...decoderMeta } = seq2seq;
   return { meta: { ...meta, seq2seq: decoderMeta }, attentions, seq2seq: { decoder, cross } };
@@ -141,16 +147,16 @@ export class WebviewFeed {
   private sendResult({ meta, attentions, seq2seq }: FeedResult): void {
     const { runId } = meta;
     this.send({ type: 'didStartResult', meta });
-    attentions.forEach((weights, layer) =>
-      this.send({ type: 'didProduceLayer', runId, layer, weights }),
-    );
+    attentions.forEach((weights, layer) => {
+      this.send({ type: 'didProduceLayer', runId, layer, weights });
+    });
     // Typed arrays, never lists of numbers: the webview bridge passes them as binary.
-    seq2seq?.decoder.forEach((weights, layer) =>
-      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'decoder' }),
-    );
-    seq2seq?.cross.forEach((weights, layer) =>
-      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'cross' }),
-    );
+    seq2seq?.decoder.forEach((weights, layer) => {
+      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'decoder' });
+    });
+    seq2seq?.cross.forEach((weights, layer) => {
+      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'cross' });
+    });
     this.send({ type: 'didFinishResult', runId });
   }
 

@@ -2,10 +2,15 @@
  * Aggregates over the heads of one layer. The mean keeps rows summing to 1; the max does
  * not (it shows where any head looks), which the views say in their labels.
  */
-import { type SquareMatrix } from './squareMatrix';
+import type { SquareMatrix } from './squareMatrix';
 
 /** Element-wise mean over the heads of a `[heads, n, cols]` layer tensor (default square). */
-export function meanOverHeads(layer: Float32Array, n: number, heads: number, cols = n): SquareMatrix {
+export function meanOverHeads(
+  layer: Float32Array,
+  n: number,
+  heads: number,
+  cols = n,
+): SquareMatrix {
   const size = n * cols;
   const out = new Float32Array(size);
   for (let h = 0; h < heads; h++) {
@@ -17,7 +22,12 @@ export function meanOverHeads(layer: Float32Array, n: number, heads: number, col
 }
 
 /** Element-wise maximum over the heads of a `[heads, n, cols]` layer tensor (default square). */
-export function maxOverHeads(layer: Float32Array, n: number, heads: number, cols = n): SquareMatrix {
+export function maxOverHeads(
+  layer: Float32Array,
+  n: number,
+  heads: number,
+  cols = n,
+): SquareMatrix {
   const size = n * cols;
   const out = new Float32Array(size);
   for (let h = 0; h < heads; h++) {

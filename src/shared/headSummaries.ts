@@ -72,7 +72,11 @@ export function summariseLayer(
   const out: HeadSummary[] = [];
   for (let h = 0; h < heads; h++) {
     const w = headMatrix(layer, n, h).data;
-    const summary = { ...summariseHead(w, layerIndex, h, n, causal), inductionShare: causal && induction ? inductionShare(w, n, induction) : null, alignment: null };
+    const summary = {
+      ...summariseHead(w, layerIndex, h, n, causal),
+      inductionShare: causal && induction ? inductionShare(w, n, induction) : null,
+      alignment: null,
+    };
     out.push({ ...summary, labels: labelHead(summary) });
   }
   return out;
@@ -122,7 +126,11 @@ export function summariseCrossLayer(
   return out;
 }
 
-function inductionShare(w: Float32Array, n: number, targets: readonly (readonly number[])[]): number | null {
+function inductionShare(
+  w: Float32Array,
+  n: number,
+  targets: readonly (readonly number[])[],
+): number | null {
   let total = 0;
   let queries = 0;
   targets.forEach((keys, i) => {
@@ -182,10 +190,12 @@ function summariseHead(
 export function labelHead(s: Omit<HeadSummary, 'labels'>): HeadLabel[] {
   const labels: HeadLabel[] = [];
   const t = HEAD_LABEL_THRESHOLDS;
-  if (s.previousTokenShare !== null && s.previousTokenShare >= t.previousToken) labels.push('previous-token');
+  if (s.previousTokenShare !== null && s.previousTokenShare >= t.previousToken)
+    labels.push('previous-token');
   if (s.firstTokenShare >= HEAD_LABEL_THRESHOLDS.firstToken) labels.push('first-token');
   if (s.normalisedEntropy >= HEAD_LABEL_THRESHOLDS.broad) labels.push('broad');
-  if (s.inductionShare !== null && s.inductionShare >= HEAD_LABEL_THRESHOLDS.induction) labels.push('induction');
+  if (s.inductionShare !== null && s.inductionShare >= HEAD_LABEL_THRESHOLDS.induction)
+    labels.push('induction');
   if (s.alignment !== null && s.alignment >= t.aligned) labels.push('aligned');
   return labels;
 }

@@ -18,7 +18,7 @@ export function matrixCsv(
     for (let j = 0; j < cols; j++) cells.push(String(Number(m.data[i * cols + j].toPrecision(9))));
     lines.push(cells.join(','));
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** Quotes a field when it holds a comma, quote, line break or leading/trailing space. */

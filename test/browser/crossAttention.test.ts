@@ -73,7 +73,10 @@ const meta: ResultMeta = {
 function messages(): HostToWebview[] {
   const runId = meta.runId;
   return [
-    { type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 2, defaultView: 'matrix' } },
+    {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 2, defaultView: 'matrix' },
+    },
     { type: 'didStartResult', meta },
     { type: 'didProduceLayer', runId, layer: 0, weights: causalLayer(S) },
     { type: 'didProduceLayer', runId, layer: 0, weights: causalLayer(T), kind: 'decoder' },
@@ -110,7 +113,7 @@ async function lastFocus(w: WebviewPage): Promise<FocusMessage> {
   return focus[focus.length - 1] as FocusMessage;
 }
 
-describe('encoder-decoder result (Chromium)', function () {
+describe('encoder-decoder result (Chromium)', () => {
   let browser: Browser;
   let w: WebviewPage;
 
@@ -129,7 +132,10 @@ describe('encoder-decoder result (Chromium)', function () {
 
   it('opens on cross-attention: target rows × source columns, each cell coloured by its weight', async () => {
     assert.equal(await w.page.locator('.seq2seq-bar select').inputValue(), 'cross');
-    assert.match((await w.page.locator('.status').textContent()) ?? '', /4 source → 3 target tokens/);
+    assert.match(
+      (await w.page.locator('.status').textContent()) ?? '',
+      /4 source → 3 target tokens/,
+    );
     const l = await layoutOf(w);
     assert.deepEqual([l.n, l.cols], [T, S]);
     const lut = colorMapLut('viridis');
@@ -144,7 +150,9 @@ describe('encoder-decoder result (Chromium)', function () {
       const pixel = await w.pixel('.matrix-base', p.x, p.y);
       assert.deepEqual(pixel.slice(0, 3), [lut[k], lut[k + 1], lut[k + 2]], `cell ${i},${j}`);
     }
-    await w.page.screenshot({ path: join(__dirname, '../../docs/screenshots/webview-cross-dark.png') });
+    await w.page.screenshot({
+      path: join(__dirname, '../../docs/screenshots/webview-cross-dark.png'),
+    });
   });
 
   it('a hovered target token sends its cross-attention over the source tokens to the editor', async () => {
@@ -187,7 +195,7 @@ describe('encoder-decoder result (Chromium)', function () {
     assert.equal((await lastFocus(w)).index, null);
   });
 
-  it('the summary scores each cross-attention head\'s alignment', async () => {
+  it("the summary scores each cross-attention head's alignment", async () => {
     await w.page.click('#tab-summary');
     const header = (await w.page.locator('.summary-table thead').textContent()) ?? '';
     assert.match(header, /Alignment/);
@@ -211,7 +219,10 @@ describe('encoder-decoder result (Chromium)', function () {
     const items = await w.page.locator('.attending-targets li').allTextContents();
     assert.equal(items.length, 2);
     assert.match(items[0], /^die 0\.85/);
-    assert.match((await w.page.locator('.attended-by').textContent()) ?? '', /“cat” is attended by/);
+    assert.match(
+      (await w.page.locator('.attended-by').textContent()) ?? '',
+      /“cat” is attended by/,
+    );
   });
 
   it('re-runs with a typed target, or lets the model generate', async () => {

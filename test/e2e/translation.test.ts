@@ -85,7 +85,11 @@ describe('Encoder-decoder: a translation attends to its source, in the editor', 
     };
     const drawn = chars(shaded);
     const wanted = [...chars(expected)].filter((c) => !blank(c));
-    assert.deepEqual(wanted.filter((c) => !drawn.has(c)), [], 'attended characters not decorated');
+    assert.deepEqual(
+      wanted.filter((c) => !drawn.has(c)),
+      [],
+      'attended characters not decorated',
+    );
     assert.deepEqual(
       [...drawn].filter((c) => !wanted.includes(c) && !blank(c)),
       [],

@@ -103,7 +103,9 @@ export class FocusPanel {
     clearTimeout(this.announceTimer);
     const unit = focus.unit!;
     const row = focus.row!;
-    const top = focus.top.map((j) => `${(d.keyLabels ?? d.labels)[j]} ${formatWeight(row[j])}`).join(', ');
+    const top = focus.top
+      .map((j) => `${(d.keyLabels ?? d.labels)[j]} ${formatWeight(row[j])}`)
+      .join(', ');
     const position = `token ${unit + 1} of ${d.labels.length}`;
     const message = `${d.labels[unit]}, ${position}, attends to ${top || 'nothing above the threshold'}`;
     this.announceTimer = setTimeout(

@@ -15,7 +15,6 @@ import type { ResultStore } from '../resultStore';
 import type { ViewContext, ViewHost } from '../views/view';
 import { postToHost } from '../vscodeApi';
 
-
 const KIND_TITLES: Record<AttentionKind, string> = {
   encoder: 'Encoder self-attention (source × source)',
   decoder: 'Decoder self-attention (target × target, causal)',
@@ -51,7 +50,10 @@ export class Seq2seqBar {
     this.target.placeholder = 'Target text (empty: the model translates greedily)';
     this.target.setAttribute('aria-label', 'Target text');
     this.target.addEventListener('keydown', (e) => e.key === 'Enter' && this.runTyped());
-    const run = button('Re-run with this target', 'Teacher-force the typed target (empty: generate)');
+    const run = button(
+      'Re-run with this target',
+      'Teacher-force the typed target (empty: generate)',
+    );
     run.addEventListener('click', () => this.runTyped());
     const generate = button('Generate', 'Let the model write the target greedily');
     generate.addEventListener('click', () => this.retarget({ kind: 'greedy' }));
@@ -66,8 +68,12 @@ export class Seq2seqBar {
     this.element.append(kindLabel, targetLabel, run, generate, this.about, this.attendedBy);
   }
 
-  /** Syncs the bar with the result and the chosen kind; keeps what the user is typing. */
-  update(store: ResultStore): void {
+  /**
+   * Shows `kind` of the store's result (the store keeps `encoder` for a result without a
+   * decoder side) and syncs the bar with it; keeps what the user is typing.
+   */
+  show(store: ResultStore, kind: AttentionKind): void {
+    store.kind = kind;
     const seq2seq = store.meta?.seq2seq;
     this.element.hidden = !seq2seq;
     if (!seq2seq) return;

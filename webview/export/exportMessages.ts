@@ -3,17 +3,18 @@ import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { matrixCsv } from '../../src/shared/matrixCsv';
 import type { ViewKind, WebviewToHost } from '../../src/protocol/webview';
 import type { ViewState } from '../viewState';
+import type { ViewContext } from '../views/view';
 import { postToHost } from '../vscodeApi';
 import { svgToPng } from './svg';
 
 /** `copyText` with the shown matrix as CSV; `what` names it in the host's confirmation. */
 export function csvMessage(
   matrix: SquareMatrix,
-  labels: string[],
+  ctx: Pick<ViewContext, 'units' | 'keyUnits'>,
   what: string,
-  keyLabels = labels,
 ): WebviewToHost {
-  return { type: 'copyText', text: matrixCsv(matrix, labels, keyLabels), what: `${what} as CSV` };
+  const text = matrixCsv(matrix, ctx.units.labels, ctx.keyUnits.labels);
+  return { type: 'copyText', text, what: `${what} as CSV` };
 }
 
 /** `saveImage` with the view's SVG, or that SVG rasterised at 2× for PNG. */
@@ -42,7 +43,9 @@ export function postImage(
   report: (message: string) => void,
 ): void {
   imageMessage(svg, format, view, state).then(postToHost, (error: unknown) =>
-    report(`The ${format.toUpperCase()} could not be made (${error instanceof Error ? error.message : String(error)}).`),
+    report(
+      `The ${format.toUpperCase()} could not be made (${error instanceof Error ? error.message : String(error)}).`,
+    ),
   );
 }
 

@@ -41,7 +41,9 @@ export function headSvg(ctx: ViewContext, lines: HeadLine[], focus: Focus): stri
   });
   keyLabels.forEach((label, j) => {
     const y = top + (j + 0.5) * ROW;
-    body.push(`<text x="${column + GAP + 6}" y="${y}" dominant-baseline="middle">${esc(label)}</text>`);
+    body.push(
+      `<text x="${column + GAP + 6}" y="${y}" dominant-baseline="middle">${esc(label)}</text>`,
+    );
   });
   body.push('</g>');
   return svgDocument(width, height, p.background, body);

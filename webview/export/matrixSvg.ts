@@ -77,7 +77,9 @@ export function matrixSvg(
   for (let i = 0; i < n; i += step) {
     const y = top + (i + 0.5) * cell;
     const label = esc(shortLabel(labels[i]));
-    rows.push(`<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${label}</text>`);
+    rows.push(
+      `<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${label}</text>`,
+    );
   }
   for (let j = 0; j < cols; j += step) {
     const x = left + (j + 0.5) * cell;

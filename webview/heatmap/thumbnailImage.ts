@@ -60,7 +60,8 @@ export function thumbnailLevels(m: SquareMatrix, size: number, causal: boolean):
       const x0 = Math.floor((j * size) / cols);
       const x1 = Math.max(x0 + 1, Math.floor(((j + 1) * size) / cols));
       for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) if (level > levels[y * size + x]) levels[y * size + x] = level;
+        for (let x = x0; x < x1; x++)
+          if (level > levels[y * size + x]) levels[y * size + x] = level;
       }
     }
   }

@@ -67,7 +67,11 @@ const COLUMNS: Column[] = [
 ];
 
 /** Scores of self-attention only, and of cross-attention only: a table shows one set. */
-const SELF_ONLY = new Set<keyof HeadSummary>(['meanDistance', 'previousTokenShare', 'inductionShare']);
+const SELF_ONLY = new Set<keyof HeadSummary>([
+  'meanDistance',
+  'previousTokenShare',
+  'inductionShare',
+]);
 const CROSS_ONLY = new Set<keyof HeadSummary>(['alignment']);
 
 export class SummaryView implements View {
@@ -198,6 +202,6 @@ export class SummaryView implements View {
         .map((cell) => csvField(cell.textContent?.replace(/[▲▼]/g, '').trim() ?? ''))
         .join(','),
     );
-    return rows.join('\r\n') + '\r\n';
+    return `${rows.join('\r\n')}\r\n`;
   }
 }

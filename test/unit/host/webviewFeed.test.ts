@@ -186,7 +186,10 @@ describe('toFeedResult', () => {
     feed.showResult(toFeedResult({ ...encoder, seq2seq }, 4, 'a.ts:1'));
     const start = sent.find((m) => m.type === 'didStartResult');
     assert.ok(start && start.type === 'didStartResult');
-    assert.deepEqual(start.meta.seq2seq?.decoderTokens.map((t) => t.text), ['<pad>', '▁x']);
+    assert.deepEqual(
+      start.meta.seq2seq?.decoderTokens.map((t) => t.text),
+      ['<pad>', '▁x'],
+    );
     assert.equal('crossAttentions' in start.meta.seq2seq!, false);
     assert.equal('decoderAttentions' in start.meta.seq2seq!, false);
     const layers = sent.filter((m) => m.type === 'didProduceLayer');

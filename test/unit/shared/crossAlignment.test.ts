@@ -12,17 +12,48 @@ function oneHot(rows: number, cols: number, at: (i: number) => number): Float32A
 
 describe('alignmentScore', () => {
   it('is 1 for a sharp diagonal, square or not', () => {
-    assert.ok(Math.abs(alignmentScore(oneHot(5, 5, (i) => i), 5, 5) - 1) < 1e-9);
+    assert.ok(
+      Math.abs(
+        alignmentScore(
+          oneHot(5, 5, (i) => i),
+          5,
+          5,
+        ) - 1,
+      ) < 1e-9,
+    );
     // 3 target tokens over 6 source tokens, each on every second source token.
-    assert.ok(Math.abs(alignmentScore(oneHot(3, 6, (i) => 2 * i), 3, 6) - 1) < 1e-9);
+    assert.ok(
+      Math.abs(
+        alignmentScore(
+          oneHot(3, 6, (i) => 2 * i),
+          3,
+          6,
+        ) - 1,
+      ) < 1e-9,
+    );
   });
 
   it('is -1 for a head that walks the source backwards', () => {
-    assert.ok(Math.abs(alignmentScore(oneHot(4, 4, (i) => 3 - i), 4, 4) + 1) < 1e-9);
+    assert.ok(
+      Math.abs(
+        alignmentScore(
+          oneHot(4, 4, (i) => 3 - i),
+          4,
+          4,
+        ) + 1,
+      ) < 1e-9,
+    );
   });
 
   it('is 0 for a head parked on one source token and for a uniform head', () => {
-    assert.equal(alignmentScore(oneHot(4, 5, () => 4), 4, 5), 0);
+    assert.equal(
+      alignmentScore(
+        oneHot(4, 5, () => 4),
+        4,
+        5,
+      ),
+      0,
+    );
     assert.equal(alignmentScore(new Float32Array(4 * 5).fill(1 / 5), 4, 5), 0);
   });
 
@@ -40,8 +71,22 @@ describe('alignmentScore', () => {
   });
 
   it('is 0 when there are too few rows or columns to speak of order', () => {
-    assert.equal(alignmentScore(oneHot(2, 4, (i) => i), 2, 4), 0);
-    assert.equal(alignmentScore(oneHot(4, 1, () => 0), 4, 1), 0);
+    assert.equal(
+      alignmentScore(
+        oneHot(2, 4, (i) => i),
+        2,
+        4,
+      ),
+      0,
+    );
+    assert.equal(
+      alignmentScore(
+        oneHot(4, 1, () => 0),
+        4,
+        1,
+      ),
+      0,
+    );
   });
 });
 
@@ -50,8 +95,14 @@ describe('summariseCrossLayer', () => {
     const rows = 3;
     const cols = 4;
     const layer = new Float32Array(2 * rows * cols);
-    layer.set(oneHot(rows, cols, (i) => i + 1), 0); // head 0: diagonal past token 0
-    layer.set(oneHot(rows, cols, () => 0), rows * cols); // head 1: all on source token 0
+    layer.set(
+      oneHot(rows, cols, (i) => i + 1),
+      0,
+    ); // head 0: diagonal past token 0
+    layer.set(
+      oneHot(rows, cols, () => 0),
+      rows * cols,
+    ); // head 1: all on source token 0
     const [a, b] = summariseCrossLayer(layer, 2, rows, cols, 2);
     assert.equal(a.layer, 2);
     assert.ok(Math.abs((a.alignment ?? 0) - 1) < 1e-9);
