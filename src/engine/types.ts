@@ -60,6 +60,10 @@ export interface ModelInfo {
   otherGraphFiles?: string[];
   /** What was chosen or assumed while loading, one sentence each (Hugging Face folders). */
   notes?: string[];
+  /** Encoder-decoders: the decoder graph run (`layers`/`heads`/`graphFile` are the encoder's). */
+  decoderGraphFile?: string;
+  decoderLayers?: number;
+  decoderHeads?: number;
 }
 
 /** A next-token prediction at one position, from the same run's logits. */

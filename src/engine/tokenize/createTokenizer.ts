@@ -96,9 +96,11 @@ export function createTokenizer(
     return out;
   };
 
+  const specialIds = new Set(added.filter((t) => t.special).map(addedId));
   return {
     kind,
     vocabSize,
+    isSpecial: (id) => specialIds.has(id),
     tokenize,
     tokenToId: (token) => library.token_to_id(token),
     idToToken: (id) => library.id_to_token(id),
