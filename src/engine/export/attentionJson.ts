@@ -20,7 +20,10 @@ export interface ExportOptions {
   digits?: number;
 }
 
-/** Validates the selection against the model; throws a message naming the bad index. */
+/**
+ * Validates the selection against the model; throws a message naming the bad index. An
+ * encoder-decoder's selection applies to both stacks, so it must exist in each.
+ */
 export function resolveSelection(result: InspectResult, options: ExportOptions): { layers: number[]; heads: number[] } {
   const pick = (chosen: number[] | undefined, count: number, what: string): number[] => {
     if (!chosen || chosen.length === 0) return Array.from({ length: count }, (_, i) => i);
@@ -31,9 +34,10 @@ export function resolveSelection(result: InspectResult, options: ExportOptions):
     }
     return chosen;
   };
+  const decoder = result.seq2seq;
   return {
-    layers: pick(options.layers, result.model.layers, 'layer'),
-    heads: pick(options.heads, result.model.heads, 'head'),
+    layers: pick(options.layers, Math.min(result.model.layers, decoder?.decoderLayers ?? Infinity), 'layer'),
+    heads: pick(options.heads, Math.min(result.model.heads, decoder?.decoderHeads ?? Infinity), 'head'),
   };
 }
 
@@ -53,6 +57,7 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
       hiddenSize: model.hiddenSize,
       vocabSize: model.vocabSize,
       maxPositions: model.maxPositions,
+      ...(result.seq2seq ? { decoderLayers: result.seq2seq.decoderLayers, decoderHeads: result.seq2seq.decoderHeads } : {}),
     },
     text: result.text,
     tokens: result.tokens.map((t) => ({
@@ -63,6 +68,12 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
       special: t.special,
       ...(t.partial ? { partial: true } : {}),
     })),
+    ...(result.seq2seq
+      ? {
+          target: result.seq2seq.target,
+          decoder_tokens: result.seq2seq.decoderTokens.map((t) => ({ id: t.id, text: t.text, special: t.special })),
+        }
+      : {}),
     truncation: result.truncation ?? null,
     predictions: result.predictions ?? null,
     layers,
@@ -74,23 +85,40 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
       ? `${JSON.stringify(key)}: [\n${value.map((item) => JSON.stringify(item)).join(',\n')}\n]`
       : `${JSON.stringify(key)}: ${JSON.stringify(value)}`,
   );
-  yield `{\n${fields.join(',\n')},\n"attentions": [`;
+  yield `{\n${fields.join(',\n')}`;
   const n = result.tokens.length;
+  const blocks: [string, Float32Array[], number, number][] = result.seq2seq
+    ? [
+        ['encoder_attentions', result.attentions, n, n],
+        ['decoder_attentions', result.seq2seq.decoderAttentions, result.seq2seq.decoderTokens.length, result.seq2seq.decoderTokens.length],
+        ['cross_attentions', result.seq2seq.crossAttentions, result.seq2seq.decoderTokens.length, n],
+      ]
+    : [['attentions', result.attentions, n, n]];
+  for (const [name, arrays, rows, cols] of blocks) {
+    yield `,\n${JSON.stringify(name)}: [`;
+    yield* matrixChunks(arrays, layers, heads, rows, cols, digits);
+    yield ']';
+  }
+  yield '\n}\n';
+}
+
+/** `[layer][head][row][column]` of the selected layers and heads, in chunks of rows. */
+function* matrixChunks(arrays: Float32Array[], layers: number[], heads: number[], rows: number, cols: number, digits: number): Generator<string> {
   // Chunks of about CHUNK_NUMBERS weights: formatting 2M numbers of one layer at once would
   // hold a UI thread for a second or more; a chunk takes a few milliseconds.
   let parts: string[] = [];
   let pending = 0;
   for (let li = 0; li < layers.length; li++) {
-    const weights = result.attentions[layers[li]];
+    const weights = arrays[layers[li]];
     parts.push(li === 0 ? '\n[' : ',\n[');
     for (let hi = 0; hi < heads.length; hi++) {
       parts.push(hi === 0 ? '[' : ',[');
-      for (let q = 0; q < n; q++) {
-        const base = (heads[hi] * n + q) * n;
+      for (let q = 0; q < rows; q++) {
+        const base = (heads[hi] * rows + q) * cols;
         let row = q === 0 ? '[' : ',[';
-        for (let k = 0; k < n; k++) row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
+        for (let k = 0; k < cols; k++) row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
         parts.push(row + ']');
-        pending += n;
+        pending += cols;
         if (pending >= CHUNK_NUMBERS) {
           yield parts.join('');
           parts = [];
@@ -102,7 +130,6 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
     parts.push(']');
   }
   yield parts.join('');
-  yield ']\n}\n';
 }
 
 /** The whole export as one string (small results, tests). */
