@@ -41,7 +41,10 @@ async function main(argv: string[]): Promise<void> {
     const options = { layers: args.layers, heads: args.heads, digits: args.digits };
     resolveSelection(result, options);
     if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);
-    if (args.target && !result.seq2seq) process.stderr.write('note: the model is not an encoder-decoder; --target-text / --max-new-tokens were ignored.\n');
+    if (args.target && !result.seq2seq)
+      process.stderr.write(
+        'note: the model is not an encoder-decoder; --target-text / --max-new-tokens were ignored.\n',
+      );
     await writeExport(attentionJsonChunks(result, options), out);
   } catch (error) {
     await out?.abort();
@@ -63,6 +66,12 @@ async function writeExport(chunks: Iterable<string>, out: OutFile | undefined): 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   // One line, but all of it: Node's own messages put their hint on the next lines.
-  process.stderr.write(`error: ${message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}\n`);
+  process.stderr.write(
+    `error: ${message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ')}\n`,
+  );
   process.exitCode = error instanceof UsageError ? 2 : 1;
 });

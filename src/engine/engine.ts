@@ -71,7 +71,14 @@ export class LoadedModel {
       throw runFailure(error, n, this.folder);
     });
     const names = this.folder.attentionOutputs;
-    const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label, this.folder.graphFile);
+    const attentions = extractAttention(
+      names.map((name) => outputs[name]),
+      names,
+      this.info.heads,
+      n,
+      this.folder.label,
+      this.folder.graphFile,
+    );
     const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
     return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
   }
@@ -87,7 +94,10 @@ export class Engine {
   async loadModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
     const model = await this.loadAnyModel(modelDir, variant);
     if (model instanceof Seq2SeqModel) {
-      throw new EngineRunError(`${modelDir} is an encoder-decoder model: inspect it with a text (and a target), not token ids.`, 'badInput');
+      throw new EngineRunError(
+        `${modelDir} is an encoder-decoder model: inspect it with a text (and a target), not token ids.`,
+        'badInput',
+      );
     }
     return model;
   }
@@ -105,7 +115,11 @@ export class Engine {
     return model;
   }
 
-  async inspect(modelDir: string, text: string, options: InspectOptions = {}): Promise<InspectResult> {
+  async inspect(
+    modelDir: string,
+    text: string,
+    options: InspectOptions = {},
+  ): Promise<InspectResult> {
     const started = now();
     if (text.trim() === '') {
       throw new EngineRunError(
@@ -120,13 +134,26 @@ export class Engine {
     };
     checkCancelled();
     if (model instanceof Seq2SeqModel) {
-      return inspectSeq2Seq(model, { text, target: options.target, maxTokens: options.maxTokens, checkCancelled, started, loadMs });
+      return inspectSeq2Seq(model, {
+        text,
+        target: options.target,
+        maxTokens: options.maxTokens,
+        checkCancelled,
+        started,
+        loadMs,
+      });
     }
     const tokenizeStart = now();
     const { manifest } = model.folder;
     const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
     const maxTokens = Math.min(options.maxTokens ?? limit, limit);
-    const plan = planTokens(model.tokenizer, text, manifest.specialTokens, maxTokens, manifest.maxPositions);
+    const plan = planTokens(
+      model.tokenizer,
+      text,
+      manifest.specialTokens,
+      maxTokens,
+      manifest.maxPositions,
+    );
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();
     const inferenceStart = now();
@@ -137,7 +164,9 @@ export class Engine {
     const predictionsStart = now();
     const predictions =
       outputs.logits && topK > 0 && manifest.architecture === 'decoder'
-        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.tokenizer.decode([id]))
+        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) =>
+            model.tokenizer.decode([id]),
+          )
         : undefined;
     return {
       model: model.info,
@@ -158,9 +187,13 @@ export class Engine {
     };
   }
 
-  private async load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
+  private async load(
+    modelDir: string,
+    variant?: GraphVariant,
+  ): Promise<LoadedModel | Seq2SeqModel> {
     const files = this.openFolder(modelDir);
-    if (await isSeq2SeqFolder(files)) return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
+    if (await isSeq2SeqFolder(files))
+      return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
     const folder = await loadModelFolder(files, variant ? { variant } : {});
     const tokenizer = tokenizerOf(folder);
     let session: InferenceSession;
@@ -172,7 +205,10 @@ export class Engine {
         'badModel',
       );
     }
-    const info: ModelInfo = { ...modelInfo(folder.manifest, modelDir), graphFile: folder.graphFile };
+    const info: ModelInfo = {
+      ...modelInfo(folder.manifest, modelDir),
+      graphFile: folder.graphFile,
+    };
     const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
     if (others.length > 0) info.otherGraphFiles = others;
     if (folder.notes.length > 0) info.notes = folder.notes;
@@ -183,13 +219,20 @@ export class Engine {
 }
 
 /** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
-function tokenizerOf(folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>): TextTokenizer {
+function tokenizerOf(
+  folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>,
+): TextTokenizer {
   try {
     return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw modelError('badTokenizer', folder.label, 'tokenizer.json', `cannot be used (${why})`,
-      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).');
+    throw modelError(
+      'badTokenizer',
+      folder.label,
+      'tokenizer.json',
+      `cannot be used (${why})`,
+      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).',
+    );
   }
 }
 
@@ -197,11 +240,24 @@ function tokenizerOf(folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' |
  * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
  * cause is an input longer than the graph can take (a position table or mask buffer).
  */
-function runFailure(error: unknown, n: number, folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>): Error {
+function runFailure(
+  error: unknown,
+  n: number,
+  folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
+): Error {
   const raw = error instanceof Error ? error.message : String(error);
-  const said = raw.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/\S+\.(h|cc|cpp):\d+\s*/g, '').replace(/\s+/g, ' ').trim();
-  return modelError('runFailed', folder.label, folder.graphFile, `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`);
+  const said = raw
+    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
+    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return modelError(
+    'runFailed',
+    folder.label,
+    folder.graphFile,
+    `failed on ${n} tokens inside onnxruntime (${said})`,
+    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`,
+  );
 }
 
 function now(): number {

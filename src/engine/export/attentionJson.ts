@@ -24,7 +24,10 @@ export interface ExportOptions {
  * Validates the selection against the model; throws a message naming the bad index. An
  * encoder-decoder's selection applies to both stacks, so it must exist in each.
  */
-export function resolveSelection(result: InspectResult, options: ExportOptions): { layers: number[]; heads: number[] } {
+export function resolveSelection(
+  result: InspectResult,
+  options: ExportOptions,
+): { layers: number[]; heads: number[] } {
   const pick = (chosen: number[] | undefined, count: number, what: string): number[] => {
     if (!chosen || chosen.length === 0) return Array.from({ length: count }, (_, i) => i);
     for (const index of chosen) {
@@ -36,13 +39,24 @@ export function resolveSelection(result: InspectResult, options: ExportOptions):
   };
   const decoder = result.seq2seq;
   return {
-    layers: pick(options.layers, Math.min(result.model.layers, decoder?.decoderLayers ?? Infinity), 'layer'),
-    heads: pick(options.heads, Math.min(result.model.heads, decoder?.decoderHeads ?? Infinity), 'head'),
+    layers: pick(
+      options.layers,
+      Math.min(result.model.layers, decoder?.decoderLayers ?? Infinity),
+      'layer',
+    ),
+    heads: pick(
+      options.heads,
+      Math.min(result.model.heads, decoder?.decoderHeads ?? Infinity),
+      'head',
+    ),
   };
 }
 
 /** Yields the export document as consecutive JSON text chunks (a block of rows each). */
-export function* attentionJsonChunks(result: InspectResult, options: ExportOptions = {}): Generator<string> {
+export function* attentionJsonChunks(
+  result: InspectResult,
+  options: ExportOptions = {},
+): Generator<string> {
   const { layers, heads } = resolveSelection(result, options);
   const digits = Math.min(9, Math.max(1, Math.round(options.digits ?? 9)));
   const { model } = result;
@@ -57,7 +71,9 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
       hiddenSize: model.hiddenSize,
       vocabSize: model.vocabSize,
       maxPositions: model.maxPositions,
-      ...(result.seq2seq ? { decoderLayers: result.seq2seq.decoderLayers, decoderHeads: result.seq2seq.decoderHeads } : {}),
+      ...(result.seq2seq
+        ? { decoderLayers: result.seq2seq.decoderLayers, decoderHeads: result.seq2seq.decoderHeads }
+        : {}),
     },
     text: result.text,
     tokens: result.tokens.map((t) => ({
@@ -71,7 +87,11 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
     ...(result.seq2seq
       ? {
           target: result.seq2seq.target,
-          decoder_tokens: result.seq2seq.decoderTokens.map((t) => ({ id: t.id, text: t.text, special: t.special })),
+          decoder_tokens: result.seq2seq.decoderTokens.map((t) => ({
+            id: t.id,
+            text: t.text,
+            special: t.special,
+          })),
         }
       : {}),
     truncation: result.truncation ?? null,
@@ -87,23 +107,28 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
   );
   yield `{\n${fields.join(',\n')}`;
   const n = result.tokens.length;
+  const t = result.seq2seq?.decoderTokens.length ?? 0;
   const blocks: [string, Float32Array[], number, number][] = result.seq2seq
     ? [
         ['encoder_attentions', result.attentions, n, n],
-        ['decoder_attentions', result.seq2seq.decoderAttentions, result.seq2seq.decoderTokens.length, result.seq2seq.decoderTokens.length],
-        ['cross_attentions', result.seq2seq.crossAttentions, result.seq2seq.decoderTokens.length, n],
+        ['decoder_attentions', result.seq2seq.decoderAttentions, t, t],
+        ['cross_attentions', result.seq2seq.crossAttentions, t, n],
       ]
     : [['attentions', result.attentions, n, n]];
   for (const [name, arrays, rows, cols] of blocks) {
     yield `,\n${JSON.stringify(name)}: [`;
-    yield* matrixChunks(arrays, layers, heads, rows, cols, digits);
+    yield* matrixChunks(arrays, { layers, heads, rows, cols, digits });
     yield ']';
   }
   yield '\n}\n';
 }
 
 /** `[layer][head][row][column]` of the selected layers and heads, in chunks of rows. */
-function* matrixChunks(arrays: Float32Array[], layers: number[], heads: number[], rows: number, cols: number, digits: number): Generator<string> {
+function* matrixChunks(
+  arrays: Float32Array[],
+  shape: { layers: number[]; heads: number[]; rows: number; cols: number; digits: number },
+): Generator<string> {
+  const { layers, heads, rows, cols, digits } = shape;
   // Chunks of about CHUNK_NUMBERS weights: formatting 2M numbers of one layer at once would
   // hold a UI thread for a second or more; a chunk takes a few milliseconds.
   let parts: string[] = [];
@@ -116,8 +141,9 @@ function* matrixChunks(arrays: Float32Array[], layers: number[], heads: number[]
       for (let q = 0; q < rows; q++) {
         const base = (heads[hi] * rows + q) * cols;
         let row = q === 0 ? '[' : ',[';
-        for (let k = 0; k < cols; k++) row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
-        parts.push(row + ']');
+        for (let k = 0; k < cols; k++)
+          row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
+        parts.push(`${row}]`);
         pending += cols;
         if (pending >= CHUNK_NUMBERS) {
           yield parts.join('');

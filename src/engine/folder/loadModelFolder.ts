@@ -92,12 +92,20 @@ export async function prepareFolder(
   checkVocabulary(source, label);
   const graph = model.graph as onnx.IGraphProto;
   const externalData = await readExternalData(files, graph, graphPath);
-  const plan = () =>
-    planFeeds(graph, new GraphIndex(graph).feedInputs, manifest.inputs, source.past, label, graphPath);
   // A manifest must describe every input; an export folder's are filled by convention.
-  const feeds = hasManifest ? (checkGraph(graph, manifest, label, graphPath), plan()) : plan();
+  if (hasManifest) checkGraph(graph, manifest, label, graphPath);
+  const feeds = planFeeds(
+    graph,
+    new GraphIndex(graph).feedInputs,
+    manifest.inputs,
+    source.past,
+    label,
+    graphPath,
+  );
   if (!hasManifest) {
-    const filled = feeds.filter((f) => !Object.values(manifest.inputs).includes(f.name)).map((f) => f.name);
+    const filled = feeds
+      .filter((f) => !Object.values(manifest.inputs).includes(f.name))
+      .map((f) => f.name);
     checkGraph(graph, manifest, label, graphPath, filled);
   }
 
@@ -106,11 +114,15 @@ export async function prepareFolder(
   if (attentions === 'softmax') wanted.add('probabilities');
   if (wanted.size > 0) refuseLossyEdit(source.onnxBytes, label, graphPath);
   const exposed =
-    wanted.size > 0 ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath) : { outputs: {} };
+    wanted.size > 0
+      ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath)
+      : { outputs: {} };
   const stepOutputs = exposed.outputs;
   const notes = [...source.notes];
   if (exposed.inIf) {
-    notes.push(`${graphPath} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`);
+    notes.push(
+      `${graphPath} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`,
+    );
   }
   const attentionOutputs =
     attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
@@ -149,7 +161,10 @@ export function refuseLossyEdit(bytes: Uint8Array, label: string, file: string):
 }
 
 /** A folder with our manifest.json (docs/model-format.md). */
-async function readManifestFolder(files: ModelFiles, manifestBytes: Uint8Array): Promise<FolderSource> {
+async function readManifestFolder(
+  files: ModelFiles,
+  manifestBytes: Uint8Array,
+): Promise<FolderSource> {
   const { label } = files;
   const [tokenizerBytes] = await readRequired(files, ['tokenizer.json']);
   const manifest = parseManifest(manifestBytes, label);
@@ -203,7 +218,10 @@ function checkVocabulary(source: FolderSource, label: string): void {
   }
 }
 
-async function readRequired(files: ModelFiles, names: (typeof REQUIRED)[number][]): Promise<Uint8Array[]> {
+async function readRequired(
+  files: ModelFiles,
+  names: (typeof REQUIRED)[number][],
+): Promise<Uint8Array[]> {
   const read = await Promise.all(names.map((name) => files.read(name)));
   const absent = names.find((_, i) => read[i] === undefined);
   if (absent !== undefined) {

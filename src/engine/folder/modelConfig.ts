@@ -30,7 +30,14 @@ export interface ConfigFacts {
 }
 
 type SizeFact = BaseFact | DecoderFact;
-type BaseFact = 'layers' | 'heads' | 'kvHeads' | 'hiddenSize' | 'headDim' | 'maxPositions' | 'vocabSize';
+type BaseFact =
+  | 'layers'
+  | 'heads'
+  | 'kvHeads'
+  | 'hiddenSize'
+  | 'headDim'
+  | 'maxPositions'
+  | 'vocabSize';
 type DecoderFact = 'decoderLayers' | 'decoderHeads';
 
 /** One family: its attention, its field names (first present wins), quirks. */

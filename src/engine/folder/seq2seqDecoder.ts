@@ -48,7 +48,11 @@ export interface DecoderSizes {
   headDim: number;
 }
 
-export async function readDecoderGraph(files: ModelFiles, graphFile: string, sizes: DecoderSizes): Promise<DecoderGraph> {
+export async function readDecoderGraph(
+  files: ModelFiles,
+  graphFile: string,
+  sizes: DecoderSizes,
+): Promise<DecoderGraph> {
   const { label } = files;
   const bytes = await files.read(graphFile);
   if (!bytes) throw modelError('missingFile', label, graphFile, 'not found', 'Check the folder.');
@@ -58,28 +62,52 @@ export async function readDecoderGraph(files: ModelFiles, graphFile: string, siz
   const inputs = index.feedInputs;
   for (const needed of ['input_ids', ENCODER_HIDDEN_STATES]) {
     if (!inputs.includes(needed)) {
-      throw modelError('missingGraphName', label, graphFile,
+      throw modelError(
+        'missingGraphName',
+        label,
+        graphFile,
         `has no "${needed}" input (its inputs: ${inputs.join(', ') || 'none'}), so it is not the decoder of an encoder-decoder export`,
-        'Use the decoder_model.onnx (or decoder_model_merged.onnx) that optimum-cli export onnx --task text2text-generation wrote with this encoder.');
+        'Use the decoder_model.onnx (or decoder_model_merged.onnx) that optimum-cli export onnx --task text2text-generation wrote with this encoder.',
+      );
     }
   }
   if (!index.outputs.includes('logits')) {
-    throw modelError('missingGraphName', label, graphFile, `has no "logits" output (its outputs: ${index.outputs.join(', ')})`,
-      'Export the decoder with its language-model head (task text2text-generation).');
+    throw modelError(
+      'missingGraphName',
+      label,
+      graphFile,
+      `has no "logits" output (its outputs: ${index.outputs.join(', ')})`,
+      'Export the decoder with its language-model head (task text2text-generation).',
+    );
   }
   const externalData = await readExternalData(files, graph, graphFile);
   refuseLossyEdit(bytes, label, graphFile);
   const exposed = exposeDecoderAttention(model, sizes.layers);
   if (!('selfOutputs' in exposed)) {
-    throw modelError('attentionNotFound', label, graphFile,
+    throw modelError(
+      'attentionNotFound',
+      label,
+      graphFile,
       `has ${exposed.softmax} attention Softmax node(s), ${exposed.cross} of them reading encoder_hidden_states; ` +
         `expected ${sizes.layers} self-attention and ${sizes.layers} cross-attention (one each per decoder layer)`,
-      'Check decoder_layers / num_decoder_layers in config.json, and export without attention fusion (no --optimize).');
+      'Check decoder_layers / num_decoder_layers in config.json, and export without attention fusion (no --optimize).',
+    );
   }
-  const others = inputs.filter((name) => name !== ENCODER_HIDDEN_STATES && name !== ENCODER_ATTENTION_MASK);
-  const feeds = planFeeds(graph, others, { inputIds: 'input_ids' }, { kvHeads: sizes.heads, headDim: sizes.headDim }, label, graphFile);
+  const others = inputs.filter(
+    (name) => name !== ENCODER_HIDDEN_STATES && name !== ENCODER_ATTENTION_MASK,
+  );
+  const feeds = planFeeds(
+    graph,
+    others,
+    { inputIds: 'input_ids' },
+    { kvHeads: sizes.heads, headDim: sizes.headDim },
+    label,
+    graphFile,
+  );
   const notes = exposed.inIf
-    ? [`${graphFile} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`]
+    ? [
+        `${graphFile} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`,
+      ]
     : [];
   return {
     graphFile,
@@ -103,14 +131,25 @@ export function generationIds(
   const pick = (key: string): unknown => generation?.[key] ?? config[key];
   const start = pick('decoder_start_token_id') ?? pick('pad_token_id');
   if (!isId(start)) {
-    throw modelError('badManifest', label, 'config.json', 'has no "decoder_start_token_id" (nor generation_config.json, nor a "pad_token_id" to fall back on)',
-      'Use the config.json saved with the model; encoder-decoders state the token their decoder starts from.', 'decoder_start_token_id');
+    throw modelError(
+      'badManifest',
+      label,
+      'config.json',
+      'has no "decoder_start_token_id" (nor generation_config.json, nor a "pad_token_id" to fall back on)',
+      'Use the config.json saved with the model; encoder-decoders state the token their decoder starts from.',
+      'decoder_start_token_id',
+    );
   }
   const eos = pick('eos_token_id');
   const eosIds = Array.isArray(eos) ? eos.filter(isId) : isId(eos) ? [eos] : [];
   const bad = pick('bad_words_ids');
   const bannedIds = Array.isArray(bad)
-    ? bad.filter((words): words is number[] => Array.isArray(words) && words.length === 1 && isId(words[0])).map((w) => w[0]!)
+    ? bad
+        .filter(
+          (words): words is number[] =>
+            Array.isArray(words) && words.length === 1 && isId(words[0]),
+        )
+        .map((w) => w[0]!)
     : [];
   return { decoderStartId: start, eosIds, bannedIds };
 }

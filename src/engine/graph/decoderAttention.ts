@@ -33,7 +33,15 @@ export interface DecoderAttentionCount {
   cross: number;
 }
 
-const RESHAPING = new Set(['Transpose', 'Reshape', 'Cast', 'Identity', 'Unsqueeze', 'Squeeze', 'Flatten']);
+const RESHAPING = new Set([
+  'Transpose',
+  'Reshape',
+  'Cast',
+  'Identity',
+  'Unsqueeze',
+  'Squeeze',
+  'Flatten',
+]);
 const ELEMENTWISE = new Set(['Add', 'Mul', 'Div', 'Sub']);
 
 /** True when the attention's keys are a projection of `encoder_hidden_states`. */
@@ -56,12 +64,16 @@ export function exposeDecoderAttention(
     const cross = classify(graph, plain);
     const counted = check(cross, layers);
     if (counted) return counted;
-    const names = exposeTensors(model, plain.map((a) => a.probabilities));
+    const names = exposeTensors(
+      model,
+      plain.map((a) => a.probabilities),
+    );
     return split(names, cross);
   }
   const inIf = findIfAttention(graph);
   if (!inIf) return { softmax: 0, cross: 0 };
-  const elseBranch = inIf.node.attribute?.find((a) => a.name === 'else_branch')?.g as onnx.IGraphProto;
+  const elseBranch = inIf.node.attribute?.find((a) => a.name === 'else_branch')
+    ?.g as onnx.IGraphProto;
   const cross = classify(elseBranch, findAttention(elseBranch));
   const counted = check(cross, layers);
   if (counted) return counted;
@@ -76,11 +88,16 @@ function classify(graph: onnx.IGraphProto, found: AttentionTensors[]): boolean[]
 
 function check(cross: boolean[], layers: number): DecoderAttentionCount | undefined {
   const crossCount = cross.filter(Boolean).length;
-  return crossCount === layers && cross.length === 2 * layers ? undefined : { softmax: cross.length, cross: crossCount };
+  return crossCount === layers && cross.length === 2 * layers
+    ? undefined
+    : { softmax: cross.length, cross: crossCount };
 }
 
 function split(names: string[], cross: boolean[]): DecoderAttentionOutputs {
-  return { selfOutputs: names.filter((_, i) => !cross[i]), crossOutputs: names.filter((_, i) => cross[i]) };
+  return {
+    selfOutputs: names.filter((_, i) => !cross[i]),
+    crossOutputs: names.filter((_, i) => cross[i]),
+  };
 }
 
 /** From Kᵀ back to the tensor the key projection's MatMul multiplies by its weight. */
@@ -105,7 +122,11 @@ function projectionInput(index: GraphIndex, keyTransposed: string | undefined): 
 /** The tensor, or the graph input it is an Identity/Cast of. */
 function passThrough(index: GraphIndex, tensor: string): string {
   let current = tensor;
-  for (let node = index.producer(current); node && (node.opType === 'Identity' || node.opType === 'Cast'); node = index.producer(current)) {
+  for (
+    let node = index.producer(current);
+    node && (node.opType === 'Identity' || node.opType === 'Cast');
+    node = index.producer(current)
+  ) {
     current = node.input?.[0] ?? '';
   }
   return current;

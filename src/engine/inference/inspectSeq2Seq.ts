@@ -28,7 +28,13 @@ export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Prom
   const { manifest } = model.folder.encoder;
   const tokenizeStart = now();
   const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
-  const plan = planTokens(model.tokenizer, run.text, manifest.specialTokens, Math.min(run.maxTokens ?? limit, limit), manifest.maxPositions);
+  const plan = planTokens(
+    model.tokenizer,
+    run.text,
+    manifest.specialTokens,
+    Math.min(run.maxTokens ?? limit, limit),
+    manifest.maxPositions,
+  );
   const target = run.target ?? DEFAULT_TARGET;
   const given = target.kind === 'given' ? givenIds(model, target.text) : undefined;
   const tokenizeMs = now() - tokenizeStart;
@@ -82,29 +88,46 @@ export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Prom
 /** Decoder start token, the target's tokens, then the template's end tokens (`</s>`). */
 function givenIds(model: Seq2SeqModel, text: string): number[] {
   if (text.trim() === '') {
-    throw new EngineRunError('The target text is empty. Type the translation to inspect, or let the model generate one.', 'badInput');
+    throw new EngineRunError(
+      'The target text is empty. Type the translation to inspect, or let the model generate one.',
+      'badInput',
+    );
   }
   const { specialTokens } = model.folder.encoder.manifest;
   const ids = model.tokenizer.tokenize(text).map((t) => t.id);
-  const end = specialTokens.append.map((name) => model.tokenizer.tokenToId(name)).filter((id): id is number => id !== undefined);
+  const end = specialTokens.append
+    .map((name) => model.tokenizer.tokenToId(name))
+    .filter((id): id is number => id !== undefined);
   const all = [model.folder.generation.decoderStartId, ...ids, ...end];
   if (all.length > MAX_TARGET_TOKENS) {
-    throw new EngineRunError(`The target text has ${all.length} tokens; at most ${MAX_TARGET_TOKENS} are inspected. Shorten it.`, 'badInput');
+    throw new EngineRunError(
+      `The target text has ${all.length} tokens; at most ${MAX_TARGET_TOKENS} are inspected. Shorten it.`,
+      'badInput',
+    );
   }
   return all;
 }
 
 function maxNew(target: TargetRequest): number {
-  const asked = target.kind === 'greedy' ? target.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS : DEFAULT_MAX_NEW_TOKENS;
+  const asked =
+    target.kind === 'greedy'
+      ? (target.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS)
+      : DEFAULT_MAX_NEW_TOKENS;
   if (!Number.isInteger(asked) || asked < 1 || asked >= MAX_TARGET_TOKENS) {
-    throw new EngineRunError(`maxNewTokens must be a whole number from 1 to ${MAX_TARGET_TOKENS - 1}; got ${asked}.`, 'badInput');
+    throw new EngineRunError(
+      `maxNewTokens must be a whole number from 1 to ${MAX_TARGET_TOKENS - 1}; got ${asked}.`,
+      'badInput',
+    );
   }
   return asked;
 }
 
 function targetToken(model: Seq2SeqModel, id: number): TargetToken {
   const { generation } = model.folder;
-  const special = id === generation.decoderStartId || generation.eosIds.includes(id) || model.tokenizer.isSpecial(id);
+  const special =
+    id === generation.decoderStartId ||
+    generation.eosIds.includes(id) ||
+    model.tokenizer.isSpecial(id);
   return { id, text: model.tokenizer.idToToken(id) ?? `<${id}>`, special };
 }
 

@@ -17,12 +17,18 @@ import { Seq2SeqModel } from './seq2seqModel';
 export async function loadSeq2SeqModel(
   files: ModelFiles,
   modelDir: string,
-  tokenizerOf: (folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>) => TextTokenizer,
+  tokenizerOf: (
+    folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>,
+  ) => TextTokenizer,
   variant?: GraphVariant,
 ): Promise<Seq2SeqModel> {
   const folder = await readSeq2SeqFolder(files, variant);
   const tokenizer = tokenizerOf(folder.encoder);
-  const session = async (file: string, bytes: Uint8Array, data: { path: string; data: Uint8Array }[]): Promise<InferenceSession> => {
+  const session = async (
+    file: string,
+    bytes: Uint8Array,
+    data: { path: string; data: Uint8Array }[],
+  ): Promise<InferenceSession> => {
     try {
       return await createSession(bytes, data);
     } catch (error) {
@@ -32,8 +38,16 @@ export async function loadSeq2SeqModel(
       );
     }
   };
-  const encoderSession = await session(folder.encoder.graphFile, folder.encoder.onnxBytes, folder.encoder.externalData);
-  const decoderSession = await session(folder.decoder.graphFile, folder.decoder.onnxBytes, folder.decoder.externalData);
+  const encoderSession = await session(
+    folder.encoder.graphFile,
+    folder.encoder.onnxBytes,
+    folder.encoder.externalData,
+  );
+  const decoderSession = await session(
+    folder.decoder.graphFile,
+    folder.decoder.onnxBytes,
+    folder.decoder.externalData,
+  );
   const info: ModelInfo = {
     ...modelInfo(folder.encoder.manifest, modelDir),
     graphFile: folder.encoder.graphFile,
@@ -45,5 +59,11 @@ export async function loadSeq2SeqModel(
   // Dropping the bytes keeps one copy of each graph (in its session), not two.
   const { onnxBytes: _e, externalData: _ed, ...encoder } = folder.encoder;
   const { onnxBytes: _d, externalData: _dd, ...decoder } = folder.decoder;
-  return new Seq2SeqModel(info, { ...folder, encoder, decoder }, tokenizer, encoderSession, decoderSession);
+  return new Seq2SeqModel(
+    info,
+    { ...folder, encoder, decoder },
+    tokenizer,
+    encoderSession,
+    decoderSession,
+  );
 }

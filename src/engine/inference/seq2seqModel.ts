@@ -62,28 +62,55 @@ export class Seq2SeqModel {
     const outputs = await this.encoderSession
       .run(makeFeeds(encoder.feeds, ids), [...encoder.attentionOutputs, 'last_hidden_state'])
       .catch((error: unknown) => {
-        throw runFailure(error, `${ids.length} source tokens`, this.folder.encoder.label, encoder.graphFile);
+        throw runFailure(
+          error,
+          `${ids.length} source tokens`,
+          this.folder.encoder.label,
+          encoder.graphFile,
+        );
       });
     const hidden = outputs.last_hidden_state;
-    if (!hidden || hidden.type !== 'float32') {
-      throw modelError('missingGraphName', encoder.label, encoder.graphFile, 'gave no float32 "last_hidden_state" output',
-        'Export the encoder with optimum-cli export onnx --task text2text-generation.');
+    if (hidden?.type !== 'float32') {
+      throw modelError(
+        'missingGraphName',
+        encoder.label,
+        encoder.graphFile,
+        'gave no float32 "last_hidden_state" output',
+        'Export the encoder with optimum-cli export onnx --task text2text-generation.',
+      );
     }
     const names = encoder.attentionOutputs;
-    const attentions = extractAttention(names.map((n) => outputs[n]), names, encoder.manifest.heads, ids.length, encoder.label, encoder.graphFile);
+    const attentions = extractAttention(
+      names.map((n) => outputs[n]),
+      names,
+      encoder.manifest.heads,
+      ids.length,
+      encoder.label,
+      encoder.graphFile,
+    );
     return { hidden, sourceLength: ids.length, attentions };
   }
 
   /** A full decoder pass over `decoderIds` (decoder start token first). */
-  async decode(source: EncodedSource, decoderIds: readonly number[], withAttention = true): Promise<DecoderPass> {
+  async decode(
+    source: EncodedSource,
+    decoderIds: readonly number[],
+    withAttention = true,
+  ): Promise<DecoderPass> {
     const { decoder } = this.folder;
     const t = decoderIds.length;
     const feeds = makeFeeds(decoder.feeds, decoderIds);
     feeds.encoder_hidden_states = source.hidden;
     if (decoder.takesEncoderMask) {
-      feeds.encoder_attention_mask = new ort.Tensor('int64', new BigInt64Array(source.sourceLength).fill(1n), [1, source.sourceLength]);
+      feeds.encoder_attention_mask = new ort.Tensor(
+        'int64',
+        new BigInt64Array(source.sourceLength).fill(1n),
+        [1, source.sourceLength],
+      );
     }
-    const fetches = withAttention ? [decoder.logitsOutput, ...decoder.selfOutputs, ...decoder.crossOutputs] : [decoder.logitsOutput];
+    const fetches = withAttention
+      ? [decoder.logitsOutput, ...decoder.selfOutputs, ...decoder.crossOutputs]
+      : [decoder.logitsOutput];
     const outputs = await this.decoderSession.run(feeds, fetches).catch((error: unknown) => {
       throw runFailure(error, `${t} decoder tokens`, this.folder.encoder.label, decoder.graphFile);
     });
@@ -95,8 +122,23 @@ export class Seq2SeqModel {
     const label = this.folder.encoder.label;
     const pick = (names: string[]) => names.map((n) => outputs[n]);
     return {
-      selfAttentions: extractAttention(pick(decoder.selfOutputs), decoder.selfOutputs, heads, t, label, decoder.graphFile),
-      crossAttentions: extractAttention(pick(decoder.crossOutputs), decoder.crossOutputs, heads, t, label, decoder.graphFile, source.sourceLength),
+      selfAttentions: extractAttention(
+        pick(decoder.selfOutputs),
+        decoder.selfOutputs,
+        heads,
+        t,
+        label,
+        decoder.graphFile,
+      ),
+      crossAttentions: extractAttention(
+        pick(decoder.crossOutputs),
+        decoder.crossOutputs,
+        heads,
+        t,
+        label,
+        decoder.graphFile,
+        source.sourceLength,
+      ),
       nextLogits,
     };
   }
@@ -105,7 +147,11 @@ export class Seq2SeqModel {
    * Greedy decoding from the decoder start token, up to `maxNewTokens` new tokens, stopping
    * after an EOS; `checkCancelled` runs between steps. Returns the ids and the last pass.
    */
-  async greedy(source: EncodedSource, maxNewTokens: number, checkCancelled: () => void): Promise<{ ids: number[]; stoppedAtEos: boolean; pass: DecoderPass }> {
+  async greedy(
+    source: EncodedSource,
+    maxNewTokens: number,
+    checkCancelled: () => void,
+  ): Promise<{ ids: number[]; stoppedAtEos: boolean; pass: DecoderPass }> {
     const { generation } = this.folder;
     const ids = [generation.decoderStartId];
     let stoppedAtEos = false;
@@ -123,7 +169,16 @@ export class Seq2SeqModel {
 
 function runFailure(error: unknown, what: string, label: string, file: string): Error {
   const raw = error instanceof Error ? error.message : String(error);
-  const said = raw.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/\S+\.(h|cc|cpp):\d+\s*/g, '').replace(/\s+/g, ' ').trim();
-  return modelError('runFailed', label, file, `failed on ${what} inside onnxruntime (${said})`,
-    'If the graph cannot take that many tokens, inspect a shorter text; otherwise re-export the model.');
+  const said = raw
+    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
+    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return modelError(
+    'runFailed',
+    label,
+    file,
+    `failed on ${what} inside onnxruntime (${said})`,
+    'If the graph cannot take that many tokens, inspect a shorter text; otherwise re-export the model.',
+  );
 }

@@ -27,21 +27,30 @@ export interface Seq2SeqReference {
 export const seq2seqDir = (name: Seq2SeqFixture): string => join(HF_FIXTURES, name);
 
 export function seq2seqReference(name: Seq2SeqFixture): Seq2SeqReference {
-  return JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.reference.json`), 'utf8')) as Seq2SeqReference;
+  return JSON.parse(
+    readFileSync(join(HF_FIXTURES, `${name}.reference.json`), 'utf8'),
+  ) as Seq2SeqReference;
 }
 
 /** Largest |ours − reference|, comparing the reference's top-left `rows × cols` of each head. */
-export function maxAbsDiff(ours: Float32Array[], ref: Layers, rows?: number, cols?: number): number {
+export function maxAbsDiff(
+  ours: Float32Array[],
+  ref: Layers,
+  rows?: number,
+  cols?: number,
+): number {
   let worst = 0;
   if (ours.length !== ref.length) throw new Error(`${ours.length} layers vs ${ref.length}`);
   ref.forEach((layer, l) => {
     const heads = layer.length;
     const r = rows ?? layer[0]!.length;
     const c = cols ?? layer[0]![0]!.length;
-    if (ours[l]!.length !== heads * r * c) throw new Error(`layer ${l}: ${ours[l]!.length} weights vs ${heads}×${r}×${c}`);
+    if (ours[l]!.length !== heads * r * c)
+      throw new Error(`layer ${l}: ${ours[l]!.length} weights vs ${heads}×${r}×${c}`);
     for (let h = 0; h < heads; h++) {
       for (let i = 0; i < r; i++) {
-        for (let j = 0; j < c; j++) worst = Math.max(worst, Math.abs(ours[l]![(h * r + i) * c + j]! - layer[h]![i]![j]!));
+        for (let j = 0; j < c; j++)
+          worst = Math.max(worst, Math.abs(ours[l]![(h * r + i) * c + j]! - layer[h]![i]![j]!));
       }
     }
   });
@@ -49,7 +58,10 @@ export function maxAbsDiff(ours: Float32Array[], ref: Layers, rows?: number, col
 }
 
 /** A temporary copy of a fixture folder, edited; removed by the returned function. */
-export function editedCopy(name: Seq2SeqFixture, edit: (dir: string) => void): { dir: string; remove: () => void } {
+export function editedCopy(
+  name: Seq2SeqFixture,
+  edit: (dir: string) => void,
+): { dir: string; remove: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'seq2seq-'));
   const dir = join(root, name);
   cpSync(seq2seqDir(name), dir, { recursive: true });
@@ -58,7 +70,11 @@ export function editedCopy(name: Seq2SeqFixture, edit: (dir: string) => void): {
 }
 
 /** Rewrites a JSON file of a folder. */
-export function editJson(dir: string, file: string, edit: (json: Record<string, unknown>) => void): void {
+export function editJson(
+  dir: string,
+  file: string,
+  edit: (json: Record<string, unknown>) => void,
+): void {
   const path = join(dir, file);
   const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   edit(json);

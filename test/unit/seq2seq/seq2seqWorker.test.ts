@@ -18,17 +18,27 @@ describe('EngineClient with the bundled worker: encoder-decoder', function () {
 
   before(() => assert.ok(existsSync(WORKER), 'run `node esbuild.mjs` first (npm test does)'));
   beforeEach(() => {
-    client = new EngineClient(() => startNodeWorker(WORKER, { wasmDir: join(ROOT, 'dist', 'ort'), numThreads: 1 }));
+    client = new EngineClient(() =>
+      startNodeWorker(WORKER, { wasmDir: join(ROOT, 'dist', 'ort'), numThreads: 1 }),
+    );
   });
   afterEach(() => client.dispose());
 
   it('sends the target and returns the decoder side as Float32Arrays, equal to PyTorch', async () => {
     const ref = seq2seqReference('opus-mt-tiny');
-    const { result } = client.inspect({ modelDir: seq2seqDir('opus-mt-tiny'), text: ref.source_text, target: { kind: 'given', text: ref.given.target_text } });
+    const { result } = client.inspect({
+      modelDir: seq2seqDir('opus-mt-tiny'),
+      text: ref.source_text,
+      target: { kind: 'given', text: ref.given.target_text },
+    });
     const value = await result;
     const seq2seq = value.seq2seq!;
-    assert.deepEqual(seq2seq.decoderTokens.map((t) => t.id), ref.given.decoder_ids);
-    for (const layer of [...seq2seq.decoderAttentions, ...seq2seq.crossAttentions]) assert.ok(layer instanceof Float32Array);
+    assert.deepEqual(
+      seq2seq.decoderTokens.map((t) => t.id),
+      ref.given.decoder_ids,
+    );
+    for (const layer of [...seq2seq.decoderAttentions, ...seq2seq.crossAttentions])
+      assert.ok(layer instanceof Float32Array);
     assert.ok(maxAbsDiff(seq2seq.crossAttentions, ref.given.cross_attentions) <= 1e-4);
   });
 

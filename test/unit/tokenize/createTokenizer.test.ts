@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { createTokenizer } from '../../../src/engine/tokenize/createTokenizer';
 import { ourTokens, readJson, referenceTokens, ourTokenizer } from './oracle';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: reference tokenizer.json files are edited field by field
+type Json = Record<string, any>;
 
 /** A copy of a real tokenizer.json with one edit (vocabulary and merges shared, not copied). */
 function variant(folder: 'gpt2' | 'bert-uncased-minilm', edit: (json: Json) => void): Json {
@@ -115,18 +116,29 @@ describe('createTokenizer', () => {
       'a<|im-start|>b <|im-start|',
     ];
     const expected = await referenceTokens(native, texts);
-    texts.forEach((text, i) => assert.deepEqual(ourTokens(ours, text), expected[i], text));
+    texts.forEach((text, i) => {
+      assert.deepEqual(ourTokens(ours, text), expected[i], text);
+    });
     assert.equal(ours.vocabSize, 30526);
   });
 
   it('rejects tokenizers it cannot align, naming the part that is not supported', () => {
     const cases: [Json, RegExp][] = [
-      [variant('gpt2', (j) => (j.model.type = 'Unigram')), /Unigram without a \[\[piece, score\], …\] vocab/],
+      [
+        variant('gpt2', (j) => (j.model.type = 'Unigram')),
+        /Unigram without a \[\[piece, score\], …\] vocab/,
+      ],
       [variant('gpt2', (j) => (j.model.type = 'WordLevel')), /model type WordLevel/],
       [unigram((j) => (j.model.byte_fallback = true)), /Unigram with byte_fallback/],
       [unigram((j) => (j.normalizer = { type: 'NFKC' })), /Unigram with normalizer NFKC/],
-      [unigram((j) => (j.pre_tokenizer = { type: 'ByteLevel' })), /Unigram with pre-tokenizer ByteLevel/],
-      [unigram((j) => (j.normalizer = { type: 'Precompiled', precompiled_charsmap: 42 })), /Precompiled normalizer without a charsmap/],
+      [
+        unigram((j) => (j.pre_tokenizer = { type: 'ByteLevel' })),
+        /Unigram with pre-tokenizer ByteLevel/,
+      ],
+      [
+        unigram((j) => (j.normalizer = { type: 'Precompiled', precompiled_charsmap: 42 })),
+        /Precompiled normalizer without a charsmap/,
+      ],
       [
         variant('gpt2', (j) => (j.pre_tokenizer = { type: 'Metaspace' })),
         /BPE with pre-tokenizer Metaspace/,
@@ -155,7 +167,10 @@ describe('createTokenizer', () => {
         (e: Error) => {
           assert.match(e.message, /^Unsupported tokenizer\.json: /);
           assert.match(e.message, message);
-          assert.match(e.message, /supported: byte-level BPE .*, WordPiece .* and SentencePiece Unigram/);
+          assert.match(
+            e.message,
+            /supported: byte-level BPE .*, WordPiece .* and SentencePiece Unigram/,
+          );
           return true;
         },
       );
