@@ -60,6 +60,10 @@ export interface ModelInfo {
   otherGraphFiles?: string[];
   /** What was chosen or assumed while loading, one sentence each (Hugging Face folders). */
   notes?: string[];
+  /** Encoder-decoders: the decoder graph run (`layers`/`heads`/`graphFile` are the encoder's). */
+  decoderGraphFile?: string;
+  decoderLayers?: number;
+  decoderHeads?: number;
 }
 
 /** A next-token prediction at one position, from the same run's logits. */
@@ -107,17 +111,24 @@ export interface TargetToken {
 }
 
 /** How the decoder's tokens were chosen. */
-export type TargetRequest = { kind: 'greedy'; maxNewTokens?: number } | { kind: 'given'; text: string };
+export type TargetRequest =
+  | { kind: 'greedy'; maxNewTokens?: number }
+  | { kind: 'given'; text: string };
 
 /** Greedy decoding stops after this many new tokens unless told otherwise. */
 export const DEFAULT_MAX_NEW_TOKENS = 64;
 
 /** The target of an encoder-decoder inspection when none is asked for: the model's own greedy output. */
-export const DEFAULT_TARGET: TargetRequest = { kind: 'greedy', maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
+export const DEFAULT_TARGET: TargetRequest = {
+  kind: 'greedy',
+  maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
+};
 
 /** The decoder side of an encoder-decoder inspection; `InspectResult.tokens`/`attentions` are then the source (encoder) side. */
 export interface Seq2SeqResult {
-  target: { kind: 'greedy'; maxNewTokens: number; stoppedAtEos: boolean } | { kind: 'given'; text: string };
+  target:
+    | { kind: 'greedy'; maxNewTokens: number; stoppedAtEos: boolean }
+    | { kind: 'given'; text: string };
   /** The first is the decoder start token. */
   decoderTokens: TargetToken[];
   decoderLayers: number;

@@ -21,7 +21,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       return { protocol: ENGINE_PROTOCOL_VERSION, threads };
     },
     async loadModel({ modelDir, variant }) {
-      return (await engine.loadModel(modelDir, variant)).info;
+      return (await engine.loadAnyModel(modelDir, variant)).info;
     },
     async inspect(request) {
       latestRunId = Math.max(latestRunId, request.runId);

@@ -38,7 +38,8 @@ export function toCharRun(aligned: AlignedText, from = 0, to = aligned.text.leng
 
 export function fromCharRun(run: CharRun): AlignedText {
   const builder = new AlignedTextBuilder(run.chars.length * 2);
-  run.chars.forEach((c, i) => builder.push(c, run.starts[i]!, run.ends[i]!));
+  for (let i = 0; i < run.chars.length; i++)
+    builder.push(run.chars[i]!, run.starts[i]!, run.ends[i]!);
   return builder.build();
 }
 
@@ -46,16 +47,26 @@ export function fromCharRun(run: CharRun): AlignedText {
  * Applies `changes` to characters [from, to) of `run` (the rest is kept); `removedFirst`
  * characters at `from` are dropped before the first output character.
  */
-export function transformRange(run: CharRun, from: number, to: number, changes: Change[], removedFirst = 0): CharRun {
-  const out: CharRun = { chars: run.chars.slice(0, from), starts: run.starts.slice(0, from), ends: run.ends.slice(0, from) };
+export function transformRange(
+  run: CharRun,
+  from: number,
+  to: number,
+  changes: Change[],
+  removedFirst = 0,
+): CharRun {
+  const out: CharRun = {
+    chars: run.chars.slice(0, from),
+    starts: run.starts.slice(0, from),
+    ends: run.ends.slice(0, from),
+  };
   let at = from + removedFirst;
   for (const [char, change] of changes) {
     if (change > 0) {
       // Empty range at the start when nothing precedes (the reference's (0, 0) alignment).
       const before = at - 1;
       out.chars.push(char);
-      out.starts.push(before >= 0 ? run.starts[before]! : run.starts[0] ?? 0);
-      out.ends.push(before >= 0 ? run.ends[before]! : run.starts[0] ?? 0);
+      out.starts.push(before >= 0 ? run.starts[before]! : (run.starts[0] ?? 0));
+      out.ends.push(before >= 0 ? run.ends[before]! : (run.starts[0] ?? 0));
       continue;
     }
     out.chars.push(char);

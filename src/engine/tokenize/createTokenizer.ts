@@ -43,7 +43,10 @@ export function createTokenizer(
   const json = tokenizerJson as TokenizerJson;
   const kind = detectKind(json);
   const library = new Tokenizer(tokenizerJson, tokenizerConfig);
-  const normalize = kind === 'unigram' ? sentencePieceNormalizer(json.normalizer as NormalizerJson) : normalizerOf(json.normalizer);
+  const normalize =
+    kind === 'unigram'
+      ? sentencePieceNormalizer(json.normalizer as NormalizerJson)
+      : normalizerOf(json.normalizer);
   const step: ModelStep =
     kind === 'byteLevelBpe'
       ? new ByteLevelBpeStep(
@@ -96,9 +99,11 @@ export function createTokenizer(
     return out;
   };
 
+  const specialIds = new Set(added.filter((t) => t.special).map(addedId));
   return {
     kind,
     vocabSize,
+    isSpecial: (id) => specialIds.has(id),
     tokenize,
     tokenToId: (token) => library.token_to_id(token),
     idToToken: (id) => library.id_to_token(id),
@@ -139,8 +144,14 @@ function wordPieceStep(config: Component): ModelStep {
  * its own normalizer and pre-tokenizer steps, which we run ourselves with offsets.
  */
 function unigramStep(json: TokenizerJson): ModelStep {
-  const model = new Unigram(json.model as unknown as ConstructorParameters<typeof Unigram>[0], '</s>');
-  return new UnigramStep(model as unknown as LibraryUnigram, json.pre_tokenizer as PreTokenizerJson);
+  const model = new Unigram(
+    json.model as unknown as ConstructorParameters<typeof Unigram>[0],
+    '</s>',
+  );
+  return new UnigramStep(
+    model as unknown as LibraryUnigram,
+    json.pre_tokenizer as PreTokenizerJson,
+  );
 }
 
 /** Token → id of the model's vocabulary: an object for BPE/WordPiece, `[[piece, score]]` for Unigram. */

@@ -45,7 +45,8 @@ export class PrecompiledCharsmap {
   /** Darts-clone common-prefix search, stopping at the first (shortest) key found. */
   private firstMatch(key: Uint8Array): number | undefined {
     const unit = (pos: number): number => {
-      if (pos >= this.trie.length) throw new Error('precompiled_charsmap trie points outside itself');
+      if (pos >= this.trie.length)
+        throw new Error('precompiled_charsmap trie points outside itself');
       return this.trie[pos]!;
     };
     let pos = offsetOf(unit(0));

@@ -5,7 +5,14 @@
  * nothing), `Replace` (string or regex), `Strip`, and `Sequence` of these.
  */
 import { identityAligned, type AlignedText } from './alignedText';
-import { fromCharRun, replaceAligned, toCharRun, transformRange, type Change, type CharRun } from './charAlignment';
+import {
+  fromCharRun,
+  replaceAligned,
+  toCharRun,
+  transformRange,
+  type Change,
+  type CharRun,
+} from './charAlignment';
 import { PrecompiledCharsmap } from './precompiledCharsmap';
 
 /** A normalizer as tokenizer.json writes it. */
@@ -20,10 +27,15 @@ type Step = (run: CharRun) => CharRun;
 export const SENTENCE_PIECE_NORMALIZERS = ['Precompiled', 'Replace', 'Strip'] as const;
 
 /** Throws `Error` naming the part it cannot apply exactly. */
-export function sentencePieceNormalizer(json: NormalizerJson | null | undefined): (text: string, start: number, end: number) => AlignedText {
+export function sentencePieceNormalizer(
+  json: NormalizerJson | null | undefined,
+): (text: string, start: number, end: number) => AlignedText {
   const steps = json ? stepsOf(json) : [];
   if (steps.length === 0) return identityAligned;
-  return (text, start, end) => fromCharRun(steps.reduce((run, step) => step(run), toCharRun(identityAligned(text, start, end))));
+  return (text, start, end) =>
+    fromCharRun(
+      steps.reduce((run, step) => step(run), toCharRun(identityAligned(text, start, end))),
+    );
 }
 
 function stepsOf(json: NormalizerJson): Step[] {
@@ -35,7 +47,8 @@ function stepsOf(json: NormalizerJson): Step[] {
     case 'Precompiled':
       // A null or empty charsmap maps nothing (the native library cannot even load a null one).
       if (json.precompiled_charsmap === null || json.precompiled_charsmap === '') return [];
-      if (typeof json.precompiled_charsmap !== 'string') throw new Error('Precompiled normalizer without a charsmap string');
+      if (typeof json.precompiled_charsmap !== 'string')
+        throw new Error('Precompiled normalizer without a charsmap string');
       return [precompiledStep(PrecompiledCharsmap.fromBase64(json.precompiled_charsmap))];
     case 'Replace':
       return [replaceStep(json)];
@@ -49,7 +62,8 @@ function stepsOf(json: NormalizerJson): Step[] {
 function replaceStep(json: NormalizerJson): Step {
   const pattern = json.pattern as { String?: unknown; Regex?: unknown } | undefined;
   const content = json.content;
-  if (typeof content !== 'string' || !pattern) throw new Error('Replace normalizer without pattern/content');
+  if (typeof content !== 'string' || !pattern)
+    throw new Error('Replace normalizer without pattern/content');
   let regex: RegExp;
   if (typeof pattern.String === 'string') regex = new RegExp(escapeRegExp(pattern.String), 'gu');
   else if (typeof pattern.Regex === 'string') {
@@ -71,7 +85,11 @@ function stripStep(left: boolean, right: boolean): Step {
     let to = run.chars.length;
     while (left && from < to && WHITE_SPACE.test(run.chars[from]!)) from++;
     while (right && to > from && WHITE_SPACE.test(run.chars[to - 1]!)) to--;
-    return { chars: run.chars.slice(from, to), starts: run.starts.slice(from, to), ends: run.ends.slice(from, to) };
+    return {
+      chars: run.chars.slice(from, to),
+      starts: run.starts.slice(from, to),
+      ends: run.ends.slice(from, to),
+    };
   };
 }
 

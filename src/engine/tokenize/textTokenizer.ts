@@ -17,6 +17,8 @@ export interface TextTokenizer {
   tokenize(text: string): Token[];
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
+  /** True for the ids of added tokens marked `special` (`</s>`, `<pad>`, `[CLS]`…). */
+  isSpecial(id: number): boolean;
   /** The text of `ids`, exactly as spelled (no clean-up of spaces before punctuation). */
   decode(ids: number[]): string;
 }

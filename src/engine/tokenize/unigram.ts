@@ -57,7 +57,13 @@ export class UnigramStep implements ModelStep {
     const flushUnknown = (): void => {
       if (unknownFrom < 0) return;
       const span = originalSpan(word, unknownFrom, at);
-      out.push({ id: this.model.unk_token_id, text: this.model.unk_token, start: span.start, end: span.end, special: false });
+      out.push({
+        id: this.model.unk_token_id,
+        text: this.model.unk_token,
+        start: span.start,
+        end: span.end,
+        special: false,
+      });
       unknownFrom = -1;
     };
     for (const piece of pieces) {
@@ -76,14 +82,17 @@ export class UnigramStep implements ModelStep {
       at += piece.length;
     }
     flushUnknown();
-    if (at !== word.text.length) throw alignmentError('Unigram', `pieces do not cover '${word.text}'`);
+    if (at !== word.text.length)
+      throw alignmentError('Unigram', `pieces do not cover '${word.text}'`);
   }
 }
 
 function splitsOf(json: PreTokenizerJson): Split[] {
   switch (json.type) {
     case 'Sequence': {
-      const parts = Array.isArray(json.pretokenizers) ? (json.pretokenizers as PreTokenizerJson[]) : [];
+      const parts = Array.isArray(json.pretokenizers)
+        ? (json.pretokenizers as PreTokenizerJson[])
+        : [];
       return parts.flatMap(splitsOf);
     }
     case 'WhitespaceSplit':
@@ -112,17 +121,27 @@ function whitespaceSplit(run: CharRun): CharRun[] {
 /** `Metaspace`, in its current form (`prepend_scheme`, `split`) and the legacy one (`add_prefix_space`). */
 function metaspace(json: PreTokenizerJson): Split {
   const replacement = typeof json.replacement === 'string' ? json.replacement : '\u2581';
-  if ([...replacement].length !== 1) throw new Error('Metaspace with a replacement of more than one character');
+  if ([...replacement].length !== 1)
+    throw new Error('Metaspace with a replacement of more than one character');
   const scheme =
-    typeof json.prepend_scheme === 'string' ? json.prepend_scheme : json.add_prefix_space === false ? 'never' : 'always';
-  if (!['always', 'first', 'never'].includes(scheme)) throw new Error(`Metaspace prepend_scheme ${scheme}`);
+    typeof json.prepend_scheme === 'string'
+      ? json.prepend_scheme
+      : json.add_prefix_space === false
+        ? 'never'
+        : 'always';
+  if (!['always', 'first', 'never'].includes(scheme))
+    throw new Error(`Metaspace prepend_scheme ${scheme}`);
   const split = json.split !== false;
   return (input) => {
     let run = replaceAligned(input, SPACE, replacement);
     const prepend = scheme === 'always' || (scheme === 'first' && run.starts[0] === 0);
     if (prepend && run.chars.length > 0 && run.chars[0] !== replacement) {
       // The reference's `prepend` gives the new character the first character's range.
-      run = { chars: [replacement, ...run.chars], starts: [run.starts[0]!, ...run.starts], ends: [run.ends[0]!, ...run.ends] };
+      run = {
+        chars: [replacement, ...run.chars],
+        starts: [run.starts[0]!, ...run.starts],
+        ends: [run.ends[0]!, ...run.ends],
+      };
     }
     if (!split) return [run];
     const pieces: CharRun[] = [];
@@ -138,5 +157,9 @@ function metaspace(json: PreTokenizerJson): Split {
 }
 
 function slice(run: CharRun, from: number, to: number): CharRun {
-  return { chars: run.chars.slice(from, to), starts: run.starts.slice(from, to), ends: run.ends.slice(from, to) };
+  return {
+    chars: run.chars.slice(from, to),
+    starts: run.starts.slice(from, to),
+    ends: run.ends.slice(from, to),
+  };
 }

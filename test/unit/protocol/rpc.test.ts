@@ -103,9 +103,13 @@ describe('seq2seq results cross the worker boundary by transfer', () => {
     const encoder = [new Float32Array(8)];
     const decoder = [new Float32Array(4), new Float32Array(4)];
     const cross = [new Float32Array(6), new Float32Array(6)];
-    const reply = { attentions: encoder, seq2seq: { decoderAttentions: decoder, crossAttentions: cross } };
+    const reply = {
+      attentions: encoder,
+      seq2seq: { decoderAttentions: decoder, crossAttentions: cross },
+    };
     const found = new Set(collectTransferables(reply));
-    for (const array of [...encoder, ...decoder, ...cross]) assert.ok(found.has(array.buffer as ArrayBuffer));
+    for (const array of [...encoder, ...decoder, ...cross])
+      assert.ok(found.has(array.buffer as ArrayBuffer));
     assert.equal(found.size, 5);
   });
 });

@@ -124,12 +124,21 @@ describe('createTokenizer', () => {
 
   it('rejects tokenizers it cannot align, naming the part that is not supported', () => {
     const cases: [Json, RegExp][] = [
-      [variant('gpt2', (j) => (j.model.type = 'Unigram')), /Unigram without a \[\[piece, score\], …\] vocab/],
+      [
+        variant('gpt2', (j) => (j.model.type = 'Unigram')),
+        /Unigram without a \[\[piece, score\], …\] vocab/,
+      ],
       [variant('gpt2', (j) => (j.model.type = 'WordLevel')), /model type WordLevel/],
       [unigram((j) => (j.model.byte_fallback = true)), /Unigram with byte_fallback/],
       [unigram((j) => (j.normalizer = { type: 'NFKC' })), /Unigram with normalizer NFKC/],
-      [unigram((j) => (j.pre_tokenizer = { type: 'ByteLevel' })), /Unigram with pre-tokenizer ByteLevel/],
-      [unigram((j) => (j.normalizer = { type: 'Precompiled', precompiled_charsmap: 42 })), /Precompiled normalizer without a charsmap/],
+      [
+        unigram((j) => (j.pre_tokenizer = { type: 'ByteLevel' })),
+        /Unigram with pre-tokenizer ByteLevel/,
+      ],
+      [
+        unigram((j) => (j.normalizer = { type: 'Precompiled', precompiled_charsmap: 42 })),
+        /Precompiled normalizer without a charsmap/,
+      ],
       [
         variant('gpt2', (j) => (j.pre_tokenizer = { type: 'Metaspace' })),
         /BPE with pre-tokenizer Metaspace/,
@@ -158,7 +167,10 @@ describe('createTokenizer', () => {
         (e: Error) => {
           assert.match(e.message, /^Unsupported tokenizer\.json: /);
           assert.match(e.message, message);
-          assert.match(e.message, /supported: byte-level BPE .*, WordPiece .* and SentencePiece Unigram/);
+          assert.match(
+            e.message,
+            /supported: byte-level BPE .*, WordPiece .* and SentencePiece Unigram/,
+          );
           return true;
         },
       );

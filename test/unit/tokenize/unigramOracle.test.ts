@@ -43,7 +43,27 @@ const randomText = fc
   .array(
     fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 12 }),
-      fc.string({ unit: fc.constantFrom('a', 'Katze', ' ', '  ', '\t', 'é', 'e\u0301', 'ｶ', 'ﾞ', '①', 'ﬁ', '😀', '</s>', '\u00a0', '\u3000', '.'), maxLength: 12 }),
+      fc.string({
+        unit: fc.constantFrom(
+          'a',
+          'Katze',
+          ' ',
+          '  ',
+          '\t',
+          'é',
+          'e\u0301',
+          'ｶ',
+          'ﾞ',
+          '①',
+          'ﬁ',
+          '😀',
+          '</s>',
+          '\u00a0',
+          '\u3000',
+          '.',
+        ),
+        maxLength: 12,
+      }),
     ),
     { maxLength: 3 },
   )
@@ -83,7 +103,11 @@ for (const name of FIXTURES) {
       assert.deepEqual(policy, { prepend: [], append: ['</s>'] });
       const encoding = await reference.encode(text, null, { addSpecialTokens: true });
       const map = toUtf16Offsets(text);
-      const expected = encoding.getIds().map((id, i) => ({ id, start: map[encoding.getOffsets()[i]![0]!]!, end: map[encoding.getOffsets()[i]![1]!]! }));
+      const expected = encoding.getIds().map((id, i) => ({
+        id,
+        start: map[encoding.getOffsets()[i]![0]!]!,
+        end: map[encoding.getOffsets()[i]![1]!]!,
+      }));
       const eos = ours.tokenToId('</s>')!;
       assert.deepEqual([...ourTokens(ours, text), { id: eos, start: 0, end: 0 }], expected);
     });
