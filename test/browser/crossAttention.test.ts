@@ -227,6 +227,10 @@ describe('encoder-decoder result (Chromium)', () => {
 
   it('re-runs with a typed target, or lets the model generate', async () => {
     assert.equal(await w.page.locator('.target-text').inputValue(), 'die Katze');
+    assert.equal(
+      await w.page.locator('.target-about').textContent(),
+      'generated greedily: 2 tokens after the start token, stopped at the end token',
+    );
     await w.page.fill('.target-text', 'die Katze saß');
     await w.page.press('.target-text', 'Enter');
     await w.page.click('.seq2seq-bar button:has-text("Generate")');

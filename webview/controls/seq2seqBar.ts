@@ -94,7 +94,7 @@ export class Seq2seqBar {
     this.about.textContent =
       target.kind === 'given'
         ? `typed target, ${tokens.length} decoder tokens`
-        : `generated greedily: ${tokens.length} decoder tokens` +
+        : `generated greedily: ${tokens.length - 1} tokens after the start token` +
           (target.stoppedAtEos ? ', stopped at the end token' : `, cut at ${target.maxNewTokens}`);
   }
 
