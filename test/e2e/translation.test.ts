@@ -13,7 +13,9 @@ import { alphaOf, readDecorations } from './harness/editorDecorations';
 import { InspectorPanel } from './harness/inspectorPanel';
 import { repoRoot, screenshotDir } from './harness/paths';
 import { startSession, type Session } from './harness/session';
-import { expectedHighlights } from './harness/sourceRanges';
+import { unitLabel } from '../../src/shared/unitLabels';
+import { formatWeight } from '../../webview/format';
+import { expectedHighlights, topAttended } from './harness/sourceRanges';
 
 const MARIAN = join(repoRoot, 'test', 'fixtures', 'hf', 'opus-mt-tiny');
 const FILE = 'translate.txt';
@@ -96,5 +98,28 @@ describe('Encoder-decoder: a translation attends to its source, in the editor', 
       'decorated characters not attended',
     );
     await session.wb.page.screenshot({ path: join(screenshotDir, 'e2e-translation-dark.png') });
+  });
+
+  it('the editor cursor on a source token lists, in the panel, the target tokens attending to it', async () => {
+    const layer = (cli.cross_attentions?.length ?? 1) - 1;
+    const line = fileText.split('\n')[0];
+    const offset = line.indexOf('cat') + 1;
+    const source = cli.tokens.findIndex((t) => t.start <= offset && offset < t.end);
+    await session.wb.selectLines(1, 1);
+    await session.wb.page.keyboard.press('Home');
+    for (let k = 0; k < offset; k++) await session.wb.page.keyboard.press('ArrowRight');
+    // The matrix choice (layer shown, head 0) decides the column, as in the view.
+    const column = cli.cross_attentions![layer][0].map((row) => row[source]);
+    const top = topAttended(column, TOP_K, () => true);
+    const targets = cli.decoder_tokens!;
+    const expected = top.map(
+      ({ index, weight }) =>
+        `${targets[index].text.replace(/^[▁Ġ]/, '') || targets[index].text} ${formatWeight(weight)}`,
+    );
+    // Wait for the panel to follow the cursor to where it rests (it passed other tokens).
+    const label = unitLabel([source], cli.tokens, line);
+    await panel.frame.locator('.attended-by strong', { hasText: `“${label}”` }).waitFor();
+    const items = panel.frame.locator('.attending-targets li');
+    assert.deepEqual(await items.allTextContents(), expected);
   });
 });
