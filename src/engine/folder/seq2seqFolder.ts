@@ -35,6 +35,8 @@ export interface Seq2SeqFolder {
   decoder: DecoderGraph;
   decoderLayers: number;
   decoderHeads: number;
+  /** Where each head count was read, for messages (`config.json "decoder_attention_heads"`). */
+  headsFrom: { encoder: string; decoder: string };
   generation: GenerationIds;
   notes: string[];
 }
@@ -171,6 +173,12 @@ export async function readSeq2SeqFolder(
     decoder: decoderGraph,
     decoderLayers,
     decoderHeads,
+    headsFrom: {
+      encoder: `config.json "${facts.fields.heads ?? 'heads'}"`,
+      decoder: facts.fields.decoderHeads
+        ? `config.json "${facts.fields.decoderHeads}"`
+        : `the encoder's head count`,
+    },
     generation: ids,
     notes: [...notes, ...derived.notes, ...encoderFolder.notes, ...decoderGraph.notes],
   };

@@ -34,6 +34,29 @@ export interface DecoderPass {
   nextLogits: Float32Array;
 }
 
+/**
+ * Refuses attention outputs over another number of heads than the config states, before
+ * they are read as if they had that many (the message names the config field).
+ */
+function checkHeads(
+  outputs: Record<string, ort.Tensor | undefined>,
+  names: string[],
+  heads: number,
+  from: string,
+  where: { label: string; file: string },
+): void {
+  const dims = outputs[names[0] ?? '']?.dims;
+  if (dims?.length === 4 && dims[1] !== heads) {
+    throw modelError(
+      'badAttentionShape',
+      where.label,
+      where.file,
+      `computes attention over ${dims[1]} heads, but ${from} says ${heads}`,
+      'Use the config.json saved with this graph.',
+    );
+  }
+}
+
 /** The greedy choice after the last position: the best id that is not banned. */
 export function greedyNext(logits: Float32Array, banned: readonly number[]): number {
   let best = -1;
@@ -80,6 +103,10 @@ export class Seq2SeqModel {
       );
     }
     const names = encoder.attentionOutputs;
+    checkHeads(outputs, names, encoder.manifest.heads, this.folder.headsFrom.encoder, {
+      label: encoder.label,
+      file: encoder.graphFile,
+    });
     const attentions = extractAttention(
       names.map((n) => outputs[n]),
       names,
@@ -121,6 +148,12 @@ export class Seq2SeqModel {
     const heads = this.folder.decoderHeads;
     const label = this.folder.encoder.label;
     const pick = (names: string[]) => names.map((n) => outputs[n]);
+    for (const names of [decoder.selfOutputs, decoder.crossOutputs]) {
+      checkHeads(outputs, names, heads, this.folder.headsFrom.decoder, {
+        label,
+        file: decoder.graphFile,
+      });
+    }
     return {
       selfAttentions: extractAttention(
         pick(decoder.selfOutputs),
