@@ -122,4 +122,18 @@ describe('Encoder-decoder: a translation attends to its source, in the editor', 
     const items = panel.frame.locator('.attending-targets li');
     assert.deepEqual(await items.allTextContents(), expected);
   });
+
+  it('Inspect Translation… teacher-forces a typed target, and the panel generates again', async () => {
+    await session.wb.selectLines(1, 1);
+    await session.wb.runCommand('Attention Inspector: Inspect Translation…');
+    await session.wb.answerInputBox('es ma t');
+    const about = panel.frame.locator('.target-about');
+    await about.filter({ hasText: 'typed target' }).waitFor({ timeout: 120_000 });
+    assert.equal(await panel.frame.locator('.target-text').inputValue(), 'es ma t');
+    const typed = await panel.queryLabels();
+    assert.ok(typed.length > 1 && typed.length < 10, `${typed.length} decoder tokens`);
+    assert.equal(typed[0], '<pad>', 'the decoder start token comes first');
+    await panel.frame.locator('.seq2seq-bar button', { hasText: 'Generate' }).click();
+    await about.filter({ hasText: 'generated greedily' }).waitFor({ timeout: 120_000 });
+  });
 });
