@@ -11,7 +11,10 @@ describe('withListCache', () => {
     const asked: string[][] = [];
     const files = withListCache({
       ...inner,
-      list: (names) => (asked.push([...names]), inner.list(names)),
+      list: (names) => {
+        asked.push([...names]);
+        return inner.list(names);
+      },
     });
     assert.deepEqual(await files.list(['config.json', 'model.onnx']), ['config.json']);
     assert.deepEqual(await files.list(['model.onnx', 'config.json', 'onnx/encoder_model.onnx']), [
