@@ -20,6 +20,7 @@ import { modelInfo } from './folder/manifest';
 import { modelError } from './modelError';
 import type { LoadedModelFolder } from './folder/loadModelFolder';
 import type { ModelFiles } from './folder/modelFiles';
+import { withListCache } from './folder/modelFiles';
 import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
@@ -191,7 +192,7 @@ export class Engine {
     modelDir: string,
     variant?: GraphVariant,
   ): Promise<LoadedModel | Seq2SeqModel> {
-    const files = this.openFolder(modelDir);
+    const files = withListCache(this.openFolder(modelDir));
     if (await isSeq2SeqFolder(files))
       return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
     const folder = await loadModelFolder(files, variant ? { variant } : {});
