@@ -8,6 +8,7 @@ import { CursorWindows } from './commands/inspectAroundCursor';
 import { EngineHost } from './worker/engineHost';
 import { exportJsonCommand } from './commands/exportJson';
 import { inspectSelectionCommand } from './commands/inspectSelection';
+import { inspectTranslationCommand } from './commands/inspectTranslation';
 import { InspectionRunner } from './inspection/inspectionRunner';
 import { Inspector } from './inspection/inspector';
 import { ModelStatusBar } from './inspection/modelStatusBar';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     mirror,
     inspector,
     registerCommand('attentionInspector.inspectSelection', inspectSelectionCommand(inspector)),
+    registerCommand('attentionInspector.inspectTranslation', inspectTranslationCommand(inspector)),
     registerCommand('attentionInspector.inspectAroundCursor', () => windows.command()),
     registerCommand('attentionInspector.exportJson', exportJsonCommand(inspector, exporter)),
     registerCommand(

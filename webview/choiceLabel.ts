@@ -1,12 +1,29 @@
 /** Human-readable names of what a view shows, used in labels, exports and announcements. */
+import type { AttentionKind } from '../src/protocol/webview';
 import type { HeadChoice, ViewState } from './viewState';
 
-/** "layer 2 · head 3", "layer 2 · mean of 12 heads", "rollout through layers 0–2". */
-export function choiceLabel(layer: number, head: HeadChoice, heads: number): string {
-  if (typeof head === 'number') return `layer ${layer} · head ${head}`;
-  if (head === 'mean') return `layer ${layer} · mean of ${heads} heads`;
-  if (head === 'max') return `layer ${layer} · max over heads`;
-  return `rollout through layers 0–${layer}`;
+/** How an encoder-decoder's attention kinds are named in labels. */
+export const KIND_NAMES: Record<AttentionKind, string> = {
+  encoder: 'encoder',
+  decoder: 'decoder',
+  cross: 'cross-attention',
+};
+
+/**
+ * "layer 2 · head 3", "layer 2 · mean of 12 heads", "rollout through layers 0–2"; with
+ * `kind` (encoder-decoder results) prefixed by the attention's name ("cross-attention · …").
+ */
+export function choiceLabel(
+  layer: number,
+  head: HeadChoice,
+  heads: number,
+  kind?: AttentionKind,
+): string {
+  const prefix = kind ? `${KIND_NAMES[kind]} · ` : '';
+  if (typeof head === 'number') return `${prefix}layer ${layer} · head ${head}`;
+  if (head === 'mean') return `${prefix}layer ${layer} · mean of ${heads} heads`;
+  if (head === 'max') return `${prefix}layer ${layer} · max over heads`;
+  return `${prefix}rollout through layers 0–${layer}`;
 }
 
 /** The toggles in force, said the way the UI labels them. */

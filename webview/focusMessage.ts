@@ -1,8 +1,8 @@
 /** The `focusToken` message: the focused unit's weights exactly as the view highlights them. */
-import { unitWeightsToTokens, type DisplayUnits } from '../src/shared/displayUnits';
 import type { FocusMessage, ViewKind } from '../src/protocol/webview';
+import { unitWeightsToTokens } from '../src/shared/displayUnits';
 import type { ViewState } from './viewState';
-import type { Focus } from './views/view';
+import type { Focus, ViewContext } from './views/view';
 
 /**
  * Which attention the shown weights are, when the host can recompute the same row for
@@ -20,23 +20,29 @@ export function focusSource(state: ViewState, view: ViewKind): FocusMessage['sou
 }
 
 /**
- * Weights per token of the result: the highlighted (top-k) units keep their shown weight,
- * spread onto every token of the unit; everything else, hidden tokens included, is 0.
- * `index` is the first token of the focused unit.
+ * Weights per source token of the result: the highlighted (top-k) key units keep their shown
+ * weight, spread onto every token of the unit; everything else, hidden tokens included, is 0.
+ * `index` is the first token of the focused unit. Under cross-attention the focused unit is
+ * a target token (`attention: 'cross'`); the decoder's self-attention has nothing in the
+ * editor to show, so it sends no focus.
  */
 export function focusMessage(
   runId: number,
   focus: Focus,
-  units: DisplayUnits,
-  tokenCount: number,
+  ctx: Pick<ViewContext, 'units' | 'keyUnits' | 'store'>,
   label: string,
   source?: FocusMessage['source'],
 ): FocusMessage {
+  const kind = ctx.store.kind;
   const { unit, row, top } = focus;
-  if (unit === null || !row)
+  if (unit === null || !row || kind === 'decoder')
     return { type: 'focusToken', runId, index: null, weights: null, label };
   const shown = new Float32Array(row.length);
   for (const j of top) shown[j] = row[j];
-  const weights = unitWeightsToTokens(shown, units, tokenCount);
-  return { type: 'focusToken', runId, index: units.units[unit][0], weights, label, source };
+  // Columns are the source tokens whatever the kind (for cross, rows are target tokens).
+  const weights = unitWeightsToTokens(shown, ctx.keyUnits, ctx.store.meta?.tokens.length ?? 0);
+  const index = ctx.units.units[unit][0];
+  if (kind === 'cross')
+    return { type: 'focusToken', runId, index, weights, label, attention: 'cross' };
+  return { type: 'focusToken', runId, index, weights, label, source };
 }

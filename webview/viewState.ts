@@ -2,7 +2,12 @@
  * The webview's persisted choices: a small versioned object kept with `setState`, so a
  * reload or a hidden panel comes back as the user left it. Never holds tensors.
  */
-import type { ColorMapName, ViewKind } from '../src/protocol/webview';
+import {
+  ATTENTION_KINDS,
+  type AttentionKind,
+  type ColorMapName,
+  type ViewKind,
+} from '../src/protocol/webview';
 import { COLOR_MAP_NAMES } from './heatmap/colorMaps';
 
 /** Which matrix of a layer a view shows: one head or an aggregate. */
@@ -29,6 +34,8 @@ export interface ViewState {
   topK: number | null;
   /** Heads the head view draws; empty = all. */
   heads: number[];
+  /** Encoder-decoder results: which attention the views show (others: always `encoder`). */
+  attention: AttentionKind;
 }
 
 /** The state of a fresh panel. */
@@ -44,6 +51,8 @@ export const DEFAULT_STATE: ViewState = {
   scale: 'max',
   topK: null,
   heads: [],
+  // Cross-attention is what an encoder-decoder result is inspected for.
+  attention: 'cross',
 };
 
 const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary'];
@@ -73,5 +82,6 @@ export function migrateState(saved: unknown): ViewState {
       null,
     ),
     heads: pick(s.heads, (x) => Array.isArray(x) && x.every(isIndex), []),
+    attention: pick(s.attention, (x) => ATTENTION_KINDS.includes(x as AttentionKind), 'cross'),
   };
 }

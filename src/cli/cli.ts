@@ -35,11 +35,16 @@ async function main(argv: string[]): Promise<void> {
       maxTokens: args.maxTokens,
       topK: args.topK,
       ...(args.variant ? { variant: args.variant } : {}),
+      ...(args.target ? { target: args.target } : {}),
     });
     for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
     const options = { layers: args.layers, heads: args.heads, digits: args.digits };
     resolveSelection(result, options);
     if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);
+    if (args.target && !result.seq2seq)
+      process.stderr.write(
+        'note: the model is not an encoder-decoder; --target-text / --max-new-tokens were ignored.\n',
+      );
     await writeExport(attentionJsonChunks(result, options), out);
   } catch (error) {
     await out?.abort();

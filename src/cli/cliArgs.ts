@@ -1,11 +1,15 @@
 /** Command-line arguments of `dist/cli.js`, parsed with Node's own `util.parseArgs`. */
 import { parseArgs } from 'node:util';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
+import { MAX_TARGET_TOKENS } from '../engine/inference/inspectSeq2Seq';
+import { DEFAULT_MAX_NEW_TOKENS, type TargetRequest } from '../engine/types';
 
 export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
-         [--variant ${GRAPH_VARIANTS.join('|')}]
+         [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
 Writes the attention export (docs/attention-json.md) to FILE or stdout.
+For an encoder-decoder (T5, Marian, BART) the text is the source; the target is the
+model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKENS}) or --target-text, teacher-forced.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
 picks its graph when it has several (default: fp32 first).`;
@@ -22,6 +26,8 @@ export interface CliArgs {
   threads: number;
   topK: number;
   variant?: GraphVariant;
+  /** Encoder-decoders: the target (greedy by default). */
+  target?: TargetRequest;
   help: boolean;
 }
 
@@ -33,6 +39,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (!values.help && (values.text === undefined) === (values['text-file'] === undefined)) {
     throw new UsageError(
       'Give exactly one of --text STR or --text-file FILE. Run with --help for usage.',
+    );
+  }
+  if (values['target-text'] !== undefined && values['max-new-tokens'] !== undefined) {
+    throw new UsageError(
+      '--max-new-tokens limits greedy decoding; with --target-text nothing is generated. Give one of them.',
     );
   }
   return {
@@ -50,6 +61,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
     topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
+    ...target(values['target-text'], values['max-new-tokens']),
     help: values.help ?? false,
   };
 }
@@ -72,12 +84,32 @@ function parseOptions(argv: string[]) {
         threads: { type: 'string' },
         'top-k': { type: 'string' },
         variant: { type: 'string' },
+        'target-text': { type: 'string' },
+        'max-new-tokens': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Run with --help for usage.`);
   }
+}
+
+function target(text: string | undefined, maxNew: string | undefined): { target?: TargetRequest } {
+  if (text !== undefined) {
+    if (text.trim() === '') {
+      throw new UsageError(
+        '--target-text is empty; give the translation to inspect, or leave it out to let the model generate one.',
+      );
+    }
+    return { target: { kind: 'given', text } };
+  }
+  if (maxNew === undefined) return {};
+  return {
+    target: {
+      kind: 'greedy',
+      maxNewTokens: integer(maxNew, '--max-new-tokens', 1, MAX_TARGET_TOKENS - 1),
+    },
+  };
 }
 
 function variant(text: string): GraphVariant {

@@ -95,7 +95,16 @@ export class EditorMirror implements vscode.Disposable {
       return;
     }
     const { index, weights, label } = message;
-    this.focuses.set(key, { runId: message.runId, index, weights, label, source: message.source });
+    // Editor hovers reuse a source token's row; a target token's (cross) row is none of them.
+    if (message.attention === 'cross') this.focuses.delete(key);
+    else
+      this.focuses.set(key, {
+        runId: message.runId,
+        index,
+        weights,
+        label,
+        source: message.source,
+      });
     const hasRange = (i: number): boolean => tokenRange(inspection, i) !== undefined;
     // The webview already kept its top-k per unit; every non-zero weight is shown as is (a
     // merged word repeats its weight on each piece, so a second top-k would cut words).
@@ -106,7 +115,9 @@ export class EditorMirror implements vscode.Disposable {
       level: weightLevel(weight, largest, SHADE_LEVELS),
       note: `Attention from the focused token: ${weight.toFixed(3)} (${label})`,
     }));
-    this.draw(key, { focused: tokenRange(inspection, index), attended });
+    // A cross-attention query is a target token: it has no characters here to outline.
+    const focused = message.attention === 'cross' ? undefined : tokenRange(inspection, index);
+    this.draw(key, { focused, attended });
   }
 
   /** Selects and reveals token `index`'s source range (a click in the webview). */

@@ -39,3 +39,11 @@ export function tokenRange(inspection: Inspection, index: number): vscode.Range 
 export function inspectionEnd(inspection: Inspection): number {
   return inspection.base + inspection.result.text.length;
 }
+
+/** The inspected stretch as it stands after edits; undefined once it is gone (closed, deleted). */
+export function trackedRange(inspection: Inspection | undefined): vscode.Range | undefined {
+  if (!inspection || inspection.document.isClosed) return undefined;
+  const { document, tracked } = inspection;
+  if (tracked.end <= tracked.start) return undefined;
+  return new vscode.Range(document.positionAt(tracked.start), document.positionAt(tracked.end));
+}

@@ -20,10 +20,15 @@ import { modelInfo } from './folder/manifest';
 import { modelError } from './modelError';
 import type { LoadedModelFolder } from './folder/loadModelFolder';
 import type { ModelFiles } from './folder/modelFiles';
+import { withListCache } from './folder/modelFiles';
+import { isSeq2SeqFolder } from './folder/seq2seqFolder';
+import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
+import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
+import { Seq2SeqModel } from './inference/seq2seqModel';
 import { createTokenizer } from './tokenize/createTokenizer';
 import type { TextTokenizer } from './tokenize/createTokenizer';
 import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
-import type { InspectResult, ModelInfo } from './types';
+import type { InspectResult, ModelInfo, TargetRequest } from './types';
 
 /** Options of one inspection. */
 export interface InspectOptions {
@@ -35,6 +40,8 @@ export interface InspectOptions {
   isCancelled?: () => boolean;
   /** Graph variant to run when the folder has several (docs/model-format.md). */
   variant?: GraphVariant;
+  /** Encoder-decoder models: the decoder's tokens; default `DEFAULT_TARGET` (types.ts). */
+  target?: TargetRequest;
 }
 
 /** Raw outputs of one run over token ids. */
@@ -79,13 +86,25 @@ export class LoadedModel {
 }
 
 export class Engine {
-  /** One session per model folder, created on first use and reused. */
-  private readonly models = new Map<string, Promise<LoadedModel>>();
+  /** One session (two for encoder-decoders) per model folder, created on first use and reused. */
+  private readonly models = new Map<string, Promise<LoadedModel | Seq2SeqModel>>();
 
   constructor(private readonly openFolder: (modelDir: string) => ModelFiles) {}
 
-  /** Loads (once per folder and variant) and validates a model folder. */
-  loadModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
+  /** A single-graph model (decoder or encoder), for runs over token ids. */
+  async loadModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (model instanceof Seq2SeqModel) {
+      throw new EngineRunError(
+        `${modelDir} is an encoder-decoder model: inspect it with a text (and a target), not token ids.`,
+        'badInput',
+      );
+    }
+    return model;
+  }
+
+  /** Loads (once per folder and variant) and validates a model folder of any kind. */
+  loadAnyModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
     const key = `${modelDir}\n${variant ?? ''}`;
     let model = this.models.get(key);
     if (!model) {
@@ -109,12 +128,22 @@ export class Engine {
         'badInput',
       );
     }
-    const model = await this.loadModel(modelDir, options.variant);
+    const model = await this.loadAnyModel(modelDir, options.variant);
     const loadMs = now() - started;
     const checkCancelled = (): void => {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
     };
     checkCancelled();
+    if (model instanceof Seq2SeqModel) {
+      return inspectSeq2Seq(model, {
+        text,
+        target: options.target,
+        maxTokens: options.maxTokens,
+        checkCancelled,
+        started,
+        loadMs,
+      });
+    }
     const tokenizeStart = now();
     const { manifest } = model.folder;
     const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
@@ -159,8 +188,14 @@ export class Engine {
     };
   }
 
-  private async load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
-    const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
+  private async load(
+    modelDir: string,
+    variant?: GraphVariant,
+  ): Promise<LoadedModel | Seq2SeqModel> {
+    const files = withListCache(this.openFolder(modelDir));
+    if (await isSeq2SeqFolder(files))
+      return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
+    const folder = await loadModelFolder(files, variant ? { variant } : {});
     const tokenizer = tokenizerOf(folder);
     let session: InferenceSession;
     try {
@@ -185,7 +220,9 @@ export class Engine {
 }
 
 /** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
-function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
+function tokenizerOf(
+  folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>,
+): TextTokenizer {
   try {
     return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   } catch (error) {

@@ -60,6 +60,10 @@ export interface ModelInfo {
   otherGraphFiles?: string[];
   /** What was chosen or assumed while loading, one sentence each (Hugging Face folders). */
   notes?: string[];
+  /** Encoder-decoders: the decoder graph run (`layers`/`heads`/`graphFile` are the encoder's). */
+  decoderGraphFile?: string;
+  decoderLayers?: number;
+  decoderHeads?: number;
 }
 
 /** A next-token prediction at one position, from the same run's logits. */
@@ -82,6 +86,8 @@ export interface InspectResult {
   attentions: Float32Array[];
   /** Per query position the top next-token predictions; decoders with logits only. */
   predictions?: Prediction[][];
+  /** The decoder side, for encoder-decoder models (then `tokens`/`attentions` are the source side). */
+  seq2seq?: Seq2SeqResult;
   truncation?: Truncation;
   timings: {
     /** Waiting for the model to load (0 when it was loaded already). */
@@ -95,4 +101,40 @@ export interface InspectResult {
     startedAt?: number;
     finishedAt?: number;
   };
+}
+
+/** A token on the decoder side of an encoder-decoder inspection (generated or typed: no source offsets). */
+export interface TargetToken {
+  id: number;
+  text: string;
+  special: boolean;
+}
+
+/** How the decoder's tokens were chosen. */
+export type TargetRequest =
+  | { kind: 'greedy'; maxNewTokens?: number }
+  | { kind: 'given'; text: string };
+
+/** Greedy decoding stops after this many new tokens unless told otherwise. */
+export const DEFAULT_MAX_NEW_TOKENS = 64;
+
+/** The target of an encoder-decoder inspection when none is asked for: the model's own greedy output. */
+export const DEFAULT_TARGET: TargetRequest = {
+  kind: 'greedy',
+  maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
+};
+
+/** The decoder side of an encoder-decoder inspection; `InspectResult.tokens`/`attentions` are then the source (encoder) side. */
+export interface Seq2SeqResult {
+  target:
+    | { kind: 'greedy'; maxNewTokens: number; stoppedAtEos: boolean }
+    | { kind: 'given'; text: string };
+  /** The first is the decoder start token. */
+  decoderTokens: TargetToken[];
+  decoderLayers: number;
+  decoderHeads: number;
+  /** Per decoder layer `[heads, T, T]`, causal, rows sum to 1. */
+  decoderAttentions: Float32Array[];
+  /** Per decoder layer `[heads, T, S]`: rows = decoder tokens, columns = source `tokens`. */
+  crossAttentions: Float32Array[];
 }

@@ -1,7 +1,8 @@
 /**
  * Which files of a repository a download fetches: the configuration and tokenizer files a
  * model folder needs, and ONE ONNX graph (the best by `rankGraphFiles`, the same order the
- * folder loader uses) with its external-data files. Repositories hold many variants of a
+ * folder loader uses) with its external-data files; an encoder-decoder's decoder comes
+ * with its encoder. Repositories hold many variants of a
  * graph (fp16, quantized, q4, …) and PyTorch weights; fetching only what runs keeps a
  * download to the size of one model. Pure, for plain-Node tests.
  */
@@ -75,13 +76,32 @@ export function chooseFiles(
 }
 
 function filesFor(listing: readonly RepoFile[], graph: GraphFile): RepoFile[] {
+  const graphs = [graph.path, ...encoderOf(listing, graph)];
   return listing.filter(
     (f) =>
       (REQUIRED_FILES as readonly string[]).includes(f.path) ||
       (OPTIONAL_FILES as readonly string[]).includes(f.path) ||
-      f.path === graph.path ||
-      isExternalDataOf(graph.path, f.path),
+      graphs.some((g) => f.path === g || isExternalDataOf(g, f.path)),
   );
+}
+
+/**
+ * An encoder-decoder's decoder runs with its encoder: the encoder graph of the same
+ * variant in the same directory, when the repository has one (T5, Marian, BART ports).
+ */
+function encoderOf(listing: readonly RepoFile[], graph: GraphFile): string[] {
+  if (graph.role !== 'decoder' && graph.role !== 'decoderMerged') return [];
+  const dir = graph.path.slice(0, graph.path.lastIndexOf('/') + 1);
+  const encoder = rankGraphFiles(
+    listing.map((f) => f.path),
+    ['encoder'],
+  ).find(
+    (e) =>
+      e.variant === graph.variant &&
+      e.path.startsWith(dir) &&
+      !e.path.slice(dir.length).includes('/'),
+  );
+  return encoder ? [encoder.path] : [];
 }
 
 const bytesOf = (files: readonly RepoFile[]) => files.reduce((sum, f) => sum + f.size, 0);

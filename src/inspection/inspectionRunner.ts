@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { InspectResult } from '../engine/types';
+import type { InspectResult, TargetRequest } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
 import { wallClockMs } from '../protocol/webview';
@@ -25,6 +25,8 @@ export interface RunRequest {
   quiet: boolean;
   /** Fires when the run is no longer wanted (its panel closed): cancelled without a message. */
   abandon: vscode.Event<void>;
+  /** Encoder-decoder models: the target to decode (the engine's default when absent). */
+  target?: TargetRequest;
 }
 
 /** How a run ended. */
@@ -40,7 +42,12 @@ export class InspectionRunner {
   private readonly cache = new LruCache<string, InspectResult>(
     CACHE_ENTRIES,
     CACHE_BYTES,
-    (result) => result.attentions.reduce((sum, layer) => sum + layer.byteLength, 0),
+    (result) =>
+      [
+        ...result.attentions,
+        ...(result.seq2seq?.decoderAttentions ?? []),
+        ...(result.seq2seq?.crossAttentions ?? []),
+      ].reduce((sum, layer) => sum + layer.byteLength, 0),
   );
 
   constructor(
@@ -51,7 +58,8 @@ export class InspectionRunner {
   ) {}
 
   async run(request: RunRequest): Promise<RunOutcome> {
-    const key = `${request.modelDir}\u0000${this.variant() ?? ''}\u0000${request.maxTokens}\u0000${request.text}`;
+    const target = request.target ? JSON.stringify(request.target) : '';
+    const key = `${request.modelDir}\u0000${this.variant() ?? ''}\u0000${request.maxTokens}\u0000${target}\u0000${request.text}`;
     const cached = this.cache.get(key);
     if (cached) {
       this.statusBar.finished(cached);
@@ -113,6 +121,7 @@ export class InspectionRunner {
       text: request.text,
       maxTokens: request.maxTokens,
       ...(this.variant() ? { variant: this.variant() } : {}),
+      ...(request.target ? { target: request.target } : {}),
     });
     let byUser = false;
     const subscriptions = [

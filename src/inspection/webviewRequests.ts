@@ -1,5 +1,6 @@
 /** What the host does for each request of a panel's webview. */
 import type { EditorMirror } from '../editor/editorMirror';
+import type { TargetRequest } from '../engine/types';
 import type { WebviewToHost } from '../protocol/webview';
 import { copyText, saveImage } from '../export/exportFiles';
 import type { ResultExporter, ShownResult } from '../export/resultExporter';
@@ -12,8 +13,8 @@ export interface RequestContext {
   shown: ShownResult | undefined;
   mirror: EditorMirror;
   exporter: ResultExporter;
-  /** Runs the panel's inspection again. */
-  rerun: () => Promise<void>;
+  /** Runs the panel's inspection again, with another target when one is given. */
+  rerun: (target?: TargetRequest) => Promise<void>;
 }
 
 /** Answers one webview request; `ready` is handled by the panel itself. */
@@ -43,6 +44,10 @@ export async function handleWebviewRequest(
       return;
     case 'rerun':
       await context.rerun();
+      return;
+    case 'retarget':
+      // Only the result on show can be re-run with another target.
+      if (shown && shown.runId === message.runId) await context.rerun(message.target);
       return;
     case 'ready':
       return;

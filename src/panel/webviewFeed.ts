@@ -14,6 +14,8 @@ export interface FeedResult {
   meta: ResultMeta;
   /** Per layer, packed for the trip (src/shared/weightWire.ts). */
   attentions: Uint16Array[];
+  /** Encoder-decoder results: the decoder side's tensors, packed, sent after the encoder's. */
+  seq2seq?: { decoder: Uint16Array[]; cross: Uint16Array[] };
 }
 
 /**
@@ -28,11 +30,25 @@ export function toFeedResult(
   label: string,
   trace?: RunTrace,
 ): FeedResult {
-  const { attentions, text, ...rest } = result;
+  const { attentions, text, seq2seq, ...rest } = result;
   const shown = rest.truncation ? text.slice(0, rest.truncation.inspectedUpTo) : text;
+  const meta: ResultMeta = {
+    ...rest,
+    text: shown,
+    runId,
+    source: { label },
+    ...(trace && { trace }),
+  };
+  const packed = attentions.map(packWeights);
+  if (!seq2seq) return { meta, attentions: packed };
+  const { decoderAttentions, crossAttentions, ...decoderMeta } = seq2seq;
   return {
-    meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) },
-    attentions: attentions.map(packWeights),
+    meta: { ...meta, seq2seq: decoderMeta },
+    attentions: packed,
+    seq2seq: {
+      decoder: decoderAttentions.map(packWeights),
+      cross: crossAttentions.map(packWeights),
+    },
   };
 }
 
@@ -139,11 +155,18 @@ export class WebviewFeed {
     this.send({ type: 'didFocusToken', runId, index });
   }
 
-  private sendResult({ meta, attentions }: FeedResult): void {
+  private sendResult({ meta, attentions, seq2seq }: FeedResult): void {
     const { runId } = meta;
     this.send({ type: 'didStartResult', meta });
     attentions.forEach((weights, layer) => {
       this.send({ type: 'didProduceLayer', runId, layer, weights });
+    });
+    // Typed arrays, never lists of numbers: the webview bridge passes them as binary.
+    seq2seq?.decoder.forEach((weights, layer) => {
+      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'decoder' });
+    });
+    seq2seq?.cross.forEach((weights, layer) => {
+      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'cross' });
     });
     this.send({ type: 'didFinishResult', runId });
   }

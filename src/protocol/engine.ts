@@ -3,7 +3,7 @@
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { InspectResult, ModelInfo } from '../engine/types';
+import type { InspectResult, ModelInfo, TargetRequest } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
 export const ENGINE_PROTOCOL_VERSION = 1;
@@ -28,6 +28,8 @@ export interface InspectRequest {
   topK?: number;
   /** Graph variant of a Hugging Face folder with several; default: fp32 first. */
   variant?: GraphVariant;
+  /** Encoder-decoder models: the decoder's tokens; default `DEFAULT_TARGET` (engine/types.ts). */
+  target?: TargetRequest;
 }
 
 /** Runs token ids straight through a model (evaluation scripts, benchmarks). */

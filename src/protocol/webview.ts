@@ -7,10 +7,23 @@
  * src/shared/weightWire.ts), then `didFinishResult`,
  * so the first view can draw before a large result has fully arrived.
  */
-import type { InspectResult } from '../engine/types';
+import type { InspectResult, Seq2SeqResult, TargetRequest } from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
 export const WEBVIEW_PROTOCOL_VERSION = 2;
+
+/**
+ * Which attention of a result a layer or a view is: the result's own `attentions` (an
+ * encoder's or a decoder-only model's self-attention), an encoder-decoder's causal decoder
+ * self-attention, or its cross-attention (rows = target tokens, columns = source tokens).
+ */
+export type AttentionKind = 'encoder' | 'decoder' | 'cross';
+
+/** The attention kinds in the order the panel offers them. */
+export const ATTENTION_KINDS: readonly AttentionKind[] = ['encoder', 'decoder', 'cross'];
+
+/** The decoder side of an encoder-decoder result without its tensors (they follow per layer). */
+export type Seq2SeqMeta = Omit<Seq2SeqResult, 'decoderAttentions' | 'crossAttentions'>;
 
 /** The views the panel offers. */
 export type ViewKind = 'model' | 'matrix' | 'head' | 'summary';
@@ -48,8 +61,9 @@ export function wallClockMs(): number {
 }
 
 /** Metadata of a result: everything but the attention tensors. */
-export type ResultMeta = Omit<InspectResult, 'attentions'> & {
+export type ResultMeta = Omit<InspectResult, 'attentions' | 'seq2seq'> & {
   runId: number;
+  seq2seq?: Seq2SeqMeta;
   /** Where the text came from, for labels ("file.ts:12–40"). */
   source: { label: string };
   trace?: RunTrace;
@@ -60,8 +74,18 @@ export type HostToWebview =
   | { type: 'didChangeSettings'; settings: ViewSettings }
   | { type: 'didStartRun'; runId: number; label: string }
   | { type: 'didStartResult'; meta: ResultMeta }
-  /** `weights` is `[heads, N, N]` row-major for layer `layer`, packed (src/shared/weightWire.ts). */
-  | { type: 'didProduceLayer'; runId: number; layer: number; weights: Uint16Array }
+  /**
+   * `weights` is `[heads, rows, columns]` row-major for layer `layer` of attention `kind`
+   * (absent: `encoder`, the result's own `attentions`, `[heads, N, N]`), packed
+   * (src/shared/weightWire.ts).
+   */
+  | {
+      type: 'didProduceLayer';
+      runId: number;
+      layer: number;
+      weights: Uint16Array;
+      kind?: AttentionKind;
+    }
   | { type: 'didFinishResult'; runId: number }
   | { type: 'didFail'; runId?: number; message: string }
   /** The source changed under the result: highlights must go, the result is stale. */
@@ -90,6 +114,11 @@ export interface FocusMessage {
    * aggregates the host cannot recompute (rollout, word level).
    */
   source?: { layer: number; head: number | null };
+  /**
+   * `cross`: `index` is a target (decoder) token, which has no source range, and `weights`
+   * are its cross-attention over the source tokens. Absent: self-attention over the source.
+   */
+  attention?: 'cross';
 }
 
 /** Notifications webview → host. */
@@ -105,4 +134,6 @@ export type WebviewToHost =
   /** Put text (e.g. the current matrix as CSV) on the clipboard. */
   | { type: 'copyText'; text: string; what: string }
   /** Re-run the last inspection (after an edit invalidated it). */
-  | { type: 'rerun'; runId: number };
+  | { type: 'rerun'; runId: number }
+  /** Inspect the same source again with another target (encoder-decoder models). */
+  | { type: 'retarget'; runId: number; target: TargetRequest };

@@ -4,25 +4,44 @@
  */
 import type { SquareMatrix } from './squareMatrix';
 
-/** Element-wise mean over the heads of a `[heads, n, n]` layer tensor. */
-export function meanOverHeads(layer: Float32Array, n: number, heads: number): SquareMatrix {
-  const size = n * n;
+/** Element-wise mean over the heads of a `[heads, n, cols]` layer tensor (default square). */
+export function meanOverHeads(
+  layer: Float32Array,
+  n: number,
+  heads: number,
+  cols = n,
+): SquareMatrix {
+  const size = n * cols;
   const out = new Float32Array(size);
   for (let h = 0; h < heads; h++) {
     const base = h * size;
     for (let k = 0; k < size; k++) out[k] += layer[base + k];
   }
   for (let k = 0; k < size; k++) out[k] /= heads;
-  return { n, data: out };
+  return cols === n ? { n, data: out } : { n, data: out, cols };
 }
 
-/** Element-wise maximum over the heads of a `[heads, n, n]` layer tensor. */
-export function maxOverHeads(layer: Float32Array, n: number, heads: number): SquareMatrix {
-  const size = n * n;
+/** Element-wise maximum over the heads of a `[heads, n, cols]` layer tensor (default square). */
+export function maxOverHeads(
+  layer: Float32Array,
+  n: number,
+  heads: number,
+  cols = n,
+): SquareMatrix {
+  const size = n * cols;
   const out = new Float32Array(size);
   for (let h = 0; h < heads; h++) {
     const base = h * size;
     for (let k = 0; k < size; k++) if (layer[base + k] > out[k]) out[k] = layer[base + k];
   }
-  return { n, data: out };
+  return cols === n ? { n, data: out } : { n, data: out, cols };
+}
+
+/** Element-wise mean of same-shaped matrices (the head view's chosen heads); undefined for none. */
+export function meanOfMatrices(ms: readonly SquareMatrix[]): SquareMatrix | undefined {
+  if (!ms.length) return undefined;
+  if (ms.length === 1) return ms[0];
+  const out = new Float32Array(ms[0].data.length);
+  for (const m of ms) for (let k = 0; k < out.length; k++) out[k] += m.data[k] / ms.length;
+  return { ...ms[0], data: out };
 }

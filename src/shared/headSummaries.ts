@@ -12,8 +12,13 @@
  *   over the keys it may see (1 = uniform, 0 = one key);
  * - `induction` (causal models): mean weight, over the queries whose token occurred before,
  *   on the tokens that followed those earlier occurrences (`inductionTargets`) ≥ 0.4,
- *   measured when at least 4 queries qualify (a text with a repeated passage has many).
+ *   measured when at least 4 queries qualify (a text with a repeated passage has many);
+ * - `aligned` (cross-attention): `alignment` ≥ 0.5 (`crossAlignment.ts` defines it).
+ *
+ * Cross-attention rows are target tokens and columns source tokens, so the scores that
+ * compare a query's position with a key's (distance, previous token, induction) are null.
  */
+import { ALIGNED_THRESHOLD, alignmentScore } from './crossAlignment';
 import { headMatrix } from './squareMatrix';
 
 /** Thresholds of the head labels (see the file comment). */
@@ -24,10 +29,11 @@ export const HEAD_LABEL_THRESHOLDS = {
   induction: 0.4,
   /** Fewer qualifying queries than this leave the induction share unmeasured. */
   inductionMinQueries: 4,
+  aligned: ALIGNED_THRESHOLD,
 } as const;
 
 /** What a head does, when a score says so clearly. */
-export type HeadLabel = 'previous-token' | 'first-token' | 'broad' | 'induction';
+export type HeadLabel = 'previous-token' | 'first-token' | 'broad' | 'induction' | 'aligned';
 
 /** Scores of one head of one layer. */
 export interface HeadSummary {
@@ -37,14 +43,16 @@ export interface HeadSummary {
   entropy: number;
   /** Mean row entropy divided by log2 of the number of visible keys (0…1). */
   normalisedEntropy: number;
-  /** Mean of `Σ_j w_ij · |i − j|`: how far, in tokens, the head looks on average. */
-  meanDistance: number;
-  /** Mean weight on key `i − 1`. */
-  previousTokenShare: number;
+  /** Mean of `Σ_j w_ij · |i − j|`: how far, in tokens, the head looks; null for cross-attention. */
+  meanDistance: number | null;
+  /** Mean weight on key `i − 1`; null for cross-attention. */
+  previousTokenShare: number | null;
   /** Mean weight on key 0. */
   firstTokenShare: number;
   /** Mean weight on induction targets; null when too few queries have any (or not causal). */
   inductionShare: number | null;
+  /** Cross-attention only: how diagonal/monotonic the head is (−1…1); null for self-attention. */
+  alignment: number | null;
   labels: HeadLabel[];
 }
 
@@ -67,6 +75,51 @@ export function summariseLayer(
     const summary = {
       ...summariseHead(w, layerIndex, h, n, causal),
       inductionShare: causal && induction ? inductionShare(w, n, induction) : null,
+      alignment: null,
+    };
+    out.push({ ...summary, labels: labelHead(summary) });
+  }
+  return out;
+}
+
+/**
+ * Summarises every head of a cross-attention layer `[heads, rows, cols]` (rows = target
+ * tokens, columns = source tokens): entropy, the share on source token 0, and alignment.
+ */
+export function summariseCrossLayer(
+  layer: Float32Array,
+  layerIndex: number,
+  rows: number,
+  cols: number,
+  heads: number,
+): HeadSummary[] {
+  const out: HeadSummary[] = [];
+  for (let h = 0; h < heads; h++) {
+    const w = headMatrix(layer, rows, h, cols).data;
+    let entropy = 0;
+    let normalised = 0;
+    let first = 0;
+    for (let i = 0; i < rows; i++) {
+      let rowEntropy = 0;
+      for (let j = 0; j < cols; j++) {
+        const p = w[i * cols + j];
+        if (p > 0) rowEntropy -= p * Math.log2(p);
+      }
+      entropy += rowEntropy;
+      normalised += cols > 1 ? rowEntropy / Math.log2(cols) : 0;
+      first += w[i * cols];
+    }
+    const mean = (x: number) => (rows > 0 ? x / rows : 0);
+    const summary = {
+      layer: layerIndex,
+      head: h,
+      entropy: mean(entropy),
+      normalisedEntropy: mean(normalised),
+      meanDistance: null,
+      previousTokenShare: null,
+      firstTokenShare: mean(first),
+      inductionShare: null,
+      alignment: alignmentScore(w, rows, cols),
     };
     out.push({ ...summary, labels: labelHead(summary) });
   }
@@ -94,7 +147,7 @@ function summariseHead(
   head: number,
   n: number,
   causal: boolean,
-): Omit<HeadSummary, 'labels' | 'inductionShare'> {
+): Omit<HeadSummary, 'labels' | 'inductionShare' | 'alignment'> {
   let entropy = 0;
   let normalised = 0;
   let distance = 0;
@@ -136,10 +189,13 @@ function summariseHead(
 /** The labels a head's scores justify (thresholds in `HEAD_LABEL_THRESHOLDS`). */
 export function labelHead(s: Omit<HeadSummary, 'labels'>): HeadLabel[] {
   const labels: HeadLabel[] = [];
-  if (s.previousTokenShare >= HEAD_LABEL_THRESHOLDS.previousToken) labels.push('previous-token');
+  const t = HEAD_LABEL_THRESHOLDS;
+  if (s.previousTokenShare !== null && s.previousTokenShare >= t.previousToken)
+    labels.push('previous-token');
   if (s.firstTokenShare >= HEAD_LABEL_THRESHOLDS.firstToken) labels.push('first-token');
   if (s.normalisedEntropy >= HEAD_LABEL_THRESHOLDS.broad) labels.push('broad');
   if (s.inductionShare !== null && s.inductionShare >= HEAD_LABEL_THRESHOLDS.induction)
     labels.push('induction');
+  if (s.alignment !== null && s.alignment >= t.aligned) labels.push('aligned');
   return labels;
 }

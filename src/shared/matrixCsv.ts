@@ -1,18 +1,24 @@
 /** The current matrix as CSV (RFC 4180), for the clipboard and the CLI. */
-import type { SquareMatrix } from './squareMatrix';
+import { colsOf, type SquareMatrix } from './squareMatrix';
 
 /**
  * One header row (`query \ key`, then the key labels) and one row per query: its label,
- * then its weights, rounded to `decimals` places when given, else at float32 precision (up
- * to 9 significant digits).
+ * then its weights. Weights keep float32 precision (up to 9 significant digits). Key
+ * labels differ from query labels for cross-attention (target rows × source columns).
  */
-export function matrixCsv(m: SquareMatrix, labels: readonly string[], decimals?: number): string {
+export function matrixCsv(
+  m: SquareMatrix,
+  labels: readonly string[],
+  keyLabels: readonly string[] = labels,
+  decimals?: number,
+): string {
   const cell = (w: number): string =>
     String(decimals === undefined ? Number(w.toPrecision(9)) : Number(w.toFixed(decimals)));
-  const lines = [[csvField('query \\ key'), ...labels.map(csvField)].join(',')];
+  const cols = colsOf(m);
+  const lines = [[csvField('query \\ key'), ...keyLabels.map(csvField)].join(',')];
   for (let i = 0; i < m.n; i++) {
     const cells = [csvField(labels[i])];
-    for (let j = 0; j < m.n; j++) cells.push(cell(m.data[i * m.n + j]));
+    for (let j = 0; j < cols; j++) cells.push(cell(m.data[i * cols + j]));
     lines.push(cells.join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -1,22 +1,40 @@
 /**
- * A square attention matrix and the ways to cut one out of a layer tensor. Row = query,
- * column = key; pure maths shared by the webview, the CLI and the tests (no DOM, no vscode).
+ * An attention matrix and the ways to cut one out of a layer tensor. Row = query, column =
+ * key; pure maths shared by the webview, the CLI and the tests (no DOM, no vscode). Self-
+ * attention is square; cross-attention (target rows × source columns) is not.
  */
 
-/** An `n × n` row-major matrix; for attention, row `i` holds what query `i` attends to. */
+/**
+ * An `n × cols` row-major matrix (`cols` absent: square, `n × n`); for attention, row `i`
+ * holds what query `i` attends to. Only self-attention maths (rollout, products) needs it
+ * square; rows, views and drawing read the width through {@link colsOf}.
+ */
 export interface SquareMatrix {
+  /** Rows. */
   n: number;
   data: Float32Array;
+  /** Columns, when they differ from the rows (cross-attention: target × source). */
+  cols?: number;
 }
 
-/** Head `head` of a layer tensor `[heads, n, n]`, as a view (no copy). */
-export function headMatrix(layer: Float32Array, n: number, head: number): SquareMatrix {
-  return { n, data: layer.subarray(head * n * n, (head + 1) * n * n) };
+/** The number of columns of `m`. */
+export function colsOf(m: SquareMatrix): number {
+  return m.cols ?? m.n;
+}
+
+/**
+ * Head `head` of a layer tensor `[heads, n, cols]` (default square), as a view (no copy).
+ */
+export function headMatrix(layer: Float32Array, n: number, head: number, cols = n): SquareMatrix {
+  const size = n * cols;
+  const data = layer.subarray(head * size, (head + 1) * size);
+  return cols === n ? { n, data } : { n, data, cols };
 }
 
 /** Row `i` of `m`, as a view (no copy). */
 export function matrixRow(m: SquareMatrix, i: number): Float32Array {
-  return m.data.subarray(i * m.n, (i + 1) * m.n);
+  const cols = colsOf(m);
+  return m.data.subarray(i * cols, (i + 1) * cols);
 }
 
 /** The largest value in `m` (0 for an empty matrix). */

@@ -21,7 +21,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       return { protocol: ENGINE_PROTOCOL_VERSION, threads };
     },
     async loadModel({ modelDir, variant }) {
-      return (await engine.loadModel(modelDir, variant)).info;
+      return (await engine.loadAnyModel(modelDir, variant)).info;
     },
     async inspect(request) {
       latestRunId = Math.max(latestRunId, request.runId);
@@ -39,6 +39,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
           maxTokens: request.maxTokens,
           topK: request.topK,
           ...(request.variant ? { variant: request.variant } : {}),
+          ...(request.target ? { target: request.target } : {}),
           isCancelled,
         });
         // The run may have been overtaken while its last stage ran.

@@ -61,6 +61,7 @@ describe('state and export (Chromium)', () => {
       scale: 'max',
       topK: null,
       heads: [],
+      attention: 'cross',
     });
     assert.ok(JSON.stringify(state).length < 300, 'no tensors in the state');
     await w.close();

@@ -58,6 +58,7 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     for (const title of [
       ...titles,
       'Inspect Attention Around Cursor',
+      'Inspect Translation…',
       'Select Model…',
       'Download Model from Hugging Face…',
     ]) {

@@ -37,7 +37,7 @@ function timed<T>(f: () => T): { ms: number; value: T } {
   return { ms: median(times), value };
 }
 
-function deflated(layers: ArrayBufferView[]): number {
+function deflated(layers: (Float32Array | Uint16Array)[]): number {
   return layers.reduce((sum, layer) => sum + deflateRawSync(layer).length, 0);
 }
 
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const unpack = timed(() => pack.value.map(unpackWeights));
     const floatDeflate = timed(() => deflated(float));
     const packedDeflate = timed(() => deflated(pack.value));
-    const bytes = (layers: ArrayBufferView[]): number =>
+    const bytes = (layers: (Float32Array | Uint16Array)[]): number =>
       layers.reduce((s, l) => s + l.byteLength, 0);
     console.log(
       `| ${result.tokens.length} | ${mb(bytes(float))} → ${mb(floatDeflate.value)}, ${floatDeflate.ms.toFixed(0)} ms | ` +

@@ -10,6 +10,8 @@ import type { Focus } from '../views/view';
 /** What the panel shows besides the focus itself. */
 export interface FocusDetails {
   labels: string[];
+  /** Labels of the attended (key) units when they differ from `labels` (cross-attention). */
+  keyLabels?: string[];
   /** Name of the matrix the weights come from. */
   source: string;
   predictions: Prediction[] | undefined;
@@ -57,11 +59,12 @@ export class FocusPanel {
     );
     const list = document.createElement('ol');
     list.className = 'attended';
+    const keyLabels = d.keyLabels ?? d.labels;
     for (const j of focus.top) {
       const item = document.createElement('li');
       const button = document.createElement('button');
       button.className = 'link';
-      button.textContent = d.labels[j];
+      button.textContent = keyLabels[j];
       button.title = 'Reveal in the editor';
       button.addEventListener('click', () => this.reveal(j));
       const bar = document.createElement('span');
@@ -100,7 +103,9 @@ export class FocusPanel {
     clearTimeout(this.announceTimer);
     const unit = focus.unit!;
     const row = focus.row!;
-    const top = focus.top.map((j) => `${d.labels[j]} ${formatWeight(row[j])}`).join(', ');
+    const top = focus.top
+      .map((j) => `${(d.keyLabels ?? d.labels)[j]} ${formatWeight(row[j])}`)
+      .join(', ');
     const position = `token ${unit + 1} of ${d.labels.length}`;
     const message = `${d.labels[unit]}, ${position}, attends to ${top || 'nothing above the threshold'}`;
     this.announceTimer = setTimeout(

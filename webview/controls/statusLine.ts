@@ -31,10 +31,12 @@ export class StatusLine {
       parts.push(
         meta.source.label,
         `${m.name} (${m.architecture}, ${m.layers} layers × ${m.heads} heads)`,
-        `${meta.tokens.length} tokens`,
+        meta.seq2seq
+          ? `${meta.tokens.length} source → ${meta.seq2seq.decoderTokens.length} target tokens`
+          : `${meta.tokens.length} tokens`,
       );
       if (store.finished) parts.push(`${Math.round(meta.timings.totalMs)} ms`);
-      else parts.push(`received ${store.receivedLayers} of ${store.layerCount} layers…`);
+      else parts.push(`received ${store.receivedLayers} of ${store.expectedLayers} layers…`);
       parts.push(...modes);
     } else {
       parts.push(

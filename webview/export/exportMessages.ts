@@ -4,17 +4,19 @@ import { matrixCsv } from '../../src/shared/matrixCsv';
 import { WIRE_DECIMALS } from '../../src/shared/weightWire';
 import type { ViewKind, WebviewToHost } from '../../src/protocol/webview';
 import type { ViewState } from '../viewState';
+import type { ViewContext } from '../views/view';
 import { postToHost } from '../vscodeApi';
 import { svgToPng } from './svg';
 
 /** `copyText` with the shown matrix as CSV; `what` names it in the host's confirmation. */
-export function csvMessage(matrix: SquareMatrix, labels: string[], what: string): WebviewToHost {
+export function csvMessage(
+  matrix: SquareMatrix,
+  ctx: Pick<ViewContext, 'units' | 'keyUnits'>,
+  what: string,
+): WebviewToHost {
   // The panel holds weights as they crossed the wire: digits past WIRE_DECIMALS are noise.
-  return {
-    type: 'copyText',
-    text: matrixCsv(matrix, labels, WIRE_DECIMALS),
-    what: `${what} as CSV`,
-  };
+  const text = matrixCsv(matrix, ctx.units.labels, ctx.keyUnits.labels, WIRE_DECIMALS);
+  return { type: 'copyText', text, what: `${what} as CSV` };
 }
 
 /** `saveImage` with the view's SVG, or that SVG rasterised at 2× for PNG. */

@@ -9,10 +9,13 @@ import { esc, svgDocument } from './svg';
 export function headSvg(ctx: ViewContext, lines: HeadLine[], focus: Focus): string {
   const p = ctx.palette;
   const labels = ctx.units.labels.map((l) => shortLabel(l));
-  const column = Math.max(40, Math.max(...labels.map((l) => l.length)) * 7.5 + 12);
+  // Cross-attention: target tokens on the left, source tokens on the right.
+  const keyLabels = ctx.keyUnits.labels.map((l) => shortLabel(l));
+  const longest = Math.max(...[...labels, ...keyLabels].map((l) => l.length));
+  const column = Math.max(40, longest * 7.5 + 12);
   const top = 36;
   const width = column * 2 + GAP;
-  const height = top + labels.length * ROW + 12;
+  const height = top + Math.max(labels.length, keyLabels.length) * ROW + 12;
   const body: string[] = [
     `<text x="8" y="18" font-family="${esc(p.fontFamily)}" font-size="13" fill="${esc(p.foreground)}">` +
       `Layer ${ctx.state.layer} — ${esc(ctx.store.meta?.source.label ?? '')}</text>`,
@@ -34,6 +37,11 @@ export function headSvg(ctx: ViewContext, lines: HeadLine[], focus: Focus): stri
     const weight = focus.unit === i ? ' font-weight="bold"' : '';
     body.push(
       `<text x="${column - 6}" y="${y}" text-anchor="end" dominant-baseline="middle"${weight}>${esc(label)}</text>`,
+    );
+  });
+  keyLabels.forEach((label, j) => {
+    const y = top + (j + 0.5) * ROW;
+    body.push(
       `<text x="${column + GAP + 6}" y="${y}" dominant-baseline="middle">${esc(label)}</text>`,
     );
   });

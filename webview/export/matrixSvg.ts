@@ -3,7 +3,7 @@
  * to 160 tokens, beyond that (over 25,600 cells) the cells as an embedded PNG so the file
  * stays usable.
  */
-import type { SquareMatrix } from '../../src/shared/squareMatrix';
+import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { lutIndex } from '../heatmap/colorMaps';
 import { scaleTop } from '../heatmap/colorScale';
 import { heatmapCanvas } from '../heatmap/heatmapImage';
@@ -14,38 +14,42 @@ import { esc, hatchDef, lutGradient, lutHex, svgDocument } from './svg';
 
 const VECTOR_LIMIT = 160;
 
-/** Builds the SVG document of `m` labelled with `labels`. */
+/** Builds the SVG document of `m`, rows labelled with `labels` and columns with `keyLabels`. */
 export function matrixSvg(
   m: SquareMatrix,
   labels: string[],
   ctx: ViewContext,
   focus: Focus,
+  keyLabels = labels,
 ): string {
   const { n } = m;
+  const cols = colsOf(m);
+  const longest = Math.max(n, cols);
   const p = ctx.palette;
-  const cell = n <= 40 ? 18 : n <= VECTOR_LIMIT ? 8 : Math.max(2, Math.floor(2048 / n));
+  const cell =
+    longest <= 40 ? 18 : longest <= VECTOR_LIMIT ? 8 : Math.max(2, Math.floor(2048 / longest));
   const font = Math.min(12, Math.max(4, cell - 2));
-  const margin =
-    Math.ceil(Math.min(16, Math.max(...labels.map((l) => shortLabel(l).length), 1)) * font * 0.62) +
-    12;
+  const widest = Math.max(...[...labels, ...keyLabels].map((l) => shortLabel(l).length), 1);
+  const margin = Math.ceil(Math.min(16, widest) * font * 0.62) + 12;
   const left = margin;
   const top = margin + 28;
   const size = n * cell;
-  const width = left + size + 16;
+  const plotWidth = cols * cell;
+  const width = left + plotWidth + 16;
   const height = top + size + 56;
   const body: string[] = [
     `<defs>${lutGradient('ramp', ctx.lut)}${hatchDef('mask', p.mask, p.hatch)}</defs>`,
     `<text x="${left}" y="18" font-family="${esc(p.fontFamily)}" font-size="13" fill="${esc(p.foreground)}">` +
       `${esc(ctx.choiceLabel)} — ${esc(ctx.store.meta?.source.label ?? '')}</text>`,
   ];
-  if (n <= VECTOR_LIMIT) {
+  if (longest <= VECTOR_LIMIT) {
     const cells: string[] = [];
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
+      for (let j = 0; j < cols; j++) {
         if (ctx.causal && j > i) continue;
-        const v = m.data[i * n + j];
+        const v = m.data[i * cols + j];
         const fill = lutHex(ctx.lut, lutIndex(v, scaleTop(ctx.scale, i)));
-        const title = esc(`${labels[i]} → ${labels[j]}: ${formatWeight(v)}`);
+        const title = esc(`${labels[i]} → ${keyLabels[j]}: ${formatWeight(v)}`);
         cells.push(
           `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" ` +
             `fill="${fill}"><title>${title}</title></rect>`,
@@ -56,14 +60,14 @@ export function matrixSvg(
   } else {
     const png = heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, p.mask).toDataURL('image/png');
     body.push(
-      `<image x="${left}" y="${top}" width="${size}" height="${size}" image-rendering="pixelated" ` +
+      `<image x="${left}" y="${top}" width="${plotWidth}" height="${size}" image-rendering="pixelated" ` +
         `preserveAspectRatio="none" href="${png}"/>`,
     );
   }
   if (ctx.causal) body.push(`<path fill="url(#mask)" d="${maskPath(left, top, cell, n)}"/>`);
   if (focus.unit !== null && focus.unit < n) {
     body.push(
-      `<rect x="${left}" y="${top + focus.unit * cell}" width="${size}" height="${cell}" fill="none" ` +
+      `<rect x="${left}" y="${top + focus.unit * cell}" width="${plotWidth}" height="${cell}" fill="none" ` +
         `stroke="${esc(p.focus)}" stroke-width="${p.lineWidth}"/>`,
     );
   }
@@ -72,12 +76,16 @@ export function matrixSvg(
   const rows: string[] = [];
   for (let i = 0; i < n; i += step) {
     const y = top + (i + 0.5) * cell;
-    const x = left + (i + 0.5) * cell;
     const label = esc(shortLabel(labels[i]));
     rows.push(
       `<text x="${left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${label}</text>`,
+    );
+  }
+  for (let j = 0; j < cols; j += step) {
+    const x = left + (j + 0.5) * cell;
+    rows.push(
       `<text transform="translate(${x} ${top - 4}) rotate(-90)" dominant-baseline="middle">` +
-        `${label}</text>`,
+        `${esc(shortLabel(keyLabels[j]))}</text>`,
     );
   }
   body.push(`<g ${text}>${rows.join('')}</g>`);
@@ -86,8 +94,8 @@ export function matrixSvg(
   body.push(
     `<g font-family="${esc(p.fontFamily)}" font-size="11" fill="${esc(p.foreground)}">` +
       `<text x="${left}" y="${legendY + 9}" text-anchor="end" dx="-6">0</text>` +
-      `<rect x="${left}" y="${legendY}" width="${Math.min(256, size)}" height="12" fill="url(#ramp)"/>` +
-      `<text x="${left + Math.min(256, size) + 6}" y="${legendY + 9}">${esc(high)}</text>` +
+      `<rect x="${left}" y="${legendY}" width="${Math.min(256, plotWidth)}" height="12" fill="url(#ramp)"/>` +
+      `<text x="${left + Math.min(256, plotWidth) + 6}" y="${legendY + 9}">${esc(high)}</text>` +
       (ctx.causal
         ? `<rect x="${left}" y="${legendY + 18}" width="12" height="12" fill="url(#mask)"/>` +
           `<text x="${left + 18}" y="${legendY + 28}">masked (causal)</text>`

@@ -1,5 +1,5 @@
 /** Which lines the head view draws: per head and query, the strongest keys. */
-import type { SquareMatrix } from '../../src/shared/squareMatrix';
+import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { topK } from '../../src/shared/topK';
 
 /** Row height of a token in CSS pixels, and the width of the band the lines cross. */
@@ -24,8 +24,9 @@ export function headLines(
 ): HeadLine[] {
   const lines: HeadLine[] = [];
   for (const { head, m } of perHead) {
+    const cols = colsOf(m);
     for (let i = 0; i < m.n; i++) {
-      const row = m.data.subarray(i * m.n, (i + 1) * m.n);
+      const row = m.data.subarray(i * cols, (i + 1) * cols);
       for (const j of topK(row, k, threshold))
         lines.push({ head, query: i, key: j, weight: row[j] });
     }
@@ -41,8 +42,9 @@ export function linesToKey(
 ): HeadLine[] {
   const lines: HeadLine[] = [];
   for (const { head, m } of perHead) {
+    const cols = colsOf(m);
     for (let i = 0; i < m.n; i++) {
-      const weight = m.data[i * m.n + key];
+      const weight = m.data[i * cols + key];
       if (weight > threshold) lines.push({ head, query: i, key, weight });
     }
   }

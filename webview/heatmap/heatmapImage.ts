@@ -2,7 +2,7 @@
  * Turns a matrix into pixels once (one pixel per cell), so views scale that image instead
  * of filling 262,144 rectangles, and hover only repaints an overlay.
  */
-import type { SquareMatrix } from '../../src/shared/squareMatrix';
+import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { lutIndex } from './colorMaps';
 import { scaleTop, type ColorScale } from './colorScale';
 
@@ -15,8 +15,9 @@ export function parseHex(color: string): [number, number, number] {
 }
 
 /**
- * An `n × n` canvas of `m` through `lut` on `scale`; cells above the diagonal of a causal
- * matrix get `maskColor` instead, so a masked cell never reads as a zero weight.
+ * A `cols × n` canvas of `m` (one pixel per cell) through `lut` on `scale`; cells above the
+ * diagonal of a causal matrix get `maskColor` instead, so a masked cell never reads as a
+ * zero weight.
  */
 export function heatmapCanvas(
   m: SquareMatrix,
@@ -26,11 +27,12 @@ export function heatmapCanvas(
   maskColor: string,
 ): HTMLCanvasElement {
   const { n, data } = m;
+  const cols = colsOf(m);
   const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, n);
+  canvas.width = Math.max(1, cols);
   canvas.height = Math.max(1, n);
-  if (n === 0) return canvas;
-  const image = new ImageData(n, n);
+  if (n === 0 || cols === 0) return canvas;
+  const image = new ImageData(cols, n);
   const pixels = new Uint32Array(image.data.buffer);
   // Pack each LUT entry as one little-endian RGBA word (ImageData is RGBA in memory).
   const packed = new Uint32Array(256);
@@ -40,9 +42,9 @@ export function heatmapCanvas(
   const [mr, mg, mb] = parseHex(maskColor);
   const masked = ((255 << 24) | (mb << 16) | (mg << 8) | mr) >>> 0;
   for (let i = 0; i < n; i++) {
-    const row = i * n;
+    const row = i * cols;
     const max = scaleTop(scale, i);
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < cols; j++) {
       pixels[row + j] = causal && j > i ? masked : packed[lutIndex(data[row + j], max)];
     }
   }

@@ -1,8 +1,11 @@
 /** Geometry of the matrix view: where cells and labels go for a size, zoom and pan. */
 
-/** Placement of an `n × n` heatmap in a canvas of `width × height` CSS pixels. */
+/** Placement of an `n × cols` heatmap in a canvas of `width × height` CSS pixels. */
 export interface MatrixLayout {
+  /** Rows. */
   n: number;
+  /** Columns (`n` for self-attention; source tokens for cross-attention). */
+  cols: number;
   /** Left edge and top edge of the plot area (after the label margins). */
   left: number;
   top: number;
@@ -32,26 +35,29 @@ export function layoutMatrix(
   zoom: number,
   panX: number,
   panY: number,
+  cols = n,
 ): MatrixLayout {
   const left = labelMargin.left;
   const top = labelMargin.top;
   const plotWidth = Math.max(0, width - left - 8);
   const plotHeight = Math.max(0, height - top - 8);
-  const fit = n > 0 ? Math.min(plotWidth, plotHeight) / n : 0;
+  const fit = n > 0 && cols > 0 ? Math.min(plotWidth / cols, plotHeight / n) : 0;
   const cell = fit * zoom;
-  const clamp = (pan: number, plot: number) => Math.min(0, Math.max(plot - n * cell, pan));
+  const clamp = (pan: number, plot: number, count: number) =>
+    Math.min(0, Math.max(plot - count * cell, pan));
   const fontSize = Math.min(MAX_FONT, Math.floor(cell * 0.8));
   const labelStep =
     fontSize >= MIN_FONT ? 1 : Math.max(1, Math.ceil(MIN_FONT / Math.max(cell, 0.1)));
   return {
     n,
+    cols,
     left,
     top,
     plotWidth,
     plotHeight,
     cell,
-    panX: clamp(panX, plotWidth),
-    panY: clamp(panY, plotHeight),
+    panX: clamp(panX, plotWidth, cols),
+    panY: clamp(panY, plotHeight, n),
     fontSize: Math.max(fontSize, MIN_FONT),
     labelStep,
   };
@@ -68,7 +74,7 @@ export function hitMatrix(l: MatrixLayout, x: number, y: number): MatrixHit | nu
   if (l.cell <= 0) return null;
   const col = Math.floor((x - l.left - l.panX) / l.cell);
   const row = Math.floor((y - l.top - l.panY) / l.cell);
-  const inX = x >= l.left && x < l.left + l.plotWidth && col >= 0 && col < l.n;
+  const inX = x >= l.left && x < l.left + l.plotWidth && col >= 0 && col < l.cols;
   const inY = y >= l.top && y < l.top + l.plotHeight && row >= 0 && row < l.n;
   if (inX && inY) return { row, col };
   if (inY && x < l.left) return { row, col: -1 };
@@ -105,8 +111,9 @@ export function moveCursor(
   ctrl: boolean,
   n: number,
   page: number,
+  cols = n,
 ): { row: number; col: number } | null {
-  const clamp = (k: number) => Math.min(n - 1, Math.max(0, k));
+  const clampTo = (k: number, count: number) => Math.min(count - 1, Math.max(0, k));
   const { row, col } = cursor;
   const moves: Record<string, [number, number]> = {
     ArrowUp: [row - 1, col],
@@ -116,8 +123,8 @@ export function moveCursor(
     PageUp: [row - page, col],
     PageDown: [row + page, col],
     Home: [ctrl ? 0 : row, 0],
-    End: [ctrl ? n - 1 : row, n - 1],
+    End: [ctrl ? n - 1 : row, cols - 1],
   };
   const to = moves[key];
-  return to ? { row: clamp(to[0]), col: clamp(to[1]) } : null;
+  return to ? { row: clampTo(to[0], n), col: clampTo(to[1], cols) } : null;
 }

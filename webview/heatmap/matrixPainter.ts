@@ -39,13 +39,12 @@ export function paintMatrixBase(g: CanvasRenderingContext2D, scene: MatrixScene 
   }
   const x0 = l.left + l.panX;
   const y0 = l.top + l.panY;
-  const size = l.n * l.cell;
   g.save();
   g.beginPath();
   g.rect(l.left, l.top, l.plotWidth, l.plotHeight);
   g.clip();
   g.imageSmoothingEnabled = false;
-  g.drawImage(image, x0, y0, size, size);
+  g.drawImage(image, x0, y0, l.cols * l.cell, l.n * l.cell);
   if (ctx.causal && l.n > 1) {
     g.beginPath();
     maskedTrianglePath(g, x0, y0, l.cell, l.n);
@@ -67,11 +66,13 @@ function paintGrid(
   g.strokeStyle = color;
   g.lineWidth = 0.5;
   g.beginPath();
-  for (let k = 0; k <= l.n; k++) {
+  for (let k = 0; k <= l.cols; k++) {
     g.moveTo(x0 + k * l.cell, y0);
     g.lineTo(x0 + k * l.cell, y0 + l.n * l.cell);
+  }
+  for (let k = 0; k <= l.n; k++) {
     g.moveTo(x0, y0 + k * l.cell);
-    g.lineTo(x0 + l.n * l.cell, y0 + k * l.cell);
+    g.lineTo(x0 + l.cols * l.cell, y0 + k * l.cell);
   }
   g.stroke();
 }
@@ -85,6 +86,7 @@ function paintLabels(
 ): void {
   const { ctx, layout: l } = scene;
   const labels = ctx.units.labels;
+  const keyLabels = ctx.keyUnits.labels;
   const p = ctx.palette;
   g.textBaseline = 'middle';
   const font = `${l.fontSize}px ${p.monoFamily}`;
@@ -97,7 +99,7 @@ function paintLabels(
     g.textAlign = 'right';
     g.fillText(shortLabel(labels[i]), l.left - 6, l.top + l.panY + (i + 0.5) * l.cell);
   }
-  const [c0, c1] = visibleRange(l.panX, l.plotWidth, l.cell, l.n);
+  const [c0, c1] = visibleRange(l.panX, l.plotWidth, l.cell, l.cols);
   for (let j = c0; j < c1; j += 1) {
     const strong = emphasis?.has(j);
     if (j % l.labelStep !== 0 && !strong) continue;
@@ -108,7 +110,7 @@ function paintLabels(
     g.textAlign = 'left';
     g.font = strong ? `bold ${font}` : font;
     g.fillStyle = strong ? p.highlight : p.foreground;
-    g.fillText(shortLabel(labels[j]), 0, 0);
+    g.fillText(shortLabel(keyLabels[j]), 0, 0);
     g.restore();
   }
 }
@@ -137,7 +139,7 @@ export function paintMatrixOverlay(
     g.clip();
     g.lineWidth = p.lineWidth;
     g.strokeStyle = p.focus;
-    g.strokeRect(x0, y0 + f.unit * l.cell, l.n * l.cell, l.cell);
+    g.strokeRect(x0, y0 + f.unit * l.cell, l.cols * l.cell, l.cell);
     g.strokeStyle = p.highlight;
     for (const j of f.top) {
       g.strokeRect(

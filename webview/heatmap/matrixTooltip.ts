@@ -1,19 +1,21 @@
 /** The matrix view's value tooltip: what a cell or label is, placed beside the pointer. */
+import { colsOf } from '../../src/shared/squareMatrix';
 import { formatWeight } from '../format';
 import type { ViewContext } from '../views/view';
 
 /** Text for cell `(row, col)`, or a row (`col` -1) or column (`row` -1) label. */
 export function tooltipText(ctx: ViewContext, row: number, col: number): string {
   const labels = ctx.units.labels;
+  const keyLabels = ctx.keyUnits.labels;
   const m = ctx.matrix!;
   if (row >= 0 && col >= 0) {
     const value =
       ctx.causal && col > row
         ? 'masked (causal: a token cannot see later tokens)'
-        : formatWeight(m.data[row * m.n + col]);
-    return `${labels[row]} (#${row}) → ${labels[col]} (#${col})\n${value}`;
+        : formatWeight(m.data[row * colsOf(m) + col]);
+    return `${labels[row]} (#${row}) → ${keyLabels[col]} (#${col})\n${value}`;
   }
-  return row >= 0 ? `query ${labels[row]} (#${row})` : `key ${labels[col]} (#${col})`;
+  return row >= 0 ? `query ${labels[row]} (#${row})` : `key ${keyLabels[col]} (#${col})`;
 }
 
 /** Shows `tip` with `text` near `(x, y)`, flipped to stay inside a `width × height` stage. */

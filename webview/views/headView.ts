@@ -1,10 +1,11 @@
 /**
- * Head view (after bertviz): query tokens on the left, key tokens on the right, a line per
- * strong weight whose opacity is the weight, one colour per head. Only each token's top-k
- * lines above a threshold are drawn so long inputs stay readable. Hovering a token keeps
- * only its lines; a click or Enter pins it.
+ * Head view (after bertviz): query tokens on the left, key tokens on the right (target and
+ * source tokens for cross-attention), a line per strong weight whose opacity is the weight,
+ * one colour per head. Only each token's top-k lines above a threshold are drawn so long
+ * inputs stay readable. Hovering a token keeps only its lines; a click or Enter pins it.
  */
 import { projectMatrix } from '../../src/shared/displayUnits';
+import { meanOfMatrices } from '../../src/shared/headAggregates';
 import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { headSvg } from '../export/headSvg';
 import { headColor } from '../theme';
@@ -81,9 +82,9 @@ export class HeadView implements View {
             m: projectMatrix(store.tokenMatrix(state.layer, head)!, ctx.units),
           }))
         : [];
-      this.mean = meanOf(this.perHead.map((p) => p.m));
+      this.mean = meanOfMatrices(this.perHead.map((p) => p.m));
       this.lines = [];
-      this.buildColumns(ctx.units.labels);
+      this.buildColumns(ctx.units.labels, ctx.keyUnits.labels);
     }
     this.buildChips(ctx, shown);
     if (dataChanged || prev?.settings.topK !== ctx.settings.topK) {
@@ -155,8 +156,10 @@ export class HeadView implements View {
     }
   }
 
-  private buildColumns(labels: string[]): void {
+  /** Query labels on the left, key labels on the right (target and source for cross). */
+  private buildColumns(labels: string[], keyLabels: string[]): void {
     const make = (i: number, side: string) => {
+      const label = (side === 'q' ? labels : keyLabels)[i];
       const el = document.createElement('div');
       el.className = 'token';
       el.id = `${side}-${i}`;
@@ -165,8 +168,8 @@ export class HeadView implements View {
       shade.className = 'shade';
       const text = document.createElement('span');
       text.className = 'text';
-      text.textContent = labels[i];
-      el.title = labels[i];
+      text.textContent = label;
+      el.title = label;
       el.append(shade, text);
       if (side === 'q') {
         el.setAttribute('role', 'option');
@@ -175,11 +178,11 @@ export class HeadView implements View {
       return el;
     };
     this.marked = [];
-    this.shades = new Float32Array(labels.length);
+    this.shades = new Float32Array(keyLabels.length);
     this.queries.replaceChildren(...labels.map((_, i) => make(i, 'q')));
-    this.keys.replaceChildren(...labels.map((_, i) => make(i, 'k')));
+    this.keys.replaceChildren(...keyLabels.map((_, i) => make(i, 'k')));
     const dpr = window.devicePixelRatio || 1;
-    const height = labels.length * HEAD_ROW;
+    const height = Math.max(labels.length, keyLabels.length) * HEAD_ROW;
     for (const c of [this.base, this.overlay]) {
       c.width = HEAD_GAP * dpr;
       c.height = Math.max(1, height * dpr);
@@ -260,7 +263,8 @@ export class HeadView implements View {
       if (u === null) return;
       const unpin = this.focus.pinned && this.focus.unit === u;
       this.host.focus(unpin ? null : u, !unpin);
-      if (!unpin) this.host.reveal(u);
+      // Only source tokens have a range in the editor (cross-attention rows are target tokens).
+      if (!unpin && this.ctx?.units === this.ctx?.keyUnits) this.host.reveal(u);
     });
     this.keys.addEventListener('pointerover', (e) => {
       this.keyHover = unitAt(e);
@@ -289,12 +293,4 @@ export class HeadView implements View {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-function meanOf(ms: SquareMatrix[]): SquareMatrix | undefined {
-  if (!ms.length) return undefined;
-  if (ms.length === 1) return ms[0];
-  const out = new Float32Array(ms[0].data.length);
-  for (const m of ms) for (let k = 0; k < out.length; k++) out[k] += m.data[k] / ms.length;
-  return { n: ms[0].n, data: out };
 }

@@ -3,6 +3,7 @@
  * zoom and pan for long inputs. The heatmap is drawn once into an n×n image; hover and
  * keys only repaint a transparent overlay canvas, which keeps feedback under a frame.
  */
+import { colsOf } from '../../src/shared/squareMatrix';
 import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { colorLegend } from '../heatmap/colorLegend';
 import {
@@ -81,7 +82,7 @@ export class MatrixView implements View {
     }
     if (!sameMatrix && m) {
       this.cursor.row = Math.min(this.cursor.row, m.n - 1);
-      this.cursor.col = Math.min(this.cursor.col, m.n - 1);
+      this.cursor.col = Math.min(this.cursor.col, colsOf(m) - 1);
     }
     this.base.setAttribute(
       'aria-label',
@@ -109,7 +110,7 @@ export class MatrixView implements View {
   toSvg(): string | undefined {
     const ctx = this.ctx;
     if (!ctx?.matrix) return undefined;
-    return matrixSvg(ctx.matrix, ctx.units.labels, ctx, this.focus);
+    return matrixSvg(ctx.matrix, ctx.units.labels, ctx, this.focus, ctx.keyUnits.labels);
   }
 
   /** The current layout, for tests and the benchmark (cell geometry in CSS pixels). */
@@ -122,7 +123,7 @@ export class MatrixView implements View {
     const g = this.base.getContext('2d')!;
     g.font = `12px ${ctx?.palette.monoFamily ?? 'monospace'}`;
     let widest = 0;
-    for (const label of ctx?.units.labels ?? []) {
+    for (const label of [...(ctx?.units.labels ?? []), ...(ctx?.keyUnits.labels ?? [])]) {
       widest = Math.max(widest, g.measureText(shortLabel(label)).width);
     }
     const size = Math.ceil(Math.min(150, widest + 12));
@@ -140,20 +141,14 @@ export class MatrixView implements View {
     }
     const ctx = this.ctx;
     const n = ctx?.matrix?.n ?? 0;
+    const cols = ctx?.matrix ? colsOf(ctx.matrix) : 0;
     const zoom = ctx?.state.zoom ?? 1;
-    this.layout = layoutMatrix(
-      n,
-      rect.width,
-      rect.height,
-      this.margin,
-      zoom,
-      this.pan.x,
-      this.pan.y,
-    );
+    const { x, y } = this.pan;
+    this.layout = layoutMatrix(n, rect.width, rect.height, this.margin, zoom, x, y, cols);
     this.pan = { x: this.layout.panX, y: this.layout.panY };
     // Cell geometry for tests and tools that read the canvas (CSS pixels).
     const { left, top, cell, panX, panY } = this.layout;
-    this.base.dataset.layout = JSON.stringify({ n, left, top, cell, panX, panY });
+    this.base.dataset.layout = JSON.stringify({ n, cols, left, top, cell, panX, panY });
     this.paintBase();
     this.paintOverlay();
   }
@@ -270,7 +265,7 @@ export class MatrixView implements View {
     if (n === 0) return;
     const l = this.layout;
     const page = Math.max(1, Math.floor((l?.plotHeight ?? 0) / (l?.cell || 1)) - 1);
-    const moved = moveCursor(this.cursor, e.key, e.ctrlKey, n, page);
+    const moved = moveCursor(this.cursor, e.key, e.ctrlKey, n, page, colsOf(this.ctx!.matrix!));
     const zoom = this.ctx?.state.zoom ?? 1;
     if (moved) this.cursor = moved;
     else if (e.key === 'Enter' || e.key === ' ') this.host.reveal(this.cursor.col);

@@ -3,6 +3,7 @@
  * roving-tabindex grid: arrow keys move, Enter or a click opens the head in the matrix view.
  */
 import { projectMatrix } from '../../src/shared/displayUnits';
+import { colsOf } from '../../src/shared/squareMatrix';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
 import { esc, svgDocument } from '../export/svg';
 import type { Focus, View, ViewContext, ViewHost } from './view';
@@ -66,7 +67,7 @@ export class ModelView implements View {
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
         const m = projectMatrix(store.tokenMatrix(l, h)!, ctx.units);
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
-        const size = Math.max(1, Math.min(THUMB, m.n));
+        const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
         const levels = thumbnailLevels(m, size, ctx.causal);
         paintThumbnail(canvas, levels, size, zoom, ctx.lut, ctx.palette.mask);

@@ -28,14 +28,14 @@ const COLUMNS: Column[] = [
     key: 'meanDistance',
     title: 'Mean distance',
     help: 'Mean distance in tokens between a query and what it attends to',
-    format: (s) => s.meanDistance.toFixed(1),
+    format: (s) => (s.meanDistance === null ? '—' : s.meanDistance.toFixed(1)),
   },
   {
     key: 'previousTokenShare',
     title: 'Previous token',
-    help: 'Mean weight on the token just before the query',
-    format: (s) => s.previousTokenShare.toFixed(2),
-    bar: (s) => s.previousTokenShare,
+    help: 'Mean weight on the token just before the query (— for cross-attention)',
+    format: (s) => (s.previousTokenShare === null ? '—' : s.previousTokenShare.toFixed(2)),
+    bar: (s) => s.previousTokenShare ?? 0,
   },
   {
     key: 'firstTokenShare',
@@ -52,6 +52,13 @@ const COLUMNS: Column[] = [
     bar: (s) => s.inductionShare ?? 0,
   },
   {
+    key: 'alignment',
+    title: 'Alignment',
+    help: 'Cross-attention: how diagonal/monotonic the head is, from −1 (backwards) through 0 (no order) to 1 (each target token on the next source token); — for self-attention',
+    format: (s) => (s.alignment === null ? '—' : s.alignment.toFixed(2)),
+    bar: (s) => s.alignment ?? 0,
+  },
+  {
     key: 'labels',
     title: 'Role',
     help: 'Labels justified by the scores',
@@ -59,7 +66,16 @@ const COLUMNS: Column[] = [
   },
 ];
 
+/** Scores of self-attention only, and of cross-attention only: a table shows one set. */
+const SELF_ONLY = new Set<keyof HeadSummary>([
+  'meanDistance',
+  'previousTokenShare',
+  'inductionShare',
+]);
+const CROSS_ONLY = new Set<keyof HeadSummary>(['alignment']);
+
 export class SummaryView implements View {
+  private columns = COLUMNS;
   readonly element = document.createElement('div');
   private readonly table = document.createElement('table');
   private sort: { key: keyof HeadSummary; descending: boolean } = {
@@ -77,13 +93,17 @@ export class SummaryView implements View {
       `Roles: previous-token when the previous-token share ≥ ${t.previousToken}; first-token ` +
       `(sink) when the first-token share ≥ ${t.firstToken}; broad when the entropy is ≥ ` +
       `${t.broad * 100}% of the uniform maximum; induction when, for tokens seen before, the ` +
-      `weight on what followed their earlier occurrences is ≥ ${t.induction} (causal models). ` +
+      `weight on what followed their earlier occurrences is ≥ ${t.induction} (causal models); ` +
+      `aligned when the cross-attention alignment (source position correlated with target ` +
+      `position, times sharpness) is ≥ ${t.aligned}. ` +
       'Scores are means over query tokens (for causal models, from the second token on), at token level.';
     this.element.append(this.table, note);
   }
 
   render(ctx: ViewContext): void {
     const summaries = ctx.store.summaries();
+    const cross = summaries.some((s) => s.alignment !== null);
+    this.columns = COLUMNS.filter((c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key));
     const { key, descending } = this.sort;
     const value = (s: HeadSummary) =>
       key === 'layer'
@@ -100,7 +120,7 @@ export class SummaryView implements View {
     });
     const head = document.createElement('thead');
     const headRow = document.createElement('tr');
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       const th = document.createElement('th');
       th.scope = 'col';
       const sorted = column.key === key;
@@ -114,7 +134,7 @@ export class SummaryView implements View {
         this.render(ctx);
         (
           this.table.querySelector(
-            `th:nth-child(${COLUMNS.indexOf(column) + 1}) button`,
+            `th:nth-child(${this.columns.indexOf(column) + 1}) button`,
           ) as HTMLElement
         )?.focus();
       });
@@ -131,7 +151,7 @@ export class SummaryView implements View {
   private row(s: HeadSummary, ctx: ViewContext): HTMLTableRowElement {
     const tr = document.createElement('tr');
     tr.classList.toggle('selected', ctx.state.layer === s.layer && ctx.state.head === s.head);
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       const td = document.createElement('td');
       if (column.key === 'layer') {
         const open = document.createElement('button');

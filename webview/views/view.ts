@@ -13,7 +13,10 @@ export interface ViewContext {
   settings: ViewSettings;
   palette: Palette;
   lut: Uint8Array;
+  /** Rows (query units). */
   units: Units;
+  /** Columns (key units): `units` but for cross-attention, whose columns are source tokens. */
+  keyUnits: Units;
   /** The selected layer/head under the toggles; undefined until its layers arrive. */
   matrix: SquareMatrix | undefined;
   /** How `matrix` maps onto the colour map. */

@@ -28,6 +28,8 @@ export function extractAttention(
   n: number,
   label: string,
   file = 'model.onnx',
+  /** Keys per row: `n` for self-attention, the source length for cross-attention. */
+  keys = n,
 ): Float32Array[] {
   return outputs.map((tensor, layer) => {
     const data = tensor ? asFloat32(tensor) : undefined;
@@ -40,8 +42,8 @@ export function extractAttention(
         'Check "outputs.attentions" in manifest.json.',
       );
     }
-    const weights = toLayerAttention({ data, dims: tensor.dims }, heads, n, names[layer]);
-    const bad = firstBadRow(weights, n);
+    const weights = toLayerAttention({ data, dims: tensor.dims }, heads, n, names[layer], keys);
+    const bad = firstBadRow(weights, keys);
     if (bad) {
       const head = Math.floor(bad.row / n);
       throw modelError(

@@ -20,7 +20,10 @@ export interface ExportOptions {
   digits?: number;
 }
 
-/** Validates the selection against the model; throws a message naming the bad index. */
+/**
+ * Validates the selection against the model; throws a message naming the bad index. An
+ * encoder-decoder's selection applies to both stacks, so it must exist in each.
+ */
 export function resolveSelection(
   result: InspectResult,
   options: ExportOptions,
@@ -34,9 +37,18 @@ export function resolveSelection(
     }
     return chosen;
   };
+  const decoder = result.seq2seq;
   return {
-    layers: pick(options.layers, result.model.layers, 'layer'),
-    heads: pick(options.heads, result.model.heads, 'head'),
+    layers: pick(
+      options.layers,
+      Math.min(result.model.layers, decoder?.decoderLayers ?? Infinity),
+      'layer',
+    ),
+    heads: pick(
+      options.heads,
+      Math.min(result.model.heads, decoder?.decoderHeads ?? Infinity),
+      'head',
+    ),
   };
 }
 
@@ -59,6 +71,9 @@ export function* attentionJsonChunks(
       hiddenSize: model.hiddenSize,
       vocabSize: model.vocabSize,
       maxPositions: model.maxPositions,
+      ...(result.seq2seq
+        ? { decoderLayers: result.seq2seq.decoderLayers, decoderHeads: result.seq2seq.decoderHeads }
+        : {}),
     },
     text: result.text,
     tokens: result.tokens.map((t) => ({
@@ -69,6 +84,16 @@ export function* attentionJsonChunks(
       special: t.special,
       ...(t.partial ? { partial: true } : {}),
     })),
+    ...(result.seq2seq
+      ? {
+          target: result.seq2seq.target,
+          decoder_tokens: result.seq2seq.decoderTokens.map((t) => ({
+            id: t.id,
+            text: t.text,
+            special: t.special,
+          })),
+        }
+      : {}),
     truncation: result.truncation ?? null,
     predictions: result.predictions ?? null,
     layers,
@@ -80,24 +105,46 @@ export function* attentionJsonChunks(
       ? `${JSON.stringify(key)}: [\n${value.map((item) => JSON.stringify(item)).join(',\n')}\n]`
       : `${JSON.stringify(key)}: ${JSON.stringify(value)}`,
   );
-  yield `{\n${fields.join(',\n')},\n"attentions": [`;
+  yield `{\n${fields.join(',\n')}`;
   const n = result.tokens.length;
+  const t = result.seq2seq?.decoderTokens.length ?? 0;
+  const blocks: [string, Float32Array[], number, number][] = result.seq2seq
+    ? [
+        ['encoder_attentions', result.attentions, n, n],
+        ['decoder_attentions', result.seq2seq.decoderAttentions, t, t],
+        ['cross_attentions', result.seq2seq.crossAttentions, t, n],
+      ]
+    : [['attentions', result.attentions, n, n]];
+  for (const [name, arrays, rows, cols] of blocks) {
+    yield `,\n${JSON.stringify(name)}: [`;
+    yield* matrixChunks(arrays, { layers, heads, rows, cols, digits });
+    yield ']';
+  }
+  yield '\n}\n';
+}
+
+/** `[layer][head][row][column]` of the selected layers and heads, in chunks of rows. */
+function* matrixChunks(
+  arrays: Float32Array[],
+  shape: { layers: number[]; heads: number[]; rows: number; cols: number; digits: number },
+): Generator<string> {
+  const { layers, heads, rows, cols, digits } = shape;
   // Chunks of about CHUNK_NUMBERS weights: formatting 2M numbers of one layer at once would
   // hold a UI thread for a second or more; a chunk takes a few milliseconds.
   let parts: string[] = [];
   let pending = 0;
   for (let li = 0; li < layers.length; li++) {
-    const weights = result.attentions[layers[li]];
+    const weights = arrays[layers[li]];
     parts.push(li === 0 ? '\n[' : ',\n[');
     for (let hi = 0; hi < heads.length; hi++) {
       parts.push(hi === 0 ? '[' : ',[');
-      for (let q = 0; q < n; q++) {
-        const base = (heads[hi] * n + q) * n;
+      for (let q = 0; q < rows; q++) {
+        const base = (heads[hi] * rows + q) * cols;
         let row = q === 0 ? '[' : ',[';
-        for (let k = 0; k < n; k++)
+        for (let k = 0; k < cols; k++)
           row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
         parts.push(`${row}]`);
-        pending += n;
+        pending += cols;
         if (pending >= CHUNK_NUMBERS) {
           yield parts.join('');
           parts = [];
@@ -109,7 +156,6 @@ export function* attentionJsonChunks(
     parts.push(']');
   }
   yield parts.join('');
-  yield ']\n}\n';
 }
 
 /** The whole export as one string (small results, tests). */

@@ -114,7 +114,9 @@ export async function readExportFolder(
 const ADVICE = 'Use the file saved with the model.';
 
 /** tokenizer_config.json, with bos/eos tokens from special_tokens_map.json where it lacks them. */
-async function tokenizerSettings(files: ModelFiles): Promise<Record<string, unknown> | undefined> {
+export async function tokenizerSettings(
+  files: ModelFiles,
+): Promise<Record<string, unknown> | undefined> {
   const [configBytes, mapBytes] = await Promise.all([
     files.read('tokenizer_config.json'),
     files.read('special_tokens_map.json'),
@@ -141,7 +143,7 @@ async function tokenizerSettings(files: ModelFiles): Promise<Record<string, unkn
   return merged;
 }
 
-function jsonObject(json: unknown, label: string, file: string): Record<string, unknown> {
+export function jsonObject(json: unknown, label: string, file: string): Record<string, unknown> {
   if (typeof json === 'object' && json !== null && !Array.isArray(json))
     return json as Record<string, unknown>;
   throw modelError('badJson', label, file, 'not a JSON object', ADVICE);

@@ -36,7 +36,7 @@ export function chooseGraphFile(
         ? 'not found: the folder has no ONNX graph (model.onnx at the top or onnx/*.onnx)'
         : `is not a graph this version can run alone (found ${graphs.join(', ')})`,
       encoderDecoder
-        ? 'Encoder-decoder exports (encoder_model.onnx + decoder_model.onnx) are not supported yet; pick a decoder-only or encoder-only model.'
+        ? 'An encoder-decoder needs encoder_model.onnx with decoder_model.onnx or decoder_model_merged.onnx (see docs/model-format.md).'
         : 'Export the model with optimum-cli export onnx (model.onnx), or use a Transformers.js folder with onnx/model.onnx.',
     );
   }

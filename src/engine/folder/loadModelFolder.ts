@@ -69,17 +69,31 @@ export async function loadModelFolder(
   files: ModelFiles,
   options: LoadOptions = {},
 ): Promise<LoadedModelFolder> {
-  const { label } = files;
   const manifestBytes = await files.read('manifest.json');
   const source = manifestBytes
     ? await readManifestFolder(files, manifestBytes)
     : await readExportFolder(files, options.variant);
+  return prepareFolder(files, source, manifestBytes !== undefined, options);
+}
+
+/**
+ * The checks and edits after a folder's files are read: vocabulary, external data, feeds,
+ * graph inputs, and attention exposed as outputs. Encoder-decoder folders run it on their
+ * encoder graph (seq2seqFolder.ts).
+ */
+export async function prepareFolder(
+  files: ModelFiles,
+  source: FolderSource,
+  hasManifest: boolean,
+  options: LoadOptions = {},
+): Promise<LoadedModelFolder> {
+  const { label } = files;
   const { manifest, graphPath, model } = source;
   checkVocabulary(source, label);
   const graph = model.graph as onnx.IGraphProto;
   const externalData = await readExternalData(files, graph, graphPath);
   // A manifest must describe every input; an export folder's are filled by convention.
-  if (manifestBytes) checkGraph(graph, manifest, label, graphPath);
+  if (hasManifest) checkGraph(graph, manifest, label, graphPath);
   const feeds = planFeeds(
     graph,
     new GraphIndex(graph).feedInputs,
@@ -88,7 +102,7 @@ export async function loadModelFolder(
     label,
     graphPath,
   );
-  if (!manifestBytes) {
+  if (!hasManifest) {
     const filled = feeds
       .filter((f) => !Object.values(manifest.inputs).includes(f.name))
       .map((f) => f.name);
@@ -132,7 +146,7 @@ export async function loadModelFolder(
 }
 
 /** Refuses to edit a graph whose re-encoding would drop fields that change execution. */
-function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
+export function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
   const dropped = droppedExecutionFields(bytes);
   if (dropped.length === 0) return;
   const first = dropped[0];

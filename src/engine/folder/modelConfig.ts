@@ -22,11 +22,15 @@ export interface ConfigFacts {
   headDim?: number;
   maxPositions?: number;
   vocabSize?: number;
+  /** Encoder-decoders: the decoder stack's layers and heads (layers/heads are the encoder's). */
+  decoderLayers?: number;
+  decoderHeads?: number;
   /** The config field each fact came from, for messages (`layers` → `n_layer`). */
   fields: Partial<Record<SizeFact, string>>;
 }
 
-type SizeFact =
+type SizeFact = BaseFact | DecoderFact;
+type BaseFact =
   | 'layers'
   | 'heads'
   | 'kvHeads'
@@ -34,11 +38,12 @@ type SizeFact =
   | 'headDim'
   | 'maxPositions'
   | 'vocabSize';
+type DecoderFact = 'decoderLayers' | 'decoderHeads';
 
 /** One family: its attention, its field names (first present wins), quirks. */
 export interface ConfigFamily {
   architecture: Architecture;
-  fields: Record<SizeFact, readonly string[]>;
+  fields: Record<BaseFact, readonly string[]> & Partial<Record<DecoderFact, readonly string[]>>;
   /** Positions the model reserves before the first token (RoBERTa's padding offset). */
   positionOffset?: number;
 }
@@ -66,6 +71,37 @@ const GPT2_LIKE: ConfigFamily = {
     headDim: [],
     maxPositions: ['n_positions', 'n_ctx'],
     vocabSize: ['vocab_size'],
+  },
+};
+
+/** T5 / mT5 / Flan-T5: the decoder's layers may differ (num_decoder_layers; absent means num_layers). */
+const T5_LIKE: ConfigFamily = {
+  architecture: 'encoder-decoder',
+  fields: {
+    layers: ['num_layers'],
+    heads: ['num_heads'],
+    kvHeads: [],
+    hiddenSize: ['d_model'],
+    headDim: ['d_kv'],
+    maxPositions: ['n_positions'],
+    vocabSize: ['vocab_size'],
+    decoderLayers: ['num_decoder_layers', 'num_layers'],
+    decoderHeads: ['num_heads'],
+  },
+};
+/** BART, mBART, Marian (opus-mt): each stack has its own layer and head counts. */
+const BART_LIKE: ConfigFamily = {
+  architecture: 'encoder-decoder',
+  fields: {
+    layers: ['encoder_layers'],
+    heads: ['encoder_attention_heads'],
+    kvHeads: [],
+    hiddenSize: ['d_model'],
+    headDim: [],
+    maxPositions: ['max_position_embeddings'],
+    vocabSize: ['vocab_size'],
+    decoderLayers: ['decoder_layers'],
+    decoderHeads: ['decoder_attention_heads'],
   },
 };
 
@@ -99,28 +135,38 @@ export const CONFIG_FAMILIES: Readonly<Record<string, ConfigFamily>> = {
   phi3: LLAMA_LIKE,
   gemma: LLAMA_LIKE,
   gemma2: LLAMA_LIKE,
+  t5: T5_LIKE,
+  mt5: T5_LIKE,
+  marian: BART_LIKE,
+  bart: BART_LIKE,
+  mbart: BART_LIKE,
 };
 
-/** For an unknown `model_type`: every field name any family uses, tried in this order. */
-const ANY_FAMILY: Record<SizeFact, string[]> = (() => {
+/** For an unknown `model_type`: every field name the families of that kind use, tried in this order. */
+function anyFamily(seq2seq: boolean): Record<SizeFact, string[]> {
   const all = {} as Record<SizeFact, string[]>;
   for (const family of Object.values(CONFIG_FAMILIES)) {
+    if ((family.architecture === 'encoder-decoder') !== seq2seq) continue;
     for (const [fact, names] of Object.entries(family.fields) as [SizeFact, readonly string[]][]) {
       all[fact] = [...new Set([...(all[fact] ?? []), ...names])];
     }
   }
   return all;
-})();
+}
+const ANY_FAMILY = anyFamily(false);
+const ANY_SEQ2SEQ_FAMILY = anyFamily(true);
 
 /** Reads the sizes out of a parsed `config.json`; absent or non-positive values stay undefined. */
 export function readConfigFacts(config: Record<string, unknown>): ConfigFacts {
   const modelType = typeof config.model_type === 'string' ? config.model_type : '';
   const family = Object.hasOwn(CONFIG_FAMILIES, modelType) ? CONFIG_FAMILIES[modelType] : undefined;
-  const names = family?.fields ?? ANY_FAMILY;
+  const seq2seq = config.is_encoder_decoder === true;
+  const names = family?.fields ?? (seq2seq ? ANY_SEQ2SEQ_FAMILY : ANY_FAMILY);
   const facts: ConfigFacts = { modelType, known: family !== undefined, fields: {} };
   if (family) facts.architecture = family.architecture;
+  else if (seq2seq) facts.architecture = 'encoder-decoder';
   for (const fact of Object.keys(names) as SizeFact[]) {
-    const field = names[fact].find((name) => positive(config[name]) !== undefined);
+    const field = names[fact]?.find((name) => positive(config[name]) !== undefined);
     if (field === undefined) continue;
     facts[fact] = positive(config[field]);
     facts.fields[fact] = field;

@@ -24,3 +24,24 @@ export function memoryModelFiles(label: string, files: Record<string, Uint8Array
     list: async () => Object.keys(files),
   };
 }
+
+/**
+ * The same files, with `list` answered from what earlier calls found: loading asks twice
+ * (is it an encoder-decoder? which graph?), and a URL source answers each name with a
+ * HEAD request.
+ */
+export function withListCache(files: ModelFiles): ModelFiles {
+  const known = new Map<string, boolean>();
+  return {
+    label: files.label,
+    read: (name) => files.read(name),
+    async list(candidates) {
+      const unknown = candidates.filter((name) => !known.has(name));
+      if (unknown.length > 0) {
+        const found = new Set(await files.list(unknown));
+        for (const name of unknown) known.set(name, found.has(name));
+      }
+      return candidates.filter((name) => known.get(name));
+    },
+  };
+}

@@ -86,6 +86,13 @@ export function parseGraphFile(path: string): GraphFile | undefined {
 export const SINGLE_GRAPH_ROLES: readonly GraphRole[] = ['model', 'decoder', 'decoderMerged'];
 
 /**
+ * Roles that run an encoder-decoder's decoder over a whole target in one pass, best first:
+ * `decoder_model` (no past), else the no-past branch of `decoder_model_merged`.
+ * `decoder_with_past_model` never recomputes cross-attention keys and is never chosen.
+ */
+export const SEQ2SEQ_DECODER_ROLES: readonly GraphRole[] = ['decoder', 'decoderMerged'];
+
+/**
  * The graph files among `paths` that a single-graph model can run, best first: by role
  * (`SINGLE_GRAPH_ROLES`), then variant (`GRAPH_VARIANTS`), then directory
  * (`GRAPH_DIRECTORIES`).

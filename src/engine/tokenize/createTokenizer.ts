@@ -4,14 +4,16 @@
  * decoding; normalization, pre-tokenization and added-token matching run here, with offset
  * tracking and the reference implementation's Unicode tables (see docs/tokenizer-offsets.md).
  */
-import { Tokenizer, WordPiece } from '@huggingface/tokenizers';
+import { Tokenizer, Unigram, WordPiece } from '@huggingface/tokenizers';
 import type { Token } from '../types';
 import { AddedTokenSplitter, type AddedTokenSpec } from './addedTokens';
 import { identityAligned, originalSpan, toWellFormed, type AlignedText } from './alignedText';
 import { bertNormalize, type BertNormalizerOptions } from './bertNormalizer';
 import { ByteLevelBpeStep, type ByteLevelOptions } from './byteLevelBpe';
 import type { LibraryModel, ModelStep } from './modelStep';
+import { sentencePieceNormalizer, type NormalizerJson } from './sentencePieceNormalizer';
 import type { TextTokenizer, TokenizerKind } from './textTokenizer';
+import { UnigramStep, type LibraryUnigram, type PreTokenizerJson } from './unigram';
 import { WordPieceStep } from './wordPiece';
 
 export type { TextTokenizer, TokenizerKind } from './textTokenizer';
@@ -41,14 +43,19 @@ export function createTokenizer(
   const json = tokenizerJson as TokenizerJson;
   const kind = detectKind(json);
   const library = new Tokenizer(tokenizerJson, tokenizerConfig);
-  const normalize = normalizerOf(json.normalizer);
+  const normalize =
+    kind === 'unigram'
+      ? sentencePieceNormalizer(json.normalizer as NormalizerJson)
+      : normalizerOf(json.normalizer);
   const step: ModelStep =
     kind === 'byteLevelBpe'
       ? new ByteLevelBpeStep(
           library.model as unknown as LibraryModel,
           json.pre_tokenizer as ByteLevelOptions,
         )
-      : wordPieceStep(json.model!);
+      : kind === 'unigram'
+        ? unigramStep(json)
+        : wordPieceStep(json.model!);
   const added = json.added_tokens ?? [];
   const raw = new Map<string, AddedTokenSpec>();
   const normalized = new Map<string, AddedTokenSpec>();
@@ -59,7 +66,7 @@ export function createTokenizer(
       raw.set(token.content, token);
     }
   }
-  const vocab = json.model!.vocab as Record<string, number>;
+  const vocab = vocabularyOf(json.model!);
   // The reference gives an added token that is also in the model's vocabulary the model's id.
   const addedId = (spec: AddedTokenSpec): number =>
     Object.hasOwn(vocab, spec.content) ? vocab[spec.content]! : spec.id;
@@ -92,9 +99,11 @@ export function createTokenizer(
     return out;
   };
 
+  const specialIds = new Set(added.filter((t) => t.special).map(addedId));
   return {
     kind,
     vocabSize,
+    isSpecial: (id) => specialIds.has(id),
     tokenize,
     tokenToId: (token) => library.token_to_id(token),
     idToToken: (id) => library.id_to_token(id),
@@ -130,6 +139,31 @@ function wordPieceStep(config: Component): ModelStep {
   return new WordPieceStep(model as unknown as LibraryModel, prefix);
 }
 
+/**
+ * The reference's Unigram model, not the library's `Tokenizer`'s: that one is built with
+ * its own normalizer and pre-tokenizer steps, which we run ourselves with offsets.
+ */
+function unigramStep(json: TokenizerJson): ModelStep {
+  const model = new Unigram(
+    json.model as unknown as ConstructorParameters<typeof Unigram>[0],
+    '</s>',
+  );
+  return new UnigramStep(
+    model as unknown as LibraryUnigram,
+    json.pre_tokenizer as PreTokenizerJson,
+  );
+}
+
+/** Token → id of the model's vocabulary: an object for BPE/WordPiece, `[[piece, score]]` for Unigram. */
+function vocabularyOf(model: Component): Record<string, number> {
+  if (!Array.isArray(model.vocab)) return model.vocab as Record<string, number>;
+  const vocab: Record<string, number> = {};
+  (model.vocab as unknown[][]).forEach((entry, id) => {
+    if (!Object.hasOwn(vocab, String(entry[0]))) vocab[String(entry[0])] = id;
+  });
+  return vocab;
+}
+
 function addedToken(spec: AddedTokenSpec, id: number, span: { start: number; end: number }): Token {
   return { id, text: spec.content, start: span.start, end: span.end, special: false };
 }
@@ -141,8 +175,9 @@ function normalizerOf(normalizer: Component | null | undefined): Normalize {
 }
 
 const SUPPORTED =
-  'supported: byte-level BPE (GPT-2 style: BPE model, ByteLevel pre-tokenizer, no normalizer) ' +
-  'and WordPiece (BERT style: BertNormalizer or none, BertPreTokenizer)';
+  'supported: byte-level BPE (GPT-2 style: BPE model, ByteLevel pre-tokenizer, no normalizer), ' +
+  'WordPiece (BERT style: BertNormalizer or none, BertPreTokenizer) and SentencePiece Unigram ' +
+  '(T5/Marian style: Precompiled, Replace or Strip normalizers, Metaspace/WhitespaceSplit pre-tokenizers)';
 
 /** Picks the pipeline, or says precisely which part of the file is not supported. */
 function detectKind(json: TokenizerJson): TokenizerKind {
@@ -169,6 +204,18 @@ function detectKind(json: TokenizerJson): TokenizerKind {
     if (norm !== 'none' && norm !== 'BertNormalizer') fail(`WordPiece with normalizer ${norm}`);
     if (typeof model!.unk_token !== 'string') fail('WordPiece without an unk_token');
     return 'wordPiece';
+  }
+  if (model!.type === 'Unigram') {
+    if (!Array.isArray(model!.vocab)) fail('Unigram without a [[piece, score], …] vocab');
+    if (model!.byte_fallback === true) fail('Unigram with byte_fallback');
+    if (!Number.isInteger(model!.unk_id)) fail('Unigram without an unk_id');
+    try {
+      sentencePieceNormalizer(json.normalizer as NormalizerJson);
+      new UnigramStep({} as LibraryUnigram, json.pre_tokenizer as PreTokenizerJson);
+    } catch (error) {
+      fail(`Unigram with ${(error as Error).message}`);
+    }
+    return 'unigram';
   }
   return fail(`model type ${String(model!.type)}`);
 }

@@ -1,7 +1,7 @@
 import type { Token } from '../types';
 
 /** The tokenizer families whose offsets the engine computes exactly. */
-export type TokenizerKind = 'byteLevelBpe' | 'wordPiece';
+export type TokenizerKind = 'byteLevelBpe' | 'wordPiece' | 'unigram';
 
 /** A model's tokenizer: ids from `@huggingface/tokenizers`, offsets into the original text. */
 export interface TextTokenizer {
@@ -17,6 +17,8 @@ export interface TextTokenizer {
   tokenize(text: string): Token[];
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
+  /** True for the ids of added tokens marked `special` (`</s>`, `<pad>`, `[CLS]`…). */
+  isSpecial(id: number): boolean;
   /** The text of `ids`, exactly as spelled (no clean-up of spaces before punctuation). */
   decode(ids: number[]): string;
 }

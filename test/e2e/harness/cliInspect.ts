@@ -16,6 +16,10 @@ export interface AttentionJson {
   tokens: { id: number; text: string; start: number; end: number; special: boolean }[];
   /** [layer][head][query][key]. */
   attentions: number[][][][];
+  /** Encoder-decoder models: the decoder's tokens (the first is the decoder start token). */
+  decoder_tokens?: { id: number; text: string }[];
+  /** Encoder-decoder models: [layer][head][target][source]. */
+  cross_attentions?: number[][][][];
 }
 
 /** Inspects `text` with the CLI; `model` is a model folder or undefined for the bundled one. */

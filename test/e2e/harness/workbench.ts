@@ -200,6 +200,15 @@ export class Workbench {
     await this.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
   }
 
+  /** Types `text` into the open input box (`showInputBox`) and accepts it. */
+  async answerInputBox(text: string): Promise<void> {
+    const input = this.quickInput();
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+
   /** Clicks the quick pick entry whose text contains `text` (after an icon, say). */
   async pickQuickItem(text: string): Promise<void> {
     await this.page

@@ -4,6 +4,7 @@ import { extension, VIEW_TYPE } from './helpers';
 
 const COMMANDS = [
   'attentionInspector.inspectSelection',
+  'attentionInspector.inspectTranslation',
   'attentionInspector.inspectAroundCursor',
   'attentionInspector.exportJson',
   'attentionInspector.selectModel',

@@ -182,7 +182,7 @@ describe('chooseGraphFile', () => {
     );
     assert.throws(
       () => chooseGraphFile(['encoder_model.onnx', 'decoder_with_past_model.onnx'], '/m'),
-      /is not a graph this version can run alone \(found encoder_model\.onnx, decoder_with_past_model\.onnx\)\. Encoder-decoder exports/,
+      /is not a graph this version can run alone \(found encoder_model\.onnx, decoder_with_past_model\.onnx\)\. An encoder-decoder needs encoder_model\.onnx with decoder_model\.onnx/,
     );
   });
 });

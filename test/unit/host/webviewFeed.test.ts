@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { InspectResult } from '../../../src/engine/types';
 import { toFeedResult, WebviewFeed } from '../../../src/panel/webviewFeed';
 import type { HostToWebview, ViewSettings } from '../../../src/protocol/webview';
-import { unpackWeights, WIRE_RESOLUTION } from '../../../src/shared/weightWire';
+import { packWeights, unpackWeights, WIRE_RESOLUTION } from '../../../src/shared/weightWire';
 
 const settings: ViewSettings = { colorMap: 'viridis', topK: 5, defaultView: 'model' };
 
@@ -172,5 +172,42 @@ describe('toFeedResult', () => {
     } as InspectResult;
     assert.equal(toFeedResult(result, 1, 'x').meta.text, 'abc');
     assert.equal(toFeedResult({ ...result, truncation: undefined }, 1, 'x').meta.text, text);
+  });
+
+  it('sends an encoder-decoder result as typed arrays per layer, decoder then cross, tensors out of the metadata', () => {
+    const encoder = result();
+    const decoder = Float32Array.from([1, 0, 0.5, 0.5]); // 1 head, T = 2
+    const cross = Float32Array.from([0.2, 0.3, 0.5, 0.6, 0.4, 0]); // 1 head, T = 2, S = 3
+    const seq2seq = {
+      target: { kind: 'given' as const, text: 'x' },
+      decoderTokens: [
+        { id: 5, text: '<pad>', special: true },
+        { id: 6, text: '▁x', special: false },
+      ],
+      decoderLayers: 1,
+      decoderHeads: 1,
+      decoderAttentions: [decoder],
+      crossAttentions: [cross],
+    };
+    const { feed, sent } = setup();
+    feed.onReady();
+    feed.showResult(toFeedResult({ ...encoder, seq2seq }, 4, 'a.ts:1'));
+    const start = sent.find((m) => m.type === 'didStartResult');
+    assert.ok(start && start.type === 'didStartResult');
+    assert.deepEqual(
+      start.meta.seq2seq?.decoderTokens.map((t) => t.text),
+      ['<pad>', '▁x'],
+    );
+    assert.equal('crossAttentions' in start.meta.seq2seq!, false);
+    assert.equal('decoderAttentions' in start.meta.seq2seq!, false);
+    const layers = sent.filter((m) => m.type === 'didProduceLayer');
+    assert.deepEqual(
+      layers.map((m) => m.type === 'didProduceLayer' && `${m.kind ?? 'encoder'}/${m.layer}`),
+      ['encoder/0', 'encoder/1', 'decoder/0', 'cross/0'],
+    );
+    const last = layers[3];
+    assert.ok(last.type === 'didProduceLayer' && last.weights instanceof Uint16Array);
+    assert.deepEqual([...last.weights], [...packWeights(cross)]);
+    assert.equal(sent.at(-1)?.type, 'didFinishResult');
   });
 });

@@ -97,3 +97,19 @@ describe('Rpc over a real MessageChannel', () => {
     assert.equal(found.length, 2);
   });
 });
+
+describe('seq2seq results cross the worker boundary by transfer', () => {
+  it('collects the encoder, decoder and cross-attention buffers of an InspectResult', () => {
+    const encoder = [new Float32Array(8)];
+    const decoder = [new Float32Array(4), new Float32Array(4)];
+    const cross = [new Float32Array(6), new Float32Array(6)];
+    const reply = {
+      attentions: encoder,
+      seq2seq: { decoderAttentions: decoder, crossAttentions: cross },
+    };
+    const found = new Set(collectTransferables(reply));
+    for (const array of [...encoder, ...decoder, ...cross])
+      assert.ok(found.has(array.buffer as ArrayBuffer));
+    assert.equal(found.size, 5);
+  });
+});

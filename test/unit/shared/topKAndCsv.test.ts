@@ -32,7 +32,7 @@ describe('matrixCsv', () => {
   });
 
   it('rounds to the given decimals (the panel copies weights as they crossed the wire)', () => {
-    const csv = matrixCsv({ n: 1, data: new Float32Array([0.123456789]) }, ['x'], 5);
+    const csv = matrixCsv({ n: 1, data: new Float32Array([0.123456789]) }, ['x'], ['x'], 5);
     assert.equal(csv, 'query \\ key,x\r\nx,0.12346\r\n');
   });
 

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTokenizer } from '../../../src/engine/tokenize/createTokenizer';
 import { ourTokens, readJson, referenceTokens, ourTokenizer } from './oracle';
 
@@ -19,6 +21,14 @@ function variant(folder: 'gpt2' | 'bert-uncased-minilm', edit: (json: Json) => v
     model: { ...original.model },
     added_tokens: [...original.added_tokens],
   };
+  edit(json);
+  return json;
+}
+
+/** The T5 fixture's tokenizer.json (SentencePiece Unigram) with one edit. */
+function unigram(edit: (json: Json) => void): Json {
+  const path = join(__dirname, '../../fixtures/hf/t5-small-tiny/tokenizer.json');
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Json;
   edit(json);
   return json;
 }
@@ -114,7 +124,21 @@ describe('createTokenizer', () => {
 
   it('rejects tokenizers it cannot align, naming the part that is not supported', () => {
     const cases: [Json, RegExp][] = [
-      [variant('gpt2', (j) => (j.model.type = 'Unigram')), /model type Unigram/],
+      [
+        variant('gpt2', (j) => (j.model.type = 'Unigram')),
+        /Unigram without a \[\[piece, score\], …\] vocab/,
+      ],
+      [variant('gpt2', (j) => (j.model.type = 'WordLevel')), /model type WordLevel/],
+      [unigram((j) => (j.model.byte_fallback = true)), /Unigram with byte_fallback/],
+      [unigram((j) => (j.normalizer = { type: 'NFKC' })), /Unigram with normalizer NFKC/],
+      [
+        unigram((j) => (j.pre_tokenizer = { type: 'ByteLevel' })),
+        /Unigram with pre-tokenizer ByteLevel/,
+      ],
+      [
+        unigram((j) => (j.normalizer = { type: 'Precompiled', precompiled_charsmap: 42 })),
+        /Precompiled normalizer without a charsmap/,
+      ],
       [
         variant('gpt2', (j) => (j.pre_tokenizer = { type: 'Metaspace' })),
         /BPE with pre-tokenizer Metaspace/,
@@ -143,7 +167,10 @@ describe('createTokenizer', () => {
         (e: Error) => {
           assert.match(e.message, /^Unsupported tokenizer\.json: /);
           assert.match(e.message, message);
-          assert.match(e.message, /supported: byte-level BPE .* and WordPiece/);
+          assert.match(
+            e.message,
+            /supported: byte-level BPE .*, WordPiece .* and SentencePiece Unigram/,
+          );
           return true;
         },
       );

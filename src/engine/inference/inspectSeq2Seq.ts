@@ -1,0 +1,136 @@
+/**
+ * One inspection of an encoder-decoder: the text is the source (tokens with offsets, the
+ * tokenizer's template, e.g. `A </s>`), run through the encoder once; the target is either
+ * typed (teacher-forced: decoder start token, the target's tokens, the template's end
+ * tokens) or generated greedily; the decoder's final full pass gives the decoder self- and
+ * cross-attention. `tokens`/`attentions` of the result are the source side.
+ */
+import { EngineRunError } from '../errors';
+import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_TARGET } from '../types';
+import type { InspectResult, Seq2SeqResult, TargetRequest, TargetToken } from '../types';
+import { MAX_TOKENS_PER_RUN, planTokens } from './planTokens';
+import type { DecoderPass, Seq2SeqModel } from './seq2seqModel';
+
+/** A target longer than this many tokens is refused: each decoder pass is T² per head. */
+export const MAX_TARGET_TOKENS = 1024;
+
+/** What the engine hands over from its side of the run. */
+export interface Seq2SeqRun {
+  text: string;
+  target?: TargetRequest;
+  maxTokens?: number;
+  checkCancelled: () => void;
+  started: number;
+  loadMs: number;
+}
+
+export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Promise<InspectResult> {
+  const { manifest } = model.folder.encoder;
+  const tokenizeStart = now();
+  const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
+  const plan = planTokens(
+    model.tokenizer,
+    run.text,
+    manifest.specialTokens,
+    Math.min(run.maxTokens ?? limit, limit),
+    manifest.maxPositions,
+  );
+  const target = run.target ?? DEFAULT_TARGET;
+  const given = target.kind === 'given' ? givenIds(model, target.text) : undefined;
+  const tokenizeMs = now() - tokenizeStart;
+  run.checkCancelled();
+  const inferenceStart = now();
+  const source = await model.encode(plan.tokens.map((t) => t.id));
+  run.checkCancelled();
+  let decoderIds: number[];
+  let pass: DecoderPass;
+  let resultTarget: Seq2SeqResult['target'];
+  if (given) {
+    decoderIds = given;
+    pass = await model.decode(source, decoderIds);
+    resultTarget = { kind: 'given', text: (target as { text: string }).text };
+  } else {
+    const maxNewTokens = maxNew(target);
+    const greedy = await model.greedy(source, maxNewTokens, run.checkCancelled);
+    decoderIds = greedy.ids;
+    pass = greedy.pass;
+    resultTarget = { kind: 'greedy', maxNewTokens, stoppedAtEos: greedy.stoppedAtEos };
+  }
+  const inferenceMs = now() - inferenceStart;
+  run.checkCancelled();
+  const seq2seq: Seq2SeqResult = {
+    target: resultTarget,
+    decoderTokens: decoderIds.map((id) => targetToken(model, id)),
+    decoderLayers: model.folder.decoderLayers,
+    decoderHeads: model.folder.decoderHeads,
+    decoderAttentions: pass.selfAttentions,
+    crossAttentions: pass.crossAttentions,
+  };
+  const finished = now();
+  return {
+    model: model.info,
+    text: run.text,
+    tokens: plan.tokens,
+    attentions: source.attentions,
+    seq2seq,
+    truncation: plan.truncation,
+    timings: {
+      loadMs: run.loadMs,
+      tokenizeMs,
+      inferenceMs,
+      totalMs: finished - run.started,
+      startedAt: performance.timeOrigin + run.started,
+      finishedAt: performance.timeOrigin + finished,
+    },
+  };
+}
+
+/** Decoder start token, the target's tokens, then the template's end tokens (`</s>`). */
+function givenIds(model: Seq2SeqModel, text: string): number[] {
+  if (text.trim() === '') {
+    throw new EngineRunError(
+      'The target text is empty. Type the translation to inspect, or let the model generate one.',
+      'badInput',
+    );
+  }
+  const { specialTokens } = model.folder.encoder.manifest;
+  const ids = model.tokenizer.tokenize(text).map((t) => t.id);
+  const end = specialTokens.append
+    .map((name) => model.tokenizer.tokenToId(name))
+    .filter((id): id is number => id !== undefined);
+  const all = [model.folder.generation.decoderStartId, ...ids, ...end];
+  if (all.length > MAX_TARGET_TOKENS) {
+    throw new EngineRunError(
+      `The target text has ${all.length} tokens; at most ${MAX_TARGET_TOKENS} are inspected. Shorten it.`,
+      'badInput',
+    );
+  }
+  return all;
+}
+
+function maxNew(target: TargetRequest): number {
+  const asked =
+    target.kind === 'greedy'
+      ? (target.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS)
+      : DEFAULT_MAX_NEW_TOKENS;
+  if (!Number.isInteger(asked) || asked < 1 || asked >= MAX_TARGET_TOKENS) {
+    throw new EngineRunError(
+      `maxNewTokens must be a whole number from 1 to ${MAX_TARGET_TOKENS - 1}; got ${asked}.`,
+      'badInput',
+    );
+  }
+  return asked;
+}
+
+function targetToken(model: Seq2SeqModel, id: number): TargetToken {
+  const { generation } = model.folder;
+  const special =
+    id === generation.decoderStartId ||
+    generation.eosIds.includes(id) ||
+    model.tokenizer.isSpecial(id);
+  return { id, text: model.tokenizer.idToToken(id) ?? `<${id}>`, special };
+}
+
+function now(): number {
+  return performance.now();
+}

@@ -1,0 +1,69 @@
+/**
+ * Loads an encoder-decoder folder (seq2seqFolder.ts) into a `Seq2SeqModel`: its tokenizer,
+ * an onnxruntime session per graph, and the model facts shown with the result.
+ */
+import { EngineRunError } from '../errors';
+import type { LoadedModelFolder } from '../folder/loadModelFolder';
+import type { ModelFiles } from '../folder/modelFiles';
+import { modelInfo } from '../folder/manifest';
+import { readSeq2SeqFolder } from '../folder/seq2seqFolder';
+import type { GraphVariant } from '../folder/onnxGraphFiles';
+import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
+import type { TextTokenizer } from '../tokenize/textTokenizer';
+import type { ModelInfo } from '../types';
+import { createSession, type InferenceSession } from './ortRuntime';
+import { Seq2SeqModel } from './seq2seqModel';
+
+export async function loadSeq2SeqModel(
+  files: ModelFiles,
+  modelDir: string,
+  tokenizerOf: (
+    folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>,
+  ) => TextTokenizer,
+  variant?: GraphVariant,
+): Promise<Seq2SeqModel> {
+  const folder = await readSeq2SeqFolder(files, variant);
+  const tokenizer = tokenizerOf(folder.encoder);
+  const session = async (
+    file: string,
+    bytes: Uint8Array,
+    data: { path: string; data: Uint8Array }[],
+  ): Promise<InferenceSession> => {
+    try {
+      return await createSession(bytes, data);
+    } catch (error) {
+      throw new EngineRunError(
+        `${file} in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
+        'badModel',
+      );
+    }
+  };
+  const encoderSession = await session(
+    folder.encoder.graphFile,
+    folder.encoder.onnxBytes,
+    folder.encoder.externalData,
+  );
+  const decoderSession = await session(
+    folder.decoder.graphFile,
+    folder.decoder.onnxBytes,
+    folder.decoder.externalData,
+  );
+  const info: ModelInfo = {
+    ...modelInfo(folder.encoder.manifest, modelDir),
+    graphFile: folder.encoder.graphFile,
+    decoderGraphFile: folder.decoder.graphFile,
+    decoderLayers: folder.decoderLayers,
+    decoderHeads: folder.decoderHeads,
+  };
+  if (folder.notes.length > 0) info.notes = folder.notes;
+  // Dropping the bytes keeps one copy of each graph (in its session), not two.
+  const { onnxBytes: _e, externalData: _ed, ...encoder } = folder.encoder;
+  const { onnxBytes: _d, externalData: _dd, ...decoder } = folder.decoder;
+  return new Seq2SeqModel(
+    info,
+    { ...folder, encoder, decoder },
+    tokenizer,
+    encoderSession,
+    decoderSession,
+  );
+}
