@@ -7,8 +7,7 @@ import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
-import { EngineRunError } from '../engine/errors';
-import type { RunErrorCode } from '../engine/errors';
+import { EngineRunError, runErrorCode } from '../engine/errors';
 import type { InspectResult, ModelInfo } from '../engine/types';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
@@ -135,18 +134,7 @@ export class EngineClient {
 function toRunError(error: unknown): EngineRunError {
   if (error instanceof EngineRunError) return error;
   if (error instanceof RpcError) {
-    const known: RunErrorCode[] = [
-      'cancelled',
-      'superseded',
-      'crashed',
-      'badInput',
-      'badModel',
-      'closed',
-    ];
-    const code = known.includes(error.code as RunErrorCode)
-      ? (error.code as RunErrorCode)
-      : 'error';
-    return new EngineRunError(error.message, code);
+    return new EngineRunError(error.message, runErrorCode(error.code));
   }
   return new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
 }
