@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedEngine } from '../unit/engine/fixtures';
 import { CARD_TEXT } from './cardText';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const ROOT = join(__dirname, '../..');
 const MODEL = join(ROOT, 'models/mini-code-gpt');

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runFixture, type FixtureResult } from './fixtureResult';
 import type { ThemeName } from './vscodeThemes';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const OUT = join(__dirname, '../../out/screenshots');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../chromium';
 import type { Browser } from 'playwright-core';
 import { ENGINE_PROTOCOL_VERSION } from '../../../src/protocol/engine';
 import { ROOT, fixtureModel, sharedEngine } from '../../unit/engine/fixtures';
@@ -87,17 +87,7 @@ describe('engine in a browser Web Worker (dist/engine.webworker.js in Chromium)'
     );
     server = await serveRepo();
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
