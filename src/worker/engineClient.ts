@@ -5,7 +5,7 @@
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, EngineEvent, InspectRequest } from '../protocol/engine';
+import type { EngineApi, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
 import type { InspectResult, ModelInfo } from '../engine/types';
@@ -15,7 +15,7 @@ export { EngineRunError } from '../engine/errors';
 
 interface Live {
   handle: WorkerHandle;
-  rpc: Rpc<EngineApi, Record<string, never>, EngineEvent>;
+  rpc: Rpc<EngineApi, Record<string, never>>;
   ready: Promise<void>;
 }
 
@@ -24,7 +24,6 @@ export class EngineClient {
   private nextRunId = 1;
   /** Runs whose promise is still open, so `cancel` can settle them at once. */
   private readonly open = new Map<number, (error: EngineRunError) => void>();
-  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
 
   constructor(private readonly startWorker: WorkerFactory) {}
 
@@ -70,11 +69,6 @@ export class EngineClient {
     this.live?.rpc.call('cancel', { runId }).catch(() => undefined);
   }
 
-  onEvent(listener: (event: EngineEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
   async dispose(): Promise<void> {
     const live = this.live;
     this.live = undefined;
@@ -95,16 +89,7 @@ export class EngineClient {
 
   private spawn(): Live {
     const handle = this.startWorker();
-    const rpc = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
-      handle.endpoint,
-      {},
-      { transfer: true },
-    );
-    rpc.onEvent((event) =>
-      this.eventListeners.forEach((listener) => {
-        listener(event);
-      }),
-    );
+    const rpc = new Rpc<EngineApi, Record<string, never>>(handle.endpoint, {}, { transfer: true });
     const live: Live = {
       handle,
       rpc,

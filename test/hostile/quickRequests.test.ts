@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
+import type { EngineApi } from '../../src/protocol/engine';
 import { Rpc, type MessageEndpoint } from '../../src/protocol/rpc';
 import type { InspectResult } from '../../src/engine/types';
 import { serveEngine } from '../../src/worker/engineService';
@@ -33,7 +33,7 @@ describe('quick requests to the engine service', () => {
     const modelDir = fixtureModel('decoder-attn');
     const model = await engine.loadModel(modelDir);
     serveEngine(endpoint(channel.port1), engine, 1);
-    const host = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
+    const host = new Rpc<EngineApi, Record<string, never>>(
       endpoint(channel.port2),
       {},
       { transfer: true },

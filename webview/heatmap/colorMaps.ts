@@ -84,9 +84,3 @@ export function lutIndex(value: number, max: number): number {
   const t = value / max;
   return t <= 0 ? 0 : t >= 1 ? 255 : Math.round(t * 255);
 }
-
-/** CSS colour of `value` on the scale `[0, max]`. */
-export function colorOf(lut: Uint8Array, value: number, max: number): string {
-  const k = lutIndex(value, max) * 3;
-  return `rgb(${lut[k]}, ${lut[k + 1]}, ${lut[k + 2]})`;
-}
