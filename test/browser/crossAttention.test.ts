@@ -11,7 +11,8 @@ import type { Browser } from 'playwright-core';
 import type { FocusMessage, HostToWebview, ResultMeta } from '../../src/protocol/webview';
 import { alignmentScore } from '../../src/shared/crossAlignment';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const TEXT = 'the cat sat';
 const S = 4; // the · cat · sat · </s>
