@@ -5,10 +5,11 @@
 import {
   ATTENTION_KINDS,
   type AttentionKind,
+  COLOR_MAP_NAMES,
   type ColorMapName,
+  VIEW_KINDS,
   type ViewKind,
 } from '../src/protocol/webview';
-import { COLOR_MAP_NAMES } from './heatmap/colorMaps';
 
 /** Which matrix of a layer a view shows: one head or an aggregate. */
 export type HeadChoice = number | 'mean' | 'max' | 'rollout';
@@ -55,8 +56,6 @@ export const DEFAULT_STATE: ViewState = {
   attention: 'cross',
 };
 
-const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary'];
-
 /** Reads whatever `getState()` returned, keeping only well-formed fields. */
 export function migrateState(saved: unknown): ViewState {
   if (typeof saved !== 'object' || saved === null || (saved as { v?: unknown }).v !== 1) {
@@ -68,7 +67,7 @@ export function migrateState(saved: unknown): ViewState {
   const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
   return {
     v: 1,
-    view: pick(s.view, (x) => VIEWS.includes(x as ViewKind), null),
+    view: pick(s.view, (x) => VIEW_KINDS.includes(x as ViewKind), null),
     layer: pick(s.layer, isIndex, 0),
     head: pick(s.head, (x) => isIndex(x) || x === 'mean' || x === 'max' || x === 'rollout', 0),
     wordLevel: s.wordLevel === true,

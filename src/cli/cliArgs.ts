@@ -1,5 +1,6 @@
 /** Command-line arguments of `dist/cli.js`, parsed with Node's own `util.parseArgs`. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_TOP_PREDICTIONS } from '../engine/inference/predictionGraph';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { MAX_TARGET_TOKENS } from '../engine/inference/inspectSeq2Seq';
 import { DEFAULT_MAX_NEW_TOKENS, type TargetRequest } from '../engine/types';
@@ -59,7 +60,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         ? undefined
         : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
     threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
-    topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
+    topK:
+      values['top-k'] === undefined
+        ? DEFAULT_TOP_PREDICTIONS
+        : integer(values['top-k'], '--top-k', 0, 100),
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     ...target(values['target-text'], values['max-new-tokens']),
     help: values.help ?? false,

@@ -1,6 +1,6 @@
 /**
  * The host ⇄ webview channel. Both ends import this file; the webview bundle may import
- * only `src/protocol/**` and `src/engine/types.ts` from the host side.
+ * only `src/protocol/`, `src/shared/` and `src/engine/types.ts` (docs/layout.md, lint).
  *
  * A run reaches the webview as one `didStartResult` (tokens and metadata, no tensors)
  * followed by one `didProduceLayer` per layer (a packed Uint16Array each,
@@ -25,11 +25,13 @@ export const ATTENTION_KINDS: readonly AttentionKind[] = ['encoder', 'decoder', 
 /** The decoder side of an encoder-decoder result without its tensors (they follow per layer). */
 export type Seq2SeqMeta = Omit<Seq2SeqResult, 'decoderAttentions' | 'crossAttentions'>;
 
-/** The views the panel offers. */
-export type ViewKind = 'model' | 'matrix' | 'head' | 'summary';
+/** The views the panel offers, in the order of its tabs (and of package.json's enum). */
+export const VIEW_KINDS = ['model', 'matrix', 'head', 'summary'] as const;
+export type ViewKind = (typeof VIEW_KINDS)[number];
 
-/** Colour maps (perceptually uniform, colour-blind safe). */
-export type ColorMapName = 'viridis' | 'cividis' | 'magma' | 'grays';
+/** Colour maps (perceptually uniform, colour-blind safe), in the order the picker lists them. */
+export const COLOR_MAP_NAMES = ['viridis', 'cividis', 'magma', 'grays'] as const;
+export type ColorMapName = (typeof COLOR_MAP_NAMES)[number];
 
 /** User settings the webview needs (contributed as `attentionInspector.*`). */
 export interface ViewSettings {
@@ -38,6 +40,13 @@ export interface ViewSettings {
   topK: number;
   defaultView: ViewKind;
 }
+
+/** The settings' defaults; package.json contributes the same (test/unit/host/config.test.ts). */
+export const DEFAULT_VIEW_SETTINGS: Readonly<ViewSettings> = {
+  colorMap: 'viridis',
+  topK: 5,
+  defaultView: 'model',
+};
 
 /**
  * When a run passed each stage on its way to the panel, in wall-clock milliseconds

@@ -12,7 +12,8 @@ import type { FocusMessage, HostToWebview, ResultMeta } from '../../src/protocol
 import { alignmentScore } from '../../src/shared/crossAlignment';
 import { packWeights } from '../../src/shared/weightWire';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const TEXT = 'the cat sat';
 const S = 4; // the · cat · sat · </s>

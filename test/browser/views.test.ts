@@ -8,7 +8,8 @@ import { topK } from '../../src/shared/topK';
 import { packWeights } from '../../src/shared/weightWire';
 import type { FocusMessage } from '../../src/protocol/webview';
 import { heldByWebview, runFixture, type FixtureResult } from './fixtureResult';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const settings = (defaultView: 'model' | 'head' | 'summary') => ({
   type: 'didChangeSettings' as const,

@@ -97,6 +97,18 @@ for (const name of FIXTURES) {
       );
     });
 
+    it('every code point of the Basic Multilingual Plane (a space after every 7th), in blocks', async () => {
+      for (let block = 0; block < 0x10000; block += 0x1000) {
+        let text = '';
+        for (let cp = block; cp < block + 0x1000; cp++) {
+          if (cp < 0xd800 || cp > 0xdfff)
+            text += String.fromCodePoint(cp) + (cp % 7 === 0 ? ' ' : '');
+        }
+        const [expected] = await referenceTokens(reference, [text]);
+        assert.deepEqual(ourTokens(ours, text), expected, `block U+${block.toString(16)}`);
+      }
+    });
+
     it('the template appends </s> (A </s>), as the reference post-processor does', async () => {
       const text = 'Hello world!';
       const policy = specialTokensOf(json, config);
