@@ -14,6 +14,7 @@ import { makeFeeds } from './inference/graphFeeds';
 import type { GraphVariant } from './folder/onnxGraphFiles';
 import { topPredictions } from './inference/predictionGraph';
 import { extractAttention } from './attention/extractAttention';
+import { checkRequests, StepsSession } from './attention/stepsSession';
 import { SUPPORTED_OPSETS } from './model/decodeOnnx';
 import { loadModelFolder } from './model/loadModelFolder';
 import { modelInfo } from './model/manifest';
@@ -23,7 +24,7 @@ import type { ModelFiles } from './model/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
 import type { TextTokenizer } from './tokenize/createTokenizer';
 import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
-import type { InspectResult, ModelInfo } from './types';
+import type { HeadSteps, HeadStepsRequest, InspectResult, ModelInfo } from './types';
 
 /** Options of one inspection. */
 export interface InspectOptions {
@@ -35,6 +36,8 @@ export interface InspectOptions {
   isCancelled?: () => boolean;
   /** Graph variant to run when the folder has several (docs/model-format.md). */
   variant?: GraphVariant;
+  /** Heads whose arithmetic to return (`InspectResult.steps`); runs a second session. */
+  steps?: readonly HeadStepsRequest[];
 }
 
 /** Raw outputs of one run over token ids. */
@@ -74,6 +77,8 @@ export class LoadedModel {
 export class Engine {
   /** One session per model folder, created on first use and reused. */
   private readonly models = new Map<string, Promise<LoadedModel>>();
+  /** Sessions with the step tensors exposed, created on the first request for steps. */
+  private readonly stepSessions = new Map<string, Promise<StepsSession>>();
 
   constructor(private readonly openFolder: (modelDir: string) => ModelFiles) {}
 
@@ -99,6 +104,8 @@ export class Engine {
       );
     }
     const model = await this.loadModel(modelDir, options.variant);
+    const { layers, heads, architecture } = model.folder.manifest;
+    if (options.steps) checkRequests(options.steps, layers, heads, architecture);
     const loadMs = now() - started;
     const checkCancelled = (): void => {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
@@ -113,6 +120,9 @@ export class Engine {
     checkCancelled();
     const inferenceStart = now();
     const outputs = await model.runIds(plan.tokens.map((token) => token.id));
+    const steps = options.steps?.length
+      ? await this.runSteps(modelDir, plan.tokens.map((t) => t.id), options.steps, options.variant)
+      : undefined;
     const inferenceMs = now() - inferenceStart;
     checkCancelled();
     const topK = options.topK ?? 5;
@@ -128,6 +138,7 @@ export class Engine {
       attentions: outputs.attentions,
       predictions,
       truncation: plan.truncation,
+      ...(steps ? { steps } : {}),
       timings: {
         loadMs,
         tokenizeMs,
@@ -138,6 +149,25 @@ export class Engine {
         finishedAt: performance.timeOrigin + now(),
       },
     };
+  }
+
+  /** The arithmetic of the requested heads for token ids (special tokens in place). */
+  async runSteps(
+    modelDir: string,
+    ids: readonly number[],
+    requests: readonly HeadStepsRequest[],
+    variant?: GraphVariant,
+  ): Promise<HeadSteps[]> {
+    const { layers, heads, architecture } = (await this.loadModel(modelDir, variant)).folder.manifest;
+    checkRequests(requests, layers, heads, architecture);
+    const key = `${modelDir}\n${variant ?? ''}`;
+    let session = this.stepSessions.get(key);
+    if (!session) {
+      session = StepsSession.load(this.openFolder(modelDir), variant);
+      this.stepSessions.set(key, session);
+      session.catch(() => this.stepSessions.delete(key));
+    }
+    return (await session).run(ids, requests);
   }
 
   private async load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {

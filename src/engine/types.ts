@@ -83,6 +83,8 @@ export interface InspectResult {
   /** Per query position the top next-token predictions; decoders with logits only. */
   predictions?: Prediction[][];
   truncation?: Truncation;
+  /** The arithmetic of the heads `InspectOptions.steps` asked for, in that order. */
+  steps?: HeadSteps[];
   timings: {
     /** Waiting for the model to load (0 when it was loaded already). */
     loadMs?: number;
@@ -95,4 +97,46 @@ export interface InspectResult {
     startedAt?: number;
     finishedAt?: number;
   };
+}
+
+/** Which attention of an encoder-decoder model a head belongs to (absent: the model's only kind). */
+export type AttentionKind = 'encoder' | 'decoder' | 'cross';
+
+/** One head whose steps are wanted (`InspectOptions.steps`). */
+export interface HeadStepsRequest {
+  kind?: AttentionKind;
+  layer: number;
+  head: number;
+}
+
+/**
+ * The arithmetic of one head, softmax(scores × scale + bias, masked keys removed) · v, as the
+ * model computed it (docs/attention-json.md, "steps"). Matrices are row-major; N queries,
+ * M keys, `d` the query/key size, `dv` the value size.
+ */
+export interface HeadSteps extends HeadStepsRequest {
+  n: number;
+  m: number;
+  d: number;
+  dv: number;
+  /** [N, d] the queries, after rotary positions, before any scale. */
+  q: Float32Array;
+  /** [M, d] the keys this head uses (with grouped key/value heads, those of `kvHead`). */
+  k: Float32Array;
+  /** [M, dv] the values this head uses. */
+  v: Float32Array;
+  /** The key/value head that query head `head` reads (equals `head` without grouping). */
+  kvHead: number;
+  /** [N, M] q·kᵀ, before any scale. */
+  scores: Float32Array;
+  /** The factor the model applies to the scores (1/√d usually, 1 for T5). */
+  scale: number;
+  /** Where the model applies `scale`: to the scores, or folded into q and/or k; empty: nowhere. */
+  scaleAt: ('scores' | 'query' | 'key')[];
+  /** [N, M] additive bias other than the mask (relative position bias, ALiBi), or null. */
+  bias: Float32Array | null;
+  /** [N, M] 1 where the mask removes the key from the query's softmax. */
+  masked: Uint8Array;
+  /** [N, dv] attention weights · v: what the head hands to the concatenation. */
+  output: Float32Array;
 }

@@ -7,6 +7,7 @@ import { checkGraph } from './checkGraph';
 import { decodeOnnx } from './decodeOnnx';
 import { droppedExecutionFields } from './droppedFields';
 import { exposeAttentionSteps } from './exposeAttentionSteps';
+import { exposeStepTensors, type ExposedStepTensors } from './exposeStepTensors';
 import { encodeOnnx } from './exposeTensors';
 import type { AttentionStep } from './findAttention';
 import { GraphIndex } from './graphIndex';
@@ -39,6 +40,8 @@ export interface LoadedModelFolder {
   logitsOutput?: string;
   /** Graph outputs of the extra steps asked for in `LoadOptions.expose`, one per layer. */
   stepOutputs: Partial<Record<AttentionStep, string[]>>;
+  /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
+  headStepOutputs?: ExposedStepTensors[];
   tokenizerJson: TokenizerJson;
   /** `tokenizer_config.json` when the folder has one. */
   tokenizerConfig?: Record<string, unknown>;
@@ -55,6 +58,8 @@ export interface LoadOptions {
   expose?: readonly AttentionStep[];
   /** The graph variant to run when an export folder has several (default: fp32 first). */
   variant?: GraphVariant;
+  /** Expose every layer's q, kᵀ, q·kᵀ, softmax input, v and weights·v (the Steps view). */
+  headSteps?: boolean;
 }
 
 const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
@@ -90,7 +95,8 @@ export async function loadModelFolder(
   const { attentions } = manifest.outputs;
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax') wanted.add('probabilities');
-  if (wanted.size > 0) refuseLossyEdit(source.onnxBytes, label, graphPath);
+  if (wanted.size > 0 || options.headSteps) refuseLossyEdit(source.onnxBytes, label, graphPath);
+  const headStepOutputs = options.headSteps ? exposeStepTensors(model, manifest.layers, label, graphPath) : undefined;
   const exposed =
     wanted.size > 0 ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath) : { outputs: {} };
   const stepOutputs = exposed.outputs;
@@ -100,7 +106,7 @@ export async function loadModelFolder(
   }
   const attentionOutputs =
     attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
-  const edited = wanted.size > 0;
+  const edited = wanted.size > 0 || headStepOutputs !== undefined;
   return {
     label,
     manifest,
@@ -113,6 +119,7 @@ export async function loadModelFolder(
     attentionOutputs,
     ...(manifest.outputs.logits === undefined ? {} : { logitsOutput: manifest.outputs.logits }),
     stepOutputs,
+    ...(headStepOutputs ? { headStepOutputs } : {}),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,
