@@ -45,11 +45,11 @@ const node = {
 
 const configs = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['src/engine/worker/nodeWorkerMain.ts'], outfile: 'dist/engine.worker.js' },
+  { ...node, entryPoints: ['src/worker/nodeWorkerMain.ts'], outfile: 'dist/engine.worker.js' },
   {
     // The same engine in a browser Web Worker (VS Code for the Web).
     ...common,
-    entryPoints: ['src/engine/worker/webWorkerMain.ts'],
+    entryPoints: ['src/worker/webWorkerMain.ts'],
     outfile: 'dist/engine.webworker.js',
     platform: 'browser',
     format: 'iife',

@@ -5,19 +5,19 @@
  */
 import * as vscode from 'vscode';
 import { CursorWindows } from './commands/inspectAroundCursor';
-import { EngineHost } from './commands/engineHost';
+import { EngineHost } from './worker/engineHost';
 import { exportJsonCommand } from './commands/exportJson';
 import { inspectSelectionCommand } from './commands/inspectSelection';
-import { InspectionRunner } from './commands/inspectionRunner';
-import { Inspector } from './commands/inspector';
-import { ModelStatusBar } from './commands/modelStatusBar';
-import { ResultExporter } from './commands/resultExporter';
+import { InspectionRunner } from './inspection/inspectionRunner';
+import { Inspector } from './inspection/inspector';
+import { ModelStatusBar } from './inspection/modelStatusBar';
+import { ResultExporter } from './export/resultExporter';
 import { selectModelCommand } from './commands/selectModel';
 import type { GraphVariant } from './engine/folder/onnxGraphFiles';
 import { AttentionDecorations } from './editor/attentionDecorations';
 import { AttentionHover } from './editor/attentionHover';
 import { EditorMirror } from './editor/editorMirror';
-import { downloadModelCommand } from './hub/downloadModelCommand';
+import { downloadModelCommand } from './commands/downloadModelCommand';
 import { VIEW_TYPE } from './panel/heatmapPanel';
 import { RestoreStore } from './panel/restoreStore';
 import type { FeedState } from './panel/webviewFeed';

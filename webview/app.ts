@@ -3,8 +3,8 @@
  * draws the active view, and turns focus changes into highlights, announcements and
  * `focusToken` messages (so the editor mirrors exactly what the view shows).
  */
-import { matrixRow, type SquareMatrix } from '../src/analysis/squareMatrix';
-import { topK } from '../src/analysis/topK';
+import { matrixRow, type SquareMatrix } from '../src/shared/squareMatrix';
+import { topK } from '../src/shared/topK';
 import type { HostToWebview, ViewKind, ViewSettings } from '../src/protocol/webview';
 import { FocusPanel } from './controls/focusPanel';
 import { StatusLine } from './controls/statusLine';

@@ -1,5 +1,5 @@
 /** The `focusToken` message: the focused unit's weights exactly as the view highlights them. */
-import { unitWeightsToTokens, type DisplayUnits } from '../src/analysis/displayUnits';
+import { unitWeightsToTokens, type DisplayUnits } from '../src/shared/displayUnits';
 import type { FocusMessage, ViewKind } from '../src/protocol/webview';
 import type { ViewState } from './viewState';
 import type { Focus } from './views/view';

@@ -2,18 +2,18 @@
  * The result the webview shows: metadata from `didStartResult`, the layer tensors as they
  * arrive, and the matrices derived from them (cached, since hover must not recompute).
  */
-import { attentionRollout } from '../src/analysis/attentionRollout';
+import { attentionRollout } from '../src/shared/attentionRollout';
 import {
   displayUnits,
   projectMatrix,
   type DisplayUnits,
   type UnitOptions,
-} from '../src/analysis/displayUnits';
-import { maxOverHeads, meanOverHeads } from '../src/analysis/headAggregates';
-import { summariseLayer, type HeadSummary } from '../src/analysis/headSummaries';
-import { inductionTargets } from '../src/analysis/inductionTargets';
-import { headMatrix, type SquareMatrix } from '../src/analysis/squareMatrix';
-import { unitLabel } from '../src/analysis/unitLabels';
+} from '../src/shared/displayUnits';
+import { maxOverHeads, meanOverHeads } from '../src/shared/headAggregates';
+import { summariseLayer, type HeadSummary } from '../src/shared/headSummaries';
+import { inductionTargets } from '../src/shared/inductionTargets';
+import { headMatrix, type SquareMatrix } from '../src/shared/squareMatrix';
+import { unitLabel } from '../src/shared/unitLabels';
 import type { ResultMeta } from '../src/protocol/webview';
 import type { HeadChoice } from './viewState';
 

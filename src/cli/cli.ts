@@ -9,7 +9,7 @@ import { Engine } from '../engine/engine';
 import { attentionJsonChunks, resolveSelection } from '../engine/export/attentionJson';
 import { warmUpRuntime } from '../engine/inference/predictionGraph';
 import { configureOrt } from '../engine/inference/ortRuntime';
-import { nodeModelFiles } from '../engine/model/nodeModelFiles';
+import { nodeModelFiles } from '../engine/folder/nodeModelFiles';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile, type OutFile } from './outFile';
 import { readTextFile } from './textFile';

@@ -1,7 +1,7 @@
 /** `attentionInspector.exportJson`: the current result to a JSON file. */
 import * as vscode from 'vscode';
-import type { Inspector } from './inspector';
-import type { ExportChoice, ResultExporter } from './resultExporter';
+import type { Inspector } from '../inspection/inspector';
+import type { ExportChoice, ResultExporter } from '../export/resultExporter';
 
 /**
  * The command handler. Called from the palette it asks where to save; called with an

@@ -6,8 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { InspectResult, Truncation } from '../engine/types';
-import { linesAround, windowBudget } from './cursorWindow';
-import { truncationMessage } from './runMessages';
+import { linesAround, windowBudget } from '../inspection/cursorWindow';
+import { truncationMessage } from '../inspection/runMessages';
 
 /** Characters per token assumed before a run of the document has measured it (code: ~3.3). */
 const CHARS_PER_TOKEN_GUESS = 3;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { InspectResult } from '../engine/types';
 import { wallClockMs } from '../protocol/webview';
-import type { Inspector } from './inspector';
+import type { Inspector } from '../inspection/inspector';
 
 /** The command handler; resolves with the result (or undefined when there is none). */
 export function inspectSelectionCommand(inspector: Inspector) {

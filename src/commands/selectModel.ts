@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { parseGraphFile, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { ModelInfo } from '../engine/types';
-import type { EngineClient } from '../engine/worker/engineClient';
+import type { EngineClient } from '../worker/engineClient';
 import { CONFIG_SECTION } from '../util/config';
 import { modelLabel } from '../util/modelLocation';
 

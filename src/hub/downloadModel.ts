@@ -3,7 +3,7 @@
  * it is: list the files at the commit `main` points to, choose the ones a model folder
  * needs (chooseFiles.ts), and fetch each one resumably and verified (downloadFile.ts),
  * smallest first so that a wrong repository fails before the large graph. Pure Node, no
- * `vscode`: the command in downloadModelCommand.ts adds the pickers and progress bar.
+ * `vscode`: the command in src/commands/downloadModelCommand.ts adds the pickers and progress bar.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { headMatrix, matrixMax, matrixRow } from '../../src/analysis/squareMatrix';
-import { topK } from '../../src/analysis/topK';
-import { unitLabel } from '../../src/analysis/unitLabels';
+import { headMatrix, matrixMax, matrixRow } from '../../src/shared/squareMatrix';
+import { topK } from '../../src/shared/topK';
+import { unitLabel } from '../../src/shared/unitLabels';
 import type { FocusMessage } from '../../src/protocol/webview';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { runFixture, type FixtureResult } from './fixtureResult';

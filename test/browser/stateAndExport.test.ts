@@ -1,7 +1,7 @@
 /** View state surviving a reload, the CSP, and the exports, in real Chromium. */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { headMatrix } from '../../src/analysis/squareMatrix';
+import { headMatrix } from '../../src/shared/squareMatrix';
 import type { WebviewToHost } from '../../src/protocol/webview';
 import { runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium, WebviewPage } from './webviewPage';

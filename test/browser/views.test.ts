@@ -1,10 +1,10 @@
 /** Model, head and summary views in real Chromium, fed the fixture model's real output. */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { meanOverHeads } from '../../src/analysis/headAggregates';
-import { headMatrix, matrixMax, matrixRow } from '../../src/analysis/squareMatrix';
+import { meanOverHeads } from '../../src/shared/headAggregates';
+import { headMatrix, matrixMax, matrixRow } from '../../src/shared/squareMatrix';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
-import { topK } from '../../src/analysis/topK';
+import { topK } from '../../src/shared/topK';
 import type { FocusMessage } from '../../src/protocol/webview';
 import { runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium, WebviewPage } from './webviewPage';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { unitLabel } from '../../src/analysis/unitLabels';
+import { unitLabel } from '../../src/shared/unitLabels';
 import { formatWeight } from '../../webview/format';
 import { cliInspect, type AttentionJson } from './harness/cliInspect';
 import { alphaOf, readDecorations } from './harness/editorDecorations';

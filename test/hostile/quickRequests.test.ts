@@ -8,7 +8,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
 import { Rpc, type MessageEndpoint } from '../../src/protocol/rpc';
 import type { InspectResult } from '../../src/engine/types';
-import { serveEngine } from '../../src/engine/worker/engineService';
+import { serveEngine } from '../../src/worker/engineService';
 import { fixtureModel, sharedEngine } from '../unit/engine/fixtures';
 
 function endpoint(port: MessagePort): MessageEndpoint {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../src/engine/engine';
-import { nodeModelFiles } from '../../src/engine/model/nodeModelFiles';
+import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { values } = parseArgs({

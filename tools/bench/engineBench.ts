@@ -16,10 +16,10 @@ import { parseArgs } from 'node:util';
 import * as ortNode from 'onnxruntime-node';
 import { Engine } from '../../src/engine/engine';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
-import { loadModelFolder } from '../../src/engine/model/loadModelFolder';
-import { nodeModelFiles } from '../../src/engine/model/nodeModelFiles';
-import { EngineClient } from '../../src/engine/worker/engineClient';
-import { startNodeWorker } from '../../src/engine/worker/nodeWorkerHandle';
+import { loadModelFolder } from '../../src/engine/folder/loadModelFolder';
+import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
+import { EngineClient } from '../../src/worker/engineClient';
+import { startNodeWorker } from '../../src/worker/nodeWorkerHandle';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { values } = parseArgs({ options: { model: { type: 'string' }, repeats: { type: 'string' } } });

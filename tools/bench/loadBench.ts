@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../src/engine/engine';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
-import { nodeModelFiles } from '../../src/engine/model/nodeModelFiles';
+import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MiB = 1024 ** 2;

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../../src/engine/engine';
 import { topPredictions } from '../../src/engine/inference/predictionGraph';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
-import { nodeModelFiles } from '../../src/engine/model/nodeModelFiles';
+import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });

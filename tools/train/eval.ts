@@ -63,7 +63,7 @@ async function ortNodeBackend(): Promise<RunIds> {
 
 async function engineBackend(): Promise<{ run: RunIds; inspect: Inspect }> {
   const { Engine } = await import('../../src/engine/engine');
-  const { nodeModelFiles } = await import('../../src/engine/model/nodeModelFiles');
+  const { nodeModelFiles } = await import('../../src/engine/folder/nodeModelFiles');
   const { configureOrt } = await import('../../src/engine/inference/ortRuntime');
   configureOrt(pathToFileURL(path.join(ROOT, 'node_modules/onnxruntime-web/dist')).href + '/', 1);
   const engine = new Engine(nodeModelFiles);

@@ -1,6 +1,6 @@
 /** The messages the export buttons send, built from what the panel shows. */
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
-import { matrixCsv } from '../../src/analysis/matrixCsv';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
+import { matrixCsv } from '../../src/shared/matrixCsv';
 import type { ViewKind, WebviewToHost } from '../../src/protocol/webview';
 import type { ViewState } from '../viewState';
 import { postToHost } from '../vscodeApi';

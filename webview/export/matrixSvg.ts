@@ -3,7 +3,7 @@
  * to 160 tokens, beyond that (over 25,600 cells) the cells as an embedded PNG so the file
  * stays usable.
  */
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { lutIndex } from '../heatmap/colorMaps';
 import { scaleTop } from '../heatmap/colorScale';
 import { heatmapCanvas } from '../heatmap/heatmapImage';

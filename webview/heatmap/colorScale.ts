@@ -2,8 +2,8 @@
  * How weights map onto the colour map: up to the matrix's maximum, the full 0–1 range, or
  * each query row's own maximum (so rows with spread-out attention still show a pattern).
  */
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
-import { matrixMax } from '../../src/analysis/squareMatrix';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
+import { matrixMax } from '../../src/shared/squareMatrix';
 import type { ScaleMode } from '../viewState';
 
 /** The top of the colour scale, for the whole matrix or per row. */

@@ -1,6 +1,6 @@
 /** Which lines the head view draws: per head and query, the strongest keys. */
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
-import { topK } from '../../src/analysis/topK';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
+import { topK } from '../../src/shared/topK';
 
 /** Row height of a token in CSS pixels, and the width of the band the lines cross. */
 export const HEAD_ROW = 20;

@@ -2,7 +2,7 @@
  * Turns a matrix into pixels once (one pixel per cell), so views scale that image instead
  * of filling 262,144 rectangles, and hover only repaints an overlay.
  */
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { lutIndex } from './colorMaps';
 import { scaleTop, type ColorScale } from './colorScale';
 

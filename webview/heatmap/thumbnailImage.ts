@@ -6,7 +6,7 @@
  * the sink column, (2) puts that through a square-root curve, and (3) shrinks by keeping each
  * pixel's largest cell. The sink column itself is drawn clipped at the top of the scale.
  */
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { parseHex } from './heatmapImage';
 
 /** The thumbnails' colour scale in words, shown above the model view. */

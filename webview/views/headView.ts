@@ -4,8 +4,8 @@
  * lines above a threshold are drawn so long inputs stay readable. Hovering a token keeps
  * only its lines; a click or Enter pins it.
  */
-import { projectMatrix } from '../../src/analysis/displayUnits';
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import { projectMatrix } from '../../src/shared/displayUnits';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { headSvg } from '../export/headSvg';
 import { headColor } from '../theme';
 import {

@@ -2,7 +2,7 @@
  * Model view: every layer × head as a thumbnail heatmap. Thumbnails are buttons in a
  * roving-tabindex grid: arrow keys move, Enter or a click opens the head in the matrix view.
  */
-import { projectMatrix } from '../../src/analysis/displayUnits';
+import { projectMatrix } from '../../src/shared/displayUnits';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
 import { esc, svgDocument } from '../export/svg';
 import type { Focus, View, ViewContext, ViewHost } from './view';

@@ -2,8 +2,8 @@
  * Summary view: per-head scores in a sortable table, with the labels the scores justify.
  * A row's button opens that head in the matrix view.
  */
-import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/analysis/headSummaries';
-import { csvField } from '../../src/analysis/matrixCsv';
+import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/shared/headSummaries';
+import { csvField } from '../../src/shared/matrixCsv';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 
 type Column = {

@@ -1,5 +1,5 @@
 /** The contract between the app and its views. */
-import type { SquareMatrix } from '../../src/analysis/squareMatrix';
+import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import type { ViewSettings } from '../../src/protocol/webview';
 import type { ColorScale } from '../heatmap/colorScale';
 import type { Palette } from '../theme';

@@ -7,7 +7,7 @@
  * only come from a broken model; it is reported with its layer, head and row, never
  * exported.
  */
-import { modelError } from '../model/modelError';
+import { modelError } from '../modelError';
 import { toLayerAttention } from './toLayerAttention';
 
 /** The part of an ONNX Runtime tensor this module reads. */

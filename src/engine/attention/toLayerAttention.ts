@@ -1,4 +1,4 @@
-import { ModelError } from '../model/modelError';
+import { ModelError } from '../modelError';
 
 /**
  * Turns one layer's attention output into the engine's `[heads, N, N]` row-major array (a

@@ -5,11 +5,11 @@
  */
 import type { onnx } from 'onnx-proto';
 import { conventionalInputs } from '../inference/graphFeeds';
-import { GraphIndex, int64 } from '../model/graphIndex';
-import { findAttention } from '../model/findAttention';
-import { findIfAttention } from '../model/exposeIfAttention';
-import { MANIFEST_FORMAT, type ModelManifest } from '../model/manifest';
-import { modelError } from '../model/modelError';
+import { GraphIndex, int64 } from '../graph/graphIndex';
+import { findAttention } from '../graph/findAttention';
+import { findIfAttention } from '../graph/exposeIfAttention';
+import { MANIFEST_FORMAT, type ModelManifest } from './manifest';
+import { modelError } from '../modelError';
 import type { Architecture } from '../types';
 import { readConfigFacts, type ConfigFacts } from './modelConfig';
 import { specialTokensOf } from './specialTokenTemplate';

@@ -5,11 +5,11 @@
  */
 import type { onnx } from 'onnx-proto';
 import type { PastFallback } from '../inference/graphFeeds';
-import { decodeOnnx } from '../model/decodeOnnx';
-import type { ModelManifest } from '../model/manifest';
-import { modelError, parseJsonFile } from '../model/modelError';
-import type { ModelFiles } from '../model/modelFiles';
-import { parseTokenizer, type TokenizerJson, type TokenizerVocabulary } from '../model/tokenizerVocabulary';
+import { decodeOnnx } from '../graph/decodeOnnx';
+import type { ModelManifest } from './manifest';
+import { modelError, parseJsonFile } from '../modelError';
+import type { ModelFiles } from './modelFiles';
+import { parseTokenizer, type TokenizerJson, type TokenizerVocabulary } from './tokenizerVocabulary';
 import { deriveManifest } from './deriveManifest';
 import { chooseGraphFile } from './graphChoice';
 import { knownGraphPaths, type GraphFile, type GraphVariant } from './onnxGraphFiles';

@@ -5,8 +5,8 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
-import { modelError } from '../model/modelError';
-import type { ModelFiles } from '../model/modelFiles';
+import { modelError } from '../modelError';
+import type { ModelFiles } from './modelFiles';
 
 /** One external-data file, as onnxruntime's `externalData` session option takes it. */
 export interface ExternalDataFile {

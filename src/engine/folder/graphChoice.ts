@@ -3,7 +3,7 @@
  * first; a quantized or half-precision file only when it is the only one), or the first
  * of the variant the user asked for when the folder has it.
  */
-import { modelError } from '../model/modelError';
+import { modelError } from '../modelError';
 import { parseGraphFile, rankGraphFiles, type GraphFile, type GraphVariant } from './onnxGraphFiles';
 
 /** The choice, the alternatives and what to tell the user about it. */

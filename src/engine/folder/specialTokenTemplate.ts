@@ -4,7 +4,7 @@
  * `add_bos_token` / `add_eos_token` from `tokenizer_config.json` where the template lacks
  * them (the slow tokenizers of Llama-style models add them that way).
  */
-import type { SpecialTokenPolicy } from '../model/manifest';
+import type { SpecialTokenPolicy } from './manifest';
 
 interface Processor {
   type?: unknown;

@@ -7,9 +7,9 @@
  */
 import * as ort from 'onnxruntime-web';
 import type { onnx } from 'onnx-proto';
-import { int64 } from '../model/graphIndex';
-import type { ManifestInputs } from '../model/manifest';
-import { modelError } from '../model/modelError';
+import { int64 } from '../graph/graphIndex';
+import type { ManifestInputs } from '../folder/manifest';
+import { modelError } from '../modelError';
 import { int64Input } from './ortRuntime';
 
 /** How one input is filled. */

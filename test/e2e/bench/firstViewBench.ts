@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame } from 'playwright-core';
 import { Engine } from '../../../src/engine/engine';
-import { nodeModelFiles } from '../../../src/engine/model/nodeModelFiles';
+import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 import { repoRoot } from '../harness/paths';
 import { startSession, type Session } from '../harness/session';
 import type { DrawnRecord } from '../../../webview/drawnMark';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ModelError } from '../../../src/engine/model/modelError';
+import { ModelError } from '../../../src/engine/modelError';
 import { toLayerAttention } from '../../../src/engine/attention/toLayerAttention';
 
 const HEADS = 2;

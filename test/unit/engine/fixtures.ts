@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Engine } from '../../../src/engine/engine';
 import { configureOrt } from '../../../src/engine/inference/ortRuntime';
-import { nodeModelFiles } from '../../../src/engine/model/nodeModelFiles';
+import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 export const fixtureModel = (name: string): string => join(ROOT, 'test', 'fixtures', 'models', name);

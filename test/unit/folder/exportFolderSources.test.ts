@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { knownGraphPaths } from '../../../src/engine/folder/onnxGraphFiles';
-import { loadModelFolder } from '../../../src/engine/model/loadModelFolder';
-import { ModelError, type ModelProblem } from '../../../src/engine/model/modelError';
-import { memoryModelFiles } from '../../../src/engine/model/modelFiles';
-import { nodeModelFiles } from '../../../src/engine/model/nodeModelFiles';
-import { urlModelFiles } from '../../../src/engine/model/urlModelFiles';
-import { FIXTURES } from '../model/fixtureRuntime';
+import { loadModelFolder } from '../../../src/engine/folder/loadModelFolder';
+import { ModelError, type ModelProblem } from '../../../src/engine/modelError';
+import { memoryModelFiles } from '../../../src/engine/folder/modelFiles';
+import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
+import { urlModelFiles } from '../../../src/engine/folder/urlModelFiles';
+import { FIXTURES } from './fixtureRuntime';
 import { HF_FIXTURES } from './hfFixtures';
 
 const { onnx } = onnxProto;

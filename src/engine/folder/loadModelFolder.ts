@@ -1,0 +1,232 @@
+import type { onnx } from 'onnx-proto';
+import { readExportFolder, type FolderSource } from './exportFolder';
+import { readExternalData, type ExternalDataFile } from './externalData';
+import type { GraphFile, GraphVariant } from './onnxGraphFiles';
+import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
+import { checkGraph } from '../graph/checkGraph';
+import { decodeOnnx } from '../graph/decodeOnnx';
+import { droppedExecutionFields } from '../graph/droppedFields';
+import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
+import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
+import { encodeOnnx } from '../graph/exposeTensors';
+import type { AttentionStep } from '../graph/findAttention';
+import { GraphIndex } from '../graph/graphIndex';
+import { parseManifest, type ModelManifest } from './manifest';
+import { modelError } from '../modelError';
+import type { ModelFiles } from './modelFiles';
+import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
+
+/** A validated model folder, ready for an onnxruntime `InferenceSession`. */
+export interface LoadedModelFolder {
+  /** Where it came from (`ModelFiles.label`). */
+  label: string;
+  /** Read from manifest.json, or derived from a Hugging Face export's config.json. */
+  manifest: ModelManifest;
+  /** The graph file the bytes come from, relative to the folder. */
+  graphFile: string;
+  /** Runnable graph files of an export folder, best first (variants); empty with a manifest. */
+  graphFiles: GraphFile[];
+  /** The model bytes to create the session from: edited when attention had to be exposed. */
+  onnxBytes: Uint8Array;
+  /** External weights the graph names, for the session's `externalData`. */
+  externalData: ExternalDataFile[];
+  /** True when the graph was edited (outputs added), false when `onnx` is the file as read. */
+  edited: boolean;
+  /** How each graph input is fed. */
+  feeds: FeedSpec[];
+  /** Graph outputs holding each layer's attention probabilities, in layer order. */
+  attentionOutputs: string[];
+  /** Graph output holding the logits, when the model has one. */
+  logitsOutput?: string;
+  /** Graph outputs of the extra steps asked for in `LoadOptions.expose`, one per layer. */
+  stepOutputs: Partial<Record<AttentionStep, string[]>>;
+  /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
+  headStepOutputs?: ExposedStepTensors[];
+  tokenizerJson: TokenizerJson;
+  /** `tokenizer_config.json` when the folder has one. */
+  tokenizerConfig?: Record<string, unknown>;
+  /** What was chosen or assumed while loading (graph variant, facts not in config.json). */
+  notes: string[];
+}
+
+/** Options of `loadModelFolder`. */
+export interface LoadOptions {
+  /**
+   * Per-layer tensors to expose besides the probabilities (e.g. `rawScores` for Q·Kᵀ);
+   * the load fails if a layer does not compute one of them as a separate tensor.
+   */
+  expose?: readonly AttentionStep[];
+  /** The graph variant to run when an export folder has several (default: fp32 first). */
+  variant?: GraphVariant;
+  /** Expose every layer's q, kᵀ, q·kᵀ, softmax input, v and weights·v (the Steps view). */
+  headSteps?: boolean;
+}
+
+const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
+
+/**
+ * Reads and validates a model folder (docs/model-format.md, "What loading checks"): one
+ * with our manifest.json, or a Hugging Face export whose manifest facts are derived. With
+ * `"attentions": "softmax"` it edits the graph so every layer's attention is an output.
+ * Every failure is a `ModelError` (code `badModel`) naming the file and the problem.
+ */
+export async function loadModelFolder(
+  files: ModelFiles,
+  options: LoadOptions = {},
+): Promise<LoadedModelFolder> {
+  const { label } = files;
+  const manifestBytes = await files.read('manifest.json');
+  const source = manifestBytes
+    ? await readManifestFolder(files, manifestBytes)
+    : await readExportFolder(files, options.variant);
+  const { manifest, graphPath, model } = source;
+  checkVocabulary(source, label);
+  const graph = model.graph as onnx.IGraphProto;
+  const externalData = await readExternalData(files, graph, graphPath);
+  const plan = () =>
+    planFeeds(graph, new GraphIndex(graph).feedInputs, manifest.inputs, source.past, label, graphPath);
+  // A manifest must describe every input; an export folder's are filled by convention.
+  const feeds = manifestBytes ? (checkGraph(graph, manifest, label, graphPath), plan()) : plan();
+  if (!manifestBytes) {
+    const filled = feeds.filter((f) => !Object.values(manifest.inputs).includes(f.name)).map((f) => f.name);
+    checkGraph(graph, manifest, label, graphPath, filled);
+  }
+
+  const { attentions } = manifest.outputs;
+  const wanted = new Set<AttentionStep>(options.expose);
+  if (attentions === 'softmax') wanted.add('probabilities');
+  if (wanted.size > 0 || options.headSteps) refuseLossyEdit(source.onnxBytes, label, graphPath);
+  const headStepOutputs = options.headSteps ? exposeStepTensors(model, manifest.layers, label, graphPath) : undefined;
+  const exposed =
+    wanted.size > 0 ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath) : { outputs: {} };
+  const stepOutputs = exposed.outputs;
+  const notes = [...source.notes];
+  if (exposed.inIf) {
+    notes.push(`${graphPath} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`);
+  }
+  const attentionOutputs =
+    attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
+  const edited = wanted.size > 0 || headStepOutputs !== undefined;
+  return {
+    label,
+    manifest,
+    graphFile: graphPath,
+    graphFiles: source.graphFiles,
+    onnxBytes: edited ? encodeOnnx(model) : source.onnxBytes,
+    externalData,
+    edited,
+    feeds,
+    attentionOutputs,
+    ...(manifest.outputs.logits === undefined ? {} : { logitsOutput: manifest.outputs.logits }),
+    stepOutputs,
+    ...(headStepOutputs ? { headStepOutputs } : {}),
+    tokenizerJson: source.tokenizerJson,
+    ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
+    notes,
+  };
+}
+
+/** Refuses to edit a graph whose re-encoding would drop fields that change execution. */
+function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
+  const dropped = droppedExecutionFields(bytes);
+  if (dropped.length === 0) return;
+  const first = dropped[0];
+  throw modelError(
+    'unsupportedOnnx',
+    label,
+    file,
+    `uses ${first.field} (${first.where}${dropped.length > 1 ? ` and ${dropped.length - 1} more` : ''}), a field newer than ` +
+      'the ONNX 1.10 schema our graph editor reads; exposing attention would drop it and change what the model computes',
+    'List the attention outputs in a manifest.json ("outputs.attentions"), so that no edit is needed, or export without local-function overloads.',
+  );
+}
+
+/** A folder with our manifest.json (docs/model-format.md). */
+async function readManifestFolder(files: ModelFiles, manifestBytes: Uint8Array): Promise<FolderSource> {
+  const { label } = files;
+  const [tokenizerBytes] = await readRequired(files, ['tokenizer.json']);
+  const manifest = parseManifest(manifestBytes, label);
+  const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
+  const tokenizerConfig = await readConfig(files);
+  // Read last, once the small files are known to be good: a bad folder never costs the big file.
+  const [onnxBytes] = await readRequired(files, ['model.onnx']);
+  return {
+    manifest,
+    graphPath: 'model.onnx',
+    graphFiles: [],
+    onnxBytes,
+    model: decodeOnnx(onnxBytes, label),
+    tokenizerJson,
+    vocabulary,
+    ...(tokenizerConfig === undefined ? {} : { tokenizerConfig }),
+    past: {},
+    notes: [],
+  };
+}
+
+/** The tokenizer's ids fit the embedding and it has every special token of the policy. */
+function checkVocabulary(source: FolderSource, label: string): void {
+  const { manifest, vocabulary } = source;
+  const from = manifest.factsFrom ?? 'manifest.json';
+  if (vocabulary.size > manifest.vocabSize) {
+    throw modelError(
+      'vocabMismatch',
+      label,
+      'tokenizer.json',
+      `has token ids up to ${vocabulary.size - 1}, but ${from === 'manifest.json' ? 'manifest.json says "vocabSize": ' : `the model's embedding has rows for `}${manifest.vocabSize}`,
+      from === 'manifest.json'
+        ? 'Use the tokenizer that belongs to this model, or fix "vocabSize".'
+        : 'Use the tokenizer that belongs to this model.',
+    );
+  }
+  const { prepend, append } = manifest.specialTokens;
+  const absent = [...prepend, ...append].find((t) => !vocabulary.ids.has(t));
+  if (absent !== undefined) {
+    throw modelError(
+      'missingSpecialToken',
+      label,
+      'tokenizer.json',
+      from === 'manifest.json'
+        ? `has no token "${absent}", which manifest.json's "specialTokens" adds`
+        : `has no token "${absent}", which its post_processor or tokenizer_config.json adds`,
+      from === 'manifest.json'
+        ? 'Fix "specialTokens" in manifest.json or add the token to the tokenizer.'
+        : 'Use the tokenizer files saved with the model.',
+    );
+  }
+}
+
+async function readRequired(files: ModelFiles, names: (typeof REQUIRED)[number][]): Promise<Uint8Array[]> {
+  const read = await Promise.all(names.map((name) => files.read(name)));
+  const absent = names.find((_, i) => read[i] === undefined);
+  if (absent !== undefined) {
+    throw modelError(
+      'missingFile',
+      files.label,
+      absent,
+      'not found',
+      'A model folder needs manifest.json, model.onnx and tokenizer.json (see docs/model-format.md).',
+    );
+  }
+  return read as Uint8Array[];
+}
+
+async function readConfig(files: ModelFiles): Promise<Record<string, unknown> | undefined> {
+  const bytes = await files.read('tokenizer_config.json');
+  if (!bytes) return undefined;
+  try {
+    const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+      return json as Record<string, unknown>;
+    }
+  } catch {
+    // reported below, with the other malformed cases
+  }
+  throw modelError(
+    'badJson',
+    files.label,
+    'tokenizer_config.json',
+    'not a valid JSON object',
+    'Use the tokenizer_config.json saved with the model, or remove it.',
+  );
+}

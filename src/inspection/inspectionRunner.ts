@@ -1,0 +1,138 @@
+/**
+ * Runs one inspection in the engine worker: a cancellable progress notification (or just a
+ * status bar spinner for quiet runs), cancellation when the user or the panel asks, a small
+ * cache of recent results, and the status bar. Every run ends in a `RunOutcome`; nothing throws.
+ */
+import * as vscode from 'vscode';
+import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
+import type { InspectResult } from '../engine/types';
+import { EngineRunError } from '../engine/errors';
+import type { RunErrorCode } from '../engine/errors';
+import { wallClockMs } from '../protocol/webview';
+import { LruCache } from '../util/lruCache';
+import type { EngineHost } from '../worker/engineHost';
+import type { ModelStatusBar } from './modelStatusBar';
+import { describeFailure } from './runMessages';
+
+/** One inspection to run. */
+export interface RunRequest {
+  text: string;
+  modelDir: string;
+  maxTokens: number;
+  /** Where the text came from, for progress and messages ("file.ts:12–40"). */
+  label: string;
+  /** True: no notification, only the status bar (panels coming back after a reload). */
+  quiet: boolean;
+  /** Fires when the run is no longer wanted (its panel closed): cancelled without a message. */
+  abandon: vscode.Event<void>;
+}
+
+/** How a run ended. */
+export type RunOutcome =
+  | { ok: true; result: InspectResult; cached: boolean; receivedAt?: number }
+  | { ok: false; code: RunErrorCode; message: string; byUser: boolean };
+
+/** Results kept for instant re-runs: few, and at most this many bytes of tensors. */
+const CACHE_ENTRIES = 8;
+const CACHE_BYTES = 192 * 1024 * 1024;
+
+export class InspectionRunner {
+  private readonly cache = new LruCache<string, InspectResult>(
+    CACHE_ENTRIES,
+    CACHE_BYTES,
+    (result) => result.attentions.reduce((sum, layer) => sum + layer.byteLength, 0),
+  );
+
+  constructor(
+    private readonly engines: EngineHost,
+    private readonly statusBar: ModelStatusBar,
+    /** The graph variant setting (`attentionInspector.modelVariant`), read per run. */
+    private readonly variant: () => GraphVariant | undefined = () => undefined,
+  ) {}
+
+  async run(request: RunRequest): Promise<RunOutcome> {
+    const key = `${request.modelDir}\u0000${this.variant() ?? ''}\u0000${request.maxTokens}\u0000${request.text}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.statusBar.finished(cached);
+      return { ok: true, result: cached, cached: true };
+    }
+    this.statusBar.running(request.label);
+    const outcome = await (request.quiet
+      ? vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'Inspecting attention' },
+          () => this.runInWorker(request),
+        )
+      : vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Inspecting attention of ${request.label}`,
+            cancellable: true,
+          },
+          (_progress, token) => this.runInWorker(request, token),
+        ));
+    if (outcome.ok) {
+      this.cache.set(key, outcome.result);
+      this.statusBar.finished(outcome.result);
+    } else {
+      this.statusBar.idle();
+    }
+    return outcome;
+  }
+
+  /** Tells the user how a failed run ended; `retry` runs it again. */
+  async report(outcome: Extract<RunOutcome, { ok: false }>, retry: () => unknown): Promise<void> {
+    const report = describeFailure(outcome.code, outcome.message, outcome.byUser);
+    const buttons = report.actions.map((action) =>
+      action === 'retry' ? 'Try Again' : 'Select Model…',
+    );
+    let choice: string | undefined;
+    if (report.severity === 'error')
+      choice = await vscode.window.showErrorMessage(report.message, ...buttons);
+    else if (report.severity === 'warning')
+      choice = await vscode.window.showWarningMessage(report.message, ...buttons);
+    else if (report.severity === 'info')
+      choice = await vscode.window.showInformationMessage(report.message, ...buttons);
+    if (choice === 'Try Again') retry();
+    if (choice === 'Select Model…')
+      await vscode.commands.executeCommand('attentionInspector.selectModel');
+  }
+
+  /** Drops cached results, e.g. after a model folder was replaced. */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private async runInWorker(
+    request: RunRequest,
+    token?: vscode.CancellationToken,
+  ): Promise<RunOutcome> {
+    const engine = this.engines.engine;
+    const { runId, result } = engine.inspect({
+      modelDir: request.modelDir,
+      text: request.text,
+      maxTokens: request.maxTokens,
+      ...(this.variant() ? { variant: this.variant() } : {}),
+    });
+    let byUser = false;
+    const subscriptions = [
+      token?.onCancellationRequested(() => {
+        byUser = true;
+        engine.cancel(runId);
+      }),
+      request.abandon(() => engine.cancel(runId)),
+    ];
+    try {
+      const received = await result;
+      return { ok: true, result: received, cached: false, receivedAt: wallClockMs() };
+    } catch (error) {
+      const runError =
+        error instanceof EngineRunError
+          ? error
+          : new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
+      return { ok: false, code: runError.code, message: runError.message, byUser };
+    } finally {
+      subscriptions.forEach((subscription) => subscription?.dispose());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/** What the host does for each request of a panel's webview. */
+import type { EditorMirror } from '../editor/editorMirror';
+import type { WebviewToHost } from '../protocol/webview';
+import { copyText, saveImage } from '../export/exportFiles';
+import type { ResultExporter, ShownResult } from '../export/resultExporter';
+
+/** The panel a request came from, and the parts that answer it. */
+export interface RequestContext {
+  /** The panel's document key (its URI string). */
+  key: string;
+  /** The result the panel shows, if any. */
+  shown: ShownResult | undefined;
+  mirror: EditorMirror;
+  exporter: ResultExporter;
+  /** Runs the panel's inspection again. */
+  rerun: () => Promise<void>;
+}
+
+/** Answers one webview request; `ready` is handled by the panel itself. */
+export async function handleWebviewRequest(
+  message: WebviewToHost,
+  context: RequestContext,
+): Promise<void> {
+  const { key, shown, mirror } = context;
+  switch (message.type) {
+    case 'focusToken':
+      mirror.showFocus(key, message);
+      return;
+    case 'revealToken':
+      await mirror.reveal(key, message.runId, message.index);
+      return;
+    case 'exportJson':
+      // A request about an older run than the one on show is dropped.
+      if (shown && shown.runId === message.runId) {
+        await context.exporter.export(shown, { layers: message.layers, heads: message.heads });
+      }
+      return;
+    case 'saveImage':
+      await saveImage(shown?.source, message.format, message.data, message.suggestedName);
+      return;
+    case 'copyText':
+      await copyText(message.text, message.what);
+      return;
+    case 'rerun':
+      await context.rerun();
+      return;
+    case 'ready':
+      return;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The host's typed handle on the engine worker. Starts the worker lazily, restarts it
+ * after a crash, and gives every run a clear ending: a result, or an `EngineRunError`
+ * whose code says why (cancelled, superseded, crashed, badInput, badModel, error).
+ */
+import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
+import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
+import type { EngineApi, EngineEvent, InspectRequest } from '../protocol/engine';
+import { Rpc, RpcError } from '../protocol/rpc';
+import { EngineRunError } from '../engine/errors';
+import type { RunErrorCode } from '../engine/errors';
+import type { InspectResult, ModelInfo } from '../engine/types';
+import type { WorkerFactory, WorkerHandle } from './workerHandle';
+
+export { EngineRunError } from '../engine/errors';
+
+interface Live {
+  handle: WorkerHandle;
+  rpc: Rpc<EngineApi, Record<string, never>, EngineEvent>;
+  ready: Promise<void>;
+}
+
+export class EngineClient {
+  private live: Live | undefined;
+  private nextRunId = 1;
+  /** Runs whose promise is still open, so `cancel` can settle them at once. */
+  private readonly open = new Map<number, (error: EngineRunError) => void>();
+  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
+
+  constructor(private readonly startWorker: WorkerFactory) {}
+
+  /** Inspects `text`; any earlier run still open is superseded. */
+  inspect(request: Omit<InspectRequest, 'runId'>): { runId: number; result: Promise<InspectResult> } {
+    const runId = this.nextRunId++;
+    for (const [openId, settle] of this.open) {
+      settle(new EngineRunError('A newer inspection replaced this one.', 'superseded'));
+      this.open.delete(openId);
+    }
+    const result = new Promise<InspectResult>((resolve, reject) => {
+      this.open.set(runId, reject);
+      this.worker()
+        .then((live) => live.rpc.call('inspect', { ...request, runId }))
+        .then(
+          (value) => (this.open.has(runId) ? resolve(value) : undefined),
+          (error: unknown) => reject(toRunError(error)),
+        )
+        .finally(() => this.open.delete(runId));
+    });
+    return { runId, result };
+  }
+
+  /** Loads and validates a model folder without running it. */
+  async loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
+    const live = await this.worker();
+    return live.rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }).catch((error: unknown) => {
+      throw toRunError(error);
+    });
+  }
+
+  /** Ends run `runId` now; the worker drops its result when it finishes. */
+  cancel(runId: number): void {
+    const settle = this.open.get(runId);
+    if (!settle) return;
+    this.open.delete(runId);
+    settle(new EngineRunError('Inspection cancelled.', 'cancelled'));
+    this.live?.rpc.call('cancel', { runId }).catch(() => undefined);
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  async dispose(): Promise<void> {
+    const live = this.live;
+    this.live = undefined;
+    for (const settle of this.open.values()) {
+      settle(new EngineRunError('The inspector was closed.', 'closed'));
+    }
+    this.open.clear();
+    if (live) {
+      live.rpc.dispose();
+      await live.handle.terminate();
+    }
+  }
+
+  private worker(): Promise<Live> {
+    if (!this.live) this.live = this.spawn();
+    return this.live.ready.then(() => this.live as Live);
+  }
+
+  private spawn(): Live {
+    const handle = this.startWorker();
+    const rpc = new Rpc<EngineApi, Record<string, never>, EngineEvent>(handle.endpoint, {}, { transfer: true });
+    rpc.onEvent((event) => this.eventListeners.forEach((listener) => listener(event)));
+    const live: Live = {
+      handle,
+      rpc,
+      ready: rpc.call('hello', { protocol: ENGINE_PROTOCOL_VERSION }, 60_000).then((reply) => {
+        if (reply.protocol !== ENGINE_PROTOCOL_VERSION) {
+          throw new EngineRunError(
+            `The engine worker speaks protocol ${reply.protocol}, expected ${ENGINE_PROTOCOL_VERSION}; rebuild the extension.`,
+            'error',
+          );
+        }
+      }),
+    };
+    handle.onExit((reason) => {
+      if (this.live === live) this.live = undefined;
+      rpc.rejectAll(
+        new EngineRunError(
+          `The inference worker stopped unexpectedly (${reason}). Run the command again to start a fresh one.`,
+          'crashed',
+        ),
+      );
+      rpc.dispose();
+    });
+    return live;
+  }
+}
+
+function toRunError(error: unknown): EngineRunError {
+  if (error instanceof EngineRunError) return error;
+  if (error instanceof RpcError) {
+    const known: RunErrorCode[] = ['cancelled', 'superseded', 'crashed', 'badInput', 'badModel', 'closed'];
+    const code = known.includes(error.code as RunErrorCode) ? (error.code as RunErrorCode) : 'error';
+    return new EngineRunError(error.message, code);
+  }
+  return new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
+}

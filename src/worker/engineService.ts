@@ -1,0 +1,77 @@
+/**
+ * The worker side of the engine channel: serves `EngineApi` over any endpoint. A newer
+ * `inspect` supersedes every older one; cancelled and superseded runs end with a code.
+ * Runs take turns, and a run whose turn comes after a newer request arrived is dropped
+ * before it starts: 50 quick requests cost two runs, not fifty.
+ */
+import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
+import type { EngineApi, EngineEvent } from '../protocol/engine';
+import { Rpc } from '../protocol/rpc';
+import type { MessageEndpoint } from '../protocol/rpc';
+import { Engine } from '../engine/engine';
+import { EngineRunError } from '../engine/errors';
+
+export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {
+  let latestRunId = 0;
+  const cancelled = new Set<number>();
+  const turns = new RunTurns();
+
+  const api: EngineApi = {
+    async hello() {
+      return { protocol: ENGINE_PROTOCOL_VERSION, threads };
+    },
+    async loadModel({ modelDir, variant }) {
+      return (await engine.loadModel(modelDir, variant)).info;
+    },
+    async inspect(request) {
+      latestRunId = Math.max(latestRunId, request.runId);
+      const isCancelled = (): boolean => {
+        if (request.runId < latestRunId) {
+          throw new EngineRunError('A newer inspection replaced this one.', 'superseded');
+        }
+        return cancelled.has(request.runId);
+      };
+      const done = await turns.next();
+      try {
+        // Requests that arrived while the previous run computed have been read by now.
+        isCancelled();
+        const result = await engine.inspect(request.modelDir, request.text, {
+          maxTokens: request.maxTokens,
+          topK: request.topK,
+          ...(request.variant ? { variant: request.variant } : {}),
+          isCancelled,
+        });
+        // The run may have been overtaken while its last stage ran.
+        isCancelled();
+        return result;
+      } finally {
+        done();
+        cancelled.delete(request.runId);
+      }
+    },
+    async cancel({ runId }) {
+      cancelled.add(runId);
+    },
+  };
+  // The channel lives as long as the worker: it listens on the endpoint until exit.
+  new Rpc<Record<string, never>, EngineApi, never, EngineEvent>(endpoint, api, { transfer: true });
+}
+
+/**
+ * One run at a time, in arrival order. Each turn starts a macrotask after the previous run
+ * ended, so the messages that queued up meanwhile are delivered (and `latestRunId` raised)
+ * before the next run decides whether it is still wanted.
+ */
+class RunTurns {
+  private tail: Promise<void> = Promise.resolve();
+
+  /** Resolves when it is this run's turn, with the function that ends the turn. */
+  async next(): Promise<() => void> {
+    const previous = this.tail;
+    let end!: () => void;
+    this.tail = new Promise((resolve) => (end = resolve));
+    await previous;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return end;
+  }
+}

@@ -1,0 +1,38 @@
+/** Runs the engine in a Node `worker_threads` worker (extension host, CLI, tests). */
+import { Worker } from 'node:worker_threads';
+import type { EngineWorkerOptions } from '../protocol/engine';
+import type { WorkerHandle } from './workerHandle';
+
+/** A worker handle that also exposes the thread (tests crash it on purpose). */
+export interface NodeWorkerHandle extends WorkerHandle {
+  readonly worker: Worker;
+}
+
+/** `script` is the bundled worker entry (dist/engine.worker.js). */
+export function startNodeWorker(script: string, options: EngineWorkerOptions): NodeWorkerHandle {
+  const worker = new Worker(script, { workerData: options });
+  let terminating = false;
+  let exitListener: ((reason: string) => void) | undefined;
+  let lastError: Error | undefined;
+  worker.on('error', (error) => (lastError = error));
+  worker.on('exit', (code) => {
+    if (terminating) return;
+    const why = lastError ? lastError.message : `exit code ${code}`;
+    exitListener?.(why);
+  });
+  return {
+    worker,
+    endpoint: {
+      post: (message, transfer) => worker.postMessage(message, transfer),
+      listen(handler) {
+        worker.on('message', handler);
+        return () => worker.off('message', handler);
+      },
+    },
+    onExit: (listener) => (exitListener = listener),
+    async terminate() {
+      terminating = true;
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/** Entry of the engine worker under Node `worker_threads` (bundled to dist/engine.worker.js). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { EngineWorkerOptions } from '../protocol/engine';
+import { Engine } from '../engine/engine';
+import { warmUpRuntime } from '../engine/inference/predictionGraph';
+import { configureOrt } from '../engine/inference/ortRuntime';
+import { nodeModelFiles } from '../engine/folder/nodeModelFiles';
+import { serveEngine } from './engineService';
+
+const port = parentPort;
+if (!port) throw new Error('engine.worker.js must run as a worker thread.');
+const options = workerData as EngineWorkerOptions;
+const threads = configureOrt(pathToFileURL(options.wasmDir).href, options.numThreads);
+// The worker starts for a run: compile the runtime while that run's request is on its way.
+warmUpRuntime();
+serveEngine(
+  {
+    post: (message, transfer) => port.postMessage(message, transfer),
+    listen(handler) {
+      port.on('message', handler);
+      return () => port.off('message', handler);
+    },
+  },
+  new Engine(nodeModelFiles),
+  threads,
+);

@@ -1,0 +1,17 @@
+/**
+ * The one seam between the engine and the thread it runs on. The extension host uses a
+ * Node `worker_threads` worker (nodeWorkerHandle.ts); VS Code for the Web would use a
+ * browser Web Worker (webWorkerHandle.ts). Everything above this interface is shared.
+ */
+import type { MessageEndpoint } from '../protocol/rpc';
+
+/** A running engine worker. */
+export interface WorkerHandle {
+  endpoint: MessageEndpoint;
+  /** Called once when the worker dies for any reason other than `terminate()`. */
+  onExit(listener: (reason: string) => void): void;
+  terminate(): Promise<void>;
+}
+
+/** Starts a fresh worker; called again after a crash. */
+export type WorkerFactory = () => WorkerHandle;
