@@ -1,11 +1,15 @@
 /** Command-line arguments of `dist/cli.js`, parsed with Node's own `util.parseArgs`. */
 import { parseArgs } from 'node:util';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
+import type { HeadStepsRequest } from '../engine/types';
+import { parseStepsArg } from './stepsArg';
 
 export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
-         [--variant ${GRAPH_VARIANTS.join('|')}]
-Writes the attention export (docs/attention-json.md) to FILE or stdout.
+         [--variant ${GRAPH_VARIANTS.join('|')}] [--steps L:H[,L:H…]]
+Writes the attention export (docs/attention-json.md) to FILE or stdout. --steps adds the
+arithmetic of those heads (q, k, v, q·kᵀ, scale, bias, mask, weights·v) as "steps";
+encoder-decoder models take enc:L:H, dec:L:H and cross:L:H.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
 picks its graph when it has several (default: fp32 first).`;
@@ -22,6 +26,7 @@ export interface CliArgs {
   threads: number;
   topK: number;
   variant?: GraphVariant;
+  steps?: HeadStepsRequest[];
   help: boolean;
 }
 
@@ -46,6 +51,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         threads: { type: 'string' },
         'top-k': { type: 'string' },
         variant: { type: 'string' },
+        steps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -67,6 +73,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
     topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
+    ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
     help: values.help ?? false,
   };
 }
@@ -74,6 +81,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
 function variant(text: string): GraphVariant {
   if ((GRAPH_VARIANTS as readonly string[]).includes(text)) return text as GraphVariant;
   throw new UsageError(`--variant takes one of ${GRAPH_VARIANTS.join(', ')}, not "${text}".`);
+}
+
+function steps(text: string): HeadStepsRequest[] {
+  try {
+    return parseStepsArg(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {

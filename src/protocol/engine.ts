@@ -3,7 +3,7 @@
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { InspectResult, ModelInfo } from '../engine/types';
+import type { HeadSteps, HeadStepsRequest, InspectResult, ModelInfo } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
 export const ENGINE_PROTOCOL_VERSION = 1;
@@ -28,6 +28,17 @@ export interface InspectRequest {
   topK?: number;
   /** Graph variant of a Hugging Face folder with several; default: fp32 first. */
   variant?: GraphVariant;
+  /** Heads whose arithmetic to add as `InspectResult.steps` (the CLI's --steps). */
+  steps?: HeadStepsRequest[];
+}
+
+/** The arithmetic of some heads for token ids an inspection already produced (Steps view). */
+export interface HeadStepsCall {
+  modelDir: string;
+  variant?: GraphVariant;
+  /** The inspected tokens' ids, special tokens included. */
+  ids: number[];
+  requests: HeadStepsRequest[];
 }
 
 /** Runs token ids straight through a model (evaluation scripts, benchmarks). */
@@ -43,6 +54,8 @@ export interface EngineApi {
   loadModel(arg: { modelDir: string; variant?: GraphVariant }): Promise<ModelInfo>;
   /** Tokenizes and runs `text`; rejects with code `superseded`/`cancelled` when overtaken. */
   inspect(arg: InspectRequest): Promise<InspectResult>;
+  /** The steps of the requested heads; their typed arrays are transferred. */
+  headSteps(arg: HeadStepsCall): Promise<HeadSteps[]>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

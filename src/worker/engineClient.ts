@@ -5,11 +5,11 @@
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, EngineEvent, InspectRequest } from '../protocol/engine';
+import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
-import type { InspectResult, ModelInfo } from '../engine/types';
+import type { HeadSteps, InspectResult, ModelInfo } from '../engine/types';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
@@ -53,6 +53,14 @@ export class EngineClient {
   async loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
     const live = await this.worker();
     return live.rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }).catch((error: unknown) => {
+      throw toRunError(error);
+    });
+  }
+
+  /** The arithmetic of some heads of an inspected text (the Steps view). */
+  async headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
+    const live = await this.worker();
+    return live.rpc.call('headSteps', call).catch((error: unknown) => {
       throw toRunError(error);
     });
   }

@@ -39,6 +39,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
           maxTokens: request.maxTokens,
           topK: request.topK,
           ...(request.variant ? { variant: request.variant } : {}),
+          ...(request.steps ? { steps: request.steps } : {}),
           isCancelled,
         });
         // The run may have been overtaken while its last stage ran.
@@ -47,6 +48,14 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       } finally {
         done();
         cancelled.delete(request.runId);
+      }
+    },
+    async headSteps({ modelDir, variant, ids, requests }) {
+      const done = await turns.next();
+      try {
+        return await engine.runSteps(modelDir, ids, requests, variant);
+      } finally {
+        done();
       }
     },
     async cancel({ runId }) {

@@ -5,6 +5,7 @@
  * string and a caller on a UI thread can yield between chunks.
  */
 import type { InspectResult } from '../types';
+import { stepsJson } from './stepsJson';
 
 export const EXPORT_FORMAT = 'attention-inspector/1';
 
@@ -102,7 +103,7 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
     parts.push(']');
   }
   yield parts.join('');
-  yield ']\n}\n';
+  yield result.steps ? `]${stepsJson(result.steps, digits, formatWeight)}\n}\n` : ']\n}\n';
 }
 
 /** The whole export as one string (small results, tests). */
