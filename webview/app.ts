@@ -18,6 +18,7 @@ import { readPalette, watchTheme, type Palette } from './theme';
 import { HeadView } from './views/headView';
 import { MatrixView } from './views/matrixView';
 import { ModelView } from './views/modelView';
+import { StepsView } from './views/stepsView';
 import { SummaryView } from './views/summaryView';
 import type { Focus, View, ViewContext, ViewHost } from './views/view';
 import { choiceLabel, modeLabels } from './choiceLabel';
@@ -124,6 +125,7 @@ export class App implements ViewHost {
         this.focus(unit < 0 ? null : unit, true);
         return;
       }
+
     }
     this.render();
   }
@@ -162,9 +164,7 @@ export class App implements ViewHost {
     const kind = this.currentView();
     let view = this.views.get(kind);
     if (!view) {
-      const make = { model: ModelView, matrix: MatrixView, head: HeadView, summary: SummaryView }[
-        kind
-      ];
+      const make = { model: ModelView, matrix: MatrixView, head: HeadView, summary: SummaryView, steps: StepsView }[kind];
       view = new make(this);
       this.views.set(kind, view);
     }

@@ -2,13 +2,16 @@
 import './styles/main.css';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../src/protocol/webview';
 import { App } from './app';
+import { stepsCache } from './views/steps/stepsCache';
 import { postToHost } from './vscodeApi';
 
 const app = new App(document.getElementById('root') ?? document.body);
 
 window.addEventListener('message', (e: MessageEvent) => {
   const message = unwrap(e.data);
-  if (message) app.handle(message);
+  // Answers to the Steps view's requests go to its cache, which redraws the view.
+  if (message?.type === 'didProduceSteps' || message?.type === 'didFailSteps') stepsCache.receive(message);
+  else if (message) app.handle(message);
 });
 
 postToHost({ type: 'ready', protocol: WEBVIEW_PROTOCOL_VERSION });

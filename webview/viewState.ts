@@ -46,7 +46,7 @@ export const DEFAULT_STATE: ViewState = {
   heads: [],
 };
 
-const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary'];
+const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary', 'steps'];
 
 /** Reads whatever `getState()` returned, keeping only well-formed fields. */
 export function migrateState(saved: unknown): ViewState {

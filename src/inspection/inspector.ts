@@ -170,6 +170,7 @@ export class Inspector implements vscode.Disposable {
         mirror,
         exporter,
         rerun: () => this.rerun(entry),
+        steps: { runner: this.deps.runner, answer: (a) => panel.feed.answer(a) },
       }).catch((error: unknown) =>
         vscode.window.showErrorMessage(
           `Attention Inspector: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,6 +1,8 @@
 /** What the host does for each request of a panel's webview. */
 import type { EditorMirror } from '../editor/editorMirror';
-import type { WebviewToHost } from '../protocol/webview';
+import type { HostToWebview, WebviewToHost } from '../protocol/webview';
+import type { InspectionRunner } from './inspectionRunner';
+import { answerStepsRequest } from './stepsRequests';
 import { copyText, saveImage } from '../export/exportFiles';
 import type { ResultExporter, ShownResult } from '../export/resultExporter';
 
@@ -14,6 +16,8 @@ export interface RequestContext {
   exporter: ResultExporter;
   /** Runs the panel's inspection again. */
   rerun: () => Promise<void>;
+  /** What answers the Steps view's requests: the runner's engine, and the way back. */
+  steps: { runner: InspectionRunner; answer: (message: HostToWebview) => void };
 }
 
 /** Answers one webview request; `ready` is handled by the panel itself. */
@@ -43,6 +47,9 @@ export async function handleWebviewRequest(
       return;
     case 'rerun':
       await context.rerun();
+      return;
+    case 'requestSteps':
+      await answerStepsRequest(message, shown, context.steps.runner, context.steps.answer);
       return;
     case 'ready':
       return;

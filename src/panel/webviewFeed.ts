@@ -133,6 +133,11 @@ export class WebviewFeed {
     this.send({ type: 'didFocusToken', runId, index });
   }
 
+  /** A one-off answer to a webview request; like all messages, dropped while not ready. */
+  answer(message: HostToWebview): void {
+    this.send(message);
+  }
+
   private sendResult({ meta, attentions }: FeedResult): void {
     const { runId } = meta;
     this.send({ type: 'didStartResult', meta });

@@ -6,13 +6,13 @@
  * followed by one `didProduceLayer` per layer (a Float32Array each), then `didFinishResult`,
  * so the first view can draw before a large result has fully arrived.
  */
-import type { InspectResult } from '../engine/types';
+import type { HeadSteps, InspectResult } from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
 export const WEBVIEW_PROTOCOL_VERSION = 1;
 
 /** The views the panel offers. */
-export type ViewKind = 'model' | 'matrix' | 'head' | 'summary';
+export type ViewKind = 'model' | 'matrix' | 'head' | 'summary' | 'steps';
 
 /** Colour maps (perceptually uniform, colour-blind safe). */
 export type ColorMapName = 'viridis' | 'cividis' | 'magma' | 'grays';
@@ -66,7 +66,11 @@ export type HostToWebview =
   /** The source changed under the result: highlights must go, the result is stale. */
   | { type: 'didInvalidate'; runId: number; reason: string }
   /** The editor cursor entered token `index` (null: left the inspected range). */
-  | { type: 'didFocusToken'; runId: number; index: number | null };
+  | { type: 'didFocusToken'; runId: number; index: number | null }
+  /** The arithmetic of one head of result `runId`, answering `requestSteps`. */
+  | { type: 'didProduceSteps'; runId: number; steps: HeadSteps }
+  /** `requestSteps` could not be answered; `message` says why and what to do. */
+  | { type: 'didFailSteps'; runId: number; layer: number; head: number; message: string };
 
 /** What the webview shows for the focused token, mirrored in the editor. */
 export interface FocusMessage {
@@ -104,4 +108,6 @@ export type WebviewToHost =
   /** Put text (e.g. the current matrix as CSV) on the clipboard. */
   | { type: 'copyText'; text: string; what: string }
   /** Re-run the last inspection (after an edit invalidated it). */
-  | { type: 'rerun'; runId: number };
+  | { type: 'rerun'; runId: number }
+  /** The Steps view wants one head's arithmetic for result `runId` (answered by `didProduceSteps`). */
+  | { type: 'requestSteps'; runId: number; layer: number; head: number };

@@ -32,7 +32,7 @@ export interface ConfigSource {
 }
 
 const COLOR_MAPS: readonly ColorMapName[] = ['viridis', 'cividis', 'magma', 'grays'];
-const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary'];
+const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary', 'steps'];
 
 /** The defaults, identical to those in package.json. */
 export const DEFAULT_CONFIG: Readonly<Config> = {

@@ -19,6 +19,7 @@ const VIEWS: { kind: ViewKind; title: string }[] = [
   { kind: 'matrix', title: 'Matrix' },
   { kind: 'head', title: 'Heads' },
   { kind: 'summary', title: 'Summary' },
+  { kind: 'steps', title: 'Steps' },
 ];
 
 export class Toolbar {
@@ -153,7 +154,7 @@ export class Toolbar {
     }
     this.layer.input.value = String(state.layer);
     this.head.input.value = String(state.head);
-    this.head.label.hidden = view !== 'matrix';
+    this.head.label.hidden = view !== 'matrix' && view !== 'steps';
     this.layer.label.hidden = view === 'model' || view === 'summary';
     this.words.input.checked = state.wordLevel;
     this.specials.input.checked = state.hideSpecial;
