@@ -14,6 +14,7 @@ import { makeFeeds } from './inference/graphFeeds';
 import type { GraphVariant } from './folder/onnxGraphFiles';
 import { topPredictions } from './inference/predictionGraph';
 import { extractAttention } from './attention/extractAttention';
+import { probePositions } from './attention/positionsProbe';
 import { checkRequests, StepsSession } from './attention/stepsSession';
 import { SUPPORTED_OPSETS } from './graph/decodeOnnx';
 import { loadModelFolder } from './folder/loadModelFolder';
@@ -24,7 +25,7 @@ import type { ModelFiles } from './folder/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
 import type { TextTokenizer } from './tokenize/createTokenizer';
 import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
-import type { HeadSteps, HeadStepsRequest, InspectResult, ModelInfo } from './types';
+import type { HeadSteps, HeadStepsRequest, InspectResult, ModelInfo, PositionsReport } from './types';
 
 /** Options of one inspection. */
 export interface InspectOptions {
@@ -168,6 +169,13 @@ export class Engine {
       session.catch(() => this.stepSessions.delete(key));
     }
     return (await session).run(ids, requests);
+  }
+
+  /** How the model knows order, measured on token ids (the Steps view's Positions panel). */
+  async runPositions(modelDir: string, ids: readonly number[], variant?: GraphVariant): Promise<PositionsReport> {
+    const baseline = (await (await this.loadModel(modelDir, variant)).runIds(ids)).attentions;
+    const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
+    return probePositions(folder, ids, baseline);
   }
 
   private async load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {

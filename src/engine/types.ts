@@ -140,3 +140,22 @@ export interface HeadSteps extends HeadStepsRequest {
   /** [N, dv] attention weights · v: what the head hands to the concatenation. */
   output: Float32Array;
 }
+
+/**
+ * How a model knows the order of its tokens (docs/decisions.md, "Positions"): its position
+ * table, and per head how much attention changes when positions or tokens are taken away.
+ */
+export interface PositionsReport {
+  /** A learned table, a fixed sinusoid table, rotary embeddings, or none found in the graph. */
+  kind: 'learned' | 'sinusoid' | 'rotary' | 'none';
+  /** One or two sentences for people: what the model does with positions. */
+  note: string;
+  /** The first `rows` rows of the position table (`[rows, width]`), when there is one. */
+  table?: { name: string; rows: number; totalRows: number; width: number; data: Float32Array };
+  /**
+   * Per layer, per head: the mean over queries of the total-variation distance between the
+   * head's attention row and the same row with the position table zeroed (`position`) or
+   * the token embedding zeroed (`token`); 0 = unchanged, 1 = nothing in common.
+   */
+  effects?: { position: Float32Array[]; token: Float32Array[] };
+}
