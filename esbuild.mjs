@@ -44,7 +44,12 @@ const node = {
 };
 
 const configs = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  },
   { ...node, entryPoints: ['src/worker/nodeWorkerMain.ts'], outfile: 'dist/engine.worker.js' },
   {
     // The same engine in a browser Web Worker (VS Code for the Web).

@@ -61,8 +61,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     exporter,
     config,
     modelDir,
-    truncated: (document, truncation, base) =>
-      void windows.offerWindow(document, truncation, base),
+    truncated: (document, truncation, base) => void windows.offerWindow(document, truncation, base),
   });
   const windows = new CursorWindows(
     (document, range) => inspector.inspect(document, range),
@@ -91,7 +90,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ),
     registerCommand(
       'attentionInspector.downloadModel',
-      downloadModelCommand({ storageRoot: vscode.Uri.joinPath(context.globalStorageUri, 'hub').fsPath }),
+      downloadModelCommand({
+        storageRoot: vscode.Uri.joinPath(context.globalStorageUri, 'hub').fsPath,
+      }),
     ),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => inspector.revive(panel),

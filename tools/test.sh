@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up and runs every test suite: unit (Node), browser (Debian Chromium), hostile inputs
-# (generated model folders, texts, CLI arguments, webview payloads: test/hostile), end-to-end
+# Sets up and runs every check: lint and format (Biome), then the test suites: unit (Node),
+# browser (Debian Chromium), hostile inputs (generated model folders, texts, CLI arguments,
+# webview payloads: test/hostile), end-to-end
 # (the packaged .vsix in a real VS Code: code-server), and the @vscode/test-electron
 # launcher where desktop VS Code can be downloaded. Ends with one summary line
 # "N passed, N failed"; exits non-zero on any failure or skipped test.
@@ -40,6 +41,17 @@ if ! { node esbuild.mjs && npm run --silent check; }; then
   echo "build or type-check failed"
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+echo
+echo "=== lint and format (biome.jsonc: rules, import boundaries, formatting)"
+lint_started=$SECONDS
+npm run --silent lint 2>&1 | tee "$logs/lint.log"
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  summary+=("$(printf '%-28s clean (%ds)' lint $((SECONDS - lint_started)))")
+else
+  failed=$((failed + 1))
+  summary+=("$(printf '%-28s FAILED: see %s' lint "$logs/lint.log")")
 fi
 
 run_suite unit npx mocha

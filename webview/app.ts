@@ -288,7 +288,11 @@ export class App implements ViewHost {
 
   private saveImage(format: 'png' | 'svg'): void {
     const svg = this.activeView().toSvg();
-    if (svg) postImage(svg, format, this.currentView(), this.state, (why) => ((this.error = why), this.render()));
+    if (svg)
+      postImage(svg, format, this.currentView(), this.state, (why) => {
+        this.error = why;
+        this.render();
+      });
   }
 
   private exportJson(scope: 'all' | 'selection'): void {

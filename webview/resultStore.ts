@@ -122,7 +122,14 @@ export class ResultStore {
       if (!weights) return;
       let layerSummaries = this.summaryCache.get(layer);
       if (!layerSummaries) {
-        layerSummaries = summariseLayer(weights, layer, this.n, this.heads, this.causal, this.induction());
+        layerSummaries = summariseLayer(
+          weights,
+          layer,
+          this.n,
+          this.heads,
+          this.causal,
+          this.induction(),
+        );
         this.summaryCache.set(layer, layerSummaries);
       }
       out.push(...layerSummaries);

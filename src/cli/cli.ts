@@ -62,6 +62,12 @@ async function writeExport(chunks: Iterable<string>, out: OutFile | undefined): 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   // One line, but all of it: Node's own messages put their hint on the next lines.
-  process.stderr.write(`error: ${message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}\n`);
+  process.stderr.write(
+    `error: ${message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ')}\n`,
+  );
   process.exitCode = error instanceof UsageError ? 2 : 1;
 });

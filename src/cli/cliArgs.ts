@@ -34,9 +34,36 @@ export interface CliArgs {
 export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): CliArgs {
-  let values;
+  const values = parseOptions(argv);
+  if (!values.help && (values.text === undefined) === (values['text-file'] === undefined)) {
+    throw new UsageError(
+      'Give exactly one of --text STR or --text-file FILE. Run with --help for usage.',
+    );
+  }
+  return {
+    model: values.model,
+    text: values.text,
+    textFile: values['text-file'],
+    out: values.out,
+    layers: values.layers === undefined ? undefined : indexList(values.layers, '--layers'),
+    heads: values.heads === undefined ? undefined : indexList(values.heads, '--heads'),
+    digits: values.digits === undefined ? undefined : integer(values.digits, '--digits', 1, 9),
+    maxTokens:
+      values['max-tokens'] === undefined
+        ? undefined
+        : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
+    threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
+    topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
+    ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
+    ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
+    help: values.help ?? false,
+  };
+}
+
+/** Node's parse of the options; its errors become a `UsageError`. */
+function parseOptions(argv: string[]) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: argv,
       strict: true,
       options: {
@@ -54,28 +81,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         steps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
+    }).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Run with --help for usage.`);
   }
-  if (!values.help && (values.text === undefined) === (values['text-file'] === undefined)) {
-    throw new UsageError('Give exactly one of --text STR or --text-file FILE. Run with --help for usage.');
-  }
-  return {
-    model: values.model,
-    text: values.text,
-    textFile: values['text-file'],
-    out: values.out,
-    layers: values.layers === undefined ? undefined : indexList(values.layers, '--layers'),
-    heads: values.heads === undefined ? undefined : indexList(values.heads, '--heads'),
-    digits: values.digits === undefined ? undefined : integer(values.digits, '--digits', 1, 9),
-    maxTokens: values['max-tokens'] === undefined ? undefined : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
-    threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
-    topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
-    ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
-    ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
-    help: values.help ?? false,
-  };
 }
 
 function variant(text: string): GraphVariant {
@@ -104,7 +113,9 @@ function indexList(text: string, flag: string): number[] {
   const parts = text.split(',').map((part) => part.trim());
   // Number('') is 0: without this check "", "," and "0," would quietly select index 0.
   if (parts.some((part) => part === '')) {
-    throw new UsageError(`${flag} takes a comma-separated list of indices such as 0,2, not "${text}".`);
+    throw new UsageError(
+      `${flag} takes a comma-separated list of indices such as 0,2, not "${text}".`,
+    );
   }
   return parts.map((part) => integer(part, flag, 0, 1 << 16));
 }

@@ -24,10 +24,15 @@ export async function openOutFile(outPath: string, inputPath?: string): Promise<
   if (inputPath !== undefined) {
     const input = await stat(inputPath).catch(() => undefined);
     if (input && existing && input.dev === existing.dev && input.ino === existing.ino) {
-      throw new UsageError(`--out ${outPath} is the text file being inspected; writing there would destroy it. Pick another --out file.`);
+      throw new UsageError(
+        `--out ${outPath} is the text file being inspected; writing there would destroy it. Pick another --out file.`,
+      );
     }
   }
-  if (existing?.isDirectory()) throw new UsageError(`--out ${outPath} is a folder. Give a file name, e.g. ${join(outPath, 'attention.json')}.`);
+  if (existing?.isDirectory())
+    throw new UsageError(
+      `--out ${outPath} is a folder. Give a file name, e.g. ${join(outPath, 'attention.json')}.`,
+    );
   // A device or FIFO (/dev/stdout, a pipe) is written directly: it cannot be replaced by a rename.
   const atomic = existing === undefined || existing.isFile();
   const temp = atomic ? join(dirname(target), `.${basename(target)}.${process.pid}.tmp`) : target;
@@ -42,7 +47,8 @@ export async function openOutFile(outPath: string, inputPath?: string): Promise<
   return {
     async write(chunk) {
       check();
-      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]).catch(() => undefined);
+      if (!stream.write(chunk))
+        await Promise.race([once(stream, 'drain'), once(stream, 'error')]).catch(() => undefined);
       check();
     },
     async commit() {
@@ -50,7 +56,10 @@ export async function openOutFile(outPath: string, inputPath?: string): Promise<
       stream.end();
       await Promise.race([once(stream, 'finish'), once(stream, 'error')]).catch(() => undefined);
       check();
-      if (atomic) await rename(temp, target).catch((error: Error) => Promise.reject(writeError(outPath, error)));
+      if (atomic)
+        await rename(temp, target).catch((error: Error) =>
+          Promise.reject(writeError(outPath, error)),
+        );
     },
     async abort() {
       stream.destroy();
@@ -72,5 +81,7 @@ function writeError(outPath: string, error: Error): UsageError {
     EFBIG: 'the file would be larger than allowed',
   };
   const reason = (code && why[code]) ?? error.message;
-  return new UsageError(`Cannot write --out ${outPath}: ${reason}${code ? ` (${code})` : ''}; any existing file there was left as it was. Pick another --out file.`);
+  return new UsageError(
+    `Cannot write --out ${outPath}: ${reason}${code ? ` (${code})` : ''}; any existing file there was left as it was. Pick another --out file.`,
+  );
 }

@@ -31,8 +31,10 @@ export async function readTextFile(path: string): Promise<string> {
     if (stats.isDirectory()) throw fail('it is a folder');
     if (!stats.isFile()) throw fail('it is not a regular file (a device, FIFO or socket)');
     if (stats.size > MAX_TEXT_FILE_BYTES) {
-      throw fail(`it is ${(stats.size / 1024 ** 2).toFixed(1)} MiB, more than the ${MAX_TEXT_FILE_BYTES / 1024 ** 2} MiB the CLI reads`,
-        'Pass the part you want to inspect (only the first few thousand tokens are inspected anyway).');
+      throw fail(
+        `it is ${(stats.size / 1024 ** 2).toFixed(1)} MiB, more than the ${MAX_TEXT_FILE_BYTES / 1024 ** 2} MiB the CLI reads`,
+        'Pass the part you want to inspect (only the first few thousand tokens are inspected anyway).',
+      );
     }
     const bytes = new Uint8Array(stats.size);
     let at = 0;
@@ -48,15 +50,24 @@ export async function readTextFile(path: string): Promise<string> {
 }
 
 /** UTF-16 by its BOM, otherwise strict UTF-8; BOMs are dropped; binary data is refused. */
-export function decodeText(bytes: Uint8Array, fail: (why: string, advice?: string) => Error): string {
+export function decodeText(
+  bytes: Uint8Array,
+  fail: (why: string, advice?: string) => Error,
+): string {
   const encoding =
-    bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : 'utf-8';
   let text: string;
   try {
     text = new TextDecoder(encoding, { fatal: true }).decode(bytes); // drops the BOM
   } catch {
-    throw fail(`it is not UTF-8 (or UTF-16 with a byte order mark) text`,
-      'Convert it to UTF-8 first (e.g. iconv -f LATIN1 -t UTF-8), or pass --text.');
+    throw fail(
+      `it is not UTF-8 (or UTF-16 with a byte order mark) text`,
+      'Convert it to UTF-8 first (e.g. iconv -f LATIN1 -t UTF-8), or pass --text.',
+    );
   }
   if (text.includes('\0')) {
     throw fail('it holds NUL characters, so it looks like a binary file', 'Pass a text file.');

@@ -56,9 +56,11 @@ export function downloadModelCommand(deps: DownloadModelDeps) {
       }
       const again = 'Try Again';
       const message = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`Cannot download ${repo}: ${message}`, again).then((answer) => {
-        if (answer === again) void run(repo);
-      });
+      void vscode.window
+        .showErrorMessage(`Cannot download ${repo}: ${message}`, again)
+        .then((answer) => {
+          if (answer === again) void run(repo);
+        });
       return undefined;
     } finally {
       inFlight.delete(repo);
@@ -69,8 +71,16 @@ export function downloadModelCommand(deps: DownloadModelDeps) {
 
 async function pickRepo(): Promise<string | undefined> {
   const picks: RepoPick[] = [
-    ...CURATED_MODELS.map((m) => ({ label: m.label, description: m.repo, detail: m.description, repo: m.repo })),
-    { label: '$(edit) Another repository…', detail: 'Any Hub repository with an ONNX export (owner/name)' },
+    ...CURATED_MODELS.map((m) => ({
+      label: m.label,
+      description: m.repo,
+      detail: m.description,
+      repo: m.repo,
+    })),
+    {
+      label: '$(edit) Another repository…',
+      detail: 'Any Hub repository with an ONNX export (owner/name)',
+    },
   ];
   const pick = await vscode.window.showQuickPick(picks, {
     title: 'Attention Inspector: Download Model from Hugging Face',
@@ -83,7 +93,8 @@ async function pickRepo(): Promise<string | undefined> {
     title: 'Hugging Face repository id',
     placeHolder: 'owner/name, e.g. Xenova/gpt2 (a huggingface.co link works too)',
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() === '' ? undefined : repoIdProblem(normalizeRepoId(value))),
+    validateInput: (value) =>
+      value.trim() === '' ? undefined : repoIdProblem(normalizeRepoId(value)),
   });
   return typed?.trim() ? normalizeRepoId(typed) : undefined;
 }
@@ -91,7 +102,11 @@ async function pickRepo(): Promise<string | undefined> {
 function withProgress(repo: string, storageRoot: string): Promise<DownloadResult> {
   return Promise.resolve(
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Downloading ${repo}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Downloading ${repo}`,
+        cancellable: true,
+      },
       async (progress, cancel) => {
         const controller = new AbortController();
         const subscription = cancel.onCancellationRequested(() => controller.abort());
@@ -129,7 +144,9 @@ async function confirmSize(repo: string, choice: FileChoice): Promise<string | u
   const download = `Download ${formatBytes(choice.totalBytes)}`;
   const smallest = choice.graphs.reduce((a, b) => (b.totalBytes < a.totalBytes ? b : a));
   const smaller =
-    smallest.graph !== choice.graph ? `Download ${smallest.graph.path} (${formatBytes(smallest.totalBytes)})` : undefined;
+    smallest.graph !== choice.graph
+      ? `Download ${smallest.graph.path} (${formatBytes(smallest.totalBytes)})`
+      : undefined;
   const answer = await vscode.window.showWarningMessage(
     `${repo}: ${choice.graph.path} (${choice.graph.variant}) and its files take ${formatBytes(choice.totalBytes)}.`,
     {
@@ -151,5 +168,6 @@ async function offerToUse(result: DownloadResult): Promise<void> {
     use,
   );
   // Select Model… checks that the folder loads before saving it in the setting.
-  if (answer === use) await vscode.commands.executeCommand('attentionInspector.selectModel', result.folder);
+  if (answer === use)
+    await vscode.commands.executeCommand('attentionInspector.selectModel', result.folder);
 }

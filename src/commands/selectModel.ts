@@ -65,7 +65,10 @@ export function selectModelCommand(deps: SelectModelDeps) {
     const dir = setting === '' ? deps.bundledDir : setting;
     const load = (wanted?: GraphVariant) =>
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Loading model ${modelLabel(dir)}` },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Loading model ${modelLabel(dir)}`,
+        },
         () => deps.engine().loadModel(dir, wanted),
       );
     try {
@@ -78,7 +81,10 @@ export function selectModelCommand(deps: SelectModelDeps) {
         chosen = picked;
       }
       await saveSetting('model', setting === '' ? undefined : setting);
-      await saveSetting('modelVariant', chosen === undefined || chosen === 'fp32' ? undefined : chosen);
+      await saveSetting(
+        'modelVariant',
+        chosen === undefined || chosen === 'fp32' ? undefined : chosen,
+      );
       void vscode.window.showInformationMessage(
         `Attention Inspector now uses ${info.name} ` +
           `(${info.architecture}, ${info.layers} layers × ${info.heads} heads` +
@@ -106,7 +112,12 @@ async function pickVariant(info: ModelInfo): Promise<GraphVariant | undefined> {
   const picks: VariantPick[] = files.map((file, i) => ({
     label: graphVariant(file),
     description: file,
-    detail: i === 0 ? 'In use' : graphVariant(file) === 'fp32' ? 'Full precision' : 'Approximates the fp32 attention',
+    detail:
+      i === 0
+        ? 'In use'
+        : graphVariant(file) === 'fp32'
+          ? 'Full precision'
+          : 'Approximates the fp32 attention',
     variant: graphVariant(file),
   }));
   const pick = await vscode.window.showQuickPick(picks, {
@@ -133,10 +144,18 @@ async function browse(current: string): Promise<string | undefined> {
 }
 
 /** Saves where the effective value comes from, so the choice takes effect. */
-async function saveSetting(key: 'model' | 'modelVariant', value: string | undefined): Promise<void> {
+async function saveSetting(
+  key: 'model' | 'modelVariant',
+  value: string | undefined,
+): Promise<void> {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const where = config.inspect<string>(key);
-  if (value === undefined && where?.globalValue === undefined && where?.workspaceValue === undefined) return;
+  if (
+    value === undefined &&
+    where?.globalValue === undefined &&
+    where?.workspaceValue === undefined
+  )
+    return;
   const target =
     where?.workspaceFolderValue !== undefined || where?.workspaceValue !== undefined
       ? vscode.ConfigurationTarget.Workspace

@@ -56,7 +56,9 @@ export class AttentionDecorations implements vscode.Disposable {
       byLevel[level - 1].push({ range, hoverMessage: note });
     }
     for (const editor of editors) {
-      this.shades.forEach((type, i) => editor.setDecorations(type, byLevel[i]));
+      this.shades.forEach((type, i) => {
+        editor.setDecorations(type, byLevel[i]);
+      });
       editor.setDecorations(this.focus, decoration.focused ? [decoration.focused] : []);
     }
   }
@@ -68,6 +70,8 @@ export class AttentionDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
-    [...this.shades, this.focus].forEach((type) => type.dispose());
+    [...this.shades, this.focus].forEach((type) => {
+      type.dispose();
+    });
   }
 }

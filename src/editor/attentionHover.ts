@@ -18,14 +18,14 @@ export class AttentionHover implements vscode.HoverProvider {
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const key = document.uri.toString();
     const inspection = this.mirror.get(key);
-    if (!inspection || !inspection.valid || inspection.document !== document) return undefined;
+    if (!inspection?.valid || inspection.document !== document) return undefined;
     const { result, base } = inspection;
     const offset = document.offsetAt(position) - base;
     if (offset < 0 || offset > result.text.length) return undefined;
     const index = tokenAt(result.tokens, offset);
     if (index === null) return undefined;
     const range = tokenRange(inspection, index);
-    if (!range || !range.contains(position)) return undefined;
+    if (!range?.contains(position)) return undefined;
 
     const focus = this.mirror.focusOf(key);
     const useFocus =
@@ -37,7 +37,7 @@ export class AttentionHover implements vscode.HoverProvider {
 
     const markdown = new vscode.MarkdownString();
     markdown.appendMarkdown(
-      `**Attention from** \`${showToken(result.text, result.tokens[index])}\` — ${escape(label)}\n\n`,
+      `**Attention from** \`${showToken(result.text, result.tokens[index])}\` — ${escapeMarkdown(label)}\n\n`,
     );
     markdown.appendMarkdown('| token | weight |\n| --- | ---: |\n');
     for (const { index: key, weight } of top) {
@@ -63,6 +63,6 @@ function showToken(source: string, token: Token): string {
   return visible.length > 40 ? `${visible.slice(0, 39)}…` : visible || '∅';
 }
 
-function escape(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

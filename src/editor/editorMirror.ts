@@ -89,7 +89,7 @@ export class EditorMirror implements vscode.Disposable {
   /** Mirrors the webview's focused token and its attended tokens in the editor. */
   showFocus(key: string, message: FocusMessage): void {
     const inspection = this.inspections.get(key);
-    if (!inspection || !inspection.valid || inspection.runId !== message.runId) return;
+    if (!inspection?.valid || inspection.runId !== message.runId) return;
     if (message.index === null || !message.weights) {
       this.clear(key);
       return;
@@ -130,7 +130,9 @@ export class EditorMirror implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.selectionTimer);
     for (const key of this.drawn.keys()) this.clear(key);
-    this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.subscriptions.forEach((subscription) => {
+      subscription.dispose();
+    });
     this._onDidChange.dispose();
   }
 
@@ -139,7 +141,7 @@ export class EditorMirror implements vscode.Disposable {
     const key = document.uri.toString();
     if (!this.detached.delete(key)) return;
     const inspection = this.inspections.get(key);
-    if (!inspection || !inspection.valid) return;
+    if (!inspection?.valid) return;
     const { base, result } = inspection;
     const range = new vscode.Range(
       document.positionAt(base),
@@ -164,14 +166,16 @@ export class EditorMirror implements vscode.Disposable {
       this.selectionTimer = undefined;
       const latest = [...this.pendingSelections.values()];
       this.pendingSelections.clear();
-      latest.forEach((e) => this.followCursor(e));
+      latest.forEach((e) => {
+        this.followCursor(e);
+      });
     }, CURSOR_REST_MS);
   }
 
   private followCursor(event: vscode.TextEditorSelectionChangeEvent): void {
     const key = event.textEditor.document.uri.toString();
     const inspection = this.inspections.get(key);
-    if (!inspection || !inspection.valid) return;
+    if (!inspection?.valid) return;
     const offset = inspection.document.offsetAt(event.selections[0].active) - inspection.base;
     const inside = offset >= 0 && offset <= inspection.result.text.length;
     const index = inside ? tokenAt(inspection.result.tokens, offset) : null;
@@ -191,7 +195,7 @@ export class EditorMirror implements vscode.Disposable {
   /** Marks `key`'s result stale: its highlights go and the panel is told why. */
   invalidate(key: string, reason: string): void {
     const inspection = this.inspections.get(key);
-    if (!inspection || !inspection.valid) return;
+    if (!inspection?.valid) return;
     inspection.valid = false;
     this.clear(key);
     this._onDidChange.fire({ type: 'invalidate', key, runId: inspection.runId, reason });

@@ -69,7 +69,14 @@ export class LoadedModel {
       throw runFailure(error, n, this.folder);
     });
     const names = this.folder.attentionOutputs;
-    const attentions = extractAttention(names.map((name) => outputs[name]), names, this.info.heads, n, this.folder.label, this.folder.graphFile);
+    const attentions = extractAttention(
+      names.map((name) => outputs[name]),
+      names,
+      this.info.heads,
+      n,
+      this.folder.label,
+      this.folder.graphFile,
+    );
     const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
     return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
   }
@@ -96,7 +103,11 @@ export class Engine {
     return model;
   }
 
-  async inspect(modelDir: string, text: string, options: InspectOptions = {}): Promise<InspectResult> {
+  async inspect(
+    modelDir: string,
+    text: string,
+    options: InspectOptions = {},
+  ): Promise<InspectResult> {
     const started = now();
     if (text.trim() === '') {
       throw new EngineRunError(
@@ -116,7 +127,13 @@ export class Engine {
     const { manifest } = model.folder;
     const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
     const maxTokens = Math.min(options.maxTokens ?? limit, limit);
-    const plan = planTokens(model.tokenizer, text, manifest.specialTokens, maxTokens, manifest.maxPositions);
+    const plan = planTokens(
+      model.tokenizer,
+      text,
+      manifest.specialTokens,
+      maxTokens,
+      manifest.maxPositions,
+    );
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();
     const inferenceStart = now();
@@ -130,7 +147,9 @@ export class Engine {
     const predictionsStart = now();
     const predictions =
       outputs.logits && topK > 0 && manifest.architecture === 'decoder'
-        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.tokenizer.decode([id]))
+        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) =>
+            model.tokenizer.decode([id]),
+          )
         : undefined;
     return {
       model: model.info,
@@ -190,7 +209,10 @@ export class Engine {
         'badModel',
       );
     }
-    const info: ModelInfo = { ...modelInfo(folder.manifest, modelDir), graphFile: folder.graphFile };
+    const info: ModelInfo = {
+      ...modelInfo(folder.manifest, modelDir),
+      graphFile: folder.graphFile,
+    };
     const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
     if (others.length > 0) info.otherGraphFiles = others;
     if (folder.notes.length > 0) info.notes = folder.notes;
@@ -206,8 +228,13 @@ function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
     return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw modelError('badTokenizer', folder.label, 'tokenizer.json', `cannot be used (${why})`,
-      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).');
+    throw modelError(
+      'badTokenizer',
+      folder.label,
+      'tokenizer.json',
+      `cannot be used (${why})`,
+      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).',
+    );
   }
 }
 
@@ -215,11 +242,24 @@ function tokenizerOf(folder: LoadedModelFolder): TextTokenizer {
  * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
  * cause is an input longer than the graph can take (a position table or mask buffer).
  */
-function runFailure(error: unknown, n: number, folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>): Error {
+function runFailure(
+  error: unknown,
+  n: number,
+  folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
+): Error {
   const raw = error instanceof Error ? error.message : String(error);
-  const said = raw.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/\S+\.(h|cc|cpp):\d+\s*/g, '').replace(/\s+/g, ' ').trim();
-  return modelError('runFailed', folder.label, folder.graphFile, `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`);
+  const said = raw
+    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
+    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return modelError(
+    'runFailed',
+    folder.label,
+    folder.graphFile,
+    `failed on ${n} tokens inside onnxruntime (${said})`,
+    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`,
+  );
 }
 
 function now(): number {

@@ -56,19 +56,33 @@ export function modelError(
  * The message says where, never what: V8 quotes the text around the error, and a symlink
  * may lead anywhere (a secret must not end up in a message or a log).
  */
-export function parseJsonFile(bytes: Uint8Array, label: string, file: string, advice: string): unknown {
+export function parseJsonFile(
+  bytes: Uint8Array,
+  label: string,
+  file: string,
+  advice: string,
+): unknown {
   const text = new TextDecoder().decode(bytes);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw modelError('badJson', label, file, `not valid JSON (${whereJsonFails(text, (error as Error).message)})`, advice);
+    throw modelError(
+      'badJson',
+      label,
+      file,
+      `not valid JSON (${whereJsonFails(text, (error as Error).message)})`,
+      advice,
+    );
   }
 }
 
 function whereJsonFails(text: string, message: string): string {
   if (/unexpected end/i.test(message)) return 'it ends too early';
   const at = /position (\d+)/.exec(message);
-  if (!at) return text.includes('\uFFFD') || text.includes('\0') ? 'it holds binary data' : 'a syntax error';
+  if (!at)
+    return text.includes('\uFFFD') || text.includes('\0')
+      ? 'it holds binary data'
+      : 'a syntax error';
   const before = text.slice(0, Number(at[1]));
   const line = before.split('\n').length;
   return `a syntax error at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;

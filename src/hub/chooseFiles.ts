@@ -13,7 +13,11 @@ import type { RepoFile } from './repoListing';
 export const REQUIRED_FILES = ['config.json', 'tokenizer.json'] as const;
 
 /** Files at the top of an export folder that are fetched when the repository has them. */
-export const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json'] as const;
+export const OPTIONAL_FILES = [
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'generation_config.json',
+] as const;
 
 /** What a download fetches. */
 export interface FileChoice {
@@ -31,7 +35,11 @@ export interface FileChoice {
  * Chooses the files to fetch from `listing`. `graphPath` picks a graph other than the
  * best one (it must be one `rankGraphFiles` accepts).
  */
-export function chooseFiles(repo: string, listing: readonly RepoFile[], graphPath?: string): FileChoice {
+export function chooseFiles(
+  repo: string,
+  listing: readonly RepoFile[],
+  graphPath?: string,
+): FileChoice {
   const byPath = new Map(listing.map((f) => [f.path, f]));
   const missing = REQUIRED_FILES.filter((name) => !byPath.has(name));
   const ranked = rankGraphFiles(listing.map((f) => f.path));
@@ -55,7 +63,9 @@ export function chooseFiles(repo: string, listing: readonly RepoFile[], graphPat
       'missingFile',
       `${repo} has no runnable graph ${graphPath}; it has ${ranked.map((g) => g.path).join(', ')}.`,
     );
-  const files = filesFor(listing, graph).sort((a, b) => a.size - b.size || a.path.localeCompare(b.path));
+  const files = filesFor(listing, graph).sort(
+    (a, b) => a.size - b.size || a.path.localeCompare(b.path),
+  );
   return {
     graph,
     files,

@@ -15,10 +15,34 @@ export interface CuratedModel {
 }
 
 export const CURATED_MODELS: readonly CuratedModel[] = [
-  { repo: 'Xenova/gpt2', label: 'GPT-2', description: 'decoder · 124M parameters · 12 layers × 12 heads' },
-  { repo: 'Xenova/distilgpt2', label: 'DistilGPT-2', description: 'decoder · 82M · 6 layers × 12 heads' },
-  { repo: 'Xenova/bert-base-uncased', label: 'BERT base (uncased)', description: 'encoder · 110M · 12 layers × 12 heads' },
-  { repo: 'Xenova/all-MiniLM-L6-v2', label: 'all-MiniLM-L6-v2', description: 'sentence encoder (BERT) · 22M · 6 layers × 12 heads' },
-  { repo: 'HuggingFaceTB/SmolLM2-135M-Instruct', label: 'SmolLM2 135M Instruct', description: 'Llama-style decoder · 135M · 30 layers × 9 heads (3 key/value)' },
-  { repo: 'onnx-community/Qwen2.5-0.5B-Instruct', label: 'Qwen2.5 0.5B Instruct', description: 'Qwen2 decoder · 494M · 24 layers × 14 heads (2 key/value)' },
+  {
+    repo: 'Xenova/gpt2',
+    label: 'GPT-2',
+    description: 'decoder · 124M parameters · 12 layers × 12 heads',
+  },
+  {
+    repo: 'Xenova/distilgpt2',
+    label: 'DistilGPT-2',
+    description: 'decoder · 82M · 6 layers × 12 heads',
+  },
+  {
+    repo: 'Xenova/bert-base-uncased',
+    label: 'BERT base (uncased)',
+    description: 'encoder · 110M · 12 layers × 12 heads',
+  },
+  {
+    repo: 'Xenova/all-MiniLM-L6-v2',
+    label: 'all-MiniLM-L6-v2',
+    description: 'sentence encoder (BERT) · 22M · 6 layers × 12 heads',
+  },
+  {
+    repo: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+    label: 'SmolLM2 135M Instruct',
+    description: 'Llama-style decoder · 135M · 30 layers × 9 heads (3 key/value)',
+  },
+  {
+    repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
+    label: 'Qwen2.5 0.5B Instruct',
+    description: 'Qwen2 decoder · 494M · 24 layers × 14 heads (2 key/value)',
+  },
 ];

@@ -53,7 +53,8 @@ export async function downloadFile(conn: HubConnection, job: FileJob): Promise<v
     } catch (error) {
       // Resume at once after a dropped or stalled connection that had brought some bytes;
       // anything else (cancel, HTTP errors, a full disk) ends the download.
-      const resumable = error instanceof HubError && (error.problem === 'offline' || error.problem === 'stalled');
+      const resumable =
+        error instanceof HubError && (error.problem === 'offline' || error.problem === 'stalled');
       const progressed = (await sizeOf(part)) > have;
       if (!resumable || !progressed || attempt >= job.retries) throw error;
     }
@@ -63,14 +64,20 @@ export async function downloadFile(conn: HubConnection, job: FileJob): Promise<v
 }
 
 /** Fetches the bytes after the first `have` of the file and appends them to `part`. */
-async function appendFrom(conn: HubConnection, job: FileJob, part: string, have: number): Promise<void> {
+async function appendFrom(
+  conn: HubConnection,
+  job: FileJob,
+  part: string,
+  have: number,
+): Promise<void> {
   const guard = new StallGuard(conn.stallMs, conn.signal);
   const out = await fs.open(part, 'a');
   let written = have;
   try {
     // Uncompressed, so that the bytes on disk are the file's and a later range starts at
     // the right offset (fetch itself asks for `identity` when a range is sent).
-    const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : { 'accept-encoding': 'identity' };
+    const headers: Record<string, string> =
+      have > 0 ? { range: `bytes=${have}-` } : { 'accept-encoding': 'identity' };
     const answer = await hubGet(job.url, conn, guard, headers);
     if (answer.status === 206 && contentRangeStart(answer.headers.get('content-range')) === have) {
       // Continues where the part ends.
@@ -81,15 +88,23 @@ async function appendFrom(conn: HubConnection, job: FileJob, part: string, have:
     } else {
       await answer.body?.cancel();
       if (answer.ok || answer.status === 416)
-        throw new HubError('badResponse', `The Hub answered HTTP ${answer.status} to a resumed download of ${job.file.path}; run the download again.`);
+        throw new HubError(
+          'badResponse',
+          `The Hub answered HTTP ${answer.status} to a resumed download of ${job.file.path}; run the download again.`,
+        );
       throw answerError(
-        { status: answer.status, errorCode: answer.headers.get('x-error-code'), errorMessage: answer.headers.get('x-error-message') },
+        {
+          status: answer.status,
+          errorCode: answer.headers.get('x-error-code'),
+          errorMessage: answer.headers.get('x-error-message'),
+        },
         job.repo,
         repoPageUrl(conn.endpoint, job.repo),
         job.file.path,
       );
     }
-    if (!answer.body) throw new HubError('badResponse', `The Hub sent no bytes for ${job.file.path}.`);
+    if (!answer.body)
+      throw new HubError('badResponse', `The Hub sent no bytes for ${job.file.path}.`);
     for await (const chunk of answer.body) {
       guard.poke();
       written += chunk.byteLength;
@@ -141,7 +156,8 @@ async function verify(job: FileJob, part: string): Promise<void> {
 export async function checksumOf(filePath: string, file: RepoFile): Promise<string> {
   const hash = createHash(file.sha256 ? 'sha256' : 'sha1');
   if (!file.sha256) hash.update(`blob ${file.size}\0`);
-  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 

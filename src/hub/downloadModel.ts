@@ -12,7 +12,14 @@ import { chooseFiles, type FileChoice } from './chooseFiles';
 import { checksumOf, downloadFile } from './downloadFile';
 import { HubError } from './hubError';
 import type { HubConnection } from './hubHttp';
-import { DEFAULT_REVISION, hubEndpoint, hubToken, repoFolder, repoIdProblem, resolveUrl } from './hubRepo';
+import {
+  DEFAULT_REVISION,
+  hubEndpoint,
+  hubToken,
+  repoFolder,
+  repoIdProblem,
+  resolveUrl,
+} from './hubRepo';
 import { listRepoFiles, resolveCommit, type RepoFile } from './repoListing';
 
 /** How far a download is. */
@@ -83,7 +90,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   let choice = chooseFiles(repo, listing, options.graphPath);
   if (options.confirm) {
     const graphPath = await options.confirm(choice);
-    if (graphPath === undefined) throw new HubError('cancelled', `The download of ${repo} was cancelled.`);
+    if (graphPath === undefined)
+      throw new HubError('cancelled', `The download of ${repo} was cancelled.`);
     if (graphPath !== choice.graph.path) choice = chooseFiles(repo, listing, graphPath);
   }
   const folder = repoFolder(options.root, repo);
@@ -109,7 +117,15 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     finished += file.size;
     report({ file: file.path, doneBytes: finished, totalBytes: choice.totalBytes });
   }
-  return { folder, repo, commit, graph: choice.graph, files: choice.files, totalBytes: choice.totalBytes, fetchedBytes };
+  return {
+    folder,
+    repo,
+    commit,
+    graph: choice.graph,
+    files: choice.files,
+    totalBytes: choice.totalBytes,
+    fetchedBytes,
+  };
 }
 
 /**

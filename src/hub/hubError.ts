@@ -64,7 +64,10 @@ export function requestFailed(error: unknown, endpoint: string): HubError {
   const code = networkCode(error);
   const reason = code ?? (error instanceof Error ? error.message : String(error));
   if (code !== undefined && !OFFLINE_CODES.has(code))
-    return new HubError('offline', `The request to ${endpoint} failed (${reason}). Try again later.`);
+    return new HubError(
+      'offline',
+      `The request to ${endpoint} failed (${reason}). Try again later.`,
+    );
   return new HubError(
     'offline',
     `Cannot reach the Hugging Face Hub at ${endpoint} (${reason}). Check the network connection ` +
@@ -99,9 +102,15 @@ export function answerError(
       `${repo} is a gated model: accept its terms at ${page} while signed in, then ${tokenAdvice}`,
     );
   if (errorCode === 'EntryNotFound' && file !== undefined)
-    return new HubError('notFound', `${repo} lists ${file} but the Hub has no such file (HTTP ${status}). Try again later.`);
+    return new HubError(
+      'notFound',
+      `${repo} lists ${file} but the Hub has no such file (HTTP ${status}). Try again later.`,
+    );
   if (errorCode === 'RevisionNotFound')
-    return new HubError('notFound', `${repo} has no revision "${answer.errorMessage ?? 'main'}" on the Hub (HTTP ${status}).`);
+    return new HubError(
+      'notFound',
+      `${repo} has no revision "${answer.errorMessage ?? 'main'}" on the Hub (HTTP ${status}).`,
+    );
   // The Hub answers 401 for a missing repository too, so a caller cannot probe private names.
   if (errorCode === 'RepoNotFound' || status === 404 || status === 401)
     return new HubError(

@@ -54,7 +54,12 @@ export class StallGuard {
  * The error to throw for `error`, raised while talking to the Hub: cancelled by the user,
  * stalled, or a network failure (`what` names the file, for the stalled message).
  */
-export function failure(error: unknown, conn: HubConnection, guard: StallGuard, what: string): HubError {
+export function failure(
+  error: unknown,
+  conn: HubConnection,
+  guard: StallGuard,
+  what: string,
+): HubError {
   if (error instanceof HubError) return error;
   if (conn.signal?.aborted) return new HubError('cancelled', 'The download was cancelled.');
   if (guard.stalled)

@@ -21,7 +21,9 @@ export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`HF_ENDPOINT is not a URL: "${value}". Unset it to use ${DEFAULT_HUB_ENDPOINT}.`);
+    throw new Error(
+      `HF_ENDPOINT is not a URL: "${value}". Unset it to use ${DEFAULT_HUB_ENDPOINT}.`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new Error(`HF_ENDPOINT must be an http(s) URL, not "${value}".`);
@@ -55,7 +57,10 @@ export function repoIdProblem(repo: string): string | undefined {
 /** Strips a pasted Hub URL (`https://huggingface.co/Xenova/gpt2/tree/main`) down to the id. */
 export function normalizeRepoId(input: string): string {
   const trimmed = input.trim().replace(/\/+$/, '');
-  const match = /^https?:\/\/[^/]+\/(?!api\/)([^/]+(?:\/[^/]+)?)(?:\/(?:tree|blob|resolve)\/.*)?$/.exec(trimmed);
+  const match =
+    /^https?:\/\/[^/]+\/(?!api\/)([^/]+(?:\/[^/]+)?)(?:\/(?:tree|blob|resolve)\/.*)?$/.exec(
+      trimmed,
+    );
   return match ? match[1] : trimmed;
 }
 

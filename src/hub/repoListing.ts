@@ -27,19 +27,32 @@ const MAX_PAGES = 100;
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
 
 /** The commit `revision` points to, so that every file comes from the same commit. */
-export async function resolveCommit(conn: HubConnection, repo: string, revision: string): Promise<string> {
+export async function resolveCommit(
+  conn: HubConnection,
+  repo: string,
+  revision: string,
+): Promise<string> {
   const info = await getJson(conn, repo, revisionUrl(conn.endpoint, repo, revision));
   const sha = (info as { sha?: unknown } | null)?.sha;
   return typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : revision;
 }
 
 /** Every file of `repo` at `commit`. */
-export async function listRepoFiles(conn: HubConnection, repo: string, commit: string): Promise<RepoFile[]> {
+export async function listRepoFiles(
+  conn: HubConnection,
+  repo: string,
+  commit: string,
+): Promise<RepoFile[]> {
   const files: RepoFile[] = [];
   let url: string | undefined = treeUrl(conn.endpoint, repo, commit);
   for (let page = 0; url !== undefined; page++) {
-    if (page === MAX_PAGES) throw badResponse(repo, `the file list has more than ${MAX_PAGES} pages`);
-    const { json, next }: { json: unknown; next: string | undefined } = await getJsonPage(conn, repo, url);
+    if (page === MAX_PAGES)
+      throw badResponse(repo, `the file list has more than ${MAX_PAGES} pages`);
+    const { json, next }: { json: unknown; next: string | undefined } = await getJsonPage(
+      conn,
+      repo,
+      url,
+    );
     if (!Array.isArray(json)) throw badResponse(repo, 'the file list is not a JSON array');
     for (const entry of json) {
       const file = toRepoFile(entry);
@@ -51,27 +64,46 @@ export async function listRepoFiles(conn: HubConnection, repo: string, commit: s
 }
 
 function toRepoFile(entry: unknown): RepoFile | undefined {
-  const e = entry as { type?: unknown; path?: unknown; size?: unknown; oid?: unknown; lfs?: { oid?: unknown; size?: unknown } };
+  const e = entry as {
+    type?: unknown;
+    path?: unknown;
+    size?: unknown;
+    oid?: unknown;
+    lfs?: { oid?: unknown; size?: unknown };
+  };
   if (e?.type !== 'file' || typeof e.path !== 'string' || !isSize(e.size)) return undefined;
   if (e.lfs && typeof e.lfs.oid === 'string' && isSize(e.lfs.size))
     return { path: e.path, size: e.lfs.size, sha256: e.lfs.oid.toLowerCase() };
-  return { path: e.path, size: e.size, gitOid: typeof e.oid === 'string' ? e.oid.toLowerCase() : undefined };
+  return {
+    path: e.path,
+    size: e.size,
+    gitOid: typeof e.oid === 'string' ? e.oid.toLowerCase() : undefined,
+  };
 }
 
-const isSize = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+const isSize = (n: unknown): n is number =>
+  typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
 async function getJson(conn: HubConnection, repo: string, url: string): Promise<unknown> {
   return (await getJsonPage(conn, repo, url)).json;
 }
 
-async function getJsonPage(conn: HubConnection, repo: string, url: string): Promise<{ json: unknown; next: string | undefined }> {
+async function getJsonPage(
+  conn: HubConnection,
+  repo: string,
+  url: string,
+): Promise<{ json: unknown; next: string | undefined }> {
   const guard = new StallGuard(conn.stallMs, conn.signal);
   try {
     const answer = await hubGet(url, conn, guard, { accept: 'application/json' });
     if (!answer.ok) {
       await answer.body?.cancel();
       throw answerError(
-        { status: answer.status, errorCode: answer.headers.get('x-error-code'), errorMessage: answer.headers.get('x-error-message') },
+        {
+          status: answer.status,
+          errorCode: answer.headers.get('x-error-code'),
+          errorMessage: answer.headers.get('x-error-message'),
+        },
         repo,
         repoPageUrl(conn.endpoint, repo),
       );
@@ -98,7 +130,8 @@ async function readBounded(answer: Response, guard: StallGuard, repo: string): P
   for await (const chunk of answer.body) {
     guard.poke();
     length += chunk.byteLength;
-    if (length > MAX_JSON_BYTES) throw badResponse(repo, `an API answer is larger than ${MAX_JSON_BYTES >> 20} MB`);
+    if (length > MAX_JSON_BYTES)
+      throw badResponse(repo, `an API answer is larger than ${MAX_JSON_BYTES >> 20} MB`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -111,5 +144,8 @@ export function nextPage(link: string | null, base: string): string | undefined 
 }
 
 function badResponse(repo: string, what: string): HubError {
-  return new HubError('badResponse', `Unexpected answer from the Hub about ${repo}: ${what}. Try again later.`);
+  return new HubError(
+    'badResponse',
+    `Unexpected answer from the Hub about ${repo}: ${what}. Try again later.`,
+  );
 }

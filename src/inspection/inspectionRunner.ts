@@ -143,7 +143,9 @@ export class InspectionRunner {
           : new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
       return { ok: false, code: runError.code, message: runError.message, byUser };
     } finally {
-      subscriptions.forEach((subscription) => subscription?.dispose());
+      subscriptions.forEach((subscription) => {
+        subscription?.dispose();
+      });
     }
   }
 }

@@ -105,11 +105,13 @@ export class HeatmapPanel {
     if (this.disposed) return;
     this.disposed = true;
     this.rpc.dispose();
-    this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.subscriptions.forEach((subscription) => {
+      subscription.dispose();
+    });
     this._onDidDispose.fire();
-    [this._onDidReceive, this._onDidDispose, this._onDidBecomeReady].forEach((emitter) =>
-      emitter.dispose(),
-    );
+    [this._onDidReceive, this._onDidDispose, this._onDidBecomeReady].forEach((emitter) => {
+      emitter.dispose();
+    });
     this.panel.dispose();
   }
 

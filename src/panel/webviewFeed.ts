@@ -27,7 +27,10 @@ export function toFeedResult(
 ): FeedResult {
   const { attentions, text, ...rest } = result;
   const shown = rest.truncation ? text.slice(0, rest.truncation.inspectedUpTo) : text;
-  return { meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) }, attentions };
+  return {
+    meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) },
+    attentions,
+  };
 }
 
 /** A summary of the feed's snapshot. */
@@ -141,9 +144,9 @@ export class WebviewFeed {
   private sendResult({ meta, attentions }: FeedResult): void {
     const { runId } = meta;
     this.send({ type: 'didStartResult', meta });
-    attentions.forEach((weights, layer) =>
-      this.send({ type: 'didProduceLayer', runId, layer, weights }),
-    );
+    attentions.forEach((weights, layer) => {
+      this.send({ type: 'didProduceLayer', runId, layer, weights });
+    });
     this.send({ type: 'didFinishResult', runId });
   }
 

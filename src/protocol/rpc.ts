@@ -54,7 +54,11 @@ interface Pending {
 }
 
 /** Typed-array buffers inside a value, so results move between threads instead of copying. */
-export function collectTransferables(value: unknown, depth = 4, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+export function collectTransferables(
+  value: unknown,
+  depth = 4,
+  out = new Set<ArrayBuffer>(),
+): ArrayBuffer[] {
   if (ArrayBuffer.isView(value)) {
     if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
   } else if (depth > 0 && value !== null && typeof value === 'object') {

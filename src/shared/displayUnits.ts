@@ -35,7 +35,11 @@ export function displayUnits(
   // Special tokens are always groups of their own, so hiding them drops whole groups.
   const units = options.hideSpecial ? groups.filter((g) => !tokens[g[0]].special) : groups;
   const unitOfToken = new Int32Array(tokens.length).fill(-1);
-  units.forEach((unit, u) => unit.forEach((t) => (unitOfToken[t] = u)));
+  units.forEach((unit, u) => {
+    unit.forEach((t) => {
+      unitOfToken[t] = u;
+    });
+  });
   return {
     units,
     unitOfToken,
@@ -81,6 +85,10 @@ export function unitWeightsToTokens(
   tokenCount: number,
 ): Float32Array {
   const out = new Float32Array(tokenCount);
-  display.units.forEach((unit, u) => unit.forEach((t) => (out[t] = weights[u])));
+  display.units.forEach((unit, u) => {
+    unit.forEach((t) => {
+      out[t] = weights[u];
+    });
+  });
   return out;
 }

@@ -2,7 +2,7 @@
  * Aggregates over the heads of one layer. The mean keeps rows summing to 1; the max does
  * not (it shows where any head looks), which the views say in their labels.
  */
-import { type SquareMatrix } from './squareMatrix';
+import type { SquareMatrix } from './squareMatrix';
 
 /** Element-wise mean over the heads of a `[heads, n, n]` layer tensor. */
 export function meanOverHeads(layer: Float32Array, n: number, heads: number): SquareMatrix {

@@ -64,13 +64,20 @@ export function summariseLayer(
   const out: HeadSummary[] = [];
   for (let h = 0; h < heads; h++) {
     const w = headMatrix(layer, n, h).data;
-    const summary = { ...summariseHead(w, layerIndex, h, n, causal), inductionShare: causal && induction ? inductionShare(w, n, induction) : null };
+    const summary = {
+      ...summariseHead(w, layerIndex, h, n, causal),
+      inductionShare: causal && induction ? inductionShare(w, n, induction) : null,
+    };
     out.push({ ...summary, labels: labelHead(summary) });
   }
   return out;
 }
 
-function inductionShare(w: Float32Array, n: number, targets: readonly (readonly number[])[]): number | null {
+function inductionShare(
+  w: Float32Array,
+  n: number,
+  targets: readonly (readonly number[])[],
+): number | null {
   let total = 0;
   let queries = 0;
   targets.forEach((keys, i) => {
@@ -132,6 +139,7 @@ export function labelHead(s: Omit<HeadSummary, 'labels'>): HeadLabel[] {
   if (s.previousTokenShare >= HEAD_LABEL_THRESHOLDS.previousToken) labels.push('previous-token');
   if (s.firstTokenShare >= HEAD_LABEL_THRESHOLDS.firstToken) labels.push('first-token');
   if (s.normalisedEntropy >= HEAD_LABEL_THRESHOLDS.broad) labels.push('broad');
-  if (s.inductionShare !== null && s.inductionShare >= HEAD_LABEL_THRESHOLDS.induction) labels.push('induction');
+  if (s.inductionShare !== null && s.inductionShare >= HEAD_LABEL_THRESHOLDS.induction)
+    labels.push('induction');
   return labels;
 }

@@ -10,7 +10,10 @@
  * so that a previous-token head is never counted as an induction head. `skip(i)` marks
  * tokens that are never queries nor occurrences (special tokens).
  */
-export function inductionTargets(ids: readonly number[], skip: (i: number) => boolean = () => false): number[][] {
+export function inductionTargets(
+  ids: readonly number[],
+  skip: (i: number) => boolean = () => false,
+): number[][] {
   const seen = new Map<number, number[]>();
   return ids.map((id, i) => {
     if (skip(i)) return [];

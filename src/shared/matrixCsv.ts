@@ -12,7 +12,7 @@ export function matrixCsv(m: SquareMatrix, labels: readonly string[]): string {
     for (let j = 0; j < m.n; j++) cells.push(String(Number(m.data[i * m.n + j].toPrecision(9))));
     lines.push(cells.join(','));
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** Quotes a field when it holds a comma, quote, line break or leading/trailing space. */

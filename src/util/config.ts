@@ -49,7 +49,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
 export function readConfig(source: ConfigSource): Config {
   return {
     model: text(source.get('model')).trim(),
-    modelVariant: oneOf(source.get('modelVariant'), ['auto', ...GRAPH_VARIANTS] as const, DEFAULT_CONFIG.modelVariant),
+    modelVariant: oneOf(
+      source.get('modelVariant'),
+      ['auto', ...GRAPH_VARIANTS] as const,
+      DEFAULT_CONFIG.modelVariant,
+    ),
     threads: integer(source.get('threads'), DEFAULT_CONFIG.threads, 0, 64),
     maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, MAX_TOKENS_PER_RUN),
     colorMap: oneOf(source.get('colorMap'), COLOR_MAPS, DEFAULT_CONFIG.colorMap),

@@ -30,7 +30,10 @@ export class EngineClient {
   constructor(private readonly startWorker: WorkerFactory) {}
 
   /** Inspects `text`; any earlier run still open is superseded. */
-  inspect(request: Omit<InspectRequest, 'runId'>): { runId: number; result: Promise<InspectResult> } {
+  inspect(request: Omit<InspectRequest, 'runId'>): {
+    runId: number;
+    result: Promise<InspectResult>;
+  } {
     const runId = this.nextRunId++;
     for (const [openId, settle] of this.open) {
       settle(new EngineRunError('A newer inspection replaced this one.', 'superseded'));
@@ -52,9 +55,11 @@ export class EngineClient {
   /** Loads and validates a model folder without running it. */
   async loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
     const live = await this.worker();
-    return live.rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }).catch((error: unknown) => {
-      throw toRunError(error);
-    });
+    return live.rpc
+      .call('loadModel', { modelDir, ...(variant ? { variant } : {}) })
+      .catch((error: unknown) => {
+        throw toRunError(error);
+      });
   }
 
   /** The arithmetic of some heads of an inspected text (the Steps view). */
@@ -99,8 +104,16 @@ export class EngineClient {
 
   private spawn(): Live {
     const handle = this.startWorker();
-    const rpc = new Rpc<EngineApi, Record<string, never>, EngineEvent>(handle.endpoint, {}, { transfer: true });
-    rpc.onEvent((event) => this.eventListeners.forEach((listener) => listener(event)));
+    const rpc = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
+      handle.endpoint,
+      {},
+      { transfer: true },
+    );
+    rpc.onEvent((event) =>
+      this.eventListeners.forEach((listener) => {
+        listener(event);
+      }),
+    );
     const live: Live = {
       handle,
       rpc,
@@ -130,8 +143,17 @@ export class EngineClient {
 function toRunError(error: unknown): EngineRunError {
   if (error instanceof EngineRunError) return error;
   if (error instanceof RpcError) {
-    const known: RunErrorCode[] = ['cancelled', 'superseded', 'crashed', 'badInput', 'badModel', 'closed'];
-    const code = known.includes(error.code as RunErrorCode) ? (error.code as RunErrorCode) : 'error';
+    const known: RunErrorCode[] = [
+      'cancelled',
+      'superseded',
+      'crashed',
+      'badInput',
+      'badModel',
+      'closed',
+    ];
+    const code = known.includes(error.code as RunErrorCode)
+      ? (error.code as RunErrorCode)
+      : 'error';
     return new EngineRunError(error.message, code);
   }
   return new EngineRunError(error instanceof Error ? error.message : String(error), 'error');

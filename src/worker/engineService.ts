@@ -8,7 +8,7 @@ import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent } from '../protocol/engine';
 import { Rpc } from '../protocol/rpc';
 import type { MessageEndpoint } from '../protocol/rpc';
-import { Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { EngineRunError } from '../engine/errors';
 
 export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {

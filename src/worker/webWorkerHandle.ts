@@ -14,14 +14,18 @@ export interface WebWorkerInit {
 /** The slice of the DOM `Worker` this module uses (the engine's tsconfig has no DOM lib). */
 interface BrowserWorker {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
-  addEventListener(type: 'message' | 'error', listener: (event: { data?: unknown; message?: string }) => void): void;
+  addEventListener(
+    type: 'message' | 'error',
+    listener: (event: { data?: unknown; message?: string }) => void,
+  ): void;
   removeEventListener(type: 'message', listener: (event: { data?: unknown }) => void): void;
   terminate(): void;
 }
 
 /** `script` is the URL of dist/engine.webworker.js; `options.wasmDir` a URL prefix. */
 export function startWebWorker(script: string, options: EngineWorkerOptions): WorkerHandle {
-  const WorkerClass = (globalThis as unknown as { Worker: new (url: string) => BrowserWorker }).Worker;
+  const WorkerClass = (globalThis as unknown as { Worker: new (url: string) => BrowserWorker })
+    .Worker;
   const worker = new WorkerClass(script);
   let exitListener: ((reason: string) => void) | undefined;
   worker.addEventListener('error', (event) => exitListener?.(event.message ?? 'worker error'));

@@ -11,7 +11,7 @@ import { launchChromium, WebviewPage } from './webviewPage';
 
 const BUNDLED = join(__dirname, '../../models/mini-code-gpt');
 
-describe('the bundled model in the summary view (Chromium)', function () {
+describe('the bundled model in the summary view (Chromium)', () => {
   let browser: Browser;
   before(async () => {
     browser = await launchChromium();
@@ -23,7 +23,10 @@ describe('the bundled model in the summary view (Chromium)', function () {
     const w = await WebviewPage.open(browser, { theme: 'dark' });
     await w.sendResult(
       { meta: { ...rest, runId: 1, source: { label: 'area.py' } }, layers: attentions },
-      { type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 5, defaultView: 'summary' } },
+      {
+        type: 'didChangeSettings',
+        settings: { colorMap: 'viridis', topK: 5, defaultView: 'summary' },
+      },
     );
     const rows = await w.page.$$eval('.summary-table tbody tr', (trs) =>
       trs.map((tr) => ({
@@ -32,8 +35,12 @@ describe('the bundled model in the summary view (Chromium)', function () {
       })),
     );
     assert.equal(rows.length, rest.model.layers * rest.model.heads);
-    const labelled = (role: string) => rows.filter((r) => r.roles.includes(role)).map((r) => r.head);
-    assert.ok(labelled('previous-token').length > 0, `no previous-token head in ${JSON.stringify(rows)}`);
+    const labelled = (role: string) =>
+      rows.filter((r) => r.roles.includes(role)).map((r) => r.head);
+    assert.ok(
+      labelled('previous-token').length > 0,
+      `no previous-token head in ${JSON.stringify(rows)}`,
+    );
     assert.ok(labelled('induction').length > 0, `no induction head in ${JSON.stringify(rows)}`);
     assert.deepEqual(await w.cspViolations(), []);
     await w.close();

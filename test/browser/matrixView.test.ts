@@ -56,7 +56,7 @@ async function lastFocus(w: WebviewPage): Promise<FocusMessage> {
   return focus[focus.length - 1] as FocusMessage;
 }
 
-describe('matrix view (Chromium)', function () {
+describe('matrix view (Chromium)', () => {
   let browser: Browser;
   let result: FixtureResult;
   let w: WebviewPage;
@@ -242,7 +242,7 @@ describe('matrix view (Chromium)', function () {
     const tabBorder = (page: WebviewPage) =>
       page.page.$eval(
         '#tab-matrix',
-        (el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineColor,
+        (el) => `${getComputedStyle(el).outlineStyle} ${getComputedStyle(el).outlineColor}`,
       );
     assert.equal(await tabBorder(hc), 'solid rgb(243, 133, 24)');
     assert.equal(await tabBorder(w), 'none rgb(204, 204, 204)');

@@ -17,7 +17,6 @@ const ROOT = join(__dirname, '../..');
 const MODEL = join(ROOT, 'models/mini-code-gpt');
 const OUT = join(ROOT, 'docs/model-card');
 
-
 interface Role {
   name: string;
   scores: number[];
@@ -28,10 +27,15 @@ function slug(name: string): string {
 }
 
 async function main(): Promise<void> {
-  const evaluation = JSON.parse(readFileSync(join(ROOT, '.cache/train/eval.json'), 'utf8')) as { roles: Role[] };
+  const evaluation = JSON.parse(readFileSync(join(ROOT, '.cache/train/eval.json'), 'utf8')) as {
+    roles: Role[];
+  };
   const result = await sharedEngine().inspect(MODEL, CARD_TEXT);
   const { attentions, ...rest } = result;
-  const fixture = { meta: { ...rest, runId: 1, source: { label: 'area.py:1–9' } }, layers: attentions };
+  const fixture = {
+    meta: { ...rest, runId: 1, source: { label: 'area.py:1–9' } },
+    layers: attentions,
+  };
   const heads = result.model.heads;
   mkdirSync(OUT, { recursive: true });
   const browser = await launchChromium();
@@ -43,7 +47,15 @@ async function main(): Promise<void> {
     await w.close();
     console.log(`wrote docs/model-card/${file}`);
   };
-  const base = { v: 1, wordLevel: false, hideSpecial: false, zoom: 1, colorMap: null, topK: null, heads: [] };
+  const base = {
+    v: 1,
+    wordLevel: false,
+    hideSpecial: false,
+    zoom: 1,
+    colorMap: null,
+    topK: null,
+    heads: [],
+  };
   for (const role of evaluation.roles) {
     const best = role.scores.indexOf(Math.max(...role.scores));
     const [layer, head] = [Math.floor(best / heads), best % heads];

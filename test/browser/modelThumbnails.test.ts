@@ -56,7 +56,7 @@ function levelsOf(rgb: number[], lut: Uint8Array): number[] {
   return out;
 }
 
-describe('model view thumbnails at 512 tokens (Chromium)', function () {
+describe('model view thumbnails at 512 tokens (Chromium)', () => {
   let browser: Browser;
   let w: WebviewPage;
 
@@ -126,7 +126,10 @@ describe('model view thumbnails at 512 tokens (Chromium)', function () {
       `diagonal stands out: ${prev.diagonal.toFixed(2)} vs ${prev.below.toFixed(2)}`,
     );
     const [d, b] = [diffuse.diagonal.toFixed(2), diffuse.below.toFixed(2)];
-    assert.ok(Math.abs(diffuse.diagonal - diffuse.below) < 0.1, `no diagonal, none shown: ${d} vs ${b}`);
+    assert.ok(
+      Math.abs(diffuse.diagonal - diffuse.below) < 0.1,
+      `no diagonal, none shown: ${d} vs ${b}`,
+    );
     const note = (await w.page.textContent('.model-scale')) ?? '';
     assert.match(note, /each row scaled to its own largest weight/);
     assert.match(note, /sink column/);

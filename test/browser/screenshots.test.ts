@@ -28,7 +28,7 @@ async function pose(w: WebviewPage, view: string): Promise<void> {
   await w.page.mouse.move(0, 0);
 }
 
-describe('webview screenshots (Chromium)', function () {
+describe('webview screenshots (Chromium)', () => {
   let browser: Browser;
   let result: FixtureResult;
 

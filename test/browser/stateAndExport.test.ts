@@ -26,7 +26,7 @@ async function lastOf<T extends WebviewToHost['type']>(
   return found[found.length - 1] as Posted<T>;
 }
 
-describe('state and export (Chromium)', function () {
+describe('state and export (Chromium)', () => {
   let browser: Browser;
   let result: FixtureResult;
 
@@ -98,7 +98,9 @@ describe('state and export (Chromium)', function () {
     assert.equal(copy.what, 'layer 0 · head 1 as CSV');
     const row7 = lines[8].split(',').slice(-n).map(Number);
     const expected = [...headMatrix(result.layers[0], n, 1).data.subarray(7 * n, 8 * n)];
-    row7.forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-7, `cell (7, ${j})`));
+    row7.forEach((v, j) => {
+      assert.ok(Math.abs(v - expected[j]) < 1e-7, `cell (7, ${j})`);
+    });
     await w.page.click('text=JSON: selection');
     assert.deepEqual(await lastOf(w, 'exportJson'), {
       type: 'exportJson',

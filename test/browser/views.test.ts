@@ -14,7 +14,7 @@ const settings = (defaultView: 'model' | 'head' | 'summary') => ({
   settings: { colorMap: 'cividis' as const, topK: 4, defaultView },
 });
 
-describe('model, head and summary views (Chromium)', function () {
+describe('model, head and summary views (Chromium)', () => {
   let browser: Browser;
   let result: FixtureResult;
   let w: WebviewPage;
@@ -84,7 +84,9 @@ describe('model, head and summary views (Chromium)', function () {
       els.map((e) => Number((e as HTMLElement).style.opacity || 0)),
     );
     const row = matrixRow(mean, i);
-    shades.forEach((v, j) => assert.ok(Math.abs(v - row[j]) < 1e-6, `key ${j} shaded by weight`));
+    shades.forEach((v, j) => {
+      assert.ok(Math.abs(v - row[j]) < 1e-6, `key ${j} shaded by weight`);
+    });
     const focus = (await w.posted()).filter((m) => m.type === 'focusToken').pop() as FocusMessage;
     assert.equal(focus.index, i);
     assert.equal(focus.label, 'layer 0 · mean of all heads');

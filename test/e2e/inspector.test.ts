@@ -55,7 +55,12 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     await session.wb.openFile(FILE);
     const labels = await session.wb.paletteEntries('Attention Inspector');
     const titles = ['Inspect Attention of Selection', 'Export Attention to JSON…'];
-    for (const title of [...titles, 'Inspect Attention Around Cursor', 'Select Model…', 'Download Model from Hugging Face…']) {
+    for (const title of [
+      ...titles,
+      'Inspect Attention Around Cursor',
+      'Select Model…',
+      'Download Model from Hugging Face…',
+    ]) {
       assert.ok(labels.includes(`Attention Inspector: ${title}`), `${title} not in ${labels}`);
     }
   });
@@ -90,9 +95,9 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     const row = cli.attentions[layer][0][query];
     const shades = await panel.keyShades(true);
     assert.equal(shades.length, row.length);
-    shades.forEach((shade, j) =>
-      assert.ok(Math.abs(shade - Math.min(1, row[j])) < 1e-5, `key ${j}: ${shade} vs ${row[j]}`),
-    );
+    shades.forEach((shade, j) => {
+      assert.ok(Math.abs(shade - Math.min(1, row[j])) < 1e-5, `key ${j}: ${shade} vs ${row[j]}`);
+    });
     const top = topAttended(row, TOP_K, () => true);
     const shown = await panel.attended();
     assert.deepEqual(
@@ -109,7 +114,10 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     const row = cli.attentions[layer][0][query];
     const expected = expectedHighlights(cli, row, TOP_K, base, fileText);
     const runs = await waitForDecorations(query, expected.attended.length);
-    assertCovers(runs.filter((r) => r.background && alphaOf(r.background) > 0), expected.attended);
+    assertCovers(
+      runs.filter((r) => r.background && alphaOf(r.background) > 0),
+      expected.attended,
+    );
     const focus = runs.filter((r) => r.outline !== '');
     assert.deepEqual(
       focus.map(({ line, start, end }) => ({ line, start, end })),
@@ -197,15 +205,15 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     ).trim();
     const n = cli.tokens.length;
     assert.equal(shape, `${cli.model.layers} ${cli.model.heads} ${n} ${n}`);
-    doc.attentions.forEach((layer, l) =>
-      layer.forEach((head, h) =>
-        head.forEach((row, q) =>
-          row.forEach((w, k) =>
-            assert.ok(Math.abs(w - cli.attentions[l][h][q][k]) < 1e-6, `${l}/${h}/${q}/${k}`),
-          ),
-        ),
-      ),
-    );
+    doc.attentions.forEach((layer, l) => {
+      layer.forEach((head, h) => {
+        head.forEach((row, q) => {
+          row.forEach((w, k) => {
+            assert.ok(Math.abs(w - cli.attentions[l][h][q][k]) < 1e-6, `${l}/${h}/${q}/${k}`);
+          });
+        });
+      });
+    });
   });
 
   /**

@@ -29,6 +29,7 @@ describe('a whole long file selected (real VS Code, the .vsix installed)', () =>
     await wb.runCommand('Attention Inspector: Inspect Attention of Selection');
     await wb.waitForNotification('Or inspect the lines around the cursor instead.');
     const panel = await InspectorPanel.waitFor(wb);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), the rendered text the user reads
     assert.match(await panel.frame.locator('.status .info').innerText(), /long\.py:1–330/);
 
     // The user moves the cursor to the code they are looking at, then takes the offer.
@@ -41,6 +42,7 @@ describe('a whole long file selected (real VS Code, the .vsix installed)', () =>
       hasText: 'around the cursor (line',
     });
     await told.first().waitFor({ timeout: 60_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), the rendered text the user reads
     const message = await told.first().innerText();
     const said = /inspected lines (\d+)–(\d+) around the cursor \(line (\d+)\), (\d+) tokens/;
     const match = said.exec(message);

@@ -33,10 +33,16 @@ describe('Bring your own model: a Hugging Face export folder through Select Mode
     await session.wb.pickQuickItem('onnx/model.onnx');
     await session.wb.waitForNotification('Attention Inspector now uses', 120_000);
     const notes = await session.wb.notifications();
-    assert.ok(notes.some((n) => n.includes('2 layers × 4 heads') && n.includes('onnx/model.onnx')), notes.join('\n'));
+    assert.ok(
+      notes.some((n) => n.includes('2 layers × 4 heads') && n.includes('onnx/model.onnx')),
+      notes.join('\n'),
+    );
 
     await session.wb.openFile(FILE);
-    const text = readFileSync(join(session.workspace, FILE), 'utf8').split('\n').slice(0, 3).join('\n');
+    const text = readFileSync(join(session.workspace, FILE), 'utf8')
+      .split('\n')
+      .slice(0, 3)
+      .join('\n');
     await session.wb.selectLines(1, 3);
     await session.wb.runCommand('Attention Inspector: Inspect Attention of Selection');
     const panel = await InspectorPanel.waitFor(session.wb);

@@ -19,14 +19,26 @@ describe('the packaged .vsix (npm run package)', () => {
     for (const file of ['package.json', 'readme.md', 'dist/extension.js']) {
       assert.ok(lower.includes(file), `${file} is missing`);
     }
-    assert.ok(lower.some((file) => /^license(\.txt|\.md)?$/.test(file)), 'LICENSE is missing');
+    assert.ok(
+      lower.some((file) => /^license(\.txt|\.md)?$/.test(file)),
+      'LICENSE is missing',
+    );
     for (const file of ['dist/engine.worker.js', 'dist/webview.js', 'dist/cli.js']) {
       assert.ok(files.includes(file), `${file} is missing`);
     }
-    assert.ok(files.some((file) => /^dist\/ort\/.+\.wasm$/.test(file)), 'no dist/ort/*.wasm');
-    assert.ok(files.some((file) => /^dist\/ort\/.+\.mjs$/.test(file)), 'no dist/ort/*.mjs');
+    assert.ok(
+      files.some((file) => /^dist\/ort\/.+\.wasm$/.test(file)),
+      'no dist/ort/*.wasm',
+    );
+    assert.ok(
+      files.some((file) => /^dist\/ort\/.+\.mjs$/.test(file)),
+      'no dist/ort/*.mjs',
+    );
     if (existsSync(join(repoRoot, 'media'))) {
-      assert.ok(files.some((file) => file.startsWith('media/')), 'no media/');
+      assert.ok(
+        files.some((file) => file.startsWith('media/')),
+        'no media/',
+      );
     }
   });
 
@@ -41,7 +53,10 @@ describe('the packaged .vsix (npm run package)', () => {
     const leaked = files.filter((file) => banned.test(file));
     assert.deepEqual(leaked, []);
     const docs = files.filter((file) => file.startsWith('docs/'));
-    assert.ok(docs.every((file) => file.startsWith('docs/screenshots/')), docs.join(', '));
+    assert.ok(
+      docs.every((file) => file.startsWith('docs/screenshots/')),
+      docs.join(', '),
+    );
   });
 });
 

@@ -9,7 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failsClearly, withinBounds } from './helpers/expectations';
-import { Scratch, computePositions, editJson, poisonRows, sparseFile } from './helpers/modelFolders';
+import {
+  Scratch,
+  computePositions,
+  editJson,
+  poisonRows,
+  sparseFile,
+} from './helpers/modelFolders';
 import { runCli } from './helpers/runBounded';
 
 const GiB = 1024 ** 3;
@@ -21,7 +27,7 @@ function replace(dir: string, file: string, make: (path: string) => void): void 
   make(join(dir, file));
 }
 
-describe('hostile model folders (CLI)', function () {
+describe('hostile model folders (CLI)', () => {
   const scratch = new Scratch();
   after(() => scratch.remove());
   const inspect = (dir: string, text = 'x = f(y)', limitMs?: number) =>
@@ -37,13 +43,17 @@ describe('hostile model folders (CLI)', function () {
     it('defect 1: model.onnx that is a FIFO fails at once instead of hanging', async () => {
       const dir = scratch.copyOf();
       replace(dir, 'model.onnx', (p) => execFileSync('mkfifo', [p]));
-      failsClearly(await inspect(dir), /model\.onnx: is not a regular file \(a FIFO\)/, { ms: 30_000 });
+      failsClearly(await inspect(dir), /model\.onnx: is not a regular file \(a FIFO\)/, {
+        ms: 30_000,
+      });
     });
 
     it('defect 1: tokenizer.json that is a FIFO fails at once instead of hanging', async () => {
       const dir = scratch.copyOf();
       replace(dir, 'tokenizer.json', (p) => execFileSync('mkfifo', [p]));
-      failsClearly(await inspect(dir), /tokenizer\.json: is not a regular file \(a FIFO\)/, { ms: 30_000 });
+      failsClearly(await inspect(dir), /tokenizer\.json: is not a regular file \(a FIFO\)/, {
+        ms: 30_000,
+      });
     });
   });
 
@@ -67,13 +77,19 @@ describe('hostile model folders (CLI)', function () {
     it('defect 9: a model.onnx over 2 GiB is "too large", with what to do, not "unreadable"', async () => {
       const dir = scratch.copyOf();
       sparseFile(join(dir, 'model.onnx'), 2.5 * GiB);
-      failsClearly(await inspect(dir), /model\.onnx: is 2\.5 GiB, more than the 2 GiB .*external data/, { ms: 30_000 });
+      failsClearly(
+        await inspect(dir),
+        /model\.onnx: is 2\.5 GiB, more than the 2 GiB .*external data/,
+        { ms: 30_000 },
+      );
     });
 
     it('defect 9: an oversize tokenizer.json is refused before reading', async () => {
       const dir = scratch.copyOf();
       sparseFile(join(dir, 'tokenizer.json'), 1.2 * GiB);
-      failsClearly(await inspect(dir), /tokenizer\.json: is 1\.2 GiB, more than the \d+ MiB/, { ms: 30_000 });
+      failsClearly(await inspect(dir), /tokenizer\.json: is 1\.2 GiB, more than the \d+ MiB/, {
+        ms: 30_000,
+      });
     });
   });
 
@@ -92,7 +108,10 @@ describe('hostile model folders (CLI)', function () {
       const dir = scratch.copyOf();
       editJson(dir, 'manifest.json', (m) => (m.maxPositions = 4096));
       const run = await inspect(dir, 'word '.repeat(200));
-      failsClearly(run, /manifest\.json: field "maxPositions" is 4096, but model\.onnx has 64 positions/);
+      failsClearly(
+        run,
+        /manifest\.json: field "maxPositions" is 4096, but model\.onnx has 64 positions/,
+      );
       assert.doesNotMatch(run.stderr, /BroadcastIterator|ORT|onnxruntime/i);
     });
 
@@ -112,7 +131,11 @@ describe('hostile model folders (CLI)', function () {
       const text = scratch.path('ten-mb-2.txt');
       writeFileSync(text, 'let a = b + c;\n'.repeat(700_000));
       const run = await runCli(['--model', dir, '--text-file', text]);
-      failsClearly(run, /model\.onnx: failed on 8192 tokens inside onnxruntime \(.*broadcast.*\)\. .*"maxPositions" \(1000000000\)/, { mib: 700 });
+      failsClearly(
+        run,
+        /model\.onnx: failed on 8192 tokens inside onnxruntime \(.*broadcast.*\)\. .*"maxPositions" \(1000000000\)/,
+        { mib: 700 },
+      );
       assert.doesNotMatch(run.stderr, /\/mnt\/|\.h:\d+|ERROR_CODE/);
     });
   });
@@ -122,7 +145,10 @@ describe('hostile model folders (CLI)', function () {
       const dir = scratch.copyOf();
       poisonRows(dir, 'pos.weight', 5, Number.NaN);
       const run = await inspect(dir, 'a b c d e f g h i j');
-      failsClearly(run, /model\.onnx: attn_0 \(layer 0, head 0\) row 5 is not a probability distribution \(it holds NaN\)/);
+      failsClearly(
+        run,
+        /model\.onnx: attn_0 \(layer 0, head 0\) row 5 is not a probability distribution \(it holds NaN\)/,
+      );
       assert.equal(run.stdout, '', 'no JSON with NaN was printed');
     });
 
@@ -135,6 +161,7 @@ describe('hostile model folders (CLI)', function () {
   });
 
   describe('defect 7: a broken BPE tokenizer is named, not a TypeError', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: tests break this JSON on purpose: any field, any value
     const cases: [string, (t: any) => void][] = [
       ['missing merges', (t) => delete t.model.merges],
       ['merges that are a number', (t) => (t.model.merges = 42)],
@@ -153,30 +180,75 @@ describe('hostile model folders (CLI)', function () {
 
   describe('generated folders', () => {
     const cases: [string, string, (dir: string) => void, RegExp][] = [
-      ['truncated model.onnx', 'decoder-noattn', (dir) => {
-        const bytes = readFileSync(join(dir, 'model.onnx'));
-        writeFileSync(join(dir, 'model.onnx'), bytes.subarray(0, 1000));
-      }, /model\.onnx: not a valid ONNX model/],
-      ['random bytes as model.onnx', 'decoder-attn', (dir) => writeFileSync(join(dir, 'model.onnx'), randomBytes(1 << 20)),
-        /model\.onnx: not a valid ONNX model/],
-      ['random bytes as tokenizer.json', 'decoder-attn', (dir) => writeFileSync(join(dir, 'tokenizer.json'), randomBytes(4096)),
-        /tokenizer\.json: not valid JSON/],
-      ['random bytes as manifest.json', 'decoder-attn', (dir) => writeFileSync(join(dir, 'manifest.json'), randomBytes(512)),
-        /manifest\.json: not valid JSON/],
-      ['an empty model.onnx', 'decoder-attn', (dir) => writeFileSync(join(dir, 'model.onnx'), ''),
-        /model\.onnx: not a valid ONNX model/],
-      ['a folder named model.onnx', 'decoder-attn', (dir) => replace(dir, 'model.onnx', (p) => mkdirSync(p)),
-        /model\.onnx: is not a regular file \(a folder\)/],
-      ['a symlink loop as manifest.json', 'decoder-attn', (dir) => replace(dir, 'manifest.json', (p) => symlinkSync(p, p)),
-        /manifest\.json: cannot be read \(ELOOP/],
-      ['a dangling symlink as model.onnx', 'decoder-attn', (dir) => replace(dir, 'model.onnx', (p) => symlinkSync('/nonexistent/x.onnx', p)),
-        /model\.onnx: not found/],
-      ['a manifest with the wrong head count', 'decoder-attn', (dir) => editJson(dir, 'manifest.json', (m) => (m.heads = 3)),
-        /model\.onnx: .*attn_0.*head/],
-      ['a manifest with the wrong layer count', 'decoder-noattn', (dir) => editJson(dir, 'manifest.json', (m) => (m.layers = 5)),
-        /model\.onnx: .*(5|layers)/],
-      ['a tokenizer from another model (ids beyond the embedding)', 'decoder-attn', (dir) =>
-        editJson(dir, 'tokenizer.json', (t) => (t.added_tokens[0].id = 100_000)), /tokenizer\.json: has token ids up to 100000/],
+      [
+        'truncated model.onnx',
+        'decoder-noattn',
+        (dir) => {
+          const bytes = readFileSync(join(dir, 'model.onnx'));
+          writeFileSync(join(dir, 'model.onnx'), bytes.subarray(0, 1000));
+        },
+        /model\.onnx: not a valid ONNX model/,
+      ],
+      [
+        'random bytes as model.onnx',
+        'decoder-attn',
+        (dir) => writeFileSync(join(dir, 'model.onnx'), randomBytes(1 << 20)),
+        /model\.onnx: not a valid ONNX model/,
+      ],
+      [
+        'random bytes as tokenizer.json',
+        'decoder-attn',
+        (dir) => writeFileSync(join(dir, 'tokenizer.json'), randomBytes(4096)),
+        /tokenizer\.json: not valid JSON/,
+      ],
+      [
+        'random bytes as manifest.json',
+        'decoder-attn',
+        (dir) => writeFileSync(join(dir, 'manifest.json'), randomBytes(512)),
+        /manifest\.json: not valid JSON/,
+      ],
+      [
+        'an empty model.onnx',
+        'decoder-attn',
+        (dir) => writeFileSync(join(dir, 'model.onnx'), ''),
+        /model\.onnx: not a valid ONNX model/,
+      ],
+      [
+        'a folder named model.onnx',
+        'decoder-attn',
+        (dir) => replace(dir, 'model.onnx', (p) => mkdirSync(p)),
+        /model\.onnx: is not a regular file \(a folder\)/,
+      ],
+      [
+        'a symlink loop as manifest.json',
+        'decoder-attn',
+        (dir) => replace(dir, 'manifest.json', (p) => symlinkSync(p, p)),
+        /manifest\.json: cannot be read \(ELOOP/,
+      ],
+      [
+        'a dangling symlink as model.onnx',
+        'decoder-attn',
+        (dir) => replace(dir, 'model.onnx', (p) => symlinkSync('/nonexistent/x.onnx', p)),
+        /model\.onnx: not found/,
+      ],
+      [
+        'a manifest with the wrong head count',
+        'decoder-attn',
+        (dir) => editJson(dir, 'manifest.json', (m) => (m.heads = 3)),
+        /model\.onnx: .*attn_0.*head/,
+      ],
+      [
+        'a manifest with the wrong layer count',
+        'decoder-noattn',
+        (dir) => editJson(dir, 'manifest.json', (m) => (m.layers = 5)),
+        /model\.onnx: .*(5|layers)/,
+      ],
+      [
+        'a tokenizer from another model (ids beyond the embedding)',
+        'decoder-attn',
+        (dir) => editJson(dir, 'tokenizer.json', (t) => (t.added_tokens[0].id = 100_000)),
+        /tokenizer\.json: has token ids up to 100000/,
+      ],
     ];
     for (const [what, from, breakIt, says] of cases) {
       it(`fails clearly on ${what}, leaving the folder as it was`, async () => {
@@ -205,7 +277,9 @@ describe('hostile model folders (CLI)', function () {
 /** Name → content of the regular files of `dir` (special files by kind). */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of execFileSync('find', [dir, '-printf', '%P %y %s %T@\n'], { encoding: 'utf8' }).split('\n')) {
+  for (const line of execFileSync('find', [dir, '-printf', '%P %y %s %T@\n'], {
+    encoding: 'utf8',
+  }).split('\n')) {
     out[line.split(' ')[0]] = line;
   }
   return out;

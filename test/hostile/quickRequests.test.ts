@@ -21,7 +21,7 @@ function endpoint(port: MessagePort): MessageEndpoint {
   };
 }
 
-describe('quick requests to the engine service', function () {
+describe('quick requests to the engine service', () => {
   const channel = new MessageChannel();
   after(() => {
     channel.port1.close();
@@ -33,7 +33,11 @@ describe('quick requests to the engine service', function () {
     const modelDir = fixtureModel('decoder-attn');
     const model = await engine.loadModel(modelDir);
     serveEngine(endpoint(channel.port1), engine, 1);
-    const host = new Rpc<EngineApi, Record<string, never>, EngineEvent>(endpoint(channel.port2), {}, { transfer: true });
+    const host = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
+      endpoint(channel.port2),
+      {},
+      { transfer: true },
+    );
     const computed: number[] = [];
     const runIds = model.runIds.bind(model);
     const pending: Promise<InspectResult>[] = [];
@@ -53,9 +57,16 @@ describe('quick requests to the engine service', function () {
       assert.equal((last as PromiseFulfilledResult<InspectResult>).value.text, 'value_50 = f(50)');
       for (const outcome of settled.slice(1, 49)) {
         assert.equal(outcome.status, 'rejected');
-        assert.match(String((outcome as PromiseRejectedResult).reason), /newer inspection replaced/);
+        assert.match(
+          String((outcome as PromiseRejectedResult).reason),
+          /newer inspection replaced/,
+        );
       }
-      assert.equal(computed.length, 2, `the first and the newest run computed, not ${computed.length}`);
+      assert.equal(
+        computed.length,
+        2,
+        `the first and the newest run computed, not ${computed.length}`,
+      );
     } finally {
       model.runIds = runIds;
       host.dispose();

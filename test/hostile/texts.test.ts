@@ -19,7 +19,7 @@ interface Export {
   attentions: number[][][][];
 }
 
-describe('hostile texts (CLI)', function () {
+describe('hostile texts (CLI)', () => {
   const scratch = new Scratch();
   after(() => scratch.remove());
   let reference: Export;
@@ -38,7 +38,8 @@ describe('hostile texts (CLI)', function () {
   });
 
   describe('defect 8: byte order marks and UTF-16 are read as the text they hold', () => {
-    const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const utf16le = (text: string) =>
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const utf16be = (text: string) => {
       const le = Buffer.from(text, 'utf16le');
       for (let i = 0; i < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1], le[i]];
@@ -61,7 +62,10 @@ describe('hostile texts (CLI)', function () {
     }
 
     it('defect 8: Latin-1 bytes are refused as not UTF-8, with what to do', async () => {
-      failsClearly(await inspectBytes('latin1.txt', Buffer.from('caf\xe9 = 1\n', 'latin1')), /not UTF-8 .*iconv/);
+      failsClearly(
+        await inspectBytes('latin1.txt', Buffer.from('caf\xe9 = 1\n', 'latin1')),
+        /not UTF-8 .*iconv/,
+      );
     });
 
     it('defect 8: a binary file is refused, not inspected as garbage', async () => {
@@ -70,11 +74,17 @@ describe('hostile texts (CLI)', function () {
     });
 
     it('defect 8: UTF-8 with NUL bytes is refused as binary', async () => {
-      failsClearly(await inspectBytes('nul.txt', 'abc\0\0\0def'), /NUL characters, so it looks like a binary file/);
+      failsClearly(
+        await inspectBytes('nul.txt', 'abc\0\0\0def'),
+        /NUL characters, so it looks like a binary file/,
+      );
     });
 
     it('defect 8: a file that is only a BOM is empty', async () => {
-      failsClearly(await inspectBytes('bom-only.txt', Buffer.from([0xef, 0xbb, 0xbf])), /empty or only whitespace/);
+      failsClearly(
+        await inspectBytes('bom-only.txt', Buffer.from([0xef, 0xbb, 0xbf])),
+        /empty or only whitespace/,
+      );
     });
   });
 
@@ -88,10 +98,16 @@ describe('hostile texts (CLI)', function () {
 
   it('a 10 MB text is cut to the context, in bounded time and memory, and says so', async () => {
     const line = 'const value = compute(alpha, beta) + 42; // ünïcödé 日本\n';
-    const run = await inspectBytes('ten-mb.txt', line.repeat(Math.ceil(10e6 / Buffer.byteLength(line))));
+    const run = await inspectBytes(
+      'ten-mb.txt',
+      line.repeat(Math.ceil(10e6 / Buffer.byteLength(line))),
+    );
     assert.equal(run.code, 0, run.stderr);
     withinBounds(run, { mib: 500 });
-    assert.match(run.stderr, /^note: The text has [\d,]+ characters; the first 64 tokens were inspected/);
+    assert.match(
+      run.stderr,
+      /^note: The text has [\d,]+ characters; the first 64 tokens were inspected/,
+    );
     assert.equal(JSON.parse(run.stdout).tokens.length, 64);
   });
 });

@@ -15,17 +15,22 @@ const CONTROL_TEXT = 'if (a)\f{ b\x1b[31m(c)\x07; }\x0b\x00 \ufffe\ud800 end';
 /** True when `svg` parses as XML in the browser (no parsererror). */
 function wellFormed(w: WebviewPage, svg: string): Promise<boolean> {
   return w.page.evaluate(
-    (text) => new DOMParser().parseFromString(text, 'image/svg+xml').querySelector('parsererror') === null,
+    (text) =>
+      new DOMParser().parseFromString(text, 'image/svg+xml').querySelector('parsererror') === null,
     svg,
   );
 }
 
-async function saved(w: WebviewPage, format: 'svg' | 'png'): Promise<WebviewToHost & { type: 'saveImage' }> {
+async function saved(
+  w: WebviewPage,
+  format: 'svg' | 'png',
+): Promise<WebviewToHost & { type: 'saveImage' }> {
   await w.page.click(`button:text-is("${format.toUpperCase()}")`);
   await w.page.waitForFunction(
-    (f) => (window as unknown as { __posted: { event: { type: string; format?: string } }[] }).__posted.some(
-      (m) => m.event.type === 'saveImage' && m.event.format === f,
-    ),
+    (f) =>
+      (
+        window as unknown as { __posted: { event: { type: string; format?: string } }[] }
+      ).__posted.some((m) => m.event.type === 'saveImage' && m.event.format === f),
     format,
     { timeout: 15_000 },
   );
@@ -33,7 +38,7 @@ async function saved(w: WebviewPage, format: 'svg' | 'png'): Promise<WebviewToHo
   return all[all.length - 1] as WebviewToHost & { type: 'saveImage' };
 }
 
-describe('hostile webview payloads (Chromium)', function () {
+describe('hostile webview payloads (Chromium)', () => {
   let browser: Browser;
   let controls: FixtureResult;
   let plain: FixtureResult;
@@ -50,10 +55,18 @@ describe('hostile webview payloads (Chromium)', function () {
       const w = await WebviewPage.open(browser);
       const errors: string[] = [];
       w.page.on('pageerror', (e) => errors.push(e.message));
-      await w.sendResult(controls, { type: 'didChangeSettings', settings: { colorMap: 'viridis', topK: 5, defaultView: view } });
+      await w.sendResult(controls, {
+        type: 'didChangeSettings',
+        settings: { colorMap: 'viridis', topK: 5, defaultView: view },
+      });
       const svg = await saved(w, 'svg');
       assert.ok(await wellFormed(w, svg.data), `the ${view} SVG is well-formed XML`);
-      assert.doesNotMatch(svg.data, /[\x00-\x08\x0b\x0c\x0e-\x1f]/, 'no control character XML forbids');
+      assert.doesNotMatch(
+        svg.data,
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 forbids are what this looks for
+        /[\x00-\x08\x0b\x0c\x0e-\x1f]/,
+        'no control character XML forbids',
+      );
       const png = await saved(w, 'png');
       assert.match(png.data, /^data:image\/png;base64,.{100}/);
       assert.deepEqual(errors, []);
@@ -76,7 +89,14 @@ describe('hostile webview payloads (Chromium)', function () {
     ] as unknown as HostToWebview[];
     await w.send(hostile);
     await w.page.evaluate(() => {
-      for (const junk of [null, 42, 'text', { kind: 'event' }, { kind: 'event', event: null }, { kind: 'reply', id: -1 }]) {
+      for (const junk of [
+        null,
+        42,
+        'text',
+        { kind: 'event' },
+        { kind: 'event', event: null },
+        { kind: 'reply', id: -1 },
+      ]) {
         window.postMessage(junk, '*');
       }
     });
@@ -85,13 +105,25 @@ describe('hostile webview payloads (Chromium)', function () {
     // A layer of the wrong size for the current run, then NaN weights: refused, not drawn.
     await w.send([
       { type: 'didProduceLayer', runId: 9, layer: 0, weights: new Float32Array(3) },
-      { type: 'didProduceLayer', runId: 9, layer: 1, weights: new Float32Array(plain.layers[1].length).fill(Number.NaN) },
+      {
+        type: 'didProduceLayer',
+        runId: 9,
+        layer: 1,
+        weights: new Float32Array(plain.layers[1].length).fill(Number.NaN),
+      },
     ]);
     await w.sendResult({ ...plain, meta: { ...plain.meta, runId: 10 } });
     const svg = await saved(w, 'svg');
     assert.ok(await wellFormed(w, svg.data));
-    assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-    assert.equal(await w.page.locator('img[src="x"], #root script').count(), 0, 'no HTML was injected');
+    assert.equal(
+      await w.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      undefined,
+    );
+    assert.equal(
+      await w.page.locator('img[src="x"], #root script').count(),
+      0,
+      'no HTML was injected',
+    );
     assert.deepEqual(await w.cspViolations(), []);
     assert.deepEqual(errors, []);
     await w.close();

@@ -17,7 +17,10 @@ import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { values } = parseArgs({
-  options: { tokens: { type: 'string', default: '184' }, repeats: { type: 'string', default: '5' } },
+  options: {
+    tokens: { type: 'string', default: '184' },
+    repeats: { type: 'string', default: '5' },
+  },
 });
 const MODEL = join(ROOT, 'models', 'mini-code-gpt');
 
@@ -58,14 +61,24 @@ async function main(): Promise<void> {
   const cli: number[] = [];
   const native: number[] = [];
   for (let r = 0; r < Number(values.repeats); r++) {
-    cli.push(timed('node', [join(ROOT, 'dist', 'cli.js'), '--text-file', textFile, '--out', join(dir, 'out.json')]));
+    cli.push(
+      timed('node', [
+        join(ROOT, 'dist', 'cli.js'),
+        '--text-file',
+        textFile,
+        '--out',
+        join(dir, 'out.json'),
+      ]),
+    );
     native.push(timed('node', ['-e', NATIVE, idsFile]));
   }
   rmSync(dir, { recursive: true, force: true });
   const [c, n] = [median(cli), median(native)];
   console.log(`| tokens | dist/cli.js, whole process | onnxruntime-node, whole process | ratio |`);
   console.log(`| ---: | ---: | ---: | ---: |`);
-  console.log(`| ${result.tokens.length} | ${c.toFixed(0)} ms | ${n.toFixed(0)} ms | ${(c / n).toFixed(1)}× |`);
+  console.log(
+    `| ${result.tokens.length} | ${c.toFixed(0)} ms | ${n.toFixed(0)} ms | ${(c / n).toFixed(1)}× |`,
+  );
 }
 
 main().catch((error) => {

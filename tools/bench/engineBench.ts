@@ -22,7 +22,9 @@ import { EngineClient } from '../../src/worker/engineClient';
 import { startNodeWorker } from '../../src/worker/nodeWorkerHandle';
 
 const ROOT = resolve(__dirname, '..', '..');
-const { values } = parseArgs({ options: { model: { type: 'string' }, repeats: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { model: { type: 'string' }, repeats: { type: 'string' } },
+});
 const modelDir = resolve(values.model ?? join(ROOT, 'models', 'mini-code-gpt'));
 const repeats = Number(values.repeats ?? 5);
 const SIZES = [64, 256, 512];
@@ -50,7 +52,10 @@ async function worstStall(work: () => Promise<unknown>): Promise<number> {
 
 function client(threads: number): EngineClient {
   return new EngineClient(() =>
-    startNodeWorker(join(ROOT, 'dist', 'engine.worker.js'), { wasmDir: join(ROOT, 'dist', 'ort'), numThreads: threads }),
+    startNodeWorker(join(ROOT, 'dist', 'engine.worker.js'), {
+      wasmDir: join(ROOT, 'dist', 'ort'),
+      numThreads: threads,
+    }),
   );
 }
 
@@ -59,12 +64,21 @@ async function main(): Promise<void> {
   configureOrt(pathToFileURL(join(ROOT, 'dist', 'ort')).href, 1);
   const model = await engine.loadModel(modelDir);
   const ids = model.tokenizer.tokenize(SAMPLE).map((t) => t.id);
-  const native = await ortNode.InferenceSession.create((await loadModelFolder(nodeModelFiles(modelDir))).onnxBytes, { intraOpNumThreads: 1 });
+  const native = await ortNode.InferenceSession.create(
+    (await loadModelFolder(nodeModelFiles(modelDir))).onnxBytes,
+    { intraOpNumThreads: 1 },
+  );
   const clients = { 1: client(1), 2: client(2) };
 
-  console.log(`# Engine benchmark — ${model.info.name} (${model.info.layers} layers × ${model.info.heads} heads, d ${model.info.hiddenSize})`);
-  console.log(`\n${new Date().toISOString()}, Node ${process.version}, median of ${repeats} runs after one warm-up.\n`);
-  console.log('| tokens | wasm 1 thread (worker) | wasm 2 threads (worker) | onnxruntime-node 1 thread | wasm-1 / native | wasm-2 / wasm-1 |');
+  console.log(
+    `# Engine benchmark — ${model.info.name} (${model.info.layers} layers × ${model.info.heads} heads, d ${model.info.hiddenSize})`,
+  );
+  console.log(
+    `\n${new Date().toISOString()}, Node ${process.version}, median of ${repeats} runs after one warm-up.\n`,
+  );
+  console.log(
+    '| tokens | wasm 1 thread (worker) | wasm 2 threads (worker) | onnxruntime-node 1 thread | wasm-1 / native | wasm-2 / wasm-1 |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of SIZES.filter((size) => size <= model.info.maxPositions)) {
     const slice = ids.slice(0, n - 1);
@@ -73,12 +87,19 @@ async function main(): Promise<void> {
     for (const threads of [1, 2] as const) {
       const times: number[] = [];
       for (let r = 0; r <= repeats; r++) {
-        const result = await clients[threads].inspect({ modelDir, text, maxTokens: n, topK: 0 }).result;
+        const result = await clients[threads].inspect({ modelDir, text, maxTokens: n, topK: 0 })
+          .result;
         if (r > 0) times.push(result.timings.inferenceMs);
       }
       timed[threads] = median(times);
     }
-    const feed = { [model.folder.manifest.inputs.inputIds]: new ortNode.Tensor('int64', BigInt64Array.from([0, ...slice].map(BigInt)), [1, n]) };
+    const feed = {
+      [model.folder.manifest.inputs.inputIds]: new ortNode.Tensor(
+        'int64',
+        BigInt64Array.from([0, ...slice].map(BigInt)),
+        [1, n],
+      ),
+    };
     const nativeTimes: number[] = [];
     for (let r = 0; r <= repeats; r++) {
       const t = performance.now();
@@ -86,20 +107,26 @@ async function main(): Promise<void> {
       if (r > 0) nativeTimes.push(performance.now() - t);
     }
     const nat = median(nativeTimes);
-    console.log(`| ${n} | ${timed[1].toFixed(0)} ms | ${timed[2].toFixed(0)} ms | ${nat.toFixed(0)} ms | ${(timed[1] / nat).toFixed(1)}× | ${(timed[2] / timed[1]).toFixed(2)}× |`);
+    console.log(
+      `| ${n} | ${timed[1].toFixed(0)} ms | ${timed[2].toFixed(0)} ms | ${nat.toFixed(0)} ms | ${(timed[1] / nat).toFixed(1)}× | ${(timed[2] / timed[1]).toFixed(2)}× |`,
+    );
   }
 
   const longest = Math.min(512, model.info.maxPositions);
   const longText = model.tokenizer.decode(ids.slice(0, longest - 1));
   const idle = await worstStall(() => new Promise((resolve) => setTimeout(resolve, 1000)));
-  const inWorker = await worstStall(() => clients[1].inspect({ modelDir, text: longText, maxTokens: longest }).result);
+  const inWorker = await worstStall(
+    () => clients[1].inspect({ modelDir, text: longText, maxTokens: longest }).result,
+  );
   const onMain = await worstStall(() => engine.inspect(modelDir, longText, { maxTokens: longest }));
   console.log(`\n| ${longest}-token inspection | worst main-thread stall |`);
   console.log('| --- | ---: |');
   console.log(`| none (1 s idle: the machine's noise floor) | ${idle.toFixed(1)} ms |`);
   console.log(`| in the engine worker (as the extension runs it) | ${inWorker.toFixed(1)} ms |`);
   console.log(`| on the main thread (what the worker avoids) | ${onMain.toFixed(1)} ms |`);
-  console.log(`\nThe worker keeps the host's worst stall ${(onMain / inWorker).toFixed(0)}× shorter.`);
+  console.log(
+    `\nThe worker keeps the host's worst stall ${(onMain / inWorker).toFixed(0)}× shorter.`,
+  );
   await Promise.all(Object.values(clients).map((c) => c.dispose()));
 }
 

@@ -61,10 +61,14 @@ async function measure(): Promise<Sample> {
 }
 
 function sampleInChild(): Sample {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--child', '--model', modelDir], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', __filename, '--child', '--model', modelDir],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(out.trim().split('\n').at(-1) as string);
 }
 
@@ -82,9 +86,13 @@ async function main(): Promise<void> {
   const samples = Array.from({ length: Number(values.repeats ?? 3) }, sampleInChild);
   const m = (key: keyof Sample) => median(samples.map((s) => s[key]));
   const times = (x: number) => `${x.toFixed(0)} MiB (${(x / fileMiB).toFixed(2)}×)`;
-  console.log(`model: ${modelDir}, model.onnx ${fileMiB.toFixed(0)} MiB; median of ${samples.length} fresh processes`);
+  console.log(
+    `model: ${modelDir}, model.onnx ${fileMiB.toFixed(0)} MiB; median of ${samples.length} fresh processes`,
+  );
   console.log('');
-  console.log('| load (read, check, session) | first 64-token run | peak RSS over baseline | RSS after load over baseline | JS ArrayBuffers after load |');
+  console.log(
+    '| load (read, check, session) | first 64-token run | peak RSS over baseline | RSS after load over baseline | JS ArrayBuffers after load |',
+  );
   console.log('| --- | --- | --- | --- | --- |');
   console.log(
     `| ${(m('loadMs') / 1000).toFixed(2)} s | ${m('firstRunMs').toFixed(0)} ms | ${times(m('peakMiB') - m('baselineMiB'))} | ` +

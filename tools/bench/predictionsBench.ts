@@ -41,7 +41,9 @@ async function main(): Promise<void> {
       predictions.push(performance.now() - t);
     }
     const [f, p] = [median(forward), median(predictions)];
-    console.log(`| ${n} | ${f.toFixed(0)} ms | ${p.toFixed(0)} ms | ${((100 * p) / f).toFixed(0)}% |`);
+    console.log(
+      `| ${n} | ${f.toFixed(0)} ms | ${p.toFixed(0)} ms | ${((100 * p) / f).toFixed(0)}% |`,
+    );
   }
 }
 

@@ -52,12 +52,20 @@ const manifest = JSON.parse(fs.readFileSync(path.join(MODEL, 'manifest.json'), '
 
 async function ortNodeBackend(): Promise<RunIds> {
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(path.join(MODEL, 'model.onnx'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(path.join(MODEL, 'model.onnx'), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
   const names: string[] = manifest.outputs.attentions;
   return async (ids) => {
     const data = BigInt64Array.from(ids.map((x) => BigInt(x)));
-    const out = await session.run({ [manifest.inputs.inputIds]: new ort.Tensor('int64', data, [1, ids.length]) });
-    return { attentions: names.map((n) => out[n].data as Float32Array), logits: out[manifest.outputs.logits].data as Float32Array };
+    const out = await session.run({
+      [manifest.inputs.inputIds]: new ort.Tensor('int64', data, [1, ids.length]),
+    });
+    return {
+      attentions: names.map((n) => out[n].data as Float32Array),
+      logits: out[manifest.outputs.logits].data as Float32Array,
+    };
   };
 }
 
@@ -65,7 +73,7 @@ async function engineBackend(): Promise<{ run: RunIds; inspect: Inspect }> {
   const { Engine } = await import('../../src/engine/engine');
   const { nodeModelFiles } = await import('../../src/engine/folder/nodeModelFiles');
   const { configureOrt } = await import('../../src/engine/inference/ortRuntime');
-  configureOrt(pathToFileURL(path.join(ROOT, 'node_modules/onnxruntime-web/dist')).href + '/', 1);
+  configureOrt(`${pathToFileURL(path.join(ROOT, 'node_modules/onnxruntime-web/dist')).href}/`, 1);
   const engine = new Engine(nodeModelFiles);
   const model = await engine.loadModel(MODEL);
   return {
@@ -81,7 +89,14 @@ async function engineBackend(): Promise<{ run: RunIds; inspect: Inspect }> {
 function table(c: EvalContext, scores: number[]): string {
   const head = `| layer | ${Array.from({ length: c.heads }, (_, h) => `head ${h}`).join(' | ')} |`;
   const sep = `| --- | ${Array.from({ length: c.heads }, () => '---').join(' | ')} |`;
-  const rows = Array.from({ length: c.layers }, (_, l) => `| ${l} | ${scores.slice(l * c.heads, (l + 1) * c.heads).map((x) => x.toFixed(3)).join(' | ')} |`);
+  const rows = Array.from(
+    { length: c.layers },
+    (_, l) =>
+      `| ${l} | ${scores
+        .slice(l * c.heads, (l + 1) * c.heads)
+        .map((x) => x.toFixed(3))
+        .join(' | ')} |`,
+  );
   return [head, sep, ...rows].join('\n');
 }
 
@@ -102,7 +117,16 @@ async function main() {
   console.log(`backend ${BACKEND}, model ${MODEL}, seed ${seed}`);
   const engine = await engineBackend();
   const run = BACKEND === 'engine' ? engine.run : await ortNodeBackend();
-  const c: EvalContext = { root: ROOT, model: MODEL, data: DATA, vocab: manifest.vocabSize, layers: manifest.layers, heads: manifest.heads, ctx: manifest.maxPositions, run };
+  const c: EvalContext = {
+    root: ROOT,
+    model: MODEL,
+    data: DATA,
+    vocab: manifest.vocabSize,
+    layers: manifest.layers,
+    heads: manifest.heads,
+    ctx: manifest.maxPositions,
+    run,
+  };
   const checked = await exportCheck(run);
   console.log(checked);
   const tokCheck = await tokenizerCheck(ROOT, MODEL);
@@ -120,7 +144,13 @@ async function main() {
     seed,
     exportCheck: checked,
     tokCheck,
-    heldOut: { windows: ho.windows, tokens: ho.tokens, loss: ho.loss, bigram: ho.bigram, gap: ho.bigram - ho.loss },
+    heldOut: {
+      windows: ho.windows,
+      tokens: ho.tokens,
+      loss: ho.loss,
+      bigram: ho.bigram,
+      gap: ho.bigram - ho.loss,
+    },
     prevToken: { scores: ho.prev, best: best(c.heads, ho.prev) },
     sink: ho.sink,
     induction50: { ...ind50, best: best(c.heads, ind50.scores) },
@@ -145,7 +175,10 @@ async function main() {
     `| best induction head, T = 50, 32 fresh random sequences | **${result.induction50.best.head}: ${result.induction50.best.score.toFixed(3)}** |`,
     `| best induction head, T = 255, 16 fresh random sequences | ${result.induction255.best.head}: ${result.induction255.best.score.toFixed(3)} |`,
     `| loss on the second copy of the random sequences (T = 50 / 255; chance = ln ${V - 1} = ${Math.log(V - 1).toFixed(2)}) | ${ind50.secondCopyLoss.toFixed(3)} / ${ind255.secondCopyLoss.toFixed(3)} |`,
-    ...benchRes.map((b) => `| one ${b.tokens}-token forward pass, onnxruntime-web WASM in Node, ${b.threads} thread${b.threads > 1 ? 's' : ''} (median of ${b.runs}; min) | ${b.medianMs.toFixed(0)} ms; ${b.minMs.toFixed(0)} ms |`),
+    ...benchRes.map(
+      (b) =>
+        `| one ${b.tokens}-token forward pass, onnxruntime-web WASM in Node, ${b.threads} thread${b.threads > 1 ? 's' : ''} (median of ${b.runs}; min) | ${b.medianMs.toFixed(0)} ms; ${b.minMs.toFixed(0)} ms |`,
+    ),
     '',
     '#### Head roles on held-out code',
     '',
@@ -162,14 +195,24 @@ async function main() {
     'Mean attention to `<|endoftext|>` at position 0 per head (held-out text):',
     '',
     table(c, ho.sink),
-    ...roles.filter((r) => !['previous token', 'sink'].includes(r.name)).flatMap((r) => ['', `${r.name[0].toUpperCase()}${r.name.slice(1)} score per head (held-out code; uniform ${r.uniform.toFixed(3)}):`, '', table(c, r.scores)]),
+    ...roles
+      .filter((r) => !['previous token', 'sink'].includes(r.name))
+      .flatMap((r) => [
+        '',
+        `${r.name[0].toUpperCase()}${r.name.slice(1)} score per head (held-out code; uniform ${r.uniform.toFixed(3)}):`,
+        '',
+        table(c, r.scores),
+      ]),
   ].join('\n');
   if (fs.existsSync(CARD)) {
     const card = fs.readFileSync(CARD, 'utf8');
     const a = card.indexOf('<!-- eval:begin -->');
     const b = card.indexOf('<!-- eval:end -->');
     if (a >= 0 && b > a) {
-      fs.writeFileSync(CARD, card.slice(0, a + '<!-- eval:begin -->'.length) + '\n' + md + '\n' + card.slice(b));
+      fs.writeFileSync(
+        CARD,
+        `${card.slice(0, a + '<!-- eval:begin -->'.length)}\n${md}\n${card.slice(b)}`,
+      );
       console.log(`figures written into ${CARD}`);
     }
   }

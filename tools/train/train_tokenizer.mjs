@@ -13,10 +13,10 @@
 // merges of an N-token run. We keep id 0 = <|endoftext|>, ids 1..256 = the 256
 // byte-level symbols (all of them, so any input is encodable), then merges in training
 // order until VOCAB_SIZE tokens.
-import { createRequire } from 'module';
-import fs from 'fs';
-import path from 'path';
-import readline from 'readline';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
 
 const require = createRequire(path.resolve('package.json'));
 const tk = require('tokenizers');
@@ -41,9 +41,16 @@ function bytesToUnicode() {
   for (let i = 174; i <= 255; i++) bs.push(i);
   const cs = bs.slice();
   let n = 0;
-  for (let b = 0; b < 256; b++) if (!bs.includes(b)) { bs.push(b); cs.push(256 + n); n++; }
+  for (let b = 0; b < 256; b++)
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n);
+      n++;
+    }
   const m = new Map();
-  bs.forEach((b, i) => m.set(b, String.fromCodePoint(cs[i])));
+  bs.forEach((b, i) => {
+    m.set(b, String.fromCodePoint(cs[i]));
+  });
   return m;
 }
 
@@ -61,7 +68,9 @@ raw.save(rawPath);
 fs.unlinkSync(rawTxt);
 const rj = JSON.parse(fs.readFileSync(rawPath, 'utf8'));
 const merges = rj.model.merges.map((m) => (Array.isArray(m) ? m : m.split(' ')));
-console.log(`trained raw BPE: ${Object.keys(rj.model.vocab).length} tokens, ${merges.length} merges in ${(Date.now() - t0) / 1000}s`);
+console.log(
+  `trained raw BPE: ${Object.keys(rj.model.vocab).length} tokens, ${merges.length} merges in ${(Date.now() - t0) / 1000}s`,
+);
 
 const vocab = { [EOT]: 0 };
 const b2u = bytesToUnicode();
@@ -82,14 +91,41 @@ const tokJson = {
   version: '1.0',
   truncation: null,
   padding: null,
-  added_tokens: [{ id: 0, content: EOT, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+  added_tokens: [
+    {
+      id: 0,
+      content: EOT,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    },
+  ],
   normalizer: null,
-  pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-  post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
+  pre_tokenizer: {
+    type: 'ByteLevel',
+    add_prefix_space: false,
+    trim_offsets: true,
+    use_regex: true,
+  },
+  post_processor: {
+    type: 'ByteLevel',
+    add_prefix_space: true,
+    trim_offsets: false,
+    use_regex: true,
+  },
   decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
   model: {
-    type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '',
-    fuse_unk: false, byte_fallback: false, vocab, merges: kept,
+    type: 'BPE',
+    dropout: null,
+    unk_token: null,
+    continuing_subword_prefix: '',
+    end_of_word_suffix: '',
+    fuse_unk: false,
+    byte_fallback: false,
+    vocab,
+    merges: kept,
   },
 };
 const tokPath = path.join(outDir, 'tokenizer.json');
@@ -106,7 +142,10 @@ async function encodeDocs(docs, name) {
   const B = 256;
   for (let i = 0; i < docs.length; i += B) {
     const batch = docs.slice(i, i + B);
-    const encs = await tok.encodeBatch(batch.map((d) => d.text), { addSpecialTokens: false });
+    const encs = await tok.encodeBatch(
+      batch.map((d) => d.text),
+      { addSpecialTokens: false },
+    );
     encs.forEach((e, j) => {
       const ids = e.getIds();
       const arr = new Uint16Array(ids.length + 1);
@@ -123,7 +162,10 @@ async function encodeDocs(docs, name) {
   }
   const all = new Uint16Array(pos);
   let o = 0;
-  for (const c of chunks) { all.set(c, o); o += c.length; }
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
   fs.writeFileSync(path.join(outDir, `${name}.bin`), Buffer.from(all.buffer));
   console.log(`${name}: ${docs.length} docs, ${pos} tokens`);
   return { per, offsets, total: pos };
@@ -131,4 +173,11 @@ async function encodeDocs(docs, name) {
 const tr = await encodeDocs(train, 'train');
 const te = await encodeDocs(test, 'test');
 fs.writeFileSync(path.join(outDir, 'test_docs.json'), JSON.stringify(te.offsets));
-fs.writeFileSync(path.join(outDir, 'token_stats.json'), JSON.stringify({ vocab: VOCAB, train: tr.per, test: te.per, trainTokens: tr.total, testTokens: te.total }, null, 1));
+fs.writeFileSync(
+  path.join(outDir, 'token_stats.json'),
+  JSON.stringify(
+    { vocab: VOCAB, train: tr.per, test: te.per, trainTokens: tr.total, testTokens: te.total },
+    null,
+    1,
+  ),
+);

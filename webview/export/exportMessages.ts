@@ -37,7 +37,9 @@ export function postImage(
   report: (message: string) => void,
 ): void {
   imageMessage(svg, format, view, state).then(postToHost, (error: unknown) =>
-    report(`The ${format.toUpperCase()} could not be made (${error instanceof Error ? error.message : String(error)}).`),
+    report(
+      `The ${format.toUpperCase()} could not be made (${error instanceof Error ? error.message : String(error)}).`,
+    ),
   );
 }
 

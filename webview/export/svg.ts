@@ -6,10 +6,18 @@
  * for a form feed), and noncharacters or lone surrogates become U+FFFD.
  */
 export function esc(text: string): string {
-  return text
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
-    .replace(/[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
-    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 forbids are what this finds
+      .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) =>
+        String.fromCharCode(0x2400 + c.charCodeAt(0)),
+      )
+      .replace(
+        /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+        '\ufffd',
+      )
+      .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  );
 }
 
 /** Wraps `body` in an `<svg>` root of `width × height` with a background. */

@@ -277,8 +277,10 @@ export class MatrixView implements View {
     else if (e.key === '+' || e.key === '=') this.zoomAt(zoom * 1.5);
     else if (e.key === '-') this.zoomAt(zoom / 1.5);
     else if (e.key === '0') this.zoomAt(1);
-    else if (e.key === 'Escape') return this.host.focus(null, false);
-    else return;
+    else if (e.key === 'Escape') {
+      this.host.focus(null, false);
+      return;
+    } else return;
     e.preventDefault();
     this.scrollToCursor();
     this.host.focus(this.cursor.row, true);

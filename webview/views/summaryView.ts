@@ -182,6 +182,6 @@ export class SummaryView implements View {
         .map((cell) => csvField(cell.textContent?.replace(/[▲▼]/g, '').trim() ?? ''))
         .join(','),
     );
-    return rows.join('\r\n') + '\r\n';
+    return `${rows.join('\r\n')}\r\n`;
   }
 }

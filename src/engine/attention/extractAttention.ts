@@ -32,16 +32,25 @@ export function extractAttention(
   return outputs.map((tensor, layer) => {
     const data = tensor ? asFloat32(tensor) : undefined;
     if (!tensor || !data) {
-      throw modelError('badAttentionShape', label, file, `${names[layer]} (layer ${layer}'s attention) is missing or not float32/float16`,
-        'Check "outputs.attentions" in manifest.json.');
+      throw modelError(
+        'badAttentionShape',
+        label,
+        file,
+        `${names[layer]} (layer ${layer}'s attention) is missing or not float32/float16`,
+        'Check "outputs.attentions" in manifest.json.',
+      );
     }
     const weights = toLayerAttention({ data, dims: tensor.dims }, heads, n, names[layer]);
     const bad = firstBadRow(weights, n);
     if (bad) {
       const head = Math.floor(bad.row / n);
-      throw modelError('badAttentionShape', label, file,
+      throw modelError(
+        'badAttentionShape',
+        label,
+        file,
         `${names[layer]} (layer ${layer}, head ${head}) row ${bad.row % n} is not a probability distribution (${bad.why})`,
-        'Check that "outputs.attentions" in manifest.json names the attention probabilities after the softmax, and that the weights are finite.');
+        'Check that "outputs.attentions" in manifest.json names the attention probabilities after the softmax, and that the weights are finite.',
+      );
     }
     return weights;
   });
@@ -50,7 +59,8 @@ export function extractAttention(
 /** Float32 data of a float32 or float16 tensor; undefined for any other type. */
 function asFloat32(tensor: OutputTensor): Float32Array | undefined {
   if (tensor.data instanceof Float32Array) return tensor.data;
-  if (tensor.type === 'float16' && tensor.data instanceof Uint16Array) return halfToFloat(tensor.data);
+  if (tensor.type === 'float16' && tensor.data instanceof Uint16Array)
+    return halfToFloat(tensor.data);
   return undefined;
 }
 
@@ -66,7 +76,9 @@ export function halfToFloat(bits: Uint16Array): Float32Array {
       exponent === 0
         ? sign * 2 ** -14 * (fraction / 1024)
         : exponent === 0x1f
-          ? fraction === 0 ? sign * Infinity : NaN
+          ? fraction === 0
+            ? sign * Infinity
+            : NaN
           : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
   }
   return out;

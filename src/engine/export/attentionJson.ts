@@ -22,7 +22,10 @@ export interface ExportOptions {
 }
 
 /** Validates the selection against the model; throws a message naming the bad index. */
-export function resolveSelection(result: InspectResult, options: ExportOptions): { layers: number[]; heads: number[] } {
+export function resolveSelection(
+  result: InspectResult,
+  options: ExportOptions,
+): { layers: number[]; heads: number[] } {
   const pick = (chosen: number[] | undefined, count: number, what: string): number[] => {
     if (!chosen || chosen.length === 0) return Array.from({ length: count }, (_, i) => i);
     for (const index of chosen) {
@@ -39,7 +42,10 @@ export function resolveSelection(result: InspectResult, options: ExportOptions):
 }
 
 /** Yields the export document as consecutive JSON text chunks (a block of rows each). */
-export function* attentionJsonChunks(result: InspectResult, options: ExportOptions = {}): Generator<string> {
+export function* attentionJsonChunks(
+  result: InspectResult,
+  options: ExportOptions = {},
+): Generator<string> {
   const { layers, heads } = resolveSelection(result, options);
   const digits = Math.min(9, Math.max(1, Math.round(options.digits ?? 9)));
   const { model } = result;
@@ -89,8 +95,9 @@ export function* attentionJsonChunks(result: InspectResult, options: ExportOptio
       for (let q = 0; q < n; q++) {
         const base = (heads[hi] * n + q) * n;
         let row = q === 0 ? '[' : ',[';
-        for (let k = 0; k < n; k++) row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
-        parts.push(row + ']');
+        for (let k = 0; k < n; k++)
+          row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
+        parts.push(`${row}]`);
         pending += n;
         if (pending >= CHUNK_NUMBERS) {
           yield parts.join('');

@@ -51,51 +51,89 @@ export function deriveManifest(parts: ExportFolderParts): DerivedManifest {
     );
   }
   const fields: ModelManifest['factFields'] = {};
-  const fact = (name: 'layers' | 'heads' | 'hiddenSize' | 'maxPositions', value: number | undefined, derived: () => { value?: number; how: string }): number => {
+  const fact = (
+    name: 'layers' | 'heads' | 'hiddenSize' | 'maxPositions',
+    value: number | undefined,
+    derived: () => { value?: number; how: string },
+  ): number => {
     if (value !== undefined) {
       fields[name] = facts.fields[name];
       return value;
     }
     const found = derived();
     if (found.value === undefined) {
-      throw modelError('badManifest', label, 'config.json', `does not say the model's ${name} and the graph does not show it`,
-        'Use the config.json saved with the model (see docs/model-format.md for the fields read per model_type).', name);
+      throw modelError(
+        'badManifest',
+        label,
+        'config.json',
+        `does not say the model's ${name} and the graph does not show it`,
+        'Use the config.json saved with the model (see docs/model-format.md for the fields read per model_type).',
+        name,
+      );
     }
     notes.push(`${name} ${found.value}: not in config.json, ${found.how}.`);
     return found.value;
   };
   const embedding = embeddingDims(index, inputs.inputIds);
-  const softmaxHeads = () => ({ value: attentionHeads(graph), how: 'read from the attention Softmax shapes' });
-  const layers = fact('layers', facts.layers, () => ({ value: attentionCount(graph) || undefined, how: 'counted attention Softmax nodes' }));
+  const softmaxHeads = () => ({
+    value: attentionHeads(graph),
+    how: 'read from the attention Softmax shapes',
+  });
+  const layers = fact('layers', facts.layers, () => ({
+    value: attentionCount(graph) || undefined,
+    how: 'counted attention Softmax nodes',
+  }));
   const heads = fact('heads', facts.heads, softmaxHeads);
   const shown = attentionHeads(graph);
   if (facts.heads !== undefined && shown !== undefined && shown !== facts.heads) {
     // With grouped key/value heads the Softmax still covers every query head.
-    throw modelError('badAttentionShape', label, graphPath,
+    throw modelError(
+      'badAttentionShape',
+      label,
+      graphPath,
       `has attention over ${shown} heads, but config.json says "${facts.fields.heads}": ${facts.heads}`,
-      'Use the config.json saved with this graph.');
+      'Use the config.json saved with this graph.',
+    );
   }
-  const hiddenSize = fact('hiddenSize', facts.hiddenSize, () => ({ value: embedding?.[1], how: 'read from the token embedding' }));
+  const hiddenSize = fact('hiddenSize', facts.hiddenSize, () => ({
+    value: embedding?.[1],
+    how: 'read from the token embedding',
+  }));
   const maxPositions = fact('maxPositions', facts.maxPositions, () => {
     const max = parts.tokenizerConfig?.model_max_length;
     return typeof max === 'number' && Number.isInteger(max) && max > 0 && max <= 1_000_000
       ? { value: max, how: 'taken from tokenizer_config.json model_max_length' }
       : { value: CONTEXT_FALLBACK, how: `assumed ${CONTEXT_FALLBACK}` };
   });
-  const architecture = facts.architecture ?? inferArchitecture(config, index, facts.modelType, notes);
+  const architecture =
+    facts.architecture ?? inferArchitecture(config, index, facts.modelType, notes);
   const vocabSize = embedding?.[0] ?? facts.vocabSize;
   if (vocabSize === undefined) {
-    throw modelError('badManifest', label, 'config.json', 'has no "vocab_size" and the graph has no token embedding table',
-      'Use the config.json saved with the model.', 'vocab_size');
+    throw modelError(
+      'badManifest',
+      label,
+      'config.json',
+      'has no "vocab_size" and the graph has no token embedding table',
+      'Use the config.json saved with the model.',
+      'vocab_size',
+    );
   }
-  let specialTokens;
+  let specialTokens: ReturnType<typeof specialTokensOf>;
   try {
     specialTokens = specialTokensOf(parts.tokenizerJson, parts.tokenizerConfig);
   } catch (error) {
-    throw modelError('badTokenizer', label, 'tokenizer.json', (error as Error).message,
-      'Use the tokenizer.json saved with the model, or add a manifest.json with "specialTokens".');
+    throw modelError(
+      'badTokenizer',
+      label,
+      'tokenizer.json',
+      (error as Error).message,
+      'Use the tokenizer.json saved with the model, or add a manifest.json with "specialTokens".',
+    );
   }
-  const name = typeof config._name_or_path === 'string' && config._name_or_path !== '' ? config._name_or_path : parts.folderName;
+  const name =
+    typeof config._name_or_path === 'string' && config._name_or_path !== ''
+      ? config._name_or_path
+      : parts.folderName;
   const logits = index.outputs.includes('logits') ? 'logits' : undefined;
   const manifest: ModelManifest = {
     format: MANIFEST_FORMAT,
@@ -119,12 +157,25 @@ export function deriveManifest(parts: ExportFolderParts): DerivedManifest {
 }
 
 /** An unknown model_type: causal when the graph takes a cache or the class says so. */
-function inferArchitecture(config: Record<string, unknown>, index: GraphIndex, modelType: string, notes: string[]): Architecture {
+function inferArchitecture(
+  config: Record<string, unknown>,
+  index: GraphIndex,
+  modelType: string,
+  notes: string[],
+): Architecture {
   const classes = Array.isArray(config.architectures) ? config.architectures.join(', ') : '';
-  const past = index.feedInputs.some((name) => name.startsWith('past_key_values') || name === 'use_cache_branch');
+  const past = index.feedInputs.some(
+    (name) => name.startsWith('past_key_values') || name === 'use_cache_branch',
+  );
   const causal = past || /CausalLM|LMHeadModel/.test(classes);
-  const why = past ? 'the graph takes past_key_values' : causal ? `config.json names ${classes}` : 'no cache inputs, no causal-LM class';
-  notes.push(`model_type ${JSON.stringify(modelType || '(none)')} is not one we know: assumed ${causal ? 'a decoder' : 'an encoder'} (${why}).`);
+  const why = past
+    ? 'the graph takes past_key_values'
+    : causal
+      ? `config.json names ${classes}`
+      : 'no cache inputs, no causal-LM class';
+  notes.push(
+    `model_type ${JSON.stringify(modelType || '(none)')} is not one we know: assumed ${causal ? 'a decoder' : 'an encoder'} (${why}).`,
+  );
   return causal ? 'decoder' : 'encoder';
 }
 

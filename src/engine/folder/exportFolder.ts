@@ -9,7 +9,11 @@ import { decodeOnnx } from '../graph/decodeOnnx';
 import type { ModelManifest } from './manifest';
 import { modelError, parseJsonFile } from '../modelError';
 import type { ModelFiles } from './modelFiles';
-import { parseTokenizer, type TokenizerJson, type TokenizerVocabulary } from './tokenizerVocabulary';
+import {
+  parseTokenizer,
+  type TokenizerJson,
+  type TokenizerVocabulary,
+} from './tokenizerVocabulary';
 import { deriveManifest } from './deriveManifest';
 import { chooseGraphFile } from './graphChoice';
 import { knownGraphPaths, type GraphFile, type GraphVariant } from './onnxGraphFiles';
@@ -33,9 +37,17 @@ export interface FolderSource {
 }
 
 /** Files a folder of this kind is recognised by, besides the graph. */
-export const EXPORT_FOLDER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'] as const;
+export const EXPORT_FOLDER_FILES = [
+  'config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+] as const;
 
-export async function readExportFolder(files: ModelFiles, variant?: GraphVariant): Promise<FolderSource> {
+export async function readExportFolder(
+  files: ModelFiles,
+  variant?: GraphVariant,
+): Promise<FolderSource> {
   const { label } = files;
   const paths = await files.list([...EXPORT_FOLDER_FILES, ...knownGraphPaths()]);
   const configBytes = await files.read('config.json');
@@ -51,13 +63,26 @@ export async function readExportFolder(files: ModelFiles, variant?: GraphVariant
   }
   const choice = chooseGraphFile(paths, label, variant);
   const graphPath = choice.chosen.path;
-  const [tokenizerBytes, onnxBytes] = await Promise.all([files.read('tokenizer.json'), files.read(graphPath)]);
+  const [tokenizerBytes, onnxBytes] = await Promise.all([
+    files.read('tokenizer.json'),
+    files.read(graphPath),
+  ]);
   if (!tokenizerBytes) {
-    throw modelError('missingFile', label, 'tokenizer.json', 'not found',
-      'Hugging Face export folders need the tokenizer.json saved with the model (tokenizer.save_pretrained writes it).');
+    throw modelError(
+      'missingFile',
+      label,
+      'tokenizer.json',
+      'not found',
+      'Hugging Face export folders need the tokenizer.json saved with the model (tokenizer.save_pretrained writes it).',
+    );
   }
-  if (!onnxBytes) throw modelError('missingFile', label, graphPath, 'not found', 'Check the folder.');
-  const config = jsonObject(parseJsonFile(configBytes, label, 'config.json', ADVICE), label, 'config.json');
+  if (!onnxBytes)
+    throw modelError('missingFile', label, graphPath, 'not found', 'Check the folder.');
+  const config = jsonObject(
+    parseJsonFile(configBytes, label, 'config.json', ADVICE),
+    label,
+    'config.json',
+  );
   const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
   const tokenizerConfig = await tokenizerSettings(files);
   const model = decodeOnnx(onnxBytes, label, graphPath);
@@ -95,18 +120,29 @@ async function tokenizerSettings(files: ModelFiles): Promise<Record<string, unkn
     files.read('special_tokens_map.json'),
   ]);
   const read = (bytes: Uint8Array | undefined, file: string) =>
-    bytes ? jsonObject(parseJsonFile(bytes, files.label, file, ADVICE), files.label, file) : undefined;
+    bytes
+      ? jsonObject(parseJsonFile(bytes, files.label, file, ADVICE), files.label, file)
+      : undefined;
   const config = read(configBytes, 'tokenizer_config.json');
   const map = read(mapBytes, 'special_tokens_map.json');
   if (!map) return config;
   const merged = { ...(config ?? {}) };
-  for (const key of ['bos_token', 'eos_token', 'unk_token', 'pad_token', 'cls_token', 'sep_token', 'mask_token']) {
+  for (const key of [
+    'bos_token',
+    'eos_token',
+    'unk_token',
+    'pad_token',
+    'cls_token',
+    'sep_token',
+    'mask_token',
+  ]) {
     if (merged[key] === undefined && map[key] !== undefined) merged[key] = map[key];
   }
   return merged;
 }
 
 function jsonObject(json: unknown, label: string, file: string): Record<string, unknown> {
-  if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
+  if (typeof json === 'object' && json !== null && !Array.isArray(json))
+    return json as Record<string, unknown>;
   throw modelError('badJson', label, file, 'not a JSON object', ADVICE);
 }

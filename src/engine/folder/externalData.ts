@@ -18,7 +18,11 @@ export interface ExternalDataFile {
 const EXTERNAL = onnxProto.onnx.TensorProto.DataLocation.EXTERNAL;
 
 /** The distinct locations the graph's initializers name, checked to stay inside the folder. */
-export function externalLocations(graph: onnx.IGraphProto, graphPath: string, label: string): string[] {
+export function externalLocations(
+  graph: onnx.IGraphProto,
+  graphPath: string,
+  label: string,
+): string[] {
   const locations = new Set<string>();
   for (const tensor of graph.initializer ?? []) {
     if (tensor.dataLocation !== EXTERNAL) continue;

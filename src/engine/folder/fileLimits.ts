@@ -33,8 +33,14 @@ export function tooLarge(label: string, name: string, size: number): ModelError 
     ? 'An ONNX file cannot be larger than 2 GiB (protobuf’s limit); models that big keep their weights as external data (model.onnx_data). Export it that way, or pick a smaller model.'
     : !name.endsWith('.json')
       ? 'onnxruntime-web holds every weight in 4 GiB of WASM memory: pick a smaller model or a quantized variant.'
-    : `Check that ${name} is the file saved with the model.`;
-  return modelError('tooLarge', label, name, `is ${formatBytes(size)}, more than the ${formatBytes(limit + 1)} it may have`, advice);
+      : `Check that ${name} is the file saved with the model.`;
+  return modelError(
+    'tooLarge',
+    label,
+    name,
+    `is ${formatBytes(size)}, more than the ${formatBytes(limit + 1)} it may have`,
+    advice,
+  );
 }
 
 /** `1.5 GiB`, `300 MiB`, `12 KiB`: sizes in messages. */

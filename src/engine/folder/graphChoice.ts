@@ -4,7 +4,12 @@
  * of the variant the user asked for when the folder has it.
  */
 import { modelError } from '../modelError';
-import { parseGraphFile, rankGraphFiles, type GraphFile, type GraphVariant } from './onnxGraphFiles';
+import {
+  parseGraphFile,
+  rankGraphFiles,
+  type GraphFile,
+  type GraphVariant,
+} from './onnxGraphFiles';
 
 /** The choice, the alternatives and what to tell the user about it. */
 export interface GraphChoice {
@@ -14,7 +19,11 @@ export interface GraphChoice {
   notes: string[];
 }
 
-export function chooseGraphFile(paths: readonly string[], label: string, variant?: GraphVariant): GraphChoice {
+export function chooseGraphFile(
+  paths: readonly string[],
+  label: string,
+  variant?: GraphVariant,
+): GraphChoice {
   const ranked = rankGraphFiles(paths);
   if (ranked.length === 0) {
     const graphs = paths.filter((p) => p.endsWith('.onnx'));
@@ -36,10 +45,13 @@ export function chooseGraphFile(paths: readonly string[], label: string, variant
   if (variant !== undefined && variant !== chosen.variant) {
     const wanted = ranked.find((file) => file.variant === variant);
     if (wanted) chosen = wanted;
-    else notes.push(`No ${variant} graph in this folder; using ${chosen.path} (${chosen.variant}).`);
+    else
+      notes.push(`No ${variant} graph in this folder; using ${chosen.path} (${chosen.variant}).`);
   }
   if (chosen.variant !== 'fp32') {
-    notes.push(`${chosen.path} has ${chosen.variant} weights: its attention approximates the fp32 model's.`);
+    notes.push(
+      `${chosen.path} has ${chosen.variant} weights: its attention approximates the fp32 model's.`,
+    );
   }
   const merged = ranked.find((file) => file.role === 'decoderMerged');
   if (merged && chosen.role !== 'decoderMerged' && chosen.variant === merged.variant) {

@@ -83,12 +83,20 @@ export async function loadModelFolder(
   checkVocabulary(source, label);
   const graph = model.graph as onnx.IGraphProto;
   const externalData = await readExternalData(files, graph, graphPath);
-  const plan = () =>
-    planFeeds(graph, new GraphIndex(graph).feedInputs, manifest.inputs, source.past, label, graphPath);
   // A manifest must describe every input; an export folder's are filled by convention.
-  const feeds = manifestBytes ? (checkGraph(graph, manifest, label, graphPath), plan()) : plan();
+  if (manifestBytes) checkGraph(graph, manifest, label, graphPath);
+  const feeds = planFeeds(
+    graph,
+    new GraphIndex(graph).feedInputs,
+    manifest.inputs,
+    source.past,
+    label,
+    graphPath,
+  );
   if (!manifestBytes) {
-    const filled = feeds.filter((f) => !Object.values(manifest.inputs).includes(f.name)).map((f) => f.name);
+    const filled = feeds
+      .filter((f) => !Object.values(manifest.inputs).includes(f.name))
+      .map((f) => f.name);
     checkGraph(graph, manifest, label, graphPath, filled);
   }
 
@@ -98,11 +106,15 @@ export async function loadModelFolder(
   if (wanted.size > 0 || options.headSteps) refuseLossyEdit(source.onnxBytes, label, graphPath);
   const headStepOutputs = options.headSteps ? exposeStepTensors(model, manifest.layers, label, graphPath) : undefined;
   const exposed =
-    wanted.size > 0 ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath) : { outputs: {} };
+    wanted.size > 0
+      ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath)
+      : { outputs: {} };
   const stepOutputs = exposed.outputs;
   const notes = [...source.notes];
   if (exposed.inIf) {
-    notes.push(`${graphPath} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`);
+    notes.push(
+      `${graphPath} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`,
+    );
   }
   const attentionOutputs =
     attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
@@ -142,7 +154,10 @@ function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
 }
 
 /** A folder with our manifest.json (docs/model-format.md). */
-async function readManifestFolder(files: ModelFiles, manifestBytes: Uint8Array): Promise<FolderSource> {
+async function readManifestFolder(
+  files: ModelFiles,
+  manifestBytes: Uint8Array,
+): Promise<FolderSource> {
   const { label } = files;
   const [tokenizerBytes] = await readRequired(files, ['tokenizer.json']);
   const manifest = parseManifest(manifestBytes, label);
@@ -196,7 +211,10 @@ function checkVocabulary(source: FolderSource, label: string): void {
   }
 }
 
-async function readRequired(files: ModelFiles, names: (typeof REQUIRED)[number][]): Promise<Uint8Array[]> {
+async function readRequired(
+  files: ModelFiles,
+  names: (typeof REQUIRED)[number][],
+): Promise<Uint8Array[]> {
   const read = await Promise.all(names.map((name) => files.read(name)));
   const absent = names.find((_, i) => read[i] === undefined);
   if (absent !== undefined) {

@@ -53,7 +53,10 @@ export interface ModelManifest extends Omit<ModelInfo, 'dir'> {
 }
 
 /** `manifest.json says "layers": 2`, or `config.json says "n_layer": 2`: for messages. */
-export function factSays(manifest: ModelManifest, fact: 'layers' | 'heads' | 'hiddenSize' | 'maxPositions'): string {
+export function factSays(
+  manifest: ModelManifest,
+  fact: 'layers' | 'heads' | 'hiddenSize' | 'maxPositions',
+): string {
   const field = manifest.factFields?.[fact] ?? fact;
   return `${manifest.factsFrom ?? FILE} says "${field}": ${manifest[fact]}`;
 }

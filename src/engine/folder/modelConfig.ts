@@ -26,7 +26,14 @@ export interface ConfigFacts {
   fields: Partial<Record<SizeFact, string>>;
 }
 
-type SizeFact = 'layers' | 'heads' | 'kvHeads' | 'hiddenSize' | 'headDim' | 'maxPositions' | 'vocabSize';
+type SizeFact =
+  | 'layers'
+  | 'heads'
+  | 'kvHeads'
+  | 'hiddenSize'
+  | 'headDim'
+  | 'maxPositions'
+  | 'vocabSize';
 
 /** One family: its attention, its field names (first present wins), quirks. */
 export interface ConfigFamily {

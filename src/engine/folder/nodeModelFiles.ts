@@ -18,7 +18,13 @@ const READ_STEP = 1 << 30;
 export function nodeModelFiles(dir: string): ModelFiles {
   const label = resolve(dir);
   const fail = (name: string, what: string) =>
-    modelError('unreadableFile', label, name, what, 'Check that the file is a readable regular file.');
+    modelError(
+      'unreadableFile',
+      label,
+      name,
+      what,
+      'Check that the file is a readable regular file.',
+    );
   return {
     label,
     async read(name) {

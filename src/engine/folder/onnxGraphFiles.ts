@@ -11,14 +11,29 @@
  */
 
 /** What a graph computes. */
-export const GRAPH_ROLES = ['model', 'encoder', 'decoder', 'decoderMerged', 'decoderWithPast'] as const;
+export const GRAPH_ROLES = [
+  'model',
+  'encoder',
+  'decoder',
+  'decoderMerged',
+  'decoderWithPast',
+] as const;
 export type GraphRole = (typeof GRAPH_ROLES)[number];
 
 /**
  * Weight formats, best first: plain fp32 gives the attention the model was trained to
  * compute; every other format only approximates it, so it is chosen only when alone.
  */
-export const GRAPH_VARIANTS = ['fp32', 'fp16', 'quantized', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export const GRAPH_VARIANTS = [
+  'fp32',
+  'fp16',
+  'quantized',
+  'int8',
+  'uint8',
+  'q4',
+  'q4f16',
+  'bnb4',
+] as const;
 export type GraphVariant = (typeof GRAPH_VARIANTS)[number];
 
 /** One ONNX graph file of a folder. */
@@ -50,7 +65,12 @@ export function parseGraphFile(path: string): GraphFile | undefined {
   if (dir === undefined || !path.endsWith('.onnx')) return undefined;
   const stem = path.slice(dir.length, -'.onnx'.length);
   for (const variant of GRAPH_VARIANTS) {
-    const base = variant === 'fp32' ? stem : stem.endsWith(`_${variant}`) ? stem.slice(0, -variant.length - 1) : '';
+    const base =
+      variant === 'fp32'
+        ? stem
+        : stem.endsWith(`_${variant}`)
+          ? stem.slice(0, -variant.length - 1)
+          : '';
     const role = Object.hasOwn(ROLE_STEMS, base) ? ROLE_STEMS[base] : undefined;
     if (role !== undefined) return { path, role, variant };
   }
@@ -70,7 +90,10 @@ export const SINGLE_GRAPH_ROLES: readonly GraphRole[] = ['model', 'decoder', 'de
  * (`SINGLE_GRAPH_ROLES`), then variant (`GRAPH_VARIANTS`), then directory
  * (`GRAPH_DIRECTORIES`).
  */
-export function rankGraphFiles(paths: readonly string[], roles: readonly GraphRole[] = SINGLE_GRAPH_ROLES): GraphFile[] {
+export function rankGraphFiles(
+  paths: readonly string[],
+  roles: readonly GraphRole[] = SINGLE_GRAPH_ROLES,
+): GraphFile[] {
   const rank = (file: GraphFile) => [
     roles.indexOf(file.role),
     GRAPH_VARIANTS.indexOf(file.variant),
@@ -100,7 +123,9 @@ export function isExternalDataOf(graph: string, path: string): boolean {
 export function knownGraphPaths(): string[] {
   return GRAPH_DIRECTORIES.flatMap((dir) =>
     Object.keys(ROLE_STEMS).flatMap((stem) =>
-      GRAPH_VARIANTS.map((variant) => `${dir}${stem}${variant === 'fp32' ? '' : `_${variant}`}.onnx`),
+      GRAPH_VARIANTS.map(
+        (variant) => `${dir}${stem}${variant === 'fp32' ? '' : `_${variant}`}.onnx`,
+      ),
     ),
   );
 }

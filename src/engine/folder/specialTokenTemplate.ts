@@ -44,7 +44,10 @@ function fromProcessor(processor: Processor | null | undefined): SpecialTokenPol
       return { prepend: [], append: [] };
     case 'BertProcessing':
     case 'RobertaProcessing':
-      return { prepend: [pairName(processor.cls, 'cls')], append: [pairName(processor.sep, 'sep')] };
+      return {
+        prepend: [pairName(processor.cls, 'cls')],
+        append: [pairName(processor.sep, 'sep')],
+      };
     case 'TemplateProcessing':
       return fromTemplate(processor);
     case 'Sequence': {
@@ -71,7 +74,8 @@ interface TemplatePiece {
 
 function fromTemplate(processor: Processor): SpecialTokenPolicy {
   const single = processor.single as TemplatePiece[] | undefined;
-  if (!Array.isArray(single)) throw new Error('has a TemplateProcessing post_processor without "single"');
+  if (!Array.isArray(single))
+    throw new Error('has a TemplateProcessing post_processor without "single"');
   const specials = (processor.special_tokens ?? {}) as Record<string, { tokens?: string[] }>;
   const policy: SpecialTokenPolicy = { prepend: [], append: [] };
   let seenSequence = false;
@@ -81,9 +85,13 @@ function fromTemplate(processor: Processor): SpecialTokenPolicy {
       continue;
     }
     const id = piece.SpecialToken?.id;
-    if (typeof id !== 'string') throw new Error('has a TemplateProcessing piece that is neither SpecialToken nor Sequence');
+    if (typeof id !== 'string')
+      throw new Error('has a TemplateProcessing piece that is neither SpecialToken nor Sequence');
     // A template's special token names one or more vocabulary tokens.
-    const tokens = Object.hasOwn(specials, id) && Array.isArray(specials[id].tokens) ? specials[id].tokens : [id];
+    const tokens =
+      Object.hasOwn(specials, id) && Array.isArray(specials[id].tokens)
+        ? specials[id].tokens
+        : [id];
     (seenSequence ? policy.append : policy.prepend).push(...tokens);
   }
   return policy;
@@ -97,7 +105,11 @@ function pairName(pair: unknown, field: string): string {
 /** `"<s>"` or `{ "content": "<s>", … }` (an AddedToken) → `<s>`. */
 function tokenName(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { content?: unknown }).content === 'string') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { content?: unknown }).content === 'string'
+  ) {
     return (value as { content: string }).content;
   }
   return undefined;

@@ -40,7 +40,9 @@ export function parseTokenizer(
   const vocab = json.model.vocab;
   if (Array.isArray(vocab)) {
     // Unigram: [[piece, score], ...], the id is the position.
-    vocab.forEach((entry, id) => ids.set(String((entry as unknown[])[0]), id));
+    vocab.forEach((entry, id) => {
+      ids.set(String((entry as unknown[])[0]), id);
+    });
   } else if (typeof vocab === 'object' && vocab !== null) {
     for (const [token, id] of Object.entries(vocab)) {
       if (!Number.isInteger(id) || (id as number) < 0) throw fail(`gives "${token}" the id ${id}`);
@@ -54,7 +56,9 @@ export function parseTokenizer(
   }
   (json.added_tokens ?? []).forEach((added, i) => {
     if (!Number.isInteger(added?.id) || typeof added?.content !== 'string') {
-      throw fail(`has a malformed entry added_tokens[${i}] (it needs an integer "id" and a string "content")`);
+      throw fail(
+        `has a malformed entry added_tokens[${i}] (it needs an integer "id" and a string "content")`,
+      );
     }
     ids.set(added.content, added.id);
   });
@@ -68,12 +72,15 @@ export function parseTokenizer(
 /** BPE merges are `"a b"` strings or `["a", "b"]` pairs; anything else would fail later, unnamed. */
 function checkMerges(merges: unknown, fail: (what: string) => Error): void {
   if (!Array.isArray(merges)) {
-    throw fail(`has no list of BPE merges in model.merges (found ${merges === undefined ? 'nothing' : typeof merges})`);
+    throw fail(
+      `has no list of BPE merges in model.merges (found ${merges === undefined ? 'nothing' : typeof merges})`,
+    );
   }
   const bad = merges.findIndex(
     (m) =>
       !(typeof m === 'string' && m.split(' ').length === 2) &&
       !(Array.isArray(m) && m.length === 2 && m.every((part) => typeof part === 'string')),
   );
-  if (bad >= 0) throw fail(`has a malformed BPE merge at model.merges[${bad}] (expected "a b" or ["a", "b"])`);
+  if (bad >= 0)
+    throw fail(`has a malformed BPE merge at model.merges[${bad}] (expected "a b" or ["a", "b"])`);
 }

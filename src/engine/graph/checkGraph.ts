@@ -62,7 +62,12 @@ export function checkGraph(
   if (logits !== undefined) checkLogits(graph, logits, manifest.vocabSize, label, file);
 }
 
-function checkEmbedding(index: GraphIndex, manifest: ModelManifest, label: string, file: string): void {
+function checkEmbedding(
+  index: GraphIndex,
+  manifest: ModelManifest,
+  label: string,
+  file: string,
+): void {
   const gathers = index.consumers(manifest.inputs.inputIds).filter((n) => n.opType === 'Gather');
   const rows = gathers.map((g) => index.constantDims(g.input?.[0] ?? '')?.[0]);
   const found = rows.filter((r) => r !== undefined);
@@ -97,7 +102,12 @@ function checkEmbedding(index: GraphIndex, manifest: ModelManifest, label: strin
  * positions); of the latter the largest, so a token-type table is never taken for it.
  * Models with computed positions (RoPE, sinusoids) have no table and are not limited here.
  */
-function checkPositions(index: GraphIndex, manifest: ModelManifest, label: string, file: string): void {
+function checkPositions(
+  index: GraphIndex,
+  manifest: ModelManifest,
+  label: string,
+  file: string,
+): void {
   const { inputIds, tokenTypeIds, positionIds } = manifest.inputs;
   const fed: (string | undefined)[] = [inputIds, tokenTypeIds];
   let fromInput = Infinity;
@@ -108,7 +118,11 @@ function checkPositions(index: GraphIndex, manifest: ModelManifest, label: strin
     const dims = index.constantDims(table ?? '');
     if (dims?.length !== 2 || fed.includes(indices)) continue;
     if (indices === positionIds) fromInput = Math.min(fromInput, dims[0]);
-    else if (!index.feedInputs.includes(indices ?? '') && !index.isConstant(indices ?? '') && dims[1] === manifest.hiddenSize) {
+    else if (
+      !index.feedInputs.includes(indices ?? '') &&
+      !index.isConstant(indices ?? '') &&
+      dims[1] === manifest.hiddenSize
+    ) {
       computed = Math.max(computed, dims[0]);
     }
   }

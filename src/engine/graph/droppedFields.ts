@@ -77,12 +77,27 @@ const text = (bytes: Uint8Array, f: Field | undefined) =>
 export function droppedExecutionFields(bytes: Uint8Array): DroppedField[] {
   const found: DroppedField[] = [];
   const graph = (f: Field) => {
-    for (const node of fields(bytes, f.start!, f.end!).filter((g) => g.no === 1 && g.start !== undefined)) visitNode(node);
+    for (const node of fields(bytes, f.start!, f.end!).filter(
+      (g) => g.no === 1 && g.start !== undefined,
+    ))
+      visitNode(node);
   };
   const visitNode = (f: Field) => {
     const parts = fields(bytes, f.start!, f.end!);
     if (parts.some((p) => p.no === 8)) {
-      found.push({ field: 'NodeProto.overload', where: `node "${text(bytes, parts.find((p) => p.no === 3)) || text(bytes, parts.find((p) => p.no === 4))}"` });
+      found.push({
+        field: 'NodeProto.overload',
+        where: `node "${
+          text(
+            bytes,
+            parts.find((p) => p.no === 3),
+          ) ||
+          text(
+            bytes,
+            parts.find((p) => p.no === 4),
+          )
+        }"`,
+      });
     }
     for (const attribute of parts.filter((p) => p.no === 5 && p.start !== undefined)) {
       for (const sub of fields(bytes, attribute.start!, attribute.end!)) {
@@ -96,8 +111,15 @@ export function droppedExecutionFields(bytes: Uint8Array): DroppedField[] {
       if (top.no === 7) graph(top);
       if (top.no !== 25) continue;
       const parts = fields(bytes, top.start, top.end!);
-      const where = `function "${text(bytes, parts.find((p) => p.no === 10))}.${text(bytes, parts.find((p) => p.no === 1))}"`;
-      if (parts.some((p) => p.no === 11)) found.push({ field: 'FunctionProto.attribute_proto', where });
+      const where = `function "${text(
+        bytes,
+        parts.find((p) => p.no === 10),
+      )}.${text(
+        bytes,
+        parts.find((p) => p.no === 1),
+      )}"`;
+      if (parts.some((p) => p.no === 11))
+        found.push({ field: 'FunctionProto.attribute_proto', where });
       if (parts.some((p) => p.no === 13)) found.push({ field: 'FunctionProto.overload', where });
       for (const node of parts.filter((p) => p.no === 7 && p.start !== undefined)) visitNode(node);
     }

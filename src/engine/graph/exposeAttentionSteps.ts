@@ -46,11 +46,18 @@ export function exposeAttentionSteps(
     if (inIf && inIf.elseProbabilities.length === manifest.layers) {
       const unsupported = steps.find((s) => s !== 'probabilities');
       if (unsupported) {
-        throw modelError('attentionNotFound', label, file,
+        throw modelError(
+          'attentionNotFound',
+          label,
+          file,
           `keeps its attention inside an If (merged decoder), where only the probabilities can be exposed, not "${unsupported}"`,
-          'Use the non-merged decoder_model.onnx for the steps before the softmax.');
+          'Use the non-merged decoder_model.onnx for the steps before the softmax.',
+        );
       }
-      return { outputs: { probabilities: exposeIfAttention(model, inIf) }, inIf: inIf.node.name || 'If' };
+      return {
+        outputs: { probabilities: exposeIfAttention(model, inIf) },
+        inIf: inIf.node.name || 'If',
+      };
     }
   }
   if (layers.length !== manifest.layers) {
@@ -66,7 +73,7 @@ export function exposeAttentionSteps(
   const result: Partial<Record<AttentionStep, string[]>> = {};
   for (const step of steps) {
     const names = layers.map((layer) => layer[step]);
-    const gap = names.findIndex((n) => n === undefined);
+    const gap = names.indexOf(undefined);
     if (gap >= 0) {
       throw modelError(
         'attentionNotFound',

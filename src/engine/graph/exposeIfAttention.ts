@@ -36,7 +36,8 @@ export function findIfAttention(graph: onnx.IGraphProto): IfAttention | undefine
 /** Adds one `If` and graph output per layer (`attention_probs.<layer>`); returns their names. */
 export function exposeIfAttention(model: onnx.IModelProto, found: IfAttention): string[] {
   const graph = model.graph as onnx.IGraphProto;
-  const attribute = (name: string) => found.node.attribute?.find((a) => a.name === name)?.g as onnx.IGraphProto;
+  const attribute = (name: string) =>
+    found.node.attribute?.find((a) => a.name === name)?.g as onnx.IGraphProto;
   const taken = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
   const names = found.thenProbabilities.map((_, layer) => {
     let name = `attention_probs.${layer}`;
@@ -45,21 +46,27 @@ export function exposeIfAttention(model: onnx.IModelProto, found: IfAttention): 
   });
   addBranchOutputs(attribute('then_branch'), found.thenProbabilities);
   addBranchOutputs(attribute('else_branch'), found.elseProbabilities);
-  (found.node.output ??= []).push(...names);
-  (graph.output ??= []).push(...names.map(floatOutput));
+  found.node.output ??= [];
+  found.node.output.push(...names);
+  graph.output ??= [];
+  graph.output.push(...names.map(floatOutput));
   return names;
 }
 
 /** Each tensor as a float32 branch output (through a Cast when it is recorded as another type). */
 export function addBranchOutputs(branch: onnx.IGraphProto, tensors: string[]): void {
-  const types = new Map((branch.valueInfo ?? []).map((v) => [v.name, v.type?.tensorType?.elemType]));
+  const types = new Map(
+    (branch.valueInfo ?? []).map((v) => [v.name, v.type?.tensorType?.elemType]),
+  );
   for (const tensor of tensors) {
     const type = types.get(tensor) ?? elemTypeOf(branch, tensor);
     let output = tensor;
     if (type !== undefined && type !== null && type !== onnxProto.onnx.TensorProto.DataType.FLOAT) {
       output = `${tensor}_float32`;
-      (branch.node ??= []).push(castToFloat(tensor, output));
+      branch.node ??= [];
+      branch.node.push(castToFloat(tensor, output));
     }
-    (branch.output ??= []).push(floatOutput(output));
+    branch.output ??= [];
+    branch.output.push(floatOutput(output));
   }
 }

@@ -17,7 +17,8 @@ import { elemTypeOf } from './tensorTypes';
 export function exposeTensors(model: onnx.IModelProto, names: readonly string[]): string[] {
   const graph = model.graph;
   if (!graph) throw new Error('exposeTensors: the model has no graph');
-  const outputs = (graph.output ??= []);
+  graph.output ??= [];
+  const outputs = graph.output;
   const known = new Map((graph.valueInfo ?? []).map((v) => [v.name ?? '', v]));
   const existing = new Set(outputs.map((o) => o.name));
   const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
@@ -29,7 +30,8 @@ export function exposeTensors(model: onnx.IModelProto, names: readonly string[])
     let exposed = name;
     if (elemType !== undefined && elemType !== null && elemType !== FLOAT) {
       exposed = `${name}_float32`;
-      (graph.node ??= []).push(castToFloat(name, exposed));
+      graph.node ??= [];
+      graph.node.push(castToFloat(name, exposed));
     }
     outputs.push(exposed === name && info ? info : floatOutput(exposed));
     existing.add(exposed);

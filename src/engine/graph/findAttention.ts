@@ -73,7 +73,12 @@ export interface FusedAttention {
 export function findFusedAttention(graph: onnx.IGraphProto): FusedAttention[] {
   return (graph.node ?? []).flatMap((n): FusedAttention[] => {
     if (FUSED_ATTENTION.has(n.opType ?? '')) {
-      return [{ op: `${n.domain || 'ai.onnx'}.${n.opType}`, node: n.name || `(unnamed, output "${n.output?.[0] ?? ''}")` }];
+      return [
+        {
+          op: `${n.domain || 'ai.onnx'}.${n.opType}`,
+          node: n.name || `(unnamed, output "${n.output?.[0] ?? ''}")`,
+        },
+      ];
     }
     if (n.opType !== 'If') return [];
     return (n.attribute ?? []).flatMap((a) => (a.g ? findFusedAttention(a.g) : []));

@@ -14,7 +14,8 @@ export function elemTypeOf(graph: onnx.IGraphProto, tensor: string): number | un
     const type = v.type?.tensorType?.elemType;
     if (v.name && type) recorded.set(v.name, type);
   }
-  for (const t of graph.initializer ?? []) if (t.name && t.dataType) recorded.set(t.name, t.dataType);
+  for (const t of graph.initializer ?? [])
+    if (t.name && t.dataType) recorded.set(t.name, t.dataType);
   const seen = new Set<string>();
   const walk = (name: string, depth: number): number | undefined => {
     if (recorded.has(name)) return recorded.get(name);
@@ -41,7 +42,34 @@ const FLOATS = new Set([1, 10, 11, 16]);
 
 /** Ops whose (first float) output has the type of their float inputs. */
 const SAME_TYPE = new Set([
-  'Softmax', 'Add', 'Sub', 'Mul', 'Div', 'MatMul', 'Where', 'Reshape', 'Transpose', 'Identity',
-  'Dropout', 'Unsqueeze', 'Squeeze', 'Expand', 'Concat', 'Slice', 'Gather', 'Neg', 'Sqrt', 'Pow',
-  'Exp', 'Tanh', 'Erf', 'Sigmoid', 'Relu', 'Max', 'Min', 'Clip', 'ReduceMean', 'ReduceSum',
+  'Softmax',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'MatMul',
+  'Where',
+  'Reshape',
+  'Transpose',
+  'Identity',
+  'Dropout',
+  'Unsqueeze',
+  'Squeeze',
+  'Expand',
+  'Concat',
+  'Slice',
+  'Gather',
+  'Neg',
+  'Sqrt',
+  'Pow',
+  'Exp',
+  'Tanh',
+  'Erf',
+  'Sigmoid',
+  'Relu',
+  'Max',
+  'Min',
+  'Clip',
+  'ReduceMean',
+  'ReduceSum',
 ]);

@@ -54,12 +54,15 @@ export function planFeeds(
   label: string,
   file: string,
 ): FeedSpec[] {
-  const byName = new Map(Object.entries(named).map(([kind, name]) => [name as string, kind as keyof ManifestInputs]));
+  const byName = new Map(
+    Object.entries(named).map(([kind, name]) => [name as string, kind as keyof ManifestInputs]),
+  );
   return feeds.map((name): FeedSpec => {
     const kind = byName.get(name);
     if (kind) return { name, kind };
     if (name === 'use_cache_branch') return { name, kind: 'useCacheBranch' };
-    if (name === 'num_logits_to_keep' || name === 'logits_to_keep') return { name, kind: 'numLogitsToKeep' };
+    if (name === 'num_logits_to_keep' || name === 'logits_to_keep')
+      return { name, kind: 'numLogitsToKeep' };
     const info = graph.input?.find((v) => v.name === name);
     if (PAST.test(name)) return emptyPast(name, info, past, label, file);
     throw modelError(
@@ -87,7 +90,12 @@ function emptyPast(
   };
   const kvHeads = fixed(1) || past.kvHeads;
   const headDim = fixed(3) || past.headDim;
-  const type = tensor?.elemType === FLOAT16 ? 'float16' : tensor?.elemType === FLOAT || !tensor ? 'float32' : undefined;
+  const type =
+    tensor?.elemType === FLOAT16
+      ? 'float16'
+      : tensor?.elemType === FLOAT || !tensor
+        ? 'float32'
+        : undefined;
   if (dims.length !== 4 || !kvHeads || !headDim || !type) {
     throw modelError(
       'missingGraphName',
@@ -101,7 +109,10 @@ function emptyPast(
 }
 
 /** The tensors for one run over `ids` (batch 1, no past). */
-export function makeFeeds(specs: readonly FeedSpec[], ids: readonly number[]): Record<string, ort.Tensor> {
+export function makeFeeds(
+  specs: readonly FeedSpec[],
+  ids: readonly number[],
+): Record<string, ort.Tensor> {
   const n = ids.length;
   const feeds: Record<string, ort.Tensor> = {};
   for (const spec of specs) {
@@ -119,7 +130,11 @@ export function makeFeeds(specs: readonly FeedSpec[], ids: readonly number[]): R
         feeds[spec.name] = int64Input(Array.from({ length: n }, (_, i) => i));
         break;
       case 'emptyPast':
-        feeds[spec.name] = new ort.Tensor(spec.type, spec.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), spec.dims);
+        feeds[spec.name] = new ort.Tensor(
+          spec.type,
+          spec.type === 'float16' ? new Uint16Array(0) : new Float32Array(0),
+          spec.dims,
+        );
         break;
       case 'useCacheBranch':
         feeds[spec.name] = new ort.Tensor('bool', [false], [1]);

@@ -67,7 +67,9 @@ export function planTokens(
     ...specials.append.map((name) => special(name, inspectedUpTo)),
   ];
   if (keep === body.length && counted) return { tokens };
-  const whole = counted ? `${body.length + specials.prepend.length + specials.append.length} tokens` : `${text.length.toLocaleString('en-US')} characters`;
+  const whole = counted
+    ? `${body.length + specials.prepend.length + specials.append.length} tokens`
+    : `${text.length.toLocaleString('en-US')} characters`;
   return {
     tokens,
     truncation: {

@@ -99,8 +99,10 @@ export async function topPredictions(
   const ids = outputs.ids.data as BigInt64Array;
   const spelled = new Map<number, string>();
   const spell = (id: number): string => {
-    let text = spelled.get(id);
-    if (text === undefined) spelled.set(id, (text = decode(id)));
+    const known = spelled.get(id);
+    if (known !== undefined) return known;
+    const text = decode(id);
+    spelled.set(id, text);
     return text;
   };
   return Array.from({ length: positions }, (_, p) =>

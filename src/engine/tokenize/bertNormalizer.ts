@@ -54,7 +54,7 @@ export function bertNormalize(
     if (stripAccents) segment.add(cp, from, to);
     else emit(cp, from, to);
   };
-  for (let i = start; i < end;) {
+  for (let i = start; i < end; ) {
     const cp = text.codePointAt(i)!;
     const next = i + (cp > 0xffff ? 2 : 1);
     if (!(clean && removed.has(cp))) {

@@ -44,7 +44,7 @@ export class ByteLevelBpeStep implements ModelStep {
     let offset = from;
     if (this.options.add_prefix_space && !text.startsWith(' ')) {
       // The reference aligns the added space with the first character.
-      text = ' ' + text;
+      text = ` ${text}`;
       source = withPrefixSpace(aligned, from, to);
       offset = 0;
     }

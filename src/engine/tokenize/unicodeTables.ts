@@ -21,8 +21,7 @@ export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
   bertRemoved:
     '0.8,2.1,1.h,2n.w,d.0,11u.5,m.0,5c.0,1d.0,3cu.0,1ks.4,q.4,1d.4,1.9,11u8.4xr,16n.0,6x.2,1.0,' +
     '3b3.0,xya.3,43z.7,h406.0,u.2n,1egw.1ekd,2.1ekd',
-  bertWhitespace:
-    '9.1,2.0,i.0,3j.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
+  bertWhitespace: '9.1,2.0,i.0,3j.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
   bertNonspacingMark:
     'lc.1r,2.0,2.16,7n.4,7d.18,1.0,1.1,1.1,1.0,20.a,1c.k,g.0,2t.6,2.5,2.1,1.3,z.0,u.q,2j.a,1m.8' +
     ',y.3,1.8,1.2,1.4,17.2,3r.v,1j.0,1.0,4.7,4.0,3.6,a.1,t.0,1m.0,4.3,8.0,k.1,t.1,1l.0,4.1,4.1,' +
@@ -91,6 +90,5 @@ export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
     'q.u,4e.9,16.3,34.6,3q.t,3k.9,1o.9,40.9,7.j,6z.9,9i.9,3a.9,ae.9,2u.9,6.j,24.b,bo.i,2l.9,ie.' +
     '9,2e.s,6b.9,1y.9,bq.9,2u.k,tn.32,c01.9,1t2.9,2e.9,3q.9,1.6,em.9,7a.m,imx.9,152.j,c.j,30.o,' +
     'ut.1d,1ts.9,bq.9,dy.9,6v.9,jw.8,3k.9,lz.1m,1.2,1.3,24.18,1.e,qq.c,25f.9',
-  byteLevelSpace:
-    '9.4,i.0,2s.0,q.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
+  byteLevelSpace: '9.4,i.0,2s.0,q.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
 };

@@ -20,7 +20,7 @@ export class WordPieceStep implements ModelStep {
   tokenize(aligned: AlignedText, from: number, to: number, out: Token[]): void {
     const text = aligned.text;
     let wordStart = -1;
-    for (let i = from; i <= to;) {
+    for (let i = from; i <= to; ) {
       const cp = i < to ? text.codePointAt(i)! : 0x20;
       const next = i + (cp > 0xffff ? 2 : 1);
       const space = isWhiteSpace(cp);

@@ -81,12 +81,22 @@ describe('engine in a browser Web Worker (dist/engine.webworker.js in Chromium)'
   let origin: string;
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'engine.webworker.js')), 'run `node esbuild.mjs` first');
+    assert.ok(
+      existsSync(join(ROOT, 'dist', 'engine.webworker.js')),
+      'run `node esbuild.mjs` first',
+    );
     server = await serveRepo();
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   after(async () => {
@@ -100,14 +110,21 @@ describe('engine in a browser Web Worker (dist/engine.webworker.js in Chromium)'
     const modelUrl = `${origin}/test/fixtures/models/decoder-attn`;
     const fromBrowser = (await page.evaluate(
       `(${IN_PAGE})(${JSON.stringify({ origin, modelUrl, text: TEXT, protocol: ENGINE_PROTOCOL_VERSION })})`,
-    )) as { hello: { protocol: number }; isFloat32: boolean; tokens: unknown; attentions: number[][] };
+    )) as {
+      hello: { protocol: number };
+      isFloat32: boolean;
+      tokens: unknown;
+      attentions: number[][];
+    };
     const fromNode = await sharedEngine().inspect(fixtureModel('decoder-attn'), TEXT);
     assert.equal(fromBrowser.hello.protocol, ENGINE_PROTOCOL_VERSION);
     assert.equal(fromBrowser.isFloat32, true, 'tensors cross the worker boundary as Float32Arrays');
     assert.deepEqual(fromBrowser.tokens, fromNode.tokens);
     let worst = 0;
     fromNode.attentions.forEach((layer, l) => {
-      layer.forEach((value, i) => (worst = Math.max(worst, Math.abs(value - fromBrowser.attentions[l][i]))));
+      layer.forEach((value, i) => {
+        worst = Math.max(worst, Math.abs(value - fromBrowser.attentions[l][i]));
+      });
     });
     assert.ok(worst < 1e-5, `browser and Node attention differ by ${worst}`);
   });

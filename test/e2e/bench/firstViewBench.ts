@@ -37,7 +37,11 @@ const { values } = parseArgs({
 });
 
 /** Line ranges (1-based, inclusive) of long.py holding about `target` tokens, all different. */
-async function lineRanges(target: number, count: number, skip: number): Promise<[number, number][]> {
+async function lineRanges(
+  target: number,
+  count: number,
+  skip: number,
+): Promise<[number, number][]> {
   const model = await new Engine(nodeModelFiles).loadModel(join(repoRoot, 'models/mini-code-gpt'));
   const lines = readFileSync(join(repoRoot, 'test/e2e/workspace', FILE), 'utf8').split('\n');
   const ranges: [number, number][] = [];
@@ -81,9 +85,7 @@ async function inspect(
 }
 
 async function drawnRecord(frame: Frame): Promise<DrawnRecord | undefined> {
-  const json = await frame
-    .evaluate(() => document.body?.dataset.firstView)
-    .catch(() => undefined);
+  const json = await frame.evaluate(() => document.body?.dataset.firstView).catch(() => undefined);
   return json ? (JSON.parse(json) as DrawnRecord) : undefined;
 }
 
@@ -173,7 +175,9 @@ async function main(): Promise<void> {
   const at = text.indexOf(start);
   writeFileSync(
     doc,
-    at >= 0 ? text.slice(0, at) + block + text.slice(text.indexOf(end) + end.length) : `${text}\n${block}\n`,
+    at >= 0
+      ? text.slice(0, at) + block + text.slice(text.indexOf(end) + end.length)
+      : `${text}\n${block}\n`,
   );
 }
 

@@ -15,7 +15,13 @@ export interface Sample {
 /** Stage name → its duration in one run (ms). Stages add up to the total. */
 const STAGES: [string, (s: Sample) => number][] = [
   ['key → command', (s) => trace(s).commandAt - s.keyAt],
-  ['host', (s) => (trace(s).requestedAt ?? 0) - trace(s).commandAt + (trace(s).postedAt - (trace(s).receivedAt ?? 0))],
+  [
+    'host',
+    (s) =>
+      (trace(s).requestedAt ?? 0) -
+      trace(s).commandAt +
+      (trace(s).postedAt - (trace(s).receivedAt ?? 0)),
+  ],
   ['to worker', (s) => (s.record.timings.startedAt ?? 0) - (trace(s).requestedAt ?? 0)],
   ['model load', (s) => s.record.timings.loadMs ?? 0],
   ['tokenize', (s) => s.record.timings.tokenizeMs],
@@ -46,7 +52,14 @@ function median(xs: number[]): number {
 
 /** The Markdown table (one row per cold/warm × size), with how it was measured. */
 export function markdownSection(samples: Sample[], when: Date, load: number): string {
-  const header = ['build', 'run', 'tokens', 'runs', '**key → drawn**', ...STAGES.map(([name]) => name)];
+  const header = [
+    'build',
+    'run',
+    'tokens',
+    'runs',
+    '**key → drawn**',
+    ...STAGES.map(([name]) => name),
+  ];
   const rows: string[] = [];
   for (const build of new Set(samples.map((s) => s.build ?? 'this build'))) {
     for (const kind of ['cold', 'warm'] as const) {

@@ -27,14 +27,16 @@ export async function readDecorations(page: Page): Promise<DecoratedRun[]> {
     const numbers = [
       ...editor.querySelectorAll<HTMLElement>('.margin-view-overlays .line-numbers'),
     ];
-    const lineAt = (y: number) => lines.find((l) => {
-      const r = l.getBoundingClientRect();
-      return y >= r.top && y < r.bottom;
-    });
-    const numberAt = (y: number) => numbers.find((n) => {
-      const r = n.getBoundingClientRect();
-      return y >= r.top && y < r.bottom;
-    });
+    const lineAt = (y: number) =>
+      lines.find((l) => {
+        const r = l.getBoundingClientRect();
+        return y >= r.top && y < r.bottom;
+      });
+    const numberAt = (y: number) =>
+      numbers.find((n) => {
+        const r = n.getBoundingClientRect();
+        return y >= r.top && y < r.bottom;
+      });
     /** Horizontal centre of every character of a rendered line. */
     const charCentres = (line: HTMLElement): number[] => {
       const centres: number[] = [];

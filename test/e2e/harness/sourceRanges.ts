@@ -102,7 +102,7 @@ export function bracketPair(doc: AttentionJson, k: number): BracketLink | undefi
     }
   });
   let best: BracketLink | undefined;
-  doc.attentions.forEach((heads, layer) =>
+  doc.attentions.forEach((heads, layer) => {
     heads.forEach((matrix, head) => {
       for (const [open, close] of pairs) {
         const row = matrix[close];
@@ -111,7 +111,7 @@ export function bracketPair(doc: AttentionJson, k: number): BracketLink | undefi
           best = { close, open, layer, head, weight: row[open] };
         }
       }
-    }),
-  );
+    });
+  });
   return best;
 }

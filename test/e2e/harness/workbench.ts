@@ -224,7 +224,8 @@ export class Workbench {
       await this.page.keyboard.press('Enter');
       await this.page.waitForTimeout(1_000);
     }
-    if (await this.quickInput().isVisible()) throw new Error(`the open dialog did not accept ${wanted}`);
+    if (await this.quickInput().isVisible())
+      throw new Error(`the open dialog did not accept ${wanted}`);
   }
 
   /** Text of the notification toasts currently shown. */

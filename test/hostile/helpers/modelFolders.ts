@@ -2,7 +2,16 @@
  * Hostile model folders, generated in a temp dir at test time from the committed fixtures
  * (big and special files are never committed).
  */
-import { closeSync, cpSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -10,7 +19,8 @@ import { ROOT } from './runBounded';
 
 const { onnx } = onnxProto;
 
-export const fixtureModel = (name: string): string => join(ROOT, 'test', 'fixtures', 'models', name);
+export const fixtureModel = (name: string): string =>
+  join(ROOT, 'test', 'fixtures', 'models', name);
 
 /** A scratch area for one test file; `remove()` it in `after`. */
 export class Scratch {
@@ -34,6 +44,7 @@ export class Scratch {
 }
 
 /** Rewrites `dir/file` as JSON after `edit`. */
+// biome-ignore lint/suspicious/noExplicitAny: tests break this JSON on purpose: any field, any value
 export function editJson(dir: string, file: string, edit: (json: any) => void): void {
   const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   edit(json);
@@ -47,7 +58,9 @@ export function poisonRows(dir: string, name: string, from: number, value: numbe
   const tensor = model.graph!.initializer!.find((t) => t.name === name)!;
   const width = Number(tensor.dims![1]);
   const raw = tensor.rawData!;
-  const floats = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const floats = new Float32Array(
+    raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength),
+  );
   floats.fill(value, from * width);
   tensor.rawData = new Uint8Array(floats.buffer);
   writeFileSync(file, onnx.ModelProto.encode(model).finish());
@@ -70,7 +83,15 @@ export function computePositions(dir: string, table: string): void {
   const graph = model.graph!;
   const gather = graph.node!.find((n) => n.opType === 'Gather' && n.input![0] === table)!;
   gather.input![0] = `${table}_computed`;
-  graph.initializer!.push(onnx.TensorProto.create({ name: 'one_f32', dataType: 1, dims: [], floatData: [1] }));
-  graph.node!.unshift(onnx.NodeProto.create({ opType: 'Mul', input: [table, 'one_f32'], output: [`${table}_computed`] }));
+  graph.initializer!.push(
+    onnx.TensorProto.create({ name: 'one_f32', dataType: 1, dims: [], floatData: [1] }),
+  );
+  graph.node!.unshift(
+    onnx.NodeProto.create({
+      opType: 'Mul',
+      input: [table, 'one_f32'],
+      output: [`${table}_computed`],
+    }),
+  );
   writeFileSync(file, onnx.ModelProto.encode(model).finish());
 }

@@ -24,7 +24,12 @@ export interface BoundedRun {
 }
 
 /** `node [--require reportUsage] script ...args`, killed after `limitMs`. */
-export function runNode(script: string, args: string[], limitMs = 60_000, stdin?: string): Promise<BoundedRun> {
+export function runNode(
+  script: string,
+  args: string[],
+  limitMs = 60_000,
+  stdin?: string,
+): Promise<BoundedRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ai-usage-'));
   const usageFile = join(dir, 'usage');
   const started = performance.now();
@@ -55,7 +60,14 @@ export function runNode(script: string, args: string[], limitMs = 60_000, stdin?
         // killed before its exit handler ran
       }
       rmSync(dir, { recursive: true, force: true });
-      done({ code, stdout, stderr, ms: performance.now() - started, peakMiB: peakKiB / 1024, timedOut });
+      done({
+        code,
+        stdout,
+        stderr,
+        ms: performance.now() - started,
+        peakMiB: peakKiB / 1024,
+        timedOut,
+      });
     });
   });
 }

@@ -29,13 +29,19 @@ describe('Download Model from Hugging Face (loopback Hub via HF_ENDPOINT)', () =
   it('downloads the chosen files into the global storage and returns the folder', async () => {
     // The extension host is one process: the command reads HF_ENDPOINT when it runs.
     process.env.HF_ENDPOINT = hub.endpoint;
-    const folder = await vscode.commands.executeCommand<string | undefined>('attentionInspector.downloadModel', 'acme/tiny');
+    const folder = await vscode.commands.executeCommand<string | undefined>(
+      'attentionInspector.downloadModel',
+      'acme/tiny',
+    );
     assert.ok(folder, 'the command returned the model folder');
     try {
       assert.match(folder, /[\\/]hub[\\/]acme--tiny$/);
       for (const name of ['config.json', 'tokenizer.json', 'onnx/model.onnx'])
         assert.ok(readFileSync(join(folder, name)).equals(FILES[name as keyof typeof FILES]), name);
-      assert.equal(hub.byteRequests.filter((r) => r.path === 'onnx/model_quantized.onnx').length, 0);
+      assert.equal(
+        hub.byteRequests.filter((r) => r.path === 'onnx/model_quantized.onnx').length,
+        0,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -43,7 +49,10 @@ describe('Download Model from Hugging Face (loopback Hub via HF_ENDPOINT)', () =
 
   it('ends in a message, not an exception, when the Hub cannot be reached', async () => {
     process.env.HF_ENDPOINT = `http://127.0.0.1:${await closedPort()}`;
-    const folder = await vscode.commands.executeCommand('attentionInspector.downloadModel', 'acme/tiny');
+    const folder = await vscode.commands.executeCommand(
+      'attentionInspector.downloadModel',
+      'acme/tiny',
+    );
     assert.equal(folder, undefined);
   });
 });

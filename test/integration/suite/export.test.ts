@@ -87,9 +87,9 @@ describe('exporting attention to JSON', () => {
       [1, 1, n],
     );
     const expected = result.attentions[1].subarray(0, n * n);
-    doc.attentions[0][0]
-      .flat()
-      .forEach((w, i) => assert.ok(Math.abs(w - expected[i]) < 1e-6, `weight ${i}`));
+    doc.attentions[0][0].flat().forEach((w, i) => {
+      assert.ok(Math.abs(w - expected[i]) < 1e-6, `weight ${i}`);
+    });
   });
 
   it('reports a layer the model does not have instead of writing a file', async () => {

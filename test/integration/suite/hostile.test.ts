@@ -10,7 +10,14 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../../../src/engine/types';
-import { closeAll, extension, FIXTURE_MODEL, openTempFile, selectOffsets, useModel } from './helpers';
+import {
+  closeAll,
+  extension,
+  FIXTURE_MODEL,
+  openTempFile,
+  selectOffsets,
+  useModel,
+} from './helpers';
 
 /** A copy of the fixture model whose `model.onnx` is replaced by `make(path)`. */
 function folderWith(make: (path: string) => void): string {
@@ -23,7 +30,9 @@ function folderWith(make: (path: string) => void): string {
 
 async function inspectAll(editor: vscode.TextEditor): Promise<InspectResult | undefined> {
   selectOffsets(editor, 0, editor.document.getText().length);
-  return vscode.commands.executeCommand<InspectResult | undefined>('attentionInspector.inspectSelection');
+  return vscode.commands.executeCommand<InspectResult | undefined>(
+    'attentionInspector.inspectSelection',
+  );
 }
 
 /** After a failure, the fixture model inspects a fresh text: the extension still works. */
@@ -45,7 +54,11 @@ describe('hostile inputs in VS Code end in clear messages, and the next command 
 
   const folders: [string, (path: string) => void, RegExp][] = [
     ['a FIFO', (p) => execFileSync('mkfifo', [p]), /model\.onnx: is not a regular file \(a FIFO\)/],
-    ['a symlink to /dev/zero', (p) => symlinkSync('/dev/zero', p), /model\.onnx: is not a regular file \(a character device\)/],
+    [
+      'a symlink to /dev/zero',
+      (p) => symlinkSync('/dev/zero', p),
+      /model\.onnx: is not a regular file \(a character device\)/,
+    ],
   ];
   for (const [what, make, says] of folders) {
     it(`a model setting whose model.onnx is ${what} names the file in the panel`, async () => {
@@ -60,9 +73,16 @@ describe('hostile inputs in VS Code end in clear messages, and the next command 
   it('a binary file open in the editor gives a result or a clear message, never an exception', async () => {
     restoreModel = await useModel(FIXTURE_MODEL);
     // VS Code refuses to open a file with NUL bytes as text unless told to; its text is this.
-    const bytes = Array.from({ length: 2000 }, (_, i) => String.fromCharCode((i * 97) % 256)).join('');
-    const document = await vscode.workspace.openTextDocument({ content: bytes, language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    const bytes = Array.from({ length: 2000 }, (_, i) => String.fromCharCode((i * 97) % 256)).join(
+      '',
+    );
+    const document = await vscode.workspace.openTextDocument({
+      content: bytes,
+      language: 'plaintext',
+    });
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: vscode.ViewColumn.One,
+    });
     try {
       const result = await inspectAll(editor);
       if (result === undefined) {

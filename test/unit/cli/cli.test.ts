@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, fixtureModel } from '../engine/fixtures';
@@ -10,7 +18,11 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile('node', [CLI, ...args], { maxBuffer: 1 << 28 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+        stdout,
+        stderr,
+      });
     });
   });
 }
@@ -24,7 +36,7 @@ function oneLine(stderr: string): void {
 describe('CLI (dist/cli.js, built bundle)', function () {
   this.timeout(60000);
   const dir = mkdtempSync(join(tmpdir(), 'ai-cli-'));
-  before(function () {
+  before(() => {
     assert.ok(existsSync(CLI), 'run `node esbuild.mjs` first (npm test does)');
   });
 
@@ -33,7 +45,14 @@ describe('CLI (dist/cli.js, built bundle)', function () {
     const file = join(dir, 'in.txt');
     writeFileSync(file, text);
     const out = join(dir, 'out.json');
-    const { code, stderr } = await runCli(['--model', fixtureModel('decoder-attn'), '--text-file', file, '--out', out]);
+    const { code, stderr } = await runCli([
+      '--model',
+      fixtureModel('decoder-attn'),
+      '--text-file',
+      file,
+      '--out',
+      out,
+    ]);
     assert.equal(code, 0, stderr);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(doc.text, text);
@@ -52,7 +71,16 @@ describe('CLI (dist/cli.js, built bundle)', function () {
   });
 
   it('prints to stdout and honours --layers/--heads', async () => {
-    const { code, stdout } = await runCli(['--model', fixtureModel('decoder-attn'), '--text', 'a b c', '--layers', '1', '--heads', '0']);
+    const { code, stdout } = await runCli([
+      '--model',
+      fixtureModel('decoder-attn'),
+      '--text',
+      'a b c',
+      '--layers',
+      '1',
+      '--heads',
+      '0',
+    ]);
     assert.equal(code, 0);
     const doc = JSON.parse(stdout);
     assert.deepEqual([doc.layers, doc.heads], [[1], [0]]);
@@ -66,27 +94,59 @@ describe('CLI (dist/cli.js, built bundle)', function () {
     assert.equal(doc.tokens[0].text, '<|begin_of_text|>');
     assert.equal(doc.tokens[0].special, true);
     assert.deepEqual([doc.model.layers, doc.model.heads], [2, 4]);
-    const quantized = await runCli(['--model', llama, '--text', 'hello world', '--variant', 'quantized']);
+    const quantized = await runCli([
+      '--model',
+      llama,
+      '--text',
+      'hello world',
+      '--variant',
+      'quantized',
+    ]);
     assert.equal(quantized.code, 0, quantized.stderr);
     assert.match(quantized.stderr, /^note: onnx\/model_quantized\.onnx has quantized weights/m);
     assert.notDeepEqual(JSON.parse(quantized.stdout).attentions, doc.attentions);
   });
 
   const failures: [string, () => string[], RegExp][] = [
-    ['an unknown --variant', () => ['--text', 'hi', '--variant', 'int3'], /--variant takes one of fp32, fp16/],
-    ['empty text', () => ['--model', fixtureModel('decoder-attn'), '--text', ''], /empty or only whitespace/],
-    ['whitespace-only text', () => ['--model', fixtureModel('decoder-attn'), '--text', ' \n\t '], /empty or only whitespace/],
+    [
+      'an unknown --variant',
+      () => ['--text', 'hi', '--variant', 'int3'],
+      /--variant takes one of fp32, fp16/,
+    ],
+    [
+      'empty text',
+      () => ['--model', fixtureModel('decoder-attn'), '--text', ''],
+      /empty or only whitespace/,
+    ],
+    [
+      'whitespace-only text',
+      () => ['--model', fixtureModel('decoder-attn'), '--text', ' \n\t '],
+      /empty or only whitespace/,
+    ],
     ['a missing model folder', () => ['--model', join(dir, 'nope'), '--text', 'hi'], /nope/],
-    ['an unreadable text file', () => ['--model', fixtureModel('decoder-attn'), '--text-file', join(dir, 'missing.txt')], /does not exist/],
-    ['a text file that is a folder', () => ['--model', fixtureModel('decoder-attn'), '--text-file', dir], /is a folder/],
+    [
+      'an unreadable text file',
+      () => ['--model', fixtureModel('decoder-attn'), '--text-file', join(dir, 'missing.txt')],
+      /does not exist/,
+    ],
+    [
+      'a text file that is a folder',
+      () => ['--model', fixtureModel('decoder-attn'), '--text-file', dir],
+      /is a folder/,
+    ],
     ['no text at all', () => ['--model', fixtureModel('decoder-attn')], /exactly one of --text/],
-    ['a layer the model lacks', () => ['--model', fixtureModel('decoder-attn'), '--text', 'hi', '--layers', '9'], /no layer 9/],
+    [
+      'a layer the model lacks',
+      () => ['--model', fixtureModel('decoder-attn'), '--text', 'hi', '--layers', '9'],
+      /no layer 9/,
+    ],
     [
       'a corrupt model.onnx',
       () => {
         const broken = join(dir, 'corrupt');
         mkdirSync(broken, { recursive: true });
-        for (const f of readdirSync(fixtureModel('decoder-attn'))) copyFileSync(join(fixtureModel('decoder-attn'), f), join(broken, f));
+        for (const f of readdirSync(fixtureModel('decoder-attn')))
+          copyFileSync(join(fixtureModel('decoder-attn'), f), join(broken, f));
         const bytes = readFileSync(join(broken, 'model.onnx'));
         writeFileSync(join(broken, 'model.onnx'), bytes.subarray(0, bytes.length / 3));
         return ['--model', broken, '--text', 'hi'];

@@ -21,7 +21,9 @@ describe('Engine.inspect on the fixture models (real onnxruntime-web)', () => {
     }
     const rebuilt = result.tokens
       .filter((t) => !t.special)
-      .map((t, i, all) => (t.partial && all[i - 1]?.start === t.start ? '' : CODE.slice(t.start, t.end)))
+      .map((t, i, all) =>
+        t.partial && all[i - 1]?.start === t.start ? '' : CODE.slice(t.start, t.end),
+      )
       .join('');
     assert.equal(rebuilt, CODE, 'non-special token ranges tile the text exactly');
     assert.ok(result.predictions && result.predictions.length === n);
@@ -53,14 +55,17 @@ describe('Engine.inspect on the fixture models (real onnxruntime-web)', () => {
     let aboveDiagonal = 0;
     for (const weights of result.attentions) {
       assert.ok(worstRowSumError(weights, n) < 1e-3);
-      for (let q = 0; q < n; q++) for (let k = q + 1; k < n; k++) aboveDiagonal += weights[q * n + k];
+      for (let q = 0; q < n; q++)
+        for (let k = q + 1; k < n; k++) aboveDiagonal += weights[q * n + k];
     }
     assert.ok(aboveDiagonal > 0.5, 'an encoder attends to later tokens');
   });
 
   it('long text: inspects the first maxTokens tokens and says so', async () => {
     const text = 'abc def ghi '.repeat(40);
-    const result = await sharedEngine().inspect(fixtureModel('decoder-attn'), text, { maxTokens: 20 });
+    const result = await sharedEngine().inspect(fixtureModel('decoder-attn'), text, {
+      maxTokens: 20,
+    });
     assert.equal(result.tokens.length, 20);
     assert.ok(result.truncation);
     assert.equal(result.truncation.inspectedTokens, 20);
@@ -71,7 +76,9 @@ describe('Engine.inspect on the fixture models (real onnxruntime-web)', () => {
 
   it('the model context caps the run even when more tokens are allowed', async () => {
     const text = 'x = [1, 2, 3]\n'.repeat(100);
-    const result = await sharedEngine().inspect(fixtureModel('decoder-attn'), text, { maxTokens: 100000 });
+    const result = await sharedEngine().inspect(fixtureModel('decoder-attn'), text, {
+      maxTokens: 100000,
+    });
     assert.equal(result.tokens.length, result.model.maxPositions);
     assert.match(result.truncation?.reason ?? '', /context is/);
   });
@@ -79,7 +86,9 @@ describe('Engine.inspect on the fixture models (real onnxruntime-web)', () => {
   it('a cut never keeps only part of a character', async () => {
     const text = '😀'.repeat(40);
     for (const maxTokens of [8, 9, 10, 11]) {
-      const result = await sharedEngine().inspect(fixtureModel('decoder-attn'), text, { maxTokens });
+      const result = await sharedEngine().inspect(fixtureModel('decoder-attn'), text, {
+        maxTokens,
+      });
       const last = result.tokens[result.tokens.length - 1];
       assert.equal(result.truncation?.inspectedUpTo, last.end);
       assert.equal(last.end % 2, 0, 'ends on a character boundary');
@@ -90,12 +99,15 @@ describe('Engine.inspect on the fixture models (real onnxruntime-web)', () => {
 
   for (const text of ['', '   \n\t  ']) {
     it(`rejects ${JSON.stringify(text)} with an actionable message`, async () => {
-      await assert.rejects(sharedEngine().inspect(fixtureModel('decoder-attn'), text), (error: unknown) => {
-        assert.ok(error instanceof EngineRunError);
-        assert.equal(error.code, 'badInput');
-        assert.match(error.message, /Select some text/);
-        return true;
-      });
+      await assert.rejects(
+        sharedEngine().inspect(fixtureModel('decoder-attn'), text),
+        (error: unknown) => {
+          assert.ok(error instanceof EngineRunError);
+          assert.equal(error.code, 'badInput');
+          assert.match(error.message, /Select some text/);
+          return true;
+        },
+      );
     });
   }
 

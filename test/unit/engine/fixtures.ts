@@ -6,7 +6,8 @@ import { configureOrt } from '../../../src/engine/inference/ortRuntime';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
-export const fixtureModel = (name: string): string => join(ROOT, 'test', 'fixtures', 'models', name);
+export const fixtureModel = (name: string): string =>
+  join(ROOT, 'test', 'fixtures', 'models', name);
 export const ORT_WASM_DIR = join(ROOT, 'node_modules', 'onnxruntime-web', 'dist');
 
 let engine: Engine | undefined;

@@ -36,9 +36,15 @@ describe('attention JSON export', () => {
     assert.equal(all.attentions[0][0].length, n);
     assert.equal(all.attentions[0][0][0].length, n);
     const layer1head1 = result.attentions[1].subarray((1 * n + 3) * n, (1 * n + 4) * n);
-    assert.deepEqual(all.attentions[1][1][3].map(Math.fround), [...layer1head1], 'float32 values survive exactly');
+    assert.deepEqual(
+      all.attentions[1][1][3].map(Math.fround),
+      [...layer1head1],
+      'float32 values survive exactly',
+    );
 
-    const some = JSON.parse(serializeAttentionJson(result, { layers: [1], heads: [1, 0], digits: 3 }));
+    const some = JSON.parse(
+      serializeAttentionJson(result, { layers: [1], heads: [1, 0], digits: 3 }),
+    );
     assert.deepEqual(some.layers, [1]);
     assert.deepEqual(some.heads, [1, 0]);
     assert.equal(some.attentions.length, 1);

@@ -22,6 +22,7 @@ interface BrokenCase {
   says: RegExp;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests break this JSON on purpose: any field, any value
 async function editJson(dir: string, file: string, edit: (json: any) => void): Promise<void> {
   const json = JSON.parse(await readFile(join(dir, file), 'utf8'));
   edit(json);
@@ -126,7 +127,9 @@ const CASES: BrokenCase[] = [
       editOnnx(dir, (m) => {
         const tensor = m.graph!.initializer![0];
         tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-        tensor.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: '../secret.bin' })];
+        tensor.externalData = [
+          onnx.StringStringEntryProto.create({ key: 'location', value: '../secret.bin' }),
+        ];
       }),
     says: /^keeps the weights of "tok\.weight" in external data at "\.\.\/secret\.bin", which is not a file inside the model folder/,
   },
@@ -139,7 +142,9 @@ const CASES: BrokenCase[] = [
       editOnnx(dir, (m) => {
         const tensor = m.graph!.initializer![0];
         tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-        tensor.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: 'model.onnx_data' })];
+        tensor.externalData = [
+          onnx.StringStringEntryProto.create({ key: 'location', value: 'model.onnx_data' }),
+        ];
       }),
     says: /^not found \(model\.onnx keeps its weights there\)\. Copy or download the external data file/,
   },

@@ -27,7 +27,10 @@ describe('Hugging Face export folders: special tokens', () => {
       const result = await sharedEngine().inspect(dir, TEXT);
       const native = NativeTokenizer.fromFile(join(dir, 'tokenizer.json'));
       const encoding = await native.encode(TEXT, null, { addSpecialTokens: true });
-      assert.deepEqual(result.tokens.map((t) => t.id), encoding.getIds());
+      assert.deepEqual(
+        result.tokens.map((t) => t.id),
+        encoding.getIds(),
+      );
       const specials = result.tokens.filter((t) => t.special).map((t) => t.text);
       assert.deepEqual(specials, [...expected.prepend, ...expected.append]);
       assert.equal(result.tokens[0].special, expected.prepend.length > 0);

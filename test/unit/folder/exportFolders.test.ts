@@ -9,7 +9,9 @@ import { HF_FIXTURES, hfModel, maxAbsDiffToReference, type Reference } from './h
 
 const FAMILIES = ['gpt2', 'gpt2-merged', 'bert', 'distilbert', 'roberta', 'llama'] as const;
 const reference = (name: string): Reference =>
-  JSON.parse(readFileSync(join(HF_FIXTURES, `${name.replace('-merged', '')}.reference.json`), 'utf8')) as Reference;
+  JSON.parse(
+    readFileSync(join(HF_FIXTURES, `${name.replace('-merged', '')}.reference.json`), 'utf8'),
+  ) as Reference;
 
 describe('Hugging Face export folders: attention vs PyTorch', () => {
   for (const name of FAMILIES) {
@@ -28,7 +30,10 @@ describe('Hugging Face export folders: graph variants', () => {
   it('runs plain fp32 first and says which file and which others the folder holds', async () => {
     const model = await hfModel('llama');
     assert.equal(model.info.graphFile, 'onnx/model.onnx');
-    assert.deepEqual(model.info.otherGraphFiles, ['onnx/model_fp16.onnx', 'onnx/model_quantized.onnx']);
+    assert.deepEqual(model.info.otherGraphFiles, [
+      'onnx/model_fp16.onnx',
+      'onnx/model_quantized.onnx',
+    ]);
   });
 
   for (const [variant, file, worst] of [
@@ -38,7 +43,10 @@ describe('Hugging Face export folders: graph variants', () => {
     it(`runs ${file} when the ${variant} variant is asked for: close to fp32, not equal`, async () => {
       const model = await hfModel('llama', variant);
       assert.equal(model.info.graphFile, file);
-      assert.match(model.info.notes?.join(' ') ?? '', new RegExp(`${file.replace('.', '\\.')} has ${variant} weights`));
+      assert.match(
+        model.info.notes?.join(' ') ?? '',
+        new RegExp(`${file.replace('.', '\\.')} has ${variant} weights`),
+      );
       const ref = reference('llama');
       const { attentions } = await model.runIds(ref.ids);
       const diff = maxAbsDiffToReference(attentions, ref);
@@ -56,6 +64,9 @@ describe('Hugging Face export folders: graph variants', () => {
   it('says that a merged decoder is read from both branches of its If', async () => {
     const model = await hfModel('gpt2-merged');
     assert.equal(model.info.graphFile, 'onnx/decoder_model_merged.onnx');
-    assert.match(model.info.notes?.join(' ') ?? '', /merged decoder: attention is read from both branches of its If "optimum::if"/);
+    assert.match(
+      model.info.notes?.join(' ') ?? '',
+      /merged decoder: attention is read from both branches of its If "optimum::if"/,
+    );
   });
 });

@@ -21,8 +21,11 @@ export function maxAbsDiffToReference(attentions: Float32Array[], ref: Reference
   ref.attentions.forEach((layer, l) => {
     const flat = layer.flat(2);
     const ours = attentions[l];
-    if (ours.length !== flat.length) throw new Error(`layer ${l}: ${ours.length} weights vs ${flat.length}`);
-    flat.forEach((w, i) => (worst = Math.max(worst, Math.abs(ours[i] - w))));
+    if (ours.length !== flat.length)
+      throw new Error(`layer ${l}: ${ours.length} weights vs ${flat.length}`);
+    flat.forEach((w, i) => {
+      worst = Math.max(worst, Math.abs(ours[i] - w));
+    });
   });
   return worst;
 }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { loadModelFolder, type LoadedModelFolder } from '../../../src/engine/folder/loadModelFolder';
+import {
+  loadModelFolder,
+  type LoadedModelFolder,
+} from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 import { toLayerAttention } from '../../../src/engine/attention/toLayerAttention';
 import { FIXTURES, maxAbsDiff, runFolder, type Outputs } from './fixtureRuntime';
@@ -77,7 +80,9 @@ describe('loadModelFolder on the fixtures, run in onnxruntime-web', () => {
     const expected = layers(withOutputs, a, n);
     const actual = layers(edited, b, n);
     assert.equal(actual.length, 2);
-    actual.forEach((layer, i) => assert.ok(maxAbsDiff(layer, expected[i]) <= 1e-5, `layer ${i}`));
+    actual.forEach((layer, i) => {
+      assert.ok(maxAbsDiff(layer, expected[i]) <= 1e-5, `layer ${i}`);
+    });
     assert.ok(maxAbsDiff(a.logits.data, b.logits.data) <= 1e-5);
   });
 
@@ -152,8 +157,12 @@ describe('loadModelFolder on the fixtures, run in onnxruntime-web', () => {
         const top = Math.max(...scores);
         const exps = scores.map((s) => Math.exp(s - top));
         const total = exps.reduce((a, b) => a + b, 0);
-        exps.forEach((e, k) => (recomputed[row * n + k] = e / total));
-        scores.forEach((s, k) => k > row % n && assert.equal(s, -Infinity));
+        exps.forEach((e, k) => {
+          recomputed[row * n + k] = e / total;
+        });
+        scores.forEach((s, k) => {
+          k > row % n && assert.equal(s, -Infinity);
+        });
       }
       assert.ok(
         maxAbsDiff(recomputed, probs) < 1e-5,

@@ -29,6 +29,7 @@ describe('parseManifest', () => {
     assert.equal('comment' in manifest, false);
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: tests break this JSON on purpose: any field, any value
   const broken: [string, (m: any) => void, string, RegExp][] = [
     ['a missing name', (m) => delete m.name, 'name', /must be a non-empty string/],
     [

@@ -27,18 +27,30 @@ const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => 
 /** A FunctionProto (ModelProto field 25) "local.f" with an overloaded node inside and its own overload. */
 const overloadedFunction = field(
   25,
-  concat(field(1, 'f'), field(10, 'local'), field(7, concat(field(3, 'call'), field(4, 'g'), field(8, 'v2'))), field(13, 'v1')),
+  concat(
+    field(1, 'f'),
+    field(10, 'local'),
+    field(7, concat(field(3, 'call'), field(4, 'g'), field(8, 'v2'))),
+    field(13, 'v1'),
+  ),
 );
 
 describe('droppedExecutionFields', () => {
   it('finds nothing in the fixtures', async () => {
     for (const name of ['decoder-noattn', 'encoder-bert']) {
-      assert.deepEqual(droppedExecutionFields(await readFile(join(FIXTURES, name, 'model.onnx'))), []);
+      assert.deepEqual(
+        droppedExecutionFields(await readFile(join(FIXTURES, name, 'model.onnx'))),
+        [],
+      );
     }
   });
 
   it('finds node and function overloads and function attribute defaults', async () => {
-    const bytes = concat(await readFile(join(FIXTURES, 'decoder-noattn', 'model.onnx')), overloadedFunction, field(25, concat(field(1, 'h'), field(10, 'local'), field(11, field(1, 'alpha')))));
+    const bytes = concat(
+      await readFile(join(FIXTURES, 'decoder-noattn', 'model.onnx')),
+      overloadedFunction,
+      field(25, concat(field(1, 'h'), field(10, 'local'), field(11, field(1, 'alpha')))),
+    );
     assert.deepEqual(droppedExecutionFields(bytes), [
       { field: 'FunctionProto.overload', where: 'function "local.f"' },
       { field: 'NodeProto.overload', where: 'node "call"' },
@@ -55,7 +67,10 @@ describe('droppedExecutionFields', () => {
     files['model.onnx'] = concat(files['model.onnx'], overloadedFunction);
     await assert.rejects(loadModelFolder(memoryModelFiles('/m', files)), (error: unknown) => {
       assert.ok(error instanceof ModelError && error.problem === 'unsupportedOnnx', String(error));
-      assert.match(error.message, /^\/m\/model\.onnx: uses FunctionProto\.overload \(function "local\.f" and 1 more\), a field newer than the ONNX 1\.10 schema our graph editor reads; exposing attention would drop it/);
+      assert.match(
+        error.message,
+        /^\/m\/model\.onnx: uses FunctionProto\.overload \(function "local\.f" and 1 more\), a field newer than the ONNX 1\.10 schema our graph editor reads; exposing attention would drop it/,
+      );
       return true;
     });
   });

@@ -63,7 +63,10 @@ describe('findAttention', () => {
   it('names fused attention ops with their domain', async () => {
     const bytes = await readFile(join(FIXTURES, 'broken-fused-attention', 'model.onnx'));
     const fused = onnx.ModelProto.decode(bytes).graph!;
-    assert.deepEqual(findFusedAttention(fused).map((f) => f.op), ['com.microsoft.Attention']);
+    assert.deepEqual(
+      findFusedAttention(fused).map((f) => f.op),
+      ['com.microsoft.Attention'],
+    );
     assert.deepEqual(findAttention(fused), []);
     assert.deepEqual(findFusedAttention(bertLike()), []);
   });

@@ -39,7 +39,8 @@ describe('config', () => {
   });
 
   it('offers exactly the graph variants the engine knows, and reads them', () => {
-    const property = manifest.contributes.configuration.properties['attentionInspector.modelVariant'];
+    const property =
+      manifest.contributes.configuration.properties['attentionInspector.modelVariant'];
     assert.deepEqual(property.enum, ['auto', ...GRAPH_VARIANTS]);
     assert.equal(readConfig(source({ modelVariant: 'q4' })).modelVariant, 'q4');
     assert.equal(readConfig(source({ modelVariant: 'int3' })).modelVariant, 'auto');
@@ -76,6 +77,7 @@ describe('config', () => {
     assert.equal(resolveModelDir('', ext, ws), path.join(ext, BUNDLED_MODEL));
     assert.equal(resolveModelDir('models/x', ext, ws), path.join(ws, 'models/x'));
     assert.equal(resolveModelDir('models/x', ext, undefined), path.join(ext, 'models/x'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own `${workspaceFolder}` syntax, not a template
     assert.equal(resolveModelDir('${workspaceFolder}/m', ext, ws), path.join(ws, 'm'));
     assert.equal(resolveModelDir('~/m', ext, ws), path.join(os.homedir(), 'm'));
     assert.equal(resolveModelDir('/abs/m', ext, ws), path.resolve('/abs/m'));

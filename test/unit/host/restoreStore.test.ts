@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
-import type * as vscode from 'vscode';
 import { RestoreStore } from '../../../src/panel/restoreStore';
 import type { RestoreInfo } from '../../../src/panel/restoreStore';
 
+/** The workspace state RestoreStore keeps its records in (a `vscode.Memento`). */
+type Memento = ConstructorParameters<typeof RestoreStore>[0];
+
 /** Workspace state as VS Code keeps it: JSON values that survive a reload (so, cloned). */
-function memento(): vscode.Memento {
+function memento(): Memento {
   const values = new Map<string, string>();
   return {
     keys: () => [...values.keys()],
@@ -14,7 +16,7 @@ function memento(): vscode.Memento {
       if (value === undefined) values.delete(key);
       else values.set(key, JSON.stringify(value));
     },
-  } as vscode.Memento;
+  } as Memento;
 }
 
 const info = (uri: string, text = 'x = 1'): RestoreInfo => ({

@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { describeFailure, statusText, truncationMessage } from '../../../src/inspection/runMessages';
+import {
+  describeFailure,
+  statusText,
+  truncationMessage,
+} from '../../../src/inspection/runMessages';
 
 describe('run messages', () => {
   it('writes the status bar text', () => {

@@ -23,11 +23,9 @@ async function tokensOf(text: string): Promise<Token[]> {
   const ids = encoding.getIds();
   const pieces = encoding.getTokens();
   const tokens: Token[] = [{ id: 0, text: '<|endoftext|>', start: 0, end: 0, special: true }];
-  encoding
-    .getOffsets()
-    .forEach(([start, end], i) =>
-      tokens.push({ id: ids[i], text: pieces[i], start, end, special: false }),
-    );
+  encoding.getOffsets().forEach(([start, end], i) => {
+    tokens.push({ id: ids[i], text: pieces[i], start, end, special: false });
+  });
   return tokens;
 }
 
@@ -111,7 +109,9 @@ describe('tokenMath', () => {
       ],
     } as unknown as InspectResult;
     const close = (a: Float32Array, b: number[]) =>
-      b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) < 1e-6, `${a} vs ${b}`));
+      b.forEach((v, i) => {
+        assert.ok(Math.abs(a[i] - v) < 1e-6, `${a} vs ${b}`);
+      });
     close(attentionRow(result, 1, { layer: 0, head: 1 }), [0.1, 0.9]);
     close(attentionRow(result, 1, { layer: 0, head: null }), [0.3, 0.7]);
     close(attentionRow(result, 1, 'all'), [0.4, 0.6]);

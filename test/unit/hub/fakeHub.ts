@@ -44,13 +44,19 @@ export interface Faults {
 const COMMIT = 'c0ffee'.padEnd(40, '0');
 const isLfs = (p: string) => /\.onnx(_data(_\d+)?|\.data)?$/.test(p);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const gitOid = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+const gitOid = (b: Buffer) =>
+  createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 
 export class FakeHub {
   readonly byteRequests: ByteRequest[] = [];
   /** `Authorization` headers the Hub origin received. */
   readonly hubAuthorizations: (string | undefined)[] = [];
-  readonly faults: Faults = { dropAfter: new Map(), stallAfter: new Map(), corrupt: new Map(), ignoreRange: false };
+  readonly faults: Faults = {
+    dropAfter: new Map(),
+    stallAfter: new Map(),
+    corrupt: new Map(),
+    ignoreRange: false,
+  };
   pageSize = 3;
   private readonly hub = http.createServer((q, s) => this.serveHub(q, s));
   private readonly cdn = http.createServer((q, s) => this.serveCdn(q, s));
@@ -58,11 +64,13 @@ export class FakeHub {
 
   constructor(private readonly repos: Record<string, FakeRepo>) {
     for (const [repo, { files }] of Object.entries(repos))
-      for (const [path, bytes] of Object.entries(files)) if (isLfs(path)) this.byOid.set(sha256(bytes), { repo, path });
+      for (const [path, bytes] of Object.entries(files))
+        if (isLfs(path)) this.byOid.set(sha256(bytes), { repo, path });
   }
 
   async start(): Promise<void> {
-    for (const server of [this.hub, this.cdn]) await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    for (const server of [this.hub, this.cdn])
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   }
 
   get endpoint(): string {
@@ -84,39 +92,86 @@ export class FakeHub {
     this.hubAuthorizations.push(req.headers.authorization);
     const url = new URL(req.url ?? '/', this.endpoint);
     const p = decodeURIComponent(url.pathname);
-    let m: RegExpExecArray | null;
-    if ((m = /^\/api\/models\/(.+)\/revision\/([^/]+)$/.exec(p))) {
-      if (!this.repos[m[1]]) return this.error(res, 401, 'RepoNotFound');
-      return this.json(res, { id: m[1], sha: COMMIT });
+    const revision = /^\/api\/models\/(.+)\/revision\/([^/]+)$/.exec(p);
+    if (revision) {
+      if (this.repos[revision[1]]) this.json(res, { id: revision[1], sha: COMMIT });
+      else this.error(res, 401, 'RepoNotFound');
+      return;
     }
-    if ((m = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(p))) return this.tree(res, m[1], url);
-    if ((m = /^\/api\/resolve-cache\/models\/(.+)\/([0-9a-f]{40})\/(.+)$/.exec(p))) return this.bytes(req, res, m[1], m[3]);
-    if ((m = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(p))) {
-      const [, repoId, rev, path] = m;
-      const repo = this.repos[repoId];
-      if (!repo) return this.error(res, 401, 'RepoNotFound');
-      if (repo.gatedToken && req.headers.authorization !== `Bearer ${repo.gatedToken}`) return this.error(res, 401, 'GatedRepo');
-      const bytes = repo.files[path];
-      if (!bytes) return this.error(res, 404, 'EntryNotFound');
-      const location = isLfs(path)
-        ? `${this.cdnOrigin}/repos/${sha256(bytes)}?download=true`
-        : `/api/resolve-cache/models/${repoId}/${rev}/${path}`;
-      res.writeHead(isLfs(path) ? 302 : 307, { location, 'x-repo-commit': COMMIT, 'x-linked-size': bytes.length }).end();
+    const tree = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(p);
+    if (tree) {
+      this.tree(res, tree[1], url);
+      return;
+    }
+    const cached = /^\/api\/resolve-cache\/models\/(.+)\/([0-9a-f]{40})\/(.+)$/.exec(p);
+    if (cached) {
+      this.bytes(req, res, cached[1], cached[3]);
+      return;
+    }
+    const resolve = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(p);
+    if (resolve) {
+      this.redirect(req, res, resolve[1], resolve[2], resolve[3]);
       return;
     }
     this.error(res, 404, 'RepoNotFound');
   }
 
+  /** `/{repo}/resolve/{rev}/{path}`: LFS files redirect to the CDN, others to resolve-cache. */
+  private redirect(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    repoId: string,
+    rev: string,
+    path: string,
+  ): void {
+    const repo = this.repos[repoId];
+    const bytes = repo?.files[path];
+    if (!repo) this.error(res, 401, 'RepoNotFound');
+    else if (repo.gatedToken && req.headers.authorization !== `Bearer ${repo.gatedToken}`)
+      this.error(res, 401, 'GatedRepo');
+    else if (!bytes) this.error(res, 404, 'EntryNotFound');
+    else {
+      const location = isLfs(path)
+        ? `${this.cdnOrigin}/repos/${sha256(bytes)}?download=true`
+        : `/api/resolve-cache/models/${repoId}/${rev}/${path}`;
+      res
+        .writeHead(isLfs(path) ? 302 : 307, {
+          location,
+          'x-repo-commit': COMMIT,
+          'x-linked-size': bytes.length,
+        })
+        .end();
+    }
+  }
+
   private tree(res: http.ServerResponse, repoId: string, url: URL): void {
     const repo = this.repos[repoId];
-    if (!repo) return this.error(res, 401, 'RepoNotFound');
+    if (!repo) {
+      this.error(res, 401, 'RepoNotFound');
+      return;
+    }
     const entries = Object.entries(repo.files).map(([path, b]) =>
       isLfs(path)
-        ? { type: 'file', oid: gitOid(Buffer.from(`pointer ${path}`)), size: 134, path, lfs: { oid: sha256(b), size: b.length, pointerSize: 134 } }
+        ? {
+            type: 'file',
+            oid: gitOid(Buffer.from(`pointer ${path}`)),
+            size: 134,
+            path,
+            lfs: { oid: sha256(b), size: b.length, pointerSize: 134 },
+          }
         : { type: 'file', oid: gitOid(b), size: b.length, path },
     );
-    const dirs = [...new Set(Object.keys(repo.files).filter((p) => p.includes('/')).map((p) => p.split('/')[0]))];
-    const all = [...dirs.map((d) => ({ type: 'directory', oid: gitOid(Buffer.from(d)), size: 0, path: d })), ...entries];
+    const dirs = [
+      ...new Set(
+        Object.keys(repo.files)
+          .filter((p) => p.includes('/'))
+          .map((p) => p.split('/')[0]),
+      ),
+    ];
+    const all = [
+      ...dirs.map((d) => ({ type: 'directory', oid: gitOid(Buffer.from(d)), size: 0, path: d })),
+      ...entries,
+    ];
     const start = Number(url.searchParams.get('cursor') ?? 0);
     const page = all.slice(start, start + this.pageSize);
     const headers: Record<string, string> = {};
@@ -126,19 +181,30 @@ export class FakeHub {
   }
 
   private serveCdn(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const oid = /^\/repos\/([0-9a-f]{64})$/.exec(new URL(req.url ?? '/', this.cdnOrigin).pathname)?.[1];
+    const oid = /^\/repos\/([0-9a-f]{64})$/.exec(
+      new URL(req.url ?? '/', this.cdnOrigin).pathname,
+    )?.[1];
     const found = oid ? this.byOid.get(oid) : undefined;
     if (!found) return void res.writeHead(404).end();
     this.bytes(req, res, found.repo, found.path);
   }
 
   /** Serves a file's bytes with `Range` support and the configured faults. */
-  private bytes(req: http.IncomingMessage, res: http.ServerResponse, repoId: string, path: string): void {
+  private bytes(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    repoId: string,
+    path: string,
+  ): void {
     const listed = this.repos[repoId]?.files[path];
-    if (!listed) return this.error(res, 404, 'EntryNotFound');
+    if (!listed) {
+      this.error(res, 404, 'EntryNotFound');
+      return;
+    }
     const body = this.faults.corrupt.get(path) ?? listed;
     const range = req.headers.range;
-    const start = range && !this.faults.ignoreRange ? Number(/^bytes=(\d+)-$/.exec(range)?.[1] ?? NaN) : 0;
+    const start =
+      range && !this.faults.ignoreRange ? Number(/^bytes=(\d+)-$/.exec(range)?.[1] ?? NaN) : 0;
     const record: ByteRequest = {
       path,
       range,
@@ -173,8 +239,14 @@ export class FakeHub {
     });
   }
 
-  private json(res: http.ServerResponse, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  private json(
+    res: http.ServerResponse,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    res
+      .writeHead(200, { 'content-type': 'application/json', ...headers })
+      .end(JSON.stringify(body));
   }
 
   private error(res: http.ServerResponse, status: number, code: string): void {

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { contentRangeStart } from '../../../src/hub/downloadFile';
 import { answerError } from '../../../src/hub/hubError';
-import { hubEndpoint, hubToken, normalizeRepoId, repoFolder, repoIdProblem, resolveUrl, treeUrl } from '../../../src/hub/hubRepo';
+import {
+  hubEndpoint,
+  hubToken,
+  normalizeRepoId,
+  repoFolder,
+  repoIdProblem,
+  resolveUrl,
+  treeUrl,
+} from '../../../src/hub/hubRepo';
 import { formatBytes, percentDone, progressMessage } from '../../../src/hub/progressText';
 import { nextPage } from '../../../src/hub/repoListing';
 
@@ -10,7 +18,10 @@ describe('Hub repositories and URLs', () => {
   it('takes the Hub from HF_ENDPOINT, as huggingface_hub does, and refuses what is not http(s)', () => {
     assert.equal(hubEndpoint({}), 'https://huggingface.co');
     assert.equal(hubEndpoint({ HF_ENDPOINT: 'http://127.0.0.1:8080/' }), 'http://127.0.0.1:8080');
-    assert.equal(hubEndpoint({ HF_ENDPOINT: 'https://hf-mirror.com/sub/' }), 'https://hf-mirror.com/sub');
+    assert.equal(
+      hubEndpoint({ HF_ENDPOINT: 'https://hf-mirror.com/sub/' }),
+      'https://hf-mirror.com/sub',
+    );
     assert.throws(() => hubEndpoint({ HF_ENDPOINT: 'file:///etc' }), /http\(s\) URL/);
     assert.throws(() => hubEndpoint({ HF_ENDPOINT: 'not a url' }), /not a URL/);
     assert.equal(hubToken({ HF_TOKEN: ' hf_x ' }), 'hf_x');
@@ -18,18 +29,29 @@ describe('Hub repositories and URLs', () => {
   });
 
   it('accepts repository ids the Hub accepts, and what a user pastes from the browser', () => {
-    for (const id of ['gpt2', 'Xenova/gpt2', 'onnx-community/Qwen2.5-0.5B-Instruct', 'sentence-transformers/all-MiniLM-L6-v2'])
+    for (const id of [
+      'gpt2',
+      'Xenova/gpt2',
+      'onnx-community/Qwen2.5-0.5B-Instruct',
+      'sentence-transformers/all-MiniLM-L6-v2',
+    ])
       assert.equal(repoIdProblem(id), undefined, id);
     for (const id of ['', 'a/b/c', 'a--b/c', 'x/..', 'x/a..b', 'x/name-', '../etc', 'a b/c', 'x/'])
       assert.ok(repoIdProblem(id), id);
-    assert.equal(normalizeRepoId(' https://huggingface.co/Xenova/gpt2/tree/main/onnx '), 'Xenova/gpt2');
+    assert.equal(
+      normalizeRepoId(' https://huggingface.co/Xenova/gpt2/tree/main/onnx '),
+      'Xenova/gpt2',
+    );
     assert.equal(normalizeRepoId('https://huggingface.co/Xenova/gpt2'), 'Xenova/gpt2');
     assert.equal(normalizeRepoId('Xenova/gpt2/'), 'Xenova/gpt2');
   });
 
   it('builds the Hub URL layout and a flat local folder per repository', () => {
     const hub = 'https://huggingface.co';
-    assert.equal(resolveUrl(hub, 'Xenova/gpt2', 'main', 'onnx/model q.onnx'), `${hub}/Xenova/gpt2/resolve/main/onnx/model%20q.onnx`);
+    assert.equal(
+      resolveUrl(hub, 'Xenova/gpt2', 'main', 'onnx/model q.onnx'),
+      `${hub}/Xenova/gpt2/resolve/main/onnx/model%20q.onnx`,
+    );
     assert.equal(treeUrl(hub, 'gpt2', 'abc'), `${hub}/api/models/gpt2/tree/abc?recursive=true`);
     assert.equal(repoFolder('/store', 'Xenova/gpt2'), path.join('/store', 'Xenova--gpt2'));
   });
@@ -37,10 +59,16 @@ describe('Hub repositories and URLs', () => {
   it('reads the next page of a listing and the start of a Content-Range', () => {
     const base = 'https://huggingface.co/api/models/x/tree/main?recursive=true';
     assert.equal(
-      nextPage('<https://huggingface.co/api/models/x/tree/main?recursive=true&cursor=abc>; rel="next"', base),
+      nextPage(
+        '<https://huggingface.co/api/models/x/tree/main?recursive=true&cursor=abc>; rel="next"',
+        base,
+      ),
       'https://huggingface.co/api/models/x/tree/main?recursive=true&cursor=abc',
     );
-    assert.equal(nextPage('</api/models/x/tree/main?cursor=2>; rel="next"', base), 'https://huggingface.co/api/models/x/tree/main?cursor=2');
+    assert.equal(
+      nextPage('</api/models/x/tree/main?cursor=2>; rel="next"', base),
+      'https://huggingface.co/api/models/x/tree/main?cursor=2',
+    );
     assert.equal(nextPage(null, base), undefined);
     assert.equal(nextPage('<https://x>; rel="prev"', base), undefined);
     assert.equal(contentRangeStart('bytes 70000-199999/200000'), 70_000);
@@ -50,7 +78,8 @@ describe('Hub repositories and URLs', () => {
 
   it('maps the Hub error headers to problems', () => {
     const page = 'https://huggingface.co/x/y';
-    const as = (status: number, errorCode: string | null) => answerError({ status, errorCode, errorMessage: null }, 'x/y', page).problem;
+    const as = (status: number, errorCode: string | null) =>
+      answerError({ status, errorCode, errorMessage: null }, 'x/y', page).problem;
     assert.equal(as(401, 'GatedRepo'), 'gated');
     assert.equal(as(403, 'GatedRepo'), 'gated');
     assert.equal(as(401, 'RepoNotFound'), 'notFound');
@@ -66,7 +95,10 @@ describe('Hub repositories and URLs', () => {
     assert.equal(formatBytes(1_500_000), '1.4 MB');
     assert.equal(formatBytes(2_000_000_000), '1.86 GB');
     assert.equal(progressMessage({ doneBytes: 0, totalBytes: 0 }), 'Reading the list of files…');
-    assert.equal(progressMessage({ file: 'onnx/model.onnx', doneBytes: 1 << 20, totalBytes: 4 << 20 }), '1.0 MB of 4.0 MB · onnx/model.onnx');
+    assert.equal(
+      progressMessage({ file: 'onnx/model.onnx', doneBytes: 1 << 20, totalBytes: 4 << 20 }),
+      '1.0 MB of 4.0 MB · onnx/model.onnx',
+    );
     assert.equal(percentDone({ doneBytes: 999, totalBytes: 1000 }), 99);
     assert.equal(percentDone({ doneBytes: 0, totalBytes: 0 }), 0);
   });

@@ -75,13 +75,19 @@ describe('Rpc over a real MessageChannel', () => {
   });
 
   it('times out a call that never answers', async () => {
-    await assert.rejects(client.call('never', {}, 50), (error: unknown) => error instanceof RpcError && error.code === 'timeout');
+    await assert.rejects(
+      client.call('never', {}, 50),
+      (error: unknown) => error instanceof RpcError && error.code === 'timeout',
+    );
   });
 
   it('rejects pending calls when disposed', async () => {
     const pending = client.call('never', {});
     client.dispose();
-    await assert.rejects(pending, (error: unknown) => error instanceof RpcError && error.code === 'closed');
+    await assert.rejects(
+      pending,
+      (error: unknown) => error instanceof RpcError && error.code === 'closed',
+    );
   });
 
   it('finds each typed-array buffer once, nested in results', () => {

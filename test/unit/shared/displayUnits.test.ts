@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  displayUnits,
-  projectMatrix,
-  unitWeightsToTokens,
-} from '../../../src/shared/displayUnits';
+import { displayUnits, projectMatrix, unitWeightsToTokens } from '../../../src/shared/displayUnits';
 import { headMatrix } from '../../../src/shared/squareMatrix';
 import { unitLabel } from '../../../src/shared/unitLabels';
 import { attentionLayer, rowSums } from './randomAttention';

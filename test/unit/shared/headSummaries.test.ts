@@ -76,7 +76,10 @@ describe('induction share on the inspected text', () => {
     // x x y x: for the second x the successor is the query itself; for the last x, the
     // successor of x@1 is y, just before the query (left out), that of x@0 is x@1
     assert.deepEqual(inductionTargets([7, 7, 8, 7]), [[], [], [], [1]]);
-    assert.deepEqual(inductionTargets([5, 1, 5, 1], (i) => i === 0), [[], [], [], []]);
+    assert.deepEqual(
+      inductionTargets([5, 1, 5, 1], (i) => i === 0),
+      [[], [], [], []],
+    );
   });
 
   it('labels an induction head, and not a previous-token head', () => {
@@ -95,9 +98,22 @@ describe('induction share on the inspected text', () => {
 
   it('leaves the share unmeasured with too few repeated tokens, or without token ids', () => {
     const short = [1, 2, 3, 1, 2, 9, 9, 9];
-    const [s] = summariseLayer(oneHot(n, () => 0), 0, n, 1, true, inductionTargets(short));
+    const [s] = summariseLayer(
+      oneHot(n, () => 0),
+      0,
+      n,
+      1,
+      true,
+      inductionTargets(short),
+    );
     assert.equal(s.inductionShare, null);
-    const [t] = summariseLayer(oneHot(n, () => 0), 0, n, 1, true);
+    const [t] = summariseLayer(
+      oneHot(n, () => 0),
+      0,
+      n,
+      1,
+      true,
+    );
     assert.equal(t.inductionShare, null);
   });
 });

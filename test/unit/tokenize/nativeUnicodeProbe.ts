@@ -27,7 +27,7 @@ function probeBertRemoved(cps: number[]): { removed: number[]; whitespace: numbe
     stripAccents: false,
     lowercase: false,
   });
-  const out = norm.normalizeString(cps.map((cp) => 'x' + String.fromCodePoint(cp)).join(''));
+  const out = norm.normalizeString(cps.map((cp) => `x${String.fromCodePoint(cp)}`).join(''));
   const removed: number[] = [];
   const whitespace: number[] = [];
   let p = 0;
@@ -50,7 +50,7 @@ function probeBertRemoved(cps: number[]): { removed: number[]; whitespace: numbe
 /** Splits the output of a probe whose items are each preceded by U+0000. */
 function probeWithNul(normalize: (s: string) => string, cps: number[]): string[] {
   const items = cps.filter((cp) => cp !== 0);
-  const parts = normalize(items.map((cp) => '\0' + String.fromCodePoint(cp)).join('')).split('\0');
+  const parts = normalize(items.map((cp) => `\0${String.fromCodePoint(cp)}`).join('')).split('\0');
   if (parts.length !== items.length + 1) throw new Error('NUL probe lost sync');
   return parts.slice(1);
 }
@@ -91,7 +91,7 @@ export function probeLowercaseDifferences(cps: number[]): Map<number, string> {
 /** Code points BERT's pre-tokenizer isolates as punctuation. */
 function probeBertPunctuation(cps: number[]): number[] {
   const pieces = bertPreTokenizer().preTokenizeString(
-    cps.map((cp) => 'x' + String.fromCodePoint(cp)).join('') + 'x',
+    `${cps.map((cp) => `x${String.fromCodePoint(cp)}`).join('')}x`,
   );
   const punct: number[] = [];
   for (const [piece] of pieces) {
@@ -131,7 +131,7 @@ function probeMerged(cps: number[], prefix: string): number[] {
  */
 function probeByteLevelSpace(cps: number[], numbers: Set<number>): number[] {
   const pieces = byteLevelPreTokenizer(false, true)
-    .preTokenizeString(cps.map((cp) => '!' + String.fromCodePoint(cp) + 'a').join(''))
+    .preTokenizeString(cps.map((cp) => `!${String.fromCodePoint(cp)}a`).join(''))
     .map(([piece]) => piece);
   const [bang, a] = [byteLevelEncode('!'), byteLevelEncode('a')];
   const spaces: number[] = [0x20];

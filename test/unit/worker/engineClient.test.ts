@@ -53,7 +53,8 @@ describe('EngineClient with the bundled worker (dist/engine.worker.js)', functio
     const run = client.inspect({ modelDir: fixtureModel('decoder-attn'), text: LONG });
     client.cancel(run.runId);
     await assert.rejects(run.result, code('cancelled'));
-    const next = await client.inspect({ modelDir: fixtureModel('decoder-attn'), text: 'ok' }).result;
+    const next = await client.inspect({ modelDir: fixtureModel('decoder-attn'), text: 'ok' })
+      .result;
     assert.equal(next.text, 'ok');
   });
 
@@ -66,19 +67,26 @@ describe('EngineClient with the bundled worker (dist/engine.worker.js)', functio
       assert.match((error as Error).message, /stopped unexpectedly.*Run the command again/);
       return true;
     });
-    const next = await client.inspect({ modelDir: fixtureModel('decoder-attn'), text: 'again' }).result;
+    const next = await client.inspect({ modelDir: fixtureModel('decoder-attn'), text: 'again' })
+      .result;
     assert.equal(next.text, 'again');
     assert.equal(handles.length, 2);
   });
 
   it('reports a bad model folder with code badModel', async () => {
     await assert.rejects(
-      client.inspect({ modelDir: join(ROOT, 'test', 'fixtures', 'models', 'no-such-model'), text: 'hi' }).result,
+      client.inspect({
+        modelDir: join(ROOT, 'test', 'fixtures', 'models', 'no-such-model'),
+        text: 'hi',
+      }).result,
       code('badModel'),
     );
   });
 
   it('reports empty input with code badInput', async () => {
-    await assert.rejects(client.inspect({ modelDir: fixtureModel('decoder-attn'), text: '  ' }).result, code('badInput'));
+    await assert.rejects(
+      client.inspect({ modelDir: fixtureModel('decoder-attn'), text: '  ' }).result,
+      code('badInput'),
+    );
   });
 });

@@ -21,7 +21,8 @@ export interface EvalContext {
 }
 
 /** attention(layer)[h, i, j] for a run of n tokens. */
-export const at = (a: Float32Array, n: number, h: number, i: number, j: number): number => a[(h * n + i) * n + j];
+export const at = (a: Float32Array, n: number, h: number, i: number, j: number): number =>
+  a[(h * n + i) * n + j];
 
 /** The heads with the highest scores, as `layer.head (score)`. */
 export function topHeads(heads: number, scores: number[], count = 3): string {

@@ -29,7 +29,7 @@ export function knBigram(train: Uint16Array, V: number) {
     const cv = cV[prev];
     if (cv === 0) return Math.log(pc);
     const c = counts.get(prev * V + next) ?? 0;
-    return Math.log(Math.max(c - D, 0) / cv + (D * n1V[prev]) / cv * pc);
+    return Math.log(Math.max(c - D, 0) / cv + ((D * n1V[prev]) / cv) * pc);
   };
 }
 

@@ -40,7 +40,10 @@ export async function heldOut(c: EvalContext, maxWindows: number) {
         sink[l * HEADS + h] += z;
       }
     prevCount += n - 1;
-    if (w % 100 === 0) console.log(`window ${w}/${nWin}: loss ${(nll / count).toFixed(4)} bigram ${(bnll / count).toFixed(4)}`);
+    if (w % 100 === 0)
+      console.log(
+        `window ${w}/${nWin}: loss ${(nll / count).toFixed(4)} bigram ${(bnll / count).toFixed(4)}`,
+      );
   }
   return {
     windows: nWin,
@@ -71,5 +74,11 @@ export async function induction(c: EvalContext, T: number, nSeq: number, seed: n
       }
     for (let j = T + 1; j < 2 * T; j++) nll -= logSoftmaxAt(out.logits, V, j, ids[j + 1]);
   }
-  return { T, sequences: nSeq, seed, scores: Array.from(score, (x) => x / nSeq), secondCopyLoss: nll / (nSeq * (T - 1)) };
+  return {
+    T,
+    sequences: nSeq,
+    seed,
+    scores: Array.from(score, (x) => x / nSeq),
+    secondCopyLoss: nll / (nSeq * (T - 1)),
+  };
 }

@@ -32,7 +32,9 @@ const isSpecial = (t: Token) => t.start === t.end;
 /** The token holding each UTF-16 offset of the text (-1 between tokens). */
 function tokenAt(x: Inspected): Int32Array {
   const owner = new Int32Array(x.text.length + 1).fill(-1);
-  x.tokens.forEach((t, i) => owner.fill(i, t.start, t.end));
+  x.tokens.forEach((t, i) => {
+    owner.fill(i, t.start, t.end);
+  });
   return owner;
 }
 
@@ -77,23 +79,32 @@ export const ROLES: Role[] = [
   },
   {
     name: 'induction',
-    definition: 'the tokens that followed earlier occurrences of the query token (the summary view’s rule)',
-    targets: (x) => inductionTargets(x.tokens.map((t) => t.id), (i) => isSpecial(x.tokens[i])),
+    definition:
+      'the tokens that followed earlier occurrences of the query token (the summary view’s rule)',
+    targets: (x) =>
+      inductionTargets(
+        x.tokens.map((t) => t.id),
+        (i) => isSpecial(x.tokens[i]),
+      ),
   },
   {
     name: 'duplicate token',
     definition: 'earlier occurrences of the query token itself',
     targets: (x) =>
-      x.tokens.map((t, i) => (isSpecial(t) ? [] : x.tokens.slice(0, i - 1).flatMap((u, j) => (u.id === t.id ? [j] : [])))),
+      x.tokens.map((t, i) =>
+        isSpecial(t) ? [] : x.tokens.slice(0, i - 1).flatMap((u, j) => (u.id === t.id ? [j] : [])),
+      ),
   },
   {
     name: 'bracket matching',
-    definition: 'from a closing `)`, `]` or `}` to the token holding its opening bracket (matched on characters)',
+    definition:
+      'from a closing `)`, `]` or `}` to the token holding its opening bracket (matched on characters)',
     targets: bracketTargets,
   },
   {
     name: 'line start',
-    definition: 'the token holding the newline that began the query’s line (not the previous token)',
+    definition:
+      'the token holding the newline that began the query’s line (not the previous token)',
     targets: lineStartTargets,
   },
 ];
@@ -107,7 +118,11 @@ export interface RoleResult {
 }
 
 /** Scores every head for every role over the held-out code documents. */
-export async function roleEvidence(c: EvalContext, inspect: Inspect, maxDocs = 1000): Promise<RoleResult[]> {
+export async function roleEvidence(
+  c: EvalContext,
+  inspect: Inspect,
+  maxDocs = 1000,
+): Promise<RoleResult[]> {
   const code = new Set(['py-stdlib', 'go-stdlib', 'npm-code']);
   const docs = fs
     .readFileSync(path.join(c.root, '.cache/train/corpus/test.jsonl'), 'utf8')
@@ -149,6 +164,9 @@ export function rolesTable(heads: number, results: RoleResult[]): string {
   return [
     '| role | the head attends to | queries | best heads (mean weight on the targets) | uniform attention would give |',
     '| --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.name} | ${r.definition} | ${r.queries} | ${topHeads(heads, r.scores)} | ${r.uniform.toFixed(3)} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.definition} | ${r.queries} | ${topHeads(heads, r.scores)} | ${r.uniform.toFixed(3)} |`,
+    ),
   ].join('\n');
 }

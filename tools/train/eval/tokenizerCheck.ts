@@ -9,8 +9,15 @@ export async function tokenizerCheck(root: string, model: string): Promise<strin
   const { Tokenizer } = await import('@huggingface/tokenizers');
   const cfgPath = path.join(model, 'tokenizer_config.json');
   const cfg = fs.existsSync(cfgPath) ? JSON.parse(fs.readFileSync(cfgPath, 'utf8')) : {};
-  const js = new Tokenizer(JSON.parse(fs.readFileSync(path.join(model, 'tokenizer.json'), 'utf8')), cfg);
-  const docs = fs.readFileSync(path.join(root, '.cache/train/corpus/test.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).text as string);
+  const js = new Tokenizer(
+    JSON.parse(fs.readFileSync(path.join(model, 'tokenizer.json'), 'utf8')),
+    cfg,
+  );
+  const docs = fs
+    .readFileSync(path.join(root, '.cache/train/corpus/test.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).text as string);
   let same = 0;
   let chars = 0;
   let roundTrip = 0;
