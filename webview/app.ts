@@ -15,11 +15,8 @@ import { colorMapLut } from './heatmap/colorMaps';
 import { ScaleMemo } from './heatmap/colorScale';
 import { ResultStore } from './resultStore';
 import { readPalette, watchTheme, type Palette } from './theme';
-import { HeadView } from './views/headView';
-import { MatrixView } from './views/matrixView';
-import { ModelView } from './views/modelView';
-import { StepsView } from './views/stepsView';
-import { SummaryView } from './views/summaryView';
+import type { SummaryView } from './views/summaryView';
+import { VIEW_MAKERS } from './views/viewMakers';
 import type { Focus, View, ViewContext, ViewHost } from './views/view';
 import { choiceLabel, modeLabels } from './choiceLabel';
 import { focusMessage, focusSource } from './focusMessage';
@@ -125,7 +122,6 @@ export class App implements ViewHost {
         this.focus(unit < 0 ? null : unit, true);
         return;
       }
-
     }
     this.render();
   }
@@ -164,8 +160,7 @@ export class App implements ViewHost {
     const kind = this.currentView();
     let view = this.views.get(kind);
     if (!view) {
-      const make = { model: ModelView, matrix: MatrixView, head: HeadView, summary: SummaryView, steps: StepsView }[kind];
-      view = new make(this);
+      view = new VIEW_MAKERS[kind](this);
       this.views.set(kind, view);
     }
     return view;

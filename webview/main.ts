@@ -10,7 +10,8 @@ const app = new App(document.getElementById('root') ?? document.body);
 window.addEventListener('message', (e: MessageEvent) => {
   const message = unwrap(e.data);
   // Answers to the Steps view's requests go to its cache, which redraws the view.
-  if (message?.type === 'didProduceSteps' || message?.type === 'didFailSteps') stepsCache.receive(message);
+  if (message?.type === 'didProduceSteps' || message?.type === 'didFailSteps')
+    stepsCache.receive(message);
   else if (message) app.handle(message);
 });
 

@@ -9,7 +9,12 @@ export function parseStepsArg(text: string): HeadStepsRequest[] {
     const fields = part.trim().split(':');
     const kind = fields.length === 3 ? KINDS[fields[0]] : undefined;
     const [layer, head] = fields.slice(-2).map((f) => (/^\d+$/.test(f) ? Number(f) : Number.NaN));
-    if ((fields.length !== 2 && !kind) || fields.length > 3 || Number.isNaN(layer) || Number.isNaN(head)) {
+    if (
+      (fields.length !== 2 && !kind) ||
+      fields.length > 3 ||
+      Number.isNaN(layer) ||
+      Number.isNaN(head)
+    ) {
       throw new Error(
         `--steps takes layer:head pairs such as 0:1,2:3 (enc:L:H, dec:L:H or cross:L:H for encoder-decoder models), not "${part}".`,
       );

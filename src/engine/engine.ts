@@ -25,7 +25,13 @@ import type { ModelFiles } from './folder/modelFiles';
 import { createTokenizer } from './tokenize/createTokenizer';
 import type { TextTokenizer } from './tokenize/createTokenizer';
 import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
-import type { HeadSteps, HeadStepsRequest, InspectResult, ModelInfo, PositionsReport } from './types';
+import type {
+  HeadSteps,
+  HeadStepsRequest,
+  InspectResult,
+  ModelInfo,
+  PositionsReport,
+} from './types';
 
 /** Options of one inspection. */
 export interface InspectOptions {
@@ -139,7 +145,12 @@ export class Engine {
     const inferenceStart = now();
     const outputs = await model.runIds(plan.tokens.map((token) => token.id));
     const steps = options.steps?.length
-      ? await this.runSteps(modelDir, plan.tokens.map((t) => t.id), options.steps, options.variant)
+      ? await this.runSteps(
+          modelDir,
+          plan.tokens.map((t) => t.id),
+          options.steps,
+          options.variant,
+        )
       : undefined;
     const inferenceMs = now() - inferenceStart;
     checkCancelled();
@@ -178,7 +189,8 @@ export class Engine {
     requests: readonly HeadStepsRequest[],
     variant?: GraphVariant,
   ): Promise<HeadSteps[]> {
-    const { layers, heads, architecture } = (await this.loadModel(modelDir, variant)).folder.manifest;
+    const { layers, heads, architecture } = (await this.loadModel(modelDir, variant)).folder
+      .manifest;
     checkRequests(requests, layers, heads, architecture);
     const key = `${modelDir}\n${variant ?? ''}`;
     let session = this.stepSessions.get(key);
@@ -191,7 +203,11 @@ export class Engine {
   }
 
   /** How the model knows order, measured on token ids (the Steps view's Positions panel). */
-  async runPositions(modelDir: string, ids: readonly number[], variant?: GraphVariant): Promise<PositionsReport> {
+  async runPositions(
+    modelDir: string,
+    ids: readonly number[],
+    variant?: GraphVariant,
+  ): Promise<PositionsReport> {
     const baseline = (await (await this.loadModel(modelDir, variant)).runIds(ids)).attentions;
     const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
     return probePositions(folder, ids, baseline);

@@ -22,6 +22,12 @@ export async function answerStepsRequest(
     const [steps] = await runner.headSteps(result, [{ layer, head }]);
     post({ type: 'didProduceSteps', runId, steps });
   } catch (error) {
-    post({ type: 'didFailSteps', runId, layer, head, message: error instanceof Error ? error.message : String(error) });
+    post({
+      type: 'didFailSteps',
+      runId,
+      layer,
+      head,
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 }

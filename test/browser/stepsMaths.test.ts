@@ -23,8 +23,17 @@ describe('Steps view maths', () => {
 
   // one head, N = 2 queries, M = 3 keys, dv = 2; query 1 has key 2 masked and a bias on key 0
   const steps = {
-    layer: 0, head: 0, n: 2, m: 3, d: 1, dv: 2, kvHead: 0, scale: 0.5, scaleAt: ['scores'],
-    q: new Float32Array(2), k: new Float32Array(3),
+    layer: 0,
+    head: 0,
+    n: 2,
+    m: 3,
+    d: 1,
+    dv: 2,
+    kvHead: 0,
+    scale: 0.5,
+    scaleAt: ['scores'],
+    q: new Float32Array(2),
+    k: new Float32Array(3),
     v: Float32Array.from([1, 0, 0, 1, 5, 5]),
     scores: Float32Array.from([0, 0, 0, 2, 0, 9]),
     bias: Float32Array.from([0, 0, 0, 1, 0, 0]),
@@ -38,8 +47,14 @@ describe('Steps view maths', () => {
     assert.ok(Math.abs(rows[0].weight - e / (e + 1)) < 1e-12);
     assert.ok(Math.abs(rows[1].weight - 1 / (e + 1)) < 1e-12);
     assert.equal(rows[2].weight, 0);
-    assert.deepEqual(rows.map((r) => r.masked), [false, false, true]);
-    assert.deepEqual(rowSteps(steps, 0).map((r) => r.weight.toFixed(4)), ['0.3333', '0.3333', '0.3333']);
+    assert.deepEqual(
+      rows.map((r) => r.masked),
+      [false, false, true],
+    );
+    assert.deepEqual(
+      rowSteps(steps, 0).map((r) => r.weight.toFixed(4)),
+      ['0.3333', '0.3333', '0.3333'],
+    );
   });
 
   it('weights · v, and the largest gap between two rows', () => {

@@ -20,8 +20,12 @@ export async function bundledResult(runId = 1): Promise<FixtureResult> {
 }
 
 /** The `requestSteps` messages the page has posted so far. */
-export async function stepsRequests(w: WebviewPage): Promise<Extract<WebviewToHost, { type: 'requestSteps' }>[]> {
-  return (await w.posted()).filter((m): m is Extract<WebviewToHost, { type: 'requestSteps' }> => m.type === 'requestSteps');
+export async function stepsRequests(
+  w: WebviewPage,
+): Promise<Extract<WebviewToHost, { type: 'requestSteps' }>[]> {
+  return (await w.posted()).filter(
+    (m): m is Extract<WebviewToHost, { type: 'requestSteps' }> => m.type === 'requestSteps',
+  );
 }
 
 /** Answers the page's last `requestSteps` with the engine's steps for the result's tokens. */
@@ -29,9 +33,14 @@ export async function answerSteps(w: WebviewPage, result: FixtureResult): Promis
   const request = (await stepsRequests(w)).at(-1);
   if (!request) throw new Error('the page asked for no steps');
   const ids = result.meta.tokens.map((t) => t.id);
-  const [steps] = await sharedEngine().runSteps(BUNDLED, ids, [{ layer: request.layer, head: request.head }]);
+  const [steps] = await sharedEngine().runSteps(BUNDLED, ids, [
+    { layer: request.layer, head: request.head },
+  ]);
   const wire = Object.fromEntries(
-    Object.entries(steps).map(([k, v]) => [k, ArrayBuffer.isView(v) ? [...(v as Float32Array)] : v]),
+    Object.entries(steps).map(([k, v]) => [
+      k,
+      ArrayBuffer.isView(v) ? [...(v as Float32Array)] : v,
+    ]),
   );
   await w.page.evaluate(
     ({ runId, wire }) => {
@@ -40,10 +49,15 @@ export async function answerSteps(w: WebviewPage, result: FixtureResult): Promis
         if (Array.isArray(typed[k])) typed[k] = new Float32Array(typed[k] as number[]);
       }
       typed.masked = new Uint8Array(typed.masked as number[]);
-      window.postMessage({ kind: 'event', event: { type: 'didProduceSteps', runId, steps: typed } }, '*');
+      window.postMessage(
+        { kind: 'event', event: { type: 'didProduceSteps', runId, steps: typed } },
+        '*',
+      );
     },
     { runId: result.meta.runId, wire },
   );
-  await w.page.evaluate(() => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(null)), 0)));
+  await w.page.evaluate(
+    () => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(null)), 0)),
+  );
   return steps;
 }

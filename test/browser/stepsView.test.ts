@@ -13,7 +13,7 @@ import { launchChromium, WebviewPage } from './webviewPage';
 
 const OUT = join(__dirname, '../../docs/screenshots');
 
-describe('Steps view (Chromium, bundled model)', function () {
+describe('Steps view (Chromium, bundled model)', () => {
   let browser: Browser;
   let result: FixtureResult;
 
@@ -23,7 +23,12 @@ describe('Steps view (Chromium, bundled model)', function () {
   after(() => browser?.close());
 
   async function openSteps(theme: 'light' | 'dark' = 'dark', height = 900): Promise<WebviewPage> {
-    const w = await WebviewPage.open(browser, { theme, width: 1200, height, state: { v: 1, layer: 1, head: 2 } });
+    const w = await WebviewPage.open(browser, {
+      theme,
+      width: 1200,
+      height,
+      state: { v: 1, layer: 1, head: 2 },
+    });
     await w.sendResult(result);
     await w.page.click('#tab-steps');
     return w;
@@ -31,8 +36,13 @@ describe('Steps view (Chromium, bundled model)', function () {
 
   it('asks for the chosen head once, then shows the steps with both checks passing', async () => {
     const w = await openSteps();
-    assert.deepEqual(await stepsRequests(w), [{ type: 'requestSteps', runId: 1, layer: 1, head: 2 }]);
-    assert.match(await w.page.textContent('.steps-status') ?? '', /Computing the steps of layer 1, head 2/);
+    assert.deepEqual(await stepsRequests(w), [
+      { type: 'requestSteps', runId: 1, layer: 1, head: 2 },
+    ]);
+    assert.match(
+      (await w.page.textContent('.steps-status')) ?? '',
+      /Computing the steps of layer 1, head 2/,
+    );
     const steps = await answerSteps(w, result);
     const n = result.meta.tokens.length;
     assert.equal(await w.page.locator('.score-table tbody tr').count(), n);
@@ -41,9 +51,16 @@ describe('Steps view (Chromium, bundled model)', function () {
     const checks = await w.page.locator('.steps-check').allTextContents();
     assert.equal(checks.length, 2);
     for (const text of checks) assert.match(text, /^✓ .* \(largest difference \d\.\de-\d+\)$/);
-    assert.match(await w.page.textContent('h2') ?? '', new RegExp(`Layer 1 · head 2 · query .* #${n - 1}`));
+    assert.match(
+      (await w.page.textContent('h2')) ?? '',
+      new RegExp(`Layer 1 · head 2 · query .* #${n - 1}`),
+    );
     // the scores column is q·k, the scaled column q·k × 1/√d
-    const first = await w.page.locator('.score-table tbody tr').first().locator('td').allTextContents();
+    const first = await w.page
+      .locator('.score-table tbody tr')
+      .first()
+      .locator('td')
+      .allTextContents();
     const lastRow = (n - 1) * steps.m;
     assert.equal(first[1], steps.scores[lastRow].toPrecision(4));
     assert.equal(first[2], (steps.scores[lastRow] * steps.scale).toPrecision(4));
@@ -59,13 +76,17 @@ describe('Steps view (Chromium, bundled model)', function () {
     const n = result.meta.tokens.length;
     assert.equal(await w.page.locator('.score-table tr.masked').count(), n - 1);
     assert.equal(await w.page.getAttribute('#steps-token-0', 'aria-selected'), 'true');
-    for (const text of await w.page.locator('.steps-check').allTextContents()) assert.match(text, /^✓/);
+    for (const text of await w.page.locator('.steps-check').allTextContents())
+      assert.match(text, /^✓/);
     await w.page.keyboard.press('ArrowRight');
     assert.equal(await w.page.locator('.score-table tr.masked').count(), n - 2);
     // the vector grid reads its numbers by keyboard too
     await w.page.focus('.vector-grid canvas');
     await w.page.keyboard.press('ArrowRight');
-    assert.match(await w.page.textContent('.vector-grid .visually-hidden') ?? '', /^q .* \[1\] = -?\d/);
+    assert.match(
+      (await w.page.textContent('.vector-grid .visually-hidden')) ?? '',
+      /^q .* \[1\] = -?\d/,
+    );
     await w.close();
   });
 
@@ -74,10 +95,22 @@ describe('Steps view (Chromium, bundled model)', function () {
     await w.page.selectOption('select >> nth=1', '3');
     const requests = await stepsRequests(w);
     assert.deepEqual(requests.at(-1), { type: 'requestSteps', runId: 1, layer: 1, head: 3 });
-    await w.send({ type: 'didFailSteps', runId: 1, layer: 1, head: 3, message: 'The model is gone.' } as never);
-    assert.match(await w.page.textContent('.steps-status') ?? '', /could not be computed: The model is gone\./);
+    await w.send({
+      type: 'didFailSteps',
+      runId: 1,
+      layer: 1,
+      head: 3,
+      message: 'The model is gone.',
+    } as never);
+    assert.match(
+      (await w.page.textContent('.steps-status')) ?? '',
+      /could not be computed: The model is gone\./,
+    );
     await w.page.selectOption('select >> nth=1', 'mean');
-    assert.match(await w.page.textContent('.steps-status') ?? '', /Steps are per head: pick one head/);
+    assert.match(
+      (await w.page.textContent('.steps-status')) ?? '',
+      /Steps are per head: pick one head/,
+    );
     await w.close();
   });
 

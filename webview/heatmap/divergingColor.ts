@@ -19,7 +19,11 @@ const NEGATIVE: [number, number, number] = [0, 114, 178];
 const POSITIVE: [number, number, number] = [230, 159, 0];
 
 /** The colour of `value` on a scale from −`limit` (full blue) to +`limit` (full orange). */
-export function divergingColor(value: number, limit: number, background: [number, number, number]): string {
+export function divergingColor(
+  value: number,
+  limit: number,
+  background: [number, number, number],
+): string {
   const t = limit > 0 ? Math.max(-1, Math.min(1, value / limit)) : 0;
   const end = t < 0 ? NEGATIVE : POSITIVE;
   const a = Math.abs(t);

@@ -35,7 +35,10 @@ export class StepsView implements View {
     this.tokens.className = 'steps-tokens';
     this.tokens.setAttribute('role', 'listbox');
     this.tokens.setAttribute('aria-orientation', 'horizontal');
-    this.tokens.setAttribute('aria-label', 'Query token: arrow keys move, Enter shows it in the editor');
+    this.tokens.setAttribute(
+      'aria-label',
+      'Query token: arrow keys move, Enter shows it in the editor',
+    );
     this.tokens.tabIndex = 0;
     this.status.className = 'steps-status';
     this.status.setAttribute('aria-live', 'polite');
@@ -48,7 +51,10 @@ export class StepsView implements View {
   render(ctx: ViewContext): void {
     this.ctx = ctx;
     const labels = this.tokenLabels();
-    if (this.tokens.childElementCount !== labels.length || this.tokens.dataset.run !== String(ctx.store.runId)) {
+    if (
+      this.tokens.childElementCount !== labels.length ||
+      this.tokens.dataset.run !== String(ctx.store.runId)
+    ) {
       this.tokens.dataset.run = String(ctx.store.runId);
       this.tokens.replaceChildren(...labels.map((label, t) => chip(label, t)));
       this.query = null;
@@ -84,12 +90,29 @@ export class StepsView implements View {
     const query = Math.min(this.query ?? n - 1, n - 1);
     this.markQuery(query);
     if (typeof head !== 'number') {
-      return this.say(`Steps are per head: pick one head (H0–H${ctx.store.heads - 1}) in the Head list above.`);
+      this.say(
+        `Steps are per head: pick one head (H0–H${ctx.store.heads - 1}) in the Head list above.`,
+      );
+      return;
     }
     const entry = stepsCache.get(runId, layer, head);
-    if (entry.error) return this.say(`The steps of layer ${layer}, head ${head} could not be computed: ${entry.error}`);
-    if (!entry.steps) return this.say(`Computing the steps of layer ${layer}, head ${head}…`);
-    const key = [runId, layer, head, query, ctx.palette.background, ctx.palette.kind, ctx.store.receivedLayers].join('/');
+    if (entry.error) {
+      this.say(`The steps of layer ${layer}, head ${head} could not be computed: ${entry.error}`);
+      return;
+    }
+    if (!entry.steps) {
+      this.say(`Computing the steps of layer ${layer}, head ${head}…`);
+      return;
+    }
+    const key = [
+      runId,
+      layer,
+      head,
+      query,
+      ctx.palette.background,
+      ctx.palette.kind,
+      ctx.store.receivedLayers,
+    ].join('/');
     if (key === this.drawn) return;
     this.drawn = key;
     this.status.textContent = '';
@@ -117,32 +140,73 @@ export class StepsView implements View {
     this.qk.set(
       [
         { label: `q ${labels[i]}`, values: s.q.subarray(i * s.d, (i + 1) * s.d), strong: true },
-        ...rows.map((r) => ({ label: `k ${labels[r.key]}`, values: s.k.subarray(r.key * s.d, (r.key + 1) * s.d), faded: r.masked })),
+        ...rows.map((r) => ({
+          label: `k ${labels[r.key]}`,
+          values: s.k.subarray(r.key * s.d, (r.key + 1) * s.d),
+          faded: r.masked,
+        })),
       ],
       ctx.palette,
     );
     this.values.set(
       [
-        ...rows.map((r) => ({ label: `${cellText(r.weight)} × v ${labels[r.key]}`, values: s.v.subarray(r.key * s.dv, (r.key + 1) * s.dv), faded: r.masked })),
+        ...rows.map((r) => ({
+          label: `${cellText(r.weight)} × v ${labels[r.key]}`,
+          values: s.v.subarray(r.key * s.dv, (r.key + 1) * s.dv),
+          faded: r.masked,
+        })),
         { label: 'output', values: output, strong: true },
       ],
       ctx.palette,
     );
-    const scaleWhere = s.scaleAt.length === 0 ? 'the model applies no scale'
-      : s.scaleAt.includes('scores') ? `the model multiplies q·k by ${cellText(s.scale)} (1/√${s.d} = ${cellText(1 / Math.sqrt(s.d))})`
-        : `the model folds ${cellText(s.scale)} into ${s.scaleAt.join(' and ')} before the dot product; shown here as a separate step`;
+    const scaleWhere =
+      s.scaleAt.length === 0
+        ? 'the model applies no scale'
+        : s.scaleAt.includes('scores')
+          ? `the model multiplies q·k by ${cellText(s.scale)} (1/√${s.d} = ${cellText(1 / Math.sqrt(s.d))})`
+          : `the model folds ${cellText(s.scale)} into ${s.scaleAt.join(' and ')} before the dot product; shown here as a separate step`;
     const top = rows.filter((r) => !r.masked).sort((a, b) => b.weight - a.weight)[0];
     return [
       heading('h2', where),
-      section('1. Query and keys', `q = x·W_Q and k = x·W_K for every token (after rotary positions, if any); ${s.d} numbers each. Blue is negative, orange positive.`, this.qk.element),
-      section('2–5. Scores, scale, mask, softmax',
+      section(
+        '1. Query and keys',
+        `q = x·W_Q and k = x·W_K for every token (after rotary positions, if any); ${s.d} numbers each. Blue is negative, orange positive.`,
+        this.qk.element,
+      ),
+      section(
+        '2–5. Scores, scale, mask, softmax',
         `q·k for every key, then ${scaleWhere}${s.bias ? ', plus the bias' : ''}; the mask removes ${rows.filter((r) => r.masked).length} key(s); softmax turns the rest into weights that sum to 1.`,
-        scoreTable(rows, labels, modelRow, { scale: s.scale, hasBias: s.bias !== null, focusKey: top?.key ?? null })),
-      check(softmaxGap, 'The softmax row equals the head\'s attention row', 'The softmax row differs from the head\'s attention row'),
-      section('6. Weighted sum of v', `Each value vector times its weight, summed: the head's output for ${labels[i]} (${s.dv} numbers).`, this.values.element),
-      check(outputGap, 'Σ weight × v equals the head\'s output', 'Σ weight × v differs from the head\'s output'),
-      section('7. Where the output goes', 'The heads\' outputs are concatenated and projected back to the model\'s width.',
-        outputDiagram(ctx.store.heads, s.head, s.dv, ctx.store.meta?.model.hiddenSize ?? s.dv * ctx.store.heads)),
+        scoreTable(rows, labels, modelRow, {
+          scale: s.scale,
+          hasBias: s.bias !== null,
+          focusKey: top?.key ?? null,
+        }),
+      ),
+      check(
+        softmaxGap,
+        "The softmax row equals the head's attention row",
+        "The softmax row differs from the head's attention row",
+      ),
+      section(
+        '6. Weighted sum of v',
+        `Each value vector times its weight, summed: the head's output for ${labels[i]} (${s.dv} numbers).`,
+        this.values.element,
+      ),
+      check(
+        outputGap,
+        "Σ weight × v equals the head's output",
+        "Σ weight × v differs from the head's output",
+      ),
+      section(
+        '7. Where the output goes',
+        "The heads' outputs are concatenated and projected back to the model's width.",
+        outputDiagram(
+          ctx.store.heads,
+          s.head,
+          s.dv,
+          ctx.store.meta?.model.hiddenSize ?? s.dv * ctx.store.heads,
+        ),
+      ),
     ];
   }
 
@@ -179,7 +243,14 @@ export class StepsView implements View {
     this.tokens.addEventListener('keydown', (e) => {
       const n = this.tokens.childElementCount;
       const at = this.query ?? n - 1;
-      const next = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: n - 1 }[e.key];
+      const next = {
+        ArrowRight: at + 1,
+        ArrowLeft: at - 1,
+        ArrowDown: at + 1,
+        ArrowUp: at - 1,
+        Home: 0,
+        End: n - 1,
+      }[e.key];
       if (next !== undefined && n > 0) {
         e.preventDefault();
         this.pick(Math.max(0, Math.min(n - 1, next)), true);
@@ -221,7 +292,7 @@ function check(gap: number, ok: string, bad: string): HTMLElement {
   const equal = gap <= EQUAL_WITHIN;
   el.className = `steps-check ${equal ? 'ok' : 'bad'}`;
   el.textContent = Number.isNaN(gap)
-    ? 'The head\'s attention row has not arrived yet.'
+    ? "The head's attention row has not arrived yet."
     : `${equal ? '✓' : '✗'} ${equal ? ok : bad} (largest difference ${gap.toExponential(1)})`;
   return el;
 }

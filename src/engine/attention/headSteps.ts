@@ -103,8 +103,10 @@ function lastTwo(tensor: StepTensor): [number, number] {
  */
 function slice(tensor: StepTensor, head: number, heads: number, size: number): Float32Array {
   const count = tensor.data.length / size;
-  if (!Number.isInteger(count) || count < 1 || heads % count !== 0 && count % heads !== 0) {
-    throw new Error(`a step tensor of shape [${tensor.dims.join(', ')}] does not hold ${heads} heads of ${size} values`);
+  if (!Number.isInteger(count) || count < 1 || (heads % count !== 0 && count % heads !== 0)) {
+    throw new Error(
+      `a step tensor of shape [${tensor.dims.join(', ')}] does not hold ${heads} heads of ${size} values`,
+    );
   }
   const block = Math.floor((head * count) / heads);
   return tensor.data.slice(block * size, (block + 1) * size);
@@ -112,6 +114,7 @@ function slice(tensor: StepTensor, head: number, heads: number, size: number): F
 
 function transpose(matrix: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c];
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c];
   return out;
 }

@@ -16,17 +16,27 @@ import { extractAttention } from './extractAttention';
 /** Rows of the position table sent (a 128 × 128 similarity map is what a panel can show). */
 export const POSITION_ROWS = 128;
 
-type Folder = Pick<LoadedModelFolder, 'label' | 'graphFile' | 'onnxBytes' | 'externalData' | 'feeds' | 'attentionOutputs' | 'manifest'>;
+type Folder = Pick<
+  LoadedModelFolder,
+  'label' | 'graphFile' | 'onnxBytes' | 'externalData' | 'feeds' | 'attentionOutputs' | 'manifest'
+>;
 
-export async function probePositions(folder: Folder, ids: readonly number[], baseline: Float32Array[]): Promise<PositionsReport> {
+export async function probePositions(
+  folder: Folder,
+  ids: readonly number[],
+  baseline: Float32Array[],
+): Promise<PositionsReport> {
   const model = decodeOnnx(folder.onnxBytes, folder.label);
-  const tables = findEmbeddingTables(model.graph as onnx.IGraphProto, folder.manifest.inputs.inputIds);
+  const tables = findEmbeddingTables(
+    model.graph as onnx.IGraphProto,
+    folder.manifest.inputs.inputIds,
+  );
   if (!tables.position) {
     return {
       kind: tables.rotary ? 'rotary' : 'none',
       note: tables.rotary
-        ? 'This model rotates q and k by an angle that grows with the position (rotary embeddings): positions enter every head\'s q·k directly, as the angle between positions, not through a table added to the tokens.'
-        : 'No position table was found in the graph: the model may use relative positions inside attention (such as T5\'s bias, shown as the bias in the steps), or keep its embeddings where the graph is not read (a merged decoder\'s If).',
+        ? "This model rotates q and k by an angle that grows with the position (rotary embeddings): positions enter every head's q·k directly, as the angle between positions, not through a table added to the tokens."
+        : "No position table was found in the graph: the model may use relative positions inside attention (such as T5's bias, shown as the bias in the steps), or keep its embeddings where the graph is not read (a merged decoder's If).",
     };
   }
   const [totalRows, width] = (tables.position.dims ?? []).map(Number);
@@ -35,9 +45,10 @@ export async function probePositions(folder: Folder, ids: readonly number[], bas
   const kind = isSinusoid(data, rows, width) ? 'sinusoid' : 'learned';
   const report: PositionsReport = {
     kind,
-    note: kind === 'sinusoid'
-      ? 'This model adds a fixed sinusoid table to the token embeddings: position p is a vector of sines and cosines of p at falling frequencies.'
-      : `This model adds a learned position vector (a row of ${tables.position.name}) to each token's embedding.`,
+    note:
+      kind === 'sinusoid'
+        ? 'This model adds a fixed sinusoid table to the token embeddings: position p is a vector of sines and cosines of p at falling frequencies.'
+        : `This model adds a learned position vector (a row of ${tables.position.name}) to each token's embedding.`,
     table: { name: tables.position.name ?? '', rows, totalRows, width, data },
   };
   if (tables.token) {
@@ -52,7 +63,12 @@ export async function probePositions(folder: Folder, ids: readonly number[], bas
 }
 
 /** The attention of a copy of the model with initializer `name` zeroed. */
-async function ablated(folder: Folder, model: onnx.IModelProto, name: string, ids: readonly number[]): Promise<Float32Array[]> {
+async function ablated(
+  folder: Folder,
+  model: onnx.IModelProto,
+  name: string,
+  ids: readonly number[],
+): Promise<Float32Array[]> {
   const copy = decodeOnnx(encodeOnnx(model), folder.label);
   const tensor = copy.graph?.initializer?.find((t) => t.name === name);
   if (!tensor) throw new Error(`the table ${name} went missing while editing the graph`);
@@ -61,7 +77,14 @@ async function ablated(folder: Folder, model: onnx.IModelProto, name: string, id
   try {
     const outputs = await session.run(makeFeeds(folder.feeds, ids), [...folder.attentionOutputs]);
     const names = folder.attentionOutputs;
-    return extractAttention(names.map((n) => outputs[n]), names, folder.manifest.heads, ids.length, folder.label, folder.graphFile);
+    return extractAttention(
+      names.map((n) => outputs[n]),
+      names,
+      folder.manifest.heads,
+      ids.length,
+      folder.label,
+      folder.graphFile,
+    );
   } finally {
     await session.release();
   }
@@ -89,8 +112,10 @@ export function isSinusoid(data: Float32Array, rows: number, width: number): boo
     for (let i = 0; i < half; i++) {
       const [s, c] = [Math.sin(p * freq(i)), Math.cos(p * freq(i))];
       const row = p * width;
-      if (Math.abs(data[row + 2 * i] - s) > 1e-3 || Math.abs(data[row + 2 * i + 1] - c) > 1e-3) interleaved = false;
-      if (Math.abs(data[row + i] - s) > 1e-3 || Math.abs(data[row + half + i] - c) > 1e-3) halves = false;
+      if (Math.abs(data[row + 2 * i] - s) > 1e-3 || Math.abs(data[row + 2 * i + 1] - c) > 1e-3)
+        interleaved = false;
+      if (Math.abs(data[row + i] - s) > 1e-3 || Math.abs(data[row + half + i] - c) > 1e-3)
+        halves = false;
     }
   }
   return interleaved || halves;

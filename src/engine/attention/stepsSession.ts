@@ -26,7 +26,10 @@ export class StepsSession {
   ) {}
 
   static async load(files: ModelFiles, variant?: GraphVariant): Promise<StepsSession> {
-    const folder = await loadModelFolder(files, { headSteps: true, ...(variant ? { variant } : {}) });
+    const folder = await loadModelFolder(files, {
+      headSteps: true,
+      ...(variant ? { variant } : {}),
+    });
     const session = await createSession(folder.onnxBytes, folder.externalData);
     return new StepsSession(folder, folder.headStepOutputs ?? [], session);
   }
@@ -41,7 +44,9 @@ export class StepsSession {
     const byLayer = new Map(wanted.map((l) => [l, layerTensors(this.layers[l], outputs)]));
     const past = this.folder.feeds.find((f) => f.kind === 'emptyPast');
     const kvHeads = past?.kind === 'emptyPast' ? past.dims[1] : undefined;
-    return requests.map((request) => headSteps(byLayer.get(request.layer) as LayerStepTensors, request, heads, kvHeads));
+    return requests.map((request) =>
+      headSteps(byLayer.get(request.layer) as LayerStepTensors, request, heads, kvHeads),
+    );
   }
 }
 
@@ -53,7 +58,10 @@ export function checkRequests(
   architecture: Architecture,
 ): void {
   if (requests.length > MAX_STEP_HEADS) {
-    throw new EngineRunError(`Steps were asked for ${requests.length} heads; ask for at most ${MAX_STEP_HEADS} at a time.`, 'badInput');
+    throw new EngineRunError(
+      `Steps were asked for ${requests.length} heads; ask for at most ${MAX_STEP_HEADS} at a time.`,
+      'badInput',
+    );
   }
   for (const { kind, layer, head } of requests) {
     if (kind !== undefined && kind !== architecture) {
@@ -62,7 +70,14 @@ export function checkRequests(
         'badInput',
       );
     }
-    if (!Number.isInteger(layer) || layer < 0 || layer >= layers || !Number.isInteger(head) || head < 0 || head >= heads) {
+    if (
+      !Number.isInteger(layer) ||
+      layer < 0 ||
+      layer >= layers ||
+      !Number.isInteger(head) ||
+      head < 0 ||
+      head >= heads
+    ) {
       throw new EngineRunError(
         `There is no layer ${layer}, head ${head}: this model has layers 0–${layers - 1} and heads 0–${heads - 1}.`,
         'badInput',
@@ -76,11 +91,18 @@ function namesOf(layer: ExposedStepTensors): string[] {
   return [...Object.values(named), ...scales.map((s) => s.operand)];
 }
 
-function layerTensors(layer: ExposedStepTensors, outputs: Record<string, Tensor>): LayerStepTensors {
+function layerTensors(
+  layer: ExposedStepTensors,
+  outputs: Record<string, Tensor>,
+): LayerStepTensors {
   const read = (name: string): StepTensor => {
     const tensor = outputs[name];
-    const data = tensor?.data instanceof Float32Array ? tensor.data
-      : tensor?.type === 'float16' && tensor.data instanceof Uint16Array ? halfToFloat(tensor.data) : undefined;
+    const data =
+      tensor?.data instanceof Float32Array
+        ? tensor.data
+        : tensor?.type === 'float16' && tensor.data instanceof Uint16Array
+          ? halfToFloat(tensor.data)
+          : undefined;
     if (!tensor || !data) throw new Error(`the step tensor ${name} is missing or not float`);
     return { data, dims: tensor.dims };
   };

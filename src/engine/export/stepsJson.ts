@@ -8,12 +8,17 @@ import type { HeadSteps } from '../types';
 type FormatNumber = (value: number, digits: number) => string;
 
 /** `,\n"steps": [...]` for the export document; one head per line. */
-export function stepsJson(steps: readonly HeadSteps[], digits: number, formatWeight: FormatNumber): string {
+export function stepsJson(
+  steps: readonly HeadSteps[],
+  digits: number,
+  formatWeight: FormatNumber,
+): string {
   return `,\n"steps": [\n${steps.map((s) => headJson(s, digits, formatWeight)).join(',\n')}\n]`;
 }
 
 function headJson(s: HeadSteps, digits: number, formatWeight: FormatNumber): string {
-  const numbers = (data: ArrayLike<number>, cols: number): string => matrix(data, cols, (x) => formatWeight(x, digits));
+  const numbers = (data: ArrayLike<number>, cols: number): string =>
+    matrix(data, cols, (x) => formatWeight(x, digits));
   const fields: [string, string][] = [
     ...(s.kind ? [['kind', JSON.stringify(s.kind)] as [string, string]] : []),
     ['layer', String(s.layer)],

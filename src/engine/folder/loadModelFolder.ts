@@ -104,7 +104,9 @@ export async function loadModelFolder(
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax') wanted.add('probabilities');
   if (wanted.size > 0 || options.headSteps) refuseLossyEdit(source.onnxBytes, label, graphPath);
-  const headStepOutputs = options.headSteps ? exposeStepTensors(model, manifest.layers, label, graphPath) : undefined;
+  const headStepOutputs = options.headSteps
+    ? exposeStepTensors(model, manifest.layers, label, graphPath)
+    : undefined;
   const exposed =
     wanted.size > 0
       ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath)

@@ -26,7 +26,10 @@ export function findEmbeddingTables(graph: onnx.IGraphProto, inputIds: string): 
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const gathered = (graph.node ?? [])
     .filter((n) => n.opType === 'Gather' && initializers.has(n.input?.[0] ?? ''))
-    .map((n) => ({ table: initializers.get(n.input?.[0] ?? '') as onnx.ITensorProto, indices: n.input?.[1] ?? '' }))
+    .map((n) => ({
+      table: initializers.get(n.input?.[0] ?? '') as onnx.ITensorProto,
+      indices: n.input?.[1] ?? '',
+    }))
     .filter(({ table }) => (table.dims ?? []).length === 2 && table.dataType === FLOAT);
   const token = gathered.find((g) => g.indices === inputIds)?.table;
   const width = token ? int64(token.dims?.[1]) : undefined;
@@ -35,16 +38,22 @@ export function findEmbeddingTables(graph: onnx.IGraphProto, inputIds: string): 
     (g) => g.table !== token && int64(g.table.dims?.[0]) >= 8 && int64(g.table.dims?.[1]) === width,
   )?.table;
   const computed = (n: onnx.INodeProto) => !index.isConstant(n.input?.[0] ?? '');
-  const rotary = (graph.node ?? []).some((n) => n.opType === 'Sin' && computed(n)) &&
+  const rotary =
+    (graph.node ?? []).some((n) => n.opType === 'Sin' && computed(n)) &&
     (graph.node ?? []).some((n) => n.opType === 'Cos' && computed(n));
   return { ...(token ? { token } : {}), ...(position ? { position } : {}), rotary };
 }
 
 /** The first `rows` rows of a float32 2-D initializer, from the graph or its external data. */
-export function readTableRows(tensor: onnx.ITensorProto, external: readonly ExternalDataFile[], rows: number): Float32Array {
+export function readTableRows(
+  tensor: onnx.ITensorProto,
+  external: readonly ExternalDataFile[],
+  rows: number,
+): Float32Array {
   const [total, width] = (tensor.dims ?? []).map(int64);
   const count = Math.min(rows, total) * width;
-  if (tensor.floatData && tensor.floatData.length > 0) return Float32Array.from(tensor.floatData.slice(0, count));
+  if (tensor.floatData && tensor.floatData.length > 0)
+    return Float32Array.from(tensor.floatData.slice(0, count));
   let bytes = tensor.rawData ?? new Uint8Array(0);
   if (tensor.dataLocation === EXTERNAL) {
     const entry = (key: string) => tensor.externalData?.find((e) => e.key === key)?.value ?? '';
@@ -52,7 +61,8 @@ export function readTableRows(tensor: onnx.ITensorProto, external: readonly Exte
     const offset = Number(entry('offset') || 0);
     bytes = file ? file.data.subarray(offset, offset + total * width * 4) : new Uint8Array(0);
   }
-  if (bytes.length < count * 4) throw new Error(`the table ${tensor.name} holds fewer numbers than its shape says`);
+  if (bytes.length < count * 4)
+    throw new Error(`the table ${tensor.name} holds fewer numbers than its shape says`);
   // A copy at offset 0 (a Node Buffer's slice would share an unaligned pool).
   const copy = new Uint8Array(bytes.subarray(0, count * 4));
   return new Float32Array(copy.buffer, 0, count);

@@ -15,7 +15,13 @@ import { modelError } from '../modelError';
 export type ExposedStepTensors = StepTensors;
 
 const NAMED: readonly (keyof Omit<StepTensors, 'scales'>)[] = [
-  'query', 'keyTransposed', 'rawScores', 'softmaxInput', 'probabilities', 'value', 'output',
+  'query',
+  'keyTransposed',
+  'rawScores',
+  'softmaxInput',
+  'probabilities',
+  'value',
+  'output',
 ];
 
 /** Edits `model`; returns, per layer, the output names of its step tensors. */
@@ -28,15 +34,23 @@ export function exposeStepTensors(
   const graph = model.graph as onnx.IGraphProto;
   const inIf = findIfAttention(graph);
   if (inIf) {
-    const branch = (name: string) => inIf.node.attribute?.find((a) => a.name === name)?.g as onnx.IGraphProto;
+    const branch = (name: string) =>
+      inIf.node.attribute?.find((a) => a.name === name)?.g as onnx.IGraphProto;
     const then = stepsOf(branch('then_branch'), layers, label, file);
     const otherwise = stepsOf(branch('else_branch'), layers, label, file);
     const thenNames = copiesOfOutputs(branch('then_branch'), flatten(branch('then_branch'), then));
-    const elseNames = copiesOfOutputs(branch('else_branch'), flatten(branch('else_branch'), otherwise));
+    const elseNames = copiesOfOutputs(
+      branch('else_branch'),
+      flatten(branch('else_branch'), otherwise),
+    );
     if (thenNames.length !== elseNames.length) {
-      throw modelError('attentionNotFound', label, file,
+      throw modelError(
+        'attentionNotFound',
+        label,
+        file,
         'computes attention differently in the two branches of its merged-decoder If',
-        'Use the non-merged decoder_model.onnx.');
+        'Use the non-merged decoder_model.onnx.',
+      );
     }
     addBranchOutputs(branch('then_branch'), thenNames);
     addBranchOutputs(branch('else_branch'), elseNames);
@@ -46,23 +60,34 @@ export function exposeStepTensors(
       while (taken.has(name)) name = `_${name}`;
       return name;
     });
-    (inIf.node.output ??= []).push(...outputs);
-    (graph.output ??= []).push(...outputs.map(floatOutput));
+    inIf.node.output ??= [];
+    inIf.node.output.push(...outputs);
+    graph.output ??= [];
+    graph.output.push(...outputs.map(floatOutput));
     return rename(otherwise, outputs);
   }
   const steps = stepsOf(graph, layers, label, file);
   return rename(steps, exposeTensors(model, flatten(graph, steps)));
 }
 
-function stepsOf(graph: onnx.IGraphProto, layers: number, label: string, file: string): StepTensors[] {
+function stepsOf(
+  graph: onnx.IGraphProto,
+  layers: number,
+  label: string,
+  file: string,
+): StepTensors[] {
   const found = findStepTensors(graph);
-  const gap = found.findIndex((s) => s === undefined);
+  const gap = found.indexOf(undefined);
   if (found.length !== layers || gap >= 0) {
-    throw modelError('attentionNotFound', label, file,
+    throw modelError(
+      'attentionNotFound',
+      label,
+      file,
       found.length !== layers
         ? `has ${found.length} attention Softmax node(s) where ${layers} layers were expected`
         : `does not compute layer ${gap}'s q·kᵀ or weights·v as separate MatMul nodes`,
-      'The steps can only be shown for graphs with plain MatMul/Softmax attention (no fused attention ops).');
+      'The steps can only be shown for graphs with plain MatMul/Softmax attention (no fused attention ops).',
+    );
   }
   return found as StepTensors[];
 }
@@ -91,17 +116,29 @@ function copiesOfOutputs(branch: onnx.IGraphProto, names: string[]): string[] {
       return name;
     }
     const copy = `${name}/attention_step.${i}`;
-    (branch.node ??= []).push(onnxProto.onnx.NodeProto.create({
-      opType: 'Identity', name: `${copy}/Identity`, input: [name], output: [copy],
-    }));
+    branch.node ??= [];
+    branch.node.push(
+      onnxProto.onnx.NodeProto.create({
+        opType: 'Identity',
+        name: `${copy}/Identity`,
+        input: [name],
+        output: [copy],
+      }),
+    );
     return copy;
   });
 }
 
 function identity(graph: onnx.IGraphProto, scale: ScaleFactor, output: string): string {
-  (graph.node ??= []).push(onnxProto.onnx.NodeProto.create({
-    opType: 'Identity', name: `${output}/Identity`, input: [scale.operand], output: [output],
-  }));
+  graph.node ??= [];
+  graph.node.push(
+    onnxProto.onnx.NodeProto.create({
+      opType: 'Identity',
+      name: `${output}/Identity`,
+      input: [scale.operand],
+      output: [output],
+    }),
+  );
   return output;
 }
 
@@ -109,7 +146,13 @@ function identity(graph: onnx.IGraphProto, scale: ScaleFactor, output: string): 
 function rename(steps: StepTensors[], names: string[]): ExposedStepTensors[] {
   let next = 0;
   return steps.map((layer) => {
-    const renamed = Object.fromEntries(NAMED.map((key) => [key, names[next++]])) as Omit<StepTensors, 'scales'>;
-    return { ...renamed, scales: layer.scales.map((scale) => ({ ...scale, operand: names[next++] })) };
+    const renamed = Object.fromEntries(NAMED.map((key) => [key, names[next++]])) as Omit<
+      StepTensors,
+      'scales'
+    >;
+    return {
+      ...renamed,
+      scales: layer.scales.map((scale) => ({ ...scale, operand: names[next++] })),
+    };
   });
 }

@@ -36,7 +36,19 @@ export interface StepTensors {
 }
 
 /** Ops the scores may pass through between Q·Kᵀ and the Softmax. */
-const SCORE_OPS = new Set(['Add', 'Sub', 'Where', 'Div', 'Mul', 'Cast', 'Identity', 'Dropout', 'Min', 'Max', 'Clip']);
+const SCORE_OPS = new Set([
+  'Add',
+  'Sub',
+  'Where',
+  'Div',
+  'Mul',
+  'Cast',
+  'Identity',
+  'Dropout',
+  'Min',
+  'Max',
+  'Clip',
+]);
 const PASS_THROUGH = new Set(['Identity', 'Cast', 'Dropout']);
 
 /**
@@ -78,7 +90,11 @@ export function findStepTensors(graph: onnx.IGraphProto): (StepTensors | undefin
  * The nodes from the producer of `tensor` back to the Q·Kᵀ MatMul (a MatMul of two computed
  * tensors), walking only through the ops scores pass through; undefined when none is near.
  */
-function pathToScores(index: GraphIndex, tensor: string, depth: number): onnx.INodeProto[] | undefined {
+function pathToScores(
+  index: GraphIndex,
+  tensor: string,
+  depth: number,
+): onnx.INodeProto[] | undefined {
   const node = index.producer(tensor);
   if (!node || depth === 0) return undefined;
   const inputs = node.input ?? [];
@@ -96,7 +112,11 @@ function pathToScores(index: GraphIndex, tensor: string, depth: number): onnx.IN
 }
 
 /** The MatMul that takes the probabilities (through Cast/Identity/Dropout) as its first input. */
-function valueMatMul(index: GraphIndex, tensor: string, depth: number): onnx.INodeProto | undefined {
+function valueMatMul(
+  index: GraphIndex,
+  tensor: string,
+  depth: number,
+): onnx.INodeProto | undefined {
   for (const consumer of index.consumers(tensor)) {
     if (consumer.opType === 'MatMul' && consumer.input?.[0] === tensor) return consumer;
     if (depth > 0 && PASS_THROUGH.has(consumer.opType ?? '')) {

@@ -64,10 +64,16 @@ export class InspectorPanel {
    */
   async showSteps(layer: number, head: number, token: number): Promise<string[]> {
     await this.showView('steps');
-    await this.frame.locator('label.field:has(> span:text-is("Layer")) > select').selectOption(String(layer));
-    await this.frame.locator('label.field:has(> span:text-is("Head")) > select').selectOption(String(head));
+    await this.frame
+      .locator('label.field:has(> span:text-is("Layer")) > select')
+      .selectOption(String(layer));
+    await this.frame
+      .locator('label.field:has(> span:text-is("Head")) > select')
+      .selectOption(String(head));
     await this.frame.locator(`#steps-token-${token}`).click();
-    await this.frame.locator('.steps-view h2', { hasText: `Layer ${layer} · head ${head}` }).waitFor({ timeout: 60_000 });
+    await this.frame
+      .locator('.steps-view h2', { hasText: `Layer ${layer} · head ${head}` })
+      .waitFor({ timeout: 60_000 });
     await this.frame.locator(`#steps-token-${token}[aria-selected="true"]`).waitFor();
     return this.frame.locator('.steps-check').allTextContents();
   }

@@ -14,12 +14,24 @@ import { recomputeAttention, maxDiff, qkT } from './stepsMaths';
 
 interface StepsReference {
   ids: number[];
-  layers: { scale: number; heads: { q: number[][]; k: number[][]; v: number[][]; scores: number[][]; output: number[][] }[] }[];
+  layers: {
+    scale: number;
+    heads: {
+      q: number[][];
+      k: number[][];
+      v: number[][];
+      scores: number[][];
+      output: number[][];
+    }[];
+  }[];
 }
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const all = (layers: number, heads: number) =>
-  Array.from({ length: layers * heads }, (_, i) => ({ layer: Math.floor(i / heads), head: i % heads }));
+  Array.from({ length: layers * heads }, (_, i) => ({
+    layer: Math.floor(i / heads),
+    head: i % heads,
+  }));
 
 /** Every head's steps reproduce the engine's own attention for the same ids. */
 async function checkAgainstAttention(dir: string, ids: number[]): Promise<HeadSteps[]> {
@@ -31,8 +43,14 @@ async function checkAgainstAttention(dir: string, ids: number[]): Promise<HeadSt
   for (const s of steps) {
     const n = ids.length;
     const row = attentions[s.layer].subarray(s.head * n * n, (s.head + 1) * n * n);
-    assert.ok(maxDiff(recomputeAttention(s), row) < 1e-4, `layer ${s.layer} head ${s.head}: softmax differs`);
-    assert.ok(maxDiff(qkT(s.q, s.k, s.n, s.m, s.d), s.scores) < 1e-4 * (1 + Math.max(...s.scores.map(Math.abs))));
+    assert.ok(
+      maxDiff(recomputeAttention(s), row) < 1e-4,
+      `layer ${s.layer} head ${s.head}: softmax differs`,
+    );
+    assert.ok(
+      maxDiff(qkT(s.q, s.k, s.n, s.m, s.d), s.scores) <
+        1e-4 * (1 + Math.max(...s.scores.map(Math.abs))),
+    );
   }
   return steps;
 }
@@ -40,7 +58,7 @@ async function checkAgainstAttention(dir: string, ids: number[]): Promise<HeadSt
 describe('head steps', function () {
   this.timeout(120_000);
 
-  it('reproduce the bundled model\'s attention: causal mask, scale 1/√d in the scores', async () => {
+  it("reproduce the bundled model's attention: causal mask, scale 1/√d in the scores", async () => {
     const ids = [8191, 100, 200, 300, 100, 200, 42, 7];
     const steps = await checkAgainstAttention(BUNDLED, ids);
     const s = steps[5];
@@ -49,7 +67,8 @@ describe('head steps', function () {
     assert.deepEqual(s.scaleAt, ['scores']);
     assert.equal(s.bias, null);
     // causal: query i sees keys 0..i only
-    for (let i = 0; i < s.n; i++) for (let j = 0; j < s.m; j++) assert.equal(s.masked[i * s.m + j], j > i ? 1 : 0);
+    for (let i = 0; i < s.n; i++)
+      for (let j = 0; j < s.m; j++) assert.equal(s.masked[i * s.m + j], j > i ? 1 : 0);
   });
 
   for (const name of ['gpt2', 'gpt2-merged', 'bert', 'distilbert', 'roberta', 'llama']) {
@@ -62,26 +81,42 @@ describe('head steps', function () {
         const want = ref.layers[s.layer];
         const head = want.heads[s.head];
         const where = `${name} layer ${s.layer} head ${s.head}`;
-        assert.ok(Math.abs(s.scale - want.scale) < 1e-6, `${where}: scale ${s.scale} vs ${want.scale}`);
+        assert.ok(
+          Math.abs(s.scale - want.scale) < 1e-6,
+          `${where}: scale ${s.scale} vs ${want.scale}`,
+        );
         for (const key of ['q', 'k', 'v', 'scores', 'output'] as const) {
-          assert.ok(maxDiff(s[key], Float32Array.from(head[key].flat())) < 1e-4, `${where}: ${key} differs from PyTorch`);
+          assert.ok(
+            maxDiff(s[key], Float32Array.from(head[key].flat())) < 1e-4,
+            `${where}: ${key} differs from PyTorch`,
+          );
         }
         assert.equal(s.bias, null, `${where}: no bias expected`);
       }
       if (name === 'distilbert') assert.deepEqual(steps[0].scaleAt, ['query']);
       if (name === 'llama') assert.deepEqual(steps.map((s) => s.kvHead).slice(0, 4), [0, 0, 1, 1]);
       const causal = name === 'gpt2' || name === 'gpt2-merged' || name === 'llama';
-      assert.equal(steps[0].masked[1], causal ? 1 : 0, `${name}: query 0 ${causal ? 'must not' : 'may'} see key 1`);
+      assert.equal(
+        steps[0].masked[1],
+        causal ? 1 : 0,
+        `${name}: query 0 ${causal ? 'must not' : 'may'} see key 1`,
+      );
     });
   }
 
   it('refuse heads the model does not have, naming the valid range', async () => {
-    await assert.rejects(sharedEngine().runSteps(BUNDLED, [1, 2], [{ layer: 4, head: 0 }]), /layers 0–3 and heads 0–3/);
-    await assert.rejects(sharedEngine().runSteps(BUNDLED, [1, 2], [{ kind: 'cross', layer: 0, head: 0 }]), /cross attention/);
+    await assert.rejects(
+      sharedEngine().runSteps(BUNDLED, [1, 2], [{ layer: 4, head: 0 }]),
+      /layers 0–3 and heads 0–3/,
+    );
+    await assert.rejects(
+      sharedEngine().runSteps(BUNDLED, [1, 2], [{ kind: 'cross', layer: 0, head: 0 }]),
+      /cross attention/,
+    );
   });
 });
 
-describe('headSteps (one layer\'s tensors → one head)', () => {
+describe("headSteps (one layer's tensors → one head)", () => {
   // 2 heads, N = M = 2, d = 1: q = [1, 2] per head, k = [3, 4]; scale √0.25 folded into q and k
   const t = (data: number[], dims: number[]) => ({ data: Float32Array.from(data), dims });
   const scaled = 0.25;

@@ -12,7 +12,11 @@ import { HF_FIXTURES } from '../folder/hfFixtures';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const ids = (name: string): number[] =>
-  (JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.reference.json`), 'utf8')) as { ids: number[] }).ids;
+  (
+    JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.reference.json`), 'utf8')) as {
+      ids: number[];
+    }
+  ).ids;
 
 describe('positions probe', function () {
   this.timeout(120_000);
@@ -21,7 +25,10 @@ describe('positions probe', function () {
     const tokens = [8191, 100, 200, 300, 100, 200, 42, 7];
     const report = await sharedEngine().runPositions(BUNDLED, tokens);
     assert.equal(report.kind, 'learned');
-    assert.deepEqual([report.table?.name, report.table?.rows, report.table?.totalRows, report.table?.width], ['m.pos.weight', 128, 512, 128]);
+    assert.deepEqual(
+      [report.table?.name, report.table?.rows, report.table?.totalRows, report.table?.width],
+      ['m.pos.weight', 128, 512, 128],
+    );
     const { position, token } = report.effects!;
     assert.equal(position.length, 4);
     for (const layer of [...position, ...token]) {
@@ -38,8 +45,12 @@ describe('positions probe', function () {
       assert.equal(report.kind, 'learned', name);
       const table = report.table!;
       assert.equal(table.width, 32);
-      const { positionRows } = JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.steps.json`), 'utf8')) as { positionRows: number[][] };
-      positionRows.flat().forEach((x, i) => assert.ok(Math.abs(table.data[i] - x) < 1e-6, `${name}: table[${i}] differs from PyTorch`));
+      const { positionRows } = JSON.parse(
+        readFileSync(join(HF_FIXTURES, `${name}.steps.json`), 'utf8'),
+      ) as { positionRows: number[][] };
+      positionRows.flat().forEach((x, i) => {
+        assert.ok(Math.abs(table.data[i] - x) < 1e-6, `${name}: table[${i}] differs from PyTorch`);
+      });
       assert.ok(report.effects, name);
     }
   });
@@ -56,11 +67,12 @@ describe('positions probe', function () {
     const width = 8;
     const make = (halves: boolean) => {
       const data = new Float32Array(rows * width);
-      for (let p = 0; p < rows; p++) for (let i = 0; i < width / 2; i++) {
-        const a = p / 10000 ** ((2 * i) / width);
-        data[p * width + (halves ? i : 2 * i)] = Math.sin(a);
-        data[p * width + (halves ? width / 2 + i : 2 * i + 1)] = Math.cos(a);
-      }
+      for (let p = 0; p < rows; p++)
+        for (let i = 0; i < width / 2; i++) {
+          const a = p / 10000 ** ((2 * i) / width);
+          data[p * width + (halves ? i : 2 * i)] = Math.sin(a);
+          data[p * width + (halves ? width / 2 + i : 2 * i + 1)] = Math.cos(a);
+        }
       return data;
     };
     assert.ok(isSinusoid(make(false), rows, width));

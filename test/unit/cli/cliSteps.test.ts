@@ -10,7 +10,11 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile('node', [CLI, ...args], { maxBuffer: 1 << 28 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+        stdout,
+        stderr,
+      });
     });
   });
 }
@@ -32,10 +36,25 @@ describe('CLI --steps (bundled model)', function () {
   this.timeout(60000);
 
   it('adds the steps of the heads asked for; softmax(scores × scale, masked removed) is the exported attention', async () => {
-    const { code, stdout, stderr } = await runCli(['--text', 'def f(x):\n    return f(x)', '--steps', '1:2,3:0']);
+    const { code, stdout, stderr } = await runCli([
+      '--text',
+      'def f(x):\n    return f(x)',
+      '--steps',
+      '1:2,3:0',
+    ]);
     assert.equal(code, 0, stderr);
-    const doc = JSON.parse(stdout) as { tokens: unknown[]; attentions: number[][][][]; steps: ExportedSteps[] };
-    assert.deepEqual(doc.steps.map((s) => [s.layer, s.head]), [[1, 2], [3, 0]]);
+    const doc = JSON.parse(stdout) as {
+      tokens: unknown[];
+      attentions: number[][][][];
+      steps: ExportedSteps[];
+    };
+    assert.deepEqual(
+      doc.steps.map((s) => [s.layer, s.head]),
+      [
+        [1, 2],
+        [3, 0],
+      ],
+    );
     const n = doc.tokens.length;
     for (const s of doc.steps) {
       assert.equal(s.kind, undefined);
@@ -46,13 +65,17 @@ describe('CLI --steps (bundled model)', function () {
         const max = Math.max(...logits);
         const exps = logits.map((x) => Math.exp(x - max));
         const sum = exps.reduce((a, b) => a + b, 0);
-        exps.forEach((e, j) => assert.ok(Math.abs(e / sum - doc.attentions[s.layer][s.head][i][j]) < 1e-4));
+        exps.forEach((e, j) => {
+          assert.ok(Math.abs(e / sum - doc.attentions[s.layer][s.head][i][j]) < 1e-4);
+        });
         // q·kᵀ: the exported scores are the dot products of the exported vectors
         row.forEach((x, j) => {
           const dot = s.q[i].reduce((a, qc, c) => a + qc * s.k[j][c], 0);
           assert.ok(Math.abs(dot - x) < 1e-4 * (1 + Math.abs(x)));
         });
-        row.forEach((_, j) => assert.equal(s.masked[i][j], j > i));
+        row.forEach((_, j) => {
+          assert.equal(s.masked[i][j], j > i);
+        });
       });
     }
   });
@@ -60,12 +83,21 @@ describe('CLI --steps (bundled model)', function () {
   it('refuses a malformed list (exit 2) and a head the model lacks (exit 1), in one line each', async () => {
     const bad = await runCli(['--text', 'a b', '--steps', '1-2']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^error: --steps takes layer:head pairs such as 0:1,2:3 .*not "1-2"\.\n$/);
+    assert.match(
+      bad.stderr,
+      /^error: --steps takes layer:head pairs such as 0:1,2:3 .*not "1-2"\.\n$/,
+    );
     const missing = await runCli(['--text', 'a b', '--steps', '0:9']);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^error: There is no layer 0, head 9: this model has layers 0–3 and heads 0–3\.\n$/);
+    assert.match(
+      missing.stderr,
+      /^error: There is no layer 0, head 9: this model has layers 0–3 and heads 0–3\.\n$/,
+    );
     const cross = await runCli(['--text', 'a b', '--steps', 'cross:0:1']);
-    assert.match(cross.stderr, /^error: Steps of cross attention were asked for, but this model is a decoder: leave out the "cross:" prefix\.\n$/);
+    assert.match(
+      cross.stderr,
+      /^error: Steps of cross attention were asked for, but this model is a decoder: leave out the "cross:" prefix\.\n$/,
+    );
   });
 });
 
@@ -81,6 +113,7 @@ describe('--steps list', () => {
   });
 
   for (const bad of ['', '1', '1:', 'x:1:2', '1:2:3', '-1:0', '0:1:', 'enc:1']) {
-    it(`refuses "${bad}"`, () => assert.throws(() => parseStepsArg(bad), /--steps takes layer:head pairs/));
+    it(`refuses "${bad}"`, () =>
+      assert.throws(() => parseStepsArg(bad), /--steps takes layer:head pairs/));
   }
 });

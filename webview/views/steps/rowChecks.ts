@@ -30,7 +30,7 @@ export function rowSteps(s: HeadSteps, i: number): KeyStep[] {
     if (!masked) max = Math.max(max, scaled + bias);
   }
   let sum = 0;
-  for (const r of rows) if (!r.masked) sum += (r.weight = Math.exp(r.scaled + r.bias - max));
+  for (const r of rows) if (!r.masked) sum += r.weight = Math.exp(r.scaled + r.bias - max);
   for (const r of rows) r.weight = sum > 0 ? r.weight / sum : 0;
   return rows;
 }

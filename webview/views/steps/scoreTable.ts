@@ -21,7 +21,7 @@ export function scoreTable(
   const titles = [
     ['key', 'Key token'],
     ['q·k', 'Raw dot product of the query and this key'],
-    [`× ${cellText(options.scale)}`, 'Scaled by the model\'s scale'],
+    [`× ${cellText(options.scale)}`, "Scaled by the model's scale"],
     ...(options.hasBias ? [['+ bias', 'Additive bias (relative positions, ALiBi)']] : []),
     ['mask', 'Whether the mask removes this key'],
     ['softmax', 'Softmax over the keys that are not masked'],

@@ -45,7 +45,7 @@ export class StepsCache {
     } else {
       this.entries.set(`${message.layer}/${message.head}`, { error: message.message });
     }
-    this.listeners.forEach((listener) => listener());
+    for (const listener of this.listeners) listener();
     return true;
   }
 

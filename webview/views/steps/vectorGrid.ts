@@ -54,16 +54,23 @@ export class VectorGrid {
     this.limit = limit ?? Math.max(...rows.map((r) => absMax(r.values)), 0);
     const width = rows[0]?.values.length ?? 0;
     this.cell = Math.max(4, Math.min(14, Math.floor(448 / Math.max(1, width))));
-    this.cursor = { row: Math.min(this.cursor.row, rows.length - 1), col: Math.min(this.cursor.col, width - 1) };
-    this.labels.replaceChildren(...rows.map((r) => {
-      const el = document.createElement('div');
-      el.textContent = r.label;
-      el.title = r.label;
-      if (r.faded) el.className = 'faded';
-      return el;
-    }));
-    this.canvas.setAttribute('aria-label',
-      `${this.name}: ${rows.length} vectors of ${width} numbers, colour scale ±${this.limit.toPrecision(3)}; arrow keys read the numbers`);
+    this.cursor = {
+      row: Math.min(this.cursor.row, rows.length - 1),
+      col: Math.min(this.cursor.col, width - 1),
+    };
+    this.labels.replaceChildren(
+      ...rows.map((r) => {
+        const el = document.createElement('div');
+        el.textContent = r.label;
+        el.title = r.label;
+        if (r.faded) el.className = 'faded';
+        return el;
+      }),
+    );
+    this.canvas.setAttribute(
+      'aria-label',
+      `${this.name}: ${rows.length} vectors of ${width} numbers, colour scale ±${this.limit.toPrecision(3)}; arrow keys read the numbers`,
+    );
     this.paint();
   }
 
@@ -111,14 +118,22 @@ export class VectorGrid {
     this.canvas.addEventListener('pointermove', (e) => {
       const row = Math.floor(e.offsetY / ROW);
       const col = Math.floor(e.offsetX / this.cell);
-      if (!this.rows[row] || col >= this.rows[row].values.length) return this.hideTip();
+      if (!this.rows[row] || col >= this.rows[row].values.length) {
+        this.hideTip();
+        return;
+      }
       this.showTip(this.text(row, col), e.offsetX, e.offsetY);
     });
     this.canvas.addEventListener('pointerleave', () => this.hideTip());
     this.canvas.addEventListener('focus', () => this.paint());
-    this.canvas.addEventListener('blur', () => (this.hideTip(), this.paint()));
+    this.canvas.addEventListener('blur', () => {
+      this.hideTip();
+      this.paint();
+    });
     this.canvas.addEventListener('keydown', (e) => {
-      const move = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[e.key];
+      const move = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[
+        e.key
+      ];
       if (!move || !this.rows.length) return;
       e.preventDefault();
       const width = this.rows[0].values.length;
