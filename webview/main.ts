@@ -2,7 +2,7 @@
 import './styles/main.css';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../src/protocol/webview';
 import { App } from './app';
-import { stepsCache } from './views/steps/stepsCache';
+import { isCacheAnswer, stepsCache } from './views/steps/stepsCache';
 import { postToHost } from './vscodeApi';
 
 const app = new App(document.getElementById('root') ?? document.body);
@@ -10,8 +10,7 @@ const app = new App(document.getElementById('root') ?? document.body);
 window.addEventListener('message', (e: MessageEvent) => {
   const message = unwrap(e.data);
   // Answers to the Steps view's requests go to its cache, which redraws the view.
-  if (message?.type === 'didProduceSteps' || message?.type === 'didFailSteps')
-    stepsCache.receive(message);
+  if (message && isCacheAnswer(message)) stepsCache.receive(message);
   else if (message) app.handle(message);
 });
 

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { HeadSteps, HeadStepsRequest, InspectResult } from '../engine/types';
+import type { HeadSteps, HeadStepsRequest, InspectResult, PositionsReport } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
 import { wallClockMs } from '../protocol/webview';
@@ -105,6 +105,16 @@ export class InspectionRunner {
       modelDir: result.model.dir,
       ids: result.tokens.map((t) => t.id),
       requests,
+      ...(variant ? { variant } : {}),
+    });
+  }
+
+  /** How the model of `result` knows order, measured on its tokens. */
+  positions(result: InspectResult): Promise<PositionsReport> {
+    const variant = this.variant();
+    return this.engines.engine.positions({
+      modelDir: result.model.dir,
+      ids: result.tokens.map((t) => t.id),
       ...(variant ? { variant } : {}),
     });
   }

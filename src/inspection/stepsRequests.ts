@@ -1,7 +1,8 @@
 /**
- * Answers the Steps view's `requestSteps`: the engine worker computes that one head's
- * arithmetic for the tokens of the result on show, and the answer goes back to the
- * webview (typed arrays, never JSON). A request about a result no longer on show is dropped.
+ * Answers the Steps view's `requestSteps` and `requestPositions`: the engine worker computes
+ * one head's arithmetic (or the positions report) for the tokens of the result on show, and
+ * the answer goes back to the webview (typed arrays, never JSON). A request about a result
+ * no longer on show is dropped.
  */
 import type { HostToWebview, WebviewToHost } from '../protocol/webview';
 import type { ShownResult } from '../export/resultExporter';
@@ -27,6 +28,26 @@ export async function answerStepsRequest(
       runId,
       layer,
       head,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Answers `requestPositions` with the positions report of the result on show. */
+export async function answerPositionsRequest(
+  message: Extract<WebviewToHost, { type: 'requestPositions' }>,
+  shown: ShownResult | undefined,
+  runner: InspectionRunner,
+  post: (message: HostToWebview) => void,
+): Promise<void> {
+  if (!shown || shown.runId !== message.runId) return;
+  const { runId } = message;
+  try {
+    post({ type: 'didProducePositions', runId, report: await runner.positions(shown.result) });
+  } catch (error) {
+    post({
+      type: 'didFailPositions',
+      runId,
       message: error instanceof Error ? error.message : String(error),
     });
   }

@@ -2,7 +2,7 @@
 import type { EditorMirror } from '../editor/editorMirror';
 import type { HostToWebview, WebviewToHost } from '../protocol/webview';
 import type { InspectionRunner } from './inspectionRunner';
-import { answerStepsRequest } from './stepsRequests';
+import { answerPositionsRequest, answerStepsRequest } from './stepsRequests';
 import { copyText, saveImage } from '../export/exportFiles';
 import type { ResultExporter, ShownResult } from '../export/resultExporter';
 
@@ -47,6 +47,9 @@ export async function handleWebviewRequest(
       return;
     case 'rerun':
       await context.rerun();
+      return;
+    case 'requestPositions':
+      await answerPositionsRequest(message, shown, context.steps.runner, context.steps.answer);
       return;
     case 'requestSteps':
       await answerStepsRequest(message, shown, context.steps.runner, context.steps.answer);

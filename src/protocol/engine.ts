@@ -3,7 +3,13 @@
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { HeadSteps, HeadStepsRequest, InspectResult, ModelInfo } from '../engine/types';
+import type {
+  HeadSteps,
+  HeadStepsRequest,
+  InspectResult,
+  ModelInfo,
+  PositionsReport,
+} from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
 export const ENGINE_PROTOCOL_VERSION = 1;
@@ -56,6 +62,8 @@ export interface EngineApi {
   inspect(arg: InspectRequest): Promise<InspectResult>;
   /** The steps of the requested heads; their typed arrays are transferred. */
   headSteps(arg: HeadStepsCall): Promise<HeadSteps[]>;
+  /** How the model knows order, measured on the ids of an inspected text (Steps view). */
+  positions(arg: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

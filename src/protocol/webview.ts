@@ -6,7 +6,7 @@
  * followed by one `didProduceLayer` per layer (a Float32Array each), then `didFinishResult`,
  * so the first view can draw before a large result has fully arrived.
  */
-import type { HeadSteps, InspectResult } from '../engine/types';
+import type { HeadSteps, InspectResult, PositionsReport } from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
 export const WEBVIEW_PROTOCOL_VERSION = 1;
@@ -70,7 +70,10 @@ export type HostToWebview =
   /** The arithmetic of one head of result `runId`, answering `requestSteps`. */
   | { type: 'didProduceSteps'; runId: number; steps: HeadSteps }
   /** `requestSteps` could not be answered; `message` says why and what to do. */
-  | { type: 'didFailSteps'; runId: number; layer: number; head: number; message: string };
+  | { type: 'didFailSteps'; runId: number; layer: number; head: number; message: string }
+  /** How the model of result `runId` knows order, answering `requestPositions`. */
+  | { type: 'didProducePositions'; runId: number; report: PositionsReport }
+  | { type: 'didFailPositions'; runId: number; message: string };
 
 /** What the webview shows for the focused token, mirrored in the editor. */
 export interface FocusMessage {
@@ -110,4 +113,6 @@ export type WebviewToHost =
   /** Re-run the last inspection (after an edit invalidated it). */
   | { type: 'rerun'; runId: number }
   /** The Steps view wants one head's arithmetic for result `runId` (answered by `didProduceSteps`). */
-  | { type: 'requestSteps'; runId: number; layer: number; head: number };
+  | { type: 'requestSteps'; runId: number; layer: number; head: number }
+  /** The Steps view's Positions section wants the positions report of result `runId`. */
+  | { type: 'requestPositions'; runId: number };

@@ -9,7 +9,7 @@ import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../p
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
-import type { HeadSteps, InspectResult, ModelInfo } from '../engine/types';
+import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
@@ -66,6 +66,14 @@ export class EngineClient {
   async headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
     const live = await this.worker();
     return live.rpc.call('headSteps', call).catch((error: unknown) => {
+      throw toRunError(error);
+    });
+  }
+
+  /** How the model knows order, on the ids of an inspected text (the Steps view). */
+  async positions(call: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport> {
+    const live = await this.worker();
+    return live.rpc.call('positions', call).catch((error: unknown) => {
       throw toRunError(error);
     });
   }

@@ -58,6 +58,14 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
         done();
       }
     },
+    async positions({ modelDir, variant, ids }) {
+      const done = await turns.next();
+      try {
+        return await engine.runPositions(modelDir, ids, variant);
+      } finally {
+        done();
+      }
+    },
     async cancel({ runId }) {
       cancelled.add(runId);
     },

@@ -4,7 +4,7 @@
  * `requestSteps` (typed arrays, rebuilt in the page after the Playwright bridge).
  */
 import { join } from 'node:path';
-import type { HeadSteps } from '../../src/engine/types';
+import type { HeadSteps, PositionsReport } from '../../src/engine/types';
 import type { WebviewToHost } from '../../src/protocol/webview';
 import { ROOT, sharedEngine } from '../unit/engine/fixtures';
 import type { FixtureResult } from './fixtureResult';
@@ -60,4 +60,42 @@ export async function answerSteps(w: WebviewPage, result: FixtureResult): Promis
     () => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(null)), 0)),
   );
   return steps;
+}
+
+/** Answers the page's `requestPositions` with the engine's report for the result's tokens. */
+export async function answerPositions(
+  w: WebviewPage,
+  result: FixtureResult,
+): Promise<PositionsReport> {
+  const ids = result.meta.tokens.map((t) => t.id);
+  const report = await sharedEngine().runPositions(BUNDLED, ids);
+  const wire = {
+    ...report,
+    table: report.table && { ...report.table, data: [...report.table.data] },
+    effects: report.effects && {
+      position: report.effects.position.map((l) => [...l]),
+      token: report.effects.token.map((l) => [...l]),
+    },
+  };
+  await w.page.evaluate(
+    ({ runId, wire }) => {
+      const report = {
+        ...wire,
+        table: wire.table && { ...wire.table, data: new Float32Array(wire.table.data) },
+        effects: wire.effects && {
+          position: wire.effects.position.map((l: number[]) => new Float32Array(l)),
+          token: wire.effects.token.map((l: number[]) => new Float32Array(l)),
+        },
+      };
+      window.postMessage(
+        { kind: 'event', event: { type: 'didProducePositions', runId, report } },
+        '*',
+      );
+    },
+    { runId: result.meta.runId, wire },
+  );
+  await w.page.evaluate(
+    () => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(null)), 0)),
+  );
+  return report;
 }

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { FixtureResult } from './fixtureResult';
-import { answerSteps, bundledResult, stepsRequests } from './stepsPage';
+import { answerPositions, answerSteps, bundledResult, stepsRequests } from './stepsPage';
 import { launchChromium, WebviewPage } from './webviewPage';
 
 const OUT = join(__dirname, '../../docs/screenshots');
@@ -114,11 +114,28 @@ describe('Steps view (Chromium, bundled model)', () => {
     await w.close();
   });
 
+  it('asks once for the positions and shows the learned table and the per-head shifts', async () => {
+    const w = await openSteps();
+    await answerSteps(w, result);
+    const asked = (await w.posted()).filter((m) => m.type === 'requestPositions');
+    assert.deepEqual(asked, [{ type: 'requestPositions', runId: 1 }]);
+    assert.match((await w.page.textContent('.positions p')) ?? '', /Measuring/);
+    const report = await answerPositions(w, result);
+    assert.match((await w.page.textContent('.positions p')) ?? '', /learned position vector/);
+    assert.equal(await w.page.getAttribute('.position-map', 'width'), String(128 * 2));
+    const rows = await w.page.locator('.effects-table tbody tr').allTextContents();
+    assert.equal(rows.length, 4);
+    assert.ok(rows[2].includes(report.effects!.position[1][2].toFixed(3)), rows[2]);
+    assert.equal(await w.page.locator('.effects-table tr.focused').count(), 1);
+    await w.close();
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`screenshot, ${theme} theme`, async () => {
       mkdirSync(OUT, { recursive: true });
-      const w = await openSteps(theme, 1700);
+      const w = await openSteps(theme, 2300);
       await answerSteps(w, result);
+      await answerPositions(w, result);
       await w.page.click('#steps-token-12');
       await w.page.mouse.move(0, 0);
       await w.page.screenshot({ path: join(OUT, `webview-steps-${theme}.png`), fullPage: true });

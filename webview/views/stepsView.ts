@@ -8,14 +8,13 @@
 import '../styles/steps.css';
 import type { HeadSteps } from '../../src/engine/types';
 import { outputDiagram } from './steps/outputDiagram';
+import { check, chip, heading, section } from './steps/stepsParts';
+import { positionsSection } from './steps/positionsSection';
 import { maxGap, rowSteps, weightedSum } from './steps/rowChecks';
 import { cellText, scoreTable } from './steps/scoreTable';
-import { stepsCache } from './steps/stepsCache';
+import { type PositionsEntry, stepsCache } from './steps/stepsCache';
 import { VectorGrid } from './steps/vectorGrid';
 import type { Focus, View, ViewContext, ViewHost } from './view';
-
-/** Largest difference still shown as "equal" (the engine's tests hold 1e-4). */
-const EQUAL_WITHIN = 1e-4;
 
 export class StepsView implements View {
   readonly element = document.createElement('div');
@@ -104,7 +103,9 @@ export class StepsView implements View {
       this.say(`Computing the steps of layer ${layer}, head ${head}…`);
       return;
     }
+    const positions = stepsCache.positions(runId);
     const key = [
+      positions.report ? 'positions' : positions.error ? 'no positions' : '',
       runId,
       layer,
       head,
@@ -116,7 +117,7 @@ export class StepsView implements View {
     if (key === this.drawn) return;
     this.drawn = key;
     this.status.textContent = '';
-    this.content.replaceChildren(...this.sections(ctx, entry.steps, query));
+    this.content.replaceChildren(...this.sections(ctx, entry.steps, query, positions));
   }
 
   private say(text: string): void {
@@ -125,7 +126,12 @@ export class StepsView implements View {
     this.content.replaceChildren();
   }
 
-  private sections(ctx: ViewContext, s: HeadSteps, i: number): HTMLElement[] {
+  private sections(
+    ctx: ViewContext,
+    s: HeadSteps,
+    i: number,
+    positions: PositionsEntry,
+  ): HTMLElement[] {
     const labels = this.tokenLabels();
     const rows = rowSteps(s, i);
     const weights = rows.map((r) => r.weight);
@@ -207,6 +213,7 @@ export class StepsView implements View {
           ctx.store.meta?.model.hiddenSize ?? s.dv * ctx.store.heads,
         ),
       ),
+      positionsSection(positions, s.layer, s.head, ctx.palette),
     ];
   }
 
@@ -259,40 +266,4 @@ export class StepsView implements View {
       }
     });
   }
-}
-
-function chip(label: string, t: number): HTMLElement {
-  const el = document.createElement('span');
-  el.className = 'token';
-  el.id = `steps-token-${t}`;
-  el.dataset.token = String(t);
-  el.setAttribute('role', 'option');
-  el.textContent = label;
-  el.title = `${label} (#${t})`;
-  return el;
-}
-
-function heading(tag: 'h2' | 'h3', text: string): HTMLElement {
-  const el = document.createElement(tag);
-  el.textContent = text;
-  return el;
-}
-
-function section(title: string, text: string, body: Element): HTMLElement {
-  const el = document.createElement('section');
-  el.className = 'steps-section';
-  const p = document.createElement('p');
-  p.textContent = text;
-  el.append(heading('h3', title), p, body);
-  return el;
-}
-
-function check(gap: number, ok: string, bad: string): HTMLElement {
-  const el = document.createElement('p');
-  const equal = gap <= EQUAL_WITHIN;
-  el.className = `steps-check ${equal ? 'ok' : 'bad'}`;
-  el.textContent = Number.isNaN(gap)
-    ? "The head's attention row has not arrived yet."
-    : `${equal ? '✓' : '✗'} ${equal ? ok : bad} (largest difference ${gap.toExponential(1)})`;
-  return el;
 }

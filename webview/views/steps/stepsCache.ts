@@ -3,7 +3,7 @@
  * request per (layer, head), answered by `didProduceSteps` or `didFailSteps`. A new result
  * empties it.
  */
-import type { HeadSteps } from '../../../src/engine/types';
+import type { HeadSteps, PositionsReport } from '../../../src/engine/types';
 import type { HostToWebview } from '../../../src/protocol/webview';
 import { postToHost } from '../../vscodeApi';
 
@@ -13,9 +13,29 @@ export interface StepsEntry {
   error?: string;
 }
 
+/** The positions report of the result on show: asked, answered or refused. */
+export interface PositionsEntry {
+  report?: PositionsReport;
+  error?: string;
+}
+
+/** Answers the cache takes (main.ts routes them here). */
+export type CacheAnswer = Extract<
+  HostToWebview,
+  { type: 'didProduceSteps' | 'didFailSteps' | 'didProducePositions' | 'didFailPositions' }
+>;
+
+/** True for the host messages that answer the Steps view. */
+export function isCacheAnswer(message: HostToWebview): message is CacheAnswer {
+  return ['didProduceSteps', 'didFailSteps', 'didProducePositions', 'didFailPositions'].includes(
+    message.type,
+  );
+}
+
 export class StepsCache {
   private runId: number | null = null;
   private readonly entries = new Map<string, StepsEntry>();
+  private positionsEntry: PositionsEntry | null = null;
   private readonly listeners = new Set<() => void>();
 
   /** Calls `listener` after every answer for the result on show. */
@@ -36,10 +56,24 @@ export class StepsCache {
     return entry;
   }
 
+  /** The positions report of result `runId`, asking the host the first time. */
+  positions(runId: number): PositionsEntry {
+    this.forRun(runId);
+    if (!this.positionsEntry) {
+      this.positionsEntry = {};
+      postToHost({ type: 'requestPositions', runId });
+    }
+    return this.positionsEntry;
+  }
+
   /** Takes an answer; false when it is for another result than the one on show. */
-  receive(message: Extract<HostToWebview, { type: 'didProduceSteps' | 'didFailSteps' }>): boolean {
+  receive(message: CacheAnswer): boolean {
     if (message.runId !== this.runId) return false;
-    if (message.type === 'didProduceSteps') {
+    if (message.type === 'didProducePositions') {
+      this.positionsEntry = { report: message.report };
+    } else if (message.type === 'didFailPositions') {
+      this.positionsEntry = { error: message.message };
+    } else if (message.type === 'didProduceSteps') {
       const { layer, head } = message.steps;
       this.entries.set(`${layer}/${head}`, { steps: message.steps });
     } else {
@@ -53,6 +87,7 @@ export class StepsCache {
     if (runId === this.runId) return;
     this.runId = runId;
     this.entries.clear();
+    this.positionsEntry = null;
   }
 }
 
