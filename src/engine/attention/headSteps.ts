@@ -49,13 +49,17 @@ export function headSteps(
   const kt = slice(tensors.keyTransposed, head, heads, d * m);
   const k = transpose(kt, d, m);
   const v = slice(tensors.value, head, heads, m * dv);
-  let folded = 1;
-  let scale = 1;
-  for (const s of tensors.scales) {
-    const factor = s.op === 'Mul' ? s.value : 1 / s.value;
-    scale *= factor;
-    if (s.at !== 'scores') folded *= factor;
-  }
+  const factor = (at: string) =>
+    tensors.scales
+      .filter((s) => at === '' || s.at === at)
+      .reduce((product, s) => product * (s.op === 'Mul' ? s.value : 1 / s.value), 1);
+  const scale = factor('');
+  const [foldedQ, foldedK] = [factor('query'), factor('key')];
+  const folded = foldedQ * foldedK;
+  // A scale folded into q or k is in the MatMul's inputs and output: take it out, so that
+  // q and k are the projections and scores = q·kᵀ.
+  const qPlain = foldedQ === 1 ? q : q.map((x) => x / foldedQ);
+  const kPlain = foldedK === 1 ? k : k.map((x) => x / foldedK);
   const raw = slice(tensors.rawScores, head, heads, n * m);
   // A scale folded into q or k is in the MatMul's output: take it out, so scores = q·kᵀ.
   const scores = folded === 1 ? raw : raw.map((x) => x / folded);
@@ -79,8 +83,8 @@ export function headSteps(
     m,
     d,
     dv,
-    q,
-    k,
+    q: qPlain,
+    k: kPlain,
     v,
     kvHead,
     scores,

@@ -18,9 +18,9 @@ export interface ScaleFactor {
  * from it to the MatMul with V.
  */
 export interface StepTensors {
-  /** The query before any folded scale, [.., N, d] (after rotary: the MatMul sees it). */
+  /** The query as the Q·Kᵀ MatMul reads it, [.., N, d] (after rotary; with any folded scale). */
   query: string;
-  /** Kᵀ before any folded scale, [.., d, M]. */
+  /** Kᵀ as the MatMul reads it, [.., d, M] (with any folded scale). */
   keyTransposed: string;
   /** The Q·Kᵀ MatMul's output (includes any scale folded into q or k). */
   rawScores: string;
@@ -127,25 +127,37 @@ function valueMatMul(
   return undefined;
 }
 
+/** Ops that only move or relabel numbers: a scale before them still scales the MatMul input. */
+const SHAPE_OPS = new Set(['Transpose', 'Reshape', 'Unsqueeze', 'Squeeze', 'Identity', 'Cast']);
+
 /**
- * A MatMul operand with a scale by a constant folded in (DistilBERT's q / √d, or
- * √scale on both q and k): the tensor before it, and that scale. A scale applied before a
- * Transpose of k is not peeled (none of the supported exports does that).
+ * A MatMul operand (q or kᵀ) and the scale by a scalar constant folded into it, found by
+ * walking back through shape ops: DistilBERT's q / √d right before the MatMul, Marian's
+ * q_proj(x) · scaling before the heads are split. The operand is kept as it is; headSteps
+ * divides the scale back out.
  */
 function unscaled(index: GraphIndex, tensor: string, at: 'query' | 'key'): [string, ScaleFactor[]] {
-  const node = index.producer(tensor);
-  if (!node) return [tensor, []];
-  if (!isConstantScale(index, node)) return [tensor, []];
-  const inputs = node.input ?? [];
-  const operand = inputs.find((i) => index.isConstant(i)) ?? '';
-  const computed = inputs.find((i) => !index.isConstant(i)) ?? tensor;
-  return [computed, [{ operand, op: node.opType as 'Div' | 'Mul', at }]];
+  let current = tensor;
+  for (let step = 0; step < 6; step++) {
+    const node = index.producer(current);
+    if (!node) break;
+    if (isScalarScale(index, node)) {
+      const operand = (node.input ?? []).find((i) => index.isConstant(i)) ?? '';
+      return [tensor, [{ operand, op: node.opType as 'Div' | 'Mul', at }]];
+    }
+    if (!SHAPE_OPS.has(node.opType ?? '')) break;
+    current = node.input?.[0] ?? '';
+  }
+  return [tensor, []];
 }
 
-/** A Div/Mul of one computed tensor by a constant (Div only with the constant second). */
-function isConstantScale(index: GraphIndex, node: onnx.INodeProto): boolean {
+/** A Div/Mul of one computed tensor by a one-number constant (Div only with the constant second). */
+function isScalarScale(index: GraphIndex, node: onnx.INodeProto): boolean {
   const inputs = node.input ?? [];
   if (inputs.length !== 2) return false;
-  if (node.opType === 'Div') return !index.isConstant(inputs[0]) && index.isConstant(inputs[1]);
-  return node.opType === 'Mul' && inputs.filter((i) => index.isConstant(i)).length === 1;
+  const constant = inputs.findIndex((i) => index.isConstant(i));
+  if (constant < 0 || index.isConstant(inputs[1 - constant])) return false;
+  const size = (index.constantDims(inputs[constant]) ?? []).reduce((a, b) => a * b, 1);
+  if (size !== 1) return false;
+  return node.opType === 'Mul' || (node.opType === 'Div' && constant === 1);
 }

@@ -117,10 +117,10 @@ describe('head steps', function () {
 });
 
 describe("headSteps (one layer's tensors → one head)", () => {
-  // 2 heads, N = M = 2, d = 1: q = [1, 2] per head, k = [3, 4]; scale √0.25 folded into q and k
+  // 2 heads, N = M = 2, d = 1: q = [2, 4] per head, k = [6, 8]; scale 0.25 folded into q and k
   const t = (data: number[], dims: number[]) => ({ data: Float32Array.from(data), dims });
-  const scaled = 0.25;
-  const raw = [3, 4, 6, 8, 3, 4, 6, 8].map((x) => x * scaled);
+  // the MatMul reads q·0.5 = [1, 2] and k/2 = [3, 4]: its output already holds the 0.25
+  const raw = [3, 4, 6, 8, 3, 4, 6, 8];
   const bias = [0.5, -1, 2, 0.25, 0, 0, 0, 0];
   const input = raw.map((x, i) => x + bias[i] + (i === 1 ? -1e9 : 0));
   const layer = {
@@ -138,7 +138,9 @@ describe("headSteps (one layer's tensors → one head)", () => {
 
   it('takes a scale folded into q and k out of the scores and reports it', () => {
     const s = headSteps(layer, { layer: 0, head: 0 }, 2);
-    assert.deepEqual([...s.scores], [3, 4, 6, 8]);
+    assert.deepEqual([...s.q], [2, 4]);
+    assert.deepEqual([...s.k], [6, 8]);
+    assert.deepEqual([...s.scores], [12, 16, 24, 32]);
     assert.equal(s.scale, 0.25);
     assert.deepEqual(s.scaleAt, ['query', 'key']);
   });
