@@ -1,24 +1,22 @@
 /**
  * Ties a document, its panel, the engine run and the editor mirror together: one panel per
- * document, reused; runs whose results land in that panel; the webview's requests (focus,
- * reveal, export, save, copy, run again); panels coming back after VS Code reloads.
+ * document, reused (`PanelRegistry`); runs whose results land in that panel (`PanelRuns`);
+ * running a panel's inspection again; panels coming back after VS Code reloads.
  */
 import * as vscode from 'vscode';
 import type { InspectResult, Truncation } from '../engine/types';
-import type { EditorMirror, MirrorEvent } from '../editor/editorMirror';
-import { HeatmapPanel } from '../panel/heatmapPanel';
-import type { RestoreInfo, RestoreStore } from '../panel/restoreStore';
+import type { EditorMirror } from '../editor/editorMirror';
+import type { ResultExporter, ShownResult } from '../export/resultExporter';
+import type { RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
 import { wallClockMs } from '../protocol/webview';
-import { toFeedResult } from '../panel/webviewFeed';
 import type { Config } from '../util/config';
 import { viewSettings } from '../util/config';
-import type { ResultExporter, ShownResult } from '../export/resultExporter';
 import type { InspectionRunner } from './inspectionRunner';
-import { describeFailure } from './runMessages';
-import { mirrorResult } from './mirrorResult';
-import { sameText, sourceLabel, uniqueTitle } from './sourceNames';
-import { handleWebviewRequest } from './webviewRequests';
+import { type PanelEntry, PanelRegistry } from './panelRegistry';
+import { PanelRuns } from './panelRuns';
+import { revivedJob } from './revivedJob';
+import { sourceLabel } from './sourceNames';
 
 /** What `Inspector` is built from. */
 export interface InspectorDeps {
@@ -34,38 +32,31 @@ export interface InspectorDeps {
   truncated: (document: vscode.TextDocument, truncation: Truncation, base: number) => void;
 }
 
-interface PanelEntry {
-  panel: HeatmapPanel;
-  /** The newest run started for this panel; results of older runs are dropped. */
-  latestRunId: number;
-  shown?: ShownResult;
-}
-
-/** One run to put in a panel. */
-interface Job {
-  text: string;
-  label: string;
-  modelDir: string;
-  quiet: boolean;
-  /** The document the text is from, when it is still there to mirror. */
-  document?: vscode.TextDocument;
-  base: number;
-  /** Why the result cannot be mirrored in the editor (revived panel whose file changed). */
-  unlinkedReason?: string;
-  /** When the command started (wall clock), for the run's trace; default: when it ran. */
-  commandAt?: number;
-}
-
 export class Inspector implements vscode.Disposable {
-  private nextRunId = 1;
-  private readonly entries = new Map<string, PanelEntry>();
-  private lastKey: string | undefined;
+  private readonly panels: PanelRegistry;
+  private readonly runs: PanelRuns;
   /** Revived panels run one after another, so they do not supersede each other. */
   private reviving: Promise<unknown> = Promise.resolve();
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly deps: InspectorDeps) {
-    this.subscription = deps.mirror.onDidChange((event) => this.onMirror(event));
+    const { extensionUri, mirror, restore, exporter, config, runner, truncated } = deps;
+    this.panels = new PanelRegistry({
+      extensionUri,
+      mirror,
+      restore,
+      exporter,
+      settings: () => viewSettings(config()),
+      rerun: (entry) => this.rerun(entry),
+      runner,
+    });
+    this.runs = new PanelRuns({
+      runner,
+      panels: this.panels,
+      mirror,
+      restore,
+      maxTokens: () => config().maxTokens,
+      truncated,
+    });
   }
 
   /** Inspects `range` of `document` into the document's panel, opened beside the editor. */
@@ -74,8 +65,7 @@ export class Inspector implements vscode.Disposable {
     range: vscode.Range,
     commandAt = wallClockMs(),
   ): Promise<InspectResult | undefined> {
-    const entry = this.entryFor(document);
-    return this.execute(entry, {
+    return this.runs.run(this.panels.open(document), {
       text: document.getText(range),
       label: sourceLabel(document, range),
       modelDir: this.deps.modelDir(),
@@ -89,175 +79,35 @@ export class Inspector implements vscode.Disposable {
   /** Brings back a panel VS Code restored after a reload, and runs its inspection again. */
   revive(webviewPanel: vscode.WebviewPanel): void {
     const info = this.deps.restore.get(webviewPanel.title);
-    const key =
-      info && !this.entries.has(info.uri)
-        ? info.uri
-        : `attentionInspector:restored/${this.nextRunId}`;
-    const entry = this.addEntry(
-      new HeatmapPanel(webviewPanel, this.deps.extensionUri, key, this.settings()),
-    );
+    const entry = this.panels.adopt(webviewPanel, info?.uri, this.runs.freshKey());
     if (!info) {
-      entry.panel.feed.fail(
+      entry.panel.fail(
         undefined,
         'Select some code and run "Attention Inspector: Inspect Attention of Selection" to fill this panel.',
       );
       return;
     }
-    this.reviving = this.reviving.then(() => this.reviveRun(entry, info));
+    this.reviving = this.reviving.then(async () => this.runs.run(entry, await revivedJob(info)));
   }
 
   /** The result to export: the active editor's, else the latest shown. */
   currentResult(): ShownResult | undefined {
-    const active = vscode.window.activeTextEditor?.document.uri.toString();
-    return (
-      (active && this.entries.get(active)?.shown) ||
-      (this.lastKey ? this.entries.get(this.lastKey)?.shown : undefined)
-    );
+    return this.panels.shownFor(vscode.window.activeTextEditor?.document.uri.toString());
   }
 
   /** What a document's panel shows, for tests and diagnostics. */
   panelState(key: string): (FeedState & { valid: boolean }) | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    const inspection = this.deps.mirror.get(key);
-    return { ...entry.panel.feed.state, valid: inspection?.valid ?? false };
+    return this.panels.state(key);
   }
 
   /** Settings changed: every panel redraws with the new ones. */
   broadcastSettings(): void {
-    const settings = this.settings();
-    for (const { panel } of this.entries.values()) panel.feed.setSettings(settings);
+    this.panels.broadcastSettings();
   }
 
-  /**
-   * Stops listening. Panels are left open on purpose: deactivation also happens when the
-   * window reloads, and VS Code can only restore panels that were not closed.
-   */
+  /** Stops listening; panels stay open so that VS Code can restore them after a reload. */
   dispose(): void {
-    this.subscription.dispose();
-    this.entries.clear();
-  }
-
-  private entryFor(document: vscode.TextDocument): PanelEntry {
-    const key = document.uri.toString();
-    const existing = this.entries.get(key);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = HeatmapPanel.create(
-      this.deps.extensionUri,
-      key,
-      uniqueTitle(
-        document.uri,
-        [...this.entries.values()].map((e) => e.panel.panel.title),
-      ),
-      this.settings(),
-    );
-    return this.addEntry(panel);
-  }
-
-  private addEntry(panel: HeatmapPanel): PanelEntry {
-    const entry: PanelEntry = { panel, latestRunId: 0 };
-    const { key } = panel;
-    const title = panel.panel.title;
-    this.entries.set(key, entry);
-    const { mirror, exporter } = this.deps;
-    panel.onDidReceive((message) =>
-      handleWebviewRequest(message, {
-        key,
-        shown: entry.shown,
-        mirror,
-        exporter,
-        rerun: () => this.rerun(entry),
-        steps: { runner: this.deps.runner, answer: (a) => panel.feed.answer(a) },
-      }).catch((error: unknown) =>
-        vscode.window.showErrorMessage(
-          `Attention Inspector: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      ),
-    );
-    panel.onDidDispose(() => {
-      this.entries.delete(key);
-      this.deps.mirror.forget(key);
-      void this.deps.restore.delete(title);
-    });
-    return entry;
-  }
-
-  private async execute(entry: PanelEntry, job: Job): Promise<InspectResult | undefined> {
-    const { panel } = entry;
-    const runId = this.nextRunId++;
-    entry.latestRunId = runId;
-    panel.feed.startRun(runId, job.label);
-    const version = job.document?.version;
-    const commandAt = job.commandAt ?? wallClockMs();
-    const requestedAt = wallClockMs();
-    const outcome = await this.deps.runner.run({
-      text: job.text,
-      modelDir: job.modelDir,
-      maxTokens: this.deps.config().maxTokens,
-      label: job.label,
-      quiet: job.quiet,
-      abandon: panel.onDidDispose,
-    });
-    // A panel closed mid-run, or a newer run for it: this result is no longer wanted.
-    if (panel.isDisposed || entry.latestRunId !== runId) return undefined;
-    if (!outcome.ok) {
-      panel.feed.fail(
-        runId,
-        describeFailure(outcome.code, outcome.message, outcome.byUser).message,
-      );
-      if (!job.quiet) void this.deps.runner.report(outcome, () => this.execute(entry, job));
-      return undefined;
-    }
-    const { result } = outcome;
-    const key = panel.key;
-    entry.shown = { runId, result, label: job.label, source: job.document?.uri };
-    this.lastKey = key;
-    const trace = outcome.cached
-      ? { commandAt, postedAt: wallClockMs() }
-      : { commandAt, requestedAt, receivedAt: outcome.receivedAt, postedAt: wallClockMs() };
-    panel.feed.showResult(toFeedResult(result, runId, job.label, trace));
-    const { document, base, text } = { ...job };
-    if (document) {
-      const label = job.label;
-      mirrorResult(this.deps.mirror, key, { runId, document, base, text, result, version, label });
-    } else {
-      panel.feed.invalidate(runId, job.unlinkedReason ?? 'The source of this result is not open.');
-    }
-    void this.deps.restore.set(panel.panel.title, {
-      uri: key,
-      modelDir: job.modelDir,
-      text,
-      base,
-      label: job.label,
-    });
-    if (result.truncation && !job.quiet && document) {
-      this.deps.truncated(document, result.truncation, base);
-    }
-    return result;
-  }
-
-  private async reviveRun(entry: PanelEntry, info: RestoreInfo): Promise<void> {
-    let document: vscode.TextDocument | undefined;
-    try {
-      document = await vscode.workspace.openTextDocument(vscode.Uri.parse(info.uri));
-    } catch {
-      document = undefined;
-    }
-    const linked = document !== undefined && sameText(document, info.base, info.text);
-    await this.execute(entry, {
-      text: info.text,
-      label: info.label,
-      modelDir: info.modelDir,
-      quiet: true,
-      document: linked ? document : undefined,
-      base: info.base,
-      unlinkedReason: document
-        ? 'The file changed since this panel was last shown; run the inspection again.'
-        : 'The inspected file could not be opened; this result is no longer linked to it.',
-    });
+    this.panels.dispose();
   }
 
   /** Runs the panel's inspection again, on the same stretch of text as edited since. */
@@ -276,7 +126,7 @@ export class Inspector implements vscode.Disposable {
       await this.inspect(document, range);
     } else if (entry.shown) {
       const { result, label } = entry.shown;
-      await this.execute(entry, {
+      await this.runs.run(entry, {
         text: result.text,
         label,
         modelDir: result.model.dir,
@@ -284,16 +134,5 @@ export class Inspector implements vscode.Disposable {
         base: 0,
       });
     }
-  }
-
-  private onMirror(event: MirrorEvent): void {
-    const feed = this.entries.get(event.key)?.panel.feed;
-    if (!feed) return;
-    if (event.type === 'cursor') feed.focusToken(event.runId, event.index);
-    else feed.invalidate(event.runId, event.reason);
-  }
-
-  private settings() {
-    return viewSettings(this.deps.config());
   }
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Rpc } from '../protocol/rpc';
 import { WEBVIEW_PROTOCOL_VERSION } from '../protocol/webview';
 import type { HostToWebview, ViewSettings, WebviewToHost } from '../protocol/webview';
+import type { FeedResult, FeedState } from './webviewFeed';
 import { makeNonce } from '../util/nonce';
 import { renderHtml } from './html';
 import { WebviewFeed } from './webviewFeed';
@@ -44,7 +45,7 @@ export class HeatmapPanel {
     return new HeatmapPanel(panel, extensionUri, key, settings);
   }
 
-  readonly feed: WebviewFeed;
+  private readonly feed: WebviewFeed;
   private readonly rpc: Rpc<
     Record<string, never>,
     Record<string, never>,
@@ -64,7 +65,7 @@ export class HeatmapPanel {
 
   /** Wraps `panel` (new or revived) and loads the webview script into it. */
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     /** The source document's URI string: one panel per document. */
     readonly key: string,
@@ -94,6 +95,50 @@ export class HeatmapPanel {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** The tab's title, unique among open panels (it names the panel's saved state). */
+  get title(): string {
+    return this.panel.title;
+  }
+
+  /** What the webview has been told, for tests and diagnostics. */
+  get state(): FeedState {
+    return this.feed.state;
+  }
+
+  /** The view settings changed: the webview redraws with them. */
+  setSettings(settings: ViewSettings): void {
+    this.feed.setSettings(settings);
+  }
+
+  /** A run for this panel started (`label` names what it inspects). */
+  startRun(runId: number, label: string): void {
+    this.feed.startRun(runId, label);
+  }
+
+  showResult(result: FeedResult): void {
+    this.feed.showResult(result);
+  }
+
+  /** A run (or, without `runId`, the panel as a whole) has nothing to show, and why. */
+  fail(runId: number | undefined, message: string): void {
+    this.feed.fail(runId, message);
+  }
+
+  /** The result of `runId` no longer matches its source, and why. */
+  invalidate(runId: number, reason: string): void {
+    this.feed.invalidate(runId, reason);
+  }
+
+  /** The editor cursor moved onto token `index` of `runId`'s result (null: off it). */
+  focusToken(runId: number, index: number | null): void {
+    this.feed.focusToken(runId, index);
+  }
+
+  /** Answers a webview request (the Steps view's steps and positions). */
+  answer(message: HostToWebview): void {
+    this.feed.answer(message);
   }
 
   /** Shows the panel where it is, leaving the focus in the editor. */

@@ -1,6 +1,6 @@
 /**
  * The reference for tokenizer tests: the native `tokenizers` package (Rust) on the real files
- * in ../shared/tokenizers, next to our tokenizer on the same files. The native package
+ * in test/fixtures/tokenizers, next to our tokenizer on the same files. The native package
  * reports offsets in Unicode scalar values (a lone surrogate reaches it as one U+FFFD);
  * `toUtf16Offsets` converts them to the UTF-16 offsets our tokens use.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { createTokenizer, type TextTokenizer } from '../../../src/engine/tokenize/createTokenizer';
 
-export const TOKENIZER_DIR = join(__dirname, '../../../../shared/tokenizers');
+export const TOKENIZER_DIR = join(__dirname, '../../fixtures/tokenizers');
 
 /** The two real tokenizers the tests run on. */
 export const FOLDERS = ['gpt2', 'bert-uncased-minilm'] as const;

@@ -1,0 +1,96 @@
+/**
+ * The focused query unit across redraws: its row and top-k are recomputed from the matrix
+ * the view shows, then the view, the side panel (and so screen readers) and the host are
+ * told, the host only when what it would be told changed.
+ */
+import type { ViewKind } from '../src/protocol/webview';
+import { matrixRow, type SquareMatrix } from '../src/shared/squareMatrix';
+import { topK } from '../src/shared/topK';
+import type { FocusPanel } from './controls/focusPanel';
+import { focusMessage, focusSource } from './focusMessage';
+import type { ResultStore } from './resultStore';
+import type { Focus, View, ViewContext } from './views/view';
+import { postToHost } from './vscodeApi';
+
+const NO_FOCUS: Focus = { unit: null, pinned: false, top: [], row: null };
+
+/** What one focus update reads: the view on show and what it draws from. */
+export interface FocusScene {
+  view: View;
+  kind: ViewKind;
+  ctx: ViewContext | undefined;
+  store: ResultStore;
+}
+
+export class FocusTracker {
+  private focus: Focus = NO_FOCUS;
+  private lastPosted = '';
+
+  constructor(private readonly panel: FocusPanel) {}
+
+  /** Forgets the focus (a new result, or one whose source changed). */
+  clear(): void {
+    this.focus = NO_FOCUS;
+  }
+
+  /** Hover (`pin` false) or click/keys (`pin` true) on `unit`; false when a pin holds. */
+  set(unit: number | null, pin: boolean): boolean {
+    if (!pin && this.focus.pinned && unit !== null) return false;
+    this.focus = { unit, pinned: pin && unit !== null, top: [], row: null };
+    return true;
+  }
+
+  /** Recomputes the focused row and tells the view, the panel, the reader and the host. */
+  update({ view, kind, ctx, store }: FocusScene): void {
+    const matrix = focusMatrix(view, ctx);
+    const unit = this.focus.unit;
+    const k = ctx?.settings.topK ?? 5;
+    if (unit !== null && matrix && unit < matrix.n) {
+      const row = matrixRow(matrix, unit);
+      this.focus = { ...this.focus, row, top: topK(row, k) };
+    } else {
+      this.focus = { ...this.focus, unit: matrix ? null : unit, row: null, top: [] };
+    }
+    view.showFocus(this.focus);
+    if (!ctx) return;
+    const label = focusLabel(ctx, kind);
+    const lastToken = unit !== null ? ctx.units.units[unit]?.at(-1) : undefined;
+    this.panel.show(this.focus, {
+      labels: ctx.units.labels,
+      source: label,
+      predictions: lastToken !== undefined ? store.meta?.predictions?.[lastToken] : undefined,
+      stale: store.staleReason !== null,
+    });
+    this.post(store, ctx, kind, label, matrix !== undefined);
+  }
+
+  /** Posts `focusToken` with the top-k weights as shown, spread back onto tokens. */
+  private post(
+    store: ResultStore,
+    ctx: ViewContext,
+    kind: ViewKind,
+    label: string,
+    hasMatrix: boolean,
+  ): void {
+    if (store.runId === null || store.staleReason !== null) return;
+    const { unit, top } = this.focus;
+    const key = [store.runId, unit, top.join(','), label, hasMatrix, ctx.units.units.length];
+    if (key.join('/') === this.lastPosted) return;
+    this.lastPosted = key.join('/');
+    const source = focusSource(ctx.state, kind);
+    postToHost(focusMessage(store.runId, this.focus, ctx.units, store.n, label, source));
+  }
+}
+
+/** The matrix a view's focus is read from. */
+export function focusMatrix(view: View, ctx: ViewContext | undefined): SquareMatrix | undefined {
+  return view.focusMatrix ? view.focusMatrix() : ctx?.matrix;
+}
+
+/** Names the attention the focused weights come from ("layer 2 · head 3"). */
+export function focusLabel(ctx: ViewContext, kind: ViewKind): string {
+  if (kind !== 'head') return ctx.choiceLabel;
+  const heads = ctx.state.heads.length ? ctx.state.heads : null;
+  if (heads?.length === 1) return `layer ${ctx.state.layer} · head ${heads[0]}`;
+  return `layer ${ctx.state.layer} · mean of ${heads ? `heads ${heads.join(', ')}` : 'all heads'}`;
+}
