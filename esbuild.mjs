@@ -1,5 +1,5 @@
-// Builds every bundle into dist/: the extension host, the engine worker (Node and Web
-// variants), the webview and the CLI; copies onnxruntime-web's wasm runtime to dist/ort/.
+// Builds every bundle into dist/: the extension host, the engine worker, the webview and
+// the CLI; copies onnxruntime-web's wasm runtime to dist/ort/.
 //   node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
@@ -51,17 +51,6 @@ const configs = [
     external: ['vscode'],
   },
   { ...node, entryPoints: ['src/worker/nodeWorkerMain.ts'], outfile: 'dist/engine.worker.js' },
-  {
-    // The same engine in a browser Web Worker (VS Code for the Web).
-    ...common,
-    entryPoints: ['src/worker/webWorkerMain.ts'],
-    outfile: 'dist/engine.webworker.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    // The WASM-only build: the default browser build wants the WebGPU (jsep) runtime too.
-    alias: { 'onnxruntime-web': 'onnxruntime-web/wasm' },
-  },
   {
     ...node,
     entryPoints: ['src/cli/cli.ts'],

@@ -3,7 +3,12 @@
  * draws the active view, and hands focus changes to the `FocusTracker` (highlights,
  * announcements and `focusToken` messages, so the editor mirrors exactly what the view shows).
  */
-import type { HostToWebview, ViewKind, ViewSettings } from '../src/protocol/webview';
+import {
+  DEFAULT_VIEW_SETTINGS,
+  type HostToWebview,
+  type ViewKind,
+  type ViewSettings,
+} from '../src/protocol/webview';
 import { modeLabels } from './choiceLabel';
 import { FocusPanel } from './controls/focusPanel';
 import { StatusLine } from './controls/statusLine';
@@ -21,11 +26,9 @@ import type { View, ViewContext, ViewHost } from './views/view';
 import { ViewSet } from './views/viewSet';
 import { loadState, postToHost, saveState } from './vscodeApi';
 
-const DEFAULT_SETTINGS: ViewSettings = { colorMap: 'viridis', topK: 5, defaultView: 'model' };
-
 export class App implements ViewHost {
   private state: ViewState = loadState();
-  private settings = DEFAULT_SETTINGS;
+  private settings: ViewSettings = DEFAULT_VIEW_SETTINGS;
   private readonly store = new ResultStore();
   private readonly drawnMark = new DrawnMark();
   private palette: Palette = readPalette();

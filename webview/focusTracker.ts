@@ -3,7 +3,7 @@
  * the view shows, then the view, the side panel (and so screen readers) and the host are
  * told, the host only when what it would be told changed.
  */
-import type { ViewKind } from '../src/protocol/webview';
+import { DEFAULT_VIEW_SETTINGS, type ViewKind } from '../src/protocol/webview';
 import { matrixRow, type SquareMatrix } from '../src/shared/squareMatrix';
 import { topK } from '../src/shared/topK';
 import type { FocusPanel } from './controls/focusPanel';
@@ -44,7 +44,7 @@ export class FocusTracker {
   update({ view, kind, ctx, store }: FocusScene): void {
     const matrix = focusMatrix(view, ctx);
     const unit = this.focus.unit;
-    const k = ctx?.settings.topK ?? 5;
+    const k = ctx?.settings.topK ?? DEFAULT_VIEW_SETTINGS.topK;
     if (unit !== null && matrix && unit < matrix.n) {
       const row = matrixRow(matrix, unit);
       this.focus = { ...this.focus, row, top: topK(row, k) };

@@ -2,8 +2,12 @@
  * The webview's persisted choices: a small versioned object kept with `setState`, so a
  * reload or a hidden panel comes back as the user left it. Never holds tensors.
  */
-import type { ColorMapName, ViewKind } from '../src/protocol/webview';
-import { COLOR_MAP_NAMES } from './heatmap/colorMaps';
+import {
+  COLOR_MAP_NAMES,
+  type ColorMapName,
+  VIEW_KINDS,
+  type ViewKind,
+} from '../src/protocol/webview';
 
 /** Which matrix of a layer a view shows: one head or an aggregate. */
 export type HeadChoice = number | 'mean' | 'max' | 'rollout';
@@ -46,8 +50,6 @@ export const DEFAULT_STATE: ViewState = {
   heads: [],
 };
 
-const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary', 'steps'];
-
 /** Reads whatever `getState()` returned, keeping only well-formed fields. */
 export function migrateState(saved: unknown): ViewState {
   if (typeof saved !== 'object' || saved === null || (saved as { v?: unknown }).v !== 1) {
@@ -59,7 +61,7 @@ export function migrateState(saved: unknown): ViewState {
   const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
   return {
     v: 1,
-    view: pick(s.view, (x) => VIEWS.includes(x as ViewKind), null),
+    view: pick(s.view, (x) => VIEW_KINDS.includes(x as ViewKind), null),
     layer: pick(s.layer, isIndex, 0),
     head: pick(s.head, (x) => isIndex(x) || x === 'mean' || x === 'max' || x === 'rollout', 0),
     wordLevel: s.wordLevel === true,

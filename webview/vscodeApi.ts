@@ -1,8 +1,11 @@
 /**
  * The one handle on VS Code's webview API. `acquireVsCodeApi()` may be called only once
- * per page, so every module goes through this file.
+ * per page, so every module goes through this file. Messages both ways travel through the
+ * same `Rpc` channel as on the host side (src/protocol/rpc.ts), so both ends share one
+ * envelope.
  */
-import type { WebviewToHost } from '../src/protocol/webview';
+import { Rpc } from '../src/protocol/rpc';
+import type { HostToWebview, WebviewToHost } from '../src/protocol/webview';
 import { migrateState, type ViewState } from './viewState';
 
 interface VsCodeApi {
@@ -15,12 +18,27 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const api = acquireVsCodeApi();
 
-/**
- * Sends a message to the host. Messages travel in the `Rpc` event envelope of
- * src/protocol/rpc.ts (`{ kind: 'event', event }`), the same as the host's notifications.
- */
+const host = new Rpc<Record<string, never>, Record<string, never>, unknown, WebviewToHost>({
+  post: (message) => api.postMessage(message),
+  listen: (handler) => {
+    const listener = (e: MessageEvent) => handler(e.data);
+    window.addEventListener('message', listener);
+    return () => window.removeEventListener('message', listener);
+  },
+});
+
+/** Sends a message to the host. */
 export function postToHost(message: WebviewToHost): void {
-  api.postMessage({ kind: 'event', event: message });
+  host.notify(message);
+}
+
+/** Calls `handler` with each notification from the host; anything malformed is dropped. */
+export function onHostMessage(handler: (message: HostToWebview) => void): void {
+  host.onEvent((event) => {
+    if (typeof (event as { type?: unknown } | null)?.type === 'string') {
+      handler(event as HostToWebview);
+    }
+  });
 }
 
 /** The saved view state, migrated to the current version (defaults when none). */

@@ -12,10 +12,11 @@ import { configureOrt } from '../engine/inference/ortRuntime';
 import { nodeModelFiles } from '../engine/folder/nodeModelFiles';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile, type OutFile } from './outFile';
+import { BUNDLED_MODEL } from '../util/modelLocation';
 import { readTextFile } from './textFile';
 
-/** The bundled default model, relative to dist/. */
-export const DEFAULT_MODEL = join(__dirname, '..', 'models', 'mini-code-gpt');
+/** The bundled default model; dist/cli.js lies one folder below the package root. */
+export const DEFAULT_MODEL = join(__dirname, '..', BUNDLED_MODEL);
 
 async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv);

@@ -1,5 +1,6 @@
 /** Command-line arguments of `dist/cli.js`, parsed with Node's own `util.parseArgs`. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_TOP_PREDICTIONS } from '../engine/inference/predictionGraph';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { HeadStepsRequest } from '../engine/types';
 import { parseStepsArg } from './stepsArg';
@@ -53,7 +54,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         ? undefined
         : integer(values['max-tokens'], '--max-tokens', 2, 1 << 20),
     threads: values.threads === undefined ? 0 : integer(values.threads, '--threads', 0, 64),
-    topK: values['top-k'] === undefined ? 5 : integer(values['top-k'], '--top-k', 0, 100),
+    topK:
+      values['top-k'] === undefined
+        ? DEFAULT_TOP_PREDICTIONS
+        : integer(values['top-k'], '--top-k', 0, 100),
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
     help: values.help ?? false,

@@ -4,6 +4,8 @@
  * code units into the inspected text, as in `Token.start`/`end`. No `vscode`, for unit tests.
  */
 import type { InspectResult, Token } from '../engine/types';
+import { meanRow } from '../shared/headAggregates';
+import { topK } from '../shared/topK';
 
 /** One attended token: its index and the weight it receives. */
 export interface Attended {
@@ -55,17 +57,8 @@ export function topAttended(
   k: number,
   eligible: (index: number) => boolean = () => true,
 ): Attended[] {
-  const best: Attended[] = [];
-  for (let index = 0; index < weights.length; index++) {
-    const weight = weights[index];
-    if (!(weight > 0) || !eligible(index)) continue;
-    if (best.length === k && weight <= best[k - 1].weight) continue;
-    let at = best.length;
-    while (at > 0 && best[at - 1].weight < weight) at--;
-    best.splice(at, 0, { index, weight });
-    if (best.length > k) best.pop();
-  }
-  return best;
+  const candidates = Float32Array.from(weights, (weight, index) => (eligible(index) ? weight : 0));
+  return topK(candidates, k).map((index) => ({ index, weight: weights[index] }));
 }
 
 /** Row `query` of the attention, from one head or averaged as `source` says. */
@@ -74,24 +67,12 @@ export function attentionRow(
   query: number,
   source: RowSource,
 ): Float32Array {
-  const n = result.tokens.length;
-  const { heads } = result.model;
-  const row = new Float32Array(n);
-  const layers = source === 'all' ? result.attentions.map((_, i) => i) : [source.layer];
-  const headList =
+  const layers = source === 'all' ? result.attentions : [result.attentions[source.layer]];
+  const heads =
     source === 'all' || source.head === null
-      ? Array.from({ length: heads }, (_, i) => i)
+      ? Array.from({ length: result.model.heads }, (_, i) => i)
       : [source.head];
-  for (const layer of layers) {
-    const weights = result.attentions[layer];
-    for (const head of headList) {
-      const base = (head * n + query) * n;
-      for (let key = 0; key < n; key++) row[key] += weights[base + key];
-    }
-  }
-  const count = layers.length * headList.length;
-  for (let key = 0; key < n; key++) row[key] /= count;
-  return row;
+  return meanRow(layers, result.tokens.length, heads, query);
 }
 
 /** How a row source is described to people. */

@@ -12,7 +12,7 @@ import { createSession } from './inference/ortRuntime';
 import type { InferenceSession } from './inference/ortRuntime';
 import { makeFeeds } from './inference/graphFeeds';
 import type { GraphVariant } from './folder/onnxGraphFiles';
-import { topPredictions } from './inference/predictionGraph';
+import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './inference/predictionGraph';
 import { extractAttention } from './attention/extractAttention';
 import { probePositions } from './attention/positionsProbe';
 import { checkRequests, StepsSession } from './attention/stepsSession';
@@ -37,7 +37,7 @@ import type {
 export interface InspectOptions {
   /** Inspect at most this many tokens, special tokens included; capped by the model. */
   maxTokens?: number;
-  /** Next-token predictions kept per position (decoders with logits); default 5. */
+  /** Next-token predictions kept per position (decoders with logits); default `DEFAULT_TOP_PREDICTIONS`. */
   topK?: number;
   /** Polled between stages; a true answer ends the run with `EngineRunError('cancelled')`. */
   isCancelled?: () => boolean;
@@ -154,7 +154,7 @@ export class Engine {
       : undefined;
     const inferenceMs = now() - inferenceStart;
     checkCancelled();
-    const topK = options.topK ?? 5;
+    const topK = options.topK ?? DEFAULT_TOP_PREDICTIONS;
     const predictionsStart = now();
     const predictions =
       outputs.logits && topK > 0 && manifest.architecture === 'decoder'

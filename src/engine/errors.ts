@@ -1,14 +1,21 @@
 /** Errors the engine reports to people. `code` is stable across the worker boundary. */
 
 /** Why a run ended without a result. */
-export type RunErrorCode =
-  | 'cancelled'
-  | 'superseded'
-  | 'crashed'
-  | 'badInput'
-  | 'badModel'
-  | 'closed'
-  | 'error';
+export const RUN_ERROR_CODES = [
+  'cancelled',
+  'superseded',
+  'crashed',
+  'badInput',
+  'badModel',
+  'closed',
+  'error',
+] as const;
+export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
+
+/** A code that crossed a channel as a string; one we do not know is `error`. */
+export function runErrorCode(code: string): RunErrorCode {
+  return RUN_ERROR_CODES.find((known) => known === code) ?? 'error';
+}
 
 /** A run that ended without a result; `message` is written for the user, says what to do. */
 export class EngineRunError extends Error {

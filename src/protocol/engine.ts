@@ -1,5 +1,6 @@
 /**
- * The host ⇄ engine-worker channel. The worker serves `EngineApi`; the host serves nothing.
+ * The host ⇄ engine-worker channel. The worker serves `EngineApi`; the host serves nothing,
+ * and neither side sends notifications.
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
@@ -47,12 +48,6 @@ export interface HeadStepsCall {
   requests: HeadStepsRequest[];
 }
 
-/** Runs token ids straight through a model (evaluation scripts, benchmarks). */
-export interface RunIdsRequest {
-  modelDir: string;
-  ids: number[];
-}
-
 /** What the worker serves. */
 export interface EngineApi {
   [method: string]: (arg: never) => Promise<unknown>;
@@ -69,8 +64,3 @@ export interface EngineApi {
   /** Protocol handshake. */
   hello(arg: { protocol: number }): Promise<{ protocol: number; threads: number }>;
 }
-
-/** Notifications worker → host. */
-export type EngineEvent =
-  | { type: 'didStartRun'; runId: number; tokens: number }
-  | { type: 'didLog'; message: string };

@@ -1,6 +1,6 @@
 /**
  * The host ⇄ webview channel. Both ends import this file; the webview bundle may import
- * only `src/protocol/**` and `src/engine/types.ts` from the host side.
+ * only `src/protocol/`, `src/shared/` and `src/engine/types.ts` (docs/layout.md, lint).
  *
  * A run reaches the webview as one `didStartResult` (tokens and metadata, no tensors)
  * followed by one `didProduceLayer` per layer (a Float32Array each), then `didFinishResult`,
@@ -11,11 +11,13 @@ import type { HeadSteps, InspectResult, PositionsReport } from '../engine/types'
 /** Bump when a message changes shape; the webview sends it in `ready`. */
 export const WEBVIEW_PROTOCOL_VERSION = 1;
 
-/** The views the panel offers. */
-export type ViewKind = 'model' | 'matrix' | 'head' | 'summary' | 'steps';
+/** The views the panel offers, in the order of its tabs (and of package.json's enum). */
+export const VIEW_KINDS = ['model', 'matrix', 'head', 'summary', 'steps'] as const;
+export type ViewKind = (typeof VIEW_KINDS)[number];
 
-/** Colour maps (perceptually uniform, colour-blind safe). */
-export type ColorMapName = 'viridis' | 'cividis' | 'magma' | 'grays';
+/** Colour maps (perceptually uniform, colour-blind safe), in the order the picker lists them. */
+export const COLOR_MAP_NAMES = ['viridis', 'cividis', 'magma', 'grays'] as const;
+export type ColorMapName = (typeof COLOR_MAP_NAMES)[number];
 
 /** User settings the webview needs (contributed as `attentionInspector.*`). */
 export interface ViewSettings {
@@ -24,6 +26,13 @@ export interface ViewSettings {
   topK: number;
   defaultView: ViewKind;
 }
+
+/** The settings' defaults; package.json contributes the same (test/unit/host/config.test.ts). */
+export const DEFAULT_VIEW_SETTINGS: Readonly<ViewSettings> = {
+  colorMap: 'viridis',
+  topK: 5,
+  defaultView: 'model',
+};
 
 /**
  * When a run passed each stage on its way to the panel, in wall-clock milliseconds

@@ -26,18 +26,6 @@ export function matrixMax(m: SquareMatrix): number {
   return max;
 }
 
-/** Number of heads in a layer tensor of `n` tokens. */
-export function headCount(layer: Float32Array, n: number): number {
-  return n === 0 ? 0 : layer.length / (n * n);
-}
-
-/** The identity matrix. */
-export function identity(n: number): SquareMatrix {
-  const data = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return { n, data };
-}
-
 /** `a · b` for square matrices of the same size, accumulated in float64. */
 export function multiply(a: SquareMatrix, b: SquareMatrix): SquareMatrix {
   const { n } = a;

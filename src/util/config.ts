@@ -5,7 +5,14 @@
  */
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { MAX_TOKENS_PER_RUN } from '../engine/inference/planTokens';
-import type { ColorMapName, ViewKind, ViewSettings } from '../protocol/webview';
+import {
+  COLOR_MAP_NAMES,
+  type ColorMapName,
+  DEFAULT_VIEW_SETTINGS,
+  VIEW_KINDS,
+  type ViewKind,
+  type ViewSettings,
+} from '../protocol/webview';
 
 /** The configuration section; every setting is `attentionInspector.<key>`. */
 export const CONFIG_SECTION = 'attentionInspector';
@@ -31,18 +38,13 @@ export interface ConfigSource {
   get<T>(key: string): T | undefined;
 }
 
-const COLOR_MAPS: readonly ColorMapName[] = ['viridis', 'cividis', 'magma', 'grays'];
-const VIEWS: readonly ViewKind[] = ['model', 'matrix', 'head', 'summary', 'steps'];
-
 /** The defaults, identical to those in package.json. */
 export const DEFAULT_CONFIG: Readonly<Config> = {
   model: '',
   modelVariant: 'auto',
   threads: 0,
   maxTokens: 512,
-  colorMap: 'viridis',
-  topK: 5,
-  defaultView: 'model',
+  ...DEFAULT_VIEW_SETTINGS,
 };
 
 /** Reads every setting; out-of-range or mistyped values fall back to safe ones. */
@@ -56,9 +58,9 @@ export function readConfig(source: ConfigSource): Config {
     ),
     threads: integer(source.get('threads'), DEFAULT_CONFIG.threads, 0, 64),
     maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, MAX_TOKENS_PER_RUN),
-    colorMap: oneOf(source.get('colorMap'), COLOR_MAPS, DEFAULT_CONFIG.colorMap),
+    colorMap: oneOf(source.get('colorMap'), COLOR_MAP_NAMES, DEFAULT_CONFIG.colorMap),
     topK: integer(source.get('topK'), DEFAULT_CONFIG.topK, 1, 50),
-    defaultView: oneOf(source.get('defaultView'), VIEWS, DEFAULT_CONFIG.defaultView),
+    defaultView: oneOf(source.get('defaultView'), VIEW_KINDS, DEFAULT_CONFIG.defaultView),
   };
 }
 

@@ -5,10 +5,9 @@
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
+import type { EngineApi, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
-import { EngineRunError } from '../engine/errors';
-import type { RunErrorCode } from '../engine/errors';
+import { EngineRunError, runErrorCode } from '../engine/errors';
 import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
@@ -16,7 +15,7 @@ export { EngineRunError } from '../engine/errors';
 
 interface Live {
   handle: WorkerHandle;
-  rpc: Rpc<EngineApi, Record<string, never>, EngineEvent>;
+  rpc: Rpc<EngineApi, Record<string, never>>;
   ready: Promise<void>;
 }
 
@@ -25,7 +24,6 @@ export class EngineClient {
   private nextRunId = 1;
   /** Runs whose promise is still open, so `cancel` can settle them at once. */
   private readonly open = new Map<number, (error: EngineRunError) => void>();
-  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
 
   constructor(private readonly startWorker: WorkerFactory) {}
 
@@ -87,11 +85,6 @@ export class EngineClient {
     this.live?.rpc.call('cancel', { runId }).catch(() => undefined);
   }
 
-  onEvent(listener: (event: EngineEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
   async dispose(): Promise<void> {
     const live = this.live;
     this.live = undefined;
@@ -112,16 +105,7 @@ export class EngineClient {
 
   private spawn(): Live {
     const handle = this.startWorker();
-    const rpc = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
-      handle.endpoint,
-      {},
-      { transfer: true },
-    );
-    rpc.onEvent((event) =>
-      this.eventListeners.forEach((listener) => {
-        listener(event);
-      }),
-    );
+    const rpc = new Rpc<EngineApi, Record<string, never>>(handle.endpoint, {}, { transfer: true });
     const live: Live = {
       handle,
       rpc,
@@ -151,18 +135,7 @@ export class EngineClient {
 function toRunError(error: unknown): EngineRunError {
   if (error instanceof EngineRunError) return error;
   if (error instanceof RpcError) {
-    const known: RunErrorCode[] = [
-      'cancelled',
-      'superseded',
-      'crashed',
-      'badInput',
-      'badModel',
-      'closed',
-    ];
-    const code = known.includes(error.code as RunErrorCode)
-      ? (error.code as RunErrorCode)
-      : 'error';
-    return new EngineRunError(error.message, code);
+    return new EngineRunError(error.message, runErrorCode(error.code));
   }
   return new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
 }

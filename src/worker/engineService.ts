@@ -5,7 +5,7 @@
  * before it starts: 50 quick requests cost two runs, not fifty.
  */
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, EngineEvent } from '../protocol/engine';
+import type { EngineApi } from '../protocol/engine';
 import { Rpc } from '../protocol/rpc';
 import type { MessageEndpoint } from '../protocol/rpc';
 import type { Engine } from '../engine/engine';
@@ -71,7 +71,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     },
   };
   // The channel lives as long as the worker: it listens on the endpoint until exit.
-  new Rpc<Record<string, never>, EngineApi, never, EngineEvent>(endpoint, api, { transfer: true });
+  new Rpc<Record<string, never>, EngineApi>(endpoint, api, { transfer: true });
 }
 
 /**

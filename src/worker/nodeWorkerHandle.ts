@@ -1,6 +1,7 @@
 /** Runs the engine in a Node `worker_threads` worker (extension host, CLI, tests). */
 import { Worker } from 'node:worker_threads';
 import type { EngineWorkerOptions } from '../protocol/engine';
+import { nodePortEndpoint } from './nodePortEndpoint';
 import type { WorkerHandle } from './workerHandle';
 
 /** A worker handle that also exposes the thread (tests crash it on purpose). */
@@ -22,13 +23,7 @@ export function startNodeWorker(script: string, options: EngineWorkerOptions): N
   });
   return {
     worker,
-    endpoint: {
-      post: (message, transfer) => worker.postMessage(message, transfer),
-      listen(handler) {
-        worker.on('message', handler);
-        return () => worker.off('message', handler);
-      },
-    },
+    endpoint: nodePortEndpoint(worker),
     onExit: (listener) => (exitListener = listener),
     async terminate() {
       terminating = true;

@@ -7,6 +7,7 @@ import { warmUpRuntime } from '../engine/inference/predictionGraph';
 import { configureOrt } from '../engine/inference/ortRuntime';
 import { nodeModelFiles } from '../engine/folder/nodeModelFiles';
 import { serveEngine } from './engineService';
+import { nodePortEndpoint } from './nodePortEndpoint';
 
 const port = parentPort;
 if (!port) throw new Error('engine.worker.js must run as a worker thread.');
@@ -14,14 +15,4 @@ const options = workerData as EngineWorkerOptions;
 const threads = configureOrt(pathToFileURL(options.wasmDir).href, options.numThreads);
 // The worker starts for a run: compile the runtime while that run's request is on its way.
 warmUpRuntime();
-serveEngine(
-  {
-    post: (message, transfer) => port.postMessage(message, transfer),
-    listen(handler) {
-      port.on('message', handler);
-      return () => port.off('message', handler);
-    },
-  },
-  new Engine(nodeModelFiles),
-  threads,
-);
+serveEngine(nodePortEndpoint(port), new Engine(nodeModelFiles), threads);

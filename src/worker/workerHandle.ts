@@ -1,7 +1,7 @@
 /**
  * The one seam between the engine and the thread it runs on. The extension host uses a
- * Node `worker_threads` worker (nodeWorkerHandle.ts); VS Code for the Web would use a
- * browser Web Worker (webWorkerHandle.ts). Everything above this interface is shared.
+ * Node `worker_threads` worker (nodeWorkerHandle.ts); a browser Web Worker (VS Code for
+ * the Web) would be a second implementation. Everything above this interface is shared.
  */
 import type { MessageEndpoint } from '../protocol/rpc';
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { sharedEngine } from '../unit/engine/fixtures';
 import { CARD_TEXT } from './cardText';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const BUNDLED = join(__dirname, '../../models/mini-code-gpt');
 

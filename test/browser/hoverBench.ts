@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Token } from '../../src/engine/types';
 import type { ResultMeta } from '../../src/protocol/webview';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const N = 512;
 const LAYERS = 4;

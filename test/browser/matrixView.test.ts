@@ -10,7 +10,8 @@ import { unitLabel } from '../../src/shared/unitLabels';
 import type { FocusMessage } from '../../src/protocol/webview';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { runFixture, type FixtureResult } from './fixtureResult';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 interface Layout {
   /** Page position of the canvas, for mouse events. */

@@ -2,20 +2,20 @@
  * Pictures for models/mini-code-gpt/MODEL_CARD.md: the bundled model inspected through the
  * engine on a short Python text with a repeated passage, drawn by the built webview in
  * headless Chromium — the matrix view of the best head of each role (from the evaluation's
- * `.cache/train/eval.json`) and the summary view. Writes docs/model-card/*.png; asserts
- * nothing (run by hand after `tools/train/eval.ts`):
- *
- *   node esbuild.mjs && npx tsx test/browser/modelCardPictures.ts
+ * `.cache/train/eval.json`) and the summary view. Writes out/model-card/*.png; asserts
+ * nothing. `npm run pictures` runs it (after `tools/train/eval.ts`) and copies the
+ * pictures to docs/model-card/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedEngine } from '../unit/engine/fixtures';
 import { CARD_TEXT } from './cardText';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const ROOT = join(__dirname, '../..');
 const MODEL = join(ROOT, 'models/mini-code-gpt');
-const OUT = join(ROOT, 'docs/model-card');
+const OUT = join(ROOT, 'out/model-card');
 
 interface Role {
   name: string;
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     await w.page.mouse.move(0, 0);
     await w.page.screenshot({ path: join(OUT, file) });
     await w.close();
-    console.log(`wrote docs/model-card/${file}`);
+    console.log(`wrote out/model-card/${file}`);
   };
   const base = {
     v: 1,

@@ -8,7 +8,8 @@ import type { Browser } from 'playwright-core';
 import type { Token } from '../../src/engine/types';
 import type { ResultMeta } from '../../src/protocol/webview';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const N = 512;
 

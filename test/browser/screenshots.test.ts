@@ -1,6 +1,7 @@
 /**
  * Screenshots of every view in the light and dark themes (and the matrix in high
- * contrast), written to docs/screenshots/webview-<view>-<theme>.png for the README.
+ * contrast), written to out/screenshots/webview-<view>-<theme>.png (git-ignored);
+ * `npm run pictures` copies them to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -8,9 +9,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runFixture, type FixtureResult } from './fixtureResult';
 import type { ThemeName } from './vscodeThemes';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
-const OUT = join(__dirname, '../../docs/screenshots');
+const OUT = join(__dirname, '../../out/screenshots');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Puts each view in a state worth showing: a focused token with its highlights. */

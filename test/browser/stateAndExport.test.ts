@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { headMatrix } from '../../src/shared/squareMatrix';
 import type { WebviewToHost } from '../../src/protocol/webview';
 import { runFixture, type FixtureResult } from './fixtureResult';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 /** True when `svg` parses as XML in the browser (no parsererror). */
 function wellFormed(w: WebviewPage, svg: string): Promise<boolean> {

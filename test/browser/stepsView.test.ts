@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { FixtureResult } from './fixtureResult';
 import { answerPositions, answerSteps, bundledResult, stepsRequests } from './stepsPage';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const OUT = join(__dirname, '../../docs/screenshots');
 

@@ -7,7 +7,8 @@ import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { topK } from '../../src/shared/topK';
 import type { FocusMessage } from '../../src/protocol/webview';
 import { runFixture, type FixtureResult } from './fixtureResult';
-import { launchChromium, WebviewPage } from './webviewPage';
+import { launchChromium } from '../chromium';
+import { WebviewPage } from './webviewPage';
 
 const settings = (defaultView: 'model' | 'head' | 'summary') => ({
   type: 'didChangeSettings' as const,

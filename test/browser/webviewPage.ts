@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { renderHtml } from '../../src/panel/html';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import type { FixtureResult } from './fixtureResult';
 import { THEMES, themeCss, type ThemeName } from './vscodeThemes';
@@ -15,30 +16,12 @@ const ORIGIN = 'https://webview.test';
 const DIST = join(__dirname, '../../dist');
 const NONCE = 'dGVzdC1ub25jZS0xMjM0';
 
-/** Launches the system Chromium the way these machines support it. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
-
-/** The page's HTML, as the host's html builder makes it (CSP, nonce, local resources). */
+/**
+ * The page's HTML: the host's own shell (src/panel/html.ts: CSP, nonce, local resources), with
+ * what VS Code adds around a webview: its theme's CSS variables, the body's theme class and
+ * its preload script (here a test double of `acquireVsCodeApi`).
+ */
 function pageHtml(theme: ThemeName, savedState: unknown): string {
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${NONCE}'`,
-    `style-src ${ORIGIN}`,
-    `img-src ${ORIGIN} data: blob:`,
-    `font-src ${ORIGIN}`,
-  ].join('; ');
   // The test double stands in for VS Code's preload script.
   const double = `
     window.__posted = [];
@@ -55,14 +38,28 @@ function pageHtml(theme: ThemeName, savedState: unknown): string {
     };
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`;
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${ORIGIN}/theme.css">
-<link rel="stylesheet" href="${ORIGIN}/dist/webview.css"></head>
-<body class="${THEMES[theme]}"><div id="root"></div>
-<script nonce="${NONCE}">${double}</script>
-<script nonce="${NONCE}" src="${ORIGIN}/dist/webview.js"></script></body></html>`;
+  const shell = renderHtml({
+    cspSource: ORIGIN,
+    nonce: NONCE,
+    scriptUri: `${ORIGIN}/dist/webview.js`,
+    styleUri: `${ORIGIN}/dist/webview.css`,
+    title: 'Attention Inspector',
+  });
+  const insert = (html: string, before: string, added: string): string => {
+    if (!html.includes(before)) throw new Error(`the panel shell has no ${before}`);
+    return html.replace(before, added + before);
+  };
+  let html = insert(
+    shell,
+    '<link rel="stylesheet"',
+    `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n`,
+  );
+  html = insert(
+    html,
+    `<script nonce="${NONCE}" src=`,
+    `<script nonce="${NONCE}">${double}</script>\n`,
+  );
+  return html.replace('<body>', `<body class="${THEMES[theme]}">`);
 }
 
 /** A loaded webview and helpers to talk to it like the host does. */

@@ -47,7 +47,7 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
     const shots = readdirSync(screenshotDir).filter((f) => /^e2e-.+\.png$/.test(f));
     for (const file of shots.sort()) {
       const { size, mtimeMs } = statSync(join(screenshotDir, file));
-      if (mtimeMs >= started) console.log(`      docs/screenshots/${file} (${size} bytes)`);
+      if (mtimeMs >= started) console.log(`      out/screenshots/${file} (${size} bytes)`);
     }
   });
 

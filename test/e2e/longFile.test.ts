@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { InspectorPanel } from './harness/inspectorPanel';
+import { LONG_FILE, LONG_LINES } from './harness/longSource';
 import { startSession, type Session } from './harness/session';
 
-/** test/e2e/workspace/long.py: 330 lines of Python, several times the model's context. */
-const FILE = 'long.py';
+/** long.py (harness/longSource.ts): 335 lines of Python, several times the model's context. */
+const FILE = LONG_FILE;
 const CURSOR_LINE = 150;
 
 describe('a whole long file selected (real VS Code, the .vsix installed)', () => {
@@ -30,7 +31,8 @@ describe('a whole long file selected (real VS Code, the .vsix installed)', () =>
     await wb.waitForNotification('Or inspect the lines around the cursor instead.');
     const panel = await InspectorPanel.waitFor(wb);
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), the rendered text the user reads
-    assert.match(await panel.frame.locator('.status .info').innerText(), /long\.py:1–330/);
+    const shown = await panel.frame.locator('.status .info').innerText();
+    assert.ok(shown.includes(`${FILE}:1–${LONG_LINES}`), shown);
 
     // The user moves the cursor to the code they are looking at, then takes the offer.
     await wb.selectLines(CURSOR_LINE, CURSOR_LINE);

@@ -2,7 +2,8 @@
 # The end-to-end suite: installs (or reuses) code-server 4.100.3, packages the extension as
 # users get it (`npm run package` → .vsix), and runs test/e2e/*.test.ts with mocha against
 # that .vsix installed into code-server, driven in headless Debian Chromium. Screenshots go to
-# docs/screenshots/. Ends with mocha's summary; exits non-zero on any failure.
+# out/screenshots/ (`npm run pictures` copies them to docs/). Ends with mocha's summary;
+# exits non-zero on any failure.
 #   bash test/e2e/run.sh            (or: npm run test:e2e)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -23,9 +23,13 @@ describe('the packaged .vsix (npm run package)', () => {
       lower.some((file) => /^license(\.txt|\.md)?$/.test(file)),
       'LICENSE is missing',
     );
-    for (const file of ['dist/engine.worker.js', 'dist/webview.js', 'dist/cli.js']) {
-      assert.ok(files.includes(file), `${file} is missing`);
-    }
+    // Exactly the bundles the extension and the CLI run: nothing stale or unused ships.
+    assert.deepEqual(files.filter((file) => /^dist\/[^/]+\.js$/.test(file)).sort(), [
+      'dist/cli.js',
+      'dist/engine.worker.js',
+      'dist/extension.js',
+      'dist/webview.js',
+    ]);
     assert.ok(
       files.some((file) => /^dist\/ort\/.+\.wasm$/.test(file)),
       'no dist/ort/*.wasm',

@@ -4,22 +4,13 @@
  * onnxruntime-web) answers the newest and never computes the ones it replaced.
  */
 import assert from 'node:assert/strict';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
-import { Rpc, type MessageEndpoint } from '../../src/protocol/rpc';
+import { MessageChannel } from 'node:worker_threads';
+import type { EngineApi } from '../../src/protocol/engine';
+import { Rpc } from '../../src/protocol/rpc';
 import type { InspectResult } from '../../src/engine/types';
 import { serveEngine } from '../../src/worker/engineService';
+import { nodePortEndpoint } from '../../src/worker/nodePortEndpoint';
 import { fixtureModel, sharedEngine } from '../unit/engine/fixtures';
-
-function endpoint(port: MessagePort): MessageEndpoint {
-  return {
-    post: (message, transfer) => port.postMessage(message, transfer),
-    listen(handler) {
-      port.on('message', handler);
-      return () => port.off('message', handler);
-    },
-  };
-}
 
 describe('quick requests to the engine service', () => {
   const channel = new MessageChannel();
@@ -32,9 +23,9 @@ describe('quick requests to the engine service', () => {
     const engine = sharedEngine();
     const modelDir = fixtureModel('decoder-attn');
     const model = await engine.loadModel(modelDir);
-    serveEngine(endpoint(channel.port1), engine, 1);
-    const host = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
-      endpoint(channel.port2),
+    serveEngine(nodePortEndpoint(channel.port1), engine, 1);
+    const host = new Rpc<EngineApi, Record<string, never>>(
+      nodePortEndpoint(channel.port2),
       {},
       { transfer: true },
     );

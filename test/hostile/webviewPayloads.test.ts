@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import { runFixture, type FixtureResult } from '../browser/fixtureResult';
-import { launchChromium, WebviewPage } from '../browser/webviewPage';
+import { WebviewPage } from '../browser/webviewPage';
+import { launchChromium } from '../chromium';
 
 const CONTROL_TEXT = 'if (a)\f{ b\x1b[31m(c)\x07; }\x0b\x00 \ufffe\ud800 end';
 

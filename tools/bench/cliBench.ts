@@ -8,12 +8,13 @@
  * Needs `node esbuild.mjs` first (it runs dist/cli.js).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../src/engine/engine';
 import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
+import { longSource } from '../../test/e2e/harness/longSource';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { values } = parseArgs({
@@ -48,7 +49,7 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const tokens = Number(values.tokens);
   const model = await new Engine(nodeModelFiles).loadModel(MODEL);
-  const source = readFileSync(join(ROOT, 'test', 'e2e', 'workspace', 'long.py'), 'utf8');
+  const source = longSource();
   const pieces = model.tokenizer.tokenize(source).slice(0, tokens - 1);
   const text = source.slice(0, pieces.at(-1)!.end);
   const dir = mkdtempSync(join(tmpdir(), 'ai-clibench-'));

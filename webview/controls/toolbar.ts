@@ -2,8 +2,7 @@
  * The toolbar: view tabs, layer/head pickers, the word-level and special-token toggles,
  * colour choices, top-k, and the export buttons. Built once; `update` syncs its values.
  */
-import type { ViewKind } from '../../src/protocol/webview';
-import { COLOR_MAP_NAMES } from '../heatmap/colorMaps';
+import { COLOR_MAP_NAMES, VIEW_KINDS, type ViewKind } from '../../src/protocol/webview';
 import type { HeadChoice, ViewState } from '../viewState';
 
 /** What the toolbar asks of the app. */
@@ -14,13 +13,14 @@ export interface ToolbarActions {
   exportJson(scope: 'all' | 'selection'): void;
 }
 
-const VIEWS: { kind: ViewKind; title: string }[] = [
-  { kind: 'model', title: 'Model' },
-  { kind: 'matrix', title: 'Matrix' },
-  { kind: 'head', title: 'Heads' },
-  { kind: 'summary', title: 'Summary' },
-  { kind: 'steps', title: 'Steps' },
-];
+/** Each view's tab title. */
+const TITLES: Record<ViewKind, string> = {
+  model: 'Model',
+  matrix: 'Matrix',
+  head: 'Heads',
+  summary: 'Summary',
+  steps: 'Steps',
+};
 
 export class Toolbar {
   readonly element = document.createElement('div');
@@ -46,7 +46,8 @@ export class Toolbar {
     tabs.className = 'tabs';
     tabs.setAttribute('role', 'tablist');
     tabs.setAttribute('aria-label', 'Views');
-    for (const { kind, title } of VIEWS) {
+    for (const kind of VIEW_KINDS) {
+      const title = TITLES[kind];
       const tab = document.createElement('button');
       tab.className = 'tab';
       tab.id = `tab-${kind}`;
@@ -168,7 +169,7 @@ export class Toolbar {
   }
 
   private onTabKey(e: KeyboardEvent): void {
-    const kinds = VIEWS.map((v) => v.kind);
+    const kinds = VIEW_KINDS;
     const current = kinds.findIndex((k) => this.tabs.get(k) === document.activeElement);
     if (current < 0 || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
     e.preventDefault();

@@ -60,9 +60,6 @@ const HEX: Record<Exclude<ColorMapName, 'grays'>, string> = {
     'fde2a3fde3a5fde5a7fde7a9fde9aafdebacfcecaefceeb0fcf0b2fcf2b4fcf4b6fcf6b8fcf7b9fcf9bbfcfbbdfcfdbf',
 };
 
-/** The colour maps in the order the picker lists them. */
-export const COLOR_MAP_NAMES: readonly ColorMapName[] = ['viridis', 'cividis', 'magma', 'grays'];
-
 const cache = new Map<ColorMapName, Uint8Array>();
 
 /** `[r0, g0, b0, r1, …]` for 256 steps from low (index 0) to high (index 255). */
@@ -86,10 +83,4 @@ export function lutIndex(value: number, max: number): number {
   if (!(max > 0)) return 0;
   const t = value / max;
   return t <= 0 ? 0 : t >= 1 ? 255 : Math.round(t * 255);
-}
-
-/** CSS colour of `value` on the scale `[0, max]`. */
-export function colorOf(lut: Uint8Array, value: number, max: number): string {
-  const k = lutIndex(value, max) * 3;
-  return `rgb(${lut[k]}, ${lut[k + 1]}, ${lut[k + 2]})`;
 }

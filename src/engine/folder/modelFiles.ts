@@ -1,7 +1,7 @@
 /**
  * Where a model folder's files come from: a directory (Node, see nodeModelFiles.ts), URLs
- * (see urlModelFiles.ts) or memory. The engine reads only through this interface so that
- * it also runs in a browser Web Worker.
+ * (see urlModelFiles.ts) or memory. The engine reads only through this interface, so it
+ * needs no Node API to read a model (what a browser Web Worker would need).
  */
 export interface ModelFiles {
   /** Names the folder in messages (a path or a URL, without a trailing slash). */

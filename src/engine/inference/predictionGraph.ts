@@ -14,6 +14,9 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
 const INT = onnx.AttributeProto.AttributeType.INT;
 
+/** Next-token predictions kept per position unless the caller asks for another number. */
+export const DEFAULT_TOP_PREDICTIONS = 5;
+
 function tensorInfo(name: string, elemType: number, dims: (string | number)[]) {
   return onnx.ValueInfoProto.create({
     name,

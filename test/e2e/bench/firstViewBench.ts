@@ -20,12 +20,13 @@ import { parseArgs } from 'node:util';
 import type { Frame } from 'playwright-core';
 import { Engine } from '../../../src/engine/engine';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
+import { LONG_FILE, longSource } from '../harness/longSource';
 import { repoRoot } from '../harness/paths';
 import { startSession, type Session } from '../harness/session';
 import type { DrawnRecord } from '../../../webview/drawnMark';
 import { markdownSection, sampleLine, type Sample } from './firstViewReport';
 
-const FILE = 'long.py';
+const FILE = LONG_FILE;
 const SIZES = [200, 500] as const;
 const { values } = parseArgs({
   options: {
@@ -43,7 +44,7 @@ async function lineRanges(
   skip: number,
 ): Promise<[number, number][]> {
   const model = await new Engine(nodeModelFiles).loadModel(join(repoRoot, 'models/mini-code-gpt'));
-  const lines = readFileSync(join(repoRoot, 'test/e2e/workspace', FILE), 'utf8').split('\n');
+  const lines = longSource().split('\n');
   const ranges: [number, number][] = [];
   for (let from = 1 + skip; ranges.length < count && from < lines.length; from += 7) {
     if (lines[from - 1].trim() === '') continue;

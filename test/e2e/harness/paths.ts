@@ -5,7 +5,10 @@ import { resolve } from 'node:path';
 export const repoRoot = resolve(__dirname, '../../..');
 /** The sample workspace the suite opens (copied to a temp folder first). */
 export const workspaceTemplate = resolve(repoRoot, 'test/e2e/workspace');
-/** Where the suite writes the screenshots the README shows. */
-export const screenshotDir = resolve(repoRoot, 'docs/screenshots');
+/**
+ * Where the suite writes its screenshots (git-ignored); `npm run pictures` copies them to
+ * docs/screenshots/, where the README shows them.
+ */
+export const screenshotDir = resolve(repoRoot, 'out/screenshots');
 /** Where a failing test leaves a screenshot of the workbench (git-ignored). */
 export const failureDir = resolve(repoRoot, 'out/e2e-failures');

@@ -1,11 +1,12 @@
 /**
  * One end-to-end session: the packaged extension installed into a fresh code-server, the sample
- * workspace (copied to a temp folder) opened in headless Chromium.
+ * workspace (copied to a temp folder, with the generated long.py) opened in headless Chromium.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer';
+import { LONG_FILE, longSource } from './longSource';
 import { failureDir, repoRoot, workspaceTemplate } from './paths';
 import { Workbench } from './workbench';
 
@@ -65,6 +66,7 @@ export async function startSession(
 ): Promise<Session> {
   const workspace = join(mkdtempSync(join(tmpdir(), 'ai-ws-')), 'workspace');
   cpSync(workspaceTemplate, workspace, { recursive: true });
+  writeFileSync(join(workspace, LONG_FILE), longSource());
   const server = await startCodeServer({
     vsix: vsixPath(),
     workspace,

@@ -2,16 +2,8 @@
  * Drives the VS Code workbench served by code-server in headless Debian Chromium, through the
  * keyboard and mouse as a user would: the F1 palette, quick open, go-to-line, webview frames.
  */
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../../chromium';
 
 /** A workbench page in its own browser. */
 export class Workbench {
@@ -22,10 +14,7 @@ export class Workbench {
 
   /** Opens the workbench at `url` and waits until the explorer shows the workspace. */
   static async open(url: string): Promise<Workbench> {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
     // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`;
     // functions passed to `evaluate` carry those calls into the page: give every frame a no-op.

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GRAPH_VARIANTS } from '../../../src/engine/folder/onnxGraphFiles';
+import { COLOR_MAP_NAMES, VIEW_KINDS } from '../../../src/protocol/webview';
 import { DEFAULT_CONFIG, readConfig, viewSettings } from '../../../src/util/config';
 import { BUNDLED_MODEL, modelLabel, resolveModelDir } from '../../../src/util/modelLocation';
 
@@ -36,6 +37,12 @@ describe('config', () => {
       assert.ok((property.markdownDescription ?? '').length > 30, `${key} is documented`);
     }
     assert.deepEqual(readConfig(source({})), DEFAULT_CONFIG);
+  });
+
+  it('offers exactly the colour maps and views the webview has', () => {
+    const properties = manifest.contributes.configuration.properties;
+    assert.deepEqual(properties['attentionInspector.colorMap'].enum, [...COLOR_MAP_NAMES]);
+    assert.deepEqual(properties['attentionInspector.defaultView'].enum, [...VIEW_KINDS]);
   });
 
   it('offers exactly the graph variants the engine knows, and reads them', () => {

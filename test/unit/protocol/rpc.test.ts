@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
 import { Rpc, RpcError, collectTransferables } from '../../../src/protocol/rpc';
-import type { MessageEndpoint } from '../../../src/protocol/rpc';
-import type { MessagePort } from 'node:worker_threads';
-
-function endpoint(port: MessagePort): MessageEndpoint {
-  return {
-    post: (message, transfer) => port.postMessage(message, transfer),
-    listen(handler) {
-      port.on('message', handler);
-      return () => port.off('message', handler);
-    },
-  };
-}
+import { nodePortEndpoint } from '../../../src/worker/nodePortEndpoint';
 
 type Api = {
   [m: string]: (arg: never) => Promise<unknown>;
@@ -29,7 +18,7 @@ describe('Rpc over a real MessageChannel', () => {
   beforeEach(() => {
     channel = new MessageChannel();
     server = new Rpc<Record<string, never>, Api>(
-      endpoint(channel.port2),
+      nodePortEndpoint(channel.port2),
       {
         async double({ weights }) {
           return weights.map((w) => w * 2);
@@ -41,7 +30,11 @@ describe('Rpc over a real MessageChannel', () => {
       },
       { transfer: true },
     );
-    client = new Rpc<Api, Record<string, never>>(endpoint(channel.port1), {}, { transfer: true });
+    client = new Rpc<Api, Record<string, never>>(
+      nodePortEndpoint(channel.port1),
+      {},
+      { transfer: true },
+    );
   });
   afterEach(() => {
     client.dispose();
