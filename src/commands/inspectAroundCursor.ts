@@ -68,7 +68,12 @@ export class CursorWindows {
       const { start, end } = document.lineAt(i).rangeIncludingLineBreak;
       return document.offsetAt(end) - document.offsetAt(start);
     });
-    const { first, last } = linesAround(lengths, cursor.line, budget);
+    const around = linesAround(lengths, cursor.line, budget);
+    const { first } = around;
+    let { last } = around;
+    // An empty last line adds nothing to inspect, and a range ending at its start would be
+    // labelled without it: the panel and the message would name different lines.
+    while (last > first && last > cursor.line && document.lineAt(last).range.isEmpty) last--;
     const range = new vscode.Range(first, 0, last, document.lineAt(last).range.end.character);
     const result = await this.inspect(document, range);
     if (result && !result.truncation) {
