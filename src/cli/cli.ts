@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
       topK: args.topK,
       ...(args.variant ? { variant: args.variant } : {}),
       ...(args.target ? { target: args.target } : {}),
+      ...(args.steps ? { steps: args.steps } : {}),
     });
     for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
     const options = { layers: args.layers, heads: args.heads, digits: args.digits };

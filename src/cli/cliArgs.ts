@@ -3,14 +3,18 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TOP_PREDICTIONS } from '../engine/inference/predictionGraph';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { MAX_TARGET_TOKENS } from '../engine/inference/inspectSeq2Seq';
-import { DEFAULT_MAX_NEW_TOKENS, type TargetRequest } from '../engine/types';
+import { DEFAULT_MAX_NEW_TOKENS, type HeadStepsRequest, type TargetRequest } from '../engine/types';
+import { parseStepsArg } from './stepsArg';
 
 export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
          [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
+         [--steps L:H[,L:H…]]
 Writes the attention export (docs/attention-json.md) to FILE or stdout.
 For an encoder-decoder (T5, Marian, BART) the text is the source; the target is the
 model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKENS}) or --target-text, teacher-forced.
+--steps adds the arithmetic of those heads (q, k, v, q·kᵀ, scale, bias, mask, weights·v)
+as "steps" (decoder-only and encoder models).
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
 picks its graph when it has several (default: fp32 first).`;
@@ -29,6 +33,7 @@ export interface CliArgs {
   variant?: GraphVariant;
   /** Encoder-decoders: the target (greedy by default). */
   target?: TargetRequest;
+  steps?: HeadStepsRequest[];
   help: boolean;
 }
 
@@ -66,6 +71,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         : integer(values['top-k'], '--top-k', 0, 100),
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     ...target(values['target-text'], values['max-new-tokens']),
+    ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
     help: values.help ?? false,
   };
 }
@@ -90,6 +96,7 @@ function parseOptions(argv: string[]) {
         variant: { type: 'string' },
         'target-text': { type: 'string' },
         'max-new-tokens': { type: 'string' },
+        steps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -119,6 +126,14 @@ function target(text: string | undefined, maxNew: string | undefined): { target?
 function variant(text: string): GraphVariant {
   if ((GRAPH_VARIANTS as readonly string[]).includes(text)) return text as GraphVariant;
   throw new UsageError(`--variant takes one of ${GRAPH_VARIANTS.join(', ')}, not "${text}".`);
+}
+
+function steps(text: string): HeadStepsRequest[] {
+  try {
+    return parseStepsArg(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {

@@ -7,28 +7,27 @@
  *   const result = await engine.inspect('models/mini-code-gpt', 'def f(x): return x');
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
+import { probePositions } from './attention/positionsProbe';
+import { checkRequests, StepsSession } from './attention/stepsSession';
 import { EngineRunError } from './errors';
-import { createSession } from './inference/ortRuntime';
-import type { InferenceSession } from './inference/ortRuntime';
-import { makeFeeds } from './inference/graphFeeds';
-import type { GraphVariant } from './folder/onnxGraphFiles';
-import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './inference/predictionGraph';
-import { extractAttention } from './attention/extractAttention';
-import { SUPPORTED_OPSETS } from './graph/decodeOnnx';
 import { loadModelFolder } from './folder/loadModelFolder';
-import { modelInfo } from './folder/manifest';
-import { modelError } from './modelError';
-import type { LoadedModelFolder } from './folder/loadModelFolder';
 import type { ModelFiles } from './folder/modelFiles';
 import { withListCache } from './folder/modelFiles';
+import type { GraphVariant } from './folder/onnxGraphFiles';
 import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
+import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
-import { Seq2SeqModel } from './inference/seq2seqModel';
-import { createTokenizer } from './tokenize/createTokenizer';
-import type { TextTokenizer } from './tokenize/createTokenizer';
 import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
-import type { InspectResult, ModelInfo, TargetRequest } from './types';
+import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './inference/predictionGraph';
+import { Seq2SeqModel } from './inference/seq2seqModel';
+import type {
+  HeadSteps,
+  HeadStepsRequest,
+  InspectResult,
+  PositionsReport,
+  TargetRequest,
+} from './types';
 
 /** Options of one inspection. */
 export interface InspectOptions {
@@ -42,52 +41,15 @@ export interface InspectOptions {
   variant?: GraphVariant;
   /** Encoder-decoder models: the decoder's tokens; default `DEFAULT_TARGET` (types.ts). */
   target?: TargetRequest;
-}
-
-/** Raw outputs of one run over token ids. */
-export interface RunOutputs {
-  /** Per layer `[heads, N, N]`, rows sum to 1. */
-  attentions: Float32Array[];
-  /** `[N, vocab]` when the model outputs logits. */
-  logits?: Float32Array;
-}
-
-/** A model folder, validated, with its tokenizer and a reusable inference session. */
-export class LoadedModel {
-  constructor(
-    readonly info: ModelInfo,
-    /** The validated folder, without its ONNX bytes: the session holds the model now. */
-    readonly folder: Omit<LoadedModelFolder, 'onnxBytes' | 'externalData'>,
-    readonly tokenizer: TextTokenizer,
-    private readonly session: InferenceSession,
-  ) {}
-
-  /** Runs token ids (special tokens already in place) through the model. */
-  async runIds(ids: readonly number[]): Promise<RunOutputs> {
-    const n = ids.length;
-    const feeds = makeFeeds(this.folder.feeds, ids);
-    const fetches = [...this.folder.attentionOutputs];
-    if (this.folder.logitsOutput) fetches.push(this.folder.logitsOutput);
-    const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
-      throw runFailure(error, n, this.folder);
-    });
-    const names = this.folder.attentionOutputs;
-    const attentions = extractAttention(
-      names.map((name) => outputs[name]),
-      names,
-      this.info.heads,
-      n,
-      this.folder.label,
-      this.folder.graphFile,
-    );
-    const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
-    return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
-  }
+  /** Heads whose arithmetic to return (`InspectResult.steps`); runs a second session. */
+  steps?: readonly HeadStepsRequest[];
 }
 
 export class Engine {
   /** One session (two for encoder-decoders) per model folder, created on first use and reused. */
   private readonly models = new Map<string, Promise<LoadedModel | Seq2SeqModel>>();
+  /** Sessions with the step tensors exposed, created on the first request for steps. */
+  private readonly stepSessions = new Map<string, Promise<StepsSession>>();
 
   constructor(private readonly openFolder: (modelDir: string) => ModelFiles) {}
 
@@ -129,6 +91,7 @@ export class Engine {
       );
     }
     const model = await this.loadAnyModel(modelDir, options.variant);
+    if (options.steps?.length) await this.checkSteps(modelDir, options.steps, options.variant);
     const loadMs = now() - started;
     const checkCancelled = (): void => {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
@@ -159,6 +122,14 @@ export class Engine {
     checkCancelled();
     const inferenceStart = now();
     const outputs = await model.runIds(plan.tokens.map((token) => token.id));
+    const steps = options.steps?.length
+      ? await this.runSteps(
+          modelDir,
+          plan.tokens.map((t) => t.id),
+          options.steps,
+          options.variant,
+        )
+      : undefined;
     const inferenceMs = now() - inferenceStart;
     checkCancelled();
     const topK = options.topK ?? DEFAULT_TOP_PREDICTIONS;
@@ -176,6 +147,7 @@ export class Engine {
       attentions: outputs.attentions,
       predictions,
       truncation: plan.truncation,
+      ...(steps ? { steps } : {}),
       timings: {
         loadMs,
         tokenizeMs,
@@ -188,6 +160,62 @@ export class Engine {
     };
   }
 
+  /** The arithmetic of the requested heads for token ids (special tokens in place). */
+  async runSteps(
+    modelDir: string,
+    ids: readonly number[],
+    requests: readonly HeadStepsRequest[],
+    variant?: GraphVariant,
+  ): Promise<HeadSteps[]> {
+    await this.checkSteps(modelDir, requests, variant);
+    const key = `${modelDir}\n${variant ?? ''}`;
+    let session = this.stepSessions.get(key);
+    if (!session) {
+      session = StepsSession.load(this.openFolder(modelDir), variant);
+      this.stepSessions.set(key, session);
+      session.catch(() => this.stepSessions.delete(key));
+    }
+    return (await session).run(ids, requests);
+  }
+
+  /** How the model knows order, measured on token ids (the Steps view's Positions panel). */
+  async runPositions(
+    modelDir: string,
+    ids: readonly number[],
+    variant?: GraphVariant,
+  ): Promise<PositionsReport> {
+    const model = await this.singleGraph(modelDir, variant, 'Positions');
+    const baseline = (await model.runIds(ids)).attentions;
+    const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
+    return probePositions(folder, ids, baseline);
+  }
+
+  /** Refuses requests for heads the model lacks, or for an encoder-decoder (not computed yet). */
+  private async checkSteps(
+    modelDir: string,
+    requests: readonly HeadStepsRequest[],
+    variant?: GraphVariant,
+  ): Promise<void> {
+    const model = await this.singleGraph(modelDir, variant, 'Steps');
+    const { layers, heads, architecture } = model.folder.manifest;
+    checkRequests(requests, layers, heads, architecture);
+  }
+
+  private async singleGraph(
+    modelDir: string,
+    variant: GraphVariant | undefined,
+    what: string,
+  ): Promise<LoadedModel> {
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (model instanceof Seq2SeqModel) {
+      throw new EngineRunError(
+        `${what} are not computed for encoder-decoder models yet (${modelDir}); the encoder, decoder and cross-attention views work without them.`,
+        'badInput',
+      );
+    }
+    return model;
+  }
+
   private async load(
     modelDir: string,
     variant?: GraphVariant,
@@ -196,71 +224,9 @@ export class Engine {
     if (await isSeq2SeqFolder(files))
       return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
     const folder = await loadModelFolder(files, variant ? { variant } : {});
-    const tokenizer = tokenizerOf(folder);
-    let session: InferenceSession;
-    try {
-      session = await createSession(folder.onnxBytes, folder.externalData);
-    } catch (error) {
-      throw new EngineRunError(
-        `${folder.graphFile} in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
-        'badModel',
-      );
-    }
-    const info: ModelInfo = {
-      ...modelInfo(folder.manifest, modelDir),
-      graphFile: folder.graphFile,
-    };
-    const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
-    if (others.length > 0) info.otherGraphFiles = others;
-    if (folder.notes.length > 0) info.notes = folder.notes;
-    // Dropping the bytes here keeps one copy of the model (in the session), not two.
-    const { onnxBytes: _graph, externalData: _weights, ...kept } = folder;
-    return new LoadedModel(info, kept, tokenizer, session);
+    return loadSingleGraphModel(folder, modelDir);
   }
 }
-
-/** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
-function tokenizerOf(
-  folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>,
-): TextTokenizer {
-  try {
-    return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw modelError(
-      'badTokenizer',
-      folder.label,
-      'tokenizer.json',
-      `cannot be used (${why})`,
-      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).',
-    );
-  }
-}
-
-/**
- * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
- * cause is an input longer than the graph can take (a position table or mask buffer).
- */
-function runFailure(
-  error: unknown,
-  n: number,
-  folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
-): Error {
-  const raw = error instanceof Error ? error.message : String(error);
-  const said = raw
-    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
-    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return modelError(
-    'runFailed',
-    folder.label,
-    folder.graphFile,
-    `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`,
-  );
-}
-
 function now(): number {
   return performance.now();
 }

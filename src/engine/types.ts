@@ -89,6 +89,8 @@ export interface InspectResult {
   /** The decoder side, for encoder-decoder models (then `tokens`/`attentions` are the source side). */
   seq2seq?: Seq2SeqResult;
   truncation?: Truncation;
+  /** The arithmetic of the heads `InspectOptions.steps` asked for, in that order. */
+  steps?: HeadSteps[];
   timings: {
     /** Waiting for the model to load (0 when it was loaded already). */
     loadMs?: number;
@@ -137,4 +139,69 @@ export interface Seq2SeqResult {
   decoderAttentions: Float32Array[];
   /** Per decoder layer `[heads, T, S]`: rows = decoder tokens, columns = source `tokens`. */
   crossAttentions: Float32Array[];
+}
+
+/**
+ * Which attention a head or a layer belongs to: the result's own `attentions` (an encoder's
+ * or a decoder-only model's self-attention), an encoder-decoder's causal decoder
+ * self-attention, or its cross-attention (rows = target tokens, columns = source tokens).
+ */
+export type AttentionKind = 'encoder' | 'decoder' | 'cross';
+
+/** One head whose steps are wanted (`InspectOptions.steps`). */
+export interface HeadStepsRequest {
+  kind?: AttentionKind;
+  layer: number;
+  head: number;
+}
+
+/**
+ * The arithmetic of one head, softmax(scores × scale + bias, masked keys removed) · v, as the
+ * model computed it (docs/attention-json.md, "steps"). Matrices are row-major; N queries,
+ * M keys, `d` the query/key size, `dv` the value size.
+ */
+export interface HeadSteps extends HeadStepsRequest {
+  n: number;
+  m: number;
+  d: number;
+  dv: number;
+  /** [N, d] the queries, after rotary positions, before any scale. */
+  q: Float32Array;
+  /** [M, d] the keys this head uses (with grouped key/value heads, those of `kvHead`). */
+  k: Float32Array;
+  /** [M, dv] the values this head uses. */
+  v: Float32Array;
+  /** The key/value head that query head `head` reads (equals `head` without grouping). */
+  kvHead: number;
+  /** [N, M] q·kᵀ, before any scale. */
+  scores: Float32Array;
+  /** The factor the model applies to the scores (1/√d usually, 1 for T5). */
+  scale: number;
+  /** Where the model applies `scale`: to the scores, or folded into q and/or k; empty: nowhere. */
+  scaleAt: ('scores' | 'query' | 'key')[];
+  /** [N, M] additive bias other than the mask (relative position bias, ALiBi), or null. */
+  bias: Float32Array | null;
+  /** [N, M] 1 where the mask removes the key from the query's softmax. */
+  masked: Uint8Array;
+  /** [N, dv] attention weights · v: what the head hands to the concatenation. */
+  output: Float32Array;
+}
+
+/**
+ * How a model knows the order of its tokens (docs/decisions.md, "Positions"): its position
+ * table, and per head how much attention changes when positions or tokens are taken away.
+ */
+export interface PositionsReport {
+  /** A learned table, a fixed sinusoid table, rotary embeddings, or none found in the graph. */
+  kind: 'learned' | 'sinusoid' | 'rotary' | 'none';
+  /** One or two sentences for people: what the model does with positions. */
+  note: string;
+  /** The first `rows` rows of the position table (`[rows, width]`), when there is one. */
+  table?: { name: string; rows: number; totalRows: number; width: number; data: Float32Array };
+  /**
+   * Per layer, per head: the mean over queries of the total-variation distance between the
+   * head's attention row and the same row with the position table zeroed (`position`) or
+   * the token embedding zeroed (`token`); 0 = unchanged, 1 = nothing in common.
+   */
+  effects?: { position: Float32Array[]; token: Float32Array[] };
 }

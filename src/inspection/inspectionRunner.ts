@@ -5,7 +5,13 @@
  */
 import * as vscode from 'vscode';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { InspectResult, TargetRequest } from '../engine/types';
+import type {
+  HeadSteps,
+  HeadStepsRequest,
+  InspectResult,
+  PositionsReport,
+  TargetRequest,
+} from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
 import { wallClockMs } from '../protocol/webview';
@@ -104,6 +110,27 @@ export class InspectionRunner {
     if (choice === 'Try Again') retry();
     if (choice === 'Select Model…')
       await vscode.commands.executeCommand('attentionInspector.selectModel');
+  }
+
+  /** The arithmetic of some heads of `result`, from the graph variant its runs use. */
+  headSteps(result: InspectResult, requests: HeadStepsRequest[]): Promise<HeadSteps[]> {
+    const variant = this.variant();
+    return this.engines.engine.headSteps({
+      modelDir: result.model.dir,
+      ids: result.tokens.map((t) => t.id),
+      requests,
+      ...(variant ? { variant } : {}),
+    });
+  }
+
+  /** How the model of `result` knows order, measured on its tokens. */
+  positions(result: InspectResult): Promise<PositionsReport> {
+    const variant = this.variant();
+    return this.engines.engine.positions({
+      modelDir: result.model.dir,
+      ids: result.tokens.map((t) => t.id),
+      ...(variant ? { variant } : {}),
+    });
   }
 
   /** Drops cached results, e.g. after a model folder was replaced. */

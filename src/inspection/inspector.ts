@@ -49,6 +49,7 @@ export class Inspector implements vscode.Disposable {
       exporter,
       settings: () => viewSettings(config()),
       rerun: (entry, target) => this.rerun(entry, target),
+      runner,
     });
     this.runs = new PanelRuns({
       runner,

@@ -12,6 +12,7 @@ import type { RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
 import type { ViewSettings } from '../protocol/webview';
 import { uniqueTitle } from './sourceNames';
+import type { InspectionRunner } from './inspectionRunner';
 import { handleWebviewRequest } from './webviewRequests';
 
 /** One open panel and the runs it has seen. */
@@ -31,6 +32,8 @@ export interface PanelRegistryDeps {
   settings: () => ViewSettings;
   /** Runs a panel's inspection again (the webview's "run again"), with another target if given. */
   rerun: (entry: PanelEntry, target?: TargetRequest) => Promise<void>;
+  /** Computes what the Steps view asks for (head steps, positions). */
+  runner: InspectionRunner;
 }
 
 export class PanelRegistry implements vscode.Disposable {
@@ -113,6 +116,7 @@ export class PanelRegistry implements vscode.Disposable {
         mirror,
         exporter,
         rerun: (target) => rerun(entry, target),
+        steps: { runner: this.deps.runner, answer: (a) => panel.answer(a) },
       }).catch((error: unknown) =>
         vscode.window.showErrorMessage(
           `Attention Inspector: ${error instanceof Error ? error.message : String(error)}`,

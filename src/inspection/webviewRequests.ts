@@ -1,7 +1,9 @@
 /** What the host does for each request of a panel's webview. */
 import type { EditorMirror } from '../editor/editorMirror';
 import type { TargetRequest } from '../engine/types';
-import type { WebviewToHost } from '../protocol/webview';
+import type { HostToWebview, WebviewToHost } from '../protocol/webview';
+import type { InspectionRunner } from './inspectionRunner';
+import { answerPositionsRequest, answerStepsRequest } from './stepsRequests';
 import { copyText, saveImage } from '../export/exportFiles';
 import type { ResultExporter, ShownResult } from '../export/resultExporter';
 
@@ -15,6 +17,8 @@ export interface RequestContext {
   exporter: ResultExporter;
   /** Runs the panel's inspection again, with another target when one is given. */
   rerun: (target?: TargetRequest) => Promise<void>;
+  /** What answers the Steps view's requests: the runner's engine, and the way back. */
+  steps: { runner: InspectionRunner; answer: (message: HostToWebview) => void };
 }
 
 /** Answers one webview request; `ready` is handled by the panel itself. */
@@ -48,6 +52,12 @@ export async function handleWebviewRequest(
     case 'retarget':
       // Only the result on show can be re-run with another target.
       if (shown && shown.runId === message.runId) await context.rerun(message.target);
+      return;
+    case 'requestPositions':
+      await answerPositionsRequest(message, shown, context.steps.runner, context.steps.answer);
+      return;
+    case 'requestSteps':
+      await answerStepsRequest(message, shown, context.steps.runner, context.steps.answer);
       return;
     case 'ready':
       return;

@@ -136,6 +136,11 @@ export class HeatmapPanel {
     this.feed.focusToken(runId, index);
   }
 
+  /** Answers a webview request (the Steps view's steps and positions). */
+  answer(message: HostToWebview): void {
+    this.feed.answer(message);
+  }
+
   /** Shows the panel where it is, leaving the focus in the editor. */
   reveal(): void {
     if (!this.disposed) this.panel.reveal(this.panel.viewColumn, true);

@@ -155,6 +155,11 @@ export class WebviewFeed {
     this.send({ type: 'didFocusToken', runId, index });
   }
 
+  /** A one-off answer to a webview request; like all messages, dropped while not ready. */
+  answer(message: HostToWebview): void {
+    this.send(message);
+  }
+
   private sendResult({ meta, attentions, seq2seq }: FeedResult): void {
     const { runId } = meta;
     this.send({ type: 'didStartResult', meta });

@@ -4,7 +4,14 @@
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { InspectResult, ModelInfo, TargetRequest } from '../engine/types';
+import type {
+  HeadSteps,
+  HeadStepsRequest,
+  InspectResult,
+  ModelInfo,
+  PositionsReport,
+  TargetRequest,
+} from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
 export const ENGINE_PROTOCOL_VERSION = 1;
@@ -31,6 +38,17 @@ export interface InspectRequest {
   variant?: GraphVariant;
   /** Encoder-decoder models: the decoder's tokens; default `DEFAULT_TARGET` (engine/types.ts). */
   target?: TargetRequest;
+  /** Heads whose arithmetic to add as `InspectResult.steps` (the CLI's --steps). */
+  steps?: HeadStepsRequest[];
+}
+
+/** The arithmetic of some heads for token ids an inspection already produced (Steps view). */
+export interface HeadStepsCall {
+  modelDir: string;
+  variant?: GraphVariant;
+  /** The inspected tokens' ids, special tokens included. */
+  ids: number[];
+  requests: HeadStepsRequest[];
 }
 
 /** What the worker serves. */
@@ -40,6 +58,10 @@ export interface EngineApi {
   loadModel(arg: { modelDir: string; variant?: GraphVariant }): Promise<ModelInfo>;
   /** Tokenizes and runs `text`; rejects with code `superseded`/`cancelled` when overtaken. */
   inspect(arg: InspectRequest): Promise<InspectResult>;
+  /** The steps of the requested heads; their typed arrays are transferred. */
+  headSteps(arg: HeadStepsCall): Promise<HeadSteps[]>;
+  /** How the model knows order, measured on the ids of an inspected text (Steps view). */
+  positions(arg: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

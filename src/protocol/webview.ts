@@ -7,17 +7,19 @@
  * src/shared/weightWire.ts), then `didFinishResult`,
  * so the first view can draw before a large result has fully arrived.
  */
-import type { InspectResult, Seq2SeqResult, TargetRequest } from '../engine/types';
+import type {
+  AttentionKind,
+  HeadSteps,
+  InspectResult,
+  PositionsReport,
+  Seq2SeqResult,
+  TargetRequest,
+} from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
 export const WEBVIEW_PROTOCOL_VERSION = 2;
 
-/**
- * Which attention of a result a layer or a view is: the result's own `attentions` (an
- * encoder's or a decoder-only model's self-attention), an encoder-decoder's causal decoder
- * self-attention, or its cross-attention (rows = target tokens, columns = source tokens).
- */
-export type AttentionKind = 'encoder' | 'decoder' | 'cross';
+export type { AttentionKind } from '../engine/types';
 
 /** The attention kinds in the order the panel offers them. */
 export const ATTENTION_KINDS: readonly AttentionKind[] = ['encoder', 'decoder', 'cross'];
@@ -26,7 +28,7 @@ export const ATTENTION_KINDS: readonly AttentionKind[] = ['encoder', 'decoder', 
 export type Seq2SeqMeta = Omit<Seq2SeqResult, 'decoderAttentions' | 'crossAttentions'>;
 
 /** The views the panel offers, in the order of its tabs (and of package.json's enum). */
-export const VIEW_KINDS = ['model', 'matrix', 'head', 'summary'] as const;
+export const VIEW_KINDS = ['model', 'matrix', 'head', 'summary', 'steps'] as const;
 export type ViewKind = (typeof VIEW_KINDS)[number];
 
 /** Colour maps (perceptually uniform, colour-blind safe), in the order the picker lists them. */
@@ -100,7 +102,14 @@ export type HostToWebview =
   /** The source changed under the result: highlights must go, the result is stale. */
   | { type: 'didInvalidate'; runId: number; reason: string }
   /** The editor cursor entered token `index` (null: left the inspected range). */
-  | { type: 'didFocusToken'; runId: number; index: number | null };
+  | { type: 'didFocusToken'; runId: number; index: number | null }
+  /** The arithmetic of one head of result `runId`, answering `requestSteps`. */
+  | { type: 'didProduceSteps'; runId: number; steps: HeadSteps }
+  /** `requestSteps` could not be answered; `message` says why and what to do. */
+  | { type: 'didFailSteps'; runId: number; layer: number; head: number; message: string }
+  /** How the model of result `runId` knows order, answering `requestPositions`. */
+  | { type: 'didProducePositions'; runId: number; report: PositionsReport }
+  | { type: 'didFailPositions'; runId: number; message: string };
 
 /** What the webview shows for the focused token, mirrored in the editor. */
 export interface FocusMessage {
@@ -145,4 +154,8 @@ export type WebviewToHost =
   /** Re-run the last inspection (after an edit invalidated it). */
   | { type: 'rerun'; runId: number }
   /** Inspect the same source again with another target (encoder-decoder models). */
-  | { type: 'retarget'; runId: number; target: TargetRequest };
+  | { type: 'retarget'; runId: number; target: TargetRequest }
+  /** The Steps view wants one head's arithmetic for result `runId` (answered by `didProduceSteps`). */
+  | { type: 'requestSteps'; runId: number; layer: number; head: number }
+  /** The Steps view's Positions section wants the positions report of result `runId`. */
+  | { type: 'requestPositions'; runId: number };

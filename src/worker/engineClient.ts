@@ -5,10 +5,10 @@
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, InspectRequest } from '../protocol/engine';
+import type { EngineApi, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
-import type { InspectResult, ModelInfo } from '../engine/types';
+import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
@@ -58,6 +58,22 @@ export class EngineClient {
       .catch((error: unknown) => {
         throw toRunError(error);
       });
+  }
+
+  /** The arithmetic of some heads of an inspected text (the Steps view). */
+  async headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
+    const live = await this.worker();
+    return live.rpc.call('headSteps', call).catch((error: unknown) => {
+      throw toRunError(error);
+    });
+  }
+
+  /** How the model knows order, on the ids of an inspected text (the Steps view). */
+  async positions(call: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport> {
+    const live = await this.worker();
+    return live.rpc.call('positions', call).catch((error: unknown) => {
+      throw toRunError(error);
+    });
   }
 
   /** Ends run `runId` now; the worker drops its result when it finishes. */

@@ -40,6 +40,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
           topK: request.topK,
           ...(request.variant ? { variant: request.variant } : {}),
           ...(request.target ? { target: request.target } : {}),
+          ...(request.steps ? { steps: request.steps } : {}),
           isCancelled,
         });
         // The run may have been overtaken while its last stage ran.
@@ -48,6 +49,22 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       } finally {
         done();
         cancelled.delete(request.runId);
+      }
+    },
+    async headSteps({ modelDir, variant, ids, requests }) {
+      const done = await turns.next();
+      try {
+        return await engine.runSteps(modelDir, ids, requests, variant);
+      } finally {
+        done();
+      }
+    },
+    async positions({ modelDir, variant, ids }) {
+      const done = await turns.next();
+      try {
+        return await engine.runPositions(modelDir, ids, variant);
+      } finally {
+        done();
       }
     },
     async cancel({ runId }) {

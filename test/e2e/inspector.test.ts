@@ -150,7 +150,7 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
   });
 
   for (const theme of ['light', 'dark'] as ThemeName[]) {
-    it(`renders the model, matrix, head and summary views in the ${theme} theme`, async () => {
+    it(`renders the model, matrix, head, summary and steps views in the ${theme} theme`, async () => {
       await session.setTheme(theme);
       await session.wb.runCommand('Notifications: Clear All Notifications');
       await panel.frame.locator(`body.vscode-${theme}`).waitFor();
@@ -170,6 +170,10 @@ describe('Attention Inspector in a real VS Code (code-server 1.100.3, the .vsix 
         cli.model.layers * cli.model.heads,
       );
       await screenshots('summary', theme);
+      const checks = await panel.showSteps(cli.model.layers - 1, 0, lastWordToken(cli));
+      assert.equal(checks.length, 2);
+      for (const line of checks) assert.match(line, /^✓ /);
+      await screenshots('steps', theme);
       if (theme === 'dark') {
         await panel.showHeads(cli.model.layers - 1, [0]);
         await panel.hoverQuery(lastWordToken(cli));

@@ -19,6 +19,7 @@ const TITLES: Record<ViewKind, string> = {
   matrix: 'Matrix',
   head: 'Heads',
   summary: 'Summary',
+  steps: 'Steps',
 };
 
 export class Toolbar {
@@ -154,7 +155,7 @@ export class Toolbar {
     }
     this.layer.input.value = String(state.layer);
     this.head.input.value = String(state.head);
-    this.head.label.hidden = view !== 'matrix';
+    this.head.label.hidden = view !== 'matrix' && view !== 'steps';
     this.layer.label.hidden = view === 'model' || view === 'summary';
     this.words.input.checked = state.wordLevel;
     this.specials.input.checked = state.hideSpecial;

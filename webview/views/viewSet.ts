@@ -3,6 +3,7 @@ import type { ViewKind } from '../../src/protocol/webview';
 import { HeadView } from './headView';
 import { MatrixView } from './matrixView';
 import { ModelView } from './modelView';
+import { StepsView } from './stepsView';
 import { SummaryView } from './summaryView';
 import type { View, ViewHost } from './view';
 
@@ -11,6 +12,7 @@ const VIEWS = {
   matrix: MatrixView,
   head: HeadView,
   summary: SummaryView,
+  steps: StepsView,
 } satisfies Record<ViewKind, new (host: ViewHost) => View>;
 
 export class ViewSet {

@@ -5,6 +5,7 @@
  * string and a caller on a UI thread can yield between chunks.
  */
 import type { InspectResult } from '../types';
+import { stepsJson } from './stepsJson';
 
 export const EXPORT_FORMAT = 'attention-inspector/1';
 
@@ -120,6 +121,7 @@ export function* attentionJsonChunks(
     yield* matrixChunks(arrays, { layers, heads, rows, cols, digits });
     yield ']';
   }
+  if (result.steps) yield stepsJson(result.steps, digits, formatWeight);
   yield '\n}\n';
 }
 

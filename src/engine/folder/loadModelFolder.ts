@@ -7,6 +7,7 @@ import { checkGraph } from '../graph/checkGraph';
 import { decodeOnnx } from '../graph/decodeOnnx';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
+import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
 import { encodeOnnx } from '../graph/exposeTensors';
 import type { AttentionStep } from '../graph/findAttention';
 import { GraphIndex } from '../graph/graphIndex';
@@ -39,6 +40,8 @@ export interface LoadedModelFolder {
   logitsOutput?: string;
   /** Graph outputs of the extra steps asked for in `LoadOptions.expose`, one per layer. */
   stepOutputs: Partial<Record<AttentionStep, string[]>>;
+  /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
+  headStepOutputs?: ExposedStepTensors[];
   tokenizerJson: TokenizerJson;
   /** `tokenizer_config.json` when the folder has one. */
   tokenizerConfig?: Record<string, unknown>;
@@ -55,6 +58,8 @@ export interface LoadOptions {
   expose?: readonly AttentionStep[];
   /** The graph variant to run when an export folder has several (default: fp32 first). */
   variant?: GraphVariant;
+  /** Expose every layer's q, kᵀ, q·kᵀ, softmax input, v and weights·v (the Steps view). */
+  headSteps?: boolean;
 }
 
 const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
@@ -112,7 +117,10 @@ export async function prepareFolder(
   const { attentions } = manifest.outputs;
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax') wanted.add('probabilities');
-  if (wanted.size > 0) refuseLossyEdit(source.onnxBytes, label, graphPath);
+  if (wanted.size > 0 || options.headSteps) refuseLossyEdit(source.onnxBytes, label, graphPath);
+  const headStepOutputs = options.headSteps
+    ? exposeStepTensors(model, manifest.layers, label, graphPath)
+    : undefined;
   const exposed =
     wanted.size > 0
       ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath)
@@ -126,7 +134,7 @@ export async function prepareFolder(
   }
   const attentionOutputs =
     attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
-  const edited = wanted.size > 0;
+  const edited = wanted.size > 0 || headStepOutputs !== undefined;
   return {
     label,
     manifest,
@@ -139,6 +147,7 @@ export async function prepareFolder(
     attentionOutputs,
     ...(manifest.outputs.logits === undefined ? {} : { logitsOutput: manifest.outputs.logits }),
     stepOutputs,
+    ...(headStepOutputs ? { headStepOutputs } : {}),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,

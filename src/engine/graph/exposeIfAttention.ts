@@ -54,7 +54,7 @@ export function exposeIfAttention(model: onnx.IModelProto, found: IfAttention): 
 }
 
 /** Each tensor as a float32 branch output (through a Cast when it is recorded as another type). */
-function addBranchOutputs(branch: onnx.IGraphProto, tensors: string[]): void {
+export function addBranchOutputs(branch: onnx.IGraphProto, tensors: string[]): void {
   const types = new Map(
     (branch.valueInfo ?? []).map((v) => [v.name, v.type?.tensorType?.elemType]),
   );

@@ -58,6 +58,26 @@ export class InspectorPanel {
     await this.frame.locator('#tab-matrix[aria-selected="true"]').waitFor();
   }
 
+  /**
+   * In the Steps view, shows one head's arithmetic for query token `token` (the host asks
+   * the worker); resolves with the view's two check lines once both are drawn.
+   */
+  async showSteps(layer: number, head: number, token: number): Promise<string[]> {
+    await this.showView('steps');
+    await this.frame
+      .locator('label.field:has(> span:text-is("Layer")) > select')
+      .selectOption(String(layer));
+    await this.frame
+      .locator('label.field:has(> span:text-is("Head")) > select')
+      .selectOption(String(head));
+    await this.frame.locator(`#steps-token-${token}`).click();
+    await this.frame
+      .locator('.steps-view h2', { hasText: `Layer ${layer} · head ${head}` })
+      .waitFor({ timeout: 60_000 });
+    await this.frame.locator(`#steps-token-${token}[aria-selected="true"]`).waitFor();
+    return this.frame.locator('.steps-check').allTextContents();
+  }
+
   /** In the head view, shows layer `layer` with the lines of `heads` only. */
   async showHeads(layer: number, heads: number[]): Promise<void> {
     await this.showView('head');

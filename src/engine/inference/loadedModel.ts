@@ -1,0 +1,125 @@
+/**
+ * A single-graph model (decoder or encoder) ready to run: its validated folder, tokenizer and
+ * one reusable ONNX Runtime session. Encoder-decoders pair two of these graphs elsewhere
+ * (inference/seq2seqModel.ts) and share the tokenizer check below.
+ */
+import { extractAttention } from '../attention/extractAttention';
+import { EngineRunError } from '../errors';
+import type { LoadedModelFolder } from '../folder/loadModelFolder';
+import { modelInfo } from '../folder/manifest';
+import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
+import { modelError } from '../modelError';
+import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
+import type { ModelInfo } from '../types';
+import { makeFeeds } from './graphFeeds';
+import { createSession, type InferenceSession } from './ortRuntime';
+
+/** Raw outputs of one run over token ids. */
+export interface RunOutputs {
+  /** Per layer `[heads, N, N]`, rows sum to 1. */
+  attentions: Float32Array[];
+  /** `[N, vocab]` when the model outputs logits. */
+  logits?: Float32Array;
+}
+
+/** A model folder, validated, with its tokenizer and a reusable inference session. */
+export class LoadedModel {
+  constructor(
+    readonly info: ModelInfo,
+    /** The validated folder, without its ONNX bytes: the session holds the model now. */
+    readonly folder: Omit<LoadedModelFolder, 'onnxBytes' | 'externalData'>,
+    readonly tokenizer: TextTokenizer,
+    private readonly session: InferenceSession,
+  ) {}
+
+  /** Runs token ids (special tokens already in place) through the model. */
+  async runIds(ids: readonly number[]): Promise<RunOutputs> {
+    const n = ids.length;
+    const feeds = makeFeeds(this.folder.feeds, ids);
+    const fetches = [...this.folder.attentionOutputs];
+    if (this.folder.logitsOutput) fetches.push(this.folder.logitsOutput);
+    const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
+      throw runFailure(error, n, this.folder);
+    });
+    const names = this.folder.attentionOutputs;
+    const attentions = extractAttention(
+      names.map((name) => outputs[name]),
+      names,
+      this.info.heads,
+      n,
+      this.folder.label,
+      this.folder.graphFile,
+    );
+    const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
+    return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
+  }
+}
+
+/** Creates the session for a validated single-graph folder; the folder's bytes go to it. */
+export async function loadSingleGraphModel(
+  folder: LoadedModelFolder,
+  modelDir: string,
+): Promise<LoadedModel> {
+  const tokenizer = tokenizerOf(folder);
+  let session: InferenceSession;
+  try {
+    session = await createSession(folder.onnxBytes, folder.externalData);
+  } catch (error) {
+    throw new EngineRunError(
+      `${folder.graphFile} in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
+      'badModel',
+    );
+  }
+  const info: ModelInfo = {
+    ...modelInfo(folder.manifest, modelDir),
+    graphFile: folder.graphFile,
+  };
+  const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
+  if (others.length > 0) info.otherGraphFiles = others;
+  if (folder.notes.length > 0) info.notes = folder.notes;
+  // Dropping the bytes here keeps one copy of the model (in the session), not two.
+  const { onnxBytes: _graph, externalData: _weights, ...kept } = folder;
+  return new LoadedModel(info, kept, tokenizer, session);
+}
+
+/** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
+export function tokenizerOf(
+  folder: Pick<LoadedModelFolder, 'label' | 'tokenizerJson' | 'tokenizerConfig'>,
+): TextTokenizer {
+  try {
+    return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw modelError(
+      'badTokenizer',
+      folder.label,
+      'tokenizer.json',
+      `cannot be used (${why})`,
+      'Use the tokenizer.json saved with the model (tokenizer.save_pretrained).',
+    );
+  }
+}
+
+/**
+ * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
+ * cause is an input longer than the graph can take (a position table or mask buffer).
+ */
+function runFailure(
+  error: unknown,
+  n: number,
+  folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
+): Error {
+  const raw = error instanceof Error ? error.message : String(error);
+  const said = raw
+    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
+    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return modelError(
+    'runFailed',
+    folder.label,
+    folder.graphFile,
+    `failed on ${n} tokens inside onnxruntime (${said})`,
+    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`,
+  );
+}

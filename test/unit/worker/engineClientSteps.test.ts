@@ -1,0 +1,60 @@
+/** Head steps through the bundled worker: typed arrays arrive, the worker stays usable. */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineClient, EngineRunError } from '../../../src/worker/engineClient';
+import { startNodeWorker } from '../../../src/worker/nodeWorkerHandle';
+import { ROOT } from '../engine/fixtures';
+
+const WORKER = join(ROOT, 'dist', 'engine.worker.js');
+const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
+
+describe('EngineClient head steps (dist/engine.worker.js, bundled model)', function () {
+  this.timeout(60000);
+  let client: EngineClient;
+
+  before(() => assert.ok(existsSync(WORKER), 'run `node esbuild.mjs` first (npm test does)'));
+  beforeEach(() => {
+    client = new EngineClient(() =>
+      startNodeWorker(WORKER, { wasmDir: join(ROOT, 'dist', 'ort'), numThreads: 1 }),
+    );
+  });
+  afterEach(() => client.dispose());
+
+  it('inspect with steps and headSteps for the same ids agree, as typed arrays', async () => {
+    const inspected = await client.inspect({
+      modelDir: BUNDLED,
+      text: 'x = y + x',
+      steps: [{ layer: 2, head: 1 }],
+    }).result;
+    const [fromInspect] = inspected.steps ?? [];
+    assert.ok(fromInspect.q instanceof Float32Array && fromInspect.masked instanceof Uint8Array);
+    const ids = inspected.tokens.map((t) => t.id);
+    const [again] = await client.headSteps({
+      modelDir: BUNDLED,
+      ids,
+      requests: [{ layer: 2, head: 1 }],
+    });
+    assert.equal(again.n, ids.length);
+    assert.deepEqual([...again.scores], [...fromInspect.scores]);
+    assert.deepEqual([...again.output], [...fromInspect.output]);
+  });
+
+  it('a bad head is a badInput error naming the range, and the worker keeps serving', async () => {
+    await assert.rejects(
+      client.headSteps({ modelDir: BUNDLED, ids: [1, 2], requests: [{ layer: 9, head: 0 }] }),
+      (error: unknown) => {
+        assert.ok(error instanceof EngineRunError);
+        assert.equal(error.code, 'badInput');
+        assert.match(error.message, /layers 0–3/);
+        return true;
+      },
+    );
+    const [ok] = await client.headSteps({
+      modelDir: BUNDLED,
+      ids: [1, 2],
+      requests: [{ layer: 0, head: 0 }],
+    });
+    assert.equal(ok.n, 2);
+  });
+});
