@@ -6,12 +6,12 @@
  * result is built here from chosen numbers: the views are under test, not a model.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { FocusMessage, HostToWebview, ResultMeta } from '../../src/protocol/webview';
 import { alignmentScore } from '../../src/shared/crossAlignment';
 import { packWeights } from '../../src/shared/weightWire';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
+import { screenshotPath } from '../screenshotDir';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
 
@@ -158,9 +158,7 @@ describe('encoder-decoder result (Chromium)', () => {
       const pixel = await w.pixel('.matrix-base', p.x, p.y);
       assert.deepEqual(pixel.slice(0, 3), [lut[k], lut[k + 1], lut[k + 2]], `cell ${i},${j}`);
     }
-    await w.page.screenshot({
-      path: join(__dirname, '../../docs/screenshots/webview-cross-dark.png'),
-    });
+    await w.page.screenshot({ path: screenshotPath('webview-cross-dark.png') });
   });
 
   it('a hovered target token sends its cross-attention over the source tokens to the editor', async () => {
@@ -231,6 +229,15 @@ describe('encoder-decoder result (Chromium)', () => {
       (await w.page.locator('.attended-by').textContent()) ?? '',
       /“cat” is attended by/,
     );
+  });
+
+  it('a click on a source (column) label reveals it; a target (row) label has nothing to reveal', async () => {
+    const l = await layoutOf(w);
+    const reveals = async () => (await w.posted()).filter((m) => m.type === 'revealToken');
+    await w.page.mouse.click(l.x + l.left - 10, l.y + cellCenter(l, 2, 0).y);
+    assert.deepEqual(await reveals(), [], 'target token 2 is not in the editor');
+    await w.page.mouse.click(l.x + cellCenter(l, 0, 1).x, l.y + l.top - 10);
+    assert.deepEqual(await reveals(), [{ type: 'revealToken', runId: meta.runId, index: 1 }]);
   });
 
   it('re-runs with a typed target, or lets the model generate', async () => {

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runFixture, type FixtureResult } from './fixtureResult';
 import type { ThemeName } from './vscodeThemes';
+import { screenshotDir } from '../screenshotDir';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
 
-const OUT = join(__dirname, '../../out/screenshots');
+const OUT = screenshotDir;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Puts each view in a state worth showing: a focused token with its highlights. */

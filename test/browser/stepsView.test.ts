@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { FixtureResult } from './fixtureResult';
 import { answerPositions, answerSteps, bundledResult, stepsRequests } from './stepsPage';
+import { screenshotDir } from '../screenshotDir';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
 
-const OUT = join(__dirname, '../../docs/screenshots');
+const OUT = screenshotDir;
 
 describe('Steps view (Chromium, bundled model)', () => {
   let browser: Browser;

@@ -283,7 +283,8 @@ export class HeadView implements View {
         e.preventDefault();
         this.host.focus(Math.min(n - 1, Math.max(0, next)), true);
       } else if (e.key === 'Enter' && this.focus.unit !== null) {
-        this.host.reveal(this.focus.unit);
+        // Only a query that is also a key is in the editor (not a cross-attention target).
+        if (this.ctx?.units === this.ctx?.keyUnits) this.host.reveal(this.focus.unit);
       } else if (e.key === 'Escape') {
         this.host.focus(null, false);
       }

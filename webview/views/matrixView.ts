@@ -182,12 +182,14 @@ export class MatrixView implements View {
       if (drag?.moved) return;
       const hit = this.layout && hitMatrix(this.layout, e.offsetX, e.offsetY);
       if (!hit) return;
-      // A cell pins its row and reveals the key; a label reveals its own token.
+      // A cell pins its row and reveals the key; a label reveals its own token, where that
+      // token is in the editor: a cross-attention row label is a target token, which is not.
       if (hit.row >= 0) {
         this.cursor = { row: hit.row, col: hit.col < 0 ? this.cursor.col : hit.col };
         this.host.focus(hit.row, true);
       }
-      this.host.reveal(hit.col >= 0 ? hit.col : hit.row);
+      if (hit.col >= 0) this.host.reveal(hit.col);
+      else if (this.ctx?.units === this.ctx?.keyUnits) this.host.reveal(hit.row);
     });
     b.addEventListener('pointerleave', () => {
       this.hover = null;

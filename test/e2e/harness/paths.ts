@@ -5,10 +5,6 @@ import { resolve } from 'node:path';
 export const repoRoot = resolve(__dirname, '../../..');
 /** The sample workspace the suite opens (copied to a temp folder first). */
 export const workspaceTemplate = resolve(repoRoot, 'test/e2e/workspace');
-/**
- * Where the suite writes its screenshots (git-ignored); `npm run pictures` copies them to
- * docs/screenshots/, where the README shows them.
- */
-export const screenshotDir = resolve(repoRoot, 'out/screenshots');
+export { screenshotDir } from '../../screenshotDir';
 /** Where a failing test leaves a screenshot of the workbench (git-ignored). */
 export const failureDir = resolve(repoRoot, 'out/e2e-failures');
