@@ -97,6 +97,7 @@ export class PanelRuns {
       text,
       base,
       label,
+      ...(job.target ? { target: job.target } : {}),
     });
     if (result.truncation && !job.quiet && document) {
       this.deps.truncated(document, result.truncation, base);

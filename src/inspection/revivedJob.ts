@@ -19,6 +19,7 @@ export async function revivedJob(info: RestoreInfo): Promise<PanelJob> {
     text: info.text,
     label: info.label,
     modelDir: info.modelDir,
+    ...(info.target ? { target: info.target } : {}),
     quiet: true,
     document: linked ? document : undefined,
     base: info.base,

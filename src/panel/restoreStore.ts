@@ -4,6 +4,7 @@
  * and unique among open panels). Tensors are never saved; a revived panel runs again.
  */
 import type * as vscode from 'vscode';
+import type { TargetRequest } from '../engine/types';
 
 /** Enough to re-run an inspection and map it back onto its document. */
 export interface RestoreInfo {
@@ -14,6 +15,8 @@ export interface RestoreInfo {
   /** Document offset the text started at. */
   base: number;
   label: string;
+  /** Encoder-decoder panels: the target the result was decoded with (absent: greedy). */
+  target?: TargetRequest;
 }
 
 const KEY = 'attentionInspector.panels';
