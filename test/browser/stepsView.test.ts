@@ -94,7 +94,7 @@ describe('Steps view (Chromium, bundled model)', () => {
 
   it('asks again for another head, and says why when the host cannot answer', async () => {
     const w = await openSteps();
-    await w.page.selectOption('select >> nth=1', '3');
+    await w.page.selectOption('.field:has-text("Head") select', '3');
     const requests = await stepsRequests(w);
     assert.deepEqual(requests.at(-1), { type: 'requestSteps', runId: 1, layer: 1, head: 3 });
     await w.send({
@@ -108,7 +108,7 @@ describe('Steps view (Chromium, bundled model)', () => {
       (await w.page.textContent('.steps-status')) ?? '',
       /could not be computed: The model is gone\./,
     );
-    await w.page.selectOption('select >> nth=1', 'mean');
+    await w.page.selectOption('.field:has-text("Head") select', 'mean');
     assert.match(
       (await w.page.textContent('.steps-status')) ?? '',
       /Steps are per head: pick one head/,
