@@ -59,7 +59,7 @@ export class Seq2SeqStepsSession {
         heads,
         undefined,
       );
-      encoderSide.forEach((request, i) => found.set(request, steps[i]));
+      for (const [i, request] of encoderSide.entries()) found.set(request, steps[i]);
     }
     const decoderSide = requests.filter((r) => r.kind !== 'encoder');
     if (decoderSide.length > 0) {
@@ -81,9 +81,9 @@ export class Seq2SeqStepsSession {
         folder.decoderHeads,
         kvHeads,
       );
-      decoderSide.forEach((request, i) =>
-        found.set(request, { ...steps[i], layer: request.layer }),
-      );
+      for (const [i, request] of decoderSide.entries()) {
+        found.set(request, { ...steps[i], layer: request.layer });
+      }
     }
     return requests.map((request) => found.get(request) as HeadSteps);
   }
