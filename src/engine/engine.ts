@@ -180,7 +180,12 @@ export class Engine {
     requests: readonly HeadStepsRequest[],
     variant?: GraphVariant,
   ): Promise<HeadSteps[]> {
-    await this.singleGraph(modelDir, variant, 'Steps over token ids');
+    if ((await this.loadAnyModel(modelDir, variant)) instanceof Seq2SeqModel) {
+      throw new EngineRunError(
+        `${modelDir} is an encoder-decoder model: its steps need the source and the decoder tokens (runSeq2SeqSteps, or inspect with steps).`,
+        'badInput',
+      );
+    }
     await this.checkSteps(modelDir, requests, variant);
     const key = `${modelDir}\n${variant ?? ''}`;
     let session = this.stepSessions.get(key);
