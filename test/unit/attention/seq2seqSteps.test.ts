@@ -18,7 +18,7 @@ import {
   seq2seqDir,
   seq2seqReference,
 } from '../seq2seq/seq2seqFixtures';
-import { maxDiff, recomputeAttention } from './stepsMaths';
+import { maxDiff, qkT, recomputeAttention } from './stepsMaths';
 
 interface HeadReference {
   kind: AttentionKind;
@@ -95,6 +95,9 @@ async function checkSteps(name: Seq2SeqFixture, dir: string): Promise<void> {
       const tolerance = 1e-4 * Math.max(1, ...expected.map(Math.abs));
       assert.ok(diff < tolerance, `${where}: ${key} differs from PyTorch by ${diff}`);
     }
+    const product = maxDiff(qkT(s.q, s.k, s.n, s.m, s.d), s.scores);
+    const largest = Math.max(...s.scores.map(Math.abs));
+    assert.ok(product < 1e-4 * (1 + largest), `${where}: scores are not q·kᵀ (${product})`);
     if (want.bias === null) assert.equal(s.bias, null, `${where}: no bias expected`);
     else {
       assert.ok(s.bias, `${where}: the relative position bias is missing`);
