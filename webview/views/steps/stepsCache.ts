@@ -1,7 +1,7 @@
 /**
  * The head steps the Steps view has asked the host for, for the result on show: one
- * request per (kind, layer, head) (the kind only for encoder-decoders), answered by `didProduceSteps` or `didFailSteps`. A new result
- * empties it.
+ * request per (kind, layer, head) (the kind only for encoder-decoders), answered by
+ * `didProduceSteps` or `didFailSteps`. A new result empties it.
  */
 import type { AttentionKind, HeadSteps, PositionsReport } from '../../../src/engine/types';
 import type { HostToWebview } from '../../../src/protocol/webview';
