@@ -14,7 +14,7 @@ Writes the attention export (docs/attention-json.md) to FILE or stdout.
 For an encoder-decoder (T5, Marian, BART) the text is the source; the target is the
 model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKENS}) or --target-text, teacher-forced.
 --steps adds the arithmetic of those heads (q, k, v, q·kᵀ, scale, bias, mask, weights·v)
-as "steps" (decoder-only and encoder models).
+as "steps"; for an encoder-decoder name each head's attention: enc:L:H, dec:L:H, cross:L:H.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
 picks its graph when it has several (default: fp32 first).`;

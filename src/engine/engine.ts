@@ -8,6 +8,7 @@
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
 import { probePositions } from './attention/positionsProbe';
+import { checkSeq2SeqRequests, Seq2SeqStepsSession } from './attention/seq2seqStepsSession';
 import { checkRequests, StepsSession } from './attention/stepsSession';
 import { EngineRunError } from './errors';
 import { loadModelFolder } from './folder/loadModelFolder';
@@ -50,6 +51,7 @@ export class Engine {
   private readonly models = new Map<string, Promise<LoadedModel | Seq2SeqModel>>();
   /** Sessions with the step tensors exposed, created on the first request for steps. */
   private readonly stepSessions = new Map<string, Promise<StepsSession>>();
+  private readonly seq2seqSteps = new Map<Seq2SeqModel, Seq2SeqStepsSession>();
 
   constructor(private readonly openFolder: (modelDir: string) => ModelFiles) {}
 
@@ -98,7 +100,7 @@ export class Engine {
     };
     checkCancelled();
     if (model instanceof Seq2SeqModel) {
-      return inspectSeq2Seq(model, {
+      const result = await inspectSeq2Seq(model, {
         text,
         target: options.target,
         maxTokens: options.maxTokens,
@@ -106,6 +108,17 @@ export class Engine {
         started,
         loadMs,
       });
+      if (!options.steps?.length || !result.seq2seq) return result;
+      const sourceIds = result.tokens.map((t) => t.id);
+      const decoderIds = result.seq2seq.decoderTokens.map((t) => t.id);
+      const steps = await this.runSeq2SeqSteps(
+        modelDir,
+        sourceIds,
+        decoderIds,
+        options.steps,
+        options.variant,
+      );
+      return { ...result, steps };
     }
     const tokenizeStart = now();
     const { manifest } = model.folder;
@@ -167,6 +180,12 @@ export class Engine {
     requests: readonly HeadStepsRequest[],
     variant?: GraphVariant,
   ): Promise<HeadSteps[]> {
+    if ((await this.loadAnyModel(modelDir, variant)) instanceof Seq2SeqModel) {
+      throw new EngineRunError(
+        `${modelDir} is an encoder-decoder model: its steps need the source and the decoder tokens (runSeq2SeqSteps, or inspect with steps).`,
+        'badInput',
+      );
+    }
     await this.checkSteps(modelDir, requests, variant);
     const key = `${modelDir}\n${variant ?? ''}`;
     let session = this.stepSessions.get(key);
@@ -176,6 +195,29 @@ export class Engine {
       session.catch(() => this.stepSessions.delete(key));
     }
     return (await session).run(ids, requests);
+  }
+
+  /** An encoder-decoder's steps: encoder heads on `sourceIds`, decoder and cross heads on `decoderIds`. */
+  async runSeq2SeqSteps(
+    modelDir: string,
+    sourceIds: readonly number[],
+    decoderIds: readonly number[],
+    requests: readonly HeadStepsRequest[],
+    variant?: GraphVariant,
+  ): Promise<HeadSteps[]> {
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (!(model instanceof Seq2SeqModel)) {
+      throw new EngineRunError(
+        `${modelDir} is not an encoder-decoder model: use runSteps.`,
+        'badInput',
+      );
+    }
+    let session = this.seq2seqSteps.get(model);
+    if (!session) {
+      session = new Seq2SeqStepsSession(this.openFolder(modelDir), model);
+      this.seq2seqSteps.set(model, session);
+    }
+    return session.run(sourceIds, decoderIds, requests);
   }
 
   /** How the model knows order, measured on token ids (the Steps view's Positions panel). */
@@ -190,13 +232,14 @@ export class Engine {
     return probePositions(folder, ids, baseline);
   }
 
-  /** Refuses requests for heads the model lacks, or for an encoder-decoder (not computed yet). */
+  /** Refuses requests for heads the model lacks (before any run). */
   private async checkSteps(
     modelDir: string,
     requests: readonly HeadStepsRequest[],
     variant?: GraphVariant,
   ): Promise<void> {
-    const model = await this.singleGraph(modelDir, variant, 'Steps');
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (model instanceof Seq2SeqModel) return checkSeq2SeqRequests(requests, model);
     const { layers, heads, architecture } = model.folder.manifest;
     checkRequests(requests, layers, heads, architecture);
   }

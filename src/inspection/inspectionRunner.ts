@@ -118,6 +118,7 @@ export class InspectionRunner {
     return this.engines.engine.headSteps({
       modelDir: result.model.dir,
       ids: result.tokens.map((t) => t.id),
+      ...(result.seq2seq ? { decoderIds: result.seq2seq.decoderTokens.map((t) => t.id) } : {}),
       requests,
       ...(variant ? { variant } : {}),
     });

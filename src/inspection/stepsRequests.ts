@@ -17,15 +17,16 @@ export async function answerStepsRequest(
   post: (message: HostToWebview) => void,
 ): Promise<void> {
   if (!shown || shown.runId !== message.runId) return;
-  const { runId, layer, head } = message;
+  const { runId, kind, layer, head } = message;
   const { result } = shown;
   try {
-    const [steps] = await runner.headSteps(result, [{ layer, head }]);
+    const [steps] = await runner.headSteps(result, [{ ...(kind ? { kind } : {}), layer, head }]);
     post({ type: 'didProduceSteps', runId, steps });
   } catch (error) {
     post({
       type: 'didFailSteps',
       runId,
+      ...(kind ? { kind } : {}),
       layer,
       head,
       message: error instanceof Error ? error.message : String(error),

@@ -46,8 +46,10 @@ export interface InspectRequest {
 export interface HeadStepsCall {
   modelDir: string;
   variant?: GraphVariant;
-  /** The inspected tokens' ids, special tokens included. */
+  /** The inspected tokens' ids, special tokens included (an encoder-decoder's source). */
   ids: number[];
+  /** Encoder-decoder models: the decoder tokens' ids (decoder start token first). */
+  decoderIds?: number[];
   requests: HeadStepsRequest[];
 }
 

@@ -106,7 +106,14 @@ export type HostToWebview =
   /** The arithmetic of one head of result `runId`, answering `requestSteps`. */
   | { type: 'didProduceSteps'; runId: number; steps: HeadSteps }
   /** `requestSteps` could not be answered; `message` says why and what to do. */
-  | { type: 'didFailSteps'; runId: number; layer: number; head: number; message: string }
+  | {
+      type: 'didFailSteps';
+      runId: number;
+      kind?: AttentionKind;
+      layer: number;
+      head: number;
+      message: string;
+    }
   /** How the model of result `runId` knows order, answering `requestPositions`. */
   | { type: 'didProducePositions'; runId: number; report: PositionsReport }
   | { type: 'didFailPositions'; runId: number; message: string };
@@ -156,6 +163,6 @@ export type WebviewToHost =
   /** Inspect the same source again with another target (encoder-decoder models). */
   | { type: 'retarget'; runId: number; target: TargetRequest }
   /** The Steps view wants one head's arithmetic for result `runId` (answered by `didProduceSteps`). */
-  | { type: 'requestSteps'; runId: number; layer: number; head: number }
+  | { type: 'requestSteps'; runId: number; kind?: AttentionKind; layer: number; head: number }
   /** The Steps view's Positions section wants the positions report of result `runId`. */
   | { type: 'requestPositions'; runId: number };

@@ -51,10 +51,12 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
         cancelled.delete(request.runId);
       }
     },
-    async headSteps({ modelDir, variant, ids, requests }) {
+    async headSteps({ modelDir, variant, ids, decoderIds, requests }) {
       const done = await turns.next();
       try {
-        return await engine.runSteps(modelDir, ids, requests, variant);
+        return decoderIds
+          ? await engine.runSeq2SeqSteps(modelDir, ids, decoderIds, requests, variant)
+          : await engine.runSteps(modelDir, ids, requests, variant);
       } finally {
         done();
       }

@@ -36,6 +36,12 @@ export async function answerSteps(w: WebviewPage, result: FixtureResult): Promis
   const [steps] = await sharedEngine().runSteps(BUNDLED, ids, [
     { layer: request.layer, head: request.head },
   ]);
+  await postSteps(w, result.meta.runId, steps);
+  return steps;
+}
+
+/** Sends `didProduceSteps` as the host does (typed arrays rebuilt in the page) and waits a frame. */
+export async function postSteps(w: WebviewPage, runId: number, steps: HeadSteps): Promise<void> {
   const wire = Object.fromEntries(
     Object.entries(steps).map(([k, v]) => [
       k,
@@ -54,12 +60,11 @@ export async function answerSteps(w: WebviewPage, result: FixtureResult): Promis
         '*',
       );
     },
-    { runId: result.meta.runId, wire },
+    { runId, wire },
   );
   await w.page.evaluate(
     () => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(null)), 0)),
   );
-  return steps;
 }
 
 /** Answers the page's `requestPositions` with the engine's report for the result's tokens. */

@@ -94,19 +94,23 @@ export class StepsView implements View {
       );
       return;
     }
-    const entry = stepsCache.get(runId, layer, head);
+    // An encoder-decoder's heads are asked for in the attention on show (store.kind).
+    const kind = ctx.store.meta?.seq2seq ? ctx.store.kind : undefined;
+    const which = `${kind ? `${kind} ` : ''}layer ${layer}, head ${head}`;
+    const entry = stepsCache.get(runId, layer, head, kind);
     if (entry.error) {
-      this.say(`The steps of layer ${layer}, head ${head} could not be computed: ${entry.error}`);
+      this.say(`The steps of ${which} could not be computed: ${entry.error}`);
       return;
     }
     if (!entry.steps) {
-      this.say(`Computing the steps of layer ${layer}, head ${head}…`);
+      this.say(`Computing the steps of ${which}…`);
       return;
     }
     const positions = stepsCache.positions(runId);
     const key = [
       positions.report ? 'positions' : positions.error ? 'no positions' : '',
       runId,
+      kind,
       layer,
       head,
       query,
@@ -133,21 +137,25 @@ export class StepsView implements View {
     positions: PositionsEntry,
   ): HTMLElement[] {
     const labels = this.tokenLabels();
+    // Cross-attention's keys are the source tokens; otherwise the keys are the queries.
+    const keyLabels = ctx.store.keyUnits({ wordLevel: false, hideSpecial: false }).labels;
     const rows = rowSteps(s, i);
     const weights = rows.map((r) => r.weight);
     const matrix = ctx.store.tokenMatrix(s.layer, s.head);
-    const modelRow = matrix?.data.subarray(i * matrix.n, (i + 1) * matrix.n);
+    const cols = matrix?.cols ?? matrix?.n ?? 0;
+    const modelRow = matrix?.data.subarray(i * cols, (i + 1) * cols);
     const softmaxGap = modelRow ? maxGap(weights, modelRow) : NaN;
     const output = s.output.subarray(i * s.dv, (i + 1) * s.dv);
     const outputGap = maxGap(weightedSum(s, weights), output);
     const kv = s.kvHead === s.head ? '' : ` (keys and values of key/value head ${s.kvHead})`;
-    const where = `Layer ${s.layer} · head ${s.head}${kv} · query ${labels[i]} #${i}`;
+    const kind = s.kind ? `${s.kind[0].toUpperCase()}${s.kind.slice(1)} attention · ` : '';
+    const where = `${kind}Layer ${s.layer} · head ${s.head}${kv} · query ${labels[i]} #${i}`;
 
     this.qk.set(
       [
         { label: `q ${labels[i]}`, values: s.q.subarray(i * s.d, (i + 1) * s.d), strong: true },
         ...rows.map((r) => ({
-          label: `k ${labels[r.key]}`,
+          label: `k ${keyLabels[r.key]}`,
           values: s.k.subarray(r.key * s.d, (r.key + 1) * s.d),
           faded: r.masked,
         })),
@@ -157,7 +165,7 @@ export class StepsView implements View {
     this.values.set(
       [
         ...rows.map((r) => ({
-          label: `${cellText(r.weight)} × v ${labels[r.key]}`,
+          label: `${cellText(r.weight)} × v ${keyLabels[r.key]}`,
           values: s.v.subarray(r.key * s.dv, (r.key + 1) * s.dv),
           faded: r.masked,
         })),
@@ -182,7 +190,7 @@ export class StepsView implements View {
       section(
         '2–5. Scores, scale, mask, softmax',
         `q·k for every key, then ${scaleWhere}${s.bias ? ', plus the bias' : ''}; the mask removes ${rows.filter((r) => r.masked).length} key(s); softmax turns the rest into weights that sum to 1.`,
-        scoreTable(rows, labels, modelRow, {
+        scoreTable(rows, keyLabels, modelRow, {
           scale: s.scale,
           hasBias: s.bias !== null,
           focusKey: top?.key ?? null,

@@ -38,16 +38,32 @@ export class StepsSession {
   async run(ids: readonly number[], requests: readonly HeadStepsRequest[]): Promise<HeadSteps[]> {
     const { layers, heads, architecture } = this.folder.manifest;
     checkRequests(requests, layers, heads, architecture);
-    const wanted = [...new Set(requests.map((r) => r.layer))];
-    const fetches = wanted.flatMap((l) => namesOf(this.layers[l]));
-    const outputs = await this.session.run(makeFeeds(this.folder.feeds, ids), fetches);
-    const byLayer = new Map(wanted.map((l) => [l, layerTensors(this.layers[l], outputs)]));
     const past = this.folder.feeds.find((f) => f.kind === 'emptyPast');
     const kvHeads = past?.kind === 'emptyPast' ? past.dims[1] : undefined;
-    return requests.map((request) =>
-      headSteps(byLayer.get(request.layer) as LayerStepTensors, request, heads, kvHeads),
-    );
+    const feeds = makeFeeds(this.folder.feeds, ids);
+    return runLayerSteps(this.session, feeds, this.layers, requests, heads, kvHeads);
   }
+}
+
+/**
+ * One run of a session with step tensors exposed: fetches only the layers asked for and
+ * cuts out each requested head (`layers` indexed by `request.layer`), in request order.
+ */
+export async function runLayerSteps(
+  session: InferenceSession,
+  feeds: Record<string, Tensor>,
+  layers: readonly ExposedStepTensors[],
+  requests: readonly HeadStepsRequest[],
+  heads: number,
+  kvHeads: number | undefined,
+): Promise<HeadSteps[]> {
+  const wanted = [...new Set(requests.map((r) => r.layer))];
+  const fetches = wanted.flatMap((l) => namesOf(layers[l]));
+  const outputs = await session.run(feeds, fetches);
+  const byLayer = new Map(wanted.map((l) => [l, layerTensors(layers[l], outputs)]));
+  return requests.map((request) =>
+    headSteps(byLayer.get(request.layer) as LayerStepTensors, request, heads, kvHeads),
+  );
 }
 
 /** Refuses requests the model cannot answer, naming the valid range. */

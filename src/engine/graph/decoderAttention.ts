@@ -81,6 +81,20 @@ export function exposeDecoderAttention(
   return { ...split(names, cross), inIf: inIf.node.name || 'If' };
 }
 
+/**
+ * Per attention Softmax of the graph that runs (the graph, or a merged decoder's no-past
+ * branch), in `findAttention` order: true for cross-attention. The head steps use it to
+ * split the step tensors the same way the attention outputs are split.
+ */
+export function crossAttentionFlags(model: onnx.IModelProto): boolean[] {
+  const graph = model.graph as onnx.IGraphProto;
+  const plain = findAttention(graph);
+  if (plain.length > 0) return classify(graph, plain);
+  const inIf = findIfAttention(graph);
+  const elseBranch = inIf?.node.attribute?.find((a) => a.name === 'else_branch')?.g;
+  return elseBranch ? classify(elseBranch, findAttention(elseBranch)) : [];
+}
+
 function classify(graph: onnx.IGraphProto, found: AttentionTensors[]): boolean[] {
   const index = new GraphIndex(graph);
   return found.map((attention) => isCrossAttention(index, attention));

@@ -105,13 +105,16 @@ function flatten(graph: onnx.IGraphProto, steps: StepTensors[]): string[] {
 }
 
 /**
- * A branch output listed twice confuses onnxruntime ("non-tensor typed value"): tensors that
- * already are outputs of the branch (the present key/value), or repeat, are read through a copy.
+ * A branch output listed twice confuses onnxruntime ("non-tensor typed value"), and it refuses
+ * an outer-scope value returned directly (a with-past branch's cross-attention value is the
+ * past_key_values input itself): tensors that already are outputs of the branch, repeat, or
+ * are not computed in it are read through a copy.
  */
 function copiesOfOutputs(branch: onnx.IGraphProto, names: string[]): string[] {
   const taken = new Set((branch.output ?? []).map((o) => o.name ?? ''));
+  const computed = new Set((branch.node ?? []).flatMap((n) => n.output ?? []));
   return names.map((name, i) => {
-    if (!taken.has(name)) {
+    if (!taken.has(name) && computed.has(name)) {
       taken.add(name);
       return name;
     }

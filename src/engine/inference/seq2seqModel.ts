@@ -9,6 +9,8 @@ import * as ort from 'onnxruntime-web';
 import { extractAttention } from '../attention/extractAttention';
 import type { LoadedModelFolder } from '../folder/loadModelFolder';
 import type { Seq2SeqFolder } from '../folder/seq2seqFolder';
+import { ENCODER_ATTENTION_MASK } from '../folder/seq2seqDecoder';
+import { ENCODER_HIDDEN_STATES } from '../graph/decoderAttention';
 import { modelError } from '../modelError';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { ModelInfo } from '../types';
@@ -65,6 +67,24 @@ export function greedyNext(logits: Float32Array, banned: readonly number[]): num
     if (best < 0 || logits[id]! > logits[best]!) best = id;
   }
   return best;
+}
+
+/** A full (no-past) decoder pass's inputs: the decoder ids and the encoder's output. */
+export function decoderFeeds(
+  decoder: Pick<Seq2SeqFolder['decoder'], 'feeds' | 'takesEncoderMask'>,
+  source: Pick<EncodedSource, 'hidden' | 'sourceLength'>,
+  decoderIds: readonly number[],
+): Record<string, ort.Tensor> {
+  const feeds = makeFeeds(decoder.feeds, decoderIds);
+  feeds[ENCODER_HIDDEN_STATES] = source.hidden;
+  if (decoder.takesEncoderMask) {
+    feeds[ENCODER_ATTENTION_MASK] = new ort.Tensor(
+      'int64',
+      new BigInt64Array(source.sourceLength).fill(1n),
+      [1, source.sourceLength],
+    );
+  }
+  return feeds;
 }
 
 export class Seq2SeqModel {
@@ -126,15 +146,7 @@ export class Seq2SeqModel {
   ): Promise<DecoderPass> {
     const { decoder } = this.folder;
     const t = decoderIds.length;
-    const feeds = makeFeeds(decoder.feeds, decoderIds);
-    feeds.encoder_hidden_states = source.hidden;
-    if (decoder.takesEncoderMask) {
-      feeds.encoder_attention_mask = new ort.Tensor(
-        'int64',
-        new BigInt64Array(source.sourceLength).fill(1n),
-        [1, source.sourceLength],
-      );
-    }
+    const feeds = decoderFeeds(decoder, source, decoderIds);
     const fetches = withAttention
       ? [decoder.logitsOutput, ...decoder.selfOutputs, ...decoder.crossOutputs]
       : [decoder.logitsOutput];

@@ -1,4 +1,4 @@
-/** Head steps through the bundled worker: typed arrays arrive, the worker stays usable. */
+/** Head steps through the bundled worker (bundled model, opus-mt-tiny): typed arrays arrive, the worker stays usable. */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,5 +56,24 @@ describe('EngineClient head steps (dist/engine.worker.js, bundled model)', funct
       requests: [{ layer: 0, head: 0 }],
     });
     assert.equal(ok.n, 2);
+  });
+
+  it('an encoder-decoder: headSteps with the decoder ids gives the steps inspect gave (cross: N decoder × M source)', async () => {
+    const dir = join(ROOT, 'test', 'fixtures', 'hf', 'opus-mt-tiny');
+    const requests = [{ kind: 'cross' as const, layer: 1, head: 2 }];
+    const inspected = await client.inspect({
+      modelDir: dir,
+      text: 'Hello world!',
+      target: { kind: 'given', text: 'Die Katze' },
+      steps: requests,
+    }).result;
+    const [fromInspect] = inspected.steps ?? [];
+    const ids = inspected.tokens.map((t) => t.id);
+    const decoderIds = inspected.seq2seq?.decoderTokens.map((t) => t.id) ?? [];
+    const [again] = await client.headSteps({ modelDir: dir, ids, decoderIds, requests });
+    assert.deepEqual([again.kind, again.n, again.m], ['cross', decoderIds.length, ids.length]);
+    assert.ok(again.scores instanceof Float32Array);
+    assert.deepEqual([...again.scores], [...fromInspect.scores]);
+    assert.deepEqual([...again.output], [...fromInspect.output]);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * The head steps the Steps view has asked the host for, for the result on show: one
- * request per (layer, head), answered by `didProduceSteps` or `didFailSteps`. A new result
- * empties it.
+ * request per (kind, layer, head) (the kind only for encoder-decoders), answered by
+ * `didProduceSteps` or `didFailSteps`. A new result empties it.
  */
-import type { HeadSteps, PositionsReport } from '../../../src/engine/types';
+import type { AttentionKind, HeadSteps, PositionsReport } from '../../../src/engine/types';
 import type { HostToWebview } from '../../../src/protocol/webview';
 import { postToHost } from '../../vscodeApi';
 
@@ -43,15 +43,15 @@ export class StepsCache {
     this.listeners.add(listener);
   }
 
-  /** The entry for a head, asking the host the first time. */
-  get(runId: number, layer: number, head: number): StepsEntry {
+  /** The entry for a head (of attention `kind` in an encoder-decoder), asking the host the first time. */
+  get(runId: number, layer: number, head: number, kind?: AttentionKind): StepsEntry {
     this.forRun(runId);
-    const key = `${layer}/${head}`;
+    const key = entryKey(kind, layer, head);
     let entry = this.entries.get(key);
     if (!entry) {
       entry = {};
       this.entries.set(key, entry);
-      postToHost({ type: 'requestSteps', runId, layer, head });
+      postToHost({ type: 'requestSteps', runId, ...(kind ? { kind } : {}), layer, head });
     }
     return entry;
   }
@@ -74,10 +74,12 @@ export class StepsCache {
     } else if (message.type === 'didFailPositions') {
       this.positionsEntry = { error: message.message };
     } else if (message.type === 'didProduceSteps') {
-      const { layer, head } = message.steps;
-      this.entries.set(`${layer}/${head}`, { steps: message.steps });
+      const { kind, layer, head } = message.steps;
+      this.entries.set(entryKey(kind, layer, head), { steps: message.steps });
     } else {
-      this.entries.set(`${message.layer}/${message.head}`, { error: message.message });
+      this.entries.set(entryKey(message.kind, message.layer, message.head), {
+        error: message.message,
+      });
     }
     for (const listener of this.listeners) listener();
     return true;
@@ -89,6 +91,10 @@ export class StepsCache {
     this.entries.clear();
     this.positionsEntry = null;
   }
+}
+
+function entryKey(kind: AttentionKind | undefined, layer: number, head: number): string {
+  return `${kind ?? ''}/${layer}/${head}`;
 }
 
 /** The one cache of the webview (main.ts routes answers into it, the Steps view reads it). */
