@@ -12,7 +12,7 @@ import { modelError } from '../modelError';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
 import type { ModelInfo } from '../types';
 import { makeFeeds } from './graphFeeds';
-import { createSession, type InferenceSession } from './ortRuntime';
+import { createSession, type InferenceSession, ortMessage } from './ortRuntime';
 
 /** Raw outputs of one run over token ids. */
 export interface RunOutputs {
@@ -109,12 +109,7 @@ function runFailure(
   n: number,
   folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
 ): Error {
-  const raw = error instanceof Error ? error.message : String(error);
-  const said = raw
-    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
-    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const said = ortMessage(error);
   return modelError(
     'runFailed',
     folder.label,

@@ -51,3 +51,13 @@ export function int64Input(values: ArrayLike<number>): ort.Tensor {
 }
 
 export type { InferenceSession, Tensor } from 'onnxruntime-web';
+
+/** What onnxruntime said, without the C++ source location it prefixes (`file.cc:123`). */
+export function ortMessage(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  return raw
+    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
+    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -15,7 +15,7 @@ import { modelError } from '../modelError';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { ModelInfo } from '../types';
 import { makeFeeds } from './graphFeeds';
-import type { InferenceSession } from './ortRuntime';
+import { type InferenceSession, ortMessage } from './ortRuntime';
 
 /** The encoder's output for one source. */
 export interface EncodedSource {
@@ -213,12 +213,7 @@ export class Seq2SeqModel {
 }
 
 function runFailure(error: unknown, what: string, label: string, file: string): Error {
-  const raw = error instanceof Error ? error.message : String(error);
-  const said = raw
-    .replace(/^.*ERROR_MESSAGE:\s*/s, '')
-    .replace(/\S+\.(h|cc|cpp):\d+\s*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const said = ortMessage(error);
   return modelError(
     'runFailed',
     label,

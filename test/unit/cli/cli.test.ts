@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import {
   mkdtempSync,
   readFileSync,
@@ -12,20 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, fixtureModel } from '../engine/fixtures';
-
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { maxBuffer: 1 << 28 }, (error, stdout, stderr) => {
-      resolve({
-        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-        stdout,
-        stderr,
-      });
-    });
-  });
-}
+import { CLI, runCli } from './runCli';
 
 function oneLine(stderr: string): void {
   const lines = stderr.trim().split('\n');

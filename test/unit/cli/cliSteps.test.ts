@@ -1,23 +1,7 @@
 /** `--steps` on the built CLI with the bundled model: the export's steps reproduce its attention. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { parseStepsArg } from '../../../src/cli/stepsArg';
-import { ROOT } from '../engine/fixtures';
-
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { maxBuffer: 1 << 28 }, (error, stdout, stderr) => {
-      resolve({
-        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-        stdout,
-        stderr,
-      });
-    });
-  });
-}
+import { runCli } from './runCli';
 
 interface ExportedSteps {
   kind?: string;

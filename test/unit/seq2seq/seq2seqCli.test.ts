@@ -5,25 +5,9 @@
  * PyTorch's numbers.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../engine/fixtures';
 import { SEQ2SEQ_FIXTURES, seq2seqDir, seq2seqReference } from './seq2seqFixtures';
-
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
-      resolve({
-        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-        stdout,
-        stderr,
-      });
-    });
-  });
-}
+import { CLI, runCli } from '../cli/runCli';
 
 type Doc = Record<string, unknown> & {
   tokens: { id: number; start: number; end: number; special: boolean }[];

@@ -1,0 +1,24 @@
+/** Runs the built CLI (dist/cli.js) as users do, collecting its exit code and output. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../engine/fixtures';
+
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile('node', [CLI, ...args], { maxBuffer: 1 << 28 }, (error, stdout, stderr) => {
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
