@@ -3,24 +3,17 @@
  * result's decoder and cross-attention arrays as Float32Arrays (transferred, see rpc.test.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { EngineClient } from '../../../src/worker/engineClient';
-import { startNodeWorker } from '../../../src/worker/nodeWorkerHandle';
-import { ROOT } from '../engine/fixtures';
+import type { EngineClient } from '../../../src/worker/engineClient';
 import { maxAbsDiff, seq2seqDir, seq2seqReference } from './seq2seqFixtures';
-
-const WORKER = join(ROOT, 'dist', 'engine.worker.js');
+import { assertWorkerBuilt, builtWorkerClient } from '../worker/builtWorker';
 
 describe('EngineClient with the bundled worker: encoder-decoder', function () {
   this.timeout(120000);
   let client: EngineClient;
 
-  before(() => assert.ok(existsSync(WORKER), 'run `node esbuild.mjs` first (npm test does)'));
+  before(assertWorkerBuilt);
   beforeEach(() => {
-    client = new EngineClient(() =>
-      startNodeWorker(WORKER, { wasmDir: join(ROOT, 'dist', 'ort'), numThreads: 1 }),
-    );
+    client = builtWorkerClient();
   });
   afterEach(() => client.dispose());
 

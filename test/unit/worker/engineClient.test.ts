@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineClient, EngineRunError } from '../../../src/worker/engineClient';
-import { startNodeWorker } from '../../../src/worker/nodeWorkerHandle';
 import type { NodeWorkerHandle } from '../../../src/worker/nodeWorkerHandle';
 import { ROOT, fixtureModel } from '../engine/fixtures';
+import { assertWorkerBuilt, startBuiltWorker } from './builtWorker';
 
-const WORKER = join(ROOT, 'dist', 'engine.worker.js');
 const LONG = 'for (let i = 0; i < n; i++) { total += values[i] * weights[i]; }\n'.repeat(8);
 
 function code(expected: string) {
@@ -22,11 +20,11 @@ describe('EngineClient with the bundled worker (dist/engine.worker.js)', functio
   let handles: NodeWorkerHandle[];
   let client: EngineClient;
 
-  before(() => assert.ok(existsSync(WORKER), 'run `node esbuild.mjs` first (npm test does)'));
+  before(assertWorkerBuilt);
   beforeEach(() => {
     handles = [];
     client = new EngineClient(() => {
-      const handle = startNodeWorker(WORKER, { wasmDir: join(ROOT, 'dist', 'ort'), numThreads: 1 });
+      const handle = startBuiltWorker();
       handles.push(handle);
       return handle;
     });

@@ -1,23 +1,19 @@
 /** Head steps through the bundled worker (bundled model, opus-mt-tiny): typed arrays arrive, the worker stays usable. */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineClient, EngineRunError } from '../../../src/worker/engineClient';
-import { startNodeWorker } from '../../../src/worker/nodeWorkerHandle';
+import { type EngineClient, EngineRunError } from '../../../src/worker/engineClient';
 import { ROOT } from '../engine/fixtures';
+import { assertWorkerBuilt, builtWorkerClient } from './builtWorker';
 
-const WORKER = join(ROOT, 'dist', 'engine.worker.js');
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 
 describe('EngineClient head steps (dist/engine.worker.js, bundled model)', function () {
   this.timeout(60000);
   let client: EngineClient;
 
-  before(() => assert.ok(existsSync(WORKER), 'run `node esbuild.mjs` first (npm test does)'));
+  before(assertWorkerBuilt);
   beforeEach(() => {
-    client = new EngineClient(() =>
-      startNodeWorker(WORKER, { wasmDir: join(ROOT, 'dist', 'ort'), numThreads: 1 }),
-    );
+    client = builtWorkerClient();
   });
   afterEach(() => client.dispose());
 
