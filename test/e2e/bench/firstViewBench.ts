@@ -137,6 +137,11 @@ async function oneSession(coldSize: number, warm: number, index: number): Promis
       if (values.wire && postedAt !== undefined)
         sample.wire = wire.between(postedAt, sample.record.lastLayerAt);
       console.error(`${process.env.E2E_VSIX}: ${sampleLine(sample)}`);
+      if (values.wire && postedAt !== undefined) {
+        for (const line of wire.largeFrames(postedAt, sample.record.lastLayerAt)) {
+          console.error(`  frame ${line}`);
+        }
+      }
       samples.push(sample);
     };
     let last = await inspect(session, cold, 0);

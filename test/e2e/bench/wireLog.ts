@@ -12,6 +12,8 @@ interface Frame {
   bytes: number;
   /** The frame holds the start of a `didStartResult` notification. */
   startsResult: boolean;
+  /** Its first printable characters, to tell what a large frame carries. */
+  head: string;
 }
 
 // No quotes: the webview message travels as a JSON string inside VS Code's JSON-encoded RPC,
@@ -30,6 +32,11 @@ export class WireLog {
           at: wallClockMs(),
           bytes: data.length,
           startsResult: data.includes(MARK),
+          head: data
+            .subarray(0, 400)
+            .toString('latin1')
+            .replace(/[^ -~]+/g, '·')
+            .slice(0, 160),
         });
       }),
     );
@@ -44,5 +51,12 @@ export class WireLog {
     const meta = window.find((f) => f.startsResult);
     const bytes = window.reduce((sum, f) => sum + f.bytes, 0);
     return { metaFrameAt: meta?.at, megabytes: bytes / 1e6 };
+  }
+
+  /** Frames of at least `minBytes` between the two times, for the log: when, how big, what. */
+  largeFrames(postedAt: number, until: number, minBytes = 100_000): string[] {
+    return this.frames
+      .filter((f) => f.at >= postedAt && f.at <= until && f.bytes >= minBytes)
+      .map((f) => `+${(f.at - postedAt).toFixed(0)} ms ${(f.bytes / 1e6).toFixed(2)} MB ${f.head}`);
   }
 }
