@@ -217,17 +217,21 @@ export class Workbench {
     for (let tries = 0; (await input.inputValue()) === '' && tries < 50; tries++) {
       await this.page.waitForTimeout(100);
     }
+    // The next prompt (a quick pick of the same widget) has another title: that is gone too.
+    const title = this.page.locator('.quick-input-widget .quick-input-title');
+    const dialogTitle = await title.textContent();
+    const open = async (): Promise<boolean> =>
+      (await this.quickInput().isVisible()) && (await title.textContent()) === dialogTitle;
     await input.fill(wanted);
     await this.page.waitForTimeout(1_000);
     // Enter first opens the typed folder, then accepts it; stop once the dialog is gone.
     for (let tries = 0; tries < 5; tries++) {
-      if (!(await this.quickInput().isVisible())) return;
+      if (!(await open())) return;
       if ((await input.inputValue()) !== wanted) await input.fill(wanted);
       await this.page.keyboard.press('Enter');
       await this.page.waitForTimeout(1_000);
     }
-    if (await this.quickInput().isVisible())
-      throw new Error(`the open dialog did not accept ${wanted}`);
+    if (await open()) throw new Error(`the open dialog did not accept ${wanted}`);
   }
 
   /** Text of the notification toasts currently shown. */
