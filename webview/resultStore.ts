@@ -61,12 +61,7 @@ export class ResultStore {
     this.shownKind = 'encoder';
     this.finished = false;
     this.staleReason = null;
-    this.matrices.clear();
-    this.rollout = [];
-    this.unitsCache = null;
-    this.keyUnitsCache = null;
-    this.summaryCache.clear();
-    this.inductionCache = null;
+    this.forgetDerived();
   }
 
   /** Stores a packed layer of the current run; returns false for another run's or a misshapen layer. */
@@ -96,6 +91,16 @@ export class ResultStore {
     return heads * targets * (kind === 'cross' ? sources : targets);
   }
 
+  /** Drops every matrix, unit list and summary derived from the tensors on show. */
+  private forgetDerived(): void {
+    this.matrices.clear();
+    this.rollout = [];
+    this.unitsCache = null;
+    this.keyUnitsCache = null;
+    this.summaryCache.clear();
+    this.inductionCache = null;
+  }
+
   /** The attention the views show; only `encoder` for a result without a decoder side. */
   get kind(): AttentionKind {
     return this.shownKind;
@@ -105,12 +110,7 @@ export class ResultStore {
     if (next === this.shownKind) return;
     this.shownKind = next;
     // Everything derived is per kind: matrices, units and summaries start over.
-    this.matrices.clear();
-    this.rollout = [];
-    this.unitsCache = null;
-    this.keyUnitsCache = null;
-    this.summaryCache.clear();
-    this.inductionCache = null;
+    this.forgetDerived();
   }
 
   /** The shown kind's layer tensors (`[heads, n, cols]` each), undefined until they arrive. */
