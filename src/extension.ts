@@ -15,6 +15,7 @@ import { ModelStatusBar } from './inspection/modelStatusBar';
 import { ResultExporter } from './export/resultExporter';
 import { selectModelCommand } from './commands/selectModel';
 import type { GraphVariant } from './engine/folder/onnxGraphFiles';
+import type { InspectResult } from './engine/types';
 import { AttentionDecorations } from './editor/attentionDecorations';
 import { AttentionHover } from './editor/attentionHover';
 import { EditorMirror } from './editor/editorMirror';
@@ -25,12 +26,28 @@ import type { FeedState } from './panel/webviewFeed';
 import { CONFIG_SECTION, readConfig } from './util/config';
 import { modelLabel, resolveModelDir } from './util/modelLocation';
 
-/** What `activate` returns (`extension.exports`): read-only state for tests and diagnostics. */
+/** What `activate` returns (`extension.exports`): state and runs for tests and other extensions. */
 export interface ExtensionApi {
   /** What the panel of the document at `uri` shows, or undefined when it has none. */
   panelState(uri: vscode.Uri): (FeedState & { valid: boolean }) | undefined;
   /** The model folder in use. */
   modelDir(): string;
+  /** Does what Inspect Selection does; resolves with the result (undefined when none). */
+  inspectSelection(): Promise<InspectResult | undefined>;
+  /** Does what Inspect Around Cursor does; resolves with the result (undefined when none). */
+  inspectAroundCursor(): Promise<InspectResult | undefined>;
+}
+
+/**
+ * A command's resolved value travels to whoever ran it, and the workbench (a keybinding, the
+ * palette) gets it JSON-serialised: an inspection's attention would become tens of MB of JSON
+ * built on the extension host's thread, ahead of the panel's own messages on the same socket.
+ * So the inspection commands resolve with nothing; the API above returns results.
+ */
+function resolvingWithNothing(run: () => Promise<unknown>): () => Promise<void> {
+  return async () => {
+    await run();
+  };
 }
 
 let engines: EngineHost | undefined;
@@ -68,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     (document, range) => inspector.inspect(document, range),
     () => config().maxTokens,
   );
+  const inspectSelection = inspectSelectionCommand(inspector);
+  const inspectAround = () => windows.command();
   const showModel = (): void => statusBar.setModel(modelLabel(modelDir()), modelDir());
   showModel();
 
@@ -77,9 +96,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     decorations,
     mirror,
     inspector,
-    registerCommand('attentionInspector.inspectSelection', inspectSelectionCommand(inspector)),
-    registerCommand('attentionInspector.inspectTranslation', inspectTranslationCommand(inspector)),
-    registerCommand('attentionInspector.inspectAroundCursor', () => windows.command()),
+    registerCommand('attentionInspector.inspectSelection', resolvingWithNothing(inspectSelection)),
+    registerCommand(
+      'attentionInspector.inspectTranslation',
+      resolvingWithNothing(inspectTranslationCommand(inspector)),
+    ),
+    registerCommand('attentionInspector.inspectAroundCursor', resolvingWithNothing(inspectAround)),
     registerCommand('attentionInspector.exportJson', exportJsonCommand(inspector, exporter)),
     registerCommand(
       'attentionInspector.selectModel',
@@ -117,6 +139,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return {
     panelState: (uri) => inspector.panelState(uri.toString()),
     modelDir,
+    inspectSelection,
+    inspectAroundCursor: inspectAround,
   };
 }
 

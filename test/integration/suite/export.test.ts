@@ -4,7 +4,14 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../../../src/engine/types';
-import { closeAll, FIXTURE_MODEL, openTempFile, selectOffsets, useModel } from './helpers';
+import {
+  closeAll,
+  FIXTURE_MODEL,
+  inspectSelection,
+  openTempFile,
+  selectOffsets,
+  useModel,
+} from './helpers';
 
 const SOURCE = 'const total = items.reduce((sum, item) => sum + item.price, 0);\n';
 
@@ -26,9 +33,7 @@ describe('exporting attention to JSON', () => {
     await closeAll();
     const editor = await openTempFile('prices.js', SOURCE);
     selectOffsets(editor, 0, SOURCE.length - 1);
-    result = (await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    )) as InspectResult;
+    result = (await inspectSelection()) as InspectResult;
     assert.ok(result);
   });
 

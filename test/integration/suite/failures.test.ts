@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { InspectResult } from '../../../src/engine/types';
 import {
   closeAll,
   extension,
   FIXTURE_MODEL,
+  inspectSelection,
   openTempFile,
   panelTabs,
   selectOffsets,
@@ -29,7 +29,7 @@ describe('failures end in clear messages, never in exceptions', () => {
     restoreModel = await useModel(broken);
     const editor = await openTempFile('a.py', 'x = 1\n');
     selectOffsets(editor, 0, 5);
-    const value = await vscode.commands.executeCommand('attentionInspector.inspectSelection');
+    const value = await inspectSelection();
     assert.equal(value, undefined);
     const state = extension().exports.panelState(editor.document.uri);
     assert.match(state?.failure ?? '', /manifest\.json|model\.onnx|tokenizer\.json/);
@@ -56,9 +56,7 @@ describe('failures end in clear messages, never in exceptions', () => {
     const text = `value_${Date.now()} = compute(${Math.random()})\n`;
     const editor = await openTempFile('b.py', text);
     selectOffsets(editor, 0, text.length - 1);
-    const running = vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    );
+    const running = inspectSelection();
     const { tab } = await waitFor(() => panelTabs()[0], 'the panel to open');
     await vscode.window.tabGroups.close(tab);
     // Either the run was cancelled (undefined) or it had already finished: it must not throw.
@@ -70,9 +68,7 @@ describe('failures end in clear messages, never in exceptions', () => {
       'the closed panel is forgotten',
     );
     await vscode.window.showTextDocument(editor.document);
-    const next = await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    );
+    const next = await inspectSelection();
     assert.ok(next && next.tokens.length > 0);
   });
 });

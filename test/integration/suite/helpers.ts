@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { InspectResult } from '../../../src/engine/types';
 import type { ExtensionApi } from '../../../src/extension';
 
 /** `publisher.name` from package.json. */
@@ -30,6 +31,14 @@ export function extension(): vscode.Extension<ExtensionApi> {
   const found = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   if (!found) throw new Error(`Extension ${EXTENSION_ID} is not installed in this VS Code.`);
   return found;
+}
+
+/**
+ * Runs Inspect Selection through the extension's API, which resolves with the result (the
+ * command itself resolves with nothing: see `resolvingWithNothing` in src/extension.ts).
+ */
+export async function inspectSelection(): Promise<InspectResult | undefined> {
+  return (await extension().activate()).inspectSelection();
 }
 
 /** Points the extension at `dir` (user settings) and returns a function that undoes it. */

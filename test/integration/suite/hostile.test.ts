@@ -14,6 +14,7 @@ import {
   closeAll,
   extension,
   FIXTURE_MODEL,
+  inspectSelection,
   openTempFile,
   selectOffsets,
   useModel,
@@ -30,9 +31,7 @@ function folderWith(make: (path: string) => void): string {
 
 async function inspectAll(editor: vscode.TextEditor): Promise<InspectResult | undefined> {
   selectOffsets(editor, 0, editor.document.getText().length);
-  return vscode.commands.executeCommand<InspectResult | undefined>(
-    'attentionInspector.inspectSelection',
-  );
+  return inspectSelection();
 }
 
 /** After a failure, the fixture model inspects a fresh text: the extension still works. */

@@ -6,6 +6,7 @@ import {
   extension,
   FIXTURE_MODEL,
   hoverTexts,
+  inspectSelection,
   openTempFile,
   panelTabs,
   selectOffsets,
@@ -31,10 +32,8 @@ describe('inspecting a selection', () => {
     assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
     base = 0;
     selectOffsets(editor, base, SOURCE.indexOf('print'));
-    const value = await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    );
-    assert.ok(value, 'the command resolves with the result');
+    const value = await inspectSelection();
+    assert.ok(value, 'the API resolves with the result');
     result = value;
   });
 
@@ -82,17 +81,26 @@ describe('inspecting a selection', () => {
 
   it('reuses the one panel of the document for the next run', async () => {
     selectOffsets(editor, 0, SOURCE.indexOf('\r\n'));
-    const again = await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    );
+    const again = await inspectSelection();
     assert.ok(again);
     assert.equal(panelTabs().length, 1);
     // Back to the first result for the tests below.
     selectOffsets(editor, base, SOURCE.indexOf('print'));
-    result = (await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    )) as InspectResult;
+    result = (await inspectSelection()) as InspectResult;
     assert.ok(result);
+  });
+
+  it('runs from the command without handing the result back to the caller', async () => {
+    // A keybinding's caller is the workbench, which would get the result JSON-serialised.
+    const uri = editor.document.uri;
+    const before = extension().exports.panelState(uri)?.resultRunId ?? -1;
+    assert.equal(
+      await vscode.commands.executeCommand('attentionInspector.inspectSelection'),
+      undefined,
+    );
+    const after = extension().exports.panelState(uri)?.resultRunId ?? -1;
+    assert.ok(after > before, `the command ran (result run ${before} → ${after})`);
+    result = (await inspectSelection()) as InspectResult;
   });
 
   it('sends the result again when the hidden panel is shown and its webview reloads', async () => {
@@ -223,9 +231,7 @@ describe('inspecting a selection', () => {
       line.range.start.translate(0, 5),
       line.range.start.translate(0, 5),
     );
-    const value = await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    );
+    const value = await inspectSelection();
     assert.ok(value);
     assert.equal(value.text, line.text);
   });
@@ -234,15 +240,9 @@ describe('inspecting a selection', () => {
     const empty = editor.document.lineAt(4);
     assert.equal(empty.text, '');
     editor.selection = new vscode.Selection(empty.range.start, empty.range.start);
-    assert.equal(
-      await vscode.commands.executeCommand('attentionInspector.inspectSelection'),
-      undefined,
-    );
+    assert.equal(await inspectSelection(), undefined);
     const spaces = editor.document.lineAt(3).range.start;
     editor.selection = new vscode.Selection(spaces, spaces.translate(0, 4));
-    assert.equal(
-      await vscode.commands.executeCommand('attentionInspector.inspectSelection'),
-      undefined,
-    );
+    assert.equal(await inspectSelection(), undefined);
   });
 });

@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { InspectResult } from '../../../src/engine/types';
-import { closeAll, FIXTURE_MODEL, openTempFile, useModel } from './helpers';
+import {
+  closeAll,
+  extension,
+  FIXTURE_MODEL,
+  inspectSelection,
+  openTempFile,
+  useModel,
+} from './helpers';
 
 /** 80 lines of ~10 tokens each: far beyond the fixture decoder's 64-token context. */
 const SOURCE = Array.from({ length: 80 }, (_, i) => `value_${i} = compute(${i}, "x")\n`).join('');
@@ -25,17 +31,13 @@ describe('a selection longer than the model’s context', () => {
   it('is cut where the context ends; the lines around the cursor fit it whole', async () => {
     const lastLine = editor.document.lineCount - 1;
     editor.selection = new vscode.Selection(0, 0, lastLine, 0);
-    const cut = await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectSelection',
-    );
+    const cut = await inspectSelection();
     assert.ok(cut?.truncation, 'the whole file does not fit 64 tokens');
     assert.equal(cut.tokens.length, 64);
 
     editor.selection = new vscode.Selection(CURSOR_LINE, 3, CURSOR_LINE, 3);
-    const around = await vscode.commands.executeCommand<InspectResult | undefined>(
-      'attentionInspector.inspectAroundCursor',
-    );
-    assert.ok(around, 'the command resolves with the result');
+    const around = await extension().exports.inspectAroundCursor();
+    assert.ok(around, 'Inspect Around Cursor resolves with the result');
     assert.equal(around.truncation, undefined, 'the window fits the context');
     const lines = SOURCE.split('\n');
     // Every line of SOURCE is different: the first inspected line says where the window starts.
