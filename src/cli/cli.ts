@@ -14,6 +14,7 @@ import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile, type OutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
 import { readTextFile } from './textFile';
+import { tierUpLate } from './wasmTiering';
 
 /** The bundled default model; dist/cli.js lies one folder below the package root. */
 export const DEFAULT_MODEL = join(__dirname, '..', BUNDLED_MODEL);
@@ -28,9 +29,10 @@ async function main(argv: string[]): Promise<void> {
   // Opened before the run, so a bad --out is reported at once, not after inference.
   const out = args.out === undefined ? undefined : await openOutFile(args.out, args.textFile);
   try {
+    tierUpLate();
     configureOrt(pathToFileURL(join(__dirname, 'ort')).href, args.threads);
     // The runtime's WASM compiles off the main thread while the model folder is read.
-    warmUpRuntime();
+    void warmUpRuntime();
     const engine = new Engine(nodeModelFiles);
     const result = await engine.inspect(resolve(args.model ?? DEFAULT_MODEL), text, {
       maxTokens: args.maxTokens,

@@ -133,8 +133,13 @@ export class Engine {
     );
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();
+    const topK =
+      manifest.architecture === 'decoder' ? (options.topK ?? DEFAULT_TOP_PREDICTIONS) : 0;
     const inferenceStart = now();
-    const outputs = await model.runIds(plan.tokens.map((token) => token.id));
+    const outputs = await model.runIds(
+      plan.tokens.map((token) => token.id),
+      topK > 0,
+    );
     const steps = options.steps?.length
       ? await this.runSteps(
           modelDir,
@@ -145,14 +150,10 @@ export class Engine {
       : undefined;
     const inferenceMs = now() - inferenceStart;
     checkCancelled();
-    const topK = options.topK ?? DEFAULT_TOP_PREDICTIONS;
     const predictionsStart = now();
-    const predictions =
-      outputs.logits && topK > 0 && manifest.architecture === 'decoder'
-        ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) =>
-            model.tokenizer.decode([id]),
-          )
-        : undefined;
+    const predictions = outputs.logits
+      ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.spell(id))
+      : undefined;
     return {
       model: model.info,
       text,
@@ -227,7 +228,7 @@ export class Engine {
     variant?: GraphVariant,
   ): Promise<PositionsReport> {
     const model = await this.singleGraph(modelDir, variant, 'Positions');
-    const baseline = (await model.runIds(ids)).attentions;
+    const baseline = (await model.runIds(ids, false)).attentions;
     const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
     return probePositions(folder, ids, baseline);
   }

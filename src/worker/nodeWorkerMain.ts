@@ -14,5 +14,5 @@ if (!port) throw new Error('engine.worker.js must run as a worker thread.');
 const options = workerData as EngineWorkerOptions;
 const threads = configureOrt(pathToFileURL(options.wasmDir).href, options.numThreads);
 // The worker starts for a run: compile the runtime while that run's request is on its way.
-warmUpRuntime();
+void warmUpRuntime();
 serveEngine(nodePortEndpoint(port), new Engine(nodeModelFiles), threads);

@@ -23,7 +23,6 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   configureOrt(pathToFileURL(join(ROOT, 'dist', 'ort')).href, 1);
   const model = await new Engine(nodeModelFiles).loadModel(join(ROOT, 'models', 'mini-code-gpt'));
-  const decode = (id: number): string => model.tokenizer.decode([id]);
   console.log('| tokens | forward pass | top-5 predictions (Softmax + TopK in ORT) | share |');
   console.log('| ---: | ---: | ---: | ---: |');
   for (const n of [184, 512]) {
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
       const { logits } = await model.runIds(ids);
       const f = performance.now() - t;
       t = performance.now();
-      await topPredictions(logits!, n, 5, decode);
+      await topPredictions(logits!, n, 5, (id) => model.spell(id));
       if (r === 0) continue; // warm-up
       forward.push(f);
       predictions.push(performance.now() - t);

@@ -59,7 +59,7 @@ export function extractAttention(
 }
 
 /** Float32 data of a float32 or float16 tensor; undefined for any other type. */
-function asFloat32(tensor: OutputTensor): Float32Array | undefined {
+export function asFloat32(tensor: OutputTensor): Float32Array | undefined {
   if (tensor.data instanceof Float32Array) return tensor.data;
   if (tensor.type === 'float16' && tensor.data instanceof Uint16Array)
     return halfToFloat(tensor.data);

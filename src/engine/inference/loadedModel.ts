@@ -3,7 +3,7 @@
  * one reusable ONNX Runtime session. Encoder-decoders pair two of these graphs elsewhere
  * (inference/seq2seqModel.ts) and share the tokenizer check below.
  */
-import { extractAttention } from '../attention/extractAttention';
+import { asFloat32, extractAttention } from '../attention/extractAttention';
 import { EngineRunError } from '../errors';
 import type { LoadedModelFolder } from '../folder/loadModelFolder';
 import { modelInfo } from '../folder/manifest';
@@ -18,12 +18,14 @@ import { createSession, type InferenceSession, ortMessage } from './ortRuntime';
 export interface RunOutputs {
   /** Per layer `[heads, N, N]`, rows sum to 1. */
   attentions: Float32Array[];
-  /** `[N, vocab]` when the model outputs logits. */
+  /** `[N, vocab]` when the model outputs logits and they were asked for (float16 converted). */
   logits?: Float32Array;
 }
 
 /** A model folder, validated, with its tokenizer and a reusable inference session. */
 export class LoadedModel {
+  private readonly spellings = new Map<number, string>();
+
   constructor(
     readonly info: ModelInfo,
     /** The validated folder, without its ONNX bytes: the session holds the model now. */
@@ -32,12 +34,29 @@ export class LoadedModel {
     private readonly session: InferenceSession,
   ) {}
 
-  /** Runs token ids (special tokens already in place) through the model. */
-  async runIds(ids: readonly number[]): Promise<RunOutputs> {
+  /**
+   * One token id as text. Kept once spelled: predictions spell the same few thousand ids run
+   * after run, and decoding each through the tokenizer's pipeline cost as much as the top-k.
+   */
+  spell(id: number): string {
+    let text = this.spellings.get(id);
+    if (text === undefined) {
+      text = this.tokenizer.decode([id]);
+      this.spellings.set(id, text);
+    }
+    return text;
+  }
+
+  /**
+   * Runs token ids (special tokens already in place) through the model; the logits come back
+   * only when `withLogits` (copying `[N, vocab]` floats out of the session is not free).
+   */
+  async runIds(ids: readonly number[], withLogits = true): Promise<RunOutputs> {
     const n = ids.length;
     const feeds = makeFeeds(this.folder.feeds, ids);
+    const logitsName = withLogits ? this.folder.logitsOutput : undefined;
     const fetches = [...this.folder.attentionOutputs];
-    if (this.folder.logitsOutput) fetches.push(this.folder.logitsOutput);
+    if (logitsName) fetches.push(logitsName);
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
       throw runFailure(error, n, this.folder);
     });
@@ -50,8 +69,8 @@ export class LoadedModel {
       this.folder.label,
       this.folder.graphFile,
     );
-    const logitsTensor = this.folder.logitsOutput ? outputs[this.folder.logitsOutput] : undefined;
-    return { attentions, logits: logitsTensor ? (logitsTensor.data as Float32Array) : undefined };
+    const logitsTensor = logitsName ? outputs[logitsName] : undefined;
+    return { attentions, logits: logitsTensor ? asFloat32(logitsTensor) : undefined };
   }
 }
 

@@ -76,15 +76,20 @@ function predictionSession(): Promise<ort.InferenceSession> {
 
 /**
  * Starts ONNX Runtime now: its WASM compiles off the main thread while the caller goes on
- * (reading and checking a model folder), so the first inspection waits less for it.
+ * (reading and checking a model folder), so the first inspection waits less for it. Never
+ * rejects: a runtime that cannot start is reported by the run that needs it.
  */
-export function warmUpRuntime(): void {
-  predictionSession().catch(() => undefined);
+export function warmUpRuntime(): Promise<void> {
+  return predictionSession().then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /**
  * `logits` is `[N, vocab]` row-major; returns per position the `k` most probable next
- * tokens with softmax probabilities. `decode` spells a single token id.
+ * tokens with softmax probabilities. `decode` spells a single token id
+ * (called per kept prediction: memoise it, as `LoadedModel.spell` does).
  */
 export async function topPredictions(
   logits: Float32Array,
@@ -100,18 +105,10 @@ export async function topPredictions(
   });
   const probs = outputs.probs.data as Float32Array;
   const ids = outputs.ids.data as BigInt64Array;
-  const spelled = new Map<number, string>();
-  const spell = (id: number): string => {
-    const known = spelled.get(id);
-    if (known !== undefined) return known;
-    const text = decode(id);
-    spelled.set(id, text);
-    return text;
-  };
   return Array.from({ length: positions }, (_, p) =>
     Array.from({ length: kept }, (_, r) => {
       const id = Number(ids[p * kept + r]);
-      return { id, text: spell(id), prob: probs[p * kept + r] };
+      return { id, text: decode(id), prob: probs[p * kept + r] };
     }),
   );
 }
