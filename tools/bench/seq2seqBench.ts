@@ -1,8 +1,9 @@
 /**
  * Encoder-decoder inspections on the fixtures (onnxruntime-web WASM, 1 thread): a typed
- * target (encoder once, one decoder pass) against greedy decoding, which reruns the whole
- * no-cache decoder for each new token and once more for the attention. Figures, not
- * assertions.
+ * target (encoder once, one decoder pass) against greedy decoding, which chooses each new
+ * token with one step from the key/value cache and then makes one full pass for the
+ * attention; next to it, the same greedy decoding with one full no-cache pass per token
+ * (what runs when a folder has no cache graph). Figures, not assertions.
  *
  *   npx tsx tools/bench/seq2seqBench.ts [--repeats 3]
  * Needs `node esbuild.mjs` first (dist/ort holds the runtime's WASM).
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../../src/engine/engine';
 import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
+import { Seq2SeqModel } from '../../src/engine/inference/seq2seqModel';
 import type { TargetRequest } from '../../src/engine/types';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -35,24 +37,36 @@ async function main(): Promise<void> {
     ]),
   ];
   console.log(
-    '| fixture | target | source tokens | decoder tokens | decoder passes | inference (median) | per pass |',
+    '| fixture | target | source tokens | decoder tokens | inspection (median) | greedy from the cache + full pass | greedy with full passes + full pass |',
   );
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  const noCancel = (): void => undefined;
   for (const name of ['t5-small-tiny', 'opus-mt-tiny']) {
     const dir = join(ROOT, 'test', 'fixtures', 'hf', name);
-    await engine.inspect(dir, SOURCE); // load and warm up
+    await engine.inspect(dir, SOURCE); // load and warm up (the cache graph too)
+    const model = await engine.loadAnyModel(dir);
+    if (!(model instanceof Seq2SeqModel)) throw new Error(`${name} is not an encoder-decoder`);
     for (const [label, target] of targets) {
-      const times: number[] = [];
-      let shape = { s: 0, t: 0, passes: 0 };
+      const times = { inspect: [] as number[], cache: [] as number[], full: [] as number[] };
+      let shape = { s: 0, t: 0 };
       for (let r = 0; r < Number(values.repeats); r++) {
         const result = await engine.inspect(dir, SOURCE, { target });
-        times.push(result.timings.inferenceMs);
-        const t = result.seq2seq!.decoderTokens.length;
-        shape = { s: result.tokens.length, t, passes: target.kind === 'given' ? 1 : t };
+        times.inspect.push(result.timings.inferenceMs);
+        shape = { s: result.tokens.length, t: result.seq2seq!.decoderTokens.length };
+        if (target.kind !== 'greedy') continue;
+        const source = await model.encode(result.tokens.map((token) => token.id));
+        const max = target.maxNewTokens ?? 64;
+        let start = performance.now();
+        await model.greedy(source, max, noCancel);
+        times.cache.push(performance.now() - start);
+        start = performance.now();
+        const { ids } = await model.greedyFullPasses(source, max, noCancel);
+        await model.decode(source, ids);
+        times.full.push(performance.now() - start);
       }
-      const ms = median(times);
+      const ms = (xs: number[]) => (xs.length ? `${median(xs).toFixed(0)} ms` : '');
       console.log(
-        `| ${name} | ${label} | ${shape.s} | ${shape.t} | ${shape.passes} | ${ms.toFixed(0)} ms | ${(ms / shape.passes).toFixed(1)} ms |`,
+        `| ${name} | ${label} | ${shape.s} | ${shape.t} | ${ms(times.inspect)} | ${ms(times.cache)} | ${ms(times.full)} |`,
       );
     }
   }

@@ -38,6 +38,12 @@ export interface Seq2SeqFolder {
   /** Where each head count was read, for messages (`config.json "decoder_attention_heads"`). */
   headsFrom: { encoder: string; decoder: string };
   generation: GenerationIds;
+  /**
+   * The graph greedy decoding continues a target with, one token at a time from the
+   * key/value cache: the merged decoder itself (its cache branch) or the folder's
+   * `decoder_with_past_model.onnx`; absent when the folder has neither.
+   */
+  cacheSteps?: { graphFile: string; merged: boolean };
   notes: string[];
 }
 
@@ -107,7 +113,12 @@ export async function readSeq2SeqFolder(
     'config.json',
   );
   const facts = readConfigFacts(config);
-  const { encoder, decoder, notes } = chooseGraphs(paths, label, facts.modelType, variant);
+  const { encoder, decoder, withPast, notes } = chooseGraphs(
+    paths,
+    label,
+    facts.modelType,
+    variant,
+  );
   const generationBytes = await files.read('generation_config.json');
   const generation = generationBytes
     ? jsonObject(
@@ -180,6 +191,11 @@ export async function readSeq2SeqFolder(
         : `the encoder's head count`,
     },
     generation: ids,
+    ...(decoder.role === 'decoderMerged'
+      ? { cacheSteps: { graphFile: decoder.path, merged: true } }
+      : withPast
+        ? { cacheSteps: { graphFile: withPast.path, merged: false } }
+        : {}),
     notes: [...notes, ...derived.notes, ...encoderFolder.notes, ...decoderGraph.notes],
   };
 }
@@ -190,7 +206,7 @@ function chooseGraphs(
   label: string,
   modelType: string,
   variant?: GraphVariant,
-): { encoder: GraphFile; decoder: GraphFile; notes: string[] } {
+): { encoder: GraphFile; decoder: GraphFile; withPast?: GraphFile; notes: string[] } {
   const graphs = paths.filter((p) => p.endsWith('.onnx'));
   const encoders = rankGraphFiles(paths, ['encoder']);
   const decoders = rankGraphFiles(paths, SEQ2SEQ_DECODER_ROLES);
@@ -247,7 +263,14 @@ function chooseGraphs(
   notes.push(
     `Encoder ${encoder.path}, decoder ${decoder.path}${decoder.role === 'decoderMerged' ? ' (its no-cache branch)' : ''}.`,
   );
-  return { encoder, decoder, notes };
+  const decoderDir = decoder.path.slice(0, decoder.path.lastIndexOf('/') + 1);
+  const withPast = rankGraphFiles(paths, ['decoderWithPast']).find(
+    (file) =>
+      file.variant === decoder.variant &&
+      file.path.startsWith(decoderDir) &&
+      !file.path.slice(decoderDir.length).includes('/'),
+  );
+  return { encoder, decoder, ...(withPast ? { withPast } : {}), notes };
 }
 
 function checkIds(ids: GenerationIds, vocabSize: number, label: string): void {

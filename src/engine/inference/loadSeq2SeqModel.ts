@@ -8,9 +8,12 @@ import type { ModelFiles } from '../folder/modelFiles';
 import { modelInfo } from '../folder/manifest';
 import { readSeq2SeqFolder } from '../folder/seq2seqFolder';
 import type { GraphVariant } from '../folder/onnxGraphFiles';
-import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
+import { decodeOnnx, SUPPORTED_OPSETS } from '../graph/decodeOnnx';
+import { readExternalData } from '../folder/externalData';
+import type { onnx } from 'onnx-proto';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { ModelInfo } from '../types';
+import type { CacheStepGraph } from './decoderCache';
 import { createSession, type InferenceSession } from './ortRuntime';
 import { Seq2SeqModel } from './seq2seqModel';
 
@@ -65,5 +68,36 @@ export async function loadSeq2SeqModel(
     tokenizer,
     encoderSession,
     decoderSession,
+    folder.cacheSteps && cacheStepLoader(files, folder.cacheSteps, decoderSession),
   );
+}
+
+/**
+ * The cache graph's session, made once on first use: the merged decoder is the session the
+ * model already has; `decoder_with_past_model.onnx` is read then (a folder whose user never
+ * generates does not pay for it). A graph that cannot be read or loaded gives undefined:
+ * greedy decoding then uses full passes, as it did before cache graphs were used.
+ */
+function cacheStepLoader(
+  files: ModelFiles,
+  steps: { graphFile: string; merged: boolean },
+  decoderSession: InferenceSession,
+): () => Promise<CacheStepGraph | undefined> {
+  let made: Promise<CacheStepGraph | undefined> | undefined;
+  const make = async (): Promise<CacheStepGraph | undefined> => {
+    if (steps.merged) return { session: decoderSession, ...steps };
+    try {
+      const bytes = await files.read(steps.graphFile);
+      if (!bytes) return undefined;
+      const graph = decodeOnnx(bytes, files.label, steps.graphFile).graph as onnx.IGraphProto;
+      const data = await readExternalData(files, graph, steps.graphFile);
+      return { session: await createSession(bytes, data), ...steps };
+    } catch {
+      return undefined;
+    }
+  };
+  return () => {
+    made ??= make();
+    return made;
+  };
 }

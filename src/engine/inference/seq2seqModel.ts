@@ -1,12 +1,12 @@
 /**
- * An encoder-decoder model with its two sessions: the encoder runs once over the source;
- * the decoder runs full passes (no cache) over the decoder tokens, either teacher-forced on
- * a given target or greedily, one full pass per new token (correctness first: the with-past
- * graph would not give the attention rows of earlier tokens), then the final pass's
- * attentions are the result.
+ * An encoder-decoder model with its sessions: the encoder runs once over the source; the
+ * decoder runs one full pass (no cache) over the decoder tokens — teacher-forced on a given
+ * target, or after greedy decoding chose them (from the key/value cache when the folder has
+ * a cache graph, decoderCache.ts) — and that pass's attentions are the result.
  */
 import * as ort from 'onnxruntime-web';
 import { extractAttention } from '../attention/extractAttention';
+import { EngineRunError } from '../errors';
 import type { LoadedModelFolder } from '../folder/loadModelFolder';
 import type { Seq2SeqFolder } from '../folder/seq2seqFolder';
 import { ENCODER_ATTENTION_MASK } from '../folder/seq2seqDecoder';
@@ -14,6 +14,13 @@ import { ENCODER_HIDDEN_STATES } from '../graph/decoderAttention';
 import { modelError } from '../modelError';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { ModelInfo } from '../types';
+import {
+  type CacheStepGraph,
+  cacheOutputs,
+  type DecoderCache,
+  keepCache,
+  stepFeeds,
+} from './decoderCache';
 import { makeFeeds } from './graphFeeds';
 import { type InferenceSession, ortMessage } from './ortRuntime';
 
@@ -98,6 +105,8 @@ export class Seq2SeqModel {
     readonly tokenizer: TextTokenizer,
     private readonly encoderSession: InferenceSession,
     private readonly decoderSession: InferenceSession,
+    /** The cache graph's session for greedy decoding, made on first use; none: full passes. */
+    private readonly cacheStep?: () => Promise<CacheStepGraph | undefined>,
   ) {}
 
   async encode(ids: readonly number[]): Promise<EncodedSource> {
@@ -190,13 +199,32 @@ export class Seq2SeqModel {
 
   /**
    * Greedy decoding from the decoder start token, up to `maxNewTokens` new tokens, stopping
-   * after an EOS; `checkCancelled` runs between steps. Returns the ids and the last pass.
+   * after an EOS; `checkCancelled` runs between steps. Returns the ids, the final full pass
+   * (its attention is the result) and the graph the tokens were continued with: a cache
+   * graph (decoderCache.ts) when the folder has one, else full passes.
    */
   async greedy(
     source: EncodedSource,
     maxNewTokens: number,
     checkCancelled: () => void,
-  ): Promise<{ ids: number[]; stoppedAtEos: boolean; pass: DecoderPass }> {
+  ): Promise<{ ids: number[]; stoppedAtEos: boolean; pass: DecoderPass; steppedWith: string }> {
+    const step = await this.cacheStep?.();
+    const cached = step && (await this.greedyFromCache(step, source, maxNewTokens, checkCancelled));
+    const chosen = cached ?? (await this.greedyFullPasses(source, maxNewTokens, checkCancelled));
+    checkCancelled();
+    return {
+      ...chosen,
+      pass: await this.decode(source, chosen.ids),
+      steppedWith: cached && step ? step.graphFile : this.folder.decoder.graphFile,
+    };
+  }
+
+  /** One full pass per new token, over all the tokens so far. */
+  async greedyFullPasses(
+    source: EncodedSource,
+    maxNewTokens: number,
+    checkCancelled: () => void,
+  ): Promise<{ ids: number[]; stoppedAtEos: boolean }> {
     const { generation } = this.folder;
     const ids = [generation.decoderStartId];
     let stoppedAtEos = false;
@@ -207,8 +235,53 @@ export class Seq2SeqModel {
       ids.push(next);
       stoppedAtEos = generation.eosIds.includes(next);
     }
-    checkCancelled();
-    return { ids, stoppedAtEos, pass: await this.decode(source, ids) };
+    return { ids, stoppedAtEos };
+  }
+
+  /**
+   * The same tokens from the cache: a full pass over the start token, then one cache step per
+   * new token. Undefined when the graphs do not fit together (no cache outputs, an input we
+   * cannot fill) or a step fails: the caller then decodes with full passes.
+   */
+  private async greedyFromCache(
+    step: CacheStepGraph,
+    source: EncodedSource,
+    maxNewTokens: number,
+    checkCancelled: () => void,
+  ): Promise<{ ids: number[]; stoppedAtEos: boolean } | undefined> {
+    const { generation, decoder } = this.folder;
+    const presents = cacheOutputs(this.decoderSession.outputNames);
+    if (presents.length === 0) return undefined;
+    const ids = [generation.decoderStartId];
+    const cache: DecoderCache = new Map();
+    let stoppedAtEos = false;
+    try {
+      const first = await this.decoderSession.run(decoderFeeds(decoder, source, ids), [
+        decoder.logitsOutput,
+        ...presents,
+      ]);
+      keepCache(cache, first, true);
+      let logits = first[decoder.logitsOutput]!.data as Float32Array;
+      for (let made = 0; made < maxNewTokens && !stoppedAtEos; made++) {
+        if (made > 0) {
+          checkCancelled();
+          const feeds = stepFeeds(step, source, ids.at(-1)!, cache);
+          if (!feeds) return undefined;
+          const fetches = [decoder.logitsOutput, ...cacheOutputs(step.session.outputNames)];
+          const outputs = await step.session.run(feeds, fetches);
+          keepCache(cache, outputs, false);
+          logits = outputs[decoder.logitsOutput]!.data as Float32Array;
+        }
+        const vocab = logits.length / (made === 0 ? ids.length : 1);
+        const next = greedyNext(logits.subarray(logits.length - vocab), generation.bannedIds);
+        ids.push(next);
+        stoppedAtEos = generation.eosIds.includes(next);
+      }
+    } catch (error) {
+      if (error instanceof EngineRunError) throw error; // cancelled
+      return undefined;
+    }
+    return { ids, stoppedAtEos };
   }
 }
 
