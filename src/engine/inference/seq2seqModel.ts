@@ -22,6 +22,7 @@ import {
   stepFeeds,
 } from './decoderCache';
 import { makeFeeds } from './graphFeeds';
+import { checkHeads, logitsOf } from './seq2seqOutputs';
 import { type InferenceSession, ortMessage } from './ortRuntime';
 
 /** The encoder's output for one source. */
@@ -41,29 +42,6 @@ export interface DecoderPass {
   crossAttentions: Float32Array[];
   /** The last position's logits (`[vocab]`): what comes next. */
   nextLogits: Float32Array;
-}
-
-/**
- * Refuses attention outputs over another number of heads than the config states, before
- * they are read as if they had that many (the message names the config field).
- */
-function checkHeads(
-  outputs: Record<string, ort.Tensor | undefined>,
-  names: string[],
-  heads: number,
-  from: string,
-  where: { label: string; file: string },
-): void {
-  const dims = outputs[names[0] ?? '']?.dims;
-  if (dims?.length === 4 && dims[1] !== heads) {
-    throw modelError(
-      'badAttentionShape',
-      where.label,
-      where.file,
-      `computes attention over ${dims[1]} heads, but ${from} says ${heads}`,
-      'Use the config.json saved with this graph.',
-    );
-  }
 }
 
 /** The greedy choice after the last position: the best id that is not banned. */
@@ -162,7 +140,7 @@ export class Seq2SeqModel {
     const outputs = await this.decoderSession.run(feeds, fetches).catch((error: unknown) => {
       throw runFailure(error, `${t} decoder tokens`, this.folder.encoder.label, decoder.graphFile);
     });
-    const logits = outputs[decoder.logitsOutput]!.data as Float32Array;
+    const logits = logitsOf(outputs, decoder.logitsOutput);
     const vocab = logits.length / t;
     const nextLogits = logits.subarray((t - 1) * vocab, t * vocab);
     if (!withAttention) return { selfAttentions: [], crossAttentions: [], nextLogits };
@@ -261,7 +239,7 @@ export class Seq2SeqModel {
         ...presents,
       ]);
       keepCache(cache, first, true);
-      let logits = first[decoder.logitsOutput]!.data as Float32Array;
+      let logits = logitsOf(first, decoder.logitsOutput);
       for (let made = 0; made < maxNewTokens && !stoppedAtEos; made++) {
         if (made > 0) {
           checkCancelled();
@@ -270,10 +248,9 @@ export class Seq2SeqModel {
           const fetches = [decoder.logitsOutput, ...cacheOutputs(step.session.outputNames)];
           const outputs = await step.session.run(feeds, fetches);
           keepCache(cache, outputs, false);
-          logits = outputs[decoder.logitsOutput]!.data as Float32Array;
+          logits = logitsOf(outputs, decoder.logitsOutput);
         }
-        const vocab = logits.length / (made === 0 ? ids.length : 1);
-        const next = greedyNext(logits.subarray(logits.length - vocab), generation.bannedIds);
+        const next = greedyNext(logits, generation.bannedIds); // [1, 1, vocab]
         ids.push(next);
         stoppedAtEos = generation.eosIds.includes(next);
       }
