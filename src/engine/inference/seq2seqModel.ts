@@ -27,7 +27,7 @@ import { type InferenceSession, ortMessage } from './ortRuntime';
 
 /** The encoder's output for one source. */
 export interface EncodedSource {
-  /** `[1, S, hidden]`, fed to every decoder pass. */
+  /** `[1, S, hidden]` (float32, or float16 from a float16 export), fed to every decoder pass. */
   hidden: ort.Tensor;
   sourceLength: number;
   /** Per encoder layer `[heads, S, S]`. */
@@ -100,12 +100,13 @@ export class Seq2SeqModel {
         );
       });
     const hidden = outputs.last_hidden_state;
-    if (hidden?.type !== 'float32') {
+    // Passed to the decoder as it comes: a float16 export's decoder takes float16 states.
+    if (hidden?.type !== 'float32' && hidden?.type !== 'float16') {
       throw modelError(
         'missingGraphName',
         encoder.label,
         encoder.graphFile,
-        'gave no float32 "last_hidden_state" output',
+        'gave no float "last_hidden_state" output',
         'Export the encoder with optimum-cli export onnx --task text2text-generation.',
       );
     }

@@ -55,6 +55,30 @@ describe('greedy decoding from the key/value cache', () => {
     }
   });
 
+  it("t5-small-tiny float16 export: logits near fp32's, the same ids from cache and full passes", async () => {
+    const ref = seq2seqReference('t5-small-tiny');
+    const dir = seq2seqDir('t5-small-tiny');
+    const half = await sharedEngine().loadAnyModel(dir, 'fp16');
+    assert.ok(half instanceof Seq2SeqModel);
+    assert.equal(half.info.decoderGraphFile, 'onnx/decoder_model_fp16.onnx');
+    const full = await seq2seqModel(dir);
+    const ids = ref.greedy.decoder_ids;
+    // float16 comes out of onnxruntime as raw 16-bit values: read as numbers they are nonsense.
+    const [a, b] = await Promise.all(
+      [half, full].map(
+        async (m) => (await m.decode(await m.encode(ref.source_ids), ids, false)).nextLogits,
+      ),
+    );
+    let worst = 0;
+    for (let i = 0; i < a!.length; i++) worst = Math.max(worst, Math.abs(a![i]! - b![i]!));
+    assert.ok(worst < 0.05, `max |fp16 − fp32| logit = ${worst}`);
+    const source = await half.encode(ref.source_ids);
+    const cached = await half.greedy(source, 12, noCancel);
+    assert.equal(cached.steppedWith, 'onnx/decoder_with_past_model_fp16.onnx');
+    assert.deepEqual(cached.ids, (await half.greedyFullPasses(source, 12, noCancel)).ids);
+    assert.deepEqual(cached.ids.slice(0, 3), ids.slice(0, 3), 'starts as fp32 does');
+  });
+
   it('t5-small-tiny with only the merged decoder: continues in its cache branch', async () => {
     const copy = editedCopy('t5-small-tiny', (dir) => {
       rmSync(join(dir, 'onnx', 'decoder_model.onnx'));
