@@ -26,6 +26,7 @@ describe('hostile encoder-decoder folders (CLI)', () => {
   it('no decoder, only decoder_with_past_model.onnx: says a with-past decoder cannot start a target', async () => {
     const dir = copyOf('t5-small-tiny');
     rmSync(join(dir, 'onnx', 'decoder_model.onnx'));
+    rmSync(join(dir, 'onnx', 'decoder_model_fp16.onnx'));
     rmSync(join(dir, 'onnx', 'decoder_model_merged.onnx'));
     failsClearly(
       await inspect(dir),

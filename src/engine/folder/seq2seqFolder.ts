@@ -236,22 +236,27 @@ function chooseGraphs(
     );
   }
   const notes: string[] = [];
-  let encoder = encoders[0]!;
-  if (variant !== undefined && variant !== encoder.variant) {
-    const wanted = encoders.find((file) => file.variant === variant);
-    if (wanted) encoder = wanted;
-    else
-      notes.push(
-        `No ${variant} encoder in this folder; using ${encoder.path} (${encoder.variant}).`,
-      );
-  }
-  const directory = encoder.path.slice(0, encoder.path.lastIndexOf('/') + 1);
-  const sameDir = (file: GraphFile) =>
-    file.path.startsWith(directory) && !file.path.slice(directory.length).includes('/');
-  const decoder =
-    decoders.find((file) => file.variant === encoder.variant && sameDir(file)) ??
-    decoders.find((file) => file.variant === encoder.variant) ??
-    decoders[0]!;
+  const matchingDecoder = (enc: GraphFile): GraphFile | undefined => {
+    const dir = enc.path.slice(0, enc.path.lastIndexOf('/') + 1);
+    const sameDir = (file: GraphFile) =>
+      file.path.startsWith(dir) && !file.path.slice(dir.length).includes('/');
+    return (
+      decoders.find((file) => file.variant === enc.variant && sameDir(file)) ??
+      decoders.find((file) => file.variant === enc.variant)
+    );
+  };
+  // The asked variant first, then the best; an encoder with a decoder of its own precision
+  // before one without (an fp32 encoder cannot feed an fp16 decoder's float16 inputs).
+  const ordered = [
+    ...encoders.filter((file) => file.variant === variant),
+    ...encoders.filter((file) => file.variant !== variant),
+  ];
+  const encoder = ordered.find((file) => matchingDecoder(file)) ?? ordered[0]!;
+  if (variant !== undefined && variant !== encoder.variant)
+    notes.push(
+      `No ${variant} encoder and decoder in this folder; using ${encoder.path} (${encoder.variant}).`,
+    );
+  const decoder = matchingDecoder(encoder) ?? decoders[0]!;
   if (decoder.variant !== encoder.variant)
     notes.push(
       `No ${encoder.variant} decoder in this folder; using ${decoder.path} (${decoder.variant}).`,

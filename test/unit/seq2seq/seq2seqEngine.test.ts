@@ -163,6 +163,26 @@ describe('encoder-decoder: generation details', () => {
     }
   });
 
+  it('pairs graphs of one precision: with only an fp16 decoder, the fp16 encoder feeds it', async () => {
+    const ref = seq2seqReference('t5-small-tiny');
+    const copy = editedCopy('t5-small-tiny', (dir) => {
+      rmSync(join(dir, 'onnx', 'decoder_model.onnx'));
+      rmSync(join(dir, 'onnx', 'decoder_model_merged.onnx'));
+    });
+    try {
+      const result = await sharedEngine().inspect(copy.dir, ref.source_text);
+      assert.equal(result.model.graphFile, 'onnx/encoder_model_fp16.onnx');
+      assert.equal(result.model.decoderGraphFile, 'onnx/decoder_model_fp16.onnx');
+      assert.match(
+        result.model.notes?.join(' ') ?? '',
+        /encoder_model_fp16\.onnx has fp16 weights/,
+      );
+      assert.ok(result.seq2seq!.decoderTokens.length > 1);
+    } finally {
+      copy.remove();
+    }
+  });
+
   it('names the graphs it runs and never the with-past decoder', async () => {
     const model = await sharedEngine().loadAnyModel(seq2seqDir('opus-mt-tiny'));
     assert.equal(model.info.graphFile, 'encoder_model.onnx');
