@@ -165,8 +165,13 @@ describe('matrix view (Chromium)', () => {
     await w.page.keyboard.press('Enter');
     const posted = await w.posted();
     assert.deepEqual(posted[posted.length - 1], { type: 'revealToken', runId: 1, index: 1 });
-    const announced = await w.page.textContent('#announcer');
-    assert.match(announced ?? '', /token 5 of \d+, attends to /);
+    // Announced from a timer (after the pointer settles; at once for the keyboard): wait for it.
+    await w.page.waitForFunction(
+      () =>
+        /token 5 of \d+, attends to /.test(document.querySelector('#announcer')?.textContent ?? ''),
+      undefined,
+      { timeout: 5000 },
+    );
     await w.page.keyboard.press('Escape');
     assert.equal((await lastFocus(w)).index, null);
     // A click on a row label reveals that (query) token.
