@@ -5,10 +5,10 @@
  * attention; next to it, the same greedy decoding with one full no-cache pass per token
  * (what runs when a folder has no cache graph). Figures, not assertions.
  *
- *   npx tsx tools/bench/seq2seqBench.ts [--repeats 3]
+ *   npx tsx tools/bench/seq2seqBench.ts [--repeats 3] [--model DIR]
  * Needs `node esbuild.mjs` first (dist/ort holds the runtime's WASM).
  */
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../src/engine/engine';
@@ -18,7 +18,13 @@ import { Seq2SeqModel } from '../../src/engine/inference/seq2seqModel';
 import type { TargetRequest } from '../../src/engine/types';
 
 const ROOT = resolve(__dirname, '..', '..');
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { repeats: { type: 'string', default: '3' }, model: { type: 'string' } },
+});
+/** The fixtures, or one folder (e.g. tools/bench/make_large_seq2seq.py's opus-mt-sized one). */
+const FOLDERS = values.model
+  ? [resolve(values.model)]
+  : ['t5-small-tiny', 'opus-mt-tiny'].map((name) => join(ROOT, 'test', 'fixtures', 'hf', name));
 const SOURCE = 'Hello world! The cat sat on the mat. A small model translates a short sentence.';
 const TARGET = 'Die Katze saß auf der Matte. Ein kleines Modell übersetzt einen kurzen Satz.';
 
@@ -41,8 +47,8 @@ async function main(): Promise<void> {
   );
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
   const noCancel = (): void => undefined;
-  for (const name of ['t5-small-tiny', 'opus-mt-tiny']) {
-    const dir = join(ROOT, 'test', 'fixtures', 'hf', name);
+  for (const dir of FOLDERS) {
+    const name = basename(dir);
     await engine.inspect(dir, SOURCE); // load and warm up (the cache graph too)
     const model = await engine.loadAnyModel(dir);
     if (!(model instanceof Seq2SeqModel)) throw new Error(`${name} is not an encoder-decoder`);
