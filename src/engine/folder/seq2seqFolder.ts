@@ -236,15 +236,9 @@ function chooseGraphs(
     );
   }
   const notes: string[] = [];
-  const matchingDecoder = (enc: GraphFile): GraphFile | undefined => {
-    const dir = enc.path.slice(0, enc.path.lastIndexOf('/') + 1);
-    const sameDir = (file: GraphFile) =>
-      file.path.startsWith(dir) && !file.path.slice(dir.length).includes('/');
-    return (
-      decoders.find((file) => file.variant === enc.variant && sameDir(file)) ??
-      decoders.find((file) => file.variant === enc.variant)
-    );
-  };
+  const matchingDecoder = (enc: GraphFile): GraphFile | undefined =>
+    decoders.find((file) => file.variant === enc.variant && sameFolder(file, enc)) ??
+    decoders.find((file) => file.variant === enc.variant);
   // The asked variant first, then the best; an encoder with a decoder of its own precision
   // before one without (an fp32 encoder cannot feed an fp16 decoder's float16 inputs).
   const ordered = [
@@ -268,14 +262,16 @@ function chooseGraphs(
   notes.push(
     `Encoder ${encoder.path}, decoder ${decoder.path}${decoder.role === 'decoderMerged' ? ' (its no-cache branch)' : ''}.`,
   );
-  const decoderDir = decoder.path.slice(0, decoder.path.lastIndexOf('/') + 1);
   const withPast = rankGraphFiles(paths, ['decoderWithPast']).find(
-    (file) =>
-      file.variant === decoder.variant &&
-      file.path.startsWith(decoderDir) &&
-      !file.path.slice(decoderDir.length).includes('/'),
+    (file) => file.variant === decoder.variant && sameFolder(file, decoder),
   );
   return { encoder, decoder, ...(withPast ? { withPast } : {}), notes };
+}
+
+/** Whether two graph files lie in the same folder of the export. */
+function sameFolder(a: GraphFile, b: GraphFile): boolean {
+  const folder = (file: GraphFile) => file.path.slice(0, file.path.lastIndexOf('/') + 1);
+  return folder(a) === folder(b);
 }
 
 function checkIds(ids: GenerationIds, vocabSize: number, label: string): void {

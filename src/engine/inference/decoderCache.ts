@@ -16,8 +16,11 @@ import type { InferenceSession } from './ortRuntime';
 export interface CacheStepGraph {
   session: InferenceSession;
   graphFile: string;
-  /** The merged decoder: its `use_cache_branch` input selects the cache branch. */
-  merged: boolean;
+}
+
+/** `encoder_attention_mask` over `sourceLength` tokens: all ones (a source is never padded). */
+export function encoderMask(sourceLength: number): ort.Tensor {
+  return new ort.Tensor('int64', new BigInt64Array(sourceLength).fill(1n), [1, sourceLength]);
 }
 
 /** Cache tensors by the input name they are fed back under (`past_key_values.0.decoder.key`). */
@@ -64,8 +67,7 @@ export function stepFeeds(
     } else if (name === ENCODER_HIDDEN_STATES) {
       feeds[name] = source.hidden;
     } else if (name === ENCODER_ATTENTION_MASK) {
-      const ones = new BigInt64Array(source.sourceLength).fill(1n);
-      feeds[name] = new ort.Tensor('int64', ones, [1, source.sourceLength]);
+      feeds[name] = encoderMask(source.sourceLength);
     } else if (name === 'use_cache_branch') {
       feeds[name] = new ort.Tensor('bool', [true], [1]);
     } else if (cached) {

@@ -85,13 +85,13 @@ function cacheStepLoader(
 ): () => Promise<CacheStepGraph | undefined> {
   let made: Promise<CacheStepGraph | undefined> | undefined;
   const make = async (): Promise<CacheStepGraph | undefined> => {
-    if (steps.merged) return { session: decoderSession, ...steps };
+    if (steps.merged) return { session: decoderSession, graphFile: steps.graphFile };
     try {
       const bytes = await files.read(steps.graphFile);
       if (!bytes) return undefined;
       const graph = decodeOnnx(bytes, files.label, steps.graphFile).graph as onnx.IGraphProto;
       const data = await readExternalData(files, graph, steps.graphFile);
-      return { session: await createSession(bytes, data), ...steps };
+      return { session: await createSession(bytes, data), graphFile: steps.graphFile };
     } catch {
       return undefined;
     }

@@ -4,7 +4,7 @@
  * target, or after greedy decoding chose them (from the key/value cache when the folder has
  * a cache graph, decoderCache.ts) — and that pass's attentions are the result.
  */
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import { extractAttention } from '../attention/extractAttention';
 import { EngineRunError } from '../errors';
 import type { LoadedModelFolder } from '../folder/loadModelFolder';
@@ -18,6 +18,7 @@ import {
   type CacheStepGraph,
   cacheOutputs,
   type DecoderCache,
+  encoderMask,
   keepCache,
   stepFeeds,
 } from './decoderCache';
@@ -63,11 +64,7 @@ export function decoderFeeds(
   const feeds = makeFeeds(decoder.feeds, decoderIds);
   feeds[ENCODER_HIDDEN_STATES] = source.hidden;
   if (decoder.takesEncoderMask) {
-    feeds[ENCODER_ATTENTION_MASK] = new ort.Tensor(
-      'int64',
-      new BigInt64Array(source.sourceLength).fill(1n),
-      [1, source.sourceLength],
-    );
+    feeds[ENCODER_ATTENTION_MASK] = encoderMask(source.sourceLength);
   }
   return feeds;
 }
