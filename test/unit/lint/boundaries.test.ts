@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
@@ -121,5 +121,55 @@ describe('lint: the import boundaries of docs/layout.md', () => {
       'src/shared/config.ts',
       'src/worker/panel.ts',
     ]);
+  });
+
+  it('holds at every depth of src/engine and webview', async () => {
+    const found = await lint({
+      'src/engine/tokenize/parts/util.ts': importing('../../../util/config'),
+      'src/engine/graph/unfuse/rpc.ts': importing('../../../protocol/rpc'),
+      'src/engine/graph/unfuse/deep/cli.ts': importing('../../../../cli/cli'),
+      'src/engine/graph/unfuse/deep/vscode.ts': importing('vscode'),
+      'src/engine/graph/unfuse/index.ts': importing('../graphIndex'),
+      'src/engine/tokenize/parts/models/bpe.ts': importing('../../../types'),
+      'webview/views/steps/engine.ts': importing('../../../src/engine/engine'),
+      'webview/views/steps/deep/panel.ts': importing('../../../../src/panel/html'),
+      'webview/views/steps/shared.ts': importing('../../../src/shared/topK'),
+      'webview/views/steps/deep/types.ts':
+        "import type { Token } from '../../../../src/engine/types';\nexport type T = Token;\n",
+      'webview/views/steps/heatmap.ts': importing('../../heatmap/colorMaps'),
+    });
+    assert.deepEqual(broken(found), [
+      'src/engine/graph/unfuse/deep/cli.ts',
+      'src/engine/graph/unfuse/deep/vscode.ts',
+      'src/engine/graph/unfuse/rpc.ts',
+      'src/engine/tokenize/parts/util.ts',
+      'webview/views/steps/deep/panel.ts',
+      'webview/views/steps/engine.ts',
+    ]);
+  });
+
+  it('has a rule for the depth of every source file (biome.jsonc covers 4 levels below src/engine and webview, 1 below shared, protocol, worker)', () => {
+    const deepest: Record<string, number> = {
+      'src/engine': 4,
+      webview: 4,
+      'src/shared': 1,
+      'src/protocol': 1,
+      'src/worker': 1,
+    };
+    const tooDeep: string[] = [];
+    for (const [folder, max] of Object.entries(deepest)) {
+      const walk = (dir: string): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const path = join(dir, entry.name);
+          if (entry.isDirectory()) walk(path);
+          else if (entry.name.endsWith('.ts')) {
+            const depth = relative(join(root, folder), path).split(sep).length;
+            if (depth > max) tooDeep.push(relative(root, path));
+          }
+        }
+      };
+      walk(join(root, folder));
+    }
+    assert.deepEqual(tooDeep, [], 'add an override for this depth to biome.jsonc');
   });
 });
