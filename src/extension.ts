@@ -25,6 +25,8 @@ import { RestoreStore } from './panel/restoreStore';
 import type { FeedState } from './panel/webviewFeed';
 import { CONFIG_SECTION, readConfig } from './util/config';
 import { modelLabel, resolveModelDir } from './util/modelLocation';
+import { openSampleCommand } from './commands/openSample';
+import { SHOW_LOG_COMMAND } from './inspection/showLog';
 
 /** What `activate` returns (`extension.exports`): state and runs for tests and other extensions. */
 export interface ExtensionApi {
@@ -60,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       context.extensionPath,
       vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     );
+  const log = vscode.window.createOutputChannel('Attention Inspector', { log: true });
+  log.info(`activated (version ${context.extension.packageJSON.version as string})`);
   const statusBar = new ModelStatusBar();
   engines = new EngineHost(context.extensionPath, () => config().threads);
   const engineHost = engines;
@@ -67,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     const chosen = config().modelVariant;
     return chosen === 'auto' ? undefined : chosen;
   };
-  const runner = new InspectionRunner(engineHost, statusBar, variant);
+  const runner = new InspectionRunner(engineHost, statusBar, variant, log);
   const decorations = new AttentionDecorations();
   const mirror = new EditorMirror(decorations);
   const exporter = new ResultExporter();
@@ -92,6 +96,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const { registerCommand } = vscode.commands;
   context.subscriptions.push(
+    log,
+    registerCommand(SHOW_LOG_COMMAND, () => log.show()),
+    registerCommand('attentionInspector.openSample', openSampleCommand(context.extensionUri)),
     statusBar,
     decorations,
     mirror,
@@ -124,12 +131,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.languages.registerHoverProvider('*', new AttentionHover(mirror, () => config().topK)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(CONFIG_SECTION)) return;
-      if (event.affectsConfiguration(`${CONFIG_SECTION}.threads`)) void engineHost.restart();
+      if (event.affectsConfiguration(`${CONFIG_SECTION}.threads`)) {
+        log.info(`threads set to ${config().threads}: the engine worker restarts`);
+        void engineHost.restart();
+      }
       if (
         event.affectsConfiguration(`${CONFIG_SECTION}.model`) ||
         event.affectsConfiguration(`${CONFIG_SECTION}.modelVariant`)
       ) {
         // The folder may now hold another model: cached results could be its predecessor's.
+        log.info(`model set to ${modelDir()} (variant ${config().modelVariant})`);
         runner.clearCache();
         showModel();
       }

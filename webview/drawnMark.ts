@@ -1,26 +1,11 @@
 /**
  * Marks on the document when a run's first complete view was on screen, with the run's trace
  * (src/protocol/webview.ts `RunTrace`) and when its messages arrived here, so the first-view
- * benchmark (test/e2e/bench/firstViewBench.ts) can split keypress → drawn view into its stages.
- * Reads nothing back and changes nothing the user sees.
+ * benchmark (test/e2e/bench/firstViewBench.ts) can split keypress → drawn view into its stages,
+ * and tells the host (`didDraw`) so its log says where the time went. Changes nothing the user sees.
  */
-import { wallClockMs, type ResultMeta } from '../src/protocol/webview';
-
-/** What `document.body.dataset.firstView` holds (JSON) once a run's view was drawn. */
-export interface DrawnRecord {
-  runId: number;
-  tokens: number;
-  trace: ResultMeta['trace'];
-  timings: ResultMeta['timings'];
-  /** `didStartResult` arrived. */
-  metaAt: number;
-  /** The last layer arrived. */
-  lastLayerAt: number;
-  /** The view that shows every layer was rendered (canvases filled). */
-  renderedAt: number;
-  /** The next animation frame after that render: the view was painted. */
-  drawnAt: number;
-}
+import { type DrawnRecord, type ResultMeta, wallClockMs } from '../src/protocol/webview';
+import { postToHost } from './vscodeApi';
 
 export class DrawnMark {
   private meta: ResultMeta | null = null;
@@ -58,6 +43,7 @@ export class DrawnMark {
         drawnAt: wallClockMs(),
       };
       document.body.dataset.firstView = JSON.stringify(record);
+      postToHost({ type: 'didDraw', record });
     });
   }
 }

@@ -15,10 +15,13 @@ import type {
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
 import { wallClockMs } from '../protocol/webview';
+import { type Logger, SILENT_LOGGER } from '../util/logger';
 import { LruCache } from '../util/lruCache';
 import type { EngineHost } from '../worker/engineHost';
 import type { ModelStatusBar } from './modelStatusBar';
+import { inspectionLine, modelLoadLines } from './runLog';
 import { describeFailure } from './runMessages';
+import { showErrorWithLog } from './showLog';
 
 /** One inspection to run. */
 export interface RunRequest {
@@ -38,7 +41,7 @@ export interface RunRequest {
 /** How a run ended. */
 export type RunOutcome =
   | { ok: true; result: InspectResult; cached: boolean; receivedAt?: number }
-  | { ok: false; code: RunErrorCode; message: string; byUser: boolean };
+  | { ok: false; code: RunErrorCode; message: string; byUser: boolean; stack?: string };
 
 /** Results kept for instant re-runs: few, and at most this many bytes of tensors. */
 const CACHE_ENTRIES = 8;
@@ -61,7 +64,12 @@ export class InspectionRunner {
     private readonly statusBar: ModelStatusBar,
     /** The graph variant setting (`attentionInspector.modelVariant`), read per run. */
     private readonly variant: () => GraphVariant | undefined = () => undefined,
+    /** The output channel "Attention Inspector" (what loaded, where the time went, failures). */
+    readonly log: Logger = SILENT_LOGGER,
   ) {}
+
+  /** Models whose load was logged, by folder and variant: each is described once per worker. */
+  private readonly loggedModels = new Set<string>();
 
   async run(request: RunRequest): Promise<RunOutcome> {
     const target = request.target ? JSON.stringify(request.target) : '';
@@ -91,7 +99,25 @@ export class InspectionRunner {
     } else {
       this.statusBar.idle();
     }
+    this.logOutcome(request.label, outcome);
     return outcome;
+  }
+
+  private logOutcome(label: string, outcome: RunOutcome): void {
+    if (!outcome.ok) {
+      const line = `inspection of ${label} ended without a result (${outcome.code}): ${outcome.message}`;
+      if (outcome.code === 'superseded' || outcome.code === 'cancelled') this.log.info(line);
+      else this.log.error(line);
+      if (outcome.stack) this.log.debug(outcome.stack);
+      return;
+    }
+    const { result } = outcome;
+    const modelKey = `${result.model.dir}\u0000${result.model.graphFile ?? ''}`;
+    if (result.timings.loadMs || !this.loggedModels.has(modelKey)) {
+      this.loggedModels.add(modelKey);
+      for (const line of modelLoadLines(result)) this.log.info(line);
+    }
+    this.log.info(inspectionLine(label, result, outcome.cached));
   }
 
   /** Tells the user how a failed run ended; `retry` runs it again. */
@@ -101,8 +127,7 @@ export class InspectionRunner {
       action === 'retry' ? 'Try Again' : 'Select Model…',
     );
     let choice: string | undefined;
-    if (report.severity === 'error')
-      choice = await vscode.window.showErrorMessage(report.message, ...buttons);
+    if (report.severity === 'error') choice = await showErrorWithLog(report.message, ...buttons);
     else if (report.severity === 'warning')
       choice = await vscode.window.showWarningMessage(report.message, ...buttons);
     else if (report.severity === 'info')
@@ -167,7 +192,14 @@ export class InspectionRunner {
         error instanceof EngineRunError
           ? error
           : new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
-      return { ok: false, code: runError.code, message: runError.message, byUser };
+      const stack = runError.stack;
+      return {
+        ok: false,
+        code: runError.code,
+        message: runError.message,
+        byUser,
+        ...(stack ? { stack } : {}),
+      };
     } finally {
       subscriptions.forEach((subscription) => {
         subscription?.dispose();

@@ -50,6 +50,7 @@ export class Inspector implements vscode.Disposable {
       settings: () => viewSettings(config()),
       rerun: (entry, target) => this.rerun(entry, target),
       runner,
+      log: runner.log,
     });
     this.runs = new PanelRuns({
       runner,

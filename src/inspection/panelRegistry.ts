@@ -3,7 +3,7 @@
  * adopting a panel VS Code restored, routing each panel's webview requests and the editor
  * mirror's events to the right panel, and forgetting a panel when it closes.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { TargetRequest } from '../engine/types';
 import type { EditorMirror, MirrorEvent } from '../editor/editorMirror';
 import type { ResultExporter, ShownResult } from '../export/resultExporter';
@@ -11,9 +11,11 @@ import { HeatmapPanel } from '../panel/heatmapPanel';
 import type { RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
 import type { ViewSettings } from '../protocol/webview';
+import type { Logger } from '../util/logger';
 import { uniqueTitle } from './sourceNames';
 import type { InspectionRunner } from './inspectionRunner';
 import { handleWebviewRequest } from './webviewRequests';
+import { showErrorWithLog } from './showLog';
 
 /** One open panel and the runs it has seen. */
 export interface PanelEntry {
@@ -34,6 +36,7 @@ export interface PanelRegistryDeps {
   rerun: (entry: PanelEntry, target?: TargetRequest) => Promise<void>;
   /** Computes what the Steps view asks for (head steps, positions). */
   runner: InspectionRunner;
+  log: Logger;
 }
 
 export class PanelRegistry implements vscode.Disposable {
@@ -117,11 +120,13 @@ export class PanelRegistry implements vscode.Disposable {
         exporter,
         rerun: (target) => rerun(entry, target),
         steps: { runner: this.deps.runner, answer: (a) => panel.answer(a) },
-      }).catch((error: unknown) =>
-        vscode.window.showErrorMessage(
+        log: this.deps.log,
+      }).catch((error: unknown) => {
+        this.deps.log.error(error instanceof Error ? error : String(error));
+        void showErrorWithLog(
           `Attention Inspector: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      ),
+        );
+      }),
     );
     panel.onDidDispose(() => {
       this.entries.delete(key);

@@ -1,4 +1,6 @@
 /** What the host does for each request of a panel's webview. */
+import { WALKTHROUGH_KEYS } from '../util/walkthroughKeys';
+import { markWalkthroughStep } from './walkthroughSteps';
 import type { EditorMirror } from '../editor/editorMirror';
 import type { TargetRequest } from '../engine/types';
 import type { HostToWebview, WebviewToHost } from '../protocol/webview';
@@ -6,6 +8,8 @@ import type { InspectionRunner } from './inspectionRunner';
 import { answerPositionsRequest, answerStepsRequest } from './stepsRequests';
 import { copyText, saveImage } from '../export/exportFiles';
 import type { ResultExporter, ShownResult } from '../export/resultExporter';
+import type { Logger } from '../util/logger';
+import { drawnLine } from './runLog';
 
 /** The panel a request came from, and the parts that answer it. */
 export interface RequestContext {
@@ -19,6 +23,7 @@ export interface RequestContext {
   rerun: (target?: TargetRequest) => Promise<void>;
   /** What answers the Steps view's requests: the runner's engine, and the way back. */
   steps: { runner: InspectionRunner; answer: (message: HostToWebview) => void };
+  log: Logger;
 }
 
 /** Answers one webview request; `ready` is handled by the panel itself. */
@@ -30,6 +35,7 @@ export async function handleWebviewRequest(
   switch (message.type) {
     case 'focusToken':
       mirror.showFocus(key, message);
+      if (message.index !== null) markWalkthroughStep(WALKTHROUGH_KEYS.tokenFocused);
       return;
     case 'revealToken':
       await mirror.reveal(key, message.runId, message.index);
@@ -57,8 +63,14 @@ export async function handleWebviewRequest(
       await answerPositionsRequest(message, shown, context.steps.runner, context.steps.answer);
       return;
     case 'requestSteps':
+      markWalkthroughStep(WALKTHROUGH_KEYS.stepsOpened);
       await answerStepsRequest(message, shown, context.steps.runner, context.steps.answer);
       return;
+    case 'didDraw': {
+      const label = shown?.runId === message.record.runId ? shown.label : context.key;
+      context.log.info(drawnLine(label, message.record));
+      return;
+    }
     case 'ready':
       return;
   }

@@ -28,7 +28,14 @@ export interface ReplyMessage {
   kind: 'reply';
   id: number;
   ok?: unknown;
-  err?: { message: string; code: string };
+  err?: WireError;
+}
+
+/** A failure on the wire: `stack` is the serving side's, kept for the log (never shown as a message). */
+export interface WireError {
+  message: string;
+  code: string;
+  stack?: string;
 }
 /** Wire message: a one-way notification. */
 export interface EventMessage<E> {
@@ -41,6 +48,8 @@ export class RpcError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** The stack where it was thrown on the other side, if it came from there. */
+    readonly remoteStack?: string,
   ) {
     super(message);
     this.name = 'RpcError';
@@ -159,8 +168,10 @@ export class Rpc<Remote extends Api, Local extends Api, InEvent = never, OutEven
         if (!pending) return;
         this.pending.delete(typed.id);
         if (pending.timer) clearTimeout(pending.timer);
-        if (typed.err) pending.reject(new RpcError(typed.err.message, typed.err.code));
-        else pending.resolve(typed.ok);
+        if (typed.err) {
+          const { message, code, stack } = typed.err;
+          pending.reject(new RpcError(message, code, stack));
+        } else pending.resolve(typed.ok);
         return;
       }
       case 'event':
@@ -185,10 +196,14 @@ export class Rpc<Remote extends Api, Local extends Api, InEvent = never, OutEven
   }
 }
 
-function toWireError(error: unknown): { message: string; code: string } {
+function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { message: error.message, code: typeof code === 'string' ? code : 'error' };
+    return {
+      message: error.message,
+      code: typeof code === 'string' ? code : 'error',
+      ...(error.stack ? { stack: error.stack } : {}),
+    };
   }
   return { message: String(error), code: 'error' };
 }

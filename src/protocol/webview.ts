@@ -66,6 +66,22 @@ export interface RunTrace {
   postedAt: number;
 }
 
+/** When a run's first complete view was on screen, as the webview saw it (`didDraw`). */
+export interface DrawnRecord {
+  runId: number;
+  tokens: number;
+  trace: RunTrace | undefined;
+  timings: InspectResult['timings'];
+  /** `didStartResult` arrived. */
+  metaAt: number;
+  /** The last layer arrived. */
+  lastLayerAt: number;
+  /** The view that shows every layer was rendered (canvases filled). */
+  renderedAt: number;
+  /** The next animation frame after that render: the view was painted. */
+  drawnAt: number;
+}
+
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
 export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
@@ -165,4 +181,6 @@ export type WebviewToHost =
   /** The Steps view wants one head's arithmetic for result `runId` (answered by `didProduceSteps`). */
   | { type: 'requestSteps'; runId: number; kind?: AttentionKind; layer: number; head: number }
   /** The Steps view's Positions section wants the positions report of result `runId`. */
-  | { type: 'requestPositions'; runId: number };
+  | { type: 'requestPositions'; runId: number }
+  /** Run `record.runId`'s first complete view is on screen (for the log's timings). */
+  | { type: 'didDraw'; record: DrawnRecord };

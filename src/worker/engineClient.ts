@@ -135,7 +135,10 @@ export class EngineClient {
 function toRunError(error: unknown): EngineRunError {
   if (error instanceof EngineRunError) return error;
   if (error instanceof RpcError) {
-    return new EngineRunError(error.message, runErrorCode(error.code));
+    const run = new EngineRunError(error.message, runErrorCode(error.code));
+    // The worker's stack says where it failed; ours would only show this line.
+    if (error.remoteStack) run.stack = error.remoteStack;
+    return run;
   }
   return new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
 }

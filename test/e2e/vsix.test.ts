@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { vsixEntries } from './harness/vsixEntries';
 import { repoRoot } from './harness/paths';
@@ -44,6 +44,18 @@ describe('the packaged .vsix (npm run package)', () => {
         'no media/',
       );
     }
+  });
+
+  it('carries CHANGELOG.md, and vsce packaged it without a warning', () => {
+    assert.ok(
+      files.some((file) => file.toLowerCase() === 'changelog.md'),
+      'CHANGELOG.md is missing',
+    );
+    // test/e2e/run.sh keeps what `npm run package` printed.
+    const printed = readFileSync(join(repoRoot, 'out', 'vsce-package.log'), 'utf8');
+    assert.match(printed, /DONE\s+Packaged:/);
+    const warnings = printed.split('\n').filter((line) => /warn/i.test(line));
+    assert.deepEqual(warnings, []);
   });
 
   it('carries every model folder of models/ whole (the bundled default model)', () => {

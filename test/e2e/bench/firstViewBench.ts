@@ -25,7 +25,7 @@ import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 import { LONG_FILE, longSource } from '../harness/longSource';
 import { repoRoot } from '../harness/paths';
 import { startSession, type Session } from '../harness/session';
-import type { DrawnRecord } from '../../../webview/drawnMark';
+import type { DrawnRecord } from '../../../src/protocol/webview';
 import { markdownSection, sampleLine, type Sample } from './firstViewReport';
 import { WireLog } from './wireLog';
 

@@ -1,5 +1,5 @@
 /** The first-view benchmark's samples → a Markdown section with medians per stage. */
-import type { DrawnRecord } from '../../../webview/drawnMark';
+import type { DrawnRecord } from '../../../src/protocol/webview';
 
 /** One measured run: when the key went down, and what the webview recorded. */
 export interface Sample {
