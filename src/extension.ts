@@ -38,6 +38,8 @@ export interface ExtensionApi {
   inspectSelection(): Promise<InspectResult | undefined>;
   /** Does what Inspect Around Cursor does; resolves with the result (undefined when none). */
   inspectAroundCursor(): Promise<InspectResult | undefined>;
+  /** The file the "Attention Inspector" log channel writes (VS Code keeps it under `logUri`). */
+  logFile(): string;
 }
 
 /**
@@ -54,6 +56,9 @@ function resolvingWithNothing(run: () => Promise<unknown>): () => Promise<void> 
 
 let engines: EngineHost | undefined;
 
+/** The output channel's name; VS Code names its file after it. */
+const LOG_NAME = 'Attention Inspector';
+
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const config = () => readConfig(vscode.workspace.getConfiguration(CONFIG_SECTION));
   const modelDir = (): string =>
@@ -62,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       context.extensionPath,
       vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     );
-  const log = vscode.window.createOutputChannel('Attention Inspector', { log: true });
+  const log = vscode.window.createOutputChannel(LOG_NAME, { log: true });
   log.info(`activated (version ${context.extension.packageJSON.version as string})`);
   const statusBar = new ModelStatusBar();
   engines = new EngineHost(context.extensionPath, () => config().threads);
@@ -152,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     modelDir,
     inspectSelection,
     inspectAroundCursor: inspectAround,
+    logFile: () => vscode.Uri.joinPath(context.logUri, `${LOG_NAME}.log`).fsPath,
   };
 }
 

@@ -43,7 +43,7 @@ export interface ViewSettings {
   defaultView: ViewKind;
 }
 
-/** The settings' defaults; package.json contributes the same (test/unit/host/config.test.ts). */
+/** The settings' defaults; package.json contributes the same (test/unit/util/config.test.ts). */
 export const DEFAULT_VIEW_SETTINGS: Readonly<ViewSettings> = {
   colorMap: 'viridis',
   topK: 5,

@@ -9,6 +9,8 @@ const COMMANDS = [
   'attentionInspector.exportJson',
   'attentionInspector.selectModel',
   'attentionInspector.downloadModel',
+  'attentionInspector.showLog',
+  'attentionInspector.openSample',
 ];
 
 describe('activation', () => {

@@ -1,6 +1,6 @@
 /**
  * Hover and redraw timings of the built webview at 512 tokens in headless Chromium.
- * Prints figures; asserts nothing.   npx tsx test/browser/hoverBench.ts
+ * Prints figures; asserts nothing.   npx tsx tools/bench/browser/hoverBench.ts
  *
  * The input is 512 tokens of this repository's own source (split into sub-word-like
  * pieces with real offsets) and 4 layers × 8 heads of causal attention with the shapes
@@ -9,10 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Token } from '../../src/engine/types';
-import type { ResultMeta } from '../../src/protocol/webview';
-import { launchChromium } from '../chromium';
-import { WebviewPage } from './webviewPage';
+import type { Token } from '../../../src/engine/types';
+import type { ResultMeta } from '../../../src/protocol/webview';
+import { launchChromium } from '../../../test/chromium';
+import { WebviewPage } from '../../../test/browser/webviewPage';
 
 const N = 512;
 const LAYERS = 4;

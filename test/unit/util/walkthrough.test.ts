@@ -16,7 +16,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
       steps: {
         id: string;
         description: string;
-        media: { image: { light: string; dark: string } };
+        media: { image: Record<'light' | 'dark' | 'hc' | 'hcLight', string> };
         completionEvents: string[];
       }[];
     }[];
@@ -61,6 +61,9 @@ describe('the walkthrough (package.json contributes.walkthroughs)', () => {
 
   it('shows pictures that exist and that the .vsix carries', () => {
     for (const step of steps) {
+      // VS Code 1.100 reads an image object's four themes unconditionally: one missing throws
+      // while it registers the walkthrough, which then never appears.
+      assert.deepEqual(Object.keys(step.media.image).sort(), ['dark', 'hc', 'hcLight', 'light']);
       for (const image of Object.values(step.media.image)) {
         assert.ok(existsSync(join(root, image)), image);
         assert.ok(

@@ -3,14 +3,14 @@
  * (4 layers × 4 heads, like the bundled model), per view, in headless Chromium: whether the
  * panel's own queue delays a result. Prints figures; asserts nothing.
  *
- *   npx tsx test/browser/messageBench.ts      (after `node esbuild.mjs`)
+ *   npx tsx tools/bench/browser/messageBench.ts      (after `node esbuild.mjs`)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Token } from '../../src/engine/types';
-import type { ResultMeta, ViewKind } from '../../src/protocol/webview';
-import { launchChromium } from '../chromium';
-import { WebviewPage } from './webviewPage';
+import type { Token } from '../../../src/engine/types';
+import type { ResultMeta, ViewKind } from '../../../src/protocol/webview';
+import { launchChromium } from '../../../test/chromium';
+import { WebviewPage } from '../../../test/browser/webviewPage';
 
 const N = 512;
 const LAYERS = 4;
