@@ -3,8 +3,10 @@
  * "Fused attention").
  */
 import { unfuseGroupQueryAttention } from './groupQueryAttention';
+import { OPTIMUM_UNFUSERS } from './optimumUnfusers';
 import type { Unfuser } from './unfuser';
 
 export const UNFUSERS: Readonly<Record<string, Unfuser>> = {
   'com.microsoft:GroupQueryAttention': unfuseGroupQueryAttention,
+  ...OPTIMUM_UNFUSERS,
 };
