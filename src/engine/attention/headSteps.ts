@@ -27,8 +27,12 @@ export interface LayerStepTensors {
   scales: { value: number; op: 'Div' | 'Mul'; at: 'scores' | 'query' | 'key' }[];
 }
 
-/** Additive terms below this remove the key (HF masks add the float minimum, others −∞ or −1e9). */
-export const MASKED_BELOW = -1e4;
+/**
+ * Additive terms below this remove the key (HF masks add the float minimum, others −∞ or
+ * −1e9; ONNX Runtime's contrib Attention and MultiHeadAttention add mask_filter_value,
+ * −10000 by default, which un-fused graphs keep so that their outputs stay the same).
+ */
+export const MASKED_BELOW = -5e3;
 /** |A| up to this (relative to the softmax input) is float rounding, not a bias. */
 const BIAS_TOLERANCE = 1e-4;
 
