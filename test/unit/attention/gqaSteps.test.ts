@@ -1,7 +1,8 @@
 /**
  * The Steps view on model-builder graphs (GroupQueryAttention opened up): q and k after
  * rotary and v equal PyTorch's (test/fixtures/hf/gqa-*.reference.json), the soft-cap and
- * the sliding window are found, and the softmax of the steps equals the attention.
+ * the sliding window are found, the softmax of the steps equals the attention, and the
+ * positions probe calls the cos/sin caches rotary.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -60,4 +61,13 @@ describe('head steps on GroupQueryAttention graphs', function () {
       }
     });
   }
+
+  it('positions: the cos/sin caches gathered at the positions are rotary', async () => {
+    const ref = JSON.parse(
+      readFileSync(join(HF_FIXTURES, 'gqa-llama.reference.json'), 'utf8'),
+    ) as GqaSteps;
+    const report = await sharedEngine().runPositions(join(HF_FIXTURES, 'gqa-llama'), ref.ids);
+    assert.equal(report.kind, 'rotary');
+    assert.equal(report.table, undefined);
+  });
 });
