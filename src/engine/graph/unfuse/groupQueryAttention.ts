@@ -8,7 +8,7 @@
  * softcap · tanh(scores / softcap), masked causally and to the last local_window_size keys,
  * Softmax, then · v. The output names stay those of the fused node.
  */
-import { readAttributes, requireNeutral, unsupported } from './fusedAttributes';
+import { inconsistent, readAttributes, requireNeutral, unsupported } from './fusedAttributes';
 import { FLOAT_TYPE, NodeBuilder } from './nodeBuilder';
 import { headSizeOf } from './projectionWidth';
 import { applyRotary, queryPositions, rotaryTables } from './rotary';
@@ -43,7 +43,7 @@ export const unfuseGroupQueryAttention: Unfuser = (node, context) => {
   const heads = Number(a.get('num_heads') ?? 0);
   const kvHeads = Number(a.get('kv_num_heads') ?? 0);
   if (heads <= 0 || kvHeads <= 0 || heads % kvHeads !== 0) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has num_heads ${heads} and kv_num_heads ${kvHeads} (query heads must be a whole multiple of key/value heads)`,
