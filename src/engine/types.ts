@@ -179,6 +179,8 @@ export interface HeadSteps extends HeadStepsRequest {
   scale: number;
   /** Where the model applies `scale`: to the scores, or folded into q and/or k; empty: nowhere. */
   scaleAt: ('scores' | 'query' | 'key')[];
+  /** The cap c of attention logit soft-capping, c · tanh(scale · q·kᵀ / c) (Gemma 2), when the model has it. */
+  softcap?: number;
   /** [N, M] additive bias other than the mask (relative position bias, ALiBi), or null. */
   bias: Float32Array | null;
   /** [N, M] 1 where the mask removes the key from the query's softmax. */

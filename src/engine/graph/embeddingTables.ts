@@ -2,7 +2,9 @@
  * Where a graph's tokens and positions enter: the token embedding is the 2-D initializer a
  * Gather reads with the input ids; a learned (or fixed sinusoid) position table is another
  * 2-D initializer of the same width read by a Gather with computed indices (positions).
- * Rotary positions show as Sin/Cos of computed tensors. Reading and zeroing a table's
+ * Rotary positions show as Sin/Cos of computed tensors, or as a pair of constant cos/sin
+ * caches gathered at the same computed positions (ONNX Runtime's model builder, opened up
+ * from GroupQueryAttention). Reading and zeroing a table's
  * float32 numbers (inline or in external data) is here too.
  */
 import onnxProto from 'onnx-proto';
@@ -39,9 +41,29 @@ export function findEmbeddingTables(graph: onnx.IGraphProto, inputIds: string): 
   )?.table;
   const computed = (n: onnx.INodeProto) => !index.isConstant(n.input?.[0] ?? '');
   const rotary =
-    (graph.node ?? []).some((n) => n.opType === 'Sin' && computed(n)) &&
-    (graph.node ?? []).some((n) => n.opType === 'Cos' && computed(n));
+    ((graph.node ?? []).some((n) => n.opType === 'Sin' && computed(n)) &&
+      (graph.node ?? []).some((n) => n.opType === 'Cos' && computed(n))) ||
+    hasRotaryCaches(index, inputIds);
   return { ...(token ? { token } : {}), ...(position ? { position } : {}), rotary };
+}
+
+/** Two Gathers of constant 2-D tables of one shape (through a Cast) at the same computed indices. */
+function hasRotaryCaches(index: GraphIndex, inputIds: string): boolean {
+  const table = (name: string): number[] | undefined => {
+    const cast = index.producer(name);
+    const dims = index.constantDims(cast?.opType === 'Cast' ? (cast.input?.[0] ?? '') : name);
+    return dims?.length === 2 ? dims : undefined;
+  };
+  const seen = new Set<string>();
+  for (const node of index.nodes) {
+    const [data, indices] = node.input ?? [];
+    const dims = node.opType === 'Gather' && data ? table(data) : undefined;
+    if (!dims || !indices || indices === inputIds || index.isConstant(indices)) continue;
+    const key = `${indices}|${dims.join('x')}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
 }
 
 /** The first `rows` rows of a float32 2-D initializer, from the graph or its external data. */

@@ -52,3 +52,14 @@ export function unsupported(node: onnx.INodeProto, context: UnfuseContext, what:
     'Export the model without attention fusion (plain MatMul/Softmax), or without that option.',
   );
 }
+
+/** The error for a fused node whose attributes contradict its own weights or each other. */
+export function inconsistent(node: onnx.INodeProto, context: UnfuseContext, what: string): Error {
+  return modelError(
+    'badAttentionShape',
+    context.label,
+    context.file,
+    `${node.domain || 'ai.onnx'}.${node.opType} node "${node.name || node.output?.[0] || ''}" ${what}`,
+    'The graph contradicts itself; export or download it again.',
+  );
+}

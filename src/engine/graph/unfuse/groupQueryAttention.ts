@@ -5,10 +5,10 @@
  * from cos_cache/sin_cache at positions derived from seqlens_k / total_sequence_length,
  * past keys and values concatenated in front (present = that concatenation), each key/value
  * head repeated for its group of query heads, scores = q·kᵀ · scale, soft-capped by
- * softcap · tanh(scores / softcap), masked causally and to local_window_size keys back,
+ * softcap · tanh(scores / softcap), masked causally and to the last local_window_size keys,
  * Softmax, then · v. The output names stay those of the fused node.
  */
-import { readAttributes, requireNeutral, unsupported } from './fusedAttributes';
+import { inconsistent, readAttributes, requireNeutral, unsupported } from './fusedAttributes';
 import { FLOAT_TYPE, NodeBuilder } from './nodeBuilder';
 import { headSizeOf } from './projectionWidth';
 import { applyRotary, queryPositions, rotaryTables } from './rotary';
@@ -43,7 +43,7 @@ export const unfuseGroupQueryAttention: Unfuser = (node, context) => {
   const heads = Number(a.get('num_heads') ?? 0);
   const kvHeads = Number(a.get('kv_num_heads') ?? 0);
   if (heads <= 0 || kvHeads <= 0 || heads % kvHeads !== 0) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has num_heads ${heads} and kv_num_heads ${kvHeads} (query heads must be a whole multiple of key/value heads)`,
@@ -156,8 +156,8 @@ function repeatHeads(
 
 /**
  * Which keys each query may see, [B, 1, S, T]: key j ≤ the query's position, j below the
- * batch row's total length, and with a local window W, j ≥ position − W (W + 1 keys, as
- * ONNX Runtime's kernel counts them).
+ * batch row's total length, and with a local window W, j > position − W (W keys, the
+ * query's own included, as ONNX Runtime's kernel and Hugging Face's sliding_window count).
  */
 function keyMask(
   b: NodeBuilder,
@@ -173,7 +173,7 @@ function keyMask(
   const total = b.unsqueeze(totals, [1, 2, 3]);
   allowed = b.op('And', [allowed, b.op('Less', [keyIndex, total])]);
   if (window > 0) {
-    const start = b.op('Sub', [position, b.int64([window])]);
+    const start = b.op('Sub', [position, b.int64([window - 1])]);
     allowed = b.op('And', [allowed, b.op('Not', [b.op('Less', [keyIndex, start])])]);
   }
   return allowed;

@@ -5,7 +5,7 @@
  */
 import type { onnx } from 'onnx-proto';
 import { int64, type GraphIndex } from '../graphIndex';
-import { unsupported } from './fusedAttributes';
+import { inconsistent, unsupported } from './fusedAttributes';
 import type { UnfuseContext } from './unfuser';
 
 /** The last dimension of `tensor` when the graph shows it; undefined otherwise. */
@@ -66,7 +66,7 @@ export function headSizeOf(
     ? `num_heads ${h.heads} + 2 × kv_num_heads ${h.kvHeads}`
     : `num_heads ${h.heads}`;
   if (queryWidth % parts !== 0) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has ${what}, but its ${h.packed ? 'packed q/k/v' : 'query'} is ${queryWidth} wide (not a whole number of heads; num_heads does not match the weights)`,
@@ -75,7 +75,7 @@ export function headSizeOf(
   const headSize = queryWidth / parts;
   const keyWidth = h.key ? widthOf(index, h.key) : undefined;
   if (keyWidth !== undefined && keyWidth !== h.kvHeads * headSize) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has kv_num_heads ${h.kvHeads} × head size ${headSize}, but its key is ${keyWidth} wide (kv_num_heads does not match the weights)`,
