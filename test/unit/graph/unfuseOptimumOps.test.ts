@@ -77,11 +77,12 @@ describe('un-fusing the Optimum-era attention ops: one node each', () => {
       );
       assert.equal(open.layers.length, 1);
       const [layer] = open.layers;
-      // findAttention and the steps do not walk through a soft-cap's Tanh yet
+      // findAttention names the steps up to a soft-cap's Tanh; findStepTensors walks through it
       if (!name.includes('softcap')) {
-        assert.ok(layer.rawScores && layer.scaledScores && layer.query && layer.keyTransposed);
-        assert.ok(open.steps[0], 'steps found');
+        assert.ok(layer.rawScores && layer.query && layer.keyTransposed, 'q·kᵀ found');
       }
+      assert.ok(open.steps[0], 'steps found');
+      assert.ok(open.steps[0].scales.length > 0, 'the scale found');
       const mine = await run(open.encoded, feeds);
       for (const [output, values] of Object.entries(fused)) {
         const diff = maxAbsDiff(values.data, mine[output].data);

@@ -12,7 +12,7 @@ import type { onnx } from 'onnx-proto';
 import { GraphIndex } from '../graphIndex';
 import { attend, fromHeads, toHeads, withPast } from './attentionCore';
 import { contribMask, type MaskFormat } from './contribMask';
-import { readAttributes, requireNeutral, unsupported } from './fusedAttributes';
+import { inconsistent, readAttributes, requireNeutral, unsupported } from './fusedAttributes';
 import { NodeBuilder } from './nodeBuilder';
 import { rankOf, recordedDims } from './tensorRank';
 import type { UnfuseContext, Unfuser } from './unfuser';
@@ -107,14 +107,14 @@ function packedWidths(
       ? [sizes[0], sizes[1], sizes[2]]
       : [packed / 3, packed / 3, packed / 3];
   if (widths[0] + widths[1] + widths[2] !== packed || widths[0] !== widths[1]) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has qkv_hidden_sizes ${JSON.stringify(sizes ?? [])} that do not split its weights' ${packed} columns into q, k, v`,
     );
   }
   if (heads <= 0 || !widths.every((w) => Number.isInteger(w / heads))) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has num_heads ${heads}, but its q/k/v widths are ${widths.join('/')} (not a whole number of heads; num_heads does not match the weights)`,

@@ -13,7 +13,7 @@ import type { onnx } from 'onnx-proto';
 import { GraphIndex } from '../graphIndex';
 import { attend, axisLength, fromHeads, toHeads, withPast } from './attentionCore';
 import { contribMask, type MaskFormat } from './contribMask';
-import { readAttributes, unsupported } from './fusedAttributes';
+import { inconsistent, readAttributes, unsupported } from './fusedAttributes';
 import { NodeBuilder } from './nodeBuilder';
 import { widthOf } from './projectionWidth';
 import { rankOf } from './tensorRank';
@@ -104,7 +104,7 @@ function checkedWidth(
     throw unsupported(node, context, `has a query "${query}" whose width the graph does not show`);
   }
   if (heads <= 0 || width % heads !== 0) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has num_heads ${heads}, but its query is ${width} wide (not a whole number of heads; num_heads does not match the weights)`,

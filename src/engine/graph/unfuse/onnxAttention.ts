@@ -12,7 +12,7 @@ import type { onnx } from 'onnx-proto';
 import { GraphIndex } from '../graphIndex';
 import { attend, axisLength, fromHeads, repeatHeads, toHeads, withPast } from './attentionCore';
 import { NodeBuilder } from './nodeBuilder';
-import { readAttributes, requireNeutral, unsupported } from './fusedAttributes';
+import { inconsistent, readAttributes, requireNeutral, unsupported } from './fusedAttributes';
 import { widthOf } from './projectionWidth';
 import { rankOf, recordedDims } from './tensorRank';
 import type { UnfuseContext, Unfuser } from './unfuser';
@@ -180,7 +180,7 @@ function headCounts(
     heads % kvHeads !== 0 ||
     (width !== undefined && width % heads !== 0)
   ) {
-    throw unsupported(
+    throw inconsistent(
       node,
       context,
       `has q_num_heads ${heads} and kv_num_heads ${kvHeads} for a query ${width ?? '?'} wide (num_heads does not match the weights)`,
