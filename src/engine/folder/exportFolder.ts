@@ -5,8 +5,8 @@
  */
 import type { onnx } from 'onnx-proto';
 import type { PastFallback } from '../inference/graphFeeds';
-import { decodeGraph, unfusedNote } from '../graph/prepareGraph';
-import type { UnfusedNode } from '../graph/unfuse/unfuseGraph';
+import { decodeGraph, unfusedNote, type GraphFacts } from '../graph/prepareGraph';
+import { withConfigFeatures } from './attentionFeatures';
 import type { ModelManifest } from './manifest';
 import { modelError, parseJsonFile } from '../modelError';
 import type { ModelFiles } from './modelFiles';
@@ -35,8 +35,8 @@ export interface FolderSource {
   past: PastFallback;
   /** What was chosen or assumed, for the user. */
   notes: string[];
-  /** Fused nodes rewritten into standard ops when the graph was read (prepareGraph.ts). */
-  unfused?: UnfusedNode[];
+  /** What preparing the graph found and rewrote (prepareGraph.ts). */
+  facts?: GraphFacts;
 }
 
 /** Files a folder of this kind is recognised by, besides the graph. */
@@ -88,8 +88,8 @@ export async function readExportFolder(
   );
   const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
   const tokenizerConfig = await tokenizerSettings(files);
-  const { model, unfused } = decodeGraph(onnxBytes, label, graphPath);
-  const rewritten = unfusedNote(graphPath, unfused);
+  const { model, facts: graphFacts } = decodeGraph(onnxBytes, label, graphPath);
+  const rewritten = unfusedNote(graphPath, graphFacts.unfused);
   const derived = deriveManifest({
     label,
     folderName: label.split(/[\\/]/).pop() || label,
@@ -112,7 +112,10 @@ export async function readExportFolder(
     ...(tokenizerConfig ? { tokenizerConfig } : {}),
     past: { kvHeads, headDim: facts.headDim ?? Math.floor(manifest.hiddenSize / manifest.heads) },
     notes: [...choice.notes, ...(rewritten ? [rewritten] : []), ...derived.notes],
-    unfused,
+    facts: {
+      ...graphFacts,
+      attention: withConfigFeatures(graphFacts.attention, config, manifest.layers),
+    },
   };
 }
 

@@ -4,8 +4,7 @@ import { readExternalData, type ExternalDataFile } from './externalData';
 import type { GraphFile, GraphVariant } from './onnxGraphFiles';
 import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
 import { checkGraph } from '../graph/checkGraph';
-import { decodeGraph } from '../graph/prepareGraph';
-import type { UnfusedNode } from '../graph/unfuse/unfuseGraph';
+import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
@@ -48,8 +47,8 @@ export interface LoadedModelFolder {
   tokenizerConfig?: Record<string, unknown>;
   /** What was chosen or assumed while loading (graph variant, facts not in config.json). */
   notes: string[];
-  /** Fused nodes rewritten into standard ops (prepareGraph.ts); the session runs the rewrite. */
-  unfused: UnfusedNode[];
+  /** What preparing the graph found and rewrote (prepareGraph.ts); the session runs the rewrite. */
+  facts: GraphFacts;
 }
 
 /** Options of `loadModelFolder`. */
@@ -120,7 +119,8 @@ export async function prepareFolder(
   const { attentions } = manifest.outputs;
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax') wanted.add('probabilities');
-  const unfused = source.unfused ?? [];
+  const facts = source.facts ?? { unfused: [], attention: {}, precision: 'float32' };
+  const unfused = facts.unfused;
   if (wanted.size > 0 || options.headSteps || unfused.length > 0)
     refuseLossyEdit(source.onnxBytes, label, graphPath);
   const headStepOutputs = options.headSteps
@@ -156,7 +156,7 @@ export async function prepareFolder(
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,
-    unfused,
+    facts,
   };
 }
 
@@ -187,14 +187,14 @@ async function readManifestFolder(
   const tokenizerConfig = await readConfig(files);
   // Read last, once the small files are known to be good: a bad folder never costs the big file.
   const [onnxBytes] = await readRequired(files, ['model.onnx']);
-  const { model, unfused } = decodeGraph(onnxBytes, label, 'model.onnx');
+  const { model, facts } = decodeGraph(onnxBytes, label, 'model.onnx');
   return {
     manifest,
     graphPath: 'model.onnx',
     graphFiles: [],
     onnxBytes,
     model,
-    unfused,
+    facts,
     tokenizerJson,
     vocabulary,
     ...(tokenizerConfig === undefined ? {} : { tokenizerConfig }),

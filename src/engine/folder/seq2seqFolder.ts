@@ -143,7 +143,7 @@ export async function readSeq2SeqFolder(
   const onnxBytes = await files.read(encoder.path);
   if (!onnxBytes)
     throw modelError('missingFile', label, encoder.path, 'not found', 'Check the folder.');
-  const { model, unfused } = decodeGraph(onnxBytes, label, encoder.path);
+  const { model, facts: graphFacts } = decodeGraph(onnxBytes, label, encoder.path);
   const derived = deriveManifest({
     label,
     folderName: label.split(/[\\/]/).pop() || label,
@@ -170,7 +170,7 @@ export async function readSeq2SeqFolder(
       ...(tokenizerConfig ? { tokenizerConfig } : {}),
       past: {},
       notes: [],
-      unfused,
+      facts: graphFacts,
     },
     false,
   );

@@ -5,19 +5,33 @@
  * graph's attention decodes it here.
  */
 import type { onnx } from 'onnx-proto';
+import type { AttentionFeatures } from '../types';
 import { decodeOnnx } from './decodeOnnx';
+import { fusedAttentionFeatures, weightPrecision } from './graphFacts';
 import { describeUnfused, unfuseGraph, type UnfusedNode } from './unfuse/unfuseGraph';
 import { UNFUSERS } from './unfuse/unfusers';
 
-export interface PreparedGraph {
-  model: onnx.ModelProto;
+/** What preparing the graph found out and did. */
+export interface GraphFacts {
   /** The fused nodes that were rewritten (empty when the graph is used as read). */
   unfused: UnfusedNode[];
+  /** Sliding window and soft-cap as the fused nodes stated them. */
+  attention: AttentionFeatures;
+  /** The weights' precision in words (graphFacts.ts). */
+  precision: string;
+}
+
+export interface PreparedGraph {
+  model: onnx.ModelProto;
+  facts: GraphFacts;
 }
 
 export function decodeGraph(bytes: Uint8Array, label: string, file: string): PreparedGraph {
   const model = decodeOnnx(bytes, label, file);
-  return { model, unfused: unfuseGraph(model, label, file, UNFUSERS) };
+  const graph = model.graph as onnx.IGraphProto;
+  const attention = fusedAttentionFeatures(graph);
+  const unfused = unfuseGraph(model, label, file, UNFUSERS);
+  return { model, facts: { unfused, attention, precision: weightPrecision(graph) } };
 }
 
 /** The note shown with a model whose graph was rewritten; undefined when none was. */
