@@ -4,7 +4,8 @@
  * 2-D initializer of the same width read by a Gather with computed indices (positions).
  * Rotary positions show as Sin/Cos of computed tensors, or as a pair of constant cos/sin
  * caches gathered at the same computed positions (ONNX Runtime's model builder, opened up
- * from GroupQueryAttention). Reading and zeroing a table's
+ * from GroupQueryAttention). ONNX Runtime's EmbedLayerNormalization reads both tables
+ * itself (the optimizer's BERT). Reading and zeroing a table's
  * float32 numbers (inline or in external data) is here too.
  */
 import onnxProto from 'onnx-proto';
@@ -33,18 +34,45 @@ export function findEmbeddingTables(graph: onnx.IGraphProto, inputIds: string): 
       indices: n.input?.[1] ?? '',
     }))
     .filter(({ table }) => (table.dims ?? []).length === 2 && table.dataType === FLOAT);
-  const token = gathered.find((g) => g.indices === inputIds)?.table;
+  const fused = embedLayerNormTables(index, initializers, inputIds);
+  const token = gathered.find((g) => g.indices === inputIds)?.table ?? fused.token;
   const width = token ? int64(token.dims?.[1]) : undefined;
   // Token types (2 rows) and other small lookups are not positions.
-  const position = gathered.find(
-    (g) => g.table !== token && int64(g.table.dims?.[0]) >= 8 && int64(g.table.dims?.[1]) === width,
-  )?.table;
+  const position =
+    gathered.find(
+      (g) =>
+        g.table !== token && int64(g.table.dims?.[0]) >= 8 && int64(g.table.dims?.[1]) === width,
+    )?.table ?? fused.position;
   const computed = (n: onnx.INodeProto) => !index.isConstant(n.input?.[0] ?? '');
   const rotary =
     ((graph.node ?? []).some((n) => n.opType === 'Sin' && computed(n)) &&
       (graph.node ?? []).some((n) => n.opType === 'Cos' && computed(n))) ||
     hasRotaryCaches(index, inputIds);
   return { ...(token ? { token } : {}), ...(position ? { position } : {}), rotary };
+}
+
+/**
+ * The tables of ONNX Runtime's `EmbedLayerNormalization` (the transformer optimizer's
+ * BERT embeddings): word_embedding (input 2) read with the input ids (maybe cast to int32),
+ * position_embedding (input 3) at positions 0…S−1 unless position_ids are given.
+ */
+function embedLayerNormTables(
+  index: GraphIndex,
+  initializers: Map<string, onnx.ITensorProto>,
+  inputIds: string,
+): { token?: onnx.ITensorProto; position?: onnx.ITensorProto } {
+  const readsIds = (tensor: string) => {
+    const cast = index.producer(tensor);
+    return tensor === inputIds || (cast?.opType === 'Cast' && cast.input?.[0] === inputIds);
+  };
+  const node = index.nodes.find(
+    (n) => n.opType === 'EmbedLayerNormalization' && readsIds(n.input?.[0] ?? ''),
+  );
+  const table = (i: number) => {
+    const t = initializers.get(node?.input?.[i] ?? '');
+    return t && (t.dims ?? []).length === 2 && t.dataType === FLOAT ? t : undefined;
+  };
+  return { token: table(2), position: table(3) };
 }
 
 /** Two Gathers of constant 2-D tables of one shape (through a Cast) at the same computed indices. */

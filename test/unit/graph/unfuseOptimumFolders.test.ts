@@ -127,6 +127,25 @@ describe('Optimum-optimized and opset-23 folders: fused attention opened up', ()
   }
 });
 
+describe('Optimum-optimized and opset-23 folders: positions as in the PyTorch export', () => {
+  for (const f of FOLDERS) {
+    it(`${f.name}: the position table and the heads' position/token effects equal ${f.source}'s`, async () => {
+      const ids = json<Reference>(`${f.source}.reference.json`).ids;
+      const engine = sharedEngine();
+      const want = await engine.runPositions(join(HF_FIXTURES, f.source), ids);
+      const got = await engine.runPositions(join(HF_FIXTURES, f.name), ids);
+      assert.equal(got.kind, 'learned');
+      assert.ok(got.table && want.table && maxDiff(got.table.data, want.table.data) === 0);
+      for (const key of ['position', 'token'] as const) {
+        (want.effects?.[key] ?? []).forEach((layer, l) => {
+          const diff = maxDiff(got.effects?.[key][l] ?? new Float32Array(), layer);
+          assert.ok(diff < 1e-4, `layer ${l} ${key} effect differs by ${diff}`);
+        });
+      }
+    });
+  }
+});
+
 describe('Optimum int8 variant (DynamicQuantizeLinear + MatMulInteger): runs as it is', () => {
   const variant: GraphVariant = 'quantized';
 
