@@ -3,7 +3,7 @@
 weights, the hf/bert fixture's tokenizer) twice: as PyTorch exports it (plain
 MatMul/Softmax) and as ONNX Runtime's transformer optimizer writes it (Attention,
 EmbedLayerNormalization, SkipLayerNormalization, BiasGelu: tools/fixtures/fused_graphs.py),
-for tools/bench/fusedBench.ts. Never committed: .cache/bench/bert-base-{unfused,optimized}/.
+for tools/bench/optimumBench.ts. Never committed: .cache/bench/bert-base-{unfused,optimized}/.
 
 Usage (from the repository root): /usr/bin/python3 tools/bench/make_large_optimized.py
 """

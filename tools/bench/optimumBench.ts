@@ -6,7 +6,7 @@
  * the fused graph as it is, run without any edit, for what the fused kernels alone cost.
  *
  *   /usr/bin/python3 tools/bench/make_large_optimized.py
- *   npx tsx tools/bench/fusedBench.ts [--repeats N]
+ *   npx tsx tools/bench/optimumBench.ts [--repeats N]
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
