@@ -10,6 +10,7 @@ import { parseGraphFile, type GraphVariant } from '../engine/folder/onnxGraphFil
 import type { ModelInfo } from '../engine/types';
 import type { EngineClient } from '../worker/engineClient';
 import { CONFIG_SECTION } from '../util/config';
+import { formatBytes, graphFileBytes } from '../util/graphFileSize';
 import { modelLabel } from '../util/modelLocation';
 
 /** What the command needs. */
@@ -75,7 +76,7 @@ export function selectModelCommand(deps: SelectModelDeps) {
       let chosen = variant ?? (setting === '' ? undefined : deps.currentVariant());
       let info = await load(chosen);
       if (variant === undefined && info.otherGraphFiles?.length) {
-        const picked = await pickVariant(info);
+        const picked = await pickVariant(dir, info);
         if (picked === undefined) return undefined;
         if (picked !== graphVariant(info.graphFile)) info = await load(picked);
         chosen = picked;
@@ -106,12 +107,15 @@ export function selectModelCommand(deps: SelectModelDeps) {
   return select;
 }
 
-/** Asks which graph file to run; the one loaded (the best, or the setting's) comes first. */
-async function pickVariant(info: ModelInfo): Promise<GraphVariant | undefined> {
+/**
+ * Asks which graph file to run, each with its size on disk (weights included); the one
+ * loaded (the best, or the setting's) comes first.
+ */
+async function pickVariant(dir: string, info: ModelInfo): Promise<GraphVariant | undefined> {
   const files = [info.graphFile ?? 'model.onnx', ...(info.otherGraphFiles ?? [])];
   const picks: VariantPick[] = files.map((file, i) => ({
     label: graphVariant(file),
-    description: file,
+    description: sized(dir, file),
     detail:
       i === 0
         ? 'In use'
@@ -125,6 +129,11 @@ async function pickVariant(info: ModelInfo): Promise<GraphVariant | undefined> {
     placeHolder: 'The folder holds several variants of the model',
   });
   return pick?.variant;
+}
+
+function sized(dir: string, file: string): string {
+  const bytes = graphFileBytes(dir, file);
+  return bytes === undefined ? file : `${file} · ${formatBytes(bytes)}`;
 }
 
 function graphVariant(file: string | undefined): GraphVariant {

@@ -42,6 +42,34 @@ export interface Truncation {
   reason: string;
 }
 
+/**
+ * Attention tricks of current families that change which keys a query sees or how its
+ * scores are bounded; `from` says whether the graph (a fused node's attributes) or
+ * config.json told us.
+ */
+export interface AttentionFeatures {
+  /** Sliding-window attention: in `layers`, a query sees only the last `size` keys, its own included. */
+  slidingWindow?: { size: number; layers: number[]; from: 'graph' | 'config.json' };
+  /** Attention logit soft-capping: the scaled scores become c · tanh(scores / c) (Gemma 2). */
+  softcap?: { value: number; from: 'graph' | 'config.json' };
+}
+
+/** What ran: the graph file, its variant and precision, and what was derived or rewritten. */
+export interface ModelSource {
+  /** The graph file, relative to the folder (`onnx/model_q4.onnx`). */
+  graphFile: string;
+  /** The variant its name says (`fp32`, `q4`, `q4f16`, `quantized`…). */
+  variant: string;
+  /** The precision its weights are stored in, in words (`float32`, `4-bit (MatMulNBits, block 32)`). */
+  precision: string;
+  /** Fused operators rewritten into standard ops to read their attention (`com.microsoft:GroupQueryAttention`). */
+  rewritten: { op: string; nodes: number }[];
+  /** Where the model facts come from: `manifest.json`, or `config.json` with what was derived or assumed. */
+  facts: string;
+  /** What was chosen, derived or assumed while loading, one sentence each. */
+  notes: string[];
+}
+
 /** The model facts a view or an export needs (a subset of the manifest). */
 export interface ModelInfo {
   id: string;
@@ -64,6 +92,10 @@ export interface ModelInfo {
   decoderGraphFile?: string;
   decoderLayers?: number;
   decoderHeads?: number;
+  /** Sliding window, soft-capping: named so the views and the export can say so. */
+  attention?: AttentionFeatures;
+  /** What ran (single-graph models): the export's `source` block. */
+  source?: ModelSource;
 }
 
 /** A next-token prediction at one position, from the same run's logits. */
@@ -179,6 +211,8 @@ export interface HeadSteps extends HeadStepsRequest {
   scale: number;
   /** Where the model applies `scale`: to the scores, or folded into q and/or k; empty: nowhere. */
   scaleAt: ('scores' | 'query' | 'key')[];
+  /** The cap c of attention logit soft-capping, c · tanh(scale · q·kᵀ / c) (Gemma 2), when the model has it. */
+  softcap?: number;
   /** [N, M] additive bias other than the mask (relative position bias, ALiBi), or null. */
   bias: Float32Array | null;
   /** [N, M] 1 where the mask removes the key from the query's softmax. */

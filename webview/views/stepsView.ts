@@ -189,9 +189,10 @@ export class StepsView implements View {
       ),
       section(
         '2–5. Scores, scale, mask, softmax',
-        `q·k for every key, then ${scaleWhere}${s.bias ? ', plus the bias' : ''}; the mask removes ${rows.filter((r) => r.masked).length} key(s); softmax turns the rest into weights that sum to 1.`,
+        `q·k for every key, then ${scaleWhere}${s.softcap ? `, soft-capped to ${cellText(s.softcap)} · tanh(x / ${cellText(s.softcap)})` : ''}${s.bias ? ', plus the bias' : ''}; the mask removes ${rows.filter((r) => r.masked).length} key(s); softmax turns the rest into weights that sum to 1.`,
         scoreTable(rows, keyLabels, modelRow, {
           scale: s.scale,
+          ...(s.softcap ? { softcap: s.softcap } : {}),
           hasBias: s.bias !== null,
           focusKey: top?.key ?? null,
         }),

@@ -2,6 +2,7 @@
  * Summary view: per-head scores in a sortable table, with the labels the scores justify.
  * A row's button opens that head in the matrix view.
  */
+import { describeAttentionFeatures } from '../../src/shared/attentionFeatures';
 import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/shared/headSummaries';
 import { csvField } from '../../src/shared/matrixCsv';
 import type { Focus, View, ViewContext, ViewHost } from './view';
@@ -78,6 +79,8 @@ export class SummaryView implements View {
   private columns = COLUMNS;
   readonly element = document.createElement('div');
   private readonly table = document.createElement('table');
+  /** The model's sliding window and soft-cap, when it has them. */
+  private readonly features = document.createElement('p');
   private sort: { key: keyof HeadSummary; descending: boolean } = {
     key: 'layer',
     descending: false,
@@ -97,10 +100,15 @@ export class SummaryView implements View {
       `aligned when the cross-attention alignment (source position correlated with target ` +
       `position, times sharpness) is ≥ ${t.aligned}. ` +
       'Scores are means over query tokens (for causal models, from the second token on), at token level.';
-    this.element.append(this.table, note);
+    this.features.className = 'note attention-features';
+    this.element.append(this.features, this.table, note);
   }
 
   render(ctx: ViewContext): void {
+    const model = ctx.store.meta?.model;
+    const features = describeAttentionFeatures(model?.attention, model?.layers ?? 0);
+    this.features.textContent = features.join(' ');
+    this.features.hidden = features.length === 0;
     const summaries = ctx.store.summaries();
     const cross = summaries.some((s) => s.alignment !== null);
     this.columns = COLUMNS.filter((c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key));

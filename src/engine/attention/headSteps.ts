@@ -4,9 +4,10 @@
  *
  * The bias and the mask are not traced through the graph (exports build them from many
  * ops: Where, Add of an additive mask, a relative-position Gather…); they are what the
- * softmax input holds beyond scale · q·kᵀ: A = softmaxInput − scale · scores. A key is
- * masked where A is below `MASKED_BELOW` (masks add −∞ or the float minimum); the rest
- * of A is the bias, reported when it is not zero within float rounding.
+ * softmax input holds beyond scale · q·kᵀ, soft-capped to c · tanh(scale · q·kᵀ / c) where
+ * the model caps its logits: A = softmaxInput − that. A key is masked where A is below
+ * `MASKED_BELOW` (masks add −∞ or the float minimum); the rest of A is the bias, reported
+ * when it is not zero within float rounding.
  */
 import type { HeadSteps, HeadStepsRequest } from '../types';
 
@@ -25,10 +26,16 @@ export interface LayerStepTensors {
   value: StepTensor;
   output: StepTensor;
   scales: { value: number; op: 'Div' | 'Mul'; at: 'scores' | 'query' | 'key' }[];
+  /** The cap c of a soft-capping c · tanh(x / c) after the scale, when the model has one. */
+  softcap?: number;
 }
 
-/** Additive terms below this remove the key (HF masks add the float minimum, others −∞ or −1e9). */
-export const MASKED_BELOW = -1e4;
+/**
+ * Additive terms below this remove the key (HF masks add the float minimum, others −∞ or
+ * −1e9; ONNX Runtime's contrib Attention and MultiHeadAttention add mask_filter_value,
+ * −10000 by default, which un-fused graphs keep so that their outputs stay the same).
+ */
+export const MASKED_BELOW = -5e3;
 /** |A| up to this (relative to the softmax input) is float rounding, not a bias. */
 const BIAS_TOLERANCE = 1e-4;
 
@@ -67,8 +74,10 @@ export function headSteps(
   const masked = new Uint8Array(n * m);
   const bias = new Float32Array(n * m);
   let hasBias = false;
+  const cap = tensors.softcap;
   for (let i = 0; i < n * m; i++) {
-    const extra = input[i] - scale * scores[i];
+    const scaled = scale * scores[i];
+    const extra = input[i] - (cap ? cap * Math.tanh(scaled / cap) : scaled);
     if (!(extra >= MASKED_BELOW)) {
       masked[i] = 1;
       continue;
@@ -90,6 +99,7 @@ export function headSteps(
     scores,
     scale,
     scaleAt,
+    ...(cap ? { softcap: cap } : {}),
     bias: hasBias ? bias : null,
     masked,
     output: slice(tensors.output, head, heads, n * dv),

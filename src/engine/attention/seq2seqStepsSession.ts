@@ -11,7 +11,7 @@ import { readExternalData } from '../folder/externalData';
 import { refuseLossyEdit } from '../folder/loadModelFolder';
 import type { ModelFiles } from '../folder/modelFiles';
 import { crossAttentionFlags } from '../graph/decoderAttention';
-import { decodeOnnx } from '../graph/decodeOnnx';
+import { decodeGraph } from '../graph/prepareGraph';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
 import { encodeOnnx } from '../graph/exposeTensors';
 import { makeFeeds } from '../inference/graphFeeds';
@@ -110,7 +110,7 @@ export class Seq2SeqStepsSession {
     const bytes = await this.files.read(file);
     if (!bytes) throw modelError('missingFile', label, file, 'not found', 'Check the folder.');
     refuseLossyEdit(bytes, label, file);
-    const model = decodeOnnx(bytes, label, file);
+    const { model } = decodeGraph(bytes, label, file);
     const externalData = await readExternalData(this.files, model.graph ?? {}, file);
     if (which === 'encoder') {
       const layers = exposeStepTensors(model, folder.encoder.manifest.layers, label, file);

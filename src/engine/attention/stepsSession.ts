@@ -103,8 +103,8 @@ export function checkRequests(
 }
 
 function namesOf(layer: ExposedStepTensors): string[] {
-  const { scales, ...named } = layer;
-  return [...Object.values(named), ...scales.map((s) => s.operand)];
+  const { scales, softcap, ...named } = layer;
+  return [...Object.values(named), ...scales.map((s) => s.operand), ...(softcap ? [softcap] : [])];
 }
 
 function layerTensors(
@@ -138,5 +138,6 @@ function layerTensors(
     value: read(layer.value),
     output: read(layer.output),
     scales,
+    ...(layer.softcap ? { softcap: read(layer.softcap).data[0] } : {}),
   };
 }

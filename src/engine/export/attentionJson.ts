@@ -75,7 +75,9 @@ export function* attentionJsonChunks(
       ...(result.seq2seq
         ? { decoderLayers: result.seq2seq.decoderLayers, decoderHeads: result.seq2seq.decoderHeads }
         : {}),
+      ...(model.attention ? { attention: model.attention } : {}),
     },
+    ...(model.source ? { source: model.source } : {}),
     text: result.text,
     tokens: result.tokens.map((t) => ({
       id: t.id,

@@ -5,7 +5,8 @@
  */
 import type { onnx } from 'onnx-proto';
 import type { PastFallback } from '../inference/graphFeeds';
-import { decodeOnnx } from '../graph/decodeOnnx';
+import { decodeGraph, unfusedNote, type GraphFacts } from '../graph/prepareGraph';
+import { withConfigFeatures } from './attentionFeatures';
 import type { ModelManifest } from './manifest';
 import { modelError, parseJsonFile } from '../modelError';
 import type { ModelFiles } from './modelFiles';
@@ -34,6 +35,8 @@ export interface FolderSource {
   past: PastFallback;
   /** What was chosen or assumed, for the user. */
   notes: string[];
+  /** What preparing the graph found and rewrote (prepareGraph.ts). */
+  facts?: GraphFacts;
 }
 
 /** Files a folder of this kind is recognised by, besides the graph. */
@@ -85,7 +88,8 @@ export async function readExportFolder(
   );
   const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
   const tokenizerConfig = await tokenizerSettings(files);
-  const model = decodeOnnx(onnxBytes, label, graphPath);
+  const { model, facts: graphFacts } = decodeGraph(onnxBytes, label, graphPath);
+  const rewritten = unfusedNote(graphPath, graphFacts.unfused);
   const derived = deriveManifest({
     label,
     folderName: label.split(/[\\/]/).pop() || label,
@@ -107,7 +111,11 @@ export async function readExportFolder(
     vocabulary,
     ...(tokenizerConfig ? { tokenizerConfig } : {}),
     past: { kvHeads, headDim: facts.headDim ?? Math.floor(manifest.hiddenSize / manifest.heads) },
-    notes: [...choice.notes, ...derived.notes],
+    notes: [...choice.notes, ...(rewritten ? [rewritten] : []), ...derived.notes],
+    facts: {
+      ...graphFacts,
+      attention: withConfigFeatures(graphFacts.attention, config, manifest.layers),
+    },
   };
 }
 

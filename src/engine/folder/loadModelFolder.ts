@@ -4,7 +4,7 @@ import { readExternalData, type ExternalDataFile } from './externalData';
 import type { GraphFile, GraphVariant } from './onnxGraphFiles';
 import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
 import { checkGraph } from '../graph/checkGraph';
-import { decodeOnnx } from '../graph/decodeOnnx';
+import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
@@ -47,6 +47,8 @@ export interface LoadedModelFolder {
   tokenizerConfig?: Record<string, unknown>;
   /** What was chosen or assumed while loading (graph variant, facts not in config.json). */
   notes: string[];
+  /** What preparing the graph found and rewrote (prepareGraph.ts); the session runs the rewrite. */
+  facts: GraphFacts;
 }
 
 /** Options of `loadModelFolder`. */
@@ -117,7 +119,10 @@ export async function prepareFolder(
   const { attentions } = manifest.outputs;
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax') wanted.add('probabilities');
-  if (wanted.size > 0 || options.headSteps) refuseLossyEdit(source.onnxBytes, label, graphPath);
+  const facts = source.facts ?? { unfused: [], attention: {}, precision: 'float32' };
+  const unfused = facts.unfused;
+  if (wanted.size > 0 || options.headSteps || unfused.length > 0)
+    refuseLossyEdit(source.onnxBytes, label, graphPath);
   const headStepOutputs = options.headSteps
     ? exposeStepTensors(model, manifest.layers, label, graphPath)
     : undefined;
@@ -134,7 +139,7 @@ export async function prepareFolder(
   }
   const attentionOutputs =
     attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
-  const edited = wanted.size > 0 || headStepOutputs !== undefined;
+  const edited = wanted.size > 0 || headStepOutputs !== undefined || unfused.length > 0;
   return {
     label,
     manifest,
@@ -151,6 +156,7 @@ export async function prepareFolder(
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,
+    facts,
   };
 }
 
@@ -181,12 +187,14 @@ async function readManifestFolder(
   const tokenizerConfig = await readConfig(files);
   // Read last, once the small files are known to be good: a bad folder never costs the big file.
   const [onnxBytes] = await readRequired(files, ['model.onnx']);
+  const { model, facts } = decodeGraph(onnxBytes, label, 'model.onnx');
   return {
     manifest,
     graphPath: 'model.onnx',
     graphFiles: [],
     onnxBytes,
-    model: decodeOnnx(onnxBytes, label),
+    model,
+    facts,
     tokenizerJson,
     vocabulary,
     ...(tokenizerConfig === undefined ? {} : { tokenizerConfig }),

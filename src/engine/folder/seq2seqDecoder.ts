@@ -6,7 +6,7 @@
  */
 import type { onnx } from 'onnx-proto';
 import { ENCODER_HIDDEN_STATES, exposeDecoderAttention } from '../graph/decoderAttention';
-import { decodeOnnx } from '../graph/decodeOnnx';
+import { decodeGraph } from '../graph/prepareGraph';
 import { encodeOnnx } from '../graph/exposeTensors';
 import { GraphIndex } from '../graph/graphIndex';
 import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
@@ -56,7 +56,7 @@ export async function readDecoderGraph(
   const { label } = files;
   const bytes = await files.read(graphFile);
   if (!bytes) throw modelError('missingFile', label, graphFile, 'not found', 'Check the folder.');
-  const model = decodeOnnx(bytes, label, graphFile);
+  const { model } = decodeGraph(bytes, label, graphFile);
   const graph = model.graph as onnx.IGraphProto;
   const index = new GraphIndex(graph);
   const inputs = index.feedInputs;

@@ -6,7 +6,7 @@
  * and edits as a single-graph folder; the decoder through seq2seqDecoder.ts.
  */
 import type { onnx } from 'onnx-proto';
-import { decodeOnnx } from '../graph/decodeOnnx';
+import { decodeGraph } from '../graph/prepareGraph';
 import { modelError, parseJsonFile } from '../modelError';
 import { deriveManifest } from './deriveManifest';
 import { EXPORT_FOLDER_FILES, jsonObject, tokenizerSettings } from './exportFolder';
@@ -143,7 +143,7 @@ export async function readSeq2SeqFolder(
   const onnxBytes = await files.read(encoder.path);
   if (!onnxBytes)
     throw modelError('missingFile', label, encoder.path, 'not found', 'Check the folder.');
-  const model = decodeOnnx(onnxBytes, label, encoder.path);
+  const { model, facts: graphFacts } = decodeGraph(onnxBytes, label, encoder.path);
   const derived = deriveManifest({
     label,
     folderName: label.split(/[\\/]/).pop() || label,
@@ -170,6 +170,7 @@ export async function readSeq2SeqFolder(
       ...(tokenizerConfig ? { tokenizerConfig } : {}),
       past: {},
       notes: [],
+      facts: graphFacts,
     },
     false,
   );

@@ -2,7 +2,10 @@
  * Where a graph's tokens and positions enter: the token embedding is the 2-D initializer a
  * Gather reads with the input ids; a learned (or fixed sinusoid) position table is another
  * 2-D initializer of the same width read by a Gather with computed indices (positions).
- * Rotary positions show as Sin/Cos of computed tensors. Reading and zeroing a table's
+ * Rotary positions show as Sin/Cos of computed tensors, or as a pair of constant cos/sin
+ * caches gathered at the same computed positions (ONNX Runtime's model builder, opened up
+ * from GroupQueryAttention). ONNX Runtime's EmbedLayerNormalization reads both tables
+ * itself (the optimizer's BERT). Reading and zeroing a table's
  * float32 numbers (inline or in external data) is here too.
  */
 import onnxProto from 'onnx-proto';
@@ -31,17 +34,64 @@ export function findEmbeddingTables(graph: onnx.IGraphProto, inputIds: string): 
       indices: n.input?.[1] ?? '',
     }))
     .filter(({ table }) => (table.dims ?? []).length === 2 && table.dataType === FLOAT);
-  const token = gathered.find((g) => g.indices === inputIds)?.table;
+  const fused = embedLayerNormTables(index, initializers, inputIds);
+  const token = gathered.find((g) => g.indices === inputIds)?.table ?? fused.token;
   const width = token ? int64(token.dims?.[1]) : undefined;
   // Token types (2 rows) and other small lookups are not positions.
-  const position = gathered.find(
-    (g) => g.table !== token && int64(g.table.dims?.[0]) >= 8 && int64(g.table.dims?.[1]) === width,
-  )?.table;
+  const position =
+    gathered.find(
+      (g) =>
+        g.table !== token && int64(g.table.dims?.[0]) >= 8 && int64(g.table.dims?.[1]) === width,
+    )?.table ?? fused.position;
   const computed = (n: onnx.INodeProto) => !index.isConstant(n.input?.[0] ?? '');
   const rotary =
-    (graph.node ?? []).some((n) => n.opType === 'Sin' && computed(n)) &&
-    (graph.node ?? []).some((n) => n.opType === 'Cos' && computed(n));
+    ((graph.node ?? []).some((n) => n.opType === 'Sin' && computed(n)) &&
+      (graph.node ?? []).some((n) => n.opType === 'Cos' && computed(n))) ||
+    hasRotaryCaches(index, inputIds);
   return { ...(token ? { token } : {}), ...(position ? { position } : {}), rotary };
+}
+
+/**
+ * The tables of ONNX Runtime's `EmbedLayerNormalization` (the transformer optimizer's
+ * BERT embeddings): word_embedding (input 2) read with the input ids (maybe cast to int32),
+ * position_embedding (input 3) at positions 0…S−1 unless position_ids are given.
+ */
+function embedLayerNormTables(
+  index: GraphIndex,
+  initializers: Map<string, onnx.ITensorProto>,
+  inputIds: string,
+): { token?: onnx.ITensorProto; position?: onnx.ITensorProto } {
+  const readsIds = (tensor: string) => {
+    const cast = index.producer(tensor);
+    return tensor === inputIds || (cast?.opType === 'Cast' && cast.input?.[0] === inputIds);
+  };
+  const node = index.nodes.find(
+    (n) => n.opType === 'EmbedLayerNormalization' && readsIds(n.input?.[0] ?? ''),
+  );
+  const table = (i: number) => {
+    const t = initializers.get(node?.input?.[i] ?? '');
+    return t && (t.dims ?? []).length === 2 && t.dataType === FLOAT ? t : undefined;
+  };
+  return { token: table(2), position: table(3) };
+}
+
+/** Two Gathers of constant 2-D tables of one shape (through a Cast) at the same computed indices. */
+function hasRotaryCaches(index: GraphIndex, inputIds: string): boolean {
+  const table = (name: string): number[] | undefined => {
+    const cast = index.producer(name);
+    const dims = index.constantDims(cast?.opType === 'Cast' ? (cast.input?.[0] ?? '') : name);
+    return dims?.length === 2 ? dims : undefined;
+  };
+  const seen = new Set<string>();
+  for (const node of index.nodes) {
+    const [data, indices] = node.input ?? [];
+    const dims = node.opType === 'Gather' && data ? table(data) : undefined;
+    if (!dims || !indices || indices === inputIds || index.isConstant(indices)) continue;
+    const key = `${indices}|${dims.join('x')}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
 }
 
 /** The first `rows` rows of a float32 2-D initializer, from the graph or its external data. */

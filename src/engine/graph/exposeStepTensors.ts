@@ -8,13 +8,13 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { addBranchOutputs, findIfAttention } from './exposeIfAttention';
 import { exposeTensors, floatOutput } from './exposeTensors';
-import { findStepTensors, type ScaleFactor, type StepTensors } from './findStepTensors';
+import { findStepTensors, type StepTensors } from './findStepTensors';
 import { modelError } from '../modelError';
 
 /** Step tensors of one layer, named by the graph outputs that now hold them. */
 export type ExposedStepTensors = StepTensors;
 
-const NAMED: readonly (keyof Omit<StepTensors, 'scales'>)[] = [
+const NAMED: readonly (keyof Omit<StepTensors, 'scales' | 'softcap'>)[] = [
   'query',
   'keyTransposed',
   'rawScores',
@@ -100,7 +100,10 @@ function stepsOf(
 function flatten(graph: onnx.IGraphProto, steps: StepTensors[]): string[] {
   return steps.flatMap((layer, l) => [
     ...NAMED.map((key) => layer[key]),
-    ...layer.scales.map((scale, i) => identity(graph, scale, `attention_step.${l}.scale${i}`)),
+    ...layer.scales.map((scale, i) =>
+      identity(graph, scale.operand, `attention_step.${l}.scale${i}`),
+    ),
+    ...(layer.softcap ? [identity(graph, layer.softcap, `attention_step.${l}.softcap`)] : []),
   ]);
 }
 
@@ -132,13 +135,13 @@ function copiesOfOutputs(branch: onnx.IGraphProto, names: string[]): string[] {
   });
 }
 
-function identity(graph: onnx.IGraphProto, scale: ScaleFactor, output: string): string {
+function identity(graph: onnx.IGraphProto, operand: string, output: string): string {
   graph.node ??= [];
   graph.node.push(
     onnxProto.onnx.NodeProto.create({
       opType: 'Identity',
       name: `${output}/Identity`,
-      input: [scale.operand],
+      input: [operand],
       output: [output],
     }),
   );
@@ -156,6 +159,7 @@ function rename(steps: StepTensors[], names: string[]): ExposedStepTensors[] {
     return {
       ...renamed,
       scales: layer.scales.map((scale) => ({ ...scale, operand: names[next++] })),
+      ...(layer.softcap ? { softcap: names[next++] } : {}),
     };
   });
 }

@@ -33,6 +33,11 @@ export interface StepTensors {
   /** That MatMul's output: the heads' outputs before they are concatenated, [.., N, dv]. */
   output: string;
   scales: ScaleFactor[];
+  /**
+   * The cap c of a soft-capping c · tanh(x / c) between the scale and the mask (Gemma 2,
+   * GroupQueryAttention's softcap), a one-number tensor; its Div and Mul are not in `scales`.
+   */
+  softcap?: string;
 }
 
 /** Ops the scores may pass through between Q·Kᵀ and the Softmax. */
@@ -48,6 +53,7 @@ const SCORE_OPS = new Set([
   'Min',
   'Max',
   'Clip',
+  'Tanh',
 ]);
 const PASS_THROUGH = new Set(['Identity', 'Cast', 'Dropout']);
 
@@ -63,8 +69,10 @@ export function findStepTensors(graph: onnx.IGraphProto): (StepTensors | undefin
     const pv = valueMatMul(index, layer.probabilities, 3);
     if (!path || !matmul || !pv) return undefined;
     const scales: ScaleFactor[] = [];
+    const softcap = softcapOf(index, path);
     for (let i = 0; i < path.length - 1; i++) {
       const node = path[i];
+      if (softcap?.nodes.includes(node)) continue;
       if (node.opType !== 'Div' && node.opType !== 'Mul') continue;
       const onPath = path[i + 1].output?.[0];
       const operand = (node.input ?? []).find((input) => input !== onPath);
@@ -82,8 +90,26 @@ export function findStepTensors(graph: onnx.IGraphProto): (StepTensors | undefin
       value: pv.input?.[1] ?? '',
       output: pv.output?.[0] ?? '',
       scales,
+      ...(softcap ? { softcap: softcap.operand } : {}),
     };
   });
+}
+
+/**
+ * A soft-cap on the path from the Softmax back to Q·Kᵀ: Mul(Tanh(Div(x, c)), c) with the
+ * same constant c; undefined when the path has no Tanh in that shape.
+ */
+function softcapOf(
+  index: GraphIndex,
+  path: onnx.INodeProto[],
+): { operand: string; nodes: onnx.INodeProto[] } | undefined {
+  const at = path.findIndex((node) => node.opType === 'Tanh');
+  const [outer, inner] = [path[at - 1], path[at + 1]];
+  if (at < 1 || outer?.opType !== 'Mul' || inner?.opType !== 'Div') return undefined;
+  const cap = (inner.input ?? [])[1] ?? '';
+  const outerCap = (outer.input ?? []).find((input) => input !== path[at].output?.[0]);
+  if (!index.isConstant(cap) || outerCap !== cap) return undefined;
+  return { operand: cap, nodes: [outer, inner] };
 }
 
 /**

@@ -10,6 +10,7 @@ import { modelInfo } from '../folder/manifest';
 import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
 import { modelError } from '../modelError';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
+import { modelSource } from '../folder/modelSource';
 import type { ModelInfo } from '../types';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, ortMessage } from './ortRuntime';
@@ -96,6 +97,8 @@ export async function loadSingleGraphModel(
   const others = folder.graphFiles.map((f) => f.path).filter((p) => p !== folder.graphFile);
   if (others.length > 0) info.otherGraphFiles = others;
   if (folder.notes.length > 0) info.notes = folder.notes;
+  if (Object.keys(folder.facts.attention).length > 0) info.attention = folder.facts.attention;
+  info.source = modelSource(folder);
   // Dropping the bytes here keeps one copy of the model (in the session), not two.
   const { onnxBytes: _graph, externalData: _weights, ...kept } = folder;
   return new LoadedModel(info, kept, tokenizer, session);

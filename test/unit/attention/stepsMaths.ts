@@ -1,7 +1,7 @@
 /** Reference arithmetic for the head-steps tests, written out plainly. */
 import type { HeadSteps } from '../../../src/engine/types';
 
-/** softmax(scores × scale + bias) per query row over the keys that are not masked. */
+/** softmax(capped(scores × scale) + bias) per query row over the keys that are not masked. */
 export function recomputeAttention(s: HeadSteps): Float32Array {
   const out = new Float32Array(s.n * s.m);
   for (let i = 0; i < s.n; i++) {
@@ -10,7 +10,7 @@ export function recomputeAttention(s: HeadSteps): Float32Array {
     for (let j = 0; j < s.m; j++) {
       const x = s.masked[i * s.m + j]
         ? -Infinity
-        : s.scores[i * s.m + j] * s.scale + (s.bias?.[i * s.m + j] ?? 0);
+        : capped(s.scores[i * s.m + j] * s.scale, s.softcap) + (s.bias?.[i * s.m + j] ?? 0);
       logits.push(x);
       max = Math.max(max, x);
     }
@@ -21,6 +21,11 @@ export function recomputeAttention(s: HeadSteps): Float32Array {
     });
   }
   return out;
+}
+
+/** c · tanh(x / c) where the model caps its logits (Gemma 2), else x. */
+function capped(x: number, cap: number | undefined): number {
+  return cap ? cap * Math.tanh(x / cap) : x;
 }
 
 /** q [n, d] · kᵀ ([m, d]) → [n, m]. */

@@ -10,6 +10,7 @@ import type { HeadSteps } from '../../../src/engine/types';
 export interface KeyStep {
   key: number;
   dot: number;
+  /** q·k × scale, soft-capped (c · tanh(x / c)) where the model caps its logits. */
   scaled: number;
   bias: number;
   masked: boolean;
@@ -25,7 +26,8 @@ export function rowSteps(s: HeadSteps, i: number): KeyStep[] {
     const dot = s.scores[base + j];
     const bias = s.bias ? s.bias[base + j] : 0;
     const masked = s.masked[base + j] === 1;
-    const scaled = dot * s.scale;
+    const cap = s.softcap;
+    const scaled = cap ? cap * Math.tanh((dot * s.scale) / cap) : dot * s.scale;
     rows.push({ key: j, dot, scaled, bias, masked, weight: 0 });
     if (!masked) max = Math.max(max, scaled + bias);
   }

@@ -13,7 +13,7 @@ export function scoreTable(
   rows: readonly KeyStep[],
   labels: readonly string[],
   model: ArrayLike<number> | undefined,
-  options: { scale: number; hasBias: boolean; focusKey: number | null },
+  options: { scale: number; softcap?: number; hasBias: boolean; focusKey: number | null },
 ): HTMLTableElement {
   const table = document.createElement('table');
   table.className = 'score-table';
@@ -21,7 +21,12 @@ export function scoreTable(
   const titles = [
     ['key', 'Key token'],
     ['q·k', 'Raw dot product of the query and this key'],
-    [`× ${cellText(options.scale)}`, "Scaled by the model's scale"],
+    options.softcap
+      ? [
+          `× ${cellText(options.scale)}, capped`,
+          `Scaled by the model's scale, then soft-capped: ${cellText(options.softcap)} · tanh(x / ${cellText(options.softcap)})`,
+        ]
+      : [`× ${cellText(options.scale)}`, "Scaled by the model's scale"],
     ...(options.hasBias ? [['+ bias', 'Additive bias (relative positions, ALiBi)']] : []),
     ['mask', 'Whether the mask removes this key'],
     ['softmax', 'Softmax over the keys that are not masked'],
