@@ -12,7 +12,7 @@ import {
   byteLevelPreTokenizer,
   Tokenizer as NativeTokenizer,
 } from 'tokenizers';
-import { byteLevelEncode } from '../../../src/engine/tokenize/byteLevelAlphabet';
+import { byteLevelEncode } from '../../../src/engine/tokenize/parts/preTokenizers/byteLevelAlphabet';
 import type { UnicodeTableName } from '../../../src/engine/tokenize/unicodeTables';
 
 /** Every Unicode scalar value (surrogates excluded: the native binding cannot receive them). */
