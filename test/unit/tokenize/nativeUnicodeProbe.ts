@@ -6,8 +6,13 @@
  * differ from what a modern JavaScript engine reports. Used by the table generator and by the
  * test that checks the committed tables.
  */
-import { bertNormalizer, bertPreTokenizer, byteLevelPreTokenizer } from 'tokenizers';
-import { byteLevelEncode } from '../../../src/engine/tokenize/byteLevelAlphabet';
+import {
+  bertNormalizer,
+  bertPreTokenizer,
+  byteLevelPreTokenizer,
+  Tokenizer as NativeTokenizer,
+} from 'tokenizers';
+import { byteLevelEncode } from '../../../src/engine/tokenize/parts/preTokenizers/byteLevelAlphabet';
 import type { UnicodeTableName } from '../../../src/engine/tokenize/unicodeTables';
 
 /** Every Unicode scalar value (surrogates excluded: the native binding cannot receive them). */
@@ -152,8 +157,32 @@ function probeByteLevelSpace(cps: number[], numbers: Set<number>): number[] {
   return spaces.sort((x, y) => x - y);
 }
 
+/**
+ * Code points an Oniguruma class (e.g. `\\p{Lu}`) matches in the reference: a `Split`
+ * pre-tokenizer that removes its matches leaves only the other code points in its offsets.
+ */
+async function probeOnigClass(cps: number[], regex: string): Promise<number[]> {
+  const json = {
+    version: '1.0',
+    added_tokens: [],
+    normalizer: null,
+    pre_tokenizer: { type: 'Split', pattern: { Regex: regex }, behavior: 'Removed', invert: false },
+    post_processor: null,
+    decoder: null,
+    model: { type: 'WordLevel', vocab: { '[UNK]': 0 }, unk_token: '[UNK]' },
+  };
+  const items = cps.filter((cp) => cp !== 0);
+  const text = items.map((cp) => String.fromCodePoint(cp)).join('');
+  const encoding = await NativeTokenizer.fromString(JSON.stringify(json)).encode(text, null, {
+    addSpecialTokens: false,
+  });
+  const kept = new Uint8Array(items.length);
+  for (const [start, end] of encoding.getOffsets()) kept.fill(1, start, end);
+  return items.filter((_, i) => kept[i] === 0);
+}
+
 /** Probes every table the engine's tokenizers use; values are sorted code point lists. */
-export function probeUnicodeTables(): Record<UnicodeTableName, number[]> {
+export async function probeUnicodeTables(): Promise<Record<UnicodeTableName, number[]>> {
   const cps = allScalarValues();
   const { removed, whitespace } = probeBertRemoved(cps);
   const numbers = probeMerged(cps, ' 0');
@@ -165,5 +194,15 @@ export function probeUnicodeTables(): Record<UnicodeTableName, number[]> {
     byteLevelLetter: probeMerged(cps, ' a'),
     byteLevelNumber: numbers,
     byteLevelSpace: probeByteLevelSpace(cps, new Set(numbers)),
+    onigLu: await probeOnigClass(cps, '\\p{Lu}'),
+    onigLl: await probeOnigClass(cps, '\\p{Ll}'),
+    onigLt: await probeOnigClass(cps, '\\p{Lt}'),
+    onigLm: await probeOnigClass(cps, '\\p{Lm}'),
+    onigLo: await probeOnigClass(cps, '\\p{Lo}'),
+    onigM: await probeOnigClass(cps, '\\p{M}'),
+    onigP: await probeOnigClass(cps, '\\p{P}'),
+    onigS: await probeOnigClass(cps, '\\p{S}'),
+    onigDigit: await probeOnigClass(cps, '\\d'),
+    onigWord: await probeOnigClass(cps, '\\w'),
   };
 }
