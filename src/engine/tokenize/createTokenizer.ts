@@ -52,18 +52,21 @@ export function createTokenizer(
   const normalized = new Map<string, AddedTokenSpec>();
   for (const token of added) {
     if (token.normalized && json.normalizer) {
-      normalized.set(normalize(identityAligned(token.content, 0, token.content.length)).text, token);
+      normalized.set(
+        normalize(identityAligned(token.content, 0, token.content.length)).text,
+        token,
+      );
     } else {
       raw.set(token.content, token);
     }
   }
-  // The reference gives an added token that is also in the model's vocabulary the model's id.
-  const addedId = (spec: AddedTokenSpec): number => model.vocab.get(spec.content) ?? spec.id;
+  const ids = addedTokenIds(added, model.vocab);
+  const addedId = (spec: AddedTokenSpec): number => ids.get(spec.content)!;
   const rawSplitter = new AddedTokenSplitter(raw);
   const normalizedSplitter = new AddedTokenSplitter(normalized);
   let vocabSize = 0;
   for (const id of model.vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
-  for (const token of added) vocabSize = Math.max(vocabSize, token.id + 1);
+  for (const id of ids.values()) vocabSize = Math.max(vocabSize, id + 1);
   // The library is used for lookups and decoding only; the parts above do the rest.
   const library = new Tokenizer(
     { ...json, normalizer: null, pre_tokenizer: null, post_processor: null },
@@ -110,11 +113,34 @@ export function createTokenizer(
   };
 }
 
+/**
+ * The ids the reference gives added tokens, whatever ids the file writes: the model's id for
+ * a token in its vocabulary, otherwise the next id after the vocabulary and the added tokens
+ * so far, in file order (`AddedVocabulary::add_tokens`).
+ */
+function addedTokenIds(
+  added: AddedTokenSpec[],
+  vocab: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const ids = new Map<string, number>();
+  let max = -1;
+  for (const { content } of added) {
+    if (ids.has(content)) continue;
+    let id = vocab.get(content);
+    if (id === undefined) id = max < 0 ? vocab.size : max >= vocab.size ? max + 1 : vocab.size;
+    ids.set(content, id);
+    max = Math.max(max, id);
+  }
+  return ids;
+}
+
 function kindOf(json: TokenizerJson): TokenizerKind {
   const type = (json.model as PartJson).type;
   if (type === 'WordPiece') return 'wordPiece';
   if (type === 'Unigram') return 'unigram';
-  return JSON.stringify(json.pre_tokenizer ?? null).includes('"ByteLevel"') ? 'byteLevelBpe' : 'bpe';
+  return JSON.stringify(json.pre_tokenizer ?? null).includes('"ByteLevel"')
+    ? 'byteLevelBpe'
+    : 'bpe';
 }
 
 /**
@@ -138,7 +164,9 @@ function checkDecoderPatterns(value: unknown, field: string): void {
   const json = partAt(value, field);
   if (json.type === 'Replace') compilePattern(json.pattern, `${field}.pattern`);
   if (json.type === 'Sequence' && Array.isArray(json.decoders)) {
-    json.decoders.forEach((d: unknown, i) => checkDecoderPatterns(d, `${field}.decoders[${i}]`));
+    json.decoders.forEach((d: unknown, i) => {
+      checkDecoderPatterns(d, `${field}.decoders[${i}]`);
+    });
   }
   if (json.type !== undefined && typeof json.type !== 'string') {
     throw fileError(`${field}.type`, 'is not a string');

@@ -8,6 +8,8 @@
  * - byteLevelLetter/Number/Space: \p{L}, \p{N} and \s of the GPT-2 regex (Oniguruma).
  * - onigLu…onigS, onigDigit, onigWord: \p{Lu}…\p{S}, \d and \w of Oniguruma, for the
  *   patterns tokenizer.json supplies (src/engine/tokenize/parts/patterns.ts).
+ * - normalizationNew: code points the reference's NFC/NFD/NFKC/NFKD tables do not know
+ *   (newer Unicode): left as they are, and starters.
  */
 export type UnicodeTableName =
   | 'bertRemoved'
@@ -26,15 +28,15 @@ export type UnicodeTableName =
   | 'onigP'
   | 'onigS'
   | 'onigDigit'
-  | 'onigWord';
+  | 'onigWord'
+  | 'normalizationNew';
 
 /** Encoded ranges per table; decode with `CodePointSet`. */
 export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
   bertRemoved:
     '0.8,2.1,1.h,2n.w,d.0,11u.5,m.0,5c.0,1d.0,3cu.0,1ks.4,q.4,1d.4,1.9,11u8.4xr,16n.0,6x.2,1.0,' +
     '3b3.0,xya.3,43z.7,h406.0,u.2n,1egw.1ekd,2.1ekd',
-  bertWhitespace:
-    '9.1,2.0,i.0,3j.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
+  bertWhitespace: '9.1,2.0,i.0,3j.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
   bertNonspacingMark:
     'lc.1r,2.0,2.16,7n.4,7d.18,1.0,1.1,1.1,1.0,20.a,1c.k,g.0,2t.6,2.5,2.1,1.3,z.0,u.q,2j.a,1m.8' +
     ',y.3,1.8,1.2,1.4,17.2,3r.v,1j.0,1.0,4.7,4.0,3.6,a.1,t.0,1m.0,4.3,8.0,k.1,t.1,1l.0,4.1,4.1,' +
@@ -103,8 +105,7 @@ export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
     'q.u,4e.9,16.3,34.6,3q.t,3k.9,1o.9,40.9,7.j,6z.9,9i.9,3a.9,ae.9,2u.9,6.j,24.b,bo.i,2l.9,ie.' +
     '9,2e.s,6b.9,1y.9,bq.9,2u.k,tn.32,c01.9,1t2.9,2e.9,3q.9,1.6,em.9,7a.m,imx.9,152.j,c.j,30.o,' +
     'ut.1d,1ts.9,bq.9,dy.9,6v.9,jw.8,3k.9,lz.1m,1.2,1.3,24.18,1.e,qq.c,25f.9',
-  byteLevelSpace:
-    '9.4,i.0,2s.0,q.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
+  byteLevelSpace: '9.4,i.0,2s.0,q.0,4bj.0,1vj.a,t.1,5.0,1b.0,334.0',
   onigLu:
     '1t.p,2t.m,1.6,x.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,' +
     '1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,2.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,2.0,1.0,1.0,1.0,1.0,1.' +
@@ -167,8 +168,7 @@ export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
     '0,1.0,1.0,4.0,1.0,2.0,3.0,1.0,1.0,1.0,1.0,1.0,q.0,3.0,mt.16,5.8,7.27,fnk.6,c.4,tl.p,y5.13,' +
     '3s.z,4b.a,1.e,1.6,1.1,1dv.1e,3h.l,27u.v,gw0.v,k2i.p,q.6,1.h,q.p,q.3,1.0,1.6,1.a,q.p,q.p,q.' +
     'p,q.p,q.p,q.p,q.p,q.p,q.r,s.o,1.5,q.o,1.5,q.o,1.5,q.o,1.5,q.o,1.5,1.0,1f8.9,1.j,6.5,1yv.x',
-  onigLt:
-    'cl.0,2.0,2.0,12.0,5ud.7,8.7,8.7,c.0,f.0,1b.0',
+  onigLt: 'cl.0,2.0,2.0,12.0,5ud.7,8.7,8.7,c.0,f.0,1b.0',
   onigLm:
     'j4.h,4.b,e.4,7.0,1.0,3p.0,5.0,da.0,6e.0,4k.1,7h.1,4.0,v.0,9.0,3.0,4g.0,4n.0,yc.0,3j.0,fp.0' +
     ',1cq.0,2z.0,gz.0,cw.5,4u.1q,d.0,y.10,j5.0,d.0,g.c,2cf.1,6p.0,5b.0,d1.0,17.4,5.0,2p.1,2l.2,' +
@@ -290,4 +290,9 @@ export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
     '2.3,1.q,1.1,1.0,2.0,1.9,1.3,1.0,1.0,6.0,4.0,1.0,1.0,1.2,1.1,1.0,2.0,1.0,1.0,1.0,1.0,1.1,1.' +
     '0,2.3,1.6,1.3,1.3,1.0,1.9,1.g,5.2,1.4,1.g,hg.p,6.p,6.p,21y.9,sm.wyn,w.37d,6.65,2.4g1,e.5rk' +
     ',f.h9,1wi.f1,15u.3t6,5.38f,f9e8.6n',
+  normalizationNew:
+    '1kt.0,49.8,16.9,8a.0,fx.0,72.1,al.0,1ne.0,q1.u,2.b,lm.4,45g.0,n3l.3,1j.0,n0.0,hun.0,q.0,bg' +
+    '.4,1.15,1.8,12h.3,1t.4,8t.1,25.1,1.2,1y.a,1d.3,6i.0,ju.0,1z.0,1.0,8.0,2.0,1f.0,1.1,5.2,3x.' +
+    '0,re.1,71.0,4.1,4.0,4c.0,2b.0,i.0,29.0,iw.0,1.1,29.0,bt.1,d0e.7,6.0,2ew.2,hx.1,ick.z,3sm.1' +
+    'p,x.0,4g.6,af.0,1p.3,e4.3,72.1,6r.0,2.0,7.1,5.0,22e.0,22r.9',
 };

@@ -10,6 +10,8 @@ import {
   bertNormalizer,
   bertPreTokenizer,
   byteLevelPreTokenizer,
+  nfdNormalizer,
+  nfkdNormalizer,
   Tokenizer as NativeTokenizer,
 } from 'tokenizers';
 import { byteLevelEncode } from '../../../src/engine/tokenize/parts/preTokenizers/byteLevelAlphabet';
@@ -181,6 +183,48 @@ async function probeOnigClass(cps: number[], regex: string): Promise<number[]> {
   return items.filter((_, i) => kept[i] === 0);
 }
 
+/**
+ * Code points newer than the reference's normalization tables: decomposed or given a
+ * combining class by this JavaScript engine but not by the reference, which leaves them as
+ * they are and treats them as starters. Found by normalizing each one alone, after U+0345
+ * (class 240) and before U+0334 (class 1): a mark of any class moves in one of the two.
+ */
+function probeNormalizationNew(cps: number[]): number[] {
+  const items = cps.filter((cp) => cp !== 0);
+  const differs = new Set<number>();
+  const probe = (normalize: (s: string) => string, form: string, wrap: (c: string) => string) => {
+    const texts = items.map((cp) => wrap(String.fromCodePoint(cp)));
+    const out = normalize(texts.join('\0')).split('\0');
+    if (out.length !== texts.length) throw new Error('normalization probe lost sync');
+    texts.forEach((text, i) => {
+      if (out[i] !== text.normalize(form)) differs.add(items[i]!);
+    });
+  };
+  const nfd = nfdNormalizer();
+  const nfkd = nfkdNormalizer();
+  probe(
+    (s) => nfd.normalizeString(s),
+    'NFD',
+    (c) => c,
+  );
+  probe(
+    (s) => nfkd.normalizeString(s),
+    'NFKD',
+    (c) => c,
+  );
+  probe(
+    (s) => nfd.normalizeString(s),
+    'NFD',
+    (c) => `\u0345${c}`,
+  );
+  probe(
+    (s) => nfd.normalizeString(s),
+    'NFD',
+    (c) => `${c}\u0334`,
+  );
+  return [...differs].sort((a, b) => a - b);
+}
+
 /** Probes every table the engine's tokenizers use; values are sorted code point lists. */
 export async function probeUnicodeTables(): Promise<Record<UnicodeTableName, number[]>> {
   const cps = allScalarValues();
@@ -204,5 +248,6 @@ export async function probeUnicodeTables(): Promise<Record<UnicodeTableName, num
     onigS: await probeOnigClass(cps, '\\p{S}'),
     onigDigit: await probeOnigClass(cps, '\\d'),
     onigWord: await probeOnigClass(cps, '\\w'),
+    normalizationNew: probeNormalizationNew(cps),
   };
 }

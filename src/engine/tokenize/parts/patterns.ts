@@ -163,7 +163,8 @@ class Translator {
     const prefix = ['(?<=', '(?<!', '(?:', '(?i:', '(?=', '(?!', '('].find(
       (p) => rest.startsWith(p) && (p !== '(' || rest[1] !== '?'),
     );
-    if (!prefix) return this.fail(`uses the group ${JSON.stringify(rest.slice(0, 4))}, not supported`);
+    if (!prefix)
+      return this.fail(`uses the group ${JSON.stringify(rest.slice(0, 4))}, not supported`);
     this.i += prefix.length;
     const inner = this.alternatives(fold || prefix === '(?i:');
     if (this.src[this.i] !== ')') this.fail('has an unclosed "("');
@@ -184,7 +185,8 @@ class Translator {
       repeats = rest[0] !== '?';
     } else if (interval && (interval[1] !== '' || (interval[3] ?? '') !== '')) {
       const min = interval[1] === '' ? 0 : Number(interval[1]);
-      const max = interval[2] === undefined ? min : interval[3] === '' ? Infinity : Number(interval[3]);
+      const max =
+        interval[2] === undefined ? min : interval[3] === '' ? Infinity : Number(interval[3]);
       text = `{${min}${interval[2] === undefined ? '' : `,${max === Infinity ? '' : max}`}}`;
       repeats = max > 1;
     } else return undefined;
@@ -315,7 +317,10 @@ function caseBody(ch: string): string {
       }
       everyCharacter = cps.join('');
     }
-    const same = Array.from(everyCharacter.matchAll(new RegExp(escapeLiteral(ch), 'giu')), (m) => m[0]);
+    const same = Array.from(
+      everyCharacter.matchAll(new RegExp(escapeLiteral(ch), 'giu')),
+      (m) => m[0],
+    );
     body = [...new Set([ch, ...same])].map((s) => escapeLiteral(s, true)).join('');
     caseBodies.set(ch, body);
   }

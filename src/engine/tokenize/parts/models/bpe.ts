@@ -36,7 +36,10 @@ export class BpeModel implements Model {
       }
     }
     if (typeof json.dropout === 'number' && json.dropout > 0) {
-      throw fileError(`${field}.dropout`, 'is set; BPE with dropout (random merges) is not supported');
+      throw fileError(
+        `${field}.dropout`,
+        'is set; BPE with dropout (random merges) is not supported',
+      );
     }
     this.byteFallback = json.byte_fallback === true;
     this.fuseUnk = json.fuse_unk === true;
@@ -44,7 +47,10 @@ export class BpeModel implements Model {
     if (typeof json.unk_token === 'string') {
       const id = vocab.get(json.unk_token);
       if (id === undefined) {
-        throw fileError(`${field}.unk_token`, `${JSON.stringify(json.unk_token)} is not in the vocabulary`);
+        throw fileError(
+          `${field}.unk_token`,
+          `${JSON.stringify(json.unk_token)} is not in the vocabulary`,
+        );
       }
       this.unk = { token: json.unk_token, id };
     }
@@ -107,7 +113,10 @@ export function vocabularyAt(value: unknown, field: string): Map<string, number>
   const vocab = new Map<string, number>();
   for (const [token, id] of Object.entries(value)) {
     if (!Number.isInteger(id) || (id as number) < 0) {
-      throw fileError(field, `gives ${JSON.stringify(token)} the id ${JSON.stringify(id)} (ids are integers ≥ 0)`);
+      throw fileError(
+        field,
+        `gives ${JSON.stringify(token)} the id ${JSON.stringify(id)} (ids are integers ≥ 0)`,
+      );
     }
     vocab.set(token, id as number);
   }
@@ -132,7 +141,10 @@ function mergesAt(value: unknown, field: string, vocab: Map<string, number>): [s
     const [a, b] = pair as [string, string];
     for (const token of [a, b, a + b]) {
       if (!vocab.has(token)) {
-        throw fileError(`${field}[${i}]`, `${JSON.stringify(merge)} names ${JSON.stringify(token)}, which is not in the vocabulary`);
+        throw fileError(
+          `${field}[${i}]`,
+          `${JSON.stringify(merge)} names ${JSON.stringify(token)}, which is not in the vocabulary`,
+        );
       }
     }
     return [a, b];

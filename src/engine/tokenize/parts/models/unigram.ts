@@ -21,7 +21,8 @@ export class UnigramModel implements Model {
   private readonly unkId: number;
 
   constructor(json: PartJson, field: string) {
-    if (!Array.isArray(json.vocab)) throw fileError(`${field}.vocab`, 'is not a [[piece, score], …] list');
+    if (!Array.isArray(json.vocab))
+      throw fileError(`${field}.vocab`, 'is not a [[piece, score], …] list');
     const vocab = new Map<string, number>();
     json.vocab.forEach((entry: unknown, id) => {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') {
@@ -31,14 +32,21 @@ export class UnigramModel implements Model {
     });
     this.vocab = vocab;
     const unkId = json.unk_id;
-    if (!Number.isInteger(unkId) || (unkId as number) < 0 || (unkId as number) >= json.vocab.length) {
+    if (
+      !Number.isInteger(unkId) ||
+      (unkId as number) < 0 ||
+      (unkId as number) >= json.vocab.length
+    ) {
       throw fileError(
         `${field}.unk_id`,
         `${JSON.stringify(unkId ?? null)} is not the index of a piece (the vocabulary has ${json.vocab.length})`,
       );
     }
     if (json.byte_fallback === true) {
-      throw fileError(`${field}.byte_fallback`, 'is true; Unigram with byte fallback is not supported');
+      throw fileError(
+        `${field}.byte_fallback`,
+        'is true; Unigram with byte fallback is not supported',
+      );
     }
     this.unkId = unkId as number;
     this.unk = (json.vocab[this.unkId] as [string, number])[0];

@@ -34,7 +34,10 @@ export class WordPieceModel implements Model {
     this.unkId = unkId;
     const max = json.max_input_chars_per_word ?? 100;
     if (!Number.isInteger(max) || (max as number) < 1) {
-      throw fileError(`${field}.max_input_chars_per_word`, `${JSON.stringify(max)} is not a whole number ≥ 1`);
+      throw fileError(
+        `${field}.max_input_chars_per_word`,
+        `${JSON.stringify(max)} is not a whole number ≥ 1`,
+      );
     }
     this.library = new WordPiece({
       ...json,

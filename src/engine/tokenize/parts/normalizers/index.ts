@@ -50,7 +50,9 @@ export const NORMALIZERS: Record<string, Factory> = {
 /** The normalizer at `field` (`normalizer`), identity for none. */
 export function normalizerOf(json: PartJson | null | undefined, field: string): Normalizer {
   if (json === null || json === undefined) return identity;
-  const factory = Object.hasOwn(NORMALIZERS, String(json.type)) ? NORMALIZERS[String(json.type)] : undefined;
+  const factory = Object.hasOwn(NORMALIZERS, String(json.type))
+    ? NORMALIZERS[String(json.type)]
+    : undefined;
   if (!factory) throw unsupportedType(field, json.type, Object.keys(NORMALIZERS));
   return factory(json, field);
 }
@@ -68,14 +70,20 @@ function precompiledOf(json: PartJson, field: string): Normalizer {
     // The trie is read lazily; walking it with every Latin-1 character finds a broken one now.
     for (let cp = 1; cp < 0x100; cp++) map.transform(String.fromCharCode(cp));
   } catch (error) {
-    throw fileError(`${field}.precompiled_charsmap`, `is not a charsmap (${(error as Error).message})`);
+    throw fileError(
+      `${field}.precompiled_charsmap`,
+      `is not a charsmap (${(error as Error).message})`,
+    );
   }
   const normalize = precompiled(map);
   return (input) => {
     try {
       return normalize(input);
     } catch (error) {
-      throw fileError(`${field}.precompiled_charsmap`, `is not a charsmap (${(error as Error).message})`);
+      throw fileError(
+        `${field}.precompiled_charsmap`,
+        `is not a charsmap (${(error as Error).message})`,
+      );
     }
   };
 }

@@ -4,9 +4,11 @@
  * it, the rest are insertions), combining marks are put in canonical order carrying those
  * changes with them, and composition folds a character into the one it joins (which keeps
  * only its own range). Offsets are then handed out by position (`transformRange`).
+ * Characters newer than the reference's Unicode tables are left alone, as it leaves them.
  */
 import type { AlignedText } from '../../alignedText';
 import { fromCharRun, toCharRun, transformRange, type Change } from '../../charAlignment';
+import { unicodeClass } from '../../unicodeClasses';
 
 export type UnicodeForm = 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
 
@@ -16,9 +18,24 @@ export function unicodeForm(form: UnicodeForm): (input: AlignedText) => AlignedT
   return (input) => {
     if (input.text.normalize(form) === input.text) return input;
     const run = toCharRun(input);
-    const chars: string[] = [];
-    const changes: number[] = [];
+    const fresh = unicodeClass('normalizationNew');
+    const edits: Change[] = [];
+    let chars: string[] = [];
+    let changes: number[] = [];
+    const flush = (): void => {
+      canonicalOrder(chars, changes);
+      if (composes) for (const edit of compose(chars, changes)) edits.push(edit);
+      else for (let i = 0; i < chars.length; i++) edits.push([chars[i]!, changes[i]!]);
+      chars = [];
+      changes = [];
+    };
     for (const source of run.chars) {
+      if (fresh.has(source.codePointAt(0)!)) {
+        // Newer than the reference's tables: kept as it is, and nothing reorders across it.
+        flush();
+        edits.push([source, 0]);
+        continue;
+      }
       let first = true;
       for (const ch of source.normalize(decomposition)) {
         chars.push(ch);
@@ -26,8 +43,7 @@ export function unicodeForm(form: UnicodeForm): (input: AlignedText) => AlignedT
         first = false;
       }
     }
-    canonicalOrder(chars, changes);
-    const edits = composes ? compose(chars, changes) : chars.map((c, i): Change => [c, changes[i]!]);
+    flush();
     return fromCharRun(transformRange(run, 0, run.chars.length, edits));
   };
 }

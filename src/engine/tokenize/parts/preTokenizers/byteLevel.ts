@@ -27,7 +27,9 @@ export function byteLevel(json: PartJson, field: string): (piece: AlignedText) =
   const regex = booleanAt(json, 'use_regex', field, true) ? gpt2Regex() : undefined;
   return (piece) => {
     const spaced = addPrefixSpace && !piece.text.startsWith(' ') ? withPrefixSpace(piece) : piece;
-    const words = regex ? splitPiece(spaced, regexStretches(spaced.text, regex), 'Isolated') : [spaced];
+    const words = regex
+      ? splitPiece(spaced, regexStretches(spaced.text, regex), 'Isolated')
+      : [spaced];
     return words.map(toBytes);
   };
 }

@@ -23,7 +23,8 @@ type Factory = (json: PartJson, field: string) => Split | PreTokenizer[];
 
 const NUMERIC = /\p{N}/u;
 // The Rust `regex` crate's Unicode `\w` and `\s`, which the Whitespace pre-tokenizer uses.
-const WORD_OR_SYMBOLS = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\p{White_Space}]+/gu;
+const WORD_OR_SYMBOLS =
+  /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\p{White_Space}]+/gu;
 
 function byChars(test: (cp: number) => boolean, behaviour: Behaviour): Split {
   return (piece) => splitPiece(piece, charStretches(piece.text, test), behaviour);
@@ -50,7 +51,10 @@ export const PRE_TOKENIZERS: Record<string, Factory> = {
     ),
   Punctuation: (json, field) => {
     const punctuation = unicodeClass('bertPunctuation');
-    return byChars((cp) => punctuation.has(cp), behaviourAt(json.behavior, `${field}.behavior`, 'Isolated'));
+    return byChars(
+      (cp) => punctuation.has(cp),
+      behaviourAt(json.behavior, `${field}.behavior`, 'Isolated'),
+    );
   },
   Whitespace: () => (piece) =>
     splitPiece(piece, regexStretches(piece.text, WORD_OR_SYMBOLS), 'Removed', true),

@@ -39,7 +39,11 @@ export function metaspace(json: PartJson, field: string): (piece: AlignedText) =
       text = b.build();
     }
     if (!split) return [text];
-    return splitPiece(text, charStretches(text.text, (cp) => cp === replacementCp), 'MergedWithNext');
+    return splitPiece(
+      text,
+      charStretches(text.text, (cp) => cp === replacementCp),
+      'MergedWithNext',
+    );
   };
 }
 
@@ -47,7 +51,11 @@ export function metaspace(json: PartJson, field: string): (piece: AlignedText) =
 function replaceSpaces(piece: AlignedText, replacement: string): AlignedText {
   if (!piece.text.includes(' ')) return piece;
   if (replacement.length === 1) {
-    return { text: piece.text.replaceAll(' ', replacement), starts: piece.starts, ends: piece.ends };
+    return {
+      text: piece.text.replaceAll(' ', replacement),
+      starts: piece.starts,
+      ends: piece.ends,
+    };
   }
   const b = new AlignedTextBuilder(piece.text.length * 2);
   for (let i = 0; i < piece.text.length; i++) {

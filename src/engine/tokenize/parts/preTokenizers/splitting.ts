@@ -76,9 +76,7 @@ export function splitPiece(
   behaviour: Behaviour,
   invert = false,
 ): AlignedText[] {
-  const marked = invert
-    ? stretches.map(([a, b, m]): Stretch => [a, b, !m])
-    : stretches;
+  const marked = invert ? stretches.map(([a, b, m]): Stretch => [a, b, !m]) : stretches;
   const kept: [number, number][] = [];
   let previousMatch = false;
   switch (behaviour) {
