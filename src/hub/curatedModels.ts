@@ -3,6 +3,10 @@
  * hold an ONNX export next to `config.json` and `tokenizer.json`. Where the original
  * repository has no ONNX graph, its Transformers.js port is listed (`Xenova/…`,
  * `onnx-community/…`). Any other repository id can be typed in.
+ *
+ * Each entry has a fixture folder of the same tokenizer shape, config family and graph
+ * layout under test/fixtures/hf (test/unit/hub/curatedFixtures.test.ts): add one with a new
+ * entry, or that test fails.
  */
 
 /** One entry of the list. */
@@ -41,8 +45,24 @@ export const CURATED_MODELS: readonly CuratedModel[] = [
     description: 'Llama-style decoder · 135M · 30 layers × 9 heads (3 key/value)',
   },
   {
+    repo: 'HuggingFaceTB/SmolLM2-360M-Instruct',
+    label: 'SmolLM2 360M Instruct',
+    description: 'Llama-style decoder · 362M · 32 layers × 15 heads (5 key/value)',
+  },
+  {
     repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
     label: 'Qwen2.5 0.5B Instruct',
     description: 'Qwen2 decoder · 494M · 24 layers × 14 heads (2 key/value)',
+  },
+  {
+    repo: 'onnx-community/Qwen2.5-Coder-0.5B-Instruct',
+    label: 'Qwen2.5-Coder 0.5B Instruct',
+    description: 'Qwen2 decoder for code · 494M · 24 layers × 14 heads (2 key/value)',
+  },
+  {
+    repo: 'Xenova/TinyLlama-1.1B-Chat-v1.0',
+    label: 'TinyLlama 1.1B Chat',
+    description:
+      'Llama 2 decoder, SentencePiece tokenizer · 1.1B · 22 layers × 32 heads (4 key/value) · 1.1 GB quantized',
   },
 ];

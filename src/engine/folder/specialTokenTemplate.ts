@@ -4,21 +4,13 @@
  * `add_bos_token` / `add_eos_token` from `tokenizer_config.json` where the template lacks
  * them (the slow tokenizers of Llama-style models add them that way).
  */
+import { POST_PROCESSORS } from '../tokenize/parts/postProcessors';
 import type { SpecialTokenPolicy } from './manifest';
 
 interface Processor {
   type?: unknown;
   [key: string]: unknown;
 }
-
-/** Post-processor types understood; any other is reported by name. */
-export const POST_PROCESSORS = [
-  'TemplateProcessing',
-  'BertProcessing',
-  'RobertaProcessing',
-  'ByteLevel',
-  'Sequence',
-] as const;
 
 /** The policy, or an Error naming what could not be read. */
 export function specialTokensOf(

@@ -86,10 +86,20 @@ export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Prom
 }
 
 /** Decoder start token, the target's tokens, then the template's end tokens (`</s>`). */
+/** Generous: a text this many times longer than the token limit is refused untokenized. */
+const MAX_TARGET_CHARS_PER_TOKEN = 64;
+
 function givenIds(model: Seq2SeqModel, text: string): number[] {
   if (text.trim() === '') {
     throw new EngineRunError(
       'The target text is empty. Type the translation to inspect, or let the model generate one.',
+      'badInput',
+    );
+  }
+  // Far more characters than could fit in the tokens inspected: refused before tokenizing.
+  if (text.length > MAX_TARGET_TOKENS * MAX_TARGET_CHARS_PER_TOKEN) {
+    throw new EngineRunError(
+      `The target text has ${text.length.toLocaleString('en-US')} characters; at most ${MAX_TARGET_TOKENS} tokens are inspected. Shorten it.`,
       'badInput',
     );
   }

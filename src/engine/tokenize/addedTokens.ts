@@ -5,6 +5,7 @@
  * swallow the whitespace beside them (and their range covers it).
  */
 
+import { fileError } from './parts/fileError';
 import { WHITE_SPACE } from './whiteSpace';
 
 /** An added token as `tokenizer.json` lists it. */
@@ -71,4 +72,23 @@ function isSingleWord(text: string, from: number, to: number): boolean {
   const before = text.slice(hasPairBefore ? from - 2 : from - 1, from);
   const after = to < text.length ? String.fromCodePoint(text.codePointAt(to)!) : '';
   return !WORD_CHAR.test(before) && !WORD_CHAR.test(after);
+}
+
+/** `added_tokens`, checked: each has string content and an integer id ≥ 0. */
+export function addedTokensAt(value: unknown): AddedTokenSpec[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw fileError('added_tokens', 'is not a list');
+  return value.map((token: unknown, i): AddedTokenSpec => {
+    const spec = (token ?? {}) as Partial<AddedTokenSpec>;
+    if (typeof spec.content !== 'string') {
+      throw fileError(`added_tokens[${i}].content`, 'is not a string');
+    }
+    if (!Number.isInteger(spec.id) || spec.id! < 0 || spec.id! > 0x7fffffff) {
+      throw fileError(
+        `added_tokens[${i}].id`,
+        `${JSON.stringify(spec.id ?? null)} (for ${JSON.stringify(spec.content)}) is not a token id (an integer ≥ 0)`,
+      );
+    }
+    return spec as AddedTokenSpec;
+  });
 }

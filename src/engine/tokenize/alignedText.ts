@@ -40,6 +40,16 @@ export class AlignedTextBuilder {
     this.parts.push(piece);
   }
 
+  /** Appends an aligned text as it is. */
+  append(aligned: AlignedText): void {
+    const needed = this.length + aligned.text.length;
+    if (needed > this.starts.length) this.grow(needed);
+    this.starts.set(aligned.starts, this.length);
+    this.ends.set(aligned.ends, this.length);
+    this.length = needed;
+    this.parts.push(aligned.text);
+  }
+
   build(): AlignedText {
     return {
       text: this.parts.join(''),

@@ -81,7 +81,11 @@ export function transformRange(
   return out;
 }
 
-/** Replaces every match of `pattern` (global) by `content`, as `NormalizedString::replace`. */
+/**
+ * Replaces every match of `pattern` (global) by `content`, as `NormalizedString::replace`:
+ * the matched characters go, and each character of `content` is an insertion that takes the
+ * range of the last character matched. One pass, so linear in the run's length.
+ */
 export function replaceAligned(run: CharRun, pattern: RegExp, content: string): CharRun {
   const text = run.chars.join('');
   // Code-point index of each UTF-16 index, for matches found on the joined string.
@@ -92,15 +96,29 @@ export function replaceAligned(run: CharRun, pattern: RegExp, content: string): 
     unit += c.length;
   });
   cpIndex[text.length] = run.chars.length;
-  let result = run;
-  let shift = 0;
+  const out: CharRun = { chars: [], starts: [], ends: [] };
+  const added = [...content];
+  let last = 0;
+  const copy = (to: number): void => {
+    for (let i = last; i < to; i++) {
+      out.chars.push(run.chars[i]!);
+      out.starts.push(run.starts[i]!);
+      out.ends.push(run.ends[i]!);
+    }
+  };
   for (const match of text.matchAll(pattern)) {
     if (match[0].length === 0) continue;
-    const from = cpIndex[match.index!]! + shift;
-    const to = cpIndex[match.index! + match[0].length]! + shift;
-    const added = [...content].map((c): Change => [c, 1]);
-    result = transformRange(result, from, to, added, to - from);
-    shift += added.length - (to - from);
+    const from = cpIndex[match.index]!;
+    const to = cpIndex[match.index + match[0].length]!;
+    copy(from);
+    for (const char of added) {
+      out.chars.push(char);
+      out.starts.push(run.starts[to - 1]!);
+      out.ends.push(run.ends[to - 1]!);
+    }
+    last = to;
   }
-  return result;
+  if (last === 0) return run;
+  copy(run.chars.length);
+  return out;
 }

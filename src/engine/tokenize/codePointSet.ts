@@ -33,14 +33,22 @@ export class CodePointSet {
     return false;
   }
 
-  /** The ranges as the body of a `u`-flag regular expression character class. */
-  toRegexClassBody(): string {
+  /**
+   * The ranges as the body of a `u`-flag regular expression character class; `complement`
+   * gives every other code point instead (a class body cannot hold a negated class).
+   */
+  toRegexClassBody(complement = false): string {
     const hex = (cp: number): string => `\\u{${cp.toString(16)}}`;
+    const range = (s: number, e: number): string => (s === e ? hex(s) : `${hex(s)}-${hex(e)}`);
     let body = '';
+    let next = 0;
     for (let i = 0; i < this.starts.length; i++) {
       const [s, e] = [this.starts[i]!, this.ends[i]!];
-      body += s === e ? hex(s) : `${hex(s)}-${hex(e)}`;
+      if (!complement) body += range(s, e);
+      else if (s > next) body += range(next, s - 1);
+      next = e + 1;
     }
+    if (complement && next <= 0x10ffff) body += range(next, 0x10ffff);
     return body;
   }
 }

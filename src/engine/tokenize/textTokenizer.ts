@@ -1,7 +1,7 @@
 import type { Token } from '../types';
 
-/** The tokenizer families whose offsets the engine computes exactly. */
-export type TokenizerKind = 'byteLevelBpe' | 'wordPiece' | 'unigram';
+/** The model family: byte-level BPE, SentencePiece-style BPE, WordPiece or Unigram. */
+export type TokenizerKind = 'byteLevelBpe' | 'bpe' | 'wordPiece' | 'unigram';
 
 /** A model's tokenizer: ids from `@huggingface/tokenizers`, offsets into the original text. */
 export interface TextTokenizer {

@@ -6,6 +6,9 @@ import { ROOT, sharedEngine } from '../engine/fixtures';
 /** test/fixtures/hf, made by tools/fixtures/make_hf_fixtures.py. */
 export const HF_FIXTURES = join(ROOT, 'test', 'fixtures', 'hf');
 
+/** Folders shaped like today's decoder releases, made by tools/fixtures/make_family_models.py. */
+export const FAMILY_MODELS = ['qwen2', 'tinyllama', 'smollm2', 'gemma', 'phi3', 'mistral'] as const;
+
 /** `<name>.reference.json`: ids and PyTorch's `[layer][head][query][key]` probabilities. */
 export interface Reference {
   ids: number[];

@@ -6,8 +6,15 @@
  * differ from what a modern JavaScript engine reports. Used by the table generator and by the
  * test that checks the committed tables.
  */
-import { bertNormalizer, bertPreTokenizer, byteLevelPreTokenizer } from 'tokenizers';
-import { byteLevelEncode } from '../../../src/engine/tokenize/byteLevelAlphabet';
+import {
+  bertNormalizer,
+  bertPreTokenizer,
+  byteLevelPreTokenizer,
+  nfdNormalizer,
+  nfkdNormalizer,
+  Tokenizer as NativeTokenizer,
+} from 'tokenizers';
+import { byteLevelEncode } from '../../../src/engine/tokenize/parts/preTokenizers/byteLevelAlphabet';
 import type { UnicodeTableName } from '../../../src/engine/tokenize/unicodeTables';
 
 /** Every Unicode scalar value (surrogates excluded: the native binding cannot receive them). */
@@ -152,8 +159,74 @@ function probeByteLevelSpace(cps: number[], numbers: Set<number>): number[] {
   return spaces.sort((x, y) => x - y);
 }
 
+/**
+ * Code points an Oniguruma class (e.g. `\\p{Lu}`) matches in the reference: a `Split`
+ * pre-tokenizer that removes its matches leaves only the other code points in its offsets.
+ */
+async function probeOnigClass(cps: number[], regex: string): Promise<number[]> {
+  const json = {
+    version: '1.0',
+    added_tokens: [],
+    normalizer: null,
+    pre_tokenizer: { type: 'Split', pattern: { Regex: regex }, behavior: 'Removed', invert: false },
+    post_processor: null,
+    decoder: null,
+    model: { type: 'WordLevel', vocab: { '[UNK]': 0 }, unk_token: '[UNK]' },
+  };
+  const items = cps.filter((cp) => cp !== 0);
+  const text = items.map((cp) => String.fromCodePoint(cp)).join('');
+  const encoding = await NativeTokenizer.fromString(JSON.stringify(json)).encode(text, null, {
+    addSpecialTokens: false,
+  });
+  const kept = new Uint8Array(items.length);
+  for (const [start, end] of encoding.getOffsets()) kept.fill(1, start, end);
+  return items.filter((_, i) => kept[i] === 0);
+}
+
+/**
+ * Code points newer than the reference's normalization tables: decomposed or given a
+ * combining class by this JavaScript engine but not by the reference, which leaves them as
+ * they are and treats them as starters. Found by normalizing each one alone, after U+0345
+ * (class 240) and before U+0334 (class 1): a mark of any class moves in one of the two.
+ */
+function probeNormalizationNew(cps: number[]): number[] {
+  const items = cps.filter((cp) => cp !== 0);
+  const differs = new Set<number>();
+  const probe = (normalize: (s: string) => string, form: string, wrap: (c: string) => string) => {
+    const texts = items.map((cp) => wrap(String.fromCodePoint(cp)));
+    const out = normalize(texts.join('\0')).split('\0');
+    if (out.length !== texts.length) throw new Error('normalization probe lost sync');
+    texts.forEach((text, i) => {
+      if (out[i] !== text.normalize(form)) differs.add(items[i]!);
+    });
+  };
+  const nfd = nfdNormalizer();
+  const nfkd = nfkdNormalizer();
+  probe(
+    (s) => nfd.normalizeString(s),
+    'NFD',
+    (c) => c,
+  );
+  probe(
+    (s) => nfkd.normalizeString(s),
+    'NFKD',
+    (c) => c,
+  );
+  probe(
+    (s) => nfd.normalizeString(s),
+    'NFD',
+    (c) => `\u0345${c}`,
+  );
+  probe(
+    (s) => nfd.normalizeString(s),
+    'NFD',
+    (c) => `${c}\u0334`,
+  );
+  return [...differs].sort((a, b) => a - b);
+}
+
 /** Probes every table the engine's tokenizers use; values are sorted code point lists. */
-export function probeUnicodeTables(): Record<UnicodeTableName, number[]> {
+export async function probeUnicodeTables(): Promise<Record<UnicodeTableName, number[]>> {
   const cps = allScalarValues();
   const { removed, whitespace } = probeBertRemoved(cps);
   const numbers = probeMerged(cps, ' 0');
@@ -165,5 +238,16 @@ export function probeUnicodeTables(): Record<UnicodeTableName, number[]> {
     byteLevelLetter: probeMerged(cps, ' a'),
     byteLevelNumber: numbers,
     byteLevelSpace: probeByteLevelSpace(cps, new Set(numbers)),
+    onigLu: await probeOnigClass(cps, '\\p{Lu}'),
+    onigLl: await probeOnigClass(cps, '\\p{Ll}'),
+    onigLt: await probeOnigClass(cps, '\\p{Lt}'),
+    onigLm: await probeOnigClass(cps, '\\p{Lm}'),
+    onigLo: await probeOnigClass(cps, '\\p{Lo}'),
+    onigM: await probeOnigClass(cps, '\\p{M}'),
+    onigP: await probeOnigClass(cps, '\\p{P}'),
+    onigS: await probeOnigClass(cps, '\\p{S}'),
+    onigDigit: await probeOnigClass(cps, '\\d'),
+    onigWord: await probeOnigClass(cps, '\\w'),
+    normalizationNew: probeNormalizationNew(cps),
   };
 }

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { byteLevelPreTokenizer } from 'tokenizers';
-import { byteLevelEncode } from '../../../src/engine/tokenize/byteLevelAlphabet';
-import { gpt2Regex } from '../../../src/engine/tokenize/byteLevelBpe';
+import { byteLevelEncode } from '../../../src/engine/tokenize/parts/preTokenizers/byteLevelAlphabet';
+import { gpt2Regex } from '../../../src/engine/tokenize/parts/preTokenizers/byteLevel';
 import { CodePointSet } from '../../../src/engine/tokenize/codePointSet';
 import { encodeRanges } from '../../../tools/tokenize/generateUnicodeTables';
 import { allScalarValues } from './nativeUnicodeProbe';

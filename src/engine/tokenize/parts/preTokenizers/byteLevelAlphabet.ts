@@ -17,7 +17,7 @@ function buildByteToChar(): string[] {
   return byteToChar;
 }
 
-const BYTE_TO_CHAR = buildByteToChar();
+export const BYTE_TO_CHAR = buildByteToChar();
 const encoder = new TextEncoder();
 
 /** Spells `text`'s UTF-8 bytes in the byte-level alphabet (lone surrogates become U+FFFD). */

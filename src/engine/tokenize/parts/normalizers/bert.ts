@@ -3,8 +3,8 @@
  * alignment tracking, in the reference's order and with its character classes: each output
  * unit keeps the range of the original character it came from.
  */
-import { AlignedTextBuilder, type AlignedText } from './alignedText';
-import { unicodeClass } from './unicodeClasses';
+import { AlignedTextBuilder, type AlignedText } from '../../alignedText';
+import { unicodeClass } from '../../unicodeClasses';
 
 /** The `BertNormalizer` options of `tokenizer.json`. */
 export interface BertNormalizerOptions {
@@ -28,13 +28,9 @@ function isChineseChar(cp: number): boolean {
   );
 }
 
-/** Normalizes `text[start, end)` (well-formed) like the reference `BertNormalizer`. */
-export function bertNormalize(
-  text: string,
-  start: number,
-  end: number,
-  options: BertNormalizerOptions,
-): AlignedText {
+/** Normalizes `input` (well-formed) like the reference `BertNormalizer`. */
+export function bertNormalize(input: AlignedText, options: BertNormalizerOptions): AlignedText {
+  const text = input.text;
   const clean = options.clean_text ?? true;
   const chinese = options.handle_chinese_chars ?? true;
   const lowercase = options.lowercase ?? true;
@@ -43,7 +39,7 @@ export function bertNormalize(
   const whitespace = unicodeClass('bertWhitespace');
   const marks = unicodeClass('bertNonspacingMark');
 
-  const out = new AlignedTextBuilder(end - start);
+  const out = new AlignedTextBuilder(text.length);
   const emit = (cp: number, from: number, to: number): void => {
     if (stripAccents && cp >= 0x300 && marks.has(cp)) return;
     const s = String.fromCodePoint(cp);
@@ -54,26 +50,26 @@ export function bertNormalize(
     if (stripAccents) segment.add(cp, from, to);
     else emit(cp, from, to);
   };
-  for (let i = start; i < end; ) {
+  for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
-    const next = i + (cp > 0xffff ? 2 : 1);
+    const [from, to] = [input.starts[i]!, input.ends[i]!];
     if (!(clean && removed.has(cp))) {
       const c = clean && whitespace.has(cp) ? 0x20 : cp;
       if (chinese && isChineseChar(c)) {
-        accept(0x20, i, next);
-        accept(c, i, next);
-        accept(0x20, i, next);
+        accept(0x20, from, to);
+        accept(c, from, to);
+        accept(0x20, from, to);
       } else {
-        accept(c, i, next);
+        accept(c, from, to);
       }
     }
-    i = next;
+    i += cp > 0xffff ? 2 : 1;
   }
   segment.flush();
   return out.build();
 }
 
-function lowerChar(cp: number, s: string): string {
+export function lowerChar(cp: number, s: string): string {
   if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : s;
   // Per character, as Rust's `char::to_lowercase`: no final-sigma context rule.
   return s.toLowerCase();

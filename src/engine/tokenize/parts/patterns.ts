@@ -1,0 +1,328 @@
+/**
+ * The one home of every pattern tokenizer.json supplies (`Split` pre-tokenizers, `Replace`
+ * normalizers). The native library compiles them with Oniguruma (Ruby syntax); this module
+ * translates them into JavaScript regular expressions that match the same text — Oniguruma's
+ * Unicode classes from the generated tables, `(?i:…)` expanded, `^`/`$`/`.` with Ruby's
+ * line rules — and refuses at load the shapes that backtrack catastrophically (a repeated
+ * group that itself repeats or alternates: `(a+)+`, `(a*)*`, `(a|a)*`), since a file from the
+ * Hub is untrusted input. See docs/decisions.md ("file-supplied patterns").
+ */
+import { unicodeClass } from '../unicodeClasses';
+import type { UnicodeTableName } from '../unicodeTables';
+import { fileError } from './fileError';
+
+/** Compiles a `{"String": …}` or `{"Regex": …}` pattern at `field` into a global regex. */
+export function compilePattern(pattern: unknown, field: string): RegExp {
+  const p = (pattern ?? {}) as { String?: unknown; Regex?: unknown };
+  if (typeof p.String === 'string') return new RegExp(escapeLiteral(p.String), 'gu');
+  if (typeof p.Regex !== 'string') {
+    throw fileError(field, 'is neither {"String": …} nor {"Regex": …}');
+  }
+  const source = p.Regex;
+  const fail = (why: string): never => {
+    throw fileError(`${field}.Regex`, `${JSON.stringify(source)} ${why}`);
+  };
+  const translated = new Translator(source, fail).translate();
+  try {
+    return new RegExp(translated, 'gu');
+  } catch {
+    return fail('is not a valid regular expression');
+  }
+}
+
+/** Oniguruma's classes whose Unicode version differs from the JavaScript engine's. */
+const PROPERTIES: Record<string, UnicodeTableName> = {
+  L: 'byteLevelLetter',
+  Letter: 'byteLevelLetter',
+  N: 'byteLevelNumber',
+  Number: 'byteLevelNumber',
+  Lu: 'onigLu',
+  Ll: 'onigLl',
+  Lt: 'onigLt',
+  Lm: 'onigLm',
+  Lo: 'onigLo',
+  M: 'onigM',
+  Mark: 'onigM',
+  Nd: 'onigDigit',
+  P: 'onigP',
+  Punctuation: 'onigP',
+  S: 'onigS',
+  Symbol: 'onigS',
+};
+
+const SHORTHANDS: Record<string, [UnicodeTableName, boolean]> = {
+  s: ['byteLevelSpace', false],
+  S: ['byteLevelSpace', true],
+  d: ['onigDigit', false],
+  D: ['onigDigit', true],
+  w: ['onigWord', false],
+  W: ['onigWord', true],
+};
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\\n',
+  t: '\\t',
+  r: '\\r',
+  f: '\\f',
+  v: '\\v',
+  a: '\\x07',
+  e: '\\x1b',
+};
+
+interface Parsed {
+  text: string;
+  /** Contains a quantifier or an alternation: repeating it can backtrack exponentially. */
+  risky: boolean;
+  quantifiable: boolean;
+}
+
+class Translator {
+  private i = 0;
+
+  constructor(
+    private readonly src: string,
+    private readonly fail: (why: string) => never,
+  ) {}
+
+  translate(): string {
+    const body = this.alternatives(false);
+    if (this.i < this.src.length) this.fail('has an unmatched ")"');
+    return body.text;
+  }
+
+  private alternatives(fold: boolean): Parsed {
+    const branches: string[] = [];
+    let current = '';
+    let risky = false;
+    while (this.i < this.src.length && this.src[this.i] !== ')') {
+      if (this.src[this.i] === '|') {
+        branches.push(current);
+        current = '';
+        risky = true;
+        this.i++;
+        continue;
+      }
+      const atom = this.atom(fold);
+      const q = this.quantifier();
+      if (q) {
+        if (!atom.quantifiable) this.fail('has a quantifier that follows nothing it can repeat');
+        if (q.repeats && atom.risky) {
+          this.fail(
+            'repeats a group that itself repeats or alternates, which can take exponential time; refused',
+          );
+        }
+        risky = true;
+        current += atom.text + q.text;
+      } else {
+        risky ||= atom.risky;
+        current += atom.text;
+      }
+    }
+    branches.push(current);
+    return { text: branches.join('|'), risky, quantifiable: true };
+  }
+
+  private atom(fold: boolean): Parsed {
+    const c = this.src[this.i]!;
+    const plain = (text: string, quantifiable = true): Parsed => ({
+      text,
+      risky: false,
+      quantifiable,
+    });
+    switch (c) {
+      case '(':
+        return this.group(fold);
+      case '[':
+        return plain(this.charClass(fold));
+      case '.':
+        this.i++;
+        return plain('[^\\n]');
+      case '^':
+        this.i++;
+        return plain('(?<![^\\n])', false);
+      case '$':
+        this.i++;
+        return plain('(?![^\\n])', false);
+      case '\\':
+        return this.escape(fold);
+      case '*':
+      case '+':
+      case '?':
+        return this.fail('has a quantifier that follows nothing it can repeat');
+      default: {
+        const cp = this.src.codePointAt(this.i)!;
+        const ch = String.fromCodePoint(cp);
+        this.i += ch.length;
+        return plain(fold ? `[${caseBody(ch)}]` : escapeLiteral(ch));
+      }
+    }
+  }
+
+  private group(fold: boolean): Parsed {
+    const rest = this.src.slice(this.i);
+    const prefix = ['(?<=', '(?<!', '(?:', '(?i:', '(?=', '(?!', '('].find(
+      (p) => rest.startsWith(p) && (p !== '(' || rest[1] !== '?'),
+    );
+    if (!prefix)
+      return this.fail(`uses the group ${JSON.stringify(rest.slice(0, 4))}, not supported`);
+    this.i += prefix.length;
+    const inner = this.alternatives(fold || prefix === '(?i:');
+    if (this.src[this.i] !== ')') this.fail('has an unclosed "("');
+    this.i++;
+    const lookaround = prefix.length > 2 && prefix !== '(?:' && prefix !== '(?i:';
+    // Captures are never read; non-capturing keeps the translation free of numbering.
+    const open = lookaround ? prefix : '(?:';
+    return { text: `${open}${inner.text})`, risky: inner.risky, quantifiable: !lookaround };
+  }
+
+  private quantifier(): { text: string; repeats: boolean } | undefined {
+    const rest = this.src.slice(this.i);
+    let text: string;
+    let repeats: boolean;
+    const interval = /^\{(\d*)(,(\d*))?\}/.exec(rest);
+    if (rest[0] === '*' || rest[0] === '+' || rest[0] === '?') {
+      text = rest[0];
+      repeats = rest[0] !== '?';
+    } else if (interval && (interval[1] !== '' || (interval[3] ?? '') !== '')) {
+      const min = interval[1] === '' ? 0 : Number(interval[1]);
+      const max =
+        interval[2] === undefined ? min : interval[3] === '' ? Infinity : Number(interval[3]);
+      text = `{${min}${interval[2] === undefined ? '' : `,${max === Infinity ? '' : max}`}}`;
+      repeats = max > 1;
+    } else return undefined;
+    this.i += rest[0] === '{' ? interval![0].length : 1;
+    if (this.src[this.i] === '+') this.fail('uses a possessive quantifier, not supported');
+    if (this.src[this.i] === '?') {
+      text += '?';
+      this.i++;
+    }
+    return { text, repeats };
+  }
+
+  private charClass(fold: boolean): string {
+    this.i++;
+    let negate = false;
+    if (this.src[this.i] === '^') {
+      negate = true;
+      this.i++;
+    }
+    let body = '';
+    let first = true;
+    while (this.i < this.src.length && (this.src[this.i] !== ']' || first)) {
+      const c = this.src[this.i]!;
+      first = false;
+      if (c === '[' || this.src.startsWith('&&', this.i)) {
+        this.fail('uses a nested class or class intersection, not supported');
+      }
+      if (c === '\\') {
+        body += this.classEscape();
+        continue;
+      }
+      const ch = String.fromCodePoint(this.src.codePointAt(this.i)!);
+      this.i += ch.length;
+      if (ch === '-') body += '-';
+      else body += fold ? caseBody(ch) : escapeLiteral(ch, true);
+    }
+    if (this.src[this.i] !== ']') this.fail('has an unclosed "["');
+    this.i++;
+    return `[${negate ? '^' : ''}${body}]`;
+  }
+
+  /** An escape inside a class, as class-body text. */
+  private classEscape(): string {
+    const c = this.src[this.i + 1] ?? '';
+    if (c === 'b') {
+      this.i += 2;
+      return '\\x08';
+    }
+    const parsed = this.escape(false, true);
+    return parsed.text;
+  }
+
+  /** An escape at `i` (a backslash); in a class, returns class-body text. */
+  private escape(fold: boolean, inClass = false): Parsed {
+    const c = this.src[this.i + 1];
+    if (c === undefined) return this.fail('ends with a backslash');
+    this.i += 2;
+    const plain = (text: string, quantifiable = true): Parsed => ({
+      text,
+      risky: false,
+      quantifiable,
+    });
+    const table = (name: UnicodeTableName, negate: boolean): Parsed => {
+      const set = unicodeClass(name);
+      if (inClass) return plain(set.toRegexClassBody(negate));
+      return plain(`[${negate ? '^' : ''}${set.toRegexClassBody()}]`);
+    };
+    if (c === 'p' || c === 'P') {
+      const m = /^\{(\^?)([A-Za-z_]+)\}/.exec(this.src.slice(this.i));
+      if (!m) return this.fail('has a \\p without {Name}');
+      this.i += m[0].length;
+      const negate = (c === 'P') !== (m[1] === '^');
+      const name = PROPERTIES[m[2]!];
+      if (name) return table(name, negate);
+      const js = `\\${negate ? 'P' : 'p'}{${m[2]}}`;
+      return plain(inClass ? js : `[${js}]`);
+    }
+    if (SHORTHANDS[c]) return table(...SHORTHANDS[c]);
+    if (SIMPLE_ESCAPES[c]) return plain(SIMPLE_ESCAPES[c]);
+    if (c === 'h' || c === 'H') {
+      return plain(inClass && c === 'h' ? '0-9a-fA-F' : `[${c === 'H' ? '^' : ''}0-9a-fA-F]`);
+    }
+    if (c === 'x' || c === 'u') {
+      const m = (c === 'x' ? /^(\{[0-9a-fA-F]{1,8}\}|[0-9a-fA-F]{1,2})/ : /^[0-9a-fA-F]{4}/).exec(
+        this.src.slice(this.i),
+      );
+      if (!m) return this.fail(`has a malformed \\${c} escape`);
+      this.i += m[0].length;
+      const hex = m[0].replace(/[{}]/g, '');
+      const ch = String.fromCodePoint(Number.parseInt(hex, 16));
+      return plain(fold ? `[${caseBody(ch)}]` : `\\u{${hex}}`);
+    }
+    if (c === '0' && !/[0-7]/.test(this.src[this.i] ?? '')) return plain('\\x00');
+    if (!inClass) {
+      const word = unicodeClass('onigWord').toRegexClassBody();
+      const anchors: Record<string, string> = {
+        A: '(?<![\\s\\S])',
+        z: '(?![\\s\\S])',
+        Z: '(?=\\n?(?![\\s\\S]))',
+        b: `(?:(?<=[${word}])(?![${word}])|(?<![${word}])(?=[${word}]))`,
+        B: `(?:(?<=[${word}])(?=[${word}])|(?<![${word}])(?![${word}]))`,
+      };
+      if (anchors[c]) return plain(anchors[c], false);
+    }
+    if (/[0-9A-Za-z]/.test(c)) return this.fail(`uses the escape \\${c}, not supported`);
+    const ch = String.fromCodePoint(this.src.codePointAt(this.i - 1)!);
+    this.i += ch.length - 1;
+    return plain(escapeLiteral(ch, inClass));
+  }
+}
+
+/** `text` as a literal in a `u`-flag regex (in a class, `-` is escaped too). */
+export function escapeLiteral(text: string, inClass = false): string {
+  return text.replace(inClass ? /[\\^$.*+?()[\]{}|/-]/g : /[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+let everyCharacter: string | undefined;
+const caseBodies = new Map<string, string>();
+
+/** Every character that case-insensitively matches `ch` (Unicode simple case folding). */
+function caseBody(ch: string): string {
+  let body = caseBodies.get(ch);
+  if (body === undefined) {
+    if (everyCharacter === undefined) {
+      const cps: string[] = [];
+      for (let cp = 0; cp < 0x20000; cp++) {
+        if (cp < 0xd800 || cp > 0xdfff) cps.push(String.fromCodePoint(cp));
+      }
+      everyCharacter = cps.join('');
+    }
+    const same = Array.from(
+      everyCharacter.matchAll(new RegExp(escapeLiteral(ch), 'giu')),
+      (m) => m[0],
+    );
+    body = [...new Set([ch, ...same])].map((s) => escapeLiteral(s, true)).join('');
+    caseBodies.set(ch, body);
+  }
+  return body;
+}
