@@ -21,7 +21,7 @@ export interface RequestContext {
   steps: { runner: InspectionRunner; answer: (message: HostToWebview) => void };
 }
 
-/** Answers one webview request; `ready` is handled by the panel itself. */
+/** Answers one webview request; `ready` and `didTakeLayers` are handled by the panel itself. */
 export async function handleWebviewRequest(
   message: WebviewToHost,
   context: RequestContext,
@@ -60,6 +60,7 @@ export async function handleWebviewRequest(
       await answerStepsRequest(message, shown, context.steps.runner, context.steps.answer);
       return;
     case 'ready':
+    case 'didTakeLayers':
       return;
   }
 }
