@@ -42,6 +42,8 @@ export class App implements ViewHost {
   private readonly seq2seq = new Seq2seqBar(this, () => this.store.runId);
   private ctx: ViewContext | undefined;
   private frame = 0;
+  /** Layers taken in since the last render; the host hears of them once they are drawn. */
+  private untold: { runId: number; count: number } | null = null;
   /** The colour scale of the last matrix, kept so views can tell when to recolour. */
   private readonly scales = new ScaleMemo();
 
@@ -88,8 +90,11 @@ export class App implements ViewHost {
         this.focusTracker.clear();
         break;
       case 'didProduceLayer':
-        if (!store.addLayer(message.runId, message.layer, message.weights, message.kind)) return;
-        this.drawnMark.layer();
+        // Confirmed even when refused: the host sends the next layer only after word of this one.
+        this.noteLayer(message.runId);
+        if (store.addLayer(message.runId, message.layer, message.weights, message.kind)) {
+          this.drawnMark.layer();
+        }
         this.scheduleRender();
         return;
       case 'didFinishResult':
@@ -175,6 +180,19 @@ export class App implements ViewHost {
     if (store.meta) view.render(ctx);
     this.drawnMark.rendered(store.runId, store.receivedLayers, store.expectedLayers);
     this.updateFocus();
+    this.tellTaken();
+  }
+
+  private noteLayer(runId: number): void {
+    if (this.untold && this.untold.runId !== runId) this.tellTaken();
+    this.untold = { runId, count: (this.untold?.count ?? 0) + 1 };
+  }
+
+  /** Tells the host which layers were drawn, so that it sends the next (src/panel/webviewFeed.ts). */
+  private tellTaken(): void {
+    if (!this.untold) return;
+    postToHost({ type: 'didTakeLayers', ...this.untold });
+    this.untold = null;
   }
 
   private updateFocus(): void {

@@ -26,7 +26,7 @@ export interface RequestContext {
   log: Logger;
 }
 
-/** Answers one webview request; `ready` is handled by the panel itself. */
+/** Answers one webview request; `ready` and `didTakeLayers` are handled by the panel itself. */
 export async function handleWebviewRequest(
   message: WebviewToHost,
   context: RequestContext,
@@ -72,6 +72,7 @@ export async function handleWebviewRequest(
       return;
     }
     case 'ready':
+    case 'didTakeLayers':
       return;
   }
 }

@@ -54,7 +54,7 @@ export class HeatmapPanel {
   >;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly _onDidReceive = new vscode.EventEmitter<WebviewToHost>();
-  /** Every message from the webview script except `ready`. */
+  /** Every message from the webview script except `ready` and `didTakeLayers` (the feed's). */
   readonly onDidReceive = this._onDidReceive.event;
   private readonly _onDidDispose = new vscode.EventEmitter<void>();
   readonly onDidDispose = this._onDidDispose.event;
@@ -161,6 +161,10 @@ export class HeatmapPanel {
   }
 
   private receive(message: WebviewToHost): void {
+    if (message.type === 'didTakeLayers') {
+      this.feed.onLayersTaken(message.runId, message.count);
+      return;
+    }
     if (message.type !== 'ready') {
       this._onDidReceive.fire(message);
       return;

@@ -4,6 +4,13 @@
  * posted before it says `ready` are lost, so the feed holds back until `ready` and then
  * replays the snapshot: settings, the current result a layer at a time, whether the result is
  * stale, the focused token, a run in progress and the last failure. Pure, no `vscode`.
+ *
+ * A result's layers go out paced: the next layer only once the webview says it took in and
+ * drew the ones before (`onLayersTaken`). Posted all at once, a large result (30 layers of
+ * 4.6 MB at 500 tokens) queued ahead of everything sent after it, and in a browser the webview
+ * shares the workbench's thread: for tens of seconds a newer run's "started" and its result
+ * waited behind an older result's layers (issue 28). Paced, a newer result takes over the
+ * delivery at once and the older one's remaining layers are never sent.
  */
 import type { InspectResult } from '../engine/types';
 import type { HostToWebview, ResultMeta, RunTrace, ViewSettings } from '../protocol/webview';
@@ -65,8 +72,19 @@ export interface FeedState {
   failure: string | undefined;
 }
 
+/** Layers of a result posted and not yet confirmed by the webview; one keeps the queue short. */
+export const LAYERS_IN_FLIGHT = 1;
+
+/** The result being sent: the messages still to post, and how many layers await the webview. */
+interface Delivery {
+  runId: number;
+  queue: HostToWebview[];
+  inFlight: number;
+}
+
 export class WebviewFeed {
   private ready = false;
+  private delivery: Delivery | undefined;
   private result: FeedResult | undefined;
   private running: { runId: number; label: string } | undefined;
   private failure: { runId?: number; message: string } | undefined;
@@ -109,6 +127,17 @@ export class WebviewFeed {
   /** The webview's document is gone (hidden, reloading): hold messages until `ready`. */
   onUnloaded(): void {
     this.ready = false;
+    // A reloaded webview is sent the whole result again (`onReady`).
+    this.delivery = undefined;
+  }
+
+  /** The webview took in `count` more layers of result `runId`: send the next ones. */
+  onLayersTaken(runId: number, count: number): void {
+    const delivery = this.delivery;
+    // Word from a result the delivery moved on from: its layers no longer hold anything up.
+    if (delivery?.runId !== runId) return;
+    delivery.inFlight = Math.max(0, delivery.inFlight - count);
+    this.pump();
   }
 
   setSettings(settings: ViewSettings): void {
@@ -160,20 +189,42 @@ export class WebviewFeed {
     this.send(message);
   }
 
+  /** Starts sending `result`; whatever was left of an earlier result's delivery is dropped. */
   private sendResult({ meta, attentions, seq2seq }: FeedResult): void {
+    this.delivery = undefined;
+    if (!this.ready) return;
     const { runId } = meta;
-    this.send({ type: 'didStartResult', meta });
-    attentions.forEach((weights, layer) => {
-      this.send({ type: 'didProduceLayer', runId, layer, weights });
-    });
     // Typed arrays, never lists of numbers: the webview bridge passes them as binary.
-    seq2seq?.decoder.forEach((weights, layer) => {
-      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'decoder' });
-    });
-    seq2seq?.cross.forEach((weights, layer) => {
-      this.send({ type: 'didProduceLayer', runId, layer, weights, kind: 'cross' });
-    });
-    this.send({ type: 'didFinishResult', runId });
+    const layers = (tensors: Uint16Array[] = [], kind?: 'decoder' | 'cross'): HostToWebview[] =>
+      tensors.map((weights, layer) => ({
+        type: 'didProduceLayer',
+        runId,
+        layer,
+        weights,
+        ...(kind ? { kind } : {}),
+      }));
+    const queue: HostToWebview[] = [
+      ...layers(attentions),
+      ...layers(seq2seq?.decoder, 'decoder'),
+      ...layers(seq2seq?.cross, 'cross'),
+      { type: 'didFinishResult', runId },
+    ];
+    this.send({ type: 'didStartResult', meta });
+    this.delivery = { runId, queue, inFlight: 0 };
+    this.pump();
+  }
+
+  /** Posts the delivery's next messages while fewer than `LAYERS_IN_FLIGHT` layers await the webview. */
+  private pump(): void {
+    const delivery = this.delivery;
+    if (!delivery || !this.ready) return;
+    while (delivery.queue.length > 0 && delivery.inFlight < LAYERS_IN_FLIGHT) {
+      const message = delivery.queue.shift() as HostToWebview;
+      if (message.type === 'didProduceLayer') delivery.inFlight++;
+      this.send(message);
+    }
+    // Past the last message: nothing more to send, only confirmations to come.
+    if (delivery.queue.length === 0) this.delivery = undefined;
   }
 
   private send(message: HostToWebview): void {

@@ -17,7 +17,7 @@ import type {
 } from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 2;
+export const WEBVIEW_PROTOCOL_VERSION = 3;
 
 export type { AttentionKind } from '../engine/types';
 
@@ -165,6 +165,11 @@ export interface FocusMessage {
 /** Notifications webview → host. */
 export type WebviewToHost =
   | { type: 'ready'; protocol: number }
+  /**
+   * The webview took in and drew `count` more `didProduceLayer` messages of result `runId`:
+   * the host sends the next ones only then (src/panel/webviewFeed.ts says why).
+   */
+  | { type: 'didTakeLayers'; runId: number; count: number }
   | FocusMessage
   /** Reveal token `index`'s source range in the editor. */
   | { type: 'revealToken'; runId: number; index: number }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { headMatrix } from '../../src/shared/squareMatrix';
+import { packWeights } from '../../src/shared/weightWire';
 import { WEBVIEW_PROTOCOL_VERSION, type WebviewToHost } from '../../src/protocol/webview';
 import { heldByWebview, runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium } from '../chromium';
@@ -39,6 +40,26 @@ describe('state and export (Chromium)', () => {
   it('says ready with the protocol version first', async () => {
     const w = await WebviewPage.open(browser);
     assert.deepEqual((await w.posted())[0], { type: 'ready', protocol: WEBVIEW_PROTOCOL_VERSION });
+    await w.close();
+  });
+
+  it('confirms the layers it drew, so the host sends the next (issue 28)', async () => {
+    const w = await WebviewPage.open(browser);
+    const { meta, layers } = result;
+    await w.send({ type: 'didStartResult', meta });
+    const taken = async () =>
+      (await w.posted()).flatMap((m) => (m.type === 'didTakeLayers' ? [m] : []));
+    assert.deepEqual(await taken(), [], 'nothing to confirm before a layer came');
+    const packed = layers.map((weights) => packWeights(weights));
+    await w.send({ type: 'didProduceLayer', runId: meta.runId, layer: 0, weights: packed[0] });
+    assert.deepEqual(await taken(), [{ type: 'didTakeLayers', runId: meta.runId, count: 1 }]);
+    // A layer of a run the panel does not show is refused, and still confirmed: never a stall.
+    await w.send({ type: 'didProduceLayer', runId: meta.runId + 1, layer: 0, weights: packed[0] });
+    assert.deepEqual((await taken()).at(-1), {
+      type: 'didTakeLayers',
+      runId: meta.runId + 1,
+      count: 1,
+    });
     await w.close();
   });
 

@@ -6,8 +6,8 @@ import { packWeights, unpackWeights, WIRE_RESOLUTION } from '../../../src/shared
 
 const settings: ViewSettings = { colorMap: 'viridis', topK: 5, defaultView: 'model' };
 
-/** A 2-layer, 2-head result over 3 tokens, rows summing to 1. */
-function result(): InspectResult {
+/** A `layers`-layer, 2-head result over 3 tokens, rows summing to 1. */
+function result(layers = 2): InspectResult {
   const layer = () =>
     Float32Array.from(
       { length: 2 * 3 * 3 },
@@ -18,7 +18,7 @@ function result(): InspectResult {
       id: 'm',
       name: 'M',
       architecture: 'decoder',
-      layers: 2,
+      layers,
       heads: 2,
       hiddenSize: 8,
       vocabSize: 10,
@@ -31,7 +31,7 @@ function result(): InspectResult {
       { id: 1, text: 'a', start: 0, end: 1, special: false },
       { id: 2, text: 'Ġb', start: 1, end: 3, special: false },
     ],
-    attentions: [layer(), layer()],
+    attentions: Array.from({ length: layers }, layer),
     timings: { tokenizeMs: 1, inferenceMs: 2, totalMs: 3 },
   };
 }
@@ -40,7 +40,35 @@ function result(): InspectResult {
 function setup() {
   const sent: HostToWebview[] = [];
   const feed = new WebviewFeed((message) => sent.push(structuredClone(message)), settings);
-  return { feed, sent, types: () => sent.map((m) => m.type) };
+  /** Layers sent and not yet confirmed, as a webview counts them. */
+  let told = 0;
+  /** The webview confirms every layer it was sent (it drew them), until the feed stops. */
+  const drawAll = (): void => {
+    for (let guard = 0; guard < 1000; guard++) {
+      const layers = sent.filter((m) => m.type === 'didProduceLayer');
+      if (layers.length === told) return;
+      const last = layers.at(-1);
+      const count = layers.length - told;
+      told = layers.length;
+      if (last?.type === 'didProduceLayer') feed.onLayersTaken(last.runId, count);
+    }
+  };
+  const clear = (): void => {
+    sent.length = 0;
+    told = 0;
+  };
+  return { feed, sent, types: () => sent.map((m) => m.type), drawAll, clear };
+}
+
+/** `runId/layer` of each layer message, `start runId`/`finish runId`/`run runId` for the others. */
+function trail(sent: HostToWebview[]): string[] {
+  return sent.flatMap((m) => {
+    if (m.type === 'didProduceLayer') return [`${m.runId}/${m.layer}`];
+    if (m.type === 'didStartResult') return [`start ${m.meta.runId}`];
+    if (m.type === 'didFinishResult') return [`finish ${m.runId}`];
+    if (m.type === 'didStartRun') return [`run ${m.runId}`];
+    return [];
+  });
 }
 
 /** What a ready webview receives for a two-layer result: settings, then the result. */
@@ -54,19 +82,21 @@ const SNAPSHOT = [
 
 describe('WebviewFeed', () => {
   it('holds everything back until the webview is ready, then sends the snapshot', () => {
-    const { feed, sent, types } = setup();
+    const { feed, sent, types, drawAll } = setup();
     feed.startRun(1, 'a.ts:1');
     feed.showResult(toFeedResult(result(), 1, 'a.ts:1'));
     assert.equal(sent.length, 0);
     feed.onReady();
+    drawAll();
     assert.deepEqual(types(), SNAPSHOT);
   });
 
   it('sends a result as metadata, one typed array per layer, then the end', () => {
-    const { feed, sent } = setup();
+    const { feed, sent, drawAll } = setup();
     feed.onReady();
     const original = result();
     feed.showResult(toFeedResult(original, 7, 'a.ts:1–2'));
+    drawAll();
     const start = sent.find((m) => m.type === 'didStartResult');
     assert.ok(start && start.type === 'didStartResult');
     assert.equal(start.meta.runId, 7);
@@ -93,29 +123,39 @@ describe('WebviewFeed', () => {
   });
 
   it('replays the result, stale state and focus after every reload', () => {
-    const { feed, sent, types } = setup();
+    const { feed, sent, types, drawAll, clear } = setup();
     feed.onReady();
     feed.showResult(toFeedResult(result(), 2, 'x'));
+    drawAll();
     feed.focusToken(2, 1);
     feed.onUnloaded();
     feed.focusToken(2, 2); // while hidden: remembered, not sent
-    sent.length = 0;
+    clear();
     feed.onReady();
-    assert.deepEqual(types(), [...SNAPSHOT, 'didFocusToken']);
-    assert.deepEqual(sent.at(-1), { type: 'didFocusToken', runId: 2, index: 2 });
+    drawAll();
+    assert.deepEqual(
+      types().filter((t) => t !== 'didFocusToken'),
+      SNAPSHOT,
+    );
+    assert.deepEqual(
+      sent.find((m) => m.type === 'didFocusToken'),
+      { type: 'didFocusToken', runId: 2, index: 2 },
+    );
     feed.invalidate(2, 'edited');
-    sent.length = 0;
+    clear();
     feed.onUnloaded();
     feed.onReady();
+    drawAll();
     assert.ok(types().includes('didInvalidate'));
     assert.ok(!types().includes('didFocusToken'), 'a stale result has no focus');
   });
 
   it('ignores focus and invalidation for other runs, and repeated focus', () => {
-    const { feed, sent } = setup();
+    const { feed, sent, drawAll, clear } = setup();
     feed.onReady();
     feed.showResult(toFeedResult(result(), 3, 'x'));
-    sent.length = 0;
+    drawAll();
+    clear();
     feed.focusToken(2, 1);
     feed.invalidate(2, 'old run');
     feed.focusToken(3, 1);
@@ -159,6 +199,62 @@ describe('WebviewFeed', () => {
   });
 });
 
+describe('WebviewFeed delivery of large results (issue 28)', () => {
+  it('sends a layer only after the webview drew the one before', () => {
+    const { feed, sent, drawAll } = setup();
+    feed.onReady();
+    feed.showResult(toFeedResult(result(3), 1, 'x'));
+    assert.deepEqual(trail(sent), ['start 1', '1/0']);
+    feed.onLayersTaken(1, 1);
+    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1']);
+    drawAll();
+    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1', '1/2', 'finish 1']);
+  });
+
+  it('first result in delivery, second requested: the second starts at once and takes over', () => {
+    const { feed, sent, drawAll } = setup();
+    feed.onReady();
+    feed.startRun(1, 'notes.txt:1–9');
+    // The first result: 30 layers, of which the webview has drawn 2 when the second is asked.
+    feed.showResult(toFeedResult(result(30), 1, 'notes.txt:1–9'));
+    feed.onLayersTaken(1, 1);
+    feed.onLayersTaken(1, 1);
+    feed.startRun(2, 'notes.txt:3–9');
+    // Said at once, not behind the 27 layers of the first result still to go.
+    assert.deepEqual(trail(sent).slice(-2), ['1/2', 'run 2']);
+    assert.equal(feed.state.runningRunId, 2);
+    // The first keeps arriving (it is what the panel shows) until the second is ready.
+    feed.onLayersTaken(1, 1);
+    assert.deepEqual(trail(sent).slice(-1), ['1/3']);
+    feed.showResult(toFeedResult(result(30), 2, 'notes.txt:3–9'));
+    // A late word about the first result's last layer holds nothing up and sends none of it.
+    feed.onLayersTaken(1, 1);
+    drawAll();
+    const after = trail(sent).slice(trail(sent).indexOf('start 2'));
+    assert.deepEqual(after, [
+      'start 2',
+      ...Array.from({ length: 30 }, (_, layer) => `2/${layer}`),
+      'finish 2',
+    ]);
+    assert.ok(!trail(sent).includes('finish 1'), 'the replaced result is not finished');
+    assert.equal(feed.state.resultRunId, 2);
+    assert.equal(feed.state.runningRunId, undefined);
+  });
+
+  it('starts a result over when the webview reloads in the middle of it', () => {
+    const { feed, sent, drawAll, clear } = setup();
+    feed.onReady();
+    feed.showResult(toFeedResult(result(3), 5, 'x'));
+    feed.onLayersTaken(5, 1);
+    feed.onUnloaded();
+    feed.onLayersTaken(5, 1); // the unloaded document's last word: nothing is sent
+    clear();
+    feed.onReady();
+    drawAll();
+    assert.deepEqual(trail(sent), ['start 5', '5/0', '5/1', '5/2', 'finish 5']);
+  });
+});
+
 describe('toFeedResult', () => {
   it('sends only the inspected part of a cut text to the webview', () => {
     const text = 'abc def '.repeat(1000);
@@ -189,9 +285,10 @@ describe('toFeedResult', () => {
       decoderAttentions: [decoder],
       crossAttentions: [cross],
     };
-    const { feed, sent } = setup();
+    const { feed, sent, drawAll } = setup();
     feed.onReady();
     feed.showResult(toFeedResult({ ...encoder, seq2seq }, 4, 'a.ts:1'));
+    drawAll();
     const start = sent.find((m) => m.type === 'didStartResult');
     assert.ok(start && start.type === 'didStartResult');
     assert.deepEqual(
