@@ -13,7 +13,9 @@ export function describeAttentionFeatures(
   const window = features?.slidingWindow;
   if (window) {
     const where =
-      window.layers.length === layers ? 'in every layer' : `in layers ${layerList(window.layers)}`;
+      window.layers.length === layers
+        ? 'in every layer'
+        : `in layer${window.layers.length === 1 ? '' : 's'} ${layerList(window.layers)}`;
     sentences.push(
       `Sliding window: ${where} a token sees only the last ${window.size} tokens (itself included); keys further back are masked like later tokens (from ${window.from}).`,
     );

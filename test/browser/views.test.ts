@@ -128,6 +128,20 @@ describe('model, head and summary views (Chromium)', () => {
     assert.equal(await w.page.getAttribute('#tab-matrix', 'aria-selected'), 'true');
   });
 
+  it('summary view names a sliding window and a soft-cap, and nothing for a model without them', async () => {
+    await w.sendResult(result, settings('summary'));
+    assert.equal(await w.page.isHidden('.attention-features'), true);
+    const attention = {
+      slidingWindow: { size: 3, layers: [1], from: 'graph' as const },
+      softcap: { value: 4, from: 'graph' as const },
+    };
+    const model = { ...result.meta.model, attention };
+    await w.sendResult({ ...result, meta: { ...result.meta, model } }, settings('summary'));
+    const text = (await w.page.textContent('.attention-features')) ?? '';
+    assert.match(text, /Sliding window: in layer 1 a token sees only the last 3 tokens/);
+    assert.match(text, /4 · tanh\(s \/ 4\)/);
+  });
+
   it('follows the editor cursor, goes stale on an edit, and asks for a re-run', async () => {
     await w.sendResult(result, settings('head'));
     await w.send({ type: 'didFocusToken', runId: 1, index: 7 });

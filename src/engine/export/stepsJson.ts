@@ -26,6 +26,7 @@ function headJson(s: HeadSteps, digits: number, formatWeight: FormatNumber): str
     ['kvHead', String(s.kvHead)],
     ['scale', formatWeight(s.scale, 9)],
     ['scaleAt', JSON.stringify(s.scaleAt)],
+    ...(s.softcap ? [['softcap', formatWeight(s.softcap, 9)] as [string, string]] : []),
     ['q', numbers(s.q, s.d)],
     ['k', numbers(s.k, s.d)],
     ['v', numbers(s.v, s.dv)],

@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stepsJson } from '../../../src/engine/export/stepsJson';
 import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 import { maxDiff, qkT, recomputeAttention } from './stepsMaths';
@@ -69,5 +70,15 @@ describe('head steps on GroupQueryAttention graphs', function () {
     const report = await sharedEngine().runPositions(join(HF_FIXTURES, 'gqa-llama'), ref.ids);
     assert.equal(report.kind, 'rotary');
     assert.equal(report.table, undefined);
+  });
+
+  it('the export writes the soft-cap with the steps', async () => {
+    const dir = join(HF_FIXTURES, 'gqa-window');
+    const [steps] = await sharedEngine().runSteps(dir, [457, 72, 300], [{ layer: 1, head: 3 }]);
+    const doc = JSON.parse(`{"x": 0${stepsJson([steps], 9, (x) => String(x))}}`) as {
+      steps: { softcap?: number; kvHead: number }[];
+    };
+    assert.equal(doc.steps[0].softcap, 4);
+    assert.equal(doc.steps[0].kvHead, 1);
   });
 });
