@@ -5,7 +5,7 @@ import { startSession, type Session } from './harness/session';
 /** test/e2e/workspace/sample.py: 10 lines (the 9th empty, so 1–9 is labelled 1–8). */
 const FILE = 'sample.py';
 /** How long the panel takes to draw each layer of the first result (the slowed one). */
-const DRAW_MS = 8_000;
+const DRAW_MS = 10_000;
 
 /**
  * Makes every panel document opened from now on slow to draw its first result, the way a
@@ -97,8 +97,9 @@ describe('a second inspection while the first result is still being drawn (issue
     await status.filter({ hasText: done }).waitFor({ timeout: 120_000 });
     const waited = Date.now() - askedAt;
     console.log(`      the second result showed ${waited} ms after it was asked`);
-    // Before the fix it waited for every layer of the first (4 × 8 s) to be drawn.
-    assert.ok(waited < 2 * DRAW_MS, `the second result took ${waited} ms to show`);
+    // Now it waits for the two layers of the first already sent (the webview draws one while
+    // the next travels); before the fix it waited for all four of them.
+    assert.ok(waited < 2.8 * DRAW_MS, `the second result took ${waited} ms to show`);
     assert.equal(await frame.locator('.model-grid button.thumb.pending').count(), 0);
   });
 });

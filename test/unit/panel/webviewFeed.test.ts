@@ -200,15 +200,15 @@ describe('WebviewFeed', () => {
 });
 
 describe('WebviewFeed delivery of large results (issue 28)', () => {
-  it('sends a layer only after the webview drew the one before', () => {
+  it('keeps two layers in flight: the next one only after the webview drew one', () => {
     const { feed, sent, drawAll } = setup();
     feed.onReady();
-    feed.showResult(toFeedResult(result(3), 1, 'x'));
-    assert.deepEqual(trail(sent), ['start 1', '1/0']);
-    feed.onLayersTaken(1, 1);
+    feed.showResult(toFeedResult(result(4), 1, 'x'));
     assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1']);
+    feed.onLayersTaken(1, 1);
+    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1', '1/2']);
     drawAll();
-    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1', '1/2', 'finish 1']);
+    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1', '1/2', '1/3', 'finish 1']);
   });
 
   it('first result in delivery, second requested: the second starts at once and takes over', () => {
@@ -220,12 +220,12 @@ describe('WebviewFeed delivery of large results (issue 28)', () => {
     feed.onLayersTaken(1, 1);
     feed.onLayersTaken(1, 1);
     feed.startRun(2, 'notes.txt:3–9');
-    // Said at once, not behind the 27 layers of the first result still to go.
-    assert.deepEqual(trail(sent).slice(-2), ['1/2', 'run 2']);
+    // Said at once, not behind the 26 layers of the first result still to go.
+    assert.deepEqual(trail(sent).slice(-2), ['1/3', 'run 2']);
     assert.equal(feed.state.runningRunId, 2);
     // The first keeps arriving (it is what the panel shows) until the second is ready.
     feed.onLayersTaken(1, 1);
-    assert.deepEqual(trail(sent).slice(-1), ['1/3']);
+    assert.deepEqual(trail(sent).slice(-1), ['1/4']);
     feed.showResult(toFeedResult(result(30), 2, 'notes.txt:3–9'));
     // A late word about the first result's last layer holds nothing up and sends none of it.
     feed.onLayersTaken(1, 1);
@@ -245,7 +245,7 @@ describe('WebviewFeed delivery of large results (issue 28)', () => {
     const { feed, sent, drawAll, clear } = setup();
     feed.onReady();
     feed.showResult(toFeedResult(result(3), 5, 'x'));
-    feed.onLayersTaken(5, 1);
+    feed.onLayersTaken(5, 2);
     feed.onUnloaded();
     feed.onLayersTaken(5, 1); // the unloaded document's last word: nothing is sent
     clear();
