@@ -82,7 +82,7 @@ export async function loadSingleGraphModel(
   const tokenizer = tokenizerOf(folder);
   let session: InferenceSession;
   try {
-    session = await createSession(folder.onnxBytes, folder.externalData);
+    session = await createSession(folder.onnxBytes, folder.externalData, folder.graphFile);
   } catch (error) {
     throw new EngineRunError(
       `${folder.graphFile} in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
