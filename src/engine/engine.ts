@@ -154,7 +154,10 @@ export class Engine {
     checkCancelled();
     const predictionsStart = now();
     const predictions = outputs.logits
-      ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.spell(id))
+      ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.spell(id), {
+          label: model.folder.label,
+          graphFile: model.folder.graphFile,
+        })
       : undefined;
     return {
       model: model.info,

@@ -164,3 +164,20 @@ export function endlessLoop(dir: string, output: string): void {
   );
   writeFileSync(file, onnx.ModelProto.encode(model).finish());
 }
+
+/** Fills every float32 initializer of `dir/file` shaped `[*, columns]` (an LM head) with `value`. */
+export function poisonColumns(dir: string, file: string, columns: number, value: number): void {
+  const path = join(dir, file);
+  const model = onnx.ModelProto.decode(readFileSync(path));
+  let poisoned = 0;
+  for (const tensor of model.graph!.initializer!) {
+    if (tensor.dataType !== 1 || tensor.dims!.length !== 2 || Number(tensor.dims![1]) !== columns)
+      continue;
+    const count = Number(tensor.dims![0]) * columns;
+    tensor.rawData = new Uint8Array(new Float32Array(count).fill(value).buffer);
+    tensor.floatData = [];
+    poisoned++;
+  }
+  if (poisoned === 0) throw new Error(`${file} has no [*, ${columns}] float32 initializer`);
+  writeFileSync(path, onnx.ModelProto.encode(model).finish());
+}
