@@ -100,7 +100,11 @@ export class Engine {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
     };
     checkCancelled();
-    enterStage({ label: `tokenizer.json: tokenizing ${text.length} characters`, kind: 'text' });
+    enterStage({
+      label: `tokenizer.json: tokenizing ${text.length} characters`,
+      kind: 'text',
+      tokens: text.length,
+    });
     if (model instanceof Seq2SeqModel) {
       const result = await inspectSeq2Seq(model, {
         text,

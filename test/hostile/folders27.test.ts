@@ -74,6 +74,14 @@ describe('hostile: Hugging Face folders (issue 27)', function () {
       assert.doesNotMatch(run.stderr, /ENOTDIR|manifest\.json/);
     });
 
+    it('an onnx/ that cannot be listed says so, not "no ONNX graph"', async () => {
+      const dir = copy('llama');
+      rmSync(join(dir, 'onnx'), { recursive: true });
+      symlinkSync('onnx', join(dir, 'onnx')); // a link to itself: listing it fails (ELOOP)
+      const run = await cli('--model', dir, '--text', 'hi');
+      failsClearly(run, /onnx\/: cannot be listed \(too many levels of symbolic links \(ELOOP\)\)/);
+    });
+
     it('a FIFO model.onnx is "not a regular file", not "no ONNX graph"', async () => {
       const dir = copy('gpt2');
       rmSync(join(dir, 'model.onnx'));

@@ -62,12 +62,13 @@ export async function createSession(
   return session;
 }
 
-/** The longest last dimension among the feeds: the tokens a run covers. */
+/** The tokens a run covers: the longest `[1, n]` integer feed (ids, mask, positions). */
 function longestFeed(feeds: ort.InferenceSession.FeedsType): number {
   let longest = 0;
   for (const tensor of Object.values(feeds)) {
     const dims = tensor.dims;
-    if (dims.length > 0) longest = Math.max(longest, Number(dims[dims.length - 1]));
+    if (dims.length === 2 && (tensor.type === 'int64' || tensor.type === 'int32'))
+      longest = Math.max(longest, Number(dims[1]));
   }
   return longest;
 }
