@@ -25,6 +25,11 @@ export function onStage(handler: ((stage: EngineStage) => void) | undefined): vo
   listener = handler;
 }
 
+/** A new request begins: its first stage is announced even if it repeats the last one. */
+export function forgetStage(): void {
+  current = undefined;
+}
+
 /** Announces `stage`; a repeat of the current one is not sent again. */
 export function enterStage(stage: EngineStage): void {
   if (

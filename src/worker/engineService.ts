@@ -6,7 +6,7 @@
  */
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent } from '../protocol/engine';
-import { onStage } from '../engine/stage';
+import { forgetStage, onStage } from '../engine/stage';
 import { Rpc } from '../protocol/rpc';
 import type { MessageEndpoint } from '../protocol/rpc';
 import type { Engine } from '../engine/engine';
@@ -97,6 +97,8 @@ class RunTurns {
     this.tail = new Promise((resolve) => (end = resolve));
     await previous;
     await new Promise((resolve) => setTimeout(resolve, 0));
+    // The host's watchdog starts each request afresh: tell it every stage of this one.
+    forgetStage();
     return end;
   }
 }
