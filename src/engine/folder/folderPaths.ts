@@ -39,7 +39,7 @@ function allowedRoots(root: string): string[] {
   return [root, resolve(dirname(snapshots), 'blobs')];
 }
 
-/** An errno code with words for people: `permission denied (EACCES)`. */
+/** An errno code with words for people: `EACCES: permission denied`. */
 export function errnoWords(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (!code) return String(error);
@@ -50,5 +50,5 @@ export function errnoWords(error: unknown): string {
     ELOOP: 'too many levels of symbolic links',
     EIO: 'input/output error',
   };
-  return words[code] ? `${words[code]} (${code})` : code;
+  return words[code] ? `${code}: ${words[code]}` : code;
 }

@@ -61,12 +61,13 @@ export function factSays(
   return `${manifest.factsFrom ?? FILE} says "${field}": ${manifest[fact]}`;
 }
 
-/** Where a fact is set, for advice: `"n_positions" in config.json`, `"maxPositions" in manifest.json`. */
+/** Where a fact is set, for advice: `"n_positions" (1024) in config.json`. */
 export function factHome(
   manifest: Pick<ModelManifest, 'factsFrom' | 'factFields'>,
   fact: 'layers' | 'heads' | 'hiddenSize' | 'maxPositions',
+  value: number,
 ): string {
-  return `"${manifest.factFields?.[fact] ?? fact}" in ${manifest.factsFrom ?? FILE}`;
+  return `"${manifest.factFields?.[fact] ?? fact}" (${value}) in ${manifest.factsFrom ?? FILE}`;
 }
 
 /** The model facts views and exports need; how to run the model stays in the manifest. */

@@ -161,6 +161,6 @@ function runFailure(
     folder.label,
     folder.graphFile,
     `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower ${factHome(folder.manifest, 'maxPositions')} (${folder.manifest.maxPositions}); otherwise re-export the model.`,
+    `If the graph cannot take that many tokens, lower ${factHome(folder.manifest, 'maxPositions', folder.manifest.maxPositions)}; otherwise re-export the model.`,
   );
 }
