@@ -70,7 +70,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel(LOG_NAME, { log: true });
   log.info(`activated (version ${context.extension.packageJSON.version as string})`);
   const statusBar = new ModelStatusBar();
-  engines = new EngineHost(context.extensionPath, () => config().threads);
+  engines = new EngineHost(
+    context.extensionPath,
+    () => config().threads,
+    () => config().runTimeoutSeconds,
+  );
   const engineHost = engines;
   const variant = (): GraphVariant | undefined => {
     const chosen = config().modelVariant;
@@ -136,8 +140,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.languages.registerHoverProvider('*', new AttentionHover(mirror, () => config().topK)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(CONFIG_SECTION)) return;
-      if (event.affectsConfiguration(`${CONFIG_SECTION}.threads`)) {
-        log.info(`threads set to ${config().threads}: the engine worker restarts`);
+      if (
+        event.affectsConfiguration(`${CONFIG_SECTION}.threads`) ||
+        event.affectsConfiguration(`${CONFIG_SECTION}.runTimeoutSeconds`)
+      ) {
+        log.info(
+          `threads ${config().threads}, run timeout ${config().runTimeoutSeconds} s: the engine worker restarts`,
+        );
         void engineHost.restart();
       }
       if (

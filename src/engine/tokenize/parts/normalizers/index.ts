@@ -11,6 +11,7 @@ import {
   unsupportedType,
   type PartJson,
 } from '../fileError';
+import { underPattern } from '../patternStage';
 import { compilePattern } from '../patterns';
 import { bertNormalize, type BertNormalizerOptions } from './bert';
 import { lowercase, prepend, replace, strip, stripAccents } from './charEdits';
@@ -41,8 +42,14 @@ export const NORMALIZERS: Record<string, Factory> = {
   Strip: (json, field) =>
     strip(booleanAt(json, 'strip_left', field, true), booleanAt(json, 'strip_right', field, true)),
   Prepend: (json, field) => prepend(stringAt(json, 'prepend', field)),
-  Replace: (json, field) =>
-    replace(compilePattern(json.pattern, `${field}.pattern`), stringAt(json, 'content', field)),
+  Replace: (json, field) => {
+    const edit = replace(
+      compilePattern(json.pattern, `${field}.pattern`),
+      stringAt(json, 'content', field),
+    );
+    return (input) =>
+      underPattern(`${field}.pattern`, json.pattern, input.text.length, () => edit(input));
+  },
   Precompiled: precompiledOf,
   BertNormalizer: (json) => (input) => bertNormalize(input, json as BertNormalizerOptions),
 };

@@ -6,6 +6,7 @@ import type { AlignedText } from '../../alignedText';
 import { unicodeClass } from '../../unicodeClasses';
 import { isWhiteSpace } from '../../whiteSpace';
 import { booleanAt, partsAt, unsupportedType, type PartJson } from '../fileError';
+import { underPattern } from '../patternStage';
 import { compilePattern } from '../patterns';
 import { byteLevel } from './byteLevel';
 import { metaspace } from './metaspace';
@@ -42,7 +43,11 @@ export const PRE_TOKENIZERS: Record<string, Factory> = {
     const regex = compilePattern(json.pattern, `${field}.pattern`);
     const behaviour = behaviourAt(json.behavior, `${field}.behavior`, 'Isolated');
     const invert = booleanAt(json, 'invert', field, false);
-    return (piece) => splitPiece(piece, regexStretches(piece.text, regex), behaviour, invert);
+    const stretches = (text: string) =>
+      underPattern(`${field}.pattern`, json.pattern, text.length, () =>
+        regexStretches(text, regex),
+      );
+    return (piece) => splitPiece(piece, stretches(piece.text), behaviour, invert);
   },
   Digits: (json, field) =>
     byChars(
