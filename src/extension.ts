@@ -61,7 +61,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     );
   const statusBar = new ModelStatusBar();
-  engines = new EngineHost(context.extensionPath, () => config().threads);
+  engines = new EngineHost(
+    context.extensionPath,
+    () => config().threads,
+    () => config().runTimeoutSeconds,
+  );
   const engineHost = engines;
   const variant = (): GraphVariant | undefined => {
     const chosen = config().modelVariant;
@@ -124,7 +128,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.languages.registerHoverProvider('*', new AttentionHover(mirror, () => config().topK)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(CONFIG_SECTION)) return;
-      if (event.affectsConfiguration(`${CONFIG_SECTION}.threads`)) void engineHost.restart();
+      if (
+        event.affectsConfiguration(`${CONFIG_SECTION}.threads`) ||
+        event.affectsConfiguration(`${CONFIG_SECTION}.runTimeoutSeconds`)
+      )
+        void engineHost.restart();
       if (
         event.affectsConfiguration(`${CONFIG_SECTION}.model`) ||
         event.affectsConfiguration(`${CONFIG_SECTION}.modelVariant`)

@@ -4,12 +4,9 @@
  */
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Engine } from '../engine/engine';
 import { attentionJsonChunks, resolveSelection } from '../engine/export/attentionJson';
-import { warmUpRuntime } from '../engine/inference/predictionGraph';
-import { configureOrt } from '../engine/inference/ortRuntime';
-import { nodeModelFiles } from '../engine/folder/nodeModelFiles';
+import { EngineClient } from '../worker/engineClient';
+import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile, type OutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
@@ -28,19 +25,27 @@ async function main(argv: string[]): Promise<void> {
   const text = args.text ?? (await readTextFile(args.textFile as string));
   // Opened before the run, so a bad --out is reported at once, not after inference.
   const out = args.out === undefined ? undefined : await openOutFile(args.out, args.textFile);
+  // The engine runs in the worker the extension uses, under the same watchdog: a file-supplied
+  // pattern or graph that never ends is stopped at its bound with a message naming it.
+  tierUpLate();
+  const engine = new EngineClient(
+    () =>
+      startNodeWorker(join(__dirname, 'engine.worker.js'), {
+        wasmDir: join(__dirname, 'ort'),
+        numThreads: args.threads,
+      }),
+    { timeoutSeconds: args.timeoutSeconds, raiseHint: 'raise --timeout if the model is just slow' },
+  );
   try {
-    tierUpLate();
-    configureOrt(pathToFileURL(join(__dirname, 'ort')).href, args.threads);
-    // The runtime's WASM compiles off the main thread while the model folder is read.
-    void warmUpRuntime();
-    const engine = new Engine(nodeModelFiles);
-    const result = await engine.inspect(resolve(args.model ?? DEFAULT_MODEL), text, {
+    const result = await engine.inspect({
+      modelDir: resolve(args.model ?? DEFAULT_MODEL),
+      text,
       maxTokens: args.maxTokens,
       topK: args.topK,
       ...(args.variant ? { variant: args.variant } : {}),
       ...(args.target ? { target: args.target } : {}),
       ...(args.steps ? { steps: args.steps } : {}),
-    });
+    }).result;
     for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
     const options = { layers: args.layers, heads: args.heads, digits: args.digits };
     resolveSelection(result, options);
@@ -53,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     await out?.abort();
     throw error;
+  } finally {
+    await engine.dispose();
   }
 }
 

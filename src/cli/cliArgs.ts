@@ -4,12 +4,13 @@ import { DEFAULT_TOP_PREDICTIONS } from '../engine/inference/predictionGraph';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { MAX_TARGET_TOKENS } from '../engine/inference/inspectSeq2Seq';
 import { DEFAULT_MAX_NEW_TOKENS, type HeadStepsRequest, type TargetRequest } from '../engine/types';
+import { DEFAULT_RUN_TIMEOUT_SECONDS, RUN_TIMEOUT_RANGE } from '../worker/runDeadline';
 import { parseStepsArg } from './stepsArg';
 
 export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
          [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
-         [--steps L:H[,L:H…]]
+         [--steps L:H[,L:H…]] [--timeout SECONDS]
 Writes the attention export (docs/attention-json.md) to FILE or stdout.
 For an encoder-decoder (T5, Marian, BART) the text is the source; the target is the
 model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKENS}) or --target-text, teacher-forced.
@@ -17,7 +18,9 @@ model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKEN
 as "steps"; for an encoder-decoder name each head's attention: enc:L:H, dec:L:H, cross:L:H.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
-picks its graph when it has several (default: fp32 first).`;
+picks its graph when it has several (default: fp32 first).
+--timeout bounds each stage of the run (default ${DEFAULT_RUN_TIMEOUT_SECONDS} s, more for big models and
+long texts); past it the engine is stopped and the run fails, naming what was running.`;
 
 export interface CliArgs {
   model?: string;
@@ -34,6 +37,8 @@ export interface CliArgs {
   /** Encoder-decoders: the target (greedy by default). */
   target?: TargetRequest;
   steps?: HeadStepsRequest[];
+  /** The watchdog's base bound in seconds (src/worker/runDeadline.ts). */
+  timeoutSeconds: number;
   help: boolean;
 }
 
@@ -72,6 +77,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     ...target(values['target-text'], values['max-new-tokens']),
     ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
+    timeoutSeconds:
+      values.timeout === undefined
+        ? DEFAULT_RUN_TIMEOUT_SECONDS
+        : integer(values.timeout, '--timeout', RUN_TIMEOUT_RANGE.min, RUN_TIMEOUT_RANGE.max),
     help: values.help ?? false,
   };
 }
@@ -97,6 +106,7 @@ function parseOptions(argv: string[]) {
         'target-text': { type: 'string' },
         'max-new-tokens': { type: 'string' },
         steps: { type: 'string' },
+        timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;

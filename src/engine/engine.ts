@@ -11,6 +11,7 @@ import { probePositions } from './attention/positionsProbe';
 import { checkSeq2SeqRequests, Seq2SeqStepsSession } from './attention/seq2seqStepsSession';
 import { checkRequests, StepsSession } from './attention/stepsSession';
 import { EngineRunError } from './errors';
+import { enterStage } from './stage';
 import { loadModelFolder } from './folder/loadModelFolder';
 import type { ModelFiles } from './folder/modelFiles';
 import { withListCache } from './folder/modelFiles';
@@ -99,6 +100,7 @@ export class Engine {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
     };
     checkCancelled();
+    enterStage({ label: `tokenizer.json: tokenizing ${text.length} characters`, kind: 'text' });
     if (model instanceof Seq2SeqModel) {
       const result = await inspectSeq2Seq(model, {
         text,
@@ -152,7 +154,10 @@ export class Engine {
     checkCancelled();
     const predictionsStart = now();
     const predictions = outputs.logits
-      ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.spell(id))
+      ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.spell(id), {
+          label: model.folder.label,
+          graphFile: model.folder.graphFile,
+        })
       : undefined;
     return {
       model: model.info,
@@ -264,6 +269,7 @@ export class Engine {
     modelDir: string,
     variant?: GraphVariant,
   ): Promise<LoadedModel | Seq2SeqModel> {
+    enterStage({ label: `${modelDir}: reading the model folder`, kind: 'load' });
     const files = withListCache(this.openFolder(modelDir));
     if (await isSeq2SeqFolder(files))
       return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);

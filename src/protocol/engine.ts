@@ -1,9 +1,10 @@
 /**
- * The host ⇄ engine-worker channel. The worker serves `EngineApi`; the host serves nothing,
- * and neither side sends notifications.
+ * The host ⇄ engine-worker channel. The worker serves `EngineApi`; the host serves nothing.
+ * The worker notifies the stage it enters (`EngineEvent`), which the host's watchdog bounds.
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
+import type { EngineStage } from '../engine/stage';
 import type {
   HeadSteps,
   HeadStepsRequest,
@@ -14,7 +15,13 @@ import type {
 } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
-export const ENGINE_PROTOCOL_VERSION = 1;
+export const ENGINE_PROTOCOL_VERSION = 2;
+
+/** Worker → host: the engine entered a stage of long synchronous work. */
+export interface EngineEvent {
+  kind: 'stage';
+  stage: EngineStage;
+}
 
 /** Options the worker is started with (its `workerData` / first message). */
 export interface EngineWorkerOptions {

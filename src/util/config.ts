@@ -13,6 +13,7 @@ import {
   type ViewKind,
   type ViewSettings,
 } from '../protocol/webview';
+import { DEFAULT_RUN_TIMEOUT_SECONDS, RUN_TIMEOUT_RANGE } from '../worker/runDeadline';
 
 /** The configuration section; every setting is `attentionInspector.<key>`. */
 export const CONFIG_SECTION = 'attentionInspector';
@@ -25,6 +26,8 @@ export interface Config {
   modelVariant: GraphVariant | 'auto';
   /** WASM threads for the engine worker; 0 lets the engine choose. */
   threads: number;
+  /** The watchdog's base bound on each stage of a run, in seconds (src/worker/runDeadline.ts). */
+  runTimeoutSeconds: number;
   /** Longest input inspected, in tokens (special tokens included). */
   maxTokens: number;
   colorMap: ColorMapName;
@@ -43,6 +46,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   model: '',
   modelVariant: 'auto',
   threads: 0,
+  runTimeoutSeconds: DEFAULT_RUN_TIMEOUT_SECONDS,
   maxTokens: 512,
   ...DEFAULT_VIEW_SETTINGS,
 };
@@ -57,6 +61,12 @@ export function readConfig(source: ConfigSource): Config {
       DEFAULT_CONFIG.modelVariant,
     ),
     threads: integer(source.get('threads'), DEFAULT_CONFIG.threads, 0, 64),
+    runTimeoutSeconds: integer(
+      source.get('runTimeoutSeconds'),
+      DEFAULT_CONFIG.runTimeoutSeconds,
+      RUN_TIMEOUT_RANGE.min,
+      RUN_TIMEOUT_RANGE.max,
+    ),
     maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, MAX_TOKENS_PER_RUN),
     colorMap: oneOf(source.get('colorMap'), COLOR_MAP_NAMES, DEFAULT_CONFIG.colorMap),
     topK: integer(source.get('topK'), DEFAULT_CONFIG.topK, 1, 50),

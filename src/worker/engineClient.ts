@@ -5,19 +5,35 @@
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, HeadStepsCall, InspectRequest } from '../protocol/engine';
+import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
 import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
+import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
+import { Watchdog } from './watchdog';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
 
 interface Live {
   handle: WorkerHandle;
-  rpc: Rpc<EngineApi, Record<string, never>>;
+  rpc: Rpc<EngineApi, Record<string, never>, EngineEvent>;
   ready: Promise<void>;
+  watchdog: Watchdog;
 }
+
+/** How long the engine may stay in one stage (runDeadline.ts), and how a user raises it. */
+export interface WatchdogOptions {
+  /** The base bound in seconds. */
+  timeoutSeconds: number;
+  /** Ends the message when the bound is hit, e.g. "raise --timeout if the model is just slow". */
+  raiseHint: string;
+}
+
+const DEFAULT_WATCHDOG: WatchdogOptions = {
+  timeoutSeconds: DEFAULT_RUN_TIMEOUT_SECONDS,
+  raiseHint: 'raise the run timeout if the model is just slow',
+};
 
 export class EngineClient {
   private live: Live | undefined;
@@ -25,7 +41,10 @@ export class EngineClient {
   /** Runs whose promise is still open, so `cancel` can settle them at once. */
   private readonly open = new Map<number, (error: EngineRunError) => void>();
 
-  constructor(private readonly startWorker: WorkerFactory) {}
+  constructor(
+    private readonly startWorker: WorkerFactory,
+    private readonly bound: WatchdogOptions = DEFAULT_WATCHDOG,
+  ) {}
 
   /** Inspects `text`; any earlier run still open is superseded. */
   inspect(request: Omit<InspectRequest, 'runId'>): {
@@ -40,7 +59,12 @@ export class EngineClient {
     const result = new Promise<InspectResult>((resolve, reject) => {
       this.open.set(runId, reject);
       this.worker()
-        .then((live) => live.rpc.call('inspect', { ...request, runId }))
+        .then((live) =>
+          live.watchdog.watch(live.rpc.call('inspect', { ...request, runId }), {
+            label: `${request.modelDir}: inspecting`,
+            kind: 'load',
+          }),
+        )
         .then(
           (value) => (this.open.has(runId) ? resolve(value) : undefined),
           (error: unknown) => reject(toRunError(error)),
@@ -53,8 +77,11 @@ export class EngineClient {
   /** Loads and validates a model folder without running it. */
   async loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
     const live = await this.worker();
-    return live.rpc
-      .call('loadModel', { modelDir, ...(variant ? { variant } : {}) })
+    return live.watchdog
+      .watch(live.rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }), {
+        label: `${modelDir}: loading`,
+        kind: 'load',
+      })
       .catch((error: unknown) => {
         throw toRunError(error);
       });
@@ -63,7 +90,8 @@ export class EngineClient {
   /** The arithmetic of some heads of an inspected text (the Steps view). */
   async headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
     const live = await this.worker();
-    return live.rpc.call('headSteps', call).catch((error: unknown) => {
+    const stage = { label: `${call.modelDir}: computing steps`, kind: 'load' } as const;
+    return live.watchdog.watch(live.rpc.call('headSteps', call), stage).catch((error: unknown) => {
       throw toRunError(error);
     });
   }
@@ -71,7 +99,8 @@ export class EngineClient {
   /** How the model knows order, on the ids of an inspected text (the Steps view). */
   async positions(call: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport> {
     const live = await this.worker();
-    return live.rpc.call('positions', call).catch((error: unknown) => {
+    const stage = { label: `${call.modelDir}: probing positions`, kind: 'load' } as const;
+    return live.watchdog.watch(live.rpc.call('positions', call), stage).catch((error: unknown) => {
       throw toRunError(error);
     });
   }
@@ -93,6 +122,7 @@ export class EngineClient {
     }
     this.open.clear();
     if (live) {
+      live.watchdog.dispose();
       live.rpc.dispose();
       await live.handle.terminate();
     }
@@ -105,10 +135,21 @@ export class EngineClient {
 
   private spawn(): Live {
     const handle = this.startWorker();
-    const rpc = new Rpc<EngineApi, Record<string, never>>(handle.endpoint, {}, { transfer: true });
+    const rpc = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
+      handle.endpoint,
+      {},
+      { transfer: true },
+    );
+    const watchdog = new Watchdog(this.bound.timeoutSeconds, (stage, seconds) =>
+      this.stop(live, `${stage.label} ran past ${seconds} s`),
+    );
+    rpc.onEvent((event) => {
+      if (event.kind === 'stage') watchdog.enter(event.stage);
+    });
     const live: Live = {
       handle,
       rpc,
+      watchdog,
       ready: rpc.call('hello', { protocol: ENGINE_PROTOCOL_VERSION }, 60_000).then((reply) => {
         if (reply.protocol !== ENGINE_PROTOCOL_VERSION) {
           throw new EngineRunError(
@@ -120,6 +161,7 @@ export class EngineClient {
     };
     handle.onExit((reason) => {
       if (this.live === live) this.live = undefined;
+      watchdog.dispose();
       rpc.rejectAll(
         new EngineRunError(
           `The inference worker stopped unexpectedly (${reason}). Run the command again to start a fresh one.`,
@@ -129,6 +171,21 @@ export class EngineClient {
       rpc.dispose();
     });
     return live;
+  }
+
+  /**
+   * Ends a worker stuck past its bound: every open call fails with `what` (which names the
+   * file and part), and the next request starts a fresh worker.
+   */
+  private stop(live: Live, what: string): void {
+    if (this.live === live) this.live = undefined;
+    const error = new EngineRunError(
+      `${what}; the engine was stopped and restarts on the next request (${this.bound.raiseHint}).`,
+      'crashed',
+    );
+    live.rpc.rejectAll(error);
+    live.rpc.dispose();
+    void live.handle.terminate();
   }
 }
 

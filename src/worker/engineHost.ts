@@ -1,9 +1,11 @@
 /**
  * Owns the engine client: the inference worker starts on first use (never during activation)
- * and is restarted with the new thread count when `attentionInspector.threads` changes.
+ * and is restarted with the new settings when `attentionInspector.threads` or
+ * `attentionInspector.runTimeoutSeconds` changes.
  */
 import * as path from 'node:path';
 import { EngineClient } from './engineClient';
+import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { startNodeWorker } from './nodeWorkerHandle';
 
 export class EngineHost {
@@ -12,6 +14,7 @@ export class EngineHost {
   constructor(
     private readonly extensionPath: string,
     private readonly threads: () => number,
+    private readonly timeoutSeconds: () => number = () => DEFAULT_RUN_TIMEOUT_SECONDS,
   ) {}
 
   /** The current client; its worker starts on its first request. */
@@ -19,11 +22,17 @@ export class EngineHost {
     if (!this.client) {
       const dist = path.join(this.extensionPath, 'dist');
       const numThreads = this.threads();
-      this.client = new EngineClient(() =>
-        startNodeWorker(path.join(dist, 'engine.worker.js'), {
-          wasmDir: path.join(dist, 'ort'),
-          numThreads,
-        }),
+      this.client = new EngineClient(
+        () =>
+          startNodeWorker(path.join(dist, 'engine.worker.js'), {
+            wasmDir: path.join(dist, 'ort'),
+            numThreads,
+          }),
+        {
+          timeoutSeconds: this.timeoutSeconds(),
+          raiseHint:
+            'raise the setting attentionInspector.runTimeoutSeconds if the model is just slow',
+        },
       );
     }
     return this.client;

@@ -5,7 +5,8 @@
  * before it starts: 50 quick requests cost two runs, not fifty.
  */
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi } from '../protocol/engine';
+import type { EngineApi, EngineEvent } from '../protocol/engine';
+import { onStage } from '../engine/stage';
 import { Rpc } from '../protocol/rpc';
 import type { MessageEndpoint } from '../protocol/rpc';
 import type { Engine } from '../engine/engine';
@@ -74,7 +75,11 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     },
   };
   // The channel lives as long as the worker: it listens on the endpoint until exit.
-  new Rpc<Record<string, never>, EngineApi>(endpoint, api, { transfer: true });
+  const rpc = new Rpc<Record<string, never>, EngineApi, never, EngineEvent>(endpoint, api, {
+    transfer: true,
+  });
+  // Sent before long synchronous work, so the host knows what to blame if it never returns.
+  onStage((stage) => rpc.notify({ kind: 'stage', stage }));
 }
 
 /**

@@ -95,10 +95,11 @@ export function deriveManifest(parts: ExportFolderParts): DerivedManifest {
       'Use the config.json saved with this graph.',
     );
   }
-  const hiddenSize = fact('hiddenSize', facts.hiddenSize, () => ({
+  const hiddenSize = fact('hiddenSize', graphHiddenSize(config, facts, embedding, notes), () => ({
     value: embedding?.[1],
     how: 'read from the token embedding',
   }));
+  if (hiddenSize !== facts.hiddenSize) delete fields.hiddenSize;
   const maxPositions = fact('maxPositions', facts.maxPositions, () => {
     const max = parts.tokenizerConfig?.model_max_length;
     return typeof max === 'number' && Number.isInteger(max) && max > 0 && max <= 1_000_000
@@ -130,10 +131,8 @@ export function deriveManifest(parts: ExportFolderParts): DerivedManifest {
       'Use the tokenizer.json saved with the model, or add a manifest.json with "specialTokens".',
     );
   }
-  const name =
-    typeof config._name_or_path === 'string' && config._name_or_path !== ''
-      ? config._name_or_path
-      : parts.folderName;
+  // Free text from config.json never reaches an export: only a name shaped like a Hub id.
+  const name = hubIdLike(config._name_or_path) ? config._name_or_path : parts.folderName;
   const logits = index.outputs.includes('logits') ? 'logits' : undefined;
   const manifest: ModelManifest = {
     format: MANIFEST_FORMAT,
@@ -148,12 +147,47 @@ export function deriveManifest(parts: ExportFolderParts): DerivedManifest {
     inputs: { ...inputs, inputIds: inputs.inputIds },
     outputs: { ...(logits ? { logits } : {}), attentions: 'softmax' },
     specialTokens,
-    license: typeof config.license === 'string' ? config.license : 'see the model card',
+    license: licenseIdLike(config.license) ? config.license : 'see the model card',
     provenance: `Hugging Face export folder: config.json (model_type ${JSON.stringify(facts.modelType)}), ${graphPath}`,
     factsFrom: 'config.json',
     factFields: fields,
   };
   return { manifest, facts, notes };
+}
+
+/**
+ * config.json's hidden size, unless the graph's token embedding says otherwise: the export
+ * reports what the graph computes. (ALBERT-style `embedding_size` factorises the embedding,
+ * so there the two legitimately differ.)
+ */
+function graphHiddenSize(
+  config: Record<string, unknown>,
+  facts: ReturnType<typeof readConfigFacts>,
+  embedding: readonly number[] | undefined,
+  notes: string[],
+): number | undefined {
+  const shown = embedding?.[1];
+  if (facts.hiddenSize === undefined || shown === undefined || shown === facts.hiddenSize)
+    return facts.hiddenSize;
+  if (config.embedding_size !== undefined) return facts.hiddenSize;
+  notes.push(
+    `hiddenSize ${shown}: read from the token embedding; config.json says "${facts.fields.hiddenSize}": ${facts.hiddenSize}, which the graph contradicts.`,
+  );
+  return shown;
+}
+
+/** `org/name` or `name` as the Hub spells ids: no paths, no spaces, no prose. */
+function hubIdLike(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    /^[\w.-]{1,96}(\/[\w.-]{1,96})?$/.test(value) &&
+    !value.startsWith('.')
+  );
+}
+
+/** A license identifier (`mit`, `apache-2.0`, `cc-by-4.0`), not free text. */
+function licenseIdLike(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w.+-]{1,64}$/.test(value);
 }
 
 /** An unknown model_type: causal when the graph takes a cache or the class says so. */

@@ -15,6 +15,12 @@ export const MAX_ONNX_BYTES = 2 * GiB - 1;
 export const MAX_JSON_BYTES = 256 * MiB;
 
 /**
+ * tokenizer.json alone: the largest real ones are ~35 MB, and parsing and building a
+ * tokenizer costs ~15× its size in memory (a 240 MB one took 51 s and 3.5 GB).
+ */
+export const MAX_TOKENIZER_BYTES = 64 * MiB;
+
+/**
  * External weights (`model.onnx_data`…): onnxruntime-web holds every weight in its 4 GiB
  * WASM memory, so no single weights file can be larger.
  */
@@ -22,6 +28,7 @@ export const MAX_EXTERNAL_DATA_BYTES = 4 * GiB;
 
 /** The most bytes `name` may have. */
 export function maxBytesOf(name: string): number {
+  if (name === 'tokenizer.json' || name.endsWith('/tokenizer.json')) return MAX_TOKENIZER_BYTES;
   if (name.endsWith('.json')) return MAX_JSON_BYTES;
   return name.endsWith('.onnx') ? MAX_ONNX_BYTES : MAX_EXTERNAL_DATA_BYTES;
 }
@@ -33,7 +40,9 @@ export function tooLarge(label: string, name: string, size: number): ModelError 
     ? 'An ONNX file cannot be larger than 2 GiB (protobuf’s limit); models that big keep their weights as external data (model.onnx_data). Export it that way, or pick a smaller model.'
     : !name.endsWith('.json')
       ? 'onnxruntime-web holds every weight in 4 GiB of WASM memory: pick a smaller model or a quantized variant.'
-      : `Check that ${name} is the file saved with the model.`;
+      : name.endsWith('tokenizer.json')
+        ? 'Real tokenizers are under 40 MB: check that it is the tokenizer.json saved with the model.'
+        : `Check that ${name} is the file saved with the model.`;
   return modelError(
     'tooLarge',
     label,

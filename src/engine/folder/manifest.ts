@@ -61,6 +61,14 @@ export function factSays(
   return `${manifest.factsFrom ?? FILE} says "${field}": ${manifest[fact]}`;
 }
 
+/** Where a fact is set, for advice: `"n_positions" in config.json`, `"maxPositions" in manifest.json`. */
+export function factHome(
+  manifest: Pick<ModelManifest, 'factsFrom' | 'factFields'>,
+  fact: 'layers' | 'heads' | 'hiddenSize' | 'maxPositions',
+): string {
+  return `"${manifest.factFields?.[fact] ?? fact}" in ${manifest.factsFrom ?? FILE}`;
+}
+
 /** The model facts views and exports need; how to run the model stays in the manifest. */
 export function modelInfo(manifest: ModelManifest, dir: string): ModelInfo {
   const { id, name, architecture, layers, heads, hiddenSize, vocabSize, maxPositions } = manifest;

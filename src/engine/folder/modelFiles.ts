@@ -14,6 +14,15 @@ export interface ModelFiles {
    * list (plain URLs) returns the names among `candidates` that exist.
    */
   list(candidates: readonly string[]): Promise<string[]>;
+  /**
+   * Optional: the file's size and `length` bytes that hold its bytes at `spans` (zeros
+   * elsewhere, never read), so that a graph using 164 kB of a 3 GB weights file reads 164 kB.
+   */
+  readSpans?(
+    name: string,
+    spans: readonly { offset: number; length: number }[],
+    length: number,
+  ): Promise<{ size: number; data: Uint8Array } | undefined>;
 }
 
 /** A model folder held in memory, e.g. files the user dropped into a web page. */
@@ -35,6 +44,7 @@ export function withListCache(files: ModelFiles): ModelFiles {
   return {
     label: files.label,
     read: (name) => files.read(name),
+    ...(files.readSpans ? { readSpans: files.readSpans.bind(files) } : {}),
     async list(candidates) {
       const unknown = candidates.filter((name) => !known.has(name));
       if (unknown.length > 0) {

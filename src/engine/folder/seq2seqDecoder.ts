@@ -37,8 +37,10 @@ export interface DecoderGraph {
 export interface GenerationIds {
   decoderStartId: number;
   eosIds: number[];
-  /** Never generated: single-token `bad_words_ids` (Marian's `<pad>`). */
-  bannedIds: number[];
+  /** Never generated: single-token `bad_words_ids` (Marian's `<pad>`); a set, as 50,000 happen. */
+  bannedIds: ReadonlySet<number>;
+  /** The file `bad_words_ids` came from, for messages. */
+  bannedFrom: 'generation_config.json' | 'config.json';
 }
 
 /** Sizes the decoder's empty cache inputs take when the graph leaves them symbolic. */
@@ -143,15 +145,19 @@ export function generationIds(
   const eos = pick('eos_token_id');
   const eosIds = Array.isArray(eos) ? eos.filter(isId) : isId(eos) ? [eos] : [];
   const bad = pick('bad_words_ids');
-  const bannedIds = Array.isArray(bad)
-    ? bad
-        .filter(
-          (words): words is number[] =>
-            Array.isArray(words) && words.length === 1 && isId(words[0]),
-        )
-        .map((w) => w[0]!)
-    : [];
-  return { decoderStartId: start, eosIds, bannedIds };
+  const bannedIds = new Set(
+    Array.isArray(bad)
+      ? bad
+          .filter(
+            (words): words is number[] =>
+              Array.isArray(words) && words.length === 1 && isId(words[0]),
+          )
+          .map((w) => w[0]!)
+      : [],
+  );
+  const bannedFrom =
+    generation?.bad_words_ids !== undefined ? 'generation_config.json' : 'config.json';
+  return { decoderStartId: start, eosIds, bannedIds, bannedFrom };
 }
 
 function isId(value: unknown): value is number {

@@ -7,6 +7,7 @@
  */
 import type { onnx } from 'onnx-proto';
 import { decodeOnnx } from '../graph/decodeOnnx';
+import { checkPrecisions } from './pairPrecision';
 import { modelError, parseJsonFile } from '../modelError';
 import { deriveManifest } from './deriveManifest';
 import { EXPORT_FOLDER_FILES, jsonObject, tokenizerSettings } from './exportFolder';
@@ -251,6 +252,7 @@ function chooseGraphs(
       `No ${variant} encoder and decoder in this folder; using ${encoder.path} (${encoder.variant}).`,
     );
   const decoder = matchingDecoder(encoder) ?? decoders[0]!;
+  checkPrecisions(encoder, decoder, encoders, decoders, label);
   if (decoder.variant !== encoder.variant)
     notes.push(
       `No ${encoder.variant} decoder in this folder; using ${decoder.path} (${decoder.variant}).`,

@@ -128,12 +128,14 @@ function checkPositions(
   }
   const rows = Math.min(fromInput, computed || Infinity);
   if (rows < manifest.maxPositions) {
+    // A Hugging Face folder's facts come from config.json: name its field, not the manifest's.
+    const field = manifest.factFields?.maxPositions ?? 'maxPositions';
     throw modelError(
       'badManifest',
       label,
-      'manifest.json',
-      `field "maxPositions" is ${manifest.maxPositions}, but ${file} has ${rows} positions (its position embedding has ${rows} rows)`,
-      `Set "maxPositions" to ${rows} or less.`,
+      manifest.factsFrom ?? 'manifest.json',
+      `field "${field}" is ${manifest.maxPositions}, but ${file} has ${rows} positions (its position embedding has ${rows} rows)`,
+      `Set "${field}" to ${rows} or less.`,
       'maxPositions',
     );
   }

@@ -24,6 +24,8 @@ export function exposeTensors(model: onnx.IModelProto, names: readonly string[])
   const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
   return names.map((name) => {
     if (existing.has(name)) return name;
+    // Exposed before through its float32 Cast: a second Cast of the same name breaks the graph.
+    if (existing.has(`${name}_float32`)) return `${name}_float32`;
     if (!produced.has(name)) throw new Error(`exposeTensors: no node produces "${name}"`);
     const info = known.get(name);
     const elemType = info?.type?.tensorType?.elemType ?? elemTypeOf(graph, name);

@@ -70,7 +70,7 @@ export function planFeeds(
       label,
       file,
       `needs the input "${name}", which the engine cannot fill (it fills ${[...byName.keys(), 'past_key_values.*', 'use_cache_branch', 'num_logits_to_keep'].join(', ')})`,
-      'Export the model for plain text input (e.g. optimum-cli export onnx --task feature-extraction or text-generation), or add a manifest.json that describes this input.',
+      'Export the model for plain text input (e.g. optimum-cli export onnx --task feature-extraction, text-generation or text2text-generation); a single-graph model may instead get a manifest.json that names this input.',
     );
   });
 }

@@ -26,6 +26,9 @@ export interface Seq2SeqRun {
 
 export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Promise<InspectResult> {
   const { manifest } = model.folder.encoder;
+  const target = run.target ?? DEFAULT_TARGET;
+  // Refused before any work: a long generation that fails at its end wastes minutes.
+  const maxNewTokens = target.kind === 'greedy' ? maxNew(model, target) : 0;
   const tokenizeStart = now();
   const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
   const plan = planTokens(
@@ -35,7 +38,6 @@ export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Prom
     Math.min(run.maxTokens ?? limit, limit),
     manifest.maxPositions,
   );
-  const target = run.target ?? DEFAULT_TARGET;
   const given = target.kind === 'given' ? givenIds(model, target.text) : undefined;
   const tokenizeMs = now() - tokenizeStart;
   run.checkCancelled();
@@ -50,7 +52,6 @@ export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Prom
     pass = await model.decode(source, decoderIds);
     resultTarget = { kind: 'given', text: (target as { text: string }).text };
   } else {
-    const maxNewTokens = maxNew(target);
     const greedy = await model.greedy(source, maxNewTokens, run.checkCancelled);
     decoderIds = greedy.ids;
     pass = greedy.pass;
@@ -99,27 +100,56 @@ function givenIds(model: Seq2SeqModel, text: string): number[] {
     .map((name) => model.tokenizer.tokenToId(name))
     .filter((id): id is number => id !== undefined);
   const all = [model.folder.generation.decoderStartId, ...ids, ...end];
-  if (all.length > MAX_TARGET_TOKENS) {
+  const cap = targetCap(model);
+  if (all.length > cap.tokens) {
     throw new EngineRunError(
-      `The target text has ${all.length} tokens; at most ${MAX_TARGET_TOKENS} are inspected. Shorten it.`,
+      `The target text has ${all.length} tokens with the decoder's start and end tokens; ${cap.why}. Shorten the target text.`,
       'badInput',
     );
   }
   return all;
 }
 
-function maxNew(target: TargetRequest): number {
-  const asked =
-    target.kind === 'greedy'
-      ? (target.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS)
-      : DEFAULT_MAX_NEW_TOKENS;
-  if (!Number.isInteger(asked) || asked < 1 || asked >= MAX_TARGET_TOKENS) {
+function maxNew(model: Seq2SeqModel, target: TargetRequest & { kind: 'greedy' }): number {
+  const asked = target.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
+  const cap = targetCap(model);
+  // The cap binds the default too: a decoder of 16 positions generates at most 15 tokens.
+  if (target.maxNewTokens === undefined) return Math.min(asked, cap.tokens - 1);
+  if (!Number.isInteger(asked) || asked < 1) {
     throw new EngineRunError(
-      `maxNewTokens must be a whole number from 1 to ${MAX_TARGET_TOKENS - 1}; got ${asked}.`,
+      `maxNewTokens must be a whole number from 1 to ${cap.tokens - 1}; got ${asked}.`,
+      'badInput',
+    );
+  }
+  if (asked >= cap.tokens) {
+    throw new EngineRunError(
+      `Generating ${asked} new tokens makes a target of ${asked + 1} tokens with the decoder's start token; ${cap.why}. Ask for at most ${cap.tokens - 1} new tokens (--max-new-tokens).`,
       'badInput',
     );
   }
   return asked;
+}
+
+/**
+ * The longest target: the decoder's positions (the encoder's table length stands for both,
+ * as Marian, BART and T5 configs state one `max_position_embeddings`/`n_positions`), and at
+ * most `MAX_TARGET_TOKENS`, as each decoder pass is T² per head.
+ */
+function targetCap(model: Seq2SeqModel): { tokens: number; why: string } {
+  const { manifest, label } = model.folder.encoder;
+  const positions = manifest.maxPositions;
+  if (positions < MAX_TARGET_TOKENS) {
+    const field = manifest.factFields?.maxPositions;
+    const from = field ? `config.json "${field}"` : 'its maxPositions';
+    return {
+      tokens: positions,
+      why: `the decoder of ${label} takes at most ${positions} positions (${from})`,
+    };
+  }
+  return {
+    tokens: MAX_TARGET_TOKENS,
+    why: `at most ${MAX_TARGET_TOKENS} target tokens are inspected`,
+  };
 }
 
 function targetToken(model: Seq2SeqModel, id: number): TargetToken {

@@ -33,7 +33,7 @@ export async function loadSeq2SeqModel(
     data: { path: string; data: Uint8Array }[],
   ): Promise<InferenceSession> => {
     try {
-      return await createSession(bytes, data);
+      return await createSession(bytes, data, file);
     } catch (error) {
       throw new EngineRunError(
         `${file} in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
@@ -91,7 +91,10 @@ function cacheStepLoader(
       if (!bytes) return undefined;
       const graph = decodeOnnx(bytes, files.label, steps.graphFile).graph as onnx.IGraphProto;
       const data = await readExternalData(files, graph, steps.graphFile);
-      return { session: await createSession(bytes, data), graphFile: steps.graphFile };
+      return {
+        session: await createSession(bytes, data, steps.graphFile),
+        graphFile: steps.graphFile,
+      };
     } catch {
       return undefined;
     }

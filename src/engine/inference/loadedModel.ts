@@ -6,9 +6,9 @@
 import { asFloat32, extractAttention } from '../attention/extractAttention';
 import { EngineRunError } from '../errors';
 import type { LoadedModelFolder } from '../folder/loadModelFolder';
-import { modelInfo } from '../folder/manifest';
+import { factHome, factSays, modelInfo } from '../folder/manifest';
 import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
-import { modelError } from '../modelError';
+import { ModelError, modelError } from '../modelError';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
 import type { ModelInfo } from '../types';
 import { makeFeeds } from './graphFeeds';
@@ -61,17 +61,44 @@ export class LoadedModel {
       throw runFailure(error, n, this.folder);
     });
     const names = this.folder.attentionOutputs;
-    const attentions = extractAttention(
-      names.map((name) => outputs[name]),
-      names,
-      this.info.heads,
-      n,
-      this.folder.label,
-      this.folder.graphFile,
-    );
+    let attentions: Float32Array[];
+    try {
+      attentions = extractAttention(
+        names.map((name) => outputs[name]),
+        names,
+        this.info.heads,
+        n,
+        this.folder.label,
+        this.folder.graphFile,
+      );
+    } catch (error) {
+      throw headsMismatch(error, this.folder);
+    }
     const logitsTensor = logitsName ? outputs[logitsName] : undefined;
     return { attentions, logits: logitsTensor ? asFloat32(logitsTensor) : undefined };
   }
+}
+
+/**
+ * An attention shape the heads do not explain, said in the terms of the folder: a Hugging
+ * Face folder has no manifest.json to check, its heads come from config.json.
+ */
+function headsMismatch(
+  error: unknown,
+  folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
+): unknown {
+  if (!(error instanceof ModelError) || error.problem !== 'badAttentionShape') return error;
+  const advice = ' Check "heads" and "outputs.attentions" in manifest.json.';
+  if (!folder.manifest.factsFrom || !error.message.endsWith(advice)) return error;
+  const what = error.message.slice(0, -advice.length).replace(/^model\.onnx: /, '');
+  return modelError(
+    'badAttentionShape',
+    folder.label,
+    folder.graphFile,
+    what.replace(/\.$/, ''),
+    `${factSays(folder.manifest, 'heads')}, which the graph contradicts: use the config.json saved with this graph.`,
+    'heads',
+  );
 }
 
 /** Creates the session for a validated single-graph folder; the folder's bytes go to it. */
@@ -82,7 +109,7 @@ export async function loadSingleGraphModel(
   const tokenizer = tokenizerOf(folder);
   let session: InferenceSession;
   try {
-    session = await createSession(folder.onnxBytes, folder.externalData);
+    session = await createSession(folder.onnxBytes, folder.externalData, folder.graphFile);
   } catch (error) {
     throw new EngineRunError(
       `${folder.graphFile} in ${modelDir} could not be loaded by ONNX Runtime: ${error instanceof Error ? error.message : String(error)}. Re-export the model (opset ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}) or pick another model folder.`,
@@ -134,6 +161,6 @@ function runFailure(
     folder.label,
     folder.graphFile,
     `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower "maxPositions" (${folder.manifest.maxPositions}) in manifest.json; otherwise re-export the model.`,
+    `If the graph cannot take that many tokens, lower ${factHome(folder.manifest, 'maxPositions')} (${folder.manifest.maxPositions}); otherwise re-export the model.`,
   );
 }

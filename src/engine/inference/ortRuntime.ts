@@ -3,6 +3,7 @@
  * files loaded from our own dist/ort/ (never from a CDN), and the thread count.
  */
 import * as ort from 'onnxruntime-web';
+import { enterStage } from '../stage';
 
 /** Threads used when the setting is 0 ("auto"); chosen by measurement, docs/performance.md. */
 export const DEFAULT_THREADS = 1;
@@ -31,16 +32,44 @@ export function configureOrt(wasmDir: string, numThreads: number): number {
 /**
  * Creates a session on the WASM backend from (possibly edited) model bytes and the
  * external-data files the graph names (`path` = the location written in the graph).
+ * `graph` names the file in the stages the host's watchdog sees (src/engine/stage.ts).
  */
-export function createSession(
+export async function createSession(
   onnxBytes: Uint8Array,
   externalData: readonly { path: string; data: Uint8Array }[] = [],
+  graph = 'the ONNX graph',
 ): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(onnxBytes, {
+  const modelBytes = externalData.reduce(
+    (sum, file) => sum + file.data.byteLength,
+    onnxBytes.byteLength,
+  );
+  enterStage({ label: `${graph}: loading into ONNX Runtime`, kind: 'load', modelBytes });
+  const session = await ort.InferenceSession.create(onnxBytes, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
     ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
   });
+  const run = session.run.bind(session);
+  // Every run is announced first: a graph (a huge Loop) can hold the thread for ever.
+  session.run = ((feeds: ort.InferenceSession.FeedsType, ...rest: never[]) => {
+    const tokens = longestFeed(feeds);
+    enterStage({ label: `${graph}: running on ${tokens} tokens`, kind: 'run', modelBytes, tokens });
+    return (run as (...args: unknown[]) => Promise<ort.InferenceSession.ReturnType>)(
+      feeds,
+      ...rest,
+    );
+  }) as typeof session.run;
+  return session;
+}
+
+/** The longest last dimension among the feeds: the tokens a run covers. */
+function longestFeed(feeds: ort.InferenceSession.FeedsType): number {
+  let longest = 0;
+  for (const tensor of Object.values(feeds)) {
+    const dims = tensor.dims;
+    if (dims.length > 0) longest = Math.max(longest, Number(dims[dims.length - 1]));
+  }
+  return longest;
 }
 
 /** An int64 `[1, n]` input tensor. */

@@ -49,6 +49,8 @@ export function planTokens(
     // Never keep only some of the byte-level tokens that spell one character.
     while (keep > 0 && body[keep - 1].partial && body[keep]?.start === body[keep - 1].start) keep--;
   }
+  if (keep === 0 && (body.length > 0 || !counted))
+    throw nothingFits(body.length > 0, maxTokens, budget, charLimit);
   const kept = body.slice(0, keep);
   const inspectedUpTo = kept.length > 0 ? kept[kept.length - 1].end : 0;
   const special = (name: string, at: number): Token => {
@@ -82,6 +84,21 @@ export function planTokens(
           : `The text has ${whole}; the first ${tokens.length} tokens were inspected (the model's context is ${contextSize} tokens).`,
     },
   };
+}
+
+/** Truncation left no token of the text: an export of special tokens alone says nothing. */
+function nothingFits(
+  tokenized: boolean,
+  maxTokens: number,
+  budget: number,
+  charLimit: number,
+): EngineRunError {
+  return new EngineRunError(
+    tokenized
+      ? `No text token fits: the token limit ${maxTokens} leaves room for ${budget} next to the model's special tokens, and the text's first character takes more; raise it (attentionInspector.maxTokens in VS Code, --max-tokens in the CLI).`
+      : `No text token fits: the first ${charLimit.toLocaleString('en-US')} characters (all that a limit of ${maxTokens} tokens reads) give no tokens, being blank or dropped by the tokenizer; select the text itself, without the leading blank part.`,
+    'badInput',
+  );
 }
 
 /** A cut position that does not split a surrogate pair. */

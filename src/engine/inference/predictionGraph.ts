@@ -7,6 +7,7 @@
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import type { Prediction } from '../types';
+import { modelError } from '../modelError';
 import { createSession } from './ortRuntime';
 
 const { onnx } = onnxProto;
@@ -96,6 +97,8 @@ export async function topPredictions(
   positions: number,
   k: number,
   decode: (id: number) => string,
+  /** The graph the logits came from, named when they hold NaN. */
+  source: { label: string; graphFile: string } = { label: 'the model', graphFile: 'its graph' },
 ): Promise<Prediction[][]> {
   const vocab = logits.length / positions;
   const kept = Math.min(k, vocab);
@@ -105,6 +108,17 @@ export async function topPredictions(
   });
   const probs = outputs.probs.data as Float32Array;
   const ids = outputs.ids.data as BigInt64Array;
+  const broken = probs.findIndex(Number.isNaN);
+  if (broken >= 0) {
+    // A NaN would be exported as `"prob": null`, a prediction with no probability.
+    throw modelError(
+      'runFailed',
+      source.label,
+      source.graphFile,
+      `gave NaN logits at position ${Math.floor(broken / Math.max(kept, 1))}, so its next-token predictions have no probabilities`,
+      'The weights or the export are broken: re-export the model.',
+    );
+  }
   return Array.from({ length: positions }, (_, p) =>
     Array.from({ length: kept }, (_, r) => {
       const id = Number(ids[p * kept + r]);

@@ -45,14 +45,61 @@ export interface DecoderPass {
   nextLogits: Float32Array;
 }
 
-/** The greedy choice after the last position: the best id that is not banned. */
-export function greedyNext(logits: Float32Array, banned: readonly number[]): number {
+/** Where greedy decoding reads its logits and banned ids, for messages. */
+export interface GreedySource {
+  label: string;
+  graphFile: string;
+  bannedFrom: string;
+}
+
+/**
+ * The greedy choice after the last position: the best id that is not banned. Never invents
+ * one: NaN logits (a broken graph) and a vocabulary that is all banned are errors.
+ */
+export function greedyNext(
+  logits: Float32Array,
+  banned: ReadonlySet<number>,
+  source: GreedySource,
+): number {
   let best = -1;
+  let bestLogit = Number.NEGATIVE_INFINITY;
   for (let id = 0; id < logits.length; id++) {
-    if (banned.includes(id)) continue;
-    if (best < 0 || logits[id]! > logits[best]!) best = id;
+    const logit = logits[id]!;
+    if (Number.isNaN(logit)) {
+      throw noNextToken(
+        'runFailed',
+        source.label,
+        source.graphFile,
+        `gave a NaN logit for token id ${id}, so no next token can be chosen`,
+        'The weights or the export are broken: re-export the model.',
+      );
+    }
+    if (banned.has(id)) continue;
+    if (best < 0 || logit > bestLogit) {
+      best = id;
+      bestLogit = logit;
+    }
+  }
+  if (best < 0) {
+    throw noNextToken(
+      'badManifest',
+      source.label,
+      source.bannedFrom,
+      `"bad_words_ids" bans every one of the decoder's ${logits.length} token ids, so none can be generated`,
+      'Remove ids from "bad_words_ids", or give the target text instead of generating it.',
+      'bad_words_ids',
+    );
   }
   return best;
+}
+
+/** Errors of `greedyNext`: the cache path must not fall back to full passes on them. */
+const noNextTokenErrors = new WeakSet<Error>();
+
+function noNextToken(...args: Parameters<typeof modelError>): Error {
+  const error = modelError(...args);
+  noNextTokenErrors.add(error);
+  return error;
 }
 
 /** A full (no-past) decoder pass's inputs: the decoder ids and the encoder's output. */
@@ -83,6 +130,14 @@ export class Seq2SeqModel {
     /** The cache graph's session for greedy decoding, made on first use; none: full passes. */
     private readonly cacheStep?: () => Promise<CacheStepGraph | undefined>,
   ) {}
+
+  private get greedySource(): GreedySource {
+    return {
+      label: this.folder.encoder.label,
+      graphFile: this.folder.decoder.graphFile,
+      bannedFrom: this.folder.generation.bannedFrom,
+    };
+  }
 
   async encode(ids: readonly number[]): Promise<EncodedSource> {
     const { encoder } = this.folder;
@@ -207,7 +262,7 @@ export class Seq2SeqModel {
     for (let step = 0; step < maxNewTokens && !stoppedAtEos; step++) {
       checkCancelled();
       const { nextLogits } = await this.decode(source, ids, false);
-      const next = greedyNext(nextLogits, generation.bannedIds);
+      const next = greedyNext(nextLogits, generation.bannedIds, this.greedySource);
       ids.push(next);
       stoppedAtEos = generation.eosIds.includes(next);
     }
@@ -248,12 +303,13 @@ export class Seq2SeqModel {
           keepCache(cache, outputs, false);
           logits = logitsOf(outputs, decoder.logitsOutput);
         }
-        const next = greedyNext(logits, generation.bannedIds); // [1, 1, vocab]
+        const next = greedyNext(logits, generation.bannedIds, this.greedySource); // [1, 1, vocab]
         ids.push(next);
         stoppedAtEos = generation.eosIds.includes(next);
       }
     } catch (error) {
-      if (error instanceof EngineRunError) throw error; // cancelled
+      // Cancelled, or no id can be chosen (the full passes would find the same).
+      if (error instanceof EngineRunError || noNextTokenErrors.has(error as Error)) throw error;
       return undefined;
     }
     return { ids, stoppedAtEos };

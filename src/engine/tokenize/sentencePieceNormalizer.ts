@@ -14,6 +14,7 @@ import {
   type CharRun,
 } from './charAlignment';
 import { PrecompiledCharsmap } from './precompiledCharsmap';
+import { withStage } from '../stage';
 
 /** A normalizer as tokenizer.json writes it. */
 export interface NormalizerJson {
@@ -73,7 +74,12 @@ function replaceStep(json: NormalizerJson): Step {
       throw new Error(`Replace normalizer regex ${JSON.stringify(pattern.Regex)}`);
     }
   } else throw new Error('Replace normalizer without a String or Regex pattern');
-  return (run) => replaceAligned(run, regex, content);
+  // A file-supplied regex can backtrack for ever: the host's watchdog names it (stage.ts).
+  const label = `tokenizer.json: normalizer Replace pattern ${JSON.stringify(pattern.Regex ?? pattern.String)}`;
+  return (run) =>
+    withStage({ label, kind: 'text', tokens: run.chars.length }, () =>
+      replaceAligned(run, regex, content),
+    );
 }
 
 /** Rust's `char::is_whitespace` (White_Space property). */
