@@ -7,7 +7,7 @@ import { DEFAULT_MAX_NEW_TOKENS, type HeadStepsRequest, type TargetRequest } fro
 import { DEFAULT_RUN_TIMEOUT_SECONDS, RUN_TIMEOUT_RANGE } from '../worker/runDeadline';
 import { parseStepsArg } from './stepsArg';
 
-export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
+export const USAGE = `Usage: node dist/cli.js [--model DIR|ORG/NAME[@REV]] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
          [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
          [--steps L:H[,L:H…]] [--timeout SECONDS]
@@ -18,7 +18,8 @@ model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKEN
 as "steps"; for an encoder-decoder name each head's attention: enc:L:H, dec:L:H, cross:L:H.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
-picks its graph when it has several (default: fp32 first).
+picks its graph when it has several (default: fp32 first). ORG/NAME[@REV] (when no such
+folder exists) is a model of the Hugging Face cache: node dist/cli.js models lists them.
 --timeout bounds each stage of the run (default ${DEFAULT_RUN_TIMEOUT_SECONDS} s, more for big models and
 long texts); past it the engine is stopped and the run fails, naming what was running.`;
 

@@ -1,6 +1,6 @@
 /**
- * `attentionInspector.selectModel`: pick the bundled model or a folder (ours with
- * manifest.json, or a Hugging Face export), check that it loads (in the worker, with a
+ * `attentionInspector.selectModel`: pick the bundled model, a model of the Hugging Face cache
+ * (its snapshot folder) or a folder (ours with manifest.json, or a Hugging Face export), check that it loads (in the worker, with a
  * message naming the file and the problem if not), let the user pick the graph variant
  * when the folder has several, then save `attentionInspector.model` (and `.modelVariant`)
  * where the current values live.
@@ -10,6 +10,7 @@ import { parseGraphFile, type GraphVariant } from '../engine/folder/onnxGraphFil
 import type { ModelInfo } from '../engine/types';
 import type { EngineClient } from '../worker/engineClient';
 import { CONFIG_SECTION } from '../util/config';
+import { cachedModelPicks } from './cachedModelPicks';
 import { modelLabel } from '../util/modelLocation';
 
 /** What the command needs. */
@@ -48,6 +49,8 @@ export function selectModelCommand(deps: SelectModelDeps) {
           detail: deps.bundledDir,
           setting: '',
         },
+        ...(await cachedModelPicks()),
+        { label: '', kind: vscode.QuickPickItemKind.Separator },
         {
           label: '$(folder-opened) Browse for a model folder…',
           detail:
@@ -57,6 +60,7 @@ export function selectModelCommand(deps: SelectModelDeps) {
       const pick = await vscode.window.showQuickPick(picks, {
         title: 'Attention Inspector: Select Model',
         placeHolder: `In use: ${deps.currentDir()}`,
+        matchOnDescription: true,
       });
       if (!pick) return undefined;
       setting = pick.setting ?? (await browse(deps.currentDir()));

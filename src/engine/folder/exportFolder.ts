@@ -15,6 +15,7 @@ import {
   type TokenizerVocabulary,
 } from './tokenizerVocabulary';
 import { deriveManifest } from './deriveManifest';
+import { folderName } from './folderName';
 import { chooseGraphFile } from './graphChoice';
 import { knownGraphPaths, type GraphFile, type GraphVariant } from './onnxGraphFiles';
 
@@ -88,7 +89,7 @@ export async function readExportFolder(
   const model = decodeOnnx(onnxBytes, label, graphPath);
   const derived = deriveManifest({
     label,
-    folderName: label.split(/[\\/]/).pop() || label,
+    folderName: folderName(label),
     config,
     graph: model.graph as onnx.IGraphProto,
     graphPath,

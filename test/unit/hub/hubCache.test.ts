@@ -80,6 +80,7 @@ describe('the Hugging Face cache listing', () => {
     for (const listed of listing.models.filter((m) => m.architecture !== 'encoder-decoder')) {
       const loaded = await loadModelFolder(nodeModelFiles(listed.dir));
       assert.ok(loaded.attentionOutputs.length > 0, listed.repo);
+      assert.equal(loaded.manifest.id, `${listed.repo}@${listed.commit.slice(0, 7)}`);
     }
     const escaping = join(cache.dir, 'models--test--escape', 'snapshots', COMMITS.escape);
     await assert.rejects(loadModelFolder(nodeModelFiles(escaping)), /outside the model folder/);
