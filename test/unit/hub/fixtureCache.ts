@@ -74,6 +74,9 @@ export function buildFixtureCache(): FixtureCache {
   replaceWithLink(link, secret);
   // Downloaded by commit hash only: huggingface_hub writes no refs/ then.
   addSnapshot(repo('test/by-commit'), COMMITS.byCommit, folderFiles('distilbert'), []);
+  // …and whose README.md blob was deleted (a broken link the library's scan throws on).
+  const readme = join(repo('test/by-commit'), 'snapshots', COMMITS.byCommit, 'README.md');
+  symlinkSync('../../blobs/0123456789abcdef0123456789abcdef01234567', readme);
   return { dir, secret };
 }
 

@@ -70,7 +70,7 @@ describe('the Hugging Face cache listing', () => {
     assert.equal(model('test/escape', COMMITS.escape), undefined);
   });
 
-  it('lists a repository downloaded by commit only (no refs/, which the library refuses)', () => {
+  it('lists a repository downloaded by commit only, with a broken link (the library refuses both)', () => {
     const byCommit = model('test/by-commit', COMMITS.byCommit);
     assert.equal(byCommit?.family, 'distilbert');
     assert.deepEqual(byCommit?.refs, []);
