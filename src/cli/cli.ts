@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const modelDir = await resolveModelArg(args.model, DEFAULT_MODEL);
+  const modelDir = await resolveModelArg(args.model, DEFAULT_MODEL, args.download);
   const text = args.text ?? (await readTextFile(args.textFile as string));
   // Opened before the run, so a bad --out is reported at once, not after inference.
   const out = args.out === undefined ? undefined : await openOutFile(args.out, args.textFile);

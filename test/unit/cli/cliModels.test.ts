@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../engine/fixtures';
+import { FakeHub } from '../hub/fakeHub';
 import { buildFixtureCache, COMMITS, type FixtureCache } from '../hub/fixtureCache';
 import { CLI, runCli } from './runCli';
 
@@ -71,5 +74,42 @@ describe('CLI and the Hugging Face cache (dist/cli.js)', function () {
     );
     assert.equal(folder.code, 0, folder.stderr);
     assert.doesNotMatch(folder.stdout, /snapshots/);
+  });
+});
+
+describe('CLI --model ORG/NAME --download (loopback Hub via HF_ENDPOINT)', function () {
+  this.timeout(120_000);
+  let hub: FakeHub;
+  let cacheDir: string;
+  before(async () => {
+    const gpt2 = join(ROOT, 'test', 'fixtures', 'hf', 'gpt2');
+    const files = Object.fromEntries(
+      readdirSync(gpt2).map((f) => [f, readFileSync(join(gpt2, f))]),
+    );
+    hub = new FakeHub({ 'acme/gpt2': { files } });
+    await hub.start();
+    cacheDir = mkdtempSync(join(tmpdir(), 'hf-cli-download-'));
+  });
+  after(async () => {
+    await hub.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('fetches a model the cache lacks into it, then runs it from there without the Hub', async () => {
+    const env = { HF_HUB_CACHE: cacheDir, HF_ENDPOINT: hub.endpoint, HF_TOKEN: undefined };
+    const args = ['--model', 'acme/gpt2', '--text', 'def f(x):', '--top-k', '0'];
+    const without = await runCli(args, env);
+    assert.equal(without.code, 1);
+    assert.match(without.stderr, /acme\/gpt2 is not in the Hugging Face cache/);
+    const first = await runCli([...args, '--download'], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /^download: .* · model\.onnx$/m);
+    const commit = readFileSync(join(cacheDir, 'models--acme--gpt2', 'refs', 'main'), 'utf8');
+    assert.equal(JSON.parse(first.stdout).model.id, `acme/gpt2@${commit.slice(0, 7)}`);
+    const requests = hub.byteRequests.length;
+    const again = await runCli(args, { ...env, HF_ENDPOINT: 'http://127.0.0.1:9' });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+    assert.equal(hub.byteRequests.length, requests);
   });
 });
