@@ -45,7 +45,14 @@ export async function linkIntoSnapshot(
   if ((await fs.readlink(pointer).catch(() => undefined)) === target) return;
   await fs.mkdir(path.dirname(pointer), { recursive: true });
   await fs.rm(pointer, { force: true });
-  await fs.symlink(target, pointer);
+  try {
+    await fs.symlink(target, pointer);
+  } catch (error) {
+    // Windows without Developer Mode may not create links; huggingface_hub then keeps the
+    // file itself in the snapshot, which every reader accepts (we copy, keeping the blob).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    await fs.copyFile(blob, pointer);
+  }
 }
 
 /** `refs/<revision>` = commit, when the revision is a branch or tag (not the commit itself). */
