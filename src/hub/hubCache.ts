@@ -6,6 +6,7 @@
  * folder loader would open it (cachedRevision.ts). Plain Node, for the CLI and the extension.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { getHFHubCachePath, scanCacheDir, type CachedRepoInfo } from '@huggingface/hub';
 import { checkRevision, type RevisionModel } from './cachedRevision';
@@ -38,9 +39,13 @@ export interface HubCacheListing {
   skipped: SkippedEntry[];
 }
 
-/** Where the cache is: the environment variables `huggingface_hub` reads. */
+/**
+ * Where the cache is: the environment variables `huggingface_hub` reads. Python expands a
+ * leading `~` in them (`HF_HOME=~/hf`); the library does not, so it is expanded here.
+ */
 export function hubCacheDir(): string {
-  return getHFHubCachePath();
+  const dir = getHFHubCachePath();
+  return dir === '~' || /^~[\\/]/.test(dir) ? join(homedir(), dir.slice(1)) : dir;
 }
 
 /** Every model revision of the cache, usable ones in `models`, the others in `skipped`. */

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadModelFolder } from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
-import { listCachedModels, type HubCacheListing } from '../../../src/hub/hubCache';
+import { hubCacheDir, listCachedModels, type HubCacheListing } from '../../../src/hub/hubCache';
 import { findCachedModel, parseModelName } from '../../../src/hub/cachedModelName';
 import { buildFixtureCache, COMMITS, type FixtureCache } from './fixtureCache';
 
@@ -106,6 +107,24 @@ describe('the Hugging Face cache listing', () => {
     assert.match(find('test/gpt2@v2'), /has main; v1 of test\/gpt2, not that revision/);
     assert.match(find('test/no-onnx'), /cannot be opened: d{7}: no ONNX graph/);
     assert.match(find('test/absent'), /is not in the Hugging Face cache/);
+  });
+
+  it('finds the cache as huggingface_hub does: HF_HUB_CACHE, else HF_HOME/hub, a leading ~ expanded', () => {
+    const saved = { ...process.env };
+    try {
+      process.env.HF_HUB_CACHE = '/c/hub';
+      process.env.HF_HOME = '/h';
+      assert.equal(hubCacheDir(), '/c/hub');
+      delete process.env.HF_HUB_CACHE;
+      assert.equal(hubCacheDir(), join('/h', 'hub'));
+      process.env.HF_HOME = '~/hf';
+      assert.equal(hubCacheDir(), join(homedir(), 'hf', 'hub'));
+    } finally {
+      for (const key of ['HF_HUB_CACHE', 'HF_HOME']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
   });
 
   it('tells model names from paths', () => {
