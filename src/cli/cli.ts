@@ -3,13 +3,15 @@
  * that says what went wrong and what to do, with a non-zero exit.
  */
 import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { attentionJsonChunks, resolveSelection } from '../engine/export/attentionJson';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile, type OutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
+import { resolveModelArg } from './modelArg';
+import { printCachedModels } from './modelsCommand';
 import { readTextFile } from './textFile';
 import { tierUpLate } from './wasmTiering';
 
@@ -17,11 +19,16 @@ import { tierUpLate } from './wasmTiering';
 export const DEFAULT_MODEL = join(__dirname, '..', BUNDLED_MODEL);
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'models') {
+    process.stdout.write(await printCachedModels(argv.slice(1)));
+    return;
+  }
   const args = parseCliArgs(argv);
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  const modelDir = await resolveModelArg(args.model, DEFAULT_MODEL, args.download);
   const text = args.text ?? (await readTextFile(args.textFile as string));
   // Opened before the run, so a bad --out is reported at once, not after inference.
   const out = args.out === undefined ? undefined : await openOutFile(args.out, args.textFile);
@@ -38,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   );
   try {
     const result = await engine.inspect({
-      modelDir: resolve(args.model ?? DEFAULT_MODEL),
+      modelDir,
       text,
       maxTokens: args.maxTokens,
       topK: args.topK,

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_NEW_TOKENS, type HeadStepsRequest, type TargetRequest } fro
 import { DEFAULT_RUN_TIMEOUT_SECONDS, RUN_TIMEOUT_RANGE } from '../worker/runDeadline';
 import { parseStepsArg } from './stepsArg';
 
-export const USAGE = `Usage: node dist/cli.js [--model DIR] (--text-file FILE | --text STR) [--out FILE]
+export const USAGE = `Usage: node dist/cli.js [--model DIR|ORG/NAME[@REV] [--download]] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
          [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
          [--steps L:H[,L:H…]] [--timeout SECONDS]
@@ -18,7 +18,9 @@ model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKEN
 as "steps"; for an encoder-decoder name each head's attention: enc:L:H, dec:L:H, cross:L:H.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
-picks its graph when it has several (default: fp32 first).
+picks its graph when it has several (default: fp32 first). ORG/NAME[@REV] (when no such
+folder exists) is a model of the Hugging Face cache: node dist/cli.js models lists them;
+with --download one the cache lacks is fetched into it from the Hub (HF_ENDPOINT, HF_TOKEN).
 --timeout bounds each stage of the run (default ${DEFAULT_RUN_TIMEOUT_SECONDS} s, more for big models and
 long texts); past it the engine is stopped and the run fails, naming what was running.`;
 
@@ -37,6 +39,8 @@ export interface CliArgs {
   /** Encoder-decoders: the target (greedy by default). */
   target?: TargetRequest;
   steps?: HeadStepsRequest[];
+  /** Fetch `--model ORG/NAME` from the Hub into the cache when the cache lacks it. */
+  download: boolean;
   /** The watchdog's base bound in seconds (src/worker/runDeadline.ts). */
   timeoutSeconds: number;
   help: boolean;
@@ -81,6 +85,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       values.timeout === undefined
         ? DEFAULT_RUN_TIMEOUT_SECONDS
         : integer(values.timeout, '--timeout', RUN_TIMEOUT_RANGE.min, RUN_TIMEOUT_RANGE.max),
+    download: values.download ?? false,
     help: values.help ?? false,
   };
 }
@@ -107,6 +112,7 @@ function parseOptions(argv: string[]) {
         'max-new-tokens': { type: 'string' },
         steps: { type: 'string' },
         timeout: { type: 'string' },
+        download: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;

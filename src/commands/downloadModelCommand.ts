@@ -1,6 +1,7 @@
 /**
  * `attentionInspector.downloadModel`: pick a curated model or type any repository id,
- * download it into the extension's global storage with a cancellable progress
+ * download it into the Hugging Face cache (or, with `attentionInspector.downloadLocation`
+ * = `extensionStorage`, the extension's global storage) with a cancellable progress
  * notification, then offer to use it (through **Select Model…**, which checks that it
  * loads and saves `attentionInspector.model`). The download itself is downloadModel.ts;
  * this file is only the VS Code side.
@@ -11,7 +12,9 @@ import { CURATED_MODELS } from '../hub/curatedModels';
 import { downloadModel, type DownloadResult } from '../hub/downloadModel';
 import { HubError } from '../hub/hubError';
 import { normalizeRepoId, repoIdProblem } from '../hub/hubRepo';
+import { hubCacheDir } from '../hub/hubCache';
 import { formatBytes, percentDone, progressMessage } from '../hub/progressText';
+import { CONFIG_SECTION, readConfig } from '../util/config';
 
 /** What the command needs. */
 export interface DownloadModelDeps {
@@ -44,7 +47,9 @@ export function downloadModelCommand(deps: DownloadModelDeps) {
     }
     inFlight.add(repo);
     try {
-      const result = await withProgress(repo, deps.storageRoot);
+      const { downloadLocation } = readConfig(vscode.workspace.getConfiguration(CONFIG_SECTION));
+      const cacheDir = downloadLocation === 'huggingFaceCache' ? hubCacheDir() : undefined;
+      const result = await withProgress(repo, deps.storageRoot, cacheDir);
       void offerToUse(result);
       return result.folder;
     } catch (error) {
@@ -99,7 +104,11 @@ async function pickRepo(): Promise<string | undefined> {
   return typed?.trim() ? normalizeRepoId(typed) : undefined;
 }
 
-function withProgress(repo: string, storageRoot: string): Promise<DownloadResult> {
+function withProgress(
+  repo: string,
+  storageRoot: string,
+  cacheDir: string | undefined,
+): Promise<DownloadResult> {
   return Promise.resolve(
     vscode.window.withProgress(
       {
@@ -116,6 +125,7 @@ function withProgress(repo: string, storageRoot: string): Promise<DownloadResult
           return await downloadModel({
             repo,
             root: storageRoot,
+            ...(cacheDir === undefined ? {} : { cacheDir }),
             signal: controller.signal,
             confirm: (choice) => confirmSize(repo, choice),
             onProgress: (p) => {

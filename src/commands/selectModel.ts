@@ -1,6 +1,6 @@
 /**
- * `attentionInspector.selectModel`: pick the bundled model or a folder (ours with
- * manifest.json, or a Hugging Face export), check that it loads (in the worker, with a
+ * `attentionInspector.selectModel`: pick the bundled model, a model of the Hugging Face cache
+ * (its snapshot folder) or a folder (ours with manifest.json, or a Hugging Face export), check that it loads (in the worker, with a
  * message naming the file and the problem if not), let the user pick the graph variant
  * when the folder has several, then save `attentionInspector.model` (and `.modelVariant`)
  * where the current values live.
@@ -11,6 +11,7 @@ import type { ModelInfo } from '../engine/types';
 import type { EngineClient } from '../worker/engineClient';
 import { CONFIG_SECTION } from '../util/config';
 import { formatBytes, graphFileBytes } from '../util/graphFileSize';
+import { cachedModelPicks } from './cachedModelPicks';
 import { modelLabel } from '../util/modelLocation';
 
 /** What the command needs. */
@@ -49,6 +50,8 @@ export function selectModelCommand(deps: SelectModelDeps) {
           detail: deps.bundledDir,
           setting: '',
         },
+        ...(await cachedModelPicks()),
+        { label: '', kind: vscode.QuickPickItemKind.Separator },
         {
           label: '$(folder-opened) Browse for a model folder…',
           detail:
@@ -58,6 +61,7 @@ export function selectModelCommand(deps: SelectModelDeps) {
       const pick = await vscode.window.showQuickPick(picks, {
         title: 'Attention Inspector: Select Model',
         placeHolder: `In use: ${deps.currentDir()}`,
+        matchOnDescription: true,
       });
       if (!pick) return undefined;
       setting = pick.setting ?? (await browse(deps.currentDir()));

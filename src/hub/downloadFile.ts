@@ -29,6 +29,8 @@ export interface FileJob {
   url: string;
   /** Its final path on disk. */
   dest: string;
+  /** The suffix of the file being written; `PART_SUFFIX` by default. */
+  partSuffix?: string;
   /** Resumes after a dropped or stalled connection at most this many times. */
   retries: number;
   /** Called with the bytes of this file on disk so far, after every chunk written. */
@@ -37,7 +39,7 @@ export interface FileJob {
 
 /** Downloads `job.file` to `job.dest` (see the module comment). */
 export async function downloadFile(conn: HubConnection, job: FileJob): Promise<void> {
-  const part = job.dest + PART_SUFFIX;
+  const part = job.dest + (job.partSuffix ?? PART_SUFFIX);
   await fs.mkdir(path.dirname(job.dest), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     let have = await sizeOf(part);

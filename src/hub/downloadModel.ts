@@ -1,6 +1,6 @@
 /**
- * Downloads a model repository from the Hugging Face Hub into a folder the engine opens as
- * it is: list the files at the commit `main` points to, choose the ones a model folder
+ * Downloads a model repository from the Hugging Face Hub into the Hugging Face cache's
+ * standard layout (cacheLayout.ts), or a plain folder, which the engine opens as it is: list the files at the commit `main` points to, choose the ones a model folder
  * needs (chooseFiles.ts), and fetch each one resumably and verified (downloadFile.ts),
  * smallest first so that a wrong repository fails before the large graph. Pure Node, no
  * `vscode`: the command in src/commands/downloadModelCommand.ts adds the pickers and progress bar.
@@ -21,6 +21,14 @@ import {
   resolveUrl,
 } from './hubRepo';
 import { listRepoFiles, resolveCommit, type RepoFile } from './repoListing';
+import {
+  blobPath,
+  INCOMPLETE_SUFFIX,
+  linkIntoSnapshot,
+  repoStorage,
+  snapshotFolder,
+  writeRef,
+} from './cacheLayout';
 
 /** How far a download is. */
 export interface DownloadProgress {
@@ -35,8 +43,13 @@ export interface DownloadProgress {
 export interface DownloadOptions {
   /** Repository id, `owner/name` or a legacy `name`. */
   repo: string;
-  /** Folder under which each repository gets its own folder (`repoFolder`). */
+  /** Folder under which each repository gets its own folder (`repoFolder`); unused with `cacheDir`. */
   root: string;
+  /**
+   * A Hugging Face cache (`hubCacheDir()`): files land in its standard layout (cacheLayout.ts)
+   * and the result's folder is the snapshot. Without it, a plain folder under `root`.
+   */
+  cacheDir?: string;
   /** The Hub base URL; defaults to `hubEndpoint()` (`HF_ENDPOINT` or the public Hub). */
   endpoint?: string;
   /** Access token; defaults to `HF_TOKEN`; an empty string sends none. */
@@ -94,11 +107,14 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
       throw new HubError('cancelled', `The download of ${repo} was cancelled.`);
     if (graphPath !== choice.graph.path) choice = chooseFiles(repo, listing, graphPath);
   }
-  const folder = repoFolder(options.root, repo);
+  const storage = options.cacheDir === undefined ? undefined : repoStorage(options.cacheDir, repo);
+  const folder = storage ? snapshotFolder(storage, commit) : repoFolder(options.root, repo);
   let finished = 0;
   let fetchedBytes = 0;
   for (const file of choice.files) {
-    const dest = path.join(folder, ...file.path.split('/'));
+    const dest = storage
+      ? blobPath(storage, commit, file)
+      : path.join(folder, ...file.path.split('/'));
     if (!(await isComplete(dest, file))) {
       let onDisk: number | undefined; // the first report is what an earlier attempt left
       await downloadFile(conn, {
@@ -106,6 +122,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
         file,
         url: resolveUrl(conn.endpoint, repo, commit, file.path),
         dest,
+        ...(storage ? { partSuffix: INCOMPLETE_SUFFIX } : {}),
         retries: options.retries ?? 3,
         onBytes: (bytes) => {
           if (onDisk !== undefined && bytes > onDisk) fetchedBytes += bytes - onDisk;
@@ -114,9 +131,11 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
         },
       });
     }
+    if (storage) await linkIntoSnapshot(storage, commit, file);
     finished += file.size;
     report({ file: file.path, doneBytes: finished, totalBytes: choice.totalBytes });
   }
+  if (storage) await writeRef(storage, options.revision ?? DEFAULT_REVISION, commit);
   return {
     folder,
     repo,

@@ -34,7 +34,12 @@ export interface Config {
   /** Attended tokens highlighted in the editor and webview per focused token. */
   topK: number;
   defaultView: ViewKind;
+  /** Where Download Model… puts files: the shared Hugging Face cache, or the extension's own storage. */
+  downloadLocation: DownloadLocation;
 }
+
+export const DOWNLOAD_LOCATIONS = ['huggingFaceCache', 'extensionStorage'] as const;
+export type DownloadLocation = (typeof DOWNLOAD_LOCATIONS)[number];
 
 /** What `readConfig` needs of a configuration object. */
 export interface ConfigSource {
@@ -49,6 +54,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   runTimeoutSeconds: DEFAULT_RUN_TIMEOUT_SECONDS,
   maxTokens: 512,
   ...DEFAULT_VIEW_SETTINGS,
+  downloadLocation: 'huggingFaceCache',
 };
 
 /** Reads every setting; out-of-range or mistyped values fall back to safe ones. */
@@ -71,6 +77,11 @@ export function readConfig(source: ConfigSource): Config {
     colorMap: oneOf(source.get('colorMap'), COLOR_MAP_NAMES, DEFAULT_CONFIG.colorMap),
     topK: integer(source.get('topK'), DEFAULT_CONFIG.topK, 1, 50),
     defaultView: oneOf(source.get('defaultView'), VIEW_KINDS, DEFAULT_CONFIG.defaultView),
+    downloadLocation: oneOf(
+      source.get('downloadLocation'),
+      DOWNLOAD_LOCATIONS,
+      DEFAULT_CONFIG.downloadLocation,
+    ),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type TokenizerVocabulary,
 } from './tokenizerVocabulary';
 import { deriveManifest } from './deriveManifest';
+import { folderName } from './folderName';
 import { chooseGraphFile } from './graphChoice';
 import { knownGraphPaths, type GraphFile, type GraphVariant } from './onnxGraphFiles';
 
@@ -92,7 +93,7 @@ export async function readExportFolder(
   const rewritten = unfusedNote(graphPath, graphFacts.unfused);
   const derived = deriveManifest({
     label,
-    folderName: label.split(/[\\/]/).pop() || label,
+    folderName: folderName(label),
     config,
     graph: model.graph as onnx.IGraphProto,
     graphPath,

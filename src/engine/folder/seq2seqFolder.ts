@@ -28,6 +28,7 @@ import {
   type GenerationIds,
 } from './seq2seqDecoder';
 import { parseTokenizer } from './tokenizerVocabulary';
+import { folderName } from './folderName';
 
 /** A validated encoder-decoder folder, ready for two sessions. */
 export interface Seq2SeqFolder {
@@ -147,7 +148,7 @@ export async function readSeq2SeqFolder(
   const { model, facts: graphFacts } = decodeGraph(onnxBytes, label, encoder.path);
   const derived = deriveManifest({
     label,
-    folderName: label.split(/[\\/]/).pop() || label,
+    folderName: folderName(label),
     config,
     graph: model.graph as onnx.IGraphProto,
     graphPath: encoder.path,

@@ -11,9 +11,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[]): Promise<CliRun> {
+/** `env` is laid over this process's environment (e.g. `HF_HUB_CACHE`); `undefined` unsets. */
+export function runCli(args: string[], env?: Record<string, string | undefined>): Promise<CliRun> {
+  const options = { maxBuffer: 1 << 28, ...(env ? { env: { ...process.env, ...env } } : {}) };
   return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { maxBuffer: 1 << 28 }, (error, stdout, stderr) => {
+    execFile('node', [CLI, ...args], options, (error, stdout, stderr) => {
       resolve({
         code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
         stdout,
