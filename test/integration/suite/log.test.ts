@@ -35,7 +35,7 @@ describe('the log (output channel "Attention Inspector")', () => {
         ? content
         : undefined;
     }, `the log at ${file} to record the inspection and its drawing`);
-    assert.match(logged, new RegExp(`model loaded: .* from ${escape(FIXTURE_MODEL)}`));
+    assert.match(logged, new RegExp(`model loaded: .* from ${escapeRegex(FIXTURE_MODEL)}`));
     const line = logged.split('\n').find((l) => l.includes('inspected logged.py'))!;
     assert.match(line, new RegExp(`${result.tokens.length} tokens`));
     assert.match(line, /tokenize \d+ ms, forward \d+ ms/);
@@ -43,6 +43,6 @@ describe('the log (output channel "Attention Inspector")', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -49,7 +49,9 @@ describe('ResultStore (webview/resultStore.ts)', () => {
   it('forgets what it derived when the next result starts', () => {
     const store = new ResultStore();
     store.start(fixture.meta);
-    fixture.layers.forEach((layer, i) => store.addLayer(fixture.meta.runId, i, packWeights(layer)));
+    fixture.layers.forEach((layer, i) => {
+      store.addLayer(fixture.meta.runId, i, packWeights(layer));
+    });
     const mean = store.tokenMatrix(0, 'mean')!;
     assert.equal(store.summaries().length, fixture.layers.length * fixture.meta.model.heads);
     store.start({ ...fixture.meta, runId: fixture.meta.runId + 1 });
