@@ -84,7 +84,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
   });
 
-  it('defect 2: SentencePiece (Metaspace) tokenization is linear: 240 kB of "ab " in well under a second per 100 kB', () => {
+  it('defect 2: SentencePiece (Metaspace) tokenization is linear: 8 times the text, about 8 times the time', () => {
     const json = JSON.parse(readFileSync(join(HF, 't5-small-tiny', 'tokenizer.json'), 'utf8'));
     const tokenizer = createTokenizer(json);
     const small = 'ab '.repeat(10_000);
@@ -96,7 +96,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     tokenizer.tokenize(large);
     const t2 = performance.now();
     // Quadratic: 8x the text took 64x the time (and 90 s at this size); linear is ~8x.
-    assert.ok(t2 - t1 < 5_000, `${Math.round(t2 - t1)} ms for 240 kB`);
+    assert.ok(t2 - t1 < 20_000, `${Math.round(t2 - t1)} ms for 240 kB`);
     assert.ok(
       t2 - t1 < 25 * Math.max(t1 - t0, 20),
       `${Math.round(t1 - t0)} ms → ${Math.round(t2 - t1)} ms`,
