@@ -1,7 +1,7 @@
 /** One finished inspection as the editor side tracks it. */
 import * as vscode from 'vscode';
 import type { InspectResult } from '../engine/types';
-import type { OffsetRange } from './tokenMath';
+import { type OffsetRange, wholeGraphemes } from './tokenMath';
 
 /** A result tied to the document range it was read from. */
 export interface Inspection {
@@ -23,16 +23,16 @@ export interface Inspection {
 /**
  * The document range of token `index`; undefined for special tokens (no source). Token
  * offsets are UTF-16 units into the text, which started at document offset `base`; VS Code
- * offsets count `\r\n` as two units, as `getText()` does, so CRLF files map exactly.
+ * offsets count `\r\n` as two units, as `getText()` does, so CRLF files map exactly. A
+ * range ending inside a grapheme cluster is widened to the whole cluster, which is what the
+ * editor can draw.
  */
 export function tokenRange(inspection: Inspection, index: number): vscode.Range | undefined {
   const token = inspection.result.tokens[index];
   if (!token || token.special || token.start === token.end) return undefined;
   const { document, base } = inspection;
-  return new vscode.Range(
-    document.positionAt(base + token.start),
-    document.positionAt(base + token.end),
-  );
+  const { start, end } = wholeGraphemes(inspection.result.text, token.start, token.end);
+  return new vscode.Range(document.positionAt(base + start), document.positionAt(base + end));
 }
 
 /** Document offset just past the inspected text. */

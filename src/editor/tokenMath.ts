@@ -133,3 +133,27 @@ export function mapRangeThroughEdits(
   }
   return { start, end };
 }
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Units segmented either side of a range to find its clusters' edges (clusters are shorter). */
+const GRAPHEME_WINDOW = 64;
+
+/**
+ * `[start, end)` of `text` widened to whole grapheme clusters. A token may end inside one:
+ * NFC folds `e` + U+0301 into `é` and the tokenizer's offsets keep only the `e`; the editor
+ * cannot draw part of a cluster (the decoration shrinks to a sliver), so it gets the whole.
+ */
+export function wholeGraphemes(text: string, start: number, end: number): OffsetRange {
+  const from = Math.max(0, start - GRAPHEME_WINDOW);
+  const to = Math.min(text.length, end + GRAPHEME_WINDOW);
+  let widened = { start, end };
+  for (const { index, segment } of graphemes.segment(text.slice(from, to))) {
+    // CR LF is one cluster, but a line break the editor draws either side of.
+    if (segment === '\r\n') continue;
+    const a = from + index;
+    const b = a + segment.length;
+    if (a < start && start < b) widened = { ...widened, start: a };
+    if (a < end && end < b) widened = { ...widened, end: b };
+  }
+  return widened;
+}

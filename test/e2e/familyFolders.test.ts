@@ -4,11 +4,13 @@
  * (SentencePiece BPE with byte fallback, Xenova's decoder_model_merged.onnx layout). After
  * inspecting, hovering a byte of an NFC-composed character (`e` + U+0301 read as `é`) or a
  * byte-fallback piece (`<0xC5>` of `ŋ`) outlines exactly the source columns the CLI's offsets
- * give that token (the unit tests hold those offsets to the native library's).
+ * give that token (the unit tests hold those offsets to the native library's), widened to
+ * whole grapheme clusters: the reference gives the folded é the offsets of its `e` alone.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { wholeGraphemes } from '../../src/editor/tokenMath';
 import { type AttentionJson, cliInspect } from './harness/cliInspect';
 import { readDecorations } from './harness/editorDecorations';
 import { InspectorPanel } from './harness/inspectorPanel';
@@ -59,6 +61,8 @@ describe('Today’s tokenizer families in a real VS Code: Select Model…, inspe
   for (const { folder, graph, what, pick } of CASES) {
     it(`${folder}: hovering ${what} outlines its source characters`, async () => {
       const dir = join(HF, folder);
+      // The previous case left the file and its panel open in two groups.
+      await session.wb.runCommand('View: Close All Editors');
       await session.wb.runCommand('Attention Inspector: Select Model…');
       await session.wb.pickQuickItem('Browse for a model folder…');
       await session.wb.answerOpenFolderDialog(dir);
@@ -79,7 +83,9 @@ describe('Today’s tokenizer families in a real VS Code: Select Model…, inspe
       await panel.hoverQuery(query);
 
       const token = cli.tokens[query];
-      const where = lineColumn(fileText, token.start, token.end);
+      // The editor draws whole grapheme clusters: the é's U+0301 comes with its e.
+      const { start, end } = wholeGraphemes(text, token.start, token.end);
+      const where = lineColumn(fileText, start, end);
       let outlined: { line: number; start: number; end: number }[] = [];
       for (let tries = 0; tries < 50 && outlined.length === 0; tries++) {
         outlined = (await readDecorations(session.wb.page))
