@@ -36,7 +36,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir, AS),
-      /tokenizer\.json: normalizer\.pattern\.Regex "\(a\+\)\+\$" repeats a group that itself repeats or alternates, which can take exponential time; refused/,
+      /tokenizer\.json: cannot be used \(normalizer\.pattern\.Regex "\(a\+\)\+\$" repeats a group that itself repeats or alternates, which can take exponential time; refused/,
       { ms: 30_000 },
     );
   });
@@ -47,7 +47,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir, AS),
-      /tokenizer\.json: pre_tokenizer\.pretokenizers\[0\]\.pattern\.Regex "\(a\|a\)\*\$" repeats a group/,
+      /tokenizer\.json: cannot be used \(pre_tokenizer\.pretokenizers\[0\]\.pattern\.Regex "\(a\|a\)\*\$" repeats a group/,
       { ms: 30_000 },
     );
   });
@@ -65,7 +65,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(unknown),
-      /tokenizer\.json: pre_tokenizer\.pretokenizers\[1\]\.type "Foo" is not supported \(supported: Sequence, Split, /,
+      /tokenizer\.json: cannot be used \(pre_tokenizer\.pretokenizers\[1\]\.type "Foo" is not supported \(supported: Sequence, Split, /,
     );
   });
 
@@ -84,7 +84,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
   });
 
-  it('defect 2: SentencePiece (Metaspace) tokenization is linear: 240 kB of "ab " in well under a second per 100 kB', () => {
+  it('defect 2: SentencePiece (Metaspace) tokenization is linear: 8 times the text, about 8 times the time', () => {
     const json = JSON.parse(readFileSync(join(HF, 't5-small-tiny', 'tokenizer.json'), 'utf8'));
     const tokenizer = createTokenizer(json);
     const small = 'ab '.repeat(10_000);
@@ -96,7 +96,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     tokenizer.tokenize(large);
     const t2 = performance.now();
     // Quadratic: 8x the text took 64x the time (and 90 s at this size); linear is ~8x.
-    assert.ok(t2 - t1 < 5_000, `${Math.round(t2 - t1)} ms for 240 kB`);
+    assert.ok(t2 - t1 < 20_000, `${Math.round(t2 - t1)} ms for 240 kB`);
     assert.ok(
       t2 - t1 < 25 * Math.max(t1 - t0, 20),
       `${Math.round(t1 - t0)} ms → ${Math.round(t2 - t1)} ms`,
@@ -109,7 +109,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir),
-      /tokenizer\.json: added_tokens\[0\]\.id -3 \(for "<\|endoftext\|>"\) is not a token id/,
+      /tokenizer\.json: cannot be used \(added_tokens\[0\]\.id -3 \(for "<\|endoftext\|>"\) is not a token id/,
     );
   });
 
@@ -119,7 +119,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir),
-      /tokenizer\.json: model\.unk_token "\[UNK\]" is not in the vocabulary/,
+      /tokenizer\.json: cannot be used \(model\.unk_token "\[UNK\]" is not in the vocabulary/,
     );
   });
 
@@ -129,7 +129,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir),
-      /tokenizer\.json: model\.unk_id 99999 is not the index of a piece/,
+      /tokenizer\.json: cannot be used \(model\.unk_id 99999 is not the index of a piece/,
     );
   });
 
@@ -139,7 +139,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir),
-      /tokenizer\.json: model\.merges\[0\] "Ġ zzzNotInVocab" names "zzzNotInVocab", which is not in the vocabulary/,
+      /tokenizer\.json: cannot be used \(model\.merges\[0\] "Ġ zzzNotInVocab" names "zzzNotInVocab", which is not in the vocabulary/,
     );
   });
 
@@ -151,7 +151,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir),
-      /tokenizer\.json: normalizer\.normalizers\[0\]\.precompiled_charsmap is not a charsmap/,
+      /tokenizer\.json: cannot be used \(normalizer\.normalizers\[0\]\.precompiled_charsmap is not a charsmap/,
     );
   });
 
@@ -159,7 +159,10 @@ describe('hostile tokenizer.json (CLI)', () => {
     const dir = broken('t5-small-tiny', (j) => {
       j.pre_tokenizer.replacement = '';
     });
-    failsClearly(await inspect(dir), /tokenizer\.json: pre_tokenizer\.replacement "" is empty/);
+    failsClearly(
+      await inspect(dir),
+      /tokenizer\.json: cannot be used \(pre_tokenizer\.replacement "" is empty/,
+    );
   });
 
   it('defect 18: max_input_chars_per_word -1 is refused', async () => {
@@ -168,7 +171,7 @@ describe('hostile tokenizer.json (CLI)', () => {
     });
     failsClearly(
       await inspect(dir),
-      /tokenizer\.json: model\.max_input_chars_per_word -1 is not a whole number ≥ 1/,
+      /tokenizer\.json: cannot be used \(model\.max_input_chars_per_word -1 is not a whole number ≥ 1/,
     );
   });
 });

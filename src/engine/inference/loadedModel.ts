@@ -138,7 +138,9 @@ export function tokenizerOf(
   try {
     return createTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    // The tokenizer's own messages name the file already; the label says which folder.
+    const why = message.replace(/^tokenizer\.json: /, '');
     throw modelError(
       'badTokenizer',
       folder.label,

@@ -10,6 +10,7 @@
  *   patterns tokenizer.json supplies (src/engine/tokenize/parts/patterns.ts).
  * - normalizationNew: code points the reference's NFC/NFD/NFKC/NFKD tables do not know
  *   (newer Unicode): left as they are, and starters.
+ * - stripAccentsMark: the marks the StripAccents normalizer removes.
  */
 export type UnicodeTableName =
   | 'bertRemoved'
@@ -29,7 +30,8 @@ export type UnicodeTableName =
   | 'onigS'
   | 'onigDigit'
   | 'onigWord'
-  | 'normalizationNew';
+  | 'normalizationNew'
+  | 'stripAccentsMark';
 
 /** Encoded ranges per table; decode with `CodePointSet`. */
 export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
@@ -295,4 +297,18 @@ export const UNICODE_TABLES: Record<UnicodeTableName, string> = {
     '.4,1.15,1.8,12h.3,1t.4,8t.1,25.1,1.2,1y.a,1d.3,6i.0,ju.0,1z.0,1.0,8.0,2.0,1f.0,1.1,5.2,3x.' +
     '0,re.1,71.0,4.1,4.0,4c.0,2b.0,i.0,29.0,iw.0,1.1,29.0,bt.1,d0e.7,6.0,2ew.2,hx.1,ick.z,3sm.1' +
     'p,x.0,4g.6,af.0,1p.3,e4.3,72.1,6r.0,2.0,7.1,5.0,22e.0,22r.9',
+  stripAccentsMark:
+    'lc.33,7n.6,7b.18,1.0,1.1,1.1,1.0,20.a,1c.k,g.0,2t.6,2.5,2.1,1.3,z.0,u.q,2j.a,1m.8,y.3,1.8,' +
+    '1.2,1.4,17.2,3c.d,1.w,1i.2,1.h,1.6,a.1,t.2,1k.0,1.6,2.1,2.2,9.0,a.1,t.2,1k.0,1.4,4.1,2.2,3' +
+    '.0,u.1,3.0,b.2,1k.0,1.7,1.2,1.2,k.1,t.2,1k.0,1.6,2.1,2.2,8.1,a.1,u.0,1n.4,3.2,1.3,9.0,14.3' +
+    ',1m.6,1.2,1.3,7.1,b.1,t.2,1k.0,1.6,1.2,1.3,7.1,b.1,t.2,1m.6,1.2,1.3,9.0,a.1,u.1,1y.0,4.5,1' +
+    '.0,1.7,i.1,1p.0,2.6,c.7,2q.0,2.5,1.1,b.5,22.1,r.0,1.0,1.0,4.1,1d.j,1.1,5.a,1.z,9.0,2s.j,n.' +
+    '3,4.2,1.2,2.6,3.3,d.b,1.0,a.3,jj.2,qa.2,t.2,t.1,u.1,1s.v,9.0,19.2,3b.1,y.0,3a.b,4.b,63.4,1' +
+    'l.9,1.s,2.0,1c.e,1t.4,1b.g,12.8,c.2,u.c,1k.d,1c.j,48.2,1.k,4.0,4.2,3.1,5i.1h,5.4,k0.w,2da.' +
+    '2,3x.0,2o.v,fe.5,2x.1,n9w.3,1.9,w.1,28.1,7k.0,3.0,4.0,n.4,2g.1,1e.h,q.h,1g.7,p.c,18.3,1b.d' +
+    ',10.0,1v.d,c.0,8.1,19.2,1e.0,1.2,2.1,5.1,1.0,15.4,5.1,6k.7,1.1,fn4.0,kh.f,g.f,r1.0,6a.0,45' +
+    '.4,1ae.2,1.1,5.3,14.2,4.0,4l.1,109.2,1h.e,1k.3,19.a,1x.2,10.d,1q.0,c.2,1c.d,9.2,2n.b,6.0,4' +
+    'g.b,l.3,1k.0,1.6,2.1,2.2,9.0,a.1,2.6,3.4,5c.h,2x.j,6j.6,2.8,r.1,2a.g,2y.c,2t.e,zn.7,1.7,2a' +
+    '.l,1.d,fg9.4,1n.6,t6.19,g.3,f7u.1,43q.4,3.5,8.7,2.6,u.3,44.2,1iz.1i,4.1d,8.0,e.0,m.4,1.e,1' +
+    '1s.6,1.g,2.6,1.1,1.4,1ph.6,31.6,gzhx.6n',
 };

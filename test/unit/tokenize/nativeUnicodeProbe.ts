@@ -12,6 +12,7 @@ import {
   byteLevelPreTokenizer,
   nfdNormalizer,
   nfkdNormalizer,
+  stripAccentsNormalizer,
   Tokenizer as NativeTokenizer,
 } from 'tokenizers';
 import { byteLevelEncode } from '../../../src/engine/tokenize/parts/preTokenizers/byteLevelAlphabet';
@@ -225,6 +226,14 @@ function probeNormalizationNew(cps: number[]): number[] {
   return [...differs].sort((a, b) => a - b);
 }
 
+/** Code points the `StripAccents` normalizer removes (its own, older, table of marks). */
+function probeStripAccents(cps: number[]): number[] {
+  const norm = stripAccentsNormalizer();
+  const items = cps.filter((cp) => cp !== 0);
+  const results = probeWithNul((s) => norm.normalizeString(s), items);
+  return items.filter((_, i) => results[i] === '');
+}
+
 /** Probes every table the engine's tokenizers use; values are sorted code point lists. */
 export async function probeUnicodeTables(): Promise<Record<UnicodeTableName, number[]>> {
   const cps = allScalarValues();
@@ -249,5 +258,6 @@ export async function probeUnicodeTables(): Promise<Record<UnicodeTableName, num
     onigDigit: await probeOnigClass(cps, '\\d'),
     onigWord: await probeOnigClass(cps, '\\w'),
     normalizationNew: probeNormalizationNew(cps),
+    stripAccentsMark: probeStripAccents(cps),
   };
 }

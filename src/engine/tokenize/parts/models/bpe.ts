@@ -25,6 +25,8 @@ export class BpeModel implements Model {
   private readonly fuseUnk: boolean;
   private readonly ignoreMerges: boolean;
   private readonly unk: { token: string; id: number } | undefined;
+  /** No token joins a character to a following `▁`, so no merge crosses the start of a `▁` run. */
+  private readonly cutsAtSpaces: boolean;
 
   constructor(json: PartJson, field: string) {
     const vocab = vocabularyAt(json.vocab, `${field}.vocab`);
@@ -54,6 +56,7 @@ export class BpeModel implements Model {
       }
       this.unk = { token: json.unk_token, id };
     }
+    this.cutsAtSpaces = ![...vocab.keys()].some((token) => /[^\u2581]\u2581/u.test(token));
     this.library = new BPE({
       vocab: json.vocab,
       merges,
@@ -76,7 +79,7 @@ export class BpeModel implements Model {
       out.push(tokenAt(word, unkFrom, at, this.unk.id, this.unk.token));
       unkFrom = -1;
     };
-    for (const piece of this.library.bpe(text)) {
+    for (const piece of this.pieces(text)) {
       const id = this.vocab.get(piece);
       if (id !== undefined) {
         flushUnk();
@@ -88,6 +91,25 @@ export class BpeModel implements Model {
       at += piece.length;
     }
     flushUnk();
+  }
+
+  /**
+   * The merged pieces of `text`. SentencePiece-style files give BPE the whole text as one
+   * word; cutting it before each run of `▁` gives the same merges (none crosses such a
+   * cut) in linear time, and lets the library cache the short words.
+   */
+  private *pieces(text: string): Generator<string> {
+    if (!this.cutsAtSpaces || text.length < 64) {
+      yield* this.library.bpe(text);
+      return;
+    }
+    let from = 0;
+    for (let i = 1; i <= text.length; i++) {
+      if (i === text.length || (text[i] === '\u2581' && text[i - 1] !== '\u2581')) {
+        yield* this.library.bpe(text.slice(from, i));
+        from = i;
+      }
+    }
   }
 
   /** The piece's bytes as `<0xXX>` tokens, when byte fallback has them all. */

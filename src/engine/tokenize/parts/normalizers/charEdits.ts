@@ -45,7 +45,7 @@ function filter(run: CharRun, keep: (c: string) => boolean): CharRun {
 }
 
 export const stripAccents: Normalize = onRuns((run) => {
-  const marks = unicodeClass('onigM');
+  const marks = unicodeClass('stripAccentsMark');
   return filter(run, (c) => !marks.has(c.codePointAt(0)!));
 });
 
