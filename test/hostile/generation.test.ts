@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { greedyNext } from '../../src/engine/inference/seq2seqModel';
+import { greedyNext } from '../../src/engine/inference/greedyNext';
 import { failsClearly, withinBounds } from './helpers/expectations';
 import { editJson, poisonColumns, Scratch } from './helpers/modelFolders';
 import { CLI, ROOT, runNode } from './helpers/runBounded';

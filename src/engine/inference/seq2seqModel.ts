@@ -11,7 +11,6 @@ import type { LoadedModelFolder } from '../folder/loadModelFolder';
 import type { Seq2SeqFolder } from '../folder/seq2seqFolder';
 import { ENCODER_ATTENTION_MASK } from '../folder/seq2seqDecoder';
 import { ENCODER_HIDDEN_STATES } from '../graph/decoderAttention';
-import { modelError } from '../modelError';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { ModelInfo } from '../types';
 import {
@@ -22,7 +21,9 @@ import {
   keepCache,
   stepFeeds,
 } from './decoderCache';
+import { modelError } from '../modelError';
 import { makeFeeds } from './graphFeeds';
+import { type GreedySource, greedyNext, isNoNextToken } from './greedyNext';
 import { checkHeads, logitsOf } from './seq2seqOutputs';
 import { type InferenceSession, ortMessage } from './ortRuntime';
 
@@ -43,63 +44,6 @@ export interface DecoderPass {
   crossAttentions: Float32Array[];
   /** The last position's logits (`[vocab]`): what comes next. */
   nextLogits: Float32Array;
-}
-
-/** Where greedy decoding reads its logits and banned ids, for messages. */
-export interface GreedySource {
-  label: string;
-  graphFile: string;
-  bannedFrom: string;
-}
-
-/**
- * The greedy choice after the last position: the best id that is not banned. Never invents
- * one: NaN logits (a broken graph) and a vocabulary that is all banned are errors.
- */
-export function greedyNext(
-  logits: Float32Array,
-  banned: ReadonlySet<number>,
-  source: GreedySource,
-): number {
-  let best = -1;
-  let bestLogit = Number.NEGATIVE_INFINITY;
-  for (let id = 0; id < logits.length; id++) {
-    const logit = logits[id]!;
-    if (Number.isNaN(logit)) {
-      throw noNextToken(
-        'runFailed',
-        source.label,
-        source.graphFile,
-        `gave a NaN logit for token id ${id}, so no next token can be chosen`,
-        'The weights or the export are broken: re-export the model.',
-      );
-    }
-    if (banned.has(id)) continue;
-    if (best < 0 || logit > bestLogit) {
-      best = id;
-      bestLogit = logit;
-    }
-  }
-  if (best < 0) {
-    throw noNextToken(
-      'badManifest',
-      source.label,
-      source.bannedFrom,
-      `"bad_words_ids" bans every one of the decoder's ${logits.length} token ids, so none can be generated`,
-      'Remove ids from "bad_words_ids", or give the target text instead of generating it.',
-      'bad_words_ids',
-    );
-  }
-  return best;
-}
-
-/** Errors of `greedyNext`: the cache path must not fall back to full passes on them. */
-const noNextTokenErrors = new WeakSet<Error>();
-
-function noNextToken(...args: Parameters<typeof modelError>): Error {
-  const error = modelError(...args);
-  noNextTokenErrors.add(error);
-  return error;
 }
 
 /** A full (no-past) decoder pass's inputs: the decoder ids and the encoder's output. */
@@ -309,7 +253,7 @@ export class Seq2SeqModel {
       }
     } catch (error) {
       // Cancelled, or no id can be chosen (the full passes would find the same).
-      if (error instanceof EngineRunError || noNextTokenErrors.has(error as Error)) throw error;
+      if (error instanceof EngineRunError || isNoNextToken(error)) throw error;
       return undefined;
     }
     return { ids, stoppedAtEos };

@@ -1,84 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { InspectResult } from '../../../src/engine/types';
-import { toFeedResult, WebviewFeed } from '../../../src/panel/webviewFeed';
-import type { HostToWebview, ViewSettings } from '../../../src/protocol/webview';
+import { toFeedResult } from '../../../src/panel/webviewFeed';
 import { packWeights, unpackWeights, WIRE_RESOLUTION } from '../../../src/shared/weightWire';
-
-const settings: ViewSettings = { colorMap: 'viridis', topK: 5, defaultView: 'model' };
-
-/** A `layers`-layer, 2-head result over 3 tokens, rows summing to 1. */
-function result(layers = 2): InspectResult {
-  const layer = () =>
-    Float32Array.from(
-      { length: 2 * 3 * 3 },
-      (_, i) => [1, 0, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5][i % 9],
-    );
-  return {
-    model: {
-      id: 'm',
-      name: 'M',
-      architecture: 'decoder',
-      layers,
-      heads: 2,
-      hiddenSize: 8,
-      vocabSize: 10,
-      maxPositions: 16,
-      dir: '/m',
-    },
-    text: 'a b',
-    tokens: [
-      { id: 0, text: '<s>', start: 0, end: 0, special: true },
-      { id: 1, text: 'a', start: 0, end: 1, special: false },
-      { id: 2, text: 'Ġb', start: 1, end: 3, special: false },
-    ],
-    attentions: Array.from({ length: layers }, layer),
-    timings: { tokenizeMs: 1, inferenceMs: 2, totalMs: 3 },
-  };
-}
-
-/** A feed whose webview receives structured clones, as a real webview does. */
-function setup() {
-  const sent: HostToWebview[] = [];
-  const feed = new WebviewFeed((message) => sent.push(structuredClone(message)), settings);
-  /** Layers sent and not yet confirmed, as a webview counts them. */
-  let told = 0;
-  /** The webview confirms every layer it was sent (it drew them), until the feed stops. */
-  const drawAll = (): void => {
-    for (let guard = 0; guard < 1000; guard++) {
-      const layers = sent.filter((m) => m.type === 'didProduceLayer');
-      if (layers.length === told) return;
-      const last = layers.at(-1);
-      const count = layers.length - told;
-      told = layers.length;
-      if (last?.type === 'didProduceLayer') feed.onLayersTaken(last.runId, count);
-    }
-  };
-  const clear = (): void => {
-    sent.length = 0;
-    told = 0;
-  };
-  return { feed, sent, types: () => sent.map((m) => m.type), drawAll, clear };
-}
-
-/** `runId/layer` of each layer message, `start runId`/`finish runId`/`run runId` for the others. */
-function trail(sent: HostToWebview[]): string[] {
-  return sent.flatMap((m) => {
-    if (m.type === 'didProduceLayer') return [`${m.runId}/${m.layer}`];
-    if (m.type === 'didStartResult') return [`start ${m.meta.runId}`];
-    if (m.type === 'didFinishResult') return [`finish ${m.runId}`];
-    if (m.type === 'didStartRun') return [`run ${m.runId}`];
-    return [];
-  });
-}
-
-/** What a ready webview receives for a two-layer result: settings, then the result. */
-const SNAPSHOT = [
-  'didChangeSettings',
-  'didStartResult',
-  'didProduceLayer',
-  'didProduceLayer',
-  'didFinishResult',
-];
+import { result, setup, SNAPSHOT, settings } from './feedFixtures';
 
 describe('WebviewFeed', () => {
   it('holds everything back until the webview is ready, then sends the snapshot', () => {
@@ -196,62 +120,6 @@ describe('WebviewFeed', () => {
       type: 'didChangeSettings',
       settings: { ...settings, colorMap: 'magma' },
     });
-  });
-});
-
-describe('WebviewFeed delivery of large results (issue 28)', () => {
-  it('keeps two layers in flight: the next one only after the webview drew one', () => {
-    const { feed, sent, drawAll } = setup();
-    feed.onReady();
-    feed.showResult(toFeedResult(result(4), 1, 'x'));
-    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1']);
-    feed.onLayersTaken(1, 1);
-    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1', '1/2']);
-    drawAll();
-    assert.deepEqual(trail(sent), ['start 1', '1/0', '1/1', '1/2', '1/3', 'finish 1']);
-  });
-
-  it('first result in delivery, second requested: the second starts at once and takes over', () => {
-    const { feed, sent, drawAll } = setup();
-    feed.onReady();
-    feed.startRun(1, 'notes.txt:1–9');
-    // The first result: 30 layers, of which the webview has drawn 2 when the second is asked.
-    feed.showResult(toFeedResult(result(30), 1, 'notes.txt:1–9'));
-    feed.onLayersTaken(1, 1);
-    feed.onLayersTaken(1, 1);
-    feed.startRun(2, 'notes.txt:3–9');
-    // Said at once, not behind the 26 layers of the first result still to go.
-    assert.deepEqual(trail(sent).slice(-2), ['1/3', 'run 2']);
-    assert.equal(feed.state.runningRunId, 2);
-    // The first keeps arriving (it is what the panel shows) until the second is ready.
-    feed.onLayersTaken(1, 1);
-    assert.deepEqual(trail(sent).slice(-1), ['1/4']);
-    feed.showResult(toFeedResult(result(30), 2, 'notes.txt:3–9'));
-    // A late word about the first result's last layer holds nothing up and sends none of it.
-    feed.onLayersTaken(1, 1);
-    drawAll();
-    const after = trail(sent).slice(trail(sent).indexOf('start 2'));
-    assert.deepEqual(after, [
-      'start 2',
-      ...Array.from({ length: 30 }, (_, layer) => `2/${layer}`),
-      'finish 2',
-    ]);
-    assert.ok(!trail(sent).includes('finish 1'), 'the replaced result is not finished');
-    assert.equal(feed.state.resultRunId, 2);
-    assert.equal(feed.state.runningRunId, undefined);
-  });
-
-  it('starts a result over when the webview reloads in the middle of it', () => {
-    const { feed, sent, drawAll, clear } = setup();
-    feed.onReady();
-    feed.showResult(toFeedResult(result(3), 5, 'x'));
-    feed.onLayersTaken(5, 2);
-    feed.onUnloaded();
-    feed.onLayersTaken(5, 1); // the unloaded document's last word: nothing is sent
-    clear();
-    feed.onReady();
-    drawAll();
-    assert.deepEqual(trail(sent), ['start 5', '5/0', '5/1', '5/2', 'finish 5']);
   });
 });
 
