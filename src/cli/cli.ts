@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { attentionJsonChunks, resolveSelection } from '../engine/export/attentionJson';
+import { knob } from '../engine/surface';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
@@ -40,8 +41,12 @@ async function main(argv: string[]): Promise<void> {
       startNodeWorker(join(__dirname, 'engine.worker.js'), {
         wasmDir: join(__dirname, 'ort'),
         numThreads: args.threads,
+        surface: 'cli',
       }),
-    { timeoutSeconds: args.timeoutSeconds, raiseHint: 'raise --timeout if the model is just slow' },
+    {
+      timeoutSeconds: args.timeoutSeconds,
+      raiseHint: `raise ${knob('runTimeout', 'cli')} if the model is just slow`,
+    },
   );
   try {
     const result = await engine.inspect({

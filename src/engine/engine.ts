@@ -20,7 +20,8 @@ import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
 import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
-import { MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
+import { limitsOf, MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
+import type { Surface } from './surface';
 import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './inference/predictionGraph';
 import { Seq2SeqModel } from './inference/seq2seqModel';
 import type {
@@ -54,7 +55,11 @@ export class Engine {
   private readonly stepSessions = new Map<string, Promise<StepsSession>>();
   private readonly seq2seqSteps = new Map<Seq2SeqModel, Seq2SeqStepsSession>();
 
-  constructor(private readonly openFolder: (modelDir: string) => ModelFiles) {}
+  constructor(
+    private readonly openFolder: (modelDir: string) => ModelFiles,
+    /** Who the engine serves: its advice names that surface's flags or settings. */
+    private readonly surface: Surface = 'cli',
+  ) {}
 
   /** A single-graph model (decoder or encoder), for runs over token ids. */
   async loadModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
@@ -113,6 +118,7 @@ export class Engine {
         checkCancelled,
         started,
         loadMs,
+        surface: this.surface,
       });
       if (!options.steps?.length || !result.seq2seq) return result;
       const sourceIds = result.tokens.map((t) => t.id);
@@ -134,8 +140,7 @@ export class Engine {
       model.tokenizer,
       text,
       manifest.specialTokens,
-      maxTokens,
-      manifest.maxPositions,
+      limitsOf(manifest, maxTokens, this.surface),
     );
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();

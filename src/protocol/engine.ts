@@ -3,6 +3,7 @@
  * The worker notifies the stage it enters (`EngineEvent`), which the host's watchdog bounds.
  * Tensors in results are Float32Arrays and move (transfer list), never copy.
  */
+import type { Surface } from '../engine/surface';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { EngineStage } from '../engine/stage';
 import type {
@@ -29,6 +30,8 @@ export interface EngineWorkerOptions {
   wasmDir: string;
   /** WASM threads; 0 lets the engine choose (see docs/performance.md). */
   numThreads: number;
+  /** Who the worker serves (default `cli`): the engine's advice names its flags or settings. */
+  surface?: Surface;
 }
 
 /** One inspection request. A newer `runId` supersedes every older one still running. */

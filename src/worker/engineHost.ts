@@ -4,6 +4,7 @@
  * `attentionInspector.runTimeoutSeconds` changes.
  */
 import * as path from 'node:path';
+import { knob } from '../engine/surface';
 import { EngineClient } from './engineClient';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { startNodeWorker } from './nodeWorkerHandle';
@@ -27,11 +28,11 @@ export class EngineHost {
           startNodeWorker(path.join(dist, 'engine.worker.js'), {
             wasmDir: path.join(dist, 'ort'),
             numThreads,
+            surface: 'extension',
           }),
         {
           timeoutSeconds: this.timeoutSeconds(),
-          raiseHint:
-            'raise the setting attentionInspector.runTimeoutSeconds if the model is just slow',
+          raiseHint: `raise ${knob('runTimeout', 'extension')} if the model is just slow`,
         },
       );
     }

@@ -15,4 +15,4 @@ const options = workerData as EngineWorkerOptions;
 const threads = configureOrt(pathToFileURL(options.wasmDir).href, options.numThreads);
 // The worker starts for a run: compile the runtime while that run's request is on its way.
 void warmUpRuntime();
-serveEngine(nodePortEndpoint(port), new Engine(nodeModelFiles), threads);
+serveEngine(nodePortEndpoint(port), new Engine(nodeModelFiles, options.surface), threads);

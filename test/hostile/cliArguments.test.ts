@@ -114,7 +114,7 @@ describe('hostile CLI arguments', () => {
       const dir = scratch.copyOf();
       editJson(dir, 'manifest.json', (m) => (m.maxPositions = 1));
       const run = await runCli(['--model', dir, '--text', 'x']);
-      failsClearly(run, /"maxPositions" in manifest\.json\) leaves no room/);
+      failsClearly(run, /"maxPositions" \(\d+\) in manifest\.json\) leaves no room/);
       assert.doesNotMatch(run.stderr, /attentionInspector\.maxTokens/);
     });
   });

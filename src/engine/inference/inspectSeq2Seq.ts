@@ -8,7 +8,8 @@
 import { EngineRunError } from '../errors';
 import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_TARGET } from '../types';
 import type { InspectResult, Seq2SeqResult, TargetRequest, TargetToken } from '../types';
-import { MAX_TOKENS_PER_RUN, planTokens } from './planTokens';
+import { knob, type Surface } from '../surface';
+import { limitsOf, MAX_TOKENS_PER_RUN, planTokens } from './planTokens';
 import type { DecoderPass, Seq2SeqModel } from './seq2seqModel';
 
 /** A target longer than this many tokens is refused: each decoder pass is T² per head. */
@@ -22,21 +23,22 @@ export interface Seq2SeqRun {
   checkCancelled: () => void;
   started: number;
   loadMs: number;
+  /** Who asked: advice names that surface's knobs. */
+  surface: Surface;
 }
 
 export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Promise<InspectResult> {
   const { manifest } = model.folder.encoder;
   const target = run.target ?? DEFAULT_TARGET;
   // Refused before any work: a long generation that fails at its end wastes minutes.
-  const maxNewTokens = target.kind === 'greedy' ? maxNew(model, target) : 0;
+  const maxNewTokens = target.kind === 'greedy' ? maxNew(model, target, run.surface) : 0;
   const tokenizeStart = now();
   const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
   const plan = planTokens(
     model.tokenizer,
     run.text,
     manifest.specialTokens,
-    Math.min(run.maxTokens ?? limit, limit),
-    manifest.maxPositions,
+    limitsOf(manifest, Math.min(run.maxTokens ?? limit, limit), run.surface),
   );
   const given = target.kind === 'given' ? givenIds(model, target.text) : undefined;
   const tokenizeMs = now() - tokenizeStart;
@@ -120,7 +122,11 @@ function givenIds(model: Seq2SeqModel, text: string): number[] {
   return all;
 }
 
-function maxNew(model: Seq2SeqModel, target: TargetRequest & { kind: 'greedy' }): number {
+function maxNew(
+  model: Seq2SeqModel,
+  target: TargetRequest & { kind: 'greedy' },
+  surface: Surface,
+): number {
   const asked = target.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
   const cap = targetCap(model);
   // The cap binds the default too: a decoder of 16 positions generates at most 15 tokens.
@@ -133,7 +139,7 @@ function maxNew(model: Seq2SeqModel, target: TargetRequest & { kind: 'greedy' })
   }
   if (asked >= cap.tokens) {
     throw new EngineRunError(
-      `Generating ${asked} new tokens makes a target of ${asked + 1} tokens with the decoder's start token; ${cap.why}. Ask for at most ${cap.tokens - 1} new tokens (--max-new-tokens).`,
+      `Generating ${asked} new tokens makes a target of ${asked + 1} tokens with the decoder's start token; ${cap.why}. Ask for at most ${cap.tokens - 1} new tokens (${knob('maxNewTokens', surface)}).`,
       'badInput',
     );
   }

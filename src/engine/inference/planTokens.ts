@@ -4,13 +4,15 @@
  * left out is reported, never silently dropped.
  */
 import { EngineRunError } from '../errors';
+import { factHome, type ModelManifest } from '../folder/manifest';
 import type { TextTokenizer } from '../tokenize/createTokenizer';
+import { knob, type Surface } from '../surface';
 import type { Token, Truncation } from '../types';
 
 /**
  * The most tokens one run inspects, whatever the model's context: attention is N² per head
  * (8192 tokens × 16 heads is 4 GiB of float32), and a context of a million tokens must not
- * mean tokenizing a 10 MB selection whole. Also the maximum of attentionInspector.maxTokens.
+ * mean tokenizing a 10 MB selection whole. Also the maximum the token-limit knob takes.
  */
 export const MAX_TOKENS_PER_RUN = 8192;
 
@@ -22,19 +24,51 @@ export interface TokenPlan {
   truncation?: Truncation;
 }
 
+/** The limits of one run and, for advice, where each is set. */
+export interface TokenLimits {
+  /** The token limit asked for (already capped by the context). */
+  maxTokens: number;
+  /** The model's context, and where the folder sets it (`"n_positions" (1024) in config.json`). */
+  contextSize: number;
+  contextHome: string;
+  /** Where the special tokens come from, e.g. `manifest.json ("specialTokens")`. */
+  specialsHome: string;
+  /** Who asked: advice names that surface's knobs. */
+  surface: Surface;
+}
+
+/** The limits of a run of `manifest`'s model asked for by `surface`. */
+export function limitsOf(
+  manifest: ModelManifest,
+  maxTokens: number,
+  surface: Surface,
+): TokenLimits {
+  return {
+    maxTokens,
+    contextSize: manifest.maxPositions,
+    contextHome: factHome(manifest, 'maxPositions', manifest.maxPositions),
+    // A manifest names its special tokens; a Hugging Face folder's come from its tokenizer files.
+    specialsHome: manifest.factsFrom
+      ? 'the tokenizer files (tokenizer_config.json, the post-processor of tokenizer.json)'
+      : 'manifest.json ("specialTokens")',
+    surface,
+  };
+}
+
 export function planTokens(
   tokenizer: TextTokenizer,
   text: string,
   specials: { prepend: string[]; append: string[] },
-  maxTokens: number,
-  contextSize: number,
+  limits: TokenLimits,
 ): TokenPlan {
+  const { maxTokens, contextSize, surface } = limits;
+  const tokenLimit = knob('maxTokens', surface);
   const budget = maxTokens - specials.prepend.length - specials.append.length;
   if (budget < 1) {
     throw new EngineRunError(
       maxTokens < contextSize
-        ? `The token limit ${maxTokens} leaves no room for text next to the model's ${specials.prepend.length + specials.append.length} special tokens; raise it (attentionInspector.maxTokens in VS Code, --max-tokens in the CLI).`
-        : `The model's context of ${contextSize} tokens ("maxPositions" in manifest.json) leaves no room for text next to its ${specials.prepend.length + specials.append.length} special tokens; fix manifest.json or pick another model.`,
+        ? `The token limit ${maxTokens} leaves no room for text next to the model's ${specials.prepend.length + specials.append.length} special tokens; raise it (${tokenLimit}).`
+        : `The model's context of ${contextSize} tokens (${limits.contextHome}) leaves no room for text next to its ${specials.prepend.length + specials.append.length} special tokens; fix that field or pick another model.`,
       'badInput',
     );
   }
@@ -50,14 +84,14 @@ export function planTokens(
     while (keep > 0 && body[keep - 1].partial && body[keep]?.start === body[keep - 1].start) keep--;
   }
   if (keep === 0 && (body.length > 0 || !counted))
-    throw nothingFits(body.length > 0, maxTokens, budget, charLimit);
+    throw nothingFits(body.length > 0, maxTokens, budget, charLimit, tokenLimit);
   const kept = body.slice(0, keep);
   const inspectedUpTo = kept.length > 0 ? kept[kept.length - 1].end : 0;
   const special = (name: string, at: number): Token => {
     const id = tokenizer.tokenToId(name);
     if (id === undefined) {
       throw new EngineRunError(
-        `The special token "${name}" named in manifest.json is not in tokenizer.json; fix the manifest's specialTokens.`,
+        `The special token "${name}" that ${limits.specialsHome} adds is not in tokenizer.json; fix ${limits.specialsHome}.`,
         'badModel',
       );
     }
@@ -80,7 +114,7 @@ export function planTokens(
       inspectedUpTo,
       reason:
         maxTokens < contextSize
-          ? `The text has ${whole}; the first ${tokens.length} tokens were inspected (attentionInspector.maxTokens is ${maxTokens}; the model's context is ${contextSize}).`
+          ? `The text has ${whole}; the first ${tokens.length} tokens were inspected (the token limit, ${tokenLimit}, is ${maxTokens}; the model's context is ${contextSize}).`
           : `The text has ${whole}; the first ${tokens.length} tokens were inspected (the model's context is ${contextSize} tokens).`,
     },
   };
@@ -92,10 +126,11 @@ function nothingFits(
   maxTokens: number,
   budget: number,
   charLimit: number,
+  tokenLimit: string,
 ): EngineRunError {
   return new EngineRunError(
     tokenized
-      ? `No text token fits: the token limit ${maxTokens} leaves room for ${budget} next to the model's special tokens, and the text's first character takes more; raise it (attentionInspector.maxTokens in VS Code, --max-tokens in the CLI).`
+      ? `No text token fits: the token limit ${maxTokens} leaves room for ${budget} next to the model's special tokens, and the text's first character takes more; raise it (${tokenLimit}).`
       : `No text token fits: the first ${charLimit.toLocaleString('en-US')} characters (all that a limit of ${maxTokens} tokens reads) give no tokens, being blank or dropped by the tokenizer; select the text itself, without the leading blank part.`,
     'badInput',
   );
