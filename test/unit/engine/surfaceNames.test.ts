@@ -22,7 +22,7 @@ function literals(dir: string): { file: string; text: string }[] {
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.ts')) {
         const code = readFileSync(path, 'utf8')
-          .replace(/\/\*[^]*?\*\//g, '')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
           .replace(/^\s*\/\/.*$/gm, '');
         for (const [text] of code.matchAll(
           /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|"(?:[^"\\\n]|\\.)*"/g,
