@@ -7,9 +7,9 @@
  *   const result = await engine.inspect('models/mini-code-gpt', 'def f(x): return x');
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
-import { probePositions } from './attention/positionsProbe';
-import { checkSeq2SeqRequests, Seq2SeqStepsSession } from './attention/seq2seqStepsSession';
-import { checkRequests, StepsSession } from './attention/stepsSession';
+import { probePositions } from './steps/positionsProbe';
+import { checkSeq2SeqRequests, Seq2SeqStepsSession } from './steps/seq2seqStepsSession';
+import { checkRequests, StepsSession } from './steps/stepsSession';
 import { EngineRunError } from './errors';
 import { enterStage } from './stage';
 import { loadModelFolder } from './folder/loadModelFolder';

@@ -4,7 +4,7 @@
  * to be assumed is returned as notes for the user.
  */
 import type { onnx } from 'onnx-proto';
-import { conventionalInputs } from '../inference/graphFeeds';
+import { conventionalInputs } from './feedPlan';
 import { GraphIndex, int64 } from '../graph/graphIndex';
 import { findAttention } from '../graph/findAttention';
 import { findIfAttention } from '../graph/exposeIfAttention';

@@ -4,7 +4,7 @@
  * special_tokens_map.json when present) and an ONNX graph chosen by graphChoice.ts.
  */
 import type { onnx } from 'onnx-proto';
-import type { PastFallback } from '../inference/graphFeeds';
+import type { PastFallback } from './feedPlan';
 import { decodeGraph, unfusedNote, type GraphFacts } from '../graph/prepareGraph';
 import { withConfigFeatures } from './attentionFeatures';
 import type { ModelManifest } from './manifest';

@@ -7,13 +7,7 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { modelError } from '../modelError';
 import type { ModelFiles } from './modelFiles';
-
-/** One external-data file, as onnxruntime's `externalData` session option takes it. */
-export interface ExternalDataFile {
-  /** The location exactly as the graph writes it. */
-  path: string;
-  data: Uint8Array;
-}
+import type { ExternalDataFile } from '../graph/externalDataFile';
 
 const EXTERNAL = onnxProto.onnx.TensorProto.DataLocation.EXTERNAL;
 

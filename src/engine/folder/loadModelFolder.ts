@@ -1,9 +1,10 @@
 import type { onnx } from 'onnx-proto';
 import { readExportFolder, type FolderSource } from './exportFolder';
-import { readExternalData, type ExternalDataFile } from './externalData';
+import type { ExternalDataFile } from '../graph/externalDataFile';
+import { readExternalData } from './externalData';
 import type { GraphFile, GraphVariant } from './onnxGraphFiles';
-import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
-import { checkGraph } from '../graph/checkGraph';
+import { planFeeds, type FeedSpec } from './feedPlan';
+import { checkGraph } from './checkGraph';
 import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
@@ -11,7 +12,7 @@ import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepT
 import { encodeOnnx } from '../graph/exposeTensors';
 import type { AttentionStep } from '../graph/findAttention';
 import { GraphIndex } from '../graph/graphIndex';
-import { parseManifest, type ModelManifest } from './manifest';
+import { factSays, parseManifest, type ModelManifest } from './manifest';
 import { modelError } from '../modelError';
 import type { ModelFiles } from './modelFiles';
 import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
@@ -128,7 +129,13 @@ export async function prepareFolder(
     : undefined;
   const exposed =
     wanted.size > 0
-      ? exposeAttentionSteps(model, manifest, [...wanted], label, graphPath)
+      ? exposeAttentionSteps(
+          model,
+          { layers: manifest.layers, says: factSays(manifest, 'layers') },
+          [...wanted],
+          label,
+          graphPath,
+        )
       : { outputs: {} };
   const stepOutputs = exposed.outputs;
   const notes = [...source.notes];

@@ -9,9 +9,10 @@ import { ENCODER_HIDDEN_STATES, exposeDecoderAttention } from '../graph/decoderA
 import { decodeGraph } from '../graph/prepareGraph';
 import { encodeOnnx } from '../graph/exposeTensors';
 import { GraphIndex } from '../graph/graphIndex';
-import { planFeeds, type FeedSpec } from '../inference/graphFeeds';
+import { planFeeds, type FeedSpec } from './feedPlan';
 import { modelError } from '../modelError';
-import { readExternalData, type ExternalDataFile } from './externalData';
+import type { ExternalDataFile } from '../graph/externalDataFile';
+import { readExternalData } from './externalData';
 import { refuseLossyEdit } from './loadModelFolder';
 import type { ModelFiles } from './modelFiles';
 

@@ -10,7 +10,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
-import type { ExternalDataFile } from '../folder/externalData';
+import type { ExternalDataFile } from './externalDataFile';
 import { GraphIndex, int64 } from './graphIndex';
 
 /** The embedding initializers of a graph, by name. */

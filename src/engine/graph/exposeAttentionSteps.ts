@@ -2,7 +2,6 @@ import type { onnx } from 'onnx-proto';
 import { exposeIfAttention, findIfAttention } from './exposeIfAttention';
 import { exposeTensors } from './exposeTensors';
 import { findAttention, findFusedAttention, type AttentionStep } from './findAttention';
-import { factSays, type ModelManifest } from '../folder/manifest';
 import { modelError } from '../modelError';
 
 /** Where the attention was found, for the notes shown with the model. */
@@ -18,9 +17,16 @@ export interface ExposedSteps {
  * attention is fused into one op, or whose attention Softmax count is not `layers`.
  * A merged decoder's attention, inside both branches of its If, is exposed from both.
  */
+/** The layer count the folder states, and where, for the message when the graph disagrees. */
+export interface ExpectedLayers {
+  layers: number;
+  /** e.g. `config.json says "n_layer" is 2`. */
+  says: string;
+}
+
 export function exposeAttentionSteps(
   model: onnx.IModelProto,
-  manifest: ModelManifest,
+  manifest: ExpectedLayers,
   steps: AttentionStep[],
   label: string,
   file = 'model.onnx',
@@ -65,7 +71,7 @@ export function exposeAttentionSteps(
       'attentionNotFound',
       label,
       file,
-      `has ${layers.length} attention Softmax node(s), but ${factSays(manifest, 'layers')}`,
+      `has ${layers.length} attention Softmax node(s), but ${manifest.says}`,
       'Check the layer count there, or export the attention probabilities as graph outputs ' +
         'and list them in manifest.json "outputs.attentions".',
     );

@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-web';
 import type { GraphVariant } from '../../../src/engine/folder/onnxGraphFiles';
 import { loadModelFolder } from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
-import { maxDiff, recomputeAttention } from '../attention/stepsMaths';
+import { maxDiff, recomputeAttention } from '../steps/stepsMaths';
 import { sharedEngine } from '../engine/fixtures';
 import { maxAbsDiff, type Outputs } from '../folder/fixtureRuntime';
 import { HF_FIXTURES, hfModel, maxAbsDiffToReference, type Reference } from '../folder/hfFixtures';

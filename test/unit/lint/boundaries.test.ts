@@ -148,6 +148,32 @@ describe('lint: the import boundaries of docs/layout.md', () => {
     ]);
   });
 
+  it('keeps the engine folders layered: tokenize, graph, attention < folder < inference < steps', async () => {
+    const found = await lint({
+      'src/engine/graph/manifest.ts': importing('../folder/manifest'),
+      'src/engine/graph/unfuse/feeds.ts': importing('../../inference/graphFeeds'),
+      'src/engine/tokenize/parts/models/graph.ts': importing('../../../../graph/graphIndex'),
+      'src/engine/attention/session.ts': importing('../inference/ortRuntime'),
+      'src/engine/folder/session.ts': importing('../inference/ortRuntime'),
+      'src/engine/inference/steps.ts': importing('../steps/stepsSession'),
+      'src/engine/graph/protocol.ts': importing('../../protocol/rpc'),
+      'src/engine/folder/graph.ts': importing('../graph/graphIndex'),
+      'src/engine/inference/folder.ts': importing('../folder/feedPlan'),
+      'src/engine/steps/inference.ts': importing('../inference/ortRuntime'),
+      'src/engine/graph/unfuse/local.ts': importing('../graphIndex'),
+      'src/engine/graph/errors.ts': importing('../modelError'),
+    });
+    assert.deepEqual(broken(found), [
+      'src/engine/attention/session.ts',
+      'src/engine/folder/session.ts',
+      'src/engine/graph/manifest.ts',
+      'src/engine/graph/protocol.ts',
+      'src/engine/graph/unfuse/feeds.ts',
+      'src/engine/inference/steps.ts',
+      'src/engine/tokenize/parts/models/graph.ts',
+    ]);
+  });
+
   it('has a rule for the depth of every source file (biome.jsonc covers 4 levels below src/engine and webview, 1 below shared, protocol, worker)', () => {
     const deepest: Record<string, number> = {
       'src/engine': 4,

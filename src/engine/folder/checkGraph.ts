@@ -1,6 +1,6 @@
 import type { onnx } from 'onnx-proto';
-import { GraphIndex, int64 } from './graphIndex';
-import type { ModelManifest } from '../folder/manifest';
+import { GraphIndex, int64 } from '../graph/graphIndex';
+import type { ModelManifest } from './manifest';
 import { modelError } from '../modelError';
 
 const ADVICE = "Make manifest.json name the graph's inputs and outputs (see docs/model-format.md).";

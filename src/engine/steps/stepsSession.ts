@@ -12,7 +12,7 @@ import type { ExposedStepTensors } from '../graph/exposeStepTensors';
 import { loadModelFolder, type LoadedModelFolder } from '../folder/loadModelFolder';
 import type { ModelFiles } from '../folder/modelFiles';
 import type { Architecture, HeadSteps, HeadStepsRequest } from '../types';
-import { halfToFloat } from './extractAttention';
+import { halfToFloat } from '../attention/extractAttention';
 import { headSteps, type LayerStepTensors, type StepTensor } from './headSteps';
 
 /** Heads one run may ask for: each costs a few N×M arrays (N = M = 8192 is 256 MiB each). */

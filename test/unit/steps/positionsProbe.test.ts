@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSinusoid } from '../../../src/engine/attention/positionsProbe';
+import { isSinusoid } from '../../../src/engine/steps/positionsProbe';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 

@@ -11,7 +11,7 @@ import { encodeOnnx } from '../graph/exposeTensors';
 import { makeFeeds } from '../inference/graphFeeds';
 import { createSession } from '../inference/ortRuntime';
 import type { PositionsReport } from '../types';
-import { extractAttention } from './extractAttention';
+import { extractAttention } from '../attention/extractAttention';
 
 /** Rows of the position table sent (a 128 × 128 similarity map is what a panel can show). */
 export const POSITION_ROWS = 128;

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { headSteps } from '../../../src/engine/attention/headSteps';
+import { headSteps } from '../../../src/engine/steps/headSteps';
 import type { HeadSteps } from '../../../src/engine/types';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
