@@ -113,7 +113,8 @@ export class InspectionRunner {
     }
     const { result } = outcome;
     const modelKey = `${result.model.dir}\u0000${result.model.graphFile ?? ''}`;
-    if (result.timings.loadMs || !this.loggedModels.has(modelKey)) {
+    // A model already in memory still reports a fraction of a millisecond of waiting.
+    if ((result.timings.loadMs ?? 0) >= 1 || !this.loggedModels.has(modelKey)) {
       this.loggedModels.add(modelKey);
       for (const line of modelLoadLines(result)) this.log.info(line);
     }

@@ -30,7 +30,7 @@ export function inspectionLine(label: string, result: InspectResult, cached: boo
   const { timings } = result;
   const decoder = result.seq2seq ? ` + ${result.seq2seq.decoderTokens.length} target` : '';
   const stages = [
-    timings.loadMs ? `load ${ms(timings.loadMs)}` : '',
+    (timings.loadMs ?? 0) >= 1 ? `load ${ms(timings.loadMs)}` : '',
     `tokenize ${ms(timings.tokenizeMs)}`,
     `forward ${ms(timings.inferenceMs)}`,
     timings.predictionsMs !== undefined ? `predictions ${ms(timings.predictionsMs)}` : '',

@@ -39,7 +39,10 @@ describe('the log (output channel "Attention Inspector")', () => {
     const line = logged.split('\n').find((l) => l.includes('inspected logged.py'))!;
     assert.match(line, new RegExp(`${result.tokens.length} tokens`));
     assert.match(line, /tokenize \d+ ms, forward \d+ ms/);
-    assert.match(logged, /drawn logged\.py .*draw \d+ ms/);
+    assert.match(
+      logged,
+      /drawn logged\.py:\S+ \(run \d+, \d+ tokens\): transfer \d+ ms, draw \d+ ms/,
+    );
   });
 });
 
