@@ -78,5 +78,39 @@ export function prepend(text: string): Normalize {
 }
 
 export function replace(pattern: RegExp, content: string): Normalize {
-  return onRuns((run) => replaceAligned(run, pattern, content));
+  const general = onRuns((run) => replaceAligned(run, pattern, content));
+  const sameLength = singleCodePoint(content);
+  return (input) => {
+    if (sameLength) {
+      const replaced = replaceInPlace(input, pattern, content);
+      if (replaced) return replaced;
+    }
+    return general(input);
+  };
+}
+
+/** True for text that is exactly one code point (one unit, or one surrogate pair). */
+function singleCodePoint(text: string): boolean {
+  return text.length > 0 && String.fromCodePoint(text.codePointAt(0)!) === text;
+}
+
+/**
+ * The common case (`Replace(" ", "▁")` of SentencePiece tokenizers): every match is one code
+ * point of `content`'s length, which takes that code point's range — exactly the ranges the
+ * units already have, so only the text changes. Null when some match is not such a code point.
+ */
+function replaceInPlace(input: AlignedText, pattern: RegExp, content: string): AlignedText | null {
+  let replaced = false;
+  for (const match of input.text.matchAll(pattern)) {
+    const found = match[0];
+    if (found.length === 0) continue;
+    if (found.length !== content.length || !singleCodePoint(found)) return null;
+    replaced = true;
+  }
+  if (!replaced) return input;
+  return {
+    text: input.text.replace(pattern, (found) => (found.length === 0 ? found : content)),
+    starts: input.starts,
+    ends: input.ends,
+  };
 }
