@@ -80,3 +80,29 @@ export function attend(b: NodeBuilder, s: Scores, output?: string): string {
   const probabilities = b.op('Softmax', [scores], { axis: -1 });
   return b.op('MatMul', [probabilities, s.value], {}, output);
 }
+
+/** The contrib ops' tail: heads attend with the `scale` attribute (default 1/√head size), merged into `output`. */
+export function attendMerged(
+  b: NodeBuilder,
+  parts: {
+    query: string;
+    key: string;
+    value: string;
+    /** The node's `scale` attribute; 0 or absent means 1/√(width / heads). */
+    scale: unknown;
+    width: number;
+    heads: number;
+    additive: readonly (string | undefined)[];
+    output: string | null | undefined;
+  },
+): void {
+  const scale = Number(parts.scale ?? 0) || 1 / Math.sqrt(parts.width / parts.heads);
+  const context = attend(b, {
+    query: parts.query,
+    key: parts.key,
+    value: parts.value,
+    scale: b.scalar(scale),
+    additive: parts.additive.filter((x): x is string => !!x),
+  });
+  fromHeads(b, context, parts.output ?? undefined);
+}

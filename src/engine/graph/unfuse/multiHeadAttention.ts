@@ -11,7 +11,7 @@
  */
 import type { onnx } from 'onnx-proto';
 import { GraphIndex } from '../graphIndex';
-import { attend, axisLength, fromHeads, toHeads, withPast } from './attentionCore';
+import { attendMerged, axisLength, toHeads, withPast } from './attentionCore';
 import { contribMask, type MaskFormat } from './contribMask';
 import { inconsistent, readAttributes, unsupported } from './fusedAttributes';
 import { NodeBuilder } from './nodeBuilder';
@@ -78,16 +78,16 @@ export const unfuseMultiHeadAttention: Unfuser = (node, context) => {
     queries: q,
     pastLength: pastKey ? axisLength(b, pastKey, 2) : undefined,
   });
-  const scale = Number(a.get('scale') ?? 0) || 1 / Math.sqrt(qWidth / heads);
-  const additive = [attentionBias, mask].filter((x): x is string => !!x);
-  const context4 = attend(b, {
+  attendMerged(b, {
     query: q,
     key: keys,
     value: values,
-    scale: b.scalar(scale),
-    additive,
+    scale: a.get('scale'),
+    width: qWidth,
+    heads,
+    additive: [attentionBias, mask],
+    output: node.output?.[0],
   });
-  fromHeads(b, context4, node.output?.[0]);
   return b.nodes;
 };
 
