@@ -7,9 +7,9 @@
  *   const result = await engine.inspect('models/mini-code-gpt', 'def f(x): return x');
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
-import { probePositions } from './steps/positionsProbe';
-import { checkSeq2SeqRequests, Seq2SeqStepsSession } from './steps/seq2seqStepsSession';
-import { checkRequests, StepsSession } from './steps/stepsSession';
+import { HeldResults } from './attention/heldResults';
+import { holdInspection } from './attention/holdInspection';
+import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
 import { enterStage } from './stage';
 import { loadModelFolder } from './folder/loadModelFolder';
@@ -25,9 +25,13 @@ import type { Surface } from './surface';
 import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './inference/predictionGraph';
 import { Seq2SeqModel } from './inference/seq2seqModel';
 import type {
+  AttentionKind,
+  AttentionSliceRequest,
   HeadSteps,
   HeadStepsRequest,
+  HeldResult,
   InspectResult,
+  LayerOverview,
   PositionsReport,
   TargetRequest,
 } from './types';
@@ -51,15 +55,16 @@ export interface InspectOptions {
 export class Engine {
   /** One session (two for encoder-decoders) per model folder, created on first use and reused. */
   private readonly models = new Map<string, Promise<LoadedModel | Seq2SeqModel>>();
-  /** Sessions with the step tensors exposed, created on the first request for steps. */
-  private readonly stepSessions = new Map<string, Promise<StepsSession>>();
-  private readonly seq2seqSteps = new Map<Seq2SeqModel, Seq2SeqStepsSession>();
+  private readonly steps: EngineSteps;
+  private readonly held = new HeldResults();
 
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
     /** Who the engine serves: its advice names that surface's flags or settings. */
     private readonly surface: Surface = 'cli',
-  ) {}
+  ) {
+    this.steps = new EngineSteps(openFolder, (dir, variant) => this.loadAnyModel(dir, variant));
+  }
 
   /** A single-graph model (decoder or encoder), for runs over token ids. */
   async loadModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
@@ -99,7 +104,8 @@ export class Engine {
       );
     }
     const model = await this.loadAnyModel(modelDir, options.variant);
-    if (options.steps?.length) await this.checkSteps(modelDir, options.steps, options.variant);
+    if (options.steps?.length)
+      await this.steps.checkSteps(modelDir, options.steps, options.variant);
     const loadMs = now() - started;
     const checkCancelled = (): void => {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
@@ -189,89 +195,60 @@ export class Engine {
   }
 
   /** The arithmetic of the requested heads for token ids (special tokens in place). */
-  async runSteps(
+  runSteps(
     modelDir: string,
     ids: readonly number[],
     requests: readonly HeadStepsRequest[],
     variant?: GraphVariant,
   ): Promise<HeadSteps[]> {
-    if ((await this.loadAnyModel(modelDir, variant)) instanceof Seq2SeqModel) {
-      throw new EngineRunError(
-        `${modelDir} is an encoder-decoder model: its steps need the source and the decoder tokens (runSeq2SeqSteps, or inspect with steps).`,
-        'badInput',
-      );
-    }
-    await this.checkSteps(modelDir, requests, variant);
-    const key = `${modelDir}\n${variant ?? ''}`;
-    let session = this.stepSessions.get(key);
-    if (!session) {
-      session = StepsSession.load(this.openFolder(modelDir), variant);
-      this.stepSessions.set(key, session);
-      session.catch(() => this.stepSessions.delete(key));
-    }
-    return (await session).run(ids, requests);
+    return this.steps.runSteps(modelDir, ids, requests, variant);
   }
 
   /** An encoder-decoder's steps: encoder heads on `sourceIds`, decoder and cross heads on `decoderIds`. */
-  async runSeq2SeqSteps(
+  runSeq2SeqSteps(
     modelDir: string,
     sourceIds: readonly number[],
     decoderIds: readonly number[],
     requests: readonly HeadStepsRequest[],
     variant?: GraphVariant,
   ): Promise<HeadSteps[]> {
-    const model = await this.loadAnyModel(modelDir, variant);
-    if (!(model instanceof Seq2SeqModel)) {
-      throw new EngineRunError(
-        `${modelDir} is not an encoder-decoder model: use runSteps.`,
-        'badInput',
-      );
-    }
-    let session = this.seq2seqSteps.get(model);
-    if (!session) {
-      session = new Seq2SeqStepsSession(this.openFolder(modelDir), model);
-      this.seq2seqSteps.set(model, session);
-    }
-    return session.run(sourceIds, decoderIds, requests);
+    return this.steps.runSeq2SeqSteps(modelDir, sourceIds, decoderIds, requests, variant);
   }
 
   /** How the model knows order, measured on token ids (the Steps view's Positions panel). */
-  async runPositions(
+  runPositions(
     modelDir: string,
     ids: readonly number[],
     variant?: GraphVariant,
   ): Promise<PositionsReport> {
-    const model = await this.singleGraph(modelDir, variant, 'Positions');
-    const baseline = (await model.runIds(ids, false)).attentions;
-    const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
-    return probePositions(folder, ids, baseline);
+    return this.steps.runPositions(modelDir, ids, variant);
   }
 
-  /** Refuses requests for heads the model lacks (before any run). */
-  private async checkSteps(
+  /**
+   * Like `inspect`, but the attention stays here (issue 22): the answer has no tensors;
+   * `slice` and `overview` give what a view, a hover or an export shows.
+   */
+  async inspectHeld(
     modelDir: string,
-    requests: readonly HeadStepsRequest[],
-    variant?: GraphVariant,
-  ): Promise<void> {
-    const model = await this.loadAnyModel(modelDir, variant);
-    if (model instanceof Seq2SeqModel) return checkSeq2SeqRequests(requests, model);
-    const { layers, heads, architecture } = model.folder.manifest;
-    checkRequests(requests, layers, heads, architecture);
+    text: string,
+    options: InspectOptions = {},
+  ): Promise<HeldResult> {
+    return holdInspection(this.held, await this.inspect(modelDir, text, options));
   }
 
-  private async singleGraph(
-    modelDir: string,
-    variant: GraphVariant | undefined,
-    what: string,
-  ): Promise<LoadedModel> {
-    const model = await this.loadAnyModel(modelDir, variant);
-    if (model instanceof Seq2SeqModel) {
-      throw new EngineRunError(
-        `${what} are not computed for encoder-decoder models yet (${modelDir}); the encoder, decoder and cross-attention views work without them.`,
-        'badInput',
-      );
-    }
-    return model;
+  /** A part of a held result's attention, `[heads, rows, cols]` (a new array). */
+  slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array> {
+    return this.held.slice(resultId, request);
+  }
+
+  /** One layer's thumbnails and head summaries of a held result. */
+  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+    return this.held.overview(resultId, kind, layer);
+  }
+
+  /** Forgets a held result (its panel closed). */
+  release(resultId: number): void {
+    this.held.release(resultId);
   }
 
   private async load(

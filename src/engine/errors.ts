@@ -8,6 +8,8 @@ export const RUN_ERROR_CODES = [
   'badInput',
   'badModel',
   'closed',
+  /** A slice asked of a held result the engine has dropped (too old, or released). */
+  'released',
   'error',
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];

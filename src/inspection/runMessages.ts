@@ -65,6 +65,8 @@ export function describeFailure(
       };
     case 'badInput':
       return { severity: 'warning', message, actions: [] };
+    case 'released':
+      return { severity: 'warning', message, actions: ['retry'] };
     case 'crashed':
       return { severity: 'error', message, actions: ['retry'] };
     case 'error':

@@ -7,9 +7,12 @@ import type { Surface } from '../engine/surface';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { EngineStage } from '../engine/stage';
 import type {
+  AttentionSliceRequest,
   HeadSteps,
   HeadStepsRequest,
+  HeldResult,
   InspectResult,
+  LayerOverview,
   ModelInfo,
   PositionsReport,
   TargetRequest,
@@ -74,6 +77,17 @@ export interface EngineApi {
   headSteps(arg: HeadStepsCall): Promise<HeadSteps[]>;
   /** How the model knows order, measured on the ids of an inspected text (Steps view). */
   positions(arg: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport>;
+  /**
+   * Like `inspect`, but the attention stays in the engine (issue 22): the answer has no
+   * tensors, and views, hovers and exports ask for what they show by `resultId`.
+   */
+  inspectHeld(arg: InspectRequest): Promise<HeldResult>;
+  /** One layer's thumbnails and head summaries of a held result (ask layer by layer, first first). */
+  overview(arg: { resultId: number; kind: HeldResult['stacks'][number]['kind']; layer: number }): Promise<LayerOverview>;
+  /** A part of a held result's attention, `[heads, rows, cols]` (transferred). */
+  slice(arg: { resultId: number } & AttentionSliceRequest): Promise<Float32Array>;
+  /** Forgets a held result (a closed panel); later slices of it fail with code `released`. */
+  release(arg: { resultId: number }): Promise<void>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

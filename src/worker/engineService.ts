@@ -5,17 +5,50 @@
  * before it starts: 50 quick requests cost two runs, not fifty.
  */
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, EngineEvent } from '../protocol/engine';
+import type { EngineApi, EngineEvent, InspectRequest } from '../protocol/engine';
 import { forgetStage, onStage } from '../engine/stage';
 import { Rpc } from '../protocol/rpc';
 import type { MessageEndpoint } from '../protocol/rpc';
-import type { Engine } from '../engine/engine';
+import type { Engine, InspectOptions } from '../engine/engine';
 import { EngineRunError } from '../engine/errors';
 
 export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {
   let latestRunId = 0;
   const cancelled = new Set<number>();
   const turns = new RunTurns();
+
+  /** One inspection in its turn; a newer request supersedes it, `cancel` cancels it. */
+  async function runInspection<T>(
+    request: InspectRequest,
+    run: (options: InspectOptions) => Promise<T>,
+  ): Promise<T> {
+    latestRunId = Math.max(latestRunId, request.runId);
+    const isCancelled = (): boolean => {
+      if (request.runId < latestRunId) {
+        throw new EngineRunError('A newer inspection replaced this one.', 'superseded');
+      }
+      return cancelled.has(request.runId);
+    };
+    const done = await turns.next();
+    try {
+      // Requests that arrived while the previous run computed have been read by now.
+      isCancelled();
+      const result = await run({
+        maxTokens: request.maxTokens,
+        topK: request.topK,
+        ...(request.variant ? { variant: request.variant } : {}),
+        ...(request.target ? { target: request.target } : {}),
+        ...(request.steps ? { steps: request.steps } : {}),
+        isCancelled,
+      });
+      // The run may have been overtaken while its last stage ran.
+      isCancelled();
+      return result;
+    } finally {
+      done();
+      cancelled.delete(request.runId);
+    }
+  }
 
   const api: EngineApi = {
     async hello() {
@@ -24,33 +57,20 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     async loadModel({ modelDir, variant }) {
       return (await engine.loadAnyModel(modelDir, variant)).info;
     },
-    async inspect(request) {
-      latestRunId = Math.max(latestRunId, request.runId);
-      const isCancelled = (): boolean => {
-        if (request.runId < latestRunId) {
-          throw new EngineRunError('A newer inspection replaced this one.', 'superseded');
-        }
-        return cancelled.has(request.runId);
-      };
-      const done = await turns.next();
-      try {
-        // Requests that arrived while the previous run computed have been read by now.
-        isCancelled();
-        const result = await engine.inspect(request.modelDir, request.text, {
-          maxTokens: request.maxTokens,
-          topK: request.topK,
-          ...(request.variant ? { variant: request.variant } : {}),
-          ...(request.target ? { target: request.target } : {}),
-          ...(request.steps ? { steps: request.steps } : {}),
-          isCancelled,
-        });
-        // The run may have been overtaken while its last stage ran.
-        isCancelled();
-        return result;
-      } finally {
-        done();
-        cancelled.delete(request.runId);
-      }
+    inspect: (request) =>
+      runInspection(request, (options) => engine.inspect(request.modelDir, request.text, options)),
+    inspectHeld: (request) =>
+      runInspection(request, (options) =>
+        engine.inspectHeld(request.modelDir, request.text, options),
+      ),
+    async overview({ resultId, kind, layer }) {
+      return engine.overview(resultId, kind, layer);
+    },
+    async slice({ resultId, ...request }) {
+      return engine.slice(resultId, request);
+    },
+    async release({ resultId }) {
+      engine.release(resultId);
     },
     async headSteps({ modelDir, variant, ids, decoderIds, requests }) {
       const done = await turns.next();

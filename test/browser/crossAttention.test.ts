@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { FocusMessage, HostToWebview, ResultMeta } from '../../src/protocol/webview';
-import { alignmentScore } from '../../src/shared/crossAlignment';
+import { alignmentScore } from '../../src/engine/attention/crossAlignment';
 import { packWeights } from '../../src/shared/weightWire';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { screenshotPath } from '../screenshotDir';

@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { inductionTargets } from '../../../src/shared/inductionTargets';
+import { inductionTargets } from '../../../src/engine/attention/inductionTargets';
 import type { Token } from '../../../src/engine/types';
 import { at, topHeads, type EvalContext } from './context';
 

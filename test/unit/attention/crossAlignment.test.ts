@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { alignmentScore } from '../../../src/shared/crossAlignment';
-import { summariseCrossLayer } from '../../../src/shared/headSummaries';
+import { alignmentScore } from '../../../src/engine/attention/crossAlignment';
+import { summariseCrossLayer } from '../../../src/engine/attention/headSummaries';
 import { colsOf, headMatrix, matrixRow } from '../../../src/shared/squareMatrix';
 
 /** A `rows × cols` matrix with all weight of row `i` on column `at(i)`. */

@@ -18,42 +18,14 @@
  * Cross-attention rows are target tokens and columns source tokens, so the scores that
  * compare a query's position with a key's (distance, previous token, induction) are null.
  */
-import { ALIGNED_THRESHOLD, alignmentScore } from './crossAlignment';
-import { headMatrix } from './squareMatrix';
+import { HEAD_LABEL_THRESHOLDS, type HeadLabel, type HeadSummary } from '../types';
+import { alignmentScore } from './crossAlignment';
 
-/** Thresholds of the head labels (see the file comment). */
-export const HEAD_LABEL_THRESHOLDS = {
-  previousToken: 0.5,
-  firstToken: 0.5,
-  broad: 0.8,
-  induction: 0.4,
-  /** Fewer qualifying queries than this leave the induction share unmeasured. */
-  inductionMinQueries: 4,
-  aligned: ALIGNED_THRESHOLD,
-} as const;
+export type { HeadLabel, HeadSummary } from '../types';
 
-/** What a head does, when a score says so clearly. */
-export type HeadLabel = 'previous-token' | 'first-token' | 'broad' | 'induction' | 'aligned';
-
-/** Scores of one head of one layer. */
-export interface HeadSummary {
-  layer: number;
-  head: number;
-  /** Mean row entropy in bits. */
-  entropy: number;
-  /** Mean row entropy divided by log2 of the number of visible keys (0…1). */
-  normalisedEntropy: number;
-  /** Mean of `Σ_j w_ij · |i − j|`: how far, in tokens, the head looks; null for cross-attention. */
-  meanDistance: number | null;
-  /** Mean weight on key `i − 1`; null for cross-attention. */
-  previousTokenShare: number | null;
-  /** Mean weight on key 0. */
-  firstTokenShare: number;
-  /** Mean weight on induction targets; null when too few queries have any (or not causal). */
-  inductionShare: number | null;
-  /** Cross-attention only: how diagonal/monotonic the head is (−1…1); null for self-attention. */
-  alignment: number | null;
-  labels: HeadLabel[];
+/** Head `head` of a layer tensor `[heads, rows, cols]`, as a view. */
+function headOf(layer: Float32Array, rows: number, head: number, cols = rows): Float32Array {
+  return layer.subarray(head * rows * cols, (head + 1) * rows * cols);
 }
 
 /**
@@ -71,7 +43,7 @@ export function summariseLayer(
 ): HeadSummary[] {
   const out: HeadSummary[] = [];
   for (let h = 0; h < heads; h++) {
-    const w = headMatrix(layer, n, h).data;
+    const w = headOf(layer, n, h);
     const summary = {
       ...summariseHead(w, layerIndex, h, n, causal),
       inductionShare: causal && induction ? inductionShare(w, n, induction) : null,
@@ -95,7 +67,7 @@ export function summariseCrossLayer(
 ): HeadSummary[] {
   const out: HeadSummary[] = [];
   for (let h = 0; h < heads; h++) {
-    const w = headMatrix(layer, rows, h, cols).data;
+    const w = headOf(layer, rows, h, cols);
     let entropy = 0;
     let normalised = 0;
     let first = 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { summariseLayer } from '../../../src/shared/headSummaries';
-import { inductionTargets } from '../../../src/shared/inductionTargets';
+import { summariseLayer } from '../../../src/engine/attention/headSummaries';
+import { inductionTargets } from '../../../src/engine/attention/inductionTargets';
 
 /** A causal `[1, n, n]` head whose row i puts all weight on key `pick(i)`. */
 function oneHot(n: number, pick: (i: number) => number): Float32Array {

@@ -16,9 +16,6 @@
  * Rows are all target rows, the decoder start token included; columns all source tokens.
  */
 
-/** A head is labelled `aligned` from this alignment on. */
-export const ALIGNED_THRESHOLD = 0.5;
-
 /** The alignment of one head, `w` row-major `rows × cols`; see the file comment. */
 export function alignmentScore(w: ArrayLike<number>, rows: number, cols: number): number {
   if (rows < 3 || cols < 2) return 0;

@@ -1,0 +1,48 @@
+/**
+ * Where a held result's attention matrices come from (issue 22): the run's own tensors
+ * while they are small, recomputed from each layer's queries and keys when they are not.
+ * Either way a slice is a new array its caller owns (it may be transferred).
+ */
+import type { AttentionStack } from '../types';
+
+/** Query rows of a slice: listed, or a half-open range. */
+export type RowChoice = number[] | { start: number; end: number };
+
+export interface AttentionSource {
+  readonly stack: AttentionStack;
+  /** Bytes this source keeps alive. */
+  readonly bytes: number;
+  /** `[heads.length, rows, cols]` of layer `layer`. */
+  slice(layer: number, heads: readonly number[], rows: readonly number[]): Promise<Float32Array>;
+}
+
+/** The run's own tensors, `[heads, rows, cols]` per layer, kept as they came. */
+export class HeldTensors implements AttentionSource {
+  readonly bytes: number;
+
+  constructor(
+    readonly stack: AttentionStack,
+    private readonly layers: readonly Float32Array[],
+  ) {
+    this.bytes = layers.reduce((sum, layer) => sum + layer.byteLength, 0);
+  }
+
+  async slice(
+    layer: number,
+    heads: readonly number[],
+    rows: readonly number[],
+  ): Promise<Float32Array> {
+    const { rows: n, cols } = this.stack;
+    const weights = this.layers[layer];
+    const out = new Float32Array(heads.length * rows.length * cols);
+    let at = 0;
+    for (const head of heads) {
+      for (const row of rows) {
+        const from = (head * n + row) * cols;
+        out.set(weights.subarray(from, from + cols), at);
+        at += cols;
+      }
+    }
+    return out;
+  }
+}

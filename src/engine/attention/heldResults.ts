@@ -1,0 +1,166 @@
+/**
+ * The results whose attention stays in the engine (issue 22). Views, hovers and exports ask
+ * for what they show by result id: a slice of heads and rows, or a layer's overview
+ * (thumbnails and head summaries). Only the newest few results are kept; a slice of an
+ * older one fails with code `released`, so a panel left open on it can say so.
+ */
+import { EngineRunError } from '../errors';
+import type {
+  AttentionKind,
+  AttentionSliceRequest,
+  AttentionStack,
+  HeldResult,
+  LayerOverview,
+} from '../types';
+import type { AttentionSource } from './attentionSource';
+import { summariseCrossLayer, summariseLayer } from './headSummaries';
+import { inductionTargets } from './inductionTargets';
+import { thumbnailsOf } from './thumbnails';
+
+/** Results kept at once: the one on show, the one before it (a panel per document), a spare. */
+export const HELD_RESULTS = 3;
+
+/** Per stack: the source of its matrices and, for self-attention, the query ids for induction. */
+export interface HeldStack {
+  source: AttentionSource;
+  /** The stack's query token ids and which of them take no part (special tokens). */
+  queries?: { ids: number[]; skip: boolean[] };
+}
+
+interface Held {
+  meta: HeldResult;
+  stacks: Map<AttentionKind, HeldStack>;
+  overviews: Map<string, Promise<LayerOverview>>;
+}
+
+export class HeldResults {
+  private readonly held = new Map<number, Held>();
+  private nextId = 1;
+
+  constructor(private readonly keep = HELD_RESULTS) {}
+
+  /** Keeps a result's stacks; the oldest result beyond `keep` is dropped. */
+  hold(meta: Omit<HeldResult, 'resultId' | 'stacks'>, stacks: HeldStack[]): HeldResult {
+    const resultId = this.nextId++;
+    const full: HeldResult = { ...meta, resultId, stacks: stacks.map((s) => s.source.stack) };
+    this.held.set(resultId, {
+      meta: full,
+      stacks: new Map(stacks.map((s) => [s.source.stack.kind, s])),
+      overviews: new Map(),
+    });
+    for (const id of this.held.keys()) {
+      if (this.held.size <= this.keep) break;
+      this.held.delete(id);
+    }
+    return full;
+  }
+
+  release(resultId: number): void {
+    this.held.delete(resultId);
+  }
+
+  /** Bytes of attention the held results keep alive. */
+  get bytes(): number {
+    let sum = 0;
+    for (const { stacks } of this.held.values()) {
+      for (const { source } of stacks.values()) sum += source.bytes;
+    }
+    return sum;
+  }
+
+  /** `[heads, rows, cols]` of the request, a new array. */
+  async slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array> {
+    const { source } = this.stackOf(resultId, request.kind);
+    const { stack } = source;
+    checkLayer(stack, request.layer);
+    const heads = request.heads ?? range(0, stack.heads);
+    for (const head of heads) {
+      if (!Number.isInteger(head) || head < 0 || head >= stack.heads) {
+        throw badInput(`there is no head ${head} (heads 0–${stack.heads - 1})`);
+      }
+    }
+    return source.slice(request.layer, heads, rowsOf(stack, request.rows));
+  }
+
+  /** Thumbnails and head summaries of one layer, computed once per held result. */
+  async overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+    const held = this.heldOf(resultId);
+    const stack = this.stackOf(resultId, kind);
+    checkLayer(stack.source.stack, layer);
+    const key = `${kind}/${layer}`;
+    let overview = held.overviews.get(key);
+    if (!overview) {
+      overview = computeOverview(stack, layer);
+      held.overviews.set(key, overview);
+      overview.catch(() => held.overviews.delete(key));
+    }
+    return overview;
+  }
+
+  private heldOf(resultId: number): Held {
+    const held = this.held.get(resultId);
+    if (!held) {
+      throw new EngineRunError(
+        'This result is no longer held by the engine (a newer inspection replaced it): run the inspection again.',
+        'released',
+      );
+    }
+    return held;
+  }
+
+  private stackOf(resultId: number, kind: AttentionKind): HeldStack {
+    const stack = this.heldOf(resultId).stacks.get(kind);
+    if (!stack) throw badInput(`this result has no ${kind} attention`);
+    return stack;
+  }
+}
+
+async function computeOverview(held: HeldStack, layer: number): Promise<LayerOverview> {
+  const { stack } = held.source;
+  const { heads, rows, cols, kind } = stack;
+  const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
+  const summaries =
+    kind === 'cross'
+      ? summariseCrossLayer(weights, layer, rows, cols, heads)
+      : summariseLayer(weights, layer, rows, heads, stack.causal, inductionOf(held));
+  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries };
+}
+
+const inductionCache = new WeakMap<HeldStack, number[][]>();
+
+/** Per query, where an induction head would look (special tokens take no part). */
+function inductionOf(held: HeldStack): number[][] | undefined {
+  if (!held.queries) return undefined;
+  let targets = inductionCache.get(held);
+  if (!targets) {
+    const { ids, skip } = held.queries;
+    targets = inductionTargets(ids, (i) => skip[i]);
+    inductionCache.set(held, targets);
+  }
+  return targets;
+}
+
+function rowsOf(stack: AttentionStack, rows: AttentionSliceRequest['rows']): number[] {
+  if (rows === undefined) return range(0, stack.rows);
+  const list = Array.isArray(rows) ? rows : range(rows.start, rows.end);
+  for (const row of list) {
+    if (!Number.isInteger(row) || row < 0 || row >= stack.rows) {
+      throw badInput(`there is no row ${row} (rows 0–${stack.rows - 1})`);
+    }
+  }
+  return list;
+}
+
+function checkLayer(stack: AttentionStack, layer: number): void {
+  if (!Number.isInteger(layer) || layer < 0 || layer >= stack.layers) {
+    throw badInput(`there is no ${stack.kind} layer ${layer} (layers 0–${stack.layers - 1})`);
+  }
+}
+
+function badInput(what: string): EngineRunError {
+  return new EngineRunError(`Attention slice refused: ${what}.`, 'badInput');
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
+}

@@ -1,0 +1,105 @@
+/**
+ * The engine's second sessions over the ids of an inspected text: the steps of chosen heads
+ * and the positions probe. Each session is created on first use and kept per folder and
+ * variant, beside (not inside) the session that draws attention.
+ */
+import { EngineRunError } from '../errors';
+import { loadModelFolder } from '../folder/loadModelFolder';
+import type { ModelFiles } from '../folder/modelFiles';
+import type { GraphVariant } from '../folder/onnxGraphFiles';
+import type { LoadedModel } from '../inference/loadedModel';
+import { Seq2SeqModel } from '../inference/seq2seqModel';
+import type { HeadSteps, HeadStepsRequest, PositionsReport } from '../types';
+import { probePositions } from './positionsProbe';
+import { checkSeq2SeqRequests, Seq2SeqStepsSession } from './seq2seqStepsSession';
+import { checkRequests, StepsSession } from './stepsSession';
+
+type AnyModel = LoadedModel | Seq2SeqModel;
+
+export class EngineSteps {
+  /** Sessions with the step tensors exposed, created on the first request for steps. */
+  private readonly stepSessions = new Map<string, Promise<StepsSession>>();
+  private readonly seq2seqSteps = new Map<Seq2SeqModel, Seq2SeqStepsSession>();
+
+  constructor(
+    private readonly openFolder: (modelDir: string) => ModelFiles,
+    private readonly loadAnyModel: (modelDir: string, variant?: GraphVariant) => Promise<AnyModel>,
+  ) {}
+
+  /** The arithmetic of the requested heads for token ids (special tokens in place). */
+  async runSteps(
+    modelDir: string,
+    ids: readonly number[],
+    requests: readonly HeadStepsRequest[],
+    variant?: GraphVariant,
+  ): Promise<HeadSteps[]> {
+    if ((await this.loadAnyModel(modelDir, variant)) instanceof Seq2SeqModel) {
+      throw new EngineRunError(
+        `${modelDir} is an encoder-decoder model: its steps need the source and the decoder tokens (runSeq2SeqSteps, or inspect with steps).`,
+        'badInput',
+      );
+    }
+    await this.checkSteps(modelDir, requests, variant);
+    const key = `${modelDir}\n${variant ?? ''}`;
+    let session = this.stepSessions.get(key);
+    if (!session) {
+      session = StepsSession.load(this.openFolder(modelDir), variant);
+      this.stepSessions.set(key, session);
+      session.catch(() => this.stepSessions.delete(key));
+    }
+    return (await session).run(ids, requests);
+  }
+
+  /** An encoder-decoder's steps: encoder heads on `sourceIds`, decoder and cross heads on `decoderIds`. */
+  async runSeq2SeqSteps(
+    modelDir: string,
+    sourceIds: readonly number[],
+    decoderIds: readonly number[],
+    requests: readonly HeadStepsRequest[],
+    variant?: GraphVariant,
+  ): Promise<HeadSteps[]> {
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (!(model instanceof Seq2SeqModel)) {
+      throw new EngineRunError(
+        `${modelDir} is not an encoder-decoder model: use runSteps.`,
+        'badInput',
+      );
+    }
+    let session = this.seq2seqSteps.get(model);
+    if (!session) {
+      session = new Seq2SeqStepsSession(this.openFolder(modelDir), model);
+      this.seq2seqSteps.set(model, session);
+    }
+    return session.run(sourceIds, decoderIds, requests);
+  }
+
+  /** How the model knows order, measured on token ids (the Steps view's Positions panel). */
+  async runPositions(
+    modelDir: string,
+    ids: readonly number[],
+    variant?: GraphVariant,
+  ): Promise<PositionsReport> {
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (model instanceof Seq2SeqModel) {
+      throw new EngineRunError(
+        `Positions are not computed for encoder-decoder models yet (${modelDir}); the encoder, decoder and cross-attention views work without them.`,
+        'badInput',
+      );
+    }
+    const baseline = (await model.runIds(ids, false)).attentions;
+    const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
+    return probePositions(folder, ids, baseline);
+  }
+
+  /** Refuses requests for heads the model lacks (before any run). */
+  async checkSteps(
+    modelDir: string,
+    requests: readonly HeadStepsRequest[],
+    variant?: GraphVariant,
+  ): Promise<void> {
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (model instanceof Seq2SeqModel) return checkSeq2SeqRequests(requests, model);
+    const { layers, heads, architecture } = model.folder.manifest;
+    checkRequests(requests, layers, heads, architecture);
+  }
+}
