@@ -18,11 +18,11 @@ import { withListCache } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
 import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
-import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
+import { LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
-import { limitsOf, MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
+import { inspectSingle, type SingleInspection } from './inference/inspectSingle';
+import { RecomputeMismatch } from './inference/recomputeRun';
 import type { Surface } from './surface';
-import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './inference/predictionGraph';
 import { Seq2SeqModel } from './inference/seq2seqModel';
 import type {
   AttentionKind,
@@ -96,6 +96,44 @@ export class Engine {
     text: string,
     options: InspectOptions = {},
   ): Promise<InspectResult> {
+    const run = await this.run(modelDir, text, options);
+    if ('result' in run) return run.result;
+    const { source, meta } = run;
+    const heads = range(source.stack.heads);
+    const rows = range(source.stack.rows);
+    const attentions: Float32Array[] = [];
+    for (let layer = 0; layer < source.stack.layers; layer++) {
+      attentions.push(await source.slice(layer, heads, rows));
+    }
+    return { ...meta, attentions };
+  }
+
+  /**
+   * Like `inspect`, but the attention stays here (issue 22): the answer has no tensors;
+   * `slice` and `overview` give what a view, a hover or an export shows.
+   */
+  async inspectHeld(
+    modelDir: string,
+    text: string,
+    options: InspectOptions = {},
+  ): Promise<HeldResult> {
+    const run = await this.run(modelDir, text, options);
+    if ('result' in run) return holdInspection(this.held, run.result);
+    const { tokens } = run.meta;
+    return this.held.hold(run.meta, [
+      {
+        source: run.source,
+        queries: { ids: tokens.map((t) => t.id), skip: tokens.map((t) => t.start === t.end) },
+      },
+    ]);
+  }
+
+  /** What `inspect` and `inspectHeld` share: an encoder-decoder's whole result, or a single graph's source. */
+  private async run(
+    modelDir: string,
+    text: string,
+    options: InspectOptions,
+  ): Promise<{ result: InspectResult } | SingleInspection> {
     const started = now();
     if (text.trim() === '') {
       throw new EngineRunError(
@@ -104,8 +142,8 @@ export class Engine {
       );
     }
     const model = await this.loadAnyModel(modelDir, options.variant);
-    if (options.steps?.length)
-      await this.steps.checkSteps(modelDir, options.steps, options.variant);
+    const { steps: wanted, variant } = options;
+    if (wanted?.length) await this.steps.checkSteps(modelDir, wanted, variant);
     const loadMs = now() - started;
     const checkCancelled = (): void => {
       if (options.isCancelled?.()) throw new EngineRunError('Inspection cancelled.', 'cancelled');
@@ -116,82 +154,58 @@ export class Engine {
       kind: 'text',
       tokens: text.length,
     });
+    const common = { text, maxTokens: options.maxTokens, checkCancelled, started, loadMs };
     if (model instanceof Seq2SeqModel) {
       const result = await inspectSeq2Seq(model, {
-        text,
+        ...common,
         target: options.target,
-        maxTokens: options.maxTokens,
-        checkCancelled,
-        started,
-        loadMs,
         surface: this.surface,
       });
-      if (!options.steps?.length || !result.seq2seq) return result;
+      if (!wanted?.length || !result.seq2seq) return { result };
       const sourceIds = result.tokens.map((t) => t.id);
       const decoderIds = result.seq2seq.decoderTokens.map((t) => t.id);
-      const steps = await this.runSeq2SeqSteps(
-        modelDir,
-        sourceIds,
-        decoderIds,
-        options.steps,
-        options.variant,
-      );
-      return { ...result, steps };
+      const steps = await this.runSeq2SeqSteps(modelDir, sourceIds, decoderIds, wanted, variant);
+      return { result: { ...result, steps } };
     }
-    const tokenizeStart = now();
-    const { manifest } = model.folder;
-    const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
-    const maxTokens = Math.min(options.maxTokens ?? limit, limit);
-    const plan = planTokens(
-      model.tokenizer,
-      text,
-      manifest.specialTokens,
-      limitsOf(manifest, maxTokens, this.surface),
-    );
-    const tokenizeMs = now() - tokenizeStart;
-    checkCancelled();
-    const topK =
-      manifest.architecture === 'decoder' ? (options.topK ?? DEFAULT_TOP_PREDICTIONS) : 0;
-    const inferenceStart = now();
-    const outputs = await model.runIds(
-      plan.tokens.map((token) => token.id),
-      topK > 0,
-    );
-    const steps = options.steps?.length
-      ? await this.runSteps(
-          modelDir,
-          plan.tokens.map((t) => t.id),
-          options.steps,
-          options.variant,
-        )
-      : undefined;
-    const inferenceMs = now() - inferenceStart;
-    checkCancelled();
-    const predictionsStart = now();
-    const predictions = outputs.logits
-      ? await topPredictions(outputs.logits, plan.tokens.length, topK, (id) => model.spell(id), {
-          label: model.folder.label,
-          graphFile: model.folder.graphFile,
-        })
-      : undefined;
-    return {
-      model: model.info,
-      text,
-      tokens: plan.tokens,
-      attentions: outputs.attentions,
-      predictions,
-      truncation: plan.truncation,
-      ...(steps ? { steps } : {}),
-      timings: {
-        loadMs,
-        tokenizeMs,
-        inferenceMs,
-        predictionsMs: now() - predictionsStart,
-        totalMs: now() - started,
-        startedAt: performance.timeOrigin + started,
-        finishedAt: performance.timeOrigin + now(),
-      },
+    const run = {
+      ...common,
+      topK: options.topK,
+      surface: this.surface,
+      ...(wanted?.length
+        ? { steps: (ids: number[]) => this.runSteps(modelDir, ids, wanted, variant) }
+        : {}),
     };
+    try {
+      return await inspectSingle(model, run);
+    } catch (error) {
+      if (!(error instanceof RecomputeMismatch)) throw error;
+      return inspectSingle(await this.keepWhole(modelDir, variant, error), run);
+    }
+  }
+
+  /**
+   * Reloads a model whose attention the engine cannot recompute so that its runs return
+   * every layer's probabilities (bounded by memory, as before issue 22).
+   */
+  private keepWhole(
+    modelDir: string,
+    variant: GraphVariant | undefined,
+    why: RecomputeMismatch,
+  ): Promise<LoadedModel> {
+    const key = `${modelDir}\n${variant ?? ''}`;
+    const previous = this.models.get(key);
+    const model = (async () => {
+      void previous?.then((old) => (old instanceof LoadedModel ? old.release() : undefined));
+      const files = withListCache(this.openFolder(modelDir));
+      const folder = await loadModelFolder(files, variant ? { variant } : {});
+      folder.notes.push(
+        `Attention is kept whole for this model (${why.message}): long texts are bounded by memory.`,
+      );
+      return loadSingleGraphModel(folder, modelDir);
+    })();
+    this.models.set(key, model);
+    model.catch(() => this.models.delete(key));
+    return model;
   }
 
   /** The arithmetic of the requested heads for token ids (special tokens in place). */
@@ -224,18 +238,6 @@ export class Engine {
     return this.steps.runPositions(modelDir, ids, variant);
   }
 
-  /**
-   * Like `inspect`, but the attention stays here (issue 22): the answer has no tensors;
-   * `slice` and `overview` give what a view, a hover or an export shows.
-   */
-  async inspectHeld(
-    modelDir: string,
-    text: string,
-    options: InspectOptions = {},
-  ): Promise<HeldResult> {
-    return holdInspection(this.held, await this.inspect(modelDir, text, options));
-  }
-
   /** A part of a held result's attention, `[heads, rows, cols]` (a new array). */
   slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array> {
     return this.held.slice(resultId, request);
@@ -259,10 +261,17 @@ export class Engine {
     const files = withListCache(this.openFolder(modelDir));
     if (await isSeq2SeqFolder(files))
       return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
-    const folder = await loadModelFolder(files, variant ? { variant } : {});
+    const folder = await loadModelFolder(files, {
+      recompute: true,
+      ...(variant ? { variant } : {}),
+    });
     return loadSingleGraphModel(folder, modelDir);
   }
 }
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
 function now(): number {
   return performance.now();
 }

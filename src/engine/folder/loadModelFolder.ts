@@ -9,6 +9,8 @@ import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
+import type { RecomputeOutputs } from '../graph/exposeRecompute';
+import { recomputeExposure } from './recomputeExposure';
 import { encodeOnnx } from '../graph/exposeTensors';
 import type { AttentionStep } from '../graph/findAttention';
 import { GraphIndex } from '../graph/graphIndex';
@@ -41,6 +43,8 @@ export interface LoadedModelFolder {
   logitsOutput?: string;
   /** Graph outputs of the extra steps asked for in `LoadOptions.expose`, one per layer. */
   stepOutputs: Partial<Record<AttentionStep, string[]>>;
+  /** With `LoadOptions.recompute`, where the graph allows it: per layer, what attention is recomputed from. */
+  recomputeOutputs?: RecomputeOutputs[];
   /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
   headStepOutputs?: ExposedStepTensors[];
   tokenizerJson: TokenizerJson;
@@ -63,6 +67,8 @@ export interface LoadOptions {
   variant?: GraphVariant;
   /** Expose every layer's q, kᵀ, q·kᵀ, softmax input, v and weights·v (the Steps view). */
   headSteps?: boolean;
+  /** Where the graph allows it, keep what attention is recomputed from, not the probabilities. */
+  recompute?: boolean;
 }
 
 const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
@@ -118,8 +124,12 @@ export async function prepareFolder(
   }
 
   const { attentions } = manifest.outputs;
+  const recomputeOutputs =
+    options.recompute && !options.headSteps && !options.expose?.length
+      ? recomputeExposure(model, manifest, source.onnxBytes)
+      : undefined;
   const wanted = new Set<AttentionStep>(options.expose);
-  if (attentions === 'softmax') wanted.add('probabilities');
+  if (attentions === 'softmax' && !recomputeOutputs) wanted.add('probabilities');
   const facts = source.facts ?? { unfused: [], attention: {}, precision: 'float32' };
   const unfused = facts.unfused;
   if (wanted.size > 0 || options.headSteps || unfused.length > 0)
@@ -144,9 +154,16 @@ export async function prepareFolder(
       `${graphPath} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`,
     );
   }
-  const attentionOutputs =
-    attentions === 'softmax' ? (stepOutputs.probabilities as string[]) : attentions;
-  const edited = wanted.size > 0 || headStepOutputs !== undefined || unfused.length > 0;
+  const attentionOutputs = recomputeOutputs
+    ? []
+    : attentions === 'softmax'
+      ? (stepOutputs.probabilities as string[])
+      : attentions;
+  const edited =
+    wanted.size > 0 ||
+    headStepOutputs !== undefined ||
+    recomputeOutputs !== undefined ||
+    unfused.length > 0;
   return {
     label,
     manifest,
@@ -160,6 +177,7 @@ export async function prepareFolder(
     ...(manifest.outputs.logits === undefined ? {} : { logitsOutput: manifest.outputs.logits }),
     stepOutputs,
     ...(headStepOutputs ? { headStepOutputs } : {}),
+    ...(recomputeOutputs ? { recomputeOutputs } : {}),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,

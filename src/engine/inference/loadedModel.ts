@@ -11,7 +11,9 @@ import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
 import { ModelError, modelError } from '../modelError';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
 import { modelSource } from '../folder/modelSource';
-import type { ModelInfo } from '../types';
+import type { AttentionStack, ModelInfo } from '../types';
+import { type AttentionSource, HeldTensors } from '../attention/attentionSource';
+import { recomputedSource, recomputeFetches } from './recomputeRun';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, ortMessage } from './ortRuntime';
 
@@ -48,11 +50,63 @@ export class LoadedModel {
     return text;
   }
 
+  /** Frees the session's memory in the WASM heap; the model cannot run afterwards. */
+  release(): Promise<void> {
+    return this.session.release();
+  }
+
+  /**
+   * Runs token ids and keeps the attention behind a source that answers slices: recomputed
+   * from each layer's q and k where the graph allows it (recomputeRun.ts), the run's own
+   * tensors otherwise. Throws `RecomputeMismatch` when the recomputation is not the model's.
+   */
+  async runHeld(
+    ids: readonly number[],
+    withLogits = true,
+  ): Promise<{ source: AttentionSource; logits?: Float32Array }> {
+    const n = ids.length;
+    const stack: AttentionStack = {
+      kind: 'encoder',
+      layers: this.info.layers,
+      heads: this.info.heads,
+      rows: n,
+      cols: n,
+      causal: this.info.architecture === 'decoder',
+    };
+    const recompute = this.folder.recomputeOutputs;
+    if (!recompute) {
+      const { attentions, logits } = await this.runIds(ids, withLogits);
+      return { source: new HeldTensors(stack, attentions), logits };
+    }
+    const logitsName = withLogits ? this.folder.logitsOutput : undefined;
+    const fetches = recomputeFetches(recompute);
+    if (logitsName) fetches.push(logitsName);
+    const outputs = await this.session
+      .run(makeFeeds(this.folder.feeds, ids), fetches)
+      .catch((error: unknown) => {
+        throw runFailure(error, n, this.folder);
+      });
+    const source = await recomputedSource(outputs, recompute, stack, this.info.attention ?? {});
+    const logitsTensor = logitsName ? outputs[logitsName] : undefined;
+    return { source, logits: logitsTensor ? asFloat32(logitsTensor) : undefined };
+  }
+
   /**
    * Runs token ids (special tokens already in place) through the model; the logits come back
    * only when `withLogits` (copying `[N, vocab]` floats out of the session is not free).
+   * Every layer's `[heads, N, N]` comes back: for short texts, tests and probes.
    */
   async runIds(ids: readonly number[], withLogits = true): Promise<RunOutputs> {
+    if (this.folder.recomputeOutputs) {
+      const { source, logits } = await this.runHeld(ids, withLogits);
+      const heads = Array.from({ length: this.info.heads }, (_, h) => h);
+      const rows = Array.from({ length: ids.length }, (_, i) => i);
+      const attentions: Float32Array[] = [];
+      for (let layer = 0; layer < this.info.layers; layer++) {
+        attentions.push(await source.slice(layer, heads, rows));
+      }
+      return { attentions, logits };
+    }
     const n = ids.length;
     const feeds = makeFeeds(this.folder.feeds, ids);
     const logitsName = withLogits ? this.folder.logitsOutput : undefined;

@@ -1,0 +1,84 @@
+/**
+ * One inspection of a single-graph model (a decoder or an encoder): the text planned into
+ * tokens, one run, the next-token predictions, and the attention kept behind a source that
+ * answers slices (inference/loadedModel.ts `runHeld`). `Engine` turns it into a full result
+ * or a held one.
+ */
+import type { AttentionSource } from '../attention/attentionSource';
+import type { Surface } from '../surface';
+import type { HeadSteps, InspectResult } from '../types';
+import type { LoadedModel } from './loadedModel';
+import { limitsOf, MAX_TOKENS_PER_RUN, planTokens } from './planTokens';
+import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './predictionGraph';
+
+/** What the engine hands over from its side of the run. */
+export interface SingleRun {
+  text: string;
+  maxTokens?: number;
+  topK?: number;
+  checkCancelled: () => void;
+  started: number;
+  loadMs: number;
+  surface: Surface;
+  /** The steps asked for, run on the planned ids. */
+  steps?: (ids: number[]) => Promise<HeadSteps[]>;
+}
+
+/** An inspection without its tensors, and the source of its attention. */
+export interface SingleInspection {
+  meta: Omit<InspectResult, 'attentions'>;
+  source: AttentionSource;
+}
+
+export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise<SingleInspection> {
+  const tokenizeStart = now();
+  const { manifest } = model.folder;
+  const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
+  const maxTokens = Math.min(run.maxTokens ?? limit, limit);
+  const plan = planTokens(
+    model.tokenizer,
+    run.text,
+    manifest.specialTokens,
+    limitsOf(manifest, maxTokens, run.surface),
+  );
+  const tokenizeMs = now() - tokenizeStart;
+  run.checkCancelled();
+  const topK = manifest.architecture === 'decoder' ? (run.topK ?? DEFAULT_TOP_PREDICTIONS) : 0;
+  const inferenceStart = now();
+  const ids = plan.tokens.map((token) => token.id);
+  const { source, logits } = await model.runHeld(ids, topK > 0);
+  const steps = run.steps ? await run.steps(ids) : undefined;
+  const inferenceMs = now() - inferenceStart;
+  run.checkCancelled();
+  const predictionsStart = now();
+  const predictions = logits
+    ? await topPredictions(logits, ids.length, topK, (id) => model.spell(id), {
+        label: model.folder.label,
+        graphFile: model.folder.graphFile,
+      })
+    : undefined;
+  return {
+    source,
+    meta: {
+      model: model.info,
+      text: run.text,
+      tokens: plan.tokens,
+      predictions,
+      truncation: plan.truncation,
+      ...(steps ? { steps } : {}),
+      timings: {
+        loadMs: run.loadMs,
+        tokenizeMs,
+        inferenceMs,
+        predictionsMs: now() - predictionsStart,
+        totalMs: now() - run.started,
+        startedAt: performance.timeOrigin + run.started,
+        finishedAt: performance.timeOrigin + now(),
+      },
+    },
+  };
+}
+
+function now(): number {
+  return performance.now();
+}

@@ -1,0 +1,184 @@
+/**
+ * Attention recomputed on demand from what each layer's Q·Kᵀ read (issue 22): the engine
+ * keeps L · H · N · d numbers per text instead of L · H · N². A slice of a few rows is
+ * computed here in JavaScript; a block of heads and rows on onnxruntime's kernels
+ * (attentionKernel.ts). Every run checks the recomputation against the last rows of the
+ * graph's own probabilities (`checkRows`), so what is shown is the model's attention.
+ */
+import type { AttentionSource } from '../attention/attentionSource';
+import type { AttentionStack } from '../types';
+import { runKernel } from './attentionKernel';
+
+/** One layer's tensors and the arithmetic between Q·Kᵀ and its softmax. */
+export interface LayerRecompute {
+  /** `[heads, n, d]` (any leading 1s dropped). */
+  q: Float32Array;
+  /** `[kvHeads, d, m]`. */
+  keyTransposed: Float32Array;
+  d: number;
+  kvHeads: number;
+  /** Product of the scales applied to q·kᵀ after the MatMul. */
+  factor: number;
+  softcap?: number;
+  /** Sliding window: a query sees only the last `window` keys, its own included. */
+  window?: number;
+}
+
+/** At most this many rows are computed in JavaScript; more go to the kernel. */
+const ROWS_IN_JS = 4;
+
+export class RecomputedAttention implements AttentionSource {
+  readonly bytes: number;
+  private readonly masks = new Map<string, Float32Array>();
+
+  constructor(
+    readonly stack: AttentionStack,
+    private readonly layers: readonly LayerRecompute[],
+  ) {
+    this.bytes = layers.reduce((sum, l) => sum + l.q.byteLength + l.keyTransposed.byteLength, 0);
+  }
+
+  async slice(
+    layer: number,
+    heads: readonly number[],
+    rows: readonly number[],
+  ): Promise<Float32Array> {
+    const cols = this.stack.cols;
+    const out = new Float32Array(heads.length * rows.length * cols);
+    if (rows.length * heads.length <= ROWS_IN_JS) {
+      for (const [h, head] of heads.entries()) {
+        for (const [r, row] of rows.entries()) {
+          this.rowInto(layer, head, row, out, (h * rows.length + r) * cols);
+        }
+      }
+      return out;
+    }
+    const l = this.layers[layer];
+    const perGroup = this.stack.heads / l.kvHeads;
+    const everyHead = heads.length === this.stack.heads && heads.every((h, i) => h === i);
+    if (everyHead) return this.block(layer, l.kvHeads, perGroup, heads, rows);
+    for (const [h, head] of heads.entries()) {
+      const weights = await this.block(layer, 1, 1, [head], rows);
+      out.set(weights, h * rows.length * cols);
+    }
+    return out;
+  }
+
+  /** The kernel's `[heads, rows, cols]` for heads that are whole groups (or one head). */
+  private block(
+    layer: number,
+    groups: number,
+    perGroup: number,
+    heads: readonly number[],
+    rows: readonly number[],
+  ): Promise<Float32Array> {
+    const l = this.layers[layer];
+    const { cols: m, rows: n } = this.stack;
+    const { d } = l;
+    const q = new Float32Array(heads.length * rows.length * d);
+    for (const [h, head] of heads.entries()) {
+      for (const [r, row] of rows.entries()) {
+        const from = (head * n + row) * d;
+        q.set(l.q.subarray(from, from + d), (h * rows.length + r) * d);
+      }
+    }
+    const kvOf = (head: number) => Math.floor((head * l.kvHeads) / this.stack.heads);
+    const kvHeads = groups === l.kvHeads ? null : heads.map(kvOf);
+    const keyTransposed = kvHeads
+      ? Float32Array.from(
+          kvHeads.flatMap((kv) => [...l.keyTransposed.subarray(kv * d * m, (kv + 1) * d * m)]),
+        )
+      : l.keyTransposed;
+    return runKernel({
+      q,
+      groups,
+      perGroup,
+      rows: rows.length,
+      d,
+      keyTransposed,
+      keys: m,
+      factor: l.factor,
+      ...(l.softcap === undefined ? {} : { softcap: l.softcap }),
+      mask: this.mask(rows, l.window),
+    });
+  }
+
+  /** One row of one head, computed here: softmax over the keys the query may see. */
+  private rowInto(layer: number, head: number, row: number, out: Float32Array, at: number): void {
+    const l = this.layers[layer];
+    const { cols: m, rows: n } = this.stack;
+    const { d } = l;
+    const kv = Math.floor((head * l.kvHeads) / this.stack.heads);
+    const q = l.q.subarray((head * n + row) * d, (head * n + row + 1) * d);
+    const kt = l.keyTransposed.subarray(kv * d * m, (kv + 1) * d * m);
+    const logits = new Float64Array(m);
+    let max = -Infinity;
+    for (let j = 0; j < m; j++) {
+      if (!this.visible(row, j, l.window)) {
+        logits[j] = -Infinity;
+        continue;
+      }
+      let s = 0;
+      for (let t = 0; t < d; t++) s += q[t] * kt[t * m + j];
+      let x = s * l.factor;
+      if (l.softcap !== undefined) x = l.softcap * Math.tanh(x / l.softcap);
+      logits[j] = x;
+      if (x > max) max = x;
+    }
+    let sum = 0;
+    for (let j = 0; j < m; j++) {
+      const e = logits[j] === -Infinity ? 0 : Math.exp(logits[j] - max);
+      logits[j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < m; j++) out[at + j] = logits[j] / sum;
+  }
+
+  private visible(row: number, key: number, window: number | undefined): boolean {
+    if (this.stack.causal && key > row) return false;
+    return window === undefined || row - key < window;
+  }
+
+  /** `[rows, cols]` of 0 (seen) and −∞ (masked), kept per row choice and window. */
+  private mask(rows: readonly number[], window: number | undefined): Float32Array {
+    const contiguous = rows.every((r, i) => r === rows[0] + i);
+    const key = contiguous ? `${rows[0]}+${rows.length}/${window}` : undefined;
+    const known = key === undefined ? undefined : this.masks.get(key);
+    if (known) return known;
+    const m = this.stack.cols;
+    const mask = new Float32Array(rows.length * m);
+    rows.forEach((row, r) => {
+      for (let j = 0; j < m; j++) if (!this.visible(row, j, window)) mask[r * m + j] = -Infinity;
+    });
+    if (key !== undefined) {
+      if (this.masks.size >= 4) this.masks.clear();
+      this.masks.set(key, mask);
+    }
+    return mask;
+  }
+
+  /**
+   * The largest difference between the recomputed last rows and `checked` (per layer the
+   * graph's own `[heads, rows, cols]` last rows), with where it is.
+   */
+  async worstDifference(
+    checked: readonly Float32Array[],
+  ): Promise<{ difference: number; layer: number; head: number; row: number }> {
+    const { heads, rows: n, cols } = this.stack;
+    let worst = { difference: 0, layer: 0, head: 0, row: 0 };
+    for (const [layer, expected] of checked.entries()) {
+      const count = expected.length / (heads * cols);
+      const rows = Array.from({ length: count }, (_, i) => n - count + i);
+      const all = Array.from({ length: heads }, (_, h) => h);
+      const got = await this.slice(layer, all, rows);
+      for (let i = 0; i < got.length; i++) {
+        const difference = Math.abs(got[i] - expected[i]);
+        if (!(difference <= worst.difference)) {
+          const row = Math.floor(i / cols);
+          worst = { difference, layer, head: Math.floor(row / count), row: rows[row % count] };
+        }
+      }
+    }
+    return worst;
+  }
+}
