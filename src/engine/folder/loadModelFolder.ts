@@ -6,16 +6,17 @@ import type { GraphFile, GraphVariant } from './onnxGraphFiles';
 import { planFeeds, type FeedSpec } from './feedPlan';
 import { checkGraph } from './checkGraph';
 import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
-import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
 import type { RecomputeOutputs } from '../graph/exposeRecompute';
+import type { TopPredictionOutputs } from '../graph/topPredictionsInGraph';
 import { recomputeExposure } from './recomputeExposure';
 import { encodeOnnx } from '../graph/exposeTensors';
 import type { AttentionStep } from '../graph/findAttention';
 import { GraphIndex } from '../graph/graphIndex';
 import { factSays, parseManifest, type ModelManifest } from './manifest';
 import { modelError } from '../modelError';
+import { refuseLossyEdit } from './lossyEdit';
 import type { ModelFiles } from './modelFiles';
 import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
 
@@ -45,6 +46,8 @@ export interface LoadedModelFolder {
   stepOutputs: Partial<Record<AttentionStep, string[]>>;
   /** With `LoadOptions.recompute`, where the graph allows it: per layer, what attention is recomputed from. */
   recomputeOutputs?: RecomputeOutputs[];
+  /** With `recomputeOutputs` and logits: the next-token predictions the graph computes instead. */
+  predictionOutputs?: TopPredictionOutputs;
   /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
   headStepOutputs?: ExposedStepTensors[];
   tokenizerJson: TokenizerJson;
@@ -124,10 +127,11 @@ export async function prepareFolder(
   }
 
   const { attentions } = manifest.outputs;
-  const recomputeOutputs =
+  const recompute =
     options.recompute && !options.headSteps && !options.expose?.length
       ? recomputeExposure(model, manifest, source.onnxBytes)
       : undefined;
+  const recomputeOutputs = recompute?.layers;
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax' && !recomputeOutputs) wanted.add('probabilities');
   const facts = source.facts ?? { unfused: [], attention: {}, precision: 'float32' };
@@ -178,26 +182,12 @@ export async function prepareFolder(
     stepOutputs,
     ...(headStepOutputs ? { headStepOutputs } : {}),
     ...(recomputeOutputs ? { recomputeOutputs } : {}),
+    ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,
     facts,
   };
-}
-
-/** Refuses to edit a graph whose re-encoding would drop fields that change execution. */
-export function refuseLossyEdit(bytes: Uint8Array, label: string, file: string): void {
-  const dropped = droppedExecutionFields(bytes);
-  if (dropped.length === 0) return;
-  const first = dropped[0];
-  throw modelError(
-    'unsupportedOnnx',
-    label,
-    file,
-    `uses ${first.field} (${first.where}${dropped.length > 1 ? ` and ${dropped.length - 1} more` : ''}), a field newer than ` +
-      'the ONNX 1.10 schema our graph editor reads; exposing attention would drop it and change what the model computes',
-    'List the attention outputs in a manifest.json ("outputs.attentions"), so that no edit is needed, or export without local-function overloads.',
-  );
 }
 
 /** A folder with our manifest.json (docs/model-format.md). */

@@ -1,20 +1,40 @@
 /**
  * Whether a folder's graph can hold recompute tensors instead of every layer's
- * probabilities (graph/exposeRecompute.ts), and the edit when it can. A graph that the
- * editor would re-encode lossily, or whose attention is not plain ops, keeps its
- * probabilities as outputs (and stays bounded by what fits in memory).
+ * probabilities (graph/exposeRecompute.ts), and the edit when it can: the recompute tensors,
+ * the next-token predictions computed in the graph (graph/topPredictionsInGraph.ts), and no
+ * other output (present key/values, logits), so that onnxruntime keeps nothing else alive.
+ * A graph that the editor would re-encode lossily, or whose attention is not plain ops,
+ * keeps its probabilities as outputs (and stays bounded by what fits in memory).
  */
 import type { onnx } from 'onnx-proto';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeRecompute, type RecomputeOutputs } from '../graph/exposeRecompute';
+import { recomputeFetches } from '../graph/recomputeFetches';
+import { type TopPredictionOutputs, topPredictionsInGraph } from '../graph/topPredictionsInGraph';
 import type { ModelManifest } from './manifest';
+
+export interface RecomputeExposure {
+  layers: RecomputeOutputs[];
+  predictions?: TopPredictionOutputs;
+}
 
 export function recomputeExposure(
   model: onnx.IModelProto,
   manifest: ModelManifest,
   bytes: Uint8Array,
-): RecomputeOutputs[] | undefined {
+): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
-  const { attentions } = manifest.outputs;
-  return exposeRecompute(model, manifest.layers, attentions === 'softmax' ? [] : attentions);
+  const { attentions, logits } = manifest.outputs;
+  const layers = exposeRecompute(
+    model,
+    manifest.layers,
+    attentions === 'softmax' ? [] : attentions,
+  );
+  if (!layers) return undefined;
+  const predictions = logits === undefined ? undefined : topPredictionsInGraph(model, logits);
+  const kept = new Set(recomputeFetches(layers));
+  if (predictions) kept.add(predictions.probs).add(predictions.ids);
+  const graph = model.graph as onnx.IGraphProto;
+  graph.output = (graph.output ?? []).filter((o) => kept.has(o.name ?? ''));
+  return { layers, ...(predictions ? { predictions } : {}) };
 }

@@ -13,7 +13,7 @@ import { planFeeds, type FeedSpec } from './feedPlan';
 import { modelError } from '../modelError';
 import type { ExternalDataFile } from '../graph/externalDataFile';
 import { readExternalData } from './externalData';
-import { refuseLossyEdit } from './loadModelFolder';
+import { refuseLossyEdit } from './lossyEdit';
 import type { ModelFiles } from './modelFiles';
 
 /** The input the decoder reads the encoder's attention mask from (Optimum's name). */

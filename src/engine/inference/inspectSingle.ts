@@ -9,7 +9,7 @@ import type { Surface } from '../surface';
 import type { HeadSteps, InspectResult } from '../types';
 import type { LoadedModel } from './loadedModel';
 import { limitsOf, MAX_TOKENS_PER_RUN, planTokens } from './planTokens';
-import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './predictionGraph';
+import { DEFAULT_TOP_PREDICTIONS } from './predictionGraph';
 
 /** What the engine hands over from its side of the run. */
 export interface SingleRun {
@@ -46,17 +46,11 @@ export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise
   const topK = manifest.architecture === 'decoder' ? (run.topK ?? DEFAULT_TOP_PREDICTIONS) : 0;
   const inferenceStart = now();
   const ids = plan.tokens.map((token) => token.id);
-  const { source, logits } = await model.runHeld(ids, topK > 0);
+  const { source, predictions } = await model.runHeld(ids, topK);
   const steps = run.steps ? await run.steps(ids) : undefined;
   const inferenceMs = now() - inferenceStart;
   run.checkCancelled();
   const predictionsStart = now();
-  const predictions = logits
-    ? await topPredictions(logits, ids.length, topK, (id) => model.spell(id), {
-        label: model.folder.label,
-        graphFile: model.folder.graphFile,
-      })
-    : undefined;
   return {
     source,
     meta: {

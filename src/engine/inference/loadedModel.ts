@@ -11,11 +11,13 @@ import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
 import { ModelError, modelError } from '../modelError';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
 import { modelSource } from '../folder/modelSource';
-import type { AttentionStack, ModelInfo } from '../types';
+import type { AttentionStack, ModelInfo, Prediction } from '../types';
 import { type AttentionSource, HeldTensors } from '../attention/attentionSource';
-import { recomputedSource, recomputeFetches } from './recomputeRun';
+import { recomputeFetches } from '../graph/recomputeFetches';
+import { recomputedSource } from './recomputeRun';
+import { toPredictions, topPredictions } from './predictionGraph';
 import { makeFeeds } from './graphFeeds';
-import { createSession, type InferenceSession, ortMessage } from './ortRuntime';
+import { createSession, type InferenceSession, ortMessage, Tensor } from './ortRuntime';
 
 /** Raw outputs of one run over token ids. */
 export interface RunOutputs {
@@ -62,8 +64,9 @@ export class LoadedModel {
    */
   async runHeld(
     ids: readonly number[],
-    withLogits = true,
-  ): Promise<{ source: AttentionSource; logits?: Float32Array }> {
+    /** Next-token predictions kept per position (0: none). */
+    topK: number,
+  ): Promise<{ source: AttentionSource; predictions?: Prediction[][] }> {
     const n = ids.length;
     const stack: AttentionStack = {
       kind: 'encoder',
@@ -73,22 +76,30 @@ export class LoadedModel {
       cols: n,
       causal: this.info.architecture === 'decoder',
     };
+    const spell = (id: number) => this.spell(id);
     const recompute = this.folder.recomputeOutputs;
     if (!recompute) {
-      const { attentions, logits } = await this.runIds(ids, withLogits);
-      return { source: new HeldTensors(stack, attentions), logits };
+      const { attentions, logits } = await this.runIds(ids, topK > 0);
+      const predictions = logits
+        ? await topPredictions(logits, n, topK, spell, this.folder)
+        : undefined;
+      return { source: new HeldTensors(stack, attentions), predictions };
     }
-    const logitsName = withLogits ? this.folder.logitsOutput : undefined;
+    const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);
-    if (logitsName) fetches.push(logitsName);
-    const outputs = await this.session
-      .run(makeFeeds(this.folder.feeds, ids), fetches)
-      .catch((error: unknown) => {
-        throw runFailure(error, n, this.folder);
-      });
+    if (top) fetches.push(top.probs, top.ids);
+    const feeds = makeFeeds(this.folder.feeds, ids);
+    const k = this.folder.predictionOutputs?.k;
+    const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
+    if (k) feeds[k] = new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]);
+    const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
+      throw runFailure(error, n, this.folder);
+    });
     const source = await recomputedSource(outputs, recompute, stack, this.info.attention ?? {});
-    const logitsTensor = logitsName ? outputs[logitsName] : undefined;
-    return { source, logits: logitsTensor ? asFloat32(logitsTensor) : undefined };
+    if (!top) return { source };
+    const probs = asFloat32(outputs[top.probs]) as Float32Array;
+    const topIds = outputs[top.ids].data as BigInt64Array;
+    return { source, predictions: toPredictions(probs, topIds, n, kept, spell, this.folder) };
   }
 
   /**
@@ -98,14 +109,15 @@ export class LoadedModel {
    */
   async runIds(ids: readonly number[], withLogits = true): Promise<RunOutputs> {
     if (this.folder.recomputeOutputs) {
-      const { source, logits } = await this.runHeld(ids, withLogits);
+      // The graph computes the predictions itself: its logits are not an output any more.
+      const { source } = await this.runHeld(ids, 0);
       const heads = Array.from({ length: this.info.heads }, (_, h) => h);
       const rows = Array.from({ length: ids.length }, (_, i) => i);
       const attentions: Float32Array[] = [];
       for (let layer = 0; layer < this.info.layers; layer++) {
         attentions.push(await source.slice(layer, heads, rows));
       }
-      return { attentions, logits };
+      return { attentions };
     }
     const n = ids.length;
     const feeds = makeFeeds(this.folder.feeds, ids);

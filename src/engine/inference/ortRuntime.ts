@@ -47,6 +47,8 @@ export async function createSession(
   const session = await ort.InferenceSession.create(onnxBytes, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
+    enableCpuMemArena: process.env.AI_ARENA === '1',
+    enableMemPattern: process.env.AI_ARENA === '1',
     ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
   });
   const run = session.run.bind(session);
@@ -80,7 +82,9 @@ export function int64Input(values: ArrayLike<number>): ort.Tensor {
   return new ort.Tensor('int64', data, [1, values.length]);
 }
 
-export type { InferenceSession, Tensor } from 'onnxruntime-web';
+export type { InferenceSession } from 'onnxruntime-web';
+export const { Tensor } = ort;
+export type Tensor = ort.Tensor;
 
 /** What onnxruntime said, without the C++ source location it prefixes (`file.cc:123`). */
 export function ortMessage(error: unknown): string {

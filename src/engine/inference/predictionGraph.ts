@@ -106,11 +106,30 @@ export async function topPredictions(
     logits: new ort.Tensor('float32', logits, [positions, vocab]),
     k: new ort.Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]),
   });
-  const probs = outputs.probs.data as Float32Array;
-  const ids = outputs.ids.data as BigInt64Array;
+  return toPredictions(
+    outputs.probs.data as Float32Array,
+    outputs.ids.data as BigInt64Array,
+    positions,
+    kept,
+    decode,
+    source,
+  );
+}
+
+/**
+ * `[positions, kept]` probabilities and ids (most probable first) as predictions; a NaN is
+ * refused, naming the graph: it would be exported as `"prob": null`.
+ */
+export function toPredictions(
+  probs: Float32Array,
+  ids: BigInt64Array,
+  positions: number,
+  kept: number,
+  decode: (id: number) => string,
+  source: { label: string; graphFile: string },
+): Prediction[][] {
   const broken = probs.findIndex(Number.isNaN);
   if (broken >= 0) {
-    // A NaN would be exported as `"prob": null`, a prediction with no probability.
     throw modelError(
       'runFailed',
       source.label,

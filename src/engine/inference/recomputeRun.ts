@@ -23,17 +23,6 @@ export class RecomputeMismatch extends Error {
   }
 }
 
-/** The graph outputs one run must fetch. */
-export function recomputeFetches(layers: readonly RecomputeOutputs[]): string[] {
-  return layers.flatMap((l) => [
-    l.query,
-    l.keyTransposed,
-    l.checkedRows,
-    ...l.scales.map((s) => s.operand),
-    ...(l.softcap ? [l.softcap] : []),
-  ]);
-}
-
 /** The checked source of one run; throws `RecomputeMismatch` when the check fails. */
 export async function recomputedSource(
   outputs: Record<string, OutputTensor>,

@@ -8,7 +8,7 @@
  */
 import { EngineRunError } from '../errors';
 import { readExternalData } from '../folder/externalData';
-import { refuseLossyEdit } from '../folder/loadModelFolder';
+import { refuseLossyEdit } from '../folder/lossyEdit';
 import type { ModelFiles } from '../folder/modelFiles';
 import { crossAttentionFlags } from '../graph/decoderAttention';
 import { decodeGraph } from '../graph/prepareGraph';
