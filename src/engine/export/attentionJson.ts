@@ -237,7 +237,9 @@ export function sliceTensors(result: InspectResult): AttentionSlicer {
     const weights = arrays[layer];
     const size = rows * cols;
     const out = new Float32Array(heads.length * size);
-    heads.forEach((head, i) => out.set(weights.subarray(head * size, (head + 1) * size), i * size));
+    heads.forEach((head, i) => {
+      out.set(weights.subarray(head * size, (head + 1) * size), i * size);
+    });
     return out;
   };
 }
