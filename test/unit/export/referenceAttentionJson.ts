@@ -15,7 +15,7 @@ import type { InspectResult } from '../../../src/engine/types';
 const CHUNK_NUMBERS = 16384;
 
 /** Yields the export document as consecutive JSON text chunks (a block of rows each). */
-function* attentionJsonChunks(
+export function* attentionJsonChunks(
   result: InspectResult,
   options: ExportOptions = {},
 ): Generator<string> {
