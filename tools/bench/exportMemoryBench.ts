@@ -2,9 +2,9 @@
  * What the export itself costs in memory (issue 22, "Streaming export" in docs/performance.md).
  * The engine runs in this process and holds one inspection (`inspectHeld`); the streamed
  * export then writes it to a file, asking for a layer at a time, while the resident set is
- * sampled at every chunk. Then, for comparison, the writer
- * the extension had before: the host held the whole result's tensors and gathered the whole
- * document as bytes before one `writeFile` (reproduced here with the reference writer).
+ * sampled at every chunk. Then, for comparison (`--old`), the writer the extension had
+ * before: the host held the whole result's tensors and gathered the whole document as bytes
+ * before one `writeFile` (reproduced here with the tests' reference writer).
  *
  *   node --expose-gc --import tsx tools/bench/exportMemoryBench.ts --model DIR [--tokens 512] \
  *     [--layers 0,1,2] [--old]
