@@ -30,7 +30,7 @@ export async function writeAttentionJsonFile(
 ): Promise<number> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const stream = createWriteStream(temp, { flags: 'wx', highWaterMark: HIGH_WATER_BYTES });
-  let failure: Error | undefined;
+  let failure: NodeJS.ErrnoException | undefined;
   stream.on('error', (error) => (failure ??= error));
   const check = (): void => {
     if (failure) throw failure;
@@ -61,8 +61,19 @@ export async function writeAttentionJsonFile(
   } catch (error) {
     stream.destroy();
     await unlink(temp).catch(() => undefined);
-    throw failure ?? error;
+    throw failure ? writeError(path, failure) : error;
   }
+}
+
+/** A disk error names the target, not the temporary file beside it; its `code` is kept. */
+function writeError(path: string, error: NodeJS.ErrnoException): Error {
+  const reason = error.code ? `${error.code}, ${error.syscall ?? 'write'}` : error.message;
+  return Object.assign(
+    new Error(`Cannot write ${path} (${reason}); any file there was left as it was.`),
+    {
+      code: error.code,
+    },
+  );
 }
 
 /** The user stopped the export; the target file was left as it was. */

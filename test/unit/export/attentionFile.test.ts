@@ -80,7 +80,9 @@ describe('attention JSON streamed to a file (the extension export)', () => {
     assert.deepEqual(await readdir(dir), []);
     await assert.rejects(
       writeAttentionJsonFile(join(dir, 'missing', 'x.json'), result, slice, {}),
-      { code: 'ENOENT' },
+      (error: NodeJS.ErrnoException) =>
+        error.code === 'ENOENT' &&
+        /^Cannot write .*missing.x\.json \(ENOENT, open\)/.test(error.message),
     );
   });
 });
