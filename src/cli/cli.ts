@@ -4,12 +4,17 @@
  */
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { attentionJsonChunks, resolveSelection } from '../engine/export/attentionJson';
+import {
+  type AttentionSlicer,
+  type ChunkSink,
+  resolveSelection,
+  streamAttentionJson,
+} from '../engine/export/attentionJson';
 import { knob } from '../engine/surface';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
-import { openOutFile, type OutFile } from './outFile';
+import { openOutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
 import { resolveModelArg } from './modelArg';
 import { printCachedModels } from './modelsCommand';
@@ -49,7 +54,9 @@ async function main(argv: string[]): Promise<void> {
     },
   );
   try {
-    const result = await engine.inspect({
+    // The attention stays in the worker; the export asks for the chosen layers and heads only,
+    // a layer at a time, so the host never holds more than one layer of it (issue 22).
+    const result = await engine.inspectHeld({
       modelDir,
       text,
       maxTokens: args.maxTokens,
@@ -66,7 +73,10 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(
         'note: the model is not an encoder-decoder; --target-text / --max-new-tokens were ignored.\n',
       );
-    await writeExport(attentionJsonChunks(result, options), out);
+    const slice: AttentionSlicer = (kind, layer, heads) =>
+      engine.slice({ resultId: result.resultId, kind, layer, heads });
+    await streamAttentionJson(result, slice, out ? (chunk) => out.write(chunk) : toStdout, options);
+    await out?.commit();
   } catch (error) {
     await out?.abort();
     throw error;
@@ -75,16 +85,10 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function writeExport(chunks: Iterable<string>, out: OutFile | undefined): Promise<void> {
-  if (out) {
-    for (const chunk of chunks) await out.write(chunk);
-    await out.commit();
-    return;
-  }
-  for (const chunk of chunks) {
-    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-  }
-}
+/** Writes to stdout, waiting for a slow reader (a pipe into `head`, a terminal) to drain. */
+const toStdout: ChunkSink = async (chunk) => {
+  if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+};
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,14 +1,19 @@
 /**
  * Writing what the panel shows to disk or the clipboard: the attention JSON (all or chosen
  * layers/heads), rendered views as PNG/SVG, and text such as a matrix as CSV. Files go through
- * `vscode.workspace.fs` (remote and virtual workspaces too), defaulting beside the source file.
+ * `vscode.workspace.fs` (remote and virtual workspaces too), defaulting beside the source file;
+ * the attention JSON of a local file streams through Node's fs (attentionFile.ts).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { attentionJsonChunks } from '../engine/export/attentionJson';
-import type { ExportOptions } from '../engine/export/attentionJson';
-import type { InspectResult } from '../engine/types';
+import {
+  type AttentionSlicer,
+  type ExportedResult,
+  type ExportOptions,
+  streamAttentionJson,
+} from '../engine/export/attentionJson';
+import { ExportCancelled, writeAttentionJsonFile } from './attentionFile';
 
 /** `<source file><suffix>` beside the source, or in the workspace/home folder for untitled files. */
 export function defaultUriBeside(source: vscode.Uri | undefined, suffix: string): vscode.Uri {
@@ -22,23 +27,36 @@ export function defaultUriBeside(source: vscode.Uri | undefined, suffix: string)
 }
 
 /**
- * Writes the export JSON of `result` to `target`. The document is built a block of rows at a time,
- * yielding to the event loop in between, so a large export does not freeze the host.
+ * Writes the export JSON to `target`, asking `slice` for one layer at a time. A local file
+ * is streamed to disk (attentionFile.ts); any other scheme (a virtual file system) only
+ * takes whole files through `vscode.workspace.fs`, so there the document is gathered first.
  */
 export async function writeAttentionJson(
-  result: InspectResult,
+  result: ExportedResult,
+  slice: AttentionSlicer,
   options: ExportOptions,
   target: vscode.Uri,
+  isCancelled: () => boolean = () => false,
 ): Promise<number> {
+  if (target.scheme === 'file') {
+    return writeAttentionJsonFile(target.fsPath, result, slice, options, isCancelled);
+  }
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
   let size = 0;
-  for (const chunk of attentionJsonChunks(result, options)) {
-    const bytes = encoder.encode(chunk);
-    parts.push(bytes);
-    size += bytes.byteLength;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await streamAttentionJson(
+    result,
+    slice,
+    async (chunk) => {
+      if (isCancelled()) throw new ExportCancelled();
+      const bytes = encoder.encode(chunk);
+      parts.push(bytes);
+      size += bytes.byteLength;
+      // The extension host serves every extension: let it breathe between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    options,
+  );
   const whole = new Uint8Array(size);
   let at = 0;
   for (const part of parts) {

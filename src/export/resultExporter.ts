@@ -1,7 +1,13 @@
 /** Exports a shown result as the versioned attention JSON (issue 3 §8), where the user picks. */
 import * as vscode from 'vscode';
-import { resolveSelection } from '../engine/export/attentionJson';
+import {
+  type AttentionSlicer,
+  type ExportedResult,
+  resolveSelection,
+  sliceTensors,
+} from '../engine/export/attentionJson';
 import type { InspectResult } from '../engine/types';
+import { ExportCancelled } from './attentionFile';
 import { askSaveUri, defaultUriBeside, offerToOpen, writeAttentionJson } from './exportFiles';
 
 /** A result on show in a panel. */
@@ -9,6 +15,18 @@ export interface ShownResult {
   runId: number;
   result: InspectResult;
   label: string;
+  /** The document the text came from, if known: exports default to its folder. */
+  source?: vscode.Uri;
+}
+
+/**
+ * What an export writes: a result's tokens and facts, and where its attention comes from.
+ * For a result the engine holds (issue 22), `slice` is
+ * `(kind, layer, heads) => engineClient.slice({ resultId: result.resultId, kind, layer, heads })`.
+ */
+export interface ExportSubject {
+  result: ExportedResult;
+  slice: AttentionSlicer;
   /** The document the text came from, if known: exports default to its folder. */
   source?: vscode.Uri;
 }
@@ -22,19 +40,58 @@ export interface ExportChoice {
 }
 
 export class ResultExporter {
-  /** Writes the JSON; resolves with where it went, or undefined when the user cancelled. */
-  async export(shown: ShownResult, choice: ExportChoice): Promise<vscode.Uri | undefined> {
-    const { result } = shown;
+  /** Exports a result that carries its tensors. */
+  export(shown: ShownResult, choice: ExportChoice): Promise<vscode.Uri | undefined> {
+    const { result, source } = shown;
+    return this.exportHeld({ result, slice: sliceTensors(result), source }, choice);
+  }
+
+  /**
+   * Streams the JSON to the file the user picks, asking `subject.slice` for one layer at a
+   * time; resolves with where it went, or undefined when the user cancelled.
+   */
+  async exportHeld(subject: ExportSubject, choice: ExportChoice): Promise<vscode.Uri | undefined> {
+    const { result } = subject;
     // Check the selection first, so a bad index is reported before a dialog is shown.
     const { layers, heads } = resolveSelection(result, choice);
     const target =
       choice.target ??
-      (await askSaveUri(defaultUriBeside(shown.source, '.attention.json'), 'JSON', ['json']));
+      (await askSaveUri(defaultUriBeside(subject.source, '.attention.json'), 'JSON', ['json']));
     if (!target) return undefined;
-    const bytes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Exporting attention to JSON' },
-      () => writeAttentionJson(result, { layers, heads }, target),
-    );
+    const stacks = result.seq2seq ? 3 : 1;
+    const bytes = await vscode.window
+      .withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Exporting attention to JSON',
+          cancellable: true,
+        },
+        (progress, token) => {
+          const slice: AttentionSlicer = (kind, layer, group) => {
+            if (token.isCancellationRequested) throw new ExportCancelled();
+            progress.report({
+              message: `${kind === 'encoder' ? '' : `${kind} `}layer ${layer}`,
+              increment: (100 * group.length) / (stacks * layers.length * heads.length),
+            });
+            return subject.slice(kind, layer, group);
+          };
+          return writeAttentionJson(
+            result,
+            slice,
+            { layers, heads },
+            target,
+            () => token.isCancellationRequested,
+          );
+        },
+      )
+      .then(
+        (written) => written,
+        (error: unknown) => {
+          if (error instanceof ExportCancelled) return undefined;
+          throw error;
+        },
+      );
+    if (bytes === undefined) return undefined;
     const what = [
       count(layers.length, 'layer'),
       count(heads.length, 'head'),

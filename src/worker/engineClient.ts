@@ -8,7 +8,14 @@ import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
-import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
+import type {
+  AttentionSliceRequest,
+  HeadSteps,
+  HeldResult,
+  InspectResult,
+  ModelInfo,
+  PositionsReport,
+} from '../engine/types';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { Watchdog } from './watchdog';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
@@ -51,16 +58,47 @@ export class EngineClient {
     runId: number;
     result: Promise<InspectResult>;
   } {
+    return this.run('inspect', request);
+  }
+
+  /** Like `inspect`, but the attention stays in the engine: ask `slice` for it by `resultId`. */
+  inspectHeld(request: Omit<InspectRequest, 'runId'>): {
+    runId: number;
+    result: Promise<HeldResult>;
+  } {
+    return this.run('inspectHeld', request);
+  }
+
+  /** `[heads, rows, cols]` of one layer of a held result (EngineApi.slice). */
+  async slice(request: { resultId: number } & AttentionSliceRequest): Promise<Float32Array> {
+    const live = await this.worker();
+    const label = `slicing layer ${request.layer} of the ${request.kind} attention`;
+    const stage = { label, kind: 'run' } as const;
+    return live.watchdog.watch(live.rpc.call('slice', request), stage).catch((error: unknown) => {
+      throw toRunError(error);
+    });
+  }
+
+  /** Forgets a held result; nothing to do when the worker is gone (it held nothing then). */
+  async release(resultId: number): Promise<void> {
+    await this.live?.rpc.call('release', { resultId }).catch(() => undefined);
+  }
+
+  private run<M extends 'inspect' | 'inspectHeld'>(
+    method: M,
+    request: Omit<InspectRequest, 'runId'>,
+  ): { runId: number; result: ReturnType<EngineApi[M]> } {
+    type Result = Awaited<ReturnType<EngineApi[M]>>;
     const runId = this.nextRunId++;
     for (const [openId, settle] of this.open) {
       settle(new EngineRunError('A newer inspection replaced this one.', 'superseded'));
       this.open.delete(openId);
     }
-    const result = new Promise<InspectResult>((resolve, reject) => {
+    const result = new Promise<Result>((resolve, reject) => {
       this.open.set(runId, reject);
       this.worker()
         .then((live) =>
-          live.watchdog.watch(live.rpc.call('inspect', { ...request, runId }), {
+          live.watchdog.watch(live.rpc.call(method, { ...request, runId }) as Promise<Result>, {
             label: `${request.modelDir}: inspecting`,
             kind: 'load',
           }),
@@ -71,7 +109,7 @@ export class EngineClient {
         )
         .finally(() => this.open.delete(runId));
     });
-    return { runId, result };
+    return { runId, result: result as ReturnType<EngineApi[M]> };
   }
 
   /** Loads and validates a model folder without running it. */

@@ -1,16 +1,23 @@
 /**
  * The export format `attention-inspector/1` (docs/attention-json.md): one JSON object
  * whose `attentions` has shape (layers, heads, N, N) like Hugging Face's
- * `output_attentions`. Written in chunks so a 12.5M-number export never builds one giant
- * string and a caller on a UI thread can yield between chunks.
+ * `output_attentions`. Streamed (issue 22): the attention is asked for a layer (or, for
+ * long texts, a few heads) at a time through an `AttentionSlicer`, and the text leaves in
+ * chunks of rows, so a 562 MB export is never one string, nor all its tensors at once.
  */
-import type { InspectResult } from '../types';
+import type { AttentionKind, HeldResult, InspectResult } from '../types';
 import { stepsJson } from './stepsJson';
 
 export const EXPORT_FORMAT = 'attention-inspector/1';
 
-/** Weights per yielded chunk. */
+/** Weights per emitted chunk. */
 const CHUNK_NUMBERS = 16384;
+
+/**
+ * Weights per slice asked for: a whole layer while it is at most this (9 heads × 512² is
+ * 2.4M), fewer heads per slice beyond (one head of 2,048² is 4.2M, 17 MB).
+ */
+export const SLICE_NUMBERS = 1 << 22;
 
 export interface ExportOptions {
   /** Layers to include, in this order; empty or absent = all. */
@@ -22,11 +29,30 @@ export interface ExportOptions {
 }
 
 /**
+ * What the export writes besides the attention: a held result (the engine keeps its
+ * tensors) or a whole `InspectResult` (its tensors are ignored; `sliceTensors` reads them).
+ */
+export type ExportedResult = Omit<HeldResult, 'resultId' | 'stacks' | 'timings'>;
+
+/**
+ * `[heads.length, rows, cols]` of layer `layer` of the `kind` stack, row-major: what
+ * `EngineApi.slice({ resultId, kind, layer, heads })` answers for a held result.
+ */
+export type AttentionSlicer = (
+  kind: AttentionKind,
+  layer: number,
+  heads: number[],
+) => Promise<Float32Array>;
+
+/** Where the chunks go; awaited before the next chunk is made (backpressure). */
+export type ChunkSink = (chunk: string) => Promise<void> | void;
+
+/**
  * Validates the selection against the model; throws a message naming the bad index. An
  * encoder-decoder's selection applies to both stacks, so it must exist in each.
  */
 export function resolveSelection(
-  result: InspectResult,
+  result: Pick<ExportedResult, 'model' | 'seq2seq'>,
   options: ExportOptions,
 ): { layers: number[]; heads: number[] } {
   const pick = (chosen: number[] | undefined, count: number, what: string): number[] => {
@@ -53,13 +79,50 @@ export function resolveSelection(
   };
 }
 
-/** Yields the export document as consecutive JSON text chunks (a block of rows each). */
-export function* attentionJsonChunks(
-  result: InspectResult,
+/** Writes the whole export document to `sink`, chunk by chunk. */
+export async function streamAttentionJson(
+  result: ExportedResult,
+  slice: AttentionSlicer,
+  sink: ChunkSink,
   options: ExportOptions = {},
-): Generator<string> {
+): Promise<void> {
+  for await (const chunk of attentionJsonChunks(result, slice, options)) await sink(chunk);
+}
+
+/**
+ * The export document as consecutive JSON text chunks (a block of rows each). Only the
+ * selected layers and heads are asked of `slice`, one slice at a time, each at most
+ * `sliceNumbers` weights unless one head is more.
+ */
+export async function* attentionJsonChunks(
+  result: ExportedResult,
+  slice: AttentionSlicer,
+  options: ExportOptions = {},
+  sliceNumbers = SLICE_NUMBERS,
+): AsyncGenerator<string> {
   const { layers, heads } = resolveSelection(result, options);
   const digits = Math.min(9, Math.max(1, Math.round(options.digits ?? 9)));
+  yield headerJson(result, layers, heads);
+  const n = result.tokens.length;
+  const t = result.seq2seq?.decoderTokens.length ?? 0;
+  const blocks: [string, AttentionKind, number, number][] = result.seq2seq
+    ? [
+        ['encoder_attentions', 'encoder', n, n],
+        ['decoder_attentions', 'decoder', t, t],
+        ['cross_attentions', 'cross', t, n],
+      ]
+    : [['attentions', 'encoder', n, n]];
+  for (const [name, kind, rows, cols] of blocks) {
+    yield `,\n${JSON.stringify(name)}: [`;
+    yield* matrixChunks(slice, kind, { layers, heads, rows, cols, digits }, sliceNumbers);
+    yield ']';
+  }
+  if (result.steps) yield stepsJson(result.steps, digits, formatWeight);
+  yield '\n}\n';
+}
+
+/** `{` and every field before the attention, one field per line. */
+function headerJson(result: ExportedResult, layers: number[], heads: number[]): string {
   const { model } = result;
   const header = {
     format: EXPORT_FORMAT,
@@ -108,63 +171,77 @@ export function* attentionJsonChunks(
       ? `${JSON.stringify(key)}: [\n${value.map((item) => JSON.stringify(item)).join(',\n')}\n]`
       : `${JSON.stringify(key)}: ${JSON.stringify(value)}`,
   );
-  yield `{\n${fields.join(',\n')}`;
-  const n = result.tokens.length;
-  const t = result.seq2seq?.decoderTokens.length ?? 0;
-  const blocks: [string, Float32Array[], number, number][] = result.seq2seq
-    ? [
-        ['encoder_attentions', result.attentions, n, n],
-        ['decoder_attentions', result.seq2seq.decoderAttentions, t, t],
-        ['cross_attentions', result.seq2seq.crossAttentions, t, n],
-      ]
-    : [['attentions', result.attentions, n, n]];
-  for (const [name, arrays, rows, cols] of blocks) {
-    yield `,\n${JSON.stringify(name)}: [`;
-    yield* matrixChunks(arrays, { layers, heads, rows, cols, digits });
-    yield ']';
-  }
-  if (result.steps) yield stepsJson(result.steps, digits, formatWeight);
-  yield '\n}\n';
+  return `{\n${fields.join(',\n')}`;
 }
 
 /** `[layer][head][row][column]` of the selected layers and heads, in chunks of rows. */
-function* matrixChunks(
-  arrays: Float32Array[],
+async function* matrixChunks(
+  slice: AttentionSlicer,
+  kind: AttentionKind,
   shape: { layers: number[]; heads: number[]; rows: number; cols: number; digits: number },
-): Generator<string> {
+  sliceNumbers: number,
+): AsyncGenerator<string> {
   const { layers, heads, rows, cols, digits } = shape;
+  const headsPerSlice = Math.max(1, Math.floor(sliceNumbers / Math.max(1, rows * cols)));
   // Chunks of about CHUNK_NUMBERS weights: formatting 2M numbers of one layer at once would
   // hold a UI thread for a second or more; a chunk takes a few milliseconds.
   let parts: string[] = [];
   let pending = 0;
   for (let li = 0; li < layers.length; li++) {
-    const weights = arrays[layers[li]];
     parts.push(li === 0 ? '\n[' : ',\n[');
-    for (let hi = 0; hi < heads.length; hi++) {
-      parts.push(hi === 0 ? '[' : ',[');
-      for (let q = 0; q < rows; q++) {
-        const base = (heads[hi] * rows + q) * cols;
-        let row = q === 0 ? '[' : ',[';
-        for (let k = 0; k < cols; k++)
-          row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
-        parts.push(`${row}]`);
-        pending += cols;
-        if (pending >= CHUNK_NUMBERS) {
-          yield parts.join('');
-          parts = [];
-          pending = 0;
-        }
+    for (let first = 0; first < heads.length; first += headsPerSlice) {
+      const group = heads.slice(first, first + headsPerSlice);
+      const weights = await slice(kind, layers[li], group);
+      if (weights.length !== group.length * rows * cols) {
+        throw new Error(
+          `The ${kind} attention of layer ${layers[li]} came as ${weights.length} weights, not ${group.length} heads × ${rows} × ${cols}.`,
+        );
       }
-      parts.push(']');
+      for (let g = 0; g < group.length; g++) {
+        parts.push(first + g === 0 ? '[' : ',[');
+        for (let q = 0; q < rows; q++) {
+          const base = (g * rows + q) * cols;
+          let row = q === 0 ? '[' : ',[';
+          for (let k = 0; k < cols; k++)
+            row += (k === 0 ? '' : ',') + formatWeight(weights[base + k], digits);
+          parts.push(`${row}]`);
+          pending += cols;
+          if (pending >= CHUNK_NUMBERS) {
+            yield parts.join('');
+            parts = [];
+            pending = 0;
+          }
+        }
+        parts.push(']');
+      }
     }
     parts.push(']');
   }
   yield parts.join('');
 }
 
-/** The whole export as one string (small results, tests). */
-export function serializeAttentionJson(result: InspectResult, options: ExportOptions = {}): string {
-  return [...attentionJsonChunks(result, options)].join('');
+/**
+ * The slicer of a result that carries its tensors (`attentions`, an encoder-decoder's
+ * decoder and cross stacks, each layer `[heads, rows, cols]`).
+ */
+export function sliceTensors(result: InspectResult): AttentionSlicer {
+  const n = result.tokens.length;
+  const t = result.seq2seq?.decoderTokens.length ?? 0;
+  const stacks: Record<AttentionKind, [Float32Array[], number, number]> = {
+    encoder: [result.attentions, n, n],
+    decoder: [result.seq2seq?.decoderAttentions ?? [], t, t],
+    cross: [result.seq2seq?.crossAttentions ?? [], t, n],
+  };
+  return async (kind, layer, heads) => {
+    const [arrays, rows, cols] = stacks[kind];
+    const weights = arrays[layer];
+    const size = rows * cols;
+    const out = new Float32Array(heads.length * size);
+    heads.forEach((head, i) => {
+      out.set(weights.subarray(head * size, (head + 1) * size), i * size);
+    });
+    return out;
+  };
 }
 
 /** `digits` significant digits, trailing zeros dropped; 9 round-trips any float32. */
