@@ -13,6 +13,8 @@
  *     [--no-write]
  * The model: --model, else $SCALE_BENCH_MODEL, else /work/bench-cache/smollm-like when it
  * exists, else .cache/bench/smollm-like (written by make_smollm_like.py when absent).
+ * On the idle 2-core machine the whole run takes ~4 minutes (most of it the CLI runs and the
+ * big model's inspections); under load, several times that.
  */
 import { execFileSync } from 'node:child_process';
 import {
