@@ -115,6 +115,10 @@ export function runTree(
     if (child.pid !== undefined) for (const pid of treeOf(child.pid)) tryKill(pid);
   }, options.timeoutMs);
   return new Promise((resolve) => {
+    // A command that cannot start is a failed row too ('close' follows 'error').
+    child.on('error', (error) => {
+      stderr += `\nerror: ${error.message}`;
+    });
     child.on('close', (exitCode, signal) => {
       const wallMs = performance.now() - started;
       clearInterval(sampler);
