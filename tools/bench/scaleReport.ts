@@ -1,0 +1,202 @@
+/**
+ * The scale benchmark's figures → the Markdown section of docs/performance.md between
+ * `<!-- scale:start -->` and `<!-- scale:end -->` (replaced on each run), with each row checked
+ * against issue 22's targets.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { MemoryPoint } from './memoryFlatBench';
+import type { TreeRun } from './processTreeRun';
+import { lastLine } from './processTreeRun';
+import type { NativeFigures } from './scaleNative';
+
+export interface CliRow {
+  tokens: number;
+  cli: TreeRun;
+  /** Tokens the CLI's export holds (specials included), when it wrote one. */
+  cliTokens?: number;
+  /** Whether the export's ids are the ids the native reference ran. */
+  idsMatch?: boolean;
+  native: TreeRun;
+  nativeFigures?: NativeFigures;
+}
+
+export interface MemorySeries {
+  label: string;
+  points: MemoryPoint[];
+  run: TreeRun;
+}
+
+export interface ScaleContext {
+  date: Date;
+  commit: string;
+  machine: string;
+  cores: number;
+  loadStart: number[];
+  loadEnd: number[];
+  model: string;
+  text: string;
+  cliThreads: string;
+  nativeThreads: number;
+  command: string;
+}
+
+/** Issue 22's targets: CLI whole process ÷ native load + run, and the CLI's peak RSS. */
+const TARGETS: Record<number, { ratio: number; peakGB: number }> = {
+  512: { ratio: 2.5, peakGB: 2.0 },
+  2048: { ratio: 3.0, peakGB: 3.0 },
+};
+
+const GB = 1e9;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const gb = (bytes: number): string => `${(bytes / GB).toFixed(2)} GB`;
+const loads = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
+
+function failure(run: TreeRun): string {
+  if (run.timedOut) return `killed after ${seconds(run.wallMs)} (timeout)`;
+  const why =
+    lastLine(run.stderr) || (run.signal ? `signal ${run.signal}` : `exit ${run.exitCode}`);
+  return `**failed** after ${seconds(run.wallMs)}: \`${why.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
+}
+
+/** Whether something besides the benchmark kept the cores busy (the benchmark itself adds ~1–2). */
+const busy = (c: ScaleContext): boolean => c.loadStart[0] > c.cores || c.loadEnd[0] > c.cores + 1;
+
+const ok = (run: TreeRun): boolean => run.exitCode === 0 && !run.timedOut;
+
+function verdict(row: CliRow): string {
+  const target = TARGETS[row.tokens];
+  if (!target) return 'no target';
+  const misses: string[] = [];
+  if (!ok(row.cli)) misses.push('did not complete');
+  else {
+    if (row.nativeFigures) {
+      const ratio = row.cli.wallMs / (row.nativeFigures.loadMs + row.nativeFigures.runMs);
+      if (ratio > target.ratio) misses.push(`${ratio.toFixed(1)}× > ${target.ratio}×`);
+    } else misses.push('no native reference');
+    if (row.cliTokens !== row.tokens) misses.push(`ran ${row.cliTokens ?? '?'} tokens`);
+  }
+  if (row.cli.peakRss > target.peakGB * GB) {
+    misses.push(`${gb(row.cli.peakRss)} > ${target.peakGB.toFixed(1)} GB`);
+  }
+  return misses.length === 0 ? '**met**' : `**not met**: ${misses.join(', ')}`;
+}
+
+function cliRow(row: CliRow): string {
+  const target = TARGETS[row.tokens];
+  const goal = target ? `≤ ${target.ratio}×, ≤ ${target.peakGB.toFixed(1)} GB` : '—';
+  const n = row.nativeFigures;
+  const nativeCells = n
+    ? [seconds(n.loadMs), seconds(n.runMs), seconds(n.loadMs + n.runMs), gb(row.native.peakRss)]
+    : [failure(row.native), '', '', gb(row.native.peakRss)];
+  const cliCells = ok(row.cli)
+    ? [
+        `${row.cliTokens ?? '?'}${row.idsMatch === false ? ' (other ids)' : ''}`,
+        seconds(row.cli.wallMs),
+      ]
+    : ['—', failure(row.cli)];
+  const ratio = ok(row.cli) && n ? `${(row.cli.wallMs / (n.loadMs + n.runMs)).toFixed(1)}×` : '—';
+  const rssRatio = n ? `${(row.cli.peakRss / row.native.peakRss).toFixed(1)}×` : '—';
+  return `| ${row.tokens} | ${cliCells.join(' | ')} | ${gb(row.cli.peakRss)} | ${nativeCells.join(' | ')} | ${ratio} | ${rssRatio} | ${goal} | ${verdict(row)} |`;
+}
+
+/** "Flat": from the checkpoint after warm-up to the last, RSS grows by at most this share. */
+const FLAT_GROWTH = 0.05;
+/** "Memory returns": disposing the engine gives back at least this share of what it took. */
+const RETURNED = 0.9;
+const mb = (bytes: number): string =>
+  `${bytes >= 0 ? '+' : '−'}${Math.abs(bytes / 1e6).toFixed(0)} MB`;
+
+function memoryRow(s: MemorySeries): string {
+  const before = s.points.find((p) => p.after === 0);
+  const disposed = s.points.find((p) => p.after === -1);
+  const during = s.points.filter((p) => p.after > 0);
+  const counts = during.map((p) => p.tokens);
+  const tokens = counts.length
+    ? [...new Set([Math.min(...counts), Math.max(...counts)])].join('–')
+    : '—';
+  const series = during.length
+    ? `${during.map((p) => (p.rssBytes / GB).toFixed(2)).join(', ')} GB (after ${during.map((p) => p.after).join(', ')})`
+    : '—';
+  const cells = [s.label, tokens, before ? gb(before.rssBytes) : '—', series];
+  // Warm-up: the first inspection loads the model; growth is counted from the next checkpoint.
+  const [warm, last] = [during[1], during.at(-1)];
+  if (warm && last && last !== warm) {
+    const growth = last.rssBytes - warm.rssBytes;
+    const flat = growth <= FLAT_GROWTH * warm.rssBytes;
+    cells.push(`${mb(growth)} (${flat ? '**flat**' : '**not flat**'})`);
+  } else cells.push('—');
+  if (before && disposed && during.length) {
+    const taken = Math.max(...during.map((p) => p.rssBytes)) - before.rssBytes;
+    const kept = disposed.rssBytes - before.rssBytes;
+    const returned = kept <= (1 - RETURNED) * taken;
+    cells.push(
+      `${gb(disposed.rssBytes)} (${mb(kept)}: ${returned ? '**returned**' : '**not returned**'})`,
+    );
+  } else cells.push('—');
+  cells.push(gb(s.run.peakRss));
+  const last1 = during.at(-1);
+  cells.push(
+    ok(s.run) ? `last inspection ${last1 ? `${last1.lastMs.toFixed(0)} ms` : '—'}` : failure(s.run),
+  );
+  return `| ${cells.join(' | ')} |`;
+}
+
+function memoryTable(series: MemorySeries[]): string[] {
+  if (series.length === 0) return [];
+  return [
+    '',
+    `| engine in its worker (EngineHost) | tokens | RSS before | RSS after inspections | growth after warm-up (flat: ≤ ${FLAT_GROWTH * 100}%) | after dispose, vs before (returned: ≥ ${RETURNED * 100}% given back) | peak of the tree | |`,
+    '| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+    ...series.map(memoryRow),
+  ];
+}
+
+export function scaleSection(
+  context: ScaleContext,
+  rows: CliRow[],
+  memory: MemorySeries[],
+): string {
+  const lines = [
+    "## Scale: a model of today's size (issue 22)",
+    '',
+    `Measured ${context.date.toISOString()} at commit ${context.commit}; ${context.machine}.`,
+    `**Load average (1, 5, 15 min): ${loads(context.loadStart)} at the start, ${loads(context.loadEnd)} at the end**${busy(context) ? ` (above ${context.cores} cores: other work shared the machine, wall times are upper bounds)` : ''}.`,
+    `Model: ${context.model}. Text: ${context.text}, cut to exactly N tokens (specials included). One run of each process.`,
+  ];
+  if (rows.length > 0) {
+    lines.push(
+      '',
+      `CLI: \`node dist/cli.js --model DIR --text-file F --max-tokens N --layers 0 --heads 0 --out F.json\` (threads: ${context.cliThreads}), the whole process. onnxruntime-node ${context.nativeThreads} threads: \`InferenceSession.create(model.onnx)\` (load) and one \`run\` of the same ids (run), in a Node process of its own. Peak RSS: the whole process tree (processTreeRun.ts); GB = 10⁹ bytes.`,
+      '',
+      '| tokens | CLI ran | CLI wall | CLI peak RSS | native load | native run | native load + run | native peak RSS | CLI ÷ native (time) | CLI ÷ native (RSS) | target | |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+      ...rows.map(cliRow),
+    );
+  }
+  if (memory.length > 0) {
+    lines.push(
+      '',
+      "Memory over repeated inspections (target: flat over 50; after closing the panel the engine's memory returns): resident memory of the process and its descendants after each checkpoint, results dropped on arrival (memoryFlatBench.ts).",
+      ...memoryTable(memory),
+    );
+  }
+  lines.push('', `\`${context.command}\``);
+  return lines.join('\n');
+}
+
+const START = '<!-- scale:start -->';
+const END = '<!-- scale:end -->';
+
+/** Replaces the marked section of `doc` (appends it the first time). */
+export function writeSection(doc: string, section: string): void {
+  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+  const block = `${START}\n${section}\n${END}`;
+  const at = text.indexOf(START);
+  const end = text.indexOf(END);
+  writeFileSync(
+    doc,
+    at >= 0 && end > at
+      ? text.slice(0, at) + block + text.slice(end + END.length)
+      : `${text.trimEnd()}\n\n${block}\n`,
+  );
+}
