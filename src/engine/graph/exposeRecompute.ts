@@ -10,7 +10,7 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { findIfAttention } from './exposeIfAttention';
 import { castToFloat, exposeTensors } from './exposeTensors';
-import { findStepTensors, type ScaleFactor } from './findStepTensors';
+import { findStepTensors, type ScaleFactor, type StepTensors } from './findStepTensors';
 import { elemTypeOf } from './tensorTypes';
 
 /** Rows of the graph's own probabilities kept per layer to check the recomputation. */
@@ -50,7 +50,7 @@ export function exposeRecompute(
   const dropped = new Set(probabilityOutputs);
   graph.output = (graph.output ?? []).filter((o) => !dropped.has(o.name ?? ''));
   return steps.map((layer, l) => {
-    const checked = tailRows(graph, layer.probabilities, `attention_recompute.${l}.checked`);
+    const checked = tailRows(graph, layer, `attention_recompute.${l}.checked`);
     const scales = layer.scales.map((scale, i) => ({
       ...scale,
       operand: identity(graph, scale.operand, `attention_recompute.${l}.scale${i}`),
@@ -72,40 +72,79 @@ export function exposeRecompute(
 }
 
 /**
- * The last `CHECKED_ROWS` query rows of `probabilities` (float32), computed right after
- * the Softmax: placed there in the node list, the slice does not keep the N × N alive.
+ * The last `CHECKED_ROWS` query rows of the layer's probabilities (float32), tied into the
+ * layer's own computation: the head outputs become P·V + 0 · Σ(rows). onnxruntime orders
+ * nodes by walking back from the outputs, so a slice that nothing downstream needed ran
+ * after every layer and kept all of their N × N alive (4 GiB at 2,048 tokens); tied in, it
+ * runs before the layer goes on. Adding an exact zero leaves every output as it was.
  */
-function tailRows(graph: onnx.IGraphProto, probabilities: string, name: string): string {
+function tailRows(graph: onnx.IGraphProto, layer: StepTensors, name: string): string {
+  const { TensorProto, NodeProto } = onnxProto.onnx;
   const nodes = graph.node ?? [];
-  const at = nodes.findIndex((node) => node.output?.includes(probabilities));
-  const sliced = `${name}/rows`;
+  const pv = nodes.find((node) => node.output?.[0] === layer.output);
+  if (!pv?.output) throw new Error(`exposeRecompute: no node produces ${layer.output}`);
+  // Read before the rename: the type may be known only through its producer.
+  const outputType = elemTypeOf(graph, layer.output);
+  const outputIsFloat = isFloat(graph, layer.output);
+  const raw = `${name}/weighted`;
+  pv.output[0] = raw;
   const int64 = (suffix: string, value: number) =>
-    onnxProto.onnx.TensorProto.create({
+    TensorProto.create({
       name: `${name}/${suffix}`,
-      dataType: onnxProto.onnx.TensorProto.DataType.INT64,
+      dataType: TensorProto.DataType.INT64,
       dims: [1],
       int64Data: [value],
     });
   const constants = [int64('starts', -CHECKED_ROWS), int64('ends', 2 ** 53 - 1), int64('axes', -2)];
   graph.initializer ??= [];
-  graph.initializer.push(...constants);
-  const added: onnx.INodeProto[] = [
-    onnxProto.onnx.NodeProto.create({
-      opType: 'Slice',
-      name: `${sliced}/Slice`,
-      input: [probabilities, ...constants.map((c) => c.name as string)],
-      output: [sliced],
+  graph.initializer.push(
+    ...constants,
+    TensorProto.create({
+      name: `${name}/zero`,
+      dataType: TensorProto.DataType.FLOAT,
+      dims: [],
+      floatData: [0],
     }),
+  );
+  const node = (opType: string, input: string[], output: string) =>
+    NodeProto.create({ opType, name: `${output}/${opType}`, input, output: [output] });
+  const sliced = `${name}/rows`;
+  const added = [
+    node('Slice', [layer.probabilities, ...constants.map((c) => c.name as string)], sliced),
   ];
-  let out = sliced;
-  const type = elemTypeOf(graph, probabilities);
-  if (type !== undefined && type !== onnxProto.onnx.TensorProto.DataType.FLOAT) {
-    out = `${sliced}_float32`;
-    added.push(castToFloat(sliced, out));
+  let checked = sliced;
+  if (!isFloat(graph, layer.probabilities)) {
+    checked = `${sliced}_float32`;
+    added.push(castToFloat(sliced, checked));
   }
-  nodes.splice(at + 1, 0, ...added);
+  added.push(
+    node('ReduceSum', [checked], `${name}/sum`),
+    node('Mul', [`${name}/sum`, `${name}/zero`], `${name}/nothing`),
+  );
+  let nothing = `${name}/nothing`;
+  if (!outputIsFloat && outputType !== undefined) {
+    nothing = `${name}/nothing_cast`;
+    added.push(
+      NodeProto.create({
+        opType: 'Cast',
+        name: `${nothing}/Cast`,
+        input: [`${name}/nothing`],
+        output: [nothing],
+        attribute: [
+          { name: 'to', type: onnxProto.onnx.AttributeProto.AttributeType.INT, i: outputType },
+        ],
+      }),
+    );
+  }
+  added.push(node('Add', [raw, nothing], layer.output));
+  nodes.splice(nodes.indexOf(pv) + 1, 0, ...added);
   graph.node = nodes;
-  return out;
+  return checked;
+}
+
+function isFloat(graph: onnx.IGraphProto, tensor: string): boolean {
+  const type = elemTypeOf(graph, tensor);
+  return type === undefined || type === onnxProto.onnx.TensorProto.DataType.FLOAT;
 }
 
 function identity(graph: onnx.IGraphProto, operand: string, output: string): string {

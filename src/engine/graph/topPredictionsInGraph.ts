@@ -36,7 +36,8 @@ export function topPredictionsInGraph(
   const at = nodes.findIndex((node) => node.output?.includes(logits));
   const added: onnx.INodeProto[] = [];
   let input = logits;
-  const type = elemTypeOf(graph, logits);
+  const declared = graph.output?.find((o) => o.name === logits)?.type?.tensorType?.elemType;
+  const type = declared ?? elemTypeOf(graph, logits);
   if (type !== undefined && type !== proto.TensorProto.DataType.FLOAT) {
     input = `${logits}_float32`;
     added.push(castToFloat(logits, input));
