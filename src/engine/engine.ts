@@ -20,7 +20,9 @@ import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
 import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
-import { limitsOf, MAX_TOKENS_PER_RUN, planTokens } from './inference/planTokens';
+import { limitsOf, planTokens } from './inference/planTokens';
+import { tokenLimit } from './inference/tokenBudget';
+import { ModelCache, type ModelRef } from './modelCache';
 import type { Surface } from './surface';
 import { DEFAULT_TOP_PREDICTIONS, topPredictions } from './inference/predictionGraph';
 import { Seq2SeqModel } from './inference/seq2seqModel';
@@ -34,7 +36,10 @@ import type {
 
 /** Options of one inspection. */
 export interface InspectOptions {
-  /** Inspect at most this many tokens, special tokens included; capped by the model. */
+  /**
+   * Inspect at most this many tokens, special tokens included; capped by the model's context.
+   * Absent or 0: the context, bounded by what fits in memory (inference/tokenBudget.ts).
+   */
   maxTokens?: number;
   /** Next-token predictions kept per position (decoders with logits); default `DEFAULT_TOP_PREDICTIONS`. */
   topK?: number;
@@ -49,17 +54,18 @@ export interface InspectOptions {
 }
 
 export class Engine {
-  /** One session (two for encoder-decoders) per model folder, created on first use and reused. */
-  private readonly models = new Map<string, Promise<LoadedModel | Seq2SeqModel>>();
-  /** Sessions with the step tensors exposed, created on the first request for steps. */
-  private readonly stepSessions = new Map<string, Promise<StepsSession>>();
-  private readonly seq2seqSteps = new Map<Seq2SeqModel, Seq2SeqStepsSession>();
+  /** The sessions kept between runs (and released when other models took their place). */
+  private readonly cache: ModelCache;
 
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
     /** Who the engine serves: its advice names that surface's flags or settings. */
     private readonly surface: Surface = 'cli',
-  ) {}
+    /** Models kept loaded; beyond it the least recently used is released (modelCache.ts). */
+    maxLoadedModels = Number.POSITIVE_INFINITY,
+  ) {
+    this.cache = new ModelCache(maxLoadedModels);
+  }
 
   /** A single-graph model (decoder or encoder), for runs over token ids. */
   async loadModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel> {
@@ -75,15 +81,21 @@ export class Engine {
 
   /** Loads (once per folder and variant) and validates a model folder of any kind. */
   loadAnyModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
-    const key = `${modelDir}\n${variant ?? ''}`;
-    let model = this.models.get(key);
-    if (!model) {
-      model = this.load(modelDir, variant);
-      this.models.set(key, model);
-      // A failed load is not cached: the user may fix the folder and try again.
-      model.catch(() => this.models.delete(key));
-    }
-    return model;
+    return this.cache.model({ modelDir, variant }, () => this.load(modelDir, variant));
+  }
+
+  /**
+   * Releases every loaded model (and its steps sessions) but `keep`'s: the host calls it when
+   * the user selects another model. Models load again when asked for. Not while a run of
+   * theirs is in flight (the worker gives every request its turn).
+   */
+  evict(keep?: ModelRef): Promise<void> {
+    return this.cache.evict(keep);
+  }
+
+  /** The folders and variants loaded now, least recently used first. */
+  loadedModels(): ModelRef[] {
+    return this.cache.loaded();
   }
 
   async inspect(
@@ -134,13 +146,12 @@ export class Engine {
     }
     const tokenizeStart = now();
     const { manifest } = model.folder;
-    const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
-    const maxTokens = Math.min(options.maxTokens ?? limit, limit);
+    const { maxTokens, from } = tokenLimit(manifest, model.modelBytes, options.maxTokens);
     const plan = planTokens(
       model.tokenizer,
       text,
       manifest.specialTokens,
-      limitsOf(manifest, maxTokens, this.surface),
+      limitsOf(manifest, maxTokens, this.surface, from),
     );
     const tokenizeMs = now() - tokenizeStart;
     checkCancelled();
@@ -202,13 +213,9 @@ export class Engine {
       );
     }
     await this.checkSteps(modelDir, requests, variant);
-    const key = `${modelDir}\n${variant ?? ''}`;
-    let session = this.stepSessions.get(key);
-    if (!session) {
-      session = StepsSession.load(this.openFolder(modelDir), variant);
-      this.stepSessions.set(key, session);
-      session.catch(() => this.stepSessions.delete(key));
-    }
+    const session = this.cache.steps({ modelDir, variant }, () =>
+      StepsSession.load(this.openFolder(modelDir), variant),
+    );
     return (await session).run(ids, requests);
   }
 
@@ -227,11 +234,10 @@ export class Engine {
         'badInput',
       );
     }
-    let session = this.seq2seqSteps.get(model);
-    if (!session) {
-      session = new Seq2SeqStepsSession(this.openFolder(modelDir), model);
-      this.seq2seqSteps.set(model, session);
-    }
+    const session = this.cache.seq2seqStepsOf(
+      model,
+      () => new Seq2SeqStepsSession(this.openFolder(modelDir), model),
+    );
     return session.run(sourceIds, decoderIds, requests);
   }
 
@@ -283,7 +289,7 @@ export class Engine {
     if (await isSeq2SeqFolder(files))
       return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
     const folder = await loadModelFolder(files, variant ? { variant } : {});
-    return loadSingleGraphModel(folder, modelDir);
+    return loadSingleGraphModel(folder, modelDir, this.surface);
   }
 }
 function now(): number {

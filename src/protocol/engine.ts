@@ -40,7 +40,10 @@ export interface InspectRequest {
   /** Absolute path of a model folder (docs/model-format.md). */
   modelDir: string;
   text: string;
-  /** Inspect at most this many tokens (specials included); default: the model's context. */
+  /**
+   * Inspect at most this many tokens (specials included); absent or 0: the model's context
+   * bounded by what fits in memory (engine/inference/tokenBudget.ts).
+   */
   maxTokens?: number;
   /** Next-token predictions kept per position (decoders); default 5, 0 for none. */
   topK?: number;
@@ -74,6 +77,11 @@ export interface EngineApi {
   headSteps(arg: HeadStepsCall): Promise<HeadSteps[]>;
   /** How the model knows order, measured on the ids of an inspected text (Steps view). */
   positions(arg: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport>;
+  /**
+   * Releases the sessions of every loaded model but `keep`'s (the host selected another
+   * model); a released model loads again when asked for.
+   */
+  evict(arg: { keep?: { modelDir: string; variant?: GraphVariant } }): Promise<void>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

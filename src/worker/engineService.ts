@@ -1,16 +1,18 @@
 /**
  * The worker side of the engine channel: serves `EngineApi` over any endpoint. A newer
  * `inspect` supersedes every older one; cancelled and superseded runs end with a code.
- * Runs take turns, and a run whose turn comes after a newer request arrived is dropped
- * before it starts: 50 quick requests cost two runs, not fifty.
+ * Runs take turns (runTurns.ts: queries before waiting inspections), and a run whose turn
+ * comes after a newer request arrived is dropped before it starts: 50 quick requests cost
+ * two runs, not fifty.
  */
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent } from '../protocol/engine';
-import { forgetStage, onStage } from '../engine/stage';
+import { onStage } from '../engine/stage';
 import { Rpc } from '../protocol/rpc';
 import type { MessageEndpoint } from '../protocol/rpc';
 import type { Engine } from '../engine/engine';
 import { EngineRunError } from '../engine/errors';
+import { RunTurns } from './runTurns';
 
 export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {
   let latestRunId = 0;
@@ -22,7 +24,21 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       return { protocol: ENGINE_PROTOCOL_VERSION, threads };
     },
     async loadModel({ modelDir, variant }) {
-      return (await engine.loadAnyModel(modelDir, variant)).info;
+      const done = await turns.next();
+      try {
+        return (await engine.loadAnyModel(modelDir, variant)).info;
+      } finally {
+        done();
+      }
+    },
+    async evict({ keep }) {
+      // In the inspections' lane: a run already waiting for the old model ends first.
+      const done = await turns.next();
+      try {
+        await engine.evict(keep);
+      } finally {
+        done();
+      }
     },
     async inspect(request) {
       latestRunId = Math.max(latestRunId, request.runId);
@@ -53,7 +69,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       }
     },
     async headSteps({ modelDir, variant, ids, decoderIds, requests }) {
-      const done = await turns.next();
+      const done = await turns.next('query');
       try {
         return decoderIds
           ? await engine.runSeq2SeqSteps(modelDir, ids, decoderIds, requests, variant)
@@ -63,7 +79,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       }
     },
     async positions({ modelDir, variant, ids }) {
-      const done = await turns.next();
+      const done = await turns.next('query');
       try {
         return await engine.runPositions(modelDir, ids, variant);
       } finally {
@@ -80,25 +96,4 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
   });
   // Sent before long synchronous work, so the host knows what to blame if it never returns.
   onStage((stage) => rpc.notify({ kind: 'stage', stage }));
-}
-
-/**
- * One run at a time, in arrival order. Each turn starts a macrotask after the previous run
- * ended, so the messages that queued up meanwhile are delivered (and `latestRunId` raised)
- * before the next run decides whether it is still wanted.
- */
-class RunTurns {
-  private tail: Promise<void> = Promise.resolve();
-
-  /** Resolves when it is this run's turn, with the function that ends the turn. */
-  async next(): Promise<() => void> {
-    const previous = this.tail;
-    let end!: () => void;
-    this.tail = new Promise((resolve) => (end = resolve));
-    await previous;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    // The host's watchdog starts each request afresh: tell it every stage of this one.
-    forgetStage();
-    return end;
-  }
 }

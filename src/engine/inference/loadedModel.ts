@@ -11,6 +11,7 @@ import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
 import { ModelError, modelError } from '../modelError';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
 import { modelSource } from '../folder/modelSource';
+import { knob, type Surface } from '../surface';
 import type { ModelInfo } from '../types';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, ortMessage } from './ortRuntime';
@@ -33,7 +34,24 @@ export class LoadedModel {
     readonly folder: Omit<LoadedModelFolder, 'onnxBytes' | 'externalData'>,
     readonly tokenizer: TextTokenizer,
     private readonly session: InferenceSession,
+    /** Bytes of the graph and its weights, now in the session (the WASM heap). */
+    readonly modelBytes: number,
+    /** Who runs it: a failure's advice names that surface's knobs. */
+    private readonly surface: Surface = 'cli',
   ) {}
+
+  /** True once `release` freed the session; a released model cannot run. */
+  get released(): boolean {
+    return this.releasing !== undefined;
+  }
+
+  private releasing: Promise<void> | undefined;
+
+  /** Frees the session's memory in the WASM heap (all sessions share one heap). */
+  release(): Promise<void> {
+    this.releasing ??= this.session.release();
+    return this.releasing;
+  }
 
   /**
    * One token id as text. Kept once spelled: predictions spell the same few thousand ids run
@@ -53,13 +71,19 @@ export class LoadedModel {
    * only when `withLogits` (copying `[N, vocab]` floats out of the session is not free).
    */
   async runIds(ids: readonly number[], withLogits = true): Promise<RunOutputs> {
+    if (this.released) {
+      throw new EngineRunError(
+        `${this.info.dir} was unloaded to make room for another model: load it again (Engine.loadModel).`,
+        'error',
+      );
+    }
     const n = ids.length;
     const feeds = makeFeeds(this.folder.feeds, ids);
     const logitsName = withLogits ? this.folder.logitsOutput : undefined;
     const fetches = [...this.folder.attentionOutputs];
     if (logitsName) fetches.push(logitsName);
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
-      throw runFailure(error, n, this.folder);
+      throw runFailure(error, n, this.folder, this.surface);
     });
     const names = this.folder.attentionOutputs;
     let attentions: Float32Array[];
@@ -106,6 +130,7 @@ function headsMismatch(
 export async function loadSingleGraphModel(
   folder: LoadedModelFolder,
   modelDir: string,
+  surface: Surface = 'cli',
 ): Promise<LoadedModel> {
   const tokenizer = tokenizerOf(folder);
   let session: InferenceSession;
@@ -127,8 +152,12 @@ export async function loadSingleGraphModel(
   if (Object.keys(folder.facts.attention).length > 0) info.attention = folder.facts.attention;
   info.source = modelSource(folder);
   // Dropping the bytes here keeps one copy of the model (in the session), not two.
+  const modelBytes = folder.externalData.reduce(
+    (sum, file) => sum + file.data.byteLength,
+    folder.onnxBytes.byteLength,
+  );
   const { onnxBytes: _graph, externalData: _weights, ...kept } = folder;
-  return new LoadedModel(info, kept, tokenizer, session);
+  return new LoadedModel(info, kept, tokenizer, session, modelBytes, surface);
 }
 
 /** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
@@ -152,20 +181,34 @@ export function tokenizerOf(
 }
 
 /**
- * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
- * cause is an input longer than the graph can take (a position table or mask buffer).
+ * onnxruntime's own message names its C++ source; keep what it says, not where. Out of
+ * memory (`std::bad_alloc`: the WASM heap is 4 GiB) is said as such; otherwise the usual
+ * cause is an input longer than the graph can take (a position table or mask buffer), and
+ * `maxPositions` is ours to lower only in a folder with manifest.json: a Hugging Face
+ * folder's context comes from its config.json, which describes the model, not this tool.
  */
-function runFailure(
+export function runFailure(
   error: unknown,
   n: number,
   folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
+  surface: Surface,
 ): Error {
   const said = ortMessage(error);
+  const fewer = `inspect fewer tokens (${knob('maxTokens', surface)})`;
+  const { manifest } = folder;
+  const advice = OUT_OF_MEMORY.test(said)
+    ? `${n} tokens of this ${manifest.layers}-layer, ${manifest.heads}-head model do not fit in the engine's memory: ${fewer} or pick a smaller model or variant.`
+    : manifest.factsFrom === undefined
+      ? `If the graph cannot take that many tokens, ${fewer} or lower ${factHome(manifest, 'maxPositions', manifest.maxPositions)}; otherwise re-export the model.`
+      : `If the graph cannot take that many tokens, ${fewer}; otherwise re-export the model.`;
   return modelError(
     'runFailed',
     folder.label,
     folder.graphFile,
     `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower ${factHome(folder.manifest, 'maxPositions', folder.manifest.maxPositions)}; otherwise re-export the model.`,
+    advice,
   );
 }
+
+/** How onnxruntime-web says the WASM heap is full. */
+const OUT_OF_MEMORY = /bad_alloc|out of memory|Cannot enlarge memory|memory allocation failed/i;

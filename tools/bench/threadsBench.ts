@@ -1,0 +1,75 @@
+/**
+ * Forward pass with 1 and 2 WASM threads, each in its own engine worker (as the extension
+ * runs it), on one model at a few lengths: the figures behind the "auto" thread rule
+ * (src/engine/inference/threadRule.ts, docs/performance.md). Figures, not assertions.
+ *
+ *   npx tsx tools/bench/threadsBench.ts [--model DIR] [--tokens 128,512] [--repeats N] [--threads 1,2]
+ * Needs `node esbuild.mjs` first (it runs the bundled worker).
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EngineClient } from '../../src/worker/engineClient';
+import { startNodeWorker } from '../../src/worker/nodeWorkerHandle';
+
+const ROOT = resolve(__dirname, '..', '..');
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    tokens: { type: 'string' },
+    repeats: { type: 'string' },
+    threads: { type: 'string' },
+  },
+});
+const modelDir = resolve(values.model ?? join(ROOT, 'models', 'mini-code-gpt'));
+const sizes = (values.tokens ?? '200').split(',').map(Number);
+const threadCounts = (values.threads ?? '1,2').split(',').map(Number);
+const repeats = Number(values.repeats ?? 3);
+// Plain source text: every model's tokenizer turns it into enough tokens.
+const SAMPLE = readFileSync(join(ROOT, 'src', 'engine', 'engine.ts'), 'utf8').repeat(8);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  console.log(`model ${modelDir}, median of ${repeats} runs after one warm-up`);
+  console.log('| threads | tokens | load | forward pass (median) | runs | load average |');
+  console.log('| ---: | ---: | ---: | ---: | --- | ---: |');
+  for (const threads of threadCounts) {
+    const client = new EngineClient(
+      () =>
+        startNodeWorker(join(ROOT, 'dist', 'engine.worker.js'), {
+          wasmDir: join(ROOT, 'dist', 'ort'),
+          numThreads: threads,
+        }),
+      { timeoutSeconds: 600, raiseHint: 'raise the bench timeout' },
+    );
+    try {
+      for (const n of sizes) {
+        const times: number[] = [];
+        let load = 0;
+        let inspected = 0;
+        for (let r = 0; r <= repeats; r++) {
+          const result = await client.inspect({ modelDir, text: SAMPLE, maxTokens: n, topK: 0 })
+            .result;
+          if (r === 0) load = result.timings.loadMs ?? 0;
+          else times.push(result.timings.inferenceMs);
+          inspected = result.tokens.length;
+        }
+        console.log(
+          `| ${threads} | ${inspected} | ${load.toFixed(0)} ms | ${median(times).toFixed(0)} ms | ${times.map((t) => t.toFixed(0)).join(', ')} | ${loadavg()[0].toFixed(1)} |`,
+        );
+      }
+    } finally {
+      await client.dispose();
+    }
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
