@@ -34,38 +34,49 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+function client(threads: number): EngineClient {
+  return new EngineClient(
+    () =>
+      startNodeWorker(join(ROOT, 'dist', 'engine.worker.js'), {
+        wasmDir: join(ROOT, 'dist', 'ort'),
+        numThreads: threads,
+      }),
+    { timeoutSeconds: 600, raiseHint: 'raise the bench timeout' },
+  );
+}
+
+/**
+ * Each thread count in its own worker, all loaded first; then the runs alternate between
+ * them, so that on a shared machine every count meets the same load.
+ */
 async function main(): Promise<void> {
-  console.log(`model ${modelDir}, median of ${repeats} runs after one warm-up`);
-  console.log('| threads | tokens | load | forward pass (median) | runs | load average |');
-  console.log('| ---: | ---: | ---: | ---: | --- | ---: |');
-  for (const threads of threadCounts) {
-    const client = new EngineClient(
-      () =>
-        startNodeWorker(join(ROOT, 'dist', 'engine.worker.js'), {
-          wasmDir: join(ROOT, 'dist', 'ort'),
-          numThreads: threads,
-        }),
-      { timeoutSeconds: 600, raiseHint: 'raise the bench timeout' },
-    );
-    try {
-      for (const n of sizes) {
-        const times: number[] = [];
-        let load = 0;
-        let inspected = 0;
-        for (let r = 0; r <= repeats; r++) {
-          const result = await client.inspect({ modelDir, text: SAMPLE, maxTokens: n, topK: 0 })
+  const clients = threadCounts.map((threads) => ({ threads, engine: client(threads) }));
+  console.log(`model ${modelDir}, ${repeats} runs each after one warm-up, alternating`);
+  console.log('| tokens | threads | forward pass (median) | runs | load average during |');
+  console.log('| ---: | ---: | ---: | --- | --- |');
+  try {
+    for (const n of sizes) {
+      const times = new Map<number, number[]>(threadCounts.map((t) => [t, []]));
+      const loads: string[] = [];
+      let inspected = 0;
+      for (let r = 0; r <= repeats; r++) {
+        for (const { threads, engine } of clients) {
+          const result = await engine.inspect({ modelDir, text: SAMPLE, maxTokens: n, topK: 0 })
             .result;
-          if (r === 0) load = result.timings.loadMs ?? 0;
-          else times.push(result.timings.inferenceMs);
           inspected = result.tokens.length;
+          if (r > 0) times.get(threads)?.push(result.timings.inferenceMs);
         }
+        loads.push(loadavg()[0].toFixed(1));
+      }
+      for (const threads of threadCounts) {
+        const runs = times.get(threads) ?? [];
         console.log(
-          `| ${threads} | ${inspected} | ${load.toFixed(0)} ms | ${median(times).toFixed(0)} ms | ${times.map((t) => t.toFixed(0)).join(', ')} | ${loadavg()[0].toFixed(1)} |`,
+          `| ${inspected} | ${threads} | ${median(runs).toFixed(0)} ms | ${runs.map((t) => t.toFixed(0)).join(', ')} | ${loads.join(', ')} |`,
         );
       }
-    } finally {
-      await client.dispose();
     }
+  } finally {
+    await Promise.all(clients.map(({ engine }) => engine.dispose()));
   }
 }
 
