@@ -11,7 +11,8 @@ import type { EngineClient } from '../worker/engineClient';
 import { CONFIG_SECTION } from '../util/config';
 import { cachedModelPicks } from './cachedModelPicks';
 import { modelLabel } from '../util/modelLocation';
-import { pickVariant, runnableGraphFiles } from './variantPick';
+import { runnableGraphFiles } from '../util/graphVariants';
+import { pickVariant } from './variantPick';
 
 /** What the command needs. */
 export interface SelectModelDeps {
@@ -73,7 +74,7 @@ export function selectModelCommand(deps: SelectModelDeps) {
       );
     try {
       let chosen = variant ?? (setting === '' ? undefined : deps.currentVariant());
-      // Asked before loading: one model loads, the one picked (variantPick.ts says why).
+      // Asked before loading: one model loads, the one picked (util/graphVariants.ts).
       const files = variant === undefined ? await runnableGraphFiles(dir) : [];
       if (files.length > 1) {
         const picked = await pickVariant(dir, files, chosen);

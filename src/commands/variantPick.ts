@@ -1,31 +1,13 @@
 /**
- * Which graph variant of a folder to run, asked before anything is loaded: loading the
- * folder's best graph only to learn its variants, then the one picked, put two models in the
- * one WASM heap (a 620 MB fp32 graph beside the 4-bit one the user wanted).
+ * Which graph variant of a folder to run, asked before anything is loaded (the folder's
+ * variants: src/util/graphVariants.ts, which says why).
  */
 import * as vscode from 'vscode';
-import { nodeModelFiles } from '../engine/folder/nodeModelFiles';
-import { type GraphFile, type GraphVariant, rankGraphFiles } from '../engine/folder/onnxGraphFiles';
-import { isSeq2SeqFolder } from '../engine/folder/seq2seqFolder';
+import type { GraphFile, GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { formatBytes, graphFileBytes } from '../util/graphFileSize';
 
 interface VariantPick extends vscode.QuickPickItem {
   variant: GraphVariant;
-}
-
-/**
- * The graphs a single-graph folder can run, best first; none for an encoder-decoder (its
- * graphs pair up) or a folder that cannot be read (loading it will say why).
- */
-export async function runnableGraphFiles(dir: string): Promise<GraphFile[]> {
-  try {
-    const files = nodeModelFiles(dir);
-    if (await files.read('manifest.json')) return [];
-    if (await isSeq2SeqFolder(files)) return [];
-    return rankGraphFiles(await files.list([]));
-  } catch {
-    return [];
-  }
 }
 
 /**

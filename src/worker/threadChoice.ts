@@ -5,7 +5,7 @@
  * the host restarts the worker when a newly selected model wants another count.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   GRAPH_DIRECTORIES,
@@ -47,6 +47,7 @@ export function threadsFor(request: ThreadRequest): number {
   if (request.setting > 0) return request.setting;
   return autoThreads({
     cores: availableParallelism(),
+    busyCores: Math.floor(loadavg()[0]),
     parameters: modelParameters(request.modelDir, request.variant) ?? 0,
     tokens: request.tokens ?? TYPICAL_TOKENS,
     surface: request.surface,

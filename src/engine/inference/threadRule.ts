@@ -23,6 +23,12 @@ export const MAX_AUTO_THREADS = 4;
 export interface ThreadWork {
   /** Cores this process may use (`os.availableParallelism()`). */
   cores: number;
+  /**
+   * Cores other processes keep busy now (the one-minute load average, rounded down; 0 where
+   * the system does not say): a thread waiting for a core another process holds stalls every
+   * other thread of the run (docs/performance.md measures it).
+   */
+  busyCores?: number;
   /** The model's parameters (weights), e.g. from its graph's initializer bytes. */
   parameters: number;
   /** Tokens of a typical run: the text's, or the most one run inspects. */
@@ -39,5 +45,6 @@ export function forwardFlops(parameters: number, tokens: number): number {
 export function autoThreads(work: ThreadWork): number {
   if (forwardFlops(work.parameters, work.tokens) < SMALL_WORK_FLOPS) return 1;
   const headroom = work.surface === 'extension' ? 1 : 0;
-  return Math.max(1, Math.min(MAX_AUTO_THREADS, Math.floor(work.cores) - headroom));
+  const free = Math.floor(work.cores) - headroom - Math.max(0, Math.floor(work.busyCores ?? 0));
+  return Math.max(1, Math.min(MAX_AUTO_THREADS, free));
 }

@@ -43,6 +43,15 @@ describe('auto threads: by cores and work', () => {
     assert.equal(MAX_AUTO_THREADS, 4);
   });
 
+  it('cores other processes keep busy are not counted', () => {
+    const work = { parameters: SMOLLM_PARAMETERS, tokens: 512, surface: 'cli' as const };
+    assert.deepEqual(
+      [0, 1, 2.7, 6, 40].map((busyCores) => autoThreads({ ...work, cores: 8, busyCores })),
+      [4, 4, 4, 2, 1],
+    );
+    assert.equal(autoThreads({ ...work, cores: 2, busyCores: 9.5 }), 1);
+  });
+
   it('estimates parameters from the graph the folder would run, per variant', () => {
     const bundledBytes = statSync(join(BUNDLED, 'model.onnx')).size;
     assert.equal(modelParameters(BUNDLED), bundledBytes / 4);
