@@ -9,6 +9,7 @@ import {
   MAX_AUTO_THREADS,
   SMALL_WORK_FLOPS,
 } from '../../../src/engine/inference/threadRule';
+import { EngineHost } from '../../../src/worker/engineHost';
 import { modelParameters, threadsFor } from '../../../src/worker/threadChoice';
 import { ROOT } from '../engine/fixtures';
 
@@ -70,5 +71,25 @@ describe('auto threads: by cores and work', () => {
     assert.equal(threadsFor({ ...ask, setting: 0 }), 1);
     assert.equal(threadsFor({ ...ask, setting: 0, tokens: 512 }), 1);
     assert.ok(availableParallelism() >= 1);
+  });
+});
+
+describe('EngineHost restarts the worker only when the model in use wants another count', function () {
+  this.timeout(60_000);
+
+  it('compares the count the worker started with to what the settings ask for now', async () => {
+    let wanted = 1;
+    const host = new EngineHost(ROOT, () => wanted);
+    assert.equal(host.wantsOtherThreads(), false, 'no worker yet: nothing to restart');
+    const result = await host.engine.inspect({ modelDir: BUNDLED, text: 'x = y' }).result;
+    assert.ok(result.tokens.length > 1);
+    assert.equal(host.wantsOtherThreads(), false);
+    wanted = 2;
+    assert.equal(host.wantsOtherThreads(), true);
+    await host.restart();
+    assert.equal(host.wantsOtherThreads(), false, 'a restarted host starts afresh');
+    await host.engine.inspect({ modelDir: BUNDLED, text: 'x = y' }).result;
+    assert.equal(host.wantsOtherThreads(), false);
+    await host.dispose();
   });
 });
