@@ -27,6 +27,7 @@ import { CONFIG_SECTION, readConfig } from './util/config';
 import { modelLabel, resolveModelDir } from './util/modelLocation';
 import { openSampleCommand } from './commands/openSample';
 import { SHOW_LOG_COMMAND } from './inspection/showLog';
+import { threadsFor } from './worker/threadChoice';
 
 /** What `activate` returns (`extension.exports`): state and runs for tests and other extensions. */
 export interface ExtensionApi {
@@ -70,16 +71,21 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel(LOG_NAME, { log: true });
   log.info(`activated (version ${context.extension.packageJSON.version as string})`);
   const statusBar = new ModelStatusBar();
-  engines = new EngineHost(
-    context.extensionPath,
-    () => config().threads,
-    () => config().runTimeoutSeconds,
-  );
-  const engineHost = engines;
   const variant = (): GraphVariant | undefined => {
     const chosen = config().modelVariant;
     return chosen === 'auto' ? undefined : chosen;
   };
+  // "auto" threads fit the model in use (src/worker/threadChoice.ts).
+  const threadsWanted = (): number =>
+    threadsFor({
+      setting: config().threads,
+      modelDir: modelDir(),
+      ...(variant() ? { variant: variant() } : {}),
+      ...(config().maxTokens > 0 ? { tokens: config().maxTokens } : {}),
+      surface: 'extension',
+    });
+  engines = new EngineHost(context.extensionPath, threadsWanted, () => config().runTimeoutSeconds);
+  const engineHost = engines;
   const runner = new InspectionRunner(engineHost, statusBar, variant, log);
   const decorations = new AttentionDecorations();
   const mirror = new EditorMirror(decorations);
@@ -157,6 +163,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         log.info(`model set to ${modelDir()} (variant ${config().modelVariant})`);
         runner.clearCache();
         showModel();
+        if (engineHost.wantsOtherThreads()) {
+          log.info(`the model in use wants ${threadsWanted()} threads: the engine worker restarts`);
+          void engineHost.restart();
+        } else {
+          // The models no longer selected give their part of the one WASM heap back.
+          const keep = { modelDir: modelDir(), ...(variant() ? { variant: variant() } : {}) };
+          engineHost.engine.evict(keep).catch((error: unknown) => log.warn(`evict: ${error}`));
+        }
       }
       inspector.broadcastSettings();
     }),

@@ -13,6 +13,7 @@ import {
 import { knob } from '../engine/surface';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
+import { threadsFor } from '../worker/threadChoice';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
@@ -41,11 +42,18 @@ async function main(argv: string[]): Promise<void> {
   // The engine runs in the worker the extension uses, under the same watchdog: a file-supplied
   // pattern or graph that never ends is stopped at its bound with a message naming it.
   tierUpLate();
+  const numThreads = threadsFor({
+    setting: args.threads,
+    modelDir,
+    ...(args.variant ? { variant: args.variant } : {}),
+    tokens: Math.min(args.maxTokens ?? Number.POSITIVE_INFINITY, tokensGuess(text)),
+    surface: 'cli',
+  });
   const engine = new EngineClient(
     () =>
       startNodeWorker(join(__dirname, 'engine.worker.js'), {
         wasmDir: join(__dirname, 'ort'),
-        numThreads: args.threads,
+        numThreads,
         surface: 'cli',
       }),
     {
@@ -89,6 +97,11 @@ async function main(argv: string[]): Promise<void> {
 const toStdout: ChunkSink = async (chunk) => {
   if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
 };
+
+/** Tokens a text will give, for the thread rule: about 3 characters each in code and prose. */
+function tokensGuess(text: string): number {
+  return Math.ceil(text.length / 3);
+}
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

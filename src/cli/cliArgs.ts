@@ -21,6 +21,9 @@ a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); 
 picks its graph when it has several (default: fp32 first). ORG/NAME[@REV] (when no such
 folder exists) is a model of the Hugging Face cache: node dist/cli.js models lists them;
 with --download one the cache lacks is fetched into it from the Hub (HF_ENDPOINT, HF_TOKEN).
+--threads N sets the WASM threads (default 0: 1 for small models, else the cores, at most 4).
+--max-tokens N inspects at most N tokens (default: the model's context, bounded by what fits
+in the engine's memory for big models).
 --timeout bounds each stage of the run (default ${DEFAULT_RUN_TIMEOUT_SECONDS} s, more for big models and
 long texts); past it the engine is stopped and the run fails, naming what was running.`;
 

@@ -11,6 +11,8 @@ import { truncationMessage } from '../inspection/runMessages';
 
 /** Characters per token assumed before a run of the document has measured it (code: ~3.3). */
 const CHARS_PER_TOKEN_GUESS = 3;
+/** Tokens assumed to fit when the engine chooses the limit (0), until a cut run measures it. */
+const TOKENS_GUESS = 512;
 const INSPECT_AROUND = 'Inspect Around Cursor';
 
 /** Inspects a range of a document into its panel (the `Inspector`). */
@@ -63,7 +65,8 @@ export class CursorWindows {
     cursor: vscode.Position,
   ): Promise<InspectResult | undefined> {
     const budget =
-      this.budgets.get(document.uri.toString()) ?? CHARS_PER_TOKEN_GUESS * this.maxTokens();
+      this.budgets.get(document.uri.toString()) ??
+      CHARS_PER_TOKEN_GUESS * (this.maxTokens() || TOKENS_GUESS);
     const lengths = Array.from({ length: document.lineCount }, (_, i) => {
       const { start, end } = document.lineAt(i).rangeIncludingLineBreak;
       return document.offsetAt(end) - document.offsetAt(start);

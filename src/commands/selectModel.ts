@@ -1,18 +1,18 @@
 /**
  * `attentionInspector.selectModel`: pick the bundled model, a model of the Hugging Face cache
- * (its snapshot folder) or a folder (ours with manifest.json, or a Hugging Face export), check that it loads (in the worker, with a
- * message naming the file and the problem if not), let the user pick the graph variant
- * when the folder has several, then save `attentionInspector.model` (and `.modelVariant`)
+ * (its snapshot folder) or a folder (ours with manifest.json, or a Hugging Face export), let
+ * the user pick the graph variant when the folder has several, check that it loads (in the
+ * worker, with a message naming the file and the problem if not), then save `attentionInspector.model` (and `.modelVariant`)
  * where the current values live.
  */
 import * as vscode from 'vscode';
-import { parseGraphFile, type GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { ModelInfo } from '../engine/types';
+import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { EngineClient } from '../worker/engineClient';
 import { CONFIG_SECTION } from '../util/config';
-import { formatBytes, graphFileBytes } from '../util/graphFileSize';
 import { cachedModelPicks } from './cachedModelPicks';
 import { modelLabel } from '../util/modelLocation';
+import { runnableGraphFiles } from '../util/graphVariants';
+import { pickVariant } from './variantPick';
 
 /** What the command needs. */
 export interface SelectModelDeps {
@@ -28,10 +28,6 @@ export interface SelectModelDeps {
 interface ModelPick extends vscode.QuickPickItem {
   /** Setting value to store; undefined means "browse". */
   setting?: string;
-}
-
-interface VariantPick extends vscode.QuickPickItem {
-  variant: GraphVariant;
 }
 
 /**
@@ -78,18 +74,19 @@ export function selectModelCommand(deps: SelectModelDeps) {
       );
     try {
       let chosen = variant ?? (setting === '' ? undefined : deps.currentVariant());
-      let info = await load(chosen);
-      if (variant === undefined && info.otherGraphFiles?.length) {
-        const picked = await pickVariant(dir, info);
+      // Asked before loading: one model loads, the one picked (util/graphVariants.ts).
+      const files = variant === undefined ? await runnableGraphFiles(dir) : [];
+      if (files.length > 1) {
+        const picked = await pickVariant(dir, files, chosen);
         if (picked === undefined) return undefined;
-        if (picked !== graphVariant(info.graphFile)) info = await load(picked);
         chosen = picked;
       }
+      // Loaded as the inspections will ask for it (fp32 is the default, saved as no variant):
+      // another name would load the same graph a second time.
+      const saved = chosen === 'fp32' ? undefined : chosen;
+      const info = await load(saved);
       await saveSetting('model', setting === '' ? undefined : setting);
-      await saveSetting(
-        'modelVariant',
-        chosen === undefined || chosen === 'fp32' ? undefined : chosen,
-      );
+      await saveSetting('modelVariant', saved);
       void vscode.window.showInformationMessage(
         `Attention Inspector now uses ${info.name} ` +
           `(${info.architecture}, ${info.layers} layers × ${info.heads} heads` +
@@ -109,39 +106,6 @@ export function selectModelCommand(deps: SelectModelDeps) {
     }
   };
   return select;
-}
-
-/**
- * Asks which graph file to run, each with its size on disk (weights included); the one
- * loaded (the best, or the setting's) comes first.
- */
-async function pickVariant(dir: string, info: ModelInfo): Promise<GraphVariant | undefined> {
-  const files = [info.graphFile ?? 'model.onnx', ...(info.otherGraphFiles ?? [])];
-  const picks: VariantPick[] = files.map((file, i) => ({
-    label: graphVariant(file),
-    description: sized(dir, file),
-    detail:
-      i === 0
-        ? 'In use'
-        : graphVariant(file) === 'fp32'
-          ? 'Full precision'
-          : 'Approximates the fp32 attention',
-    variant: graphVariant(file),
-  }));
-  const pick = await vscode.window.showQuickPick(picks, {
-    title: 'Attention Inspector: Which graph of this folder?',
-    placeHolder: 'The folder holds several variants of the model',
-  });
-  return pick?.variant;
-}
-
-function sized(dir: string, file: string): string {
-  const bytes = graphFileBytes(dir, file);
-  return bytes === undefined ? file : `${file} · ${formatBytes(bytes)}`;
-}
-
-function graphVariant(file: string | undefined): GraphVariant {
-  return (file && parseGraphFile(file)?.variant) || 'fp32';
 }
 
 async function browse(current: string): Promise<string | undefined> {

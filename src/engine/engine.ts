@@ -18,10 +18,11 @@ import { withListCache } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
 import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
-import { LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
+import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
 import { inspectSingle, type SingleInspection } from './inference/inspectSingle';
 import { RecomputeMismatch } from './inference/recomputeRun';
+import { ModelCache, type ModelRef } from './modelCache';
 import type { Surface } from './surface';
 import { Seq2SeqModel } from './inference/seq2seqModel';
 import type {
@@ -53,8 +54,8 @@ export interface InspectOptions {
 }
 
 export class Engine {
-  /** One session (two for encoder-decoders) per model folder, created on first use and reused. */
-  private readonly models = new Map<string, Promise<LoadedModel | Seq2SeqModel>>();
+  /** The sessions kept between runs (and released when other models took their place). */
+  private readonly cache: ModelCache;
   private readonly steps: EngineSteps;
   private readonly held = new HeldResults();
 
@@ -62,8 +63,13 @@ export class Engine {
     private readonly openFolder: (modelDir: string) => ModelFiles,
     /** Who the engine serves: its advice names that surface's flags or settings. */
     private readonly surface: Surface = 'cli',
+    /** Models kept loaded; beyond it the least recently used is released (modelCache.ts). */
+    maxLoadedModels = Number.POSITIVE_INFINITY,
   ) {
-    this.steps = new EngineSteps(openFolder, (dir, variant) => this.loadAnyModel(dir, variant));
+    this.cache = new ModelCache(maxLoadedModels);
+    this.steps = new EngineSteps(openFolder, this.cache, (dir, variant) =>
+      this.loadAnyModel(dir, variant),
+    );
   }
 
   /** A single-graph model (decoder or encoder), for runs over token ids. */
@@ -80,15 +86,21 @@ export class Engine {
 
   /** Loads (once per folder and variant) and validates a model folder of any kind. */
   loadAnyModel(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
-    const key = `${modelDir}\n${variant ?? ''}`;
-    let model = this.models.get(key);
-    if (!model) {
-      model = this.load(modelDir, variant);
-      this.models.set(key, model);
-      // A failed load is not cached: the user may fix the folder and try again.
-      model.catch(() => this.models.delete(key));
-    }
-    return model;
+    return this.cache.model({ modelDir, variant }, () => this.load(modelDir, variant));
+  }
+
+  /**
+   * Releases every loaded model (and its steps sessions) but `keep`'s: the host calls it when
+   * the user selects another model. Models load again when asked for. Not while a run of
+   * theirs is in flight (the worker gives every request its turn).
+   */
+  evict(keep?: ModelRef): Promise<void> {
+    return this.cache.evict(keep);
+  }
+
+  /** The folders and variants loaded now, least recently used first. */
+  loadedModels(): ModelRef[] {
+    return this.cache.loaded();
   }
 
   async inspect(
@@ -192,20 +204,14 @@ export class Engine {
     variant: GraphVariant | undefined,
     why: RecomputeMismatch,
   ): Promise<LoadedModel> {
-    const key = `${modelDir}\n${variant ?? ''}`;
-    const previous = this.models.get(key);
-    const model = (async () => {
-      void previous?.then((old) => (old instanceof LoadedModel ? old.release() : undefined));
+    return this.cache.replace({ modelDir, variant }, async () => {
       const files = withListCache(this.openFolder(modelDir));
       const folder = await loadModelFolder(files, variant ? { variant } : {});
       folder.notes.push(
         `Attention is kept whole for this model (${why.message}): long texts are bounded by memory.`,
       );
-      return loadSingleGraphModel(folder, modelDir);
-    })();
-    this.models.set(key, model);
-    model.catch(() => this.models.delete(key));
-    return model;
+      return loadSingleGraphModel(folder, modelDir, this.surface);
+    }) as Promise<LoadedModel>;
   }
 
   /** The arithmetic of the requested heads for token ids (special tokens in place). */
@@ -265,7 +271,7 @@ export class Engine {
       recompute: true,
       ...(variant ? { variant } : {}),
     });
-    return loadSingleGraphModel(folder, modelDir);
+    return loadSingleGraphModel(folder, modelDir, this.surface);
   }
 }
 function range(count: number): number[] {

@@ -43,7 +43,10 @@ export interface InspectRequest {
   /** Absolute path of a model folder (docs/model-format.md). */
   modelDir: string;
   text: string;
-  /** Inspect at most this many tokens (specials included); default: the model's context. */
+  /**
+   * Inspect at most this many tokens (specials included); absent or 0: the model's context
+   * bounded by what fits in memory (engine/inference/tokenBudget.ts).
+   */
   maxTokens?: number;
   /** Next-token predictions kept per position (decoders); default 5, 0 for none. */
   topK?: number;
@@ -83,11 +86,20 @@ export interface EngineApi {
    */
   inspectHeld(arg: InspectRequest): Promise<HeldResult>;
   /** One layer's thumbnails and head summaries of a held result (ask layer by layer, first first). */
-  overview(arg: { resultId: number; kind: HeldResult['stacks'][number]['kind']; layer: number }): Promise<LayerOverview>;
+  overview(arg: {
+    resultId: number;
+    kind: HeldResult['stacks'][number]['kind'];
+    layer: number;
+  }): Promise<LayerOverview>;
   /** A part of a held result's attention, `[heads, rows, cols]` (transferred). */
   slice(arg: { resultId: number } & AttentionSliceRequest): Promise<Float32Array>;
   /** Forgets a held result (a closed panel); later slices of it fail with code `released`. */
   release(arg: { resultId: number }): Promise<void>;
+  /**
+   * Releases the sessions of every loaded model but `keep`'s (the host selected another
+   * model); a released model loads again when asked for.
+   */
+  evict(arg: { keep?: { modelDir: string; variant?: GraphVariant } }): Promise<void>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

@@ -28,7 +28,10 @@ export interface Config {
   threads: number;
   /** The watchdog's base bound on each stage of a run, in seconds (src/worker/runDeadline.ts). */
   runTimeoutSeconds: number;
-  /** Longest input inspected, in tokens (special tokens included). */
+  /**
+   * Longest input inspected, in tokens (special tokens included); 0 lets the engine choose
+   * (the model's context bounded by memory: src/engine/inference/tokenBudget.ts).
+   */
   maxTokens: number;
   colorMap: ColorMapName;
   /** Attended tokens highlighted in the editor and webview per focused token. */
@@ -52,7 +55,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   modelVariant: 'auto',
   threads: 0,
   runTimeoutSeconds: DEFAULT_RUN_TIMEOUT_SECONDS,
-  maxTokens: 512,
+  maxTokens: 0,
   ...DEFAULT_VIEW_SETTINGS,
   downloadLocation: 'huggingFaceCache',
 };
@@ -73,7 +76,7 @@ export function readConfig(source: ConfigSource): Config {
       RUN_TIMEOUT_RANGE.min,
       RUN_TIMEOUT_RANGE.max,
     ),
-    maxTokens: integer(source.get('maxTokens'), DEFAULT_CONFIG.maxTokens, 2, MAX_TOKENS_PER_RUN),
+    maxTokens: tokenLimit(source.get('maxTokens')),
     colorMap: oneOf(source.get('colorMap'), COLOR_MAP_NAMES, DEFAULT_CONFIG.colorMap),
     topK: integer(source.get('topK'), DEFAULT_CONFIG.topK, 1, 50),
     defaultView: oneOf(source.get('defaultView'), VIEW_KINDS, DEFAULT_CONFIG.defaultView),
@@ -92,6 +95,12 @@ export function viewSettings(config: Config): ViewSettings {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** 0 (the engine chooses) or a limit from 2 up. */
+function tokenLimit(value: unknown): number {
+  const limit = integer(value, DEFAULT_CONFIG.maxTokens, 0, MAX_TOKENS_PER_RUN);
+  return limit === 1 ? 2 : limit;
 }
 
 function integer(value: unknown, fallback: number, min: number, max: number): number {

@@ -143,6 +143,18 @@ export class EngineClient {
     });
   }
 
+  /**
+   * Releases every model the worker holds but `keep` (the model now selected); a worker not
+   * started holds none.
+   */
+  async evict(keep?: { modelDir: string; variant?: GraphVariant }): Promise<void> {
+    if (!this.live) return;
+    const live = await this.worker();
+    await live.rpc.call('evict', keep ? { keep } : {}).catch((error: unknown) => {
+      throw toRunError(error);
+    });
+  }
+
   /** Ends run `runId` now; the worker drops its result when it finishes. */
   cancel(runId: number): void {
     const settle = this.open.get(runId);

@@ -1,7 +1,8 @@
 /**
  * Owns the engine client: the inference worker starts on first use (never during activation)
  * and is restarted with the new settings when `attentionInspector.threads` or
- * `attentionInspector.runTimeoutSeconds` changes.
+ * `attentionInspector.runTimeoutSeconds` changes, or when a newly selected model wants
+ * another thread count (`threads()` is evaluated for the model in use: threadChoice.ts).
  */
 import * as path from 'node:path';
 import { knob } from '../engine/surface';
@@ -11,6 +12,8 @@ import { startNodeWorker } from './nodeWorkerHandle';
 
 export class EngineHost {
   private client: EngineClient | undefined;
+  /** The thread count the running worker was started with. */
+  private startedThreads: number | undefined;
 
   constructor(
     private readonly extensionPath: string,
@@ -23,6 +26,7 @@ export class EngineHost {
     if (!this.client) {
       const dist = path.join(this.extensionPath, 'dist');
       const numThreads = this.threads();
+      this.startedThreads = numThreads;
       this.client = new EngineClient(
         () =>
           startNodeWorker(path.join(dist, 'engine.worker.js'), {
@@ -37,6 +41,15 @@ export class EngineHost {
       );
     }
     return this.client;
+  }
+
+  /**
+   * True when a worker runs with another thread count than `threads()` now asks for (a much
+   * bigger or smaller model was selected under "auto"): onnxruntime-web cannot change it in
+   * place, only a restart can.
+   */
+  wantsOtherThreads(): boolean {
+    return this.client !== undefined && this.startedThreads !== this.threads();
   }
 
   /** Stops the worker; the next request starts a fresh one with the current settings. */

@@ -1,16 +1,18 @@
 /**
  * The worker side of the engine channel: serves `EngineApi` over any endpoint. A newer
  * `inspect` supersedes every older one; cancelled and superseded runs end with a code.
- * Runs take turns, and a run whose turn comes after a newer request arrived is dropped
- * before it starts: 50 quick requests cost two runs, not fifty.
+ * Runs take turns (runTurns.ts: queries before waiting inspections), and a run whose turn
+ * comes after a newer request arrived is dropped before it starts: 50 quick requests cost
+ * two runs, not fifty.
  */
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent, InspectRequest } from '../protocol/engine';
-import { forgetStage, onStage } from '../engine/stage';
+import { onStage } from '../engine/stage';
 import { Rpc } from '../protocol/rpc';
 import type { MessageEndpoint } from '../protocol/rpc';
 import type { Engine, InspectOptions } from '../engine/engine';
 import { EngineRunError } from '../engine/errors';
+import { RunTurns } from './runTurns';
 
 export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {
   let latestRunId = 0;
@@ -50,12 +52,35 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     }
   }
 
+  async function asQuery<T>(query: () => Promise<T>): Promise<T> {
+    const done = await turns.next('query');
+    try {
+      return await query();
+    } finally {
+      done();
+    }
+  }
+
   const api: EngineApi = {
     async hello() {
       return { protocol: ENGINE_PROTOCOL_VERSION, threads };
     },
     async loadModel({ modelDir, variant }) {
-      return (await engine.loadAnyModel(modelDir, variant)).info;
+      const done = await turns.next();
+      try {
+        return (await engine.loadAnyModel(modelDir, variant)).info;
+      } finally {
+        done();
+      }
+    },
+    async evict({ keep }) {
+      // In the inspections' lane: a run already waiting for the old model ends first.
+      const done = await turns.next();
+      try {
+        await engine.evict(keep);
+      } finally {
+        done();
+      }
     },
     inspect: (request) =>
       runInspection(request, (options) => engine.inspect(request.modelDir, request.text, options)),
@@ -63,17 +88,14 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       runInspection(request, (options) =>
         engine.inspectHeld(request.modelDir, request.text, options),
       ),
-    async overview({ resultId, kind, layer }) {
-      return engine.overview(resultId, kind, layer);
-    },
-    async slice({ resultId, ...request }) {
-      return engine.slice(resultId, request);
-    },
+    // Slices and overviews run onnxruntime's kernels: in the query lane, between runs.
+    overview: ({ resultId, kind, layer }) => asQuery(() => engine.overview(resultId, kind, layer)),
+    slice: ({ resultId, ...request }) => asQuery(() => engine.slice(resultId, request)),
     async release({ resultId }) {
       engine.release(resultId);
     },
     async headSteps({ modelDir, variant, ids, decoderIds, requests }) {
-      const done = await turns.next();
+      const done = await turns.next('query');
       try {
         return decoderIds
           ? await engine.runSeq2SeqSteps(modelDir, ids, decoderIds, requests, variant)
@@ -83,7 +105,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       }
     },
     async positions({ modelDir, variant, ids }) {
-      const done = await turns.next();
+      const done = await turns.next('query');
       try {
         return await engine.runPositions(modelDir, ids, variant);
       } finally {
@@ -100,25 +122,4 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
   });
   // Sent before long synchronous work, so the host knows what to blame if it never returns.
   onStage((stage) => rpc.notify({ kind: 'stage', stage }));
-}
-
-/**
- * One run at a time, in arrival order. Each turn starts a macrotask after the previous run
- * ended, so the messages that queued up meanwhile are delivered (and `latestRunId` raised)
- * before the next run decides whether it is still wanted.
- */
-class RunTurns {
-  private tail: Promise<void> = Promise.resolve();
-
-  /** Resolves when it is this run's turn, with the function that ends the turn. */
-  async next(): Promise<() => void> {
-    const previous = this.tail;
-    let end!: () => void;
-    this.tail = new Promise((resolve) => (end = resolve));
-    await previous;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    // The host's watchdog starts each request afresh: tell it every stage of this one.
-    forgetStage();
-    return end;
-  }
 }

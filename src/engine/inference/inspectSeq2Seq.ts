@@ -38,7 +38,8 @@ export async function inspectSeq2Seq(model: Seq2SeqModel, run: Seq2SeqRun): Prom
     model.tokenizer,
     run.text,
     manifest.specialTokens,
-    limitsOf(manifest, Math.min(run.maxTokens ?? limit, limit), run.surface),
+    // 0 or absent: the context (an encoder-decoder's source is short; no memory bound yet).
+    limitsOf(manifest, Math.min(run.maxTokens || limit, limit), run.surface),
   );
   const given = target.kind === 'given' ? givenIds(model, target.text) : undefined;
   const tokenizeMs = now() - tokenizeStart;

@@ -8,7 +8,8 @@ import type { AttentionSource } from '../attention/attentionSource';
 import type { Surface } from '../surface';
 import type { HeadSteps, InspectResult } from '../types';
 import type { LoadedModel } from './loadedModel';
-import { limitsOf, MAX_TOKENS_PER_RUN, planTokens } from './planTokens';
+import { limitsOf, planTokens } from './planTokens';
+import { tokenLimit } from './tokenBudget';
 import { DEFAULT_TOP_PREDICTIONS } from './predictionGraph';
 
 /** What the engine hands over from its side of the run. */
@@ -33,13 +34,12 @@ export interface SingleInspection {
 export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise<SingleInspection> {
   const tokenizeStart = now();
   const { manifest } = model.folder;
-  const limit = Math.min(manifest.maxPositions, MAX_TOKENS_PER_RUN);
-  const maxTokens = Math.min(run.maxTokens ?? limit, limit);
+  const { maxTokens, from } = tokenLimit(manifest, model.modelBytes, run.maxTokens);
   const plan = planTokens(
     model.tokenizer,
     run.text,
     manifest.specialTokens,
-    limitsOf(manifest, maxTokens, run.surface),
+    limitsOf(manifest, maxTokens, run.surface, from),
   );
   const tokenizeMs = now() - tokenizeStart;
   run.checkCancelled();

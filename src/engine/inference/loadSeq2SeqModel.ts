@@ -15,7 +15,7 @@ import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { ModelInfo } from '../types';
 import type { CacheStepGraph } from './decoderCache';
 import { createSession, type InferenceSession } from './ortRuntime';
-import { Seq2SeqModel } from './seq2seqModel';
+import { type CacheStepLoader, Seq2SeqModel } from './seq2seqModel';
 
 export async function loadSeq2SeqModel(
   files: ModelFiles,
@@ -82,7 +82,7 @@ function cacheStepLoader(
   files: ModelFiles,
   steps: { graphFile: string; merged: boolean },
   decoderSession: InferenceSession,
-): () => Promise<CacheStepGraph | undefined> {
+): CacheStepLoader {
   let made: Promise<CacheStepGraph | undefined> | undefined;
   const make = async (): Promise<CacheStepGraph | undefined> => {
     if (steps.merged) return { session: decoderSession, graphFile: steps.graphFile };
@@ -99,8 +99,15 @@ function cacheStepLoader(
       return undefined;
     }
   };
-  return () => {
+  const load = () => {
     made ??= make();
     return made;
   };
+  return Object.assign(load, {
+    // The merged decoder's session is the model's own: released with it, not here.
+    release: async () => {
+      const step = await made;
+      if (step && !steps.merged) await step.session.release();
+    },
+  });
 }

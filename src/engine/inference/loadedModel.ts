@@ -11,6 +11,7 @@ import { SUPPORTED_OPSETS } from '../graph/decodeOnnx';
 import { ModelError, modelError } from '../modelError';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
 import { modelSource } from '../folder/modelSource';
+import { knob, type Surface } from '../surface';
 import type { AttentionStack, ModelInfo, Prediction } from '../types';
 import { type AttentionSource, HeldTensors } from '../attention/attentionSource';
 import { recomputeFetches } from '../graph/recomputeFetches';
@@ -37,7 +38,33 @@ export class LoadedModel {
     readonly folder: Omit<LoadedModelFolder, 'onnxBytes' | 'externalData'>,
     readonly tokenizer: TextTokenizer,
     private readonly session: InferenceSession,
+    /** Bytes of the graph and its weights, now in the session (the WASM heap). */
+    readonly modelBytes: number,
+    /** Who runs it: a failure's advice names that surface's knobs. */
+    private readonly surface: Surface = 'cli',
   ) {}
+
+  /** True once `release` freed the session; a released model cannot run. */
+  get released(): boolean {
+    return this.releasing !== undefined;
+  }
+
+  private releasing: Promise<void> | undefined;
+
+  /** Frees the session's memory in the WASM heap (all sessions share one heap). */
+  release(): Promise<void> {
+    this.releasing ??= this.session.release();
+    return this.releasing;
+  }
+
+  private refuseReleased(): void {
+    if (this.released) {
+      throw new EngineRunError(
+        `${this.info.dir} was unloaded to make room for another model: load it again (Engine.loadModel).`,
+        'error',
+      );
+    }
+  }
 
   /**
    * One token id as text. Kept once spelled: predictions spell the same few thousand ids run
@@ -50,11 +77,6 @@ export class LoadedModel {
       this.spellings.set(id, text);
     }
     return text;
-  }
-
-  /** Frees the session's memory in the WASM heap; the model cannot run afterwards. */
-  release(): Promise<void> {
-    return this.session.release();
   }
 
   /**
@@ -76,6 +98,7 @@ export class LoadedModel {
       cols: n,
       causal: this.info.architecture === 'decoder',
     };
+    this.refuseReleased();
     const spell = (id: number) => this.spell(id);
     const recompute = this.folder.recomputeOutputs;
     if (!recompute) {
@@ -93,7 +116,7 @@ export class LoadedModel {
     const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
     if (k) feeds[k] = new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]);
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
-      throw runFailure(error, n, this.folder);
+      throw runFailure(error, n, this.folder, this.surface);
     });
     const source = await recomputedSource(outputs, recompute, stack, this.info.attention ?? {});
     if (!top) return { source };
@@ -108,6 +131,7 @@ export class LoadedModel {
    * Every layer's `[heads, N, N]` comes back: for short texts, tests and probes.
    */
   async runIds(ids: readonly number[], withLogits = true): Promise<RunOutputs> {
+    this.refuseReleased();
     if (this.folder.recomputeOutputs) {
       // The graph computes the predictions itself: its logits are not an output any more.
       const { source } = await this.runHeld(ids, 0);
@@ -125,7 +149,7 @@ export class LoadedModel {
     const fetches = [...this.folder.attentionOutputs];
     if (logitsName) fetches.push(logitsName);
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
-      throw runFailure(error, n, this.folder);
+      throw runFailure(error, n, this.folder, this.surface);
     });
     const names = this.folder.attentionOutputs;
     let attentions: Float32Array[];
@@ -172,6 +196,7 @@ function headsMismatch(
 export async function loadSingleGraphModel(
   folder: LoadedModelFolder,
   modelDir: string,
+  surface: Surface = 'cli',
 ): Promise<LoadedModel> {
   const tokenizer = tokenizerOf(folder);
   let session: InferenceSession;
@@ -193,8 +218,12 @@ export async function loadSingleGraphModel(
   if (Object.keys(folder.facts.attention).length > 0) info.attention = folder.facts.attention;
   info.source = modelSource(folder);
   // Dropping the bytes here keeps one copy of the model (in the session), not two.
+  const modelBytes = folder.externalData.reduce(
+    (sum, file) => sum + file.data.byteLength,
+    folder.onnxBytes.byteLength,
+  );
   const { onnxBytes: _graph, externalData: _weights, ...kept } = folder;
-  return new LoadedModel(info, kept, tokenizer, session);
+  return new LoadedModel(info, kept, tokenizer, session, modelBytes, surface);
 }
 
 /** The folder's tokenizer; whatever the library trips over is reported against tokenizer.json. */
@@ -218,20 +247,34 @@ export function tokenizerOf(
 }
 
 /**
- * onnxruntime's own message names its C++ source; keep what it says, not where. The usual
- * cause is an input longer than the graph can take (a position table or mask buffer).
+ * onnxruntime's own message names its C++ source; keep what it says, not where. Out of
+ * memory (`std::bad_alloc`: the WASM heap is 4 GiB) is said as such; otherwise the usual
+ * cause is an input longer than the graph can take (a position table or mask buffer), and
+ * `maxPositions` is ours to lower only in a folder with manifest.json: a Hugging Face
+ * folder's context comes from its config.json, which describes the model, not this tool.
  */
-function runFailure(
+export function runFailure(
   error: unknown,
   n: number,
   folder: Pick<LoadedModelFolder, 'label' | 'graphFile' | 'manifest'>,
+  surface: Surface,
 ): Error {
   const said = ortMessage(error);
+  const fewer = `inspect fewer tokens (${knob('maxTokens', surface)})`;
+  const { manifest } = folder;
+  const advice = OUT_OF_MEMORY.test(said)
+    ? `${n} tokens of this ${manifest.layers}-layer, ${manifest.heads}-head model do not fit in the engine's memory: ${fewer} or pick a smaller model or variant.`
+    : manifest.factsFrom === undefined
+      ? `If the graph cannot take that many tokens, ${fewer} or lower ${factHome(manifest, 'maxPositions', manifest.maxPositions)}; otherwise re-export the model.`
+      : `If the graph cannot take that many tokens, ${fewer}; otherwise re-export the model.`;
   return modelError(
     'runFailed',
     folder.label,
     folder.graphFile,
     `failed on ${n} tokens inside onnxruntime (${said})`,
-    `If the graph cannot take that many tokens, lower ${factHome(folder.manifest, 'maxPositions', folder.manifest.maxPositions)}; otherwise re-export the model.`,
+    advice,
   );
 }
+
+/** How onnxruntime-web says the WASM heap is full. */
+const OUT_OF_MEMORY = /bad_alloc|out of memory|Cannot enlarge memory|memory allocation failed/i;

@@ -5,7 +5,10 @@
 import * as ort from 'onnxruntime-web';
 import { enterStage } from '../stage';
 
-/** Threads used when the setting is 0 ("auto"); chosen by measurement, docs/performance.md. */
+/**
+ * Threads when a caller passes 0 undecided. The extension and the CLI decide "auto" before
+ * the worker starts, from the model (src/worker/threadChoice.ts, docs/performance.md).
+ */
 export const DEFAULT_THREADS = 1;
 
 let configured: { wasmDir: string; numThreads: number } | undefined;

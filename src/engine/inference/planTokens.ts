@@ -8,6 +8,7 @@ import { factHome, type ModelManifest } from '../folder/manifest';
 import type { TextTokenizer } from '../tokenize/createTokenizer';
 import { knob, type Surface } from '../surface';
 import type { Token, Truncation } from '../types';
+import type { LimitSource } from './tokenBudget';
 
 /**
  * The most tokens one run inspects, whatever the model's context: attention is N² per head
@@ -28,6 +29,8 @@ export interface TokenPlan {
 export interface TokenLimits {
   /** The token limit asked for (already capped by the context). */
   maxTokens: number;
+  /** Who set it: the user, the memory bound of the default (tokenBudget.ts), or the context. */
+  from: LimitSource;
   /** The model's context, and where the folder sets it (`"n_positions" (1024) in config.json`). */
   contextSize: number;
   contextHome: string;
@@ -42,9 +45,11 @@ export function limitsOf(
   manifest: ModelManifest,
   maxTokens: number,
   surface: Surface,
+  from: LimitSource = maxTokens < manifest.maxPositions ? 'asked' : 'context',
 ): TokenLimits {
   return {
     maxTokens,
+    from,
     contextSize: manifest.maxPositions,
     contextHome: factHome(manifest, 'maxPositions', manifest.maxPositions),
     // A manifest names its special tokens; a Hugging Face folder's come from its tokenizer files.
@@ -61,12 +66,12 @@ export function planTokens(
   specials: { prepend: string[]; append: string[] },
   limits: TokenLimits,
 ): TokenPlan {
-  const { maxTokens, contextSize, surface } = limits;
+  const { maxTokens, contextSize, surface, from } = limits;
   const tokenLimit = knob('maxTokens', surface);
   const budget = maxTokens - specials.prepend.length - specials.append.length;
   if (budget < 1) {
     throw new EngineRunError(
-      maxTokens < contextSize
+      from !== 'context'
         ? `The token limit ${maxTokens} leaves no room for text next to the model's ${specials.prepend.length + specials.append.length} special tokens; raise it (${tokenLimit}).`
         : `The model's context of ${contextSize} tokens (${limits.contextHome}) leaves no room for text next to its ${specials.prepend.length + specials.append.length} special tokens; fix that field or pick another model.`,
       'badInput',
@@ -112,12 +117,22 @@ export function planTokens(
       totalTokens: counted ? body.length + specials.prepend.length + specials.append.length : null,
       inspectedTokens: tokens.length,
       inspectedUpTo,
-      reason:
-        maxTokens < contextSize
-          ? `The text has ${whole}; the first ${tokens.length} tokens were inspected (the token limit, ${tokenLimit}, is ${maxTokens}; the model's context is ${contextSize}).`
-          : `The text has ${whole}; the first ${tokens.length} tokens were inspected (the model's context is ${contextSize} tokens).`,
+      reason: `The text has ${whole}; the first ${tokens.length} tokens were inspected (${why(limits, tokenLimit)}).`,
     },
   };
+}
+
+/** Why the run stopped where it did, naming the knob that moves it. */
+function why(limits: TokenLimits, tokenLimit: string): string {
+  const { maxTokens, contextSize } = limits;
+  switch (limits.from) {
+    case 'asked':
+      return `the token limit, ${tokenLimit}, is ${maxTokens}; the model's context is ${contextSize}`;
+    case 'memory':
+      return `by default this model inspects ${maxTokens} tokens, what fits in the engine's memory; its context is ${contextSize}, and ${tokenLimit} sets another limit`;
+    case 'context':
+      return `the model's context is ${contextSize} tokens`;
+  }
 }
 
 /** Truncation left no token of the text: an export of special tokens alone says nothing. */

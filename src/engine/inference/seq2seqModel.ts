@@ -60,6 +60,11 @@ export function decoderFeeds(
   return feeds;
 }
 
+/** The cache graph's session, made on first use, and how to free it. */
+export type CacheStepLoader = (() => Promise<CacheStepGraph | undefined>) & {
+  release(): Promise<void>;
+};
+
 export class Seq2SeqModel {
   constructor(
     readonly info: ModelInfo,
@@ -72,8 +77,17 @@ export class Seq2SeqModel {
     private readonly encoderSession: InferenceSession,
     private readonly decoderSession: InferenceSession,
     /** The cache graph's session for greedy decoding, made on first use; none: full passes. */
-    private readonly cacheStep?: () => Promise<CacheStepGraph | undefined>,
+    private readonly cacheStep?: CacheStepLoader,
   ) {}
+
+  /** Frees the sessions' memory in the WASM heap (all sessions share one heap). */
+  async release(): Promise<void> {
+    await Promise.all([
+      this.encoderSession.release(),
+      this.decoderSession.release(),
+      this.cacheStep?.release(),
+    ]);
+  }
 
   private get greedySource(): GreedySource {
     return {

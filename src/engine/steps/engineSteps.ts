@@ -10,6 +10,7 @@ import type { GraphVariant } from '../folder/onnxGraphFiles';
 import type { LoadedModel } from '../inference/loadedModel';
 import { Seq2SeqModel } from '../inference/seq2seqModel';
 import type { HeadSteps, HeadStepsRequest, PositionsReport } from '../types';
+import type { ModelCache } from '../modelCache';
 import { probePositions } from './positionsProbe';
 import { checkSeq2SeqRequests, Seq2SeqStepsSession } from './seq2seqStepsSession';
 import { checkRequests, StepsSession } from './stepsSession';
@@ -17,12 +18,10 @@ import { checkRequests, StepsSession } from './stepsSession';
 type AnyModel = LoadedModel | Seq2SeqModel;
 
 export class EngineSteps {
-  /** Sessions with the step tensors exposed, created on the first request for steps. */
-  private readonly stepSessions = new Map<string, Promise<StepsSession>>();
-  private readonly seq2seqSteps = new Map<Seq2SeqModel, Seq2SeqStepsSession>();
-
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
+    /** Where the steps sessions are kept (and released with their model). */
+    private readonly cache: ModelCache,
     private readonly loadAnyModel: (modelDir: string, variant?: GraphVariant) => Promise<AnyModel>,
   ) {}
 
@@ -40,13 +39,9 @@ export class EngineSteps {
       );
     }
     await this.checkSteps(modelDir, requests, variant);
-    const key = `${modelDir}\n${variant ?? ''}`;
-    let session = this.stepSessions.get(key);
-    if (!session) {
-      session = StepsSession.load(this.openFolder(modelDir), variant);
-      this.stepSessions.set(key, session);
-      session.catch(() => this.stepSessions.delete(key));
-    }
+    const session = this.cache.steps({ modelDir, variant }, () =>
+      StepsSession.load(this.openFolder(modelDir), variant),
+    );
     return (await session).run(ids, requests);
   }
 
@@ -65,11 +60,10 @@ export class EngineSteps {
         'badInput',
       );
     }
-    let session = this.seq2seqSteps.get(model);
-    if (!session) {
-      session = new Seq2SeqStepsSession(this.openFolder(modelDir), model);
-      this.seq2seqSteps.set(model, session);
-    }
+    const session = this.cache.seq2seqStepsOf(
+      model,
+      () => new Seq2SeqStepsSession(this.openFolder(modelDir), model),
+    );
     return session.run(sourceIds, decoderIds, requests);
   }
 

@@ -88,6 +88,21 @@ export class Seq2SeqStepsSession {
     return requests.map((request) => found.get(request) as HeadSteps);
   }
 
+  /** Frees the sessions made so far (a graph still loading is freed when it is made). */
+  async release(): Promise<void> {
+    const made = [this.encoder, this.decoder];
+    this.encoder = undefined;
+    this.decoder = undefined;
+    await Promise.all(
+      made.map((graph) =>
+        graph?.then(
+          (g) => g.session.release(),
+          () => undefined,
+        ),
+      ),
+    );
+  }
+
   private graph(which: 'encoder' | 'decoder'): Promise<StepsGraph> {
     let graph = which === 'encoder' ? this.encoder : this.decoder;
     if (!graph) {

@@ -34,6 +34,11 @@ export class StepsSession {
     return new StepsSession(folder, folder.headStepOutputs ?? [], session);
   }
 
+  /** Frees the session's memory in the WASM heap. */
+  release(): Promise<void> {
+    return this.session.release();
+  }
+
   /** Runs `ids` and returns the steps of each requested head, in request order. */
   async run(ids: readonly number[], requests: readonly HeadStepsRequest[]): Promise<HeadSteps[]> {
     const { layers, heads, architecture } = this.folder.manifest;

@@ -84,8 +84,13 @@ describe('messages name the right surface (src/engine/surface.ts)', () => {
         [...text].map((ch, i) => ({ id: 5, text: ch, start: i, end: i + 1, special: false })),
       tokenToId: () => 1,
     } as unknown as TextTokenizer;
-    const limits = (surface: Surface, maxTokens: number): TokenLimits => ({
+    const limits = (
+      surface: Surface,
+      maxTokens: number,
+      from: TokenLimits['from'] = 'asked',
+    ): TokenLimits => ({
       maxTokens,
+      from,
       contextSize: 512,
       contextHome: '"n_positions" (512) in config.json',
       specialsHome: 'the tokenizer files',
@@ -94,9 +99,12 @@ describe('messages name the right surface (src/engine/surface.ts)', () => {
     const specials = { prepend: ['<s>'], append: [] };
     for (const surface of ['cli', 'extension'] as const) {
       const other = surface === 'cli' ? 'extension' : 'cli';
-      const cut = planTokens(tokenizer, 'abcdefgh', specials, limits(surface, 4)).truncation!;
-      assert.ok(cut.reason.includes(KNOBS.maxTokens[surface]), cut.reason);
-      assert.ok(!cut.reason.includes(KNOBS.maxTokens[other]), cut.reason);
+      for (const from of ['asked', 'memory'] as const) {
+        const cut = planTokens(tokenizer, 'abcdefgh', specials, limits(surface, 4, from))
+          .truncation!;
+        assert.ok(cut.reason.includes(KNOBS.maxTokens[surface]), cut.reason);
+        assert.ok(!cut.reason.includes(KNOBS.maxTokens[other]), cut.reason);
+      }
       assert.throws(
         () => planTokens(tokenizer, 'abc', specials, limits(surface, 1)),
         (error: Error) =>

@@ -74,7 +74,8 @@ describe('config', () => {
     assert.equal(config.colorMap, 'viridis');
     assert.equal(config.defaultView, 'head');
     assert.equal(config.model, '~/m');
-    assert.equal(readConfig(source({ maxTokens: 'many' })).maxTokens, 512);
+    assert.equal(readConfig(source({ maxTokens: 'many' })).maxTokens, 0);
+    assert.equal(readConfig(source({ maxTokens: 1 })).maxTokens, 2);
     assert.deepEqual(viewSettings(config), { colorMap: 'viridis', topK: 3, defaultView: 'head' });
   });
 
