@@ -17,6 +17,9 @@ import { checkRequests, StepsSession } from './stepsSession';
 
 type AnyModel = LoadedModel | Seq2SeqModel;
 
+/** The positions probe holds every layer's attention, three times: at most this many bytes once. */
+const POSITIONS_BYTES = 256 * 2 ** 20;
+
 export class EngineSteps {
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
@@ -77,6 +80,15 @@ export class EngineSteps {
     if (model instanceof Seq2SeqModel) {
       throw new EngineRunError(
         `Positions are not computed for encoder-decoder models yet (${modelDir}); the encoder, decoder and cross-attention views work without them.`,
+        'badInput',
+      );
+    }
+    const { layers, heads } = model.info;
+    // The probe compares every layer's full attention with and without positions.
+    if (layers * heads * ids.length * ids.length * 4 > POSITIONS_BYTES) {
+      const most = Math.floor(Math.sqrt(POSITIONS_BYTES / (4 * layers * heads)));
+      throw new EngineRunError(
+        `Positions are measured on at most ${most} tokens for this model (${layers} layers × ${heads} heads); this text has ${ids.length}. Inspect a shorter selection to see them.`,
         'badInput',
       );
     }

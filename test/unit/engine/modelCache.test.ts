@@ -26,14 +26,19 @@ async function released(session: InferenceSession): Promise<boolean> {
   const feeds = Object.fromEntries(
     session.inputNames.map((name) => [
       name,
-      new ort.Tensor('int64', BigInt64Array.of(1n, 1n), [1, 2]),
+      // The predictions' k (topPredictionsInGraph.ts) is one number; the rest are [1, n].
+      name === 'attention_inspector.top_k'
+        ? new ort.Tensor('int64', BigInt64Array.of(1n), [1])
+        : new ort.Tensor('int64', BigInt64Array.of(1n, 1n), [1, 2]),
     ]),
   );
   try {
     await session.run(feeds);
     return false;
   } catch (error) {
-    if (/invalid session id/.test(String(error))) return true;
+    // A released session has no handle ("invalid session id") and, for some graphs, no
+    // output names left to fetch.
+    if (/invalid session id|output name cannot be empty/.test(String(error))) return true;
     throw error;
   }
 }
