@@ -254,6 +254,11 @@ export class Engine {
     return this.held.overview(resultId, kind, layer);
   }
 
+  /** Bytes of attention the held results keep alive (what closing their panels frees). */
+  get heldBytes(): number {
+    return this.held.bytes;
+  }
+
   /** Forgets a held result (its panel closed). */
   release(resultId: number): void {
     this.held.release(resultId);
