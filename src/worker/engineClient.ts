@@ -8,7 +8,9 @@ import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
+import type { Surface } from '../engine/surface';
 import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
+import { type EngineWork, engineFailureMessage, isOutOfMemory } from './engineFailure';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { Watchdog } from './watchdog';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
@@ -20,6 +22,8 @@ interface Live {
   rpc: Rpc<EngineApi, Record<string, never>, EngineEvent>;
   ready: Promise<void>;
   watchdog: Watchdog;
+  /** What the engine was last asked and announced: the crash message names it. */
+  work: EngineWork;
 }
 
 /** How long the engine may stay in one stage (runDeadline.ts), and how a user raises it. */
@@ -44,6 +48,8 @@ export class EngineClient {
   constructor(
     private readonly startWorker: WorkerFactory,
     private readonly bound: WatchdogOptions = DEFAULT_WATCHDOG,
+    /** Whose knobs a crash or out-of-memory message names. */
+    private readonly surface: Surface = 'cli',
   ) {}
 
   /** Inspects `text`; any earlier run still open is superseded. */
@@ -58,51 +64,49 @@ export class EngineClient {
     }
     const result = new Promise<InspectResult>((resolve, reject) => {
       this.open.set(runId, reject);
-      this.worker()
-        .then((live) =>
-          live.watchdog.watch(live.rpc.call('inspect', { ...request, runId }), {
-            label: `${request.modelDir}: inspecting`,
-            kind: 'load',
-          }),
-        )
-        .then(
-          (value) => (this.open.has(runId) ? resolve(value) : undefined),
-          (error: unknown) => reject(toRunError(error)),
-        )
+      this.request(request.modelDir, 'inspecting', (rpc) =>
+        rpc.call('inspect', { ...request, runId }),
+      )
+        .then((value) => (this.open.has(runId) ? resolve(value) : undefined), reject)
         .finally(() => this.open.delete(runId));
     });
     return { runId, result };
   }
 
   /** Loads and validates a model folder without running it. */
-  async loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
-    const live = await this.worker();
-    return live.watchdog
-      .watch(live.rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }), {
-        label: `${modelDir}: loading`,
-        kind: 'load',
-      })
-      .catch((error: unknown) => {
-        throw toRunError(error);
-      });
+  loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
+    return this.request(modelDir, 'loading', (rpc) =>
+      rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }),
+    );
   }
 
   /** The arithmetic of some heads of an inspected text (the Steps view). */
-  async headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
-    const live = await this.worker();
-    const stage = { label: `${call.modelDir}: computing steps`, kind: 'load' } as const;
-    return live.watchdog.watch(live.rpc.call('headSteps', call), stage).catch((error: unknown) => {
-      throw toRunError(error);
-    });
+  headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
+    return this.request(call.modelDir, 'computing steps', (rpc) => rpc.call('headSteps', call));
   }
 
   /** How the model knows order, on the ids of an inspected text (the Steps view). */
-  async positions(call: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport> {
-    const live = await this.worker();
-    const stage = { label: `${call.modelDir}: probing positions`, kind: 'load' } as const;
-    return live.watchdog.watch(live.rpc.call('positions', call), stage).catch((error: unknown) => {
-      throw toRunError(error);
-    });
+  positions(call: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport> {
+    return this.request(call.modelDir, 'probing positions', (rpc) => rpc.call('positions', call));
+  }
+
+  /** One call to the engine under the watchdog; every failure ends as an `EngineRunError`. */
+  private async request<T>(
+    modelDir: string,
+    doing: string,
+    call: (rpc: Live['rpc']) => Promise<T>,
+  ): Promise<T> {
+    let live: Live | undefined;
+    try {
+      live = await this.worker();
+      live.work = { modelDir };
+      return await live.watchdog.watch(call(live.rpc), {
+        label: `${modelDir}: ${doing}`,
+        kind: 'load',
+      });
+    } catch (error) {
+      throw this.failure(live, error);
+    }
   }
 
   /** Ends run `runId` now; the worker drops its result when it finishes. */
@@ -144,12 +148,17 @@ export class EngineClient {
       this.stop(live, `${stage.label} ran past ${seconds} s`),
     );
     rpc.onEvent((event) => {
-      if (event.kind === 'stage') watchdog.enter(event.stage);
+      if (event.kind !== 'stage') return;
+      watchdog.enter(event.stage);
+      const { modelBytes, tokens, kind } = event.stage;
+      if (modelBytes) live.work.modelBytes = modelBytes;
+      if (kind === 'run' && tokens) live.work.tokens = tokens;
     });
     const live: Live = {
       handle,
       rpc,
       watchdog,
+      work: {},
       ready: rpc.call('hello', { protocol: ENGINE_PROTOCOL_VERSION }, 60_000).then((reply) => {
         if (reply.protocol !== ENGINE_PROTOCOL_VERSION) {
           throw new EngineRunError(
@@ -163,10 +172,7 @@ export class EngineClient {
       if (this.live === live) this.live = undefined;
       watchdog.dispose();
       rpc.rejectAll(
-        new EngineRunError(
-          `The inference worker stopped unexpectedly (${reason}). Run the command again to start a fresh one.`,
-          'crashed',
-        ),
+        new EngineRunError(engineFailureMessage(reason, live.work, this.surface), 'crashed'),
       );
       rpc.dispose();
     });
@@ -174,15 +180,38 @@ export class EngineClient {
   }
 
   /**
+   * The error a call ends with. An engine that ran out of memory inside a run (WASM's
+   * `bad_alloc`: the process lives on, its heap spent and never shrinking) is stopped, so
+   * the next request starts a fresh one with its memory back.
+   */
+  private failure(live: Live | undefined, error: unknown): EngineRunError {
+    const run = toRunError(error);
+    if (!live || run.code !== 'error' || !isOutOfMemory(run.message)) return run;
+    const spent = new EngineRunError(
+      engineFailureMessage(run.message, live.work, this.surface),
+      'crashed',
+    );
+    spent.stack = run.stack;
+    this.end(live, spent);
+    return spent;
+  }
+
+  /**
    * Ends a worker stuck past its bound: every open call fails with `what` (which names the
    * file and part), and the next request starts a fresh worker.
    */
   private stop(live: Live, what: string): void {
-    if (this.live === live) this.live = undefined;
     const error = new EngineRunError(
       `${what}; the engine was stopped and restarts on the next request (${this.bound.raiseHint}).`,
       'crashed',
     );
+    this.end(live, error);
+  }
+
+  /** Stops `live`, failing its open calls with `error`; the next request starts a fresh one. */
+  private end(live: Live, error: EngineRunError): void {
+    if (this.live === live) this.live = undefined;
+    live.watchdog.dispose();
     live.rpc.rejectAll(error);
     live.rpc.dispose();
     void live.handle.terminate();

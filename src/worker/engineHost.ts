@@ -1,13 +1,15 @@
 /**
- * Owns the engine client: the inference worker starts on first use (never during activation)
+ * Owns the engine client: the engine process starts on first use (never during activation)
  * and is restarted with the new settings when `attentionInspector.threads` or
- * `attentionInspector.runTimeoutSeconds` changes.
+ * `attentionInspector.runTimeoutSeconds` changes. The engine runs in a child process, not a
+ * thread of the extension host: a model that exhausts memory ends only that process
+ * (docs/decisions.md).
  */
 import * as path from 'node:path';
 import { knob } from '../engine/surface';
 import { EngineClient } from './engineClient';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
-import { startNodeWorker } from './nodeWorkerHandle';
+import { startChildProcess } from './childProcessHandle';
 
 export class EngineHost {
   private client: EngineClient | undefined;
@@ -25,7 +27,7 @@ export class EngineHost {
       const numThreads = this.threads();
       this.client = new EngineClient(
         () =>
-          startNodeWorker(path.join(dist, 'engine.worker.js'), {
+          startChildProcess(path.join(dist, 'engine.process.js'), {
             wasmDir: path.join(dist, 'ort'),
             numThreads,
             surface: 'extension',
@@ -34,6 +36,7 @@ export class EngineHost {
           timeoutSeconds: this.timeoutSeconds(),
           raiseHint: `raise ${knob('runTimeout', 'extension')} if the model is just slow`,
         },
+        'extension',
       );
     }
     return this.client;
