@@ -24,6 +24,8 @@ interface Live {
   watchdog: Watchdog;
   /** What the engine was last asked and announced: the crash message names it. */
   work: EngineWork;
+  /** The handshake succeeded: the engine had started. */
+  started: boolean;
 }
 
 /** How long the engine may stay in one stage (runDeadline.ts), and how a user raises it. */
@@ -32,6 +34,17 @@ export interface WatchdogOptions {
   timeoutSeconds: number;
   /** Ends the message when the bound is hit, e.g. "raise --timeout if the model is just slow". */
   raiseHint: string;
+}
+
+/** Who the client serves. */
+export interface ClientOptions {
+  /** Whose knobs a crash or out-of-memory message names. */
+  surface: Surface;
+  /**
+   * Start a fresh engine as soon as one that had started dies, so the next request does not
+   * wait for the runtime to compile again (the extension; a CLI run ends with the failure).
+   */
+  restartAfterCrash?: boolean;
 }
 
 const DEFAULT_WATCHDOG: WatchdogOptions = {
@@ -48,8 +61,7 @@ export class EngineClient {
   constructor(
     private readonly startWorker: WorkerFactory,
     private readonly bound: WatchdogOptions = DEFAULT_WATCHDOG,
-    /** Whose knobs a crash or out-of-memory message names. */
-    private readonly surface: Surface = 'cli',
+    private readonly options: ClientOptions = { surface: 'cli' },
   ) {}
 
   /** Inspects `text`; any earlier run still open is superseded. */
@@ -159,7 +171,9 @@ export class EngineClient {
       rpc,
       watchdog,
       work: {},
+      started: false,
       ready: rpc.call('hello', { protocol: ENGINE_PROTOCOL_VERSION }, 60_000).then((reply) => {
+        live.started = true;
         if (reply.protocol !== ENGINE_PROTOCOL_VERSION) {
           throw new EngineRunError(
             `The engine worker speaks protocol ${reply.protocol}, expected ${ENGINE_PROTOCOL_VERSION}; rebuild the extension.`,
@@ -169,12 +183,15 @@ export class EngineClient {
       }),
     };
     handle.onExit((reason) => {
-      if (this.live === live) this.live = undefined;
       watchdog.dispose();
       rpc.rejectAll(
-        new EngineRunError(engineFailureMessage(reason, live.work, this.surface), 'crashed'),
+        new EngineRunError(
+          engineFailureMessage(reason, live.work, this.options.surface),
+          'crashed',
+        ),
       );
       rpc.dispose();
+      this.replace(live);
     });
     return live;
   }
@@ -188,7 +205,7 @@ export class EngineClient {
     const run = toRunError(error);
     if (!live || run.code !== 'error' || !isOutOfMemory(run.message)) return run;
     const spent = new EngineRunError(
-      engineFailureMessage(run.message, live.work, this.surface),
+      engineFailureMessage(run.message, live.work, this.options.surface),
       'crashed',
     );
     spent.stack = run.stack;
@@ -210,11 +227,22 @@ export class EngineClient {
 
   /** Stops `live`, failing its open calls with `error`; the next request starts a fresh one. */
   private end(live: Live, error: EngineRunError): void {
-    if (this.live === live) this.live = undefined;
     live.watchdog.dispose();
     live.rpc.rejectAll(error);
     live.rpc.dispose();
     void live.handle.terminate();
+    this.replace(live);
+  }
+
+  /** `live` is gone: the next request starts a fresh engine, or one starts now (options). */
+  private replace(live: Live): void {
+    if (this.live !== live) return;
+    this.live = undefined;
+    // Only an engine that had started: one dying at start-up would only die again.
+    if (this.options.restartAfterCrash && live.started) {
+      this.live = this.spawn();
+      this.live.ready.catch(() => undefined);
+    }
   }
 }
 

@@ -20,7 +20,7 @@ export class EngineHost {
     private readonly timeoutSeconds: () => number = () => DEFAULT_RUN_TIMEOUT_SECONDS,
   ) {}
 
-  /** The current client; its worker starts on its first request. */
+  /** The current client; its engine process starts on its first request. */
   get engine(): EngineClient {
     if (!this.client) {
       const dist = path.join(this.extensionPath, 'dist');
@@ -36,13 +36,13 @@ export class EngineHost {
           timeoutSeconds: this.timeoutSeconds(),
           raiseHint: `raise ${knob('runTimeout', 'extension')} if the model is just slow`,
         },
-        'extension',
+        { surface: 'extension', restartAfterCrash: true },
       );
     }
     return this.client;
   }
 
-  /** Stops the worker; the next request starts a fresh one with the current settings. */
+  /** Stops the engine; the next request starts a fresh one with the current settings. */
   async restart(): Promise<void> {
     const old = this.client;
     this.client = undefined;

@@ -4,7 +4,8 @@
  * `worker_threads` worker (copy, and transfer list) next to a child process (`fork`'s IPC
  * with `serialization: 'advanced'`, and with JSON of plain arrays for scale). Payloads: the
  * full attention of a SmolLM2-135M-shaped model at 512 tokens (30 × [9, 512, 512] float32,
- * 283 MiB, what results carry today) and one 16 MiB slice (what a view asks for).
+ * 283 MiB, what results carry today), one 16 MiB slice (a head at 2,048 tokens) and one
+ * head at 512 tokens (1 MiB): what a view asks for.
  * Also: the host's worst event-loop stall while a payload arrives (deserialising runs on
  * the receiving thread), and the round trip of a tiny message.
  *
@@ -120,7 +121,8 @@ async function pingMs(peer: Peer): Promise<number> {
 const LAYER = 9 * 512 * 512;
 const PAYLOADS: { name: string; sizes: number[] }[] = [
   { name: '30 × [9, 512, 512] float32 (283 MiB)', sizes: Array(30).fill(LAYER) },
-  { name: 'one 16 MiB slice', sizes: [4 * 1024 * 1024] },
+  { name: 'one 16 MiB slice (a head at 2,048 tokens)', sizes: [4 * 1024 * 1024] },
+  { name: 'one head at 512 tokens (1 MiB)', sizes: [512 * 512] },
 ];
 const WAYS: { name: string; start: () => Peer; transfer?: boolean; json?: boolean }[] = [
   { name: 'worker_threads, copy', start: workerPeer },

@@ -58,7 +58,7 @@ describe('the engine in a child process (dist/engine.process.js, bundled model)'
         return handle;
       },
       undefined,
-      'extension',
+      { surface: 'extension', restartAfterCrash: true },
     );
   }
 
@@ -102,6 +102,7 @@ describe('the engine in a child process (dist/engine.process.js, bundled model)'
       child.on('message', onMessage);
     });
     await assert.rejects(run.result, crashed(/^The inference engine was killed \(SIGKILL;/));
+    assert.equal(handles.length, 2, 'a fresh engine starts at once, before the next request');
     const ms = await inspectsAgain();
     console.log(`      restart + next inspection: ${ms.toFixed(0)} ms`);
   });
