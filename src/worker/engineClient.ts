@@ -10,7 +10,12 @@ import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
 import type { Surface } from '../engine/surface';
 import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
-import { type EngineWork, engineFailureMessage, isOutOfMemory } from './engineFailure';
+import {
+  type EngineWork,
+  engineFailureMessage,
+  isOutOfMemory,
+  memorySentence,
+} from './engineFailure';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { Watchdog } from './watchdog';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
@@ -198,14 +203,17 @@ export class EngineClient {
 
   /**
    * The error a call ends with. An engine that ran out of memory inside a run (WASM's
-   * `bad_alloc`: the process lives on, its heap spent and never shrinking) is stopped, so
-   * the next request starts a fresh one with its memory back.
+   * `bad_alloc`, which the engine reports as a failed run: the process lives on, its heap
+   * spent and never shrinking) is stopped, so the next request starts a fresh one with its
+   * memory back.
    */
   private failure(live: Live | undefined, error: unknown): EngineRunError {
     const run = toRunError(error);
-    if (!live || run.code !== 'error' || !isOutOfMemory(run.message)) return run;
+    const inRun = run.code === 'error' || run.code === 'badModel';
+    if (!live || !inRun || !isOutOfMemory(run.message)) return run;
+    const reason = memorySentence(run.message);
     const spent = new EngineRunError(
-      engineFailureMessage(run.message, live.work, this.options.surface),
+      engineFailureMessage(reason, live.work, this.options.surface),
       'crashed',
     );
     spent.stack = run.stack;

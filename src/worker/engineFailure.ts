@@ -45,6 +45,15 @@ export function tellingLine(output: string): string {
   return lines.find((line) => isOutOfMemory(line)) ?? lines.at(-1) ?? '';
 }
 
+/**
+ * The sentence of an error message that says memory ran out, without the advice around it
+ * (the engine's own advice for a failed run is about positions, not memory).
+ */
+export function memorySentence(message: string): string {
+  const sentences = message.split(/(?<=\.)\s+/);
+  return (sentences.find((sentence) => isOutOfMemory(sentence)) ?? message).replace(/\.$/, '');
+}
+
 /** The message for an engine that died (`reason` from the handle) or ran out of memory. */
 export function engineFailureMessage(reason: string, work: EngineWork, surface: Surface): string {
   if (!isMemoryFailure(reason)) {

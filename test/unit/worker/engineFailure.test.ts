@@ -8,6 +8,7 @@ import {
   engineFailureMessage,
   isMemoryFailure,
   isOutOfMemory,
+  memorySentence,
   tellingLine,
 } from '../../../src/worker/engineFailure';
 
@@ -39,6 +40,20 @@ describe('engine failures (engineFailure.ts)', () => {
     assert.ok(isMemoryFailure('killed by SIGKILL'));
     assert.ok(!isOutOfMemory('killed by SIGKILL'));
     assert.ok(!isMemoryFailure('exit code 1'));
+  });
+
+  it('keeps the sentence of an error that says memory ran out, not the advice around it', () => {
+    // What the engine reported on the 2,048-token run of the SmolLM2-shaped model.
+    const said =
+      '/b/smollm-like/onnx/model.onnx: failed on 2048 tokens inside onnxruntime (std::bad_alloc). ' +
+      'If the graph cannot take that many tokens, lower "max_position_embeddings" (8192) in ' +
+      'config.json; otherwise re-export the model.';
+    assert.equal(
+      memorySentence(said),
+      '/b/smollm-like/onnx/model.onnx: failed on 2048 tokens inside onnxruntime (std::bad_alloc)',
+    );
+    const grow = 'WebAssembly.Memory.grow(): Maximum memory size exceeded';
+    assert.equal(memorySentence(grow), grow);
   });
 
   it("picks the line of a process's output that says why it died", () => {
