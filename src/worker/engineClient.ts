@@ -1,7 +1,8 @@
 /**
- * The host's typed handle on the engine worker. Starts the worker lazily, restarts it
- * after a crash, and gives every run a clear ending: a result, or an `EngineRunError`
- * whose code says why (cancelled, superseded, crashed, badInput, badModel, error).
+ * The host's typed handle on the engine (a child process or a worker thread). Starts it
+ * lazily, replaces it after a crash or an out-of-memory (at once with `restartAfterCrash`),
+ * and gives every run a clear ending: a result, or an `EngineRunError` whose code says why
+ * (cancelled, superseded, crashed, badInput, badModel, error).
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
