@@ -1,5 +1,6 @@
-// Builds every bundle into dist/: the extension host, the engine worker, the webview and
-// the CLI; copies onnxruntime-web's wasm runtime to dist/ort/.
+// Builds every bundle into dist/: the extension host, the engine (a worker thread for the CLI,
+// a child process for the extension host), the webview and the CLI; copies onnxruntime-web's
+// wasm runtime to dist/ort/.
 //   node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
@@ -51,6 +52,8 @@ const configs = [
     external: ['vscode'],
   },
   { ...node, entryPoints: ['src/worker/nodeWorkerMain.ts'], outfile: 'dist/engine.worker.js' },
+  // The extension host runs the engine in a child process (src/worker/childProcessHandle.ts).
+  { ...node, entryPoints: ['src/worker/childProcessMain.ts'], outfile: 'dist/engine.process.js' },
   {
     ...node,
     entryPoints: ['src/cli/cli.ts'],

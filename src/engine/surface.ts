@@ -17,6 +17,7 @@ export const KNOBS = {
     cli: '--timeout',
     extension: 'the setting attentionInspector.runTimeoutSeconds',
   },
+  smallerVariant: { cli: '--variant q4', extension: 'Select Model…' },
 } as const satisfies Record<string, Record<Surface, string>>;
 
 export type Knob = keyof typeof KNOBS;

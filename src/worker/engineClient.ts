@@ -1,21 +1,31 @@
 /**
- * The host's typed handle on the engine worker. Starts the worker lazily, restarts it
- * after a crash, and gives every run a clear ending: a result, or an `EngineRunError`
- * whose code says why (cancelled, superseded, crashed, badInput, badModel, error).
+ * The host's typed handle on the engine (a child process or a worker thread). Starts it
+ * lazily, replaces it after a crash or an out-of-memory (at once with `restartAfterCrash`),
+ * and gives every run a clear ending: a result, or an `EngineRunError` whose code says why
+ * (cancelled, superseded, crashed, badInput, badModel, error).
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
+import type { Surface } from '../engine/surface';
 import type {
+  AttentionKind,
   AttentionSliceRequest,
   HeadSteps,
   HeldResult,
   InspectResult,
+  LayerOverview,
   ModelInfo,
   PositionsReport,
 } from '../engine/types';
+import {
+  type EngineWork,
+  engineFailureMessage,
+  isOutOfMemory,
+  memorySentence,
+} from './engineFailure';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { Watchdog } from './watchdog';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
@@ -27,6 +37,10 @@ interface Live {
   rpc: Rpc<EngineApi, Record<string, never>, EngineEvent>;
   ready: Promise<void>;
   watchdog: Watchdog;
+  /** What the engine was last asked and announced: the crash message names it. */
+  work: EngineWork;
+  /** The handshake succeeded: the engine had started. */
+  started: boolean;
 }
 
 /** How long the engine may stay in one stage (runDeadline.ts), and how a user raises it. */
@@ -35,6 +49,17 @@ export interface WatchdogOptions {
   timeoutSeconds: number;
   /** Ends the message when the bound is hit, e.g. "raise --timeout if the model is just slow". */
   raiseHint: string;
+}
+
+/** Who the client serves. */
+export interface ClientOptions {
+  /** Whose knobs a crash or out-of-memory message names. */
+  surface: Surface;
+  /**
+   * Start a fresh engine as soon as one that had started dies, so the next request does not
+   * wait for the runtime to compile again (the extension; a CLI run ends with the failure).
+   */
+  restartAfterCrash?: boolean;
 }
 
 const DEFAULT_WATCHDOG: WatchdogOptions = {
@@ -51,6 +76,7 @@ export class EngineClient {
   constructor(
     private readonly startWorker: WorkerFactory,
     private readonly bound: WatchdogOptions = DEFAULT_WATCHDOG,
+    private readonly options: ClientOptions = { surface: 'cli' },
   ) {}
 
   /** Inspects `text`; any earlier run still open is superseded. */
@@ -70,18 +96,35 @@ export class EngineClient {
   }
 
   /** `[heads, rows, cols]` of one layer of a held result (EngineApi.slice). */
-  async slice(request: { resultId: number } & AttentionSliceRequest): Promise<Float32Array> {
-    const live = await this.worker();
-    const label = `slicing layer ${request.layer} of the ${request.kind} attention`;
-    const stage = { label, kind: 'run' } as const;
-    return live.watchdog.watch(live.rpc.call('slice', request), stage).catch((error: unknown) => {
-      throw toRunError(error);
-    });
+  slice(request: { resultId: number } & AttentionSliceRequest): Promise<Float32Array> {
+    const doing = `slicing layer ${request.layer} of the ${request.kind} attention`;
+    return this.request(undefined, doing, (rpc) => rpc.call('slice', request));
   }
 
-  /** Forgets a held result; nothing to do when the worker is gone (it held nothing then). */
+  /** One layer's thumbnails and head summaries of a held result (EngineApi.overview). */
+  overview(request: {
+    resultId: number;
+    kind: AttentionKind;
+    layer: number;
+  }): Promise<LayerOverview> {
+    const doing = `summarising layer ${request.layer} of the ${request.kind} attention`;
+    return this.request(undefined, doing, (rpc) => rpc.call('overview', request));
+  }
+
+  /** Forgets a held result; nothing to do when the engine is gone (it held nothing then). */
   async release(resultId: number): Promise<void> {
     await this.live?.rpc.call('release', { resultId }).catch(() => undefined);
+  }
+
+  /**
+   * Releases every model the engine holds but `keep` (the model now selected); an engine not
+   * started holds none.
+   */
+  async evict(keep?: { modelDir: string; variant?: GraphVariant }): Promise<void> {
+    if (!this.live) return;
+    await this.request(keep?.modelDir, 'releasing other models', (rpc) =>
+      rpc.call('evict', keep ? { keep } : {}),
+    );
   }
 
   private run<M extends 'inspect' | 'inspectHeld'>(
@@ -96,63 +139,52 @@ export class EngineClient {
     }
     const result = new Promise<Result>((resolve, reject) => {
       this.open.set(runId, reject);
-      this.worker()
-        .then((live) =>
-          live.watchdog.watch(live.rpc.call(method, { ...request, runId }) as Promise<Result>, {
-            label: `${request.modelDir}: inspecting`,
-            kind: 'load',
-          }),
-        )
-        .then(
-          (value) => (this.open.has(runId) ? resolve(value) : undefined),
-          (error: unknown) => reject(toRunError(error)),
-        )
+      this.request(
+        request.modelDir,
+        'inspecting',
+        (rpc) => rpc.call(method, { ...request, runId }) as Promise<Result>,
+      )
+        .then((value) => (this.open.has(runId) ? resolve(value) : undefined), reject)
         .finally(() => this.open.delete(runId));
     });
     return { runId, result: result as ReturnType<EngineApi[M]> };
   }
 
   /** Loads and validates a model folder without running it. */
-  async loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
-    const live = await this.worker();
-    return live.watchdog
-      .watch(live.rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }), {
-        label: `${modelDir}: loading`,
-        kind: 'load',
-      })
-      .catch((error: unknown) => {
-        throw toRunError(error);
-      });
+  loadModel(modelDir: string, variant?: GraphVariant): Promise<ModelInfo> {
+    return this.request(modelDir, 'loading', (rpc) =>
+      rpc.call('loadModel', { modelDir, ...(variant ? { variant } : {}) }),
+    );
   }
 
   /** The arithmetic of some heads of an inspected text (the Steps view). */
-  async headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
-    const live = await this.worker();
-    const stage = { label: `${call.modelDir}: computing steps`, kind: 'load' } as const;
-    return live.watchdog.watch(live.rpc.call('headSteps', call), stage).catch((error: unknown) => {
-      throw toRunError(error);
-    });
+  headSteps(call: HeadStepsCall): Promise<HeadSteps[]> {
+    return this.request(call.modelDir, 'computing steps', (rpc) => rpc.call('headSteps', call));
   }
 
   /** How the model knows order, on the ids of an inspected text (the Steps view). */
-  async positions(call: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport> {
-    const live = await this.worker();
-    const stage = { label: `${call.modelDir}: probing positions`, kind: 'load' } as const;
-    return live.watchdog.watch(live.rpc.call('positions', call), stage).catch((error: unknown) => {
-      throw toRunError(error);
-    });
+  positions(call: Omit<HeadStepsCall, 'requests'>): Promise<PositionsReport> {
+    return this.request(call.modelDir, 'probing positions', (rpc) => rpc.call('positions', call));
   }
 
-  /**
-   * Releases every model the worker holds but `keep` (the model now selected); a worker not
-   * started holds none.
-   */
-  async evict(keep?: { modelDir: string; variant?: GraphVariant }): Promise<void> {
-    if (!this.live) return;
-    const live = await this.worker();
-    await live.rpc.call('evict', keep ? { keep } : {}).catch((error: unknown) => {
-      throw toRunError(error);
-    });
+  /** One call to the engine under the watchdog; every failure ends as an `EngineRunError`. */
+  private async request<T>(
+    /** The folder the call is about; absent: the one of the last request (a held result's). */
+    modelDir: string | undefined,
+    doing: string,
+    call: (rpc: Live['rpc']) => Promise<T>,
+  ): Promise<T> {
+    let live: Live | undefined;
+    try {
+      live = await this.worker();
+      if (modelDir !== undefined) live.work = { modelDir };
+      return await live.watchdog.watch(call(live.rpc), {
+        label: `${live.work.modelDir ?? 'the engine'}: ${doing}`,
+        kind: 'load',
+      });
+    } catch (error) {
+      throw this.failure(live, error);
+    }
   }
 
   /** Ends run `runId` now; the worker drops its result when it finishes. */
@@ -194,13 +226,20 @@ export class EngineClient {
       this.stop(live, `${stage.label} ran past ${seconds} s`),
     );
     rpc.onEvent((event) => {
-      if (event.kind === 'stage') watchdog.enter(event.stage);
+      if (event.kind !== 'stage') return;
+      watchdog.enter(event.stage);
+      const { modelBytes, tokens, kind } = event.stage;
+      if (modelBytes) live.work.modelBytes = modelBytes;
+      if (kind === 'run' && tokens) live.work.tokens = tokens;
     });
     const live: Live = {
       handle,
       rpc,
       watchdog,
+      work: {},
+      started: false,
       ready: rpc.call('hello', { protocol: ENGINE_PROTOCOL_VERSION }, 60_000).then((reply) => {
+        live.started = true;
         if (reply.protocol !== ENGINE_PROTOCOL_VERSION) {
           throw new EngineRunError(
             `The engine worker speaks protocol ${reply.protocol}, expected ${ENGINE_PROTOCOL_VERSION}; rebuild the extension.`,
@@ -210,17 +249,37 @@ export class EngineClient {
       }),
     };
     handle.onExit((reason) => {
-      if (this.live === live) this.live = undefined;
       watchdog.dispose();
       rpc.rejectAll(
         new EngineRunError(
-          `The inference worker stopped unexpectedly (${reason}). Run the command again to start a fresh one.`,
+          engineFailureMessage(reason, live.work, this.options.surface),
           'crashed',
         ),
       );
       rpc.dispose();
+      this.replace(live);
     });
     return live;
+  }
+
+  /**
+   * The error a call ends with. An engine that ran out of memory inside a run (WASM's
+   * `bad_alloc`, which the engine reports as a failed run: the process lives on, its heap
+   * spent and never shrinking) is stopped, so the next request starts a fresh one with its
+   * memory back.
+   */
+  private failure(live: Live | undefined, error: unknown): EngineRunError {
+    const run = toRunError(error);
+    const inRun = run.code === 'error' || run.code === 'badModel';
+    if (!live || !inRun || !isOutOfMemory(run.message)) return run;
+    const reason = memorySentence(run.message);
+    const spent = new EngineRunError(
+      engineFailureMessage(reason, live.work, this.options.surface),
+      'crashed',
+    );
+    spent.stack = run.stack;
+    this.end(live, spent);
+    return spent;
   }
 
   /**
@@ -228,14 +287,31 @@ export class EngineClient {
    * file and part), and the next request starts a fresh worker.
    */
   private stop(live: Live, what: string): void {
-    if (this.live === live) this.live = undefined;
     const error = new EngineRunError(
       `${what}; the engine was stopped and restarts on the next request (${this.bound.raiseHint}).`,
       'crashed',
     );
+    this.end(live, error);
+  }
+
+  /** Stops `live`, failing its open calls with `error`; the next request starts a fresh one. */
+  private end(live: Live, error: EngineRunError): void {
+    live.watchdog.dispose();
     live.rpc.rejectAll(error);
     live.rpc.dispose();
     void live.handle.terminate();
+    this.replace(live);
+  }
+
+  /** `live` is gone: the next request starts a fresh engine, or one starts now (options). */
+  private replace(live: Live): void {
+    if (this.live !== live) return;
+    this.live = undefined;
+    // Only an engine that had started: one dying at start-up would only die again.
+    if (this.options.restartAfterCrash && live.started) {
+      this.live = this.spawn();
+      this.live.ready.catch(() => undefined);
+    }
   }
 }
 

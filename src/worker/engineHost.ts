@@ -1,14 +1,16 @@
 /**
- * Owns the engine client: the inference worker starts on first use (never during activation)
+ * Owns the engine client: the engine process starts on first use (never during activation)
  * and is restarted with the new settings when `attentionInspector.threads` or
  * `attentionInspector.runTimeoutSeconds` changes, or when a newly selected model wants
  * another thread count (`threads()` is evaluated for the model in use: threadChoice.ts).
+ * The engine runs in a child process, not a thread of the extension host: a model that
+ * exhausts memory ends only that process (docs/decisions.md).
  */
 import * as path from 'node:path';
 import { knob } from '../engine/surface';
 import { EngineClient } from './engineClient';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
-import { startNodeWorker } from './nodeWorkerHandle';
+import { startChildProcess } from './childProcessHandle';
 
 export class EngineHost {
   private client: EngineClient | undefined;
@@ -21,7 +23,7 @@ export class EngineHost {
     private readonly timeoutSeconds: () => number = () => DEFAULT_RUN_TIMEOUT_SECONDS,
   ) {}
 
-  /** The current client; its worker starts on its first request. */
+  /** The current client; its engine process starts on its first request. */
   get engine(): EngineClient {
     if (!this.client) {
       const dist = path.join(this.extensionPath, 'dist');
@@ -29,7 +31,7 @@ export class EngineHost {
       this.startedThreads = numThreads;
       this.client = new EngineClient(
         () =>
-          startNodeWorker(path.join(dist, 'engine.worker.js'), {
+          startChildProcess(path.join(dist, 'engine.process.js'), {
             wasmDir: path.join(dist, 'ort'),
             numThreads,
             surface: 'extension',
@@ -38,6 +40,7 @@ export class EngineHost {
           timeoutSeconds: this.timeoutSeconds(),
           raiseHint: `raise ${knob('runTimeout', 'extension')} if the model is just slow`,
         },
+        { surface: 'extension', restartAfterCrash: true },
       );
     }
     return this.client;
@@ -52,7 +55,7 @@ export class EngineHost {
     return this.client !== undefined && this.startedThreads !== this.threads();
   }
 
-  /** Stops the worker; the next request starts a fresh one with the current settings. */
+  /** Stops the engine; the next request starts a fresh one with the current settings. */
   async restart(): Promise<void> {
     const old = this.client;
     this.client = undefined;

@@ -1,7 +1,8 @@
 /**
- * The one seam between the engine and the thread it runs on. The extension host uses a
- * Node `worker_threads` worker (nodeWorkerHandle.ts); a browser Web Worker (VS Code for
- * the Web) would be a second implementation. Everything above this interface is shared.
+ * The one seam between the engine and what it runs in. The extension host uses a child
+ * process (childProcessHandle.ts), the CLI a Node `worker_threads` worker
+ * (nodeWorkerHandle.ts); a browser Web Worker (VS Code for the Web) would be a third
+ * implementation. Everything above this interface is shared.
  */
 import type { MessageEndpoint } from '../protocol/rpc';
 

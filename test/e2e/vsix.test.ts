@@ -26,6 +26,7 @@ describe('the packaged .vsix (npm run package)', () => {
     // Exactly the bundles the extension and the CLI run: nothing stale or unused ships.
     assert.deepEqual(files.filter((file) => /^dist\/[^/]+\.js$/.test(file)).sort(), [
       'dist/cli.js',
+      'dist/engine.process.js',
       'dist/engine.worker.js',
       'dist/extension.js',
       'dist/webview.js',
