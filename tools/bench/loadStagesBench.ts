@@ -40,6 +40,14 @@ const modelDir = resolve(values.model ?? '/work/bench-cache/smollm-like');
 type Sample = Record<string, number>;
 
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * This process's CPU time (user + system), in ms: on a shared machine the wall time of a
+ * step grows with everyone else's load, its CPU time much less.
+ */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 async function graphPathOf(): Promise<string> {
   const files = nodeModelFiles(modelDir);
@@ -52,14 +60,15 @@ async function graphPathOf(): Promise<string> {
 async function native(): Promise<Sample> {
   const ortNode = await import('onnxruntime-node');
   const path = join(modelDir, await graphPathOf());
-  const started = performance.now();
+  const [started, cpu] = [performance.now(), cpuMs()];
   const session = await ortNode.InferenceSession.create(path, {
     graphOptimizationLevel: 'all',
     intraOpNumThreads: 1,
   });
   const loadMs = performance.now() - started;
+  const loadCpuMs = cpuMs() - cpu;
   await session.release();
-  return { loadMs, peakMiB: peakMiB() };
+  return { loadMs, loadCpuMs, peakMiB: peakMiB() };
 }
 
 function configure(): void {
@@ -73,10 +82,27 @@ async function engine(): Promise<Sample> {
   await warmUpRuntime();
   const runtimeMs = performance.now() - started;
   const before = peakMiB();
+  const cpu = cpuMs();
   started = performance.now();
-  await new Engine(nodeModelFiles).loadModel(modelDir);
+  const model = await new Engine(nodeModelFiles).loadModel(modelDir);
   const loadMs = performance.now() - started;
-  return { runtimeMs, loadMs, runtimePeakMiB: before, peakMiB: peakMiB() };
+  const loadCpuMs = cpuMs() - cpu;
+  const peak = peakMiB();
+  // What stays: the session's WASM heap (it never shrinks) once the file's buffer is collected.
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  gc();
+  await new Promise((done) => setTimeout(done, 1000));
+  gc();
+  const rssAfterMiB = process.memoryUsage().rss / MiB;
+  return {
+    runtimeMs,
+    loadMs,
+    loadCpuMs,
+    runtimePeakMiB: before,
+    peakMiB: peak,
+    rssAfterMiB,
+    layers: model.info.layers,
+  };
 }
 
 /** The same load, step by step, the way loadModelFolder and loadSingleGraphModel take it. */
@@ -87,9 +113,10 @@ async function stages(): Promise<Sample> {
   const graphPath = await graphPathOf();
   const out: Sample = {};
   const time = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
-    const started = performance.now();
+    const [started, cpu] = [performance.now(), cpuMs()];
     const result = await work();
     out[name] = performance.now() - started;
+    out[`${name}Cpu`] = cpuMs() - cpu;
     return result;
   };
   const bytes = (await time('read', () => files.read(graphPath))) as Uint8Array;
@@ -121,7 +148,7 @@ const CHILDREN = { native, engine, stages } as const;
 function sampleInChild(kind: keyof typeof CHILDREN): Sample {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', __filename, '--child', kind, '--model', modelDir],
+    ['--expose-gc', '--import', 'tsx', __filename, '--child', kind, '--model', modelDir],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   return JSON.parse(out.trim().split('\n').at(-1) as string);
