@@ -5,7 +5,7 @@
  * attention, encode the graph for the session, create the session). Figures, not assertions.
  *
  *   npx tsx tools/bench/loadStagesBench.ts [--model DIR] [--repeats N]
- *   (default DIR: /work/bench-cache/smollm-like, written by tools/bench/make_smollm_like.py)
+ *   (default DIR: .cache/bench/smollm-like, written by tools/bench/make_smollm_like.py)
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -35,7 +35,7 @@ const { values } = parseArgs({
     child: { type: 'string' },
   },
 });
-const modelDir = resolve(values.model ?? '/work/bench-cache/smollm-like');
+const modelDir = resolve(values.model ?? join(ROOT, '.cache', 'bench', 'smollm-like'));
 
 type Sample = Record<string, number>;
 
