@@ -18,6 +18,7 @@ import { Engine } from '../../src/engine/engine';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
 import { loadModelFolder } from '../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
+import { inlineWeights } from '../../src/engine/graph/sessionGraph';
 import { EngineClient } from '../../src/worker/engineClient';
 import { startNodeWorker } from '../../src/worker/nodeWorkerHandle';
 
@@ -64,8 +65,10 @@ async function main(): Promise<void> {
   configureOrt(pathToFileURL(join(ROOT, 'dist', 'ort')).href, 1);
   const model = await engine.loadModel(modelDir);
   const ids = model.tokenizer.tokenize(SAMPLE).map((t) => t.id);
+  const folder = await loadModelFolder(nodeModelFiles(modelDir));
+  // onnxruntime-node takes no external data from memory: the edited graph, weights inline.
   const native = await ortNode.InferenceSession.create(
-    (await loadModelFolder(nodeModelFiles(modelDir))).onnxBytes,
+    inlineWeights(folder.onnxBytes, folder.externalData),
     { intraOpNumThreads: 1 },
   );
   const clients = { 1: client(1), 2: client(2) };

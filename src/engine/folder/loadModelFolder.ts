@@ -11,7 +11,7 @@ import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepT
 import type { RecomputeOutputs } from '../graph/exposeRecompute';
 import type { TopPredictionOutputs } from '../graph/topPredictionsInGraph';
 import { recomputeExposure } from './recomputeExposure';
-import { encodeOnnx } from '../graph/exposeTensors';
+import { sessionGraph } from '../graph/sessionGraph';
 import type { AttentionStep } from '../graph/findAttention';
 import { GraphIndex } from '../graph/graphIndex';
 import { factSays, parseManifest, type ModelManifest } from './manifest';
@@ -32,7 +32,10 @@ export interface LoadedModelFolder {
   graphFiles: GraphFile[];
   /** The model bytes to create the session from: edited when attention had to be exposed. */
   onnxBytes: Uint8Array;
-  /** External weights the graph names, for the session's `externalData`. */
+  /**
+   * External weights the graph names, for the session's `externalData`; when the graph was
+   * edited, also the graph file itself, which keeps its inline weights (graph/sessionGraph.ts).
+   */
   externalData: ExternalDataFile[];
   /** True when the graph was edited (outputs added), false when `onnx` is the file as read. */
   edited: boolean;
@@ -168,13 +171,17 @@ export async function prepareFolder(
     headStepOutputs !== undefined ||
     recomputeOutputs !== undefined ||
     unfused.length > 0;
+  // An edited graph is encoded around its weights, which stay in the file's buffer.
+  const forSession = edited
+    ? sessionGraph(model, source.onnxBytes, graphPath)
+    : { onnxBytes: source.onnxBytes, externalData: [] };
   return {
     label,
     manifest,
     graphFile: graphPath,
     graphFiles: source.graphFiles,
-    onnxBytes: edited ? encodeOnnx(model) : source.onnxBytes,
-    externalData,
+    onnxBytes: forSession.onnxBytes,
+    externalData: [...externalData, ...forSession.externalData],
     edited,
     feeds,
     attentionOutputs,

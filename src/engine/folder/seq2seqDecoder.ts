@@ -7,7 +7,7 @@
 import type { onnx } from 'onnx-proto';
 import { ENCODER_HIDDEN_STATES, exposeDecoderAttention } from '../graph/decoderAttention';
 import { decodeGraph } from '../graph/prepareGraph';
-import { encodeOnnx } from '../graph/exposeTensors';
+import { sessionGraph } from '../graph/sessionGraph';
 import { GraphIndex } from '../graph/graphIndex';
 import { planFeeds, type FeedSpec } from './feedPlan';
 import { modelError } from '../modelError';
@@ -112,10 +112,11 @@ export async function readDecoderGraph(
         `${graphFile} is a merged decoder: attention is read from both branches of its If "${exposed.inIf}" (the no-cache branch runs).`,
       ]
     : [];
+  const forSession = sessionGraph(model, bytes, graphFile);
   return {
     graphFile,
-    onnxBytes: encodeOnnx(model),
-    externalData,
+    onnxBytes: forSession.onnxBytes,
+    externalData: [...externalData, ...forSession.externalData],
     feeds,
     takesEncoderMask: inputs.includes(ENCODER_ATTENTION_MASK),
     selfOutputs: exposed.selfOutputs,

@@ -33,6 +33,14 @@ export function configureOrt(wasmDir: string, numThreads: number): number {
 }
 
 /**
+ * Sessions are created one at a time: onnxruntime-web mounts every session's external data
+ * in one map keyed by location, and each creation clears the whole map when it ends. Two
+ * at once would read each other's `model.onnx` (graph/sessionGraph.ts hands every edited
+ * graph's own file over by that name) or find their weights gone.
+ */
+let creating: Promise<unknown> = Promise.resolve();
+
+/**
  * Creates a session on the WASM backend from (possibly edited) model bytes and the
  * external-data files the graph names (`path` = the location written in the graph).
  * `graph` names the file in the stages the host's watchdog sees (src/engine/stage.ts).
@@ -46,14 +54,20 @@ export async function createSession(
     (sum, file) => sum + file.data.byteLength,
     onnxBytes.byteLength,
   );
-  enterStage({ label: `${graph}: loading into ONNX Runtime`, kind: 'load', modelBytes });
-  const session = await ort.InferenceSession.create(onnxBytes, {
-    executionProviders: ['wasm'],
-    graphOptimizationLevel: 'all',
-    enableCpuMemArena: process.env.AI_ARENA === '1',
-    enableMemPattern: process.env.AI_ARENA === '1',
-    ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
+  const created = creating.then(() => {
+    enterStage({ label: `${graph}: loading into ONNX Runtime`, kind: 'load', modelBytes });
+    return ort.InferenceSession.create(onnxBytes, {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+      // Without the arena each tensor goes back to the heap as it dies; the arena grows by
+      // powers of two (a 151 MB score tensor takes a 256 MB chunk) and keeps what it took.
+      enableCpuMemArena: false,
+      enableMemPattern: false,
+      ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
+    });
   });
+  creating = created.catch(() => undefined);
+  const session = await created;
   const run = session.run.bind(session);
   // Every run is announced first: a graph (a huge Loop) can hold the thread for ever.
   session.run = ((feeds: ort.InferenceSession.FeedsType, ...rest: never[]) => {

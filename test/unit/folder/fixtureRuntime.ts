@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import type { LoadedModelFolder } from '../../../src/engine/folder/loadModelFolder';
+import { createSession } from '../../../src/engine/inference/ortRuntime';
 
 ort.env.wasm.numThreads = 1;
 ort.env.wasm.wasmPaths = `${resolve(__dirname, '../../../node_modules/onnxruntime-web/dist')}/`;
@@ -21,7 +22,9 @@ export async function runFolder(
   ids: number[],
   mask: number[] = ids.map(() => 1),
 ): Promise<Outputs> {
-  const session = await ort.InferenceSession.create(folder.onnxBytes);
+  // The engine's own creation: an edited graph's weights come as external data, whose
+  // mounting onnxruntime-web cannot do for two sessions at once (ortRuntime.ts).
+  const session = await createSession(folder.onnxBytes, folder.externalData);
   const int64 = (values: number[]) =>
     new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
   const { inputs } = folder.manifest;

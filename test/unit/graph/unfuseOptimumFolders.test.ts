@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
+import type { ExternalDataFile } from '../../../src/engine/graph/externalDataFile';
 import type { GraphVariant } from '../../../src/engine/folder/onnxGraphFiles';
 import { loadModelFolder } from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
@@ -44,8 +45,12 @@ const FOLDERS: Folder[] = [
 const json = <T>(file: string): T => JSON.parse(readFileSync(join(HF_FIXTURES, file), 'utf8')) as T;
 
 /** Every output of a graph file for ids (batch 1, mask all ones), fed as the engine feeds. */
-async function runGraph(bytes: Uint8Array, ids: number[]): Promise<Outputs> {
-  const session = await ort.InferenceSession.create(bytes);
+async function runGraph(
+  bytes: Uint8Array,
+  ids: number[],
+  externalData: readonly ExternalDataFile[] = [],
+): Promise<Outputs> {
+  const session = await ort.InferenceSession.create(bytes, { externalData: [...externalData] });
   const int64 = (values: number[], dims = [1, values.length]) =>
     new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
   const feeds: Record<string, ort.Tensor> = {};
@@ -97,7 +102,7 @@ describe('Optimum-optimized and opset-23 folders: fused attention opened up', ()
       const loaded = await loadModelFolder(nodeModelFiles(dir), { headSteps: true });
       assert.ok(loaded.edited);
       const fused = await runGraph(readFileSync(join(dir, f.graph)), ids());
-      const instrumented = await runGraph(loaded.onnxBytes, ids());
+      const instrumented = await runGraph(loaded.onnxBytes, ids(), loaded.externalData);
       for (const [name, value] of Object.entries(fused)) {
         const diff = maxAbsDiff(value.data, instrumented[name].data);
         assert.ok(diff <= 1e-5, `${name}: max |instrumented − fused| = ${diff}`);
@@ -163,7 +168,7 @@ describe('Optimum int8 variant (DynamicQuantizeLinear + MatMulInteger): runs as 
     const loaded = await loadModelFolder(nodeModelFiles(dir), { variant, headSteps: true });
     const ids = json<Reference>('bert.reference.json').ids;
     const fused = await runGraph(readFileSync(join(dir, 'onnx', 'model_quantized.onnx')), ids);
-    const instrumented = await runGraph(loaded.onnxBytes, ids);
+    const instrumented = await runGraph(loaded.onnxBytes, ids, loaded.externalData);
     const diff = maxAbsDiff(fused.last_hidden_state.data, instrumented.last_hidden_state.data);
     assert.ok(diff <= 1e-5, `max |instrumented − quantized| = ${diff}`);
   });
