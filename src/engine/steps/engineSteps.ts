@@ -19,6 +19,21 @@ type AnyModel = LoadedModel | Seq2SeqModel;
 
 /** The positions probe holds every layer's attention, three times: at most this many bytes once. */
 const POSITIONS_BYTES = 256 * 2 ** 20;
+/** The steps session's N × N outputs, all layers: at most this many bytes. */
+const STEPS_BYTES = 1536 * 2 ** 20;
+
+/**
+ * Refuses a text whose `matrices` N × N float32 arrays exceed `bytes`, naming the length that
+ * fits: these second sessions keep every layer's N × N (unlike inspections, issue 22).
+ */
+function refuseAbove(bytes: number, matrices: number, tokens: number, what: string): void {
+  if (matrices * tokens * tokens * 4 <= bytes) return;
+  const most = Math.floor(Math.sqrt(bytes / (4 * matrices)));
+  throw new EngineRunError(
+    `${what} on at most ${most} tokens for this model; this text has ${tokens}. Inspect a shorter selection to see them.`,
+    'badInput',
+  );
+}
 
 export class EngineSteps {
   constructor(
@@ -35,13 +50,17 @@ export class EngineSteps {
     requests: readonly HeadStepsRequest[],
     variant?: GraphVariant,
   ): Promise<HeadSteps[]> {
-    if ((await this.loadAnyModel(modelDir, variant)) instanceof Seq2SeqModel) {
+    const model = await this.loadAnyModel(modelDir, variant);
+    if (model instanceof Seq2SeqModel) {
       throw new EngineRunError(
         `${modelDir} is an encoder-decoder model: its steps need the source and the decoder tokens (runSeq2SeqSteps, or inspect with steps).`,
         'badInput',
       );
     }
     await this.checkSteps(modelDir, requests, variant);
+    const { layers, heads } = model.info;
+    // The steps session keeps every layer's scores, softmax input and probabilities as outputs.
+    refuseAbove(STEPS_BYTES, 3 * layers * heads, ids.length, 'Steps are computed');
     const session = this.cache.steps({ modelDir, variant }, () =>
       StepsSession.load(this.openFolder(modelDir), variant),
     );
@@ -85,13 +104,7 @@ export class EngineSteps {
     }
     const { layers, heads } = model.info;
     // The probe compares every layer's full attention with and without positions.
-    if (layers * heads * ids.length * ids.length * 4 > POSITIONS_BYTES) {
-      const most = Math.floor(Math.sqrt(POSITIONS_BYTES / (4 * layers * heads)));
-      throw new EngineRunError(
-        `Positions are measured on at most ${most} tokens for this model (${layers} layers × ${heads} heads); this text has ${ids.length}. Inspect a shorter selection to see them.`,
-        'badInput',
-      );
-    }
+    refuseAbove(POSITIONS_BYTES, layers * heads, ids.length, 'Positions are measured');
     const baseline = (await model.runIds(ids, false)).attentions;
     const folder = await loadModelFolder(this.openFolder(modelDir), variant ? { variant } : {});
     return probePositions(folder, ids, baseline);

@@ -72,4 +72,21 @@ describe('a 2,048-token text', function () {
     engine.release(held.resultId);
     assert.equal(engine.heldBytes, 0, 'released, nothing is kept');
   });
+
+  it('steps and positions, which keep every layer N × N, refuse what would not fit, naming what does', async () => {
+    const engine = new Engine(nodeModelFiles);
+    const ids = Array.from({ length: 3500 }, (_, i) => 10 + (i % 500));
+    const refused = (pattern: RegExp) => (error: unknown) =>
+      error instanceof Error && pattern.test(error.message);
+    await assert.rejects(
+      engine.runSteps(dir, ids, [{ layer: 0, head: 0 }]),
+      refused(/^Steps are computed on at most 3344 tokens for this model; this text has 3500\./),
+    );
+    await assert.rejects(
+      engine.runPositions(dir, ids),
+      refused(
+        /^Positions are measured on at most 2364 tokens for this model; this text has 3500\./,
+      ),
+    );
+  });
 });
