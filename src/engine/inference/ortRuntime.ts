@@ -59,10 +59,6 @@ export async function createSession(
     return ort.InferenceSession.create(onnxBytes, {
       executionProviders: ['wasm'],
       graphOptimizationLevel: 'all',
-      // Without the arena each tensor goes back to the heap as it dies; the arena grows by
-      // powers of two (a 151 MB score tensor takes a 256 MB chunk) and keeps what it took.
-      enableCpuMemArena: false,
-      enableMemPattern: false,
       ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
     });
   });
