@@ -41,6 +41,8 @@ export interface Faults {
   corrupt: Map<string, Buffer>;
   /** Answer 200 with the whole file even to a `Range` request. */
   ignoreRange: boolean;
+  /** Start the file list's answer, then send nothing more while keeping the connection open. */
+  stallListing: boolean;
 }
 
 const COMMIT = 'c0ffee'.padEnd(40, '0');
@@ -60,6 +62,7 @@ export class FakeHub {
     stallAfter: new Map(),
     corrupt: new Map(),
     ignoreRange: false,
+    stallListing: false,
   };
   pageSize = 3;
   private readonly hub = http.createServer((q, s) => this.serveHub(q, s));
@@ -104,6 +107,10 @@ export class FakeHub {
       return;
     }
     const tree = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(p);
+    if (tree && this.faults.stallListing) {
+      res.writeHead(200, { 'content-type': 'application/json' }).write('[');
+      return;
+    }
     if (tree) {
       this.tree(res, tree[1], url);
       return;
