@@ -2,12 +2,14 @@
  * Downloads a model repository from the Hugging Face Hub into the Hugging Face cache's
  * standard layout (cacheLayout.ts), or a plain folder, which the engine opens as it is: list the files at the commit `main` points to, choose the ones a model folder
  * needs (chooseFiles.ts), and fetch each one resumably and verified (downloadFile.ts),
- * smallest first so that a wrong repository fails before the large graph. Pure Node, no
+ * smallest first so that a wrong repository fails before the large graph; in the cache, each
+ * blob under its lock (blobLock.ts), so two downloads never write one blob. Pure Node, no
  * `vscode`: the command in src/commands/downloadModelCommand.ts adds the pickers and progress bar.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { GraphFile } from '../engine/folder/onnxGraphFiles';
+import { blobLockPath, withBlobLock } from './blobLock';
 import { chooseFiles, type FileChoice } from './chooseFiles';
 import { checksumOf, downloadFile } from './downloadFile';
 import { HubError } from './hubError';
@@ -115,7 +117,12 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     const dest = storage
       ? blobPath(storage, commit, file)
       : path.join(folder, ...file.path.split('/'));
-    if (!(await isComplete(dest, file))) {
+    const locked = <T>(work: () => Promise<T>) =>
+      storage && options.cacheDir !== undefined
+        ? withBlobLock(blobLockPath(options.cacheDir, storage, dest), options.signal, work)
+        : work();
+    await locked(async () => {
+      if (await isComplete(dest, file)) return;
       let onDisk: number | undefined; // the first report is what an earlier attempt left
       await downloadFile(conn, {
         repo,
@@ -130,7 +137,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
           report({ file: file.path, doneBytes: finished + bytes, totalBytes: choice.totalBytes });
         },
       });
-    }
+    });
     if (storage) await linkIntoSnapshot(storage, commit, file);
     finished += file.size;
     report({ file: file.path, doneBytes: finished, totalBytes: choice.totalBytes });

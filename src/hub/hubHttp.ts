@@ -1,10 +1,11 @@
 /**
- * HTTP to the Hub with Node's built-in `fetch`: redirects followed by hand so the access
- * token only ever goes to the Hub itself (never to the CDN it redirects large files to),
- * a stall timeout that aborts a request when no bytes arrive for a while, and failures
- * turned into `HubError`s. Pure Node, no `vscode`.
+ * HTTP to the Hub with Node's built-in `fetch`: for file bytes, redirects followed by hand so
+ * the access token only ever goes to the Hub itself (never to the CDN it redirects large
+ * files to); for the API calls `@huggingface/hub` makes, the `fetch` it is given; both with a
+ * stall timeout that aborts a request when no bytes arrive for a while, and failures turned
+ * into `HubError`s. Pure Node, no `vscode`.
  */
-import { HubError, requestFailed } from './hubError';
+import { HubError, type HubErrorAnswer, requestFailed } from './hubError';
 
 /** What every request to one Hub needs. */
 export interface HubConnection {
@@ -18,6 +19,7 @@ export interface HubConnection {
 }
 
 const MAX_REDIRECTS = 10;
+const USER_AGENT = 'attention-inspector';
 
 /**
  * Aborts a request when `poke` has not been called for `ms`, or when `outer` aborts.
@@ -87,7 +89,7 @@ export async function hubGet(
     const auth: Record<string, string> =
       conn.token && current.origin === hubOrigin ? { authorization: `Bearer ${conn.token}` } : {};
     const answer = await fetch(current, {
-      headers: { ...headers, ...auth, 'user-agent': 'attention-inspector' },
+      headers: { ...headers, ...auth, 'user-agent': USER_AGENT },
       redirect: 'manual',
       signal: guard.signal,
     });
@@ -98,4 +100,72 @@ export async function hubGet(
     current = new URL(location, current);
   }
   throw new HubError('badResponse', `Too many redirects from ${conn.endpoint} for ${url}.`);
+}
+
+/** What the Hub said when it refused a request: its status and `X-Error-*` headers. */
+export interface RefusalSeen {
+  answer?: HubErrorAnswer;
+}
+
+/**
+ * A `fetch` for `@huggingface/hub`'s API calls (`modelInfo`, `listFiles`): it adds what the
+ * library does not (our cancel signal, the stall timeout, a bound on an answer's size, a
+ * user agent), reads the body itself so a stall or a drop mid-answer ends as our `HubError`,
+ * and keeps the refusal's `X-Error-Code`, which the library's `HubApiError` drops.
+ */
+export function apiFetch(
+  conn: HubConnection,
+  what: string,
+  refusal: RefusalSeen,
+  maxBytes: number,
+): typeof fetch {
+  return async (input, init) => {
+    const guard = new StallGuard(conn.stallMs, conn.signal);
+    try {
+      const headers = new Headers(init?.headers);
+      headers.set('user-agent', USER_AGENT);
+      const answer = await fetch(input, { ...init, headers, signal: guard.signal });
+      guard.poke();
+      if (!answer.ok)
+        refusal.answer = {
+          status: answer.status,
+          errorCode: answer.headers.get('x-error-code'),
+          errorMessage: answer.headers.get('x-error-message'),
+        };
+      const body = await readBounded(answer, guard, maxBytes, what);
+      return new Response(body.length > 0 ? body : null, {
+        status: answer.status,
+        statusText: answer.statusText,
+        headers: answer.headers,
+      });
+    } catch (error) {
+      throw failure(error, conn, guard, what);
+    } finally {
+      guard.dispose();
+    }
+  };
+}
+
+async function readBounded(
+  answer: Response,
+  guard: StallGuard,
+  maxBytes: number,
+  what: string,
+): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  if (!answer.body) return Buffer.alloc(0);
+  for await (const chunk of answer.body) {
+    guard.poke();
+    length += chunk.byteLength;
+    if (length > maxBytes) {
+      await answer.body.cancel().catch(() => undefined);
+      throw new HubError(
+        'badResponse',
+        `Unexpected answer from the Hub about ${what}: larger than ${maxBytes >> 20} MB. Try again later.`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

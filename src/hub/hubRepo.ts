@@ -66,16 +66,6 @@ export function normalizeRepoId(input: string): string {
 
 const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
 
-/** `GET` → `{ sha, … }`: the commit a revision points to (`huggingface_hub`'s `model_info`). */
-export function revisionUrl(endpoint: string, repo: string, revision: string): string {
-  return `${endpoint}/api/models/${encodePath(repo)}/revision/${encodeURIComponent(revision)}`;
-}
-
-/** `GET` → `[{ type, path, size, oid, lfs? }]`, paginated by a `Link: <…>; rel="next"` header. */
-export function treeUrl(endpoint: string, repo: string, revision: string): string {
-  return `${endpoint}/api/models/${encodePath(repo)}/tree/${encodeURIComponent(revision)}?recursive=true`;
-}
-
 /** A file's bytes; the Hub answers with a redirect (to a CDN for large files). */
 export function resolveUrl(endpoint: string, repo: string, revision: string, file: string): string {
   return `${endpoint}/${encodePath(repo)}/resolve/${encodeURIComponent(revision)}/${encodePath(file)}`;

@@ -1,14 +1,16 @@
 /**
- * What a repository holds at one commit, read from the Hub's API: the commit a branch
- * points to (`/api/models/{id}/revision/{rev}` → `sha`) and every file with its size and
- * checksum (`/api/models/{id}/tree/{sha}?recursive=true`, paginated by `Link` headers).
- * Large files are in Git LFS (or Xet, which keeps the same `lfs` entry): their `lfs.oid`
- * is the SHA-256 of the content. Small files carry only their git blob id (`oid`, a
- * SHA-1 of `blob <size>\0<content>`), which verifies them just as well.
+ * What a repository holds at one commit, asked through `@huggingface/hub`: the commit a
+ * branch points to (`modelInfo` with the `sha` field: `/api/models/{id}/revision/{rev}`) and
+ * every file with its size and checksum (`listFiles`: `/api/models/{id}/tree/{sha}`,
+ * recursive, paginated by `Link` headers). Large files are in Git LFS (or Xet, which keeps
+ * the same `lfs` entry): their `lfs.oid` is the SHA-256 of the content. Small files carry
+ * only their git blob id (`oid`, a SHA-1 of `blob <size>\0<content>`), which verifies them
+ * just as well. The library's failures become our `HubError`s with their messages.
  */
+import { HubApiError, type ListFileEntry, listFiles, modelInfo } from '@huggingface/hub';
 import { answerError, HubError } from './hubError';
-import { failure, hubGet, StallGuard, type HubConnection } from './hubHttp';
-import { repoPageUrl, revisionUrl, treeUrl } from './hubRepo';
+import { apiFetch, type HubConnection, type RefusalSeen } from './hubHttp';
+import { repoPageUrl } from './hubRepo';
 
 /** One file of a repository, as the tree API lists it. */
 export interface RepoFile {
@@ -23,7 +25,7 @@ export interface RepoFile {
 }
 
 /** Enough for repositories with tens of thousands of files; bounds a misbehaving server. */
-const MAX_PAGES = 100;
+const MAX_FILES = 200_000;
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
 
 /** The commit `revision` points to, so that every file comes from the same commit. */
@@ -32,8 +34,10 @@ export async function resolveCommit(
   repo: string,
   revision: string,
 ): Promise<string> {
-  const info = await getJson(conn, repo, revisionUrl(conn.endpoint, repo, revision));
-  const sha = (info as { sha?: unknown } | null)?.sha;
+  const info = await askHub(conn, repo, (fetch) =>
+    modelInfo({ ...libraryParams(conn, fetch), name: repo, revision, additionalFields: ['sha'] }),
+  );
+  const sha: unknown = info.sha;
   return typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : revision;
 }
 
@@ -43,105 +47,70 @@ export async function listRepoFiles(
   repo: string,
   commit: string,
 ): Promise<RepoFile[]> {
-  const files: RepoFile[] = [];
-  let url: string | undefined = treeUrl(conn.endpoint, repo, commit);
-  for (let page = 0; url !== undefined; page++) {
-    if (page === MAX_PAGES)
-      throw badResponse(repo, `the file list has more than ${MAX_PAGES} pages`);
-    const { json, next }: { json: unknown; next: string | undefined } = await getJsonPage(
-      conn,
-      repo,
-      url,
-    );
-    if (!Array.isArray(json)) throw badResponse(repo, 'the file list is not a JSON array');
-    for (const entry of json) {
+  return askHub(conn, repo, async (fetch) => {
+    const files: RepoFile[] = [];
+    let seen = 0;
+    const params = { ...libraryParams(conn, fetch), repo, revision: commit, recursive: true };
+    for await (const entry of listFiles(params)) {
+      if (++seen > MAX_FILES) throw badResponse(repo, `it lists more than ${MAX_FILES} entries`);
       const file = toRepoFile(entry);
       if (file) files.push(file);
     }
-    url = next;
-  }
-  return files;
+    return files;
+  });
 }
 
-function toRepoFile(entry: unknown): RepoFile | undefined {
-  const e = entry as {
-    type?: unknown;
-    path?: unknown;
-    size?: unknown;
-    oid?: unknown;
-    lfs?: { oid?: unknown; size?: unknown };
-  };
-  if (e?.type !== 'file' || typeof e.path !== 'string' || !isSize(e.size)) return undefined;
-  if (e.lfs && typeof e.lfs.oid === 'string' && isSize(e.lfs.size))
-    return { path: e.path, size: e.lfs.size, sha256: e.lfs.oid.toLowerCase() };
+/** What every library call gets: our Hub, our token, our `fetch`. */
+function libraryParams(conn: HubConnection, fetch: typeof globalThis.fetch) {
+  return { hubUrl: conn.endpoint, accessToken: conn.token || undefined, fetch };
+}
+
+/** Runs one library call and turns whatever it throws into a `HubError` about `repo`. */
+async function askHub<T>(
+  conn: HubConnection,
+  repo: string,
+  call: (fetch: typeof globalThis.fetch) => Promise<T>,
+): Promise<T> {
+  const refusal: RefusalSeen = {};
+  try {
+    return await call(apiFetch(conn, `the file list of ${repo}`, refusal, MAX_JSON_BYTES));
+  } catch (error) {
+    if (error instanceof HubError) throw error;
+    if (error instanceof HubApiError) {
+      // The library keeps the status but drops `X-Error-Code` (gated vs missing): our fetch saw it.
+      const answer = refusal.answer ?? {
+        status: error.statusCode,
+        errorCode: null,
+        errorMessage: null,
+      };
+      throw answerError(answer, repo, repoPageUrl(conn.endpoint, repo));
+    }
+    // The library refuses a token that does not look like one before sending anything.
+    if (error instanceof TypeError && /access token/i.test(error.message))
+      throw new HubError(
+        'unauthorized',
+        'HF_TOKEN is not a Hugging Face access token (they start with "hf_"). Create a read ' +
+          'token at https://huggingface.co/settings/tokens, or unset HF_TOKEN.',
+      );
+    if (error instanceof SyntaxError) throw badResponse(repo, 'an answer is not JSON');
+    throw error;
+  }
+}
+
+function toRepoFile(entry: ListFileEntry): RepoFile | undefined {
+  if (entry.type !== 'file' || typeof entry.path !== 'string' || !isSize(entry.size))
+    return undefined;
+  if (entry.lfs && typeof entry.lfs.oid === 'string' && isSize(entry.lfs.size))
+    return { path: entry.path, size: entry.lfs.size, sha256: entry.lfs.oid.toLowerCase() };
   return {
-    path: e.path,
-    size: e.size,
-    gitOid: typeof e.oid === 'string' ? e.oid.toLowerCase() : undefined,
+    path: entry.path,
+    size: entry.size,
+    gitOid: typeof entry.oid === 'string' ? entry.oid.toLowerCase() : undefined,
   };
 }
 
 const isSize = (n: unknown): n is number =>
   typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-
-async function getJson(conn: HubConnection, repo: string, url: string): Promise<unknown> {
-  return (await getJsonPage(conn, repo, url)).json;
-}
-
-async function getJsonPage(
-  conn: HubConnection,
-  repo: string,
-  url: string,
-): Promise<{ json: unknown; next: string | undefined }> {
-  const guard = new StallGuard(conn.stallMs, conn.signal);
-  try {
-    const answer = await hubGet(url, conn, guard, { accept: 'application/json' });
-    if (!answer.ok) {
-      await answer.body?.cancel();
-      throw answerError(
-        {
-          status: answer.status,
-          errorCode: answer.headers.get('x-error-code'),
-          errorMessage: answer.headers.get('x-error-message'),
-        },
-        repo,
-        repoPageUrl(conn.endpoint, repo),
-      );
-    }
-    const text = await readBounded(answer, guard, repo);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw badResponse(repo, `${url} did not answer JSON`);
-    }
-    return { json, next: nextPage(answer.headers.get('link'), url) };
-  } catch (error) {
-    throw failure(error, conn, guard, `the file list of ${repo}`);
-  } finally {
-    guard.dispose();
-  }
-}
-
-async function readBounded(answer: Response, guard: StallGuard, repo: string): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  if (!answer.body) return '';
-  for await (const chunk of answer.body) {
-    guard.poke();
-    length += chunk.byteLength;
-    if (length > MAX_JSON_BYTES)
-      throw badResponse(repo, `an API answer is larger than ${MAX_JSON_BYTES >> 20} MB`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The `rel="next"` target of a `Link` header, resolved against the page's URL. */
-export function nextPage(link: string | null, base: string): string | undefined {
-  const match = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
-  return match ? new URL(match[1], base).href : undefined;
-}
 
 function badResponse(repo: string, what: string): HubError {
   return new HubError(

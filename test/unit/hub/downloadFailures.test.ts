@@ -108,6 +108,27 @@ describe('Hub download: interruptions and failures (loopback Hub)', function () 
     assert.deepEqual(await loop.filesUnder(result.folder), CHOSEN);
   });
 
+  it('names a token that is not one before anything is sent', async () => {
+    await loop.rejectsWith(
+      loop.download('Xenova/tiny-gpt2', { token: 'secret' }),
+      'unauthorized',
+      'HF_TOKEN is not a Hugging Face access token',
+      'hf_',
+    );
+    assert.deepEqual(loop.hub.apiRequests, []);
+  });
+
+  it('ends a file list that stops arriving after the stall timeout', async () => {
+    loop.hub.faults.stallListing = true;
+    await loop.rejectsWith(
+      loop.download('Xenova/tiny-gpt2', { stallMs: 300 }),
+      'stalled',
+      'No data arrived',
+      'the file list of Xenova/tiny-gpt2',
+    );
+    assert.equal(loop.hub.byteRequests.length, 0);
+  });
+
   it('says when a repository does not exist (the Hub answers 401 RepoNotFound)', async () => {
     await loop.rejectsWith(
       loop.download('acme/nothing-here'),

@@ -43,6 +43,17 @@ describe('Hub download (loopback Hub)', function () {
     assert.ok(loop.hub.hubAuthorizations.length > 10);
   });
 
+  it('asks the Hub through @huggingface/hub: the commit of main, then every page of its tree', async () => {
+    const result = await loop.download('Xenova/tiny-gpt2');
+    const commit = 'c0ffee'.padEnd(40, '0');
+    assert.equal(result.commit, commit);
+    const [info, ...pages] = loop.hub.apiRequests;
+    assert.match(info, /^\/api\/models\/Xenova\/tiny-gpt2\/revision\/main\?(.+&)?expand=sha(&|$)/);
+    const tree = `/api/models/Xenova/tiny-gpt2/tree/${commit}?recursive=true&expand=false`;
+    // 11 entries (onnx/ and 10 files), 3 a page: the first page and three `Link: rel="next"`.
+    assert.deepEqual(pages, [tree, ...[3, 6, 9].map((cursor) => `${tree}&cursor=${cursor}`)]);
+  });
+
   it('fetches a graph with all its external-data files and none of another variant', async () => {
     const result = await loop.download('acme/external');
     assert.deepEqual(await loop.filesUnder(result.folder), [

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -66,5 +67,42 @@ describe('Hub download into the Hugging Face cache layout (loopback Hub)', funct
     assert.ok((await fs.readFile(path.join(result.folder, GRAPH))).equals(GPT2_FILES[GRAPH]));
     const blobs = await fs.readdir(path.join(storage(), 'blobs'));
     assert.ok(!blobs.some((name) => name.endsWith('.incomplete')), blobs.join());
+  });
+
+  const lockOf = (name: Name) =>
+    path.join(cacheDir(), '.locks', 'models--Xenova--tiny-gpt2', `${etag(name)}.inspector.lock`);
+
+  it('waits while another process holds a blob’s lock, and can be cancelled while it waits', async () => {
+    // Another process (our parent, alive) holds the lock of every blob this download needs.
+    await fs.mkdir(path.dirname(lockOf('config.json')), { recursive: true });
+    for (const name of CHOSEN as Name[]) await fs.writeFile(lockOf(name), String(process.ppid));
+    const controller = new AbortController();
+    const cancelled = loop.download('Xenova/tiny-gpt2', {
+      cacheDir: cacheDir(),
+      signal: controller.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    controller.abort();
+    await loop.rejectsWith(cancelled, 'cancelled');
+    assert.equal(loop.hub.byteRequests.length, 0);
+    const waiting = download();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(loop.hub.byteRequests.length, 0, 'nothing fetched while the lock is held');
+    for (const name of CHOSEN as Name[]) await fs.rm(lockOf(name));
+    const result = await waiting;
+    assert.equal(result.fetchedBytes, result.totalBytes);
+    assert.deepEqual(await fs.readdir(path.dirname(lockOf('config.json'))), []);
+  });
+
+  it('takes over the lock of a process that has exited; two downloads at once fetch each blob once', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await fs.mkdir(path.dirname(lockOf('config.json')), { recursive: true });
+    await fs.writeFile(lockOf('config.json'), String(dead));
+    const [a, b] = await Promise.all([download(), download()]);
+    assert.equal(a.fetchedBytes + b.fetchedBytes, a.totalBytes);
+    for (const name of CHOSEN)
+      assert.equal(loop.hub.byteRequests.filter((r) => r.path === name).length, 1, name);
+    assert.ok((await fs.readFile(path.join(a.folder, GRAPH))).equals(GPT2_FILES[GRAPH]));
+    assert.deepEqual(await fs.readdir(path.dirname(lockOf('config.json'))), []);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * A loopback stand-in for the Hugging Face Hub, in its URL layout and answers:
- * - `GET /api/models/{repo}/revision/{rev}` → `{ id, sha }`;
- * - `GET /api/models/{repo}/tree/{rev}?recursive=true` → `[{ type, oid, size, path, lfs? }]`,
- *   `pageSize` entries a page with a `Link: <…&cursor=N>; rel="next"` header;
+ * - `GET /api/models/{repo}/revision/{rev}?expand=…` → `{ _id, id }` and the fields `expand`
+ *   names (`sha`, `private`, `gated`, `lastModified`, …), as the Hub answers `modelInfo`;
+ * - `GET /api/models/{repo}/tree/{rev}?recursive=true&expand=false` (what `listFiles` asks) →
+ *   `[{ type, oid, size, path, lfs? }]` (only the top level unless `recursive=true`),
+ *   `pageSize` entries a page with an absolute `Link: <…&cursor=N>; rel="next"` header;
  * - `GET /{repo}/resolve/{rev}/{path}` → a relative 307 to `/api/resolve-cache/…` for files
  *   in git, an absolute 302 to a second server (the "CDN", another origin) for LFS files;
  * - errors with the Hub's `X-Error-Code` headers (`RepoNotFound` with 401, `GatedRepo`,
@@ -39,6 +41,8 @@ export interface Faults {
   corrupt: Map<string, Buffer>;
   /** Answer 200 with the whole file even to a `Range` request. */
   ignoreRange: boolean;
+  /** Start the file list's answer, then send nothing more while keeping the connection open. */
+  stallListing: boolean;
 }
 
 const COMMIT = 'c0ffee'.padEnd(40, '0');
@@ -51,11 +55,14 @@ export class FakeHub {
   readonly byteRequests: ByteRequest[] = [];
   /** `Authorization` headers the Hub origin received. */
   readonly hubAuthorizations: (string | undefined)[] = [];
+  /** Every `/api/` request, path and query, in order. */
+  readonly apiRequests: string[] = [];
   readonly faults: Faults = {
     dropAfter: new Map(),
     stallAfter: new Map(),
     corrupt: new Map(),
     ignoreRange: false,
+    stallListing: false,
   };
   pageSize = 3;
   private readonly hub = http.createServer((q, s) => this.serveHub(q, s));
@@ -92,13 +99,18 @@ export class FakeHub {
     this.hubAuthorizations.push(req.headers.authorization);
     const url = new URL(req.url ?? '/', this.endpoint);
     const p = decodeURIComponent(url.pathname);
+    if (p.startsWith('/api/models/')) this.apiRequests.push(`${p}${url.search}`);
     const revision = /^\/api\/models\/(.+)\/revision\/([^/]+)$/.exec(p);
     if (revision) {
-      if (this.repos[revision[1]]) this.json(res, { id: revision[1], sha: COMMIT });
+      if (this.repos[revision[1]]) this.json(res, this.info(revision[1], url));
       else this.error(res, 401, 'RepoNotFound');
       return;
     }
     const tree = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(p);
+    if (tree && this.faults.stallListing) {
+      res.writeHead(200, { 'content-type': 'application/json' }).write('[');
+      return;
+    }
     if (tree) {
       this.tree(res, tree[1], url);
       return;
@@ -144,6 +156,26 @@ export class FakeHub {
     }
   }
 
+  /** A model's info: with `expand`, the Hub answers only the fields named (and the ids). */
+  private info(repoId: string, url: URL): Record<string, unknown> {
+    const fields: Record<string, unknown> = {
+      sha: COMMIT,
+      private: false,
+      gated: this.repos[repoId].gatedToken ? 'manual' : false,
+      downloads: 0,
+      likes: 0,
+      lastModified: '2025-01-01T00:00:00.000Z',
+      pipeline_tag: 'text-generation',
+    };
+    const expand = url.searchParams.getAll('expand');
+    const chosen = expand.length > 0 ? expand : Object.keys(fields);
+    return {
+      _id: `id-${repoId}`,
+      id: repoId,
+      ...Object.fromEntries(chosen.filter((k) => k in fields).map((k) => [k, fields[k]])),
+    };
+  }
+
   private tree(res: http.ServerResponse, repoId: string, url: URL): void {
     const repo = this.repos[repoId];
     if (!repo) {
@@ -168,15 +200,16 @@ export class FakeHub {
           .map((p) => p.split('/')[0]),
       ),
     ];
+    const recursive = url.searchParams.get('recursive') === 'true';
     const all = [
       ...dirs.map((d) => ({ type: 'directory', oid: gitOid(Buffer.from(d)), size: 0, path: d })),
       ...entries,
-    ];
+    ].filter((e) => recursive || !e.path.includes('/'));
     const start = Number(url.searchParams.get('cursor') ?? 0);
     const page = all.slice(start, start + this.pageSize);
     const headers: Record<string, string> = {};
     if (start + this.pageSize < all.length)
-      headers.link = `<${url.pathname}?recursive=true&cursor=${start + this.pageSize}>; rel="next"`;
+      headers.link = `<${this.endpoint}${url.pathname}?recursive=${recursive}&expand=false&cursor=${start + this.pageSize}>; rel="next"`;
     this.json(res, page, headers);
   }
 

@@ -9,10 +9,8 @@ import {
   repoFolder,
   repoIdProblem,
   resolveUrl,
-  treeUrl,
 } from '../../../src/hub/hubRepo';
 import { formatBytes, percentDone, progressMessage } from '../../../src/hub/progressText';
-import { nextPage } from '../../../src/hub/repoListing';
 
 describe('Hub repositories and URLs', () => {
   it('takes the Hub from HF_ENDPOINT, as huggingface_hub does, and refuses what is not http(s)', () => {
@@ -52,25 +50,10 @@ describe('Hub repositories and URLs', () => {
       resolveUrl(hub, 'Xenova/gpt2', 'main', 'onnx/model q.onnx'),
       `${hub}/Xenova/gpt2/resolve/main/onnx/model%20q.onnx`,
     );
-    assert.equal(treeUrl(hub, 'gpt2', 'abc'), `${hub}/api/models/gpt2/tree/abc?recursive=true`);
     assert.equal(repoFolder('/store', 'Xenova/gpt2'), path.join('/store', 'Xenova--gpt2'));
   });
 
-  it('reads the next page of a listing and the start of a Content-Range', () => {
-    const base = 'https://huggingface.co/api/models/x/tree/main?recursive=true';
-    assert.equal(
-      nextPage(
-        '<https://huggingface.co/api/models/x/tree/main?recursive=true&cursor=abc>; rel="next"',
-        base,
-      ),
-      'https://huggingface.co/api/models/x/tree/main?recursive=true&cursor=abc',
-    );
-    assert.equal(
-      nextPage('</api/models/x/tree/main?cursor=2>; rel="next"', base),
-      'https://huggingface.co/api/models/x/tree/main?cursor=2',
-    );
-    assert.equal(nextPage(null, base), undefined);
-    assert.equal(nextPage('<https://x>; rel="prev"', base), undefined);
+  it('reads the start of a Content-Range', () => {
     assert.equal(contentRangeStart('bytes 70000-199999/200000'), 70_000);
     assert.equal(contentRangeStart('bytes */200000'), undefined);
     assert.equal(contentRangeStart(null), undefined);
