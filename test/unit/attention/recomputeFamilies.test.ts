@@ -56,12 +56,12 @@ describe('attention recomputed from q and k, every fixture family', () => {
           rows,
         });
         const expected = new Float32Array(2 * n);
-        rows.forEach((r, i) =>
+        for (const [i, r] of rows.entries()) {
           expected.set(
             attentions[layer].subarray((head * n + r) * n, (head * n + r + 1) * n),
             i * n,
-          ),
-        );
+          );
+        }
         assert.ok(worstDifference(two, expected) <= 1e-5, `layer ${layer} head ${head} rows`);
       }
       await whole.release();
