@@ -8,7 +8,16 @@ import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { Rpc, RpcError } from '../protocol/rpc';
 import { EngineRunError, runErrorCode } from '../engine/errors';
-import type { HeadSteps, InspectResult, ModelInfo, PositionsReport } from '../engine/types';
+import type {
+  AttentionKind,
+  AttentionSliceRequest,
+  HeadSteps,
+  HeldResult,
+  InspectResult,
+  LayerOverview,
+  ModelInfo,
+  PositionsReport,
+} from '../engine/types';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { Watchdog } from './watchdog';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
@@ -51,16 +60,67 @@ export class EngineClient {
     runId: number;
     result: Promise<InspectResult>;
   } {
+    return this.startRun<InspectResult>('inspect', request);
+  }
+
+  /**
+   * Inspects `text` and leaves its attention in the engine (issue 22): the result has no
+   * tensors; ask `overview` and `slice` by its `resultId`, and `release` it when not shown.
+   */
+  inspectHeld(request: Omit<InspectRequest, 'runId'>): {
+    runId: number;
+    result: Promise<HeldResult>;
+  } {
+    return this.startRun<HeldResult>('inspectHeld', request);
+  }
+
+  /** One layer's thumbnails and head summaries of a held result. */
+  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+    return this.query<LayerOverview>('overview', { resultId, kind, layer }, 'reading attention');
+  }
+
+  /** `[heads, rows, cols]` of a held result's attention. */
+  slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array> {
+    return this.query<Float32Array>('slice', { resultId, ...request }, 'reading attention');
+  }
+
+  /** Forgets a held result; a worker that is not running holds nothing to forget. */
+  async release(resultId: number): Promise<void> {
+    if (!this.live) return;
+    await this.live.rpc.call('release', { resultId }).catch(() => undefined);
+  }
+
+  private async query<T>(
+    method: 'overview' | 'slice',
+    arg: Parameters<EngineApi['overview']>[0] | Parameters<EngineApi['slice']>[0],
+    doing: string,
+  ): Promise<T> {
+    // A query never starts a worker: one that is gone held nothing (the result is released).
+    const live = this.live;
+    if (!live) throw releasedError();
+    try {
+      await live.ready;
+      const call = live.rpc.call(method, arg as never) as Promise<unknown>;
+      return (await live.watchdog.watch(call, { label: doing, kind: 'run' })) as T;
+    } catch (error) {
+      throw toRunError(error);
+    }
+  }
+
+  private startRun<T>(
+    method: 'inspect' | 'inspectHeld',
+    request: Omit<InspectRequest, 'runId'>,
+  ): { runId: number; result: Promise<T> } {
     const runId = this.nextRunId++;
     for (const [openId, settle] of this.open) {
       settle(new EngineRunError('A newer inspection replaced this one.', 'superseded'));
       this.open.delete(openId);
     }
-    const result = new Promise<InspectResult>((resolve, reject) => {
+    const result = new Promise<T>((resolve, reject) => {
       this.open.set(runId, reject);
       this.worker()
         .then((live) =>
-          live.watchdog.watch(live.rpc.call('inspect', { ...request, runId }), {
+          live.watchdog.watch(live.rpc.call(method, { ...request, runId }) as Promise<T>, {
             label: `${request.modelDir}: inspecting`,
             kind: 'load',
           }),
@@ -187,6 +247,13 @@ export class EngineClient {
     live.rpc.dispose();
     void live.handle.terminate();
   }
+}
+
+function releasedError(): EngineRunError {
+  return new EngineRunError(
+    'The engine no longer holds this result (it was restarted): run the inspection again.',
+    'released',
+  );
 }
 
 function toRunError(error: unknown): EngineRunError {
