@@ -91,7 +91,7 @@ export class App implements ViewHost {
         this.runs.started(message.runId, message.label);
         break;
       case 'didStartResult':
-        store.start(message.meta);
+        if (!store.start(message.meta)) return;
         this.drawnMark.started(message.meta);
         this.runs.resultArrived();
         this.focusTracker.clear();

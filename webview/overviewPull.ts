@@ -6,6 +6,21 @@
  */
 import type { AttentionKind, AttentionStack, LayerOverview } from '../src/engine/types';
 
+/** Whether `overview` is a well-formed overview of a layer of `stack` (a reply may be anything). */
+export function fitsStack(overview: unknown, stack: AttentionStack | undefined): boolean {
+  if (typeof overview !== 'object' || overview === null || !stack) return false;
+  const o = overview as LayerOverview;
+  return (
+    o.kind === stack.kind &&
+    Number.isInteger(o.layer) &&
+    o.layer >= 0 &&
+    o.layer < stack.layers &&
+    o.thumbnails instanceof Float32Array &&
+    o.thumbnails.length === stack.heads * o.side * o.colSide &&
+    Array.isArray(o.summaries)
+  );
+}
+
 /** Overviews asked and not yet answered: one travels while the view draws the one before. */
 export const OVERVIEWS_IN_FLIGHT = 2;
 

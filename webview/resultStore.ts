@@ -9,16 +9,9 @@
  * source), the decoder's (target × target, causal) or cross-attention (target rows × source
  * columns). Word level and hidden specials apply to the encoder's only.
  */
-import { attentionRollout } from '../src/shared/attentionRollout';
-import {
-  displayUnits,
-  projectMatrix,
-  type DisplayUnits,
-  type UnitOptions,
-} from '../src/shared/displayUnits';
+import { projectMatrix, type UnitOptions } from '../src/shared/displayUnits';
 import { maxOverHeads, meanOverHeads } from '../src/shared/headAggregates';
 import { headMatrix, type SquareMatrix } from '../src/shared/squareMatrix';
-import { unitLabel } from '../src/shared/unitLabels';
 import type {
   AttentionSliceRequest,
   AttentionStack,
@@ -26,27 +19,20 @@ import type {
   LayerOverview,
 } from '../src/engine/types';
 import type { AttentionKind, ResultMeta } from '../src/protocol/webview';
-import { OverviewPull } from './overviewPull';
-import { SliceCache } from './sliceCache';
+import { fitsStack, OverviewPull } from './overviewPull';
+import { RolloutChain } from './rolloutChain';
+import { LayerSlices } from './layerSlices';
 import { targetTokens } from './targetTokens';
+import { labelledUnits, type Units } from './units';
 import type { HeadChoice } from './viewState';
 
-/** Rows and columns of the views under the current toggles, with their labels. */
-export interface Units extends DisplayUnits {
-  labels: string[];
-}
+export type { Units } from './units';
 
 /** How the store asks the host about result `runId` (src/protocol/webview.ts `WebviewHostApi`). */
 export interface ResultQueries {
   overview(runId: number, kind: AttentionKind, layer: number): Promise<LayerOverview>;
   slice(runId: number, request: AttentionSliceRequest): Promise<Float32Array>;
 }
-
-/**
- * Rollout multiplies every layer up to the one shown, so it needs them all: it is fetched
- * layer by layer and refused when that would move more than this many bytes of attention.
- */
-export const ROLLOUT_MAX_BYTES = 128 * 1024 * 1024;
 
 const CACHE_LIMIT = 8;
 
@@ -66,11 +52,10 @@ export class ResultStore {
   staleReason: string | null = null;
   /** Why the host could not answer (the engine released the result, a slice failed). */
   queryError: string | null = null;
-  private readonly slices: SliceCache;
+  private readonly slices: LayerSlices;
   private readonly pull: OverviewPull;
   private readonly matrices = new Map<string, SquareMatrix>();
-  private rollout: SquareMatrix[] = [];
-  private rolling = false;
+  private readonly rollout: RolloutChain;
   private unitsCache: { key: string; units: Units } | null = null;
   private keyUnitsCache: Units | null = null;
 
@@ -79,7 +64,23 @@ export class ResultStore {
     /** Something arrived (an overview, a slice, a failure): draw again. */
     private readonly changed: () => void = () => undefined,
   ) {
-    this.slices = new SliceCache(changed);
+    this.slices = new LayerSlices(
+      (request) => this.queries.slice(this.runIdOrThrow(), request),
+      changed,
+    );
+    this.rollout = new RolloutChain(
+      (layer) => {
+        const { runId } = this.meta as ResultMeta;
+        const whole = this.wholeLayer(layer);
+        return whole
+          ? Promise.resolve(whole)
+          : this.queries.slice(runId, { kind: this.kind, layer });
+      },
+      (error) => {
+        if (error) this.queryError = error;
+        this.changed();
+      },
+    );
     this.pull = new OverviewPull(
       (kind, layer) => this.queries.overview(this.runIdOrThrow(), kind, layer),
       (overview) => this.takeOverview(overview),
@@ -90,8 +91,11 @@ export class ResultStore {
     );
   }
 
-  /** A new result begins: everything of the previous one goes, and its overviews are asked for. */
-  start(meta: ResultMeta): void {
+  /** A new result begins: everything of the previous one goes, and its overviews are asked for; false if refused. */
+  start(meta: ResultMeta): boolean {
+    // A message may be anything: a result without its stacks or tokens is refused.
+    if (typeof meta !== 'object' || !Array.isArray(meta?.stacks) || !Array.isArray(meta.tokens))
+      return false;
     this.meta = meta;
     for (const kind of ['encoder', 'decoder', 'cross'] as const) {
       const stack = meta.stacks.find((s) => s.kind === kind);
@@ -104,22 +108,15 @@ export class ResultStore {
     this.slices.clear();
     this.forgetDerived();
     this.pull.start(meta.stacks);
+    return true;
   }
 
-  /** Takes an overview of the current result; false for a misshapen one. */
-  private takeOverview(overview: LayerOverview): boolean {
-    if (typeof overview !== 'object' || overview === null) return false;
-    const stack = this.stackOf(overview.kind);
-    if (!stack || !(overview.thumbnails instanceof Float32Array)) return false;
-    const slots = this.byKind[stack.kind];
-    if (!Number.isInteger(overview.layer) || overview.layer < 0 || overview.layer >= slots.length)
-      return false;
-    if (overview.thumbnails.length !== stack.heads * overview.side * overview.colSide) return false;
-    if (!Array.isArray(overview.summaries)) return false;
-    slots[overview.layer] = overview;
+  /** Takes an overview of the current result; a misshapen one is dropped. */
+  private takeOverview(overview: LayerOverview): void {
+    if (!fitsStack(overview, this.stackOf(overview?.kind))) return;
+    this.byKind[overview.kind][overview.layer] = overview;
     this.finished = this.receivedLayers === this.expectedLayers;
     this.changed();
-    return true;
   }
 
   private stackOf(kind: AttentionKind): AttentionStack | undefined {
@@ -134,10 +131,9 @@ export class ResultStore {
   /** Drops every matrix, unit list and summary derived from the tensors on show. */
   private forgetDerived(): void {
     this.matrices.clear();
-    this.rollout = [];
+    this.rollout.reset();
     this.unitsCache = null;
     this.keyUnitsCache = null;
-    this.rolling = false;
   }
 
   /** The attention the views show; only `encoder` for a result without a decoder side. */
@@ -162,50 +158,23 @@ export class ResultStore {
    * wanted; undefined until they arrive. A layer's heads all at once are one ask.
    */
   layerHeads(layer: number, heads: readonly number[]): Float32Array | undefined {
-    const meta = this.meta;
-    if (!meta || layer < 0 || layer >= this.layerCount) return undefined;
-    const kind = this.shownKind;
-    const all = heads.length === this.heads && heads.every((h, i) => h === i);
-    const key = `${kind}/${layer}/${all ? 'all' : heads.join(',')}`;
-    const whole = all ? undefined : this.wholeLayer(layer);
-    if (whole) return this.cachedHeads(key, whole, heads);
-    const { runId } = meta;
-    const request: AttentionSliceRequest = all
-      ? { kind, layer }
-      : { kind, layer, heads: [...heads] };
-    const length = heads.length * this.n * this.cols;
-    return this.slices.get(key, length, () => this.queries.slice(runId, request));
-  }
-
-  /** Heads `heads` copied out of a whole layer already here (derived, so kept with the matrices). */
-  private cachedHeads(key: string, whole: Float32Array, heads: readonly number[]): Float32Array {
-    const size = this.n * this.cols;
-    const m = this.cached(`heads/${key}`, () => {
-      const data = new Float32Array(heads.length * size);
-      heads.forEach((h, k) => {
-        data.set(whole.subarray(h * size, (h + 1) * size), k * size);
-      });
-      return { n: heads.length * this.n, data, cols: this.cols };
-    });
-    return m.data;
+    if (!this.meta || layer < 0 || layer >= this.layerCount) return undefined;
+    return this.slices.heads(this.shownKind, layer, heads, this);
   }
 
   /** The whole layer (`[heads, n, cols]`) when it is already here, without asking. */
   private wholeLayer(layer: number): Float32Array | undefined {
-    return this.slices.peek(`${this.shownKind}/${layer}/all`);
+    return this.slices.whole(this.shownKind, layer);
   }
 
   /** Why the slice a view wants could not be had, or why rollout is refused; null if none. */
   notice(layer: number, head: HeadChoice): string | null {
-    if (head === 'rollout' && this.shownKind !== 'cross' && !this.rolloutFits(layer)) {
-      const mb = Math.round(ROLLOUT_MAX_BYTES / (1024 * 1024));
-      return (
-        `Rollout through layer ${layer} needs every layer's attention up to it (over ${mb} MB at ` +
-        `${this.n} tokens): pick a head, the mean or the max, or inspect fewer tokens.`
-      );
+    if (head === 'rollout' && this.shownKind !== 'cross') {
+      const refused = RolloutChain.refusal(layer, { n: this.n, heads: this.heads });
+      if (refused) return refused;
     }
-    const key = typeof head === 'number' ? `${layer}/${head}` : `${layer}/all`;
-    return this.slices.errorOf(`${this.shownKind}/${key}`) ?? this.queryError;
+    const one = typeof head === 'number' ? head : null;
+    return this.slices.errorOf(this.shownKind, layer, one) ?? this.queryError;
   }
 
   get runId(): number | null {
@@ -247,12 +216,8 @@ export class ResultStore {
       this.shownKind === 'encoder' ? options : { wordLevel: false, hideSpecial: false };
     const key = `${options_.wordLevel}/${options_.hideSpecial}`;
     if (this.unitsCache?.key !== key) {
-      const meta = this.meta;
-      const tokens = this.rowTokens();
-      const text = this.shownKind === 'encoder' ? (meta?.text ?? '') : '';
-      const display = displayUnits(tokens, text, options_);
-      const labels = display.units.map((u) => unitLabel(u, tokens, text));
-      this.unitsCache = { key, units: { ...display, labels } };
+      const text = this.shownKind === 'encoder' ? (this.meta?.text ?? '') : '';
+      this.unitsCache = { key, units: labelledUnits(this.rowTokens(), text, options_) };
     }
     return this.unitsCache.units;
   }
@@ -260,16 +225,12 @@ export class ResultStore {
   /** The view's columns (key units): the rows' units but for cross-attention (source tokens). */
   keyUnits(options: UnitOptions): Units {
     if (this.shownKind !== 'cross') return this.units(options);
-    if (!this.keyUnitsCache) {
-      const meta = this.meta;
-      const tokens = meta?.tokens ?? [];
-      const display = displayUnits(tokens, meta?.text ?? '', {
-        wordLevel: false,
-        hideSpecial: false,
-      });
-      const labels = display.units.map((u) => unitLabel(u, tokens, meta?.text ?? ''));
-      this.keyUnitsCache = { ...display, labels };
-    }
+    const tokenLevel = { wordLevel: false, hideSpecial: false };
+    this.keyUnitsCache ??= labelledUnits(
+      this.meta?.tokens ?? [],
+      this.meta?.text ?? '',
+      tokenLevel,
+    );
     return this.keyUnitsCache;
   }
 
@@ -290,7 +251,8 @@ export class ResultStore {
     }
     if (head === 'rollout') {
       // Rollout chains a stack's self-attention; cross-attention has no such chain.
-      return this.shownKind === 'cross' ? undefined : this.rolloutTo(layer);
+      if (this.shownKind === 'cross') return undefined;
+      return this.rollout.to(layer, { n: this.n, heads: this.heads });
     }
     const weights = this.layerHeads(layer, range(heads));
     if (!weights) return undefined;
@@ -313,46 +275,6 @@ export class ResultStore {
   /** Head summaries of every layer received so far, in layer/head order (the engine's). */
   summaries(): HeadSummary[] {
     return this.overviews.flatMap((overview) => overview?.summaries ?? []);
-  }
-
-  /** Whether rollout through `layer` fits `ROLLOUT_MAX_BYTES` of attention to fetch. */
-  private rolloutFits(layer: number): boolean {
-    return (layer + 1) * this.heads * this.n * this.cols * 4 <= ROLLOUT_MAX_BYTES;
-  }
-
-  /**
-   * Rollout needs every layer up to `layer`: they are fetched one at a time (past the slice
-   * cache, which keeps what views show) and folded in, so only the rolled matrices stay.
-   */
-  private rolloutTo(layer: number): SquareMatrix | undefined {
-    if (this.rollout.length > layer) return this.rollout[layer];
-    if (!this.meta || !this.rolloutFits(layer) || this.rolling) return undefined;
-    this.rolling = true;
-    const { runId } = this.meta;
-    const kind = this.shownKind;
-    const { n, heads } = this;
-    const extend = async (): Promise<void> => {
-      while (this.rollout.length <= layer) {
-        const next = this.rollout.length;
-        const weights =
-          this.wholeLayer(next) ?? (await this.queries.slice(runId, { kind, layer: next }));
-        if (this.meta?.runId !== runId || this.shownKind !== kind || !this.rolling) return;
-        const before = this.rollout[next - 1];
-        this.rollout.push(...attentionRollout([weights], n, heads, before));
-      }
-    };
-    extend().then(
-      () => {
-        if (this.meta?.runId === runId && this.shownKind === kind) this.rolling = false;
-        this.changed();
-      },
-      (error: unknown) => {
-        if (this.meta?.runId !== runId) return;
-        this.queryError = error instanceof Error ? error.message : String(error);
-        this.changed();
-      },
-    );
-    return undefined;
   }
 
   private cached(key: string, make: () => SquareMatrix): SquareMatrix {

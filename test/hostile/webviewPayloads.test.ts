@@ -31,7 +31,7 @@ async function saved(
     (f) =>
       (
         window as unknown as { __posted: { event: { type: string; format?: string } }[] }
-      ).__posted.some((m) => m.event.type === 'saveImage' && m.event.format === f),
+      ).__posted.some((m) => m.event?.type === 'saveImage' && m.event.format === f),
     format,
     { timeout: 15_000 },
   );

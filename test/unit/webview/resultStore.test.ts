@@ -3,7 +3,8 @@ import { HeldResults } from '../../../src/engine/attention/heldResults';
 import { holdInspection } from '../../../src/engine/attention/holdInspection';
 import type { AttentionSliceRequest } from '../../../src/engine/types';
 import { maxOverHeads, meanOverHeads } from '../../../src/shared/headAggregates';
-import { ROLLOUT_MAX_BYTES, ResultStore } from '../../../webview/resultStore';
+import { ResultStore } from '../../../webview/resultStore';
+import { ROLLOUT_MAX_BYTES } from '../../../webview/rolloutChain';
 import { runFixture, type FixtureResult } from '../../browser/fixtureResult';
 
 /**
