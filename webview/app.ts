@@ -169,6 +169,7 @@ export class App implements ViewHost {
     });
     this.ctx = ctx;
     this.state = ctx.state;
+    this.seq2seq.redrawSource(ctx);
     const view = this.activeView();
     if (this.viewSlot.firstElementChild !== view.element)
       this.viewSlot.replaceChildren(view.element);

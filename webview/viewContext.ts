@@ -18,12 +18,15 @@ export interface ViewContextParts {
   settings: ViewSettings;
   palette: Palette;
   scales: ScaleMemo;
-  /** The view on show: only the matrix and steps views draw (and so ask for) `matrix`. */
+  /** The view on show: the model and summary views do not draw (so must not ask for) `matrix`. */
   view: ViewKind;
 }
 
-/** Views that show the chosen layer/head's matrix; the others must not ask for its slice. */
-const MATRIX_VIEWS: readonly ViewKind[] = ['matrix', 'steps'];
+/**
+ * Views that show the chosen layer/head's matrix (the head view: its aggregate, and the
+ * source list of cross-attention); the model and summary views must not ask for its slice.
+ */
+const MATRIX_VIEWS: readonly ViewKind[] = ['matrix', 'head', 'steps'];
 
 /** The context; its `state` has layer and head clamped to the result once one arrived. */
 export function makeViewContext({
