@@ -15,10 +15,11 @@ import { ModelStatusBar } from './inspection/modelStatusBar';
 import { ResultExporter } from './export/resultExporter';
 import { selectModelCommand } from './commands/selectModel';
 import type { GraphVariant } from './engine/folder/onnxGraphFiles';
-import type { InspectResult } from './engine/types';
+import type { AttentionSliceRequest, HeldResult } from './engine/types';
 import { AttentionDecorations } from './editor/attentionDecorations';
 import { AttentionHover } from './editor/attentionHover';
 import { EditorMirror } from './editor/editorMirror';
+import { RowReader } from './editor/rowReader';
 import { downloadModelCommand } from './commands/downloadModelCommand';
 import { VIEW_TYPE } from './panel/heatmapPanel';
 import { RestoreStore } from './panel/restoreStore';
@@ -36,11 +37,13 @@ export interface ExtensionApi {
   /** The model folder in use. */
   modelDir(): string;
   /** Does what Inspect Selection does; resolves with the result (undefined when none). */
-  inspectSelection(): Promise<InspectResult | undefined>;
+  inspectSelection(): Promise<HeldResult | undefined>;
   /** Does what Inspect Around Cursor does; resolves with the result (undefined when none). */
-  inspectAroundCursor(): Promise<InspectResult | undefined>;
+  inspectAroundCursor(): Promise<HeldResult | undefined>;
   /** The file the "Attention Inspector" log channel writes (VS Code keeps it under `logUri`). */
   logFile(): string;
+  /** A part of a shown result's attention, which the engine holds (`[heads, rows, cols]`). */
+  slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array>;
 }
 
 /**
@@ -143,7 +146,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => inspector.revive(panel),
     }),
-    vscode.languages.registerHoverProvider('*', new AttentionHover(mirror, () => config().topK)),
+    vscode.languages.registerHoverProvider(
+      '*',
+      new AttentionHover(mirror, () => config().topK, new RowReader(runner)),
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(CONFIG_SECTION)) return;
       if (
@@ -181,6 +187,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     inspectSelection,
     inspectAroundCursor: inspectAround,
     logFile: () => vscode.Uri.joinPath(context.logUri, `${LOG_NAME}.log`).fsPath,
+    slice: (resultId, request) => runner.slice(resultId, request),
   };
 }
 

@@ -25,12 +25,21 @@ import { makeViewContext } from './viewContext';
 import type { HeadChoice, ViewState } from './viewState';
 import type { View, ViewContext, ViewHost } from './views/view';
 import { ViewSet } from './views/viewSet';
-import { loadState, postToHost, saveState } from './vscodeApi';
+import { callHost, loadState, postToHost, saveState } from './vscodeApi';
 
 export class App implements ViewHost {
   private state: ViewState = loadState();
   private settings: ViewSettings = DEFAULT_VIEW_SETTINGS;
-  private readonly store = new ResultStore();
+  private readonly store = new ResultStore(
+    {
+      overview: (runId, kind, layer) => callHost('overview', { runId, kind, layer }),
+      slice: (runId, request) => callHost('slice', { runId, ...request }),
+    },
+    () => {
+      this.drawnMark.layer();
+      this.scheduleRender();
+    },
+  );
   private readonly drawnMark = new DrawnMark();
   private palette: Palette = readPalette();
   private readonly views = new ViewSet(this);
@@ -42,8 +51,6 @@ export class App implements ViewHost {
   private readonly seq2seq = new Seq2seqBar(this, () => this.store.runId);
   private ctx: ViewContext | undefined;
   private frame = 0;
-  /** Layers taken in since the last render; the host hears of them once they are drawn. */
-  private untold: { runId: number; count: number } | null = null;
   /** The colour scale of the last matrix, kept so views can tell when to recolour. */
   private readonly scales = new ScaleMemo();
 
@@ -84,22 +91,10 @@ export class App implements ViewHost {
         this.runs.started(message.runId, message.label);
         break;
       case 'didStartResult':
-        store.start(message.meta);
+        if (!store.start(message.meta)) return;
         this.drawnMark.started(message.meta);
         this.runs.resultArrived();
         this.focusTracker.clear();
-        break;
-      case 'didProduceLayer':
-        // Confirmed even when refused: the host sends the next layer only after word of this one.
-        this.noteLayer(message.runId);
-        if (store.addLayer(message.runId, message.layer, message.weights, message.kind)) {
-          this.drawnMark.layer();
-        }
-        this.scheduleRender();
-        return;
-      case 'didFinishResult':
-        if (message.runId !== store.runId) return;
-        store.finished = true;
         break;
       case 'didFail':
         if (!this.runs.failed(message.runId, store.runId, message.message)) return;
@@ -163,10 +158,18 @@ export class App implements ViewHost {
     this.frame = 0;
     const { store, settings, palette, scales } = this;
     this.seq2seq.show(store, this.state.attention);
-    const ctx = makeViewContext({ store, state: this.state, settings, palette, scales });
+    const kind = this.currentView();
+    const ctx = makeViewContext({
+      store,
+      state: this.state,
+      settings,
+      palette,
+      scales,
+      view: kind,
+    });
     this.ctx = ctx;
     this.state = ctx.state;
-    const kind = this.currentView();
+    this.seq2seq.redrawSource(ctx);
     const view = this.activeView();
     if (this.viewSlot.firstElementChild !== view.element)
       this.viewSlot.replaceChildren(view.element);
@@ -176,23 +179,12 @@ export class App implements ViewHost {
     const { layerCount, heads } = store;
     const topK = ctx.settings.topK;
     this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, kind !== 'summary');
-    this.status.update(store, this.runs.running, this.runs.error, modeLabels(this.state));
+    const notice = store.meta ? store.notice(ctx.state.layer, ctx.state.head) : null;
+    const error = this.runs.error ?? notice;
+    this.status.update(store, this.runs.running, error, modeLabels(this.state));
     if (store.meta) view.render(ctx);
     this.drawnMark.rendered(store.runId, store.receivedLayers, store.expectedLayers);
     this.updateFocus();
-    this.tellTaken();
-  }
-
-  private noteLayer(runId: number): void {
-    if (this.untold && this.untold.runId !== runId) this.tellTaken();
-    this.untold = { runId, count: (this.untold?.count ?? 0) + 1 };
-  }
-
-  /** Tells the host which layers were drawn, so that it sends the next (src/panel/webviewFeed.ts). */
-  private tellTaken(): void {
-    if (!this.untold) return;
-    postToHost({ type: 'didTakeLayers', ...this.untold });
-    this.untold = null;
   }
 
   private updateFocus(): void {

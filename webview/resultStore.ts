@@ -1,32 +1,37 @@
 /**
- * The result the webview shows: metadata from `didStartResult`, the layer tensors as they
- * arrive, and the matrices derived from them (cached, since hover must not recompute).
+ * The result the webview shows: metadata from `didStartResult`, each layer's overview
+ * (thumbnails, head summaries) as it arrives, and the slices of attention the views ask
+ * for (issue 22: the engine holds the result; the webview holds only what it shows, in a
+ * bounded cache). Matrices derived from them are cached, since hover must not recompute.
  *
  * An encoder-decoder result holds three attentions; `kind` picks the one the views see
- * through `layers`, `n` (rows), `cols`, `heads`, `units` and `keyUnits`: the encoder's
- * (source × source), the decoder's (target × target, causal) or cross-attention (target
- * rows × source columns). Word level and hidden specials apply to the encoder's only.
+ * through `n` (rows), `cols`, `heads`, `units` and `keyUnits`: the encoder's (source ×
+ * source), the decoder's (target × target, causal) or cross-attention (target rows × source
+ * columns). Word level and hidden specials apply to the encoder's only.
  */
-import { attentionRollout } from '../src/shared/attentionRollout';
-import {
-  displayUnits,
-  projectMatrix,
-  type DisplayUnits,
-  type UnitOptions,
-} from '../src/shared/displayUnits';
+import { projectMatrix, type UnitOptions } from '../src/shared/displayUnits';
 import { maxOverHeads, meanOverHeads } from '../src/shared/headAggregates';
-import { summariseCrossLayer, summariseLayer, type HeadSummary } from '../src/shared/headSummaries';
-import { inductionTargets } from '../src/shared/inductionTargets';
 import { headMatrix, type SquareMatrix } from '../src/shared/squareMatrix';
-import { unitLabel } from '../src/shared/unitLabels';
-import { unpackWeights } from '../src/shared/weightWire';
+import type {
+  AttentionSliceRequest,
+  AttentionStack,
+  HeadSummary,
+  LayerOverview,
+} from '../src/engine/types';
 import type { AttentionKind, ResultMeta } from '../src/protocol/webview';
+import { fitsStack, OverviewPull } from './overviewPull';
+import { RolloutChain } from './rolloutChain';
+import { LayerSlices } from './layerSlices';
 import { targetTokens } from './targetTokens';
+import { labelledUnits, type Units } from './units';
 import type { HeadChoice } from './viewState';
 
-/** Rows and columns of the views under the current toggles, with their labels. */
-export interface Units extends DisplayUnits {
-  labels: string[];
+export type { Units } from './units';
+
+/** How the store asks the host about result `runId` (src/protocol/webview.ts `WebviewHostApi`). */
+export interface ResultQueries {
+  overview(runId: number, kind: AttentionKind, layer: number): Promise<LayerOverview>;
+  slice(runId: number, request: AttentionSliceRequest): Promise<Float32Array>;
 }
 
 const CACHE_LIMIT = 8;
@@ -34,71 +39,101 @@ const CACHE_LIMIT = 8;
 /** Holds one run's result and derives what the views draw. */
 export class ResultStore {
   meta: ResultMeta | null = null;
-  /** Tensors per attention kind, a slot per layer until it arrives. */
-  private readonly byKind: Record<AttentionKind, (Float32Array | undefined)[]> = {
+  /** Overviews per attention kind, a slot per layer until it arrives. */
+  private readonly byKind: Record<AttentionKind, (LayerOverview | undefined)[]> = {
     encoder: [],
     decoder: [],
     cross: [],
   };
   private shownKind: AttentionKind = 'encoder';
+  /** Every overview arrived. */
   finished = false;
   /** Why the result no longer matches the source, when an edit invalidated it. */
   staleReason: string | null = null;
+  /** Why the host could not answer (the engine released the result, a slice failed). */
+  queryError: string | null = null;
+  private readonly slices: LayerSlices;
+  private readonly pull: OverviewPull;
   private readonly matrices = new Map<string, SquareMatrix>();
-  private rollout: SquareMatrix[] = [];
+  private readonly rollout: RolloutChain;
   private unitsCache: { key: string; units: Units } | null = null;
   private keyUnitsCache: Units | null = null;
-  private readonly summaryCache = new Map<number, HeadSummary[]>();
-  private inductionCache: number[][] | null = null;
 
-  /** A new result begins: everything derived from the previous one goes. */
-  start(meta: ResultMeta): void {
+  constructor(
+    private readonly queries: ResultQueries,
+    /** Something arrived (an overview, a slice, a failure): draw again. */
+    private readonly changed: () => void = () => undefined,
+  ) {
+    this.slices = new LayerSlices(
+      (request) => this.queries.slice(this.runIdOrThrow(), request),
+      changed,
+    );
+    this.rollout = new RolloutChain(
+      (layer) => {
+        const { runId } = this.meta as ResultMeta;
+        const whole = this.wholeLayer(layer);
+        return whole
+          ? Promise.resolve(whole)
+          : this.queries.slice(runId, { kind: this.kind, layer });
+      },
+      (error) => {
+        if (error) this.queryError = error;
+        this.changed();
+      },
+    );
+    this.pull = new OverviewPull(
+      (kind, layer) => this.queries.overview(this.runIdOrThrow(), kind, layer),
+      (overview) => this.takeOverview(overview),
+      (message) => {
+        this.queryError = message;
+        this.changed();
+      },
+    );
+  }
+
+  /** A new result begins: everything of the previous one goes, and its overviews are asked for; false if refused. */
+  start(meta: ResultMeta): boolean {
+    // A message may be anything: a result without its stacks or tokens is refused.
+    if (typeof meta !== 'object' || !Array.isArray(meta?.stacks) || !Array.isArray(meta.tokens))
+      return false;
     this.meta = meta;
-    const decoderLayers = meta.seq2seq?.decoderLayers ?? 0;
-    this.byKind.encoder = new Array(meta.model.layers).fill(undefined);
-    this.byKind.decoder = new Array(decoderLayers).fill(undefined);
-    this.byKind.cross = new Array(decoderLayers).fill(undefined);
+    for (const kind of ['encoder', 'decoder', 'cross'] as const) {
+      const stack = meta.stacks.find((s) => s.kind === kind);
+      this.byKind[kind] = new Array(stack?.layers ?? 0).fill(undefined);
+    }
     this.shownKind = 'encoder';
     this.finished = false;
     this.staleReason = null;
+    this.queryError = null;
+    this.slices.clear();
     this.forgetDerived();
-  }
-
-  /** Stores a packed layer of the current run; returns false for another run's or a misshapen layer. */
-  addLayer(
-    runId: number,
-    layer: number,
-    packed: Uint16Array,
-    kind: AttentionKind = 'encoder',
-  ): boolean {
-    const slots = this.byKind[kind];
-    if (!this.meta || runId !== this.meta.runId || layer < 0 || layer >= slots.length) {
-      return false;
-    }
-    if (!(packed instanceof Uint16Array) || packed.length !== this.layerSize(kind)) return false;
-    slots[layer] = unpackWeights(packed);
+    this.pull.start(meta.stacks);
     return true;
   }
 
-  /** Weights in one layer of attention `kind`: heads × query tokens × key tokens. */
-  private layerSize(kind: AttentionKind): number {
-    const meta = this.meta;
-    if (!meta) return 0;
-    const sources = meta.tokens.length;
-    if (kind === 'encoder') return meta.model.heads * sources * sources;
-    const heads = meta.seq2seq?.decoderHeads ?? 0;
-    const targets = meta.seq2seq?.decoderTokens.length ?? 0;
-    return heads * targets * (kind === 'cross' ? sources : targets);
+  /** Takes an overview of the current result; a misshapen one is dropped. */
+  private takeOverview(overview: LayerOverview): void {
+    if (!fitsStack(overview, this.stackOf(overview?.kind))) return;
+    this.byKind[overview.kind][overview.layer] = overview;
+    this.finished = this.receivedLayers === this.expectedLayers;
+    this.changed();
+  }
+
+  private stackOf(kind: AttentionKind): AttentionStack | undefined {
+    return this.meta?.stacks.find((s) => s.kind === kind);
+  }
+
+  private runIdOrThrow(): number {
+    if (!this.meta) throw new Error('no result on show');
+    return this.meta.runId;
   }
 
   /** Drops every matrix, unit list and summary derived from the tensors on show. */
   private forgetDerived(): void {
     this.matrices.clear();
-    this.rollout = [];
+    this.rollout.reset();
     this.unitsCache = null;
     this.keyUnitsCache = null;
-    this.summaryCache.clear();
-    this.inductionCache = null;
   }
 
   /** The attention the views show; only `encoder` for a result without a decoder side. */
@@ -113,9 +148,33 @@ export class ResultStore {
     this.forgetDerived();
   }
 
-  /** The shown kind's layer tensors (`[heads, n, cols]` each), undefined until they arrive. */
-  get layers(): (Float32Array | undefined)[] {
+  /** The shown kind's layer overviews, undefined until they arrive. */
+  get overviews(): (LayerOverview | undefined)[] {
     return this.byKind[this.shownKind];
+  }
+
+  /**
+   * Heads `heads` of `layer` (`[heads.length, n, cols]`), asked for the first time they are
+   * wanted; undefined until they arrive. A layer's heads all at once are one ask.
+   */
+  layerHeads(layer: number, heads: readonly number[]): Float32Array | undefined {
+    if (!this.meta || layer < 0 || layer >= this.layerCount) return undefined;
+    return this.slices.heads(this.shownKind, layer, heads, this);
+  }
+
+  /** The whole layer (`[heads, n, cols]`) when it is already here, without asking. */
+  private wholeLayer(layer: number): Float32Array | undefined {
+    return this.slices.whole(this.shownKind, layer);
+  }
+
+  /** Why the slice a view wants could not be had, or why rollout is refused; null if none. */
+  notice(layer: number, head: HeadChoice): string | null {
+    if (head === 'rollout' && this.shownKind !== 'cross') {
+      const refused = RolloutChain.refusal(layer, { n: this.n, heads: this.heads });
+      if (refused) return refused;
+    }
+    const one = typeof head === 'number' ? head : null;
+    return this.slices.errorOf(this.shownKind, layer, one) ?? this.queryError;
   }
 
   get runId(): number | null {
@@ -134,18 +193,18 @@ export class ResultStore {
     return this.meta?.model.heads ?? 0;
   }
   get layerCount(): number {
-    return this.layers.length;
+    return this.overviews.length;
   }
   get causal(): boolean {
     if (this.shownKind !== 'encoder') return this.shownKind === 'decoder';
     return this.meta?.model.architecture === 'decoder';
   }
-  /** Layers received of every kind (a result's progress). */
+  /** Overviews received of every kind (a result's progress). */
   get receivedLayers(): number {
     const { encoder, decoder, cross } = this.byKind;
     return [...encoder, ...decoder, ...cross].filter(Boolean).length;
   }
-  /** Layers expected of every kind. */
+  /** Overviews expected of every kind. */
   get expectedLayers(): number {
     const { encoder, decoder, cross } = this.byKind;
     return encoder.length + decoder.length + cross.length;
@@ -157,12 +216,8 @@ export class ResultStore {
       this.shownKind === 'encoder' ? options : { wordLevel: false, hideSpecial: false };
     const key = `${options_.wordLevel}/${options_.hideSpecial}`;
     if (this.unitsCache?.key !== key) {
-      const meta = this.meta;
-      const tokens = this.rowTokens();
-      const text = this.shownKind === 'encoder' ? (meta?.text ?? '') : '';
-      const display = displayUnits(tokens, text, options_);
-      const labels = display.units.map((u) => unitLabel(u, tokens, text));
-      this.unitsCache = { key, units: { ...display, labels } };
+      const text = this.shownKind === 'encoder' ? (this.meta?.text ?? '') : '';
+      this.unitsCache = { key, units: labelledUnits(this.rowTokens(), text, options_) };
     }
     return this.unitsCache.units;
   }
@@ -170,16 +225,12 @@ export class ResultStore {
   /** The view's columns (key units): the rows' units but for cross-attention (source tokens). */
   keyUnits(options: UnitOptions): Units {
     if (this.shownKind !== 'cross') return this.units(options);
-    if (!this.keyUnitsCache) {
-      const meta = this.meta;
-      const tokens = meta?.tokens ?? [];
-      const display = displayUnits(tokens, meta?.text ?? '', {
-        wordLevel: false,
-        hideSpecial: false,
-      });
-      const labels = display.units.map((u) => unitLabel(u, tokens, meta?.text ?? ''));
-      this.keyUnitsCache = { ...display, labels };
-    }
+    const tokenLevel = { wordLevel: false, hideSpecial: false };
+    this.keyUnitsCache ??= labelledUnits(
+      this.meta?.tokens ?? [],
+      this.meta?.text ?? '',
+      tokenLevel,
+    );
     return this.keyUnitsCache;
   }
 
@@ -189,18 +240,25 @@ export class ResultStore {
     return targetTokens(this.meta.seq2seq.decoderTokens);
   }
 
-  /** The token-level matrix of `head` in `layer`, or undefined until its layers arrived. */
+  /** The token-level matrix of `head` in `layer`, or undefined until its slice arrived. */
   tokenMatrix(layer: number, head: HeadChoice): SquareMatrix | undefined {
-    const weights = this.layers[layer];
-    if (!weights) return undefined;
     const { n, heads, cols } = this;
-    if (typeof head === 'number') return headMatrix(weights, n, head, cols);
+    if (typeof head === 'number') {
+      const whole = this.wholeLayer(layer);
+      if (whole) return headMatrix(whole, n, head, cols);
+      const one = this.layerHeads(layer, [head]);
+      return one && headMatrix(one, n, 0, cols);
+    }
+    if (head === 'rollout') {
+      // Rollout chains a stack's self-attention; cross-attention has no such chain.
+      if (this.shownKind === 'cross') return undefined;
+      return this.rollout.to(layer, { n: this.n, heads: this.heads });
+    }
+    const weights = this.layerHeads(layer, range(heads));
+    if (!weights) return undefined;
     if (head === 'mean')
       return this.cached(`mean/${layer}`, () => meanOverHeads(weights, n, heads, cols));
-    if (head === 'max')
-      return this.cached(`max/${layer}`, () => maxOverHeads(weights, n, heads, cols));
-    // Rollout chains a stack's self-attention; cross-attention has no such chain.
-    return this.shownKind === 'cross' ? undefined : this.rolloutTo(layer);
+    return this.cached(`max/${layer}`, () => maxOverHeads(weights, n, heads, cols));
   }
 
   /** What a view shows for `layer`/`head` under `options` (rows = query units). */
@@ -214,43 +272,9 @@ export class ResultStore {
     );
   }
 
-  /** Head summaries of every layer received so far, in layer/head order. */
+  /** Head summaries of every layer received so far, in layer/head order (the engine's). */
   summaries(): HeadSummary[] {
-    const out: HeadSummary[] = [];
-    this.layers.forEach((weights, layer) => {
-      if (!weights) return;
-      let layerSummaries = this.summaryCache.get(layer);
-      if (!layerSummaries) {
-        layerSummaries =
-          this.shownKind === 'cross'
-            ? summariseCrossLayer(weights, layer, this.n, this.cols, this.heads)
-            : summariseLayer(weights, layer, this.n, this.heads, this.causal, this.induction());
-        this.summaryCache.set(layer, layerSummaries);
-      }
-      out.push(...layerSummaries);
-    });
-    return out;
-  }
-
-  /** Per query token, where an induction head would look (special tokens take no part). */
-  private induction(): number[][] {
-    const tokens = this.rowTokens();
-    this.inductionCache ??= inductionTargets(
-      tokens.map((t) => t.id),
-      (i) => tokens[i].start === tokens[i].end,
-    );
-    return this.inductionCache;
-  }
-
-  /** Rollout needs every layer up to `layer`; it is extended one layer at a time. */
-  private rolloutTo(layer: number): SquareMatrix | undefined {
-    if (this.rollout.length <= layer) {
-      const missing = this.layers.slice(this.rollout.length, layer + 1);
-      if (missing.some((w) => !w)) return undefined;
-      const before = this.rollout[this.rollout.length - 1];
-      this.rollout.push(...attentionRollout(missing as Float32Array[], this.n, this.heads, before));
-    }
-    return this.rollout[layer];
+    return this.overviews.flatMap((overview) => overview?.summaries ?? []);
   }
 
   private cached(key: string, make: () => SquareMatrix): SquareMatrix {
@@ -264,4 +288,8 @@ export class ResultStore {
     }
     return m;
   }
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
 }

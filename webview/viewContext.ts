@@ -2,7 +2,7 @@
  * The `ViewContext` views draw from, rebuilt on every render: the chosen layer and head held
  * within the result, the matrix they select under the toggles, its colour scale and name.
  */
-import type { ViewSettings } from '../src/protocol/webview';
+import type { ViewKind, ViewSettings } from '../src/protocol/webview';
 import { choiceLabel } from './choiceLabel';
 import { colorMapLut } from './heatmap/colorMaps';
 import type { ScaleMemo } from './heatmap/colorScale';
@@ -18,7 +18,15 @@ export interface ViewContextParts {
   settings: ViewSettings;
   palette: Palette;
   scales: ScaleMemo;
+  /** The view on show: the model and summary views do not draw (so must not ask for) `matrix`. */
+  view: ViewKind;
 }
+
+/**
+ * Views that show the chosen layer/head's matrix (the head view: its aggregate, and the
+ * source list of cross-attention); the model and summary views must not ask for its slice.
+ */
+const MATRIX_VIEWS: readonly ViewKind[] = ['matrix', 'head', 'steps'];
 
 /** The context; its `state` has layer and head clamped to the result once one arrived. */
 export function makeViewContext({
@@ -27,6 +35,7 @@ export function makeViewContext({
   settings,
   palette,
   scales,
+  view,
 }: ViewContextParts): ViewContext {
   const layer = Math.min(state.layer, Math.max(0, store.layerCount - 1));
   const head = typeof state.head === 'number' && state.head >= store.heads ? 0 : state.head;
@@ -35,7 +44,8 @@ export function makeViewContext({
       ? { ...state, layer, head }
       : state;
   const options = { wordLevel: held.wordLevel, hideSpecial: held.hideSpecial };
-  const matrix = store.meta ? store.shown(layer, head, options) : undefined;
+  const matrix =
+    store.meta && MATRIX_VIEWS.includes(view) ? store.shown(layer, head, options) : undefined;
   return {
     store,
     state: held,

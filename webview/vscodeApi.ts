@@ -2,10 +2,11 @@
  * The one handle on VS Code's webview API. `acquireVsCodeApi()` may be called only once
  * per page, so every module goes through this file. Messages both ways travel through the
  * same `Rpc` channel as on the host side (src/protocol/rpc.ts), so both ends share one
- * envelope.
+ * envelope: notifications both ways, and calls of the host's `WebviewHostApi` (the slices,
+ * overviews and steps a view shows), each answered or refused.
  */
 import { Rpc } from '../src/protocol/rpc';
-import type { HostToWebview, WebviewToHost } from '../src/protocol/webview';
+import type { HostToWebview, WebviewHostApi, WebviewToHost } from '../src/protocol/webview';
 import { migrateState, type ViewState } from './viewState';
 
 interface VsCodeApi {
@@ -18,7 +19,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const api = acquireVsCodeApi();
 
-const host = new Rpc<Record<string, never>, Record<string, never>, unknown, WebviewToHost>({
+const host = new Rpc<WebviewHostApi, Record<string, never>, unknown, WebviewToHost>({
   post: (message) => api.postMessage(message),
   listen: (handler) => {
     const listener = (e: MessageEvent) => handler(e.data);
@@ -30,6 +31,14 @@ const host = new Rpc<Record<string, never>, Record<string, never>, unknown, Webv
 /** Sends a message to the host. */
 export function postToHost(message: WebviewToHost): void {
   host.notify(message);
+}
+
+/** Asks the host (which relays to the engine); rejects with the host's reason. */
+export function callHost<K extends keyof WebviewHostApi & string>(
+  method: K,
+  arg: Parameters<WebviewHostApi[K]>[0],
+): ReturnType<WebviewHostApi[K]> {
+  return host.call(method, arg);
 }
 
 /** Calls `handler` with each notification from the host; anything malformed is dropped. */

@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
         'note: the model is not an encoder-decoder; --target-text / --max-new-tokens were ignored.\n',
       );
     const slice: AttentionSlicer = (kind, layer, heads) =>
-      engine.slice({ resultId: result.resultId, kind, layer, heads });
+      engine.slice(result.resultId, { kind, layer, heads });
     await streamAttentionJson(result, slice, out ? (chunk) => out.write(chunk) : toStdout, options);
     await out?.commit();
   } catch (error) {

@@ -1,5 +1,6 @@
 /** `attentionInspector.exportJson`: the current result to a JSON file. */
 import * as vscode from 'vscode';
+import { exportHeld } from '../inspection/exportHeld';
 import type { Inspector } from '../inspection/inspector';
 import type { ExportChoice, ResultExporter } from '../export/resultExporter';
 
@@ -27,7 +28,7 @@ export function exportJsonCommand(inspector: Inspector, exporter: ResultExporter
       return undefined;
     }
     try {
-      return await exporter.export(shown, choice);
+      return await exportHeld(shown, choice, exporter, inspector.engine);
     } catch (error) {
       void vscode.window.showErrorMessage(
         `Could not export the attention: ${error instanceof Error ? error.message : String(error)}`,

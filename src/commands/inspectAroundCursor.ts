@@ -5,7 +5,7 @@
  * `attentionInspector.inspectAroundCursor`.
  */
 import * as vscode from 'vscode';
-import type { InspectResult, Truncation } from '../engine/types';
+import type { HeldResult, Truncation } from '../engine/types';
 import { linesAround, windowBudget } from '../inspection/cursorWindow';
 import { truncationMessage } from '../inspection/runMessages';
 
@@ -19,7 +19,7 @@ const INSPECT_AROUND = 'Inspect Around Cursor';
 type InspectRange = (
   document: vscode.TextDocument,
   range: vscode.Range,
-) => Promise<InspectResult | undefined>;
+) => Promise<HeldResult | undefined>;
 
 export class CursorWindows {
   /** Characters that fit the context, per document, learned from its last cut run. */
@@ -48,7 +48,7 @@ export class CursorWindows {
   }
 
   /** The command: the lines around the active editor's cursor. */
-  async command(): Promise<InspectResult | undefined> {
+  async command(): Promise<HeldResult | undefined> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
       void vscode.window.showWarningMessage(
@@ -63,7 +63,7 @@ export class CursorWindows {
   async inspectAround(
     document: vscode.TextDocument,
     cursor: vscode.Position,
-  ): Promise<InspectResult | undefined> {
+  ): Promise<HeldResult | undefined> {
     const budget =
       this.budgets.get(document.uri.toString()) ??
       CHARS_PER_TOKEN_GUESS * (this.maxTokens() || TOKENS_GUESS);

@@ -1,12 +1,12 @@
 /** `attentionInspector.inspectSelection`: the selection, or the current line, into its panel. */
 import * as vscode from 'vscode';
-import type { InspectResult } from '../engine/types';
+import type { HeldResult } from '../engine/types';
 import { wallClockMs } from '../protocol/webview';
 import type { Inspector } from '../inspection/inspector';
 
 /** The command handler; resolves with the result (or undefined when there is none). */
 export function inspectSelectionCommand(inspector: Inspector) {
-  return async (): Promise<InspectResult | undefined> => {
+  return async (): Promise<HeldResult | undefined> => {
     const commandAt = wallClockMs();
     const chosen = selectionToInspect('Inspect Attention of Selection');
     return chosen && inspector.inspect(chosen.document, chosen.range, commandAt);

@@ -4,7 +4,7 @@
  * greedy output.
  */
 import * as vscode from 'vscode';
-import type { InspectResult } from '../engine/types';
+import type { HeldResult } from '../engine/types';
 import type { Inspector } from '../inspection/inspector';
 import { targetFromText } from '../inspection/targets';
 import { wallClockMs } from '../protocol/webview';
@@ -12,7 +12,7 @@ import { selectionToInspect } from './inspectSelection';
 
 /** The command handler; resolves with the result (undefined when cancelled or nothing ran). */
 export function inspectTranslationCommand(inspector: Inspector) {
-  return async (): Promise<InspectResult | undefined> => {
+  return async (): Promise<HeldResult | undefined> => {
     const commandAt = wallClockMs();
     const chosen = selectionToInspect('Inspect Translation…');
     if (!chosen) return undefined;

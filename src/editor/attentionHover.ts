@@ -1,21 +1,27 @@
 /**
  * Hovering an inspected token in the editor lists the tokens it attends to most, with their
  * weights: as the webview showed them when it last focused this token; otherwise from the
- * same layer/head the webview last showed, or averaged over every layer and head.
+ * same layer/head the webview last showed, or averaged over every layer and head — one row
+ * asked of the engine, which holds the attention (src/editor/rowReader.ts).
  */
 import * as vscode from 'vscode';
 import type { Token } from '../engine/types';
 import type { EditorMirror } from './editorMirror';
 import { tokenRange } from './inspection';
-import { attentionRow, describeRowSource, tokenAt, topAttended } from './tokenMath';
+import type { RowReader } from './rowReader';
+import { describeRowSource, tokenAt, topAttended } from './tokenMath';
 
 export class AttentionHover implements vscode.HoverProvider {
   constructor(
     private readonly mirror: EditorMirror,
     private readonly topK: () => number,
+    private readonly rows: RowReader,
   ) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): Promise<vscode.Hover | undefined> {
     const key = document.uri.toString();
     const inspection = this.mirror.get(key);
     if (!inspection?.valid || inspection.document !== document) return undefined;
@@ -31,7 +37,13 @@ export class AttentionHover implements vscode.HoverProvider {
     const useFocus =
       focus !== undefined && focus.runId === inspection.runId && focus.index === index;
     const source = focus?.runId === inspection.runId && focus.source ? focus.source : 'all';
-    const weights = useFocus ? focus.weights : attentionRow(result, index, source);
+    let weights: Float32Array;
+    try {
+      weights = useFocus ? focus.weights : await this.rows.row(result, index, source);
+    } catch {
+      // The engine let the result go (restarted, or too many newer results): no hover.
+      return undefined;
+    }
     const label = useFocus ? focus.label : describeRowSource(source);
     const top = topAttended(weights, this.topK());
 

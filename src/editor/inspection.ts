@@ -1,6 +1,6 @@
 /** One finished inspection as the editor side tracks it. */
 import * as vscode from 'vscode';
-import type { InspectResult } from '../engine/types';
+import type { HeldResult } from '../engine/types';
 import { type OffsetRange, wholeGraphemes } from './tokenMath';
 
 /** A result tied to the document range it was read from. */
@@ -11,7 +11,8 @@ export interface Inspection {
   document: vscode.TextDocument;
   /** Document offset (UTF-16, `document.offsetAt`) the inspected text started at. */
   base: number;
-  result: InspectResult;
+  /** Its metadata: the engine holds the attention (src/editor/rowReader.ts reads rows). */
+  result: HeldResult;
   /** "file.ts:12–40", shown in the panel and messages. */
   label: string;
   /** False once the document changed in or before the inspected text. */

@@ -3,8 +3,7 @@
  * row of attention weights picks out, which edits make a result stale. Offsets are UTF-16
  * code units into the inspected text, as in `Token.start`/`end`. No `vscode`, for unit tests.
  */
-import type { InspectResult, Token } from '../engine/types';
-import { meanRow } from '../shared/headAggregates';
+import type { Token } from '../engine/types';
 import { topK } from '../shared/topK';
 
 /** One attended token: its index and the weight it receives. */
@@ -59,20 +58,6 @@ export function topAttended(
 ): Attended[] {
   const candidates = Float32Array.from(weights, (weight, index) => (eligible(index) ? weight : 0));
   return topK(candidates, k).map((index) => ({ index, weight: weights[index] }));
-}
-
-/** Row `query` of the attention, from one head or averaged as `source` says. */
-export function attentionRow(
-  result: InspectResult,
-  query: number,
-  source: RowSource,
-): Float32Array {
-  const layers = source === 'all' ? result.attentions : [result.attentions[source.layer]];
-  const heads =
-    source === 'all' || source.head === null
-      ? Array.from({ length: result.model.heads }, (_, i) => i)
-      : [source.head];
-  return meanRow(layers, result.tokens.length, heads, query);
 }
 
 /** How a row source is described to people. */

@@ -4,25 +4,14 @@ import {
   type AttentionSlicer,
   type ExportedResult,
   resolveSelection,
-  sliceTensors,
 } from '../engine/export/attentionJson';
-import type { InspectResult } from '../engine/types';
 import { ExportCancelled } from './attentionFile';
 import { askSaveUri, defaultUriBeside, offerToOpen, writeAttentionJson } from './exportFiles';
-
-/** A result on show in a panel. */
-export interface ShownResult {
-  runId: number;
-  result: InspectResult;
-  label: string;
-  /** The document the text came from, if known: exports default to its folder. */
-  source?: vscode.Uri;
-}
 
 /**
  * What an export writes: a result's tokens and facts, and where its attention comes from.
  * For a result the engine holds (issue 22), `slice` is
- * `(kind, layer, heads) => engineClient.slice({ resultId: result.resultId, kind, layer, heads })`.
+ * `(kind, layer, heads) => engineClient.slice(result.resultId, { kind, layer, heads })`.
  */
 export interface ExportSubject {
   result: ExportedResult;
@@ -40,12 +29,6 @@ export interface ExportChoice {
 }
 
 export class ResultExporter {
-  /** Exports a result that carries its tensors. */
-  export(shown: ShownResult, choice: ExportChoice): Promise<vscode.Uri | undefined> {
-    const { result, source } = shown;
-    return this.exportHeld({ result, slice: sliceTensors(result), source }, choice);
-  }
-
   /**
    * Streams the JSON to the file the user picks, asking `subject.slice` for one layer at a
    * time; resolves with where it went, or undefined when the user cancelled.

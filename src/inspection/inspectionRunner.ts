@@ -1,23 +1,28 @@
 /**
  * Runs one inspection in the engine worker: a cancellable progress notification (or just a
- * status bar spinner for quiet runs), cancellation when the user or the panel asks, a small
- * cache of recent results, and the status bar. Every run ends in a `RunOutcome`; nothing throws.
+ * status bar spinner for quiet runs), cancellation when the user or the panel asks, the
+ * results panels show (metadata only: the engine holds the attention, issue 22), and the
+ * status bar. Every run ends in a `RunOutcome`; nothing throws.
  */
 import * as vscode from 'vscode';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type {
+  AttentionKind,
+  AttentionSliceRequest,
   HeadSteps,
   HeadStepsRequest,
-  InspectResult,
+  HeldResult,
+  LayerOverview,
   PositionsReport,
   TargetRequest,
 } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
 import { wallClockMs } from '../protocol/webview';
+import type { ResultInfo } from '../shared/resultInfo';
 import { type Logger, SILENT_LOGGER } from '../util/logger';
-import { LruCache } from '../util/lruCache';
 import type { EngineHost } from '../worker/engineHost';
+import { HeldRegistry } from './heldRegistry';
 import type { ModelStatusBar } from './modelStatusBar';
 import { inspectionLine, modelLoadLines } from './runLog';
 import { describeFailure } from './runMessages';
@@ -40,24 +45,12 @@ export interface RunRequest {
 
 /** How a run ended. */
 export type RunOutcome =
-  | { ok: true; result: InspectResult; cached: boolean; receivedAt?: number }
+  | { ok: true; result: HeldResult; cached: boolean; receivedAt?: number }
   | { ok: false; code: RunErrorCode; message: string; byUser: boolean; stack?: string };
 
-/** Results kept for instant re-runs: few, and at most this many bytes of tensors. */
-const CACHE_ENTRIES = 8;
-const CACHE_BYTES = 192 * 1024 * 1024;
-
 export class InspectionRunner {
-  private readonly cache = new LruCache<string, InspectResult>(
-    CACHE_ENTRIES,
-    CACHE_BYTES,
-    (result) =>
-      [
-        ...result.attentions,
-        ...(result.seq2seq?.decoderAttentions ?? []),
-        ...(result.seq2seq?.crossAttentions ?? []),
-      ].reduce((sum, layer) => sum + layer.byteLength, 0),
-  );
+  /** The results panels show; a re-run of the same text while one is shown reuses it. */
+  readonly held: HeldRegistry;
 
   constructor(
     private readonly engines: EngineHost,
@@ -66,7 +59,12 @@ export class InspectionRunner {
     private readonly variant: () => GraphVariant | undefined = () => undefined,
     /** The output channel "Attention Inspector" (what loaded, where the time went, failures). */
     readonly log: Logger = SILENT_LOGGER,
-  ) {}
+  ) {
+    this.held = new HeldRegistry({
+      slice: (resultId, request) => this.engines.engine.slice(resultId, request),
+      release: (resultId) => this.engines.engine.release(resultId),
+    });
+  }
 
   /** Models whose load was logged, by folder and variant: each is described once per worker. */
   private readonly loggedModels = new Set<string>();
@@ -74,7 +72,7 @@ export class InspectionRunner {
   async run(request: RunRequest): Promise<RunOutcome> {
     const target = request.target ? JSON.stringify(request.target) : '';
     const key = `${request.modelDir}\u0000${this.variant() ?? ''}\u0000${request.maxTokens}\u0000${target}\u0000${request.text}`;
-    const cached = this.cache.get(key);
+    const cached = await this.held.reuse(key);
     if (cached) {
       this.statusBar.finished(cached);
       return { ok: true, result: cached, cached: true };
@@ -94,7 +92,7 @@ export class InspectionRunner {
           (_progress, token) => this.runInWorker(request, token),
         ));
     if (outcome.ok) {
-      this.cache.set(key, outcome.result);
+      this.held.add(key, outcome.result);
       this.statusBar.finished(outcome.result);
     } else {
       this.statusBar.idle();
@@ -138,8 +136,18 @@ export class InspectionRunner {
       await vscode.commands.executeCommand('attentionInspector.selectModel');
   }
 
+  /** One layer's thumbnails and head summaries of a held result. */
+  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+    return this.engines.engine.overview(resultId, kind, layer);
+  }
+
+  /** `[heads, rows, cols]` of a held result's attention. */
+  slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array> {
+    return this.engines.engine.slice(resultId, request);
+  }
+
   /** The arithmetic of some heads of `result`, from the graph variant its runs use. */
-  headSteps(result: InspectResult, requests: HeadStepsRequest[]): Promise<HeadSteps[]> {
+  headSteps(result: ResultInfo, requests: HeadStepsRequest[]): Promise<HeadSteps[]> {
     const variant = this.variant();
     return this.engines.engine.headSteps({
       modelDir: result.model.dir,
@@ -151,7 +159,7 @@ export class InspectionRunner {
   }
 
   /** How the model of `result` knows order, measured on its tokens. */
-  positions(result: InspectResult): Promise<PositionsReport> {
+  positions(result: ResultInfo): Promise<PositionsReport> {
     const variant = this.variant();
     return this.engines.engine.positions({
       modelDir: result.model.dir,
@@ -160,9 +168,9 @@ export class InspectionRunner {
     });
   }
 
-  /** Drops cached results, e.g. after a model folder was replaced. */
+  /** Re-runs run again, e.g. after a model folder was replaced. */
   clearCache(): void {
-    this.cache.clear();
+    this.held.clear();
   }
 
   private async runInWorker(
@@ -170,7 +178,7 @@ export class InspectionRunner {
     token?: vscode.CancellationToken,
   ): Promise<RunOutcome> {
     const engine = this.engines.engine;
-    const { runId, result } = engine.inspect({
+    const { runId, result } = engine.inspectHeld({
       modelDir: request.modelDir,
       text: request.text,
       maxTokens: request.maxTokens,

@@ -4,10 +4,12 @@
  * running a panel's inspection again; panels coming back after VS Code reloads.
  */
 import * as vscode from 'vscode';
-import type { InspectResult, TargetRequest, Truncation } from '../engine/types';
+import type { HeldResult, TargetRequest, Truncation } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
 import { trackedRange } from '../editor/inspection';
-import type { ResultExporter, ShownResult } from '../export/resultExporter';
+import type { ResultExporter } from '../export/resultExporter';
+import type { SliceSource } from './exportHeld';
+import type { ShownHeld } from './shownResult';
 import type { RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
 import { wallClockMs } from '../protocol/webview';
@@ -68,7 +70,7 @@ export class Inspector implements vscode.Disposable {
     range: vscode.Range,
     commandAt = wallClockMs(),
     target?: TargetRequest,
-  ): Promise<InspectResult | undefined> {
+  ): Promise<HeldResult | undefined> {
     return this.runs.run(this.panels.open(document), {
       text: document.getText(range),
       label: sourceLabel(document, range),
@@ -96,8 +98,13 @@ export class Inspector implements vscode.Disposable {
   }
 
   /** The result to export: the active editor's, else the latest shown. */
-  currentResult(): ShownResult | undefined {
+  currentResult(): ShownHeld | undefined {
     return this.panels.shownFor(vscode.window.activeTextEditor?.document.uri.toString());
+  }
+
+  /** Where a shown result's attention is read from (exports). */
+  get engine(): SliceSource {
+    return this.deps.runner;
   }
 
   /** What a document's panel shows, for tests and diagnostics. */

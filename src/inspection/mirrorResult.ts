@@ -1,6 +1,6 @@
 /** Hands a finished result to the editor mirror; stale at once if its text changed meanwhile. */
 import type * as vscode from 'vscode';
-import type { InspectResult } from '../engine/types';
+import type { HeldResult } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
 import { sameText } from './sourceNames';
 
@@ -11,7 +11,7 @@ export interface MirroredRun {
   /** Offset of `text` in the document when the run started. */
   base: number;
   text: string;
-  result: InspectResult;
+  result: HeldResult;
   /** The document's version when the run started. */
   version: number | undefined;
   label: string;

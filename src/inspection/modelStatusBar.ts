@@ -1,6 +1,6 @@
 /** The status bar item: the model in use and the last run's size and time; click to change model. */
 import * as vscode from 'vscode';
-import type { InspectResult } from '../engine/types';
+import type { ResultInfo } from '../shared/resultInfo';
 import { resultStatusText, statusText } from './runMessages';
 
 export class ModelStatusBar implements vscode.Disposable {
@@ -29,7 +29,7 @@ export class ModelStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  finished(result: InspectResult): void {
+  finished(result: ResultInfo): void {
     this.model = result.model.id;
     this.item.text = resultStatusText(result);
     const { model, timings, tokens } = result;

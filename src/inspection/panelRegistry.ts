@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import type { TargetRequest } from '../engine/types';
 import type { EditorMirror, MirrorEvent } from '../editor/editorMirror';
-import type { ResultExporter, ShownResult } from '../export/resultExporter';
+import type { ResultExporter } from '../export/resultExporter';
 import { HeatmapPanel } from '../panel/heatmapPanel';
 import type { RestoreStore } from '../panel/restoreStore';
 import type { FeedState } from '../panel/webviewFeed';
@@ -14,7 +14,9 @@ import type { ViewSettings } from '../protocol/webview';
 import type { Logger } from '../util/logger';
 import { uniqueTitle } from './sourceNames';
 import type { InspectionRunner } from './inspectionRunner';
+import type { ShownHeld } from './shownResult';
 import { handleWebviewRequest } from './webviewRequests';
+import { webviewQueries } from './webviewQueries';
 import { showErrorWithLog } from './showLog';
 
 /** One open panel and the runs it has seen. */
@@ -22,7 +24,7 @@ export interface PanelEntry {
   panel: HeatmapPanel;
   /** The newest run started for this panel; results of older runs are dropped. */
   latestRunId: number;
-  shown?: ShownResult;
+  shown?: ShownHeld;
 }
 
 /** What `PanelRegistry` is built from. */
@@ -71,14 +73,18 @@ export class PanelRegistry implements vscode.Disposable {
     );
   }
 
-  /** A result is on show in `entry`: it becomes the latest for export. */
-  noteShown(entry: PanelEntry, shown: ShownResult): void {
+  /** A result is on show in `entry`: it becomes the latest for export; the one before is let go. */
+  noteShown(entry: PanelEntry, shown: ShownHeld): void {
+    const before = entry.shown;
+    const { held } = this.deps.runner;
+    held.show(shown.result.resultId);
+    if (before) held.hide(before.result.resultId);
     entry.shown = shown;
     this.lastShownKey = entry.panel.key;
   }
 
   /** The result shown for `key`'s panel, else the latest shown anywhere. */
-  shownFor(key: string | undefined): ShownResult | undefined {
+  shownFor(key: string | undefined): ShownHeld | undefined {
     return (
       (key && this.entries.get(key)?.shown) ||
       (this.lastShownKey ? this.entries.get(this.lastShownKey)?.shown : undefined)
@@ -119,7 +125,7 @@ export class PanelRegistry implements vscode.Disposable {
         mirror,
         exporter,
         rerun: (target) => rerun(entry, target),
-        steps: { runner: this.deps.runner, answer: (a) => panel.answer(a) },
+        engine: this.deps.runner,
         log: this.deps.log,
       }).catch((error: unknown) => {
         this.deps.log.error(error instanceof Error ? error : String(error));
@@ -128,8 +134,12 @@ export class PanelRegistry implements vscode.Disposable {
         );
       }),
     );
+    panel.serve(webviewQueries(() => entry.shown, this.deps.runner));
     panel.onDidDispose(() => {
       this.entries.delete(key);
+      // The engine may let the panel's result go (another panel may still show it).
+      if (entry.shown) this.deps.runner.held.hide(entry.shown.result.resultId);
+      entry.shown = undefined;
       mirror.forget(key);
       void restore.delete(title);
     });

@@ -5,7 +5,7 @@
  * panels closed meanwhile, are dropped.
  */
 import type * as vscode from 'vscode';
-import type { InspectResult, TargetRequest, Truncation } from '../engine/types';
+import type { HeldResult, TargetRequest, Truncation } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
 import type { RestoreStore } from '../panel/restoreStore';
 import { toFeedResult } from '../panel/webviewFeed';
@@ -54,7 +54,7 @@ export class PanelRuns {
   }
 
   /** Runs `job` into `entry`'s panel; the result, or undefined if it failed or was dropped. */
-  async run(entry: PanelEntry, job: PanelJob): Promise<InspectResult | undefined> {
+  async run(entry: PanelEntry, job: PanelJob): Promise<HeldResult | undefined> {
     const { panel } = entry;
     const runId = this.nextRunId++;
     entry.latestRunId = runId;
@@ -72,7 +72,10 @@ export class PanelRuns {
       target: job.target,
     });
     // A panel closed mid-run, or a newer run for it: this result is no longer wanted.
-    if (panel.isDisposed || entry.latestRunId !== runId) return undefined;
+    if (panel.isDisposed || entry.latestRunId !== runId) {
+      if (outcome.ok) this.deps.runner.held.drop(outcome.result);
+      return undefined;
+    }
     if (!outcome.ok) {
       panel.fail(runId, describeFailure(outcome.code, outcome.message, outcome.byUser).message);
       if (!job.quiet) void this.deps.runner.report(outcome, () => this.run(entry, job));

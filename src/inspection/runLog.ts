@@ -3,13 +3,13 @@
  * time went, so "what did it load and where did the time go" has an answer in the output
  * channel. Pure: the runner and the panel write these to the `Logger`.
  */
-import type { InspectResult } from '../engine/types';
+import type { ResultInfo } from '../shared/resultInfo';
 import type { DrawnRecord } from '../protocol/webview';
 
 const ms = (value: number | undefined): string => `${Math.round(value ?? 0)} ms`;
 
 /** One line per model the first time a run used it, then its notes (what was derived or chosen). */
-export function modelLoadLines(result: InspectResult): string[] {
+export function modelLoadLines(result: ResultInfo): string[] {
   const { model, timings } = result;
   const graphs = model.decoderGraphFile
     ? `${model.graphFile ?? '?'} + ${model.decoderGraphFile}`
@@ -26,7 +26,7 @@ export function modelLoadLines(result: InspectResult): string[] {
 }
 
 /** One line per finished inspection: tokens and the engine's stages. */
-export function inspectionLine(label: string, result: InspectResult, cached: boolean): string {
+export function inspectionLine(label: string, result: ResultInfo, cached: boolean): string {
   const { timings } = result;
   const decoder = result.seq2seq ? ` + ${result.seq2seq.decoderTokens.length} target` : '';
   const stages = [

@@ -3,7 +3,8 @@
  * truncated input, and what to say (and offer) when a run ends without a result. Pure.
  */
 import type { RunErrorCode } from '../engine/errors';
-import type { InspectResult, Truncation } from '../engine/types';
+import type { Truncation } from '../engine/types';
+import type { ResultInfo } from '../shared/resultInfo';
 
 /** A follow-up the message offers as a button. */
 export type RunAction = 'selectModel' | 'retry';
@@ -22,7 +23,7 @@ export function statusText(model: string, run?: { tokens: number; ms: number }):
 }
 
 /** The status bar after a result: model id, tokens inspected, the run's total time. */
-export function resultStatusText(result: InspectResult): string {
+export function resultStatusText(result: ResultInfo): string {
   return statusText(result.model.id, { tokens: result.tokens.length, ms: result.timings.totalMs });
 }
 

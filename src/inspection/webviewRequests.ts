@@ -3,11 +3,11 @@ import { WALKTHROUGH_KEYS } from '../util/walkthroughKeys';
 import { markWalkthroughStep } from './walkthroughSteps';
 import type { EditorMirror } from '../editor/editorMirror';
 import type { TargetRequest } from '../engine/types';
-import type { HostToWebview, WebviewToHost } from '../protocol/webview';
-import type { InspectionRunner } from './inspectionRunner';
-import { answerPositionsRequest, answerStepsRequest } from './stepsRequests';
+import type { WebviewToHost } from '../protocol/webview';
 import { copyText, saveImage } from '../export/exportFiles';
-import type { ResultExporter, ShownResult } from '../export/resultExporter';
+import type { ResultExporter } from '../export/resultExporter';
+import { exportHeld, type SliceSource } from './exportHeld';
+import type { ShownHeld } from './shownResult';
 import type { Logger } from '../util/logger';
 import { drawnLine } from './runLog';
 
@@ -16,17 +16,17 @@ export interface RequestContext {
   /** The panel's document key (its URI string). */
   key: string;
   /** The result the panel shows, if any. */
-  shown: ShownResult | undefined;
+  shown: ShownHeld | undefined;
   mirror: EditorMirror;
   exporter: ResultExporter;
   /** Runs the panel's inspection again, with another target when one is given. */
   rerun: (target?: TargetRequest) => Promise<void>;
-  /** What answers the Steps view's requests: the runner's engine, and the way back. */
-  steps: { runner: InspectionRunner; answer: (message: HostToWebview) => void };
+  /** Where the export reads the held result's attention (the runner). */
+  engine: SliceSource;
   log: Logger;
 }
 
-/** Answers one webview request; `ready` and `didTakeLayers` are handled by the panel itself. */
+/** Answers one webview notification; `ready` is the panel's own, calls are `webviewQueries`. */
 export async function handleWebviewRequest(
   message: WebviewToHost,
   context: RequestContext,
@@ -43,7 +43,8 @@ export async function handleWebviewRequest(
     case 'exportJson':
       // A request about an older run than the one on show is dropped.
       if (shown && shown.runId === message.runId) {
-        await context.exporter.export(shown, { layers: message.layers, heads: message.heads });
+        const choice = { layers: message.layers, heads: message.heads };
+        await exportHeld(shown, choice, context.exporter, context.engine);
       }
       return;
     case 'saveImage':
@@ -59,20 +60,12 @@ export async function handleWebviewRequest(
       // Only the result on show can be re-run with another target.
       if (shown && shown.runId === message.runId) await context.rerun(message.target);
       return;
-    case 'requestPositions':
-      await answerPositionsRequest(message, shown, context.steps.runner, context.steps.answer);
-      return;
-    case 'requestSteps':
-      markWalkthroughStep(WALKTHROUGH_KEYS.stepsOpened);
-      await answerStepsRequest(message, shown, context.steps.runner, context.steps.answer);
-      return;
     case 'didDraw': {
       const label = shown?.runId === message.record.runId ? shown.label : context.key;
       context.log.info(drawnLine(label, message.record));
       return;
     }
     case 'ready':
-    case 'didTakeLayers':
       return;
   }
 }

@@ -6,7 +6,12 @@
 import * as vscode from 'vscode';
 import { Rpc } from '../protocol/rpc';
 import { WEBVIEW_PROTOCOL_VERSION } from '../protocol/webview';
-import type { HostToWebview, ViewSettings, WebviewToHost } from '../protocol/webview';
+import type {
+  HostToWebview,
+  ViewSettings,
+  WebviewHostApi,
+  WebviewToHost,
+} from '../protocol/webview';
 import type { FeedResult, FeedState } from './webviewFeed';
 import { makeNonce } from '../util/nonce';
 import { renderHtml } from './html';
@@ -46,15 +51,12 @@ export class HeatmapPanel {
   }
 
   private readonly feed: WebviewFeed;
-  private readonly rpc: Rpc<
-    Record<string, never>,
-    Record<string, never>,
-    WebviewToHost,
-    HostToWebview
-  >;
+  private readonly rpc: Rpc<Record<string, never>, WebviewHostApi, WebviewToHost, HostToWebview>;
+  /** What the panel answers the webview's calls with (`serve`); empty until then. */
+  private readonly served: Partial<WebviewHostApi> = {};
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly _onDidReceive = new vscode.EventEmitter<WebviewToHost>();
-  /** Every message from the webview script except `ready` and `didTakeLayers` (the feed's). */
+  /** Every message from the webview script except `ready` (the feed's). */
   readonly onDidReceive = this._onDidReceive.event;
   private readonly _onDidDispose = new vscode.EventEmitter<void>();
   readonly onDidDispose = this._onDidDispose.event;
@@ -73,7 +75,7 @@ export class HeatmapPanel {
   ) {
     const { webview } = panel;
     webview.options = webviewOptions(extensionUri);
-    this.rpc = new Rpc(webviewEndpoint(webview));
+    this.rpc = new Rpc(webviewEndpoint(webview), this.served);
     this.feed = new WebviewFeed((message) => this.rpc.notify(message), settings);
     this.subscriptions.push(
       { dispose: this.rpc.onEvent((message) => this.receive(message)) },
@@ -136,9 +138,9 @@ export class HeatmapPanel {
     this.feed.focusToken(runId, index);
   }
 
-  /** Answers a webview request (the Steps view's steps and positions). */
-  answer(message: HostToWebview): void {
-    this.feed.answer(message);
+  /** Answers the webview's calls (overviews, slices, steps) with `api` from now on. */
+  serve(api: WebviewHostApi): void {
+    Object.assign(this.served, api);
   }
 
   /** Shows the panel where it is, leaving the focus in the editor. */
@@ -161,10 +163,6 @@ export class HeatmapPanel {
   }
 
   private receive(message: WebviewToHost): void {
-    if (message.type === 'didTakeLayers') {
-      this.feed.onLayersTaken(message.runId, message.count);
-      return;
-    }
     if (message.type !== 'ready') {
       this._onDidReceive.fire(message);
       return;

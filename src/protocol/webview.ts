@@ -2,29 +2,33 @@
  * The host ⇄ webview channel. Both ends import this file; the webview bundle may import
  * only `src/protocol/`, `src/shared/` and `src/engine/types.ts` (docs/layout.md, lint).
  *
- * A run reaches the webview as one `didStartResult` (tokens and metadata, no tensors)
- * followed by one `didProduceLayer` per layer (a packed Uint16Array each,
- * src/shared/weightWire.ts), then `didFinishResult`,
- * so the first view can draw before a large result has fully arrived.
+ * A run reaches the webview as one `didStartResult` (tokens, metadata and the attention
+ * stacks the engine holds, no tensors). The attention stays in the engine (issue 22): the
+ * webview asks the host (`WebviewHostApi`, request/response over src/protocol/rpc.ts) for
+ * what it shows — each layer's overview (thumbnails and head summaries, first layers first),
+ * the heads of a layer a view draws, one head's steps — and the host relays to the engine.
  */
 import type {
   AttentionKind,
+  AttentionSliceRequest,
+  AttentionStack,
   HeadSteps,
   InspectResult,
+  LayerOverview,
   PositionsReport,
   Seq2SeqResult,
   TargetRequest,
 } from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 3;
+export const WEBVIEW_PROTOCOL_VERSION = 4;
 
 export type { AttentionKind } from '../engine/types';
 
 /** The attention kinds in the order the panel offers them. */
 export const ATTENTION_KINDS: readonly AttentionKind[] = ['encoder', 'decoder', 'cross'];
 
-/** The decoder side of an encoder-decoder result without its tensors (they follow per layer). */
+/** The decoder side of an encoder-decoder result without its tensors (the engine holds them). */
 export type Seq2SeqMeta = Omit<Seq2SeqResult, 'decoderAttentions' | 'crossAttentions'>;
 
 /** The views the panel offers, in the order of its tabs (and of package.json's enum). */
@@ -74,7 +78,7 @@ export interface DrawnRecord {
   timings: InspectResult['timings'];
   /** `didStartResult` arrived. */
   metaAt: number;
-  /** The last layer arrived. */
+  /** The last layer overview arrived. */
   lastLayerAt: number;
   /** The view that shows every layer was rendered (canvases filled). */
   renderedAt: number;
@@ -87,10 +91,12 @@ export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** Metadata of a result: everything but the attention tensors. */
+/** Metadata of a result: everything but the attention tensors, and the stacks the engine holds. */
 export type ResultMeta = Omit<InspectResult, 'attentions' | 'seq2seq'> & {
   runId: number;
   seq2seq?: Seq2SeqMeta;
+  /** The attention the engine holds for this result, one stack per kind. */
+  stacks: AttentionStack[];
   /** Where the text came from, for labels ("file.ts:12–40"). */
   source: { label: string };
   trace?: RunTrace;
@@ -101,38 +107,11 @@ export type HostToWebview =
   | { type: 'didChangeSettings'; settings: ViewSettings }
   | { type: 'didStartRun'; runId: number; label: string }
   | { type: 'didStartResult'; meta: ResultMeta }
-  /**
-   * `weights` is `[heads, rows, columns]` row-major for layer `layer` of attention `kind`
-   * (absent: `encoder`, the result's own `attentions`, `[heads, N, N]`), packed
-   * (src/shared/weightWire.ts).
-   */
-  | {
-      type: 'didProduceLayer';
-      runId: number;
-      layer: number;
-      weights: Uint16Array;
-      kind?: AttentionKind;
-    }
-  | { type: 'didFinishResult'; runId: number }
   | { type: 'didFail'; runId?: number; message: string }
   /** The source changed under the result: highlights must go, the result is stale. */
   | { type: 'didInvalidate'; runId: number; reason: string }
   /** The editor cursor entered token `index` (null: left the inspected range). */
-  | { type: 'didFocusToken'; runId: number; index: number | null }
-  /** The arithmetic of one head of result `runId`, answering `requestSteps`. */
-  | { type: 'didProduceSteps'; runId: number; steps: HeadSteps }
-  /** `requestSteps` could not be answered; `message` says why and what to do. */
-  | {
-      type: 'didFailSteps';
-      runId: number;
-      kind?: AttentionKind;
-      layer: number;
-      head: number;
-      message: string;
-    }
-  /** How the model of result `runId` knows order, answering `requestPositions`. */
-  | { type: 'didProducePositions'; runId: number; report: PositionsReport }
-  | { type: 'didFailPositions'; runId: number; message: string };
+  | { type: 'didFocusToken'; runId: number; index: number | null };
 
 /** What the webview shows for the focused token, mirrored in the editor. */
 export interface FocusMessage {
@@ -165,11 +144,6 @@ export interface FocusMessage {
 /** Notifications webview → host. */
 export type WebviewToHost =
   | { type: 'ready'; protocol: number }
-  /**
-   * The webview took in and drew `count` more `didProduceLayer` messages of result `runId`:
-   * the host sends the next ones only then (src/panel/webviewFeed.ts says why).
-   */
-  | { type: 'didTakeLayers'; runId: number; count: number }
   | FocusMessage
   /** Reveal token `index`'s source range in the editor. */
   | { type: 'revealToken'; runId: number; index: number }
@@ -183,9 +157,27 @@ export type WebviewToHost =
   | { type: 'rerun'; runId: number }
   /** Inspect the same source again with another target (encoder-decoder models). */
   | { type: 'retarget'; runId: number; target: TargetRequest }
-  /** The Steps view wants one head's arithmetic for result `runId` (answered by `didProduceSteps`). */
-  | { type: 'requestSteps'; runId: number; kind?: AttentionKind; layer: number; head: number }
-  /** The Steps view's Positions section wants the positions report of result `runId`. */
-  | { type: 'requestPositions'; runId: number }
   /** Run `record.runId`'s first complete view is on screen (for the log's timings). */
   | { type: 'didDraw'; record: DrawnRecord };
+
+/** A request about result `runId` of the panel (the host answers only for the result on show). */
+export interface RunScoped {
+  runId: number;
+}
+
+/**
+ * What the host serves the webview (request/response; the webview serves nothing). Each
+ * call is about the result on show: one of an older run fails with code `stale`, one the
+ * engine no longer holds with code `released` (the message says to run the inspection again).
+ */
+export interface WebviewHostApi {
+  [method: string]: (arg: never) => Promise<unknown>;
+  /** Thumbnails and head summaries of one layer of attention `kind`. */
+  overview(arg: RunScoped & { kind: AttentionKind; layer: number }): Promise<LayerOverview>;
+  /** `[heads, rows, cols]` of the request (src/engine/types.ts `AttentionSliceRequest`). */
+  slice(arg: RunScoped & AttentionSliceRequest): Promise<Float32Array>;
+  /** The arithmetic of one head (the Steps view). */
+  steps(arg: RunScoped & { kind?: AttentionKind; layer: number; head: number }): Promise<HeadSteps>;
+  /** How the model knows order, measured on the result's tokens (the Steps view). */
+  positions(arg: RunScoped): Promise<PositionsReport>;
+}

@@ -95,25 +95,27 @@ export class EngineClient {
     return this.run('inspectHeld', request);
   }
 
-  /** `[heads, rows, cols]` of one layer of a held result (EngineApi.slice). */
-  slice(request: { resultId: number } & AttentionSliceRequest): Promise<Float32Array> {
+  /** One layer's thumbnails and head summaries of a held result. */
+  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+    const doing = `summarising layer ${layer} of the ${kind} attention`;
+    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer }));
+  }
+
+  /** `[heads, rows, cols]` of a held result's attention. */
+  slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array> {
     const doing = `slicing layer ${request.layer} of the ${request.kind} attention`;
-    return this.request(undefined, doing, (rpc) => rpc.call('slice', request));
+    return this.query(doing, (rpc) => rpc.call('slice', { resultId, ...request }));
   }
 
-  /** One layer's thumbnails and head summaries of a held result (EngineApi.overview). */
-  overview(request: {
-    resultId: number;
-    kind: AttentionKind;
-    layer: number;
-  }): Promise<LayerOverview> {
-    const doing = `summarising layer ${request.layer} of the ${request.kind} attention`;
-    return this.request(undefined, doing, (rpc) => rpc.call('overview', request));
-  }
-
-  /** Forgets a held result; nothing to do when the engine is gone (it held nothing then). */
+  /** Forgets a held result; an engine that is not running holds nothing to forget. */
   async release(resultId: number): Promise<void> {
     await this.live?.rpc.call('release', { resultId }).catch(() => undefined);
+  }
+
+  /** A question about a held result: it never starts an engine (one that is gone held nothing). */
+  private query<T>(doing: string, call: (rpc: Live['rpc']) => Promise<T>): Promise<T> {
+    if (!this.live) return Promise.reject(releasedError());
+    return this.request(undefined, doing, call);
   }
 
   /**
@@ -313,6 +315,13 @@ export class EngineClient {
       this.live.ready.catch(() => undefined);
     }
   }
+}
+
+function releasedError(): EngineRunError {
+  return new EngineRunError(
+    'The engine no longer holds this result (it was restarted): run the inspection again.',
+    'released',
+  );
 }
 
 function toRunError(error: unknown): EngineRunError {

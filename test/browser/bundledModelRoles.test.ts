@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { sharedEngine } from '../unit/engine/fixtures';
 import { CARD_TEXT } from './cardText';
 import { launchChromium } from '../chromium';
+import { fixtureOf } from './fixtureResult';
 import { WebviewPage } from './webviewPage';
 
 const BUNDLED = join(__dirname, '../../models/mini-code-gpt');
@@ -20,15 +21,12 @@ describe('the bundled model in the summary view (Chromium)', () => {
   after(() => browser?.close());
 
   it('labels previous-token and induction heads on a text with a repeated passage', async () => {
-    const { attentions, ...rest } = await sharedEngine().inspect(BUNDLED, CARD_TEXT);
+    const rest = await sharedEngine().inspect(BUNDLED, CARD_TEXT);
     const w = await WebviewPage.open(browser, { theme: 'dark' });
-    await w.sendResult(
-      { meta: { ...rest, runId: 1, source: { label: 'area.py' } }, layers: attentions },
-      {
-        type: 'didChangeSettings',
-        settings: { colorMap: 'viridis', topK: 5, defaultView: 'summary' },
-      },
-    );
+    await w.sendResult(fixtureOf(rest, 1, 'area.py'), {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 5, defaultView: 'summary' },
+    });
     const rows = await w.page.$$eval('.summary-table tbody tr', (trs) =>
       trs.map((tr) => ({
         head: tr.querySelector('button.link')?.textContent ?? '',

@@ -7,12 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { FocusMessage, HostToWebview, ResultMeta } from '../../src/protocol/webview';
+import type { InspectResult } from '../../src/engine/types';
+import type { FocusMessage, HostToWebview } from '../../src/protocol/webview';
 import { alignmentScore } from '../../src/engine/attention/crossAlignment';
-import { packWeights } from '../../src/shared/weightWire';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { screenshotPath } from '../screenshotDir';
 import { launchChromium } from '../chromium';
+import { fixtureOf } from './fixtureResult';
 import { WebviewPage } from './webviewPage';
 
 const TEXT = 'the cat sat';
@@ -38,9 +39,8 @@ function causalLayer(n: number): Float32Array {
   return w;
 }
 
-const meta: ResultMeta = {
-  runId: 7,
-  source: { label: 'story.txt:1' },
+/** The result as the engine would return it (the host holds it; the page gets its metadata). */
+const result: InspectResult = {
   model: {
     id: 'marian-like',
     name: 'Marian-like',
@@ -68,30 +68,20 @@ const meta: ResultMeta = {
     ],
     decoderLayers: 1,
     decoderHeads: HEADS,
+    decoderAttentions: [causalLayer(T)],
+    crossAttentions: [crossLayer()],
   },
+  attentions: [causalLayer(S)],
   timings: { tokenizeMs: 1, inferenceMs: 2, totalMs: 3 },
 };
 
-function messages(): HostToWebview[] {
-  const runId = meta.runId;
-  return [
-    {
-      type: 'didChangeSettings',
-      settings: { colorMap: 'viridis', topK: 2, defaultView: 'matrix' },
-    },
-    { type: 'didStartResult', meta },
-    { type: 'didProduceLayer', runId, layer: 0, weights: packWeights(causalLayer(S)) },
-    {
-      type: 'didProduceLayer',
-      runId,
-      layer: 0,
-      weights: packWeights(causalLayer(T)),
-      kind: 'decoder',
-    },
-    { type: 'didProduceLayer', runId, layer: 0, weights: packWeights(crossLayer()), kind: 'cross' },
-    { type: 'didFinishResult', runId },
-  ];
-}
+const fixture = fixtureOf(result, 7, 'story.txt:1');
+const { meta } = fixture;
+
+const settings: HostToWebview = {
+  type: 'didChangeSettings',
+  settings: { colorMap: 'viridis', topK: 2, defaultView: 'matrix' },
+};
 
 interface Layout {
   x: number;
@@ -131,7 +121,7 @@ describe('encoder-decoder result (Chromium)', () => {
   after(() => browser?.close());
   beforeEach(async () => {
     w = await WebviewPage.open(browser, { theme: 'dark' });
-    await w.send(messages());
+    await w.sendResult(fixture, settings as HostToWebview & { type: 'didChangeSettings' });
   });
   afterEach(async () => {
     assert.deepEqual(await w.cspViolations(), []);

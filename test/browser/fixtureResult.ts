@@ -1,25 +1,35 @@
 /**
  * A real result for the browser tests: the project's engine (onnxruntime-web in Node) runs
  * the fixture decoder (test/fixtures/models/decoder-attn, 2 layers × 2 heads) on a real
- * text, and its `InspectResult` is split into the messages the host sends the webview.
+ * text; the page's host holds it as the engine does, and the page is sent its metadata as
+ * the host sends it (src/panel/webviewFeed.ts `toFeedResult`).
  */
+import { HeldResults } from '../../src/engine/attention/heldResults';
+import { holdInspection } from '../../src/engine/attention/holdInspection';
+import type { InspectResult } from '../../src/engine/types';
+import { toFeedResult } from '../../src/panel/webviewFeed';
 import type { ResultMeta } from '../../src/protocol/webview';
-import { packWeights, unpackWeights } from '../../src/shared/weightWire';
 import { fixtureModel, sharedEngine } from '../unit/engine/fixtures';
 
 /** The text the browser tests inspect: a small function with brackets to match. */
 export const FIXTURE_TEXT =
   'function addAll(items) {\n  return items.reduce((a, b) => a + b, 0);\n}';
 
-/** Metadata plus one `[heads, N, N]` tensor per layer. */
+/** The page's metadata, the full result the host holds, and its `[heads, N, N]` layers. */
 export interface FixtureResult {
   meta: ResultMeta;
   layers: Float32Array[];
+  result: InspectResult;
 }
 
-/** A layer as the webview holds it after the trip (src/shared/weightWire.ts). */
-export function heldByWebview(layer: Float32Array): Float32Array {
-  return unpackWeights(packWeights(layer));
+/** `result` as the host would show it as run `runId` (its metadata, stacks included). */
+export function fixtureOf(
+  result: InspectResult,
+  runId = 1,
+  label = 'sample.js:1–3',
+): FixtureResult {
+  const held = holdInspection(new HeldResults(), result);
+  return { meta: toFeedResult(held, runId, label).meta, layers: result.attentions, result };
 }
 
 /** Inspects `text` with a fixture model (the decoder by default) through the real engine. */
@@ -28,6 +38,5 @@ export async function runFixture(
   runId = 1,
   model = 'decoder-attn',
 ): Promise<FixtureResult> {
-  const { attentions, ...rest } = await sharedEngine().inspect(fixtureModel(model), text);
-  return { meta: { ...rest, runId, source: { label: 'sample.js:1–3' } }, layers: attentions };
+  return fixtureOf(await sharedEngine().inspect(fixtureModel(model), text), runId);
 }

@@ -9,7 +9,7 @@ import { topK } from '../../src/shared/topK';
 import { unitLabel } from '../../src/shared/unitLabels';
 import type { FocusMessage } from '../../src/protocol/webview';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
-import { heldByWebview, runFixture, type FixtureResult } from './fixtureResult';
+import { runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
 
@@ -80,7 +80,7 @@ describe('matrix view (Chromium)', () => {
 
   it('colours each cell by its weight through the colour map, masked cells distinctly', async () => {
     const n = result.meta.tokens.length;
-    const head = headMatrix(heldByWebview(result.layers[0]), n, 0);
+    const head = headMatrix(result.layers[0], n, 0);
     const max = matrixMax(head);
     const lut = colorMapLut('viridis');
     const l = await layoutOf(w);
@@ -109,7 +109,7 @@ describe('matrix view (Chromium)', () => {
   it('colours by each row’s own maximum on the row scale', async () => {
     await w.page.selectOption('.field:has-text("Scale") select', 'row');
     const n = result.meta.tokens.length;
-    const head = headMatrix(heldByWebview(result.layers[0]), n, 0);
+    const head = headMatrix(result.layers[0], n, 0);
     const lut = colorMapLut('viridis');
     const l = await layoutOf(w);
     for (const [i, j] of [
@@ -131,7 +131,7 @@ describe('matrix view (Chromium)', () => {
     const i = 30;
     const { x, y } = center(l, i, 4);
     await hover(w, l, { x, y });
-    const row = matrixRow(headMatrix(heldByWebview(result.layers[0]), n, 0), i);
+    const row = matrixRow(headMatrix(result.layers[0], n, 0), i);
     const expected = topK(row, 3);
     const focus = await lastFocus(w);
     assert.equal(focus.index, i);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { sharedEngine } from '../unit/engine/fixtures';
 import { CARD_TEXT } from './cardText';
 import { launchChromium } from '../chromium';
+import { fixtureOf } from './fixtureResult';
 import { WebviewPage } from './webviewPage';
 
 const ROOT = join(__dirname, '../..');
@@ -31,11 +32,7 @@ async function main(): Promise<void> {
     roles: Role[];
   };
   const result = await sharedEngine().inspect(MODEL, CARD_TEXT);
-  const { attentions, ...rest } = result;
-  const fixture = {
-    meta: { ...rest, runId: 1, source: { label: 'area.py:1–9' } },
-    layers: attentions,
-  };
+  const fixture = fixtureOf(result, 1, 'area.py:1–9');
   const heads = result.model.heads;
   mkdirSync(OUT, { recursive: true });
   const browser = await launchChromium();

@@ -5,15 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { Token } from '../../src/engine/types';
-import type { ResultMeta } from '../../src/protocol/webview';
+import type { InspectResult, Token } from '../../src/engine/types';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { launchChromium } from '../chromium';
+import { fixtureOf } from './fixtureResult';
 import { WebviewPage } from './webviewPage';
 
 const N = 512;
 
-function meta(): ResultMeta {
+/** A result of `N` tokens whose one layer is `weights` (`[2, N, N]`). */
+function result(weights: Float32Array): InspectResult {
   const tokens: Token[] = Array.from({ length: N }, (_, i) => ({
     id: i,
     text: `t${i}`,
@@ -22,8 +23,7 @@ function meta(): ResultMeta {
     special: false,
   }));
   return {
-    runId: 1,
-    source: { label: 'long.py:1–200' },
+    attentions: [weights],
     model: {
       id: 'synthetic',
       name: 'Synthetic heads',
@@ -68,42 +68,25 @@ describe('model view thumbnails at 512 tokens (Chromium)', () => {
 
   it('show a previous-token diagonal under a first-token sink, and state their scale', async () => {
     w = await WebviewPage.open(browser, { theme: 'dark', width: 1100, height: 720 });
-    await w.send([
-      {
-        type: 'didChangeSettings',
-        settings: { colorMap: 'viridis', topK: 5, defaultView: 'model' },
-      },
-      { type: 'didStartResult', meta: meta() },
-    ]);
-    await w.page.evaluate('window.__name = (f) => f');
-    await w.page.evaluate((n) => {
-      // Head 0: 55% on the first token (the sink), 30% on the previous token, 15% spread.
-      // Head 1: 70% on the sink, 30% spread: no diagonal at all.
-      const weights = new Float32Array(2 * n * n);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j <= i; j++) {
-          weights[i * n + j] = 0.15 / (i + 1);
-          weights[n * n + i * n + j] = 0.3 / (i + 1);
-        }
-        weights[i * n] += 0.55;
-        weights[i * n + Math.max(0, i - 1)] += 0.3;
-        weights[n * n + i * n] += 0.7;
+    // Head 0: 55% on the first token (the sink), 30% on the previous token, 15% spread.
+    // Head 1: 70% on the sink, 30% spread: no diagonal at all.
+    const n = N;
+    const weights = new Float32Array(2 * n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        weights[i * n + j] = 0.15 / (i + 1);
+        weights[n * n + i * n + j] = 0.3 / (i + 1);
       }
-      for (const event of [
-        // Packed as the host packs them (src/shared/weightWire.ts).
-        {
-          type: 'didProduceLayer',
-          runId: 1,
-          layer: 0,
-          weights: Uint16Array.from(weights, (w) => Math.round(w * 65535)),
-        },
-        { type: 'didFinishResult', runId: 1 },
-      ]) {
-        window.postMessage({ kind: 'event', event }, '*');
-      }
-    }, N);
-    await w.page.locator('.thumb.pending').first().waitFor({ state: 'detached' });
-    await w.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      weights[i * n] += 0.55;
+      weights[i * n + Math.max(0, i - 1)] += 0.3;
+      weights[n * n + i * n] += 0.7;
+    }
+    await w.sendResult(fixtureOf(result(weights), 1, 'long.py:1–200'), {
+      type: 'didChangeSettings',
+      settings: { colorMap: 'viridis', topK: 5, defaultView: 'model' },
+    });
+    assert.equal(await w.page.locator('.thumb.pending').count(), 0);
+    assert.deepEqual(w.host.callsOf('slice'), [], 'thumbnails are the engine’s block means');
     const thumbs = await w.page.$$eval('.thumb canvas', (canvases) =>
       canvases.map((c) => {
         const canvas = c as HTMLCanvasElement;

@@ -6,41 +6,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { AttentionKind, HeadSteps, InspectResult } from '../../src/engine/types';
-import type { HostToWebview } from '../../src/protocol/webview';
-import { packWeights } from '../../src/shared/weightWire';
+import type { HeadSteps, InspectResult } from '../../src/engine/types';
 import { ROOT, sharedEngine } from '../unit/engine/fixtures';
+import { fixtureOf } from './fixtureResult';
 import { launchChromium } from '../chromium';
 import { postSteps, stepsRequests } from './stepsPage';
 import { WebviewPage } from './webviewPage';
 
 const MARIAN = join(ROOT, 'test', 'fixtures', 'hf', 'opus-mt-tiny');
 const RUN_ID = 4;
-
-/** The result's messages as the host sends them: source layers, then decoder and cross layers. */
-function messages(result: InspectResult): HostToWebview[] {
-  const { attentions, seq2seq, ...rest } = result;
-  assert.ok(seq2seq);
-  const { decoderAttentions, crossAttentions, ...seq2seqMeta } = seq2seq;
-  const layers = (list: Float32Array[], kind?: AttentionKind): HostToWebview[] =>
-    list.map((weights, layer) => ({
-      type: 'didProduceLayer',
-      runId: RUN_ID,
-      layer,
-      weights: packWeights(weights),
-      ...(kind ? { kind } : {}),
-    }));
-  return [
-    {
-      type: 'didStartResult',
-      meta: { ...rest, seq2seq: seq2seqMeta, runId: RUN_ID, source: { label: 'story.txt:1' } },
-    },
-    ...layers(attentions),
-    ...layers(decoderAttentions, 'decoder'),
-    ...layers(crossAttentions, 'cross'),
-    { type: 'didFinishResult', runId: RUN_ID },
-  ];
-}
 
 describe('Steps view on an encoder-decoder result (Chromium, opus-mt-tiny)', () => {
   let browser: Browser;
@@ -63,12 +37,11 @@ describe('Steps view on an encoder-decoder result (Chromium, opus-mt-tiny)', () 
       state: { v: 1, layer: 1, head: 2 },
     });
     try {
-      await w.send(messages(result));
+      await w.sendResult(fixtureOf(result, RUN_ID, 'story.txt:1'));
       await w.page.selectOption('.seq2seq-bar select', 'cross');
       await w.page.click('#tab-steps');
-      const asked = await stepsRequests(w);
+      const asked = stepsRequests(w);
       assert.deepEqual(asked.at(-1), {
-        type: 'requestSteps',
         runId: RUN_ID,
         kind: 'cross',
         layer: 1,
@@ -83,7 +56,7 @@ describe('Steps view on an encoder-decoder result (Chromium, opus-mt-tiny)', () 
       const [steps] = (await sharedEngine().runSeq2SeqSteps(MARIAN, sourceIds, decoderIds, [
         { kind: 'cross', layer: 1, head: 2 },
       ])) as [HeadSteps];
-      await postSteps(w, RUN_ID, steps);
+      await postSteps(w, steps);
       // One score row per key: the source tokens, not the decoder's.
       assert.equal(await w.page.locator('.score-table tbody tr').count(), sourceIds.length);
       const checks = await w.page.locator('.steps-check').allTextContents();
@@ -103,8 +76,8 @@ describe('Steps view on an encoder-decoder result (Chromium, opus-mt-tiny)', () 
 
       // The encoder's heads are other heads: switching the kind asks again.
       await w.page.selectOption('.seq2seq-bar select', 'encoder');
-      assert.deepEqual((await stepsRequests(w)).at(-1), {
-        type: 'requestSteps',
+      await w.settle();
+      assert.deepEqual(stepsRequests(w).at(-1), {
         runId: RUN_ID,
         kind: 'encoder',
         layer: 1,

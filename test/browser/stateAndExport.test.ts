@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { headMatrix } from '../../src/shared/squareMatrix';
-import { packWeights } from '../../src/shared/weightWire';
 import { WEBVIEW_PROTOCOL_VERSION, type WebviewToHost } from '../../src/protocol/webview';
-import { heldByWebview, runFixture, type FixtureResult } from './fixtureResult';
+import { runFixture, type FixtureResult } from './fixtureResult';
+import { bundledResult } from './stepsPage';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
 
@@ -43,23 +43,28 @@ describe('state and export (Chromium)', () => {
     await w.close();
   });
 
-  it('confirms the layers it drew, so the host sends the next (issue 28)', async () => {
+  it('asks for overviews two at a time, first layers first; a newer result stops the older one (issue 28)', async () => {
     const w = await WebviewPage.open(browser);
-    const { meta, layers } = result;
-    await w.send({ type: 'didStartResult', meta });
-    const taken = async () =>
-      (await w.posted()).flatMap((m) => (m.type === 'didTakeLayers' ? [m] : []));
-    assert.deepEqual(await taken(), [], 'nothing to confirm before a layer came');
-    const packed = layers.map((weights) => packWeights(weights));
-    await w.send({ type: 'didProduceLayer', runId: meta.runId, layer: 0, weights: packed[0] });
-    assert.deepEqual(await taken(), [{ type: 'didTakeLayers', runId: meta.runId, count: 1 }]);
-    // A layer of a run the panel does not show is refused, and still confirmed: never a stall.
-    await w.send({ type: 'didProduceLayer', runId: meta.runId + 1, layer: 0, weights: packed[0] });
-    assert.deepEqual((await taken()).at(-1), {
-      type: 'didTakeLayers',
-      runId: meta.runId + 1,
-      count: 1,
-    });
+    const older = await bundledResult(1);
+    const newer = await bundledResult(2);
+    w.host.hold(1, older.result);
+    w.host.hold(2, newer.result);
+    w.host.gateOverviews(0);
+    await w.send({ type: 'didStartResult', meta: older.meta });
+    const asked = () =>
+      w.host.callsOf('overview').map(({ runId, kind, layer }) => `${runId}/${kind}/${layer}`);
+    assert.deepEqual(asked(), ['1/encoder/0', '1/encoder/1'], 'two in flight, first layers first');
+    await w.send({ type: 'didStartResult', meta: newer.meta });
+    w.host.openGate();
+    await w.settle();
+    const layers = newer.meta.model.layers;
+    assert.deepEqual(asked(), [
+      '1/encoder/0',
+      '1/encoder/1',
+      ...Array.from({ length: layers }, (_, l) => `2/encoder/${l}`),
+    ]);
+    assert.equal(w.host.callsOf('slice').length, 0, 'the model view asks for no slice');
+    assert.equal(await w.page.locator('.thumb.pending').count(), 0);
     await w.close();
   });
 
@@ -120,9 +125,7 @@ describe('state and export (Chromium)', () => {
     assert.equal(lines.length, n + 1);
     assert.equal(copy.what, 'layer 0 · head 1 as CSV');
     const row7 = lines[8].split(',').slice(-n).map(Number);
-    const expected = [
-      ...headMatrix(heldByWebview(result.layers[0]), n, 1).data.subarray(7 * n, 8 * n),
-    ];
+    const expected = [...headMatrix(result.layers[0], n, 1).data.subarray(7 * n, 8 * n)];
     // The CSV rounds what the panel holds to WIRE_DECIMALS places.
     row7.forEach((v, j) => {
       assert.ok(Math.abs(v - expected[j]) <= 0.5e-5 + 1e-9, `cell (7, ${j})`);
@@ -167,7 +170,7 @@ describe('state and export (Chromium)', () => {
     await w.page.waitForFunction(() =>
       (
         window as unknown as { __posted: { event: { type: string; format?: string } }[] }
-      ).__posted.some((m) => m.event.type === 'saveImage' && m.event.format === 'png'),
+      ).__posted.some((m) => m.event?.type === 'saveImage' && m.event.format === 'png'),
     );
     const png = await lastOf(w, 'saveImage');
     assert.match(png.data, /^data:image\/png;base64,/);
@@ -212,7 +215,7 @@ function countLines(result: FixtureResult, k: number): number {
   const n = result.meta.tokens.length;
   let count = 0;
   for (let h = 0; h < result.meta.model.heads; h++) {
-    const m = headMatrix(heldByWebview(result.layers[0]), n, h);
+    const m = headMatrix(result.layers[0], n, h);
     for (let i = 0; i < n; i++) {
       const row = [...m.data.subarray(i * n, (i + 1) * n)].filter((v) => v > 0.02);
       count += Math.min(k, row.length);

@@ -1,21 +1,18 @@
 import { strict as assert } from 'node:assert';
-import type { HeadSteps } from '../../src/engine/types';
-import type { WebviewToHost } from '../../src/protocol/webview';
-import type { StepsCache } from '../../webview/views/steps/stepsCache';
+import type { HeadSteps, PositionsReport } from '../../src/engine/types';
+import type { StepsAsk, StepsCache } from '../../webview/views/steps/stepsCache';
 
 /**
  * The Steps view's cache of answers, in Node: the page's one global (`acquireVsCodeApi`) is
- * provided as VS Code provides it, recording what the webview posts to the host.
+ * provided as VS Code provides it while the module loads; the host's answers come from a
+ * stand-in whose calls the test settles by hand, in any order.
  */
-const posted: WebviewToHost[] = [];
 let Cache: typeof StepsCache;
 
 /** Imports the cache with the page's globals present, then removes them again (other suites run in this Node process). */
 async function importCache(): Promise<void> {
   const api = {
-    postMessage: (message: { kind: string; event?: WebviewToHost }) => {
-      if (message.kind === 'event' && message.event) posted.push(message.event);
-    },
+    postMessage: () => undefined,
     getState: () => undefined,
     setState: () => undefined,
   };
@@ -31,61 +28,86 @@ async function importCache(): Promise<void> {
   }
 }
 
+interface Asked {
+  method: 'steps' | 'positions';
+  arg: unknown;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** A host whose answers wait until the test gives them. */
+function standIn(): { ask: StepsAsk; asked: Asked[] } {
+  const asked: Asked[] = [];
+  const call =
+    (method: Asked['method']) =>
+    (arg: unknown): Promise<never> =>
+      new Promise((resolve, reject) =>
+        asked.push({ method, arg, resolve: resolve as (v: unknown) => void, reject }),
+      );
+  return { ask: { steps: call('steps'), positions: call('positions') }, asked };
+}
+
 const steps = (layer: number, head: number, kind?: 'encoder' | 'cross') =>
   ({ layer, head, ...(kind ? { kind } : {}) }) as unknown as HeadSteps;
 
+/** Lets answers settle (promise callbacks run). */
+const tick = () => new Promise((r) => setImmediate(r));
+
 describe('StepsCache (webview/views/steps/stepsCache.ts)', () => {
   before(importCache);
-  beforeEach(() => {
-    posted.length = 0;
-  });
 
   it('asks the host once per head and once for the positions of the result on show', () => {
-    const cache = new Cache();
+    const { ask, asked } = standIn();
+    const cache = new Cache(ask);
     cache.get(1, 0, 1);
     cache.get(1, 0, 1);
     cache.get(1, 2, 3);
     cache.positions(1);
     cache.positions(1);
-    assert.deepEqual(posted, [
-      { type: 'requestSteps', runId: 1, layer: 0, head: 1 },
-      { type: 'requestSteps', runId: 1, layer: 2, head: 3 },
-      { type: 'requestPositions', runId: 1 },
-    ]);
+    assert.deepEqual(
+      asked.map(({ method, arg }) => ({ method, arg })),
+      [
+        { method: 'steps', arg: { runId: 1, layer: 0, head: 1 } },
+        { method: 'steps', arg: { runId: 1, layer: 2, head: 3 } },
+        { method: 'positions', arg: { runId: 1 } },
+      ],
+    );
   });
 
-  it('keeps answers per attention kind, and drops answers about another result', () => {
-    const cache = new Cache();
+  it('keeps answers per attention kind, and drops answers about another result', async () => {
+    const { ask, asked } = standIn();
+    const cache = new Cache(ask);
     let answered = 0;
     cache.onAnswer(() => answered++);
+    cache.get(3, 1, 0);
     cache.get(4, 1, 0, 'encoder');
     cache.get(4, 1, 0, 'cross');
-    assert.equal(cache.receive({ type: 'didProduceSteps', runId: 3, steps: steps(1, 0) }), false);
-    assert.ok(cache.receive({ type: 'didProduceSteps', runId: 4, steps: steps(1, 0, 'cross') }));
-    assert.ok(
-      cache.receive({
-        type: 'didFailSteps',
-        runId: 4,
-        kind: 'encoder',
-        layer: 1,
-        head: 0,
-        message: 'no steps',
-      }),
-    );
-    assert.equal(answered, 2);
+    const [old, encoder, cross] = asked;
+    old.resolve(steps(1, 0));
+    cross.resolve(steps(1, 0, 'cross'));
+    encoder.reject(new Error('no steps'));
+    await tick();
+    assert.equal(answered, 2, 'the answer about result 3 is dropped');
     assert.equal(cache.get(4, 1, 0, 'cross').steps?.layer, 1);
     assert.equal(cache.get(4, 1, 0, 'encoder').error, 'no steps');
-    assert.equal(posted.length, 2, 'answered heads are not asked again');
+    assert.equal(asked.length, 3, 'answered heads are not asked again');
   });
 
-  it('forgets everything when a new result is shown', () => {
-    const cache = new Cache();
+  it('forgets everything when a new result is shown', async () => {
+    const { ask, asked } = standIn();
+    const cache = new Cache(ask);
     cache.get(1, 0, 0);
-    cache.receive({ type: 'didProduceSteps', runId: 1, steps: steps(0, 0) });
     cache.positions(1);
-    cache.receive({ type: 'didFailPositions', runId: 1, message: 'none' });
+    asked[0].resolve(steps(0, 0));
+    asked[1].reject(new Error('none'));
+    await tick();
+    assert.ok(cache.get(1, 0, 0).steps);
     assert.equal(cache.get(2, 0, 0).steps, undefined);
     assert.equal(cache.positions(2).error, undefined);
-    assert.equal(posted.filter((m) => m.type === 'requestSteps').length, 2);
+    assert.equal(asked.filter((a) => a.method === 'steps').length, 2);
+    const report = { kind: 'none', note: '' } as PositionsReport;
+    asked.at(-1)?.resolve(report);
+    await tick();
+    assert.equal(cache.positions(2).report, report);
   });
 });

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { FixtureResult } from './fixtureResult';
-import { answerPositions, answerSteps, bundledResult, stepsRequests } from './stepsPage';
+import { answerPositions, answerSteps, bundledResult, failSteps, stepsRequests } from './stepsPage';
 import { screenshotDir } from '../screenshotDir';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
@@ -38,9 +38,7 @@ describe('Steps view (Chromium, bundled model)', () => {
 
   it('asks for the chosen head once, then shows the steps with both checks passing', async () => {
     const w = await openSteps();
-    assert.deepEqual(await stepsRequests(w), [
-      { type: 'requestSteps', runId: 1, layer: 1, head: 2 },
-    ]);
+    assert.deepEqual(stepsRequests(w), [{ runId: 1, layer: 1, head: 2 }]);
     assert.match(
       (await w.page.textContent('.steps-status')) ?? '',
       /Computing the steps of layer 1, head 2/,
@@ -95,15 +93,8 @@ describe('Steps view (Chromium, bundled model)', () => {
   it('asks again for another head, and says why when the host cannot answer', async () => {
     const w = await openSteps();
     await w.page.selectOption('.field:has-text("Head") select', '3');
-    const requests = await stepsRequests(w);
-    assert.deepEqual(requests.at(-1), { type: 'requestSteps', runId: 1, layer: 1, head: 3 });
-    await w.send({
-      type: 'didFailSteps',
-      runId: 1,
-      layer: 1,
-      head: 3,
-      message: 'The model is gone.',
-    } as never);
+    assert.deepEqual(stepsRequests(w).at(-1), { runId: 1, layer: 1, head: 3 });
+    await failSteps(w, 'The model is gone.');
     assert.match(
       (await w.page.textContent('.steps-status')) ?? '',
       /could not be computed: The model is gone\./,
@@ -119,8 +110,7 @@ describe('Steps view (Chromium, bundled model)', () => {
   it('asks once for the positions and shows the learned table and the per-head shifts', async () => {
     const w = await openSteps();
     await answerSteps(w, result);
-    const asked = (await w.posted()).filter((m) => m.type === 'requestPositions');
-    assert.deepEqual(asked, [{ type: 'requestPositions', runId: 1 }]);
+    assert.deepEqual(w.host.callsOf('positions'), [{ runId: 1 }]);
     assert.match((await w.page.textContent('.positions p')) ?? '', /Measuring/);
     const report = await answerPositions(w, result);
     assert.match((await w.page.textContent('.positions p')) ?? '', /learned position vector/);

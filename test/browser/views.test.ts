@@ -5,9 +5,8 @@ import { meanOverHeads } from '../../src/shared/headAggregates';
 import { headMatrix, matrixMax, matrixRow } from '../../src/shared/squareMatrix';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { topK } from '../../src/shared/topK';
-import { packWeights } from '../../src/shared/weightWire';
 import type { FocusMessage } from '../../src/protocol/webview';
-import { heldByWebview, runFixture, type FixtureResult } from './fixtureResult';
+import { runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
 
@@ -34,9 +33,10 @@ describe('model, head and summary views (Chromium)', () => {
   });
 
   it('model view shows layers × heads thumbnails as layers arrive, and Enter opens one', async () => {
-    const { meta, layers } = result;
+    const { meta } = result;
+    w.host.hold(meta.runId, result.result);
+    w.host.gateOverviews(1);
     await w.send([settings('model'), { type: 'didStartResult', meta }]);
-    await w.send({ type: 'didProduceLayer', runId: 1, layer: 0, weights: packWeights(layers[0]) });
     const thumbs = w.page.locator('.thumb');
     assert.equal(await thumbs.count(), meta.model.layers * meta.model.heads);
     assert.equal(
@@ -45,11 +45,10 @@ describe('model, head and summary views (Chromium)', () => {
       'layer 1 still pending',
     );
     assert.match((await w.page.textContent('.status')) ?? '', /received 1 of 2 layers/);
-    await w.send([
-      { type: 'didProduceLayer', runId: 1, layer: 1, weights: packWeights(layers[1]) },
-      { type: 'didFinishResult', runId: 1 },
-    ]);
+    w.host.openGate();
+    await w.settle();
     assert.equal(await w.page.locator('.thumb.pending').count(), 0);
+    assert.deepEqual(w.host.callsOf('slice'), [], 'thumbnails come from the overviews alone');
     // Every thumbnail is drawn (opaque pixels at its top-left cell).
     const drawn = await w.page.$$eval('.thumb canvas', (cs) =>
       cs.map((c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 1, 1).data[3]),
@@ -62,6 +61,12 @@ describe('model, head and summary views (Chromium)', () => {
     assert.equal(await w.page.getAttribute('#tab-matrix', 'aria-selected'), 'true');
     const state = await w.state();
     assert.deepEqual([state.view, state.layer, state.head], ['matrix', 1, 1]);
+    await w.settle();
+    assert.deepEqual(
+      w.host.callsOf('slice'),
+      [{ runId: 1, kind: 'encoder', layer: 1, heads: [1] }],
+      'opening one head asks for that head alone',
+    );
     assert.equal(await w.page.evaluate(() => document.activeElement?.className), 'matrix-base');
   });
 
@@ -72,7 +77,7 @@ describe('model, head and summary views (Chromium)', () => {
     assert.equal(await w.page.locator('.chip[aria-pressed="true"]').count(), 2);
     const i = 25;
     await w.page.hover(`#q-${i}`);
-    const mean = meanOverHeads(heldByWebview(result.layers[0]), n, 2);
+    const mean = meanOverHeads(result.layers[0], n, 2);
     const expected = topK(matrixRow(mean, i), 4);
     const shown = await w.page.$$eval('.keys .token.top', (els) =>
       els.map((e) => Number((e as HTMLElement).dataset.unit)),
@@ -219,7 +224,7 @@ describe('model, head and summary views (Chromium)', () => {
     await w.page.click('#tab-matrix');
     const n = encoder.meta.tokens.length;
     const layout = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!);
-    const head = headMatrix(heldByWebview(encoder.layers[0]), n, 0);
+    const head = headMatrix(encoder.layers[0], n, 0);
     const lut = colorMapLut('cividis');
     const [i, j] = [2, 20];
     const px = await w.pixel(

@@ -31,7 +31,7 @@ async function saved(
     (f) =>
       (
         window as unknown as { __posted: { event: { type: string; format?: string } }[] }
-      ).__posted.some((m) => m.event.type === 'saveImage' && m.event.format === f),
+      ).__posted.some((m) => m.event?.type === 'saveImage' && m.event.format === f),
     format,
     { timeout: 15_000 },
   );
@@ -83,7 +83,7 @@ describe('hostile webview payloads (Chromium)', () => {
     const hostile = [
       { type: 'noSuchMessage' },
       { type: 'didProduceLayer', runId: 999, layer: 0, weights: new Float32Array(4) },
-      { type: 'didFinishResult', runId: 12345 },
+      { type: 'didStartResult', meta: null },
       { type: 'didFail', runId: 4242, message: html },
       { type: 'didInvalidate', runId: 31337, reason: html },
       { type: 'didFocusToken', runId: 1, index: 1e9 },
@@ -102,17 +102,27 @@ describe('hostile webview payloads (Chromium)', () => {
       }
     });
     const injected = { ...plain, meta: { ...plain.meta, runId: 9, source: { label: html } } };
-    await w.sendResult(injected);
-    // A layer of the wrong size for the current run, then one past the last layer: refused.
-    await w.send([
-      { type: 'didProduceLayer', runId: 9, layer: 0, weights: new Uint16Array(3) },
-      {
-        type: 'didProduceLayer',
-        runId: 9,
-        layer: plain.layers.length,
-        weights: new Uint16Array(plain.layers[0].length),
-      },
-    ]);
+    // While the page waits for its overviews, forged replies answer its calls with junk:
+    // a misshapen overview or slice is refused, never drawn.
+    w.host.gateOverviews(0);
+    await w.send({ type: 'didStartResult', meta: injected.meta });
+    w.host.hold(9, injected.result);
+    await w.page.evaluate(() => {
+      const calls = (window as unknown as { __posted: { kind: string; id: number }[] }).__posted;
+      const forged = [
+        null,
+        'text',
+        { kind: 'cross', layer: 0, thumbnails: [1, 2], side: 1, colSide: 2 },
+        { kind: 'encoder', layer: 1e9, thumbnails: new Float32Array(4), side: 1, colSide: 1 },
+      ];
+      calls
+        .filter((m) => m.kind === 'call')
+        .forEach((m, i) => {
+          window.postMessage({ kind: 'reply', id: m.id, ok: forged[i % forged.length] }, '*');
+        });
+    });
+    w.host.openGate();
+    await w.frame();
     await w.sendResult({ ...plain, meta: { ...plain.meta, runId: 10 } });
     const svg = await saved(w, 'svg');
     assert.ok(await wellFormed(w, svg.data));

@@ -27,6 +27,8 @@ export class Seq2seqBar {
   private readonly target = document.createElement('input');
   private readonly about = document.createElement('span');
   private readonly attendedBy = document.createElement('div');
+  /** The source token the editor cursor is on, redrawn when the shown matrix arrives. */
+  private sourceIndex: number | null = null;
   private shownRun: number | null = null;
 
   constructor(
@@ -80,6 +82,7 @@ export class Seq2seqBar {
     this.kind.value = store.kind;
     if (store.runId === this.shownRun) return;
     this.shownRun = store.runId;
+    this.sourceIndex = null;
     this.attendedBy.replaceChildren();
     const target = seq2seq.target;
     const tokens = seq2seq.decoderTokens;
@@ -103,6 +106,7 @@ export class Seq2seqBar {
    * lists the target tokens that attend to it most in the shown head (or aggregate).
    */
   showSource(index: number | null, ctx: ViewContext | undefined): void {
+    this.sourceIndex = index;
     const m = ctx?.matrix;
     if (index === null || !ctx || !m || ctx.store.kind !== 'cross' || index >= colsOf(m)) {
       this.attendedBy.replaceChildren();
@@ -122,6 +126,11 @@ export class Seq2seqBar {
       list.append(item);
     }
     this.attendedBy.replaceChildren(title, list);
+  }
+
+  /** Draws the list again from `ctx` (the shown matrix may have arrived since). */
+  redrawSource(ctx: ViewContext): void {
+    if (this.sourceIndex !== null) this.showSource(this.sourceIndex, ctx);
   }
 
   private runTyped(): void {

@@ -6,7 +6,7 @@
  */
 import { projectMatrix } from '../../src/shared/displayUnits';
 import { meanOfMatrices } from '../../src/shared/headAggregates';
-import type { SquareMatrix } from '../../src/shared/squareMatrix';
+import { headMatrix, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { headSvg } from '../export/headSvg';
 import { headColor } from '../theme';
 import {
@@ -68,18 +68,19 @@ export class HeadView implements View {
     const prev = this.ctx;
     this.ctx = ctx;
     const { store, state } = ctx;
-    const weights = store.layers[state.layer];
     const shown = state.heads.length
       ? state.heads.filter((h) => h < store.heads)
       : range(store.heads);
+    // The heads on show, one ask; a single head comes out of it by index.
+    const weights = store.layerHeads(state.layer, shown);
     const source = [weights, ctx.units, shown.join(',')];
     const dataChanged = source.some((s, k) => s !== this.source[k]);
     if (dataChanged) {
       this.source = source;
       this.perHead = weights
-        ? shown.map((head) => ({
+        ? shown.map((head, k) => ({
             head,
-            m: projectMatrix(store.tokenMatrix(state.layer, head)!, ctx.units),
+            m: projectMatrix(headMatrix(weights, store.n, k, store.cols), ctx.units),
           }))
         : [];
       this.mean = meanOfMatrices(this.perHead.map((p) => p.m));

@@ -1,9 +1,12 @@
 /**
- * Model view: every layer × head as a thumbnail heatmap. Thumbnails are buttons in a
- * roving-tabindex grid: arrow keys move, Enter or a click opens the head in the matrix view.
+ * Model view: every layer × head as a thumbnail heatmap, drawn from the engine's layer
+ * overviews (block means at most `THUMBNAIL_SIDE` a side; the exact matrix up to that many
+ * tokens): the view asks for no attention slice. Thumbnails are buttons in a roving-tabindex
+ * grid: arrow keys move, Enter or a click opens the head in the matrix view.
  */
+import type { LayerOverview } from '../../src/engine/types';
 import { projectMatrix } from '../../src/shared/displayUnits';
-import { colsOf } from '../../src/shared/squareMatrix';
+import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
 import { esc, svgDocument } from '../export/svg';
 import type { Focus, View, ViewContext, ViewHost } from './view';
@@ -56,7 +59,7 @@ export class ModelView implements View {
       for (let h = 0; h < heads; h++) {
         const button = this.cells[l][h];
         const canvas = button.querySelector('canvas')!;
-        const weights = store.layers[l];
+        const weights = store.overviews[l];
         const selected = ctx.state.layer === l && ctx.state.head === h;
         button.classList.toggle('selected', selected);
         button.setAttribute('aria-pressed', String(selected));
@@ -65,7 +68,7 @@ export class ModelView implements View {
         const key = [weights, options.wordLevel, options.hideSpecial, lut, palette.mask];
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
-        const m = projectMatrix(store.tokenMatrix(l, h)!, ctx.units);
+        const m = thumbnailMatrix(weights, h, ctx);
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
@@ -104,7 +107,7 @@ export class ModelView implements View {
           body.push(
             `<text x="${left + h * step + size / 2}" y="${top - 8}" text-anchor="middle">H${h}</text>`,
           );
-        if (!ctx.store.layers[l]) return;
+        if (!ctx.store.overviews[l]) return;
         const url = button.querySelector('canvas')!.toDataURL('image/png');
         body.push(
           `<image x="${left + h * step}" y="${top + l * step}" width="${size}" height="${size}" href="${url}"/>`,
@@ -184,4 +187,16 @@ function header(text: string): HTMLElement {
   el.setAttribute('aria-hidden', 'true');
   el.textContent = text;
   return el;
+}
+
+/**
+ * Head `head` of an overview as a matrix to draw. An exact one (one token per cell) follows
+ * word level and hidden specials like the other views; block means stay per token block.
+ */
+function thumbnailMatrix(overview: LayerOverview, head: number, ctx: ViewContext): SquareMatrix {
+  const { side, colSide, blockRows, blockCols, thumbnails } = overview;
+  const size = side * colSide;
+  const data = thumbnails.subarray(head * size, (head + 1) * size);
+  const m: SquareMatrix = side === colSide ? { n: side, data } : { n: side, data, cols: colSide };
+  return blockRows === 1 && blockCols === 1 ? projectMatrix(m, ctx.units) : m;
 }

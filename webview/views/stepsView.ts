@@ -2,7 +2,7 @@
  * Steps view: one head's arithmetic for one query token, step by step — the query and
  * every key vector, q·k, the scale, the bias and the mask, the softmax (checked against
  * the head's attention row), the weighted sum of the values (checked against the head's
- * output), and where that output goes. The numbers come from the host (`requestSteps`);
+ * output), and where that output goes. The numbers come from the host (its `steps` call);
  * the query token follows hover and clicks in any view and the editor cursor.
  */
 import '../styles/steps.css';

@@ -3,7 +3,7 @@
  * A row's button opens that head in the matrix view.
  */
 import { describeAttentionFeatures } from '../../src/shared/attentionFeatures';
-import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/shared/headSummaries';
+import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/engine/types';
 import { csvField } from '../../src/shared/matrixCsv';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 

@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { InspectResult } from '../../../src/engine/types';
+import type { HeldResult } from '../../../src/engine/types';
 import {
   closeAll,
   FIXTURE_MODEL,
   inspectSelection,
   openTempFile,
+  sliceOf,
   selectOffsets,
   useModel,
 } from './helpers';
@@ -25,7 +26,7 @@ interface ExportDoc {
 
 describe('exporting attention to JSON', () => {
   let restoreModel: () => Promise<void>;
-  let result: InspectResult;
+  let result: HeldResult;
   const outDir = mkdtempSync(join(os.tmpdir(), 'attn-export-'));
 
   before(async () => {
@@ -33,7 +34,7 @@ describe('exporting attention to JSON', () => {
     await closeAll();
     const editor = await openTempFile('prices.js', SOURCE);
     selectOffsets(editor, 0, SOURCE.length - 1);
-    result = (await inspectSelection()) as InspectResult;
+    result = (await inspectSelection()) as HeldResult;
     assert.ok(result);
   });
 
@@ -91,7 +92,7 @@ describe('exporting attention to JSON', () => {
       [doc.attentions.length, doc.attentions[0].length, doc.attentions[0][0].length],
       [1, 1, n],
     );
-    const expected = result.attentions[1].subarray(0, n * n);
+    const expected = await sliceOf(result.resultId, { kind: 'encoder', layer: 1, heads: [0] });
     doc.attentions[0][0].flat().forEach((w, i) => {
       assert.ok(Math.abs(w - expected[i]) < 1e-6, `weight ${i}`);
     });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { InspectResult } from '../../../src/engine/types';
+import type { AttentionSliceRequest, HeldResult } from '../../../src/engine/types';
 import type { ExtensionApi } from '../../../src/extension';
 
 /** `publisher.name` from package.json. */
@@ -37,8 +37,16 @@ export function extension(): vscode.Extension<ExtensionApi> {
  * Runs Inspect Selection through the extension's API, which resolves with the result (the
  * command itself resolves with nothing: see `resolvingWithNothing` in src/extension.ts).
  */
-export async function inspectSelection(): Promise<InspectResult | undefined> {
+export async function inspectSelection(): Promise<HeldResult | undefined> {
   return (await extension().activate()).inspectSelection();
+}
+
+/** A part of a shown result's attention, asked of the engine through the extension's API. */
+export async function sliceOf(
+  resultId: number,
+  request: AttentionSliceRequest,
+): Promise<Float32Array> {
+  return (await extension().activate()).slice(resultId, request);
 }
 
 /** Points the extension at `dir` (user settings) and returns a function that undoes it. */

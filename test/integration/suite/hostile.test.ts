@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { InspectResult } from '../../../src/engine/types';
+import type { HeldResult } from '../../../src/engine/types';
 import {
   closeAll,
   extension,
@@ -29,7 +29,7 @@ function folderWith(make: (path: string) => void): string {
   return dir;
 }
 
-async function inspectAll(editor: vscode.TextEditor): Promise<InspectResult | undefined> {
+async function inspectAll(editor: vscode.TextEditor): Promise<HeldResult | undefined> {
   selectOffsets(editor, 0, editor.document.getText().length);
   return inspectSelection();
 }

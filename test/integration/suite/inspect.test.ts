@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { InspectResult } from '../../../src/engine/types';
+import type { HeldResult } from '../../../src/engine/types';
 import {
   closeAll,
   extension,
   FIXTURE_MODEL,
   hoverTexts,
   inspectSelection,
+  sliceOf,
   openTempFile,
   panelTabs,
   selectOffsets,
@@ -22,7 +23,7 @@ const SOURCE =
 describe('inspecting a selection', () => {
   let restoreModel: () => Promise<void>;
   let editor: vscode.TextEditor;
-  let result: InspectResult;
+  let result: HeldResult;
   let base: number;
 
   before(async () => {
@@ -42,11 +43,13 @@ describe('inspecting a selection', () => {
     await restoreModel();
   });
 
-  it('returns per-layer, per-head attention whose rows sum to 1', () => {
+  it('holds per-layer, per-head attention whose rows sum to 1 in the engine', async () => {
     const n = result.tokens.length;
     assert.equal(result.text, SOURCE.slice(0, SOURCE.indexOf('print')));
-    assert.equal(result.attentions.length, result.model.layers);
-    for (const layer of result.attentions) {
+    assert.equal('attentions' in result, false, 'the host keeps no attention tensor');
+    assert.equal(result.stacks[0].layers, result.model.layers);
+    for (let l = 0; l < result.model.layers; l++) {
+      const layer = await sliceOf(result.resultId, { kind: 'encoder', layer: l });
       assert.ok(layer instanceof Float32Array);
       assert.equal(layer.length, result.model.heads * n * n);
       for (let row = 0; row < result.model.heads * n; row++) {
@@ -86,7 +89,7 @@ describe('inspecting a selection', () => {
     assert.equal(panelTabs().length, 1);
     // Back to the first result for the tests below.
     selectOffsets(editor, base, SOURCE.indexOf('print'));
-    result = (await inspectSelection()) as InspectResult;
+    result = (await inspectSelection()) as HeldResult;
     assert.ok(result);
   });
 
@@ -100,7 +103,7 @@ describe('inspecting a selection', () => {
     );
     const after = extension().exports.panelState(uri)?.resultRunId ?? -1;
     assert.ok(after > before, `the command ran (result run ${before} → ${after})`);
-    result = (await inspectSelection()) as InspectResult;
+    result = (await inspectSelection()) as HeldResult;
   });
 
   it('sends the result again when the hidden panel is shown and its webview reloads', async () => {

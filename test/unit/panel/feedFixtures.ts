@@ -1,5 +1,7 @@
 /** A small result and a feed wired to a recording webview, for the WebviewFeed tests. */
-import type { InspectResult } from '../../../src/engine/types';
+import { HeldResults } from '../../../src/engine/attention/heldResults';
+import { holdInspection } from '../../../src/engine/attention/holdInspection';
+import type { HeldResult, InspectResult } from '../../../src/engine/types';
 import { WebviewFeed } from '../../../src/panel/webviewFeed';
 import type { HostToWebview, ViewSettings } from '../../../src/protocol/webview';
 
@@ -35,46 +37,26 @@ export function result(layers = 2): InspectResult {
   };
 }
 
+/** `inspected` held by the engine's own `HeldResults`, as the host receives it: no tensors. */
+export function held(inspected: InspectResult = result()): HeldResult {
+  return holdInspection(new HeldResults(), inspected);
+}
+
 /** A feed whose webview receives structured clones, as a real webview does. */
 export function setup() {
   const sent: HostToWebview[] = [];
   const feed = new WebviewFeed((message) => sent.push(structuredClone(message)), settings);
-  /** Layers sent and not yet confirmed, as a webview counts them. */
-  let told = 0;
-  /** The webview confirms every layer it was sent (it drew them), until the feed stops. */
-  const drawAll = (): void => {
-    for (let guard = 0; guard < 1000; guard++) {
-      const layers = sent.filter((m) => m.type === 'didProduceLayer');
-      if (layers.length === told) return;
-      const last = layers.at(-1);
-      const count = layers.length - told;
-      told = layers.length;
-      if (last?.type === 'didProduceLayer') feed.onLayersTaken(last.runId, count);
-    }
-  };
-  const clear = (): void => {
-    sent.length = 0;
-    told = 0;
-  };
-  return { feed, sent, types: () => sent.map((m) => m.type), drawAll, clear };
+  return { feed, sent, types: () => sent.map((m) => m.type) };
 }
 
-/** `runId/layer` of each layer message, `start runId`/`finish runId`/`run runId` for the others. */
-export function trail(sent: HostToWebview[]): string[] {
-  return sent.flatMap((m) => {
-    if (m.type === 'didProduceLayer') return [`${m.runId}/${m.layer}`];
-    if (m.type === 'didStartResult') return [`start ${m.meta.runId}`];
-    if (m.type === 'didFinishResult') return [`finish ${m.runId}`];
-    if (m.type === 'didStartRun') return [`run ${m.runId}`];
-    return [];
-  });
+/** Every typed array reachable from `value` (how the tests tell that no tensor is kept). */
+export function typedArraysIn(value: unknown, seen = new Set<unknown>()): ArrayBufferView[] {
+  if (ArrayBuffer.isView(value)) return [value];
+  if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  seen.add(value);
+  const children = value instanceof Map ? [...value.values()] : Object.values(value);
+  return children.flatMap((child) => typedArraysIn(child, seen));
 }
 
-/** What a ready webview receives for a two-layer result: settings, then the result. */
-export const SNAPSHOT = [
-  'didChangeSettings',
-  'didStartResult',
-  'didProduceLayer',
-  'didProduceLayer',
-  'didFinishResult',
-];
+/** What a ready webview receives for a result: settings, then the result's metadata. */
+export const SNAPSHOT = ['didChangeSettings', 'didStartResult'];

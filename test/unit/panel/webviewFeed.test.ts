@@ -1,62 +1,51 @@
 import { strict as assert } from 'node:assert';
 import type { InspectResult } from '../../../src/engine/types';
 import { toFeedResult } from '../../../src/panel/webviewFeed';
-import { packWeights, unpackWeights, WIRE_RESOLUTION } from '../../../src/shared/weightWire';
-import { result, setup, SNAPSHOT, settings } from './feedFixtures';
+import { held, result, setup, SNAPSHOT, settings, typedArraysIn } from './feedFixtures';
 
 describe('WebviewFeed', () => {
   it('holds everything back until the webview is ready, then sends the snapshot', () => {
-    const { feed, sent, types, drawAll } = setup();
+    const { feed, sent, types } = setup();
     feed.startRun(1, 'a.ts:1');
-    feed.showResult(toFeedResult(result(), 1, 'a.ts:1'));
+    feed.showResult(toFeedResult(held(), 1, 'a.ts:1'));
     assert.equal(sent.length, 0);
     feed.onReady();
-    drawAll();
     assert.deepEqual(types(), SNAPSHOT);
   });
 
-  it('sends a result as metadata, one typed array per layer, then the end', () => {
-    const { feed, sent, drawAll } = setup();
+  it('sends a result as metadata and its stacks, and keeps no attention tensor', () => {
+    const { feed, sent } = setup();
     feed.onReady();
     const original = result();
-    feed.showResult(toFeedResult(original, 7, 'a.ts:1–2'));
-    drawAll();
+    feed.showResult(toFeedResult(held(original), 7, 'a.ts:1–2'));
+    assert.deepEqual(
+      sent.map((m) => m.type),
+      ['didChangeSettings', 'didStartResult'],
+    );
     const start = sent.find((m) => m.type === 'didStartResult');
     assert.ok(start && start.type === 'didStartResult');
     assert.equal(start.meta.runId, 7);
     assert.deepEqual(start.meta.source, { label: 'a.ts:1–2' });
-    assert.equal('attentions' in start.meta, false, 'no tensors in the metadata');
-    const layers = sent.filter((m) => m.type === 'didProduceLayer');
-    assert.equal(layers.length, 2);
-    for (const message of layers) {
-      assert.ok(message.type === 'didProduceLayer');
-      assert.ok(
-        message.weights instanceof Uint16Array,
-        'a typed array survives the structured clone',
-      );
-      // What the webview unpacks is the engine's weights within the wire's resolution.
-      const unpacked = unpackWeights(message.weights);
-      original.attentions[message.layer].forEach((w, i) => {
-        assert.ok(
-          Math.abs(unpacked[i] - w) <= WIRE_RESOLUTION,
-          `weight ${i}: ${unpacked[i]} vs ${w}`,
-        );
-      });
-    }
-    assert.deepEqual(sent.at(-1), { type: 'didFinishResult', runId: 7 });
+    assert.deepEqual(start.meta.stacks, [
+      { kind: 'encoder', layers: 2, heads: 2, rows: 3, cols: 3, causal: true },
+    ]);
+    assert.equal('resultId' in start.meta, false, 'the engine’s handle stays on the host');
+    assert.deepEqual(typedArraysIn(sent), [], 'no tensor travels');
+    assert.deepEqual(typedArraysIn(feed), [], 'no tensor is kept for a replay');
   });
 
   it('replays the result, stale state and focus after every reload', () => {
-    const { feed, sent, types, drawAll, clear } = setup();
+    const { feed, sent, types } = setup();
+    const clear = () => {
+      sent.length = 0;
+    };
     feed.onReady();
-    feed.showResult(toFeedResult(result(), 2, 'x'));
-    drawAll();
+    feed.showResult(toFeedResult(held(), 2, 'x'));
     feed.focusToken(2, 1);
     feed.onUnloaded();
     feed.focusToken(2, 2); // while hidden: remembered, not sent
     clear();
     feed.onReady();
-    drawAll();
     assert.deepEqual(
       types().filter((t) => t !== 'didFocusToken'),
       SNAPSHOT,
@@ -69,16 +58,17 @@ describe('WebviewFeed', () => {
     clear();
     feed.onUnloaded();
     feed.onReady();
-    drawAll();
     assert.ok(types().includes('didInvalidate'));
     assert.ok(!types().includes('didFocusToken'), 'a stale result has no focus');
   });
 
   it('ignores focus and invalidation for other runs, and repeated focus', () => {
-    const { feed, sent, drawAll, clear } = setup();
+    const { feed, sent } = setup();
+    const clear = () => {
+      sent.length = 0;
+    };
     feed.onReady();
-    feed.showResult(toFeedResult(result(), 3, 'x'));
-    drawAll();
+    feed.showResult(toFeedResult(held(), 3, 'x'));
     clear();
     feed.focusToken(2, 1);
     feed.invalidate(2, 'old run');
@@ -90,7 +80,7 @@ describe('WebviewFeed', () => {
 
   it('keeps a run in progress and a failure across reloads, over the earlier result', () => {
     const { feed, sent, types } = setup();
-    feed.showResult(toFeedResult(result(), 1, 'x'));
+    feed.showResult(toFeedResult(held(), 1, 'x'));
     feed.startRun(2, 'y');
     feed.onReady();
     assert.deepEqual(types().slice(-1), ['didStartRun']);
@@ -134,11 +124,11 @@ describe('toFeedResult', () => {
       truncation: { totalTokens: null, inspectedTokens: 1, inspectedUpTo: 3, reason: 'cut.' },
       timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
     } as InspectResult;
-    assert.equal(toFeedResult(result, 1, 'x').meta.text, 'abc');
-    assert.equal(toFeedResult({ ...result, truncation: undefined }, 1, 'x').meta.text, text);
+    assert.equal(toFeedResult(held(result), 1, 'x').meta.text, 'abc');
+    assert.equal(toFeedResult(held({ ...result, truncation: undefined }), 1, 'x').meta.text, text);
   });
 
-  it('sends an encoder-decoder result as typed arrays per layer, decoder then cross, tensors out of the metadata', () => {
+  it('sends an encoder-decoder result as its three stacks, tensors out of the metadata', () => {
     const encoder = result();
     const decoder = Float32Array.from([1, 0, 0.5, 0.5]); // 1 head, T = 2
     const cross = Float32Array.from([0.2, 0.3, 0.5, 0.6, 0.4, 0]); // 1 head, T = 2, S = 3
@@ -153,10 +143,9 @@ describe('toFeedResult', () => {
       decoderAttentions: [decoder],
       crossAttentions: [cross],
     };
-    const { feed, sent, drawAll } = setup();
+    const { feed, sent } = setup();
     feed.onReady();
-    feed.showResult(toFeedResult({ ...encoder, seq2seq }, 4, 'a.ts:1'));
-    drawAll();
+    feed.showResult(toFeedResult(held({ ...encoder, seq2seq }), 4, 'a.ts:1'));
     const start = sent.find((m) => m.type === 'didStartResult');
     assert.ok(start && start.type === 'didStartResult');
     assert.deepEqual(
@@ -165,14 +154,10 @@ describe('toFeedResult', () => {
     );
     assert.equal('crossAttentions' in start.meta.seq2seq!, false);
     assert.equal('decoderAttentions' in start.meta.seq2seq!, false);
-    const layers = sent.filter((m) => m.type === 'didProduceLayer');
     assert.deepEqual(
-      layers.map((m) => m.type === 'didProduceLayer' && `${m.kind ?? 'encoder'}/${m.layer}`),
-      ['encoder/0', 'encoder/1', 'decoder/0', 'cross/0'],
+      start.meta.stacks.map((s) => `${s.kind} ${s.layers}×${s.heads} ${s.rows}×${s.cols}`),
+      ['encoder 2×2 3×3', 'decoder 1×1 2×2', 'cross 1×1 2×3'],
     );
-    const last = layers[3];
-    assert.ok(last.type === 'didProduceLayer' && last.weights instanceof Uint16Array);
-    assert.deepEqual([...last.weights], [...packWeights(cross)]);
-    assert.equal(sent.at(-1)?.type, 'didFinishResult');
+    assert.deepEqual(typedArraysIn(sent), []);
   });
 });

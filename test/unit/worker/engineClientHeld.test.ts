@@ -25,7 +25,7 @@ describe('EngineClient: held results (dist/engine.worker.js)', function () {
     const n = whole.tokens.length;
     for (let layer = 0; layer < whole.attentions.length; layer++) {
       const heads = [1, 0];
-      const slice = await client.slice({ resultId: held.resultId, kind: 'encoder', layer, heads });
+      const slice = await client.slice(held.resultId, { kind: 'encoder', layer, heads });
       const expected = heads.flatMap((h) => [
         ...whole.attentions[layer].subarray(h * n * n, (h + 1) * n * n),
       ]);
@@ -33,7 +33,7 @@ describe('EngineClient: held results (dist/engine.worker.js)', function () {
     }
     await client.release(held.resultId);
     await assert.rejects(
-      client.slice({ resultId: held.resultId, kind: 'encoder', layer: 0 }),
+      client.slice(held.resultId, { kind: 'encoder', layer: 0 }),
       (error: unknown) => error instanceof EngineRunError && error.code === 'released',
     );
   });

@@ -1,11 +1,11 @@
 /**
- * The head steps the Steps view has asked the host for, for the result on show: one
- * request per (kind, layer, head) (the kind only for encoder-decoders), answered by
- * `didProduceSteps` or `didFailSteps`. A new result empties it.
+ * The head steps the Steps view has asked the host for, for the result on show: one call
+ * per (kind, layer, head) (the kind only for encoder-decoders), answered or refused; and the
+ * positions report. A new result empties it; answers about an earlier result are dropped.
  */
 import type { AttentionKind, HeadSteps, PositionsReport } from '../../../src/engine/types';
-import type { HostToWebview } from '../../../src/protocol/webview';
-import { postToHost } from '../../vscodeApi';
+import type { WebviewHostApi } from '../../../src/protocol/webview';
+import { callHost } from '../../vscodeApi';
 
 /** What is known of one head: asked (neither field), answered, or refused. */
 export interface StepsEntry {
@@ -19,24 +19,21 @@ export interface PositionsEntry {
   error?: string;
 }
 
-/** Answers the cache takes (main.ts routes them here). */
-export type CacheAnswer = Extract<
-  HostToWebview,
-  { type: 'didProduceSteps' | 'didFailSteps' | 'didProducePositions' | 'didFailPositions' }
->;
+/** How the cache asks the host (the page's `callHost`, or a test's stand-in). */
+export type StepsAsk = Pick<WebviewHostApi, 'steps' | 'positions'>;
 
-/** True for the host messages that answer the Steps view. */
-export function isCacheAnswer(message: HostToWebview): message is CacheAnswer {
-  return ['didProduceSteps', 'didFailSteps', 'didProducePositions', 'didFailPositions'].includes(
-    message.type,
-  );
-}
+const hostAsk: StepsAsk = {
+  steps: (arg) => callHost('steps', arg),
+  positions: (arg) => callHost('positions', arg),
+};
 
 export class StepsCache {
   private runId: number | null = null;
   private readonly entries = new Map<string, StepsEntry>();
   private positionsEntry: PositionsEntry | null = null;
   private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly ask: StepsAsk = hostAsk) {}
 
   /** Calls `listener` after every answer for the result on show. */
   onAnswer(listener: () => void): void {
@@ -51,7 +48,12 @@ export class StepsCache {
     if (!entry) {
       entry = {};
       this.entries.set(key, entry);
-      postToHost({ type: 'requestSteps', runId, ...(kind ? { kind } : {}), layer, head });
+      this.settle(
+        runId,
+        this.ask.steps({ runId, ...(kind ? { kind } : {}), layer, head }),
+        (steps) => this.entries.set(key, { steps }),
+        (error) => this.entries.set(key, { error }),
+      );
     }
     return entry;
   }
@@ -61,28 +63,43 @@ export class StepsCache {
     this.forRun(runId);
     if (!this.positionsEntry) {
       this.positionsEntry = {};
-      postToHost({ type: 'requestPositions', runId });
+      this.settle(
+        runId,
+        this.ask.positions({ runId }),
+        (report) => {
+          this.positionsEntry = { report };
+        },
+        (error) => {
+          this.positionsEntry = { error };
+        },
+      );
     }
     return this.positionsEntry;
   }
 
-  /** Takes an answer; false when it is for another result than the one on show. */
-  receive(message: CacheAnswer): boolean {
-    if (message.runId !== this.runId) return false;
-    if (message.type === 'didProducePositions') {
-      this.positionsEntry = { report: message.report };
-    } else if (message.type === 'didFailPositions') {
-      this.positionsEntry = { error: message.message };
-    } else if (message.type === 'didProduceSteps') {
-      const { kind, layer, head } = message.steps;
-      this.entries.set(entryKey(kind, layer, head), { steps: message.steps });
-    } else {
-      this.entries.set(entryKey(message.kind, message.layer, message.head), {
-        error: message.message,
-      });
-    }
+  /** Files an answer (or refusal) if it is still about the result on show, then tells listeners. */
+  private settle<T>(
+    runId: number,
+    answer: Promise<T>,
+    take: (value: T) => void,
+    refuse: (message: string) => void,
+  ): void {
+    answer.then(
+      (value) => {
+        if (runId !== this.runId) return;
+        take(value);
+        this.told();
+      },
+      (error: unknown) => {
+        if (runId !== this.runId) return;
+        refuse(error instanceof Error ? error.message : String(error));
+        this.told();
+      },
+    );
+  }
+
+  private told(): void {
     for (const listener of this.listeners) listener();
-    return true;
   }
 
   private forRun(runId: number): void {
@@ -97,5 +114,5 @@ function entryKey(kind: AttentionKind | undefined, layer: number, head: number):
   return `${kind ?? ''}/${layer}/${head}`;
 }
 
-/** The one cache of the webview (main.ts routes answers into it, the Steps view reads it). */
+/** The one cache of the webview (the Steps view reads it). */
 export const stepsCache = new StepsCache();

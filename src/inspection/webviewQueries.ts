@@ -1,0 +1,52 @@
+/**
+ * What a panel's webview may ask the host (src/protocol/webview.ts `WebviewHostApi`): each
+ * call names the run it is about, and is relayed to the engine for the result the panel
+ * shows. A call about a result no longer on show fails with code `stale` (the webview drops
+ * it); one the engine no longer holds fails with its code `released` and a message to show.
+ */
+import type { HeadSteps, HeadStepsRequest, LayerOverview } from '../engine/types';
+import type { AttentionKind, AttentionSliceRequest, PositionsReport } from '../engine/types';
+import { RpcError } from '../protocol/rpc';
+import type { WebviewHostApi } from '../protocol/webview';
+import type { ResultInfo } from '../shared/resultInfo';
+import { WALKTHROUGH_KEYS } from '../util/walkthroughKeys';
+import type { ShownHeld } from './shownResult';
+import { markWalkthroughStep } from './walkthroughSteps';
+
+/** The engine's answers about held results (the `InspectionRunner`). */
+export interface HeldQueries {
+  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview>;
+  slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array>;
+  headSteps(result: ResultInfo, requests: HeadStepsRequest[]): Promise<HeadSteps[]>;
+  positions(result: ResultInfo): Promise<PositionsReport>;
+}
+
+export function webviewQueries(
+  shown: () => ShownHeld | undefined,
+  engine: HeldQueries,
+): WebviewHostApi {
+  const onShow = (runId: number): ShownHeld => {
+    const current = shown();
+    if (!current || current.runId !== runId) {
+      throw new RpcError(`Run ${runId} is no longer on show in this panel.`, 'stale');
+    }
+    return current;
+  };
+  return {
+    async overview({ runId, kind, layer }) {
+      return engine.overview(onShow(runId).result.resultId, kind, layer);
+    },
+    async slice({ runId, ...request }) {
+      return engine.slice(onShow(runId).result.resultId, request);
+    },
+    async steps({ runId, kind, layer, head }) {
+      const { result } = onShow(runId);
+      markWalkthroughStep(WALKTHROUGH_KEYS.stepsOpened);
+      const [steps] = await engine.headSteps(result, [{ ...(kind ? { kind } : {}), layer, head }]);
+      return steps;
+    },
+    async positions({ runId }) {
+      return engine.positions(onShow(runId).result);
+    },
+  };
+}

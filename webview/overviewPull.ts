@@ -1,0 +1,76 @@
+/**
+ * Asks the host for a result's layer overviews (thumbnails and head summaries), first layers
+ * first, at most `OVERVIEWS_IN_FLIGHT` at a time. The webview pulls rather than the host
+ * pushing: a newer result simply stops the older one's asks, so it never waits behind them
+ * (the reason the host used to pace its pushes, issue 28), and no "took them" message is needed.
+ */
+import type { AttentionKind, AttentionStack, LayerOverview } from '../src/engine/types';
+
+/** Whether `overview` is a well-formed overview of a layer of `stack` (a reply may be anything). */
+export function fitsStack(overview: unknown, stack: AttentionStack | undefined): boolean {
+  if (typeof overview !== 'object' || overview === null || !stack) return false;
+  const o = overview as LayerOverview;
+  return (
+    o.kind === stack.kind &&
+    Number.isInteger(o.layer) &&
+    o.layer >= 0 &&
+    o.layer < stack.layers &&
+    o.thumbnails instanceof Float32Array &&
+    o.thumbnails.length === stack.heads * o.side * o.colSide &&
+    Array.isArray(o.summaries)
+  );
+}
+
+/** Overviews asked and not yet answered: one travels while the view draws the one before. */
+export const OVERVIEWS_IN_FLIGHT = 2;
+
+export class OverviewPull {
+  private queue: { kind: AttentionKind; layer: number }[] = [];
+  private inFlight = 0;
+  private generation = 0;
+
+  constructor(
+    private readonly fetch: (kind: AttentionKind, layer: number) => Promise<LayerOverview>,
+    private readonly arrived: (overview: LayerOverview) => void,
+    private readonly failed: (message: string) => void,
+  ) {}
+
+  /** Starts asking for every layer of `stacks`; asks of an earlier result stop. */
+  start(stacks: readonly AttentionStack[]): void {
+    this.generation++;
+    this.inFlight = 0;
+    this.queue = stacks.flatMap(({ kind, layers }) =>
+      Array.from({ length: layers }, (_, layer) => ({ kind, layer })),
+    );
+    this.pump();
+  }
+
+  /** Stops asking (the result was dropped). */
+  stop(): void {
+    this.generation++;
+    this.queue = [];
+    this.inFlight = 0;
+  }
+
+  private pump(): void {
+    const generation = this.generation;
+    while (this.queue.length > 0 && this.inFlight < OVERVIEWS_IN_FLIGHT) {
+      const { kind, layer } = this.queue.shift() as { kind: AttentionKind; layer: number };
+      this.inFlight++;
+      this.fetch(kind, layer).then(
+        (overview) => {
+          if (generation !== this.generation) return;
+          this.inFlight--;
+          this.arrived(overview);
+          this.pump();
+        },
+        (error: unknown) => {
+          if (generation !== this.generation) return;
+          // One refusal (the result was released) refuses the rest: stop asking.
+          this.stop();
+          this.failed(error instanceof Error ? error.message : String(error));
+        },
+      );
+    }
+  }
+}
