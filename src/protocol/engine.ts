@@ -19,7 +19,7 @@ import type {
 } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
-export const ENGINE_PROTOCOL_VERSION = 2;
+export const ENGINE_PROTOCOL_VERSION = 3;
 
 /** Worker → host: the engine entered a stage of long synchronous work. */
 export interface EngineEvent {
