@@ -1,7 +1,6 @@
 /** The messages the export buttons send, built from what the panel shows. */
 import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import { matrixCsv } from '../../src/shared/matrixCsv';
-import { WIRE_DECIMALS } from '../../src/shared/weightWire';
 import type { ViewKind, WebviewToHost } from '../../src/protocol/webview';
 import type { ViewState } from '../viewState';
 import type { ViewContext } from '../views/view';
@@ -14,8 +13,8 @@ export function csvMessage(
   ctx: Pick<ViewContext, 'units' | 'keyUnits'>,
   what: string,
 ): WebviewToHost {
-  // The panel holds weights as they crossed the wire: digits past WIRE_DECIMALS are noise.
-  const text = matrixCsv(matrix, ctx.units.labels, ctx.keyUnits.labels, WIRE_DECIMALS);
+  // The panel holds the engine's float32 slices: the CSV keeps their precision.
+  const text = matrixCsv(matrix, ctx.units.labels, ctx.keyUnits.labels);
   return { type: 'copyText', text, what: `${what} as CSV` };
 }
 
