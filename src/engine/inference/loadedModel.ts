@@ -118,7 +118,14 @@ export class LoadedModel {
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
       throw runFailure(error, n, this.folder, this.surface);
     });
-    const source = await recomputedSource(outputs, recompute, stack, this.info.attention ?? {});
+    const source = await recomputedSource(
+      outputs,
+      recompute,
+      stack,
+      this.info.attention ?? {},
+    ).catch((error: unknown) => {
+      throw headsMismatch(error, this.folder);
+    });
     if (!top) return { source };
     const probs = asFloat32(outputs[top.probs]) as Float32Array;
     const topIds = outputs[top.ids].data as BigInt64Array;

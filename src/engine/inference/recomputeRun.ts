@@ -6,6 +6,7 @@
  */
 import { asFloat32, type OutputTensor } from '../attention/extractAttention';
 import type { RecomputeOutputs } from '../graph/exposeRecompute';
+import { ModelError } from '../modelError';
 import type { AttentionFeatures, AttentionStack } from '../types';
 import { type LayerRecompute, RecomputedAttention } from './recomputedAttention';
 
@@ -40,11 +41,20 @@ export async function recomputedSource(
   const windowOf = (layer: number) =>
     features.slidingWindow?.layers.includes(layer) ? features.slidingWindow.size : undefined;
   const read1 = (name: string) => read(name)[0];
-  const base = layers.map((l): LayerRecompute => {
+  const base = layers.map((l, layer): LayerRecompute => {
     const q = read(l.query);
     const qDims = outputs[l.query].dims;
     const d = qDims[qDims.length - 1] ?? 1;
     const keyTransposed = read(l.keyTransposed);
+    const kvHeads = keyTransposed.length / (d * stack.cols);
+    if (q.length !== stack.heads * stack.rows * d || stack.heads % kvHeads !== 0) {
+      // Worded as extractAttention words it, so a folder's heads fact is named the same way.
+      throw new ModelError(
+        'badAttentionShape',
+        'model.onnx',
+        `model.onnx: layer ${layer}'s query has shape [${qDims.join(', ')}], not ${stack.heads} heads of ${stack.rows} tokens. Check "heads" and "outputs.attentions" in manifest.json.`,
+      );
+    }
     const scoresFactor = l.scales
       .filter((s) => s.at === 'scores')
       .reduce(
@@ -55,7 +65,7 @@ export async function recomputedSource(
       q,
       keyTransposed,
       d,
-      kvHeads: keyTransposed.length / (d * stack.cols),
+      kvHeads,
       factor: scoresFactor,
       ...(l.softcap ? { softcap: read1(l.softcap) } : {}),
     };

@@ -31,7 +31,11 @@ function crashed(pattern: RegExp) {
     assert.equal(error.code, 'crashed', error.message);
     assert.match(error.message, pattern);
     // The model, its size and the tokens are named; the advice names the extension's knobs.
-    assert.match(error.message, / running mini-code-gpt \(11\.6 MiB of graph and weights\)/);
+    // The graph file is 11.6 MiB; what onnxruntime is handed (its edited graph beside it) a little more.
+    const size = / running mini-code-gpt \((\d+\.\d) MiB of graph and weights\)/.exec(
+      error.message,
+    );
+    assert.ok(size && Number(size[1]) >= 11.6 && Number(size[1]) < 12.5, error.message);
     assert.match(
       error.message,
       /on \d{3} tokens; a fresh engine starts with the next inspection\./,
