@@ -30,15 +30,16 @@ describe('quick requests to the engine service', () => {
       { transfer: true },
     );
     const computed: number[] = [];
-    const runIds = model.runIds.bind(model);
+    // Every inspection runs the graph through runHeld (issue 22).
+    const runHeld = model.runHeld.bind(model);
     const pending: Promise<InspectResult>[] = [];
     const inspect = (runId: number) =>
       pending.push(host.call('inspect', { modelDir, text: `value_${runId} = f(${runId})`, runId }));
-    model.runIds = (ids) => {
+    model.runHeld = (ids, topK) => {
       computed.push(ids.length);
       // While the first run computes, 49 more requests queue up, newest last.
       if (computed.length === 1) for (let runId = 2; runId <= 50; runId++) inspect(runId);
-      return runIds(ids);
+      return runHeld(ids, topK);
     };
     try {
       inspect(1);
@@ -59,7 +60,7 @@ describe('quick requests to the engine service', () => {
         `the first and the newest run computed, not ${computed.length}`,
       );
     } finally {
-      model.runIds = runIds;
+      model.runHeld = runHeld;
       host.dispose();
     }
   });

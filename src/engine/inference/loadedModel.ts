@@ -123,6 +123,9 @@ export class LoadedModel {
       recompute,
       stack,
       this.info.attention ?? {},
+      this.folder.manifest.outputs.attentions === 'softmax'
+        ? []
+        : this.folder.manifest.outputs.attentions,
     ).catch((error: unknown) => {
       throw headsMismatch(error, this.folder);
     });

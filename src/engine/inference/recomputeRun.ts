@@ -30,6 +30,8 @@ export async function recomputedSource(
   layers: readonly RecomputeOutputs[],
   stack: AttentionStack,
   features: AttentionFeatures,
+  /** The manifest's names of each layer's attention, when it lists them (named in errors). */
+  layerNames: readonly string[] = [],
 ): Promise<RecomputedAttention> {
   const read = (name: string): Float32Array => {
     const tensor = outputs[name];
@@ -52,7 +54,7 @@ export async function recomputedSource(
       throw new ModelError(
         'badAttentionShape',
         'model.onnx',
-        `model.onnx: layer ${layer}'s query has shape [${qDims.join(', ')}], not ${stack.heads} heads of ${stack.rows} tokens. Check "heads" and "outputs.attentions" in manifest.json.`,
+        `model.onnx: ${layerNames[layer] ? `${layerNames[layer]} (layer ${layer}'s attention)` : `layer ${layer}'s attention`} has a query of shape [${qDims.join(', ')}], not ${stack.heads} heads of ${stack.rows} tokens. Check "heads" and "outputs.attentions" in manifest.json.`,
       );
     }
     const scoresFactor = l.scales
