@@ -7,9 +7,8 @@
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
-import { Rpc, RpcError } from '../protocol/rpc';
-import { EngineRunError, runErrorCode } from '../engine/errors';
-import type { Surface } from '../engine/surface';
+import { Rpc } from '../protocol/rpc';
+import { EngineRunError } from '../engine/errors';
 import type {
   AttentionKind,
   AttentionSliceRequest,
@@ -26,11 +25,13 @@ import {
   isOutOfMemory,
   memorySentence,
 } from './engineFailure';
-import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
+import { type ClientOptions, DEFAULT_WATCHDOG, type WatchdogOptions } from './clientOptions';
+import { releasedError, toRunError } from './runErrors';
 import { Watchdog } from './watchdog';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
+export type { ClientOptions, WatchdogOptions } from './clientOptions';
 
 interface Live {
   handle: WorkerHandle;
@@ -42,30 +43,6 @@ interface Live {
   /** The handshake succeeded: the engine had started. */
   started: boolean;
 }
-
-/** How long the engine may stay in one stage (runDeadline.ts), and how a user raises it. */
-export interface WatchdogOptions {
-  /** The base bound in seconds. */
-  timeoutSeconds: number;
-  /** Ends the message when the bound is hit, e.g. "raise --timeout if the model is just slow". */
-  raiseHint: string;
-}
-
-/** Who the client serves. */
-export interface ClientOptions {
-  /** Whose knobs a crash or out-of-memory message names. */
-  surface: Surface;
-  /**
-   * Start a fresh engine as soon as one that had started dies, so the next request does not
-   * wait for the runtime to compile again (the extension; a CLI run ends with the failure).
-   */
-  restartAfterCrash?: boolean;
-}
-
-const DEFAULT_WATCHDOG: WatchdogOptions = {
-  timeoutSeconds: DEFAULT_RUN_TIMEOUT_SECONDS,
-  raiseHint: 'raise the run timeout if the model is just slow',
-};
 
 export class EngineClient {
   private live: Live | undefined;
@@ -315,22 +292,4 @@ export class EngineClient {
       this.live.ready.catch(() => undefined);
     }
   }
-}
-
-function releasedError(): EngineRunError {
-  return new EngineRunError(
-    'The engine no longer holds this result (it was restarted): run the inspection again.',
-    'released',
-  );
-}
-
-function toRunError(error: unknown): EngineRunError {
-  if (error instanceof EngineRunError) return error;
-  if (error instanceof RpcError) {
-    const run = new EngineRunError(error.message, runErrorCode(error.code));
-    // The worker's stack says where it failed; ours would only show this line.
-    if (error.remoteStack) run.stack = error.remoteStack;
-    return run;
-  }
-  return new EngineRunError(error instanceof Error ? error.message : String(error), 'error');
 }

@@ -1,0 +1,105 @@
+/**
+ * The held-result vocabulary (issue 22): the stacks a result holds, the slices and
+ * overviews views ask for, head summaries. Part of `types.ts` (which re-exports it), kept
+ * apart only for size; like it, shared by the worker, the host, the webview and the CLI.
+ */
+import type { AttentionKind, InspectResult, Seq2SeqResult } from './types';
+
+/**
+ * One stack of attention matrices in a result (issue 22): `layers` × `heads` matrices of
+ * `rows` query tokens × `cols` key tokens. A decoder-only model or an encoder has one
+ * (`kind: 'encoder'`, the result's own tokens); an encoder-decoder adds its decoder's
+ * causal self-attention and its cross-attention (rows = target tokens, cols = source tokens).
+ */
+export interface AttentionStack {
+  kind: AttentionKind;
+  layers: number;
+  heads: number;
+  rows: number;
+  cols: number;
+  /** A query sees no key after it (decoder self-attention). */
+  causal: boolean;
+}
+
+/**
+ * A part of one held result's attention, as a view, a hover or an export asks for it:
+ * layer `layer` of stack `kind`, the heads listed (all, in order, when absent) and the query
+ * rows listed or the range `[start, end)` (all when absent). The answer is a Float32Array
+ * `[heads, rows, cols]`, row-major, each row summing to 1.
+ */
+export interface AttentionSliceRequest {
+  kind: AttentionKind;
+  layer: number;
+  heads?: number[];
+  rows?: number[] | { start: number; end: number };
+}
+
+/**
+ * What the model view and the summary view need of one layer, computed in the engine at
+ * its own resolution: per head the mean attention over blocks of `blockRows` × `blockCols`
+ * tokens (`[heads, side, colSide]`; the matrix itself when it is no larger than
+ * `THUMBNAIL_SIDE`), and the head summaries.
+ */
+export interface LayerOverview {
+  kind: AttentionKind;
+  layer: number;
+  /** Thumbnail rows and columns. */
+  side: number;
+  colSide: number;
+  /** Tokens per thumbnail row/column (the last block may hold fewer). */
+  blockRows: number;
+  blockCols: number;
+  thumbnails: Float32Array;
+  summaries: HeadSummary[];
+}
+
+/** Thumbnails are at most this many cells a side (the model view's backing store). */
+export const THUMBNAIL_SIDE = 128;
+
+/** Thresholds of the head labels (engine/attention/headSummaries.ts says what each measures). */
+export const HEAD_LABEL_THRESHOLDS = {
+  previousToken: 0.5,
+  firstToken: 0.5,
+  broad: 0.8,
+  induction: 0.4,
+  /** Fewer qualifying queries than this leave the induction share unmeasured. */
+  inductionMinQueries: 4,
+  /** Cross-attention alignment (engine/attention/crossAlignment.ts). */
+  aligned: 0.5,
+} as const;
+
+/** What a head does, when a score says so clearly (thresholds: `HEAD_LABEL_THRESHOLDS`). */
+export type HeadLabel = 'previous-token' | 'first-token' | 'broad' | 'induction' | 'aligned';
+
+/** Scores of one head of one layer (engine/attention/headSummaries.ts computes them). */
+export interface HeadSummary {
+  layer: number;
+  head: number;
+  /** Mean row entropy in bits. */
+  entropy: number;
+  /** Mean row entropy divided by log2 of the number of visible keys (0…1). */
+  normalisedEntropy: number;
+  /** Mean of `Σ_j w_ij · |i − j|`: how far, in tokens, the head looks; null for cross-attention. */
+  meanDistance: number | null;
+  /** Mean weight on key `i − 1`; null for cross-attention. */
+  previousTokenShare: number | null;
+  /** Mean weight on key 0. */
+  firstTokenShare: number;
+  /** Mean weight on induction targets; null when too few queries have any (or not causal). */
+  inductionShare: number | null;
+  /** Cross-attention only: how diagonal/monotonic the head is (−1…1); null for self-attention. */
+  alignment: number | null;
+  labels: HeadLabel[];
+}
+
+/**
+ * An inspection whose attention stays in the engine (issue 22): everything of
+ * `InspectResult` but the tensors, the stacks it holds, and the id slices are asked by.
+ * The engine keeps a few held results (newest first) and drops the oldest; a slice of a
+ * dropped result fails with code `released`.
+ */
+export type HeldResult = Omit<InspectResult, 'attentions' | 'seq2seq'> & {
+  resultId: number;
+  stacks: AttentionStack[];
+  seq2seq?: Omit<Seq2SeqResult, 'decoderAttentions' | 'crossAttentions'>;
+};
