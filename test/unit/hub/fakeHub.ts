@@ -45,6 +45,8 @@ export interface Faults {
   stallListing: boolean;
 }
 
+export { closedPort, pseudoRandomBytes } from './hubTestBytes';
+
 const COMMIT = 'c0ffee'.padEnd(40, '0');
 const isLfs = (p: string) => /\.onnx(_data(_\d+)?|\.data)?$/.test(p);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -285,26 +287,4 @@ export class FakeHub {
   private error(res: http.ServerResponse, status: number, code: string): void {
     res.writeHead(status, { 'x-error-code': code, 'x-error-message': `${code} (fake hub)` }).end();
   }
-}
-
-/** Bytes that look random but are the same on every run. */
-export function pseudoRandomBytes(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-/** A port on 127.0.0.1 where nothing listens (taken, then released). */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
