@@ -9,7 +9,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { findIfAttention } from './exposeIfAttention';
-import { castToFloat, exposeTensors } from './exposeTensors';
+import { castToFloat, exposeTensors, identity } from './exposeTensors';
 import { findStepTensors, type ScaleFactor, type StepTensors } from './findStepTensors';
 import { elemTypeOf } from './tensorTypes';
 
@@ -145,17 +145,4 @@ function tailRows(graph: onnx.IGraphProto, layer: StepTensors, name: string): st
 function isFloat(graph: onnx.IGraphProto, tensor: string): boolean {
   const type = elemTypeOf(graph, tensor);
   return type === undefined || type === onnxProto.onnx.TensorProto.DataType.FLOAT;
-}
-
-function identity(graph: onnx.IGraphProto, operand: string, output: string): string {
-  graph.node ??= [];
-  graph.node.push(
-    onnxProto.onnx.NodeProto.create({
-      opType: 'Identity',
-      name: `${output}/Identity`,
-      input: [operand],
-      output: [output],
-    }),
-  );
-  return output;
 }

@@ -7,7 +7,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { addBranchOutputs, findIfAttention } from './exposeIfAttention';
-import { exposeTensors, floatOutput } from './exposeTensors';
+import { exposeTensors, floatOutput, identity } from './exposeTensors';
 import { findStepTensors, type StepTensors } from './findStepTensors';
 import { modelError } from '../modelError';
 
@@ -133,19 +133,6 @@ function copiesOfOutputs(branch: onnx.IGraphProto, names: string[]): string[] {
     );
     return copy;
   });
-}
-
-function identity(graph: onnx.IGraphProto, operand: string, output: string): string {
-  graph.node ??= [];
-  graph.node.push(
-    onnxProto.onnx.NodeProto.create({
-      opType: 'Identity',
-      name: `${output}/Identity`,
-      input: [operand],
-      output: [output],
-    }),
-  );
-  return output;
 }
 
 /** The steps with each tensor replaced by the output name at the same place in the flat list. */

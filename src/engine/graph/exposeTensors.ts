@@ -54,6 +54,23 @@ export function castToFloat(input: string, output: string): onnx.NodeProto {
   });
 }
 
+/**
+ * Reads `operand` through a new Identity node named `output`: a scale or cap may be an
+ * initializer or a constant that no node produces, which cannot become a graph output itself.
+ */
+export function identity(graph: onnx.IGraphProto, operand: string, output: string): string {
+  graph.node ??= [];
+  graph.node.push(
+    onnxProto.onnx.NodeProto.create({
+      opType: 'Identity',
+      name: `${output}/Identity`,
+      input: [operand],
+      output: [output],
+    }),
+  );
+  return output;
+}
+
 /** A float32 ValueInfo of unknown shape. */
 export function floatOutput(name: string): onnx.ValueInfoProto {
   return onnxProto.onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT } } });
