@@ -6,6 +6,7 @@ import type { ViewKind, ViewSettings } from '../src/protocol/webview';
 import { choiceLabel } from './choiceLabel';
 import { colorMapLut } from './heatmap/colorMaps';
 import type { ScaleMemo } from './heatmap/colorScale';
+import { choiceWindow, unitWindowMask } from './heatmap/windowMask';
 import type { ResultStore } from './resultStore';
 import type { Palette } from './theme';
 import type { ViewContext } from './views/view';
@@ -44,6 +45,8 @@ export function makeViewContext({
       ? { ...state, layer, head }
       : state;
   const options = { wordLevel: held.wordLevel, hideSpecial: held.hideSpecial };
+  const units = store.units(options);
+  const windowSize = choiceWindow(store.windows, layer, head);
   const matrix =
     store.meta && MATRIX_VIEWS.includes(view) ? store.shown(layer, head, options) : undefined;
   return {
@@ -52,11 +55,12 @@ export function makeViewContext({
     settings: { ...settings, topK: held.topK ?? settings.topK },
     palette,
     lut: colorMapLut(held.colorMap ?? settings.colorMap),
-    units: store.units(options),
+    units,
     keyUnits: store.keyUnits(options),
     matrix,
     scale: scales.of(matrix, held.scale),
     choiceLabel: choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind),
     causal: store.causal,
+    ...(windowSize ? { window: unitWindowMask(windowSize, units) } : {}),
   };
 }

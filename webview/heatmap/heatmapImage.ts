@@ -5,6 +5,7 @@
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { lutIndex } from './colorMaps';
 import { scaleTop, type ColorScale } from './colorScale';
+import type { WindowMask } from './windowMask';
 
 /** `#rgb`/`#rrggbb` → [r, g, b]; anything else → grey (palette colours are hex). */
 export function parseHex(color: string): [number, number, number] {
@@ -16,7 +17,7 @@ export function parseHex(color: string): [number, number, number] {
 
 /**
  * A `cols × n` canvas of `m` (one pixel per cell) through `lut` on `scale`; cells above the
- * diagonal of a causal matrix get `maskColor` instead, so a masked cell never reads as a
+ * diagonal of a causal matrix, and outside a sliding `window`, get `maskColor` instead, so a masked cell never reads as a
  * zero weight.
  */
 export function heatmapCanvas(
@@ -25,6 +26,7 @@ export function heatmapCanvas(
   scale: ColorScale,
   causal: boolean,
   maskColor: string,
+  window?: WindowMask,
 ): HTMLCanvasElement {
   const { n, data } = m;
   const cols = colsOf(m);
@@ -44,8 +46,10 @@ export function heatmapCanvas(
   for (let i = 0; i < n; i++) {
     const row = i * cols;
     const max = scaleTop(scale, i);
+    const seen = window?.firstSeen[i] ?? 0;
     for (let j = 0; j < cols; j++) {
-      pixels[row + j] = causal && j > i ? masked : packed[lutIndex(data[row + j], max)];
+      pixels[row + j] =
+        (causal && j > i) || j < seen ? masked : packed[lutIndex(data[row + j], max)];
     }
   }
   canvas.getContext('2d')!.putImageData(image, 0, 0);

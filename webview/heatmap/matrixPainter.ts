@@ -1,11 +1,12 @@
 /**
  * Drawing of the matrix view: the base layer (heatmap image scaled to the layout, the
- * hatched causal mask, labels) and the overlay (focus and highlights), kept apart so a
+ * hatched causal mask and sliding window, labels) and the overlay (focus and highlights), kept apart so a
  * hover repaints only the overlay.
  */
 import type { Focus, ViewContext } from '../views/view';
 import { hatchPattern, maskedTrianglePath } from './heatmapImage';
 import { shortLabel, visibleRange, type MatrixLayout } from './matrixLayout';
+import { outsidePath } from './windowMask';
 
 /** What both layers draw from. */
 export interface MatrixScene {
@@ -48,6 +49,12 @@ export function paintMatrixBase(g: CanvasRenderingContext2D, scene: MatrixScene 
   if (ctx.causal && l.n > 1) {
     g.beginPath();
     maskedTrianglePath(g, x0, y0, l.cell, l.n);
+    g.fillStyle = hatchPattern(g, p.hatch, dpr);
+    g.fill();
+  }
+  if (ctx.window) {
+    g.beginPath();
+    outsidePath(g, ctx.window, x0, y0, l.cell);
     g.fillStyle = hatchPattern(g, p.hatch, dpr);
     g.fill();
   }

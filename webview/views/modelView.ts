@@ -8,6 +8,7 @@ import type { LayerOverview } from '../../src/engine/types';
 import { projectMatrix } from '../../src/shared/displayUnits';
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
+import { unitWindowMask, type WindowMask, windowMask } from '../heatmap/windowMask';
 import { esc, svgDocument } from '../export/svg';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 
@@ -72,7 +73,7 @@ export class ModelView implements View {
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
-        const levels = thumbnailLevels(m, size, ctx.causal);
+        const levels = thumbnailLevels(m, size, ctx.causal, thumbnailWindow(weights, l, ctx));
         paintThumbnail(canvas, levels, size, zoom, ctx.lut, ctx.palette.mask);
         this.drawn.set(canvas, key);
       }
@@ -193,6 +194,24 @@ function header(text: string): HTMLElement {
  * Head `head` of an overview as a matrix to draw. An exact one (one token per cell) follows
  * word level and hidden specials like the other views; block means stay per token block.
  */
+/** Layer `layer`'s sliding window over its thumbnail's rows and columns (tokens, units or blocks). */
+function thumbnailWindow(
+  overview: LayerOverview,
+  layer: number,
+  ctx: ViewContext,
+): WindowMask | undefined {
+  const size = ctx.store.windows?.[layer];
+  if (!size) return undefined;
+  const { side, colSide, blockRows, blockCols } = overview;
+  if (blockRows === 1 && blockCols === 1) return unitWindowMask(size, ctx.units);
+  const tokens = ctx.store.cols;
+  return windowMask(
+    size,
+    Array.from({ length: side }, (_, i) => i * blockRows),
+    Array.from({ length: colSide }, (_, j) => Math.min((j + 1) * blockCols, tokens) - 1),
+  );
+}
+
 function thumbnailMatrix(overview: LayerOverview, head: number, ctx: ViewContext): SquareMatrix {
   const { side, colSide, blockRows, blockCols, thumbnails } = overview;
   const size = side * colSide;
