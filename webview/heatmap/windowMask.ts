@@ -63,8 +63,10 @@ export function choiceWindow(
   layer: number,
   head: HeadChoice,
 ): number | undefined {
-  if (head === 'rollout') return undefined;
-  return windows?.[layer] ?? undefined;
+  if (head === 'rollout' || !Array.isArray(windows)) return undefined;
+  // A message may hold anything: only a whole number of tokens is a window.
+  const size: unknown = windows[layer];
+  return typeof size === 'number' && Number.isInteger(size) && size > 0 ? size : undefined;
 }
 
 /** Adds the outside cells of `mask` to the current path: per row, one rectangle. */

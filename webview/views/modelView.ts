@@ -8,7 +8,7 @@ import type { LayerOverview } from '../../src/engine/types';
 import { projectMatrix } from '../../src/shared/displayUnits';
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
-import { unitWindowMask, type WindowMask, windowMask } from '../heatmap/windowMask';
+import { choiceWindow, unitWindowMask, type WindowMask, windowMask } from '../heatmap/windowMask';
 import { esc, svgDocument } from '../export/svg';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 
@@ -200,7 +200,7 @@ function thumbnailWindow(
   layer: number,
   ctx: ViewContext,
 ): WindowMask | undefined {
-  const size = ctx.store.windows?.[layer];
+  const size = choiceWindow(ctx.store.windows, layer, 0);
   if (!size) return undefined;
   const { side, colSide, blockRows, blockCols } = overview;
   if (blockRows === 1 && blockCols === 1) return unitWindowMask(size, ctx.units);
