@@ -65,7 +65,10 @@ describe('decoder continuations against PyTorch', () => {
     const ids = result.tokens.slice(0, generation.promptTokens).map((t) => t.id);
     let outputs: ortNode.InferenceSession.OnnxValueMapType = {};
     for (let step = 0; step <= generation.generated.length; step++) {
-      const input = new ortNode.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]);
+      const input = new ortNode.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [
+        1,
+        ids.length,
+      ]);
       outputs = await session.run({ input_ids: input });
       if (step === generation.generated.length) break;
       const logits = outputs.logits!.data as Float32Array;

@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cacheOutputs, type DecoderCache, keepCache } from '../../../src/engine/inference/decoderCache';
+import {
+  cacheOutputs,
+  type DecoderCache,
+  keepCache,
+} from '../../../src/engine/inference/decoderCache';
 import { cacheStepFeeds, GenerationSession } from '../../../src/engine/inference/decoderGeneration';
 import { makeFeeds } from '../../../src/engine/inference/graphFeeds';
 import { greedyChoice } from '../../../src/engine/inference/nextTokenChoice';
