@@ -22,6 +22,7 @@ import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
 import type { SingleInspection } from './inference/inspectSingle';
 import { inspectText } from './inference/inspectGenerated';
+import { releaseGenerationSessions } from './inference/generationSessions';
 import { RecomputeMismatch } from './inference/recomputeRun';
 import { ModelCache, type ModelRef } from './modelCache';
 import type { Surface } from './surface';
@@ -99,7 +100,8 @@ export class Engine {
    * the user selects another model. Models load again when asked for. Not while a run of
    * theirs is in flight (the worker gives every request its turn).
    */
-  evict(keep?: ModelRef): Promise<void> {
+  async evict(keep?: ModelRef): Promise<void> {
+    await releaseGenerationSessions();
     return this.cache.evict(keep);
   }
 

@@ -1,11 +1,11 @@
 /**
  * A decoder-only model writing a continuation, token by token (issue 23). It runs the
  * folder's graph as exported (logits and `present.*` outputs; the inspection's session has
- * neither, its graph keeps only what attention is recomputed from), in its own session made
- * for the run and released after it. With past inputs and present outputs one pass over the
- * prompt fills the key/value cache and each new token is one step over that token alone, as
- * Transformers.js generates; a graph without them is re-run over every token so far. The
- * attention shown comes later from one full causal pass over the finished sequence.
+ * neither, its graph keeps only what attention is recomputed from), in a session of its own
+ * (generationSessions.ts keeps it with its model). With past inputs and present outputs one
+ * pass over the prompt fills the key/value cache and each new token is one step over that
+ * token alone, as Transformers.js generates; a graph without them is re-run over every token
+ * so far. The attention shown comes later from one full causal pass over the finished sequence.
  */
 import type * as ort from 'onnxruntime-web';
 import { asFloat32 } from '../attention/extractAttention';

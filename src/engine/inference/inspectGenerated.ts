@@ -9,7 +9,8 @@ import { EngineRunError } from '../errors';
 import type { ModelFiles } from '../folder/modelFiles';
 import type { GenerationInfo, GenerationRequest } from '../generationTypes';
 import type { TargetToken, Token } from '../types';
-import { type Continuation, GenerationSession } from './decoderGeneration';
+import type { Continuation } from './decoderGeneration';
+import { generationSessionFor } from './generationSessions';
 import { decoderEosIds } from './decoderEos';
 import { checkGeneration, type GenerationPlan } from './generationRequest';
 import { inspectSingle, type SingleInspection, type SingleRun } from './inspectSingle';
@@ -131,21 +132,17 @@ async function writeContinuation(
   const choose =
     settings.kind === 'sample' ? samplingChoice(settings, source) : greedyChoice(source);
   const eosIds = await decoderEosIds(run.files, model.folder, model.tokenizer);
-  const session = await GenerationSession.open(run.files, model.folder);
-  try {
-    return await session.continueText({
-      promptIds,
-      maxNewTokens: settings.maxNewTokens,
-      choose,
-      eosIds,
-      ...(settings.stopAtNewline ? { stopsAfter: (id) => model.spell(id).includes('\n') } : {}),
-      checkCancelled: run.checkCancelled,
-      onToken: (made) => run.onGenerated?.(made, settings.maxNewTokens),
-      ...(run.noCache ? { noCache: true } : {}),
-    });
-  } finally {
-    await session.release();
-  }
+  const session = await generationSessionFor(model, () => run.files);
+  return session.continueText({
+    promptIds,
+    maxNewTokens: settings.maxNewTokens,
+    choose,
+    eosIds,
+    ...(settings.stopAtNewline ? { stopsAfter: (id) => model.spell(id).includes('\n') } : {}),
+    checkCancelled: run.checkCancelled,
+    onToken: (made) => run.onGenerated?.(made, settings.maxNewTokens),
+    ...(run.noCache ? { noCache: true } : {}),
+  });
 }
 
 /**
