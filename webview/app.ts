@@ -123,10 +123,14 @@ export class App implements ViewHost {
     if (this.focusTracker.set(unit, pin)) this.updateFocus();
   }
 
-  /** Focuses (pins) the unit holding token `index` in every view (the generation steps). */
+  /** Focuses (pins) the unit holding row `index` in every view (the generation steps). */
   focusToken(index: number): void {
     const unit = this.ctx?.units.unitOfToken[index] ?? -1;
     if (unit >= 0) this.focus(unit, true);
+  }
+
+  showDecoderRows(): void {
+    if (this.store.kind === 'encoder') this.patchState({ attention: 'cross' });
   }
 
   open(layer: number, head: HeadChoice): void {

@@ -82,6 +82,26 @@ describe('continuation steps (Chromium)', () => {
     assert.equal((await lastFocus(w)).index, n + 2);
   });
 
+  it("an encoder-decoder's greedy target: the same steps over its decoder rows (cross-attention)", async () => {
+    const translation = await sharedEngine().inspect(
+      join(ROOT, 'test', 'fixtures', 'hf', 't5-small-tiny'),
+      'The cat sat on the mat.',
+      { target: { kind: 'greedy', maxNewTokens: 5 } },
+    );
+    const written = translation.seq2seq!.decoderTokens.length - 1;
+    await w.sendResult(fixtureOf(translation, 5, 'cat.txt:1'), settings);
+    await w.page.selectOption('.seq2seq-bar select', 'encoder');
+    const bar = w.page.locator('.generation-bar');
+    assert.equal(await bar.locator('input[type=range]').getAttribute('max'), String(written));
+    await bar.locator('input[type=range]').focus();
+    await w.page.keyboard.press('ArrowRight');
+    await w.settle();
+    assert.equal(await w.page.locator('.seq2seq-bar select').inputValue(), 'cross');
+    const focus = await lastFocus(w);
+    assert.deepEqual([focus.attention, focus.index], ['cross', 2], 'target token 2, after <pad>');
+    assert.equal(await bar.locator('.generation-candidates li').count(), 0);
+  });
+
   it('a result without a continuation hides the bar', async () => {
     const plain = await runFixture(undefined, 4);
     await w.sendResult(plain, settings);

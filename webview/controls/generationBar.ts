@@ -1,18 +1,21 @@
 /**
- * The step control over a continuation (issue 23): a slider, ← / → (on the slider, as a
- * native range input does), previous / next and play over the generated tokens. Step t
- * focuses generated token t's row in every view (so the editor shows which prompt characters
- * it attended to) and lists the candidates it was chosen from — the top-k predicted at the
- * position before it — with the chosen one marked and its probability. Hidden for results
- * without a continuation.
+ * The step control over what a model wrote (issue 23): a slider, ← / → (on the slider, as a
+ * native range input does), previous / next and play over a decoder's continuation or an
+ * encoder-decoder's greedy target (webview/generationSteps.ts). Step t focuses that token's
+ * row in every view (so the editor shows what it attended to) and lists the candidates it
+ * was chosen from — the top-k predicted at the position before it — the chosen one marked
+ * with its probability. Hidden for results where nothing was written.
  */
-import type { GenerationInfo, Prediction } from '../../src/engine/types';
 import { formatPercent, visibleText } from '../format';
+import { type StepList, stepsOf } from '../generationSteps';
 import type { ResultStore } from '../resultStore';
 
-/** What the bar asks of the app: focus a token's row (index into `tokens`) in every view. */
+/** What the bar asks of the app. */
 export interface StepHost {
+  /** Focuses (pins) the unit holding row `index` of the attention on show, in every view. */
   focusToken(index: number): void;
+  /** Shows an attention whose rows are the decoder's (cross-attention) if the encoder's is on show. */
+  showDecoderRows(): void;
 }
 
 /** Milliseconds between steps while playing. */
@@ -22,13 +25,10 @@ export class GenerationBar {
   readonly element = document.createElement('div');
   private readonly slider = document.createElement('input');
   private readonly position = document.createElement('span');
-  private readonly play = button('▶ Play', 'Step through the generated tokens');
+  private readonly play = button('▶ Play', 'Step through the written tokens');
   private readonly about = document.createElement('span');
   private readonly candidates = document.createElement('ol');
-  private generation: GenerationInfo | undefined;
-  private predictions: Prediction[][] | undefined;
-  /** Each generated token as written (its range of the result's text). */
-  private written: string[] = [];
+  private steps: StepList | undefined;
   private shownRun: number | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -38,11 +38,11 @@ export class GenerationBar {
     this.slider.type = 'range';
     this.slider.min = '1';
     this.slider.step = '1';
-    this.slider.setAttribute('aria-label', 'Generated token');
+    this.slider.setAttribute('aria-label', 'Written token');
     this.slider.addEventListener('input', () => this.step(Number(this.slider.value), true));
-    const previous = button('◀', 'Previous generated token (←)');
+    const previous = button('◀', 'Previous written token (←)');
     previous.addEventListener('click', () => this.step(this.current - 1, true));
-    const next = button('▶', 'Next generated token (→)');
+    const next = button('▶', 'Next written token (→)');
     next.addEventListener('click', () => this.step(this.current + 1, true));
     this.play.addEventListener('click', () => this.togglePlay());
     this.position.className = 'generation-position';
@@ -51,37 +51,23 @@ export class GenerationBar {
     this.candidates.setAttribute('aria-live', 'polite');
     const label = document.createElement('label');
     label.append('Step ', this.slider);
-    this.element.append(
-      label,
-      previous,
-      next,
-      this.play,
-      this.position,
-      this.about,
-      this.candidates,
-    );
+    const parts = [label, previous, next, this.play, this.position, this.about, this.candidates];
+    this.element.append(...parts);
   }
 
-  /** Syncs the bar with the store's result; a new continuation starts at step 1. */
+  /** Syncs the bar with the store's result; a new one starts at step 1. */
   show(store: ResultStore): void {
-    const meta = store.meta;
-    this.generation = meta?.generation;
-    this.predictions = meta?.predictions;
-    const count = this.generation?.generated.length ?? 0;
-    this.element.hidden = count === 0;
-    if (count === 0 || !meta) {
+    this.steps = stepsOf(store.meta);
+    this.element.hidden = !this.steps;
+    if (!this.steps || !store.meta) {
       this.stopPlaying();
       this.shownRun = null;
       return;
     }
-    this.slider.max = String(count);
-    const n = (this.generation as GenerationInfo).promptTokens;
-    this.written = meta.tokens
-      .slice(n)
-      .map((t) => (t.special ? t.text : visibleText(meta.text.slice(t.start, t.end))));
-    if (this.shownRun !== meta.runId) {
-      this.shownRun = meta.runId;
-      this.about.textContent = describe(this.generation as GenerationInfo);
+    this.slider.max = String(this.steps.rows.length);
+    if (this.shownRun !== store.meta.runId) {
+      this.shownRun = store.meta.runId;
+      this.about.textContent = this.steps.about;
       this.step(1, false);
     }
   }
@@ -92,21 +78,23 @@ export class GenerationBar {
 
   /** Shows step `t` (1-based); `focus`: also focus its row in the views. */
   private step(t: number, focus: boolean): void {
-    const generation = this.generation;
-    if (!generation) return;
-    const count = generation.generated.length;
+    const steps = this.steps;
+    if (!steps) return;
+    const count = steps.rows.length;
     const at = Math.min(count, Math.max(1, t));
     this.slider.value = String(at);
-    const token = generation.generated[at - 1]!;
-    this.position.textContent = `${at} / ${count}: ${this.written[at - 1] ?? token.text}`;
-    this.showCandidates(generation.promptTokens + at - 1, token.id);
-    if (focus) this.host.focusToken(generation.promptTokens + at - 1);
+    this.position.textContent = `${at} / ${count}: ${steps.written[at - 1]}`;
+    this.showCandidates(steps, at - 1);
+    if (!focus) return;
+    if (steps.decoderRows) this.host.showDecoderRows();
+    this.host.focusToken(steps.rows[at - 1]!);
   }
 
-  /** The predictions at the position before token `row`, the chosen id marked. */
-  private showCandidates(row: number, chosen: number): void {
-    const top = this.predictions?.[row - 1] ?? [];
-    const items = top.map((p) => {
+  /** The candidates of step `s`, the chosen id marked. */
+  private showCandidates(steps: StepList, s: number): void {
+    const top = steps.candidates[s];
+    const chosen = steps.chosen[s];
+    const items = (top ?? []).map((p) => {
       const li = document.createElement('li');
       li.textContent = `${visibleText(p.text)} ${formatPercent(p.prob)}`;
       if (p.id === chosen) {
@@ -115,7 +103,7 @@ export class GenerationBar {
       }
       return li;
     });
-    if (!top.some((p) => p.id === chosen)) {
+    if (top && !top.some((p) => p.id === chosen)) {
       const li = document.createElement('li');
       li.className = 'chosen';
       li.textContent = 'chosen: outside the top k (sampled)';
@@ -129,11 +117,11 @@ export class GenerationBar {
       this.stopPlaying();
       return;
     }
-    if (this.generation && this.current >= this.generation.generated.length) this.step(1, true);
+    const count = this.steps?.rows.length ?? 0;
+    if (this.current >= count) this.step(1, true);
     this.play.textContent = '⏸ Pause';
     this.timer = setInterval(() => {
-      const count = this.generation?.generated.length ?? 0;
-      if (this.current >= count) this.stopPlaying();
+      if (this.current >= (this.steps?.rows.length ?? 0)) this.stopPlaying();
       else this.step(this.current + 1, true);
     }, PLAY_STEP_MS);
   }
@@ -143,20 +131,6 @@ export class GenerationBar {
     this.timer = undefined;
     this.play.textContent = '▶ Play';
   }
-}
-
-/** How the tokens were chosen, with what repeats a sampled run. */
-function describe(generation: GenerationInfo): string {
-  const how =
-    generation.kind === 'sample'
-      ? `sampled (temperature ${generation.temperature}, top-p ${generation.topP}, seed ${generation.seed})`
-      : 'greedy';
-  const stop = generation.stoppedAtEos
-    ? ', stopped at the end token'
-    : generation.stoppedAtNewline
-      ? ', stopped at a line break'
-      : '';
-  return `${generation.generated.length} tokens written, ${how}${stop}`;
 }
 
 function button(text: string, title: string): HTMLButtonElement {
