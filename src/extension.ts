@@ -8,6 +8,7 @@ import { CursorWindows } from './commands/inspectAroundCursor';
 import { EngineHost } from './worker/engineHost';
 import { exportJsonCommand } from './commands/exportJson';
 import { inspectSelectionCommand } from './commands/inspectSelection';
+import { registerContinuation } from './commands/continueWithAttention';
 import { inspectTranslationCommand } from './commands/inspectTranslation';
 import { InspectionRunner } from './inspection/inspectionRunner';
 import { Inspector } from './inspection/inspector';
@@ -127,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       resolvingWithNothing(inspectTranslationCommand(inspector)),
     ),
     registerCommand('attentionInspector.inspectAroundCursor', resolvingWithNothing(inspectAround)),
+    ...registerContinuation(inspector, config),
     registerCommand('attentionInspector.exportJson', exportJsonCommand(inspector, exporter)),
     registerCommand(
       'attentionInspector.selectModel',

@@ -11,6 +11,7 @@ import {
 } from '../src/protocol/webview';
 import { modeLabels } from './choiceLabel';
 import { FocusPanel } from './controls/focusPanel';
+import { GenerationBar } from './controls/generationBar';
 import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
@@ -49,6 +50,7 @@ export class App implements ViewHost {
   private readonly focusTracker: FocusTracker;
   private readonly runs = new RunStatus();
   private readonly seq2seq = new Seq2seqBar(this, () => this.store.runId);
+  private readonly generation = new GenerationBar(this);
   private ctx: ViewContext | undefined;
   private frame = 0;
   /** The colour scale of the last matrix, kept so views can tell when to recolour. */
@@ -71,7 +73,8 @@ export class App implements ViewHost {
     const body = document.createElement('div');
     body.className = 'body';
     body.append(this.viewSlot, panel.element);
-    const bars = [this.status.element, this.seq2seq.element, this.toolbar.element];
+    const bars = [this.status.element, this.seq2seq.element, this.generation.element];
+    bars.push(this.toolbar.element);
     root.replaceChildren(...bars, body, panel.liveRegion);
     watchTheme(() => {
       this.palette = readPalette();
@@ -120,6 +123,16 @@ export class App implements ViewHost {
     if (this.focusTracker.set(unit, pin)) this.updateFocus();
   }
 
+  /** Focuses (pins) the unit holding row `index` in every view (the generation steps). */
+  focusToken(index: number): void {
+    const unit = this.ctx?.units.unitOfToken[index] ?? -1;
+    if (unit >= 0) this.focus(unit, true);
+  }
+
+  showDecoderRows(): void {
+    if (this.store.kind === 'encoder') this.patchState({ attention: 'cross' });
+  }
+
   open(layer: number, head: HeadChoice): void {
     this.patchState({ view: 'matrix', layer, head });
     this.views.peek('matrix')?.focusInside();
@@ -158,6 +171,7 @@ export class App implements ViewHost {
     this.frame = 0;
     const { store, settings, palette, scales } = this;
     this.seq2seq.show(store, this.state.attention);
+    this.generation.show(store);
     const kind = this.currentView();
     const ctx = makeViewContext({
       store,

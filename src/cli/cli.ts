@@ -19,6 +19,7 @@ import { openOutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
 import { resolveModelArg } from './modelArg';
 import { printCachedModels } from './modelsCommand';
+import { generationNotes } from './generationNotes';
 import { readTextFile } from './textFile';
 import { tierUpLate } from './wasmTiering';
 import { variantListing } from './variantList';
@@ -77,11 +78,14 @@ async function main(argv: string[]): Promise<void> {
       ...(args.variant ? { variant: args.variant } : {}),
       ...(args.target ? { target: args.target } : {}),
       ...(args.steps ? { steps: args.steps } : {}),
+      ...(args.generate ? { generate: args.generate } : {}),
     }).result;
     for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
     const options = { layers: args.layers, heads: args.heads, digits: args.digits };
     resolveSelection(result, options);
     if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);
+    for (const note of generationNotes(args.generate, result))
+      process.stderr.write(`note: ${note}\n`);
     if (args.target && !result.seq2seq)
       process.stderr.write(
         'note: the model is not an encoder-decoder; --target-text / --max-new-tokens were ignored.\n',

@@ -5,6 +5,8 @@ import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFil
 import { MAX_TARGET_TOKENS } from '../engine/inference/inspectSeq2Seq';
 import { DEFAULT_MAX_NEW_TOKENS, type HeadStepsRequest, type TargetRequest } from '../engine/types';
 import { DEFAULT_RUN_TIMEOUT_SECONDS, RUN_TIMEOUT_RANGE } from '../worker/runDeadline';
+import type { GenerationRequest } from '../engine/generationTypes';
+import { generateRequest } from './generateArgs';
 import { parseStepsArg } from './stepsArg';
 import { bareVariantIndex } from './variantList';
 
@@ -12,7 +14,11 @@ export const USAGE = `Usage: node dist/cli.js [--model DIR|ORG/NAME[@REV] [--dow
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
          [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
          [--steps L:H[,L:H…]] [--timeout SECONDS]
+         [--generate N [--temperature T [--top-p P] [--seed S]] [--stop-at-newline]]
 Writes the attention export (docs/attention-json.md) to FILE or stdout.
+--generate N (decoders) lets the model continue the text by up to N tokens (greedy; sampled
+with --temperature above 0, --top-p, and --seed to repeat a run; --stop-at-newline ends at a
+line break; fewer when the context is full) and exports prompt + continuation.
 For an encoder-decoder (T5, Marian, BART) the text is the source; the target is the
 model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKENS}) or --target-text, teacher-forced.
 --steps adds the arithmetic of those heads (q, k, v, q·kᵀ, scale, bias, mask, weights·v)
@@ -43,6 +49,8 @@ export interface CliArgs {
   /** Encoder-decoders: the target (greedy by default). */
   target?: TargetRequest;
   steps?: HeadStepsRequest[];
+  /** Decoders: write a continuation first (generateArgs.ts). */
+  generate?: GenerationRequest;
   /** Fetch `--model ORG/NAME` from the Hub into the cache when the cache lacks it. */
   download: boolean;
   /** The watchdog's base bound in seconds (src/worker/runDeadline.ts). */
@@ -93,6 +101,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     ...target(values['target-text'], values['max-new-tokens']),
     ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
+    ...generateRequest(values),
     timeoutSeconds:
       values.timeout === undefined
         ? DEFAULT_RUN_TIMEOUT_SECONDS
@@ -125,6 +134,11 @@ function parseOptions(argv: string[]) {
         'max-new-tokens': { type: 'string' },
         steps: { type: 'string' },
         timeout: { type: 'string' },
+        generate: { type: 'string' },
+        temperature: { type: 'string' },
+        'top-p': { type: 'string' },
+        seed: { type: 'string' },
+        'stop-at-newline': { type: 'boolean' },
         download: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -20,7 +20,9 @@ import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
 import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
 import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
-import { inspectSingle, type SingleInspection } from './inference/inspectSingle';
+import type { SingleInspection } from './inference/inspectSingle';
+import { inspectText } from './inference/inspectGenerated';
+import { releaseGenerationSessions } from './inference/generationSessions';
 import { RecomputeMismatch } from './inference/recomputeRun';
 import { ModelCache, type ModelRef } from './modelCache';
 import type { Surface } from './surface';
@@ -28,6 +30,7 @@ import { Seq2SeqModel } from './inference/seq2seqModel';
 import type {
   AttentionKind,
   AttentionSliceRequest,
+  GenerationRequest,
   HeadSteps,
   HeadStepsRequest,
   HeldResult,
@@ -51,6 +54,9 @@ export interface InspectOptions {
   target?: TargetRequest;
   /** Heads whose arithmetic to return (`InspectResult.steps`); runs a second session. */
   steps?: readonly HeadStepsRequest[];
+  /** Decoders: continue the text, inspect text + continuation (`InspectResult.generation`). */
+  generate?: GenerationRequest;
+  onGenerated?: (made: number, total: number) => void;
 }
 
 export class Engine {
@@ -94,7 +100,8 @@ export class Engine {
    * the user selects another model. Models load again when asked for. Not while a run of
    * theirs is in flight (the worker gives every request its turn).
    */
-  evict(keep?: ModelRef): Promise<void> {
+  async evict(keep?: ModelRef): Promise<void> {
+    await releaseGenerationSessions();
     return this.cache.evict(keep);
   }
 
@@ -187,11 +194,13 @@ export class Engine {
         ? { steps: (ids: number[]) => this.runSteps(modelDir, ids, wanted, variant) }
         : {}),
     };
+    const inspectOnce = (loaded: LoadedModel) =>
+      inspectText(loaded, run, options, () => this.openFolder(modelDir));
     try {
-      return await inspectSingle(model, run);
+      return await inspectOnce(model);
     } catch (error) {
       if (!(error instanceof RecomputeMismatch)) throw error;
-      return inspectSingle(await this.keepWhole(modelDir, variant, error), run);
+      return inspectOnce(await this.keepWhole(modelDir, variant, error));
     }
   }
 

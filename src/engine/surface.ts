@@ -18,6 +18,16 @@ export const KNOBS = {
     extension: 'the setting attentionInspector.runTimeoutSeconds',
   },
   smallerVariant: { cli: '--variant q4', extension: 'Select Model…' },
+  generate: {
+    cli: '--generate',
+    extension: 'the setting attentionInspector.continuationMaxTokens',
+  },
+  temperature: {
+    cli: '--temperature',
+    extension: 'the setting attentionInspector.continuationTemperature',
+  },
+  topP: { cli: '--top-p', extension: 'the setting attentionInspector.continuationTopP' },
+  seed: { cli: '--seed', extension: 'the setting attentionInspector.continuationSeed' },
 } as const satisfies Record<string, Record<Surface, string>>;
 
 export type Knob = keyof typeof KNOBS;

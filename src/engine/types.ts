@@ -2,6 +2,7 @@
  * The engine's data model: what a tokenized, inspected text looks like. Shared by the
  * worker, the extension host, the webview, the CLI and the export. Imports nothing.
  */
+import type { GenerationInfo } from './generationTypes';
 
 /** How a model attends: causal decoder, bidirectional encoder, or both with cross-attention. */
 export type Architecture = 'decoder' | 'encoder' | 'encoder-decoder';
@@ -123,6 +124,8 @@ export interface InspectResult {
   truncation?: Truncation;
   /** The arithmetic of the heads `InspectOptions.steps` asked for, in that order. */
   steps?: HeadSteps[];
+  /** A decoder's continuation (`InspectOptions.generate`): its tokens end `tokens`. */
+  generation?: GenerationInfo;
   timings: {
     /** Waiting for the model to load (0 when it was loaded already). */
     loadMs?: number;
@@ -242,3 +245,4 @@ export interface PositionsReport {
 
 // What the engine holds of a result and the slices views ask for (issue 22).
 export * from './heldTypes';
+export * from './generationTypes';

@@ -9,6 +9,7 @@ import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type {
   AttentionKind,
   AttentionSliceRequest,
+  GenerationRequest,
   HeadSteps,
   HeadStepsRequest,
   HeldResult,
@@ -41,6 +42,8 @@ export interface RunRequest {
   abandon: vscode.Event<void>;
   /** Encoder-decoder models: the target to decode (the engine's default when absent). */
   target?: TargetRequest;
+  /** Decoders: continue the text first (Continue with Attention). */
+  generate?: GenerationRequest;
 }
 
 /** How a run ended. */
@@ -70,7 +73,7 @@ export class InspectionRunner {
   private readonly loggedModels = new Set<string>();
 
   async run(request: RunRequest): Promise<RunOutcome> {
-    const target = request.target ? JSON.stringify(request.target) : '';
+    const target = JSON.stringify([request.target, request.generate]);
     const key = `${request.modelDir}\u0000${this.variant() ?? ''}\u0000${request.maxTokens}\u0000${target}\u0000${request.text}`;
     const cached = await this.held.reuse(key);
     if (cached) {
@@ -86,7 +89,7 @@ export class InspectionRunner {
       : vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Notification,
-            title: `Inspecting attention of ${request.label}`,
+            title: `${request.generate ? 'Continuing' : 'Inspecting attention of'} ${request.label}`,
             cancellable: true,
           },
           (_progress, token) => this.runInWorker(request, token),
@@ -184,6 +187,7 @@ export class InspectionRunner {
       maxTokens: request.maxTokens,
       ...(this.variant() ? { variant: this.variant() } : {}),
       ...(request.target ? { target: request.target } : {}),
+      ...(request.generate ? { generate: request.generate } : {}),
     });
     let byUser = false;
     const subscriptions = [

@@ -4,7 +4,7 @@
  * running a panel's inspection again; panels coming back after VS Code reloads.
  */
 import * as vscode from 'vscode';
-import type { HeldResult, TargetRequest, Truncation } from '../engine/types';
+import type { GenerationRequest, HeldResult, TargetRequest, Truncation } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
 import { trackedRange } from '../editor/inspection';
 import type { ResultExporter } from '../export/resultExporter';
@@ -70,6 +70,7 @@ export class Inspector implements vscode.Disposable {
     range: vscode.Range,
     commandAt = wallClockMs(),
     target?: TargetRequest,
+    generate?: GenerationRequest,
   ): Promise<HeldResult | undefined> {
     return this.runs.run(this.panels.open(document), {
       text: document.getText(range),
@@ -80,6 +81,7 @@ export class Inspector implements vscode.Disposable {
       base: document.offsetAt(range.start),
       commandAt,
       target,
+      ...(generate ? { generate } : {}),
     });
   }
 

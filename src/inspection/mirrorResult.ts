@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { HeldResult } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
+import { promptOnly } from './continuationMirror';
 import { sameText } from './sourceNames';
 
 /** A result and the document text it came from. */
@@ -18,7 +19,8 @@ export interface MirroredRun {
 }
 
 export function mirrorResult(mirror: EditorMirror, key: string, run: MirroredRun): void {
-  const { runId, document, base, text, result, version, label } = run;
+  const { runId, document, base, text, version, label } = run;
+  const result = promptOnly(run.result);
   const tracked = { start: base, end: base + text.length };
   mirror.track({ runId, document, base, result, label, valid: true, tracked });
   if (document.isClosed || (document.version !== version && !sameText(document, base, text))) {

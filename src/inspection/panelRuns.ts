@@ -5,7 +5,7 @@
  * panels closed meanwhile, are dropped.
  */
 import type * as vscode from 'vscode';
-import type { HeldResult, TargetRequest, Truncation } from '../engine/types';
+import type { GenerationRequest, HeldResult, TargetRequest, Truncation } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
 import type { RestoreStore } from '../panel/restoreStore';
 import { toFeedResult } from '../panel/webviewFeed';
@@ -30,6 +30,8 @@ export interface PanelJob {
   commandAt?: number;
   /** Encoder-decoder models: the target to decode (default: greedy). */
   target?: TargetRequest;
+  /** Decoders: continue the text first (Continue with Attention). */
+  generate?: GenerationRequest;
 }
 
 /** What `PanelRuns` is built from. */
@@ -70,6 +72,7 @@ export class PanelRuns {
       quiet: job.quiet,
       abandon: panel.onDidDispose,
       target: job.target,
+      ...(job.generate ? { generate: job.generate } : {}),
     });
     // A panel closed mid-run, or a newer run for it: this result is no longer wanted.
     if (panel.isDisposed || entry.latestRunId !== runId) {

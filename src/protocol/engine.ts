@@ -8,6 +8,7 @@ import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { EngineStage } from '../engine/stage';
 import type {
   AttentionSliceRequest,
+  GenerationRequest,
   HeadSteps,
   HeadStepsRequest,
   HeldResult,
@@ -56,6 +57,8 @@ export interface InspectRequest {
   target?: TargetRequest;
   /** Heads whose arithmetic to add as `InspectResult.steps` (the CLI's --steps). */
   steps?: HeadStepsRequest[];
+  /** Decoders: continue the text first (`InspectResult.generation`; the CLI's --generate). */
+  generate?: GenerationRequest;
 }
 
 /** The arithmetic of some heads for token ids an inspection already produced (Steps view). */

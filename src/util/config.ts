@@ -14,12 +14,17 @@ import {
   type ViewSettings,
 } from '../protocol/webview';
 import { DEFAULT_RUN_TIMEOUT_SECONDS, RUN_TIMEOUT_RANGE } from '../worker/runDeadline';
+import {
+  type ContinuationConfig,
+  DEFAULT_CONTINUATION_CONFIG,
+  readContinuationConfig,
+} from './continuationConfig';
 
 /** The configuration section; every setting is `attentionInspector.<key>`. */
 export const CONFIG_SECTION = 'attentionInspector';
 
 /** Every setting, typed and validated. */
-export interface Config {
+interface BaseConfig {
   /** Model folder as the user wrote it; empty means the bundled default model. */
   model: string;
   /** Graph variant of a Hugging Face folder with several; `auto`: fp32 first. */
@@ -41,6 +46,9 @@ export interface Config {
   downloadLocation: DownloadLocation;
 }
 
+/** Every setting, the continuation's included (continuationConfig.ts). */
+export type Config = BaseConfig & ContinuationConfig;
+
 export const DOWNLOAD_LOCATIONS = ['huggingFaceCache', 'extensionStorage'] as const;
 export type DownloadLocation = (typeof DOWNLOAD_LOCATIONS)[number];
 
@@ -58,6 +66,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   maxTokens: 0,
   ...DEFAULT_VIEW_SETTINGS,
   downloadLocation: 'huggingFaceCache',
+  ...DEFAULT_CONTINUATION_CONFIG,
 };
 
 /** Reads every setting; out-of-range or mistyped values fall back to safe ones. */
@@ -85,6 +94,7 @@ export function readConfig(source: ConfigSource): Config {
       DOWNLOAD_LOCATIONS,
       DEFAULT_CONFIG.downloadLocation,
     ),
+    ...readContinuationConfig(source),
   };
 }
 

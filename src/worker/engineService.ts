@@ -41,6 +41,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
         ...(request.variant ? { variant: request.variant } : {}),
         ...(request.target ? { target: request.target } : {}),
         ...(request.steps ? { steps: request.steps } : {}),
+        ...(request.generate ? { generate: request.generate } : {}),
         isCancelled,
       });
       // The run may have been overtaken while its last stage ran.

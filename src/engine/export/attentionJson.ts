@@ -6,6 +6,7 @@
  * chunks of rows, so a 562 MB export is never one string, nor all its tensors at once.
  */
 import type { AttentionKind, HeldResult, InspectResult } from '../types';
+import { generationFields } from './generationJson';
 import { stepsJson } from './stepsJson';
 
 export const EXPORT_FORMAT = 'attention-inspector/1';
@@ -160,6 +161,7 @@ function headerJson(result: ExportedResult, layers: number[], heads: number[]): 
           })),
         }
       : {}),
+    ...generationFields(result.generation),
     truncation: result.truncation ?? null,
     predictions: result.predictions ?? null,
     layers,

@@ -1,0 +1,142 @@
+/**
+ * The step control over what a model wrote (issue 23): a slider, ← / → (on the slider, as a
+ * native range input does), previous / next and play over a decoder's continuation or an
+ * encoder-decoder's greedy target (webview/generationSteps.ts). Step t focuses that token's
+ * row in every view (so the editor shows what it attended to) and lists the candidates it
+ * was chosen from — the top-k predicted at the position before it — the chosen one marked
+ * with its probability. Hidden for results where nothing was written.
+ */
+import { formatPercent, visibleText } from '../format';
+import { type StepList, stepsOf } from '../generationSteps';
+import type { ResultStore } from '../resultStore';
+
+/** What the bar asks of the app. */
+export interface StepHost {
+  /** Focuses (pins) the unit holding row `index` of the attention on show, in every view. */
+  focusToken(index: number): void;
+  /** Shows an attention whose rows are the decoder's (cross-attention) if the encoder's is on show. */
+  showDecoderRows(): void;
+}
+
+/** Milliseconds between steps while playing. */
+const PLAY_STEP_MS = 700;
+
+export class GenerationBar {
+  readonly element = document.createElement('div');
+  private readonly slider = document.createElement('input');
+  private readonly position = document.createElement('span');
+  private readonly play = button('▶ Play', 'Step through the written tokens');
+  private readonly about = document.createElement('span');
+  private readonly candidates = document.createElement('ol');
+  private steps: StepList | undefined;
+  private shownRun: number | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly host: StepHost) {
+    this.element.className = 'generation-bar';
+    this.element.hidden = true;
+    this.slider.type = 'range';
+    this.slider.min = '1';
+    this.slider.step = '1';
+    this.slider.setAttribute('aria-label', 'Written token');
+    this.slider.addEventListener('input', () => this.step(Number(this.slider.value), true));
+    const previous = button('◀', 'Previous written token (←)');
+    previous.addEventListener('click', () => this.step(this.current - 1, true));
+    const next = button('▶', 'Next written token (→)');
+    next.addEventListener('click', () => this.step(this.current + 1, true));
+    this.play.addEventListener('click', () => this.togglePlay());
+    this.position.className = 'generation-position';
+    this.about.className = 'generation-about';
+    this.candidates.className = 'generation-candidates';
+    this.candidates.setAttribute('aria-live', 'polite');
+    const label = document.createElement('label');
+    label.append('Step ', this.slider);
+    const parts = [label, previous, next, this.play, this.position, this.about, this.candidates];
+    this.element.append(...parts);
+  }
+
+  /** Syncs the bar with the store's result; a new one starts at step 1. */
+  show(store: ResultStore): void {
+    this.steps = stepsOf(store.meta);
+    this.element.hidden = !this.steps;
+    if (!this.steps || !store.meta) {
+      this.stopPlaying();
+      this.shownRun = null;
+      return;
+    }
+    this.slider.max = String(this.steps.rows.length);
+    if (this.shownRun !== store.meta.runId) {
+      this.shownRun = store.meta.runId;
+      this.about.textContent = this.steps.about;
+      this.step(1, false);
+    }
+  }
+
+  private get current(): number {
+    return Number(this.slider.value);
+  }
+
+  /** Shows step `t` (1-based); `focus`: also focus its row in the views. */
+  private step(t: number, focus: boolean): void {
+    const steps = this.steps;
+    if (!steps) return;
+    const count = steps.rows.length;
+    const at = Math.min(count, Math.max(1, t));
+    this.slider.value = String(at);
+    this.position.textContent = `${at} / ${count}: ${steps.written[at - 1]}`;
+    this.showCandidates(steps, at - 1);
+    if (!focus) return;
+    if (steps.decoderRows) this.host.showDecoderRows();
+    this.host.focusToken(steps.rows[at - 1]!);
+  }
+
+  /** The candidates of step `s`, the chosen id marked. */
+  private showCandidates(steps: StepList, s: number): void {
+    const top = steps.candidates[s];
+    const chosen = steps.chosen[s];
+    const items = (top ?? []).map((p) => {
+      const li = document.createElement('li');
+      li.textContent = `${visibleText(p.text)} ${formatPercent(p.prob)}`;
+      if (p.id === chosen) {
+        li.className = 'chosen';
+        li.title = 'The token the model wrote';
+      }
+      return li;
+    });
+    if (top && !top.some((p) => p.id === chosen)) {
+      const li = document.createElement('li');
+      li.className = 'chosen';
+      li.textContent = 'chosen: outside the top k (sampled)';
+      items.push(li);
+    }
+    this.candidates.replaceChildren(...items);
+  }
+
+  private togglePlay(): void {
+    if (this.timer) {
+      this.stopPlaying();
+      return;
+    }
+    const count = this.steps?.rows.length ?? 0;
+    if (this.current >= count) this.step(1, true);
+    this.play.textContent = '⏸ Pause';
+    this.timer = setInterval(() => {
+      if (this.current >= (this.steps?.rows.length ?? 0)) this.stopPlaying();
+      else this.step(this.current + 1, true);
+    }, PLAY_STEP_MS);
+  }
+
+  private stopPlaying(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.play.textContent = '▶ Play';
+  }
+}
+
+function button(text: string, title: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.className = 'action';
+  b.textContent = text;
+  b.title = title;
+  return b;
+}
