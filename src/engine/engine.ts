@@ -29,6 +29,7 @@ import type {
   AttentionKind,
   AttentionSliceRequest,
   HeadSteps,
+  HeadWrites,
   HeadStepsRequest,
   HeldResult,
   InspectResult,
@@ -252,6 +253,11 @@ export class Engine {
   /** One layer's thumbnails and head summaries of a held result. */
   overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
     return this.held.overview(resultId, kind, layer);
+  }
+
+  /** One layer's value norms and head writes of a held result (issue 24). */
+  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+    return this.held.headWrites(resultId, kind, layer);
   }
 
   /** Bytes of attention the held results keep alive (what closing their panels frees). */

@@ -3,7 +3,7 @@
  * overviews views ask for, head summaries. Part of `types.ts` (which re-exports it), kept
  * apart only for size; like it, shared by the worker, the host, the webview and the CLI.
  */
-import type { AttentionKind, InspectResult, Seq2SeqResult } from './types';
+import type { AttentionKind, InspectResult, Seq2SeqResult, SliceWeights } from './types';
 
 /**
  * One stack of attention matrices in a result (issue 22): `layers` × `heads` matrices of
@@ -32,6 +32,8 @@ export interface AttentionSliceRequest {
   layer: number;
   heads?: number[];
   rows?: number[] | { start: number; end: number };
+  /** Value-weighted (issue 24, normTypes.ts) instead of the attention weights (the default). */
+  weights?: SliceWeights;
 }
 
 /**
@@ -90,6 +92,12 @@ export interface HeadSummary {
   /** Cross-attention only: how diagonal/monotonic the head is (−1…1); null for self-attention. */
   alignment: number | null;
   labels: HeadLabel[];
+  /**
+   * Mean over query rows of what the head writes, ‖Σ_j α_ij v_j W_O‖ (issue 24), relative to
+   * the residual stream's norm there when `writeIsRelative`; absent when the graph has no norms.
+   */
+  meanWrite?: number;
+  writeIsRelative?: boolean;
 }
 
 /**

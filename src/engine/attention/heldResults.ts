@@ -9,9 +9,11 @@ import type {
   AttentionKind,
   AttentionSliceRequest,
   AttentionStack,
+  HeadWrites,
   HeldResult,
   LayerOverview,
 } from '../types';
+import { HeadNorms, requireNorms } from './headNorms';
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
@@ -79,7 +81,19 @@ export class HeldResults {
         throw badInput(`there is no head ${head} (heads 0–${stack.heads - 1})`);
       }
     }
-    return source.slice(request.layer, heads, rowsOf(stack, request.rows));
+    const rows = rowsOf(stack, request.rows);
+    if (request.weights !== 'value-weighted') return source.slice(request.layer, heads, rows);
+    const norms = requireNorms(source);
+    const weights = await source.slice(request.layer, heads, rows);
+    norms.valueWeight(request.layer, heads, rows.length, weights);
+    return weights;
+  }
+
+  /** One layer's value norms and head writes (issue 24). */
+  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+    const { source } = this.stackOf(resultId, kind);
+    checkLayer(source.stack, layer);
+    return requireNorms(source).writesOf(layer);
   }
 
   /** Thumbnails and head summaries of one layer, computed once per held result. */
@@ -123,6 +137,14 @@ async function computeOverview(held: HeldStack, layer: number): Promise<LayerOve
     kind === 'cross'
       ? summariseCrossLayer(weights, layer, rows, cols, heads)
       : summariseLayer(weights, layer, rows, heads, stack.causal, inductionOf(held));
+  const { norms } = held.source;
+  if (norms instanceof HeadNorms) {
+    const { mean, relative } = norms.meanWrites(layer);
+    for (const summary of summaries) {
+      summary.meanWrite = mean[summary.head];
+      summary.writeIsRelative = relative;
+    }
+  }
   return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries };
 }
 

@@ -9,6 +9,7 @@ import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
 import type { RecomputeOutputs } from '../graph/exposeRecompute';
+import type { HeadNormOutputs } from '../graph/exposeHeadNorms';
 import type { TopPredictionOutputs } from '../graph/topPredictionsInGraph';
 import { recomputeExposure } from './recomputeExposure';
 import { sessionGraph } from '../graph/sessionGraph';
@@ -51,6 +52,8 @@ export interface LoadedModelFolder {
   recomputeOutputs?: RecomputeOutputs[];
   /** With `recomputeOutputs` and logits: the next-token predictions the graph computes instead. */
   predictionOutputs?: TopPredictionOutputs;
+  /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
+  normOutputs?: HeadNormOutputs[];
   /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
   headStepOutputs?: ExposedStepTensors[];
   tokenizerJson: TokenizerJson;
@@ -190,6 +193,7 @@ export async function prepareFolder(
     ...(headStepOutputs ? { headStepOutputs } : {}),
     ...(recomputeOutputs ? { recomputeOutputs } : {}),
     ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
+    ...(recompute?.norms ? { normOutputs: recompute.norms } : {}),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,

@@ -10,12 +10,16 @@ import type { onnx } from 'onnx-proto';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeRecompute, type RecomputeOutputs } from '../graph/exposeRecompute';
 import { recomputeFetches } from '../graph/recomputeFetches';
+import { exposeHeadNorms, type HeadNormOutputs, planHeadNorms } from '../graph/exposeHeadNorms';
+import { findStepTensors } from '../graph/findStepTensors';
 import { type TopPredictionOutputs, topPredictionsInGraph } from '../graph/topPredictionsInGraph';
 import type { ModelManifest } from './manifest';
 
 export interface RecomputeExposure {
   layers: RecomputeOutputs[];
   predictions?: TopPredictionOutputs;
+  /** Per layer the value, write and residual norms (issue 24), where the graph allows them. */
+  norms?: HeadNormOutputs[];
 }
 
 export function recomputeExposure(
@@ -25,6 +29,11 @@ export function recomputeExposure(
 ): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
   const { attentions, logits } = manifest.outputs;
+  // Planned before exposeRecompute renames each P·V output.
+  const normPlan = planHeadNorms(
+    model.graph as onnx.IGraphProto,
+    findStepTensors(model.graph as onnx.IGraphProto),
+  );
   const layers = exposeRecompute(
     model,
     manifest.layers,
@@ -34,7 +43,11 @@ export function recomputeExposure(
   const predictions = logits === undefined ? undefined : topPredictionsInGraph(model, logits);
   const kept = new Set(recomputeFetches(layers));
   if (predictions) kept.add(predictions.probs).add(predictions.ids);
+  const norms = normPlan ? exposeHeadNorms(model, normPlan) : undefined;
+  for (const layer of norms ?? []) {
+    for (const name of Object.values(layer)) kept.add(name);
+  }
   const graph = model.graph as onnx.IGraphProto;
   graph.output = (graph.output ?? []).filter((o) => kept.has(o.name ?? ''));
-  return { layers, ...(predictions ? { predictions } : {}) };
+  return { layers, ...(predictions ? { predictions } : {}), ...(norms ? { norms } : {}) };
 }

@@ -16,6 +16,7 @@ import type { AttentionStack, ModelInfo, Prediction } from '../types';
 import { type AttentionSource, HeldTensors } from '../attention/attentionSource';
 import { recomputeFetches } from '../graph/recomputeFetches';
 import { recomputedSource } from './recomputeRun';
+import { normFetches, readHeadNorms } from './readHeadNorms';
 import { toPredictions, topPredictions } from './predictionGraph';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, ortMessage, Tensor } from './ortRuntime';
@@ -111,6 +112,8 @@ export class LoadedModel {
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);
     if (top) fetches.push(top.probs, top.ids);
+    const normOutputs = this.folder.normOutputs;
+    if (normOutputs) fetches.push(...normFetches(normOutputs));
     const feeds = makeFeeds(this.folder.feeds, ids);
     const k = this.folder.predictionOutputs?.k;
     const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
@@ -129,6 +132,9 @@ export class LoadedModel {
     ).catch((error: unknown) => {
       throw headsMismatch(error, this.folder);
     });
+    source.norms = normOutputs
+      ? readHeadNorms(outputs, normOutputs, stack)
+      : 'the output projection after the heads are merged (a MatMul or Gemm with constant weights) was not found in the graph';
     if (!top) return { source };
     const probs = asFloat32(outputs[top.probs]) as Float32Array;
     const topIds = outputs[top.ids].data as BigInt64Array;

@@ -8,6 +8,7 @@
 import type { AttentionSource } from '../attention/attentionSource';
 import type { AttentionStack } from '../types';
 import { runKernel } from './attentionKernel';
+import type { HeadNorms } from '../attention/headNorms';
 
 /** One layer's tensors and the arithmetic between Q·Kᵀ and its softmax. */
 export interface LayerRecompute {
@@ -29,6 +30,7 @@ const ROWS_IN_JS = 4;
 
 export class RecomputedAttention implements AttentionSource {
   readonly bytes: number;
+  norms?: HeadNorms | string;
   private readonly masks = new Map<string, Float32Array>();
 
   constructor(
