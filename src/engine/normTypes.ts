@@ -3,7 +3,7 @@
  * (Kobayashi et al., EMNLP 2020) and each head's write. Part of `types.ts` (which re-exports
  * it), kept apart only for size.
  */
-import type { AttentionKind } from './types';
+import type { AttentionKind, Prediction } from './types';
 
 /**
  * What a slice holds: the attention weights α_ij (rows sum to 1), or value-weighted
@@ -22,4 +22,14 @@ export interface HeadWrites {
   writes: Float32Array;
   /** `[heads, rows]`: `writes` over the norm of the residual stream the attention output joins. */
   relativeWrites?: Float32Array;
+}
+
+/**
+ * The logit lens at one position (issue 24; nostalgebraist, "interpreting GPT: the logit
+ * lens", 2020): the top next-token predictions read from the residual stream after layer
+ * `layer` through the model's final norm and unembedding. The last layer's are the model's own.
+ */
+export interface LogitLensLayer {
+  layer: number;
+  predictions: Prediction[];
 }

@@ -5,6 +5,7 @@
  */
 import type { AttentionStack } from '../types';
 import type { HeadNorms } from './headNorms';
+import type { LogitLens } from './logitLens';
 
 /** Query rows of a slice: listed, or a half-open range. */
 export type RowChoice = number[] | { start: number; end: number };
@@ -15,6 +16,8 @@ export interface AttentionSource {
   readonly bytes: number;
   /** Value and write norms (issue 24), or why there are none; absent when never asked for. */
   norms?: HeadNorms | string;
+  /** A decoder's logit lens (issue 24), or why there is none; absent for encoders. */
+  lens?: LogitLens | string;
   /** `[heads.length, rows, cols]` of layer `layer`. */
   slice(layer: number, heads: readonly number[], rows: readonly number[]): Promise<Float32Array>;
 }
@@ -23,6 +26,7 @@ export interface AttentionSource {
 export class HeldTensors implements AttentionSource {
   readonly bytes: number;
   norms?: HeadNorms | string;
+  lens?: LogitLens | string;
 
   constructor(
     readonly stack: AttentionStack,

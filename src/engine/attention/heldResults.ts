@@ -12,8 +12,10 @@ import type {
   HeadWrites,
   HeldResult,
   LayerOverview,
+  LogitLensLayer,
 } from '../types';
 import { HeadNorms, requireNorms } from './headNorms';
+import { requireLens } from './logitLens';
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
@@ -87,6 +89,16 @@ export class HeldResults {
     const weights = await source.slice(request.layer, heads, rows);
     norms.valueWeight(request.layer, heads, rows.length, weights);
     return weights;
+  }
+
+  /** The logit lens at `position` of a decoder's result (issue 24): per layer the top `k`. */
+  async logitLens(resultId: number, position: number, k: number): Promise<LogitLensLayer[]> {
+    const { source } = this.stackOf(resultId, 'encoder');
+    const lens = requireLens(source);
+    if (!Number.isInteger(position) || position < 0 || position >= source.stack.rows) {
+      throw badInput(`there is no position ${position} (0–${source.stack.rows - 1})`);
+    }
+    return lens.at(position, k);
   }
 
   /** One layer's value norms and head writes (issue 24). */

@@ -9,6 +9,7 @@ import type { AttentionSource } from '../attention/attentionSource';
 import type { AttentionStack } from '../types';
 import { runKernel } from './attentionKernel';
 import type { HeadNorms } from '../attention/headNorms';
+import type { LogitLens } from '../attention/logitLens';
 
 /** One layer's tensors and the arithmetic between Q·Kᵀ and its softmax. */
 export interface LayerRecompute {
@@ -31,6 +32,7 @@ const ROWS_IN_JS = 4;
 export class RecomputedAttention implements AttentionSource {
   readonly bytes: number;
   norms?: HeadNorms | string;
+  lens?: LogitLens | string;
   private readonly masks = new Map<string, Float32Array>();
 
   constructor(
