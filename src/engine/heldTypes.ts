@@ -53,6 +53,11 @@ export interface LayerOverview {
   blockCols: number;
   thumbnails: Float32Array;
   summaries: HeadSummary[];
+  /**
+   * Per head the mean over query rows of what it writes, ‖Σ_j α_ij v_j W_O‖ (issue 24),
+   * relative to the residual stream's norm there when `relative`; absent without norms.
+   */
+  writes?: { mean: number[]; relative: boolean };
 }
 
 /** Thumbnails are at most this many cells a side (the model view's backing store). */
@@ -92,12 +97,6 @@ export interface HeadSummary {
   /** Cross-attention only: how diagonal/monotonic the head is (−1…1); null for self-attention. */
   alignment: number | null;
   labels: HeadLabel[];
-  /**
-   * Mean over query rows of what the head writes, ‖Σ_j α_ij v_j W_O‖ (issue 24), relative to
-   * the residual stream's norm there when `writeIsRelative`; absent when the graph has no norms.
-   */
-  meanWrite?: number;
-  writeIsRelative?: boolean;
 }
 
 /**

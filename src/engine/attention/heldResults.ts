@@ -150,14 +150,8 @@ async function computeOverview(held: HeldStack, layer: number): Promise<LayerOve
       ? summariseCrossLayer(weights, layer, rows, cols, heads)
       : summariseLayer(weights, layer, rows, heads, stack.causal, inductionOf(held));
   const { norms } = held.source;
-  if (norms instanceof HeadNorms) {
-    const { mean, relative } = norms.meanWrites(layer);
-    for (const summary of summaries) {
-      summary.meanWrite = mean[summary.head];
-      summary.writeIsRelative = relative;
-    }
-  }
-  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries };
+  const writes = norms instanceof HeadNorms ? { writes: norms.meanWrites(layer) } : {};
+  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries, ...writes };
 }
 
 const inductionCache = new WeakMap<HeldStack, number[][]>();
