@@ -65,18 +65,20 @@ export function recomputeExposure(
     layers,
     ...(predictions ? { predictions } : {}),
     ...(norms ? { norms } : {}),
-    ...(lens === undefined ? {} : { lens }),
+    lens,
   };
 }
 
-/** The logit lens of a decoder with logits, or why it has none; undefined for an encoder. */
+/** The logit lens of a decoder with logits, or why it has none. */
 function lensOf(
   model: onnx.IModelProto,
   manifest: ModelManifest,
   plan: HeadNormPlan[] | undefined,
-): LogitLensOutputs | string | undefined {
+): LogitLensOutputs | string {
   const { logits } = manifest.outputs;
-  if (manifest.architecture !== 'decoder') return undefined;
+  if (manifest.architecture !== 'decoder') {
+    return 'it reads next-token predictions, which an encoder does not make';
+  }
   if (logits === undefined) return 'the model has no logits output';
   if (!plan)
     return 'the residual stream between layers was not found (no output projection after the heads)';

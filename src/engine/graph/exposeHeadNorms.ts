@@ -37,7 +37,9 @@ export interface Projection {
 
 type Nodes = NodeBuilder & { opset: number };
 
-const MERGE_OPS = new Set(['Reshape', 'Identity', 'Cast']);
+const MERGE_OPS = new Set(['Reshape', 'Identity', 'Cast', 'CastLike']);
+/** Fused ops that add their first two inputs (the residual) before normalising. */
+const SKIP_NORMS = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 const AFTER_OPS = new Set(['Reshape', 'Identity', 'Cast', 'Dropout']);
 
 /** Per layer what the norms are computed from, found before any other edit renames tensors. */
@@ -165,6 +167,7 @@ function residualOf(index: GraphIndex, projected: string): string | undefined {
     const inputs = node.input ?? [];
     const other = inputs.find((i) => i !== tensor) ?? '';
     if (node.opType === 'Add' && !index.isConstant(other)) return other;
+    if (SKIP_NORMS.has(node.opType ?? '') && inputs[0] === tensor) return inputs[1];
     if (!(node.opType === 'Add' || AFTER_OPS.has(node.opType ?? ''))) return undefined;
     tensor = node.output?.[0] ?? '';
   }
