@@ -10,12 +10,15 @@ import { parseStepsArg } from './stepsArg';
 export const USAGE = `Usage: node dist/cli.js [--model DIR|ORG/NAME[@REV] [--download]] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
          [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
-         [--steps L:H[,L:H…]] [--timeout SECONDS]
+         [--steps L:H[,L:H…]] [--norms] [--logit-lens K] [--timeout SECONDS]
 Writes the attention export (docs/attention-json.md) to FILE or stdout.
 For an encoder-decoder (T5, Marian, BART) the text is the source; the target is the
 model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKENS}) or --target-text, teacher-forced.
 --steps adds the arithmetic of those heads (q, k, v, q·kᵀ, scale, bias, mask, weights·v)
 as "steps"; for an encoder-decoder name each head's attention: enc:L:H, dec:L:H, cross:L:H.
+--norms adds value-weighted attention "attention_norms" [layer][head][N][N] and each head's
+write "head_output_norms" [layer][head][N]; --logit-lens K adds a decoder's "logit_lens"
+[layer][N] of K predictions read from the residual stream after each layer.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
 picks its graph when it has several (default: fp32 first). ORG/NAME[@REV] (when no such
@@ -42,6 +45,10 @@ export interface CliArgs {
   /** Encoder-decoders: the target (greedy by default). */
   target?: TargetRequest;
   steps?: HeadStepsRequest[];
+  /** Add value-weighted attention and head writes (issue 24). */
+  norms?: boolean;
+  /** Add the logit lens with this many predictions per layer and position (issue 24). */
+  logitLens?: number;
   /** Fetch `--model ORG/NAME` from the Hub into the cache when the cache lacks it. */
   download: boolean;
   /** The watchdog's base bound in seconds (src/worker/runDeadline.ts). */
@@ -84,6 +91,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(values.variant === undefined ? {} : { variant: variant(values.variant) }),
     ...target(values['target-text'], values['max-new-tokens']),
     ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
+    ...(values.norms ? { norms: true } : {}),
+    ...(values['logit-lens'] === undefined
+      ? {}
+      : { logitLens: integer(values['logit-lens'], '--logit-lens', 1, 100) }),
     timeoutSeconds:
       values.timeout === undefined
         ? DEFAULT_RUN_TIMEOUT_SECONDS
@@ -114,6 +125,8 @@ function parseOptions(argv: string[]) {
         'target-text': { type: 'string' },
         'max-new-tokens': { type: 'string' },
         steps: { type: 'string' },
+        norms: { type: 'boolean' },
+        'logit-lens': { type: 'string' },
         timeout: { type: 'string' },
         download: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
