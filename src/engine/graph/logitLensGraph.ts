@@ -49,7 +49,7 @@ export function addLogitLens(
   const index = new GraphIndex(graph);
   const found = finalNormPath(index, logits);
   if (typeof found === 'string') return found;
-  const { last, nodes } = found;
+  const { last, nodes, skip } = found;
   const streams = [...before.slice(1), last];
   if (streams.some((s) => s === undefined)) {
     return 'the residual stream between two layers was not found in the graph';
@@ -66,14 +66,42 @@ export function addLogitLens(
   };
   const renamed = (tensor: string) =>
     tensor === last ? names.input : index.isConstant(tensor) ? tensor : `attention_lens/${tensor}`;
+  const zeros = 'attention_lens/zeros';
   const copies = nodes.map((node) =>
     proto.NodeProto.create({
       ...node,
       name: `attention_lens/${node.name ?? ''}`,
-      input: (node.input ?? []).map((i) => (i ? renamed(i) : i)),
-      output: (node.output ?? []).map((o) => (o ? renamed(o) : o)),
+      // A fused skip norm normalises residual + 0 (exactly the residual): the same op on the
+      // same numbers as the model's, so its last layer is the model's to the bit.
+      input:
+        node === skip
+          ? [names.input, zeros, ...(node.input ?? []).slice(2, normWeights(node))]
+          : (node.input ?? []).map((i) => (i ? renamed(i) : i)),
+      output:
+        node === skip
+          ? [renamed(node.output?.[0] ?? '')]
+          : (node.output ?? []).map((o) => (o ? renamed(o) : o)),
     }),
   );
+  if (skip) {
+    graph.initializer ??= [];
+    graph.initializer.push(
+      proto.TensorProto.create({
+        name: `${zeros}/zero`,
+        dataType: proto.TensorProto.DataType.FLOAT,
+        dims: [],
+        floatData: [0],
+      }),
+    );
+    copies.unshift(
+      proto.NodeProto.create({
+        opType: 'Mul',
+        name: `${zeros}/Mul`,
+        input: [names.input, `${zeros}/zero`],
+        output: [zeros],
+      }),
+    );
+  }
   const logitsCopy = renamed(logits);
   const op = (opType: string, input: string[], output: string[], attribute = {}) =>
     proto.NodeProto.create({
@@ -144,10 +172,11 @@ export function addLogitLens(
 function finalNormPath(
   index: GraphIndex,
   logits: string,
-): { last: string; nodes: onnx.INodeProto[] } | string {
+): { last: string; nodes: onnx.INodeProto[]; skip?: onnx.INodeProto } | string {
   const queue = [logits];
   const seen = new Set<onnx.INodeProto>();
   let last: string | undefined;
+  let skip: onnx.INodeProto | undefined;
   while (queue.length > 0 && seen.size <= MAX_NODES) {
     const node = index.producer(queue.shift() as string);
     if (!node || seen.has(node)) continue;
@@ -157,6 +186,11 @@ function finalNormPath(
       continue;
     }
     seen.add(node);
+    if (SKIP_NORMS.has(node.opType ?? '')) {
+      last ??= skipSum(node);
+      skip = node;
+      continue;
+    }
     if (node.domain && node.domain !== 'ai.onnx') {
       return `the final norm is the fused op ${node.domain}:${node.opType}`;
     }
@@ -168,13 +202,39 @@ function finalNormPath(
   // Everything the copied nodes read must be the residual, a constant, or made by them.
   const made = new Set([...seen].flatMap((n) => n.output ?? []));
   for (const node of seen) {
+    if (node === skip) continue;
     for (const input of node.input ?? []) {
       if (!input || input === last || made.has(input) || index.isConstant(input)) continue;
       return `the final norm or unembedding reads ${input}, which is not the residual stream`;
     }
   }
   const nodes = index.nodes.filter((n) => seen.has(n));
-  return { last, nodes };
+  return { last, nodes, ...(skip ? { skip } : {}) };
+}
+
+/**
+ * Fused norms that add their first two inputs (and a bias) before normalising: the model
+ * builder's final norm. Their optional fourth output is that sum, the residual stream.
+ */
+const SKIP_NORMS = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
+
+/**
+ * Where a skip norm's weights end: γ (and β for SkipLayerNormalization). The bias after them
+ * is inside the sum already; passing it again would add it twice.
+ */
+function normWeights(node: onnx.INodeProto): number {
+  return node.opType === 'SkipLayerNormalization' ? 4 : 3;
+}
+
+/** The sum output of a Skip*Normalization, named (and so computed) when the graph left it out. */
+function skipSum(node: onnx.INodeProto): string {
+  const outputs = [...(node.output ?? [])];
+  if (!outputs[3]) {
+    while (outputs.length < 3) outputs.push('');
+    outputs[3] = 'attention_lens.residual_sum';
+    node.output = outputs;
+  }
+  return outputs[3];
 }
 
 /** ReduceLogSumExp over the last axis, kept; the axes as the opset wants them. */

@@ -23,6 +23,12 @@ const CASES: { name: string; dir: string; reference: string }[] = [
     reference: join(HF_FIXTURES, `${name}.norms.json`),
   })),
   {
+    // Optimum's fused graph of gpt2's weights (MultiHeadAttention opened up, SkipLayerNormalization).
+    name: 'gpt2-optimized',
+    dir: join(HF_FIXTURES, 'gpt2-optimized'),
+    reference: join(HF_FIXTURES, 'gpt2.norms.json'),
+  },
+  {
     name: 'mini-code-gpt',
     dir: BUNDLED,
     reference: join(ROOT, 'test', 'fixtures', 'norms', 'mini-code-gpt.norms.json'),

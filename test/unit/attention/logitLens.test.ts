@@ -19,6 +19,12 @@ interface LensReference {
 const CASES = [
   { name: 'gpt2', dir: join(HF_FIXTURES, 'gpt2'), reference: join(HF_FIXTURES, 'gpt2.norms.json') },
   {
+    // Optimum's fused graph of gpt2's weights: the final norm is a SkipLayerNormalization.
+    name: 'gpt2-optimized',
+    dir: join(HF_FIXTURES, 'gpt2-optimized'),
+    reference: join(HF_FIXTURES, 'gpt2.norms.json'),
+  },
+  {
     name: 'llama',
     dir: join(HF_FIXTURES, 'llama'),
     reference: join(HF_FIXTURES, 'llama.norms.json'),
@@ -62,20 +68,31 @@ describe('the logit lens, against PyTorch', () => {
     });
   }
 
-  it('says why a graph has no lens: a fused final norm, an encoder', async () => {
+  it('a model-builder graph (fused SkipSimplifiedLayerNormalization): the last layer is the model’s own', async () => {
     const engine = sharedEngine();
-    for (const [folder, why] of [
-      [
-        'gpt2-optimized',
-        /not available for this result: the final norm is the fused op com\.microsoft:SkipLayerNormalization/,
-      ],
+    const held = await engine.inspectHeld(join(HF_FIXTURES, 'gqa-llama'), 'the cat sat on', {
+      topK: K,
+    });
+    for (let position = 0; position < held.tokens.length; position++) {
+      const lens = await engine.logitLens(held.resultId, position, K);
+      assert.equal(lens.length, held.model.layers);
+      assert.deepEqual(lens[lens.length - 1].predictions, held.predictions?.[position]);
+    }
+  });
+
+  it('says why a graph has no lens: half precision, an encoder', async () => {
+    const engine = sharedEngine();
+    for (const [folder, variant, why] of [
+      ['llama', 'fp16', /not available for this result: the residual stream is not float32/],
       [
         'bert',
+        undefined,
         /not available for this result: it reads next-token predictions, which an encoder does not make/,
       ],
     ] as const) {
       const held = await engine.inspectHeld(join(HF_FIXTURES, folder), 'the cat sat', {
         maxTokens: 8,
+        ...(variant ? { variant } : {}),
       });
       await assert.rejects(engine.logitLens(held.resultId, 0, K), why, folder);
     }
