@@ -14,6 +14,7 @@ import { knob } from '../engine/surface';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { threadsFor } from '../worker/threadChoice';
+import { normsExport } from './normsExport';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
@@ -81,7 +82,12 @@ async function main(argv: string[]): Promise<void> {
       ...(args.generate ? { generate: args.generate } : {}),
     }).result;
     for (const note of result.model.notes ?? []) process.stderr.write(`note: ${note}\n`);
-    const options = { layers: args.layers, heads: args.heads, digits: args.digits };
+    const options = {
+      layers: args.layers,
+      heads: args.heads,
+      digits: args.digits,
+      ...normsExport(engine, result.resultId, args),
+    };
     resolveSelection(result, options);
     if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);
     for (const note of generationNotes(args.generate, result))

@@ -13,7 +13,7 @@ import { bareVariantIndex } from './variantList';
 export const USAGE = `Usage: node dist/cli.js [--model DIR|ORG/NAME[@REV] [--download]] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
          [--variant ${GRAPH_VARIANTS.join('|')}] [--target-text STR | --max-new-tokens N]
-         [--steps L:H[,L:H…]] [--timeout SECONDS]
+         [--steps L:H[,L:H…]] [--norms] [--logit-lens K] [--timeout SECONDS]
          [--generate N [--temperature T [--top-p P] [--seed S]] [--stop-at-newline]]
 Writes the attention export (docs/attention-json.md) to FILE or stdout.
 --generate N (decoders) lets the model continue the text by up to N tokens (greedy; sampled
@@ -23,6 +23,9 @@ For an encoder-decoder (T5, Marian, BART) the text is the source; the target is 
 model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKENS}) or --target-text, teacher-forced.
 --steps adds the arithmetic of those heads (q, k, v, q·kᵀ, scale, bias, mask, weights·v)
 as "steps"; for an encoder-decoder name each head's attention: enc:L:H, dec:L:H, cross:L:H.
+--norms adds value-weighted attention "attention_norms" [layer][head][N][N] and each head's
+write "head_output_norms" [layer][head][N]; --logit-lens K adds a decoder's "logit_lens"
+[layer][N] of K predictions read from the residual stream after each layer.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
 picks its graph when it has several (default: fp32 first); --variant alone lists them with their sizes. ORG/NAME[@REV] (when no such
@@ -51,6 +54,10 @@ export interface CliArgs {
   steps?: HeadStepsRequest[];
   /** Decoders: write a continuation first (generateArgs.ts). */
   generate?: GenerationRequest;
+  /** Add value-weighted attention and head writes (issue 24). */
+  norms?: boolean;
+  /** Add the logit lens with this many predictions per layer and position (issue 24). */
+  logitLens?: number;
   /** Fetch `--model ORG/NAME` from the Hub into the cache when the cache lacks it. */
   download: boolean;
   /** The watchdog's base bound in seconds (src/worker/runDeadline.ts). */
@@ -102,6 +109,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...target(values['target-text'], values['max-new-tokens']),
     ...(values.steps === undefined ? {} : { steps: steps(values.steps) }),
     ...generateRequest(values),
+    ...(values.norms ? { norms: true } : {}),
+    ...(values['logit-lens'] === undefined
+      ? {}
+      : { logitLens: integer(values['logit-lens'], '--logit-lens', 1, 100) }),
     timeoutSeconds:
       values.timeout === undefined
         ? DEFAULT_RUN_TIMEOUT_SECONDS
@@ -133,6 +144,8 @@ function parseOptions(argv: string[]) {
         'target-text': { type: 'string' },
         'max-new-tokens': { type: 'string' },
         steps: { type: 'string' },
+        norms: { type: 'boolean' },
+        'logit-lens': { type: 'string' },
         timeout: { type: 'string' },
         generate: { type: 'string' },
         temperature: { type: 'string' },

@@ -32,10 +32,12 @@ import type {
   AttentionSliceRequest,
   GenerationRequest,
   HeadSteps,
+  HeadWrites,
   HeadStepsRequest,
   HeldResult,
   InspectResult,
   LayerOverview,
+  LogitLensLayer,
   PositionsReport,
   TargetRequest,
 } from './types';
@@ -261,6 +263,16 @@ export class Engine {
   /** One layer's thumbnails and head summaries of a held result. */
   overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
     return this.held.overview(resultId, kind, layer);
+  }
+
+  /** One layer's value norms and head writes of a held result (issue 24). */
+  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+    return this.held.headWrites(resultId, kind, layer);
+  }
+
+  /** The logit lens at one position of a decoder's held result (issue 24): per layer the top `k`. */
+  logitLens(resultId: number, position: number, k: number): Promise<LogitLensLayer[]> {
+    return this.held.logitLens(resultId, position, k);
   }
 
   /** Bytes of attention the held results keep alive (what closing their panels frees). */

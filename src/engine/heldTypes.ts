@@ -3,7 +3,7 @@
  * overviews views ask for, head summaries. Part of `types.ts` (which re-exports it), kept
  * apart only for size; like it, shared by the worker, the host, the webview and the CLI.
  */
-import type { AttentionKind, InspectResult, Seq2SeqResult } from './types';
+import type { AttentionKind, InspectResult, Seq2SeqResult, SliceWeights } from './types';
 
 /**
  * One stack of attention matrices in a result (issue 22): `layers` × `heads` matrices of
@@ -37,6 +37,8 @@ export interface AttentionSliceRequest {
   layer: number;
   heads?: number[];
   rows?: number[] | { start: number; end: number };
+  /** Value-weighted (issue 24, normTypes.ts) instead of the attention weights (the default). */
+  weights?: SliceWeights;
 }
 
 /**
@@ -56,6 +58,11 @@ export interface LayerOverview {
   blockCols: number;
   thumbnails: Float32Array;
   summaries: HeadSummary[];
+  /**
+   * Per head the mean over query rows of what it writes, ‖Σ_j α_ij v_j W_O‖ (issue 24),
+   * relative to the residual stream's norm there when `relative`; absent without norms.
+   */
+  writes?: { mean: number[]; relative: boolean };
 }
 
 /** Thumbnails are at most this many cells a side (the model view's backing store). */

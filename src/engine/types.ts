@@ -246,3 +246,4 @@ export interface PositionsReport {
 // What the engine holds of a result and the slices views ask for (issue 22).
 export * from './heldTypes';
 export * from './generationTypes';
+export * from './normTypes';

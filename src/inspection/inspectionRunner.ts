@@ -19,6 +19,7 @@ import type {
 } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
+import type { EngineApi } from '../protocol/engine';
 import { wallClockMs } from '../protocol/webview';
 import type { ResultInfo } from '../shared/resultInfo';
 import { type Logger, SILENT_LOGGER } from '../util/logger';
@@ -147,6 +148,11 @@ export class InspectionRunner {
   /** `[heads, rows, cols]` of a held result's attention. */
   slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array> {
     return this.engines.engine.slice(resultId, request);
+  }
+
+  /** Issue 24: a layer's head writes, a position's logit lens, of a held result. */
+  whatMoves<M extends 'headWrites' | 'logitLens'>(method: M, arg: Parameters<EngineApi[M]>[0]) {
+    return this.engines.engine.whatMoves(method, arg);
   }
 
   /** The arithmetic of some heads of `result`, from the graph variant its runs use. */

@@ -6,6 +6,7 @@
  */
 import type { HeadSteps, HeadStepsRequest, LayerOverview } from '../engine/types';
 import type { AttentionKind, AttentionSliceRequest, PositionsReport } from '../engine/types';
+import type { EngineApi } from '../protocol/engine';
 import { RpcError } from '../protocol/rpc';
 import type { WebviewHostApi } from '../protocol/webview';
 import type { ResultInfo } from '../shared/resultInfo';
@@ -19,6 +20,11 @@ export interface HeldQueries {
   slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array>;
   headSteps(result: ResultInfo, requests: HeadStepsRequest[]): Promise<HeadSteps[]>;
   positions(result: ResultInfo): Promise<PositionsReport>;
+  /** Issue 24: a layer's head writes, a position's logit lens. */
+  whatMoves<M extends 'headWrites' | 'logitLens'>(
+    method: M,
+    arg: Parameters<EngineApi[M]>[0],
+  ): ReturnType<EngineApi[M]>;
 }
 
 export function webviewQueries(
@@ -47,6 +53,14 @@ export function webviewQueries(
     },
     async positions({ runId }) {
       return engine.positions(onShow(runId).result);
+    },
+    async headWrites({ runId, kind, layer }) {
+      const { resultId } = onShow(runId).result;
+      return engine.whatMoves('headWrites', { resultId, kind, layer });
+    },
+    async logitLens({ runId, position, k }) {
+      const { resultId } = onShow(runId).result;
+      return engine.whatMoves('logitLens', { resultId, position, k });
     },
   };
 }

@@ -13,7 +13,9 @@ import type {
   HeadStepsRequest,
   HeldResult,
   InspectResult,
+  HeadWrites,
   LayerOverview,
+  LogitLensLayer,
   ModelInfo,
   PositionsReport,
   TargetRequest,
@@ -96,6 +98,14 @@ export interface EngineApi {
   }): Promise<LayerOverview>;
   /** A part of a held result's attention, `[heads, rows, cols]` (transferred). */
   slice(arg: { resultId: number } & AttentionSliceRequest): Promise<Float32Array>;
+  /** One layer's value norms and head writes of a held result (issue 24). */
+  headWrites(arg: {
+    resultId: number;
+    kind: HeldResult['stacks'][number]['kind'];
+    layer: number;
+  }): Promise<HeadWrites>;
+  /** A decoder's logit lens at one position of a held result (issue 24): per layer the top k. */
+  logitLens(arg: { resultId: number; position: number; k: number }): Promise<LogitLensLayer[]>;
   /** Forgets a held result (a closed panel); later slices of it fail with code `released`. */
   release(arg: { resultId: number }): Promise<void>;
   /**

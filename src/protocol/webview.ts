@@ -13,8 +13,10 @@ import type {
   AttentionSliceRequest,
   AttentionStack,
   HeadSteps,
+  HeadWrites,
   InspectResult,
   LayerOverview,
+  LogitLensLayer,
   PositionsReport,
   Seq2SeqResult,
   TargetRequest,
@@ -180,4 +182,8 @@ export interface WebviewHostApi {
   steps(arg: RunScoped & { kind?: AttentionKind; layer: number; head: number }): Promise<HeadSteps>;
   /** How the model knows order, measured on the result's tokens (the Steps view). */
   positions(arg: RunScoped): Promise<PositionsReport>;
+  /** One layer's value norms and head writes (issue 24; value-weighted slices: `slice`). */
+  headWrites(arg: RunScoped & { kind: AttentionKind; layer: number }): Promise<HeadWrites>;
+  /** A decoder's logit lens at `position`: per layer the top `k` (issue 24). */
+  logitLens(arg: RunScoped & { position: number; k: number }): Promise<LogitLensLayer[]>;
 }

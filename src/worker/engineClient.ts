@@ -84,6 +84,12 @@ export class EngineClient {
     return this.query(doing, (rpc) => rpc.call('slice', { resultId, ...request }));
   }
 
+  /** Issue 24's questions about a held result: a layer's head writes, a position's logit lens. */
+  whatMoves<M extends 'headWrites' | 'logitLens'>(method: M, arg: Parameters<EngineApi[M]>[0]) {
+    const call = (rpc: Live['rpc']) => rpc.call(method, arg) as Promise<unknown>;
+    return this.query(`reading ${method}`, call) as ReturnType<EngineApi[M]>;
+  }
+
   /** Forgets a held result; an engine that is not running holds nothing to forget. */
   async release(resultId: number): Promise<void> {
     await this.live?.rpc.call('release', { resultId }).catch(() => undefined);
@@ -95,10 +101,7 @@ export class EngineClient {
     return this.request(undefined, doing, call);
   }
 
-  /**
-   * Releases every model the engine holds but `keep` (the model now selected); an engine not
-   * started holds none.
-   */
+  /** Releases every model the engine holds but `keep` (the one selected); none if not started. */
   async evict(keep?: { modelDir: string; variant?: GraphVariant }): Promise<void> {
     if (!this.live) return;
     await this.request(keep?.modelDir, 'releasing other models', (rpc) =>

@@ -92,6 +92,10 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     // Slices and overviews run onnxruntime's kernels: in the query lane, between runs.
     overview: ({ resultId, kind, layer }) => asQuery(() => engine.overview(resultId, kind, layer)),
     slice: ({ resultId, ...request }) => asQuery(() => engine.slice(resultId, request)),
+    headWrites: ({ resultId, kind, layer }) =>
+      asQuery(async () => engine.headWrites(resultId, kind, layer)),
+    logitLens: ({ resultId, position, k }) =>
+      asQuery(() => engine.logitLens(resultId, position, k)),
     async release({ resultId }) {
       engine.release(resultId);
     },

@@ -4,6 +4,8 @@
  * Either way a slice is a new array its caller owns (it may be transferred).
  */
 import type { AttentionStack } from '../types';
+import type { HeadNorms } from './headNorms';
+import type { LogitLens } from './logitLens';
 
 /** Query rows of a slice: listed, or a half-open range. */
 export type RowChoice = number[] | { start: number; end: number };
@@ -12,6 +14,10 @@ export interface AttentionSource {
   readonly stack: AttentionStack;
   /** Bytes this source keeps alive. */
   readonly bytes: number;
+  /** Value and write norms (issue 24), or why there are none; absent when never asked for. */
+  norms?: HeadNorms | string;
+  /** A decoder's logit lens (issue 24), or why there is none; absent for encoders. */
+  lens?: LogitLens | string;
   /** `[heads.length, rows, cols]` of layer `layer`. */
   slice(layer: number, heads: readonly number[], rows: readonly number[]): Promise<Float32Array>;
 }
@@ -19,6 +25,8 @@ export interface AttentionSource {
 /** The run's own tensors, `[heads, rows, cols]` per layer, kept as they came. */
 export class HeldTensors implements AttentionSource {
   readonly bytes: number;
+  norms?: HeadNorms | string;
+  lens?: LogitLens | string;
 
   constructor(
     readonly stack: AttentionStack,

@@ -10,9 +10,13 @@ import type {
   AttentionKind,
   AttentionSliceRequest,
   AttentionStack,
+  HeadWrites,
   HeldResult,
   LayerOverview,
+  LogitLensLayer,
 } from '../types';
+import { HeadNorms, requireNorms } from './headNorms';
+import { requireLens } from './logitLens';
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
@@ -93,7 +97,29 @@ export class HeldResults {
         throw badInput(`there is no head ${head} (heads 0–${stack.heads - 1})`);
       }
     }
-    return source.slice(request.layer, heads, rowsOf(stack, request.rows));
+    const rows = rowsOf(stack, request.rows);
+    if (request.weights !== 'value-weighted') return source.slice(request.layer, heads, rows);
+    const norms = requireNorms(source);
+    const weights = await source.slice(request.layer, heads, rows);
+    norms.valueWeight(request.layer, heads, rows.length, weights);
+    return weights;
+  }
+
+  /** The logit lens at `position` of a decoder's result (issue 24): per layer the top `k`. */
+  async logitLens(resultId: number, position: number, k: number): Promise<LogitLensLayer[]> {
+    const { source } = this.stackOf(resultId, 'encoder');
+    const lens = requireLens(source);
+    if (!Number.isInteger(position) || position < 0 || position >= source.stack.rows) {
+      throw badInput(`there is no position ${position} (0–${source.stack.rows - 1})`);
+    }
+    return lens.at(position, k);
+  }
+
+  /** One layer's value norms and head writes (issue 24). */
+  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+    const { source } = this.stackOf(resultId, kind);
+    checkLayer(source.stack, layer);
+    return requireNorms(source).writesOf(layer);
   }
 
   /** Thumbnails and head summaries of one layer, computed once per held result. */
@@ -137,7 +163,9 @@ async function computeOverview(held: HeldStack, layer: number): Promise<LayerOve
     kind === 'cross'
       ? summariseCrossLayer(weights, layer, rows, cols, heads)
       : summariseLayer(weights, layer, rows, heads, stack.causal, inductionOf(held));
-  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries };
+  const { norms } = held.source;
+  const writes = norms instanceof HeadNorms ? { writes: norms.meanWrites(layer) } : {};
+  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries, ...writes };
 }
 
 const inductionCache = new WeakMap<HeldStack, number[][]>();

@@ -8,6 +8,7 @@
 import type { AttentionKind, HeldResult, InspectResult } from '../types';
 import { generationFields } from './generationJson';
 import { stepsJson } from './stepsJson';
+import { type NormsExport, type NormsReader, normsJsonChunks, type Stacks } from './normsJson';
 
 export const EXPORT_FORMAT = 'attention-inspector/1';
 
@@ -27,6 +28,8 @@ export interface ExportOptions {
   heads?: number[];
   /** Significant digits per weight (1–9); absent = 9, enough to round-trip float32. */
   digits?: number;
+  /** Issue 24's value-weighted attention, head writes and logit lens (normsJson.ts). */
+  norms?: NormsExport & { reader: NormsReader };
 }
 
 /**
@@ -119,6 +122,11 @@ export async function* attentionJsonChunks(
     yield ']';
   }
   if (result.steps) yield stepsJson(result.steps, digits, formatWeight);
+  if (options.norms) {
+    const stacks = blocks.map(([name, kind, r, c]) => [name.replace('attentions', ''), kind, r, c]);
+    const selection = { layers, heads, digits };
+    yield* normsJsonChunks(options.norms.reader, stacks as Stacks, selection, options.norms, n);
+  }
   yield '\n}\n';
 }
 
@@ -177,7 +185,7 @@ function headerJson(result: ExportedResult, layers: number[], heads: number[]): 
 }
 
 /** `[layer][head][row][column]` of the selected layers and heads, in chunks of rows. */
-async function* matrixChunks(
+export async function* matrixChunks(
   slice: AttentionSlicer,
   kind: AttentionKind,
   shape: { layers: number[]; heads: number[]; rows: number; cols: number; digits: number },

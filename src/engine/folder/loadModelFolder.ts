@@ -9,6 +9,8 @@ import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
 import type { RecomputeOutputs } from '../graph/exposeRecompute';
+import type { HeadNormOutputs } from '../graph/exposeHeadNorms';
+import type { LogitLensOutputs } from '../graph/logitLensGraph';
 import type { TopPredictionOutputs } from '../graph/topPredictionsInGraph';
 import { recomputeExposure } from './recomputeExposure';
 import { sessionGraph } from '../graph/sessionGraph';
@@ -51,6 +53,10 @@ export interface LoadedModelFolder {
   recomputeOutputs?: RecomputeOutputs[];
   /** With `recomputeOutputs` and logits: the next-token predictions the graph computes instead. */
   predictionOutputs?: TopPredictionOutputs;
+  /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
+  normOutputs?: HeadNormOutputs[];
+  /** With `recomputeOutputs`, for a decoder: the logit lens in the graph (issue 24), or why there is none. */
+  lensOutputs?: LogitLensOutputs | string;
   /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
   headStepOutputs?: ExposedStepTensors[];
   tokenizerJson: TokenizerJson;
@@ -190,6 +196,8 @@ export async function prepareFolder(
     ...(headStepOutputs ? { headStepOutputs } : {}),
     ...(recomputeOutputs ? { recomputeOutputs } : {}),
     ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
+    ...(recompute?.norms ? { normOutputs: recompute.norms } : {}),
+    ...(recompute?.lens === undefined ? {} : { lensOutputs: recompute.lens }),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
     notes,

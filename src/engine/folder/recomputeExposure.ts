@@ -10,12 +10,24 @@ import type { onnx } from 'onnx-proto';
 import { droppedExecutionFields } from '../graph/droppedFields';
 import { exposeRecompute, type RecomputeOutputs } from '../graph/exposeRecompute';
 import { recomputeFetches } from '../graph/recomputeFetches';
+import {
+  exposeHeadNorms,
+  type HeadNormOutputs,
+  type HeadNormPlan,
+  planHeadNorms,
+} from '../graph/exposeHeadNorms';
+import { addLogitLens, type LogitLensOutputs } from '../graph/logitLensGraph';
+import { findStepTensors } from '../graph/findStepTensors';
 import { type TopPredictionOutputs, topPredictionsInGraph } from '../graph/topPredictionsInGraph';
 import type { ModelManifest } from './manifest';
 
 export interface RecomputeExposure {
   layers: RecomputeOutputs[];
   predictions?: TopPredictionOutputs;
+  /** Per layer the value, write and residual norms (issue 24), where the graph allows them. */
+  norms?: HeadNormOutputs[];
+  /** A decoder's logit lens (issue 24), or why it has none. */
+  lens?: LogitLensOutputs | string;
 }
 
 export function recomputeExposure(
@@ -25,6 +37,11 @@ export function recomputeExposure(
 ): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
   const { attentions, logits } = manifest.outputs;
+  // Planned before exposeRecompute renames each P·V output.
+  const normPlan = planHeadNorms(
+    model.graph as onnx.IGraphProto,
+    findStepTensors(model.graph as onnx.IGraphProto),
+  );
   const layers = exposeRecompute(
     model,
     manifest.layers,
@@ -34,7 +51,40 @@ export function recomputeExposure(
   const predictions = logits === undefined ? undefined : topPredictionsInGraph(model, logits);
   const kept = new Set(recomputeFetches(layers));
   if (predictions) kept.add(predictions.probs).add(predictions.ids);
+  const norms = normPlan ? exposeHeadNorms(model, normPlan) : undefined;
+  const lens = lensOf(model, manifest, normPlan);
+  if (typeof lens === 'object') {
+    for (const name of [lens.probs, lens.ids, ...lens.streams]) kept.add(name);
+  }
+  for (const layer of norms ?? []) {
+    for (const name of Object.values(layer)) kept.add(name);
+  }
   const graph = model.graph as onnx.IGraphProto;
   graph.output = (graph.output ?? []).filter((o) => kept.has(o.name ?? ''));
-  return { layers, ...(predictions ? { predictions } : {}) };
+  return {
+    layers,
+    ...(predictions ? { predictions } : {}),
+    ...(norms ? { norms } : {}),
+    lens,
+  };
+}
+
+/** The logit lens of a decoder with logits, or why it has none. */
+function lensOf(
+  model: onnx.IModelProto,
+  manifest: ModelManifest,
+  plan: HeadNormPlan[] | undefined,
+): LogitLensOutputs | string {
+  const { logits } = manifest.outputs;
+  if (manifest.architecture !== 'decoder') {
+    return 'it reads next-token predictions, which an encoder does not make';
+  }
+  if (logits === undefined) return 'the model has no logits output';
+  if (!plan)
+    return 'the residual stream between layers was not found (no output projection after the heads)';
+  return addLogitLens(
+    model,
+    plan.map((p) => p.projection.residual),
+    logits,
+  );
 }

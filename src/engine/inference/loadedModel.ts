@@ -17,6 +17,7 @@ import { type AttentionSource, HeldTensors } from '../attention/attentionSource'
 import { withTensorWindows } from '../attention/appliedWindows';
 import { recomputeFetches } from '../graph/recomputeFetches';
 import { recomputedSource } from './recomputeRun';
+import { addExtras, attachExtras } from './runExtras';
 import { toPredictions, topPredictions } from './predictionGraph';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, ortMessage, Tensor } from './ortRuntime';
@@ -113,10 +114,9 @@ export class LoadedModel {
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);
     if (top) fetches.push(top.probs, top.ids);
-    const feeds = makeFeeds(this.folder.feeds, ids);
-    const k = this.folder.predictionOutputs?.k;
     const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
-    if (k) feeds[k] = new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]);
+    const feeds = this.feedsFor(ids, kept);
+    addExtras(this.folder, feeds, fetches, this.info.hiddenSize);
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
       throw runFailure(error, n, this.folder, this.surface);
     });
@@ -131,10 +131,20 @@ export class LoadedModel {
     ).catch((error: unknown) => {
       throw headsMismatch(error, this.folder);
     });
+    const lensRun = { session: this.session, feeds: this.feedsFor(ids.slice(0, 1), 1) };
+    attachExtras(source, outputs, this.folder, stack, lensRun, spell);
     if (!top) return { source };
     const probs = asFloat32(outputs[top.probs]) as Float32Array;
     const topIds = outputs[top.ids].data as BigInt64Array;
     return { source, predictions: toPredictions(probs, topIds, n, kept, spell, this.folder) };
+  }
+
+  /** The model's feeds for `ids`, with the predictions' k when the graph takes one. */
+  private feedsFor(ids: readonly number[], kept: number): Record<string, Tensor> {
+    const feeds = makeFeeds(this.folder.feeds, ids);
+    const k = this.folder.predictionOutputs?.k;
+    if (k) feeds[k] = new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]);
+    return feeds;
   }
 
   /**

@@ -8,6 +8,8 @@
 import type { AttentionSource } from '../attention/attentionSource';
 import type { AttentionStack } from '../types';
 import { type KernelMask, runKernel } from './attentionKernel';
+import type { HeadNorms } from '../attention/headNorms';
+import type { LogitLens } from '../attention/logitLens';
 
 /** One layer's tensors and the arithmetic between Q·Kᵀ and its softmax. */
 export interface LayerRecompute {
@@ -29,6 +31,8 @@ const ROWS_IN_JS = 4;
 
 export class RecomputedAttention implements AttentionSource {
   readonly bytes: number;
+  norms?: HeadNorms | string;
+  lens?: LogitLens | string;
 
   constructor(
     readonly stack: AttentionStack,

@@ -1,0 +1,278 @@
+/**
+ * The logit lens (issue 24; nostalgebraist 2020): the residual stream after each layer read
+ * through the model's own final norm and unembedding. Instead of recognising the norm
+ * (LayerNorm, RMSNorm, their many exported spellings) and the unembedding (tied or not),
+ * the nodes between the last residual Add and the logits are copied once more into the same
+ * graph, reading a new input of stacked residual rows: whatever the model does there, the
+ * lens does the same, with the same weights (shared, not copied). A run that fetches only
+ * the lens outputs leaves the rest of the model alone. Where those nodes read anything but
+ * constants and the residual (a shape of the input, a fused op's second output), or are not
+ * standard ops, there is no lens, and the reason says so.
+ */
+import onnxProto from 'onnx-proto';
+import type { onnx } from 'onnx-proto';
+import { exposeTensors, floatOutput } from './exposeTensors';
+import { GraphIndex } from './graphIndex';
+import { elemTypeOf } from './tensorTypes';
+
+const { onnx: proto } = onnxProto;
+
+/** The lens's input and outputs, and the residual streams it reads, as graph tensors. */
+export interface LogitLensOutputs {
+  /** float32 `[1, rows, D]`: the residual rows to read (one per layer). */
+  input: string;
+  /** int64 `[1]`: predictions kept per row. */
+  k: string;
+  /** `[1, rows, k]` float32 probabilities, most probable first. */
+  probs: string;
+  /** `[1, rows, k]` int64 token ids. */
+  ids: string;
+  /** Per layer the output exposing the residual stream after that layer, `[.., N, D]`. */
+  streams: string[];
+}
+
+/** How many nodes the final norm and unembedding may take at most. */
+const MAX_NODES = 40;
+
+/**
+ * Adds the lens to `model`. `before` holds per layer the residual stream that layer's
+ * attention output is added to (graph/exposeHeadNorms.ts): the stream after layer l is
+ * `before[l + 1]`, after the last layer it is the final norm's input. A string says why
+ * there is no lens; `model` is then untouched.
+ */
+export function addLogitLens(
+  model: onnx.IModelProto,
+  before: readonly (string | undefined)[],
+  logits: string,
+): LogitLensOutputs | string {
+  const graph = model.graph as onnx.IGraphProto;
+  const index = new GraphIndex(graph);
+  const found = finalNormPath(index, logits);
+  if (typeof found === 'string') return found;
+  const { last, nodes, skip } = found;
+  const streams = [...before.slice(1), last];
+  if (streams.some((s) => s === undefined)) {
+    return 'the residual stream between two layers was not found in the graph';
+  }
+  const type = elemTypeOf(graph, last);
+  if (type !== undefined && type !== proto.TensorProto.DataType.FLOAT) {
+    return 'the residual stream is not float32 (half-precision graphs are not read yet)';
+  }
+  const names = {
+    input: 'attention_lens.input',
+    k: 'attention_lens.k',
+    probs: 'attention_lens.probs',
+    ids: 'attention_lens.ids',
+  };
+  const renamed = (tensor: string) =>
+    tensor === last ? names.input : index.isConstant(tensor) ? tensor : `attention_lens/${tensor}`;
+  const zeros = 'attention_lens/zeros';
+  const copies = nodes.map((node) =>
+    proto.NodeProto.create({
+      ...node,
+      name: `attention_lens/${node.name ?? ''}`,
+      // A fused skip norm normalises residual + 0 (exactly the residual): the same op on the
+      // same numbers as the model's, so its last layer is the model's to the bit.
+      input:
+        node === skip
+          ? [names.input, zeros, ...(node.input ?? []).slice(2, normWeights(node))]
+          : (node.input ?? []).map((i) => (i ? renamed(i) : i)),
+      output:
+        node === skip
+          ? [renamed(node.output?.[0] ?? '')]
+          : (node.output ?? []).map((o) => (o ? renamed(o) : o)),
+    }),
+  );
+  if (skip) {
+    graph.initializer ??= [];
+    graph.initializer.push(
+      proto.TensorProto.create({
+        name: `${zeros}/zero`,
+        dataType: proto.TensorProto.DataType.FLOAT,
+        dims: [],
+        floatData: [0],
+      }),
+    );
+    copies.unshift(
+      proto.NodeProto.create({
+        opType: 'Mul',
+        name: `${zeros}/Mul`,
+        input: [names.input, `${zeros}/zero`],
+        output: [zeros],
+      }),
+    );
+  }
+  const logitsCopy = renamed(logits);
+  const op = (opType: string, input: string[], output: string[], attribute = {}) =>
+    proto.NodeProto.create({
+      opType,
+      name: `${output[0]}/${opType}`,
+      input,
+      output,
+      attribute: Object.entries(attribute).map(([name, i]) => ({
+        name,
+        type: proto.AttributeProto.AttributeType.INT,
+        i: i as number,
+      })),
+    });
+  let floatLogits = logitsCopy;
+  const tail: onnx.INodeProto[] = [];
+  const logitsType = elemTypeOf(graph, logits);
+  if (logitsType !== undefined && logitsType !== proto.TensorProto.DataType.FLOAT) {
+    floatLogits = `${logitsCopy}_float32`;
+    tail.push(op('Cast', [logitsCopy], [floatLogits], { to: proto.TensorProto.DataType.FLOAT }));
+  }
+  // The arithmetic of graph/topPredictionsInGraph.ts, so the last layer's are the model's own
+  // predictions to the bit: exp(top logit − log-sum-exp).
+  const top = 'attention_lens/top_logits';
+  const lse = 'attention_lens/lse';
+  tail.push(
+    op('TopK', [floatLogits, names.k], [top, names.ids], { axis: -1 }),
+    reduceLogSumExp(graph, model, floatLogits, lse),
+    op('Sub', [top, lse], ['attention_lens/log']),
+    op('Exp', ['attention_lens/log'], [names.probs]),
+  );
+  graph.node = [...(graph.node ?? []), ...copies, ...tail];
+  graph.input ??= [];
+  graph.input.push(
+    proto.ValueInfoProto.create({
+      name: names.input,
+      type: {
+        tensorType: {
+          elemType: proto.TensorProto.DataType.FLOAT,
+          shape: { dim: [{ dimValue: 1 }, { dimParam: 'lens_rows' }, { dimParam: 'hidden' }] },
+        },
+      },
+    }),
+    proto.ValueInfoProto.create({
+      name: names.k,
+      type: {
+        tensorType: {
+          elemType: proto.TensorProto.DataType.INT64,
+          shape: { dim: [{ dimValue: 1 }] },
+        },
+      },
+    }),
+  );
+  graph.output ??= [];
+  graph.output.push(
+    floatOutput(names.probs),
+    proto.ValueInfoProto.create({
+      name: names.ids,
+      type: { tensorType: { elemType: proto.TensorProto.DataType.INT64 } },
+    }),
+  );
+  return { ...names, streams: exposeTensors(model, streams as string[]) };
+}
+
+/**
+ * The nodes from the last residual Add (the first Add of two computed tensors met walking
+ * back from the logits, breadth first) to the logits, in graph order, and that Add's output.
+ */
+function finalNormPath(
+  index: GraphIndex,
+  logits: string,
+): { last: string; nodes: onnx.INodeProto[]; skip?: onnx.INodeProto } | string {
+  const queue = [logits];
+  const seen = new Set<onnx.INodeProto>();
+  let last: string | undefined;
+  let skip: onnx.INodeProto | undefined;
+  while (queue.length > 0 && seen.size <= MAX_NODES) {
+    const node = index.producer(queue.shift() as string);
+    if (!node || seen.has(node)) continue;
+    const computed = (node.input ?? []).filter((i) => i && !index.isConstant(i));
+    if (node.opType === 'Add' && computed.length === 2) {
+      last ??= node.output?.[0] ?? '';
+      continue;
+    }
+    seen.add(node);
+    if (SKIP_NORMS.has(node.opType ?? '')) {
+      last ??= skipSum(node);
+      skip = node;
+      continue;
+    }
+    if (node.domain && node.domain !== 'ai.onnx') {
+      return `the final norm is the fused op ${node.domain}:${node.opType}`;
+    }
+    queue.push(...computed);
+  }
+  if (queue.length > 0)
+    return `more than ${MAX_NODES} nodes lie between the last layer and the logits`;
+  if (last === undefined) return 'the last residual Add before the logits was not found';
+  // Everything the copied nodes read must be the residual, a constant, or made by them.
+  const made = new Set([...seen].flatMap((n) => n.output ?? []));
+  for (const node of seen) {
+    if (node === skip) continue;
+    for (const input of node.input ?? []) {
+      if (!input || input === last || made.has(input) || index.isConstant(input)) continue;
+      return `the final norm or unembedding reads ${input}, which is not the residual stream`;
+    }
+  }
+  const nodes = index.nodes.filter((n) => seen.has(n));
+  return { last, nodes, ...(skip ? { skip } : {}) };
+}
+
+/**
+ * Fused norms that add their first two inputs (and a bias) before normalising: the model
+ * builder's final norm. Their optional fourth output is that sum, the residual stream.
+ */
+const SKIP_NORMS = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
+
+/**
+ * Where a skip norm's weights end: γ (and β for SkipLayerNormalization). The bias after them
+ * is inside the sum already; passing it again would add it twice.
+ */
+function normWeights(node: onnx.INodeProto): number {
+  return node.opType === 'SkipLayerNormalization' ? 4 : 3;
+}
+
+/** The sum output of a Skip*Normalization, named (and so computed) when the graph left it out. */
+function skipSum(node: onnx.INodeProto): string {
+  const outputs = [...(node.output ?? [])];
+  if (!outputs[3]) {
+    while (outputs.length < 3) outputs.push('');
+    outputs[3] = 'attention_lens.residual_sum';
+    node.output = outputs;
+  }
+  return outputs[3];
+}
+
+/** ReduceLogSumExp over the last axis, kept; the axes as the opset wants them. */
+function reduceLogSumExp(
+  graph: onnx.IGraphProto,
+  model: onnx.IModelProto,
+  input: string,
+  output: string,
+): onnx.INodeProto {
+  const opset = Number(
+    model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 13,
+  );
+  const keepdims = { name: 'keepdims', type: proto.AttributeProto.AttributeType.INT, i: 1 };
+  if (opset < 18) {
+    const axes = { name: 'axes', type: proto.AttributeProto.AttributeType.INTS, ints: [-1] };
+    return proto.NodeProto.create({
+      opType: 'ReduceLogSumExp',
+      name: `${output}/ReduceLogSumExp`,
+      input: [input],
+      output: [output],
+      attribute: [keepdims, axes],
+    });
+  }
+  const axes = `${output}/axes`;
+  graph.initializer ??= [];
+  graph.initializer.push(
+    proto.TensorProto.create({
+      name: axes,
+      dataType: proto.TensorProto.DataType.INT64,
+      dims: [1],
+      int64Data: [-1],
+    }),
+  );
+  return proto.NodeProto.create({
+    opType: 'ReduceLogSumExp',
+    name: `${output}/ReduceLogSumExp`,
+    input: [input, axes],
+    output: [output],
+    attribute: [keepdims],
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The logit lens (issue 24) against PyTorch (tools/fixtures/make_norm_references.py): per
+ * layer and position the top 5 of softmax(unembed(final norm(residual after the layer))) for
+ * GPT-2 (LayerNorm), Llama (RMSNorm, grouped-query attention) and the bundled model; the last
+ * layer is the model's own predictions. Graphs without a lens say why.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, sharedEngine } from '../engine/fixtures';
+import { HF_FIXTURES } from '../folder/hfFixtures';
+import { LogitLens } from '../../../src/engine/attention/logitLens';
+
+interface LensReference {
+  ids: number[];
+  lens: { id: number; prob: number }[][][];
+}
+
+const CASES = [
+  { name: 'gpt2', dir: join(HF_FIXTURES, 'gpt2'), reference: join(HF_FIXTURES, 'gpt2.norms.json') },
+  {
+    // Optimum's fused graph of gpt2's weights: the final norm is a SkipLayerNormalization.
+    name: 'gpt2-optimized',
+    dir: join(HF_FIXTURES, 'gpt2-optimized'),
+    reference: join(HF_FIXTURES, 'gpt2.norms.json'),
+  },
+  {
+    name: 'llama',
+    dir: join(HF_FIXTURES, 'llama'),
+    reference: join(HF_FIXTURES, 'llama.norms.json'),
+  },
+  {
+    name: 'mini-code-gpt',
+    dir: join(ROOT, 'models', 'mini-code-gpt'),
+    reference: join(ROOT, 'test', 'fixtures', 'norms', 'mini-code-gpt.norms.json'),
+  },
+];
+const K = 5;
+
+describe('the logit lens, against PyTorch', () => {
+  for (const { name, dir, reference } of CASES) {
+    it(`${name}: each layer's top ${K} at every position equal PyTorch's (ids; probabilities within 1e-4 of the row's top)`, async () => {
+      const expected = JSON.parse(readFileSync(reference, 'utf8')) as LensReference;
+      const model = await sharedEngine().loadModel(dir);
+      const { source, predictions } = await model.runHeld(expected.ids, K);
+      assert.ok(source.lens instanceof LogitLens, `lens: ${String(source.lens)}`);
+      const table = await source.lens.all(K);
+      let worst = 0;
+      for (const [position, layers] of table.entries()) {
+        for (const { layer, predictions: got } of layers) {
+          const want = expected.lens[layer][position];
+          assert.deepEqual(
+            got.map((p) => p.id),
+            want.map((p) => p.id),
+            `layer ${layer}, position ${position}`,
+          );
+          for (const [r, p] of got.entries())
+            worst = Math.max(worst, Math.abs(p.prob - want[r].prob));
+        }
+        const last = layers[layers.length - 1].predictions;
+        assert.deepEqual(
+          last,
+          predictions?.[position],
+          `the last layer is the model's own, position ${position}`,
+        );
+      }
+      assert.ok(worst <= 1e-4, `worst probability difference ${worst} of the top`);
+    });
+  }
+
+  it('a model-builder graph (fused SkipSimplifiedLayerNormalization): the last layer is the model’s own', async () => {
+    const engine = sharedEngine();
+    const held = await engine.inspectHeld(join(HF_FIXTURES, 'gqa-llama'), 'the cat sat on', {
+      topK: K,
+    });
+    for (let position = 0; position < held.tokens.length; position++) {
+      const lens = await engine.logitLens(held.resultId, position, K);
+      assert.equal(lens.length, held.model.layers);
+      assert.deepEqual(lens[lens.length - 1].predictions, held.predictions?.[position]);
+    }
+  });
+
+  it('says why a graph has no lens: half precision, an encoder', async () => {
+    const engine = sharedEngine();
+    for (const [folder, variant, why] of [
+      ['llama', 'fp16', /not available for this result: the residual stream is not float32/],
+      [
+        'bert',
+        undefined,
+        /not available for this result: it reads next-token predictions, which an encoder does not make/,
+      ],
+    ] as const) {
+      const held = await engine.inspectHeld(join(HF_FIXTURES, folder), 'the cat sat', {
+        maxTokens: 8,
+        ...(variant ? { variant } : {}),
+      });
+      await assert.rejects(engine.logitLens(held.resultId, 0, K), why, folder);
+    }
+  });
+});
