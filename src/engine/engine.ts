@@ -12,14 +12,11 @@ import { holdInspection } from './attention/holdInspection';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
 import { enterStage } from './stage';
-import { loadModelFolder } from './folder/loadModelFolder';
 import type { ModelFiles } from './folder/modelFiles';
-import { withListCache } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
-import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
-import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
-import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
+import type { LoadedModel } from './inference/loadedModel';
+import { loadAnyModel, loadKeptWhole } from './inference/loadAnyModel';
 import type { SingleInspection } from './inference/inspectSingle';
 import { inspectText } from './inference/inspectGenerated';
 import { releaseGenerationSessions } from './inference/generationSessions';
@@ -215,14 +212,9 @@ export class Engine {
     variant: GraphVariant | undefined,
     why: RecomputeMismatch,
   ): Promise<LoadedModel> {
-    return this.cache.replace({ modelDir, variant }, async () => {
-      const files = withListCache(this.openFolder(modelDir));
-      const folder = await loadModelFolder(files, variant ? { variant } : {});
-      folder.notes.push(
-        `Attention is kept whole for this model (${why.message}): long texts are bounded by memory.`,
-      );
-      return loadSingleGraphModel(folder, modelDir, this.surface);
-    }) as Promise<LoadedModel>;
+    return this.cache.replace({ modelDir, variant }, () =>
+      loadKeptWhole(this.openFolder(modelDir), modelDir, this.surface, variant, why.message),
+    ) as Promise<LoadedModel>;
   }
 
   /** The arithmetic of the requested heads for token ids (special tokens in place). */
@@ -285,21 +277,12 @@ export class Engine {
     this.held.release(resultId);
   }
 
-  private async load(
-    modelDir: string,
-    variant?: GraphVariant,
-  ): Promise<LoadedModel | Seq2SeqModel> {
+  private load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
     enterStage({ label: `${modelDir}: reading the model folder`, kind: 'load' });
-    const files = withListCache(this.openFolder(modelDir));
-    if (await isSeq2SeqFolder(files))
-      return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
-    const folder = await loadModelFolder(files, {
-      recompute: true,
-      ...(variant ? { variant } : {}),
-    });
-    return loadSingleGraphModel(folder, modelDir, this.surface);
+    return loadAnyModel(this.openFolder(modelDir), modelDir, this.surface, variant);
   }
 }
+
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);
 }
