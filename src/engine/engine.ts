@@ -8,6 +8,9 @@
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
 import { HeldResults } from './attention/heldResults';
+import type { HeadScan } from './heads/headScan';
+import { HeadScans } from './heads/headScans';
+import type { HeadScanOptions } from './heads/headScanTypes';
 import { holdInspection } from './attention/holdInspection';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
@@ -58,6 +61,7 @@ export class Engine {
   private readonly cache: ModelCache;
   private readonly steps: EngineSteps;
   private readonly held = new HeldResults();
+  private readonly headScans = new HeadScans();
 
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
@@ -94,8 +98,18 @@ export class Engine {
    * the user selects another model. Models load again when asked for. Not while a run of
    * theirs is in flight (the worker gives every request its turn).
    */
-  evict(keep?: ModelRef): Promise<void> {
-    return this.cache.evict(keep);
+  async evict(keep?: ModelRef): Promise<void> {
+    await Promise.all([this.cache.evict(keep), this.headScans.release()]);
+  }
+
+  /** A head scan (issue 25): add files to it, then read its ranking (heads/headScan.ts). */
+  async startHeadScan(
+    modelDir: string,
+    options: HeadScanOptions,
+    variant?: GraphVariant,
+  ): Promise<HeadScan> {
+    const model = await this.loadModel(modelDir, variant);
+    return this.headScans.start(model, this.openFolder(modelDir), options, variant);
   }
 
   /** The folders and variants loaded now, least recently used first. */
