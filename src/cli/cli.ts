@@ -19,6 +19,7 @@ import { openOutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
 import { resolveModelArg } from './modelArg';
 import { printCachedModels } from './modelsCommand';
+import { runHeadsCommand } from './headsCommand';
 import { readTextFile } from './textFile';
 import { tierUpLate } from './wasmTiering';
 
@@ -26,6 +27,10 @@ import { tierUpLate } from './wasmTiering';
 export const DEFAULT_MODEL = join(__dirname, '..', BUNDLED_MODEL);
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'heads') {
+    await runHeadsCommand(argv.slice(1), DEFAULT_MODEL, __dirname);
+    return;
+  }
   if (argv[0] === 'models') {
     process.stdout.write(await printCachedModels(argv.slice(1)));
     return;

@@ -3,7 +3,7 @@
  * TransformerLens's head detector, as sparse rows). Token-level rules are here; those read
  * from characters are in textPatterns.ts. Special tokens (start = end) are never queries.
  *
- * Three rules exclude the key just before the query (induction, duplicate token, brackets,
+ * Five rules exclude the key just before the query (induction, duplicate token, brackets,
  * line start, same identifier) so that a previous-token head does not score on them; the
  * rules agree with models/mini-code-gpt/MODEL_CARD.md's role table.
  */
@@ -27,13 +27,15 @@ export const PATTERN_DEFINITIONS: Record<HeadPattern, string> = {
   'previous-token': 'the token just before the query',
   induction:
     'the tokens that followed earlier occurrences of the query token, not the one just before the query (Olsson et al. 2022; HeadVis)',
-  'first-token': 'the first token of the window (the start token where the model has one: an attention sink)',
+  'first-token':
+    'the first token of the window (the start token where the model has one: an attention sink)',
   'duplicate-token': 'earlier occurrences of the query token itself, not the one just before it',
   brackets:
     'from a closing ) ] } or quote to the token holding its opening bracket or quote (not the token just before)',
   'same-identifier':
     'from the token completing an identifier to the tokens of its earlier occurrences',
-  'line-start': 'the token holding the newline that began the query’s line (not the token just before)',
+  'line-start':
+    'the token holding the newline that began the query’s line (not the token just before)',
   custom: 'from tokens matching --from to earlier tokens matching --to',
 };
 
@@ -43,7 +45,9 @@ const special = (w: WindowTokens, i: number) => w.tokens[i].start === w.tokens[i
 export type PatternRule = (w: WindowTokens) => Targets;
 
 /** The rule of `options.pattern`; a custom rule's regexes are compiled (and checked) here. */
-export function patternRule(options: Pick<HeadScanOptions, 'pattern' | 'from' | 'to'>): PatternRule {
+export function patternRule(
+  options: Pick<HeadScanOptions, 'pattern' | 'from' | 'to'>,
+): PatternRule {
   switch (options.pattern) {
     case 'previous-token':
       return (w) =>

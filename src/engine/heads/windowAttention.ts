@@ -27,7 +27,10 @@ export const PROBABILITY_BYTES = 256 * 2 ** 20;
 export interface WindowAttention {
   readonly source: 'probabilities' | 'recomputed';
   /** Calls `use` with each layer's `[heads, n, n]` in order; the array is not kept. */
-  layers(ids: readonly number[], use: (layer: number, weights: Float32Array) => void): Promise<void>;
+  layers(
+    ids: readonly number[],
+    use: (layer: number, weights: Float32Array) => void,
+  ): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -74,7 +77,13 @@ class ProbabilitySession implements WindowAttention {
       [...folder.externalData, ...graph.externalData],
       folder.graphFile,
     );
-    return new ProbabilitySession(session, folder.feeds, folder.attentionOutputs, heads, folder.label);
+    return new ProbabilitySession(
+      session,
+      folder.feeds,
+      folder.attentionOutputs,
+      heads,
+      folder.label,
+    );
   }
 
   async layers(

@@ -1,0 +1,121 @@
+/**
+ * The files a head scan reads (issue 25), found and read safely: a folder is walked
+ * honouring every `.gitignore` on the way (the `ignore` package: git's own matching rules)
+ * and never `.git`; a symbolic link is followed only when it leads inside the paths given;
+ * devices, FIFOs and sockets are never opened for reading; huge and binary files are skipped
+ * with a note. Plain Node: the CLI and the extension share it.
+ */
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** Files larger than this are skipped: generated or data, not code a head is judged on. */
+export const MAX_CORPUS_FILE_BYTES = 1024 ** 2;
+/** A walk stops after this many files (a home folder given by mistake ends quickly). */
+export const MAX_CORPUS_FILES = 100_000;
+
+/** A file left out, and why (printed as a note). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface CorpusList {
+  files: string[];
+  skipped: SkippedFile[];
+}
+
+/** The regular files under `paths` (files or folders), in a stable order. */
+export async function listCorpus(paths: readonly string[]): Promise<CorpusList> {
+  const roots: string[] = [];
+  for (const p of paths) roots.push(await realpath(p).catch(() => resolve(p)));
+  const inside = (real: string) => roots.some((r) => real === r || real.startsWith(r + sep));
+  const out: CorpusList = { files: [], skipped: [] };
+  const seen = new Set<string>();
+  const visit = async (path: string, rules: { base: string; ig: Ignore }[]): Promise<void> => {
+    if (out.files.length >= MAX_CORPUS_FILES) return;
+    const info = await lstat(path).catch(() => undefined);
+    if (!info) {
+      out.skipped.push({ path, reason: 'does not exist' });
+      return;
+    }
+    let real = path;
+    if (info.isSymbolicLink()) {
+      real = await realpath(path).catch(() => '');
+      if (!real || !inside(real)) {
+        out.skipped.push({ path, reason: 'a symbolic link leading outside the paths given' });
+        return;
+      }
+    }
+    const target = info.isSymbolicLink() ? await stat(real) : info;
+    if (seen.has(real)) return;
+    seen.add(real);
+    if (target.isDirectory()) {
+      const ig = await gitignoreOf(path);
+      const here = ig ? [...rules, { base: path, ig }] : rules;
+      const names = (await readdir(path).catch(() => [])).sort();
+      for (const name of names) {
+        if (name === '.git') continue;
+        const child = join(path, name);
+        const childInfo = await lstat(child).catch(() => undefined);
+        const isDir = childInfo?.isDirectory() ?? false;
+        if (here.some((r) => r.ig.ignores(relative(r.base, child) + (isDir ? '/' : '')))) continue;
+        await visit(child, here);
+      }
+      return;
+    }
+    if (!target.isFile()) {
+      out.skipped.push({ path, reason: 'not a regular file (a device, FIFO or socket)' });
+      return;
+    }
+    out.files.push(path);
+  };
+  for (const p of paths) await visit(p, []);
+  return out;
+}
+
+async function gitignoreOf(dir: string): Promise<Ignore | undefined> {
+  const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : ignore().add(text);
+}
+
+/** A file's text, or why it is skipped (huge, binary, not UTF-8, not a regular file). */
+export async function readCorpusFile(path: string): Promise<{ text: string } | { skip: string }> {
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    // Non-blocking and no symlink at the last step: a FIFO swapped in fails at once.
+    file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { skip: `cannot be opened (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) return { skip: 'not a regular file (a device, FIFO or socket)' };
+    if (info.size > MAX_CORPUS_FILE_BYTES) {
+      return {
+        skip: `${(info.size / 1024 ** 2).toFixed(1)} MiB, more than the ${MAX_CORPUS_FILE_BYTES / 1024 ** 2} MiB a scanned file may have`,
+      };
+    }
+    const bytes = new Uint8Array(info.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const { bytesRead } = await file.read(bytes, at, bytes.length - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return textOf(bytes.subarray(0, at));
+  } finally {
+    await file.close();
+  }
+}
+
+/** Strict UTF-8 without NUL characters; anything else is binary to a scan. */
+function textOf(bytes: Uint8Array): { text: string } | { skip: string } {
+  if (bytes.includes(0)) return { skip: 'binary (it holds NUL bytes)' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { skip: 'not UTF-8 text' };
+  }
+}
