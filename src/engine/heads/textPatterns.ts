@@ -54,7 +54,8 @@ export function bracketTargets(w: WindowTokens): Targets {
   let quote: { ch: string; at: number } | undefined;
   const pair = (close: number, open: number) => {
     const [q, k] = [owner[close - from], owner[open - from]];
-    if (k >= 0 && q > k + 1) out[q] = [k];
+    // A token may close two pairs (`])`): each of its openings is a target.
+    if (k >= 0 && q > k + 1 && !out[q].includes(k)) out[q].push(k);
   };
   for (let c = from; c < to; c++) {
     const ch = w.text[c];
