@@ -4,7 +4,7 @@
  * keeps only the running tally; the ranking is printed as JSON (headsJson.ts).
  */
 import { once } from 'node:events';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { knob } from '../engine/surface';
 import { listCorpus, readCorpusFile, type SkippedFile } from '../util/corpusFiles';
 import { EngineClient } from '../worker/engineClient';
@@ -78,7 +78,7 @@ export async function runHeadsCommand(
         continue;
       }
       const read = await readCorpusFile(path);
-      const file = relative(process.cwd(), path) || path;
+      const file = shown(path);
       if ('skip' in read) {
         skipped.push({ path: file, reason: read.skip });
         continue;
@@ -88,7 +88,7 @@ export async function runHeadsCommand(
       progress(scanned.tokens);
     }
     progress.done();
-    for (const s of skipped) process.stderr.write(`note: skipped ${s.path}: ${s.reason}\n`);
+    for (const s of skipped) process.stderr.write(`note: skipped ${shown(s.path)}: ${s.reason}\n`);
     if (notRead > 0) {
       process.stderr.write(
         `note: the token budget (${args.budget}) was spent; ${notRead} files were not read (raise --budget).\n`,
@@ -110,6 +110,12 @@ export async function runHeadsCommand(
   } finally {
     await engine.dispose();
   }
+}
+
+/** A path as the JSON and the notes name it: relative inside the working folder, else absolute. */
+function shown(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : resolve(path);
 }
 
 /** Files, tokens and tokens per second on stderr, when stderr is a terminal. */

@@ -27,8 +27,7 @@ function dense(pattern: HeadPattern, tokens: Token[], text: string): Set<number>
   const n = tokens.length;
   const rows = tokens.map(() => new Set<number>());
   const special = (i: number) => tokens[i].start === tokens[i].end;
-  const holding = (offset: number) =>
-    tokens.findIndex((t) => t.start <= offset && offset < t.end);
+  const holding = (offset: number) => tokens.findIndex((t) => t.start <= offset && offset < t.end);
   const overlaps = (i: number, re: RegExp) =>
     [...text.matchAll(new RegExp(re, 'g'))].some(
       (m) => m[0].length > 0 && m.index < tokens[i].end && tokens[i].start < m.index + m[0].length,
@@ -90,7 +89,8 @@ function dense(pattern: HeadPattern, tokens: Token[], text: string): Set<number>
     found.forEach((m, i) => {
       for (const e of found.slice(0, i)) {
         if (e.word !== m.word) continue;
-        for (let k = e.first; k <= e.last; k++) if (k < m.last - 1 && k < m.first) rows[m.last].add(k);
+        for (let k = e.first; k <= e.last; k++)
+          if (k < m.last - 1 && k < m.first) rows[m.last].add(k);
       }
     });
   }
