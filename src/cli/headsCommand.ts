@@ -6,13 +6,13 @@
 import { once } from 'node:events';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { knob } from '../engine/surface';
-import { listCorpus, readCorpusFile, type SkippedFile } from '../util/corpusFiles';
+import { headScanJson, type SkippedFile } from '../engine/heads/headScanJson';
+import { listCorpus, readCorpusFile } from '../util/corpusFiles';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { threadsFor } from '../worker/threadChoice';
 import { UsageError } from './cliArgs';
 import { HEADS_USAGE, parseHeadsArgs } from './headsArgs';
-import { headsJson } from './headsJson';
 import { resolveModelArg } from './modelArg';
 
 export async function runHeadsCommand(
@@ -105,7 +105,7 @@ export async function runHeadsCommand(
         `No query position matched the pattern ${args.pattern}${args.pattern === 'custom' ? ` (--from ${JSON.stringify(args.from)} --to ${JSON.stringify(args.to)})` : ''} in ${result.files.length} files (${result.tokens} tokens): nothing to rank.`,
       );
     }
-    const text = headsJson(result, skipped, args.examples);
+    const text = headScanJson(result, skipped, args.examples);
     if (!process.stdout.write(text)) await once(process.stdout, 'drain');
   } finally {
     await engine.dispose();

@@ -3,6 +3,7 @@
  * through one typed getter that clamps and defaults every value. It takes any object with a
  * `get` (a `vscode.WorkspaceConfiguration` in the extension), so it runs in plain Node tests.
  */
+import { DEFAULT_TOKEN_BUDGET } from '../engine/heads/headScanTypes';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { MAX_TOKENS_PER_RUN } from '../engine/inference/planTokens';
 import {
@@ -39,6 +40,8 @@ export interface Config {
   defaultView: ViewKind;
   /** Where Download Model… puts files: the shared Hugging Face cache, or the extension's own storage. */
   downloadLocation: DownloadLocation;
+  /** Text tokens Find Heads… scores at most (issue 25). */
+  headScanBudget: number;
 }
 
 export const DOWNLOAD_LOCATIONS = ['huggingFaceCache', 'extensionStorage'] as const;
@@ -58,6 +61,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   maxTokens: 0,
   ...DEFAULT_VIEW_SETTINGS,
   downloadLocation: 'huggingFaceCache',
+  headScanBudget: DEFAULT_TOKEN_BUDGET,
 };
 
 /** Reads every setting; out-of-range or mistyped values fall back to safe ones. */
@@ -84,6 +88,12 @@ export function readConfig(source: ConfigSource): Config {
       source.get('downloadLocation'),
       DOWNLOAD_LOCATIONS,
       DEFAULT_CONFIG.downloadLocation,
+    ),
+    headScanBudget: integer(
+      source.get('headScanBudget'),
+      DEFAULT_CONFIG.headScanBudget,
+      1,
+      1_000_000_000,
     ),
   };
 }

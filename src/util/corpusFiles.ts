@@ -15,11 +15,9 @@ export const MAX_CORPUS_FILE_BYTES = 1024 ** 2;
 /** A walk stops after this many files (a home folder given by mistake ends quickly). */
 export const MAX_CORPUS_FILES = 100_000;
 
-/** A file left out, and why (printed as a note). */
-export interface SkippedFile {
-  path: string;
-  reason: string;
-}
+import type { SkippedFile } from '../engine/heads/headScanJson';
+
+export type { SkippedFile };
 
 export interface CorpusList {
   files: string[];
@@ -118,4 +116,30 @@ function textOf(bytes: Uint8Array): { text: string } | { skip: string } {
   } catch {
     return { skip: 'not UTF-8 text' };
   }
+}
+
+/**
+ * Whether `.gitignore` files between `root` and a file ignore it (for file lists that come
+ * from elsewhere, e.g. VS Code's findFiles, which applies files.exclude but not .gitignore).
+ */
+export function gitignoreFilter(root: string): (path: string) => Promise<boolean> {
+  const rules = new Map<string, Promise<Ignore | undefined>>();
+  const rulesOf = (dir: string) => {
+    let found = rules.get(dir);
+    if (!found) {
+      found = gitignoreOf(dir);
+      rules.set(dir, found);
+    }
+    return found;
+  };
+  return async (path) => {
+    const parts = relative(root, path).split(sep);
+    if (parts[0] === '..' || parts.includes('.git')) return true;
+    for (let depth = 0; depth < parts.length; depth++) {
+      const dir = join(root, ...parts.slice(0, depth));
+      const ig = await rulesOf(dir);
+      if (ig?.ignores(parts.slice(depth).join('/'))) return true;
+    }
+    return false;
+  };
 }

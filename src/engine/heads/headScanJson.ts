@@ -1,13 +1,19 @@
 /**
- * The JSON `dist/cli.js heads` prints (docs/attention-json.md, "Head scans"): the ranking
- * best first, each head's best examples, the files and what was skipped.
+ * A head scan as JSON (what `dist/cli.js heads` prints and the extension exports;
+ * docs/attention-json.md, "Head scans"): the ranking best first, each head's best examples,
+ * the files and what was skipped; and the ranking as CSV.
  */
-import type { HeadScanResult } from '../engine/heads/headScanTypes';
-import type { SkippedFile } from '../util/corpusFiles';
+import type { HeadScanResult } from './headScanTypes';
+
+/** A file a scan did not read, and why. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
 
 const round = (x: number | null, digits = 4) => (x === null ? null : Number(x.toFixed(digits)));
 
-export function headsJson(
+export function headScanJson(
   result: HeadScanResult,
   skipped: readonly SkippedFile[],
   examplesPerHead: number,
@@ -58,4 +64,12 @@ function layout(json: Record<string, unknown>): string {
     return ` ${name}: ${JSON.stringify(value)}`;
   });
   return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+/** One row per head, best first: layer, head, score, spread, count, windows. */
+export function headScanCsv(result: HeadScanResult): string {
+  const rows = result.heads.map((h) =>
+    [h.layer, h.head, h.score ?? '', h.spread, h.count, h.windows].join(','),
+  );
+  return `layer,head,score,spread,count,windows\n${rows.join('\n')}\n`;
 }
