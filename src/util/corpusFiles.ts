@@ -58,7 +58,7 @@ export async function listCorpus(paths: readonly string[]): Promise<CorpusList> 
         const child = join(path, name);
         const childInfo = await lstat(child).catch(() => undefined);
         const isDir = childInfo?.isDirectory() ?? false;
-        if (here.some((r) => r.ig.ignores(relative(r.base, child) + (isDir ? '/' : '')))) continue;
+        if (ignoredBy(here, child, isDir)) continue;
         await visit(child, here);
       }
       return;
@@ -71,6 +71,23 @@ export async function listCorpus(paths: readonly string[]): Promise<CorpusList> 
   };
   for (const p of paths) await visit(p, []);
   return out;
+}
+
+/**
+ * Git's precedence: the .gitignore nearest the file decides, a deeper `!pattern` re-including
+ * what a shallower one ignored; a file no rule mentions is kept.
+ */
+function ignoredBy(
+  rules: readonly { base: string; ig: Ignore }[],
+  path: string,
+  isDir: boolean,
+): boolean {
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const verdict = rules[i].ig.test(relative(rules[i].base, path) + (isDir ? '/' : ''));
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
 }
 
 async function gitignoreOf(dir: string): Promise<Ignore | undefined> {
@@ -135,10 +152,15 @@ export function gitignoreFilter(root: string): (path: string) => Promise<boolean
   return async (path) => {
     const parts = relative(root, path).split(sep);
     if (parts[0] === '..' || parts.includes('.git')) return true;
-    for (let depth = 0; depth < parts.length; depth++) {
-      const dir = join(root, ...parts.slice(0, depth));
-      const ig = await rulesOf(dir);
-      if (ig?.ignores(parts.slice(depth).join('/'))) return true;
+    // Each folder on the way: ignored there (as a folder) ends it; else the file's own verdict.
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const rules: { base: string; ig: Ignore }[] = [];
+      for (let d = 0; d < depth; d++) {
+        const base = join(root, ...parts.slice(0, d));
+        const ig = await rulesOf(base);
+        if (ig) rules.push({ base, ig });
+      }
+      if (ignoredBy(rules, join(root, ...parts.slice(0, depth)), depth < parts.length)) return true;
     }
     return false;
   };

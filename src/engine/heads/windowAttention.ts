@@ -40,10 +40,12 @@ export async function windowAttention(
   files: ModelFiles,
   windowTokens: number,
   variant?: GraphVariant,
+  /** The most bytes a window's probabilities may take (tests pass 0 to force recomputation). */
+  maxBytes = PROBABILITY_BYTES,
 ): Promise<WindowAttention> {
   const { layers, heads } = model.info;
   const bytes = layers * heads * windowTokens * windowTokens * 4;
-  if (bytes <= PROBABILITY_BYTES) {
+  if (bytes <= maxBytes) {
     const pruned = await ProbabilitySession.load(files, heads, variant).catch(() => undefined);
     if (pruned) return pruned;
   }
