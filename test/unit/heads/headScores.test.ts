@@ -160,4 +160,17 @@ describe('head scan scores (issue 25)', function () {
       assert.deepEqual([e.windowStart, e.windowEnd], [0, TEXT.length]);
     }
   });
+
+  it('stops a file at its next window when cancelled', async () => {
+    const scan = await sharedEngine().startHeadScan(MODEL, {
+      pattern: 'previous-token',
+      windowTokens: 24,
+    });
+    let asked = 0;
+    await assert.rejects(
+      scan.addFile('t.py', TEXT, () => ++asked > 2),
+      (error: Error & { code?: string }) => error.code === 'cancelled',
+    );
+    assert.equal(asked, 3, 'two windows ran, the third was not started');
+  });
 });
