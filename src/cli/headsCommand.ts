@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { knob } from '../engine/surface';
 import { headScanJson, type SkippedFile } from '../engine/heads/headScanJson';
 import { listCorpus, readCorpusFile } from '../util/corpusFiles';
+import { headScanCall } from '../worker/headScanCall';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { threadsFor } from '../worker/threadChoice';
@@ -55,7 +56,7 @@ export async function runHeadsCommand(
   const skipped: SkippedFile[] = [...corpus.skipped];
   const scanId = 1;
   try {
-    await engine.headScan('headScanStart', {
+    await headScanCall(engine, 'headScanStart', {
       scanId,
       modelDir,
       ...(args.variant ? { variant: args.variant } : {}),
@@ -83,7 +84,7 @@ export async function runHeadsCommand(
         skipped.push({ path: file, reason: read.skip });
         continue;
       }
-      const scanned = await engine.headScan('headScanFile', { scanId, file, text: read.text });
+      const scanned = await headScanCall(engine, 'headScanFile', { scanId, file, text: read.text });
       left = scanned.tokensLeft;
       progress(scanned.tokens);
     }
@@ -94,7 +95,7 @@ export async function runHeadsCommand(
         `note: the token budget (${args.budget}) was spent; ${notRead} files were not read (raise --budget).\n`,
       );
     }
-    const result = await engine.headScan('headScanEnd', { scanId });
+    const result = await headScanCall(engine, 'headScanEnd', { scanId });
     if (result.files.length === 0) {
       throw new UsageError(
         `No file could be scanned: all ${skipped.length} were skipped (the notes above say why).`,

@@ -8,9 +8,7 @@
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
 import { HeldResults } from './attention/heldResults';
-import type { HeadScan } from './heads/headScan';
-import { HeadScans } from './heads/headScans';
-import type { HeadScanOptions } from './heads/headScanTypes';
+import { type HeadScanOptions, HeadScans } from './heads/headScans';
 import { holdInspection } from './attention/holdInspection';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
@@ -103,11 +101,7 @@ export class Engine {
   }
 
   /** A head scan (issue 25): add files to it, then read its ranking (heads/headScan.ts). */
-  async startHeadScan(
-    modelDir: string,
-    options: HeadScanOptions,
-    variant?: GraphVariant,
-  ): Promise<HeadScan> {
+  async startHeadScan(modelDir: string, options: HeadScanOptions, variant?: GraphVariant) {
     const model = await this.loadModel(modelDir, variant);
     return this.headScans.start(model, this.openFolder(modelDir), options, variant);
   }

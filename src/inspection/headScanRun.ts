@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { SkippedFile } from '../engine/heads/headScanJson';
 import type { HeadScanOptions, HeadScanResult } from '../engine/heads/headScanTypes';
 import { readCorpusFile } from '../util/corpusFiles';
+import { headScanCall } from '../worker/headScanCall';
 import type { EngineClient } from '../worker/engineClient';
 
 export interface HeadScanQuestion {
@@ -73,7 +74,7 @@ export class HeadScanRuns implements vscode.Disposable {
       },
       async (progress, cancel) => {
         const { modelDir, variant, options } = question;
-        await engine.headScan('headScanStart', {
+        await headScanCall(engine, 'headScanStart', {
           scanId,
           modelDir,
           ...(variant ? { variant } : {}),
@@ -93,7 +94,7 @@ export class HeadScanRuns implements vscode.Disposable {
               skipped.push({ path: file, reason: read.skip });
               continue;
             }
-            const scanned = await engine.headScan('headScanFile', {
+            const scanned = await headScanCall(engine, 'headScanFile', {
               scanId,
               file,
               text: read.text,
@@ -106,10 +107,10 @@ export class HeadScanRuns implements vscode.Disposable {
             });
             if (scanned.tokensLeft <= 0) break;
           }
-          return { result: await engine.headScan('headScanEnd', { scanId }), skipped };
+          return { result: await headScanCall(engine, 'headScanEnd', { scanId }), skipped };
         } finally {
           // A cancelled or failed scan is ended too, so the engine forgets it.
-          void engine.headScan('headScanEnd', { scanId }).catch(() => undefined);
+          void headScanCall(engine, 'headScanEnd', { scanId }).catch(() => undefined);
         }
       },
     );

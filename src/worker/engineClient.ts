@@ -146,17 +146,9 @@ export class EngineClient {
     return this.request(call.modelDir, 'probing positions', (rpc) => rpc.call('positions', call));
   }
 
-  /** A head scan's calls (issue 25: start, a file, end), under the watchdog like every request. */
-  headScan<M extends 'headScanStart' | 'headScanFile' | 'headScanEnd'>(
-    method: M,
-    arg: Parameters<EngineApi[M]>[0],
-  ): ReturnType<EngineApi[M]> {
-    const modelDir = 'modelDir' in arg ? arg.modelDir : undefined;
-    const doing =
-      method === 'headScanFile' ? `scanning ${(arg as { file: string }).file}` : 'scanning heads';
-    return this.request(modelDir, doing, (rpc) =>
-      (rpc.call.bind(rpc) as (m: string, a: unknown) => Promise<unknown>)(method, arg),
-    ) as ReturnType<EngineApi[M]>;
+  /** A head scan's call, prepared by headScanCall.ts (issue 25), under the watchdog. */
+  scan<T>(call: { dir?: string; doing: string; run: (rpc: Live['rpc']) => Promise<T> }) {
+    return this.request(call.dir, call.doing, call.run);
   }
 
   /** One call to the engine under the watchdog; every failure ends as an `EngineRunError`. */

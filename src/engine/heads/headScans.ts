@@ -8,6 +8,8 @@ import type { GraphVariant } from '../folder/onnxGraphFiles';
 import type { LoadedModel } from '../inference/loadedModel';
 import { HeadScan, scanWindowTokens } from './headScan';
 import type { HeadScanOptions } from './headScanTypes';
+
+export type { HeadScanOptions } from './headScanTypes';
 import { patternRule } from './headPatterns';
 import { type WindowAttention, windowAttention } from './windowAttention';
 
