@@ -8,6 +8,7 @@
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
 import { HeldResults } from './attention/heldResults';
+import { type HeadScanOptions, HeadScans } from './heads/headScans';
 import { holdInspection } from './attention/holdInspection';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
@@ -63,6 +64,7 @@ export class Engine {
   private readonly cache: ModelCache;
   private readonly steps: EngineSteps;
   private readonly held = new HeldResults();
+  private readonly headScans = new HeadScans();
 
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
@@ -101,7 +103,13 @@ export class Engine {
    */
   async evict(keep?: ModelRef): Promise<void> {
     await releaseGenerationSessions();
-    return this.cache.evict(keep);
+    await Promise.all([this.cache.evict(keep), this.headScans.release()]);
+  }
+
+  /** A head scan (issue 25): add files to it, then read its ranking (heads/headScan.ts). */
+  async startHeadScan(modelDir: string, options: HeadScanOptions, variant?: GraphVariant) {
+    const model = await this.loadModel(modelDir, variant);
+    return this.headScans.start(model, this.openFolder(modelDir), options, variant);
   }
 
   /** The folders and variants loaded now, least recently used first. */

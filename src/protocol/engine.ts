@@ -7,6 +7,12 @@ import type { Surface } from '../engine/surface';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { EngineStage } from '../engine/stage';
 import type {
+  FileScan,
+  HeadScanOptions,
+  HeadScanPlan,
+  HeadScanResult,
+} from '../engine/heads/headScanTypes';
+import type {
   AttentionSliceRequest,
   GenerationRequest,
   HeadSteps,
@@ -113,6 +119,21 @@ export interface EngineApi {
    * model); a released model loads again when asked for.
    */
   evict(arg: { keep?: { modelDir: string; variant?: GraphVariant } }): Promise<void>;
+  /** Starts head scan `scanId` (issue 25); a bad pattern or regex fails here, before any file. */
+  headScanStart(arg: {
+    scanId: number;
+    modelDir: string;
+    variant?: GraphVariant;
+    options: HeadScanOptions;
+  }): Promise<HeadScanPlan>;
+  /** Scores one file of a scan; `tokensLeft` is what the budget still allows. */
+  headScanFile(arg: {
+    scanId: number;
+    file: string;
+    text: string;
+  }): Promise<FileScan & { tokensLeft: number }>;
+  /** The scan's ranking so far; the scan is forgotten (a file still running stops). */
+  headScanEnd(arg: { scanId: number }): Promise<HeadScanResult>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

@@ -131,6 +131,11 @@ export class EngineClient {
     return this.request(call.modelDir, 'probing positions', (rpc) => rpc.call('positions', call));
   }
 
+  /** A head scan's call, prepared by headScanCall.ts (issue 25), under the watchdog. */
+  scan<T>(call: { dir?: string; doing: string; run: (rpc: Live['rpc']) => Promise<T> }) {
+    return this.request(call.dir, call.doing, call.run);
+  }
+
   /** One call to the engine under the watchdog; every failure ends as an `EngineRunError`. */
   private async request<T>(
     /** The folder the call is about; absent: the one of the last request (a held result's). */

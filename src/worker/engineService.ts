@@ -13,6 +13,7 @@ import type { MessageEndpoint } from '../protocol/rpc';
 import type { Engine, InspectOptions } from '../engine/engine';
 import { EngineRunError } from '../engine/errors';
 import { RunTurns } from './runTurns';
+import { serveHeadScans } from './headScanService';
 
 export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {
   let latestRunId = 0;
@@ -120,6 +121,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     async cancel({ runId }) {
       cancelled.add(runId);
     },
+    ...serveHeadScans(engine, turns),
   };
   // The channel lives as long as the worker: it listens on the endpoint until exit.
   const rpc = new Rpc<Record<string, never>, EngineApi, never, EngineEvent>(endpoint, api, {
