@@ -11,6 +11,7 @@ import {
 } from '../src/protocol/webview';
 import { modeLabels } from './choiceLabel';
 import { FocusPanel } from './controls/focusPanel';
+import { HeadTiles } from './headTiles';
 import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
@@ -39,6 +40,11 @@ export class App implements ViewHost {
       this.drawnMark.layer();
       this.scheduleRender();
     },
+  );
+  /** The matrix view's tiles of a long head (issue 22), asked for like the store's slices. */
+  private readonly tiles = new HeadTiles(
+    (runId, request) => callHost('slice', { runId, ...request }),
+    () => this.scheduleRender(),
   );
   private readonly drawnMark = new DrawnMark();
   private palette: Palette = readPalette();
@@ -92,6 +98,7 @@ export class App implements ViewHost {
         break;
       case 'didStartResult':
         if (!store.start(message.meta)) return;
+        this.tiles.clear();
         this.drawnMark.started(message.meta);
         this.runs.resultArrived();
         this.focusTracker.clear();
@@ -166,6 +173,7 @@ export class App implements ViewHost {
       palette,
       scales,
       view: kind,
+      tiles: this.tiles,
     });
     this.ctx = ctx;
     this.state = ctx.state;

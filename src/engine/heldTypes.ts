@@ -32,6 +32,18 @@ export interface AttentionSliceRequest {
   layer: number;
   heads?: number[];
   rows?: number[] | { start: number; end: number };
+  /**
+   * Key columns `[start, end)` only (all when absent): with a row range, one tile of the
+   * matrix view. The answer is `[heads, rows, end − start]`.
+   */
+  cols?: { start: number; end: number };
+  /**
+   * Reduce blocks of `block` × `block` weights (rows from a range, never a list) to one
+   * number, their `reduce` (`mean` when absent): the matrix view's picture of a head zoomed
+   * out. The answer is `[heads, ⌈rows/block⌉, ⌈cols/block⌉]`; rows no longer sum to 1.
+   */
+  block?: number;
+  reduce?: 'mean' | 'max';
 }
 
 /**

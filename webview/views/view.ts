@@ -2,6 +2,7 @@
 import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import type { ViewSettings } from '../../src/protocol/webview';
 import type { ColorScale } from '../heatmap/colorScale';
+import type { TiledHead } from '../heatmap/tiledCells';
 import type { Palette } from '../theme';
 import type { ResultStore, Units } from '../resultStore';
 import type { HeadChoice, ViewState } from '../viewState';
@@ -19,6 +20,8 @@ export interface ViewContext {
   keyUnits: Units;
   /** The selected layer/head under the toggles; undefined until its layers arrive. */
   matrix: SquareMatrix | undefined;
+  /** The matrix view's long head, drawn from tiles instead of `matrix` (undefined then). */
+  tiles?: TiledHead;
   /** How `matrix` maps onto the colour map. */
   scale: ColorScale;
   /** Human-readable name of `matrix` ("layer 2 · head 3"). */
@@ -61,4 +64,9 @@ export interface View {
   toSvg(): string | undefined;
   /** The matrix the view's focus is read from, when not `ctx.matrix`. */
   focusMatrix?(): SquareMatrix | undefined;
+  /**
+   * The focused unit's row when the view has no matrix (a long head drawn from tiles):
+   * undefined while it is on its way, null when the view does not draw from tiles.
+   */
+  focusRow?(unit: number): Float32Array | undefined | null;
 }

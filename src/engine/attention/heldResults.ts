@@ -15,6 +15,7 @@ import type {
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
+import { type SliceShape, shapeSlice, sliceShapeOf } from './sliceShape';
 import { thumbnailsOf } from './thumbnails';
 
 /** Results kept at once: the one on show, the one before it (a panel per document), a spare. */
@@ -79,7 +80,16 @@ export class HeldResults {
         throw badInput(`there is no head ${head} (heads 0–${stack.heads - 1})`);
       }
     }
-    return source.slice(request.layer, heads, rowsOf(stack, request.rows));
+    const rows = rowsOf(stack, request.rows);
+    const read = (some: readonly number[]) => source.slice(request.layer, heads, some);
+    if (request.cols === undefined && request.block === undefined) return read(rows);
+    let shape: SliceShape;
+    try {
+      shape = sliceShapeOf(request, stack.cols);
+    } catch (error) {
+      throw badInput((error as Error).message);
+    }
+    return shapeSlice(read, heads.length, rows, stack.cols, shape);
   }
 
   /** Thumbnails and head summaries of one layer, computed once per held result. */
