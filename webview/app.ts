@@ -12,6 +12,7 @@ import {
 import { modeLabels } from './choiceLabel';
 import { FocusPanel } from './controls/focusPanel';
 import { HeadTiles } from './headTiles';
+import { UnitOverviews } from './unitOverviews';
 import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
@@ -44,6 +45,11 @@ export class App implements ViewHost {
   /** The matrix view's tiles of a long head (issue 22), asked for like the store's slices. */
   private readonly tiles = new HeadTiles(
     (runId, request) => callHost('slice', { runId, ...request }),
+    () => this.scheduleRender(),
+  );
+  /** The model view's thumbnails of a long result under word level or hidden specials. */
+  private readonly unitOverviews = new UnitOverviews(
+    (runId, kind, layer, units) => callHost('overview', { runId, kind, layer, units }),
     () => this.scheduleRender(),
   );
   private readonly drawnMark = new DrawnMark();
@@ -174,6 +180,7 @@ export class App implements ViewHost {
       scales,
       view: kind,
       tiles: this.tiles,
+      unitOverviews: this.unitOverviews,
     });
     this.ctx = ctx;
     this.state = ctx.state;

@@ -8,6 +8,7 @@ import { colorMapLut } from './heatmap/colorMaps';
 import type { ColorScale, ScaleMemo } from './heatmap/colorScale';
 import type { TiledHead } from './heatmap/tiledCells';
 import { type HeadTiles, TILED_ABOVE } from './headTiles';
+import type { UnitOverviews } from './unitOverviews';
 import type { ResultStore } from './resultStore';
 import type { Palette } from './theme';
 import type { ViewContext } from './views/view';
@@ -24,6 +25,8 @@ export interface ViewContextParts {
   view: ViewKind;
   /** Where the matrix view's tiles of a long head come from. */
   tiles?: HeadTiles;
+  /** Where the model view's thumbnails of a long result under word level come from. */
+  unitOverviews?: UnitOverviews;
 }
 
 /**
@@ -41,6 +44,7 @@ export function makeViewContext({
   scales,
   view,
   tiles,
+  unitOverviews,
 }: ViewContextParts): ViewContext {
   const layer = Math.min(state.layer, Math.max(0, store.layerCount - 1));
   const head = typeof state.head === 'number' && state.head >= store.heads ? 0 : state.head;
@@ -66,6 +70,7 @@ export function makeViewContext({
     matrix,
     scale: tiled ? tiledScale(tiled, held.scale) : scales.of(matrix, held.scale),
     tiles: tiled,
+    unitOverviews: view === 'model' ? unitOverviews?.of(store, options) : undefined,
     choiceLabel: choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind),
     causal: store.causal,
   };

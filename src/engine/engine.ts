@@ -35,6 +35,7 @@ import type {
   LayerOverview,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from './types';
 
 /** Options of one inspection. */
@@ -250,8 +251,13 @@ export class Engine {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
-    return this.held.overview(resultId, kind, layer);
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
+    return this.held.overview(resultId, kind, layer, units);
   }
 
   /** Bytes of attention the held results keep alive (what closing their panels frees). */

@@ -65,6 +65,16 @@ export interface LayerOverview {
   summaries: HeadSummary[];
 }
 
+/**
+ * Which unit of a view each token of a self-attention stack belongs to (-1: hidden), for
+ * thumbnails of the layer as the view groups its tokens (word level, hidden specials).
+ */
+export interface ThumbnailUnits {
+  unitOfToken: number[];
+  /** Rows are renormalised to sum to 1 (some tokens are hidden). */
+  renormalise: boolean;
+}
+
 /** Thumbnails are at most this many cells a side (the model view's backing store). */
 export const THUMBNAIL_SIDE = 128;
 

@@ -15,6 +15,7 @@ import type {
   LayerOverview,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
@@ -137,8 +138,13 @@ export class InspectionRunner {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
-    return this.engines.engine.overview(resultId, kind, layer);
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
+    return this.engines.engine.overview(resultId, kind, layer, units);
   }
 
   /** `[heads, rows, cols]` of a held result's attention. */

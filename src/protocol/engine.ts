@@ -16,6 +16,7 @@ import type {
   ModelInfo,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
@@ -90,6 +91,8 @@ export interface EngineApi {
     resultId: number;
     kind: HeldResult['stacks'][number]['kind'];
     layer: number;
+    /** Thumbnails as a view groups the tokens (word level, hidden specials). */
+    units?: ThumbnailUnits;
   }): Promise<LayerOverview>;
   /** A part of a held result's attention, `[heads, rows, cols]` (transferred). */
   slice(arg: { resultId: number } & AttentionSliceRequest): Promise<Float32Array>;

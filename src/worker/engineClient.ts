@@ -18,6 +18,7 @@ import type {
   LayerOverview,
   ModelInfo,
   PositionsReport,
+  ThumbnailUnits,
 } from '../engine/types';
 import {
   type EngineWork,
@@ -73,9 +74,14 @@ export class EngineClient {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
     const doing = `summarising layer ${layer} of the ${kind} attention`;
-    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer }));
+    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer, units }));
   }
 
   /** `[heads, rows, cols]` of a held result's attention. */

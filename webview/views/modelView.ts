@@ -59,7 +59,7 @@ export class ModelView implements View {
       for (let h = 0; h < heads; h++) {
         const button = this.cells[l][h];
         const canvas = button.querySelector('canvas')!;
-        const weights = store.overviews[l];
+        const weights = (ctx.unitOverviews ?? store.overviews)[l];
         const selected = ctx.state.layer === l && ctx.state.head === h;
         button.classList.toggle('selected', selected);
         button.setAttribute('aria-pressed', String(selected));
@@ -68,7 +68,7 @@ export class ModelView implements View {
         const key = [weights, options.wordLevel, options.hideSpecial, lut, palette.mask];
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
-        const m = thumbnailMatrix(weights, h, ctx);
+        const m = thumbnailMatrix(weights, h, ctx, ctx.unitOverviews !== undefined);
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
@@ -191,12 +191,18 @@ function header(text: string): HTMLElement {
 
 /**
  * Head `head` of an overview as a matrix to draw. An exact one (one token per cell) follows
- * word level and hidden specials like the other views; block means stay per token block.
+ * word level and hidden specials like the other views; block means of a long result come
+ * `grouped` from the engine when they must (webview/unitOverviews.ts).
  */
-function thumbnailMatrix(overview: LayerOverview, head: number, ctx: ViewContext): SquareMatrix {
+function thumbnailMatrix(
+  overview: LayerOverview,
+  head: number,
+  ctx: ViewContext,
+  grouped: boolean,
+): SquareMatrix {
   const { side, colSide, blockRows, blockCols, thumbnails } = overview;
   const size = side * colSide;
   const data = thumbnails.subarray(head * size, (head + 1) * size);
   const m: SquareMatrix = side === colSide ? { n: side, data } : { n: side, data, cols: colSide };
-  return blockRows === 1 && blockCols === 1 ? projectMatrix(m, ctx.units) : m;
+  return blockRows === 1 && blockCols === 1 && !grouped ? projectMatrix(m, ctx.units) : m;
 }

@@ -1,4 +1,5 @@
 /** The contract between the app and its views. */
+import type { LayerOverview } from '../../src/engine/types';
 import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import type { ViewSettings } from '../../src/protocol/webview';
 import type { ColorScale } from '../heatmap/colorScale';
@@ -20,6 +21,11 @@ export interface ViewContext {
   keyUnits: Units;
   /** The selected layer/head under the toggles; undefined until its layers arrive. */
   matrix: SquareMatrix | undefined;
+  /**
+   * The model view's overviews of a long result as the toggles group its tokens, in place of
+   * the store's (token level); undefined when the store's apply.
+   */
+  unitOverviews?: (LayerOverview | undefined)[];
   /** The matrix view's long head, drawn from tiles instead of `matrix` (undefined then). */
   tiles?: TiledHead;
   /** How `matrix` maps onto the colour map. */

@@ -11,12 +11,14 @@ import type {
   AttentionStack,
   HeldResult,
   LayerOverview,
+  ThumbnailUnits,
 } from '../types';
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
 import { type SliceShape, shapeSlice, sliceShapeOf } from './sliceShape';
 import { thumbnailsOf } from './thumbnails';
+import { checkUnits, unitThumbnailsOf } from './unitThumbnails';
 
 /** Results kept at once: the one on show, the one before it (a panel per document), a spare. */
 export const HELD_RESULTS = 3;
@@ -92,11 +94,20 @@ export class HeldResults {
     return shapeSlice(read, heads.length, rows, stack.cols, shape);
   }
 
-  /** Thumbnails and head summaries of one layer, computed once per held result. */
-  async overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+  /**
+   * Thumbnails and head summaries of one layer, computed once per held result; with `units`
+   * (self-attention only), thumbnails of the layer as a view groups its tokens.
+   */
+  async overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
     const held = this.heldOf(resultId);
     const stack = this.stackOf(resultId, kind);
     checkLayer(stack.source.stack, layer);
+    if (units) return this.unitOverview(resultId, stack, layer, units);
     const key = `${kind}/${layer}`;
     let overview = held.overviews.get(key);
     if (!overview) {
@@ -105,6 +116,25 @@ export class HeldResults {
       overview.catch(() => held.overviews.delete(key));
     }
     return overview;
+  }
+
+  private async unitOverview(
+    resultId: number,
+    held: HeldStack,
+    layer: number,
+    units: ThumbnailUnits,
+  ): Promise<LayerOverview> {
+    const { kind, heads, rows, cols } = held.source.stack;
+    let count: number;
+    try {
+      if (kind === 'cross' || rows !== cols) throw new Error('cross-attention has no word units');
+      count = checkUnits(units, rows);
+    } catch (error) {
+      throw new EngineRunError(`Overview refused: ${(error as Error).message}.`, 'badInput');
+    }
+    const { summaries } = await this.overview(resultId, kind, layer);
+    const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
+    return { kind, layer, ...unitThumbnailsOf(weights, heads, rows, units, count), summaries };
   }
 
   private heldOf(resultId: number): Held {
