@@ -208,14 +208,18 @@ export class App implements ViewHost {
   }
 
   private copyCsv(): void {
-    const ctx = this.ctx;
+    const { ctx } = this;
     const kind = this.currentView();
-    const matrix = focusMatrix(this.activeView(), ctx);
-    if (kind === 'summary') {
-      const text = this.views.summaryCsv() ?? '';
-      postToHost({ type: 'copyText', text, what: 'head summaries as CSV' });
-    } else if (ctx && matrix) {
-      postToHost(csvMessage(matrix, ctx, focusLabel(ctx, kind)));
+    const view = this.activeView();
+    // The model and summary views copy their tables; a long head, the part on screen.
+    const copy = view.csv?.();
+    if (copy && 'refusal' in copy) {
+      this.runs.showError(copy.refusal);
+      this.render();
+    } else if (copy) postToHost({ type: 'copyText', ...copy });
+    else {
+      const matrix = focusMatrix(view, ctx);
+      if (ctx && matrix) postToHost(csvMessage(matrix, ctx, focusLabel(ctx, kind)));
     }
   }
 

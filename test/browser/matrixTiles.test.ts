@@ -121,6 +121,10 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
       w.pixel('.matrix-base', l.left + (j + 0.5) * l.cell, l.top + (i + 0.5) * l.cell);
     assert.deepEqual((await at(1000, 998)).slice(0, 3), [...lut.slice(255 * 3, 256 * 3)]);
     assert.deepEqual((await at(1500, 100)).slice(0, 3), [...lut.slice(0, 3)]);
+    // Copy CSV of a whole 2,048-token head would be a 40 MB string: the view says to zoom in.
+    await w.page.click('text=Copy CSV');
+    assert.equal((await w.posted()).filter((m) => m.type === 'copyText').length, 0);
+    assert.match((await w.page.textContent('.status .banner')) ?? '', /Zoom in to at most 512/);
   });
 
   it('zoomed in, asks for exactly the tiles on screen, again after a pan, and one row on hover', async () => {
@@ -155,6 +159,20 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
     };
     assert.ok(slices().every((s) => s.block !== undefined || s.cols !== undefined));
     await expectTiles(0);
+    // Copy CSV copies the part on screen, read from its tiles.
+    await w.page.click('text=Copy CSV');
+    const copy = (await w.posted()).filter((m) => m.type === 'copyText').at(-1) as {
+      text: string;
+      what: string;
+    };
+    const shown = await layoutOf();
+    const rowsShown = Math.ceil(shown.plotHeight / shown.cell);
+    const colsShown = Math.ceil(shown.plotWidth / shown.cell);
+    assert.match(copy.what, new RegExp(`tokens 0–${rowsShown - 1} × 0–${colsShown - 1}`));
+    const lines = copy.text.trimEnd().split('\r\n');
+    assert.equal(lines.length, rowsShown + 1);
+    const row9 = lines[10].split(',').slice(-colsShown).map(Number);
+    assert.deepEqual(row9.slice(0, 10), [0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
     // Pan down and right by one wheel event: only the tiles then on screen are asked for.
     const before = slices().length;
     const box = (await w.page.locator('.matrix-base').boundingBox())!;

@@ -14,7 +14,8 @@ import {
 import { type CellPaint, cellsCanvas } from './heatmapImage';
 import { type MatrixLayout, visibleRange } from './matrixLayout';
 import { colsOf } from '../../src/shared/squareMatrix';
-import type { ViewContext } from '../views/view';
+import { matrixCsv } from '../../src/shared/matrixCsv';
+import type { CsvCopy, ViewContext } from '../views/view';
 
 /** A long head as the matrix view draws it. */
 export interface TiledHead {
@@ -112,4 +113,34 @@ export function shownSize(ctx: ViewContext | undefined): { n: number; cols: numb
   if (ctx?.matrix) return { n: ctx.matrix.n, cols: colsOf(ctx.matrix) };
   if (ctx?.tiles) return { n: ctx.tiles.target.n, cols: ctx.tiles.target.cols };
   return { n: 0, cols: 0 };
+}
+
+/**
+ * Copy CSV of a long head: the part on screen, once its tiles are here (the whole head of
+ * 2,048 tokens would be a 40 MB string); undefined when the view draws a whole matrix.
+ */
+export function visibleCsv(ctx: ViewContext | undefined, l: MatrixLayout): CsvCopy | undefined {
+  if (!ctx?.tiles) return undefined;
+  const { source, target } = ctx.tiles;
+  const [r0, r1] = visibleRange(l.panY, l.plotHeight, l.cell, l.n);
+  const [c0, c1] = visibleRange(l.panX, l.plotWidth, l.cell, l.cols);
+  if (r1 - r0 > TILE_SPAN || c1 - c0 > TILE_SPAN) {
+    return { refusal: `Zoom in to at most ${TILE_SPAN} tokens each way to copy this head as CSV.` };
+  }
+  const width = c1 - c0;
+  const data = new Float32Array((r1 - r0) * width);
+  for (const place of tilesCovering(r0, r1, c0, c1, l.n, l.cols)) {
+    const tile = source.peekTile(target, place);
+    if (!tile)
+      return { refusal: 'The part on screen is still on its way: copy again in a moment.' };
+    for (let i = Math.max(r0, place.row); i < Math.min(r1, place.row + place.rows); i++) {
+      for (let j = Math.max(c0, place.col); j < Math.min(c1, place.col + place.cols); j++) {
+        data[(i - r0) * width + (j - c0)] = tile[(i - place.row) * place.cols + (j - place.col)];
+      }
+    }
+  }
+  const m = { n: r1 - r0, data, cols: width };
+  const labels = ctx.units.labels.slice(r0, r1);
+  const text = matrixCsv(m, labels, ctx.keyUnits.labels.slice(c0, c1));
+  return { text, what: `${ctx.choiceLabel}, tokens ${r0}–${r1 - 1} × ${c0}–${c1 - 1}, as CSV` };
 }

@@ -15,11 +15,11 @@ import {
   type MatrixLayout,
 } from '../heatmap/matrixLayout';
 import { paintMatrixBase, paintMatrixOverlay, prepare } from '../heatmap/matrixPainter';
-import { shownSize as sizeOf, TiledCells } from '../heatmap/tiledCells';
+import { shownSize as sizeOf, TiledCells, visibleCsv } from '../heatmap/tiledCells';
 import { matrixSvg } from '../export/matrixSvg';
 import { showTooltip, tooltipText } from '../heatmap/matrixTooltip';
 import { zoomControls } from '../controls/zoomControls';
-import type { Focus, View, ViewContext, ViewHost } from './view';
+import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
 const MAX_ZOOM = 64;
 
@@ -108,6 +108,10 @@ export class MatrixView implements View {
 
   focusRow(unit: number): Float32Array | undefined | null {
     return this.ctx?.tiles ? this.ctx.tiles.source.row(this.ctx.tiles.target, unit) : null;
+  }
+
+  csv(): CsvCopy | undefined {
+    return this.layout && visibleCsv(this.ctx, this.layout);
   }
 
   focusInside(): void {
@@ -224,14 +228,11 @@ export class MatrixView implements View {
       this.tooltip.hidden = true;
       return;
     }
-    this.placeTooltip(hit.row, hit.col, e.offsetX, e.offsetY);
+    if (this.ctx?.matrix || this.ctx?.tiles) {
+      const text = tooltipText(this.ctx, hit.row, hit.col);
+      showTooltip(this.tooltip, text, e.offsetX, e.offsetY, this.base.getBoundingClientRect());
+    }
     if (!same && hit.row >= 0 && !this.focus.pinned) this.host.focus(hit.row, false);
-  }
-
-  private placeTooltip(row: number, col: number, x: number, y: number): void {
-    if (!this.ctx?.matrix && !this.ctx?.tiles) return;
-    const text = tooltipText(this.ctx, row, col);
-    showTooltip(this.tooltip, text, x, y, this.base.getBoundingClientRect());
   }
 
   private onWheel(e: WheelEvent): void {

@@ -9,7 +9,8 @@ import { projectMatrix } from '../../src/shared/displayUnits';
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
 import { esc, svgDocument } from '../export/svg';
-import type { Focus, View, ViewContext, ViewHost } from './view';
+import { statisticsCsv } from '../export/statisticsCsv';
+import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
 /** Backing-store size of a thumbnail; CSS scales it to fit the panel. */
 const THUMB = 128;
@@ -80,6 +81,14 @@ export class ModelView implements View {
   }
 
   showFocus(_focus: Focus): void {}
+
+  /** Every head's scores as layers × heads grids (webview/export/statisticsCsv.ts). */
+  csv(): CsvCopy | undefined {
+    const store = this.ctx?.store;
+    if (!store?.meta) return undefined;
+    const text = statisticsCsv(store.summaries(), store.layerCount, store.heads);
+    return { text, what: 'per-head statistics (layers × heads) as CSV' };
+  }
 
   focusInside(): void {
     this.cells[this.active.layer]?.[this.active.head]?.focus();

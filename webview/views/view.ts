@@ -45,6 +45,9 @@ export interface Focus {
   row: Float32Array | null;
 }
 
+/** What Copy CSV puts on the clipboard, and its name in the host's confirmation. */
+export type CsvCopy = { text: string; what: string } | { refusal: string };
+
 /** What views ask of the app. */
 export interface ViewHost {
   /** Hover (`pin` false) or click/keys (`pin` true) on query unit `unit`; null clears. */
@@ -68,6 +71,8 @@ export interface View {
   focusInside(): void;
   /** The view as a standalone SVG document, or undefined when it has nothing to export. */
   toSvg(): string | undefined;
+  /** What Copy CSV copies, when not the matrix the focus is read from. */
+  csv?(): CsvCopy | undefined;
   /** The matrix the view's focus is read from, when not `ctx.matrix`. */
   focusMatrix?(): SquareMatrix | undefined;
   /**
