@@ -11,7 +11,7 @@ import { HeldResults } from './attention/heldResults';
 import { holdInspection } from './attention/holdInspection';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
-import { enterStage } from './stage';
+import { enterStage, layerStage } from './stage';
 import { loadModelFolder } from './folder/loadModelFolder';
 import type { ModelFiles } from './folder/modelFiles';
 import { withListCache } from './folder/modelFiles';
@@ -116,6 +116,7 @@ export class Engine {
     const rows = range(source.stack.rows);
     const attentions: Float32Array[] = [];
     for (let layer = 0; layer < source.stack.layers; layer++) {
+      enterStage(layerStage('reading the attention', layer, source.stack.layers, rows.length));
       attentions.push(await source.slice(layer, heads, rows));
     }
     return { ...meta, attentions };

@@ -28,6 +28,7 @@ import type { ModelStatusBar } from './modelStatusBar';
 import { inspectionLine, modelLoadLines } from './runLog';
 import { describeFailure } from './runMessages';
 import { showErrorWithLog } from './showLog';
+import { StageProgress } from './stageProgress';
 
 /** One inspection to run. */
 export interface RunRequest {
@@ -82,7 +83,7 @@ export class InspectionRunner {
     const outcome = await (request.quiet
       ? vscode.window.withProgress(
           { location: vscode.ProgressLocation.Window, title: 'Inspecting attention' },
-          () => this.runInWorker(request),
+          (progress) => this.runInWorker(request, undefined, progress),
         )
       : vscode.window.withProgress(
           {
@@ -90,7 +91,7 @@ export class InspectionRunner {
             title: `Inspecting attention of ${request.label}`,
             cancellable: true,
           },
-          (_progress, token) => this.runInWorker(request, token),
+          (progress, token) => this.runInWorker(request, token, progress),
         ));
     if (outcome.ok) {
       this.held.add(key, outcome.result);
@@ -182,8 +183,14 @@ export class InspectionRunner {
   private async runInWorker(
     request: RunRequest,
     token?: vscode.CancellationToken,
+    progress?: vscode.Progress<{ message?: string }>,
   ): Promise<RunOutcome> {
     const engine = this.engines.engine;
+    const stages = new StageProgress();
+    const shown = engine.stages.listen((stage) => {
+      const message = stages.next(stage);
+      if (message) progress?.report({ message });
+    });
     const { runId, result } = engine.inspectHeld({
       modelDir: request.modelDir,
       text: request.text,
@@ -198,6 +205,7 @@ export class InspectionRunner {
         engine.cancel(runId);
       }),
       request.abandon(() => engine.cancel(runId)),
+      shown,
     ];
     try {
       const received = await result;

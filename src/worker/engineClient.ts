@@ -29,6 +29,7 @@ import {
 import { type ClientOptions, DEFAULT_WATCHDOG, type WatchdogOptions } from './clientOptions';
 import { releasedError, toRunError } from './runErrors';
 import { Watchdog } from './watchdog';
+import { StageFeed } from './stageFeed';
 import type { WorkerFactory, WorkerHandle } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
@@ -50,6 +51,8 @@ export class EngineClient {
   private nextRunId = 1;
   /** Runs whose promise is still open, so `cancel` can settle them at once. */
   private readonly open = new Map<number, (error: EngineRunError) => void>();
+  /** Every stage the engine announces, for progress. */
+  readonly stages = new StageFeed();
 
   constructor(
     private readonly startWorker: WorkerFactory,
@@ -213,6 +216,7 @@ export class EngineClient {
     rpc.onEvent((event) => {
       if (event.kind !== 'stage') return;
       watchdog.enter(event.stage);
+      this.stages.emit(event.stage);
       const { modelBytes, tokens, kind } = event.stage;
       if (modelBytes) live.work.modelBytes = modelBytes;
       if (kind === 'run' && tokens) live.work.tokens = tokens;

@@ -5,6 +5,7 @@
  * older one fails with code `released`, so a panel left open on it can say so.
  */
 import { EngineRunError } from '../errors';
+import { enterStage, layerStage } from '../stage';
 import type {
   AttentionKind,
   AttentionSliceRequest,
@@ -158,6 +159,7 @@ export class HeldResults {
 async function computeOverview(held: HeldStack, layer: number): Promise<LayerOverview> {
   const { stack } = held.source;
   const { heads, rows, cols, kind } = stack;
+  enterStage(layerStage(`summarising the ${kind} attention`, layer, stack.layers, rows));
   const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
   const summaries =
     kind === 'cross'
