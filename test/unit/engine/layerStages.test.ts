@@ -43,7 +43,7 @@ describe('stages announced layer by layer', () => {
       all.map((k) => `layer ${k + 1}/${L}: reading the attention`),
     );
     assert.ok(reading.every((s) => s.kind === 'run' && s.tokens === n && s.layer?.count === L));
-    const checkedLast = stages.findLastIndex((s) => s.label.includes('checking'));
+    const checkedLast = stages.map((s) => s.label.includes('checking')).lastIndexOf(true);
     const readFirst = stages.findIndex((s) => s.label.endsWith('reading the attention'));
     assert.ok(checkedLast < readFirst, 'the check comes before the reading');
 
