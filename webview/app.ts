@@ -193,7 +193,9 @@ export class App implements ViewHost {
     const colorMap = this.state.colorMap ?? settings.colorMap;
     const { layerCount, heads } = store;
     const topK = ctx.settings.topK;
-    this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, kind !== 'summary');
+    // A long head drawn from tiles has no whole image to save (issue 22).
+    const canImage = kind !== 'summary' && !ctx.tiles;
+    this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, canImage);
     const notice = store.meta ? store.notice(ctx.state.layer, ctx.state.head) : null;
     const error = this.runs.error ?? notice;
     this.status.update(store, this.runs.running, error, modeLabels(this.state));

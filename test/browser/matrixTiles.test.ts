@@ -121,7 +121,8 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
       w.pixel('.matrix-base', l.left + (j + 0.5) * l.cell, l.top + (i + 0.5) * l.cell);
     assert.deepEqual((await at(1000, 998)).slice(0, 3), [...lut.slice(255 * 3, 256 * 3)]);
     assert.deepEqual((await at(1500, 100)).slice(0, 3), [...lut.slice(0, 3)]);
-    // Copy CSV of a whole 2,048-token head would be a 40 MB string: the view says to zoom in.
+    // No whole image of the head to save; Copy CSV of it would be a 40 MB string: zoom in.
+    assert.equal(await w.page.locator('button:text-is("PNG")').isDisabled(), true);
     await w.page.click('text=Copy CSV');
     assert.equal((await w.posted()).filter((m) => m.type === 'copyText').length, 0);
     assert.match((await w.page.textContent('.status .banner')) ?? '', /Zoom in to at most 512/);
