@@ -54,13 +54,13 @@ describe('Copy CSV in the model and summary views (Chromium)', () => {
   });
   after(() => browser?.close());
 
-  async function copied(view: 'model' | 'summary', before?: (w: WebviewPage) => Promise<void>) {
+  async function copied(view: 'model' | 'summary', prepare?: (w: WebviewPage) => Promise<void>) {
     const w = await WebviewPage.open(browser);
     await w.sendResult(result, {
       type: 'didChangeSettings',
       settings: { colorMap: 'viridis', topK: 5, defaultView: view },
     });
-    await before?.(w);
+    await prepare?.(w);
     await w.page.click('text=Copy CSV');
     const copies = (await w.posted()).filter((m) => m.type === 'copyText');
     assert.deepEqual(await w.cspViolations(), []);

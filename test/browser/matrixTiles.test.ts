@@ -97,7 +97,7 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
     JSON.parse((await w.page.getAttribute('.matrix-base', 'data-tiles')) ?? '{}');
   const slices = () => w.host.callsOf('slice') as SliceArg[];
 
-  it('zoomed out, draws one block-maximum picture of the head and asks for nothing else', async () => {
+  it('zoomed out, draws one block-maximum picture of the head; a hover asks for its row alone', async () => {
     w = await WebviewPage.open(browser);
     await w.sendResult(fixture, SETTINGS);
     await w.page.waitForFunction(() =>
@@ -121,6 +121,15 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
       w.pixel('.matrix-base', l.left + (j + 0.5) * l.cell, l.top + (i + 0.5) * l.cell);
     assert.deepEqual((await at(1000, 998)).slice(0, 3), [...lut.slice(255 * 3, 256 * 3)]);
     assert.deepEqual((await at(1500, 100)).slice(0, 3), [...lut.slice(0, 3)]);
+    // A hover asks for its row; the tooltip shows the weight once the row is here.
+    const box = (await w.page.locator('.matrix-base').boundingBox())!;
+    await w.page.mouse.move(box.x + l.left + 100.5 * l.cell, box.y + l.top + 1500.5 * l.cell);
+    await w.page.waitForFunction(() =>
+      /\n0$/.test(document.querySelector('.matrix-view .tooltip')?.textContent ?? ''),
+    );
+    const rowAsks = slices().slice(1);
+    assert.equal(rowAsks.length, 1);
+    assert.ok(Array.isArray(rowAsks[0].rows) && rowAsks[0].rows.length === 1);
     // No whole image of the head to save; Copy CSV of it would be a 40 MB string: zoom in.
     assert.equal(await w.page.locator('button:text-is("PNG")').isDisabled(), true);
     await w.page.click('text=Copy CSV');

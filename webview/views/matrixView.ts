@@ -11,7 +11,7 @@ import {
   layoutMatrix,
   moveCursor,
   panToShow,
-  shortLabel,
+  labelMargin,
   type MatrixLayout,
 } from '../heatmap/matrixLayout';
 import { paintMatrixBase, paintMatrixOverlay, prepare } from '../heatmap/matrixPainter';
@@ -38,7 +38,6 @@ export class MatrixView implements View {
   private pan = { x: 0, y: 0 };
   private drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
   private margin = { left: 60, top: 60 };
-  /** A long head's tiles and picture, drawn in place of `image`. */
   private readonly tiled = new TiledCells();
 
   constructor(private readonly host: ViewHost) {
@@ -95,6 +94,10 @@ export class MatrixView implements View {
     this.legend.replaceChildren(colorLegend(ctx.lut, ctx.scale, ctx.causal, ctx.palette));
     this.measureMargins();
     this.redraw();
+    // A long head's weight under the pointer may just have arrived (a row or a tile).
+    if (this.hover && !this.tooltip.hidden && ctx.tiles) {
+      this.tooltip.textContent = tooltipText(ctx, this.hover.row, this.hover.col);
+    }
   }
 
   showFocus(focus: Focus): void {
@@ -125,15 +128,9 @@ export class MatrixView implements View {
   }
 
   private measureMargins(): void {
-    const ctx = this.ctx;
-    const g = this.base.getContext('2d')!;
-    g.font = `12px ${ctx?.palette.monoFamily ?? 'monospace'}`;
-    let widest = 0;
-    for (const label of [...(ctx?.units.labels ?? []), ...(ctx?.keyUnits.labels ?? [])]) {
-      widest = Math.max(widest, g.measureText(shortLabel(label)).width);
-    }
-    const size = Math.ceil(Math.min(150, widest + 12));
-    this.margin = { left: size, top: size };
+    const { ctx } = this;
+    const labels = [...(ctx?.units.labels ?? []), ...(ctx?.keyUnits.labels ?? [])];
+    this.margin = labelMargin(this.base.getContext('2d')!, ctx?.palette.monoFamily, labels);
   }
 
   private redraw(): void {
