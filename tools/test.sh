@@ -74,6 +74,15 @@ else
   summary+=("$(printf '%-28s FAILED (exit %d)' integration-test-electron "$electron_status")")
 fi
 
+# The failures again, last, so that a log cut to its tail still names them.
+for log in "$logs"/*.log; do
+  if grep -Eq '^ +[0-9]+ failing' "$log"; then
+    echo
+    echo "=== failures in $(basename "$log" .log)"
+    sed -n '/^ \+[0-9]\+ failing/,$p' "$log" | grep -v '^ *at ' | head -80
+  fi
+done
+
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"

@@ -195,6 +195,10 @@ export class ResultStore {
   get layerCount(): number {
     return this.overviews.length;
   }
+  /** Per layer, the sliding window the shown attention applied (null: none). */
+  get windows(): readonly (number | null)[] | undefined {
+    return this.stackOf(this.shownKind)?.windows;
+  }
   get causal(): boolean {
     if (this.shownKind !== 'encoder') return this.shownKind === 'decoder';
     return this.meta?.model.architecture === 'decoder';

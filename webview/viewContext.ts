@@ -7,6 +7,7 @@ import { choiceLabel } from './choiceLabel';
 import { colorMapLut } from './heatmap/colorMaps';
 import type { ColorScale, ScaleMemo } from './heatmap/colorScale';
 import type { TiledHead } from './heatmap/tiledCells';
+import { choiceWindow, unitWindowMask } from './heatmap/windowMask';
 import { type HeadTiles, TILED_ABOVE } from './headTiles';
 import type { UnitOverviews } from './unitOverviews';
 import type { ResultStore } from './resultStore';
@@ -53,6 +54,8 @@ export function makeViewContext({
       ? { ...state, layer, head }
       : state;
   const options = { wordLevel: held.wordLevel, hideSpecial: held.hideSpecial };
+  const units = store.units(options);
+  const windowSize = choiceWindow(store.windows, layer, head);
   const tiled =
     view === 'matrix' && tiles ? tiledHead(store, layer, head, options, tiles) : undefined;
   const matrix =
@@ -65,7 +68,7 @@ export function makeViewContext({
     settings: { ...settings, topK: held.topK ?? settings.topK },
     palette,
     lut: colorMapLut(held.colorMap ?? settings.colorMap),
-    units: store.units(options),
+    units,
     keyUnits: store.keyUnits(options),
     matrix,
     scale: tiled ? tiledScale(tiled, held.scale) : scales.of(matrix, held.scale),
@@ -73,6 +76,7 @@ export function makeViewContext({
     unitOverviews: view === 'model' ? unitOverviews?.of(store, options) : undefined,
     choiceLabel: choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind),
     causal: store.causal,
+    ...(windowSize ? { window: unitWindowMask(windowSize, units) } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import { resolveModelArg } from './modelArg';
 import { printCachedModels } from './modelsCommand';
 import { readTextFile } from './textFile';
 import { tierUpLate } from './wasmTiering';
+import { variantListing } from './variantList';
 
 /** The bundled default model; dist/cli.js lies one folder below the package root. */
 export const DEFAULT_MODEL = join(__dirname, '..', BUNDLED_MODEL);
@@ -36,6 +37,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const modelDir = await resolveModelArg(args.model, DEFAULT_MODEL, args.download);
+  if (args.listVariants) {
+    process.stdout.write(await variantListing(modelDir, args.model ?? 'the bundled model'));
+    return;
+  }
   const text = args.text ?? (await readTextFile(args.textFile as string));
   // Opened before the run, so a bad --out is reported at once, not after inference.
   const out = args.out === undefined ? undefined : await openOutFile(args.out, args.textFile);

@@ -6,6 +6,7 @@ import { MAX_TARGET_TOKENS } from '../engine/inference/inspectSeq2Seq';
 import { DEFAULT_MAX_NEW_TOKENS, type HeadStepsRequest, type TargetRequest } from '../engine/types';
 import { DEFAULT_RUN_TIMEOUT_SECONDS, RUN_TIMEOUT_RANGE } from '../worker/runDeadline';
 import { parseStepsArg } from './stepsArg';
+import { bareVariantIndex } from './variantList';
 
 export const USAGE = `Usage: node dist/cli.js [--model DIR|ORG/NAME[@REV] [--download]] (--text-file FILE | --text STR) [--out FILE]
          [--layers 0,2] [--heads 1,3] [--digits N] [--max-tokens N] [--threads N] [--top-k N]
@@ -18,7 +19,7 @@ model's greedy output (at most --max-new-tokens, default ${DEFAULT_MAX_NEW_TOKEN
 as "steps"; for an encoder-decoder name each head's attention: enc:L:H, dec:L:H, cross:L:H.
 Without --model it uses the bundled default model. DIR is a folder with our manifest.json or
 a Hugging Face export (config.json, tokenizer.json, model.onnx or onnx/*.onnx); --variant
-picks its graph when it has several (default: fp32 first). ORG/NAME[@REV] (when no such
+picks its graph when it has several (default: fp32 first); --variant alone lists them with their sizes. ORG/NAME[@REV] (when no such
 folder exists) is a model of the Hugging Face cache: node dist/cli.js models lists them;
 with --download one the cache lacks is fetched into it from the Hub (HF_ENDPOINT, HF_TOKEN).
 --threads N sets the WASM threads (default 0: 1 for small models, else the cores, at most 4).
@@ -47,14 +48,22 @@ export interface CliArgs {
   /** The watchdog's base bound in seconds (src/worker/runDeadline.ts). */
   timeoutSeconds: number;
   help: boolean;
+  /** `--variant` without a name: list the folder's variants and their sizes instead of running. */
+  listVariants: boolean;
 }
 
 /** A problem with the command line; the message says how to fix it. */
 export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): CliArgs {
-  const values = parseOptions(argv);
-  if (!values.help && (values.text === undefined) === (values['text-file'] === undefined)) {
+  const bare = bareVariantIndex(argv);
+  const values = parseOptions(bare < 0 ? argv : argv.filter((_, i) => i !== bare));
+  const listVariants = bare >= 0;
+  if (
+    !values.help &&
+    !listVariants &&
+    (values.text === undefined) === (values['text-file'] === undefined)
+  ) {
     throw new UsageError(
       'Give exactly one of --text STR or --text-file FILE. Run with --help for usage.',
     );
@@ -90,6 +99,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         : integer(values.timeout, '--timeout', RUN_TIMEOUT_RANGE.min, RUN_TIMEOUT_RANGE.max),
     download: values.download ?? false,
     help: values.help ?? false,
+    listVariants,
   };
 }
 

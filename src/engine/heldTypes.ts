@@ -19,6 +19,11 @@ export interface AttentionStack {
   cols: number;
   /** A query sees no key after it (decoder self-attention). */
   causal: boolean;
+  /**
+   * Sliding-window attention as the run applied it, per layer: in layer `l` a query at `i`
+   * sees only keys `j > i − windows[l]` (itself included); null, or no array: no window.
+   */
+  windows?: (number | null)[];
 }
 
 /**

@@ -19,7 +19,16 @@ export interface ClientOptions {
    * wait for the runtime to compile again (the extension; a CLI run ends with the failure).
    */
   restartAfterCrash?: boolean;
+  /**
+   * A graph run cannot be interrupted, and holds its memory until it ends: a cancel that finds
+   * the engine this many milliseconds into a run or a load stops the engine instead (a fresh
+   * one starts with `restartAfterCrash`). Absent: the engine finishes and drops the result.
+   */
+  stopRunOnCancelAfterMs?: number;
 }
+
+/** The extension's choice: a run past a second is worth a restart to stop. */
+export const STOP_RUN_ON_CANCEL_AFTER_MS = 1_000;
 
 export const DEFAULT_WATCHDOG: WatchdogOptions = {
   timeoutSeconds: DEFAULT_RUN_TIMEOUT_SECONDS,

@@ -181,7 +181,26 @@ export class EngineClient {
     if (!settle) return;
     this.open.delete(runId);
     settle(new EngineRunError('Inspection cancelled.', 'cancelled'));
-    this.live?.rpc.call('cancel', { runId }).catch(() => undefined);
+    const live = this.live;
+    if (live && this.stopsForCancel(live)) {
+      this.end(
+        live,
+        new EngineRunError(
+          'Inspection cancelled: the engine was stopped in the middle of its run to free its memory; a fresh one starts for the next request.',
+          'cancelled',
+        ),
+      );
+      return;
+    }
+    live?.rpc.call('cancel', { runId }).catch(() => undefined);
+  }
+
+  /** The engine is deep in a run or a load that nothing else waits for (options). */
+  private stopsForCancel(live: Live): boolean {
+    const after = this.options.stopRunOnCancelAfterMs;
+    const busy = live.watchdog.busy();
+    if (after === undefined || !busy || this.open.size > 0) return false;
+    return busy.stage.kind !== 'text' && busy.ms >= after;
   }
 
   async dispose(): Promise<void> {

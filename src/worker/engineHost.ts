@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import { knob } from '../engine/surface';
+import { STOP_RUN_ON_CANCEL_AFTER_MS } from './clientOptions';
 import { EngineClient } from './engineClient';
 import { DEFAULT_RUN_TIMEOUT_SECONDS } from './runDeadline';
 import { startChildProcess } from './childProcessHandle';
@@ -40,7 +41,11 @@ export class EngineHost {
           timeoutSeconds: this.timeoutSeconds(),
           raiseHint: `raise ${knob('runTimeout', 'extension')} if the model is just slow`,
         },
-        { surface: 'extension', restartAfterCrash: true },
+        {
+          surface: 'extension',
+          restartAfterCrash: true,
+          stopRunOnCancelAfterMs: STOP_RUN_ON_CANCEL_AFTER_MS,
+        },
       );
     }
     return this.client;

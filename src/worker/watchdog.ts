@@ -10,6 +10,7 @@ import { stageDeadlineMs } from './runDeadline';
 export class Watchdog {
   private open = 0;
   private stage: EngineStage | undefined;
+  private stageSince = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -21,6 +22,7 @@ export class Watchdog {
   watch<T>(work: Promise<T>, first: EngineStage): Promise<T> {
     if (this.open++ === 0) {
       this.stage = first;
+      this.stageSince = performance.now();
       this.arm();
     }
     return work.finally(() => {
@@ -31,7 +33,14 @@ export class Watchdog {
   /** The worker entered `stage`: its deadline starts now. */
   enter(stage: EngineStage): void {
     this.stage = stage;
+    this.stageSince = performance.now();
     if (this.open > 0) this.arm();
+  }
+
+  /** The stage of the open work and how long it has lasted; undefined when idle. */
+  busy(): { stage: EngineStage; ms: number } | undefined {
+    if (this.open <= 0 || !this.stage) return undefined;
+    return { stage: this.stage, ms: performance.now() - this.stageSince };
   }
 
   /** Stops watching (the worker is gone). */

@@ -1,5 +1,5 @@
 /**
- * The matrix view as a real SVG: vector labels, legend and mask; one `<rect>` per cell up
+ * The matrix view as a real SVG: vector labels, legend, causal mask and sliding window; one `<rect>` per cell up
  * to 160 tokens, beyond that (over 25,600 cells) the cells as an embedded PNG so the file
  * stays usable.
  */
@@ -10,6 +10,7 @@ import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { shortLabel } from '../heatmap/matrixLayout';
 import { formatWeight } from '../format';
 import type { Focus, ViewContext } from '../views/view';
+import { outsidePath, outsideWindow } from '../heatmap/windowMask';
 import { esc, hatchDef, lutGradient, lutHex, svgDocument } from './svg';
 
 const VECTOR_LIMIT = 160;
@@ -46,7 +47,7 @@ export function matrixSvg(
     const cells: string[] = [];
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < cols; j++) {
-        if (ctx.causal && j > i) continue;
+        if ((ctx.causal && j > i) || outsideWindow(ctx.window, i, j)) continue;
         const v = m.data[i * cols + j];
         const fill = lutHex(ctx.lut, lutIndex(v, scaleTop(ctx.scale, i)));
         const title = esc(`${labels[i]} → ${keyLabels[j]}: ${formatWeight(v)}`);
@@ -58,13 +59,26 @@ export function matrixSvg(
     }
     body.push(`<g shape-rendering="crispEdges">${cells.join('')}</g>`);
   } else {
-    const png = heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, p.mask).toDataURL('image/png');
+    const png = heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, p.mask, ctx.window).toDataURL(
+      'image/png',
+    );
     body.push(
       `<image x="${left}" y="${top}" width="${plotWidth}" height="${size}" image-rendering="pixelated" ` +
         `preserveAspectRatio="none" href="${png}"/>`,
     );
   }
   if (ctx.causal) body.push(`<path fill="url(#mask)" d="${maskPath(left, top, cell, n)}"/>`);
+  if (ctx.window) {
+    const d: string[] = [];
+    outsidePath(
+      { rect: (x, y, w, h) => d.push(`M${x},${y}h${w}v${h}h${-w}Z`) },
+      ctx.window,
+      left,
+      top,
+      cell,
+    );
+    body.push(`<path class="outside-window" fill="url(#mask)" d="${d.join('')}"/>`);
+  }
   if (focus.unit !== null && focus.unit < n) {
     body.push(
       `<rect x="${left}" y="${top + focus.unit * cell}" width="${plotWidth}" height="${cell}" fill="none" ` +
@@ -99,6 +113,10 @@ export function matrixSvg(
       (ctx.causal
         ? `<rect x="${left}" y="${legendY + 18}" width="12" height="12" fill="url(#mask)"/>` +
           `<text x="${left + 18}" y="${legendY + 28}">masked (causal)</text>`
+        : '') +
+      (ctx.window
+        ? `<rect x="${left + 140}" y="${legendY + 18}" width="12" height="12" fill="url(#mask)"/>` +
+          `<text x="${left + 158}" y="${legendY + 28}">outside the window (${ctx.window.size} tokens)</text>`
         : '') +
       '</g>',
   );

@@ -9,6 +9,8 @@ export function colorLegend(
   scale: ColorScale,
   causal: boolean,
   palette: Palette,
+  /** The sliding window's size, when the matrix has one. */
+  window?: number,
 ): HTMLElement {
   const legend = document.createElement('div');
   legend.className = 'legend-row';
@@ -27,24 +29,32 @@ export function colorLegend(
   const low = span('0');
   const high = span(scale.rowMax ? 'row max' : formatWeight(scale.max));
   legend.append(span('weight'), low, ramp, high);
-  if (causal) {
-    const swatch = document.createElement('canvas');
-    swatch.className = 'legend-mask';
-    swatch.width = 14;
-    swatch.height = 14;
-    const g = swatch.getContext('2d')!;
-    g.fillStyle = palette.mask;
-    g.fillRect(0, 0, 14, 14);
-    g.strokeStyle = palette.hatch;
-    g.beginPath();
-    for (const o of [-7, 0, 7, 14]) {
-      g.moveTo(o, 14);
-      g.lineTo(o + 14, 0);
-    }
-    g.stroke();
-    legend.append(swatch, span('masked (causal)'));
+  if (causal) legend.append(maskSwatch(palette), span('masked (causal)'));
+  if (window) {
+    const text = span(`outside the window (${window} tokens)`);
+    text.className = 'legend-window';
+    legend.append(maskSwatch(palette), text);
   }
   return legend;
+}
+
+/** A hatched square like the masked cells. */
+function maskSwatch(palette: Palette): HTMLCanvasElement {
+  const swatch = document.createElement('canvas');
+  swatch.className = 'legend-mask';
+  swatch.width = 14;
+  swatch.height = 14;
+  const g = swatch.getContext('2d')!;
+  g.fillStyle = palette.mask;
+  g.fillRect(0, 0, 14, 14);
+  g.strokeStyle = palette.hatch;
+  g.beginPath();
+  for (const o of [-7, 0, 7, 14]) {
+    g.moveTo(o, 14);
+    g.lineTo(o + 14, 0);
+  }
+  g.stroke();
+  return swatch;
 }
 
 function span(text: string): HTMLElement {

@@ -5,6 +5,7 @@
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { lutIndex } from './colorMaps';
 import { scaleTop, type ColorScale } from './colorScale';
+import type { WindowMask } from './windowMask';
 
 /** `#rgb`/`#rrggbb` → [r, g, b]; anything else → grey (palette colours are hex). */
 export function parseHex(color: string): [number, number, number] {
@@ -16,7 +17,7 @@ export function parseHex(color: string): [number, number, number] {
 
 /**
  * A `cols × n` canvas of `m` (one pixel per cell) through `lut` on `scale`; cells above the
- * diagonal of a causal matrix get `maskColor` instead, so a masked cell never reads as a
+ * diagonal of a causal matrix, and outside a sliding `window`, get `maskColor` instead, so a masked cell never reads as a
  * zero weight.
  */
 export function heatmapCanvas(
@@ -25,8 +26,9 @@ export function heatmapCanvas(
   scale: ColorScale,
   causal: boolean,
   maskColor: string,
+  window?: WindowMask,
 ): HTMLCanvasElement {
-  const paint = { lut, scale, causal, maskColor };
+  const paint = { lut, scale, causal, maskColor, window };
   return cellsCanvas(m.data, m.n, colsOf(m), { row: 0, col: 0, block: 1 }, paint);
 }
 
@@ -36,6 +38,8 @@ export interface CellPaint {
   scale: ColorScale;
   causal: boolean;
   maskColor: string;
+  /** Keys outside a sliding window are masked too. */
+  window?: WindowMask;
 }
 
 /**
@@ -49,7 +53,7 @@ export function cellsCanvas(
   rows: number,
   cols: number,
   at: { row: number; col: number; block: number },
-  { lut, scale, causal, maskColor }: CellPaint,
+  { lut, scale, causal, maskColor, window }: CellPaint,
 ): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = Math.max(1, cols);
@@ -70,8 +74,11 @@ export function cellsCanvas(
     const firstRow = at.row + r * block;
     const lastRow = firstRow + block - 1;
     const max = scaleTop(scale, firstRow);
+    // Windows only widen down the rows: a cell is outside when its block's first row says so.
+    const seen = window?.firstSeen[firstRow] ?? 0;
     for (let c = 0; c < cols; c++) {
-      const hidden = causal && at.col + c * block > lastRow;
+      const firstCol = at.col + c * block;
+      const hidden = (causal && firstCol > lastRow) || firstCol + block - 1 < seen;
       pixels[line + c] = hidden ? masked : packed[lutIndex(data[line + c], max)];
     }
   }

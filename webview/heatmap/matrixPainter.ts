@@ -1,12 +1,13 @@
 /**
  * Drawing of the matrix view: the base layer (heatmap image scaled to the layout, the
- * hatched causal mask, labels) and the overlay (focus and highlights), kept apart so a
+ * hatched causal mask and sliding window, labels) and the overlay (focus and highlights), kept apart so a
  * hover repaints only the overlay.
  */
 import type { Focus, ViewContext } from '../views/view';
 import { hatchPattern, maskedTrianglePath } from './heatmapImage';
 import { shortLabel, visibleRange, type MatrixLayout } from './matrixLayout';
 import type { TiledCells, TiledDraw } from './tiledCells';
+import { outsidePath } from './windowMask';
 
 /** What both layers draw from. */
 export interface MatrixScene {
@@ -56,12 +57,19 @@ export function paintMatrixBase(
   g.imageSmoothingEnabled = false;
   let drawn: TiledDraw | undefined;
   if (tiles && ctx.tiles) {
-    const paint = { lut: ctx.lut, scale: ctx.scale, causal: ctx.causal, maskColor: p.mask };
+    const { lut, scale, causal, window } = ctx;
+    const paint = { lut, scale, causal, maskColor: p.mask, window };
     drawn = tiles.draw(g, x0, y0, l, ctx.tiles, paint);
   } else if (image) g.drawImage(image, x0, y0, l.cols * l.cell, l.n * l.cell);
   if (ctx.causal && l.n > 1) {
     g.beginPath();
     maskedTrianglePath(g, x0, y0, l.cell, l.n);
+    g.fillStyle = hatchPattern(g, p.hatch, dpr);
+    g.fill();
+  }
+  if (ctx.window) {
+    g.beginPath();
+    outsidePath(g, ctx.window, x0, y0, l.cell);
     g.fillStyle = hatchPattern(g, p.hatch, dpr);
     g.fill();
   }

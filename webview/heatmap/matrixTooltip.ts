@@ -3,6 +3,7 @@ import { colsOf } from '../../src/shared/squareMatrix';
 import { formatWeight } from '../format';
 import { TILE } from '../headTiles';
 import type { ViewContext } from '../views/view';
+import { outsideWindow } from './windowMask';
 
 /** Text for cell `(row, col)`, or a row (`col` -1) or column (`row` -1) label. */
 export function tooltipText(ctx: ViewContext, row: number, col: number): string {
@@ -13,9 +14,11 @@ export function tooltipText(ctx: ViewContext, row: number, col: number): string 
     const value =
       ctx.causal && col > row
         ? 'masked (causal: a token cannot see later tokens)'
-        : weight === undefined
-          ? '…'
-          : formatWeight(weight);
+        : outsideWindow(ctx.window, row, col)
+          ? `outside the window (a token sees only the last ${ctx.window?.size} tokens, itself included)`
+          : weight === undefined
+            ? '…'
+            : formatWeight(weight);
     return `${labels[row]} (#${row}) → ${keyLabels[col]} (#${col})\n${value}`;
   }
   return row >= 0 ? `query ${labels[row]} (#${row})` : `key ${keyLabels[col]} (#${col})`;

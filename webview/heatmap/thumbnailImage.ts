@@ -8,6 +8,7 @@
  */
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { parseHex } from './heatmapImage';
+import type { WindowMask } from './windowMask';
 
 /** The thumbnails' colour scale in words, shown above the model view. */
 export const THUMBNAIL_SCALE =
@@ -37,10 +38,15 @@ export function sinkColumn(m: SquareMatrix): number {
 
 /**
  * Levels in [0, 1] of a `size × size` thumbnail of `m` (row-major), or -1 where every cell
- * the pixel covers is masked (above the diagonal of a causal matrix). A non-square matrix
+ * the pixel covers is masked (above the diagonal of a causal matrix, outside a sliding window). A non-square matrix
  * (cross-attention) is stretched to the square along its shorter side.
  */
-export function thumbnailLevels(m: SquareMatrix, size: number, causal: boolean): Float32Array {
+export function thumbnailLevels(
+  m: SquareMatrix,
+  size: number,
+  causal: boolean,
+  window?: WindowMask,
+): Float32Array {
   const { n, data } = m;
   const cols = colsOf(m);
   const levels = new Float32Array(size * size).fill(-1);
@@ -49,13 +55,14 @@ export function thumbnailLevels(m: SquareMatrix, size: number, causal: boolean):
   for (let i = 0; i < n; i++) {
     const row = i * cols;
     const last = causal ? i : cols - 1;
+    const first = window?.firstSeen[i] ?? 0;
     let top = 0;
-    for (let j = 0; j <= last; j++) if (j !== sink && data[row + j] > top) top = data[row + j];
+    for (let j = first; j <= last; j++) if (j !== sink && data[row + j] > top) top = data[row + j];
     if (!(top > 0)) top = data[row + sink] || 1;
     const y0 = Math.floor((i * size) / n);
     // A row may cover several pixel rows when there are fewer rows than pixels.
     const y1 = Math.max(y0 + 1, Math.floor(((i + 1) * size) / n));
-    for (let j = 0; j <= last; j++) {
+    for (let j = first; j <= last; j++) {
       const level = Math.sqrt(Math.min(1, data[row + j] / top));
       const x0 = Math.floor((j * size) / cols);
       const x1 = Math.max(x0 + 1, Math.floor(((j + 1) * size) / cols));

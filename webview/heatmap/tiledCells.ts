@@ -92,7 +92,7 @@ export class TiledCells {
     return this.pictureImage.canvas;
   }
 
-  /** Images made with other colours (colour map, scale, mask) are made again. */
+  /** Images made with other colours (colour map, scale, mask, window) are made again. */
   private forgetIfRepainted(paint: CellPaint): void {
     const was = this.paint;
     const same =
@@ -100,7 +100,8 @@ export class TiledCells {
       was.lut === paint.lut &&
       was.scale === paint.scale &&
       was.causal === paint.causal &&
-      was.maskColor === paint.maskColor;
+      was.maskColor === paint.maskColor &&
+      was.window === paint.window;
     if (same) return;
     this.paint = paint;
     this.images.clear();

@@ -73,12 +73,13 @@ export class MatrixView implements View {
       prev?.matrix === ctx.matrix &&
       prev?.lut === ctx.lut &&
       prev.scale === ctx.scale &&
-      prev.palette.mask === ctx.palette.mask;
+      prev.palette.mask === ctx.palette.mask &&
+      prev.window === ctx.window;
     this.ctx = ctx;
     const m = ctx.matrix;
     if (!sameImage) {
       this.image = m
-        ? heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, ctx.palette.mask)
+        ? heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, ctx.palette.mask, ctx.window)
         : undefined;
     }
     const { n, cols } = sizeOf(ctx);
@@ -91,7 +92,9 @@ export class MatrixView implements View {
       `Attention matrix, ${ctx.choiceLabel}: rows are query tokens, columns key tokens. ` +
         'Arrow keys move, Enter reveals the key token, plus and minus zoom.',
     );
-    this.legend.replaceChildren(colorLegend(ctx.lut, ctx.scale, ctx.causal, ctx.palette));
+    this.legend.replaceChildren(
+      colorLegend(ctx.lut, ctx.scale, ctx.causal, ctx.palette, ctx.window?.size),
+    );
     this.measureMargins();
     this.redraw();
     // A long head's weight under the pointer may just have arrived (a row or a tile).

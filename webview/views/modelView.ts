@@ -8,6 +8,7 @@ import type { LayerOverview } from '../../src/engine/types';
 import { projectMatrix } from '../../src/shared/displayUnits';
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
+import { choiceWindow, unitWindowMask, type WindowMask, windowMask } from '../heatmap/windowMask';
 import { esc, svgDocument } from '../export/svg';
 import { statisticsCsv } from '../export/statisticsCsv';
 import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
@@ -73,7 +74,7 @@ export class ModelView implements View {
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
-        const levels = thumbnailLevels(m, size, ctx.causal);
+        const levels = thumbnailLevels(m, size, ctx.causal, thumbnailWindow(weights, l, ctx));
         paintThumbnail(canvas, levels, size, zoom, ctx.lut, ctx.palette.mask);
         this.drawn.set(canvas, key);
       }
@@ -196,6 +197,28 @@ function header(text: string): HTMLElement {
   el.setAttribute('aria-hidden', 'true');
   el.textContent = text;
   return el;
+}
+
+/** Layer `layer`'s sliding window over its thumbnail's rows and columns (tokens, units or blocks). */
+function thumbnailWindow(
+  overview: LayerOverview,
+  layer: number,
+  ctx: ViewContext,
+): WindowMask | undefined {
+  const size = choiceWindow(ctx.store.windows, layer, 0);
+  if (!size) return undefined;
+  const { side, colSide, blockRows, blockCols } = overview;
+  if (blockRows === 1 && blockCols === 1) return unitWindowMask(size, ctx.units);
+  // Blocks of grouped thumbnails are blocks of units: a unit stands for its tokens.
+  const units = ctx.unitOverviews ? ctx.units.units : undefined;
+  const count = units?.length ?? ctx.store.cols;
+  const first = (u: number) => units?.[u][0] ?? u;
+  const last = (u: number) => units?.[u].at(-1) ?? u;
+  return windowMask(
+    size,
+    Array.from({ length: side }, (_, i) => first(i * blockRows)),
+    Array.from({ length: colSide }, (_, j) => last(Math.min((j + 1) * blockCols, count) - 1)),
+  );
 }
 
 /**

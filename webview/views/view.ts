@@ -7,6 +7,7 @@ import type { TiledHead } from '../heatmap/tiledCells';
 import type { Palette } from '../theme';
 import type { ResultStore, Units } from '../resultStore';
 import type { HeadChoice, ViewState } from '../viewState';
+import type { WindowMask } from '../heatmap/windowMask';
 
 /** Everything a view draws from; rebuilt by the app when data or choices change. */
 export interface ViewContext {
@@ -33,6 +34,8 @@ export interface ViewContext {
   /** Human-readable name of `matrix` ("layer 2 · head 3"). */
   choiceLabel: string;
   causal: boolean;
+  /** The chosen layer's sliding window over `units` × `keyUnits`, when it has one. */
+  window?: WindowMask;
 }
 
 /** The focused query unit, what it attends to most, and whether a click pinned it. */

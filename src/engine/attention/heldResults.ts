@@ -1,8 +1,9 @@
 /**
  * The results whose attention stays in the engine (issue 22). Views, hovers and exports ask
  * for what they show by result id: a slice of heads and rows, or a layer's overview
- * (thumbnails and head summaries). Only the newest few results are kept; a slice of an
- * older one fails with code `released`, so a panel left open on it can say so.
+ * (thumbnails and head summaries). The newest results are kept within a count and a memory
+ * budget; a slice of an older one fails with code `released`, so a panel left open on it
+ * can say so.
  */
 import { EngineRunError } from '../errors';
 import { enterStage, layerStage } from '../stage';
@@ -21,8 +22,17 @@ import { type SliceShape, shapeSlice, sliceShapeOf } from './sliceShape';
 import { thumbnailsOf } from './thumbnails';
 import { checkUnits, unitThumbnailsOf } from './unitThumbnails';
 
-/** Results kept at once: the one on show, the one before it (a panel per document), a spare. */
-export const HELD_RESULTS = 3;
+/**
+ * Results kept at once, at most: a panel per document, each with its result and the one
+ * before it. Small models' results weigh kilobytes, so the count is what bounds them.
+ */
+export const HELD_RESULTS = 16;
+
+/**
+ * Bytes of attention sources kept at once, beyond the newest result (always kept): two
+ * 2,048-token results of a 30-layer model (270 MiB each) fit, a third replaces the oldest.
+ */
+export const HELD_BYTES = 768 * 2 ** 20;
 
 /** Per stack: the source of its matrices and, for self-attention, the query ids for induction. */
 export interface HeldStack {
@@ -41,9 +51,12 @@ export class HeldResults {
   private readonly held = new Map<number, Held>();
   private nextId = 1;
 
-  constructor(private readonly keep = HELD_RESULTS) {}
+  constructor(
+    private readonly keep = HELD_RESULTS,
+    private readonly keepBytes = HELD_BYTES,
+  ) {}
 
-  /** Keeps a result's stacks; the oldest result beyond `keep` is dropped. */
+  /** Keeps a result's stacks; the oldest results beyond the count or the bytes are dropped. */
   hold(meta: Omit<HeldResult, 'resultId' | 'stacks'>, stacks: HeldStack[]): HeldResult {
     const resultId = this.nextId++;
     const full: HeldResult = { ...meta, resultId, stacks: stacks.map((s) => s.source.stack) };
@@ -53,7 +66,8 @@ export class HeldResults {
       overviews: new Map(),
     });
     for (const id of this.held.keys()) {
-      if (this.held.size <= this.keep) break;
+      if (this.held.size <= 1) break;
+      if (this.held.size <= this.keep && this.bytes <= this.keepBytes) break;
       this.held.delete(id);
     }
     return full;

@@ -4,6 +4,7 @@
  * with the caller (everything else).
  */
 import type { HeldResult, InspectResult } from '../types';
+import { withTensorWindows } from './appliedWindows';
 import { HeldTensors } from './attentionSource';
 import type { HeldResults, HeldStack } from './heldResults';
 
@@ -13,14 +14,18 @@ export function holdInspection(held: HeldResults, result: InspectResult): HeldRe
   const stacks: HeldStack[] = [
     {
       source: new HeldTensors(
-        {
-          kind: 'encoder',
-          layers: attentions.length,
-          heads: result.model.heads,
-          rows: n,
-          cols: n,
-          causal: result.model.architecture === 'decoder',
-        },
+        withTensorWindows(
+          {
+            kind: 'encoder',
+            layers: attentions.length,
+            heads: result.model.heads,
+            rows: n,
+            cols: n,
+            causal: result.model.architecture === 'decoder',
+          },
+          attentions,
+          result.model.attention,
+        ),
         attentions,
       ),
       queries: {

@@ -7,7 +7,7 @@
 import type { AttentionSliceRequest } from '../types';
 
 /** Rows computed at once while reducing blocks (times the block size, at least one block). */
-const ROWS_PER_STEP = 256;
+const ROWS_PER_STEP = 1024;
 
 /** How a request shapes its answer beyond heads and rows. */
 export interface SliceShape {

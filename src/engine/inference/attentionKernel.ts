@@ -5,8 +5,10 @@
  * SIMD ones the model ran, so a 2,048-token head comes back in tens of milliseconds.
  *
  * Shapes: q `[groups, perGroup, rows, d]` (query heads that share a key/value head are
- * consecutive), kᵀ `[groups, 1, d, keys]`, mask `[rows, keys]` (0 or −∞) → `[groups,
- * perGroup, rows, keys]`, i.e. `[heads, rows, keys]`.
+ * consecutive), kᵀ `[groups, 1, d, keys]` → `[groups, perGroup, rows, keys]`, i.e. `[heads,
+ * rows, keys]`. The mask is made inside the graph from the rows' and keys' positions: at
+ * 2,048 tokens a `[rows, keys]` mask would be 16 MB built in JavaScript and copied in for
+ * every head.
  */
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
@@ -27,35 +29,67 @@ export interface KernelBlock {
   factor: number;
   /** Soft-cap c: x → c · tanh(x / c). */
   softcap?: number;
-  mask: Float32Array;
+  /** Which keys a row sees; absent: all of them. */
+  mask?: KernelMask;
 }
 
-const sessions = new Map<boolean, Promise<ort.InferenceSession>>();
+/**
+ * Row r (at position `rowPositions[r]`) sees key j when `lowest ≤ r − j ≤ highest`: a causal
+ * mask has `lowest` 0, a sliding window of w keys `highest` w − 1; ±∞ leaves a side open.
+ */
+export interface KernelMask {
+  rowPositions: Float32Array;
+  lowest: number;
+  highest: number;
+}
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+const keyPositions = new Map<number, Float32Array>();
 
 /** `[heads, rows, keys]` probabilities of `block`. */
 export async function runKernel(block: KernelBlock): Promise<Float32Array> {
-  const capped = block.softcap !== undefined;
-  let session = sessions.get(capped);
+  const shape: KernelShape = { capped: block.softcap !== undefined, masked: !!block.mask };
+  const name = `${shape.capped}/${shape.masked}`;
+  let session = sessions.get(name);
   if (!session) {
-    session = ort.InferenceSession.create(kernelGraph(capped), {
-      executionProviders: ['wasm'],
-    });
-    sessions.set(capped, session);
-    session.catch(() => sessions.delete(capped));
+    session = ort.InferenceSession.create(kernelGraph(shape), { executionProviders: ['wasm'] });
+    sessions.set(name, session);
+    session.catch(() => sessions.delete(name));
   }
-  const { groups, perGroup, rows, d, keys } = block;
+  const { groups, perGroup, rows, d, keys, mask } = block;
+  const scalar = (value: number) => new ort.Tensor('float32', Float32Array.of(value), [1]);
   const feeds: Record<string, ort.Tensor> = {
     q: new ort.Tensor('float32', block.q, [groups, perGroup, rows, d]),
     kt: new ort.Tensor('float32', block.keyTransposed, [groups, 1, d, keys]),
-    factor: new ort.Tensor('float32', Float32Array.of(block.factor), [1]),
-    mask: new ort.Tensor('float32', block.mask, [rows, keys]),
+    factor: scalar(block.factor),
   };
-  if (capped) feeds.cap = new ort.Tensor('float32', Float32Array.of(block.softcap ?? 1), [1]);
+  if (shape.capped) feeds.cap = scalar(block.softcap ?? 1);
+  if (mask) {
+    feeds.rowPos = new ort.Tensor('float32', mask.rowPositions, [rows, 1]);
+    feeds.keyPos = new ort.Tensor('float32', positionsUpTo(keys), [1, keys]);
+    feeds.lowest = scalar(mask.lowest);
+    feeds.highest = scalar(mask.highest);
+  }
   const out = await (await session).run(feeds);
   return out.p.data as Float32Array;
 }
 
-function kernelGraph(capped: boolean): Uint8Array {
+function positionsUpTo(keys: number): Float32Array {
+  let positions = keyPositions.get(keys);
+  if (!positions) {
+    if (keyPositions.size >= 4) keyPositions.clear();
+    positions = Float32Array.from({ length: keys }, (_, j) => j);
+    keyPositions.set(keys, positions);
+  }
+  return positions;
+}
+
+interface KernelShape {
+  capped: boolean;
+  masked: boolean;
+}
+
+function kernelGraph({ capped, masked }: KernelShape): Uint8Array {
   const { onnx } = onnxProto;
   const input = (name: string, rank: number) =>
     onnx.ValueInfoProto.create({
@@ -91,14 +125,33 @@ function kernelGraph(capped: boolean): Uint8Array {
     );
     logits = 'capped';
   }
-  nodes.push(node('Add', [logits, 'mask'], 'masked'), node('Softmax', ['masked'], 'p', -1));
-  const inputs = [input('q', 4), input('kt', 4), input('factor', 1), input('mask', 2)];
+  const inputs = [input('q', 4), input('kt', 4), input('factor', 1)];
   if (capped) inputs.push(input('cap', 1));
+  const initializer: onnxProto.onnx.ITensorProto[] = [];
+  if (masked) {
+    nodes.push(
+      node('Sub', ['rowPos', 'keyPos'], 'offset'),
+      node('Less', ['offset', 'lowest'], 'tooLate'),
+      node('Greater', ['offset', 'highest'], 'tooEarly'),
+      node('Or', ['tooLate', 'tooEarly'], 'hidden'),
+      node('Where', ['hidden', 'minusInfinity', logits], 'masked'),
+    );
+    inputs.push(input('rowPos', 2), input('keyPos', 2), input('lowest', 1), input('highest', 1));
+    initializer.push({ name: 'minusInfinity', dataType: FLOAT, dims: [], floatData: [-Infinity] });
+    logits = 'masked';
+  }
+  nodes.push(node('Softmax', [logits], 'p', -1));
   return encodeOnnx(
     onnx.ModelProto.create({
       irVersion: 8,
       opsetImport: [{ domain: '', version: 14 }],
-      graph: { name: 'attention', node: nodes, input: inputs, output: [input('p', 4)] },
+      graph: {
+        name: 'attention',
+        node: nodes,
+        input: inputs,
+        initializer,
+        output: [input('p', 4)],
+      },
     }),
   );
 }

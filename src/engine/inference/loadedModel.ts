@@ -14,6 +14,7 @@ import { modelSource } from '../folder/modelSource';
 import { knob, type Surface } from '../surface';
 import type { AttentionStack, ModelInfo, Prediction } from '../types';
 import { type AttentionSource, HeldTensors } from '../attention/attentionSource';
+import { withTensorWindows } from '../attention/appliedWindows';
 import { recomputeFetches } from '../graph/recomputeFetches';
 import { recomputedSource } from './recomputeRun';
 import { toPredictions, topPredictions } from './predictionGraph';
@@ -106,7 +107,8 @@ export class LoadedModel {
       const predictions = logits
         ? await topPredictions(logits, n, topK, spell, this.folder)
         : undefined;
-      return { source: new HeldTensors(stack, attentions), predictions };
+      const shown = withTensorWindows(stack, attentions, this.info.attention);
+      return { source: new HeldTensors(shown, attentions), predictions };
     }
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);

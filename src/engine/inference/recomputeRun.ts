@@ -8,6 +8,7 @@ import { asFloat32, type OutputTensor } from '../attention/extractAttention';
 import type { RecomputeOutputs } from '../graph/exposeRecompute';
 import { ModelError } from '../modelError';
 import type { AttentionFeatures, AttentionStack } from '../types';
+import { windowsOf } from '../attention/appliedWindows';
 import { type LayerRecompute, RecomputedAttention } from './recomputedAttention';
 
 /** Largest difference from the graph's own probabilities accepted, float32 attention. */
@@ -78,8 +79,9 @@ export async function recomputedSource(
   const windows = features.slidingWindow ? [true, false] : [false];
   let worst: RecomputeMismatch['where'] | undefined;
   for (const windowed of windows) {
+    const windows = windowed ? windowsOf(features, stack.layers) : undefined;
     const source = new RecomputedAttention(
-      stack,
+      windows ? { ...stack, windows } : stack,
       base.map((layer, l) => {
         const window = windowed ? windowOf(l) : undefined;
         return window === undefined ? layer : { ...layer, window };

@@ -7,7 +7,7 @@
  */
 import type { AttentionSource } from '../attention/attentionSource';
 import type { AttentionStack } from '../types';
-import { runKernel } from './attentionKernel';
+import { type KernelMask, runKernel } from './attentionKernel';
 import { enterStage, layerStage } from '../stage';
 
 /** One layer's tensors and the arithmetic between Q·Kᵀ and its softmax. */
@@ -30,7 +30,6 @@ const ROWS_IN_JS = 4;
 
 export class RecomputedAttention implements AttentionSource {
   readonly bytes: number;
-  private readonly masks = new Map<string, Float32Array>();
 
   constructor(
     readonly stack: AttentionStack,
@@ -45,8 +44,8 @@ export class RecomputedAttention implements AttentionSource {
     rows: readonly number[],
   ): Promise<Float32Array> {
     const cols = this.stack.cols;
-    const out = new Float32Array(heads.length * rows.length * cols);
     if (rows.length * heads.length <= ROWS_IN_JS) {
+      const out = new Float32Array(heads.length * rows.length * cols);
       for (const [h, head] of heads.entries()) {
         for (const [r, row] of rows.entries()) {
           this.rowInto(layer, head, row, out, (h * rows.length + r) * cols);
@@ -58,6 +57,8 @@ export class RecomputedAttention implements AttentionSource {
     const perGroup = this.stack.heads / l.kvHeads;
     const everyHead = heads.length === this.stack.heads && heads.every((h, i) => h === i);
     if (everyHead) return this.block(layer, l.kvHeads, perGroup, heads, rows);
+    if (heads.length === 1) return this.block(layer, 1, 1, heads, rows);
+    const out = new Float32Array(heads.length * rows.length * cols);
     for (const [h, head] of heads.entries()) {
       const weights = await this.block(layer, 1, 1, [head], rows);
       out.set(weights, h * rows.length * cols);
@@ -85,11 +86,10 @@ export class RecomputedAttention implements AttentionSource {
     }
     const kvOf = (head: number) => Math.floor((head * l.kvHeads) / this.stack.heads);
     const kvHeads = groups === l.kvHeads ? null : heads.map(kvOf);
-    const keyTransposed = kvHeads
-      ? Float32Array.from(
-          kvHeads.flatMap((kv) => [...l.keyTransposed.subarray(kv * d * m, (kv + 1) * d * m)]),
-        )
-      : l.keyTransposed;
+    const keyTransposed = kvHeads ? new Float32Array(kvHeads.length * d * m) : l.keyTransposed;
+    kvHeads?.forEach((kv, i) => {
+      keyTransposed.set(l.keyTransposed.subarray(kv * d * m, (kv + 1) * d * m), i * d * m);
+    });
     return runKernel({
       q,
       groups,
@@ -100,7 +100,7 @@ export class RecomputedAttention implements AttentionSource {
       keys: m,
       factor: l.factor,
       ...(l.softcap === undefined ? {} : { softcap: l.softcap }),
-      mask: this.mask(rows, l.window),
+      ...this.mask(rows, l.window),
     });
   }
 
@@ -140,22 +140,16 @@ export class RecomputedAttention implements AttentionSource {
     return window === undefined || row - key < window;
   }
 
-  /** `[rows, cols]` of 0 (seen) and −∞ (masked), kept per row choice and window. */
-  private mask(rows: readonly number[], window: number | undefined): Float32Array {
-    const contiguous = rows.every((r, i) => r === rows[0] + i);
-    const key = contiguous ? `${rows[0]}+${rows.length}/${window}` : undefined;
-    const known = key === undefined ? undefined : this.masks.get(key);
-    if (known) return known;
-    const m = this.stack.cols;
-    const mask = new Float32Array(rows.length * m);
-    rows.forEach((row, r) => {
-      for (let j = 0; j < m; j++) if (!this.visible(row, j, window)) mask[r * m + j] = -Infinity;
-    });
-    if (key !== undefined) {
-      if (this.masks.size >= 4) this.masks.clear();
-      this.masks.set(key, mask);
-    }
-    return mask;
+  /** The kernel's mask for `rows` (see `visible`); none when every key is seen. */
+  private mask(rows: readonly number[], window: number | undefined): { mask?: KernelMask } {
+    if (!this.stack.causal && window === undefined) return {};
+    return {
+      mask: {
+        rowPositions: Float32Array.from(rows),
+        lowest: this.stack.causal ? 0 : -Infinity,
+        highest: window === undefined ? Infinity : window - 1,
+      },
+    };
   }
 
   /**

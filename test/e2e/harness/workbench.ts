@@ -239,10 +239,21 @@ export class Workbench {
     return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
   }
 
+  /**
+   * A page that is still loading (a walkthrough's media frame) can take the focus between the
+   * check and the key press, and F1 then goes to the frame: look again and press again.
+   */
   private async openPalette(): Promise<void> {
-    await this.leaveWebview();
-    await this.page.keyboard.press('F1');
-    await this.quickInput().waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await this.leaveWebview();
+      await this.page.keyboard.press('F1');
+      try {
+        await this.quickInput().waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /**

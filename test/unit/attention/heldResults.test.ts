@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { summariseCrossLayer, summariseLayer } from '../../../src/engine/attention/headSummaries';
 import { inductionTargets } from '../../../src/engine/attention/inductionTargets';
-import { HELD_RESULTS } from '../../../src/engine/attention/heldResults';
+import type { AttentionSource } from '../../../src/engine/attention/attentionSource';
+import { HELD_RESULTS, HeldResults } from '../../../src/engine/attention/heldResults';
 import { thumbnailsOf } from '../../../src/engine/attention/thumbnails';
 import { EngineRunError } from '../../../src/engine/errors';
 import { THUMBNAIL_SIDE } from '../../../src/engine/types';
@@ -136,6 +137,28 @@ describe('held results', () => {
     await engine.slice(ids[1], { kind: 'encoder', layer: 0 });
     engine.release(ids[1]);
     await assert.rejects(engine.overview(ids[1], 'encoder', 0), released);
+  });
+
+  it('keeps results within a memory budget, the newest always', async () => {
+    const source = (bytes: number) =>
+      ({
+        stack: { kind: 'encoder', layers: 1, heads: 1, rows: 1, cols: 1, causal: false },
+        bytes,
+      }) as AttentionSource;
+    const held = new HeldResults(16, 1_000);
+    const meta = { text: '' } as unknown as Parameters<HeldResults['hold']>[0];
+    const first = held.hold(meta, [{ source: source(400) }]).resultId;
+    const second = held.hold(meta, [{ source: source(400) }]).resultId;
+    assert.equal(held.bytes, 800);
+    const third = held.hold(meta, [{ source: source(400) }]).resultId;
+    assert.equal(held.bytes, 800, 'the oldest result made room');
+    await assert.rejects(held.overview(first, 'encoder', 0), /no longer held/);
+    const huge = held.hold(meta, [{ source: source(5_000) }]).resultId;
+    assert.equal(held.bytes, 5_000, 'one result over the budget is still kept, alone');
+    for (const id of [second, third]) {
+      await assert.rejects(held.overview(id, 'encoder', 0), /no longer held/);
+    }
+    assert.ok(huge > third);
   });
 
   it('refuses layers, heads, rows and kinds the result does not have', async () => {

@@ -14,7 +14,7 @@ import { HF_FIXTURES } from '../folder/hfFixtures';
 
 const SEQ2SEQ = new Set(['opus-mt-tiny', 't5-small-tiny']);
 /** Merged decoders compute attention inside an If: they keep their probabilities whole. */
-const KEPT_WHOLE = new Set(['gpt2-merged']);
+const KEPT_WHOLE = new Set(['gpt2-merged', 'gpt2-optimized-merged']);
 const FOLDERS = [
   join(ROOT, 'models', 'mini-code-gpt'),
   ...readdirSync(HF_FIXTURES, { withFileTypes: true })

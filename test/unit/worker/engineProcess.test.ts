@@ -111,6 +111,58 @@ describe('the engine in a child process (dist/engine.process.js, bundled model)'
     console.log(`      restart + next inspection: ${ms.toFixed(0)} ms`);
   });
 
+  /** Runs LONG, calls `during` once the process announces the graph run; the run's error. */
+  async function duringLongRun(during: (runId: number) => void): Promise<unknown> {
+    await client.inspect({ modelDir: MODEL, text: 'warm up' }).result;
+    const run = client.inspect({ modelDir: MODEL, text: LONG });
+    const outcome = run.result.then(
+      () => assert.fail('the run ended with a result'),
+      (error: unknown) => error,
+    );
+    const child = handles[0].child;
+    await new Promise<void>((resolve) => {
+      const onMessage = (message: { event?: { stage?: { kind?: string; tokens?: number } } }) => {
+        const stage = message.event?.stage;
+        if (stage?.kind !== 'run' || (stage.tokens ?? 0) < 100) return;
+        child.off('message', onMessage);
+        during(run.runId);
+        resolve();
+      };
+      child.on('message', onMessage);
+    });
+    return outcome;
+  }
+
+  it('a cancel in the middle of a long run stops the process, freeing its memory; the next inspection works', async () => {
+    client = new EngineClient(
+      () => {
+        const handle = startChildProcess(SCRIPT, {
+          wasmDir: join(ROOT, 'dist', 'ort'),
+          numThreads: 1,
+        });
+        handles.push(handle);
+        return handle;
+      },
+      undefined,
+      { surface: 'extension', restartAfterCrash: true, stopRunOnCancelAfterMs: 0 },
+    );
+    const error = await duringLongRun((runId) => client.cancel(runId));
+    assert.ok(error instanceof EngineRunError);
+    assert.equal(error.code, 'cancelled');
+    const child = handles[0].child;
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    await inspectsAgain();
+  });
+
+  it('without the option, a cancelled run ends in the engine, which stays', async () => {
+    client = clientWith();
+    const error = await duringLongRun((runId) => client.cancel(runId));
+    assert.match(String(error), /Inspection cancelled\./);
+    await client.inspect({ modelDir: MODEL, text: 'def again(): pass' }).result;
+    assert.equal(handles.length, 1);
+    assert.equal(handles[0].child.exitCode, null);
+  });
+
   it('a process that exhausts its heap ends the run with the out-of-memory message; the next works', async () => {
     client = clientWith({ execArgv: SMALL_HEAP, env: { [EXHAUST_MEMORY_ENV]: 'js' } });
     const started = performance.now();

@@ -48,7 +48,7 @@ export function unsupported(node: onnx.INodeProto, context: UnfuseContext, what:
     'fusedAttention',
     context.label,
     context.file,
-    `${node.domain || 'ai.onnx'}.${node.opType} node "${node.name || node.output?.[0] || ''}" ${what}, which this version cannot open up to show its attention`,
+    `${nodeName(node, context)} ${what}, which this version cannot open up to show its attention`,
     'Export the model without attention fusion (plain MatMul/Softmax), or without that option.',
   );
 }
@@ -59,7 +59,13 @@ export function inconsistent(node: onnx.INodeProto, context: UnfuseContext, what
     'badAttentionShape',
     context.label,
     context.file,
-    `${node.domain || 'ai.onnx'}.${node.opType} node "${node.name || node.output?.[0] || ''}" ${what}`,
+    `${nodeName(node, context)} ${what}`,
     'The graph contradicts itself; export or download it again.',
   );
+}
+
+/** `com.microsoft.Attention node "Attention_0"`, and where it is when inside a subgraph. */
+function nodeName(node: onnx.INodeProto, context: UnfuseContext): string {
+  const name = `${node.domain || 'ai.onnx'}.${node.opType} node "${node.name || node.output?.[0] || ''}"`;
+  return context.where ? `${name} (${context.where})` : name;
 }

@@ -1,6 +1,6 @@
 /**
  * How wide a fused attention node's q/k/v inputs are, read from the weights that produce
- * them (MatMul with a constant, MatMulNBits' N, a bias Add) or the recorded shapes, so the
+ * them (MatMul with a constant, MatMulNBits' and MatMulBnb4's N, a bias Add) or the recorded shapes, so the
  * head size is known and num_heads can be checked against the weights before any rewrite.
  */
 import type { onnx } from 'onnx-proto';
@@ -17,7 +17,7 @@ export function widthOf(index: GraphIndex, tensor: string, depth = 4): number | 
   const node = index.producer(tensor);
   if (!node || depth === 0) return undefined;
   const inputs = node.input ?? [];
-  if (node.opType === 'MatMulNBits') {
+  if (node.opType === 'MatMulNBits' || node.opType === 'MatMulBnb4') {
     const n = node.attribute?.find((x) => x.name === 'N');
     return n ? int64(n.i) : undefined;
   }

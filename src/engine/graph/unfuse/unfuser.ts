@@ -11,6 +11,8 @@ export interface UnfuseContext {
   readonly file: string;
   /** The default-domain opset the graph imports; rewriters emit ops valid at that opset. */
   readonly opset: number;
+  /** For a node inside a subgraph: where (`in the then_branch of If node "…"`), for messages. */
+  readonly where?: string;
 }
 
 /**
