@@ -12,6 +12,8 @@ import {
 import { modeLabels } from './choiceLabel';
 import { FocusPanel } from './controls/focusPanel';
 import { GenerationBar } from './controls/generationBar';
+import { HeadTiles } from './headTiles';
+import { UnitOverviews } from './unitOverviews';
 import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { Toolbar } from './controls/toolbar';
@@ -40,6 +42,16 @@ export class App implements ViewHost {
       this.drawnMark.layer();
       this.scheduleRender();
     },
+  );
+  /** The matrix view's tiles of a long head (issue 22), asked for like the store's slices. */
+  private readonly tiles = new HeadTiles(
+    (runId, request) => callHost('slice', { runId, ...request }),
+    () => this.scheduleRender(),
+  );
+  /** The model view's thumbnails of a long result under word level or hidden specials. */
+  private readonly unitOverviews = new UnitOverviews(
+    (runId, kind, layer, units) => callHost('overview', { runId, kind, layer, units }),
+    () => this.scheduleRender(),
   );
   private readonly drawnMark = new DrawnMark();
   private palette: Palette = readPalette();
@@ -95,6 +107,7 @@ export class App implements ViewHost {
         break;
       case 'didStartResult':
         if (!store.start(message.meta)) return;
+        this.tiles.clear();
         this.drawnMark.started(message.meta);
         this.runs.resultArrived();
         this.focusTracker.clear();
@@ -180,6 +193,8 @@ export class App implements ViewHost {
       palette,
       scales,
       view: kind,
+      tiles: this.tiles,
+      unitOverviews: this.unitOverviews,
     });
     this.ctx = ctx;
     this.state = ctx.state;
@@ -192,7 +207,9 @@ export class App implements ViewHost {
     const colorMap = this.state.colorMap ?? settings.colorMap;
     const { layerCount, heads } = store;
     const topK = ctx.settings.topK;
-    this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, kind !== 'summary');
+    // A long head drawn from tiles has no whole image to save (issue 22).
+    const canImage = kind !== 'summary' && !ctx.tiles;
+    this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, canImage);
     const notice = store.meta ? store.notice(ctx.state.layer, ctx.state.head) : null;
     const error = this.runs.error ?? notice;
     this.status.update(store, this.runs.running, error, modeLabels(this.state));
@@ -207,14 +224,18 @@ export class App implements ViewHost {
   }
 
   private copyCsv(): void {
-    const ctx = this.ctx;
+    const { ctx } = this;
     const kind = this.currentView();
-    const matrix = focusMatrix(this.activeView(), ctx);
-    if (kind === 'summary') {
-      const text = this.views.summaryCsv() ?? '';
-      postToHost({ type: 'copyText', text, what: 'head summaries as CSV' });
-    } else if (ctx && matrix) {
-      postToHost(csvMessage(matrix, ctx, focusLabel(ctx, kind)));
+    const view = this.activeView();
+    // The model and summary views copy their tables; a long head, the part on screen.
+    const copy = view.csv?.();
+    if (copy && 'refusal' in copy) {
+      this.runs.showError(copy.refusal);
+      this.render();
+    } else if (copy) postToHost({ type: 'copyText', ...copy });
+    else {
+      const matrix = focusMatrix(view, ctx);
+      if (ctx && matrix) postToHost(csvMessage(matrix, ctx, focusLabel(ctx, kind)));
     }
   }
 

@@ -10,6 +10,7 @@
 import { HeldResults } from './attention/heldResults';
 import { type HeadScanOptions, HeadScans } from './heads/headScans';
 import { holdInspection } from './attention/holdInspection';
+import { everyLayer } from './attention/attentionSource';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
 import { enterStage } from './stage';
@@ -38,6 +39,7 @@ import type {
   LogitLensLayer,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from './types';
 
 /** Options of one inspection. */
@@ -124,14 +126,7 @@ export class Engine {
   ): Promise<InspectResult> {
     const run = await this.run(modelDir, text, options);
     if ('result' in run) return run.result;
-    const { source, meta } = run;
-    const heads = range(source.stack.heads);
-    const rows = range(source.stack.rows);
-    const attentions: Float32Array[] = [];
-    for (let layer = 0; layer < source.stack.layers; layer++) {
-      attentions.push(await source.slice(layer, heads, rows));
-    }
-    return { ...meta, attentions };
+    return { ...run.meta, attentions: await everyLayer(run.source) };
   }
 
   /**
@@ -261,8 +256,13 @@ export class Engine {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
-    return this.held.overview(resultId, kind, layer);
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
+    return this.held.overview(resultId, kind, layer, units);
   }
 
   /** One layer's value norms and head writes of a held result (issue 24). */
@@ -289,10 +289,6 @@ export class Engine {
     enterStage({ label: `${modelDir}: reading the model folder`, kind: 'load' });
     return loadAnyModel(this.openFolder(modelDir), modelDir, this.surface, variant);
   }
-}
-
-function range(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => i);
 }
 
 function now(): number {

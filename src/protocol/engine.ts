@@ -25,10 +25,11 @@ import type {
   ModelInfo,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
-export const ENGINE_PROTOCOL_VERSION = 3;
+export const ENGINE_PROTOCOL_VERSION = 4;
 
 /** Worker → host: the engine entered a stage of long synchronous work. */
 export interface EngineEvent {
@@ -101,6 +102,8 @@ export interface EngineApi {
     resultId: number;
     kind: HeldResult['stacks'][number]['kind'];
     layer: number;
+    /** Thumbnails as a view groups the tokens (word level, hidden specials). */
+    units?: ThumbnailUnits;
   }): Promise<LayerOverview>;
   /** A part of a held result's attention, `[heads, rows, cols]` (transferred). */
   slice(arg: { resultId: number } & AttentionSliceRequest): Promise<Float32Array>;

@@ -16,11 +16,13 @@ import type {
   LayerOverview,
   ModelInfo,
   PositionsReport,
+  ThumbnailUnits,
 } from '../engine/types';
 import { engineFailureMessage, isOutOfMemory, memorySentence } from './engineFailure';
 import { type ClientOptions, DEFAULT_WATCHDOG, type WatchdogOptions } from './clientOptions';
 import { releasedError, toRunError } from './runErrors';
 import { type Live, startLive } from './liveEngine';
+import { StageFeed } from './stageFeed';
 import type { WorkerFactory } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
@@ -31,6 +33,8 @@ export class EngineClient {
   private nextRunId = 1;
   /** Runs whose promise is still open, so `cancel` can settle them at once. */
   private readonly open = new Map<number, (error: EngineRunError) => void>();
+  /** Every stage the engine announces, for progress. */
+  readonly stages = new StageFeed();
 
   constructor(
     private readonly startWorker: WorkerFactory,
@@ -55,9 +59,14 @@ export class EngineClient {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
     const doing = `summarising layer ${layer} of the ${kind} attention`;
-    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer }));
+    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer, units }));
   }
 
   /** `[heads, rows, cols]` of a held result's attention. */
@@ -206,6 +215,7 @@ export class EngineClient {
   private spawn(): Live {
     return startLive(this.startWorker, this.bound.timeoutSeconds, {
       expired: (live, what) => this.stop(live, what),
+      staged: (stage) => this.stages.emit(stage),
       exited: (live, reason) => {
         live.rpc.rejectAll(
           new EngineRunError(

@@ -3,6 +3,7 @@
  * watchdog fed by the stages it announces, and what it was last asked (for crash messages).
  */
 import { EngineRunError } from '../engine/errors';
+import type { EngineStage } from '../engine/stage';
 import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
 import type { EngineApi, EngineEvent } from '../protocol/engine';
 import { Rpc } from '../protocol/rpc';
@@ -26,6 +27,8 @@ export interface LiveEndings {
   expired(live: Live, what: string): void;
   /** The process or thread ended by itself (`reason`: its exit code or signal, in words). */
   exited(live: Live, reason: string): void;
+  /** The engine announced a stage (progress for people). */
+  staged(stage: EngineStage): void;
 }
 
 /** Starts an engine and shakes hands; `ready` rejects when it speaks another protocol. */
@@ -46,6 +49,7 @@ export function startLive(
   rpc.onEvent((event) => {
     if (event.kind !== 'stage') return;
     watchdog.enter(event.stage);
+    endings.staged(event.stage);
     const { modelBytes, tokens, kind } = event.stage;
     if (modelBytes) live.work.modelBytes = modelBytes;
     if (kind === 'run' && tokens) live.work.tokens = tokens;

@@ -7,7 +7,7 @@
  */
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import { holdInspection } from '../../src/engine/attention/holdInspection';
-import type { HeldResult, InspectResult } from '../../src/engine/types';
+import type { HeldResult, InspectResult, ThumbnailUnits } from '../../src/engine/types';
 
 /** One call the page made: its method and argument. */
 export interface HostCall {
@@ -66,8 +66,12 @@ export class TestHost {
       if (method === 'overview') {
         if (this.overviewsLeft <= 0) await new Promise<void>((go) => this.gated.push(go));
         this.overviewsLeft--;
-        const { kind, layer } = arg as unknown as { kind: 'encoder'; layer: number };
-        return await this.held.overview(held.resultId, kind, layer);
+        const { kind, layer, units } = arg as unknown as {
+          kind: 'encoder';
+          layer: number;
+          units?: ThumbnailUnits;
+        };
+        return await this.held.overview(held.resultId, kind, layer, units);
       }
       if (method === 'slice') {
         const { runId: _runId, ...request } = arg as unknown as {

@@ -5,9 +5,9 @@
 import { describeAttentionFeatures } from '../../src/shared/attentionFeatures';
 import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/engine/types';
 import { csvField } from '../../src/shared/matrixCsv';
-import type { Focus, View, ViewContext, ViewHost } from './view';
+import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
-type Column = {
+export type Column = {
   key: keyof HeadSummary;
   title: string;
   help: string;
@@ -75,8 +75,16 @@ const SELF_ONLY = new Set<keyof HeadSummary>([
 ]);
 const CROSS_ONLY = new Set<keyof HeadSummary>(['alignment']);
 
+/** The columns a table of `summaries` shows: self-attention's scores or cross-attention's. */
+export function shownColumns(summaries: readonly HeadSummary[]): Column[] {
+  const cross = summaries.some((s) => s.alignment !== null);
+  return COLUMNS.filter((c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key));
+}
+
 export class SummaryView implements View {
   private columns = COLUMNS;
+  /** The rows on show, in the table's order. */
+  private shown: HeadSummary[] = [];
   readonly element = document.createElement('div');
   private readonly table = document.createElement('table');
   /** The model's sliding window and soft-cap, when it has them. */
@@ -110,8 +118,8 @@ export class SummaryView implements View {
     this.features.textContent = features.join(' ');
     this.features.hidden = features.length === 0;
     const summaries = ctx.store.summaries();
-    const cross = summaries.some((s) => s.alignment !== null);
-    this.columns = COLUMNS.filter((c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key));
+    this.columns = shownColumns(summaries);
+    this.shown = summaries;
     const { key, descending } = this.sort;
     const value = (s: HeadSummary) =>
       key === 'layer'
@@ -203,13 +211,11 @@ export class SummaryView implements View {
     return undefined;
   }
 
-  /** The table as CSV, for the clipboard. */
-  csv(): string {
-    const rows = [...this.table.querySelectorAll('tr')].map((tr) =>
-      [...tr.children]
-        .map((cell) => csvField(cell.textContent?.replace(/[▲▼]/g, '').trim() ?? ''))
-        .join(','),
-    );
-    return `${rows.join('\r\n')}\r\n`;
+  /** The table as shown (columns, order, formatted values) as CSV, for the clipboard. */
+  csv(): CsvCopy {
+    const rows = [this.columns.map((c) => c.title)];
+    for (const s of this.shown) rows.push(this.columns.map((c) => c.format(s)));
+    const text = `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+    return { text, what: 'head summaries as CSV' };
   }
 }
