@@ -126,7 +126,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         modelDir,
         variant,
         budget: () => config().headScanBudget,
-        actions: { inspect: (document, range) => inspector.inspect(document, range) },
+        actions: {
+          inspect: (document, range) => inspector.inspect(document, range),
+          showHead: (document, layer, head) => inspector.showHead(document, layer, head),
+        },
       }),
     ),
     log,

@@ -120,6 +120,10 @@ export class App implements ViewHost {
         store.staleReason = message.reason;
         this.focusTracker.clear();
         break;
+      case 'didShowHead':
+        if (message.runId !== store.runId) return;
+        this.showHead(message.layer, message.head);
+        return;
       case 'didFocusToken': {
         if (message.runId !== store.runId || store.staleReason !== null) return;
         if (store.kind === 'cross') return void this.seq2seq.showSource(message.index, this.ctx);
@@ -157,6 +161,14 @@ export class App implements ViewHost {
     if (token !== undefined && this.store.runId !== null) {
       postToHost({ type: 'revealToken', runId: this.store.runId, index: token });
     }
+  }
+
+  /** The matrix view on one head; numbers the result does not have are ignored. */
+  private showHead(layer: number, head: number): void {
+    const { layerCount, heads } = this.store;
+    const valid = (n: number, count: number) => Number.isInteger(n) && n >= 0 && n < count;
+    if (!valid(layer, layerCount) || !valid(head, heads)) return;
+    this.patchState({ view: 'matrix', layer, head });
   }
 
   patchState(patch: Partial<ViewState>): void {

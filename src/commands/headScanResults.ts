@@ -12,6 +12,8 @@ import type { HeadScanAnswer } from '../inspection/headScanRun';
 export interface ResultActions {
   /** Inspects `range` of `document` into its panel. */
   inspect(document: vscode.TextDocument, range: vscode.Range): Promise<unknown>;
+  /** Shows head `head` of layer `layer` in that panel. */
+  showHead(document: vscode.TextDocument, layer: number, head: number): void;
 }
 
 const STRIP = '▁▂▃▄▅▆▇█';
@@ -85,6 +87,7 @@ async function openExample(example: HeadExample, actions: ResultActions): Promis
   );
   editor.selection = new vscode.Selection(window.start, window.end);
   await actions.inspect(document, window);
+  actions.showHead(document, example.layer, example.head);
   const query = document.positionAt(example.start);
   // The panel mirrors the cursor: it focuses the query token.
   editor.selection = new vscode.Selection(query, query);

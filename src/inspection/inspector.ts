@@ -85,6 +85,11 @@ export class Inspector implements vscode.Disposable {
     });
   }
 
+  /** The document's panel shows head `head` of layer `layer` of its result (Find Heads…). */
+  showHead(document: vscode.TextDocument, layer: number, head: number): void {
+    this.panels.showHead(document, layer, head);
+  }
+
   /** Brings back a panel VS Code restored after a reload, and runs its inspection again. */
   revive(webviewPanel: vscode.WebviewPanel): void {
     const info = this.deps.restore.get(webviewPanel.title);

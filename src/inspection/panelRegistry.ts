@@ -91,6 +91,12 @@ export class PanelRegistry implements vscode.Disposable {
     );
   }
 
+  /** Shows one head of the result `document`'s panel shows, if it has one. */
+  showHead(document: vscode.TextDocument, layer: number, head: number): void {
+    const entry = this.entries.get(document.uri.toString());
+    if (entry?.shown) entry.panel.showHead(entry.shown.runId, layer, head);
+  }
+
   /** What a document's panel shows, for tests and diagnostics. */
   state(key: string): (FeedState & { valid: boolean }) | undefined {
     const entry = this.entries.get(key);

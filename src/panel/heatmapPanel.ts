@@ -138,6 +138,11 @@ export class HeatmapPanel {
     this.feed.focusToken(runId, index);
   }
 
+  /** Shows one head of `runId`'s result in the matrix view. */
+  showHead(runId: number, layer: number, head: number): void {
+    this.feed.showHead(runId, layer, head);
+  }
+
   /** Answers the webview's calls (overviews, slices, steps) with `api` from now on. */
   serve(api: WebviewHostApi): void {
     Object.assign(this.served, api);

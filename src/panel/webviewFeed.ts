@@ -57,6 +57,7 @@ export class WebviewFeed {
   private failure: { runId?: number; message: string } | undefined;
   private invalidation: { runId: number; reason: string } | undefined;
   private focus: { runId: number; index: number | null } | undefined;
+  private head: { runId: number; layer: number; head: number } | undefined;
 
   constructor(
     private readonly post: (message: HostToWebview) => void,
@@ -87,6 +88,7 @@ export class WebviewFeed {
     if (this.result) this.sendResult(this.result);
     if (this.invalidation) this.send({ type: 'didInvalidate', ...this.invalidation });
     if (this.focus) this.send({ type: 'didFocusToken', ...this.focus });
+    if (this.head) this.send({ type: 'didShowHead', ...this.head });
     if (this.running) this.send({ type: 'didStartRun', ...this.running });
     if (this.failure) this.send({ type: 'didFail', ...this.failure });
   }
@@ -114,6 +116,7 @@ export class WebviewFeed {
     this.failure = undefined;
     this.invalidation = undefined;
     this.focus = undefined;
+    this.head = undefined;
     this.sendResult(result);
   }
 
@@ -139,6 +142,13 @@ export class WebviewFeed {
     if (this.focus && this.focus.index === index) return;
     this.focus = { runId, index };
     this.send({ type: 'didFocusToken', runId, index });
+  }
+
+  /** Shows head `head` of layer `layer` of the result on show (ignored for another run). */
+  showHead(runId: number, layer: number, head: number): void {
+    if (this.result?.meta.runId !== runId) return;
+    this.head = { runId, layer, head };
+    this.send({ type: 'didShowHead', runId, layer, head });
   }
 
   private sendResult({ meta }: FeedResult): void {

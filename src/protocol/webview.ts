@@ -114,7 +114,9 @@ export type HostToWebview =
   /** The source changed under the result: highlights must go, the result is stale. */
   | { type: 'didInvalidate'; runId: number; reason: string }
   /** The editor cursor entered token `index` (null: left the inspected range). */
-  | { type: 'didFocusToken'; runId: number; index: number | null };
+  | { type: 'didFocusToken'; runId: number; index: number | null }
+  /** Show head `head` of layer `layer` in the matrix view (a Find Heads… example). */
+  | { type: 'didShowHead'; runId: number; layer: number; head: number };
 
 /** What the webview shows for the focused token, mirrored in the editor. */
 export interface FocusMessage {

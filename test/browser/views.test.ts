@@ -147,6 +147,19 @@ describe('model, head and summary views (Chromium)', () => {
     assert.match(text, /4 · tanh\(s \/ 4\)/);
   });
 
+  it('shows the head the host names (a Find Heads… example) in the matrix view, ignoring others', async () => {
+    await w.sendResult(result, settings('summary'));
+    await w.send({ type: 'didShowHead', runId: 1, layer: 1, head: 1 });
+    assert.equal(await w.page.getAttribute('#tab-matrix', 'aria-selected'), 'true');
+    const chosen = (name: string) =>
+      w.page.locator(`.field:has-text("${name}") select`).first().inputValue();
+    assert.equal(await chosen('Layer'), '1');
+    assert.equal(await chosen('Head'), '1');
+    await w.send({ type: 'didShowHead', runId: 9, layer: 0, head: 0 });
+    await w.send({ type: 'didShowHead', runId: 1, layer: 99, head: 0 });
+    assert.equal(await chosen('Layer'), '1', 'another run or a layer it lacks changes nothing');
+  });
+
   it('follows the editor cursor, goes stale on an edit, and asks for a re-run', async () => {
     await w.sendResult(result, settings('head'));
     await w.send({ type: 'didFocusToken', runId: 1, index: 7 });

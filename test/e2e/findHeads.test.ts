@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { InspectorPanel } from './harness/inspectorPanel';
 import { startSession, type Session } from './harness/session';
 
 describe('Find Heads… (real VS Code, the .vsix installed; issue 25)', () => {
@@ -17,7 +16,7 @@ describe('Find Heads… (real VS Code, the .vsix installed; issue 25)', () => {
     await session?.close();
   });
 
-  it('ranks L0 H1 first for previous token, and an example opens the panel at its place', async () => {
+  it('ranks L0 H1 first for previous token, and an example opens the panel at its place on that head', async () => {
     const { wb } = session;
     await wb.openFile('sample.py');
     await wb.runCommand('Attention Inspector: Find Heads…');
@@ -38,8 +37,12 @@ describe('Find Heads… (real VS Code, the .vsix installed; issue 25)', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     await wb.page.keyboard.press('Enter');
-    const panel = await InspectorPanel.waitFor(wb);
-    const status = panel.frame.locator('.status .info');
-    await status.filter({ hasText: '.py:' }).waitFor({ timeout: 60_000 });
+    // The panel opens on the chosen head, L0 H1, in the matrix view, for the example's window.
+    const frame = await wb.frameWith('#tab-matrix[aria-selected="true"]', 120_000);
+    await frame.locator('.status .info').filter({ hasText: '.py:' }).waitFor({ timeout: 60_000 });
+    const chosen = (name: string) =>
+      frame.locator(`.field:has-text("${name}") select`).first().inputValue();
+    assert.equal(await chosen('Layer'), '0');
+    assert.equal(await chosen('Head'), '1');
   });
 });

@@ -62,6 +62,26 @@ describe('WebviewFeed', () => {
     assert.ok(!types().includes('didFocusToken'), 'a stale result has no focus');
   });
 
+  it('shows a head of the result on show, again after a reload, and forgets it with the next result', () => {
+    const { feed, sent, types } = setup();
+    feed.onReady();
+    feed.showResult(toFeedResult(held(), 4, 'x'));
+    sent.length = 0;
+    feed.showHead(3, 1, 1);
+    assert.deepEqual(sent, [], 'another run');
+    feed.showHead(4, 1, 0);
+    assert.deepEqual(sent, [{ type: 'didShowHead', runId: 4, layer: 1, head: 0 }]);
+    feed.onUnloaded();
+    sent.length = 0;
+    feed.onReady();
+    assert.ok(types().includes('didShowHead'));
+    feed.showResult(toFeedResult(held(), 5, 'y'));
+    feed.onUnloaded();
+    sent.length = 0;
+    feed.onReady();
+    assert.ok(!types().includes('didShowHead'));
+  });
+
   it('ignores focus and invalidation for other runs, and repeated focus', () => {
     const { feed, sent } = setup();
     const clear = () => {
