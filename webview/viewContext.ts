@@ -59,7 +59,9 @@ export function makeViewContext({
     keyUnits: store.keyUnits(options),
     matrix,
     scale: scales.of(matrix, held.scale),
-    choiceLabel: choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind),
+    choiceLabel:
+      choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind) +
+      (store.weights === 'value-weighted' && head !== 'rollout' ? ' · value-weighted' : ''),
     causal: store.causal,
     ...(windowSize ? { window: unitWindowMask(windowSize, units) } : {}),
   };
