@@ -71,6 +71,6 @@ describe('value-weighted matrices in the webview (webview/valueWeighted.ts, resu
     store.tokenMatrix(1, 1);
     await settled();
     const back = store.tokenMatrix(1, 1);
-    assert.ok(back && back.data.every((w, k) => w === raw[k]));
+    assert.ok(back?.data.every((w, k) => w === raw[k]));
   });
 });
