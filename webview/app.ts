@@ -16,7 +16,7 @@ import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { LogitLensTable } from './controls/logitLensTable';
 import { Toolbar } from './controls/toolbar';
-import { WeightsSwitch } from './controls/weightsSwitch';
+import { WEIGHTED_VIEWS, WeightsSwitch } from './controls/weightsSwitch';
 import { DrawnMark } from './drawnMark';
 import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
 import { focusLabel, focusMatrix, FocusTracker } from './focusTracker';
@@ -188,7 +188,8 @@ export class App implements ViewHost {
     this.generation.show(store);
     const kind = this.currentView();
     const refusal = this.norms.refusal(store.runId, store.kind);
-    store.weights = refusal === null ? this.state.weights : 'attention';
+    const weighted = refusal === null && WEIGHTED_VIEWS.includes(kind);
+    store.weights = weighted ? this.state.weights : 'attention';
     const ctx = makeViewContext({
       store,
       state: this.state,

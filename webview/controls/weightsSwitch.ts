@@ -7,8 +7,8 @@
 import type { SliceWeights } from '../../src/engine/types';
 import type { ViewKind } from '../../src/protocol/webview';
 
-/** Views whose drawing follows the switch. */
-const WEIGHTED_VIEWS: readonly ViewKind[] = ['matrix', 'head'];
+/** Views whose drawing follows the switch (the others show attention weights). */
+export const WEIGHTED_VIEWS: readonly ViewKind[] = ['matrix', 'head'];
 
 const TITLE =
   'Attention weights α, or value-weighted ‖α·f(x)‖ (Kobayashi et al. 2020) as each row’s share: what each key token actually moves';
