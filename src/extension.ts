@@ -30,6 +30,8 @@ import { modelLabel, resolveModelDir } from './util/modelLocation';
 import { openSampleCommand } from './commands/openSample';
 import { SHOW_LOG_COMMAND } from './inspection/showLog';
 import { threadsFor } from './worker/threadChoice';
+import { findHeadsCommand } from './commands/findHeads';
+import { HeadScanRuns } from './inspection/headScanRun';
 
 /** What `activate` returns (`extension.exports`): state and runs for tests and other extensions. */
 export interface ExtensionApi {
@@ -113,8 +115,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const showModel = (): void => statusBar.setModel(modelLabel(modelDir()), modelDir());
   showModel();
 
+  const headScans = new HeadScanRuns(() => engineHost.engine);
   const { registerCommand } = vscode.commands;
   context.subscriptions.push(
+    headScans,
+    registerCommand(
+      'attentionInspector.findHeads',
+      findHeadsCommand({
+        runs: headScans,
+        modelDir,
+        variant,
+        budget: () => config().headScanBudget,
+        actions: { inspect: (document, range) => inspector.inspect(document, range) },
+      }),
+    ),
     log,
     registerCommand(SHOW_LOG_COMMAND, () => log.show()),
     registerCommand('attentionInspector.openSample', openSampleCommand(context.extensionUri)),

@@ -12,6 +12,8 @@ import {
 import { modeLabels } from './choiceLabel';
 import { FocusPanel } from './controls/focusPanel';
 import { GenerationBar } from './controls/generationBar';
+import { HeadTiles } from './headTiles';
+import { UnitOverviews } from './unitOverviews';
 import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { LogitLensTable } from './controls/logitLensTable';
@@ -43,6 +45,16 @@ export class App implements ViewHost {
       this.drawnMark.layer();
       this.scheduleRender();
     },
+  );
+  /** The matrix view's tiles of a long head (issue 22), asked for like the store's slices. */
+  private readonly tiles = new HeadTiles(
+    (runId, request) => callHost('slice', { runId, ...request }),
+    () => this.scheduleRender(),
+  );
+  /** The model view's thumbnails of a long result under word level or hidden specials. */
+  private readonly unitOverviews = new UnitOverviews(
+    (runId, kind, layer, units) => callHost('overview', { runId, kind, layer, units }),
+    () => this.scheduleRender(),
   );
   private readonly drawnMark = new DrawnMark();
   /** Issue 24: whether the result has value norms, the switch, the lens table. */
@@ -109,6 +121,7 @@ export class App implements ViewHost {
         break;
       case 'didStartResult':
         if (!store.start(message.meta)) return;
+        this.tiles.clear();
         this.drawnMark.started(message.meta);
         this.runs.resultArrived();
         this.focusTracker.clear();
@@ -197,6 +210,8 @@ export class App implements ViewHost {
       palette,
       scales,
       view: kind,
+      tiles: this.tiles,
+      unitOverviews: this.unitOverviews,
     });
     this.ctx = ctx;
     this.state = ctx.state;
@@ -209,7 +224,9 @@ export class App implements ViewHost {
     const colorMap = this.state.colorMap ?? settings.colorMap;
     const { layerCount, heads } = store;
     const topK = ctx.settings.topK;
-    this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, kind !== 'summary');
+    // A long head drawn from tiles has no whole image to save (issue 22).
+    const canImage = kind !== 'summary' && !ctx.tiles;
+    this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, canImage);
     this.weightsSwitch.update(this.state.weights, refusal, kind);
     const notice = store.meta ? store.notice(ctx.state.layer, ctx.state.head) : null;
     const error = this.runs.error ?? notice;
@@ -230,14 +247,18 @@ export class App implements ViewHost {
   }
 
   private copyCsv(): void {
-    const ctx = this.ctx;
+    const { ctx } = this;
     const kind = this.currentView();
-    const matrix = focusMatrix(this.activeView(), ctx);
-    if (kind === 'summary') {
-      const text = this.views.summaryCsv() ?? '';
-      postToHost({ type: 'copyText', text, what: 'head summaries as CSV' });
-    } else if (ctx && matrix) {
-      postToHost(csvMessage(matrix, ctx, focusLabel(ctx, kind)));
+    const view = this.activeView();
+    // The model and summary views copy their tables; a long head, the part on screen.
+    const copy = view.csv?.();
+    if (copy && 'refusal' in copy) {
+      this.runs.showError(copy.refusal);
+      this.render();
+    } else if (copy) postToHost({ type: 'copyText', ...copy });
+    else {
+      const matrix = focusMatrix(view, ctx);
+      if (ctx && matrix) postToHost(csvMessage(matrix, ctx, focusLabel(ctx, kind)));
     }
   }
 

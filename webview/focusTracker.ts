@@ -50,11 +50,16 @@ export class FocusTracker {
     const matrix = focusMatrix(view, ctx);
     const unit = this.focus.unit;
     const k = ctx?.settings.topK ?? DEFAULT_VIEW_SETTINGS.topK;
-    if (unit !== null && matrix && unit < matrix.n) {
+    // A long head drawn from tiles has no matrix: its view asks for the focused row alone.
+    const tiledRow = unit !== null && view.focusRow ? view.focusRow(unit) : null;
+    if (tiledRow) {
+      this.focus = { ...this.focus, row: tiledRow, top: topK(tiledRow, k) };
+    } else if (unit !== null && matrix && unit < matrix.n) {
       const row = matrixRow(matrix, unit);
       this.focus = { ...this.focus, row, top: topK(row, k) };
     } else {
-      this.focus = { ...this.focus, unit: matrix ? null : unit, row: null, top: [] };
+      const keep = !matrix || tiledRow === undefined;
+      this.focus = { ...this.focus, unit: keep ? unit : null, row: null, top: [] };
     }
     view.showFocus(this.focus);
     if (!ctx) return;
@@ -74,7 +79,7 @@ export class FocusTracker {
       ...(lens ? { lens } : {}),
       stale: store.staleReason !== null,
     });
-    this.post(store, ctx, kind, label, matrix !== undefined);
+    this.post(store, ctx, kind, label, matrix !== undefined || Boolean(tiledRow));
   }
 
   /** Posts `focusToken` with the top-k weights as shown, spread back onto tokens. */

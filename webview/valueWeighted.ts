@@ -23,7 +23,10 @@ export function toRowShares(weights: Float32Array, cols: number): Float32Array {
 export function weightsName(ctx: {
   store: { weights: SliceWeights };
   state: { head: HeadChoice };
+  /** A long head drawn from tiles (attention weights only). */
+  tiles?: unknown;
 }): string {
-  const weighted = ctx.store.weights === 'value-weighted' && ctx.state.head !== 'rollout';
+  const weighted =
+    ctx.store.weights === 'value-weighted' && ctx.state.head !== 'rollout' && !ctx.tiles;
   return weighted ? 'value-weighted share' : 'weight';
 }

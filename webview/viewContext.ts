@@ -5,12 +5,15 @@
 import type { ViewKind, ViewSettings } from '../src/protocol/webview';
 import { choiceLabel } from './choiceLabel';
 import { colorMapLut } from './heatmap/colorMaps';
-import type { ScaleMemo } from './heatmap/colorScale';
+import type { ColorScale, ScaleMemo } from './heatmap/colorScale';
+import type { TiledHead } from './heatmap/tiledCells';
 import { choiceWindow, unitWindowMask } from './heatmap/windowMask';
+import { type HeadTiles, TILED_ABOVE } from './headTiles';
+import type { UnitOverviews } from './unitOverviews';
 import type { ResultStore } from './resultStore';
 import type { Palette } from './theme';
 import type { ViewContext } from './views/view';
-import type { ViewState } from './viewState';
+import type { HeadChoice, ViewState } from './viewState';
 
 /** What a view context is made of. */
 export interface ViewContextParts {
@@ -21,6 +24,10 @@ export interface ViewContextParts {
   scales: ScaleMemo;
   /** The view on show: the model and summary views do not draw (so must not ask for) `matrix`. */
   view: ViewKind;
+  /** Where the matrix view's tiles of a long head come from. */
+  tiles?: HeadTiles;
+  /** Where the model view's thumbnails of a long result under word level come from. */
+  unitOverviews?: UnitOverviews;
 }
 
 /**
@@ -37,6 +44,8 @@ export function makeViewContext({
   palette,
   scales,
   view,
+  tiles,
+  unitOverviews,
 }: ViewContextParts): ViewContext {
   const layer = Math.min(state.layer, Math.max(0, store.layerCount - 1));
   const head = typeof state.head === 'number' && state.head >= store.heads ? 0 : state.head;
@@ -47,8 +56,12 @@ export function makeViewContext({
   const options = { wordLevel: held.wordLevel, hideSpecial: held.hideSpecial };
   const units = store.units(options);
   const windowSize = choiceWindow(store.windows, layer, head);
+  const tiled =
+    view === 'matrix' && tiles ? tiledHead(store, layer, head, options, tiles) : undefined;
   const matrix =
-    store.meta && MATRIX_VIEWS.includes(view) ? store.shown(layer, head, options) : undefined;
+    store.meta && MATRIX_VIEWS.includes(view) && !tiled
+      ? store.shown(layer, head, options)
+      : undefined;
   return {
     store,
     state: held,
@@ -58,11 +71,42 @@ export function makeViewContext({
     units,
     keyUnits: store.keyUnits(options),
     matrix,
-    scale: scales.of(matrix, held.scale),
+    scale: tiled ? tiledScale(tiled, held.scale) : scales.of(matrix, held.scale),
+    tiles: tiled,
+    unitOverviews: view === 'model' ? unitOverviews?.of(store, options) : undefined,
+    // A long head drawn from tiles shows attention weights whatever the switch says.
     choiceLabel:
       choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind) +
-      (store.weights === 'value-weighted' && head !== 'rollout' ? ' · value-weighted' : ''),
+      (store.weights === 'value-weighted' && head !== 'rollout' && !tiled
+        ? ' · value-weighted'
+        : ''),
     causal: store.causal,
     ...(windowSize ? { window: unitWindowMask(windowSize, units) } : {}),
   };
+}
+
+/**
+ * One head of a long result at token level, drawn from tiles (issue 22: never the whole
+ * N × N); undefined for what needs whole layers (aggregates, word level, hidden specials).
+ */
+function tiledHead(
+  store: ResultStore,
+  layer: number,
+  head: HeadChoice,
+  options: { wordLevel: boolean; hideSpecial: boolean },
+  source: HeadTiles,
+): TiledHead | undefined {
+  const runId = store.runId;
+  if (runId === null || typeof head !== 'number' || store.layerCount === 0) return undefined;
+  if (store.kind === 'encoder' && (options.wordLevel || options.hideSpecial)) return undefined;
+  const { n, cols, kind } = store;
+  if (Math.max(n, cols) <= TILED_ABOVE) return undefined;
+  const target = { runId, kind, layer, head, n, cols };
+  return { source, target, picture: source.picture(target), error: source.errorOf(target) };
+}
+
+function tiledScale(tiled: TiledHead, mode: ColorScale['mode']): ColorScale {
+  const { picture, source, target } = tiled;
+  if (!picture) return { mode, max: 1, rowMax: null };
+  return source.scale(picture, mode, target.n);
 }

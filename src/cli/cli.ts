@@ -21,6 +21,7 @@ import { BUNDLED_MODEL } from '../util/modelLocation';
 import { resolveModelArg } from './modelArg';
 import { printCachedModels } from './modelsCommand';
 import { generationNotes } from './generationNotes';
+import { runHeadsCommand } from './headsCommand';
 import { readTextFile } from './textFile';
 import { tierUpLate } from './wasmTiering';
 import { variantListing } from './variantList';
@@ -29,6 +30,10 @@ import { variantListing } from './variantList';
 export const DEFAULT_MODEL = join(__dirname, '..', BUNDLED_MODEL);
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'heads') {
+    await runHeadsCommand(argv.slice(1), DEFAULT_MODEL, __dirname);
+    return;
+  }
   if (argv[0] === 'models') {
     process.stdout.write(await printCachedModels(argv.slice(1)));
     return;

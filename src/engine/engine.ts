@@ -8,18 +8,17 @@
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
  */
 import { HeldResults } from './attention/heldResults';
+import { type HeadScanOptions, HeadScans } from './heads/headScans';
 import { holdInspection } from './attention/holdInspection';
+import { everyLayer } from './attention/attentionSource';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError } from './errors';
 import { enterStage } from './stage';
-import { loadModelFolder } from './folder/loadModelFolder';
 import type { ModelFiles } from './folder/modelFiles';
-import { withListCache } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
-import { isSeq2SeqFolder } from './folder/seq2seqFolder';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
-import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './inference/loadedModel';
-import { loadSeq2SeqModel } from './inference/loadSeq2SeqModel';
+import type { LoadedModel } from './inference/loadedModel';
+import { loadAnyModel, loadKeptWhole } from './inference/loadAnyModel';
 import type { SingleInspection } from './inference/inspectSingle';
 import { inspectText } from './inference/inspectGenerated';
 import { releaseGenerationSessions } from './inference/generationSessions';
@@ -40,6 +39,7 @@ import type {
   LogitLensLayer,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from './types';
 
 /** Options of one inspection. */
@@ -66,6 +66,7 @@ export class Engine {
   private readonly cache: ModelCache;
   private readonly steps: EngineSteps;
   private readonly held = new HeldResults();
+  private readonly headScans = new HeadScans();
 
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
@@ -104,7 +105,13 @@ export class Engine {
    */
   async evict(keep?: ModelRef): Promise<void> {
     await releaseGenerationSessions();
-    return this.cache.evict(keep);
+    await Promise.all([this.cache.evict(keep), this.headScans.release()]);
+  }
+
+  /** A head scan (issue 25): add files to it, then read its ranking (heads/headScan.ts). */
+  async startHeadScan(modelDir: string, options: HeadScanOptions, variant?: GraphVariant) {
+    const model = await this.loadModel(modelDir, variant);
+    return this.headScans.start(model, this.openFolder(modelDir), options, variant);
   }
 
   /** The folders and variants loaded now, least recently used first. */
@@ -119,14 +126,7 @@ export class Engine {
   ): Promise<InspectResult> {
     const run = await this.run(modelDir, text, options);
     if ('result' in run) return run.result;
-    const { source, meta } = run;
-    const heads = range(source.stack.heads);
-    const rows = range(source.stack.rows);
-    const attentions: Float32Array[] = [];
-    for (let layer = 0; layer < source.stack.layers; layer++) {
-      attentions.push(await source.slice(layer, heads, rows));
-    }
-    return { ...meta, attentions };
+    return { ...run.meta, attentions: await everyLayer(run.source) };
   }
 
   /**
@@ -215,14 +215,9 @@ export class Engine {
     variant: GraphVariant | undefined,
     why: RecomputeMismatch,
   ): Promise<LoadedModel> {
-    return this.cache.replace({ modelDir, variant }, async () => {
-      const files = withListCache(this.openFolder(modelDir));
-      const folder = await loadModelFolder(files, variant ? { variant } : {});
-      folder.notes.push(
-        `Attention is kept whole for this model (${why.message}): long texts are bounded by memory.`,
-      );
-      return loadSingleGraphModel(folder, modelDir, this.surface);
-    }) as Promise<LoadedModel>;
+    return this.cache.replace({ modelDir, variant }, () =>
+      loadKeptWhole(this.openFolder(modelDir), modelDir, this.surface, variant, why.message),
+    ) as Promise<LoadedModel>;
   }
 
   /** The arithmetic of the requested heads for token ids (special tokens in place). */
@@ -261,8 +256,13 @@ export class Engine {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
-    return this.held.overview(resultId, kind, layer);
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
+    return this.held.overview(resultId, kind, layer, units);
   }
 
   /** One layer's value norms and head writes of a held result (issue 24). */
@@ -285,23 +285,10 @@ export class Engine {
     this.held.release(resultId);
   }
 
-  private async load(
-    modelDir: string,
-    variant?: GraphVariant,
-  ): Promise<LoadedModel | Seq2SeqModel> {
+  private load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
     enterStage({ label: `${modelDir}: reading the model folder`, kind: 'load' });
-    const files = withListCache(this.openFolder(modelDir));
-    if (await isSeq2SeqFolder(files))
-      return loadSeq2SeqModel(files, modelDir, tokenizerOf, variant);
-    const folder = await loadModelFolder(files, {
-      recompute: true,
-      ...(variant ? { variant } : {}),
-    });
-    return loadSingleGraphModel(folder, modelDir, this.surface);
+    return loadAnyModel(this.openFolder(modelDir), modelDir, this.surface, variant);
   }
-}
-function range(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => i);
 }
 
 function now(): number {

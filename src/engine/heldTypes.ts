@@ -39,6 +39,18 @@ export interface AttentionSliceRequest {
   rows?: number[] | { start: number; end: number };
   /** Value-weighted (issue 24, normTypes.ts) instead of the attention weights (the default). */
   weights?: SliceWeights;
+  /**
+   * Key columns `[start, end)` only (all when absent): with a row range, one tile of the
+   * matrix view. The answer is `[heads, rows, end − start]`.
+   */
+  cols?: { start: number; end: number };
+  /**
+   * Reduce blocks of `block` × `block` weights (rows from a range, never a list) to one
+   * number, their `reduce` (`mean` when absent): the matrix view's picture of a head zoomed
+   * out. The answer is `[heads, ⌈rows/block⌉, ⌈cols/block⌉]`; rows no longer sum to 1.
+   */
+  block?: number;
+  reduce?: 'mean' | 'max';
 }
 
 /**
@@ -63,6 +75,16 @@ export interface LayerOverview {
    * relative to the residual stream's norm there when `relative`; absent without norms.
    */
   writes?: { mean: number[]; relative: boolean };
+}
+
+/**
+ * Which unit of a view each token of a self-attention stack belongs to (-1: hidden), for
+ * thumbnails of the layer as the view groups its tokens (word level, hidden specials).
+ */
+export interface ThumbnailUnits {
+  unitOfToken: number[];
+  /** Rows are renormalised to sum to 1 (some tokens are hidden). */
+  renormalise: boolean;
 }
 
 /** Thumbnails are at most this many cells a side (the model view's backing store). */

@@ -15,6 +15,23 @@ export interface EngineStage {
   modelBytes?: number;
   /** Tokens the run covers, when known. */
   tokens?: number;
+  /** Work done a layer at a time: which layer (0-based) of how many; the label says `layer k/L`. */
+  layer?: { index: number; count: number };
+}
+
+/** The stage of per-layer work `what` on layer `index` of `count` ("layer 3/30: …"). */
+export function layerStage(
+  what: string,
+  index: number,
+  count: number,
+  tokens?: number,
+): EngineStage {
+  return {
+    label: `layer ${index + 1}/${count}: ${what}`,
+    kind: 'run',
+    layer: { index, count },
+    ...(tokens === undefined ? {} : { tokens }),
+  };
 }
 
 let listener: ((stage: EngineStage) => void) | undefined;

@@ -16,6 +16,7 @@ import type {
   LayerOverview,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
@@ -29,6 +30,7 @@ import type { ModelStatusBar } from './modelStatusBar';
 import { inspectionLine, modelLoadLines } from './runLog';
 import { describeFailure } from './runMessages';
 import { showErrorWithLog } from './showLog';
+import { StageProgress } from './stageProgress';
 
 /** One inspection to run. */
 export interface RunRequest {
@@ -85,7 +87,7 @@ export class InspectionRunner {
     const outcome = await (request.quiet
       ? vscode.window.withProgress(
           { location: vscode.ProgressLocation.Window, title: 'Inspecting attention' },
-          () => this.runInWorker(request),
+          (progress) => this.runInWorker(request, undefined, progress),
         )
       : vscode.window.withProgress(
           {
@@ -93,7 +95,7 @@ export class InspectionRunner {
             title: `${request.generate ? 'Continuing' : 'Inspecting attention of'} ${request.label}`,
             cancellable: true,
           },
-          (_progress, token) => this.runInWorker(request, token),
+          (progress, token) => this.runInWorker(request, token, progress),
         ));
     if (outcome.ok) {
       this.held.add(key, outcome.result);
@@ -141,8 +143,13 @@ export class InspectionRunner {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
-    return this.engines.engine.overview(resultId, kind, layer);
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
+    return this.engines.engine.overview(resultId, kind, layer, units);
   }
 
   /** `[heads, rows, cols]` of a held result's attention. */
@@ -185,8 +192,14 @@ export class InspectionRunner {
   private async runInWorker(
     request: RunRequest,
     token?: vscode.CancellationToken,
+    progress?: vscode.Progress<{ message?: string }>,
   ): Promise<RunOutcome> {
     const engine = this.engines.engine;
+    const stages = new StageProgress();
+    const shown = engine.stages.listen((stage) => {
+      const message = stages.next(stage);
+      if (message) progress?.report({ message });
+    });
     const { runId, result } = engine.inspectHeld({
       modelDir: request.modelDir,
       text: request.text,
@@ -202,6 +215,7 @@ export class InspectionRunner {
         engine.cancel(runId);
       }),
       request.abandon(() => engine.cancel(runId)),
+      shown,
     ];
     try {
       const received = await result;

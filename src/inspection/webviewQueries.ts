@@ -4,7 +4,7 @@
  * shows. A call about a result no longer on show fails with code `stale` (the webview drops
  * it); one the engine no longer holds fails with its code `released` and a message to show.
  */
-import type { HeadSteps, HeadStepsRequest, LayerOverview } from '../engine/types';
+import type { HeadSteps, HeadStepsRequest, LayerOverview, ThumbnailUnits } from '../engine/types';
 import type { AttentionKind, AttentionSliceRequest, PositionsReport } from '../engine/types';
 import type { EngineApi } from '../protocol/engine';
 import { RpcError } from '../protocol/rpc';
@@ -16,7 +16,12 @@ import { markWalkthroughStep } from './walkthroughSteps';
 
 /** The engine's answers about held results (the `InspectionRunner`). */
 export interface HeldQueries {
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview>;
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview>;
   slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array>;
   headSteps(result: ResultInfo, requests: HeadStepsRequest[]): Promise<HeadSteps[]>;
   positions(result: ResultInfo): Promise<PositionsReport>;
@@ -39,8 +44,8 @@ export function webviewQueries(
     return current;
   };
   return {
-    async overview({ runId, kind, layer }) {
-      return engine.overview(onShow(runId).result.resultId, kind, layer);
+    async overview({ runId, kind, layer, units }) {
+      return engine.overview(onShow(runId).result.resultId, kind, layer, units);
     },
     async slice({ runId, ...request }) {
       return engine.slice(onShow(runId).result.resultId, request);

@@ -7,6 +7,12 @@ import type { Surface } from '../engine/surface';
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
 import type { EngineStage } from '../engine/stage';
 import type {
+  FileScan,
+  HeadScanOptions,
+  HeadScanPlan,
+  HeadScanResult,
+} from '../engine/heads/headScanTypes';
+import type {
   AttentionSliceRequest,
   GenerationRequest,
   HeadSteps,
@@ -19,10 +25,11 @@ import type {
   ModelInfo,
   PositionsReport,
   TargetRequest,
+  ThumbnailUnits,
 } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
-export const ENGINE_PROTOCOL_VERSION = 3;
+export const ENGINE_PROTOCOL_VERSION = 4;
 
 /** Worker → host: the engine entered a stage of long synchronous work. */
 export interface EngineEvent {
@@ -95,6 +102,8 @@ export interface EngineApi {
     resultId: number;
     kind: HeldResult['stacks'][number]['kind'];
     layer: number;
+    /** Thumbnails as a view groups the tokens (word level, hidden specials). */
+    units?: ThumbnailUnits;
   }): Promise<LayerOverview>;
   /** A part of a held result's attention, `[heads, rows, cols]` (transferred). */
   slice(arg: { resultId: number } & AttentionSliceRequest): Promise<Float32Array>;
@@ -113,6 +122,21 @@ export interface EngineApi {
    * model); a released model loads again when asked for.
    */
   evict(arg: { keep?: { modelDir: string; variant?: GraphVariant } }): Promise<void>;
+  /** Starts head scan `scanId` (issue 25); a bad pattern or regex fails here, before any file. */
+  headScanStart(arg: {
+    scanId: number;
+    modelDir: string;
+    variant?: GraphVariant;
+    options: HeadScanOptions;
+  }): Promise<HeadScanPlan>;
+  /** Scores one file of a scan; `tokensLeft` is what the budget still allows. */
+  headScanFile(arg: {
+    scanId: number;
+    file: string;
+    text: string;
+  }): Promise<FileScan & { tokensLeft: number }>;
+  /** The scan's ranking so far; the scan is forgotten (a file still running stops). */
+  headScanEnd(arg: { scanId: number }): Promise<HeadScanResult>;
   /** Cancels a run: its `inspect` call rejects with code `cancelled`. */
   cancel(arg: { runId: number }): Promise<void>;
   /** Protocol handshake. */

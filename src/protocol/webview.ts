@@ -20,10 +20,11 @@ import type {
   PositionsReport,
   Seq2SeqResult,
   TargetRequest,
+  ThumbnailUnits,
 } from '../engine/types';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 4;
+export const WEBVIEW_PROTOCOL_VERSION = 5;
 
 export type { AttentionKind } from '../engine/types';
 
@@ -174,8 +175,13 @@ export interface RunScoped {
  */
 export interface WebviewHostApi {
   [method: string]: (arg: never) => Promise<unknown>;
-  /** Thumbnails and head summaries of one layer of attention `kind`. */
-  overview(arg: RunScoped & { kind: AttentionKind; layer: number }): Promise<LayerOverview>;
+  /**
+   * Thumbnails and head summaries of one layer of attention `kind`; with `units`, thumbnails
+   * of the layer as the view groups its tokens (word level, hidden specials).
+   */
+  overview(
+    arg: RunScoped & { kind: AttentionKind; layer: number; units?: ThumbnailUnits },
+  ): Promise<LayerOverview>;
   /** `[heads, rows, cols]` of the request (src/engine/types.ts `AttentionSliceRequest`). */
   slice(arg: RunScoped & AttentionSliceRequest): Promise<Float32Array>;
   /** The arithmetic of one head (the Steps view). */

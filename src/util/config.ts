@@ -3,6 +3,7 @@
  * through one typed getter that clamps and defaults every value. It takes any object with a
  * `get` (a `vscode.WorkspaceConfiguration` in the extension), so it runs in plain Node tests.
  */
+import { DEFAULT_TOKEN_BUDGET } from '../engine/heads/headScanTypes';
 import { GRAPH_VARIANTS, type GraphVariant } from '../engine/folder/onnxGraphFiles';
 import { MAX_TOKENS_PER_RUN } from '../engine/inference/planTokens';
 import {
@@ -44,6 +45,8 @@ interface BaseConfig {
   defaultView: ViewKind;
   /** Where Download Model… puts files: the shared Hugging Face cache, or the extension's own storage. */
   downloadLocation: DownloadLocation;
+  /** Text tokens Find Heads… scores at most (issue 25). */
+  headScanBudget: number;
 }
 
 /** Every setting, the continuation's included (continuationConfig.ts). */
@@ -67,6 +70,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   ...DEFAULT_VIEW_SETTINGS,
   downloadLocation: 'huggingFaceCache',
   ...DEFAULT_CONTINUATION_CONFIG,
+  headScanBudget: DEFAULT_TOKEN_BUDGET,
 };
 
 /** Reads every setting; out-of-range or mistyped values fall back to safe ones. */
@@ -95,6 +99,12 @@ export function readConfig(source: ConfigSource): Config {
       DEFAULT_CONFIG.downloadLocation,
     ),
     ...readContinuationConfig(source),
+    headScanBudget: integer(
+      source.get('headScanBudget'),
+      DEFAULT_CONFIG.headScanBudget,
+      1,
+      1_000_000_000,
+    ),
   };
 }
 

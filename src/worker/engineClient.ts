@@ -5,9 +5,7 @@
  * (cancelled, superseded, crashed, badInput, badModel, error).
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import { ENGINE_PROTOCOL_VERSION } from '../protocol/engine';
-import type { EngineApi, EngineEvent, HeadStepsCall, InspectRequest } from '../protocol/engine';
-import { Rpc } from '../protocol/rpc';
+import type { EngineApi, HeadStepsCall, InspectRequest } from '../protocol/engine';
 import { EngineRunError } from '../engine/errors';
 import type {
   AttentionKind,
@@ -18,37 +16,25 @@ import type {
   LayerOverview,
   ModelInfo,
   PositionsReport,
+  ThumbnailUnits,
 } from '../engine/types';
-import {
-  type EngineWork,
-  engineFailureMessage,
-  isOutOfMemory,
-  memorySentence,
-} from './engineFailure';
+import { engineFailureMessage, isOutOfMemory, memorySentence } from './engineFailure';
 import { type ClientOptions, DEFAULT_WATCHDOG, type WatchdogOptions } from './clientOptions';
 import { releasedError, toRunError } from './runErrors';
-import { Watchdog } from './watchdog';
-import type { WorkerFactory, WorkerHandle } from './workerHandle';
+import { type Live, startLive } from './liveEngine';
+import { StageFeed } from './stageFeed';
+import type { WorkerFactory } from './workerHandle';
 
 export { EngineRunError } from '../engine/errors';
 export type { ClientOptions, WatchdogOptions } from './clientOptions';
-
-interface Live {
-  handle: WorkerHandle;
-  rpc: Rpc<EngineApi, Record<string, never>, EngineEvent>;
-  ready: Promise<void>;
-  watchdog: Watchdog;
-  /** What the engine was last asked and announced: the crash message names it. */
-  work: EngineWork;
-  /** The handshake succeeded: the engine had started. */
-  started: boolean;
-}
 
 export class EngineClient {
   private live: Live | undefined;
   private nextRunId = 1;
   /** Runs whose promise is still open, so `cancel` can settle them at once. */
   private readonly open = new Map<number, (error: EngineRunError) => void>();
+  /** Every stage the engine announces, for progress. */
+  readonly stages = new StageFeed();
 
   constructor(
     private readonly startWorker: WorkerFactory,
@@ -73,9 +59,14 @@ export class EngineClient {
   }
 
   /** One layer's thumbnails and head summaries of a held result. */
-  overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+  overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
     const doing = `summarising layer ${layer} of the ${kind} attention`;
-    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer }));
+    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer, units }));
   }
 
   /** `[heads, rows, cols]` of a held result's attention. */
@@ -149,6 +140,11 @@ export class EngineClient {
     return this.request(call.modelDir, 'probing positions', (rpc) => rpc.call('positions', call));
   }
 
+  /** A head scan's call, prepared by headScanCall.ts (issue 25), under the watchdog. */
+  scan<T>(call: { dir?: string; doing: string; run: (rpc: Live['rpc']) => Promise<T> }) {
+    return this.request(call.dir, call.doing, call.run);
+  }
+
   /** One call to the engine under the watchdog; every failure ends as an `EngineRunError`. */
   private async request<T>(
     /** The folder the call is about; absent: the one of the last request (a held result's). */
@@ -217,50 +213,20 @@ export class EngineClient {
   }
 
   private spawn(): Live {
-    const handle = this.startWorker();
-    const rpc = new Rpc<EngineApi, Record<string, never>, EngineEvent>(
-      handle.endpoint,
-      {},
-      { transfer: true },
-    );
-    const watchdog = new Watchdog(this.bound.timeoutSeconds, (stage, seconds) =>
-      this.stop(live, `${stage.label} ran past ${seconds} s`),
-    );
-    rpc.onEvent((event) => {
-      if (event.kind !== 'stage') return;
-      watchdog.enter(event.stage);
-      const { modelBytes, tokens, kind } = event.stage;
-      if (modelBytes) live.work.modelBytes = modelBytes;
-      if (kind === 'run' && tokens) live.work.tokens = tokens;
+    return startLive(this.startWorker, this.bound.timeoutSeconds, {
+      expired: (live, what) => this.stop(live, what),
+      staged: (stage) => this.stages.emit(stage),
+      exited: (live, reason) => {
+        live.rpc.rejectAll(
+          new EngineRunError(
+            engineFailureMessage(reason, live.work, this.options.surface),
+            'crashed',
+          ),
+        );
+        live.rpc.dispose();
+        this.replace(live);
+      },
     });
-    const live: Live = {
-      handle,
-      rpc,
-      watchdog,
-      work: {},
-      started: false,
-      ready: rpc.call('hello', { protocol: ENGINE_PROTOCOL_VERSION }, 60_000).then((reply) => {
-        live.started = true;
-        if (reply.protocol !== ENGINE_PROTOCOL_VERSION) {
-          throw new EngineRunError(
-            `The engine worker speaks protocol ${reply.protocol}, expected ${ENGINE_PROTOCOL_VERSION}; rebuild the extension.`,
-            'error',
-          );
-        }
-      }),
-    };
-    handle.onExit((reason) => {
-      watchdog.dispose();
-      rpc.rejectAll(
-        new EngineRunError(
-          engineFailureMessage(reason, live.work, this.options.surface),
-          'crashed',
-        ),
-      );
-      rpc.dispose();
-      this.replace(live);
-    });
-    return live;
   }
 
   /**

@@ -13,6 +13,7 @@ import type { MessageEndpoint } from '../protocol/rpc';
 import type { Engine, InspectOptions } from '../engine/engine';
 import { EngineRunError } from '../engine/errors';
 import { RunTurns } from './runTurns';
+import { serveHeadScans } from './headScanService';
 
 export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {
   let latestRunId = 0;
@@ -90,7 +91,8 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
         engine.inspectHeld(request.modelDir, request.text, options),
       ),
     // Slices and overviews run onnxruntime's kernels: in the query lane, between runs.
-    overview: ({ resultId, kind, layer }) => asQuery(() => engine.overview(resultId, kind, layer)),
+    overview: ({ resultId, kind, layer, units }) =>
+      asQuery(() => engine.overview(resultId, kind, layer, units)),
     slice: ({ resultId, ...request }) => asQuery(() => engine.slice(resultId, request)),
     headWrites: ({ resultId, kind, layer }) =>
       asQuery(async () => engine.headWrites(resultId, kind, layer)),
@@ -120,6 +122,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     async cancel({ runId }) {
       cancelled.add(runId);
     },
+    ...serveHeadScans(engine, turns),
   };
   // The channel lives as long as the worker: it listens on the endpoint until exit.
   const rpc = new Rpc<Record<string, never>, EngineApi, never, EngineEvent>(endpoint, api, {

@@ -8,7 +8,7 @@
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import { holdInspection } from '../../src/engine/attention/holdInspection';
 import type { Engine } from '../../src/engine/engine';
-import type { HeldResult, InspectResult } from '../../src/engine/types';
+import type { HeldResult, InspectResult, ThumbnailUnits } from '../../src/engine/types';
 
 /** One call the page made: its method and argument. */
 export interface HostCall {
@@ -76,8 +76,12 @@ export class TestHost {
       if (method === 'overview') {
         if (this.overviewsLeft <= 0) await new Promise<void>((go) => this.gated.push(go));
         this.overviewsLeft--;
-        const { kind, layer } = arg as unknown as { kind: 'encoder'; layer: number };
-        return await this.held.overview(held.resultId, kind, layer);
+        const { kind, layer, units } = arg as unknown as {
+          kind: 'encoder';
+          layer: number;
+          units?: ThumbnailUnits;
+        };
+        return await this.held.overview(held.resultId, kind, layer, units);
       }
       if (method === 'slice') {
         const { runId: _runId, ...request } = arg as unknown as {
@@ -126,8 +130,10 @@ async function serveFromEngine(
   arg: HostCall['arg'],
 ): Promise<unknown> {
   const { runId: _runId, ...rest } = arg;
-  const { kind, layer, position, k } = rest as unknown as WhatMovesArg;
-  if (method === 'overview') return engine.overview(resultId, kind, layer);
+  const { kind, layer, position, k, units } = rest as unknown as WhatMovesArg & {
+    units?: ThumbnailUnits;
+  };
+  if (method === 'overview') return engine.overview(resultId, kind, layer, units);
   if (method === 'slice')
     return engine.slice(resultId, rest as unknown as { kind: 'encoder'; layer: number });
   if (method === 'headWrites') return engine.headWrites(resultId, kind, layer);

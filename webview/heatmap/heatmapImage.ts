@@ -28,13 +28,38 @@ export function heatmapCanvas(
   maskColor: string,
   window?: WindowMask,
 ): HTMLCanvasElement {
-  const { n, data } = m;
-  const cols = colsOf(m);
+  const paint = { lut, scale, causal, maskColor, window };
+  return cellsCanvas(m.data, m.n, colsOf(m), { row: 0, col: 0, block: 1 }, paint);
+}
+
+/** How cells are coloured: the colour map, its scale, and the causal mask's colour. */
+export interface CellPaint {
+  lut: Uint8Array;
+  scale: ColorScale;
+  causal: boolean;
+  maskColor: string;
+  /** Keys outside a sliding window are masked too. */
+  window?: WindowMask;
+}
+
+/**
+ * A `cols × rows` canvas of row-major `data` whose cell `(r, c)` covers the tokens from
+ * `(at.row + r·block, at.col + c·block)`, `block` a side (a tile of a long matrix, or its
+ * block-reduced picture). A cell is masked when every token pair it covers is (causal), and
+ * scaled by the top of its first row.
+ */
+export function cellsCanvas(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  at: { row: number; col: number; block: number },
+  { lut, scale, causal, maskColor, window }: CellPaint,
+): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = Math.max(1, cols);
-  canvas.height = Math.max(1, n);
-  if (n === 0 || cols === 0) return canvas;
-  const image = new ImageData(cols, n);
+  canvas.height = Math.max(1, rows);
+  if (rows === 0 || cols === 0) return canvas;
+  const image = new ImageData(cols, rows);
   const pixels = new Uint32Array(image.data.buffer);
   // Pack each LUT entry as one little-endian RGBA word (ImageData is RGBA in memory).
   const packed = new Uint32Array(256);
@@ -43,13 +68,18 @@ export function heatmapCanvas(
   }
   const [mr, mg, mb] = parseHex(maskColor);
   const masked = ((255 << 24) | (mb << 16) | (mg << 8) | mr) >>> 0;
-  for (let i = 0; i < n; i++) {
-    const row = i * cols;
-    const max = scaleTop(scale, i);
-    const seen = window?.firstSeen[i] ?? 0;
-    for (let j = 0; j < cols; j++) {
-      pixels[row + j] =
-        (causal && j > i) || j < seen ? masked : packed[lutIndex(data[row + j], max)];
+  const { block } = at;
+  for (let r = 0; r < rows; r++) {
+    const line = r * cols;
+    const firstRow = at.row + r * block;
+    const lastRow = firstRow + block - 1;
+    const max = scaleTop(scale, firstRow);
+    // Windows only widen down the rows: a cell is outside when its block's first row says so.
+    const seen = window?.firstSeen[firstRow] ?? 0;
+    for (let c = 0; c < cols; c++) {
+      const firstCol = at.col + c * block;
+      const hidden = (causal && firstCol > lastRow) || firstCol + block - 1 < seen;
+      pixels[line + c] = hidden ? masked : packed[lutIndex(data[line + c], max)];
     }
   }
   canvas.getContext('2d')!.putImageData(image, 0, 0);

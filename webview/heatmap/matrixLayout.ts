@@ -96,6 +96,22 @@ export function panToShow(pan: number, plot: number, cell: number, k: number): n
   return pan;
 }
 
+/** Label margins wide enough for the widest (shortened) label, 12 px mono, at most 150 px. */
+export function labelMargin(
+  g: CanvasRenderingContext2D,
+  monoFamily: string | undefined,
+  labels: readonly string[],
+): { left: number; top: number } {
+  g.font = `12px ${monoFamily ?? 'monospace'}`;
+  let widest = 0;
+  // Each distinct label is measured once: a long result repeats most of them.
+  for (const label of new Set(labels)) {
+    widest = Math.max(widest, g.measureText(shortLabel(label)).width);
+  }
+  const size = Math.ceil(Math.min(150, widest + 12));
+  return { left: size, top: size };
+}
+
 /** Shortens a label to `max` characters with an ellipsis. */
 export function shortLabel(label: string, max = 16): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;

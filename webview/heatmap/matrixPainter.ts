@@ -6,6 +6,7 @@
 import type { Focus, ViewContext } from '../views/view';
 import { hatchPattern, maskedTrianglePath } from './heatmapImage';
 import { shortLabel, visibleRange, type MatrixLayout } from './matrixLayout';
+import type { TiledCells, TiledDraw } from './tiledCells';
 import { outsidePath } from './windowMask';
 
 /** What both layers draw from. */
@@ -14,6 +15,8 @@ export interface MatrixScene {
   layout: MatrixLayout;
   /** The heatmap at one pixel per cell. */
   image?: HTMLCanvasElement;
+  /** Draws `ctx.tiles` (a long head) in place of `image`. */
+  tiled?: TiledCells;
 }
 
 /** A cleared 2D context of `canvas`, scaled so drawing uses CSS pixels. */
@@ -26,17 +29,24 @@ export function prepare(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return g;
 }
 
-/** Paints the heatmap, the hatched causal mask, grid lines (high contrast) and labels. */
-export function paintMatrixBase(g: CanvasRenderingContext2D, scene: MatrixScene | undefined): void {
-  if (!scene) return;
+/**
+ * Paints the heatmap, the hatched causal mask, grid lines (high contrast) and labels; says
+ * what a long head's cells were drawn from.
+ */
+export function paintMatrixBase(
+  g: CanvasRenderingContext2D,
+  scene: MatrixScene | undefined,
+): TiledDraw | undefined {
+  if (!scene) return undefined;
   const { ctx, layout: l, image } = scene;
   const dpr = window.devicePixelRatio || 1;
   const p = ctx.palette;
   g.fillStyle = p.muted;
   g.font = `13px ${p.fontFamily}`;
-  if (!image || !ctx.matrix) {
-    g.fillText(`Waiting for ${ctx.choiceLabel}…`, 16, 24);
-    return;
+  const tiles = ctx.tiles && scene.tiled;
+  if (tiles ? !ctx.tiles?.picture : !image || !ctx.matrix) {
+    g.fillText(ctx.tiles?.error ?? `Waiting for ${ctx.choiceLabel}…`, 16, 24);
+    return ctx.tiles && 'waiting';
   }
   const x0 = l.left + l.panX;
   const y0 = l.top + l.panY;
@@ -45,7 +55,12 @@ export function paintMatrixBase(g: CanvasRenderingContext2D, scene: MatrixScene 
   g.rect(l.left, l.top, l.plotWidth, l.plotHeight);
   g.clip();
   g.imageSmoothingEnabled = false;
-  g.drawImage(image, x0, y0, l.cols * l.cell, l.n * l.cell);
+  let drawn: TiledDraw | undefined;
+  if (tiles && ctx.tiles) {
+    const { lut, scale, causal, window } = ctx;
+    const paint = { lut, scale, causal, maskColor: p.mask, window };
+    drawn = tiles.draw(g, x0, y0, l, ctx.tiles, paint);
+  } else if (image) g.drawImage(image, x0, y0, l.cols * l.cell, l.n * l.cell);
   if (ctx.causal && l.n > 1) {
     g.beginPath();
     maskedTrianglePath(g, x0, y0, l.cell, l.n);
@@ -61,6 +76,7 @@ export function paintMatrixBase(g: CanvasRenderingContext2D, scene: MatrixScene 
   if (p.grid && l.cell >= 8) paintGrid(g, x0, y0, l, p.grid);
   g.restore();
   paintLabels(g, scene);
+  return drawn;
 }
 
 function paintGrid(
@@ -129,7 +145,7 @@ export function paintMatrixOverlay(
   f: Focus,
   cursor: { row: number; col: number } | null,
 ): void {
-  if (!scene?.ctx.matrix || scene.layout.n === 0) return;
+  if ((!scene?.ctx.matrix && !scene?.ctx.tiles) || scene.layout.n === 0) return;
   const { ctx, layout: l } = scene;
   const p = ctx.palette;
   const x0 = l.left + l.panX;

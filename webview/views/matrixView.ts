@@ -1,9 +1,9 @@
 /**
  * Matrix view: one layer/head (or aggregate) as a heatmap with token labels on both axes,
  * zoom and pan for long inputs. The heatmap is drawn once into an n×n image; hover and
- * keys only repaint a transparent overlay canvas, which keeps feedback under a frame.
+ * keys only repaint a transparent overlay canvas, which keeps feedback under a frame. A head
+ * of a long result is drawn from tiles instead (heatmap/tiledCells.ts, issue 22).
  */
-import { colsOf } from '../../src/shared/squareMatrix';
 import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { colorLegend } from '../heatmap/colorLegend';
 import { weightsName } from '../valueWeighted';
@@ -12,14 +12,15 @@ import {
   layoutMatrix,
   moveCursor,
   panToShow,
-  shortLabel,
+  labelMargin,
   type MatrixLayout,
 } from '../heatmap/matrixLayout';
 import { paintMatrixBase, paintMatrixOverlay, prepare } from '../heatmap/matrixPainter';
+import { shownSize as sizeOf, TiledCells, visibleCsv } from '../heatmap/tiledCells';
 import { matrixSvg } from '../export/matrixSvg';
 import { showTooltip, tooltipText } from '../heatmap/matrixTooltip';
 import { zoomControls } from '../controls/zoomControls';
-import type { Focus, View, ViewContext, ViewHost } from './view';
+import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
 const MAX_ZOOM = 64;
 
@@ -38,6 +39,7 @@ export class MatrixView implements View {
   private pan = { x: 0, y: 0 };
   private drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
   private margin = { left: 60, top: 60 };
+  private readonly tiled = new TiledCells();
 
   constructor(private readonly host: ViewHost) {
     this.element.className = 'matrix-view';
@@ -68,9 +70,8 @@ export class MatrixView implements View {
 
   render(ctx: ViewContext): void {
     const prev = this.ctx;
-    const sameMatrix = prev?.matrix === ctx.matrix;
     const sameImage =
-      sameMatrix &&
+      prev?.matrix === ctx.matrix &&
       prev?.lut === ctx.lut &&
       prev.scale === ctx.scale &&
       prev.palette.mask === ctx.palette.mask &&
@@ -82,9 +83,10 @@ export class MatrixView implements View {
         ? heatmapCanvas(m, ctx.lut, ctx.scale, ctx.causal, ctx.palette.mask, ctx.window)
         : undefined;
     }
-    if (!sameMatrix && m) {
-      this.cursor.row = Math.min(this.cursor.row, m.n - 1);
-      this.cursor.col = Math.min(this.cursor.col, colsOf(m) - 1);
+    const { n, cols } = sizeOf(ctx);
+    if (n > 0) {
+      this.cursor.row = Math.min(this.cursor.row, n - 1);
+      this.cursor.col = Math.min(this.cursor.col, cols - 1);
     }
     this.base.setAttribute(
       'aria-label',
@@ -96,6 +98,10 @@ export class MatrixView implements View {
     );
     this.measureMargins();
     this.redraw();
+    // A long head's weight under the pointer may just have arrived (a row or a tile).
+    if (this.hover && !this.tooltip.hidden && ctx.tiles) {
+      this.tooltip.textContent = tooltipText(ctx, this.hover.row, this.hover.col);
+    }
   }
 
   showFocus(focus: Focus): void {
@@ -105,6 +111,14 @@ export class MatrixView implements View {
       this.scrollToCursor();
     }
     this.paintOverlay();
+  }
+
+  focusRow(unit: number): Float32Array | undefined | null {
+    return this.ctx?.tiles ? this.ctx.tiles.source.row(this.ctx.tiles.target, unit) : null;
+  }
+
+  csv(): CsvCopy | undefined {
+    return this.layout && visibleCsv(this.ctx, this.layout);
   }
 
   focusInside(): void {
@@ -117,21 +131,10 @@ export class MatrixView implements View {
     return matrixSvg(ctx.matrix, ctx.units.labels, ctx, this.focus, ctx.keyUnits.labels);
   }
 
-  /** The current layout, for tests and the benchmark (cell geometry in CSS pixels). */
-  get geometry(): MatrixLayout | undefined {
-    return this.layout;
-  }
-
   private measureMargins(): void {
-    const ctx = this.ctx;
-    const g = this.base.getContext('2d')!;
-    g.font = `12px ${ctx?.palette.monoFamily ?? 'monospace'}`;
-    let widest = 0;
-    for (const label of [...(ctx?.units.labels ?? []), ...(ctx?.keyUnits.labels ?? [])]) {
-      widest = Math.max(widest, g.measureText(shortLabel(label)).width);
-    }
-    const size = Math.ceil(Math.min(150, widest + 12));
-    this.margin = { left: size, top: size };
+    const { ctx } = this;
+    const labels = [...(ctx?.units.labels ?? []), ...(ctx?.keyUnits.labels ?? [])];
+    this.margin = labelMargin(this.base.getContext('2d')!, ctx?.palette.monoFamily, labels);
   }
 
   private redraw(): void {
@@ -144,8 +147,7 @@ export class MatrixView implements View {
       canvas.style.height = `${rect.height}px`;
     }
     const ctx = this.ctx;
-    const n = ctx?.matrix?.n ?? 0;
-    const cols = ctx?.matrix ? colsOf(ctx.matrix) : 0;
+    const { n, cols } = sizeOf(ctx);
     const zoom = ctx?.state.zoom ?? 1;
     const { x, y } = this.pan;
     this.layout = layoutMatrix(n, rect.width, rect.height, this.margin, zoom, x, y, cols);
@@ -158,8 +160,9 @@ export class MatrixView implements View {
   }
 
   private paintBase(): void {
-    const { ctx, layout, image } = this;
-    paintMatrixBase(prepare(this.base), ctx && layout ? { ctx, layout, image } : undefined);
+    const { ctx, layout, image, tiled } = this;
+    const scene = ctx && layout ? { ctx, layout, image, tiled } : undefined;
+    tiled.describe(this.base, paintMatrixBase(prepare(this.base), scene), ctx);
   }
 
   private paintOverlay(): void {
@@ -226,14 +229,11 @@ export class MatrixView implements View {
       this.tooltip.hidden = true;
       return;
     }
-    this.placeTooltip(hit.row, hit.col, e.offsetX, e.offsetY);
+    if (this.ctx?.matrix || this.ctx?.tiles) {
+      const text = tooltipText(this.ctx, hit.row, hit.col);
+      showTooltip(this.tooltip, text, e.offsetX, e.offsetY, this.base.getBoundingClientRect());
+    }
     if (!same && hit.row >= 0 && !this.focus.pinned) this.host.focus(hit.row, false);
-  }
-
-  private placeTooltip(row: number, col: number, x: number, y: number): void {
-    if (!this.ctx?.matrix) return;
-    const text = tooltipText(this.ctx, row, col);
-    showTooltip(this.tooltip, text, x, y, this.base.getBoundingClientRect());
   }
 
   private onWheel(e: WheelEvent): void {
@@ -267,11 +267,11 @@ export class MatrixView implements View {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const n = this.ctx?.matrix?.n ?? 0;
+    const { n, cols } = sizeOf(this.ctx);
     if (n === 0) return;
     const l = this.layout;
     const page = Math.max(1, Math.floor((l?.plotHeight ?? 0) / (l?.cell || 1)) - 1);
-    const moved = moveCursor(this.cursor, e.key, e.ctrlKey, n, page, colsOf(this.ctx!.matrix!));
+    const moved = moveCursor(this.cursor, e.key, e.ctrlKey, n, page, cols);
     const zoom = this.ctx?.state.zoom ?? 1;
     if (moved) this.cursor = moved;
     else if (e.key === 'Enter' || e.key === ' ') this.host.reveal(this.cursor.col);

@@ -10,7 +10,8 @@ import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
 import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
 import { choiceWindow, unitWindowMask, type WindowMask, windowMask } from '../heatmap/windowMask';
 import { esc, svgDocument } from '../export/svg';
-import type { Focus, View, ViewContext, ViewHost } from './view';
+import { statisticsCsv } from '../export/statisticsCsv';
+import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
 /** Backing-store size of a thumbnail; CSS scales it to fit the panel. */
 const THUMB = 128;
@@ -60,7 +61,7 @@ export class ModelView implements View {
       for (let h = 0; h < heads; h++) {
         const button = this.cells[l][h];
         const canvas = button.querySelector('canvas')!;
-        const weights = store.overviews[l];
+        const weights = (ctx.unitOverviews ?? store.overviews)[l];
         const selected = ctx.state.layer === l && ctx.state.head === h;
         button.classList.toggle('selected', selected);
         button.setAttribute('aria-pressed', String(selected));
@@ -69,7 +70,7 @@ export class ModelView implements View {
         const key = [weights, options.wordLevel, options.hideSpecial, lut, palette.mask];
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
-        const m = thumbnailMatrix(weights, h, ctx);
+        const m = thumbnailMatrix(weights, h, ctx, ctx.unitOverviews !== undefined);
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
@@ -81,6 +82,14 @@ export class ModelView implements View {
   }
 
   showFocus(_focus: Focus): void {}
+
+  /** Every head's scores as layers × heads grids (webview/export/statisticsCsv.ts). */
+  csv(): CsvCopy | undefined {
+    const store = this.ctx?.store;
+    if (!store?.meta) return undefined;
+    const text = statisticsCsv(store.summaries(), store.layerCount, store.heads);
+    return { text, what: 'per-head statistics (layers × heads) as CSV' };
+  }
 
   focusInside(): void {
     this.cells[this.active.layer]?.[this.active.head]?.focus();
@@ -190,10 +199,6 @@ function header(text: string): HTMLElement {
   return el;
 }
 
-/**
- * Head `head` of an overview as a matrix to draw. An exact one (one token per cell) follows
- * word level and hidden specials like the other views; block means stay per token block.
- */
 /** Layer `layer`'s sliding window over its thumbnail's rows and columns (tokens, units or blocks). */
 function thumbnailWindow(
   overview: LayerOverview,
@@ -204,18 +209,32 @@ function thumbnailWindow(
   if (!size) return undefined;
   const { side, colSide, blockRows, blockCols } = overview;
   if (blockRows === 1 && blockCols === 1) return unitWindowMask(size, ctx.units);
-  const tokens = ctx.store.cols;
+  // Blocks of grouped thumbnails are blocks of units: a unit stands for its tokens.
+  const units = ctx.unitOverviews ? ctx.units.units : undefined;
+  const count = units?.length ?? ctx.store.cols;
+  const first = (u: number) => units?.[u][0] ?? u;
+  const last = (u: number) => units?.[u].at(-1) ?? u;
   return windowMask(
     size,
-    Array.from({ length: side }, (_, i) => i * blockRows),
-    Array.from({ length: colSide }, (_, j) => Math.min((j + 1) * blockCols, tokens) - 1),
+    Array.from({ length: side }, (_, i) => first(i * blockRows)),
+    Array.from({ length: colSide }, (_, j) => last(Math.min((j + 1) * blockCols, count) - 1)),
   );
 }
 
-function thumbnailMatrix(overview: LayerOverview, head: number, ctx: ViewContext): SquareMatrix {
+/**
+ * Head `head` of an overview as a matrix to draw. An exact one (one token per cell) follows
+ * word level and hidden specials like the other views; block means of a long result come
+ * `grouped` from the engine when they must (webview/unitOverviews.ts).
+ */
+function thumbnailMatrix(
+  overview: LayerOverview,
+  head: number,
+  ctx: ViewContext,
+  grouped: boolean,
+): SquareMatrix {
   const { side, colSide, blockRows, blockCols, thumbnails } = overview;
   const size = side * colSide;
   const data = thumbnails.subarray(head * size, (head + 1) * size);
   const m: SquareMatrix = side === colSide ? { n: side, data } : { n: side, data, cols: colSide };
-  return blockRows === 1 && blockCols === 1 ? projectMatrix(m, ctx.units) : m;
+  return blockRows === 1 && blockCols === 1 && !grouped ? projectMatrix(m, ctx.units) : m;
 }

@@ -7,8 +7,8 @@
 import type { HeadSummary, LayerOverview } from '../../src/engine/types';
 
 export type SummaryRow = HeadSummary & {
-  /** Mean write of the head; null without norms. */
-  write: number | null;
+  /** Mean write of the head; null (or absent) without norms. */
+  write?: number | null;
 };
 
 /** Rows of every layer received so far, in layer/head order (the engine's). */

@@ -6,9 +6,9 @@ import { describeAttentionFeatures } from '../../src/shared/attentionFeatures';
 import { HEAD_LABEL_THRESHOLDS } from '../../src/engine/types';
 import { csvField } from '../../src/shared/matrixCsv';
 import { type SummaryRow, summaryRows } from './summaryRows';
-import type { Focus, View, ViewContext, ViewHost } from './view';
+import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
-type Column = {
+export type Column = {
   key: keyof SummaryRow;
   title: string;
   help: string;
@@ -64,7 +64,7 @@ const COLUMNS: Column[] = [
     key: 'write',
     title: 'Writes',
     help: 'Mean over query tokens of what the head adds to the residual stream, ‖Σ_j α_ij f(x_j)‖, relative to the stream’s norm there (absolute where that norm could not be read): a sink head that writes nothing scores near 0 (issue 24)',
-    format: (s) => (s.write === null ? '—' : s.write.toFixed(3)),
+    format: (s) => (s.write == null ? '—' : s.write.toFixed(3)),
     bar: (s) => s.write ?? 0,
   },
   {
@@ -83,8 +83,20 @@ const SELF_ONLY = new Set<keyof SummaryRow>([
 ]);
 const CROSS_ONLY = new Set<keyof SummaryRow>(['alignment']);
 
+/** The columns a table of `summaries` shows: self-attention's scores or cross-attention's. */
+export function shownColumns(summaries: readonly SummaryRow[]): Column[] {
+  const cross = summaries.some((s) => s.alignment !== null);
+  // Without norms (the engine could not read them) there are no writes to show.
+  const writes = summaries.some((s) => s.write != null);
+  return COLUMNS.filter(
+    (c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key) && (writes || c.key !== 'write'),
+  );
+}
+
 export class SummaryView implements View {
   private columns = COLUMNS;
+  /** The rows on show, in the table's order. */
+  private shown: SummaryRow[] = [];
   readonly element = document.createElement('div');
   private readonly table = document.createElement('table');
   /** The model's sliding window and soft-cap, when it has them. */
@@ -118,12 +130,8 @@ export class SummaryView implements View {
     this.features.textContent = features.join(' ');
     this.features.hidden = features.length === 0;
     const summaries = summaryRows(ctx.store.overviews);
-    const cross = summaries.some((s) => s.alignment !== null);
-    // Without norms (the engine could not read them) there are no writes to show.
-    const writes = summaries.some((s) => s.write !== null);
-    this.columns = COLUMNS.filter(
-      (c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key) && (writes || c.key !== 'write'),
-    );
+    this.columns = shownColumns(summaries);
+    this.shown = summaries;
     const { key, descending } = this.sort;
     const value = (s: SummaryRow) =>
       key === 'layer'
@@ -215,13 +223,11 @@ export class SummaryView implements View {
     return undefined;
   }
 
-  /** The table as CSV, for the clipboard. */
-  csv(): string {
-    const rows = [...this.table.querySelectorAll('tr')].map((tr) =>
-      [...tr.children]
-        .map((cell) => csvField(cell.textContent?.replace(/[▲▼]/g, '').trim() ?? ''))
-        .join(','),
-    );
-    return `${rows.join('\r\n')}\r\n`;
+  /** The table as shown (columns, order, formatted values) as CSV, for the clipboard. */
+  csv(): CsvCopy {
+    const rows = [this.columns.map((c) => c.title)];
+    for (const s of this.shown) rows.push(this.columns.map((c) => c.format(s)));
+    const text = `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+    return { text, what: 'head summaries as CSV' };
   }
 }

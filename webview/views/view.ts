@@ -1,7 +1,9 @@
 /** The contract between the app and its views. */
+import type { LayerOverview } from '../../src/engine/types';
 import type { SquareMatrix } from '../../src/shared/squareMatrix';
 import type { ViewSettings } from '../../src/protocol/webview';
 import type { ColorScale } from '../heatmap/colorScale';
+import type { TiledHead } from '../heatmap/tiledCells';
 import type { Palette } from '../theme';
 import type { ResultStore, Units } from '../resultStore';
 import type { HeadChoice, ViewState } from '../viewState';
@@ -20,6 +22,13 @@ export interface ViewContext {
   keyUnits: Units;
   /** The selected layer/head under the toggles; undefined until its layers arrive. */
   matrix: SquareMatrix | undefined;
+  /**
+   * The model view's overviews of a long result as the toggles group its tokens, in place of
+   * the store's (token level); undefined when the store's apply.
+   */
+  unitOverviews?: (LayerOverview | undefined)[];
+  /** The matrix view's long head, drawn from tiles instead of `matrix` (undefined then). */
+  tiles?: TiledHead;
   /** How `matrix` maps onto the colour map. */
   scale: ColorScale;
   /** Human-readable name of `matrix` ("layer 2 · head 3"). */
@@ -38,6 +47,9 @@ export interface Focus {
   /** The focused unit's row as shown. */
   row: Float32Array | null;
 }
+
+/** What Copy CSV puts on the clipboard, and its name in the host's confirmation. */
+export type CsvCopy = { text: string; what: string } | { refusal: string };
 
 /** What views ask of the app. */
 export interface ViewHost {
@@ -62,6 +74,13 @@ export interface View {
   focusInside(): void;
   /** The view as a standalone SVG document, or undefined when it has nothing to export. */
   toSvg(): string | undefined;
+  /** What Copy CSV copies, when not the matrix the focus is read from. */
+  csv?(): CsvCopy | undefined;
   /** The matrix the view's focus is read from, when not `ctx.matrix`. */
   focusMatrix?(): SquareMatrix | undefined;
+  /**
+   * The focused unit's row when the view has no matrix (a long head drawn from tiles):
+   * undefined while it is on its way, null when the view does not draw from tiles.
+   */
+  focusRow?(unit: number): Float32Array | undefined | null;
 }

@@ -17,7 +17,6 @@ const VIEWS = {
 
 export class ViewSet {
   private readonly made = new Map<ViewKind, View>();
-  private summary: SummaryView | undefined;
 
   constructor(private readonly host: ViewHost) {}
 
@@ -26,7 +25,6 @@ export class ViewSet {
     let view = this.made.get(kind);
     if (!view) {
       view = new VIEWS[kind](this.host);
-      if (view instanceof SummaryView) this.summary = view;
       this.made.set(kind, view);
     }
     return view;
@@ -35,10 +33,5 @@ export class ViewSet {
   /** The view of `kind` if it was ever shown. */
   peek(kind: ViewKind): View | undefined {
     return this.made.get(kind);
-  }
-
-  /** The head summaries as CSV, once the summary view has been shown. */
-  summaryCsv(): string | undefined {
-    return this.summary?.csv();
   }
 }

@@ -3,6 +3,7 @@
  * while they are small, recomputed from each layer's queries and keys when they are not.
  * Either way a slice is a new array its caller owns (it may be transferred).
  */
+import { enterStage, layerStage } from '../stage';
 import type { AttentionStack } from '../types';
 import type { HeadNorms } from './headNorms';
 import type { LogitLens } from './logitLens';
@@ -53,4 +54,17 @@ export class HeldTensors implements AttentionSource {
     }
     return out;
   }
+}
+
+/** Every layer's `[heads, rows, cols]`, read one after the other (what `Engine.inspect` returns). */
+export async function everyLayer(source: AttentionSource): Promise<Float32Array[]> {
+  const { heads, rows, layers } = source.stack;
+  const allHeads = Array.from({ length: heads }, (_, i) => i);
+  const allRows = Array.from({ length: rows }, (_, i) => i);
+  const attentions: Float32Array[] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    enterStage(layerStage('reading the attention', layer, layers, rows));
+    attentions.push(await source.slice(layer, allHeads, allRows));
+  }
+  return attentions;
 }

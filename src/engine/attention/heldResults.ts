@@ -6,6 +6,7 @@
  * can say so.
  */
 import { EngineRunError } from '../errors';
+import { enterStage, layerStage } from '../stage';
 import type {
   AttentionKind,
   AttentionSliceRequest,
@@ -14,13 +15,16 @@ import type {
   HeldResult,
   LayerOverview,
   LogitLensLayer,
+  ThumbnailUnits,
 } from '../types';
 import { HeadNorms, requireNorms } from './headNorms';
 import { requireLens } from './logitLens';
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
+import { type SliceShape, shapeSlice, sliceShapeOf } from './sliceShape';
 import { thumbnailsOf } from './thumbnails';
+import { checkUnits, unitThumbnailsOf } from './unitThumbnails';
 
 /**
  * Results kept at once, at most: a panel per document, each with its result and the one
@@ -98,11 +102,22 @@ export class HeldResults {
       }
     }
     const rows = rowsOf(stack, request.rows);
-    if (request.weights !== 'value-weighted') return source.slice(request.layer, heads, rows);
-    const norms = requireNorms(source);
-    const weights = await source.slice(request.layer, heads, rows);
-    norms.valueWeight(request.layer, heads, rows.length, weights);
-    return weights;
+    const valueWeighted = request.weights === 'value-weighted';
+    const norms = valueWeighted ? requireNorms(source) : undefined;
+    // Whole rows first: value weights multiply every key column, before a tile is cut.
+    const read = async (some: readonly number[]) => {
+      const weights = await source.slice(request.layer, heads, some);
+      norms?.valueWeight(request.layer, heads, some.length, weights);
+      return weights;
+    };
+    if (request.cols === undefined && request.block === undefined) return read(rows);
+    let shape: SliceShape;
+    try {
+      shape = sliceShapeOf(request, stack.cols);
+    } catch (error) {
+      throw badInput((error as Error).message);
+    }
+    return shapeSlice(read, heads.length, rows, stack.cols, shape);
   }
 
   /** The logit lens at `position` of a decoder's result (issue 24): per layer the top `k`. */
@@ -122,11 +137,20 @@ export class HeldResults {
     return requireNorms(source).writesOf(layer);
   }
 
-  /** Thumbnails and head summaries of one layer, computed once per held result. */
-  async overview(resultId: number, kind: AttentionKind, layer: number): Promise<LayerOverview> {
+  /**
+   * Thumbnails and head summaries of one layer, computed once per held result; with `units`
+   * (self-attention only), thumbnails of the layer as a view groups its tokens.
+   */
+  async overview(
+    resultId: number,
+    kind: AttentionKind,
+    layer: number,
+    units?: ThumbnailUnits,
+  ): Promise<LayerOverview> {
     const held = this.heldOf(resultId);
     const stack = this.stackOf(resultId, kind);
     checkLayer(stack.source.stack, layer);
+    if (units) return this.unitOverview(resultId, stack, layer, units);
     const key = `${kind}/${layer}`;
     let overview = held.overviews.get(key);
     if (!overview) {
@@ -135,6 +159,25 @@ export class HeldResults {
       overview.catch(() => held.overviews.delete(key));
     }
     return overview;
+  }
+
+  private async unitOverview(
+    resultId: number,
+    held: HeldStack,
+    layer: number,
+    units: ThumbnailUnits,
+  ): Promise<LayerOverview> {
+    const { kind, heads, rows, cols } = held.source.stack;
+    let count: number;
+    try {
+      if (kind === 'cross' || rows !== cols) throw new Error('cross-attention has no word units');
+      count = checkUnits(units, rows);
+    } catch (error) {
+      throw new EngineRunError(`Overview refused: ${(error as Error).message}.`, 'badInput');
+    }
+    const { summaries } = await this.overview(resultId, kind, layer);
+    const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
+    return { kind, layer, ...unitThumbnailsOf(weights, heads, rows, units, count), summaries };
   }
 
   private heldOf(resultId: number): Held {
@@ -158,6 +201,7 @@ export class HeldResults {
 async function computeOverview(held: HeldStack, layer: number): Promise<LayerOverview> {
   const { stack } = held.source;
   const { heads, rows, cols, kind } = stack;
+  enterStage(layerStage(`summarising the ${kind} attention`, layer, stack.layers, rows));
   const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
   const summaries =
     kind === 'cross'

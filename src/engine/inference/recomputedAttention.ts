@@ -10,6 +10,7 @@ import type { AttentionStack } from '../types';
 import { type KernelMask, runKernel } from './attentionKernel';
 import type { HeadNorms } from '../attention/headNorms';
 import type { LogitLens } from '../attention/logitLens';
+import { enterStage, layerStage } from '../stage';
 
 /** One layer's tensors and the arithmetic between Q·Kᵀ and its softmax. */
 export interface LayerRecompute {
@@ -165,6 +166,8 @@ export class RecomputedAttention implements AttentionSource {
     const { heads, rows: n, cols } = this.stack;
     let worst = { difference: 0, layer: 0, head: 0, row: 0 };
     for (const [layer, expected] of checked.entries()) {
+      const what = 'checking the recomputed attention against the graph';
+      enterStage(layerStage(what, layer, checked.length, n));
       const count = expected.length / (heads * cols);
       const rows = Array.from({ length: count }, (_, i) => n - count + i);
       const all = Array.from({ length: heads }, (_, h) => h);

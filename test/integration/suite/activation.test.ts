@@ -11,6 +11,7 @@ const COMMANDS = [
   'attentionInspector.downloadModel',
   'attentionInspector.showLog',
   'attentionInspector.openSample',
+  'attentionInspector.findHeads',
 ];
 
 describe('activation', () => {

@@ -21,15 +21,18 @@ function sessionOf(model: LoadedModel): InferenceSession {
 }
 
 /** True when onnxruntime-web no longer knows the session ("invalid session id"). */
-async function released(session: InferenceSession): Promise<boolean> {
+async function released(session: InferenceSession, hidden = 0): Promise<boolean> {
   // Every input fed (ids, mask): only a live session gets past the feeds to run them.
   const feeds = Object.fromEntries(
     session.inputNames.map((name) => [
       name,
-      // The predictions' k (topPredictionsInGraph.ts) is one number; the rest are [1, n].
-      name === 'attention_inspector.top_k'
+      // The predictions' and the lens's k (topPredictionsInGraph.ts, logitLensGraph.ts) are
+      // one number, the lens's rows `[1, rows, hidden]` floats; the rest are [1, n].
+      name === 'attention_inspector.top_k' || name === 'attention_lens.k'
         ? new ort.Tensor('int64', BigInt64Array.of(1n), [1])
-        : new ort.Tensor('int64', BigInt64Array.of(1n, 1n), [1, 2]),
+        : name === 'attention_lens.input'
+          ? new ort.Tensor('float32', new Float32Array(hidden), [1, 1, hidden])
+          : new ort.Tensor('int64', BigInt64Array.of(1n, 1n), [1, 2]),
     ]),
   );
   try {
@@ -37,13 +40,14 @@ async function released(session: InferenceSession): Promise<boolean> {
     return false;
   } catch (error) {
     // A released session has no handle ("invalid session id") and, for some graphs, no
-    // output names left to fetch.
-    if (/invalid session id|output name cannot be empty/.test(String(error))) return true;
+    // input or output names left to use.
+    if (/invalid session id|(input|output) name cannot be empty/.test(String(error))) return true;
     throw error;
   }
 }
 
-const sessionReleased = (model: LoadedModel): Promise<boolean> => released(sessionOf(model));
+const sessionReleased = (model: LoadedModel): Promise<boolean> =>
+  released(sessionOf(model), model.info.hiddenSize);
 
 describe('Engine: loaded models are released when others take their place', function () {
   this.timeout(120_000);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runFailure } from '../../../src/engine/inference/loadedModel';
+import { runFailure } from '../../../src/engine/inference/runFailure';
 import { MAX_TOKENS_PER_RUN } from '../../../src/engine/inference/planTokens';
 import {
   HEAP_BUDGET_BYTES,

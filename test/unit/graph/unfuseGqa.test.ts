@@ -64,7 +64,7 @@ describe('model-builder folders: the rewritten graph computes the fused graph', 
       ['model_q4.onnx', 1e-5],
       ['model_q4f16.onnx', 3e-2],
     ] as const) {
-      it(`${name}/${file}: logits and present key/values equal the fused graph's within ${tolerance}`, async () => {
+      it(`${name}/${file}: logits and present key/values equal the fused graph's within ${tolerance} of their largest value`, async () => {
         const dir = join(HF_FIXTURES, name, 'onnx');
         const bytes = readFileSync(join(dir, file));
         const model = decodeOnnx(bytes, name, file);
@@ -81,8 +81,18 @@ describe('model-builder folders: the rewritten graph computes the fused graph', 
         assert.deepEqual(Object.keys(opened).sort(), Object.keys(fused).sort());
         for (const [output, tensor] of Object.entries(fused)) {
           assert.deepEqual(opened[output].dims, tensor.dims, output);
-          const worst = maxDiff(floats(opened[output]), floats(tensor));
-          assert.ok(worst <= tolerance, `${output}: max |rewritten − fused| = ${worst}`);
+          const expected = floats(tensor);
+          const worst = maxDiff(floats(opened[output]), expected);
+          // Relative to the output's largest value where that is above 1: float32 sums taken
+          // in another order differ by a few units in the last place of the largest terms.
+          const scale = Math.max(
+            1,
+            expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+          );
+          assert.ok(
+            worst <= tolerance * scale,
+            `${output}: max |rewritten − fused| = ${worst} (largest |value| ${scale})`,
+          );
         }
       });
     }

@@ -1,0 +1,43 @@
+/** Opening a model folder as the engine runs it: one graph with its attention recomputed, or an encoder-decoder. */
+import { loadModelFolder } from '../folder/loadModelFolder';
+import { type ModelFiles, withListCache } from '../folder/modelFiles';
+import type { GraphVariant } from '../folder/onnxGraphFiles';
+import { isSeq2SeqFolder } from '../folder/seq2seqFolder';
+import type { Surface } from '../surface';
+import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './loadedModel';
+import { loadSeq2SeqModel } from './loadSeq2SeqModel';
+import type { Seq2SeqModel } from './seq2seqModel';
+
+export async function loadAnyModel(
+  files: ModelFiles,
+  modelDir: string,
+  surface: Surface,
+  variant?: GraphVariant,
+): Promise<LoadedModel | Seq2SeqModel> {
+  const listed = withListCache(files);
+  if (await isSeq2SeqFolder(listed))
+    return loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
+  const folder = await loadModelFolder(listed, {
+    recompute: true,
+    ...(variant ? { variant } : {}),
+  });
+  return loadSingleGraphModel(folder, modelDir, surface);
+}
+
+/**
+ * A model whose attention the engine cannot recompute (`why`), loaded so that its runs return
+ * every layer's probabilities (bounded by memory, as before issue 22).
+ */
+export async function loadKeptWhole(
+  files: ModelFiles,
+  modelDir: string,
+  surface: Surface,
+  variant: GraphVariant | undefined,
+  why: string,
+): Promise<LoadedModel> {
+  const folder = await loadModelFolder(withListCache(files), variant ? { variant } : {});
+  folder.notes.push(
+    `Attention is kept whole for this model (${why}): long texts are bounded by memory.`,
+  );
+  return loadSingleGraphModel(folder, modelDir, surface);
+}

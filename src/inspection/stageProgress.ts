@@ -1,0 +1,24 @@
+/**
+ * What the inspection's progress notification says while the engine works, from the stages
+ * it announces (src/engine/stage.ts): loading, tokenizing, the forward pass on N tokens (one
+ * graph run: onnxruntime reports nothing inside it), then the per-layer work after it as
+ * "layer k/L: …". The attention kernel's own runs inside a layer's work keep the layer shown.
+ */
+import type { EngineStage } from '../engine/stage';
+
+export class StageProgress {
+  private inLayers = false;
+
+  /** The message for `stage`, or undefined to keep the one shown. */
+  next(stage: EngineStage): string | undefined {
+    if (stage.layer) {
+      this.inLayers = true;
+      return stage.label;
+    }
+    if (this.inLayers && stage.kind === 'run') return undefined;
+    this.inLayers = false;
+    if (stage.kind === 'load') return 'loading the model…';
+    if (stage.kind === 'text') return 'tokenizing…';
+    return stage.tokens ? `forward pass on ${stage.tokens} tokens…` : 'running the model…';
+  }
+}
