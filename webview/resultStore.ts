@@ -74,8 +74,7 @@ export class ResultStore {
     this.rollout = new RolloutChain(
       (layer) => {
         const { runId } = this.meta as ResultMeta;
-        // Rollout chains attention weights whatever the switch shows.
-        const whole = this.wholeLayer(layer, 'attention');
+        const whole = this.wholeLayer(layer, 'attention'); // rollout chains attention weights
         return whole
           ? Promise.resolve(whole)
           : this.queries.slice(runId, { kind: this.kind, layer });
@@ -178,8 +177,7 @@ export class ResultStore {
       if (refused) return refused;
     }
     const one = typeof head === 'number' ? head : null;
-    const error = this.slices.errorOf(this.shownKind, layer, one, this.weights);
-    return error ?? this.queryError;
+    return this.slices.errorOf(this.shownKind, layer, one, this.weights) ?? this.queryError;
   }
 
   get runId(): number | null {
@@ -263,13 +261,12 @@ export class ResultStore {
       if (this.shownKind === 'cross') return undefined;
       return this.rollout.to(layer, { n: this.n, heads: this.heads });
     }
-    const weights = this.layerHeads(layer, range(heads));
+    const weights = this.layerHeads(layer, [...Array(heads).keys()]);
     if (!weights) return undefined;
+    const key = `${layer}/${this.weights}`;
     if (head === 'mean')
-      return this.cached(`mean/${layer}/${this.weights}`, () =>
-        meanOverHeads(weights, n, heads, cols),
-      );
-    return this.cached(`max/${layer}/${this.weights}`, () => maxOverHeads(weights, n, heads, cols));
+      return this.cached(`mean/${key}`, () => meanOverHeads(weights, n, heads, cols));
+    return this.cached(`max/${key}`, () => maxOverHeads(weights, n, heads, cols));
   }
 
   /** What a view shows for `layer`/`head` under `options` (rows = query units). */
@@ -300,8 +297,4 @@ export class ResultStore {
     }
     return m;
   }
-}
-
-function range(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => i);
 }
