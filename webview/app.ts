@@ -16,11 +16,14 @@ import { HeadTiles } from './headTiles';
 import { UnitOverviews } from './unitOverviews';
 import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
+import { LogitLensTable } from './controls/logitLensTable';
 import { Toolbar } from './controls/toolbar';
+import { WEIGHTED_VIEWS, WeightsSwitch } from './controls/weightsSwitch';
 import { DrawnMark } from './drawnMark';
 import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
 import { focusLabel, focusMatrix, FocusTracker } from './focusTracker';
 import { ScaleMemo } from './heatmap/colorScale';
+import { NormsProbe } from './normsProbe';
 import { ResultStore } from './resultStore';
 import { RunStatus } from './runStatus';
 import { type Palette, readPalette, watchTheme } from './theme';
@@ -54,6 +57,12 @@ export class App implements ViewHost {
     () => this.scheduleRender(),
   );
   private readonly drawnMark = new DrawnMark();
+  /** Issue 24: whether the result has value norms, the switch, the lens table. */
+  private readonly norms = new NormsProbe(
+    (runId, kind) => callHost('headWrites', { runId, kind, layer: 0 }),
+    () => this.scheduleRender(),
+  );
+  private readonly weightsSwitch = new WeightsSwitch((weights) => this.patchState({ weights }));
   private palette: Palette = readPalette();
   private readonly views = new ViewSet(this);
   private readonly viewSlot = document.createElement('main');
@@ -79,7 +88,11 @@ export class App implements ViewHost {
       () => this.store.runId !== null && postToHost({ type: 'rerun', runId: this.store.runId }),
     );
     const panel = new FocusPanel((unit) => this.reveal(unit));
-    this.focusTracker = new FocusTracker(panel);
+    const lens = new LogitLensTable(
+      (runId, position, k) => callHost('logitLens', { runId, position, k }),
+      () => this.scheduleRender(),
+    );
+    this.focusTracker = new FocusTracker(panel, lens);
     this.viewSlot.id = 'view';
     this.viewSlot.setAttribute('role', 'tabpanel');
     const body = document.createElement('div');
@@ -87,6 +100,7 @@ export class App implements ViewHost {
     body.append(this.viewSlot, panel.element);
     const bars = [this.status.element, this.seq2seq.element, this.generation.element];
     bars.push(this.toolbar.element);
+    this.toolbar.element.insertBefore(this.weightsSwitch.element, this.toolbar.element.lastChild);
     root.replaceChildren(...bars, body, panel.liveRegion);
     watchTheme(() => {
       this.palette = readPalette();
@@ -198,6 +212,9 @@ export class App implements ViewHost {
     this.seq2seq.show(store, this.state.attention);
     this.generation.show(store);
     const kind = this.currentView();
+    const refusal = this.norms.refusal(store.runId, store.kind);
+    const weighted = refusal === null && WEIGHTED_VIEWS.includes(kind);
+    store.weights = weighted ? this.state.weights : 'attention';
     const ctx = makeViewContext({
       store,
       state: this.state,
@@ -222,9 +239,15 @@ export class App implements ViewHost {
     // A long head drawn from tiles has no whole image to save (issue 22).
     const canImage = kind !== 'summary' && !ctx.tiles;
     this.toolbar.update(this.state, kind, layerCount, heads, colorMap, topK, canImage);
+    this.weightsSwitch.update(this.state.weights, refusal, kind);
     const notice = store.meta ? store.notice(ctx.state.layer, ctx.state.head) : null;
     const error = this.runs.error ?? notice;
-    this.status.update(store, this.runs.running, error, modeLabels(this.state));
+    this.status.update(
+      store,
+      this.runs.running,
+      error,
+      modeLabels({ ...this.state, weights: store.weights }),
+    );
     if (store.meta) view.render(ctx);
     this.drawnMark.rendered(store.runId, store.receivedLayers, store.expectedLayers);
     this.updateFocus();

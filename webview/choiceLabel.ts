@@ -26,10 +26,14 @@ export function choiceLabel(
   return `${prefix}rollout through layers 0–${layer}`;
 }
 
+/** How value-weighted rows are named (webview/valueWeighted.ts says what they hold). */
+export const VALUE_WEIGHTED_LABEL = 'value-weighted (share of ‖α·f(x)‖)';
+
 /** The toggles in force, said the way the UI labels them. */
 export function modeLabels(state: ViewState): string[] {
   const modes: string[] = [];
   if (state.wordLevel) modes.push('word level (sub-words merged)');
   if (state.hideSpecial) modes.push('special tokens hidden (rows renormalised)');
+  if (state.weights === 'value-weighted') modes.push(VALUE_WEIGHTED_LABEL);
   return modes;
 }

@@ -10,7 +10,8 @@ import type { Focus, ViewContext } from './views/view';
  * what only the webview computes (max, rollout, word level, renormalised without specials).
  */
 export function focusSource(state: ViewState, view: ViewKind): FocusMessage['source'] {
-  if (state.wordLevel || state.hideSpecial) return undefined;
+  // The host recomputes attention weights only: value-weighted rows are the webview's shares.
+  if (state.wordLevel || state.hideSpecial || state.weights === 'value-weighted') return undefined;
   if (view === 'head') {
     if (state.heads.length === 0) return { layer: state.layer, head: null };
     return state.heads.length === 1 ? { layer: state.layer, head: state.heads[0] } : undefined;

@@ -8,6 +8,7 @@ import { KIND_NAMES } from './choiceLabel';
 import { matrixRow, type SquareMatrix } from '../src/shared/squareMatrix';
 import { topK } from '../src/shared/topK';
 import type { FocusPanel } from './controls/focusPanel';
+import type { LogitLensTable } from './controls/logitLensTable';
 import { focusMessage, focusSource } from './focusMessage';
 import type { ResultStore } from './resultStore';
 import type { Focus, View, ViewContext } from './views/view';
@@ -27,7 +28,10 @@ export class FocusTracker {
   private focus: Focus = NO_FOCUS;
   private lastPosted = '';
 
-  constructor(private readonly panel: FocusPanel) {}
+  constructor(
+    private readonly panel: FocusPanel,
+    private readonly lens?: LogitLensTable,
+  ) {}
 
   /** Forgets the focus (a new result, or one whose source changed). */
   clear(): void {
@@ -61,11 +65,18 @@ export class FocusTracker {
     if (!ctx) return;
     const label = focusLabel(ctx, kind);
     const lastToken = unit !== null ? ctx.units.units[unit]?.at(-1) : undefined;
+    const predictions = lastToken !== undefined ? store.meta?.predictions?.[lastToken] : undefined;
+    // The lens reads the same position as the predictions it stands beside (decoders only).
+    const lens =
+      predictions && store.runId !== null && store.kind === 'encoder'
+        ? this.lens?.element(store.runId, lastToken as number)
+        : undefined;
     this.panel.show(this.focus, {
       labels: ctx.units.labels,
       keyLabels: ctx.keyUnits.labels,
       source: label,
-      predictions: lastToken !== undefined ? store.meta?.predictions?.[lastToken] : undefined,
+      predictions,
+      ...(lens ? { lens } : {}),
       stale: store.staleReason !== null,
     });
     this.post(store, ctx, kind, label, matrix !== undefined || Boolean(tiledRow));
@@ -101,8 +112,9 @@ export function focusMatrix(view: View, ctx: ViewContext | undefined): SquareMat
 export function focusLabel(ctx: ViewContext, kind: ViewKind): string {
   if (kind !== 'head') return ctx.choiceLabel;
   const prefix = ctx.store.meta?.seq2seq ? `${KIND_NAMES[ctx.store.kind]} · ` : '';
+  const suffix = ctx.store.weights === 'value-weighted' ? ' · value-weighted' : '';
   const heads = ctx.state.heads.length ? ctx.state.heads : null;
-  if (heads?.length === 1) return `${prefix}layer ${ctx.state.layer} · head ${heads[0]}`;
+  if (heads?.length === 1) return `${prefix}layer ${ctx.state.layer} · head ${heads[0]}${suffix}`;
   const which = heads ? `heads ${heads.join(', ')}` : 'all heads';
-  return `${prefix}layer ${ctx.state.layer} · mean of ${which}`;
+  return `${prefix}layer ${ctx.state.layer} · mean of ${which}${suffix}`;
 }

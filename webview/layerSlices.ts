@@ -4,8 +4,9 @@
  * into the bounded `SliceCache`. Heads wanted from a layer already here are cut out of it,
  * without asking.
  */
-import type { AttentionKind, AttentionSliceRequest } from '../src/engine/types';
+import type { AttentionKind, AttentionSliceRequest, SliceWeights } from '../src/engine/types';
 import { SliceCache } from './sliceCache';
+import { toRowShares } from './valueWeighted';
 
 /** A layer's shape: heads × rows × columns. */
 export interface LayerShape {
@@ -40,25 +41,42 @@ export class LayerSlices {
     layer: number,
     heads: readonly number[],
     shape: LayerShape,
+    weights: SliceWeights = 'attention',
   ): Float32Array | undefined {
     const all = heads.length === shape.heads && heads.every((h, i) => h === i);
-    const key = keyOf(kind, layer, all ? 'all' : heads.join(','));
-    const whole = all ? undefined : this.whole(kind, layer);
+    const key = keyOf(kind, layer, all ? 'all' : heads.join(','), weights);
+    const whole = all ? undefined : this.whole(kind, layer, weights);
     if (whole) return this.cut(key, whole, heads, shape.n * shape.cols);
     const request: AttentionSliceRequest = all
       ? { kind, layer }
       : { kind, layer, heads: [...heads] };
-    return this.cache.get(key, heads.length * shape.n * shape.cols, () => this.ask(request));
+    if (weights === 'attention') {
+      return this.cache.get(key, heads.length * shape.n * shape.cols, () => this.ask(request));
+    }
+    const ask = () =>
+      this.ask({ ...request, weights }).then((w) =>
+        w instanceof Float32Array ? toRowShares(w, shape.cols) : w,
+      );
+    return this.cache.get(key, heads.length * shape.n * shape.cols, ask);
   }
 
   /** The whole layer when it is already here, without asking. */
-  whole(kind: AttentionKind, layer: number): Float32Array | undefined {
-    return this.cache.peek(keyOf(kind, layer, 'all'));
+  whole(
+    kind: AttentionKind,
+    layer: number,
+    weights: SliceWeights = 'attention',
+  ): Float32Array | undefined {
+    return this.cache.peek(keyOf(kind, layer, 'all', weights));
   }
 
   /** Why one head (or, with `head` null, the whole layer) could not be had. */
-  errorOf(kind: AttentionKind, layer: number, head: number | null): string | undefined {
-    return this.cache.errorOf(keyOf(kind, layer, head === null ? 'all' : String(head)));
+  errorOf(
+    kind: AttentionKind,
+    layer: number,
+    head: number | null,
+    weights: SliceWeights = 'attention',
+  ): string | undefined {
+    return this.cache.errorOf(keyOf(kind, layer, head === null ? 'all' : String(head), weights));
   }
 
   private cut(key: string, whole: Float32Array, heads: readonly number[], size: number) {
@@ -76,6 +94,6 @@ export class LayerSlices {
   }
 }
 
-function keyOf(kind: AttentionKind, layer: number, heads: string): string {
-  return `${kind}/${layer}/${heads}`;
+function keyOf(kind: AttentionKind, layer: number, heads: string, weights: SliceWeights): string {
+  return `${kind}/${layer}/${heads}/${weights}`;
 }

@@ -17,6 +17,7 @@ import type {
   AttentionStack,
   HeadSummary,
   LayerOverview,
+  SliceWeights,
 } from '../src/engine/types';
 import type { AttentionKind, ResultMeta } from '../src/protocol/webview';
 import { fitsStack, OverviewPull } from './overviewPull';
@@ -46,6 +47,8 @@ export class ResultStore {
     cross: [],
   };
   private shownKind: AttentionKind = 'encoder';
+  /** What slices hold: attention, or value-weighted row shares (webview/valueWeighted.ts). */
+  weights: SliceWeights = 'attention';
   /** Every overview arrived. */
   finished = false;
   /** Why the result no longer matches the source, when an edit invalidated it. */
@@ -71,7 +74,7 @@ export class ResultStore {
     this.rollout = new RolloutChain(
       (layer) => {
         const { runId } = this.meta as ResultMeta;
-        const whole = this.wholeLayer(layer);
+        const whole = this.wholeLayer(layer, 'attention'); // rollout chains attention weights
         return whole
           ? Promise.resolve(whole)
           : this.queries.slice(runId, { kind: this.kind, layer });
@@ -159,12 +162,12 @@ export class ResultStore {
    */
   layerHeads(layer: number, heads: readonly number[]): Float32Array | undefined {
     if (!this.meta || layer < 0 || layer >= this.layerCount) return undefined;
-    return this.slices.heads(this.shownKind, layer, heads, this);
+    return this.slices.heads(this.shownKind, layer, heads, this, this.weights);
   }
 
   /** The whole layer (`[heads, n, cols]`) when it is already here, without asking. */
-  private wholeLayer(layer: number): Float32Array | undefined {
-    return this.slices.whole(this.shownKind, layer);
+  private wholeLayer(layer: number, weights = this.weights): Float32Array | undefined {
+    return this.slices.whole(this.shownKind, layer, weights);
   }
 
   /** Why the slice a view wants could not be had, or why rollout is refused; null if none. */
@@ -174,7 +177,7 @@ export class ResultStore {
       if (refused) return refused;
     }
     const one = typeof head === 'number' ? head : null;
-    return this.slices.errorOf(this.shownKind, layer, one) ?? this.queryError;
+    return this.slices.errorOf(this.shownKind, layer, one, this.weights) ?? this.queryError;
   }
 
   get runId(): number | null {
@@ -258,11 +261,12 @@ export class ResultStore {
       if (this.shownKind === 'cross') return undefined;
       return this.rollout.to(layer, { n: this.n, heads: this.heads });
     }
-    const weights = this.layerHeads(layer, range(heads));
+    const weights = this.layerHeads(layer, [...Array(heads).keys()]);
     if (!weights) return undefined;
+    const key = `${layer}/${this.weights}`;
     if (head === 'mean')
-      return this.cached(`mean/${layer}`, () => meanOverHeads(weights, n, heads, cols));
-    return this.cached(`max/${layer}`, () => maxOverHeads(weights, n, heads, cols));
+      return this.cached(`mean/${key}`, () => meanOverHeads(weights, n, heads, cols));
+    return this.cached(`max/${key}`, () => maxOverHeads(weights, n, heads, cols));
   }
 
   /** What a view shows for `layer`/`head` under `options` (rows = query units). */
@@ -271,8 +275,9 @@ export class ResultStore {
     if (!tokens) return undefined;
     const units = this.units(options);
     if (this.shownKind !== 'encoder' || (!options.wordLevel && !options.hideSpecial)) return tokens;
-    return this.cached(`shown/${layer}/${head}/${options.wordLevel}/${options.hideSpecial}`, () =>
-      projectMatrix(tokens, units),
+    return this.cached(
+      `shown/${layer}/${head}/${this.weights}/${options.wordLevel}/${options.hideSpecial}`,
+      () => projectMatrix(tokens, units),
     );
   }
 
@@ -292,8 +297,4 @@ export class ResultStore {
     }
     return m;
   }
-}
-
-function range(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => i);
 }

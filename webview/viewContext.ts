@@ -74,7 +74,12 @@ export function makeViewContext({
     scale: tiled ? tiledScale(tiled, held.scale) : scales.of(matrix, held.scale),
     tiles: tiled,
     unitOverviews: view === 'model' ? unitOverviews?.of(store, options) : undefined,
-    choiceLabel: choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind),
+    // A long head drawn from tiles shows attention weights whatever the switch says.
+    choiceLabel:
+      choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind) +
+      (store.weights === 'value-weighted' && head !== 'rollout' && !tiled
+        ? ' · value-weighted'
+        : ''),
     causal: store.causal,
     ...(windowSize ? { window: unitWindowMask(windowSize, units) } : {}),
   };

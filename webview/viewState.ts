@@ -10,6 +10,7 @@ import {
   VIEW_KINDS,
   type ViewKind,
 } from '../src/protocol/webview';
+import type { SliceWeights } from '../src/engine/types';
 
 /** Which matrix of a layer a view shows: one head or an aggregate. */
 export type HeadChoice = number | 'mean' | 'max' | 'rollout';
@@ -37,6 +38,8 @@ export interface ViewState {
   heads: number[];
   /** Encoder-decoder results: which attention the views show (others: always `encoder`). */
   attention: AttentionKind;
+  /** What the matrix and head views show: attention weights or value-weighted (issue 24). */
+  weights: SliceWeights;
 }
 
 /** The state of a fresh panel. */
@@ -54,6 +57,7 @@ export const DEFAULT_STATE: ViewState = {
   heads: [],
   // Cross-attention is what an encoder-decoder result is inspected for.
   attention: 'cross',
+  weights: 'attention',
 };
 
 /** Reads whatever `getState()` returned, keeping only well-formed fields. */
@@ -82,5 +86,6 @@ export function migrateState(saved: unknown): ViewState {
     ),
     heads: pick(s.heads, (x) => Array.isArray(x) && x.every(isIndex), []),
     attention: pick(s.attention, (x) => ATTENTION_KINDS.includes(x as AttentionKind), 'cross'),
+    weights: s.weights === 'value-weighted' ? 'value-weighted' : 'attention',
   };
 }

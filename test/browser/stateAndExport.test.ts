@@ -89,6 +89,7 @@ describe('state and export (Chromium)', () => {
       topK: null,
       heads: [],
       attention: 'cross',
+      weights: 'attention',
     });
     assert.ok(JSON.stringify(state).length < 300, 'no tensors in the state');
     await w.close();

@@ -7,6 +7,7 @@
  */
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import { holdInspection } from '../../src/engine/attention/holdInspection';
+import type { Engine } from '../../src/engine/engine';
 import type { HeldResult, InspectResult, ThumbnailUnits } from '../../src/engine/types';
 
 /** One call the page made: its method and argument. */
@@ -23,6 +24,8 @@ interface Waiting extends HostCall {
 export class TestHost {
   private readonly held = new HeldResults(64);
   private readonly runs = new Map<number, HeldResult>();
+  /** Runs an engine holds itself (`inspectHeld`: value norms, the logit lens; issue 24). */
+  private readonly engineRuns = new Map<number, { engine: Engine; resultId: number }>();
   readonly calls: HostCall[] = [];
   private readonly waiting: Waiting[] = [];
   /** Overviews answered before the gate closes (`gateOverviews`); the rest wait for `openGate`. */
@@ -35,6 +38,11 @@ export class TestHost {
     const held = holdInspection(this.held, result);
     this.runs.set(runId, held);
     return held;
+  }
+
+  /** Answers run `runId` from what `engine` holds as `held` (an `inspectHeld` result). */
+  holdInEngine(runId: number, engine: Engine, held: HeldResult): void {
+    this.engineRuns.set(runId, { engine, resultId: held.resultId });
   }
 
   /** From now on only `count` more overviews are answered until `openGate`. */
@@ -56,6 +64,8 @@ export class TestHost {
   /** Answers one call of the page. */
   async serve(method: string, arg: HostCall['arg']): Promise<unknown> {
     this.calls.push({ method, arg });
+    const inEngine = this.engineRuns.get(arg.runId);
+    if (inEngine) return serveFromEngine(inEngine.engine, inEngine.resultId, method, arg);
     const held = this.runs.get(arg.runId);
     if (!held) throw new Error(`Run ${arg.runId} is no longer on show in this panel.`);
     if (method === 'steps' || method === 'positions') {
@@ -81,6 +91,10 @@ export class TestHost {
         };
         return await this.held.slice(held.resultId, request);
       }
+      // Results held from an InspectResult have no norms: the engine's own refusals.
+      const { kind, layer, position, k } = arg as unknown as WhatMovesArg;
+      if (method === 'headWrites') return this.held.headWrites(held.resultId, kind, layer);
+      if (method === 'logitLens') return await this.held.logitLens(held.resultId, position, k);
       throw new Error(`No such method "${method}".`);
     } finally {
       this.answering--;
@@ -98,4 +112,31 @@ export class TestHost {
   callsOf(method: string): HostCall['arg'][] {
     return this.calls.filter((c) => c.method === method).map((c) => c.arg);
   }
+}
+
+/** The arguments of the issue-24 calls. */
+interface WhatMovesArg {
+  kind: 'encoder';
+  layer: number;
+  position: number;
+  k: number;
+}
+
+/** One call answered by the engine itself, as the extension's host relays it. */
+async function serveFromEngine(
+  engine: Engine,
+  resultId: number,
+  method: string,
+  arg: HostCall['arg'],
+): Promise<unknown> {
+  const { runId: _runId, ...rest } = arg;
+  const { kind, layer, position, k, units } = rest as unknown as WhatMovesArg & {
+    units?: ThumbnailUnits;
+  };
+  if (method === 'overview') return engine.overview(resultId, kind, layer, units);
+  if (method === 'slice')
+    return engine.slice(resultId, rest as unknown as { kind: 'encoder'; layer: number });
+  if (method === 'headWrites') return engine.headWrites(resultId, kind, layer);
+  if (method === 'logitLens') return engine.logitLens(resultId, position, k);
+  throw new Error(`No such method "${method}".`);
 }

@@ -90,10 +90,11 @@ describe('webview maths', () => {
       zoom: 3,
       topK: 7,
       heads: [1, 2],
+      weights: 'value-weighted',
     });
     assert.deepEqual(
-      [kept.view, kept.head, kept.zoom, kept.topK, kept.heads],
-      ['summary', 'rollout', 3, 7, [1, 2]],
+      [kept.view, kept.head, kept.zoom, kept.topK, kept.heads, kept.weights],
+      ['summary', 'rollout', 3, 7, [1, 2], 'value-weighted'],
     );
     const bad = migrateState({
       v: 1,
@@ -104,6 +105,7 @@ describe('webview maths', () => {
       colorMap: 'jet',
       topK: 0,
       heads: [-1],
+      weights: 'norms',
     });
     assert.deepEqual(bad, DEFAULT_STATE);
   });

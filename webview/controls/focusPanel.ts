@@ -15,6 +15,8 @@ export interface FocusDetails {
   /** Name of the matrix the weights come from. */
   source: string;
   predictions: Prediction[] | undefined;
+  /** The logit lens at the focused token (decoders; webview/controls/logitLensTable.ts). */
+  lens?: HTMLElement;
   stale: boolean;
 }
 
@@ -92,6 +94,7 @@ export class FocusPanel {
       }
       children.push(predictions);
     }
+    if (d.lens) children.push(d.lens);
     if (d.stale)
       children.push(text('p', 'warning', 'The source changed: these weights are stale.'));
     this.element.replaceChildren(...children);

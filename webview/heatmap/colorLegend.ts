@@ -11,6 +11,8 @@ export function colorLegend(
   palette: Palette,
   /** The sliding window's size, when the matrix has one. */
   window?: number,
+  /** What a cell holds ("weight", "value-weighted share"). */
+  what = 'weight',
 ): HTMLElement {
   const legend = document.createElement('div');
   legend.className = 'legend-row';
@@ -28,7 +30,7 @@ export function colorLegend(
   ramp.setAttribute('aria-label', `colour scale from 0 to ${top}`);
   const low = span('0');
   const high = span(scale.rowMax ? 'row max' : formatWeight(scale.max));
-  legend.append(span('weight'), low, ramp, high);
+  legend.append(span(what), low, ramp, high);
   if (causal) legend.append(maskSwatch(palette), span('masked (causal)'));
   if (window) {
     const text = span(`outside the window (${window} tokens)`);

@@ -135,7 +135,8 @@ export class HeadView implements View {
   private buildChips(ctx: ViewContext, shown: number[]): void {
     this.chips.replaceChildren();
     const label = document.createElement('span');
-    label.textContent = `Layer ${ctx.state.layer} heads:`;
+    const weighted = ctx.store.weights === 'value-weighted' ? ' (value-weighted)' : '';
+    label.textContent = `Layer ${ctx.state.layer} heads${weighted}:`;
     this.chips.append(label);
     for (let h = 0; h < ctx.store.heads; h++) {
       const chip = document.createElement('button');

@@ -6,6 +6,7 @@
  */
 import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { colorLegend } from '../heatmap/colorLegend';
+import { weightsName } from '../valueWeighted';
 import {
   hitMatrix,
   layoutMatrix,
@@ -93,7 +94,7 @@ export class MatrixView implements View {
         'Arrow keys move, Enter reveals the key token, plus and minus zoom.',
     );
     this.legend.replaceChildren(
-      colorLegend(ctx.lut, ctx.scale, ctx.causal, ctx.palette, ctx.window?.size),
+      colorLegend(ctx.lut, ctx.scale, ctx.causal, ctx.palette, ctx.window?.size, weightsName(ctx)),
     );
     this.measureMargins();
     this.redraw();

@@ -3,17 +3,18 @@
  * A row's button opens that head in the matrix view.
  */
 import { describeAttentionFeatures } from '../../src/shared/attentionFeatures';
-import { HEAD_LABEL_THRESHOLDS, type HeadSummary } from '../../src/engine/types';
+import { HEAD_LABEL_THRESHOLDS } from '../../src/engine/types';
 import { csvField } from '../../src/shared/matrixCsv';
+import { type SummaryRow, summaryRows } from './summaryRows';
 import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
 export type Column = {
-  key: keyof HeadSummary;
+  key: keyof SummaryRow;
   title: string;
   help: string;
-  format: (s: HeadSummary) => string;
+  format: (s: SummaryRow) => string;
   /** Fraction of the cell a bar fills (0…1), for share-like columns. */
-  bar?: (s: HeadSummary) => number;
+  bar?: (s: SummaryRow) => number;
 };
 
 const COLUMNS: Column[] = [
@@ -60,6 +61,13 @@ const COLUMNS: Column[] = [
     bar: (s) => s.alignment ?? 0,
   },
   {
+    key: 'write',
+    title: 'Writes',
+    help: 'Mean over query tokens of what the head adds to the residual stream, ‖Σ_j α_ij f(x_j)‖, relative to the stream’s norm there (absolute where that norm could not be read): a sink head that writes nothing scores near 0 (issue 24)',
+    format: (s) => (s.write == null ? '—' : s.write.toFixed(3)),
+    bar: (s) => s.write ?? 0,
+  },
+  {
     key: 'labels',
     title: 'Role',
     help: 'Labels justified by the scores',
@@ -68,28 +76,32 @@ const COLUMNS: Column[] = [
 ];
 
 /** Scores of self-attention only, and of cross-attention only: a table shows one set. */
-const SELF_ONLY = new Set<keyof HeadSummary>([
+const SELF_ONLY = new Set<keyof SummaryRow>([
   'meanDistance',
   'previousTokenShare',
   'inductionShare',
 ]);
-const CROSS_ONLY = new Set<keyof HeadSummary>(['alignment']);
+const CROSS_ONLY = new Set<keyof SummaryRow>(['alignment']);
 
 /** The columns a table of `summaries` shows: self-attention's scores or cross-attention's. */
-export function shownColumns(summaries: readonly HeadSummary[]): Column[] {
+export function shownColumns(summaries: readonly SummaryRow[]): Column[] {
   const cross = summaries.some((s) => s.alignment !== null);
-  return COLUMNS.filter((c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key));
+  // Without norms (the engine could not read them) there are no writes to show.
+  const writes = summaries.some((s) => s.write != null);
+  return COLUMNS.filter(
+    (c) => !(cross ? SELF_ONLY : CROSS_ONLY).has(c.key) && (writes || c.key !== 'write'),
+  );
 }
 
 export class SummaryView implements View {
   private columns = COLUMNS;
   /** The rows on show, in the table's order. */
-  private shown: HeadSummary[] = [];
+  private shown: SummaryRow[] = [];
   readonly element = document.createElement('div');
   private readonly table = document.createElement('table');
   /** The model's sliding window and soft-cap, when it has them. */
   private readonly features = document.createElement('p');
-  private sort: { key: keyof HeadSummary; descending: boolean } = {
+  private sort: { key: keyof SummaryRow; descending: boolean } = {
     key: 'layer',
     descending: false,
   };
@@ -117,11 +129,11 @@ export class SummaryView implements View {
     const features = describeAttentionFeatures(model?.attention, model?.layers ?? 0);
     this.features.textContent = features.join(' ');
     this.features.hidden = features.length === 0;
-    const summaries = ctx.store.summaries();
+    const summaries = summaryRows(ctx.store.overviews);
     this.columns = shownColumns(summaries);
     this.shown = summaries;
     const { key, descending } = this.sort;
-    const value = (s: HeadSummary) =>
+    const value = (s: SummaryRow) =>
       key === 'layer'
         ? s.layer * 1000 + s.head
         : key === 'labels'
@@ -164,7 +176,7 @@ export class SummaryView implements View {
     this.table.setAttribute('aria-label', `Head summaries of ${summaries.length} heads`);
   }
 
-  private row(s: HeadSummary, ctx: ViewContext): HTMLTableRowElement {
+  private row(s: SummaryRow, ctx: ViewContext): HTMLTableRowElement {
     const tr = document.createElement('tr');
     tr.classList.toggle('selected', ctx.state.layer === s.layer && ctx.state.head === s.head);
     for (const column of this.columns) {

@@ -1,0 +1,32 @@
+/**
+ * What the panel draws of a value-weighted slice (issue 24): each row's share of what the
+ * head moves, ‖α_ij f_h(x_j)‖ / Σ_j ‖α_ij f_h(x_j)‖. The engine answers the norms themselves
+ * (residual-stream units, rows not summing to 1); as shares the colour scale, top-k, head
+ * lines, word-level sums and editor highlights read exactly as they do for attention, so
+ * the two are compared on one footing. How much the head writes at all is the summary
+ * view's "writes" column (`LayerOverview.writes`).
+ */
+import type { SliceWeights } from '../src/engine/types';
+import type { HeadChoice } from './viewState';
+
+/** Divides each row of `[.., cols]` `weights` by its sum, in place; a row of zeros stays zero. */
+export function toRowShares(weights: Float32Array, cols: number): Float32Array {
+  for (let start = 0; start < weights.length; start += cols) {
+    let sum = 0;
+    for (let j = start; j < start + cols; j++) sum += weights[j];
+    if (sum > 0) for (let j = start; j < start + cols; j++) weights[j] /= sum;
+  }
+  return weights;
+}
+
+/** What the legend calls a cell; rollout chains attention weights whatever the switch shows. */
+export function weightsName(ctx: {
+  store: { weights: SliceWeights };
+  state: { head: HeadChoice };
+  /** A long head drawn from tiles (attention weights only). */
+  tiles?: unknown;
+}): string {
+  const weighted =
+    ctx.store.weights === 'value-weighted' && ctx.state.head !== 'rollout' && !ctx.tiles;
+  return weighted ? 'value-weighted share' : 'weight';
+}
