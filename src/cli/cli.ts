@@ -67,6 +67,8 @@ async function main(argv: string[]): Promise<void> {
         wasmDir: join(__dirname, 'ort'),
         numThreads,
         surface: 'cli',
+        // Norms and the lens cost memory on every run: loaded only when exported.
+        whatMoves: args.norms === true || args.logitLens !== undefined,
       }),
     {
       timeoutSeconds: args.timeoutSeconds,

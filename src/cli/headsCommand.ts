@@ -47,6 +47,7 @@ export async function runHeadsCommand(
         wasmDir: join(distDir, 'ort'),
         numThreads,
         surface: 'cli',
+        whatMoves: false,
       }),
     {
       timeoutSeconds: args.timeoutSeconds,

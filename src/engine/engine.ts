@@ -18,7 +18,7 @@ import type { ModelFiles } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
 import type { LoadedModel } from './inference/loadedModel';
-import { loadAnyModel, loadKeptWhole } from './inference/loadAnyModel';
+import { type LoadChoices, loadAnyModel, loadKeptWhole } from './inference/loadAnyModel';
 import type { SingleInspection } from './inference/inspectSingle';
 import { inspectText } from './inference/inspectGenerated';
 import { releaseGenerationSessions } from './inference/generationSessions';
@@ -74,6 +74,7 @@ export class Engine {
     private readonly surface: Surface = 'cli',
     /** Models kept loaded; beyond it the least recently used is released (modelCache.ts). */
     maxLoadedModels = Number.POSITIVE_INFINITY,
+    private readonly loading: LoadChoices = { whatMoves: true },
   ) {
     this.cache = new ModelCache(maxLoadedModels);
     this.steps = new EngineSteps(openFolder, this.cache, (dir, variant) =>
@@ -287,7 +288,7 @@ export class Engine {
 
   private load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
     enterStage({ label: `${modelDir}: reading the model folder`, kind: 'load' });
-    return loadAnyModel(this.openFolder(modelDir), modelDir, this.surface, variant);
+    return loadAnyModel(this.openFolder(modelDir), modelDir, this.surface, variant, this.loading);
   }
 }
 

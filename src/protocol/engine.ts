@@ -45,6 +45,12 @@ export interface EngineWorkerOptions {
   numThreads: number;
   /** Who the worker serves (default `cli`): the engine's advice names its flags or settings. */
   surface?: Surface;
+  /**
+   * Load value norms and the logit lens into each graph (issue 24; default true). They cost
+   * memory on every run (~0.5 GB at 2,048 tokens of a 30-layer model), so the CLI loads them
+   * only for `--norms` and `--logit-lens`.
+   */
+  whatMoves?: boolean;
 }
 
 /** One inspection request. A newer `runId` supersedes every older one still running. */

@@ -14,5 +14,8 @@ export function startEngine(endpoint: MessageEndpoint, options: EngineWorkerOpti
   // The engine starts for a run: compile the runtime while that run's request is on its way.
   void warmUpRuntime();
   // Every request takes its turn here, so models no longer used can be released unasked.
-  serveEngine(endpoint, new Engine(nodeModelFiles, options.surface, MAX_LOADED_MODELS), threads);
+  const engine = new Engine(nodeModelFiles, options.surface, MAX_LOADED_MODELS, {
+    whatMoves: options.whatMoves ?? true,
+  });
+  serveEngine(endpoint, engine, threads);
 }

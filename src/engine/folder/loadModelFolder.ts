@@ -55,7 +55,7 @@ export interface LoadedModelFolder {
   /** With `recomputeOutputs` and logits: the next-token predictions the graph computes instead. */
   predictionOutputs?: TopPredictionOutputs;
   /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
-  normOutputs?: HeadNormOutputs[];
+  normOutputs?: HeadNormOutputs[] | string;
   /** With `recomputeOutputs`, for a decoder: the logit lens in the graph (issue 24), or why there is none. */
   lensOutputs?: LogitLensOutputs | string;
   /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
@@ -82,6 +82,8 @@ export interface LoadOptions {
   headSteps?: boolean;
   /** Where the graph allows it, keep what attention is recomputed from, not the probabilities. */
   recompute?: boolean;
+  /** With `recompute`: value norms and the logit lens too (default true). */
+  whatMoves?: boolean;
 }
 
 const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
@@ -139,7 +141,7 @@ export async function prepareFolder(
   const { attentions } = manifest.outputs;
   const recompute =
     options.recompute && !options.headSteps && !options.expose?.length
-      ? recomputeExposure(model, manifest, source.onnxBytes)
+      ? recomputeExposure(model, manifest, source.onnxBytes, options.whatMoves ?? true)
       : undefined;
   const recomputeOutputs = recompute?.layers;
   const wanted = new Set<AttentionStep>(options.expose);

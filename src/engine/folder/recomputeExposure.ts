@@ -24,8 +24,8 @@ import type { ModelManifest } from './manifest';
 export interface RecomputeExposure {
   layers: RecomputeOutputs[];
   predictions?: TopPredictionOutputs;
-  /** Per layer the value, write and residual norms (issue 24), where the graph allows them. */
-  norms?: HeadNormOutputs[];
+  /** Per layer the value, write and residual norms (issue 24), where the graph allows them; or why not loaded. */
+  norms?: HeadNormOutputs[] | string;
   /** A decoder's logit lens (issue 24), or why it has none. */
   lens?: LogitLensOutputs | string;
 }
@@ -34,14 +34,17 @@ export function recomputeExposure(
   model: onnx.IModelProto,
   manifest: ModelManifest,
   bytes: Uint8Array,
+  whatMoves = true,
 ): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
   const { attentions, logits } = manifest.outputs;
   // Planned before exposeRecompute renames each P·V output.
-  const normPlan = planHeadNorms(
-    model.graph as onnx.IGraphProto,
-    findStepTensors(model.graph as onnx.IGraphProto),
-  );
+  const normPlan = whatMoves
+    ? planHeadNorms(
+        model.graph as onnx.IGraphProto,
+        findStepTensors(model.graph as onnx.IGraphProto),
+      )
+    : undefined;
   const layers = exposeRecompute(
     model,
     manifest.layers,
@@ -52,7 +55,7 @@ export function recomputeExposure(
   const kept = new Set(recomputeFetches(layers));
   if (predictions) kept.add(predictions.probs).add(predictions.ids);
   const norms = normPlan ? exposeHeadNorms(model, normPlan) : undefined;
-  const lens = lensOf(model, manifest, normPlan);
+  const lens = whatMoves ? lensOf(model, manifest, normPlan) : NOT_LOADED;
   if (typeof lens === 'object') {
     for (const name of [lens.probs, lens.ids, ...lens.streams]) kept.add(name);
   }
@@ -64,10 +67,14 @@ export function recomputeExposure(
   return {
     layers,
     ...(predictions ? { predictions } : {}),
-    ...(norms ? { norms } : {}),
+    ...(norms ? { norms } : whatMoves ? {} : { norms: NOT_LOADED }),
     lens,
   };
 }
+
+/** Why an engine started without them has no norms or lens (the CLI's plain export). */
+const NOT_LOADED =
+  'the engine was started without value norms and the logit lens (the CLI loads them for --norms and --logit-lens)';
 
 /** The logit lens of a decoder with logits, or why it has none. */
 function lensOf(

@@ -8,17 +8,25 @@ import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './loadedMod
 import { loadSeq2SeqModel } from './loadSeq2SeqModel';
 import type { Seq2SeqModel } from './seq2seqModel';
 
+/** What an engine loads into every graph beyond attention. */
+export interface LoadChoices {
+  /** Value norms and the logit lens (issue 24). */
+  whatMoves: boolean;
+}
+
 export async function loadAnyModel(
   files: ModelFiles,
   modelDir: string,
   surface: Surface,
   variant?: GraphVariant,
+  choices: LoadChoices = { whatMoves: true },
 ): Promise<LoadedModel | Seq2SeqModel> {
   const listed = withListCache(files);
   if (await isSeq2SeqFolder(listed))
     return loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
   const folder = await loadModelFolder(listed, {
     recompute: true,
+    whatMoves: choices.whatMoves,
     ...(variant ? { variant } : {}),
   });
   return loadSingleGraphModel(folder, modelDir, surface);

@@ -22,7 +22,7 @@ export function addExtras(
   fetches: string[],
   hidden: number,
 ): void {
-  if (folder.normOutputs) fetches.push(...normFetches(folder.normOutputs));
+  if (typeof folder.normOutputs === 'object') fetches.push(...normFetches(folder.normOutputs));
   const lens = folder.lensOutputs;
   if (typeof lens === 'object') {
     Object.assign(feeds, idleLensFeeds(lens, hidden));
@@ -40,9 +40,11 @@ export function attachExtras(
   lensRun: { session: InferenceSession; feeds: Record<string, Tensor> },
   spell: (id: number) => string,
 ): void {
-  source.norms = folder.normOutputs
-    ? readHeadNorms(outputs, folder.normOutputs, stack)
-    : 'the output projection after the heads are merged (a MatMul or Gemm with constant weights) was not found in the graph';
+  source.norms =
+    typeof folder.normOutputs === 'object'
+      ? readHeadNorms(outputs, folder.normOutputs, stack)
+      : (folder.normOutputs ??
+        'the output projection after the heads are merged (a MatMul or Gemm with constant weights) was not found in the graph');
   const lens = folder.lensOutputs;
   if (typeof lens === 'object') {
     const reader = lensReader(lensRun.session, lensRun.feeds, lens, vocabOf(folder));

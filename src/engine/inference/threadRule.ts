@@ -28,7 +28,8 @@ export interface ThreadWork {
   /** Cores this process may use (`os.availableParallelism()`). */
   cores: number;
   /**
-   * Cores other processes keep busy now (the one-minute load average, rounded down; 0 where
+   * Cores other processes keep busy now (the one-minute load average, rounded down, at most
+   * the tasks runnable now: src/worker/threadChoice.ts; 0 where
    * the system does not say): a thread waiting for a core another process holds stalls every
    * other thread of the run (docs/performance.md measures it).
    */

@@ -10,7 +10,7 @@ import {
   SMALL_WORK_FLOPS,
 } from '../../../src/engine/inference/threadRule';
 import { EngineHost } from '../../../src/worker/engineHost';
-import { modelParameters, threadsFor } from '../../../src/worker/threadChoice';
+import { busyCoresFrom, modelParameters, threadsFor } from '../../../src/worker/threadChoice';
 import { ROOT } from '../engine/fixtures';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
@@ -51,6 +51,14 @@ describe('auto threads: by cores and work', () => {
       [4, 4, 4, 2, 1],
     );
     assert.equal(autoThreads({ ...work, cores: 2, busyCores: 9.5 }), 1);
+  });
+
+  it('busy cores: the load average, but no more than the tasks runnable now (the average lags)', () => {
+    assert.equal(busyCoresFrom(1.9, 0), 0, 'a build just ended: nothing runs now');
+    assert.equal(busyCoresFrom(1.9, 3), 1);
+    assert.equal(busyCoresFrom(0.4, 2), 0, 'a process just started is not yet a busy core');
+    assert.equal(busyCoresFrom(9.5, 8), 8);
+    assert.equal(busyCoresFrom(2.7, undefined), 2, 'off Linux: the average alone');
   });
 
   it('estimates parameters from the graph the folder would run, per variant', () => {
