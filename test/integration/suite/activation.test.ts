@@ -12,6 +12,8 @@ const COMMANDS = [
   'attentionInspector.showLog',
   'attentionInspector.openSample',
   'attentionInspector.findHeads',
+  'attentionInspector.continueWithAttention',
+  'attentionInspector.insertContinuation',
 ];
 
 describe('activation', () => {
