@@ -13,6 +13,7 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { exposeTensors, floatOutput } from './exposeTensors';
 import { GraphIndex } from './graphIndex';
+import { reduceLogSumExp } from './topPredictionsInGraph';
 import { elemTypeOf } from './tensorTypes';
 
 const { onnx: proto } = onnxProto;
@@ -235,44 +236,4 @@ function skipSum(node: onnx.INodeProto): string {
     node.output = outputs;
   }
   return outputs[3];
-}
-
-/** ReduceLogSumExp over the last axis, kept; the axes as the opset wants them. */
-function reduceLogSumExp(
-  graph: onnx.IGraphProto,
-  model: onnx.IModelProto,
-  input: string,
-  output: string,
-): onnx.INodeProto {
-  const opset = Number(
-    model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 13,
-  );
-  const keepdims = { name: 'keepdims', type: proto.AttributeProto.AttributeType.INT, i: 1 };
-  if (opset < 18) {
-    const axes = { name: 'axes', type: proto.AttributeProto.AttributeType.INTS, ints: [-1] };
-    return proto.NodeProto.create({
-      opType: 'ReduceLogSumExp',
-      name: `${output}/ReduceLogSumExp`,
-      input: [input],
-      output: [output],
-      attribute: [keepdims, axes],
-    });
-  }
-  const axes = `${output}/axes`;
-  graph.initializer ??= [];
-  graph.initializer.push(
-    proto.TensorProto.create({
-      name: axes,
-      dataType: proto.TensorProto.DataType.INT64,
-      dims: [1],
-      int64Data: [-1],
-    }),
-  );
-  return proto.NodeProto.create({
-    opType: 'ReduceLogSumExp',
-    name: `${output}/ReduceLogSumExp`,
-    input: [input, axes],
-    output: [output],
-    attribute: [keepdims],
-  });
 }

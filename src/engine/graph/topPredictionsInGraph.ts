@@ -42,31 +42,6 @@ export function topPredictionsInGraph(
     input = `${logits}_float32`;
     added.push(castToFloat(logits, input));
   }
-  const opset = model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 13;
-  const axes = `${names.probs}/axes`;
-  const reduceInputs = [input];
-  const reduceAttributes: onnx.IAttributeProto[] = [
-    { name: 'keepdims', type: proto.AttributeProto.AttributeType.INT, i: 1 },
-  ];
-  // Opset 18 moved a reduction's axes from an attribute to an input.
-  if (Number(opset) >= 18) {
-    graph.initializer ??= [];
-    graph.initializer.push(
-      proto.TensorProto.create({
-        name: axes,
-        dataType: proto.TensorProto.DataType.INT64,
-        dims: [1],
-        int64Data: [-1],
-      }),
-    );
-    reduceInputs.push(axes);
-  } else {
-    reduceAttributes.push({
-      name: 'axes',
-      type: proto.AttributeProto.AttributeType.INTS,
-      ints: [-1],
-    });
-  }
   const node = (opType: string, inputs: string[], outputs: string[], attribute = []) =>
     proto.NodeProto.create({
       opType,
@@ -77,13 +52,7 @@ export function topPredictionsInGraph(
     });
   added.push(
     node('TopK', [input, names.k], [`${names.probs}/logits`, names.ids]),
-    proto.NodeProto.create({
-      opType: 'ReduceLogSumExp',
-      name: `${names.probs}/lse`,
-      input: reduceInputs,
-      output: [`${names.probs}/lse`],
-      attribute: reduceAttributes,
-    }),
+    reduceLogSumExp(graph, model, input, `${names.probs}/lse`),
     node('Sub', [`${names.probs}/logits`, `${names.probs}/lse`], [`${names.probs}/log`]),
     node('Exp', [`${names.probs}/log`], [names.probs]),
   );
@@ -110,4 +79,44 @@ export function topPredictionsInGraph(
     }),
   );
   return names;
+}
+
+/** ReduceLogSumExp over the last axis, kept; the axes as the opset wants them. */
+export function reduceLogSumExp(
+  graph: onnx.IGraphProto,
+  model: onnx.IModelProto,
+  input: string,
+  output: string,
+): onnx.INodeProto {
+  const opset = Number(
+    model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 13,
+  );
+  const keepdims = { name: 'keepdims', type: proto.AttributeProto.AttributeType.INT, i: 1 };
+  if (opset < 18) {
+    const axes = { name: 'axes', type: proto.AttributeProto.AttributeType.INTS, ints: [-1] };
+    return proto.NodeProto.create({
+      opType: 'ReduceLogSumExp',
+      name: `${output}/ReduceLogSumExp`,
+      input: [input],
+      output: [output],
+      attribute: [keepdims, axes],
+    });
+  }
+  const axes = `${output}/axes`;
+  graph.initializer ??= [];
+  graph.initializer.push(
+    proto.TensorProto.create({
+      name: axes,
+      dataType: proto.TensorProto.DataType.INT64,
+      dims: [1],
+      int64Data: [-1],
+    }),
+  );
+  return proto.NodeProto.create({
+    opType: 'ReduceLogSumExp',
+    name: `${output}/ReduceLogSumExp`,
+    input: [input, axes],
+    output: [output],
+    attribute: [keepdims],
+  });
 }
