@@ -105,9 +105,7 @@ describe('Encoder-decoder: a translation attends to its source, in the editor', 
     const line = fileText.split('\n')[0];
     const offset = line.indexOf('cat') + 1;
     const source = cli.tokens.findIndex((t) => t.start <= offset && offset < t.end);
-    await session.wb.selectLines(1, 1);
-    await session.wb.page.keyboard.press('Home');
-    for (let k = 0; k < offset; k++) await session.wb.page.keyboard.press('ArrowRight');
+    await session.wb.moveCursor(1, offset + 1);
     // The matrix choice (layer shown, head 0) decides the column, as in the view.
     const column = cli.cross_attentions![layer][0].map((row) => row[source]);
     const top = topAttended(column, TOP_K, () => true);
@@ -116,9 +114,14 @@ describe('Encoder-decoder: a translation attends to its source, in the editor', 
       ({ index, weight }) =>
         `${targets[index].text.replace(/^[▁Ġ]/, '') || targets[index].text} ${formatWeight(weight)}`,
     );
-    // Wait for the panel to follow the cursor to where it rests (it passed other tokens).
     const label = unitLabel([source], cli.tokens, line);
-    await panel.frame.locator('.attended-by strong', { hasText: `“${label}”` }).waitFor();
+    await panel.frame
+      .locator('.attended-by strong', { hasText: `“${label}”` })
+      .waitFor()
+      .catch(async (error: Error) => {
+        const shown = await panel.frame.locator('.attended-by').textContent();
+        throw new Error(`${error.message}\nthe panel's list instead: ${JSON.stringify(shown)}`);
+      });
     const items = panel.frame.locator('.attending-targets li');
     assert.deepEqual(await items.allTextContents(), expected);
   });

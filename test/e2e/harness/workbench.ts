@@ -130,6 +130,19 @@ export class Workbench {
     await this.page.keyboard.press('Shift+End');
   }
 
+  /**
+   * Puts the editor cursor at `line`, `column` (both 1-based) with one Go to Line: arrow keys
+   * would walk the cursor over every token before it, and each step is a message to the panel.
+   */
+  async moveCursor(line: number, column: number): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+G');
+    await this.quickInput().waitFor();
+    await this.page.keyboard.type(`${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput().waitFor({ state: 'hidden' });
+  }
+
   /** Waits for a frame (webviews render in nested iframes) that contains `selector`. */
   async frameWith(selector: string, timeout = 60_000): Promise<Frame> {
     const deadline = Date.now() + timeout;

@@ -51,7 +51,7 @@ describe('the engine in its own process (issue 22 item 3)', function () {
     await restoreModel();
     restoreModel = await useModel(FIXTURE_MODEL);
     const editor = await openTempFile('next.py', `ok_${Date.now()} = 1\n`);
-    selectOffsets(editor, 0, editor.document.getText().length);
+    await selectOffsets(editor, 0, editor.document.getText().length);
     const result = await inspectSelection();
     assert.ok(result && result.tokens.length > 0, 'the inspection gave a result');
   }
@@ -71,7 +71,7 @@ describe('the engine in its own process (issue 22 item 3)', function () {
     await restoreModel();
     restoreModel = await useModel(dir);
     const editor = await openTempFile('killed.py', 'def f(x): return x\n');
-    selectOffsets(editor, 0, editor.document.getText().length);
+    await selectOffsets(editor, 0, editor.document.getText().length);
     const run = inspectSelection();
     // Loading a fixture takes well under this even on a busy machine; the Loop then holds the
     // run far longer (the watchdog's bound is 60 s).

@@ -33,7 +33,7 @@ describe('exporting attention to JSON', () => {
     restoreModel = await useModel(FIXTURE_MODEL);
     await closeAll();
     const editor = await openTempFile('prices.js', SOURCE);
-    selectOffsets(editor, 0, SOURCE.length - 1);
+    await selectOffsets(editor, 0, SOURCE.length - 1);
     result = (await inspectSelection()) as HeldResult;
     assert.ok(result);
   });

@@ -28,7 +28,7 @@ describe('failures end in clear messages, never in exceptions', () => {
     writeFileSync(join(broken, 'manifest.json'), '{ this is not json');
     restoreModel = await useModel(broken);
     const editor = await openTempFile('a.py', 'x = 1\n');
-    selectOffsets(editor, 0, 5);
+    await selectOffsets(editor, 0, 5);
     const value = await inspectSelection();
     assert.equal(value, undefined);
     const state = extension().exports.panelState(editor.document.uri);
@@ -55,7 +55,7 @@ describe('failures end in clear messages, never in exceptions', () => {
     // Text no earlier test inspected, so the run is not answered from the cache.
     const text = `value_${Date.now()} = compute(${Math.random()})\n`;
     const editor = await openTempFile('b.py', text);
-    selectOffsets(editor, 0, text.length - 1);
+    await selectOffsets(editor, 0, text.length - 1);
     const running = inspectSelection();
     const { tab } = await waitFor(() => panelTabs()[0], 'the panel to open');
     await vscode.window.tabGroups.close(tab);

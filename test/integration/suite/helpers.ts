@@ -93,10 +93,35 @@ export async function openTempFile(name: string, content: string): Promise<vscod
   });
 }
 
-/** Selects `range` (document offsets) in `editor`. */
-export function selectOffsets(editor: vscode.TextEditor, start: number, end: number): void {
+/** Selects `range` (document offsets) in `editor`; see `select`. */
+export function selectOffsets(
+  editor: vscode.TextEditor,
+  start: number,
+  end: number,
+): Promise<void> {
   const { document } = editor;
-  editor.selection = new vscode.Selection(document.positionAt(start), document.positionAt(end));
+  return select(editor, new vscode.Selection(document.positionAt(start), document.positionAt(end)));
+}
+
+/**
+ * Selects `selection` in `editor` through the workbench and returns once the extension host
+ * holds it. Assigning `editor.selection` alone is not enough: the workbench echoes every
+ * selection back, and in code-server (a busy browser tab) the echo of an earlier assignment
+ * can arrive after a later one and put the old selection back under the next command.
+ */
+export async function select(
+  editor: vscode.TextEditor,
+  selection: vscode.Selection,
+): Promise<void> {
+  await vscode.window.showTextDocument(editor.document, {
+    viewColumn: editor.viewColumn,
+    selection,
+    preview: false,
+  });
+  await waitFor(
+    () => vscode.window.activeTextEditor?.selection.isEqual(selection),
+    `the selection ${JSON.stringify(selection)} in the extension host`,
+  );
 }
 
 /** The open tabs showing an attention panel, with their groups. */

@@ -30,7 +30,7 @@ function folderWith(make: (path: string) => void): string {
 }
 
 async function inspectAll(editor: vscode.TextEditor): Promise<HeldResult | undefined> {
-  selectOffsets(editor, 0, editor.document.getText().length);
+  await selectOffsets(editor, 0, editor.document.getText().length);
   return inspectSelection();
 }
 

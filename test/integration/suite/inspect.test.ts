@@ -10,6 +10,7 @@ import {
   sliceOf,
   openTempFile,
   panelTabs,
+  select,
   selectOffsets,
   useModel,
   waitFor,
@@ -32,7 +33,7 @@ describe('inspecting a selection', () => {
     editor = await openTempFile('sample.py', SOURCE);
     assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
     base = 0;
-    selectOffsets(editor, base, SOURCE.indexOf('print'));
+    await selectOffsets(editor, base, SOURCE.indexOf('print'));
     const value = await inspectSelection();
     assert.ok(value, 'the API resolves with the result');
     result = value;
@@ -83,12 +84,12 @@ describe('inspecting a selection', () => {
   });
 
   it('reuses the one panel of the document for the next run', async () => {
-    selectOffsets(editor, 0, SOURCE.indexOf('\r\n'));
+    await selectOffsets(editor, 0, SOURCE.indexOf('\r\n'));
     const again = await inspectSelection();
     assert.ok(again);
     assert.equal(panelTabs().length, 1);
     // Back to the first result for the tests below.
-    selectOffsets(editor, base, SOURCE.indexOf('print'));
+    await selectOffsets(editor, base, SOURCE.indexOf('print'));
     result = (await inspectSelection()) as HeldResult;
     assert.ok(result);
   });
@@ -195,9 +196,9 @@ describe('inspecting a selection', () => {
     );
     assert.ok(index > 0);
     const offset = base + result.tokens[index].start + 1;
-    editor.selection = new vscode.Selection(
-      editor.document.positionAt(offset),
-      editor.document.positionAt(offset),
+    await select(
+      editor,
+      new vscode.Selection(editor.document.positionAt(offset), editor.document.positionAt(offset)),
     );
     await waitFor(
       () => extension().exports.panelState(uri)?.focusedToken === index,
@@ -205,7 +206,7 @@ describe('inspecting a selection', () => {
     );
     // Leaving the inspected text clears the focus.
     const outside = editor.document.positionAt(SOURCE.length - 2);
-    editor.selection = new vscode.Selection(outside, outside);
+    await select(editor, new vscode.Selection(outside, outside));
     await waitFor(
       () => extension().exports.panelState(uri)?.focusedToken === null,
       'no focused token',
@@ -230,9 +231,9 @@ describe('inspecting a selection', () => {
 
   it('inspects the current line when nothing is selected', async () => {
     const line = editor.document.lineAt(3); // "    return a + b" after the inserted line
-    editor.selection = new vscode.Selection(
-      line.range.start.translate(0, 5),
-      line.range.start.translate(0, 5),
+    await select(
+      editor,
+      new vscode.Selection(line.range.start.translate(0, 5), line.range.start.translate(0, 5)),
     );
     const value = await inspectSelection();
     assert.ok(value);
@@ -242,10 +243,10 @@ describe('inspecting a selection', () => {
   it('refuses an empty line or a whitespace-only selection without a run', async () => {
     const empty = editor.document.lineAt(4);
     assert.equal(empty.text, '');
-    editor.selection = new vscode.Selection(empty.range.start, empty.range.start);
+    await select(editor, new vscode.Selection(empty.range.start, empty.range.start));
     assert.equal(await inspectSelection(), undefined);
     const spaces = editor.document.lineAt(3).range.start;
-    editor.selection = new vscode.Selection(spaces, spaces.translate(0, 4));
+    await select(editor, new vscode.Selection(spaces, spaces.translate(0, 4)));
     assert.equal(await inspectSelection(), undefined);
   });
 });

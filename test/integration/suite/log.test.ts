@@ -25,7 +25,7 @@ describe('the log (output channel "Attention Inspector")', () => {
   it('records the model load and the inspection with its stages, then the panel drawing it', async () => {
     const text = 'def area(r):\n    return 3.14 * r * r\n';
     const editor = await openTempFile('logged.py', text);
-    selectOffsets(editor, 0, text.length);
+    await selectOffsets(editor, 0, text.length);
     const result = await inspectSelection();
     assert.ok(result, 'the inspection gave no result');
     const file = (await extension().activate()).logFile();

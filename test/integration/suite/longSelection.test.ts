@@ -6,6 +6,7 @@ import {
   FIXTURE_MODEL,
   inspectSelection,
   openTempFile,
+  select,
   useModel,
 } from './helpers';
 
@@ -30,12 +31,12 @@ describe('a selection longer than the model’s context', () => {
 
   it('is cut where the context ends; the lines around the cursor fit it whole', async () => {
     const lastLine = editor.document.lineCount - 1;
-    editor.selection = new vscode.Selection(0, 0, lastLine, 0);
+    await select(editor, new vscode.Selection(0, 0, lastLine, 0));
     const cut = await inspectSelection();
     assert.ok(cut?.truncation, 'the whole file does not fit 64 tokens');
     assert.equal(cut.tokens.length, 64);
 
-    editor.selection = new vscode.Selection(CURSOR_LINE, 3, CURSOR_LINE, 3);
+    await select(editor, new vscode.Selection(CURSOR_LINE, 3, CURSOR_LINE, 3));
     const around = await extension().exports.inspectAroundCursor();
     assert.ok(around, 'Inspect Around Cursor resolves with the result');
     assert.equal(around.truncation, undefined, 'the window fits the context');

@@ -33,7 +33,7 @@ function copyOf(dir: string): string {
 
 async function inspectAll(text: string): Promise<{ failure: string; uri: vscode.Uri }> {
   const editor = await openTempFile('w.txt', text);
-  selectOffsets(editor, 0, text.length);
+  await selectOffsets(editor, 0, text.length);
   assert.equal(await inspectSelection(), undefined, 'the hostile folder gave a result');
   const failure = extension().exports.panelState(editor.document.uri)?.failure ?? '';
   return { failure, uri: editor.document.uri };
@@ -42,7 +42,7 @@ async function inspectAll(text: string): Promise<{ failure: string; uri: vscode.
 async function nextInspectionWorks(): Promise<void> {
   await useModel(FIXTURE_MODEL);
   const editor = await openTempFile('next.py', `ok_${Date.now()} = 1\n`);
-  selectOffsets(editor, 0, editor.document.getText().length);
+  await selectOffsets(editor, 0, editor.document.getText().length);
   const result = await inspectSelection();
   assert.ok(result && result.tokens.length > 0, 'the next inspection gave a result');
 }
