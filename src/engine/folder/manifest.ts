@@ -46,6 +46,11 @@ export interface ModelManifest extends Omit<ModelInfo, 'dir'> {
   specialTokens: SpecialTokenPolicy;
   license: string;
   provenance: string;
+  /**
+   * A second graph of the same model, with a key/value cache, that writes continuations
+   * (docs/model-format.md, "generationGraph"); the inspection keeps running `model.onnx`.
+   */
+  generationGraph?: string;
   /** Where the model facts came from, for messages; `manifest.json` when absent. */
   factsFrom?: string;
   /** The source's own field name of a fact, when it differs (`layers` → `n_layer`). */
@@ -123,6 +128,7 @@ export function parseManifest(bytes: Uint8Array, label: string): ModelManifest {
     },
     license: text(root, 'license', fail),
     provenance: text(root, 'provenance', fail),
+    ...graphFileName(root, 'generationGraph', fail),
   };
 }
 
@@ -145,6 +151,16 @@ function text(obj: Json, key: string, fail: Fail, prefix = ''): string {
 
 function optionalText(obj: Json, key: string, fail: Fail, prefix: string): Json {
   return obj[key] === undefined ? {} : { [key]: text(obj, key, fail, prefix) };
+}
+
+/** An optional `.onnx` file name of the folder itself (no directories: it stays inside). */
+function graphFileName(obj: Json, key: string, fail: Fail): Json {
+  if (obj[key] === undefined) return {};
+  const value = obj[key];
+  if (typeof value !== 'string' || !/^[\w.-]+\.onnx$/.test(value) || value === 'model.onnx') {
+    return fail(key, 'must be the name of another .onnx file in the model folder');
+  }
+  return { [key]: value };
 }
 
 function texts(value: unknown, field: string, fail: Fail, orSoftmax = false): string[] {

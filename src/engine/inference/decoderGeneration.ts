@@ -1,6 +1,8 @@
 /**
  * A decoder-only model writing a continuation, token by token (issue 23). It runs the
- * folder's graph as exported (logits and `present.*` outputs; the inspection's session has
+ * manifest's `generationGraph` where there is one (the bundled model: the same weights with
+ * a cache, folder/generationGraph.ts), else the folder's graph as exported (logits and
+ * `present.*` outputs; the inspection's session has
  * neither, its graph keeps only what attention is recomputed from), in a session of its own
  * (generationSessions.ts keeps it with its model). With past inputs and present outputs one
  * pass over the prompt fills the key/value cache and each new token is one step over that
@@ -11,12 +13,13 @@ import type * as ort from 'onnxruntime-web';
 import { asFloat32 } from '../attention/extractAttention';
 import { EngineRunError } from '../errors';
 import type { FeedSpec } from '../folder/feedPlan';
-import type { LoadedModelFolder } from '../folder/loadModelFolder';
+import {
+  type GenerationGraph,
+  type GenerationGraphFolder,
+  readGenerationGraph,
+} from '../folder/generationGraph';
 import type { ModelFiles } from '../folder/modelFiles';
-import { readExternalData } from '../folder/externalData';
-import { decodeOnnx } from '../graph/decodeOnnx';
 import { modelError } from '../modelError';
-import type { onnx } from 'onnx-proto';
 import { cacheOutputs, type DecoderCache, keepCache } from './decoderCache';
 import { makeFeeds } from './graphFeeds';
 import { isNoNextToken } from './greedyNext';
@@ -24,10 +27,7 @@ import type { NextTokenChoice } from './nextTokenChoice';
 import { createSession, type InferenceSession, int64Input, ortMessage, Tensor } from './ortRuntime';
 
 /** The folder facts a generation session needs. */
-export type GenerationFolder = Pick<
-  LoadedModelFolder,
-  'label' | 'graphFile' | 'feeds' | 'logitsOutput'
->;
+export type GenerationFolder = GenerationGraphFolder;
 
 /** How one continuation goes. */
 export interface ContinuationRun {
@@ -59,11 +59,15 @@ export interface Continuation {
 export class GenerationSession {
   private constructor(
     private readonly session: InferenceSession,
-    private readonly folder: GenerationFolder,
+    private readonly label: string,
+    private readonly graph: Pick<GenerationGraph, 'graphFile' | 'feeds'>,
     private readonly logits: string,
   ) {}
 
-  /** Reads the graph file (and its external data) again and makes its session. */
+  /**
+   * Reads the generation graph (the manifest's `generationGraph`, else the folder's graph
+   * file again, with its external data) and makes its session.
+   */
   static async open(files: ModelFiles, folder: GenerationFolder): Promise<GenerationSession> {
     const logits = folder.logitsOutput;
     if (!logits) {
@@ -72,12 +76,9 @@ export class GenerationSession {
         'badInput',
       );
     }
-    const bytes = await files.read(folder.graphFile);
-    if (!bytes) throw modelError('missingFile', folder.label, folder.graphFile, 'is missing', '');
-    const graph = decodeOnnx(bytes, folder.label, folder.graphFile).graph as onnx.IGraphProto;
-    const data = await readExternalData(files, graph, folder.graphFile);
-    const session = await createSession(bytes, data, folder.graphFile);
-    return new GenerationSession(session, folder, logits);
+    const graph = await readGenerationGraph(files, folder);
+    const session = await createSession(graph.bytes, graph.externalData, graph.graphFile);
+    return new GenerationSession(session, folder.label, graph, logits);
   }
 
   release(): Promise<void> {
@@ -88,7 +89,7 @@ export class GenerationSession {
   get hasCache(): boolean {
     return (
       cacheOutputs(this.session.outputNames).length > 0 &&
-      this.folder.feeds.some((spec) => spec.kind === 'emptyPast')
+      this.graph.feeds.some((spec) => spec.kind === 'emptyPast')
     );
   }
 
@@ -104,7 +105,7 @@ export class GenerationSession {
   private async fullPasses(run: ContinuationRun): Promise<Continuation> {
     const ids = [...run.promptIds];
     return this.loop(run, ids, 'full', async () => {
-      const outputs = await this.run(makeFeeds(this.folder.feeds, ids), [this.logits], ids.length);
+      const outputs = await this.run(makeFeeds(this.graph.feeds, ids), [this.logits], ids.length);
       return this.lastLogits(outputs);
     });
   }
@@ -122,8 +123,8 @@ export class GenerationSession {
       return await this.loop(run, ids, 'cache', async (made) => {
         const feeds =
           made === 0
-            ? makeFeeds(this.folder.feeds, ids)
-            : cacheStepFeeds(this.folder.feeds, cache, ids);
+            ? makeFeeds(this.graph.feeds, ids)
+            : cacheStepFeeds(this.graph.feeds, cache, ids);
         if (!feeds) throw new NoCacheStep();
         const outputs = await this.session.run(feeds, [this.logits, ...presents]);
         keepCache(cache, outputs, true);
@@ -176,8 +177,8 @@ export class GenerationSession {
     return this.session.run(feeds, fetches).catch((error: unknown) => {
       throw modelError(
         'runFailed',
-        this.folder.label,
-        this.folder.graphFile,
+        this.label,
+        this.graph.graphFile,
         `failed on ${tokens} tokens inside onnxruntime while writing a continuation (${ortMessage(error)})`,
         'Ask for fewer new tokens or a shorter text; otherwise re-export the model.',
       );
@@ -192,8 +193,8 @@ export class GenerationSession {
     if (!values || vocab <= 0) {
       throw modelError(
         'missingGraphName',
-        this.folder.label,
-        this.folder.graphFile,
+        this.label,
+        this.graph.graphFile,
         `gave no float "${this.logits}" output`,
         'Export the model with its language-model head (optimum-cli export onnx --task text-generation-with-past).',
       );

@@ -66,6 +66,18 @@ describe('parseManifest', () => {
       /array of non-empty strings/,
     ],
     ['no license', (m) => delete m.license, 'license', /non-empty string/],
+    [
+      'a generation graph outside the folder',
+      (m) => (m.generationGraph = '../other/model.onnx'),
+      'generationGraph',
+      /must be the name of another \.onnx file in the model folder/,
+    ],
+    [
+      'the inspection graph as the generation graph',
+      (m) => (m.generationGraph = 'model.onnx'),
+      'generationGraph',
+      /another \.onnx file/,
+    ],
   ];
   for (const [what, edit, field, says] of broken) {
     it(`refuses ${what}, naming the field`, () => {

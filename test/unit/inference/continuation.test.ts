@@ -2,7 +2,8 @@
  * Decoder continuations (issue 23, src/engine/inference/decoderGeneration.ts) against
  * PyTorch: greedy ids, stops and the full causal pass's attention over prompt + generated
  * (tools/fixtures/make_generation_references.py), from the key/value cache where the graph
- * has one; the bundled model (no cache inputs) against onnxruntime-node's greedy loop.
+ * has one; the bundled model (its cache graph: bundledContinuation.test.ts) against
+ * onnxruntime-node's greedy loop of full passes over model.onnx.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -54,13 +55,13 @@ describe('decoder continuations against PyTorch', () => {
     });
   }
 
-  it("the bundled model (no cache inputs): onnxruntime-node's greedy ids and attention, full passes", async () => {
+  it("the bundled model (cache from its generationGraph): onnxruntime-node's greedy ids and attention over model.onnx", async () => {
     const dir = join(ROOT, 'models', 'mini-code-gpt');
     const engine = sharedEngine();
     const text = 'def add(a, b):\n    return';
     const result = await engine.inspectHeld(dir, text, { generate: { maxNewTokens: 16 } });
     const generation = result.generation!;
-    assert.equal(generation.steppedWith, 'full');
+    assert.equal(generation.steppedWith, 'cache');
     const session = await ortNode.InferenceSession.create(join(dir, 'model.onnx'));
     const ids = result.tokens.slice(0, generation.promptTokens).map((t) => t.id);
     let outputs: ortNode.InferenceSession.OnnxValueMapType = {};
