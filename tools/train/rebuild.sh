@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild models/mini-code-gpt from scratch: corpus -> tokenizer -> phase A (induction
 # circuit at context 128) -> phase B (grown to 4 layers with MLPs, context 512) -> ONNX
-# export -> evaluation (figures written into MODEL_CARD.md).
+# export (model.onnx, then decoder_with_past.onnx for generation) -> evaluation (figures written into MODEL_CARD.md).
 #
 #   bash tools/train/rebuild.sh            # from the repository root; resumable
 #
@@ -44,4 +44,9 @@ mkdir -p "$R"
   --steps 3000 --eval-every 500 --eval-len 128
 
 $PY tools/train/export_onnx.py $R/B/final.pt models/mini-code-gpt $C/tok/tokenizer.json $C/export_check.json
+# The generation graph (key/value cache) of the same weights: it reads them from model.onnx
+# by byte offset, so it is exported again whenever model.onnx is; then the PyTorch reference
+# continuation the unit tests compare against.
+$PY tools/train/export_with_past.py models/mini-code-gpt
+$PY tools/fixtures/make_bundled_generation_reference.py
 npx tsx tools/train/eval.ts --model models/mini-code-gpt --data $C/tok --bench
