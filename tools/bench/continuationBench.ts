@@ -4,20 +4,20 @@
  * onnxruntime-node stepping the same graph (the manifest's generationGraph where it names
  * one) over the same ids the same way; the first token against a plain inspection's forward
  * pass over the prompt. Both sides warm up with one continuation, then report medians over
- * ROUNDS more. Figures, not assertions.
+ * ROUNDS (5) more, web and native in turn. Figures, not assertions.
  *
  *   npx tsx tools/bench/continuationBench.ts [--model DIR] [--tokens 32] [--threads 1]
  * Needs `node esbuild.mjs` first (dist/ort holds the runtime's WASM).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as ortNode from 'onnxruntime-node';
 import { Engine } from '../../src/engine/engine';
 import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
+import { alternateSteps, nativeRound, nativeSession } from './nativeSteps';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { values } = parseArgs({
@@ -33,7 +33,7 @@ const PROMPT = readFileSync(join(ROOT, 'src', 'engine', 'inference', 'seededRand
   .join('\n');
 
 /** Measured continuations after the warm-up one (medians over all of them). */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const load = (): string =>
   loadavg()
@@ -51,29 +51,45 @@ async function main(): Promise<void> {
   engine.release(plain.resultId);
   const prompt = PROMPT.slice(0, plain.tokens.at(-1)!.end);
   // The first continuation opens the generation session and warms WASM (V8 compiles hot
-  // code again once it runs often: a cold step is several times slower); then ROUNDS runs.
-  await engine.inspectHeld(dir, prompt, { generate: { maxNewTokens } });
-  const stepMs: number[] = [];
-  const firstMs: number[] = [];
-  const forwards: number[] = [];
-  let result = await engine.inspectHeld(dir, prompt);
+  // code again once it runs often: a cold step is several times slower); onnxruntime-node
+  // warms with one round too. Then ROUNDS rounds alternate web and native, so that both
+  // sides see the same load on a shared machine.
+  const warm = await engine.inspectHeld(dir, prompt, { generate: { maxNewTokens } });
+  engine.release(warm.resultId);
+  const generation = warm.generation!;
+  const ids = warm.tokens.map((t) => t.id);
+  const n = generation.promptTokens;
+  const cached = generation.steppedWith === 'cache';
+  const native = await nativeSession(dir, threads);
+  await nativeRound(native, ids, n, cached);
+  const web = { steps: [] as number[], firsts: [] as number[], forwards: [] as number[] };
+  const node = { steps: [] as number[], firsts: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
+    const result = await engine.inspectHeld(dir, prompt, { generate: { maxNewTokens } });
     engine.release(result.resultId);
-    result = await engine.inspectHeld(dir, prompt, { generate: { maxNewTokens } });
-    stepMs.push(...result.generation!.stepMs);
-    firstMs.push(result.generation!.firstTokenMs);
+    web.steps.push(...result.generation!.stepMs);
+    web.firsts.push(result.generation!.firstTokenMs);
+    const took = await nativeRound(native, ids, n, cached);
+    node.firsts.push(took[0]!);
+    node.steps.push(...took.slice(1));
     const again = await engine.inspectHeld(dir, prompt);
-    forwards.push(again.timings.inferenceMs);
+    web.forwards.push(again.timings.inferenceMs);
     engine.release(again.resultId);
   }
-  const generation = result.generation!;
-  const ids = result.tokens.map((t) => t.id);
-  const n = generation.promptTokens;
-  const forwardMs = median(forwards);
-  await engine.evict();
-  const native = await nativeSteps(dir, ids, n, generation.steppedWith === 'cache', threads);
-  const web = median(stepMs);
-  const first = median(firstMs);
+  // The engine's steps and onnxruntime-node's, token by token in turn (same load).
+  const alternated = cached
+    ? await alternateSteps(
+        nodeModelFiles(dir),
+        (await engine.loadModel(dir)).folder,
+        native,
+        ids,
+        n,
+        ROUNDS,
+      )
+    : undefined;
+  await native.session.release();
+  const step = median(web.steps);
+  const nativeStep = median(node.steps);
   console.log(`model ${dir}; ${threads} thread(s); load average ${load()}`);
   console.log(
     `prompt ${n} tokens, ${generation.generated.length} generated (${generation.steppedWith})`,
@@ -82,97 +98,15 @@ async function main(): Promise<void> {
     `| per token, median (web) | per token, median (onnxruntime-node) | ratio | first token (web) | forward over the prompt (inspection, web) | one step (web) |`,
   );
   console.log(
-    `| ${web.toFixed(1)} ms | ${native.step.toFixed(1)} ms | ${(web / native.step).toFixed(2)}× | ${first.toFixed(0)} ms | ${forwardMs.toFixed(0)} ms | ${web.toFixed(1)} ms |`,
+    `| ${step.toFixed(1)} ms | ${nativeStep.toFixed(1)} ms | ${(step / nativeStep).toFixed(2)}× | ${median(web.firsts).toFixed(0)} ms | ${median(web.forwards).toFixed(0)} ms | ${step.toFixed(1)} ms |`,
   );
-  console.log(`onnxruntime-node prompt pass ${native.first.toFixed(0)} ms`);
-}
-
-/** onnxruntime-node over the same ids: a prompt pass, then one step per token. */
-async function nativeSteps(
-  dir: string,
-  ids: number[],
-  n: number,
-  cached: boolean,
-  threads: number,
-): Promise<{ first: number; step: number }> {
-  // The graph the engine generates with: the manifest's generationGraph where it names one.
-  const manifestFile = join(dir, 'manifest.json');
-  const declared = existsSync(manifestFile)
-    ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as { generationGraph?: string })
-        .generationGraph
-    : undefined;
-  const graph = [
-    ...(declared ? [join(dir, declared)] : []),
-    join(dir, 'onnx', 'model.onnx'),
-    join(dir, 'model.onnx'),
-  ].find(existsSync)!;
-  const session = await ortNode.InferenceSession.create(graph, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-  });
-  const configFile = join(dir, 'config.json');
-  const config = (
-    existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) : {}
-  ) as Record<string, number>;
-  const int64 = (xs: number[]) =>
-    new ortNode.Tensor('int64', BigInt64Array.from(xs.map(BigInt)), [1, xs.length]);
-  // A past input's fixed dims (the bundled model's), else config.json's.
-  const pastDims = (name: string): [number, number] => {
-    const meta = session.inputMetadata?.find((m) => m.name === name);
-    const shape = meta && 'shape' in meta ? meta.shape : [];
-    const fixed = (i: number) => (typeof shape[i] === 'number' ? (shape[i] as number) : 0);
-    const kvHeads = config.num_key_value_heads ?? config.num_attention_heads ?? 1;
-    const headDim =
-      config.head_dim ?? (config.hidden_size ?? 0) / (config.num_attention_heads ?? 1);
-    return [fixed(1) || kvHeads, fixed(3) || headDim];
-  };
-  const past: Record<string, ortNode.Tensor> = {};
-  for (const name of session.inputNames.filter((i) => i.startsWith('past_key_values'))) {
-    const [kvHeads, headDim] = pastDims(name);
-    past[name] = new ortNode.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]);
+  console.log(`onnxruntime-node prompt pass ${median(node.firsts).toFixed(0)} ms`);
+  if (alternated) {
+    const [w, o] = [median(alternated.web), median(alternated.node)];
+    console.log(
+      `steps in turn, median of ${alternated.web.length}: web ${w.toFixed(2)} ms, onnxruntime-node ${o.toFixed(2)} ms, ratio ${(w / o).toFixed(2)}×; load average ${load()}`,
+    );
   }
-  const firsts: number[] = [];
-  const times: number[] = [];
-  for (let round = 0; round <= ROUNDS; round++) {
-    const took = await nativeRound(session, ids, n, cached, past, int64);
-    // Round 0 warms the session, as the engine's first continuation does.
-    if (round > 0) {
-      firsts.push(took[0]!);
-      times.push(...took.slice(1));
-    }
-  }
-  await session.release();
-  return { first: median(firsts), step: median(times) };
-}
-
-/** One prompt pass, then one step per token: each pass's milliseconds. */
-async function nativeRound(
-  session: ortNode.InferenceSession,
-  ids: number[],
-  n: number,
-  cached: boolean,
-  emptyPast: Record<string, ortNode.Tensor>,
-  int64: (xs: number[]) => ortNode.Tensor,
-): Promise<number[]> {
-  let past = emptyPast;
-  const times: number[] = [];
-  for (let at = n; at <= ids.length; at++) {
-    const input = cached && at > n ? [ids[at - 1]!] : ids.slice(0, at);
-    const feeds: Record<string, ortNode.Tensor> = { input_ids: int64(input), ...past };
-    if (session.inputNames.includes('attention_mask'))
-      feeds.attention_mask = int64(new Array<number>(at).fill(1));
-    if (session.inputNames.includes('position_ids'))
-      feeds.position_ids = int64(input.map((_, i) => at - input.length + i));
-    const started = performance.now();
-    const outputs = await session.run(feeds);
-    times.push(performance.now() - started);
-    if (cached) {
-      past = {};
-      for (const [name, tensor] of Object.entries(outputs))
-        if (name.startsWith('present')) past[name.replace('present', 'past_key_values')] = tensor;
-    }
-  }
-  return times;
 }
 
 void main();
