@@ -55,7 +55,7 @@ export interface Continuation {
   stepMs: number[];
 }
 
-/** The folder's graph as exported, in a session of its own. */
+/** The folder's generation graph (its own graph as exported, or the manifest's), in a session of its own. */
 export class GenerationSession {
   private constructor(
     private readonly session: InferenceSession,
