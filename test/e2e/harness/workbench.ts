@@ -107,7 +107,8 @@ export class Workbench {
     await this.page.keyboard.type(name);
     await this.page
       .locator('.quick-input-list .monaco-list-row.focused', { hasText: name })
-      .waitFor({ timeout: 15_000 });
+      // Quick open searches the workspace's files: a busy machine can take long to list them.
+      .waitFor({ timeout: 60_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
