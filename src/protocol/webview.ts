@@ -20,6 +20,7 @@ import type {
   PositionsReport,
   Seq2SeqResult,
   TargetRequest,
+  SliceWeights,
   ThumbnailUnits,
 } from '../engine/types';
 
@@ -182,7 +183,13 @@ export interface WebviewHostApi {
    * of the layer as the view groups its tokens (word level, hidden specials).
    */
   overview(
-    arg: RunScoped & { kind: AttentionKind; layer: number; units?: ThumbnailUnits },
+    arg: RunScoped & {
+      kind: AttentionKind;
+      layer: number;
+      units?: ThumbnailUnits;
+      /** Thumbnails of value-weighted row shares (issue 24; `LayerOverview.weights`). */
+      weights?: SliceWeights;
+    },
   ): Promise<LayerOverview>;
   /** `[heads, rows, cols]` of the request (src/engine/types.ts `AttentionSliceRequest`). */
   slice(arg: RunScoped & AttentionSliceRequest): Promise<Float32Array>;
