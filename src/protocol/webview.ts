@@ -141,6 +141,12 @@ export interface FocusMessage {
    */
   source?: { layer: number; head: number | null };
   /**
+   * `value-weighted` (issue 24): the panel shows value-weighted row shares (its Weights
+   * switch), `weights` are those, and hovers on other tokens read the same from the engine
+   * (`rowShares`). Absent: attention weights. Sent with or without a focused token.
+   */
+  shownWeights?: SliceWeights;
+  /**
    * `cross`: `index` is a target (decoder) token, which has no source range, and `weights`
    * are its cross-attention over the source tokens. Absent: self-attention over the source.
    */
