@@ -20,6 +20,8 @@ const SINK_TEXT = readFileSync(join(ROOT, 'test/fixtures/norms/sink-code.py'), '
 /** The focused query token: a call's argument, far enough in for the sink to matter. */
 const QUERY = 60;
 const ZOOM = 3;
+/** What the README says `be` (#60) gives `<|endoftext|>`: of its attention, of what moves. */
+const FIRST_TOKEN_SHARE = { attention: '0.811', 'value-weighted': '0.673' };
 
 describe('the sink head, raw and value-weighted (screenshots, Chromium)', () => {
   let browser: Browser;
@@ -42,6 +44,11 @@ describe('the sink head, raw and value-weighted (screenshots, Chromium)', () => 
       await w.settle();
       const legend = (await w.page.textContent('.legend')) ?? '';
       assert.match(legend, weights === 'attention' ? /^weight/ : /value-weighted share/);
+      // The README's sentence: what the focused token gives the first token, each way.
+      const first = await w.page.textContent('ol.attended li:first-child .weight');
+      assert.equal(first, FIRST_TOKEN_SHARE[weights]);
+      const key = await w.page.textContent('ol.attended li:first-child .link');
+      assert.equal(key, '<|endoftext|>');
       await w.page.mouse.move(0, 0);
       await w.page.screenshot({ path: screenshotPath(`webview-sink-${weights}-dark.png`) });
       assert.deepEqual(await w.cspViolations(), []);
