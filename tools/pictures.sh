@@ -12,6 +12,8 @@ rm -rf out/screenshots out/model-card
 node esbuild.mjs
 echo "== pictures: webview views (Chromium)"
 npx mocha --no-config --node-option import=tsx --timeout 60000 test/browser/screenshots.test.ts
+# Issue 24's pair: the sink head as attention and value-weighted (README).
+npx mocha --no-config --node-option import=tsx --timeout 200000 test/browser/weightedScreenshots.test.ts
 echo "== pictures: the extension in a real VS Code (the end-to-end suite)"
 bash test/e2e/run.sh
 if [ -f .cache/train/eval.json ]; then

@@ -14,6 +14,7 @@ import { FocusPanel } from './controls/focusPanel';
 import { GenerationBar } from './controls/generationBar';
 import { HeadTiles } from './headTiles';
 import { UnitOverviews } from './unitOverviews';
+import { valueWeightedOverview, WeightedOverviews } from './weightedOverviews';
 import { Seq2seqBar } from './controls/seq2seqBar';
 import { StatusLine } from './controls/statusLine';
 import { LogitLensTable } from './controls/logitLensTable';
@@ -55,6 +56,10 @@ export class App implements ViewHost {
   private readonly unitOverviews = new UnitOverviews(
     (runId, kind, layer, units) => callHost('overview', { runId, kind, layer, units }),
     () => this.scheduleRender(),
+  );
+  /** The model view's value-weighted thumbnails (issue 24), computed in the engine. */
+  private readonly weightedOverviews = new WeightedOverviews(valueWeightedOverview, () =>
+    this.scheduleRender(),
   );
   private readonly drawnMark = new DrawnMark();
   /** Issue 24: whether the result has value norms, the switch, the lens table. */
@@ -224,6 +229,7 @@ export class App implements ViewHost {
       view: kind,
       tiles: this.tiles,
       unitOverviews: this.unitOverviews,
+      weightedOverviews: this.weightedOverviews,
     });
     this.ctx = ctx;
     this.state = ctx.state;

@@ -10,8 +10,8 @@ import type { Focus, ViewContext } from './views/view';
  * what only the webview computes (max, rollout, word level, renormalised without specials).
  */
 export function focusSource(state: ViewState, view: ViewKind): FocusMessage['source'] {
-  // The host recomputes attention weights only: value-weighted rows are the webview's shares.
-  if (state.wordLevel || state.hideSpecial || state.weights === 'value-weighted') return undefined;
+  // Value-weighted rows the host reads as the engine's row shares (`rowShares`), like these.
+  if (state.wordLevel || state.hideSpecial) return undefined;
   if (view === 'head') {
     if (state.heads.length === 0) return { layer: state.layer, head: null };
     return state.heads.length === 1 ? { layer: state.layer, head: state.heads[0] } : undefined;
@@ -36,14 +36,16 @@ export function focusMessage(
 ): FocusMessage {
   const kind = ctx.store.kind;
   const { unit, row, top } = focus;
+  // The host's hovers follow the Weights switch, focused token or not.
+  const shown = ctx.store.weights === 'value-weighted' ? { shownWeights: ctx.store.weights } : {};
   if (unit === null || !row || kind === 'decoder')
-    return { type: 'focusToken', runId, index: null, weights: null, label };
-  const shown = new Float32Array(row.length);
-  for (const j of top) shown[j] = row[j];
+    return { type: 'focusToken', runId, index: null, weights: null, label, ...shown };
+  const kept = new Float32Array(row.length);
+  for (const j of top) kept[j] = row[j];
   // Columns are the source tokens whatever the kind (for cross, rows are target tokens).
-  const weights = unitWeightsToTokens(shown, ctx.keyUnits, ctx.store.meta?.tokens.length ?? 0);
+  const weights = unitWeightsToTokens(kept, ctx.keyUnits, ctx.store.meta?.tokens.length ?? 0);
   const index = ctx.units.units[unit][0];
   if (kind === 'cross')
-    return { type: 'focusToken', runId, index, weights, label, attention: 'cross' };
-  return { type: 'focusToken', runId, index, weights, label, source };
+    return { type: 'focusToken', runId, index, weights, label, attention: 'cross', ...shown };
+  return { type: 'focusToken', runId, index, weights, label, source, ...shown };
 }

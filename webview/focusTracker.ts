@@ -92,7 +92,16 @@ export class FocusTracker {
   ): void {
     if (store.runId === null || store.staleReason !== null) return;
     const { unit, top } = this.focus;
-    const key = [store.runId, unit, top.join(','), label, hasMatrix, ctx.units.units.length];
+    const { weights } = store;
+    const key = [
+      store.runId,
+      unit,
+      top.join(','),
+      label,
+      hasMatrix,
+      ctx.units.units.length,
+      weights,
+    ];
     if (key.join('/') === this.lastPosted) return;
     this.lastPosted = key.join('/');
     const source = focusSource(ctx.state, kind);

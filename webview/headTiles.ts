@@ -6,7 +6,7 @@
  * zoomed in, the `TILE` × `TILE` tiles on screen at full resolution; for the focus and the
  * tooltip, single rows. Everything lives in one byte-bounded `SliceCache`.
  */
-import type { AttentionKind, AttentionSliceRequest } from '../src/engine/types';
+import type { AttentionKind, AttentionSliceRequest, SliceWeights } from '../src/engine/types';
 import type { ColorScale } from './heatmap/colorScale';
 import type { ScaleMode } from './viewState';
 import { SliceCache } from './sliceCache';
@@ -30,6 +30,11 @@ export interface TileTarget {
   head: number;
   n: number;
   cols: number;
+  /**
+   * Attention, or value-weighted rows as shares (issue 24): the engine divides whole rows
+   * (`rowShares`) before it cuts a tile or reduces blocks, so tiles agree with short heads.
+   */
+  weights?: SliceWeights;
 }
 
 /** The zoomed-out picture: `rows` × `cols` cells, each the maximum of a `block`² token block. */
@@ -149,7 +154,10 @@ export class HeadTiles {
   }
 
   private base(t: TileTarget): AttentionSliceRequest {
-    return { kind: t.kind, layer: t.layer, heads: [t.head] };
+    const base = { kind: t.kind, layer: t.layer, heads: [t.head] };
+    return t.weights === 'value-weighted'
+      ? { ...base, weights: 'value-weighted', rowShares: true }
+      : base;
   }
 }
 
@@ -172,5 +180,5 @@ export function tilesCovering(
 }
 
 function keyOf(t: TileTarget): string {
-  return `${t.runId}/${t.kind}/${t.layer}/${t.head}`;
+  return `${t.runId}/${t.kind}/${t.layer}/${t.head}/${t.weights ?? 'attention'}`;
 }

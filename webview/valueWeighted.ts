@@ -19,14 +19,14 @@ export function toRowShares(weights: Float32Array, cols: number): Float32Array {
   return weights;
 }
 
-/** What the legend calls a cell; rollout chains attention weights whatever the switch shows. */
+/**
+ * What the legend calls a cell; rollout chains attention weights whatever the switch shows.
+ * A long head's tiles follow the switch too (the engine's `rowShares`, webview/headTiles.ts).
+ */
 export function weightsName(ctx: {
   store: { weights: SliceWeights };
   state: { head: HeadChoice };
-  /** A long head drawn from tiles (attention weights only). */
-  tiles?: unknown;
 }): string {
-  const weighted =
-    ctx.store.weights === 'value-weighted' && ctx.state.head !== 'rollout' && !ctx.tiles;
+  const weighted = ctx.store.weights === 'value-weighted' && ctx.state.head !== 'rollout';
   return weighted ? 'value-weighted share' : 'weight';
 }

@@ -10,6 +10,7 @@ import type { TiledHead } from './heatmap/tiledCells';
 import { choiceWindow, unitWindowMask } from './heatmap/windowMask';
 import { type HeadTiles, TILED_ABOVE } from './headTiles';
 import type { UnitOverviews } from './unitOverviews';
+import type { WeightedOverviews } from './weightedOverviews';
 import type { ResultStore } from './resultStore';
 import type { Palette } from './theme';
 import type { ViewContext } from './views/view';
@@ -28,6 +29,8 @@ export interface ViewContextParts {
   tiles?: HeadTiles;
   /** Where the model view's thumbnails of a long result under word level come from. */
   unitOverviews?: UnitOverviews;
+  /** Where the model view's value-weighted thumbnails come from (issue 24). */
+  weightedOverviews?: WeightedOverviews;
 }
 
 /**
@@ -46,6 +49,7 @@ export function makeViewContext({
   view,
   tiles,
   unitOverviews,
+  weightedOverviews,
 }: ViewContextParts): ViewContext {
   const layer = Math.min(state.layer, Math.max(0, store.layerCount - 1));
   const head = typeof state.head === 'number' && state.head >= store.heads ? 0 : state.head;
@@ -74,12 +78,12 @@ export function makeViewContext({
     scale: tiled ? tiledScale(tiled, held.scale) : scales.of(matrix, held.scale),
     tiles: tiled,
     unitOverviews: view === 'model' ? unitOverviews?.of(store, options) : undefined,
-    // A long head drawn from tiles shows attention weights whatever the switch says.
+    ...(view === 'model' && store.weights === 'value-weighted' && weightedOverviews
+      ? { weightedOverviews: weightedOverviews.of(store, options) }
+      : {}),
     choiceLabel:
       choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind) +
-      (store.weights === 'value-weighted' && head !== 'rollout' && !tiled
-        ? ' · value-weighted'
-        : ''),
+      (store.weights === 'value-weighted' && head !== 'rollout' ? ' · value-weighted' : ''),
     causal: store.causal,
     ...(windowSize ? { window: unitWindowMask(windowSize, units) } : {}),
   };
@@ -101,7 +105,7 @@ function tiledHead(
   if (store.kind === 'encoder' && (options.wordLevel || options.hideSpecial)) return undefined;
   const { n, cols, kind } = store;
   if (Math.max(n, cols) <= TILED_ABOVE) return undefined;
-  const target = { runId, kind, layer, head, n, cols };
+  const target = { runId, kind, layer, head, n, cols, weights: store.weights };
   return { source, target, picture: source.picture(target), error: source.errorOf(target) };
 }
 

@@ -9,7 +9,7 @@ import type { Token } from '../engine/types';
 import type { EditorMirror } from './editorMirror';
 import { tokenRange } from './inspection';
 import type { RowReader } from './rowReader';
-import { describeRowSource, tokenAt, topAttended } from './tokenMath';
+import { describeRowSource, tokenAt, topAttended, weightsWording } from './tokenMath';
 
 export class AttentionHover implements vscode.HoverProvider {
   constructor(
@@ -37,21 +37,24 @@ export class AttentionHover implements vscode.HoverProvider {
     const useFocus =
       focus !== undefined && focus.runId === inspection.runId && focus.index === index;
     const source = focus?.runId === inspection.runId && focus.source ? focus.source : 'all';
+    // The panel's Weights switch (issue 24): value-weighted shares, named so.
+    const shown = this.mirror.weightsOf(key);
+    const wording = weightsWording(shown);
     let weights: Float32Array;
     try {
-      weights = useFocus ? focus.weights : await this.rows.row(result, index, source);
+      weights = useFocus ? focus.weights : await this.rows.row(result, index, source, shown);
     } catch {
       // The engine let the result go (restarted, or too many newer results): no hover.
       return undefined;
     }
-    const label = useFocus ? focus.label : describeRowSource(source);
+    const label = useFocus ? focus.label : describeRowSource(source) + wording.suffix;
     const top = topAttended(weights, this.topK());
 
     const markdown = new vscode.MarkdownString();
     markdown.appendMarkdown(
-      `**Attention from** \`${showToken(result.text, result.tokens[index])}\` — ${escapeMarkdown(label)}\n\n`,
+      `**${wording.heading}** \`${showToken(result.text, result.tokens[index])}\` — ${escapeMarkdown(label)}\n\n`,
     );
-    markdown.appendMarkdown('| token | weight |\n| --- | ---: |\n');
+    markdown.appendMarkdown(`| token | ${wording.column} |\n| --- | ---: |\n`);
     for (const { index: key, weight } of top) {
       const token = result.tokens[key];
       const where = token.special ? 'special' : key === index ? 'itself' : `#${key}`;

@@ -5,6 +5,7 @@
  * inspected text makes the result stale at once — highlights go, the panel is told.
  */
 import * as vscode from 'vscode';
+import type { SliceWeights } from '../engine/types';
 import type { FocusMessage } from '../protocol/webview';
 import type { AttentionDecorations, FocusDecoration } from './attentionDecorations';
 import { SHADE_LEVELS } from './attentionDecorations';
@@ -16,6 +17,7 @@ import {
   tokenAt,
   topAttended,
   weightLevel,
+  weightsWording,
 } from './tokenMath';
 
 /** How long the cursor rests before the panel follows it (a burst of moves sends one). */
@@ -39,6 +41,8 @@ export type MirrorEvent =
 export class EditorMirror implements vscode.Disposable {
   private readonly inspections = new Map<string, Inspection>();
   private readonly focuses = new Map<string, FocusState>();
+  /** What each document's panel shows (its Weights switch, issue 24), focus or not. */
+  private readonly shownWeights = new Map<string, SliceWeights>();
   private readonly drawn = new Map<string, FocusDecoration>();
   /** Documents closed since they were inspected: their edits went unseen until reopened. */
   private readonly detached = new Set<string>();
@@ -79,9 +83,15 @@ export class EditorMirror implements vscode.Disposable {
     return this.focuses.get(key);
   }
 
+  /** Which weights `key`'s panel shows: hovers list the same. */
+  weightsOf(key: string): SliceWeights {
+    return this.shownWeights.get(key) ?? 'attention';
+  }
+
   /** Stops tracking `key`'s document (its panel closed) and removes its highlights. */
   forget(key: string): void {
     this.clear(key);
+    this.shownWeights.delete(key);
     this.inspections.delete(key);
     this.detached.delete(key);
   }
@@ -90,6 +100,8 @@ export class EditorMirror implements vscode.Disposable {
   showFocus(key: string, message: FocusMessage): void {
     const inspection = this.inspections.get(key);
     if (!inspection?.valid || inspection.runId !== message.runId) return;
+    const shown = message.shownWeights === 'value-weighted' ? 'value-weighted' : 'attention';
+    this.shownWeights.set(key, shown);
     if (message.index === null || !message.weights) {
       this.clear(key);
       return;
@@ -113,7 +125,7 @@ export class EditorMirror implements vscode.Disposable {
     const attended = top.map(({ index: key, weight }) => ({
       range: tokenRange(inspection, key) as vscode.Range,
       level: weightLevel(weight, largest, SHADE_LEVELS),
-      note: `Attention from the focused token: ${weight.toFixed(3)} (${label})`,
+      note: `${weightsWording(shown).heading} the focused token: ${weight.toFixed(3)} (${label})`,
     }));
     // A cross-attention query is a target token: it has no characters here to outline.
     const focused = message.attention === 'cross' ? undefined : tokenRange(inspection, index);

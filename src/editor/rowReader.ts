@@ -2,9 +2,10 @@
  * Rows of a held result's attention for the editor's hovers (issue 22): the engine holds the
  * attention, so a hover asks for one query row — of one head, of a layer's heads, or of every
  * layer's heads for the overall mean — and the last few rows are kept, so moving the mouse
- * back and forth over a line asks nothing again. No `vscode`, for unit tests.
+ * back and forth over a line asks nothing again. Value-weighted rows (issue 24) are each
+ * head's row shares, as the panel shows them, before any mean. No `vscode`, for unit tests.
  */
-import type { AttentionSliceRequest, HeldResult } from '../engine/types';
+import type { AttentionSliceRequest, HeldResult, SliceWeights } from '../engine/types';
 import type { RowSource } from './tokenMath';
 
 /** Rows kept: a line's worth of hovers. */
@@ -21,14 +22,19 @@ export class RowReader {
   constructor(private readonly engine: RowSlices) {}
 
   /** Row `query` of the result's own attention, from one head or averaged as `source` says. */
-  row(result: HeldResult, query: number, source: RowSource): Promise<Float32Array> {
+  row(
+    result: HeldResult,
+    query: number,
+    source: RowSource,
+    weights: SliceWeights = 'attention',
+  ): Promise<Float32Array> {
     const which = source === 'all' ? 'all' : `${source.layer}/${source.head ?? 'mean'}`;
-    const key = `${result.resultId}/${which}/${query}`;
+    const key = `${result.resultId}/${which}/${query}/${weights}`;
     let row = this.rows.get(key);
     if (row) {
       this.rows.delete(key);
     } else {
-      row = this.read(result, query, source);
+      row = this.read(result, query, source, weights);
       // A failure (a released result) is not kept: the next hover asks again.
       row.catch(() => this.rows.delete(key));
     }
@@ -42,7 +48,12 @@ export class RowReader {
     for (const key of this.rows.keys()) if (key.startsWith(`${resultId}/`)) this.rows.delete(key);
   }
 
-  private async read(result: HeldResult, query: number, source: RowSource): Promise<Float32Array> {
+  private async read(
+    result: HeldResult,
+    query: number,
+    source: RowSource,
+    weights: SliceWeights,
+  ): Promise<Float32Array> {
     const stack = result.stacks.find((s) => s.kind === 'encoder');
     if (!stack) throw new Error('this result has no self-attention over its tokens');
     const layers =
@@ -55,6 +66,7 @@ export class RowReader {
           layer,
           rows: [query],
           ...(heads ? { heads } : {}),
+          ...(weights === 'value-weighted' ? { weights, rowShares: true } : {}),
         }),
       ),
     );

@@ -3,7 +3,7 @@
  * row of attention weights picks out, which edits make a result stale. Offsets are UTF-16
  * code units into the inspected text, as in `Token.start`/`end`. No `vscode`, for unit tests.
  */
-import type { Token } from '../engine/types';
+import type { SliceWeights, Token } from '../engine/types';
 import { topK } from '../shared/topK';
 
 /** One attended token: its index and the weight it receives. */
@@ -66,6 +66,24 @@ export function describeRowSource(source: RowSource): string {
   return source.head === null
     ? `layer ${source.layer}, mean of heads`
     : `layer ${source.layer} head ${source.head}`;
+}
+
+/**
+ * How the editor names what it lists and shades: attention weights, or value-weighted row
+ * shares when the panel's Weights switch shows those (issue 24, webview/valueWeighted.ts).
+ */
+export function weightsWording(weights: SliceWeights): {
+  heading: string;
+  column: string;
+  suffix: string;
+} {
+  return weights === 'value-weighted'
+    ? {
+        heading: 'Value-weighted attention from',
+        column: 'value-weighted share',
+        suffix: ' · value-weighted',
+      }
+    : { heading: 'Attention from', column: 'weight', suffix: '' };
 }
 
 /** Shading level 1…`levels` for `weight`, proportional to it relative to the row's largest. */

@@ -39,6 +39,7 @@ import type {
   LogitLensLayer,
   PositionsReport,
   TargetRequest,
+  SliceWeights,
   ThumbnailUnits,
 } from './types';
 
@@ -262,8 +263,9 @@ export class Engine {
     kind: AttentionKind,
     layer: number,
     units?: ThumbnailUnits,
+    weights?: SliceWeights,
   ): Promise<LayerOverview> {
-    return this.held.overview(resultId, kind, layer, units);
+    return this.held.overview(resultId, kind, layer, units, weights);
   }
 
   /** One layer's value norms and head writes of a held result (issue 24). */

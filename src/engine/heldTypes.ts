@@ -40,6 +40,12 @@ export interface AttentionSliceRequest {
   /** Value-weighted (issue 24, normTypes.ts) instead of the attention weights (the default). */
   weights?: SliceWeights;
   /**
+   * Each row divided by its sum over all key columns, before columns are cut or blocks
+   * reduced: value-weighted rows as shares of what the head moves, as the panel and the
+   * editor show them (webview/valueWeighted.ts). Attention rows already sum to 1.
+   */
+  rowShares?: boolean;
+  /**
    * Key columns `[start, end)` only (all when absent): with a row range, one tile of the
    * matrix view. The answer is `[heads, rows, end − start]`.
    */
@@ -75,6 +81,11 @@ export interface LayerOverview {
    * relative to the residual stream's norm there when `relative`; absent without norms.
    */
   writes?: { mean: number[]; relative: boolean };
+  /**
+   * `value-weighted` (issue 24): the thumbnails are block means of each row's value-weighted
+   * share (`rowShares`), not of the attention weights; absent: attention weights.
+   */
+  weights?: SliceWeights;
 }
 
 /**

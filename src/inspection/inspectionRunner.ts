@@ -15,6 +15,7 @@ import type {
   HeldResult,
   LayerOverview,
   PositionsReport,
+  SliceWeights,
   TargetRequest,
   ThumbnailUnits,
 } from '../engine/types';
@@ -148,8 +149,9 @@ export class InspectionRunner {
     kind: AttentionKind,
     layer: number,
     units?: ThumbnailUnits,
+    weights?: SliceWeights,
   ): Promise<LayerOverview> {
-    return this.engines.engine.overview(resultId, kind, layer, units);
+    return this.engines.engine.overview(resultId, kind, layer, units, weights);
   }
 
   /** `[heads, rows, cols]` of a held result's attention. */

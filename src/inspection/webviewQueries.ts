@@ -4,7 +4,8 @@
  * shows. A call about a result no longer on show fails with code `stale` (the webview drops
  * it); one the engine no longer holds fails with its code `released` and a message to show.
  */
-import type { HeadSteps, HeadStepsRequest, LayerOverview, ThumbnailUnits } from '../engine/types';
+import type { HeadSteps, HeadStepsRequest, LayerOverview, SliceWeights } from '../engine/types';
+import type { ThumbnailUnits } from '../engine/types';
 import type { AttentionKind, AttentionSliceRequest, PositionsReport } from '../engine/types';
 import type { EngineApi } from '../protocol/engine';
 import { RpcError } from '../protocol/rpc';
@@ -21,6 +22,7 @@ export interface HeldQueries {
     kind: AttentionKind,
     layer: number,
     units?: ThumbnailUnits,
+    weights?: SliceWeights,
   ): Promise<LayerOverview>;
   slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array>;
   headSteps(result: ResultInfo, requests: HeadStepsRequest[]): Promise<HeadSteps[]>;
@@ -44,8 +46,8 @@ export function webviewQueries(
     return current;
   };
   return {
-    async overview({ runId, kind, layer, units }) {
-      return engine.overview(onShow(runId).result.resultId, kind, layer, units);
+    async overview({ runId, kind, layer, units, weights }) {
+      return engine.overview(onShow(runId).result.resultId, kind, layer, units, weights);
     },
     async slice({ runId, ...request }) {
       return engine.slice(onShow(runId).result.resultId, request);

@@ -25,6 +25,7 @@ import type {
   ModelInfo,
   PositionsReport,
   TargetRequest,
+  SliceWeights,
   ThumbnailUnits,
 } from '../engine/types';
 
@@ -110,6 +111,8 @@ export interface EngineApi {
     layer: number;
     /** Thumbnails as a view groups the tokens (word level, hidden specials). */
     units?: ThumbnailUnits;
+    /** Thumbnails of value-weighted row shares (issue 24; `LayerOverview.weights`). */
+    weights?: SliceWeights;
   }): Promise<LayerOverview>;
   /** A part of a held result's attention, `[heads, rows, cols]` (transferred). */
   slice(arg: { resultId: number } & AttentionSliceRequest): Promise<Float32Array>;

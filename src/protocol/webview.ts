@@ -20,6 +20,7 @@ import type {
   PositionsReport,
   Seq2SeqResult,
   TargetRequest,
+  SliceWeights,
   ThumbnailUnits,
 } from '../engine/types';
 
@@ -140,6 +141,12 @@ export interface FocusMessage {
    */
   source?: { layer: number; head: number | null };
   /**
+   * `value-weighted` (issue 24): the panel shows value-weighted row shares (its Weights
+   * switch), `weights` are those, and hovers on other tokens read the same from the engine
+   * (`rowShares`). Absent: attention weights. Sent with or without a focused token.
+   */
+  shownWeights?: SliceWeights;
+  /**
    * `cross`: `index` is a target (decoder) token, which has no source range, and `weights`
    * are its cross-attention over the source tokens. Absent: self-attention over the source.
    */
@@ -182,7 +189,13 @@ export interface WebviewHostApi {
    * of the layer as the view groups its tokens (word level, hidden specials).
    */
   overview(
-    arg: RunScoped & { kind: AttentionKind; layer: number; units?: ThumbnailUnits },
+    arg: RunScoped & {
+      kind: AttentionKind;
+      layer: number;
+      units?: ThumbnailUnits;
+      /** Thumbnails of value-weighted row shares (issue 24; `LayerOverview.weights`). */
+      weights?: SliceWeights;
+    },
   ): Promise<LayerOverview>;
   /** `[heads, rows, cols]` of the request (src/engine/types.ts `AttentionSliceRequest`). */
   slice(arg: RunScoped & AttentionSliceRequest): Promise<Float32Array>;

@@ -16,6 +16,7 @@ import type {
   LayerOverview,
   ModelInfo,
   PositionsReport,
+  SliceWeights,
   ThumbnailUnits,
 } from '../engine/types';
 import { engineFailureMessage, isOutOfMemory, memorySentence } from './engineFailure';
@@ -64,9 +65,11 @@ export class EngineClient {
     kind: AttentionKind,
     layer: number,
     units?: ThumbnailUnits,
+    weights?: SliceWeights,
   ): Promise<LayerOverview> {
     const doing = `summarising layer ${layer} of the ${kind} attention`;
-    return this.query(doing, (rpc) => rpc.call('overview', { resultId, kind, layer, units }));
+    const arg = { resultId, kind, layer, units, ...(weights ? { weights } : {}) };
+    return this.query(doing, (rpc) => rpc.call('overview', arg));
   }
 
   /** `[heads, rows, cols]` of a held result's attention. */

@@ -91,8 +91,8 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
         engine.inspectHeld(request.modelDir, request.text, options),
       ),
     // Slices and overviews run onnxruntime's kernels: in the query lane, between runs.
-    overview: ({ resultId, kind, layer, units }) =>
-      asQuery(() => engine.overview(resultId, kind, layer, units)),
+    overview: ({ resultId, kind, layer, units, weights }) =>
+      asQuery(() => engine.overview(resultId, kind, layer, units, weights)),
     slice: ({ resultId, ...request }) => asQuery(() => engine.slice(resultId, request)),
     headWrites: ({ resultId, kind, layer }) =>
       asQuery(async () => engine.headWrites(resultId, kind, layer)),

@@ -8,7 +8,12 @@
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import { holdInspection } from '../../src/engine/attention/holdInspection';
 import type { Engine } from '../../src/engine/engine';
-import type { HeldResult, InspectResult, ThumbnailUnits } from '../../src/engine/types';
+import type {
+  HeldResult,
+  InspectResult,
+  SliceWeights,
+  ThumbnailUnits,
+} from '../../src/engine/types';
 
 /** One call the page made: its method and argument. */
 export interface HostCall {
@@ -76,12 +81,13 @@ export class TestHost {
       if (method === 'overview') {
         if (this.overviewsLeft <= 0) await new Promise<void>((go) => this.gated.push(go));
         this.overviewsLeft--;
-        const { kind, layer, units } = arg as unknown as {
+        const { kind, layer, units, weights } = arg as unknown as {
           kind: 'encoder';
           layer: number;
           units?: ThumbnailUnits;
+          weights?: SliceWeights;
         };
-        return await this.held.overview(held.resultId, kind, layer, units);
+        return await this.held.overview(held.resultId, kind, layer, units, weights);
       }
       if (method === 'slice') {
         const { runId: _runId, ...request } = arg as unknown as {
@@ -130,10 +136,11 @@ async function serveFromEngine(
   arg: HostCall['arg'],
 ): Promise<unknown> {
   const { runId: _runId, ...rest } = arg;
-  const { kind, layer, position, k, units } = rest as unknown as WhatMovesArg & {
+  const { kind, layer, position, k, units, weights } = rest as unknown as WhatMovesArg & {
     units?: ThumbnailUnits;
+    weights?: SliceWeights;
   };
-  if (method === 'overview') return engine.overview(resultId, kind, layer, units);
+  if (method === 'overview') return engine.overview(resultId, kind, layer, units, weights);
   if (method === 'slice')
     return engine.slice(resultId, rest as unknown as { kind: 'encoder'; layer: number });
   if (method === 'headWrites') return engine.headWrites(resultId, kind, layer);

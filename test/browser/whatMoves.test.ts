@@ -85,13 +85,16 @@ describe('what attention moves in the panel (issue 24, Chromium)', () => {
     await w.page.click('#q-20');
     const shares = (await lastOf(w, 'focusToken')) as FocusMessage;
     assert.match(shares.label, /value-weighted/);
-    assert.equal(shares.source, undefined, 'the host cannot recompute value-weighted hovers');
+    // The host reads the same value-weighted shares for hovers on other tokens (rowShares).
+    assert.deepEqual(shares.source, { layer: 1, head: null });
+    assert.equal(shares.shownWeights, 'value-weighted');
     await w.page.selectOption(select, 'attention');
     await w.settle();
     assert.equal(await w.page.textContent('.head-chips span'), 'Layer 1 heads:');
     const weights = (await lastOf(w, 'focusToken')) as FocusMessage;
     assert.equal(weights.index, shares.index);
     assert.doesNotMatch(weights.label, /value-weighted/);
+    assert.equal(weights.shownWeights, undefined);
     assert.notDeepEqual(weights.weights, shares.weights);
     assert.deepEqual(await w.cspViolations(), []);
     await w.close();

@@ -7,8 +7,11 @@
 import type { SliceWeights } from '../../src/engine/types';
 import type { ViewKind } from '../../src/protocol/webview';
 
-/** Views whose drawing follows the switch (the others show attention weights). */
-export const WEIGHTED_VIEWS: readonly ViewKind[] = ['matrix', 'head'];
+/**
+ * Views whose drawing follows the switch (the others show attention weights): the model
+ * view's thumbnails come value-weighted from the engine (webview/weightedOverviews.ts).
+ */
+export const WEIGHTED_VIEWS: readonly ViewKind[] = ['matrix', 'head', 'model'];
 
 const TITLE =
   'Attention weights α, or value-weighted ‖α·f(x)‖ (Kobayashi et al. 2020) as each row’s share: what each key token actually moves';

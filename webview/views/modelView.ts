@@ -11,6 +11,7 @@ import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thu
 import { choiceWindow, unitWindowMask, type WindowMask, windowMask } from '../heatmap/windowMask';
 import { esc, svgDocument } from '../export/svg';
 import { statisticsCsv } from '../export/statisticsCsv';
+import { modelOverviews, modelWeightsLegend } from '../weightedOverviews';
 import type { CsvCopy, Focus, View, ViewContext, ViewHost } from './view';
 
 /** Backing-store size of a thumbnail; CSS scales it to fit the panel. */
@@ -19,6 +20,8 @@ const THUMB = 128;
 export class ModelView implements View {
   readonly element = document.createElement('div');
   private readonly grid = document.createElement('div');
+  /** Which weights the thumbnails show (issue 24's Weights switch). */
+  private readonly weightsNote = document.createElement('p');
   private ctx: ViewContext | undefined;
   private cells: HTMLButtonElement[][] = [];
   /** What each thumbnail was drawn from, so a new layer redraws only its own row. */
@@ -33,7 +36,8 @@ export class ModelView implements View {
     note.textContent = THUMBNAIL_SCALE;
     this.grid.setAttribute('role', 'group');
     this.grid.addEventListener('keydown', (e) => this.onKey(e));
-    this.element.append(note, this.grid);
+    this.weightsNote.className = 'model-scale model-weights';
+    this.element.append(note, this.weightsNote, this.grid);
     new ResizeObserver(() => this.fit()).observe(this.element);
   }
 
@@ -55,13 +59,17 @@ export class ModelView implements View {
     const heads = store.heads;
     if (this.cells.length !== layers || this.cells[0]?.length !== heads) this.build(layers, heads);
     this.ctx = ctx;
-    this.grid.setAttribute('aria-label', `Attention of all ${layers} layers × ${heads} heads`);
+    const source = modelOverviews(ctx);
+    const weighted = ctx.weightedOverviews !== undefined;
+    this.weightsNote.textContent = modelWeightsLegend(source, weighted);
+    const what = weighted ? 'Value-weighted attention' : 'Attention';
+    this.grid.setAttribute('aria-label', `${what} of all ${layers} layers × ${heads} heads`);
     const options = { wordLevel: ctx.state.wordLevel, hideSpecial: ctx.state.hideSpecial };
     for (let l = 0; l < layers; l++) {
       for (let h = 0; h < heads; h++) {
         const button = this.cells[l][h];
         const canvas = button.querySelector('canvas')!;
-        const weights = (ctx.unitOverviews ?? store.overviews)[l];
+        const weights = source.overviews[l];
         const selected = ctx.state.layer === l && ctx.state.head === h;
         button.classList.toggle('selected', selected);
         button.setAttribute('aria-pressed', String(selected));
@@ -70,11 +78,12 @@ export class ModelView implements View {
         const key = [weights, options.wordLevel, options.hideSpecial, lut, palette.mask];
         const before = this.drawn.get(canvas);
         if (!weights || (before && key.every((k, i) => k === before[i]))) continue;
-        const m = thumbnailMatrix(weights, h, ctx, ctx.unitOverviews !== undefined);
+        const m = thumbnailMatrix(weights, h, ctx, source.grouped);
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
-        const levels = thumbnailLevels(m, size, ctx.causal, thumbnailWindow(weights, l, ctx));
+        const window = thumbnailWindow(weights, l, ctx, source.grouped);
+        const levels = thumbnailLevels(m, size, ctx.causal, window);
         paintThumbnail(canvas, levels, size, zoom, ctx.lut, ctx.palette.mask);
         this.drawn.set(canvas, key);
       }
@@ -104,9 +113,11 @@ export class ModelView implements View {
     const size = 96;
     const step = size + gap;
     const p = ctx.palette;
+    const { overviews } = modelOverviews(ctx);
+    const weighted = ctx.weightedOverviews ? ' — value-weighted' : '';
     const body: string[] = [
       `<g font-family="${esc(p.fontFamily)}" font-size="12" fill="${esc(p.foreground)}">`,
-      `<text x="${left}" y="16">${esc(ctx.store.meta?.model.name ?? '')} — ${esc(ctx.store.meta?.source.label ?? '')}</text>`,
+      `<text x="${left}" y="16">${esc(ctx.store.meta?.model.name ?? '')} — ${esc(ctx.store.meta?.source.label ?? '')}${weighted}</text>`,
     ];
     this.cells.forEach((row, l) => {
       body.push(
@@ -117,7 +128,7 @@ export class ModelView implements View {
           body.push(
             `<text x="${left + h * step + size / 2}" y="${top - 8}" text-anchor="middle">H${h}</text>`,
           );
-        if (!ctx.store.overviews[l]) return;
+        if (!overviews[l]) return;
         const url = button.querySelector('canvas')!.toDataURL('image/png');
         body.push(
           `<image x="${left + h * step}" y="${top + l * step}" width="${size}" height="${size}" href="${url}"/>`,
@@ -204,13 +215,14 @@ function thumbnailWindow(
   overview: LayerOverview,
   layer: number,
   ctx: ViewContext,
+  grouped: boolean,
 ): WindowMask | undefined {
   const size = choiceWindow(ctx.store.windows, layer, 0);
   if (!size) return undefined;
   const { side, colSide, blockRows, blockCols } = overview;
   if (blockRows === 1 && blockCols === 1) return unitWindowMask(size, ctx.units);
   // Blocks of grouped thumbnails are blocks of units: a unit stands for its tokens.
-  const units = ctx.unitOverviews ? ctx.units.units : undefined;
+  const units = grouped ? ctx.units.units : undefined;
   const count = units?.length ?? ctx.store.cols;
   const first = (u: number) => units?.[u][0] ?? u;
   const last = (u: number) => units?.[u].at(-1) ?? u;

@@ -8,6 +8,7 @@ import type { Palette } from '../theme';
 import type { ResultStore, Units } from '../resultStore';
 import type { HeadChoice, ViewState } from '../viewState';
 import type { WindowMask } from '../heatmap/windowMask';
+import type { ModelOverviews } from '../weightedOverviews';
 
 /** Everything a view draws from; rebuilt by the app when data or choices change. */
 export interface ViewContext {
@@ -27,6 +28,11 @@ export interface ViewContext {
    * the store's (token level); undefined when the store's apply.
    */
   unitOverviews?: (LayerOverview | undefined)[];
+  /**
+   * The model view's value-weighted overviews (issue 24), in place of both when the Weights
+   * switch says value-weighted; undefined otherwise.
+   */
+  weightedOverviews?: ModelOverviews;
   /** The matrix view's long head, drawn from tiles instead of `matrix` (undefined then). */
   tiles?: TiledHead;
   /** How `matrix` maps onto the colour map. */

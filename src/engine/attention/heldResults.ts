@@ -15,6 +15,7 @@ import type {
   HeldResult,
   LayerOverview,
   LogitLensLayer,
+  SliceWeights,
   ThumbnailUnits,
 } from '../types';
 import { HeadNorms, requireNorms } from './headNorms';
@@ -25,6 +26,7 @@ import { inductionTargets } from './inductionTargets';
 import { type SliceShape, shapeSlice, sliceShapeOf } from './sliceShape';
 import { thumbnailsOf } from './thumbnails';
 import { checkUnits, unitThumbnailsOf } from './unitThumbnails';
+import { toRowShares, valueWeightedOverview } from './valueWeightedOverview';
 
 /**
  * Results kept at once, at most: a panel per document, each with its result and the one
@@ -108,7 +110,7 @@ export class HeldResults {
     const read = async (some: readonly number[]) => {
       const weights = await source.slice(request.layer, heads, some);
       norms?.valueWeight(request.layer, heads, some.length, weights);
-      return weights;
+      return request.rowShares ? toRowShares(weights, stack.cols) : weights;
     };
     if (request.cols === undefined && request.block === undefined) return read(rows);
     let shape: SliceShape;
@@ -139,22 +141,29 @@ export class HeldResults {
 
   /**
    * Thumbnails and head summaries of one layer, computed once per held result; with `units`
-   * (self-attention only), thumbnails of the layer as a view groups its tokens.
+   * (self-attention only), thumbnails of the layer as a view groups its tokens; with
+   * `weights` value-weighted, thumbnails of value-weighted row shares (issue 24).
    */
   async overview(
     resultId: number,
     kind: AttentionKind,
     layer: number,
     units?: ThumbnailUnits,
+    weights?: SliceWeights,
   ): Promise<LayerOverview> {
     const held = this.heldOf(resultId);
     const stack = this.stackOf(resultId, kind);
     checkLayer(stack.source.stack, layer);
-    if (units) return this.unitOverview(resultId, stack, layer, units);
-    const key = `${kind}/${layer}`;
+    if (units) return this.unitOverview(resultId, stack, layer, units, weights);
+    const weighted = weights === 'value-weighted';
+    const key = weighted ? `${kind}/${layer}/value-weighted` : `${kind}/${layer}`;
     let overview = held.overviews.get(key);
     if (!overview) {
-      overview = computeOverview(stack, layer);
+      overview = weighted
+        ? this.overview(resultId, kind, layer).then((plain) =>
+            valueWeightedOverview((r) => this.slice(resultId, r), stack.source.stack, plain),
+          )
+        : computeOverview(stack, layer);
       held.overviews.set(key, overview);
       overview.catch(() => held.overviews.delete(key));
     }
@@ -166,6 +175,7 @@ export class HeldResults {
     held: HeldStack,
     layer: number,
     units: ThumbnailUnits,
+    weights?: SliceWeights,
   ): Promise<LayerOverview> {
     const { kind, heads, rows, cols } = held.source.stack;
     let count: number;
@@ -175,9 +185,14 @@ export class HeldResults {
     } catch (error) {
       throw new EngineRunError(`Overview refused: ${(error as Error).message}.`, 'badInput');
     }
-    const { summaries } = await this.overview(resultId, kind, layer);
-    const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
-    return { kind, layer, ...unitThumbnailsOf(weights, heads, rows, units, count), summaries };
+    const plain = await this.overview(resultId, kind, layer);
+    if (weights === 'value-weighted') {
+      const slice = (r: AttentionSliceRequest) => this.slice(resultId, r);
+      return valueWeightedOverview(slice, held.source.stack, plain, { units, count });
+    }
+    const layerWeights = await held.source.slice(layer, range(0, heads), range(0, rows));
+    const thumbnails = unitThumbnailsOf(layerWeights, heads, rows, units, count);
+    return { kind, layer, ...thumbnails, summaries: plain.summaries };
   }
 
   private heldOf(resultId: number): Held {
