@@ -26,16 +26,7 @@ describe('value-weighted editor hovers (real VS Code, the .vsix installed)', () 
 
   it('the hover names value-weighted shares when the panel shows them, attention weights otherwise', async () => {
     const { wb } = session;
-    // Quick open's first file search can outlast its wait on a loaded machine: ask again.
-    for (let tries = 1; ; tries++) {
-      try {
-        await wb.openFile(FILE);
-        break;
-      } catch (error) {
-        if (tries === 3) throw error;
-        await wb.page.keyboard.press('Escape');
-      }
-    }
+    await wb.openFile(FILE);
     await wb.selectLines(1, 7);
     await wb.runCommand('Attention Inspector: Inspect Attention of Selection');
     const panel = await InspectorPanel.waitFor(wb);
