@@ -96,8 +96,9 @@ export class ContinuationForks implements vscode.Disposable {
       return;
     }
     const branch = family.set.branches[message.branch];
-    if (!branch?.result) return;
-    if (!(await this.stillHeld(branch.result))) {
+    if (!branch) return;
+    // A branch whose run a newer one overtook has no result yet: it is written now.
+    if (branch.result && !(await this.stillHeld(branch.result))) {
       void vscode.window.showInformationMessage(
         `Attention Inspector: branch ${message.branch + 1} is no longer held by the engine (newer results took its place), so the model writes it again.`,
       );

@@ -11,12 +11,21 @@ import { ghostParts } from './ghostParts';
 const GHOST_CHARS = 200;
 
 export class ContinuationGhost implements vscode.Disposable {
-  private readonly type = vscode.window.createTextEditorDecorationType({
-    after: {
-      color: new vscode.ThemeColor('editorGhostText.foreground'),
-      fontStyle: 'italic',
-    },
-  });
+  /**
+   * One decoration type per part (before the step, the step, after it). VS Code orders
+   * `after` texts at one position by their CSS class name, which starts with the type's key,
+   * not by the order given: the parts go to the types in their keys' string order.
+   */
+  private readonly types = [0, 1, 2]
+    .map(() =>
+      vscode.window.createTextEditorDecorationType({
+        after: {
+          color: new vscode.ThemeColor('editorGhostText.foreground'),
+          fontStyle: 'italic',
+        },
+      }),
+    )
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   private shown: { document: vscode.TextDocument; at: vscode.Position; text: string } | undefined;
   private readonly changes = vscode.workspace.onDidChangeTextDocument((event) => {
     if (this.shown && event.document.uri.toString() === this.shown.document.uri.toString())
@@ -37,38 +46,49 @@ export class ContinuationGhost implements vscode.Disposable {
 
   clear(): void {
     if (!this.shown) return;
-    for (const editor of vscode.window.visibleTextEditors) editor.setDecorations(this.type, []);
+    for (const editor of vscode.window.visibleTextEditors) {
+      for (const type of this.types) editor.setDecorations(type, []);
+    }
     this.shown = undefined;
   }
 
   dispose(): void {
     this.clear();
     this.changes.dispose();
-    this.type.dispose();
+    for (const type of this.types) type.dispose();
   }
 
   private render(step: { start: number; end: number } | undefined): void {
     const { document, at, text } = this.shown!;
     const range = new vscode.Range(at, at);
-    // Several `after` texts at one position render in the order given.
-    const decorations = ghostParts(text, step, GHOST_CHARS).map((part) => ({
-      range,
-      renderOptions: {
-        after: {
-          contentText: part.text,
-          ...(part.focused
-            ? {
-                backgroundColor: new vscode.ThemeColor('editor.wordHighlightStrongBackground'),
-                border: '1px solid',
-                borderColor: new vscode.ThemeColor('editorGhostText.foreground'),
-                fontStyle: 'normal',
-              }
-            : {}),
+    const parts = ghostParts(text, step, GHOST_CHARS);
+    // Without a step one part; with one, the step is the second type's wherever it falls.
+    const slots = step
+      ? [parts[0]?.focused ? [] : [parts.shift()!], parts.splice(0, 1), parts]
+      : [parts];
+    const decorations = slots.map((slot) =>
+      slot.map((part) => ({
+        range,
+        renderOptions: {
+          after: {
+            contentText: part.text,
+            ...(part.focused
+              ? {
+                  backgroundColor: new vscode.ThemeColor('editor.wordHighlightStrongBackground'),
+                  border: '1px solid',
+                  borderColor: new vscode.ThemeColor('editorGhostText.foreground'),
+                  fontStyle: 'normal',
+                }
+              : {}),
+          },
         },
-      },
-    }));
+      })),
+    );
     for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document === document) editor.setDecorations(this.type, decorations);
+      if (editor.document !== document) continue;
+      this.types.forEach((type, i) => {
+        editor.setDecorations(type, decorations[i] ?? []);
+      });
     }
   }
 }

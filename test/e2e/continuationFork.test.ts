@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { alphaOf } from './harness/editorDecorations';
@@ -130,17 +130,17 @@ describe('Continue with Attention: forks, ghost text, edits while writing (code-
     this.timeout(240_000);
     const { wb } = session;
     // Enough tokens that the edit lands while the model writes.
-    mkdirSync(join(session.workspace, '.vscode'), { recursive: true });
-    writeFileSync(
-      join(session.workspace, '.vscode', 'settings.json'),
-      JSON.stringify({ 'attentionInspector.continuationMaxTokens': 400 }),
-    );
-    await wb.page.waitForTimeout(1_500);
+    const settingsFile = join(session.server.userDataDir, 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    settings['attentionInspector.continuationMaxTokens'] = 400;
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    await wb.page.waitForTimeout(2_000);
     await wb.selectLines(1, 1);
     await wb.page.keyboard.press('Control+Alt+G');
-    await wb.waitForNotification('token ', 120_000);
-    const progress = (await wb.notifications()).find((text) => /token \d+\/\d+/.test(text));
-    assert.ok(progress, `the progress counts tokens: ${JSON.stringify(await wb.notifications())}`);
+    await wb.page
+      .locator('.notification-toast .notification-list-item-message', { hasText: /token \d+\/\d+/ })
+      .first()
+      .waitFor({ timeout: 120_000 });
     await wb.page.keyboard.press('Home');
     await wb.page.keyboard.type('#');
     const frame = await wb.frameWith('body.result-stale', 120_000);
