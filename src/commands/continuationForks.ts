@@ -83,7 +83,9 @@ export class ContinuationForks implements vscode.Disposable {
   async handle(message: ForkMessage | ShowBranchMessage | FocusMessage): Promise<void> {
     const family = this.family;
     if (message.type === 'focusToken') return this.highlight(message);
-    if (!family || message.family !== family.set.family) return;
+    // Messages come from the webview: an older continuation's, or not a branch, are dropped.
+    if (!family || message.family !== family.set.family || !Number.isInteger(message.branch))
+      return;
     if (family.document.isClosed || family.document.version !== family.version) {
       void vscode.window.showWarningMessage(
         'Attention Inspector: the document changed after the model wrote this continuation, so it cannot branch. Run "Continue with Attention" again.',

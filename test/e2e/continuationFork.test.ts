@@ -8,11 +8,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { alphaOf } from './harness/editorDecorations';
 import { type GhostPart, readGhost } from './harness/ghostText';
+import { LONG_FILE } from './harness/longSource';
 import { repoRoot } from './harness/paths';
 import { modelDir, type Session, startSession } from './harness/session';
 
@@ -129,19 +130,17 @@ describe('Continue with Attention: forks, ghost text, edits while writing (code-
   it('counts tokens in its progress; an edit of the prompt while writing leaves the result stale, nothing to insert', async function () {
     this.timeout(240_000);
     const { wb } = session;
-    // Enough tokens that the edit lands while the model writes.
-    const settingsFile = join(session.server.userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    settings['attentionInspector.continuationMaxTokens'] = 400;
-    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-    await wb.page.waitForTimeout(2_000);
-    await wb.selectLines(1, 1);
+    // A prompt of some 300 tokens: each of the bundled model's full passes takes long
+    // enough that the edit lands while the model writes.
+    await wb.openFile(LONG_FILE);
+    const long = readFileSync(join(session.workspace, LONG_FILE), 'utf8').split('\n');
+    await wb.selectLines(1, 27);
     await wb.page.keyboard.press('Control+Alt+G');
     await wb.page
       .locator('.notification-toast .notification-list-item-message', { hasText: /token \d+\/\d+/ })
       .first()
       .waitFor({ timeout: 120_000 });
-    await wb.page.keyboard.press('Home');
+    await wb.page.keyboard.press('Control+Home');
     await wb.page.keyboard.type('#');
     const frame = await wb.frameWith('body.result-stale', 120_000);
     assert.ok(await frame.locator('body.result-stale').count());
@@ -149,6 +148,6 @@ describe('Continue with Attention: forks, ghost text, edits while writing (code-
     await wb.runCommand('Attention Inspector: Insert Continuation');
     await wb.waitForNotification('there is no continuation to insert');
     const lines = await renderedLines(wb.page);
-    assert.deepEqual(lines.slice(0, 2), [`#${original[0]}`, original[1]]);
+    assert.deepEqual(lines.slice(0, 2), [`#${long[0]}`, long[1]]);
   });
 });
