@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineRunError } from '../../../src/engine/errors';
+import { generationFields } from '../../../src/engine/export/generationJson';
 import { GenerationSession } from '../../../src/engine/inference/decoderGeneration';
 import { greedyChoice } from '../../../src/engine/inference/nextTokenChoice';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
@@ -61,6 +62,12 @@ describe('continuation forks', () => {
       });
       const generation = result.generation!;
       assert.equal(generation.forced, step + 1);
+      assert.deepEqual(generationFields(generation).generation, {
+        kind: 'greedy',
+        maxNewTokens: FORKS.max_new_tokens,
+        stoppedAtEos: ref.stopped_at_eos,
+        forced: step + 1,
+      });
       assert.equal(generation.steppedWith, 'cache');
       assert.deepEqual(
         generation.generated.map((t) => t.id),
