@@ -1,8 +1,9 @@
 /**
  * `attentionInspector.continueWithAttention` (issue 23): the model continues the selection
- * (or the text up to the cursor) and the panel steps through what it wrote; the continuation
- * shows as ghost text and enters the document only through "Insert Continuation", once, and
- * only while the document is as it was when the model wrote it.
+ * (or the text up to the cursor) and the panel steps through what it wrote; a click on an
+ * alternative branches it (continuationForks.ts). The branch on show shows as ghost text and
+ * enters the document only through "Insert Continuation", once, and only while the document
+ * is as it was when the model wrote it.
  */
 import * as vscode from 'vscode';
 import { ContinuationGhost } from '../editor/continuationGhost';
@@ -12,42 +13,35 @@ import type { Inspector } from '../inspection/inspector';
 import { wallClockMs } from '../protocol/webview';
 import type { Config } from '../util/config';
 import { generationRequestOf } from '../util/continuationConfig';
+import { ContinuationForks } from './continuationForks';
 
 /** Characters before the cursor a continuation starts from when nothing is selected. */
 const PROMPT_CHARS = 2000;
-
-/** A continuation that may still be inserted. */
-interface Written {
-  document: vscode.TextDocument;
-  version: number;
-  at: number;
-  text: string;
-}
 
 export function registerContinuation(
   inspector: Inspector,
   config: () => Config,
 ): vscode.Disposable[] {
   const ghost = new ContinuationGhost();
-  let written: Written | undefined;
+  const forks = new ContinuationForks(inspector, ghost);
+  inspector.continuation = (message) => forks.handle(message);
 
   const insert = async (): Promise<boolean> => {
-    const pending = written;
-    if (!pending) {
+    const pending = forks.written;
+    if (!pending || pending.text === '') {
       void vscode.window.showInformationMessage(
         'Attention Inspector: there is no continuation to insert; run "Continue with Attention" first.',
       );
       return false;
     }
     if (pending.document.isClosed || pending.document.version !== pending.version) {
-      written = undefined;
       void vscode.window.showWarningMessage(
         'Attention Inspector: the document changed after the model wrote its continuation, so it is not inserted. Run "Continue with Attention" again.',
       );
       return false;
     }
-    written = undefined;
-    ghost.clear();
+    // Inserted: the continuation and its branches end (the panel keeps what it shows).
+    forks.end();
     const edit = new vscode.WorkspaceEdit();
     edit.insert(pending.document.uri, pending.document.positionAt(pending.at), pending.text);
     return vscode.workspace.applyEdit(edit);
@@ -73,15 +67,9 @@ export function registerContinuation(
     const request = generationRequestOf(config());
     // A seed chosen here is shown in the panel and makes the run's key unique.
     if (request.temperature && request.seed === undefined) request.seed = newSeed();
-    written = undefined;
-    ghost.clear();
-    const version = document.version;
-    const result = await inspector.inspect(document, range, commandAt, undefined, request);
-    const generation = result?.generation;
-    if (!generation || document.version !== version) return result;
-    const at = document.offsetAt(range.end);
-    written = { document, version, at, text: generation.continuation };
-    ghost.show(document, range.end, generation.continuation);
+    const result = await forks.start(document, range, request, commandAt);
+    const generation = forks.written && result?.generation;
+    if (!generation) return result;
     if (generation.continuation !== '') {
       void vscode.window
         .showInformationMessage(
@@ -95,6 +83,7 @@ export function registerContinuation(
 
   return [
     ghost,
+    forks,
     vscode.commands.registerCommand('attentionInspector.continueWithAttention', command),
     vscode.commands.registerCommand('attentionInspector.insertContinuation', insert),
   ];

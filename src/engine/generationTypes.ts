@@ -17,6 +17,11 @@ export interface GenerationRequest {
   seed?: number;
   /** Stop after the first generated token that holds a line break. */
   stopAtNewline?: boolean;
+  /**
+   * A fork: the first generated ids are these (the branch's tokens before a step and the
+   * alternative clicked there); the model writes on after them with the same settings.
+   */
+  forced?: number[];
 }
 
 /** New tokens written unless told otherwise (the extension's setting default). */
@@ -41,6 +46,8 @@ export interface GenerationInfo {
   promptTokens: number;
   /** The generated tokens (also the last entries of `tokens`). */
   generated: TargetToken[];
+  /** How many of the first generated tokens were forced (a fork); absent when none. */
+  forced?: number;
   /** The continuation as text (what "Insert continuation" writes): special tokens left out. */
   continuation: string;
   /** How the tokens were continued: `cache` (past key/values) or `full` passes over all tokens. */

@@ -17,6 +17,8 @@ export interface EngineStage {
   tokens?: number;
   /** Work done a layer at a time: which layer (0-based) of how many; the label says `layer k/L`. */
   layer?: { index: number; count: number };
+  /** A continuation's step: which new token (0-based) of at most how many; the label says `token k/N`. */
+  step?: { index: number; count: number };
 }
 
 /** The stage of per-layer work `what` on layer `index` of `count` ("layer 3/30: …"). */
@@ -31,6 +33,16 @@ export function layerStage(
     kind: 'run',
     layer: { index, count },
     ...(tokens === undefined ? {} : { tokens }),
+  };
+}
+
+/** The stage of writing new token `index` of at most `count`, over `tokens` tokens so far. */
+export function tokenStage(index: number, count: number, tokens: number): EngineStage {
+  return {
+    label: `token ${index + 1}/${count}: running on ${tokens} tokens`,
+    kind: 'run',
+    step: { index, count },
+    tokens,
   };
 }
 

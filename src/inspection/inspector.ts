@@ -18,6 +18,9 @@ import { viewSettings } from '../util/config';
 import type { InspectionRunner } from './inspectionRunner';
 import { type PanelEntry, PanelRegistry } from './panelRegistry';
 import { PanelRuns } from './panelRuns';
+import type { RequestContext } from './webviewRequests';
+import type { ContinuationBranches } from '../protocol/continuationBranches';
+import type { HeldRegistry } from './heldRegistry';
 import { revivedJob } from './revivedJob';
 import { sourceLabel } from './sourceNames';
 import { targetOf } from './targets';
@@ -37,6 +40,8 @@ export interface InspectorDeps {
 }
 
 export class Inspector implements vscode.Disposable {
+  /** Who answers a continuation's forks, branches and focus (Continue with Attention). */
+  continuation: RequestContext['continuation'] | undefined;
   private readonly panels: PanelRegistry;
   private readonly runs: PanelRuns;
   /** Revived panels run one after another, so they do not supersede each other. */
@@ -53,6 +58,7 @@ export class Inspector implements vscode.Disposable {
       rerun: (entry, target) => this.rerun(entry, target),
       runner,
       log: runner.log,
+      continuation: async (message) => this.continuation?.(message),
     });
     this.runs = new PanelRuns({
       runner,
@@ -71,6 +77,7 @@ export class Inspector implements vscode.Disposable {
     commandAt = wallClockMs(),
     target?: TargetRequest,
     generate?: GenerationRequest,
+    branches?: ContinuationBranches,
   ): Promise<HeldResult | undefined> {
     return this.runs.run(this.panels.open(document), {
       text: document.getText(range),
@@ -82,6 +89,7 @@ export class Inspector implements vscode.Disposable {
       commandAt,
       target,
       ...(generate ? { generate } : {}),
+      ...(branches ? { branches } : {}),
     });
   }
 
@@ -107,6 +115,11 @@ export class Inspector implements vscode.Disposable {
   /** The result to export: the active editor's, else the latest shown. */
   currentResult(): ShownHeld | undefined {
     return this.panels.shownFor(vscode.window.activeTextEditor?.document.uri.toString());
+  }
+
+  /** The results the panels show, and what else keeps them held (a continuation's branches). */
+  get held(): HeldRegistry {
+    return this.deps.runner.held;
   }
 
   /** Where a shown result's attention is read from (exports). */

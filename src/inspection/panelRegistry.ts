@@ -15,7 +15,7 @@ import type { Logger } from '../util/logger';
 import { uniqueTitle } from './sourceNames';
 import type { InspectionRunner } from './inspectionRunner';
 import type { ShownHeld } from './shownResult';
-import { handleWebviewRequest } from './webviewRequests';
+import { handleWebviewRequest, type RequestContext } from './webviewRequests';
 import { webviewQueries } from './webviewQueries';
 import { showErrorWithLog } from './showLog';
 
@@ -39,6 +39,8 @@ export interface PanelRegistryDeps {
   /** Computes what the Steps view asks for (head steps, positions). */
   runner: InspectionRunner;
   log: Logger;
+  /** A continuation's forks and branches, and the focus its ghost text follows (issue 23). */
+  continuation: RequestContext['continuation'];
 }
 
 export class PanelRegistry implements vscode.Disposable {
@@ -133,6 +135,7 @@ export class PanelRegistry implements vscode.Disposable {
         rerun: (target) => rerun(entry, target),
         engine: this.deps.runner,
         log: this.deps.log,
+        continuation: this.deps.continuation,
       }).catch((error: unknown) => {
         this.deps.log.error(error instanceof Error ? error : String(error));
         void showErrorWithLog(

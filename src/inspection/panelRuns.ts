@@ -10,6 +10,7 @@ import type { EditorMirror } from '../editor/editorMirror';
 import type { RestoreStore } from '../panel/restoreStore';
 import { toFeedResult } from '../panel/webviewFeed';
 import { wallClockMs } from '../protocol/webview';
+import type { ContinuationBranches } from '../protocol/continuationBranches';
 import type { InspectionRunner } from './inspectionRunner';
 import { mirrorResult } from './mirrorResult';
 import type { PanelEntry, PanelRegistry } from './panelRegistry';
@@ -32,6 +33,8 @@ export interface PanelJob {
   target?: TargetRequest;
   /** Decoders: continue the text first (Continue with Attention). */
   generate?: GenerationRequest;
+  /** A continuation's branches, shown with its result (issue 23). */
+  branches?: ContinuationBranches;
 }
 
 /** What `PanelRuns` is built from. */
@@ -91,7 +94,8 @@ export class PanelRuns {
     const trace = outcome.cached
       ? { commandAt, postedAt: wallClockMs() }
       : { commandAt, requestedAt, receivedAt: outcome.receivedAt, postedAt: wallClockMs() };
-    panel.showResult(toFeedResult(result, runId, label, trace));
+    const feed = toFeedResult(result, runId, label, trace);
+    panel.showResult(job.branches ? { meta: { ...feed.meta, branches: job.branches } } : feed);
     if (document) {
       mirrorResult(this.deps.mirror, key, { runId, document, base, text, result, version, label });
     } else {

@@ -3,7 +3,8 @@ import { WALKTHROUGH_KEYS } from '../util/walkthroughKeys';
 import { markWalkthroughStep } from './walkthroughSteps';
 import type { EditorMirror } from '../editor/editorMirror';
 import type { TargetRequest } from '../engine/types';
-import type { WebviewToHost } from '../protocol/webview';
+import type { FocusMessage, WebviewToHost } from '../protocol/webview';
+import type { ForkMessage, ShowBranchMessage } from '../protocol/continuationBranches';
 import { copyText, saveImage } from '../export/exportFiles';
 import type { ResultExporter } from '../export/resultExporter';
 import { exportHeld, type SliceSource } from './exportHeld';
@@ -24,6 +25,8 @@ export interface RequestContext {
   /** Where the export reads the held result's attention (the runner). */
   engine: SliceSource;
   log: Logger;
+  /** A continuation's forks and branches, and the focus its ghost text follows (issue 23). */
+  continuation: (message: ForkMessage | ShowBranchMessage | FocusMessage) => Promise<void>;
 }
 
 /** Answers one webview notification; `ready` is the panel's own, calls are `webviewQueries`. */
@@ -36,6 +39,11 @@ export async function handleWebviewRequest(
     case 'focusToken':
       mirror.showFocus(key, message);
       if (message.index !== null) markWalkthroughStep(WALKTHROUGH_KEYS.tokenFocused);
+      await context.continuation(message);
+      return;
+    case 'fork':
+    case 'showBranch':
+      await context.continuation(message);
       return;
     case 'revealToken':
       await mirror.reveal(key, message.runId, message.index);

@@ -23,6 +23,7 @@ import type {
   SliceWeights,
   ThumbnailUnits,
 } from '../engine/types';
+import type { ContinuationBranches, ForkMessage, ShowBranchMessage } from './continuationBranches';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
 export const WEBVIEW_PROTOCOL_VERSION = 5;
@@ -104,6 +105,8 @@ export type ResultMeta = Omit<InspectResult, 'attentions' | 'seq2seq'> & {
   /** Where the text came from, for labels ("file.ts:12–40"). */
   source: { label: string };
   trace?: RunTrace;
+  /** A continuation's branches, when it has been forked (issue 23). */
+  branches?: ContinuationBranches;
 };
 
 /** Notifications host → webview. */
@@ -170,7 +173,10 @@ export type WebviewToHost =
   /** Inspect the same source again with another target (encoder-decoder models). */
   | { type: 'retarget'; runId: number; target: TargetRequest }
   /** Run `record.runId`'s first complete view is on screen (for the log's timings). */
-  | { type: 'didDraw'; record: DrawnRecord };
+  | { type: 'didDraw'; record: DrawnRecord }
+  /** A continuation's fork, or another of its branches (src/protocol/continuationBranches.ts). */
+  | ForkMessage
+  | ShowBranchMessage;
 
 /** A request about result `runId` of the panel (the host answers only for the result on show). */
 export interface RunScoped {

@@ -4,11 +4,14 @@
  * encoder-decoder's greedy target (webview/generationSteps.ts). Step t focuses that token's
  * row in every view (so the editor shows what it attended to) and lists the candidates it
  * was chosen from — the top-k predicted at the position before it — the chosen one marked
- * with its probability. Hidden for results where nothing was written.
+ * with its probability; a continuation's other candidates fork it (a click asks the host for
+ * a branch from that token, listed in the branch picker). Hidden where nothing was written.
  */
 import { formatPercent, visibleText } from '../format';
 import { type StepList, stepsOf } from '../generationSteps';
 import type { ResultStore } from '../resultStore';
+import { postToHost } from '../vscodeApi';
+import { BranchPicker } from './branchPicker';
 
 /** What the bar asks of the app. */
 export interface StepHost {
@@ -28,6 +31,7 @@ export class GenerationBar {
   private readonly play = button('▶ Play', 'Step through the written tokens');
   private readonly about = document.createElement('span');
   private readonly candidates = document.createElement('ol');
+  private readonly branches = new BranchPicker();
   private steps: StepList | undefined;
   private shownRun: number | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -51,7 +55,8 @@ export class GenerationBar {
     this.candidates.setAttribute('aria-live', 'polite');
     const label = document.createElement('label');
     label.append('Step ', this.slider);
-    const parts = [label, previous, next, this.play, this.position, this.about, this.candidates];
+    const parts = [label, previous, next, this.play, this.position, this.about];
+    parts.push(this.branches.element, this.candidates);
     this.element.append(...parts);
   }
 
@@ -59,6 +64,8 @@ export class GenerationBar {
   show(store: ResultStore): void {
     this.steps = stepsOf(store.meta);
     this.element.hidden = !this.steps;
+    const branches = store.meta?.branches;
+    this.branches.show(branches);
     if (!this.steps || !store.meta) {
       this.stopPlaying();
       this.shownRun = null;
@@ -68,7 +75,8 @@ export class GenerationBar {
     if (this.shownRun !== store.meta.runId) {
       this.shownRun = store.meta.runId;
       this.about.textContent = this.steps.about;
-      this.step(1, false);
+      // A fork opens at the step it branched at.
+      this.step(branches?.list[branches.shown]?.forkedAt ?? 1, false);
     }
   }
 
@@ -84,23 +92,32 @@ export class GenerationBar {
     const at = Math.min(count, Math.max(1, t));
     this.slider.value = String(at);
     this.position.textContent = `${at} / ${count}: ${steps.written[at - 1]}`;
-    this.showCandidates(steps, at - 1);
+    this.showCandidates(steps, at);
     if (!focus) return;
     if (steps.decoderRows) this.host.showDecoderRows();
     this.host.focusToken(steps.rows[at - 1]!);
   }
 
-  /** The candidates of step `s`, the chosen id marked. */
-  private showCandidates(steps: StepList, s: number): void {
-    const top = steps.candidates[s];
-    const chosen = steps.chosen[s];
+  /** The candidates of step `at` (1-based), the chosen id marked, the others forks. */
+  private showCandidates(steps: StepList, at: number): void {
+    const top = steps.candidates[at - 1];
+    const chosen = steps.chosen[at - 1];
+    const branches = this.branches.shown;
     const items = (top ?? []).map((p) => {
       const li = document.createElement('li');
-      li.textContent = `${visibleText(p.text)} ${formatPercent(p.prob)}`;
+      const text = `${visibleText(p.text)} ${formatPercent(p.prob)}`;
       if (p.id === chosen) {
         li.className = 'chosen';
         li.title = 'The token the model wrote';
-      }
+        li.textContent = text;
+      } else if (branches) {
+        const fork = button(text, 'Continue from this token instead (a new branch)');
+        fork.addEventListener('click', () => {
+          const { family, shown: branch } = branches;
+          postToHost({ type: 'fork', family, branch, step: at, id: p.id });
+        });
+        li.append(fork);
+      } else li.textContent = text;
       return li;
     });
     if (top && !top.some((p) => p.id === chosen)) {

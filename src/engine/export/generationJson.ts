@@ -7,13 +7,14 @@ import type { GenerationInfo } from '../generationTypes';
 
 export function generationFields(generation: GenerationInfo | undefined): Record<string, unknown> {
   if (!generation) return {};
-  const { kind, maxNewTokens, stoppedAtEos, temperature, topP, seed } = generation;
+  const { kind, maxNewTokens, stoppedAtEos, temperature, topP, seed, forced } = generation;
   return {
     generation: {
       kind,
       maxNewTokens,
       stoppedAtEos,
       ...(kind === 'sample' ? { temperature, topP, seed } : {}),
+      ...(forced ? { forced } : {}),
     },
     generated_tokens: generation.generated.map(({ id, text, special }) => ({ id, text, special })),
   };

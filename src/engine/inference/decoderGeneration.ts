@@ -20,6 +20,7 @@ import {
 } from '../folder/generationGraph';
 import type { ModelFiles } from '../folder/modelFiles';
 import { modelError } from '../modelError';
+import { enterStage, tokenStage } from '../stage';
 import { cacheOutputs, type DecoderCache, keepCache } from './decoderCache';
 import { makeFeeds } from './graphFeeds';
 import { isNoNextToken } from './greedyNext';
@@ -34,6 +35,8 @@ export interface ContinuationRun {
   promptIds: readonly number[];
   maxNewTokens: number;
   choose: NextTokenChoice;
+  /** The first ids, forced (a fork): each still takes its draw of `choose`. */
+  forced?: readonly number[];
   eosIds: ReadonlySet<number>;
   /** Stop after a token for which this is true (the newline rule), the token kept. */
   stopsAfter?: (id: number) => boolean;
@@ -149,8 +152,12 @@ export class GenerationSession {
     let stoppedAtNewline = false;
     for (let made = 0; made < run.maxNewTokens && !stoppedAtEos && !stoppedAtNewline; made++) {
       run.checkCancelled();
+      enterStage(tokenStage(made, run.maxNewTokens, ids.length));
       const started = performance.now();
-      const id = run.choose(await next(made));
+      const logits = await next(made);
+      // A forced id still takes its draw, so a seeded fork samples on as its branch did.
+      const drawn = run.choose(logits);
+      const id = made < (run.forced?.length ?? 0) ? forcedId(run.forced![made]!, logits) : drawn;
       const took = performance.now() - started;
       if (made === 0) firstTokenMs = took;
       else stepMs.push(took);
@@ -201,6 +208,15 @@ export class GenerationSession {
     }
     return values.subarray(values.length - vocab);
   }
+}
+
+/** A forced id the model's vocabulary has, else a refusal. */
+function forcedId(id: number, logits: Float32Array): number {
+  if (id < logits.length) return id;
+  throw new EngineRunError(
+    `A fork forces token id ${id}, which the model's ${logits.length}-token vocabulary does not have.`,
+    'badInput',
+  );
 }
 
 /** A cache step whose inputs the cache cannot fill: decoding falls back to full passes. */

@@ -12,6 +12,8 @@ import { MAX_SEED, newSeed } from './seededRandom';
 export type GenerationPlan = {
   maxNewTokens: number;
   stopAtNewline: boolean;
+  /** The first ids, forced (a fork); empty when none. */
+  forced: number[];
   notice?: string;
 } & ({ kind: 'greedy' } | { kind: 'sample'; temperature: number; topP: number; seed: number });
 
@@ -41,6 +43,7 @@ export function checkGeneration(
   const common = {
     maxNewTokens,
     stopAtNewline: request.stopAtNewline === true,
+    forced: checkForced(request.forced, maxNewTokens),
     ...(notice ? { notice } : {}),
   };
   const temperature = request.temperature ?? 0;
@@ -63,6 +66,20 @@ export function checkGeneration(
     );
   }
   return { kind: 'sample', temperature, topP, seed, ...common };
+}
+
+/** A fork's forced ids: whole numbers, no more than the tokens the run may write. */
+function checkForced(forced: unknown, maxNewTokens: number): number[] {
+  if (forced === undefined) return [];
+  if (!Array.isArray(forced) || !forced.every((id) => Number.isInteger(id) && id >= 0)) {
+    throw bad(`A fork's forced tokens must be a list of token ids, not ${JSON.stringify(forced)}.`);
+  }
+  if (forced.length > maxNewTokens) {
+    throw bad(
+      `A fork forces ${forced.length} tokens but the run writes at most ${maxNewTokens}: fork at an earlier step.`,
+    );
+  }
+  return forced as number[];
 }
 
 function bad(message: string): EngineRunError {
