@@ -26,7 +26,7 @@ import type {
 import type { ContinuationBranches, ForkMessage, ShowBranchMessage } from './continuationBranches';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 5;
+export const WEBVIEW_PROTOCOL_VERSION = 6;
 
 export type { AttentionKind } from '../engine/types';
 
