@@ -68,6 +68,23 @@ function treeOf(root: number): number[] {
   return seen;
 }
 
+/** `root`'s descendants whose command line contains `named` (e.g. dist/engine.process.js). */
+export function descendantsNamed(root: number, named: string): number[] {
+  const matches = (pid: number): boolean => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(named);
+    } catch {
+      return false;
+    }
+  };
+  return treeOf(root).filter((pid) => pid !== root && matches(pid));
+}
+
+/** Resident bytes of `pids` now; `RssAnon`: only their anonymous memory, not mapped files. */
+export function rssOf(pids: number[], field: 'VmRSS' | 'RssAnon' = 'VmRSS'): number {
+  return pids.reduce((sum, pid) => sum + readKb(pid, field), 0) * 1024;
+}
+
 /** Resident bytes of `root` and its descendants now. */
 export function treeRss(root: number): number {
   return treeOf(root).reduce((sum, pid) => sum + readKb(pid, 'VmRSS'), 0) * 1024;

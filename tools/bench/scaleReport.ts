@@ -4,7 +4,7 @@
  * against issue 22's targets.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { MemoryPoint } from './memoryFlatBench';
+import { type MemorySeries, memoryTable } from './memoryReport';
 import type { TreeRun } from './processTreeRun';
 import { lastLine } from './processTreeRun';
 import type { NativeFigures } from './scaleNative';
@@ -18,12 +18,6 @@ export interface CliRow {
   idsMatch?: boolean;
   native: TreeRun;
   nativeFigures?: NativeFigures;
-}
-
-export interface MemorySeries {
-  label: string;
-  points: MemoryPoint[];
-  run: TreeRun;
 }
 
 export interface ScaleContext {
@@ -99,56 +93,11 @@ function cliRow(row: CliRow): string {
   return `| ${row.tokens} | ${cliCells.join(' | ')} | ${gb(row.cli.peakRss)} | ${nativeCells.join(' | ')} | ${ratio} | ${rssRatio} | ${goal} | ${verdict(row)} |`;
 }
 
-/** "Flat": from the checkpoint after warm-up to the last, RSS grows by at most this share. */
-const FLAT_GROWTH = 0.05;
-/** "Memory returns": disposing the engine gives back at least this share of what it took. */
-const RETURNED = 0.9;
-const mb = (bytes: number): string =>
-  `${bytes >= 0 ? '+' : '−'}${Math.abs(bytes / 1e6).toFixed(0)} MB`;
-
-function memoryRow(s: MemorySeries): string {
-  const before = s.points.find((p) => p.after === 0);
-  const disposed = s.points.find((p) => p.after === -1);
-  const during = s.points.filter((p) => p.after > 0);
-  const counts = during.map((p) => p.tokens);
-  const tokens = counts.length
-    ? [...new Set([Math.min(...counts), Math.max(...counts)])].join('–')
-    : '—';
-  const series = during.length
-    ? `${during.map((p) => (p.rssBytes / GB).toFixed(2)).join(', ')} GB (after ${during.map((p) => p.after).join(', ')})`
-    : '—';
-  const cells = [s.label, tokens, before ? gb(before.rssBytes) : '—', series];
-  // Warm-up: the first inspection loads the model; growth is counted from the next checkpoint.
-  const [warm, last] = [during[1], during.at(-1)];
-  if (warm && last && last !== warm) {
-    const growth = last.rssBytes - warm.rssBytes;
-    const flat = growth <= FLAT_GROWTH * warm.rssBytes;
-    cells.push(`${mb(growth)} (${flat ? '**flat**' : '**not flat**'})`);
-  } else cells.push('—');
-  if (before && disposed && during.length) {
-    const taken = Math.max(...during.map((p) => p.rssBytes)) - before.rssBytes;
-    const kept = disposed.rssBytes - before.rssBytes;
-    const returned = kept <= (1 - RETURNED) * taken;
-    cells.push(
-      `${gb(disposed.rssBytes)} (${mb(kept)}: ${returned ? '**returned**' : '**not returned**'})`,
-    );
-  } else cells.push('—');
-  cells.push(gb(s.run.peakRss));
-  const last1 = during.at(-1);
-  cells.push(
-    ok(s.run) ? `last inspection ${last1 ? `${last1.lastMs.toFixed(0)} ms` : '—'}` : failure(s.run),
-  );
-  return `| ${cells.join(' | ')} |`;
-}
-
-function memoryTable(series: MemorySeries[]): string[] {
-  if (series.length === 0) return [];
-  return [
-    '',
-    `| engine in its worker (EngineHost) | tokens | RSS before | RSS after inspections | growth after warm-up (flat: ≤ ${FLAT_GROWTH * 100}%) | after dispose, vs before (returned: ≥ ${RETURNED * 100}% given back) | peak of the tree | |`,
-    '| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |',
-    ...series.map(memoryRow),
-  ];
+/** The memory table's last cell: the tree's peak and the last inspection, or the failure. */
+function memoryRunCell(s: MemorySeries): string {
+  const last = s.points.filter((p) => p.after > 0).at(-1);
+  if (!ok(s.run)) return failure(s.run);
+  return `peak ${gb(s.run.peakRss)}; last inspection ${last ? `${last.lastMs.toFixed(0)} ms` : '—'}`;
 }
 
 export function scaleSection(
@@ -176,8 +125,8 @@ export function scaleSection(
   if (memory.length > 0) {
     lines.push(
       '',
-      "Memory over repeated inspections (target: flat over 50; after closing the panel the engine's memory returns): resident memory of the process and its descendants after each checkpoint, results dropped on arrival (memoryFlatBench.ts).",
-      ...memoryTable(memory),
+      "Memory over repeated inspections (target: flat over 50; after closing the panel the engine's memory returns): each inspection the way a panel makes it (held result, every layer's overview, the previous result released), the engine process measured after a collection at each checkpoint (memoryFlatBench.ts; the rules: docs/performance.md, *Memory over repeated inspections*).",
+      ...memoryTable(memory, memoryRunCell),
     );
   }
   lines.push('', `\`${context.command}\``);

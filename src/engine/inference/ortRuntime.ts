@@ -63,9 +63,22 @@ export async function createSession(
     });
   });
   creating = created.catch(() => undefined);
-  const session = await created;
+  return announcingRuns(await created, graph, modelBytes);
+}
+
+/**
+ * Every run is announced first: a graph (a huge Loop) can hold the thread for ever. A function
+ * of its own, not a closure inside `createSession`: V8 gives all closures of one scope a shared
+ * context, so a wrapper made there kept `onnxBytes` and `externalData` (the whole model file,
+ * 622 MiB for a 135M-parameter model) alive as long as the session, next to the WASM heap's
+ * copy (docs/performance.md, memory after the panel closes).
+ */
+function announcingRuns(
+  session: ort.InferenceSession,
+  graph: string,
+  modelBytes: number,
+): ort.InferenceSession {
   const run = session.run.bind(session);
-  // Every run is announced first: a graph (a huge Loop) can hold the thread for ever.
   session.run = ((feeds: ort.InferenceSession.FeedsType, ...rest: never[]) => {
     const tokens = longestFeed(feeds);
     enterStage({ label: `${graph}: running on ${tokens} tokens`, kind: 'run', modelBytes, tokens });

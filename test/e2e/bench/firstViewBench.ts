@@ -7,7 +7,11 @@
  * first-view section of docs/performance.md and prints it.
  *
  *   npx tsx test/e2e/bench/firstViewBench.ts [--sessions N] [--warm N] [--no-write]
- *       [--baseline OTHER.vsix] [--wire]
+ *       [--baseline OTHER.vsix] [--wire] [--model DIR] [--sizes 512,2048]
+ * `--model DIR` inspects with that model folder (the `attentionInspector.model` setting; any
+ * folder the extension opens, e.g. a Hugging Face export) instead of the bundled one, and
+ * `--sizes` sets the token counts (the cold run takes the first): its table goes to its own
+ * section of docs/performance.md, named after the folder.
  * `--wire` also records the workbench's WebSocket frames (test/e2e/bench/wireLog.ts); DevTools
  * then copies every frame to this process, which slows the layers stage a little.
  * Packages the extension first (npm run package) unless E2E_VSIX names a .vsix. With
@@ -17,11 +21,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame } from 'playwright-core';
-import { Engine } from '../../../src/engine/engine';
-import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
+import { createTokenizer } from '../../../src/engine/tokenize/createTokenizer';
 import { LONG_FILE, longSource } from '../harness/longSource';
 import { repoRoot } from '../harness/paths';
 import { startSession, type Session } from '../harness/session';
@@ -30,9 +33,10 @@ import { markdownSection, sampleLine, type Sample } from './firstViewReport';
 import { WireLog } from './wireLog';
 
 const FILE = LONG_FILE;
-const SIZES = [200, 500] as const;
 const { values } = parseArgs({
   options: {
+    model: { type: 'string' },
+    sizes: { type: 'string', default: '200,500' },
     sessions: { type: 'string', default: '1' },
     warm: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
@@ -40,6 +44,11 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
   },
 });
+const SIZES = values.sizes.split(',').map(Number);
+/** The model folder the runs use (the bundled one unless `--model`). */
+const MODEL = resolve(values.model ?? join(repoRoot, 'models/mini-code-gpt'));
+/** A cold run of a big model at 2,048 tokens loads and runs for a while on a laptop. */
+const DRAWN_WITHIN_MS = values.model ? 600_000 : 120_000;
 
 /** Line ranges (1-based, inclusive) of long.py holding about `target` tokens, all different. */
 async function lineRanges(
@@ -47,13 +56,15 @@ async function lineRanges(
   count: number,
   skip: number,
 ): Promise<[number, number][]> {
-  const model = await new Engine(nodeModelFiles).loadModel(join(repoRoot, 'models/mini-code-gpt'));
+  const tokenizer = createTokenizer(
+    JSON.parse(readFileSync(join(MODEL, 'tokenizer.json'), 'utf8')),
+  );
   const lines = longSource().split('\n');
   const ranges: [number, number][] = [];
   for (let from = 1 + skip; ranges.length < count && from < lines.length; from += 7) {
     if (lines[from - 1].trim() === '') continue;
     for (let to = from; to <= lines.length; to++) {
-      const tokens = model.tokenizer.tokenize(lines.slice(from - 1, to).join('\n')).length;
+      const tokens = tokenizer.tokenize(lines.slice(from - 1, to).join('\n')).length;
       if (tokens >= target) {
         ranges.push([from, to]);
         break;
@@ -75,7 +86,7 @@ async function inspect(
   await wb.page.waitForTimeout(1500);
   await wb.page.evaluate(() => ((globalThis as { keyAt?: number }).keyAt = 0));
   await wb.page.keyboard.press('Control+Alt+A');
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + DRAWN_WITHIN_MS;
   for (;;) {
     for (const frame of wb.page.frames()) {
       const record = await drawnRecord(frame);
@@ -84,7 +95,8 @@ async function inspect(
         return { keyAt, record };
       }
     }
-    if (Date.now() > deadline) throw new Error(`lines ${range.join('–')}: no view drawn in 120 s`);
+    if (Date.now() > deadline)
+      throw new Error(`lines ${range.join('–')}: no view drawn in ${DRAWN_WITHIN_MS / 1000} s`);
     await wb.page.waitForTimeout(100);
   }
 }
@@ -94,17 +106,20 @@ async function drawnRecord(frame: Frame): Promise<DrawnRecord | undefined> {
   return json ? (JSON.parse(json) as DrawnRecord) : undefined;
 }
 
+/** The user settings of every window: the model, when not the bundled one. */
+const settings = values.model ? { 'attentionInspector.model': MODEL } : {};
+
 /** One new window: a cold run at `coldSize`, then `warm` runs at each size. */
 async function oneSession(coldSize: number, warm: number, index: number): Promise<Sample[]> {
   let session: Session;
   let wire = new WireLog();
   try {
-    session = await startSession('dark', [], (page) => values.wire && wire.watch(page));
+    session = await startSession('dark', [], (page) => values.wire && wire.watch(page), settings);
   } catch (error) {
     // A machine too busy to load the workbench in time: try once more.
     console.error(`session ${index} did not start (${String(error).split('\n')[0]}); again`);
     wire = new WireLog();
-    session = await startSession('dark', [], (page) => values.wire && wire.watch(page));
+    session = await startSession('dark', [], (page) => values.wire && wire.watch(page), settings);
   }
   const samples: Sample[] = [];
   try {
@@ -179,13 +194,15 @@ async function main(): Promise<void> {
   }
   mkdirSync(join(repoRoot, '.cache'), { recursive: true });
   writeFileSync(join(repoRoot, '.cache/first-view-samples.json'), JSON.stringify(samples, null, 1));
-  const section = markdownSection(samples, new Date(), loadavg()[0]);
+  const model = values.model ? basename(MODEL) : undefined;
+  const section = markdownSection(samples, new Date(), loadavg()[0], model);
   console.log(section);
   if (values['no-write']) return;
   const doc = join(repoRoot, 'docs/performance.md');
   const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
-  const start = '<!-- first-view:start -->';
-  const end = '<!-- first-view:end -->';
+  const marker = model ? `first-view-${model}` : 'first-view';
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
   const block = `${start}\n${section}\n${end}`;
   const at = text.indexOf(start);
   writeFileSync(

@@ -57,7 +57,13 @@ function median(xs: number[]): number {
 }
 
 /** The Markdown table (one row per cold/warm × size), with how it was measured. */
-export function markdownSection(samples: Sample[], when: Date, load: number): string {
+export function markdownSection(
+  samples: Sample[],
+  when: Date,
+  load: number,
+  /** The model folder's name when not the bundled model (`--model`). */
+  model?: string,
+): string {
   const header = [
     'build',
     'run',
@@ -86,10 +92,10 @@ export function markdownSection(samples: Sample[], when: Date, load: number): st
     }
   }
   return [
-    '## First view: keypress → drawn panel (what users feel)',
+    `## First view: keypress → drawn panel (what users feel)${model ? `, ${model}` : ''}`,
     '',
     `Measured ${when.toISOString()} in code-server 4.100.3 (VS Code 1.100.3) + headless Chromium,`,
-    'the packaged extension, bundled model, the generated `long.py` (test/e2e/harness/longSource.ts).',
+    `the packaged extension, ${model ? `the model folder \`${model}\`` : 'bundled model'}, the generated \`long.py\` (test/e2e/harness/longSource.ts).`,
     'Medians in ms; a',
     'cold run is the first inspection in a new window (extension activation, worker start,',
     'model load, panel creation), warm runs inspect other lines afterwards. Load average',
@@ -111,6 +117,8 @@ export function markdownSection(samples: Sample[], when: Date, load: number): st
     'frame after the view that shows every layer was rendered. Clocks are wall clocks of',
     'different processes on one machine.',
     '',
-    '`npx tsx test/e2e/bench/firstViewBench.ts` (packages the extension, ~5 minutes).',
+    model
+      ? `\`npx tsx test/e2e/bench/firstViewBench.ts --model DIR --sizes ${[...new Set(samples.map((s) => s.size))].join(',')}\` (docs/performance.md: first view on any model).`
+      : '`npx tsx test/e2e/bench/firstViewBench.ts` (packages the extension, ~5 minutes).',
   ].join('\n');
 }

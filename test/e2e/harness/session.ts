@@ -46,7 +46,10 @@ export function vsixPath(): string {
   return vsix;
 }
 
-function settingsFor(theme: ThemeName): Record<string, unknown> {
+function settingsFor(
+  theme: ThemeName,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     'workbench.startupEditor': 'none',
     'workbench.colorTheme': THEMES[theme],
@@ -57,14 +60,19 @@ function settingsFor(theme: ThemeName): Record<string, unknown> {
     // Blanks render as blanks, so a rendered line has one character per source character.
     'editor.renderWhitespace': 'none',
     ...(modelDir === undefined ? {} : { 'attentionInspector.model': modelDir }),
+    ...extra,
   };
 }
 
-/** Starts code-server with the packaged extension and opens the sample workspace. */
+/**
+ * Starts code-server with the packaged extension and opens the sample workspace; `settings`
+ * adds to (or overrides) the user settings, e.g. another `attentionInspector.model`.
+ */
 export async function startSession(
   theme: ThemeName,
   devExtensions: { id: string; dir: string }[] = [],
   beforeLoad?: (page: Page) => void,
+  settings: Record<string, unknown> = {},
 ): Promise<Session> {
   const workspace = join(mkdtempSync(join(tmpdir(), 'ai-ws-')), 'workspace');
   cpSync(workspaceTemplate, workspace, { recursive: true });
@@ -72,7 +80,7 @@ export async function startSession(
   const server = await startCodeServer({
     vsix: vsixPath(),
     workspace,
-    settings: settingsFor(theme),
+    settings: settingsFor(theme, settings),
     devExtensions,
   });
   let wb: Workbench;
