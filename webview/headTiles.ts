@@ -27,7 +27,11 @@ export interface TileTarget {
   runId: number;
   kind: AttentionKind;
   layer: number;
-  head: number;
+  /**
+   * One head, or the mean or maximum over the layer's heads, which the engine combines
+   * before it cuts tiles, reduces blocks or answers a row (`acrossHeads`): never a whole layer.
+   */
+  head: number | 'mean' | 'max';
   n: number;
   cols: number;
   /**
@@ -154,7 +158,10 @@ export class HeadTiles {
   }
 
   private base(t: TileTarget): AttentionSliceRequest {
-    const base = { kind: t.kind, layer: t.layer, heads: [t.head] };
+    const base: AttentionSliceRequest =
+      typeof t.head === 'number'
+        ? { kind: t.kind, layer: t.layer, heads: [t.head] }
+        : { kind: t.kind, layer: t.layer, acrossHeads: t.head };
     return t.weights === 'value-weighted'
       ? { ...base, weights: 'value-weighted', rowShares: true }
       : base;

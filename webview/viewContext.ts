@@ -90,8 +90,9 @@ export function makeViewContext({
 }
 
 /**
- * One head of a long result at token level, drawn from tiles (issue 22: never the whole
- * N × N); undefined for what needs whole layers (aggregates, word level, hidden specials).
+ * One head, or the mean or max over a layer's heads, of a long result at token level, drawn
+ * from tiles (issue 22: never the whole N × N, nor the layer); undefined for what needs
+ * whole layers (rollout, word level, hidden specials).
  */
 function tiledHead(
   store: ResultStore,
@@ -101,7 +102,7 @@ function tiledHead(
   source: HeadTiles,
 ): TiledHead | undefined {
   const runId = store.runId;
-  if (runId === null || typeof head !== 'number' || store.layerCount === 0) return undefined;
+  if (runId === null || head === 'rollout' || store.layerCount === 0) return undefined;
   if (store.kind === 'encoder' && (options.wordLevel || options.hideSpecial)) return undefined;
   const { n, cols, kind } = store;
   if (Math.max(n, cols) <= TILED_ABOVE) return undefined;

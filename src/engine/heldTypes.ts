@@ -57,6 +57,13 @@ export interface AttentionSliceRequest {
    */
   block?: number;
   reduce?: 'mean' | 'max';
+  /**
+   * The heads asked for (all when absent) combined into one, weight by weight: their mean
+   * or maximum, after value weights and `rowShares`, before columns are cut or blocks
+   * reduced: the matrix view's mean and max of a long result, at the resolution it shows.
+   * The answer is `[1, rows, cols]` (or its tile or blocks).
+   */
+  acrossHeads?: 'mean' | 'max';
 }
 
 /**

@@ -5,48 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { InspectResult, Token } from '../../src/engine/types';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { PICTURE_SIDE, TILE_CACHE_BYTES, tilesCovering } from '../../webview/headTiles';
 import { launchChromium } from '../chromium';
 import { fixtureOf } from './fixtureResult';
+import { longResult, N } from './longResult';
 import type { HostCall } from './testHost';
 import { WebviewPage } from './webviewPage';
-
-const N = 2048;
-
-/** A causal result of `N` tokens, one layer: head 0 attends to the previous token, head 1 evenly. */
-function longResult(): InspectResult {
-  const tokens: Token[] = Array.from({ length: N }, (_, i) => ({
-    id: i % 500,
-    text: `t${i}`,
-    start: i * 3,
-    end: i * 3 + 2,
-    special: false,
-  }));
-  const weights = new Float32Array(2 * N * N);
-  for (let i = 0; i < N; i++) {
-    weights[i * N + Math.max(0, i - 1)] = 1;
-    for (let j = 0; j <= i; j++) weights[(N + i) * N + j] = 1 / (i + 1);
-  }
-  return {
-    attentions: [weights],
-    model: {
-      id: 'synthetic-long',
-      name: 'Synthetic long',
-      architecture: 'decoder',
-      layers: 1,
-      heads: 2,
-      hiddenSize: 64,
-      vocabSize: 1000,
-      maxPositions: N,
-      dir: '/synthetic',
-    },
-    text: tokens.map((t) => `${t.text} `).join(''),
-    tokens,
-    timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
-  };
-}
 
 interface Layout {
   n: number;

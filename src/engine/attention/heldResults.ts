@@ -18,6 +18,7 @@ import type {
   SliceWeights,
   ThumbnailUnits,
 } from '../types';
+import { type AcrossHeads, checkAcrossHeads, combineHeads } from './acrossHeads';
 import { HeadNorms, requireNorms } from './headNorms';
 import { requireLens } from './logitLens';
 import type { AttentionSource } from './attentionSource';
@@ -107,11 +108,16 @@ export class HeldResults {
     const valueWeighted = request.weights === 'value-weighted';
     const norms = valueWeighted ? requireNorms(source) : undefined;
     // Whole rows first: value weights multiply every key column, before a tile is cut.
-    const read = async (some: readonly number[]) => {
-      const weights = await source.slice(request.layer, heads, some);
-      norms?.valueWeight(request.layer, heads, some.length, weights);
+    const readHeads = async (some: readonly number[], these: readonly number[]) => {
+      const weights = await source.slice(request.layer, these, some);
+      norms?.valueWeight(request.layer, these, some.length, weights);
       return request.rowShares ? toRowShares(weights, stack.cols) : weights;
     };
+    const across = request.acrossHeads && acrossHeadsOf(request.acrossHeads);
+    const read = across
+      ? (some: readonly number[]) =>
+          combineHeads((h) => readHeads(some, [h]), heads, some.length * stack.cols, across)
+      : (some: readonly number[]) => readHeads(some, heads);
     if (request.cols === undefined && request.block === undefined) return read(rows);
     let shape: SliceShape;
     try {
@@ -119,7 +125,7 @@ export class HeldResults {
     } catch (error) {
       throw badInput((error as Error).message);
     }
-    return shapeSlice(read, heads.length, rows, stack.cols, shape);
+    return shapeSlice(read, across ? 1 : heads.length, rows, stack.cols, shape);
   }
 
   /** The logit lens at `position` of a decoder's result (issue 24): per layer the top `k`. */
@@ -250,6 +256,14 @@ function rowsOf(stack: AttentionStack, rows: AttentionSliceRequest['rows']): num
     }
   }
   return list;
+}
+
+function acrossHeadsOf(across: unknown): AcrossHeads {
+  try {
+    return checkAcrossHeads(across);
+  } catch (error) {
+    throw badInput((error as Error).message);
+  }
 }
 
 function checkLayer(stack: AttentionStack, layer: number): void {
