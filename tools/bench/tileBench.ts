@@ -2,8 +2,10 @@
  * What the matrix view's asks for a long head cost in the engine (issue 22): the zoomed-out
  * picture (block maxima, at most 512 a side), one 128 × 128 tile, one row, against the whole
  * head the view used to ask for; time and bytes, on the SmolLM2-shaped model. Prints a table
- * (docs/decisions.md quotes it). Run alone on an idle machine:
- *   npx tsx tools/bench/tileBench.ts [--model DIR] [--sizes 1024,2048]
+ * (docs/decisions.md quotes it). With `--across mean|max`, the same asks of the mean or max
+ * over layer 7's heads (`acrossHeads`) against the whole layer the view used to ask for.
+ * Run alone on an idle machine:
+ *   npx tsx tools/bench/tileBench.ts [--model DIR] [--sizes 1024,2048] [--across mean]
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ const flag = (name: string) => {
 };
 const model = flag('--model') ?? process.env.SCALE_BENCH_MODEL ?? '/work/bench-cache/smollm-like';
 const sizes = (flag('--sizes') ?? '1024,2048').split(',').map(Number);
+const across = flag('--across') as 'mean' | 'max' | undefined;
 
 async function main(): Promise<void> {
   console.log(
@@ -39,9 +42,11 @@ async function main(): Promise<void> {
     const { resultId, stacks } = await engine.inspectHeld(model, text, { maxTokens: tokens });
     const n = stacks[0].rows;
     const block = Math.ceil(n / 512);
-    const base = { kind: 'encoder' as const, layer: 7, heads: [4] };
+    const base: AttentionSliceRequest = across
+      ? { kind: 'encoder', layer: 7, acrossHeads: across }
+      : { kind: 'encoder', layer: 7, heads: [4] };
     const asks: [string, AttentionSliceRequest][] = [
-      ['whole head', base],
+      across ? ['whole layer (every head)', { kind: 'encoder', layer: 7 }] : ['whole head', base],
       [
         `picture (block ${block}, max)`,
         { ...base, rows: { start: 0, end: n }, block, reduce: 'max' },
