@@ -267,7 +267,7 @@ export class Engine {
   }
 
   /** One layer's value norms and head writes of a held result (issue 24). */
-  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+  headWrites(resultId: number, kind: AttentionKind, layer: number): Promise<HeadWrites> {
     return this.held.headWrites(resultId, kind, layer);
   }
 

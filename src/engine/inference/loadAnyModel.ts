@@ -7,10 +7,11 @@ import type { Surface } from '../surface';
 import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './loadedModel';
 import { loadSeq2SeqModel } from './loadSeq2SeqModel';
 import type { Seq2SeqModel } from './seq2seqModel';
+import { WhatMovesSession } from './whatMovesSession';
 
 /** What an engine loads into every graph beyond attention. */
 export interface LoadChoices {
-  /** Value norms and the logit lens (issue 24). */
+  /** Value norms and the logit lens (issue 24), computed when asked for. */
   whatMoves: boolean;
 }
 
@@ -24,12 +25,18 @@ export async function loadAnyModel(
   const listed = withListCache(files);
   if (await isSeq2SeqFolder(listed))
     return loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
+  // The inspection's graph never carries the norms and lens: a second session computes
+  // them when a view asks (whatMovesSession.ts).
   const folder = await loadModelFolder(listed, {
     recompute: true,
-    whatMoves: choices.whatMoves,
+    whatMoves: false,
     ...(variant ? { variant } : {}),
   });
-  return loadSingleGraphModel(folder, modelDir, surface);
+  const model = await loadSingleGraphModel(folder, modelDir, surface);
+  if (choices.whatMoves && folder.recomputeOutputs) {
+    model.whatMoves = new WhatMovesSession(listed, variant);
+  }
+  return model;
 }
 
 /**
