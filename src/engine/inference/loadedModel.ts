@@ -120,6 +120,7 @@ export class LoadedModel {
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);
     if (top) fetches.push(top.probs, top.ids);
+    if (this.whatMoves) stack.valueNorms = this.folder.normsFound ? true : NO_PROJECTION;
     const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
     const feeds = this.feedsFor(ids, kept);
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
@@ -136,8 +137,10 @@ export class LoadedModel {
     ).catch((error: unknown) => {
       throw headsMismatch(error, this.folder);
     });
-    if (this.whatMoves) this.whatMoves.attach(source, ids, spell);
-    else {
+    if (this.whatMoves) {
+      this.whatMoves.attach(source, ids, spell);
+      if (!this.folder.normsFound) source.norms = NO_PROJECTION;
+    } else {
       // Loaded without them (the CLI's plain export): the folder says why.
       const { normOutputs, lensOutputs } = this.folder;
       source.norms = typeof normOutputs === 'string' ? normOutputs : NO_PROJECTION;
