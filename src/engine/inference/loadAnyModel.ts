@@ -15,6 +15,12 @@ export interface LoadChoices {
   whatMoves: boolean;
 }
 
+/**
+ * How the inspection's graph is loaded: attention recomputed, and never the norms and lens
+ * (issue 24: a second session computes them when a view asks, whatMovesSession.ts).
+ */
+export const INSPECTION_LOAD = { recompute: true, whatMoves: false } as const;
+
 export async function loadAnyModel(
   files: ModelFiles,
   modelDir: string,
@@ -25,11 +31,8 @@ export async function loadAnyModel(
   const listed = withListCache(files);
   if (await isSeq2SeqFolder(listed))
     return loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
-  // The inspection's graph never carries the norms and lens: a second session computes
-  // them when a view asks (whatMovesSession.ts).
   const folder = await loadModelFolder(listed, {
-    recompute: true,
-    whatMoves: false,
+    ...INSPECTION_LOAD,
     ...(variant ? { variant } : {}),
   });
   const model = await loadSingleGraphModel(folder, modelDir, surface);
