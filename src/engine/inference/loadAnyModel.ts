@@ -8,6 +8,7 @@ import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './loadedMod
 import { loadSeq2SeqModel } from './loadSeq2SeqModel';
 import type { Seq2SeqModel } from './seq2seqModel';
 import { WhatMovesSession } from './whatMovesSession';
+import { Seq2SeqWhatMoves } from './seq2seqWhatMoves';
 
 /** What an engine loads into every graph beyond attention. */
 export interface LoadChoices {
@@ -29,8 +30,11 @@ export async function loadAnyModel(
   choices: LoadChoices = { whatMoves: true },
 ): Promise<LoadedModel | Seq2SeqModel> {
   const listed = withListCache(files);
-  if (await isSeq2SeqFolder(listed))
-    return loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
+  if (await isSeq2SeqFolder(listed)) {
+    const model = await loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
+    if (choices.whatMoves) model.whatMoves = new Seq2SeqWhatMoves(listed, model);
+    return model;
+  }
   const folder = await loadModelFolder(listed, {
     ...INSPECTION_LOAD,
     ...(variant ? { variant } : {}),
