@@ -67,7 +67,6 @@ export class Engine {
   private readonly steps: EngineSteps;
   private readonly held = new HeldResults();
   private readonly headScans = new HeadScans();
-
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
     /** Who the engine serves: its advice names that surface's flags or settings. */

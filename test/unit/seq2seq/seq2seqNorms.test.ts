@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { AttentionKind } from '../../../src/engine/types';
 import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { runCli } from '../cli/runCli';
 import { SEQ2SEQ_FIXTURES, seq2seqDir, seq2seqReference } from './seq2seqFixtures';
 
 interface LayerReference {
@@ -79,4 +80,37 @@ describe('encoder-decoder norms on demand, against PyTorch (issue 24)', () => {
       assert.ok(worstRelativeToRowMax(weighted, want) <= 1e-4, 'value-weighted cross slice');
     });
   }
+
+  it('CLI --norms names them per stack (encoder_, decoder_, cross_) with PyTorch’s numbers', async () => {
+    const name = 'opus-mt-tiny';
+    const ref = JSON.parse(
+      readFileSync(join(HF_FIXTURES, `${name}.norms.json`), 'utf8'),
+    ) as NormsReference;
+    const source = seq2seqReference(name);
+    const { code, stdout, stderr } = await runCli([
+      '--model',
+      seq2seqDir(name),
+      '--text',
+      source.source_text,
+      '--target-text',
+      source.given.target_text,
+      '--norms',
+    ]);
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as Record<string, number[][][][] | number[][][]>;
+    for (const kind of ['encoder', 'decoder', 'cross'] as const) {
+      const writes = doc[`${kind}_head_output_norms`] as number[][][];
+      const weighted = doc[`${kind}_attention_norms`] as number[][][][];
+      const attentions = doc[`${kind}_attentions`] as number[][][][];
+      for (const [layer, want] of ref[kind].entries()) {
+        const flat = Float32Array.from(writes[layer].flat());
+        assert.ok(worstRelativeToRowMax(flat, want.writes) <= 1e-4, `${kind} ${layer} writes`);
+        for (const [head, values] of want.values.entries()) {
+          const expected = attentions[layer][head].map((row) => row.map((a, j) => a * values[j]));
+          const got = Float32Array.from(weighted[layer][head].flat());
+          assert.ok(worstRelativeToRowMax(got, expected) <= 1e-4, `${kind} ${layer} ${head}`);
+        }
+      }
+    }
+  });
 });
