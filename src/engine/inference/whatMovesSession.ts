@@ -12,6 +12,7 @@ import type { LogitLens } from '../attention/logitLens';
 import type { MovesOnDemand } from '../attention/movesOnDemand';
 import { type LoadedModelFolder, loadModelFolder } from '../folder/loadModelFolder';
 import { EngineRunError } from '../errors';
+import { enterStage } from '../stage';
 import type { ModelFiles } from '../folder/modelFiles';
 import type { GraphVariant } from '../folder/onnxGraphFiles';
 import type { AttentionStack } from '../types';
@@ -83,6 +84,10 @@ export class WhatMovesSession {
       );
     }
     this.loading ??= (async () => {
+      enterStage({
+        label: `${this.files.label}: adding value norms and the logit lens`,
+        kind: 'load',
+      });
       const folder = await loadModelFolder(this.files, {
         recompute: true,
         whatMoves: true,
