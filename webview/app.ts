@@ -25,6 +25,7 @@ import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
 import { focusLabel, focusMatrix, FocusTracker } from './focusTracker';
 import { ScaleMemo } from './heatmap/colorScale';
 import { NormsProbe } from './normsProbe';
+import { WritesPull } from './writesPull';
 import { ResultStore } from './resultStore';
 import { RunStatus } from './runStatus';
 import { type Palette, readPalette, watchTheme } from './theme';
@@ -65,6 +66,10 @@ export class App implements ViewHost {
   /** Issue 24: whether the result has value norms, the switch, the lens table. */
   private readonly norms = new NormsProbe(
     (runId, kind) => callHost('headWrites', { runId, kind, layer: 0 }),
+    () => this.scheduleRender(),
+  );
+  private readonly writes = new WritesPull(
+    (runId, kind, layer) => callHost('headWrites', { runId, kind, layer }),
     () => this.scheduleRender(),
   );
   private readonly weightsSwitch = new WeightsSwitch((weights) => this.patchState({ weights }));
@@ -217,7 +222,8 @@ export class App implements ViewHost {
     this.seq2seq.show(store, this.state.attention);
     this.generation.show(store);
     const kind = this.currentView();
-    const refusal = this.norms.refusal(store.runId, store.kind);
+    const stack = store.meta?.stacks.find((s) => s.kind === store.kind);
+    const refusal = this.norms.refusal(store.runId, store.kind, stack);
     const weighted = refusal === null && WEIGHTED_VIEWS.includes(kind);
     store.weights = weighted ? this.state.weights : 'attention';
     const ctx = makeViewContext({
@@ -231,6 +237,9 @@ export class App implements ViewHost {
       unitOverviews: this.unitOverviews,
       weightedOverviews: this.weightedOverviews,
     });
+    // Norms computed on demand (issue 24): the summary asks for the writes it shows.
+    if (kind === 'summary' && stack?.valueNorms === true && store.runId !== null)
+      ctx.writes = this.writes.of(store.runId, store.kind, store.layerCount, store.heads);
     this.ctx = ctx;
     this.state = ctx.state;
     this.seq2seq.redrawSource(ctx);

@@ -1,8 +1,7 @@
 /**
  * The engine: text → tokens with source offsets → one ONNX Runtime run → per-layer,
  * per-head attention. Imports neither `vscode` nor the DOM, so the worker, the CLI, the
- * evaluation scripts and the tests all share it.
- *
+ * evaluation scripts and the tests all share it:
  *   const engine = new Engine(nodeModelFiles);
  *   const result = await engine.inspect('models/mini-code-gpt', 'def f(x): return x');
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
@@ -17,6 +16,7 @@ import { enterStage } from './stage';
 import type { ModelFiles } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
+import { seq2seqMoves } from './inference/seq2seqWhatMoves';
 import type { LoadedModel } from './inference/loadedModel';
 import { type LoadChoices, loadAnyModel, loadKeptWhole } from './inference/loadAnyModel';
 import type { SingleInspection } from './inference/inspectSingle';
@@ -68,7 +68,6 @@ export class Engine {
   private readonly steps: EngineSteps;
   private readonly held = new HeldResults();
   private readonly headScans = new HeadScans();
-
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
     /** Who the engine serves: its advice names that surface's flags or settings. */
@@ -141,7 +140,10 @@ export class Engine {
     options: InspectOptions = {},
   ): Promise<HeldResult> {
     const run = await this.run(modelDir, text, options);
-    if ('result' in run) return holdInspection(this.held, run.result);
+    if ('result' in run) {
+      const model = await this.loadAnyModel(modelDir, options.variant);
+      return holdInspection(this.held, run.result, seq2seqMoves(model, run.result));
+    }
     const { tokens } = run.meta;
     return this.held.hold(run.meta, [
       {
@@ -269,7 +271,7 @@ export class Engine {
   }
 
   /** One layer's value norms and head writes of a held result (issue 24). */
-  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+  headWrites(resultId: number, kind: AttentionKind, layer: number): Promise<HeadWrites> {
     return this.held.headWrites(resultId, kind, layer);
   }
 
