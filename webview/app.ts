@@ -26,6 +26,7 @@ import { focusLabel, focusMatrix, FocusTracker } from './focusTracker';
 import { ScaleMemo } from './heatmap/colorScale';
 import { NormsProbe } from './normsProbe';
 import { WritesPull } from './writesPull';
+import { askHeadWrites } from './headWritesQuery';
 import { ResultStore } from './resultStore';
 import { RunStatus } from './runStatus';
 import { type Palette, readPalette, watchTheme } from './theme';
@@ -64,14 +65,8 @@ export class App implements ViewHost {
   );
   private readonly drawnMark = new DrawnMark();
   /** Issue 24: whether the result has value norms, the switch, the lens table. */
-  private readonly norms = new NormsProbe(
-    (runId, kind) => callHost('headWrites', { runId, kind, layer: 0 }),
-    () => this.scheduleRender(),
-  );
-  private readonly writes = new WritesPull(
-    (runId, kind, layer) => callHost('headWrites', { runId, kind, layer }),
-    () => this.scheduleRender(),
-  );
+  private readonly norms = new NormsProbe(askHeadWrites, () => this.scheduleRender());
+  private readonly writes = new WritesPull(askHeadWrites, () => this.scheduleRender());
   private readonly weightsSwitch = new WeightsSwitch((weights) => this.patchState({ weights }));
   private palette: Palette = readPalette();
   private readonly views = new ViewSet(this);
@@ -236,10 +231,8 @@ export class App implements ViewHost {
       tiles: this.tiles,
       unitOverviews: this.unitOverviews,
       weightedOverviews: this.weightedOverviews,
+      writes: stack?.valueNorms === true ? this.writes : undefined,
     });
-    // Norms computed on demand (issue 24): the summary asks for the writes it shows.
-    if (kind === 'summary' && stack?.valueNorms === true && store.runId !== null)
-      ctx.writes = this.writes.of(store.runId, store.kind, store.layerCount, store.heads);
     this.ctx = ctx;
     this.state = ctx.state;
     this.seq2seq.redrawSource(ctx);

@@ -1,7 +1,8 @@
 /**
  * The engine: text → tokens with source offsets → one ONNX Runtime run → per-layer,
  * per-head attention. Imports neither `vscode` nor the DOM, so the worker, the CLI, the
- * evaluation scripts and the tests all share it:
+ * evaluation scripts and the tests all share it.
+ *
  *   const engine = new Engine(nodeModelFiles);
  *   const result = await engine.inspect('models/mini-code-gpt', 'def f(x): return x');
  *   const { attentions, logits } = await (await engine.loadModel(dir)).runIds([0, 17, 42]);
@@ -11,7 +12,7 @@ import { type HeadScanOptions, HeadScans } from './heads/headScans';
 import { holdInspection } from './attention/holdInspection';
 import { everyLayer } from './attention/attentionSource';
 import { EngineSteps } from './steps/engineSteps';
-import { EngineRunError } from './errors';
+import { EngineRunError, nothingToInspect } from './errors';
 import { enterStage } from './stage';
 import type { ModelFiles } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
@@ -68,6 +69,7 @@ export class Engine {
   private readonly steps: EngineSteps;
   private readonly held = new HeldResults();
   private readonly headScans = new HeadScans();
+
   constructor(
     private readonly openFolder: (modelDir: string) => ModelFiles,
     /** Who the engine serves: its advice names that surface's flags or settings. */
@@ -160,12 +162,7 @@ export class Engine {
     options: InspectOptions,
   ): Promise<{ result: InspectResult } | SingleInspection> {
     const started = now();
-    if (text.trim() === '') {
-      throw new EngineRunError(
-        'Nothing to inspect: the text is empty or only whitespace. Select some text (or put the cursor on a non-empty line) and run the command again.',
-        'badInput',
-      );
-    }
+    if (text.trim() === '') throw nothingToInspect();
     const model = await this.loadAnyModel(modelDir, options.variant);
     const { steps: wanted, variant } = options;
     if (wanted?.length) await this.steps.checkSteps(modelDir, wanted, variant);
