@@ -25,6 +25,8 @@ import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
 import { focusLabel, focusMatrix, FocusTracker } from './focusTracker';
 import { ScaleMemo } from './heatmap/colorScale';
 import { NormsProbe } from './normsProbe';
+import { WritesPull } from './writesPull';
+import { askHeadWrites } from './headWritesQuery';
 import { ResultStore } from './resultStore';
 import { RunStatus } from './runStatus';
 import { type Palette, readPalette, watchTheme } from './theme';
@@ -63,10 +65,8 @@ export class App implements ViewHost {
   );
   private readonly drawnMark = new DrawnMark();
   /** Issue 24: whether the result has value norms, the switch, the lens table. */
-  private readonly norms = new NormsProbe(
-    (runId, kind) => callHost('headWrites', { runId, kind, layer: 0 }),
-    () => this.scheduleRender(),
-  );
+  private readonly norms = new NormsProbe(askHeadWrites, () => this.scheduleRender());
+  private readonly writes = new WritesPull(askHeadWrites, () => this.scheduleRender());
   private readonly weightsSwitch = new WeightsSwitch((weights) => this.patchState({ weights }));
   private palette: Palette = readPalette();
   private readonly views = new ViewSet(this);
@@ -217,7 +217,8 @@ export class App implements ViewHost {
     this.seq2seq.show(store, this.state.attention);
     this.generation.show(store);
     const kind = this.currentView();
-    const refusal = this.norms.refusal(store.runId, store.kind);
+    const stack = store.meta?.stacks.find((s) => s.kind === store.kind);
+    const refusal = this.norms.refusal(store.runId, store.kind, stack);
     const weighted = refusal === null && WEIGHTED_VIEWS.includes(kind);
     store.weights = weighted ? this.state.weights : 'attention';
     const ctx = makeViewContext({
@@ -230,6 +231,7 @@ export class App implements ViewHost {
       tiles: this.tiles,
       unitOverviews: this.unitOverviews,
       weightedOverviews: this.weightedOverviews,
+      writes: stack?.valueNorms === true ? this.writes : undefined,
     });
     this.ctx = ctx;
     this.state = ctx.state;

@@ -1,9 +1,12 @@
 /**
- * Whether the result on show has value norms (issue 24), asked once per run and attention
- * kind: the engine answers one layer's head writes, or refuses with one line saying why
- * (a graph whose output projection it cannot read, a result held without norms). The
- * Weights switch is offered on the answer and carries the refusal as its tooltip.
+ * Whether the result on show has value norms (issue 24). A stack that says so
+ * (`AttentionStack.valueNorms`: the engine computes norms only when a view asks for them) is
+ * answered without asking; otherwise asked once per run and attention kind: the engine
+ * answers one layer's head writes, or refuses with one line saying why (a graph whose output
+ * projection it cannot read, a result held without norms). The Weights switch is offered on
+ * the answer and carries the refusal as its tooltip.
  */
+import type { AttentionStack } from '../src/engine/types';
 import type { AttentionKind } from '../src/protocol/webview';
 
 export class NormsProbe {
@@ -18,8 +21,15 @@ export class NormsProbe {
   ) {}
 
   /** Why run `runId` has no norms for `kind`; null when it has; undefined until known. */
-  refusal(runId: number | null, kind: AttentionKind): string | null | undefined {
+  refusal(
+    runId: number | null,
+    kind: AttentionKind,
+    stack?: Pick<AttentionStack, 'valueNorms'>,
+  ): string | null | undefined {
     if (runId === null) return 'No result on show.';
+    const said = stack?.valueNorms;
+    if (said === true) return null;
+    if (typeof said === 'string') return `Value-weighted attention is not available: ${said}.`;
     const key = `${runId}/${kind}`;
     if (key !== this.key) {
       this.key = key;

@@ -11,6 +11,7 @@ import { choiceWindow, unitWindowMask } from './heatmap/windowMask';
 import { type HeadTiles, TILED_ABOVE } from './headTiles';
 import type { UnitOverviews } from './unitOverviews';
 import type { WeightedOverviews } from './weightedOverviews';
+import type { WritesPull } from './writesPull';
 import type { ResultStore } from './resultStore';
 import type { Palette } from './theme';
 import type { ViewContext } from './views/view';
@@ -31,6 +32,8 @@ export interface ViewContextParts {
   unitOverviews?: UnitOverviews;
   /** Where the model view's value-weighted thumbnails come from (issue 24). */
   weightedOverviews?: WeightedOverviews;
+  /** Where the summary's Writes come from when the engine computes norms on demand (issue 24). */
+  writes?: WritesPull;
 }
 
 /**
@@ -50,6 +53,7 @@ export function makeViewContext({
   tiles,
   unitOverviews,
   weightedOverviews,
+  writes,
 }: ViewContextParts): ViewContext {
   const layer = Math.min(state.layer, Math.max(0, store.layerCount - 1));
   const head = typeof state.head === 'number' && state.head >= store.heads ? 0 : state.head;
@@ -80,6 +84,9 @@ export function makeViewContext({
     unitOverviews: view === 'model' ? unitOverviews?.of(store, options) : undefined,
     ...(view === 'model' && store.weights === 'value-weighted' && weightedOverviews
       ? { weightedOverviews: weightedOverviews.of(store, options) }
+      : {}),
+    ...(view === 'summary' && writes && store.runId !== null
+      ? { writes: writes.of(store.runId, store.kind, store.layerCount, store.heads) }
       : {}),
     choiceLabel:
       choiceLabel(layer, head, store.heads, store.meta?.seq2seq && store.kind) +

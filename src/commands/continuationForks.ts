@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { ContinuationGhost } from '../editor/continuationGhost';
 import type { GenerationRequest, HeldResult } from '../engine/types';
-import { BranchSet } from '../inspection/branchSet';
+import { BranchSet, olderContinuationMessage } from '../inspection/branchSet';
 import type { Inspector } from '../inspection/inspector';
 import type { ForkMessage, ShowBranchMessage } from '../protocol/continuationBranches';
 import { type FocusMessage, wallClockMs } from '../protocol/webview';
@@ -83,9 +83,12 @@ export class ContinuationForks implements vscode.Disposable {
   async handle(message: ForkMessage | ShowBranchMessage | FocusMessage): Promise<void> {
     const family = this.family;
     if (message.type === 'focusToken') return this.highlight(message);
-    // Messages come from the webview: an older continuation's, or not a branch, are dropped.
-    if (!family || message.family !== family.set.family || !Number.isInteger(message.branch))
+    // Messages come from the webview: one that does not name a branch is dropped.
+    if (!Number.isInteger(message.branch)) return;
+    if (!family || message.family !== family.set.family) {
+      void vscode.window.showInformationMessage(olderContinuationMessage(message.type));
       return;
+    }
     if (family.document.isClosed || family.document.version !== family.version) {
       void vscode.window.showWarningMessage(
         'Attention Inspector: the document changed after the model wrote this continuation, so it cannot branch. Run "Continue with Attention" again.',

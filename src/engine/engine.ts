@@ -12,11 +12,12 @@ import { type HeadScanOptions, HeadScans } from './heads/headScans';
 import { holdInspection } from './attention/holdInspection';
 import { everyLayer } from './attention/attentionSource';
 import { EngineSteps } from './steps/engineSteps';
-import { EngineRunError } from './errors';
+import { EngineRunError, nothingToInspect } from './errors';
 import { enterStage } from './stage';
 import type { ModelFiles } from './folder/modelFiles';
 import type { GraphVariant } from './folder/onnxGraphFiles';
 import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
+import { seq2seqMoves } from './inference/seq2seqWhatMoves';
 import type { LoadedModel } from './inference/loadedModel';
 import { type LoadChoices, loadAnyModel, loadKeptWhole } from './inference/loadAnyModel';
 import type { SingleInspection } from './inference/inspectSingle';
@@ -141,7 +142,10 @@ export class Engine {
     options: InspectOptions = {},
   ): Promise<HeldResult> {
     const run = await this.run(modelDir, text, options);
-    if ('result' in run) return holdInspection(this.held, run.result);
+    if ('result' in run) {
+      const model = await this.loadAnyModel(modelDir, options.variant);
+      return holdInspection(this.held, run.result, seq2seqMoves(model, run.result));
+    }
     const { tokens } = run.meta;
     return this.held.hold(run.meta, [
       {
@@ -158,12 +162,7 @@ export class Engine {
     options: InspectOptions,
   ): Promise<{ result: InspectResult } | SingleInspection> {
     const started = now();
-    if (text.trim() === '') {
-      throw new EngineRunError(
-        'Nothing to inspect: the text is empty or only whitespace. Select some text (or put the cursor on a non-empty line) and run the command again.',
-        'badInput',
-      );
-    }
+    if (text.trim() === '') throw nothingToInspect();
     const model = await this.loadAnyModel(modelDir, options.variant);
     const { steps: wanted, variant } = options;
     if (wanted?.length) await this.steps.checkSteps(modelDir, wanted, variant);
@@ -269,7 +268,7 @@ export class Engine {
   }
 
   /** One layer's value norms and head writes of a held result (issue 24). */
-  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+  headWrites(resultId: number, kind: AttentionKind, layer: number): Promise<HeadWrites> {
     return this.held.headWrites(resultId, kind, layer);
   }
 

@@ -29,3 +29,11 @@ export class EngineRunError extends Error {
     this.name = 'EngineRunError';
   }
 }
+
+/** A text with nothing to tokenize: said before any model work. */
+export function nothingToInspect(): EngineRunError {
+  return new EngineRunError(
+    'Nothing to inspect: the text is empty or only whitespace. Select some text (or put the cursor on a non-empty line) and run the command again.',
+    'badInput',
+  );
+}

@@ -24,6 +24,11 @@ export interface AttentionStack {
    * sees only keys `j > i − windows[l]` (itself included); null, or no array: no window.
    */
   windows?: (number | null)[];
+  /**
+   * Issue 24: true when value norms and head writes can be computed for this stack (the
+   * engine computes them when first asked), else why not; absent: not known before asking.
+   */
+  valueNorms?: true | string;
 }
 
 /**

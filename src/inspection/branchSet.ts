@@ -18,8 +18,13 @@ export interface Branch {
 
 let nextFamily = 1;
 
+/** A continuation id no other continuation of this session has (a revived panel's too). */
+export function freshFamily(): number {
+  return nextFamily++;
+}
+
 export class BranchSet {
-  readonly family = nextFamily++;
+  readonly family = freshFamily();
   readonly branches: Branch[] = [{ forced: [], forkedAt: null, token: null }];
 
   /**
@@ -74,4 +79,14 @@ function idsOf(branch: Branch): number[] {
 
 function startsWith(ids: readonly number[], prefix: readonly number[]): boolean {
   return prefix.length <= ids.length && prefix.every((id, i) => ids[i] === id);
+}
+
+/**
+ * What to tell a user who clicked an alternative (`fork`) or a branch (`showBranch`) in a panel
+ * whose continuation the host no longer keeps: only the latest continuation's branches are
+ * kept, until it is inserted or its file closes (and none survive a reload).
+ */
+export function olderContinuationMessage(type: 'fork' | 'showBranch'): string {
+  const what = type === 'fork' ? 'can no longer branch' : 'no longer keeps its other branches';
+  return `Attention Inspector: this continuation ${what} (only the latest continuation does, until it is inserted or its file closes). Run "Continue with Attention" on its prompt again to branch from there.`;
 }

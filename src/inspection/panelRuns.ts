@@ -8,6 +8,7 @@ import type * as vscode from 'vscode';
 import type { GenerationRequest, HeldResult, TargetRequest, Truncation } from '../engine/types';
 import type { EditorMirror } from '../editor/editorMirror';
 import type { RestoreStore } from '../panel/restoreStore';
+import { continuationRecordOf } from '../panel/continuationRecord';
 import { toFeedResult } from '../panel/webviewFeed';
 import { wallClockMs } from '../protocol/webview';
 import type { ContinuationBranches } from '../protocol/continuationBranches';
@@ -101,6 +102,11 @@ export class PanelRuns {
     } else {
       panel.invalidate(runId, job.unlinkedReason ?? 'The source of this result is not open.');
     }
+    const shownBranch = job.branches?.list[job.branches.shown];
+    const continuation =
+      job.generate && result.generation
+        ? continuationRecordOf(job.generate, result.generation, shownBranch)
+        : undefined;
     void this.deps.restore.set(panel.title, {
       uri: key,
       modelDir: job.modelDir,
@@ -108,6 +114,7 @@ export class PanelRuns {
       base,
       label,
       ...(job.target ? { target: job.target } : {}),
+      ...(continuation ? { continuation } : {}),
     });
     if (result.truncation && !job.quiet && document) {
       this.deps.truncated(document, result.truncation, base);

@@ -1,10 +1,12 @@
 /**
  * What a panel needs to come back after VS Code reloads: the inspected text, its source and
  * the model, saved in the workspace state under the panel's title (restored with the panel,
- * and unique among open panels). Tensors are never saved; a revived panel runs again.
+ * and unique among open panels). Tensors are never saved; a revived panel runs again (a
+ * continuation with its ids forced: continuationRecord.ts).
  */
 import type * as vscode from 'vscode';
 import type { TargetRequest } from '../engine/types';
+import type { ContinuationRecord } from './continuationRecord';
 
 /** Enough to re-run an inspection and map it back onto its document. */
 export interface RestoreInfo {
@@ -17,6 +19,8 @@ export interface RestoreInfo {
   label: string;
   /** Encoder-decoder panels: the target the result was decoded with (absent: greedy). */
   target?: TargetRequest;
+  /** A continuation's panel: what writes the shown branch again (absent: a plain inspection). */
+  continuation?: ContinuationRecord;
 }
 
 const KEY = 'attentionInspector.panels';

@@ -30,7 +30,7 @@ import type {
 } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
-export const ENGINE_PROTOCOL_VERSION = 4;
+export const ENGINE_PROTOCOL_VERSION = 5;
 
 /** Worker → host: the engine entered a stage of long synchronous work. */
 export interface EngineEvent {

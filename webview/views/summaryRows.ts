@@ -11,12 +11,18 @@ export type SummaryRow = HeadSummary & {
   write?: number | null;
 };
 
-/** Rows of every layer received so far, in layer/head order (the engine's). */
-export function summaryRows(overviews: readonly (LayerOverview | undefined)[]): SummaryRow[] {
-  return overviews.flatMap((overview) =>
+/**
+ * Rows of every layer received so far, in layer/head order (the engine's); a layer's writes
+ * from its overview, else from `writes` (asked on demand, webview/writesPull.ts).
+ */
+export function summaryRows(
+  overviews: readonly (LayerOverview | undefined)[],
+  writes: readonly ({ mean: number[] } | undefined)[] = [],
+): SummaryRow[] {
+  return overviews.flatMap((overview, layer) =>
     (overview?.summaries ?? []).map((s) => ({
       ...s,
-      write: overview?.writes?.mean[s.head] ?? null,
+      write: (overview?.writes ?? writes[layer])?.mean[s.head] ?? null,
     })),
   );
 }

@@ -129,7 +129,7 @@ export class SummaryView implements View {
     const features = describeAttentionFeatures(model?.attention, model?.layers ?? 0);
     this.features.textContent = features.join(' ');
     this.features.hidden = features.length === 0;
-    const summaries = summaryRows(ctx.store.overviews);
+    const summaries = summaryRows(ctx.store.overviews, ctx.writes);
     this.columns = shownColumns(summaries);
     this.shown = summaries;
     const { key, descending } = this.sort;

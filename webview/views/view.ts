@@ -42,6 +42,8 @@ export interface ViewContext {
   causal: boolean;
   /** The chosen layer's sliding window over `units` × `keyUnits`, when it has one. */
   window?: WindowMask;
+  /** The summary view's per-layer mean head writes, asked on demand (webview/writesPull.ts). */
+  writes?: readonly ({ mean: number[] } | undefined)[];
 }
 
 /** The focused query unit, what it attends to most, and whether a click pinned it. */

@@ -7,6 +7,7 @@ import { enterStage, layerStage } from '../stage';
 import type { AttentionStack } from '../types';
 import type { HeadNorms } from './headNorms';
 import type { LogitLens } from './logitLens';
+import type { MovesOnDemand } from './movesOnDemand';
 
 /** Query rows of a slice: listed, or a half-open range. */
 export type RowChoice = number[] | { start: number; end: number };
@@ -19,6 +20,8 @@ export interface AttentionSource {
   norms?: HeadNorms | string;
   /** A decoder's logit lens (issue 24), or why there is none; absent for encoders. */
   lens?: LogitLens | string;
+  /** What computes `norms` and `lens` when first asked for (neither is computed by the run). */
+  moves?: MovesOnDemand;
   /** `[heads.length, rows, cols]` of layer `layer`. */
   slice(layer: number, heads: readonly number[], rows: readonly number[]): Promise<Float32Array>;
 }

@@ -19,8 +19,7 @@ import type {
   ThumbnailUnits,
 } from '../types';
 import { type AcrossHeads, checkAcrossHeads, combineHeads } from './acrossHeads';
-import { HeadNorms, requireNorms } from './headNorms';
-import { requireLens } from './logitLens';
+import { lensOf, normsIfHeld, normsOf } from './movesOnDemand';
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
@@ -106,7 +105,7 @@ export class HeldResults {
     }
     const rows = rowsOf(stack, request.rows);
     const valueWeighted = request.weights === 'value-weighted';
-    const norms = valueWeighted ? requireNorms(source) : undefined;
+    const norms = valueWeighted ? await normsOf(source) : undefined;
     // Whole rows first: value weights multiply every key column, before a tile is cut.
     const readHeads = async (some: readonly number[], these: readonly number[]) => {
       const weights = await source.slice(request.layer, these, some);
@@ -131,18 +130,17 @@ export class HeldResults {
   /** The logit lens at `position` of a decoder's result (issue 24): per layer the top `k`. */
   async logitLens(resultId: number, position: number, k: number): Promise<LogitLensLayer[]> {
     const { source } = this.stackOf(resultId, 'encoder');
-    const lens = requireLens(source);
     if (!Number.isInteger(position) || position < 0 || position >= source.stack.rows) {
       throw badInput(`there is no position ${position} (0–${source.stack.rows - 1})`);
     }
-    return lens.at(position, k);
+    return (await lensOf(source)).at(position, k);
   }
 
   /** One layer's value norms and head writes (issue 24). */
-  headWrites(resultId: number, kind: AttentionKind, layer: number): HeadWrites {
+  async headWrites(resultId: number, kind: AttentionKind, layer: number): Promise<HeadWrites> {
     const { source } = this.stackOf(resultId, kind);
     checkLayer(source.stack, layer);
-    return requireNorms(source).writesOf(layer);
+    return (await normsOf(source)).writesOf(layer);
   }
 
   /**
@@ -173,7 +171,9 @@ export class HeldResults {
       held.overviews.set(key, overview);
       overview.catch(() => held.overviews.delete(key));
     }
-    return overview;
+    // The writes are there once a view asked for the norms (computed on demand, issue 24).
+    const norms = normsIfHeld(stack.source);
+    return norms ? { ...(await overview), writes: norms.meanWrites(layer) } : overview;
   }
 
   private async unitOverview(
@@ -228,9 +228,7 @@ async function computeOverview(held: HeldStack, layer: number): Promise<LayerOve
     kind === 'cross'
       ? summariseCrossLayer(weights, layer, rows, cols, heads)
       : summariseLayer(weights, layer, rows, heads, stack.causal, inductionOf(held));
-  const { norms } = held.source;
-  const writes = norms instanceof HeadNorms ? { writes: norms.meanWrites(layer) } : {};
-  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries, ...writes };
+  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries };
 }
 
 const inductionCache = new WeakMap<HeldStack, number[][]>();

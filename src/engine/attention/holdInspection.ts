@@ -3,12 +3,18 @@
  * self-attention; an encoder-decoder's decoder and cross-attention too) and what stays
  * with the caller (everything else).
  */
-import type { HeldResult, InspectResult } from '../types';
+import type { AttentionStack, HeldResult, InspectResult } from '../types';
 import { withTensorWindows } from './appliedWindows';
 import { HeldTensors } from './attentionSource';
 import type { HeldResults, HeldStack } from './heldResults';
+import type { MovesOnDemand } from './movesOnDemand';
 
-export function holdInspection(held: HeldResults, result: InspectResult): HeldResult {
+export function holdInspection(
+  held: HeldResults,
+  result: InspectResult,
+  /** An encoder-decoder's norms on demand, per stack (issue 24). */
+  moves?: (stack: AttentionStack) => MovesOnDemand,
+): HeldResult {
   const { attentions, seq2seq, ...meta } = result;
   const n = result.tokens.length;
   const stacks: HeldStack[] = [
@@ -56,5 +62,11 @@ export function holdInspection(held: HeldResults, result: InspectResult): HeldRe
       ),
     },
   );
+  if (moves) {
+    for (const { source } of stacks) {
+      source.moves = moves(source.stack);
+      source.stack.valueNorms = true;
+    }
+  }
   return held.hold({ ...meta, seq2seq: decoderMeta }, stacks);
 }

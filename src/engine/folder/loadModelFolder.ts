@@ -56,6 +56,8 @@ export interface LoadedModelFolder {
   predictionOutputs?: TopPredictionOutputs;
   /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
   normOutputs?: HeadNormOutputs[] | string;
+  /** With `recomputeOutputs`: whether every layer's output projection was found (norms can be computed). */
+  normsFound?: boolean;
   /** With `recomputeOutputs`, for a decoder: the logit lens in the graph (issue 24), or why there is none. */
   lensOutputs?: LogitLensOutputs | string;
   /** With `LoadOptions.headSteps`: per layer, the outputs the head steps are read from. */
@@ -200,6 +202,7 @@ export async function prepareFolder(
     ...(recomputeOutputs ? { recomputeOutputs } : {}),
     ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
     ...(recompute?.norms ? { normOutputs: recompute.norms } : {}),
+    ...(recompute ? { normsFound: recompute.normsFound } : {}),
     ...(recompute?.lens === undefined ? {} : { lensOutputs: recompute.lens }),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),

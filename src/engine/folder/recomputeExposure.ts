@@ -28,6 +28,8 @@ export interface RecomputeExposure {
   norms?: HeadNormOutputs[] | string;
   /** A decoder's logit lens (issue 24), or why it has none. */
   lens?: LogitLensOutputs | string;
+  /** Whether every layer's output projection was found: the norms can be computed (issue 24). */
+  normsFound: boolean;
 }
 
 export function recomputeExposure(
@@ -38,13 +40,12 @@ export function recomputeExposure(
 ): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
   const { attentions, logits } = manifest.outputs;
-  // Planned before exposeRecompute renames each P·V output.
-  const normPlan = whatMoves
-    ? planHeadNorms(
-        model.graph as onnx.IGraphProto,
-        findStepTensors(model.graph as onnx.IGraphProto),
-      )
-    : undefined;
+  // Planned before exposeRecompute renames each P·V output (a read-only walk: planned even
+  // when nothing is added, so the inspection knows whether norms can be asked for).
+  const normPlan = planHeadNorms(
+    model.graph as onnx.IGraphProto,
+    findStepTensors(model.graph as onnx.IGraphProto),
+  );
   const layers = exposeRecompute(
     model,
     manifest.layers,
@@ -54,7 +55,7 @@ export function recomputeExposure(
   const predictions = logits === undefined ? undefined : topPredictionsInGraph(model, logits);
   const kept = new Set(recomputeFetches(layers));
   if (predictions) kept.add(predictions.probs).add(predictions.ids);
-  const norms = normPlan ? exposeHeadNorms(model, normPlan) : undefined;
+  const norms = whatMoves && normPlan ? exposeHeadNorms(model, normPlan) : undefined;
   const lens = whatMoves ? lensOf(model, manifest, normPlan) : NOT_LOADED;
   if (typeof lens === 'object') {
     for (const name of [lens.probs, lens.ids, ...lens.streams]) kept.add(name);
@@ -69,6 +70,7 @@ export function recomputeExposure(
     ...(predictions ? { predictions } : {}),
     ...(norms ? { norms } : whatMoves ? {} : { norms: NOT_LOADED }),
     lens,
+    normsFound: normPlan !== undefined,
   };
 }
 

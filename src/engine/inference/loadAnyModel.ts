@@ -7,12 +7,20 @@ import type { Surface } from '../surface';
 import { type LoadedModel, loadSingleGraphModel, tokenizerOf } from './loadedModel';
 import { loadSeq2SeqModel } from './loadSeq2SeqModel';
 import type { Seq2SeqModel } from './seq2seqModel';
+import { WhatMovesSession } from './whatMovesSession';
+import { Seq2SeqWhatMoves } from './seq2seqWhatMoves';
 
 /** What an engine loads into every graph beyond attention. */
 export interface LoadChoices {
-  /** Value norms and the logit lens (issue 24). */
+  /** Value norms and the logit lens (issue 24), computed when asked for. */
   whatMoves: boolean;
 }
+
+/**
+ * How the inspection's graph is loaded: attention recomputed, and never the norms and lens
+ * (issue 24: a second session computes them when a view asks, whatMovesSession.ts).
+ */
+export const INSPECTION_LOAD = { recompute: true, whatMoves: false } as const;
 
 export async function loadAnyModel(
   files: ModelFiles,
@@ -22,14 +30,20 @@ export async function loadAnyModel(
   choices: LoadChoices = { whatMoves: true },
 ): Promise<LoadedModel | Seq2SeqModel> {
   const listed = withListCache(files);
-  if (await isSeq2SeqFolder(listed))
-    return loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
+  if (await isSeq2SeqFolder(listed)) {
+    const model = await loadSeq2SeqModel(listed, modelDir, tokenizerOf, variant);
+    if (choices.whatMoves) model.whatMoves = new Seq2SeqWhatMoves(listed, model);
+    return model;
+  }
   const folder = await loadModelFolder(listed, {
-    recompute: true,
-    whatMoves: choices.whatMoves,
+    ...INSPECTION_LOAD,
     ...(variant ? { variant } : {}),
   });
-  return loadSingleGraphModel(folder, modelDir, surface);
+  const model = await loadSingleGraphModel(folder, modelDir, surface);
+  if (choices.whatMoves && folder.recomputeOutputs) {
+    model.whatMoves = new WhatMovesSession(listed, variant);
+  }
+  return model;
 }
 
 /**

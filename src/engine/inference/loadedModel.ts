@@ -18,7 +18,8 @@ import { type AttentionSource, HeldTensors } from '../attention/attentionSource'
 import { withTensorWindows } from '../attention/appliedWindows';
 import { recomputeFetches } from '../graph/recomputeFetches';
 import { recomputedSource } from './recomputeRun';
-import { addExtras, attachExtras } from './runExtras';
+import { NO_PROJECTION } from './runExtras';
+import type { WhatMovesSession } from './whatMovesSession';
 import { toPredictions, topPredictions } from './predictionGraph';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, Tensor } from './ortRuntime';
@@ -34,6 +35,8 @@ export interface RunOutputs {
 /** A model folder, validated, with its tokenizer and a reusable inference session. */
 export class LoadedModel {
   private readonly spellings = new Map<number, string>();
+  /** Where value norms and the logit lens come from when a view asks (issue 24); none: not offered. */
+  whatMoves?: WhatMovesSession;
 
   constructor(
     readonly info: ModelInfo,
@@ -56,7 +59,9 @@ export class LoadedModel {
 
   /** Frees the session's memory in the WASM heap (all sessions share one heap). */
   release(): Promise<void> {
-    this.releasing ??= this.session.release();
+    this.releasing ??= Promise.all([this.session.release(), this.whatMoves?.release()]).then(
+      () => undefined,
+    );
     return this.releasing;
   }
 
@@ -115,9 +120,9 @@ export class LoadedModel {
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);
     if (top) fetches.push(top.probs, top.ids);
+    if (this.whatMoves) stack.valueNorms = this.folder.normsFound ? true : NO_PROJECTION;
     const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
     const feeds = this.feedsFor(ids, kept);
-    addExtras(this.folder, feeds, fetches, this.info.hiddenSize);
     const outputs = await this.session.run(feeds, fetches).catch((error: unknown) => {
       throw runFailure(error, n, this.folder, this.surface);
     });
@@ -132,8 +137,15 @@ export class LoadedModel {
     ).catch((error: unknown) => {
       throw headsMismatch(error, this.folder);
     });
-    const lensRun = { session: this.session, feeds: this.feedsFor(ids.slice(0, 1), 1) };
-    attachExtras(source, outputs, this.folder, stack, lensRun, spell);
+    if (this.whatMoves) {
+      this.whatMoves.attach(source, ids, spell);
+      if (!this.folder.normsFound) source.norms = NO_PROJECTION;
+    } else {
+      // Loaded without them (the CLI's plain export): the folder says why.
+      const { normOutputs, lensOutputs } = this.folder;
+      source.norms = typeof normOutputs === 'string' ? normOutputs : NO_PROJECTION;
+      if (typeof lensOutputs === 'string') source.lens = lensOutputs;
+    }
     if (!top) return { source };
     const probs = asFloat32(outputs[top.probs]) as Float32Array;
     const topIds = outputs[top.ids].data as BigInt64Array;

@@ -26,6 +26,7 @@ import { makeFeeds } from './graphFeeds';
 import { type GreedySource, greedyNext, isNoNextToken } from './greedyNext';
 import { checkHeads, logitsOf } from './seq2seqOutputs';
 import { type InferenceSession, ortMessage } from './ortRuntime';
+import type { Seq2SeqWhatMoves } from './seq2seqWhatMoves';
 
 /** The encoder's output for one source. */
 export interface EncodedSource {
@@ -80,9 +81,13 @@ export class Seq2SeqModel {
     private readonly cacheStep?: CacheStepLoader,
   ) {}
 
+  /** Where value norms and head writes come from when a view asks (issue 24); none: not offered. */
+  whatMoves?: Seq2SeqWhatMoves;
+
   /** Frees the sessions' memory in the WASM heap (all sessions share one heap). */
   async release(): Promise<void> {
     await Promise.all([
+      this.whatMoves?.release(),
       this.encoderSession.release(),
       this.decoderSession.release(),
       this.cacheStep?.release(),

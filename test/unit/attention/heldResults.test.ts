@@ -43,7 +43,7 @@ describe('held results', () => {
     const held = await engine.inspectHeld(BUNDLED, TEXT);
     const n = full.tokens.length;
     assert.deepEqual(held.stacks, [
-      { kind: 'encoder', layers: 4, heads: 4, rows: n, cols: n, causal: true },
+      { kind: 'encoder', layers: 4, heads: 4, rows: n, cols: n, causal: true, valueNorms: true },
     ]);
     assert.equal('attentions' in held, false, 'no tensors travel with the result');
     const id = held.resultId;

@@ -36,7 +36,9 @@ describe('decoder continuations against PyTorch', () => {
       assert.equal(generation.steppedWith, 'cache');
       const total = n + ref.generated_ids.length;
       assert.equal(result.tokens.length, total);
-      assert.deepEqual(result.stacks[0], {
+      // Whether its norms can be asked for (issue 24) is the model's, tested elsewhere.
+      const { valueNorms: _norms, ...stack } = result.stacks[0];
+      assert.deepEqual(stack, {
         kind: 'encoder',
         layers: result.model.layers,
         heads: result.model.heads,

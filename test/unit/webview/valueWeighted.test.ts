@@ -37,9 +37,13 @@ describe('value-weighted matrices in the webview (webview/valueWeighted.ts, resu
     await settled();
     const n = held.tokens.length;
     store.weights = 'value-weighted';
-    store.tokenMatrix(1, 1);
-    await settled();
-    const shown = store.tokenMatrix(1, 1);
+    // The first value-weighted slice has the engine compute the norms (a second session's
+    // run, issue 24): wait for it rather than a fixed time.
+    let shown = store.tokenMatrix(1, 1);
+    for (let waited = 0; !shown && waited < 600; waited++) {
+      await settled();
+      shown = store.tokenMatrix(1, 1);
+    }
     assert.ok(shown, 'no value-weighted matrix');
     const request = { kind: 'encoder' as const, layer: 1, heads: [1] };
     const norms = await engine.slice(held.resultId, { ...request, weights: 'value-weighted' });
