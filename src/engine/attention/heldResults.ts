@@ -171,9 +171,11 @@ export class HeldResults {
       held.overviews.set(key, overview);
       overview.catch(() => held.overviews.delete(key));
     }
-    // The writes are there once a view asked for the norms (computed on demand, issue 24).
+    const answer = await overview;
+    // The writes are there once a view asked for the norms (computed on demand, issue 24; a
+    // value-weighted overview has just asked for them).
     const norms = normsIfHeld(stack.source);
-    return norms ? { ...(await overview), writes: norms.meanWrites(layer) } : overview;
+    return norms ? { ...answer, writes: norms.meanWrites(layer) } : answer;
   }
 
   private async unitOverview(
