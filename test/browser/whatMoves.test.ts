@@ -125,6 +125,9 @@ describe('what attention moves in the panel (issue 24, Chromium)', () => {
     const index = 20;
     await w.send({ type: 'didFocusToken', runId: 1, index });
     await w.settle();
+    assert.deepEqual(w.host.callsOf('logitLens'), [], 'a focus alone reads no lens');
+    await w.page.click('.logit-lens button.read-lens');
+    await w.settle();
     const rows = await w.page.$$eval('.logit-lens tbody tr', (trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td code')].map((c) => c.textContent ?? '')),
     );
@@ -146,6 +149,8 @@ describe('what attention moves in the panel (issue 24, Chromium)', () => {
     const reason = (await w.page.getAttribute('.weights-switch', 'title')) ?? '';
     assert.match(reason, /not available/i);
     await w.send({ type: 'didFocusToken', runId: 1, index: 3 });
+    await w.settle();
+    await w.page.click('.logit-lens button.read-lens');
     await w.settle();
     assert.match((await w.page.textContent('.lens-refused')) ?? '', /^Not available: /);
     await w.close();

@@ -2,7 +2,9 @@
  * The logit lens of the focused token (issue 24): per layer the top-k next tokens read from
  * the residual stream after it through the model's final norm and unembedding, as a small
  * layers × top-k table beside the model's own predictions, so the user sees in which layer
- * the answer appears. Asked of the host once per run and position (a few kept); where the
+ * the answer appears. Asked of the host once per run and position (a few kept) after the user
+ * asks for it once per run: the engine reads the lens with a second pass of the model (seconds
+ * and a second copy of the weights on a big model), which must not follow every hover. Where the
  * engine refuses (no final norm or unembedding found, not a decoder) it says why.
  */
 import type { LogitLensLayer } from '../../src/engine/types';
@@ -17,6 +19,8 @@ type Answer = { layers: LogitLensLayer[] } | { refusal: string } | undefined;
 export class LogitLensTable {
   private readonly answers = new Map<string, Answer>();
   private runId: number | null = null;
+  /** The run whose lens the user asked for: only then are positions asked. */
+  private wanted: number | null = null;
 
   constructor(
     private readonly ask: (runId: number, position: number, k: number) => Promise<LogitLensLayer[]>,
@@ -30,6 +34,7 @@ export class LogitLensTable {
       this.runId = runId;
       this.answers.clear();
     }
+    if (this.wanted !== runId) return this.offer(runId);
     const key = String(position);
     if (!this.answers.has(key)) {
       this.answers.set(key, undefined);
@@ -52,12 +57,29 @@ export class LogitLensTable {
     }
     return render(this.answers.get(key));
   }
+
+  private offer(runId: number): HTMLElement {
+    const box = heading();
+    const read = text('button', 'read-lens', 'Read the logit lens');
+    read.title = 'Runs the model once more over this text, keeping every layer’s residual stream';
+    read.addEventListener('click', () => {
+      this.wanted = runId;
+      this.changed();
+    });
+    box.append(read);
+    return box;
+  }
 }
 
-function render(answer: Answer): HTMLElement {
+function heading(): HTMLElement {
   const box = document.createElement('section');
   box.className = 'logit-lens';
   box.append(text('h3', '', 'Logit lens · next token after each layer'));
+  return box;
+}
+
+function render(answer: Answer): HTMLElement {
+  const box = heading();
   if (!answer) {
     box.append(text('p', 'hint', 'Reading the residual stream of every layer…'));
     return box;
