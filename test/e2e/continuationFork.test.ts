@@ -127,7 +127,7 @@ describe('Continue with Attention: forks, ghost text, edits while writing (code-
     assert.deepEqual((await renderedLines(wb.page)).slice(0, 3), original.slice(0, 3), 'undone');
   });
 
-  it('counts tokens in its progress; an edit of the prompt while writing leaves the result stale, nothing to insert', async function () {
+  it('counts tokens in its progress; an edit of the prompt while writing leaves the result stale, nothing inserted', async function () {
     this.timeout(240_000);
     const { wb } = session;
     // A prompt of some 300 tokens: each of the bundled model's full passes takes long
@@ -146,7 +146,15 @@ describe('Continue with Attention: forks, ghost text, edits while writing (code-
     assert.ok(await frame.locator('body.result-stale').count());
     assert.deepEqual(await ghostWhen(wb.page, () => false), [], 'no ghost text');
     await wb.runCommand('Attention Inspector: Insert Continuation');
-    await wb.waitForNotification('there is no continuation to insert');
+    // On a loaded machine the model may finish its 32 tokens before the keystroke lands: then
+    // the continuation exists but its document changed, and the command says that instead.
+    // Either way nothing is inserted and the user is told why.
+    await wb.page
+      .locator('.notification-toast .notification-list-item-message', {
+        hasText: /there is no continuation to insert|the document changed after the model wrote/,
+      })
+      .first()
+      .waitFor({ timeout: 60_000 });
     const lines = await renderedLines(wb.page);
     assert.deepEqual(lines.slice(0, 2), [`#${long[0]}`, long[1]]);
   });
