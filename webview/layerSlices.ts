@@ -6,7 +6,6 @@
  */
 import type { AttentionKind, AttentionSliceRequest, SliceWeights } from '../src/engine/types';
 import { SliceCache } from './sliceCache';
-import { toRowShares } from './valueWeighted';
 
 /** A layer's shape: heads × rows × columns. */
 export interface LayerShape {
@@ -50,14 +49,10 @@ export class LayerSlices {
     const request: AttentionSliceRequest = all
       ? { kind, layer }
       : { kind, layer, heads: [...heads] };
-    if (weights === 'attention') {
-      return this.cache.get(key, heads.length * shape.n * shape.cols, () => this.ask(request));
-    }
-    const ask = () =>
-      this.ask({ ...request, weights }).then((w) =>
-        w instanceof Float32Array ? toRowShares(w, shape.cols) : w,
-      );
-    return this.cache.get(key, heads.length * shape.n * shape.cols, ask);
+    // Value-weighted rows come as the engine's row shares, the panel's one footing (valueWeighted.ts).
+    const asked: AttentionSliceRequest =
+      weights === 'attention' ? request : { ...request, weights, rowShares: true };
+    return this.cache.get(key, heads.length * shape.n * shape.cols, () => this.ask(asked));
   }
 
   /** The whole layer when it is already here, without asking. */

@@ -9,16 +9,6 @@
 import type { SliceWeights } from '../src/engine/types';
 import type { HeadChoice } from './viewState';
 
-/** Divides each row of `[.., cols]` `weights` by its sum, in place; a row of zeros stays zero. */
-export function toRowShares(weights: Float32Array, cols: number): Float32Array {
-  for (let start = 0; start < weights.length; start += cols) {
-    let sum = 0;
-    for (let j = start; j < start + cols; j++) sum += weights[j];
-    if (sum > 0) for (let j = start; j < start + cols; j++) weights[j] /= sum;
-  }
-  return weights;
-}
-
 /**
  * What the legend calls a cell; rollout chains attention weights whatever the switch shows.
  * A long head's tiles follow the switch too (the engine's `rowShares`, webview/headTiles.ts).

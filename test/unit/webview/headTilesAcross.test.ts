@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AttentionSliceRequest } from '../../../src/engine/types';
 import { maxOverHeads, meanOverHeads } from '../../../src/shared/headAggregates';
 import { HeadTiles, TILED_ABOVE, type TileTarget } from '../../../webview/headTiles';
-import { toRowShares } from '../../../webview/valueWeighted';
+import { toRowShares } from '../../../src/engine/attention/valueWeightedOverview';
 import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import type { AttentionSliceRequest } from '../../../src/engine/types';
 import { ResultStore } from '../../../webview/resultStore';
-import { toRowShares } from '../../../webview/valueWeighted';
+import { toRowShares } from '../../../src/engine/attention/valueWeightedOverview';
 import { toFeedResult } from '../../../src/panel/webviewFeed';
 import { sharedEngine } from '../engine/fixtures';
 
@@ -58,7 +58,7 @@ describe('value-weighted matrices in the webview (webview/valueWeighted.ts, resu
       }
     }
     assert.ok(differs > 0.01, `value-weighted equals raw (max difference ${differs})`);
-    assert.deepEqual(asked.at(-1), { ...request, weights: 'value-weighted' });
+    assert.deepEqual(asked.at(-1), { ...request, weights: 'value-weighted', rowShares: true });
 
     // Whole value-weighted layers in the cache must not feed rollout.
     store.tokenMatrix(0, 'mean');
