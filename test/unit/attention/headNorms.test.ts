@@ -28,6 +28,13 @@ const CASES: { name: string; dir: string; reference: string }[] = [
     dir: join(HF_FIXTURES, 'gpt2-optimized'),
     reference: join(HF_FIXTURES, 'gpt2.norms.json'),
   },
+  // Merged decoders (attention inside an If, kept whole): the norms session runs the
+  // no-cache branch inlined (graph/inlineNoCacheBranch.ts); the same weights as gpt2's.
+  ...['gpt2-merged', 'gpt2-optimized-merged'].map((name) => ({
+    name,
+    dir: join(HF_FIXTURES, name),
+    reference: join(HF_FIXTURES, 'gpt2.norms.json'),
+  })),
   {
     name: 'mini-code-gpt',
     dir: BUNDLED,
