@@ -25,8 +25,9 @@ const CASES = [
     reference: join(HF_FIXTURES, 'gpt2.norms.json'),
   },
   // Merged decoders (attention inside an If, kept whole): the lens of the no-cache branch.
-  // Their run's predictions are read from the logits in float64 (predictionGraph.ts), the
-  // lens's in the graph in float32: the same ids, probabilities within float32 rounding.
+  // Their run's predictions come from the logits through a separate small graph
+  // (predictionGraph.ts), the lens's from inside the model's: the same ids, probabilities
+  // within float32 rounding.
   ...['gpt2-merged', 'gpt2-optimized-merged'].map((name) => ({
     name,
     dir: join(HF_FIXTURES, name),
