@@ -14,9 +14,10 @@ export function normsPlannable(model: onnx.IModelProto): boolean {
   const copy: onnx.IModelProto = { ...model, graph: { ...(model.graph ?? {}) } };
   try {
     inlineNoCacheBranch(copy);
+    const graph = copy.graph as onnx.IGraphProto;
+    return planHeadNorms(graph, findStepTensors(graph)) !== undefined;
   } catch {
+    // A graph the plan cannot read is one whose norms are not offered; loading goes on.
     return false;
   }
-  const graph = copy.graph as onnx.IGraphProto;
-  return planHeadNorms(graph, findStepTensors(graph)) !== undefined;
 }
