@@ -78,6 +78,36 @@ function closingNorms(file: string): void {
   writeFileSync(file, encodeOnnx(model));
 }
 
+/** T5's tied head: the decoder output times `scale` before the lm_head MatMul. */
+function scaleBeforeLmHead(file: string, scale: number): void {
+  const model = decodeOnnx(readFileSync(file), 't5-small-tiny');
+  const graph = model.graph as onnxProto.onnx.IGraphProto;
+  const nodes = graph.node ?? [];
+  const head = nodes.find((n) => n.output?.includes('logits'));
+  assert.equal(head?.opType, 'MatMul', 'logits are the lm_head MatMul’s');
+  const input = head.input?.[0] as string;
+  graph.initializer?.push(
+    onnxProto.onnx.TensorProto.create({
+      name: 'tied_scale',
+      dataType: onnxProto.onnx.TensorProto.DataType.FLOAT,
+      dims: [],
+      floatData: [scale],
+    }),
+  );
+  nodes.splice(
+    nodes.indexOf(head),
+    0,
+    onnxProto.onnx.NodeProto.create({
+      opType: 'Mul',
+      name: 'tied_scale/Mul',
+      input: [input, 'tied_scale'],
+      output: ['tied_scaled'],
+    }),
+  );
+  head.input = ['tied_scaled', ...(head.input ?? []).slice(1)];
+  writeFileSync(file, encodeOnnx(model));
+}
+
 describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (issue 24)', () => {
   for (const name of SEQ2SEQ_FIXTURES) {
     it(`${name}: each decoder layer's top ${K} at every decoder position`, async () => {
@@ -125,6 +155,32 @@ describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (iss
         table.push(await engine.logitLens(held.resultId, position, K));
       }
       const worst = compare(table, ref.lens_closing_norms);
+      assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('t5-small-tiny scaled by d_model^-½ before lm_head (tied T5): the graph’s Mul is copied too', async () => {
+    const name = 't5-small-tiny';
+    const ref = JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.norms.json`), 'utf8')) as {
+      decoder_ids: number[];
+      lens_scaled: Lens;
+    };
+    const source = seq2seqReference(name);
+    const dir = mkdtempSync(join(tmpdir(), 'ai-t5-scaled-'));
+    try {
+      cpSync(seq2seqDir(name), dir, { recursive: true });
+      scaleBeforeLmHead(join(dir, 'onnx', 'decoder_model.onnx'), 32 ** -0.5);
+      const engine = sharedEngine();
+      const held = await engine.inspectHeld(dir, source.source_text, {
+        target: { kind: 'given', text: source.given.target_text },
+      });
+      const table: LogitLensLayer[][] = [];
+      for (let position = 0; position < ref.decoder_ids.length; position++) {
+        table.push(await engine.logitLens(held.resultId, position, K));
+      }
+      const worst = compare(table, ref.lens_scaled);
       assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
