@@ -63,6 +63,7 @@ describe('head norms and writes, against PyTorch', () => {
       const model = await sharedEngine().loadModel(dir);
       const { source } = await model.runHeld(expected.ids, 0);
       assert.equal(source.norms, undefined, 'the inspection run computes no norms');
+      assert.equal(source.stack.valueNorms, true, 'the panel offers the switch without asking');
       const norms = await source.moves?.norms();
       assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
       for (const [layer, want] of expected.layers.entries()) {
