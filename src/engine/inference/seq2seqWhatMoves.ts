@@ -16,6 +16,7 @@ import { crossAttentionFlags } from '../graph/decoderAttention';
 import { exposeHeadNorms, type HeadNormOutputs, planHeadNorms } from '../graph/exposeHeadNorms';
 import { encodeOnnx } from '../graph/exposeTensors';
 import { findStepTensors } from '../graph/findStepTensors';
+import { inlineNoCacheBranch } from '../graph/inlineNoCacheBranch';
 import { decodeGraph } from '../graph/prepareGraph';
 import type { AttentionKind, AttentionStack, InspectResult } from '../types';
 import { makeFeeds } from './graphFeeds';
@@ -147,6 +148,8 @@ export class Seq2SeqWhatMoves {
     const externalData = await readExternalData(this.files, graph, file);
     const expected =
       which === 'encoder' ? folder.encoder.manifest.layers : 2 * folder.decoderLayers;
+    // A merged decoder (Transformers.js folders) is run as its no-cache branch.
+    if (which === 'decoder') inlineNoCacheBranch(model);
     // Classified before the edit, on the same Softmax nodes in the same order.
     const cross = which === 'decoder' ? crossAttentionFlags(model) : [];
     const steps = findStepTensors(graph);

@@ -7,7 +7,7 @@
  * the model's own logits (the script checks that). The CLI names it `decoder_logit_lens`.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeOnnx } from '../../../src/engine/graph/decodeOnnx';
@@ -181,6 +181,54 @@ describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (iss
         table.push(await engine.logitLens(held.resultId, position, K));
       }
       const worst = compare(table, ref.lens_scaled);
+      assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('t5-small-tiny as a Transformers.js folder (decoder_model_merged.onnx only): the same norms and lens', async () => {
+    const name = 't5-small-tiny';
+    const ref = JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.norms.json`), 'utf8')) as {
+      decoder_ids: number[];
+      lens: Lens;
+      decoder: { writes: number[][] }[];
+      cross: { writes: number[][] }[];
+    };
+    const source = seq2seqReference(name);
+    const dir = mkdtempSync(join(tmpdir(), 'ai-t5-merged-'));
+    try {
+      cpSync(seq2seqDir(name), dir, { recursive: true });
+      for (const file of readdirSync(join(dir, 'onnx'))) {
+        if (file.startsWith('decoder') && file !== 'decoder_model_merged.onnx') {
+          rmSync(join(dir, 'onnx', file));
+        }
+      }
+      const engine = sharedEngine();
+      const held = await engine.inspectHeld(dir, source.source_text, {
+        target: { kind: 'given', text: source.given.target_text },
+      });
+      assert.ok(
+        held.model.notes?.some((n) => /decoder_model_merged\.onnx is a merged decoder/.test(n)),
+        JSON.stringify(held.model.notes),
+      );
+      for (const kind of ['decoder', 'cross'] as const) {
+        for (const [layer, want] of ref[kind].entries()) {
+          const { writes } = await engine.headWrites(held.resultId, kind, layer);
+          for (const [h, row] of want.writes.entries()) {
+            const max = Math.max(...row);
+            for (const [i, w] of row.entries()) {
+              const got = writes[h * row.length + i];
+              assert.ok(Math.abs(got - w) <= 1e-4 * max, `${kind} ${layer} head ${h} row ${i}`);
+            }
+          }
+        }
+      }
+      const table: LogitLensLayer[][] = [];
+      for (let position = 0; position < ref.decoder_ids.length; position++) {
+        table.push(await engine.logitLens(held.resultId, position, K));
+      }
+      const worst = compare(table, ref.lens);
       assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
