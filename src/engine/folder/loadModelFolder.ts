@@ -145,7 +145,7 @@ export async function prepareFolder(
   }
 
   const { attentions } = manifest.outputs;
-  if (options.noCacheBranch) inlineNoCacheBranch(model);
+  if (options.noCacheBranch) inlineNoCacheBranch(model, `${label}: ${graphPath}`);
   const recompute =
     options.recompute && !options.headSteps && !options.expose?.length
       ? recomputeExposure(model, manifest, source.onnxBytes, options.whatMoves ?? true)

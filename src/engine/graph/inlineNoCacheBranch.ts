@@ -19,7 +19,11 @@ const { onnx: proto } = onnxProto;
  * undefined when the graph has no If holding attention (nothing changed). Throws when the
  * branch cannot be inlined (a tensor name it would redefine), naming it.
  */
-export function inlineNoCacheBranch(model: onnx.IModelProto): string | undefined {
+export function inlineNoCacheBranch(
+  model: onnx.IModelProto,
+  /** The model and file, for the message. */
+  where = 'the graph',
+): string | undefined {
   const graph = model.graph as onnx.IGraphProto;
   const found = findIfAttention(graph);
   if (!found) return undefined;
@@ -36,7 +40,9 @@ export function inlineNoCacheBranch(model: onnx.IModelProto): string | undefined
   ].filter((name) => name !== '');
   const clash = defined.find((name) => taken.has(name));
   if (clash !== undefined) {
-    throw new Error(`the no-cache branch of If "${node.name}" redefines the tensor "${clash}"`);
+    throw new Error(
+      `${where}: the no-cache branch of If "${node.name}" redefines the tensor "${clash}", so it cannot be run on its own`,
+    );
   }
   // The If's outputs keep their names: each is the branch's output, through an Identity.
   const outputs = (node.output ?? []).flatMap((name, i) => {

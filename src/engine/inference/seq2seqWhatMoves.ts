@@ -149,7 +149,7 @@ export class Seq2SeqWhatMoves {
     const expected =
       which === 'encoder' ? folder.encoder.manifest.layers : 2 * folder.decoderLayers;
     // A merged decoder (Transformers.js folders) is run as its no-cache branch.
-    if (which === 'decoder') inlineNoCacheBranch(model);
+    if (which === 'decoder') inlineNoCacheBranch(model, `${label}: ${file}`);
     // Classified before the edit, on the same Softmax nodes in the same order.
     const cross = which === 'decoder' ? crossAttentionFlags(model) : [];
     const steps = findStepTensors(graph);
