@@ -66,10 +66,18 @@ export class FocusTracker {
     const label = focusLabel(ctx, kind);
     const lastToken = unit !== null ? ctx.units.units[unit]?.at(-1) : undefined;
     const predictions = lastToken !== undefined ? store.meta?.predictions?.[lastToken] : undefined;
-    // The lens reads the same position as the predictions it stands beside (decoders only).
+    // The lens reads the same position as the predictions it stands beside (decoders only);
+    // an encoder-decoder's at the focused decoder token (decoder and cross rows).
+    const lensAt = store.meta?.seq2seq
+      ? store.kind === 'encoder'
+        ? undefined
+        : lastToken
+      : predictions && store.kind === 'encoder'
+        ? lastToken
+        : undefined;
     const lens =
-      predictions && store.runId !== null && store.kind === 'encoder'
-        ? this.lens?.element(store.runId, lastToken as number)
+      lensAt !== undefined && store.runId !== null
+        ? this.lens?.element(store.runId, lensAt)
         : undefined;
     this.panel.show(this.focus, {
       labels: ctx.units.labels,

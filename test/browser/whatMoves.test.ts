@@ -3,8 +3,9 @@
  * engine's own held result (value norms and the logit lens kept with it), shown in the
  * page. The Weights switch redraws the matrix and head views with value-weighted shares,
  * the summary gains its Writes column, and the focused token's logit lens lists k
- * predictions per layer whose last layer is the model's own. A result held without norms
- * disables the switch with the engine's reason.
+ * predictions per layer whose last layer is the model's own (an encoder-decoder's at the
+ * decoder token clicked). A result held without norms disables the switch with the engine's
+ * reason.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,8 +15,10 @@ import type { HeldResult } from '../../src/engine/types';
 import { toFeedResult } from '../../src/panel/webviewFeed';
 import type { FocusMessage, WebviewToHost } from '../../src/protocol/webview';
 import { LENS_K } from '../../webview/controls/logitLensTable';
+import { visibleText } from '../../webview/format';
 import { launchChromium } from '../chromium';
 import { sharedEngine } from '../unit/engine/fixtures';
+import { seq2seqDir, seq2seqReference } from '../unit/seq2seq/seq2seqFixtures';
 import { runFixture } from './fixtureResult';
 import { WebviewPage } from './webviewPage';
 
@@ -135,6 +138,47 @@ describe('what attention moves in the panel (issue 24, Chromium)', () => {
     for (const row of rows) assert.equal(row.length, LENS_K);
     const own = await w.page.$$eval('ol.predictions code', (cs) => cs.map((c) => c.textContent));
     assert.deepEqual(rows.at(-1)?.slice(0, own.length), own.slice(0, LENS_K));
+    assert.deepEqual(
+      w.host.callsOf('logitLens').map((c) => [c.position, c.k]),
+      [[index, LENS_K]],
+    );
+    await w.close();
+  });
+
+  it('an encoder-decoder: the lens of the focused decoder token, one row per decoder layer', async () => {
+    const name = 'opus-mt-tiny';
+    const source = seq2seqReference(name);
+    const result = await sharedEngine().inspectHeld(seq2seqDir(name), source.source_text, {
+      target: { kind: 'given', text: source.given.target_text },
+    });
+    const w = await WebviewPage.open(browser, {
+      state: { v: 1, view: 'matrix', attention: 'decoder' },
+    });
+    w.host.holdInEngine(1, sharedEngine(), result);
+    await w.send({ type: 'didStartResult', meta: toFeedResult(result, 1, 'source.txt').meta });
+    await w.settle();
+    // The decoder's tokens have no place in the editor: the row is clicked in the matrix.
+    const index = 2;
+    const box = await w.page.locator('.matrix-base').boundingBox();
+    const layout = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout')) ?? '{}');
+    assert.ok(box);
+    await w.page.mouse.click(
+      box.x + layout.left + layout.panX + 0.5 * layout.cell,
+      box.y + layout.top + layout.panY + (index + 0.5) * layout.cell,
+    );
+    await w.settle();
+    await w.page.click('.logit-lens button.read-lens');
+    await w.settle();
+    const rows = await w.page.$$eval('.logit-lens tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td code')].map((c) => c.textContent ?? '')),
+    );
+    assert.equal(rows.length, result.seq2seq?.decoderLayers);
+    const want = await sharedEngine().logitLens(result.resultId, index, LENS_K);
+    assert.deepEqual(
+      rows,
+      want.map((layer) => layer.predictions.map((p) => visibleText(p.text))),
+      'each decoder layer, read at decoder token 2',
+    );
     assert.deepEqual(
       w.host.callsOf('logitLens').map((c) => [c.position, c.k]),
       [[index, LENS_K]],

@@ -14,7 +14,7 @@ import { InspectorPanel } from './harness/inspectorPanel';
 import { repoRoot, screenshotDir } from './harness/paths';
 import { startSession, type Session } from './harness/session';
 import { unitLabel } from '../../src/shared/unitLabels';
-import { formatWeight } from '../../webview/format';
+import { formatWeight, visibleText } from '../../webview/format';
 import { expectedHighlights, topAttended } from './harness/sourceRanges';
 
 const MARIAN = join(repoRoot, 'test', 'fixtures', 'hf', 'opus-mt-tiny');
@@ -98,6 +98,27 @@ describe('Encoder-decoder: a translation attends to its source, in the editor', 
       'decorated characters not attended',
     );
     await session.wb.page.screenshot({ path: join(screenshotDir, 'e2e-translation-dark.png') });
+  });
+
+  it('a target token’s logit lens: the decoder’s top 5 after each of its layers, as the CLI reads them', async () => {
+    const query = 1;
+    const withLens = cliInspect(fileText.split('\n')[0], MARIAN, ['--logit-lens', '5']);
+    const lens = (withLens as unknown as Record<string, { text: string }[][][]>).decoder_logit_lens;
+    assert.ok(lens, 'the CLI exported no decoder_logit_lens');
+    // The layer the other tests show, so the next one finds the view as it expects.
+    await panel.showHeads((cli.cross_attentions?.length ?? 1) - 1, [0]);
+    await panel.frame.locator(`.head-column.queries .token[data-unit="${query}"]`).click();
+    await panel.frame.locator('.logit-lens button.read-lens').click();
+    const rows = panel.frame.locator('.logit-lens tbody tr');
+    await rows.nth(lens.length - 1).waitFor({ timeout: 120_000 });
+    assert.equal(await panel.frame.locator('.lens-refused').count(), 0);
+    const shown = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td code')].map((c) => c.textContent ?? '')),
+    );
+    assert.deepEqual(
+      shown,
+      lens.map((positions) => positions[query].map((p) => visibleText(p.text))),
+    );
   });
 
   it('the editor cursor on a source token lists, in the panel, the target tokens attending to it', async () => {

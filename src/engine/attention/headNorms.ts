@@ -109,7 +109,7 @@ export function requireNorms(source: {
   if (norms instanceof HeadNorms) return norms;
   const why =
     norms ??
-    `the engine computes them only with attention recomputed from q and k, which this graph does not allow (its attention is kept whole)`;
+    `the engine holding this result was started without value norms and the logit lens (the CLI loads them for --norms and --logit-lens)`;
   throw new EngineRunError(
     `Value-weighted attention and head writes are not available for this result: ${why}.`,
     'badInput',

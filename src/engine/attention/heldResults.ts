@@ -127,9 +127,11 @@ export class HeldResults {
     return shapeSlice(read, across ? 1 : heads.length, rows, stack.cols, shape);
   }
 
-  /** The logit lens at `position` of a decoder's result (issue 24): per layer the top `k`. */
+  /** The logit lens at `position` of a decoder's result (issue 24): per layer the top `k`; an encoder-decoder's at a decoder token. */
   async logitLens(resultId: number, position: number, k: number): Promise<LogitLensLayer[]> {
-    const { source } = this.stackOf(resultId, 'encoder');
+    // An encoder-decoder's predictions are its decoder's: positions are decoder tokens.
+    const seq2seq = this.heldOf(resultId).stacks.has('decoder');
+    const { source } = this.stackOf(resultId, seq2seq ? 'decoder' : 'encoder');
     if (!Number.isInteger(position) || position < 0 || position >= source.stack.rows) {
       throw badInput(`there is no position ${position} (0–${source.stack.rows - 1})`);
     }

@@ -57,6 +57,6 @@ export function requireLens(source: { lens?: LogitLens | string }): LogitLens {
   if (lens instanceof LogitLens) return lens;
   const why =
     lens ??
-    'it is read only for decoders whose attention is recomputed from q and k (this graph keeps its attention whole, or is not a decoder)';
+    'the engine holding this result was started without value norms and the logit lens (the CLI loads them for --norms and --logit-lens)';
   throw new EngineRunError(`The logit lens is not available for this result: ${why}.`, 'badInput');
 }

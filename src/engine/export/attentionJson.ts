@@ -125,7 +125,16 @@ export async function* attentionJsonChunks(
   if (options.norms) {
     const stacks = blocks.map(([name, kind, r, c]) => [name.replace('attentions', ''), kind, r, c]);
     const selection = { layers, heads, digits };
-    yield* normsJsonChunks(options.norms.reader, stacks as Stacks, selection, options.norms, n);
+    // An encoder-decoder's lens is its decoder's, over the decoder tokens.
+    const lens = result.seq2seq ? { field: 'decoder_logit_lens', positions: t } : undefined;
+    yield* normsJsonChunks(
+      options.norms.reader,
+      stacks as Stacks,
+      selection,
+      options.norms,
+      n,
+      lens,
+    );
   }
   yield '\n}\n';
 }

@@ -33,6 +33,8 @@ export async function* normsJsonChunks(
   selection: { layers: number[]; heads: number[]; digits: number },
   wanted: NormsExport,
   positions: number,
+  /** Where the lens is read when not `logit_lens` over `positions` (an encoder-decoder's decoder). */
+  lens: { field: string; positions: number } = { field: 'logit_lens', positions },
 ): AsyncGenerator<string> {
   const { layers, heads, digits } = selection;
   if (wanted.norms) {
@@ -56,7 +58,7 @@ export async function* normsJsonChunks(
   if (wanted.logitLens) {
     const k = wanted.logitLens;
     const table: string[][] = layers.map(() => []);
-    for (let position = 0; position < positions; position++) {
+    for (let position = 0; position < lens.positions; position++) {
       const lens = await reader.logitLens(position, k);
       for (const [li, layer] of layers.entries()) {
         const row = lens[layer].predictions.map((p) => ({
@@ -67,6 +69,6 @@ export async function* normsJsonChunks(
         table[li].push(JSON.stringify(row));
       }
     }
-    yield `,\n"logit_lens": [\n${table.map((row) => `[${row.join(',\n')}]`).join(',\n')}]`;
+    yield `,\n${JSON.stringify(lens.field)}: [\n${table.map((row) => `[${row.join(',\n')}]`).join(',\n')}]`;
   }
 }

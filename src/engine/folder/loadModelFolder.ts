@@ -19,6 +19,8 @@ import type { AttentionStep } from '../graph/findAttention';
 import { GraphIndex } from '../graph/graphIndex';
 import { factSays, parseManifest, type ModelManifest } from './manifest';
 import { modelError } from '../modelError';
+import { inlineNoCacheBranch } from '../graph/inlineNoCacheBranch';
+import { normsPlannable } from '../graph/normsPlannable';
 import { refuseLossyEdit } from './lossyEdit';
 import type { ModelFiles } from './modelFiles';
 import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
@@ -56,7 +58,7 @@ export interface LoadedModelFolder {
   predictionOutputs?: TopPredictionOutputs;
   /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
   normOutputs?: HeadNormOutputs[] | string;
-  /** With `recomputeOutputs`: whether every layer's output projection was found (norms can be computed). */
+  /** Whether every layer's output projection was found (norms can be computed; kept whole: by the norms session's graph). */
   normsFound?: boolean;
   /** With `recomputeOutputs`, for a decoder: the logit lens in the graph (issue 24), or why there is none. */
   lensOutputs?: LogitLensOutputs | string;
@@ -86,6 +88,8 @@ export interface LoadOptions {
   recompute?: boolean;
   /** With `recompute`: value norms and the logit lens too (default true). */
   whatMoves?: boolean;
+  /** A merged decoder's `If` replaced by its no-cache branch first (graph/inlineNoCacheBranch.ts). */
+  noCacheBranch?: boolean;
 }
 
 const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
@@ -141,11 +145,14 @@ export async function prepareFolder(
   }
 
   const { attentions } = manifest.outputs;
+  if (options.noCacheBranch) inlineNoCacheBranch(model, `${label}: ${graphPath}`);
   const recompute =
     options.recompute && !options.headSteps && !options.expose?.length
       ? recomputeExposure(model, manifest, source.onnxBytes, options.whatMoves ?? true)
       : undefined;
   const recomputeOutputs = recompute?.layers;
+  // Kept whole: the norms session edits the graph as loaded (issue 24), so plan it before any edit.
+  const normsFound = recompute ? recompute.normsFound : normsPlannable(model);
   const wanted = new Set<AttentionStep>(options.expose);
   if (attentions === 'softmax' && !recomputeOutputs) wanted.add('probabilities');
   const facts = source.facts ?? { unfused: [], attention: {}, precision: 'float32' };
@@ -202,7 +209,7 @@ export async function prepareFolder(
     ...(recomputeOutputs ? { recomputeOutputs } : {}),
     ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
     ...(recompute?.norms ? { normOutputs: recompute.norms } : {}),
-    ...(recompute ? { normsFound: recompute.normsFound } : {}),
+    normsFound,
     ...(recompute?.lens === undefined ? {} : { lensOutputs: recompute.lens }),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),

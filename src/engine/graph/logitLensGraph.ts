@@ -13,6 +13,7 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { exposeTensors, floatOutput } from './exposeTensors';
 import { GraphIndex } from './graphIndex';
+import { afterPostNorm } from './postNormLens';
 import { reduceLogSumExp } from './topPredictionsInGraph';
 import { elemTypeOf } from './tensorTypes';
 
@@ -48,7 +49,10 @@ export function addLogitLens(
 ): LogitLensOutputs | string {
   const graph = model.graph as onnx.IGraphProto;
   const index = new GraphIndex(graph);
-  const found = finalNormPath(index, logits);
+  const path = finalNormPath(index, logits);
+  if (typeof path === 'string') return path;
+  // Post-norm layers (Marian): the lens starts after the last layer's own norm.
+  const found = before.length > 1 ? afterPostNorm(index, path, before.at(-1)) : path;
   if (typeof found === 'string') return found;
   const { last, nodes, skip } = found;
   const streams = [...before.slice(1), last];

@@ -40,9 +40,8 @@ export async function loadAnyModel(
     ...(variant ? { variant } : {}),
   });
   const model = await loadSingleGraphModel(folder, modelDir, surface);
-  if (choices.whatMoves && folder.recomputeOutputs) {
-    model.whatMoves = new WhatMovesSession(listed, variant);
-  }
+  // Kept whole (a merged decoder's If) too: the norms session edits its own copy of the graph.
+  if (choices.whatMoves) model.whatMoves = new WhatMovesSession(listed, variant);
   return model;
 }
 
@@ -57,9 +56,13 @@ export async function loadKeptWhole(
   variant: GraphVariant | undefined,
   why: string,
 ): Promise<LoadedModel> {
-  const folder = await loadModelFolder(withListCache(files), variant ? { variant } : {});
+  const listed = withListCache(files);
+  const folder = await loadModelFolder(listed, variant ? { variant } : {});
   folder.notes.push(
     `Attention is kept whole for this model (${why}): long texts are bounded by memory.`,
   );
-  return loadSingleGraphModel(folder, modelDir, surface);
+  const model = await loadSingleGraphModel(folder, modelDir, surface);
+  // Its norms and lens come from the graph's own P·V and residual stream, not the recomputation.
+  model.whatMoves = new WhatMovesSession(listed, variant);
+  return model;
 }

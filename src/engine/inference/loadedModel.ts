@@ -115,7 +115,9 @@ export class LoadedModel {
         ? await topPredictions(logits, n, topK, spell, this.folder)
         : undefined;
       const shown = withTensorWindows(stack, attentions, this.info.attention);
-      return { source: new HeldTensors(shown, attentions), predictions };
+      const source = new HeldTensors(shown, attentions);
+      this.whatMoves?.attachKeptWhole(source, ids, spell, this.folder.normsFound === true);
+      return { source, predictions };
     }
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);

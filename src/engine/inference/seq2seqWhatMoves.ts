@@ -16,22 +16,29 @@ import { crossAttentionFlags } from '../graph/decoderAttention';
 import { exposeHeadNorms, type HeadNormOutputs, planHeadNorms } from '../graph/exposeHeadNorms';
 import { encodeOnnx } from '../graph/exposeTensors';
 import { findStepTensors } from '../graph/findStepTensors';
+import { inlineNoCacheBranch } from '../graph/inlineNoCacheBranch';
 import { decodeGraph } from '../graph/prepareGraph';
 import type { AttentionKind, AttentionStack, InspectResult } from '../types';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession } from './ortRuntime';
 import { normFetches, readHeadNorms } from './readHeadNorms';
+import type { LogitLens } from '../attention/logitLens';
+import type { LogitLensOutputs } from '../graph/logitLensGraph';
+import { idleLensFeeds } from './lensRun';
 import { NO_PROJECTION } from './runExtras';
+import { addDecoderLens, decoderLens } from './seq2seqLens';
 import { decoderFeeds, type Seq2SeqModel } from './seq2seqModel';
 
 /** A graph's norms session: per stack its layers' norm outputs, or why it has none. */
 interface NormsGraph {
   session: InferenceSession;
   stacks: Partial<Record<AttentionKind, HeadNormOutputs[] | string>>;
+  /** The decoder graph's logit lens, or why it has none. */
+  lens?: LogitLensOutputs | string;
 }
 
 const NO_LENS =
-  'it is read only for decoder-only models (an encoder-decoder’s final norm and unembedding are not copied yet)';
+  'it reads the decoder’s next-token predictions: ask it at a decoder token (the encoder’s and cross-attention’s rows predict nothing)';
 
 export class Seq2SeqWhatMoves {
   private readonly graphs = new Map<'encoder' | 'decoder', Promise<NormsGraph>>();
@@ -51,12 +58,16 @@ export class Seq2SeqWhatMoves {
     const source = [...sourceIds];
     const decoder = [...decoderIds];
     let norms: Promise<HeadNorms | string> | undefined;
+    let lens: Promise<LogitLens | string> | undefined;
     return {
       norms: () => {
         norms ??= this.norms(stack, source, decoder);
         return norms;
       },
-      lens: async () => NO_LENS,
+      lens: () => {
+        lens ??= stack.kind === 'decoder' ? this.lens(source, decoder) : Promise.resolve(NO_LENS);
+        return lens;
+      },
     };
   }
 
@@ -84,8 +95,32 @@ export class Seq2SeqWhatMoves {
       which === 'encoder'
         ? makeFeeds(folder.encoder.feeds, sourceIds)
         : decoderFeeds(folder.decoder, await this.model.encode(sourceIds), decoderIds);
+    if (typeof graph.lens === 'object') {
+      Object.assign(feeds, idleLensFeeds(graph.lens, folder.encoder.manifest.hiddenSize));
+    }
     const outputs = await graph.session.run(feeds, normFetches(layers));
     return readHeadNorms(outputs, layers, stack);
+  }
+
+  /** The decoder's logit lens over `decoderIds` (seq2seqLens.ts). */
+  private async lens(sourceIds: number[], decoderIds: number[]): Promise<LogitLens | string> {
+    if (this.released) {
+      return 'the model of this result was unloaded to make room for another: run the inspection again';
+    }
+    const { session, lens } = await this.graph('decoder');
+    if (typeof lens !== 'object') return lens ?? NO_PROJECTION;
+    const { folder, info, tokenizer } = this.model;
+    const encoded = await this.model.encode(sourceIds);
+    return decoderLens({
+      session,
+      lens,
+      feeds: decoderFeeds(folder.decoder, encoded, decoderIds),
+      standIn: decoderFeeds(folder.decoder, encoded, decoderIds.slice(0, 1)),
+      positions: decoderIds.length,
+      hidden: folder.encoder.manifest.hiddenSize,
+      vocab: info.vocabSize,
+      spell: (id) => tokenizer.idToToken(id) ?? `<${id}>`,
+    });
   }
 
   private graph(which: 'encoder' | 'decoder'): Promise<NormsGraph> {
@@ -113,15 +148,25 @@ export class Seq2SeqWhatMoves {
     const externalData = await readExternalData(this.files, graph, file);
     const expected =
       which === 'encoder' ? folder.encoder.manifest.layers : 2 * folder.decoderLayers;
+    // A merged decoder (Transformers.js folders) is run as its no-cache branch.
+    if (which === 'decoder') inlineNoCacheBranch(model, `${label}: ${file}`);
     // Classified before the edit, on the same Softmax nodes in the same order.
     const cross = which === 'decoder' ? crossAttentionFlags(model) : [];
     const steps = findStepTensors(graph);
     const plans = steps.length === expected ? planHeadNorms(graph, steps) : undefined;
     const outputs = plans ? exposeHeadNorms(model, plans) : undefined;
+    const lens =
+      which === 'decoder'
+        ? addDecoderLens(model, plans, cross, folder.decoder.logitsOutput)
+        : undefined;
     const session = await createSession(encodeOnnx(model), externalData, file);
     if (!outputs) {
       const why = `${NO_PROJECTION} (${file})`;
-      return { session, stacks: { encoder: why, decoder: why, cross: why } };
+      return {
+        session,
+        stacks: { encoder: why, decoder: why, cross: why },
+        ...(lens ? { lens } : {}),
+      };
     }
     if (which === 'encoder') return { session, stacks: { encoder: outputs } };
     return {
@@ -130,6 +175,7 @@ export class Seq2SeqWhatMoves {
         decoder: outputs.filter((_, i) => !cross[i]),
         cross: outputs.filter((_, i) => cross[i]),
       },
+      ...(lens ? { lens } : {}),
     };
   }
 }

@@ -18,7 +18,7 @@ import type { GraphVariant } from '../folder/onnxGraphFiles';
 import type { AttentionStack } from '../types';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, Tensor } from './ortRuntime';
-import { addExtras, lensOfOutputs, normsOfRun } from './runExtras';
+import { addExtras, lensOfOutputs, NO_PROJECTION, normsOfRun } from './runExtras';
 
 type Folder = Pick<LoadedModelFolder, 'normOutputs' | 'lensOutputs' | 'manifest' | 'feeds'> & {
   predictionOutputs?: LoadedModelFolder['predictionOutputs'];
@@ -68,6 +68,22 @@ export class WhatMovesSession {
     source.moves = this.onDemand(ids, source.stack, spell);
   }
 
+  /**
+   * Attaches `onDemand` to the source of a run that kept its attention whole (issue 24: a
+   * merged decoder, a model the recomputation cannot follow); `found`: the load planned
+   * every layer's output projection (graph/normsPlannable.ts), else the source says why not.
+   */
+  attachKeptWhole(
+    source: AttentionSource,
+    ids: readonly number[],
+    spell: (id: number) => string,
+    found: boolean,
+  ): void {
+    source.stack.valueNorms = found ? true : NO_PROJECTION;
+    this.attach(source, ids, spell);
+    if (!found) source.norms = NO_PROJECTION;
+  }
+
   /** Frees the session (with its model); later questions are refused. */
   async release(): Promise<void> {
     const loading = this.loading;
@@ -91,6 +107,7 @@ export class WhatMovesSession {
       const folder = await loadModelFolder(this.files, {
         recompute: true,
         whatMoves: true,
+        noCacheBranch: true,
         ...(this.variant ? { variant: this.variant } : {}),
       });
       const session = await createSession(folder.onnxBytes, folder.externalData, folder.graphFile);

@@ -23,14 +23,19 @@ export interface AttentionJson {
 }
 
 /** Inspects `text` with the CLI; `model` is a model folder or undefined for the bundled one. */
-export function cliInspect(text: string, model: string | undefined): AttentionJson {
+export function cliInspect(
+  text: string,
+  model: string | undefined,
+  /** More CLI flags (e.g. `--logit-lens 5`). */
+  extra: string[] = [],
+): AttentionJson {
   const dir = mkdtempSync(join(tmpdir(), 'ai-cli-'));
   try {
     writeFileSync(join(dir, 'text.txt'), text);
     const modelArgs = model === undefined ? [] : ['--model', model];
     const cli = join(repoRoot, 'dist/cli.js');
     const files = ['--text-file', join(dir, 'text.txt'), '--out', join(dir, 'out.json')];
-    execFileSync('node', [cli, ...modelArgs, ...files], { stdio: 'pipe' });
+    execFileSync('node', [cli, ...modelArgs, ...files, ...extra], { stdio: 'pipe' });
     return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as AttentionJson;
   } finally {
     rmSync(dir, { recursive: true, force: true });

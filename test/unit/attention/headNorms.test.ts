@@ -28,6 +28,13 @@ const CASES: { name: string; dir: string; reference: string }[] = [
     dir: join(HF_FIXTURES, 'gpt2-optimized'),
     reference: join(HF_FIXTURES, 'gpt2.norms.json'),
   },
+  // Merged decoders (attention inside an If, kept whole): the norms session runs the
+  // no-cache branch inlined (graph/inlineNoCacheBranch.ts); the same weights as gpt2's.
+  ...['gpt2-merged', 'gpt2-optimized-merged'].map((name) => ({
+    name,
+    dir: join(HF_FIXTURES, name),
+    reference: join(HF_FIXTURES, 'gpt2.norms.json'),
+  })),
   {
     name: 'mini-code-gpt',
     dir: BUNDLED,
@@ -56,6 +63,7 @@ describe('head norms and writes, against PyTorch', () => {
       const model = await sharedEngine().loadModel(dir);
       const { source } = await model.runHeld(expected.ids, 0);
       assert.equal(source.norms, undefined, 'the inspection run computes no norms');
+      assert.equal(source.stack.valueNorms, true, 'the panel offers the switch without asking');
       const norms = await source.moves?.norms();
       assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
       for (const [layer, want] of expected.layers.entries()) {

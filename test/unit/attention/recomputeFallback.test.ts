@@ -2,7 +2,9 @@
  * A model whose attention has a term the recomputation does not model (here: a different
  * scale per head, which the recomputation reads as one number) fails the per-run check and
  * is reloaded keeping its probabilities whole: what is shown stays the model's attention,
- * and the model's notes say why.
+ * and the model's notes say why. What its attention moves (issue 24) still comes from its
+ * own graph: norms and logit lens against PyTorch (tools/fixtures/
+ * make_kept_whole_norm_references.py).
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { findAttention } from '../../../src/engine/graph/findAttention';
 import { loadModelFolder } from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 import { loadSingleGraphModel } from '../../../src/engine/inference/loadedModel';
+import { HeadNorms } from '../../../src/engine/attention/headNorms';
+import { LogitLens } from '../../../src/engine/attention/logitLens';
 import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 
@@ -78,6 +82,72 @@ describe('a model the recomputation cannot follow', () => {
         attentions[0],
       );
       await whole.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('kept whole, still has value norms, head writes and a logit lens equal to PyTorch’s', async () => {
+    const expected = JSON.parse(
+      readFileSync(join(HF_FIXTURES, 'gpt2-per-head-scale.norms.json'), 'utf8'),
+    ) as {
+      ids: number[];
+      layers: { values: number[][]; writes: number[][]; residual: number[] }[];
+      lens: { id: number; prob: number }[][][];
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'ai-fallback-'));
+    try {
+      cpSync(join(HF_FIXTURES, 'gpt2'), dir, { recursive: true });
+      perHeadScale(dir);
+      const engine = sharedEngine();
+      const held = await engine.inspectHeld(dir, 'the cat sat on the mat');
+      const model = await engine.loadModel(dir);
+      assert.equal(model.folder.recomputeOutputs, undefined, 'kept whole');
+      const { source } = await model.runHeld(expected.ids, 0);
+      assert.equal(source.stack.valueNorms, true, 'the panel offers the switch without asking');
+      const norms = await source.moves?.norms();
+      assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
+      let worst = 0;
+      for (const [layer, want] of expected.layers.entries()) {
+        const got = norms.writesOf(layer);
+        for (const [h, row] of want.values.entries()) {
+          const max = Math.max(...row);
+          row.forEach((v, j) => {
+            worst = Math.max(worst, Math.abs(got.values[h * row.length + j] - v) / max);
+          });
+        }
+        for (const [h, row] of want.writes.entries()) {
+          const max = Math.max(...row);
+          row.forEach((w, i) => {
+            worst = Math.max(worst, Math.abs(got.writes[h * row.length + i] - w) / max);
+          });
+        }
+      }
+      assert.ok(worst <= 1e-4, `values and writes: ${worst} of the row's largest`);
+      const lens = await source.moves?.lens();
+      assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
+      for (const [position, layers] of (await lens.all(5)).entries()) {
+        for (const { layer, predictions } of layers) {
+          const want = expected.lens[layer][position];
+          assert.deepEqual(
+            predictions.map((p) => p.id),
+            want.map((p) => p.id),
+          );
+          for (const [r, p] of predictions.entries()) {
+            assert.ok(
+              Math.abs(p.prob - want[r].prob) <= 1e-4,
+              `layer ${layer}, position ${position}`,
+            );
+          }
+        }
+      }
+      // The engine's value-weighted slice of the held result reads them.
+      const weighted = await engine.slice(held.resultId, {
+        kind: 'encoder',
+        layer: 0,
+        weights: 'value-weighted',
+      });
+      assert.equal(weighted.length, 4 * held.tokens.length ** 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
