@@ -101,15 +101,15 @@ async function child(config: Config): Promise<Record<string, number>> {
     // The edited graph names its own file as external data, resolved from the working folder.
     process.chdir(join(graphPath, '..'));
     [started, cpu] = [performance.now(), cpuMs()];
-    session = (await ortNode.InferenceSession.create(
-      config.graph === 'plain' ? graphPath : folder.onnxBytes,
-      {
-        graphOptimizationLevel: level,
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        ...config.options,
-      },
-    )) as never;
+    const options = {
+      graphOptimizationLevel: level,
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      ...config.options,
+    };
+    session = (await (config.graph === 'plain'
+      ? ortNode.InferenceSession.create(graphPath, options)
+      : ortNode.InferenceSession.create(folder.onnxBytes, options))) as never;
   } else {
     const dir = config.ortWeb ?? join(ROOT, 'node_modules', 'onnxruntime-web');
     const ort = (await import(pathToFileURL(join(dir, 'dist', 'ort.node.min.mjs')).href)) as {

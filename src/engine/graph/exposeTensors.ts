@@ -23,14 +23,18 @@ export function exposeTensors(model: onnx.IModelProto, names: readonly string[])
   const existing = new Set(outputs.map((o) => o.name));
   const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
   // Built once: the Casts added below produce new names that no earlier tensor depends on.
-  let typeOf: ((tensor: string) => number | undefined) | undefined;
+  let types: ((tensor: string) => number | undefined) | undefined;
+  const typeOf = (tensor: string) => {
+    types ??= tensorTypes(graph);
+    return types(tensor);
+  };
   return names.map((name) => {
     if (existing.has(name)) return name;
     // Exposed before through its float32 Cast: a second Cast of the same name breaks the graph.
     if (existing.has(`${name}_float32`)) return `${name}_float32`;
     if (!produced.has(name)) throw new Error(`exposeTensors: no node produces "${name}"`);
     const info = known.get(name);
-    const elemType = info?.type?.tensorType?.elemType ?? (typeOf ??= tensorTypes(graph))(name);
+    const elemType = info?.type?.tensorType?.elemType ?? typeOf(name);
     let exposed = name;
     if (elemType !== undefined && elemType !== null && elemType !== FLOAT) {
       exposed = `${name}_float32`;
