@@ -165,6 +165,12 @@ const CONFIGS: Config[] = [
   WEB('web-edited-arena', { options: { enableCpuMemArena: true } }),
   WEB('web-edited-pattern', { options: { enableMemPattern: true } }),
   WEB('web-edited-arena-pattern', { options: { enableCpuMemArena: true, enableMemPattern: true } }),
+  // Session config entries (`extra` is flattened to `session.…` keys).
+  WEB('web-edited-noprepack', { options: { extra: { session: { disable_prepacking: '1' } } } }),
+  WEB('web-edited-nospin', {
+    options: { extra: { session: { intra_op: { allow_spinning: '0' } } } },
+  }),
+
   ...(values['ort-web']
     ? [WEB('web-edited-all-other', { ortWeb: resolve(values['ort-web']) })]
     : []),
