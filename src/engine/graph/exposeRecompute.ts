@@ -11,7 +11,7 @@ import type { onnx } from 'onnx-proto';
 import { findIfAttention } from './exposeIfAttention';
 import { castToFloat, exposeTensors, identity } from './exposeTensors';
 import { findStepTensors, type ScaleFactor, type StepTensors } from './findStepTensors';
-import { elemTypeOf } from './tensorTypes';
+import { tensorTypes } from './tensorTypes';
 
 /** Rows of the graph's own probabilities kept per layer to check the recomputation. */
 export const CHECKED_ROWS = 8;
@@ -84,8 +84,10 @@ function tailRows(graph: onnx.IGraphProto, layer: StepTensors, name: string): st
   const pv = nodes.find((node) => node.output?.[0] === layer.output);
   if (!pv?.output) throw new Error(`exposeRecompute: no node produces ${layer.output}`);
   // Read before the rename: the type may be known only through its producer.
-  const outputType = elemTypeOf(graph, layer.output);
-  const outputIsFloat = isFloat(graph, layer.output);
+  const typeOf = tensorTypes(graph);
+  const outputType = typeOf(layer.output);
+  const outputIsFloat = isFloat(typeOf(layer.output));
+  const probabilitiesAreFloat = isFloat(typeOf(layer.probabilities));
   const raw = `${name}/weighted`;
   pv.output[0] = raw;
   const int64 = (suffix: string, value: number) =>
@@ -113,7 +115,7 @@ function tailRows(graph: onnx.IGraphProto, layer: StepTensors, name: string): st
     node('Slice', [layer.probabilities, ...constants.map((c) => c.name as string)], sliced),
   ];
   let checked = sliced;
-  if (!isFloat(graph, layer.probabilities)) {
+  if (!probabilitiesAreFloat) {
     checked = `${sliced}_float32`;
     added.push(castToFloat(sliced, checked));
   }
@@ -142,7 +144,6 @@ function tailRows(graph: onnx.IGraphProto, layer: StepTensors, name: string): st
   return checked;
 }
 
-function isFloat(graph: onnx.IGraphProto, tensor: string): boolean {
-  const type = elemTypeOf(graph, tensor);
+function isFloat(type: number | undefined): boolean {
   return type === undefined || type === onnxProto.onnx.TensorProto.DataType.FLOAT;
 }

@@ -1,6 +1,6 @@
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
-import { elemTypeOf } from './tensorTypes';
+import { tensorTypes } from './tensorTypes';
 
 /**
  * Makes intermediate tensors of the graph into graph outputs, so onnxruntime returns them
@@ -22,13 +22,19 @@ export function exposeTensors(model: onnx.IModelProto, names: readonly string[])
   const known = new Map((graph.valueInfo ?? []).map((v) => [v.name ?? '', v]));
   const existing = new Set(outputs.map((o) => o.name));
   const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
+  // Built once: the Casts added below produce new names that no earlier tensor depends on.
+  let types: ((tensor: string) => number | undefined) | undefined;
+  const typeOf = (tensor: string) => {
+    types ??= tensorTypes(graph);
+    return types(tensor);
+  };
   return names.map((name) => {
     if (existing.has(name)) return name;
     // Exposed before through its float32 Cast: a second Cast of the same name breaks the graph.
     if (existing.has(`${name}_float32`)) return `${name}_float32`;
     if (!produced.has(name)) throw new Error(`exposeTensors: no node produces "${name}"`);
     const info = known.get(name);
-    const elemType = info?.type?.tensorType?.elemType ?? elemTypeOf(graph, name);
+    const elemType = info?.type?.tensorType?.elemType ?? typeOf(name);
     let exposed = name;
     if (elemType !== undefined && elemType !== null && elemType !== FLOAT) {
       exposed = `${name}_float32`;
