@@ -18,17 +18,57 @@ export interface LayerHeadNorms {
   residual?: Float32Array;
 }
 
+/** What a view needs of a layer: its value norms (value-weighted slices), or the writes too. */
+export type NormPart = 'values' | 'writes';
+
 export class HeadNorms {
-  readonly bytes: number;
+  private readonly layers: Partial<LayerHeadNorms>[];
 
   constructor(
     readonly stack: AttentionStack,
-    private readonly layers: readonly LayerHeadNorms[],
+    layers: readonly Partial<LayerHeadNorms>[],
   ) {
-    this.bytes = layers.reduce(
-      (sum, l) => sum + l.values.byteLength + l.writes.byteLength + (l.residual?.byteLength ?? 0),
+    this.layers = layers.map((l) => ({ ...l }));
+  }
+
+  /** Norms filled a layer and a part at a time, as views ask (inference/heldValueNorms.ts). */
+  static filling(stack: AttentionStack): HeadNorms {
+    return new HeadNorms(
+      stack,
+      Array.from({ length: stack.layers }, () => ({})),
+    );
+  }
+
+  get bytes(): number {
+    return this.layers.reduce(
+      (sum, l) =>
+        sum +
+        (l.values?.byteLength ?? 0) +
+        (l.writes?.byteLength ?? 0) +
+        (l.residual?.byteLength ?? 0),
       0,
     );
+  }
+
+  /** Whether layer `layer`'s `part` is here (the writes come with the values). */
+  has(layer: number, part: NormPart): boolean {
+    const l = this.layers[layer];
+    return l?.values !== undefined && (part === 'values' || l.writes !== undefined);
+  }
+
+  /** Whether every layer's values and writes are here. */
+  get complete(): boolean {
+    return this.layers.every((_, layer) => this.has(layer, 'writes'));
+  }
+
+  /** Adds what was computed of layer `layer`. */
+  fill(layer: number, found: Partial<LayerHeadNorms>): void {
+    Object.assign(this.layers[layer], found);
+  }
+
+  private layer(layer: number, part: NormPart): LayerHeadNorms {
+    if (!this.has(layer, part)) throw new Error(`layer ${layer}'s ${part} norms are not computed`);
+    return this.layers[layer] as LayerHeadNorms;
   }
 
   /**
@@ -56,7 +96,7 @@ export class HeadNorms {
     slice: Float32Array,
   ): void {
     const { cols } = this.stack;
-    const values = this.layers[layer].values;
+    const values = this.layer(layer, 'values').values;
     for (const [h, head] of heads.entries()) {
       const norms = values.subarray(head * cols, (head + 1) * cols);
       for (let r = 0; r < rowCount; r++) {
@@ -68,7 +108,7 @@ export class HeadNorms {
 
   /** Layer `layer`'s value norms, head writes, and writes relative to the residual stream. */
   writesOf(layer: number): HeadWrites {
-    const { values, writes, residual } = this.layers[layer];
+    const { values, writes, residual } = this.layer(layer, 'writes');
     const { heads, rows } = this.stack;
     let relative: Float32Array | undefined;
     if (residual) {

@@ -22,6 +22,7 @@ import { modelError } from '../modelError';
 import { refuseLossyEdit } from './lossyEdit';
 import type { ModelFiles } from './modelFiles';
 import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
+import type { HeldValuesPlan } from '../graph/exposeHeldValues';
 
 /** A validated model folder, ready for an onnxruntime `InferenceSession`. */
 export interface LoadedModelFolder {
@@ -56,6 +57,8 @@ export interface LoadedModelFolder {
   predictionOutputs?: TopPredictionOutputs;
   /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
   normOutputs?: HeadNormOutputs[] | string;
+  /** With `LoadOptions.heldValues`: what the run keeps for the norms, or why it cannot (issue 24). */
+  heldValues?: HeldValuesPlan | string;
   /** With `recomputeOutputs`: whether every layer's output projection was found (norms can be computed). */
   normsFound?: boolean;
   /** With `recomputeOutputs`, for a decoder: the logit lens in the graph (issue 24), or why there is none. */
@@ -84,6 +87,8 @@ export interface LoadOptions {
   headSteps?: boolean;
   /** Where the graph allows it, keep what attention is recomputed from, not the probabilities. */
   recompute?: boolean;
+  /** With `recompute` and no `whatMoves`: keep each layer's value and W_O for the norms (issue 24). */
+  heldValues?: boolean;
   /** With `recompute`: value norms and the logit lens too (default true). */
   whatMoves?: boolean;
 }
@@ -143,7 +148,13 @@ export async function prepareFolder(
   const { attentions } = manifest.outputs;
   const recompute =
     options.recompute && !options.headSteps && !options.expose?.length
-      ? recomputeExposure(model, manifest, source.onnxBytes, options.whatMoves ?? true)
+      ? recomputeExposure(
+          model,
+          manifest,
+          source.onnxBytes,
+          options.whatMoves ?? true,
+          options.heldValues ? { external: externalData } : undefined,
+        )
       : undefined;
   const recomputeOutputs = recompute?.layers;
   const wanted = new Set<AttentionStep>(options.expose);
@@ -203,6 +214,7 @@ export async function prepareFolder(
     ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
     ...(recompute?.norms ? { normOutputs: recompute.norms } : {}),
     ...(recompute ? { normsFound: recompute.normsFound } : {}),
+    ...(recompute?.heldValues === undefined ? {} : { heldValues: recompute.heldValues }),
     ...(recompute?.lens === undefined ? {} : { lensOutputs: recompute.lens }),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),
