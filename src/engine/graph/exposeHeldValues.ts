@@ -97,7 +97,8 @@ function throughIdentity(index: GraphIndex, tensor: string): string {
  */
 function beforeRepeat(index: GraphIndex, value: string): string {
   const reshape = index.producer(value);
-  const expand = reshape?.opType === 'Reshape' ? index.producer(reshape.input?.[0] ?? '') : undefined;
+  const expand =
+    reshape?.opType === 'Reshape' ? index.producer(reshape.input?.[0] ?? '') : undefined;
   const unsqueeze =
     expand?.opType === 'Expand' ? index.producer(expand.input?.[0] ?? '') : undefined;
   if (unsqueeze?.opType !== 'Unsqueeze') return value;

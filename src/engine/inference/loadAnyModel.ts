@@ -40,7 +40,8 @@ export async function loadAnyModel(
     heldValues: choices.whatMoves,
     ...(variant ? { variant } : {}),
   });
-  if (typeof folder.heldValues === 'string') folder.notes.push(secondSessionNote(folder.heldValues));
+  if (typeof folder.heldValues === 'string')
+    folder.notes.push(secondSessionNote(folder.heldValues));
   const model = await loadSingleGraphModel(folder, modelDir, surface);
   if (choices.whatMoves && folder.recomputeOutputs) {
     model.whatMoves = new WhatMovesSession(listed, variant);
