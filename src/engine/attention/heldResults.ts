@@ -106,7 +106,7 @@ export class HeldResults {
     const rows = rowsOf(stack, request.rows);
     const valueWeighted = request.weights === 'value-weighted';
     const norms = valueWeighted
-      ? await normsOf(source, { layer: request.layer, part: 'values' })
+      ? await normsOf(source, { layer: request.layer, part: 'values', heads })
       : undefined;
     // Whole rows first: value weights multiply every key column, before a tile is cut.
     const readHeads = async (some: readonly number[], these: readonly number[]) => {

@@ -16,13 +16,15 @@ export interface MovesOnDemand {
    * One layer's part of the norms, where the run held what they are computed from (its values,
    * inference/heldValueNorms.ts): the norms, filled that far, or why there are none.
    */
-  layer?(layer: number, part: NormPart): Promise<HeadNorms | string>;
+  layer?(layer: number, part: NormPart, heads?: readonly number[]): Promise<HeadNorms | string>;
 }
 
 /** What a request needs of the norms: one layer's part; absent, all of them. */
 export interface NormNeed {
   layer: number;
   part: NormPart;
+  /** The values of these heads only (absent: every head). */
+  heads?: readonly number[];
 }
 
 interface WithMoves {
@@ -38,10 +40,13 @@ export async function normsOf(
 ) {
   const { norms, moves } = source;
   const there =
-    norms instanceof HeadNorms && (need ? norms.has(need.layer, need.part) : norms.complete);
+    norms instanceof HeadNorms &&
+    (need ? norms.has(need.layer, need.part, need.heads) : norms.complete);
   if (moves && !there && typeof norms !== 'string') {
     source.norms =
-      need && moves.layer ? await moves.layer(need.layer, need.part) : await moves.norms();
+      need && moves.layer
+        ? await moves.layer(need.layer, need.part, need.heads)
+        : await moves.norms();
   }
   return requireNorms(source);
 }

@@ -82,8 +82,19 @@ export function heldValueMoves(
       const found = await layerWrites(source, layer, held.layers[layer]);
       norms.fill(layer, { writes: found, ...(residual ? { residual } : {}) });
     });
-  const fill = async (layer: number, part: NormPart) => {
-    await (part === 'values' ? values(layer) : writes(layer));
+  // The first value-weighted row of a head needs that head's values only (1/H of the layer's).
+  const someValues = (layer: number, heads: readonly number[]) => {
+    const missing = heads.filter((h) => !norms.has(layer, 'values', [h]));
+    if (missing.length === 0) return Promise.resolve();
+    if (missing.length === source.stack.heads) return values(layer);
+    return once(`${layer}/values/${missing.join()}`, async () => {
+      const found = await layerValues(held.layers[layer], missing.length, missing);
+      norms.fillHeads(layer, missing, found);
+    });
+  };
+  const fill = async (layer: number, part: NormPart, heads?: readonly number[]) => {
+    if (part === 'writes') await writes(layer);
+    else await (heads ? someValues(layer, heads) : values(layer));
     return norms;
   };
   return {
@@ -100,15 +111,19 @@ export function heldValueMoves(
   };
 }
 
-/** `[heads, keys]` value norms of one layer, in blocks of keys. */
-async function layerValues(layer: HeldLayerValue, heads: number): Promise<Float32Array> {
+/** `[heads, keys]` value norms of one layer (of `some` heads only), in blocks of keys. */
+async function layerValues(
+  layer: HeldLayerValue,
+  heads: number,
+  some?: readonly number[],
+): Promise<Float32Array> {
   const { keys, width } = layer;
   const block = Math.max(1, Math.floor(BLOCK_FLOATS / (heads * width)));
-  if (block >= keys) return valueNormsOf(layer, 0, keys);
+  if (block >= keys) return valueNormsOf(layer, 0, keys, some);
   const out = new Float32Array(heads * keys);
   for (let start = 0; start < keys; start += block) {
     const end = Math.min(keys, start + block);
-    const part = await valueNormsOf(layer, start, end);
+    const part = await valueNormsOf(layer, start, end, some);
     for (let h = 0; h < heads; h++) {
       out.set(part.subarray(h * (end - start), (h + 1) * (end - start)), h * keys + start);
     }

@@ -43,23 +43,38 @@ function weightOf(layer: HeldLayerValue): ort.Tensor {
   return new ort.Tensor('float32', projection, [groups, perGroup, dv, width]);
 }
 
-/** `[heads, keys]`: ‖v_j W_O^h‖ for keys `[start, end)` of the layer. */
+/**
+ * `[heads, keys]`: ‖v_j W_O^h‖ for keys `[start, end)` of the layer, every head (grouped, each
+ * key/value head read once) or only `heads` (each with its own key/value head's rows).
+ */
 export async function valueNormsOf(
   layer: HeldLayerValue,
   start: number,
   end: number,
+  heads?: readonly number[],
 ): Promise<Float32Array> {
-  const { groups, keys, dv } = layer;
+  const { groups, perGroup, keys, dv, width } = layer;
   const count = end - start;
-  const value = new Float32Array(groups * count * dv);
-  for (let g = 0; g < groups; g++) {
-    value.set(layer.value.subarray((g * keys + start) * dv, (g * keys + end) * dv), g * count * dv);
+  const groupOf = heads ? heads.map((h) => Math.floor(h / perGroup)) : range(groups);
+  const value = new Float32Array(groupOf.length * count * dv);
+  for (const [i, g] of groupOf.entries()) {
+    value.set(layer.value.subarray((g * keys + start) * dv, (g * keys + end) * dv), i * count * dv);
   }
-  const out = await (await sessionOf('values')).run({
-    v: new ort.Tensor('float32', value, [groups, 1, count, dv]),
-    w: weightOf(layer),
-  });
+  const v = new ort.Tensor('float32', value, [groupOf.length, 1, count, dv]);
+  let w = weightOf(layer);
+  if (heads) {
+    const rows = new Float32Array(heads.length * dv * width);
+    for (const [i, h] of heads.entries()) {
+      rows.set(layer.projection.subarray(h * dv * width, (h + 1) * dv * width), i * dv * width);
+    }
+    w = new ort.Tensor('float32', rows, [heads.length, 1, dv, width]);
+  }
+  const out = await (await sessionOf('values')).run({ v, w });
   return out.norms.data as Float32Array;
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
 }
 
 /** `[heads, rows]`: ‖Σ_j α_ij v_j W_O^h‖ for attention `weights` `[heads, rows, keys]`. */

@@ -65,16 +65,23 @@ describe('value norms from held values (issue 24, item 5)', () => {
     });
   }
 
-  it('a value-weighted slice computes that layer’s values only; held values count in the bytes', async () => {
+  it('a value-weighted slice computes its heads’ values only; held values count in the bytes', async () => {
     const engine = sharedEngine();
     const dir = join(HF_FIXTURES, 'llama');
     const model = await engine.loadModel(dir);
     const ids = IDS.slice(0, 10);
     const { source } = await model.runHeld(ids, 0);
-    const norms = await source.moves?.layer?.(1, 'values');
+    const norms = await source.moves?.layer?.(1, 'values', [3]);
     assert.ok(norms instanceof HeadNorms);
-    assert.ok(norms.has(1, 'values'));
+    assert.ok(norms.has(1, 'values', [3]));
+    assert.ok(!norms.has(1, 'values') && !norms.has(1, 'values', [0]), 'no other head computed');
     assert.ok(!norms.has(1, 'writes') && !norms.has(0, 'values'), 'nothing else computed');
+    const one = new Float32Array(ids.length);
+    norms.valueWeight(1, [3], 1, one.fill(1));
+    await source.moves?.layer?.(1, 'writes');
+    assert.ok(norms.has(1, 'values') && norms.has(1, 'writes'));
+    const every = norms.writesOf(1).values.subarray(3 * ids.length, 4 * ids.length);
+    assert.ok(worstRelative(one, every, ids.length) <= 1e-6, 'one head as in the whole layer');
     // q and kᵀ (after the repeat) as before, plus the value before it and one residual norm a token.
     const { layers, heads } = source.stack;
     const n = ids.length;
