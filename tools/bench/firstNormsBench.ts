@@ -72,9 +72,19 @@ async function main(): Promise<void> {
   const firstRow = await timed(() =>
     engine.slice(resultId, { ...request, weights: 'value-weighted' }),
   );
+  const otherHeads: Cost[] = [];
+  for (let h = 0; h < heads - 1; h++) {
+    const some = {
+      ...request,
+      heads: [h],
+      rows: [n - 1 - h * 7],
+      weights: 'value-weighted' as const,
+    };
+    otherHeads.push(await timed(() => engine.slice(resultId, some)));
+  }
   const later: Cost[] = [];
   for (let i = 0; i < 10; i++) {
-    const some = { ...request, heads: [i % heads], rows: [n - 1 - i * 7] };
+    const some = { ...request, heads: [i % heads], rows: [n - 2 - i * 7] };
     later.push(await timed(() => engine.slice(resultId, { ...some, weights: 'value-weighted' })));
   }
   const firstHead = await timed(() =>
@@ -109,7 +119,11 @@ async function main(): Promise<void> {
       line(`one head's attention row (layer ${at}, median of 10)`, row),
       line(`one head's attention, all ${n} rows`, head),
       line('**the first value-weighted row**', firstRow),
-      line('a value-weighted row after that (median of 10)', median(later)),
+      line(
+        `the first value-weighted row of each other head of the layer (median of ${heads - 1})`,
+        median(otherHeads),
+      ),
+      line('a value-weighted row once its head is there (median of 10)', median(later)),
       line(`the first value-weighted head of another layer (${other}), all rows`, firstHead),
       line(`the first head writes of layer ${at} (the summary's Writes column)`, writes),
       line(`layer ${third}'s attention overview`, plainOverview),
