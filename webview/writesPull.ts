@@ -54,7 +54,7 @@ export class WritesPull {
     return this.layers;
   }
 
-  /** One layer after another: the first computes the norms, the rest read them. */
+  /** One layer after another: each computes its layer's writes (or the first all of them, in a second session). */
   private async pull(
     key: string,
     runId: number,

@@ -18,17 +18,85 @@ export interface LayerHeadNorms {
   residual?: Float32Array;
 }
 
+/** What a view needs of a layer: its value norms (value-weighted slices), or the writes too. */
+export type NormPart = 'values' | 'writes';
+
+/** A layer as it fills: `heads` marks the heads whose values are in while some are missing. */
+type Filling = Partial<LayerHeadNorms> & { heads?: boolean[] };
+
 export class HeadNorms {
-  readonly bytes: number;
+  private readonly layers: Filling[];
 
   constructor(
     readonly stack: AttentionStack,
-    private readonly layers: readonly LayerHeadNorms[],
+    layers: readonly Partial<LayerHeadNorms>[],
   ) {
-    this.bytes = layers.reduce(
-      (sum, l) => sum + l.values.byteLength + l.writes.byteLength + (l.residual?.byteLength ?? 0),
+    this.layers = layers.map((l) => ({ ...l }));
+  }
+
+  /** Norms filled a layer, a part or a head at a time, as views ask (inference/heldValueNorms.ts). */
+  static filling(stack: AttentionStack): HeadNorms {
+    return new HeadNorms(
+      stack,
+      Array.from({ length: stack.layers }, () => ({})),
+    );
+  }
+
+  get bytes(): number {
+    return this.layers.reduce(
+      (sum, l) =>
+        sum +
+        (l.values?.byteLength ?? 0) +
+        (l.writes?.byteLength ?? 0) +
+        (l.residual?.byteLength ?? 0),
       0,
     );
+  }
+
+  /**
+   * Whether layer `layer`'s `part` is here: its values (of `heads`, or every head) or its
+   * writes (which come with every head's values).
+   */
+  has(layer: number, part: NormPart, heads?: readonly number[]): boolean {
+    const l = this.layers[layer];
+    if (l?.values === undefined) return false;
+    if (part === 'writes') return l.heads === undefined && l.writes !== undefined;
+    const done = l.heads;
+    return done === undefined || (heads?.every((h) => done[h]) ?? false);
+  }
+
+  /** Whether every layer's values and writes are here. */
+  get complete(): boolean {
+    return this.layers.every((_, layer) => this.has(layer, 'writes'));
+  }
+
+  /** Adds what was computed of layer `layer` (`values` for every head). */
+  fill(layer: number, found: Partial<LayerHeadNorms>): void {
+    const l = this.layers[layer];
+    Object.assign(l, found);
+    if (found.values) delete l.heads;
+  }
+
+  /** Adds the value norms `[heads.length, cols]` of some heads of layer `layer`. */
+  fillHeads(layer: number, heads: readonly number[], values: Float32Array): void {
+    const l = this.layers[layer];
+    if (l.values && !l.heads) return;
+    const { heads: count, cols } = this.stack;
+    l.values ??= new Float32Array(count * cols);
+    const done = l.heads ?? new Array<boolean>(count).fill(false);
+    for (const [i, head] of heads.entries()) {
+      l.values.set(values.subarray(i * cols, (i + 1) * cols), head * cols);
+      done[head] = true;
+    }
+    if (done.every(Boolean)) delete l.heads;
+    else l.heads = done;
+  }
+
+  private layer(layer: number, part: NormPart, heads?: readonly number[]): LayerHeadNorms {
+    if (!this.has(layer, part, heads)) {
+      throw new Error(`layer ${layer}'s ${part} norms are not computed`);
+    }
+    return this.layers[layer] as LayerHeadNorms;
   }
 
   /**
@@ -56,7 +124,7 @@ export class HeadNorms {
     slice: Float32Array,
   ): void {
     const { cols } = this.stack;
-    const values = this.layers[layer].values;
+    const values = this.layer(layer, 'values', heads).values;
     for (const [h, head] of heads.entries()) {
       const norms = values.subarray(head * cols, (head + 1) * cols);
       for (let r = 0; r < rowCount; r++) {
@@ -68,7 +136,7 @@ export class HeadNorms {
 
   /** Layer `layer`'s value norms, head writes, and writes relative to the residual stream. */
   writesOf(layer: number): HeadWrites {
-    const { values, writes, residual } = this.layers[layer];
+    const { values, writes, residual } = this.layer(layer, 'writes');
     const { heads, rows } = this.stack;
     let relative: Float32Array | undefined;
     if (residual) {

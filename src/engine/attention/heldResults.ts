@@ -19,7 +19,7 @@ import type {
   ThumbnailUnits,
 } from '../types';
 import { type AcrossHeads, checkAcrossHeads, combineHeads } from './acrossHeads';
-import { lensOf, normsIfHeld, normsOf } from './movesOnDemand';
+import { lensOf, normsOf, writesOnceAsked } from './movesOnDemand';
 import type { AttentionSource } from './attentionSource';
 import { summariseCrossLayer, summariseLayer } from './headSummaries';
 import { inductionTargets } from './inductionTargets';
@@ -105,7 +105,9 @@ export class HeldResults {
     }
     const rows = rowsOf(stack, request.rows);
     const valueWeighted = request.weights === 'value-weighted';
-    const norms = valueWeighted ? await normsOf(source) : undefined;
+    const norms = valueWeighted
+      ? await normsOf(source, { layer: request.layer, part: 'values', heads })
+      : undefined;
     // Whole rows first: value weights multiply every key column, before a tile is cut.
     const readHeads = async (some: readonly number[], these: readonly number[]) => {
       const weights = await source.slice(request.layer, these, some);
@@ -142,7 +144,7 @@ export class HeldResults {
   async headWrites(resultId: number, kind: AttentionKind, layer: number): Promise<HeadWrites> {
     const { source } = this.stackOf(resultId, kind);
     checkLayer(source.stack, layer);
-    return (await normsOf(source)).writesOf(layer);
+    return (await normsOf(source, { layer, part: 'writes' })).writesOf(layer);
   }
 
   /**
@@ -176,7 +178,7 @@ export class HeldResults {
     const answer = await overview;
     // The writes are there once a view asked for the norms (computed on demand, issue 24; a
     // value-weighted overview has just asked for them).
-    const norms = normsIfHeld(stack.source);
+    const norms = await writesOnceAsked(stack.source, layer);
     return norms ? { ...answer, writes: norms.meanWrites(layer) } : answer;
   }
 

@@ -4,7 +4,7 @@
  * head-writes or logit-lens request runs it (a second session over the same weights and the
  * result's ids, inference/whatMovesSession.ts) and the answer is kept on the source.
  */
-import { HeadNorms, requireNorms } from './headNorms';
+import { HeadNorms, type NormPart, requireNorms } from './headNorms';
 import { type LogitLens, requireLens } from './logitLens';
 
 export interface MovesOnDemand {
@@ -12,6 +12,19 @@ export interface MovesOnDemand {
   norms(): Promise<HeadNorms | string>;
   /** The logit lens (the residual stream after each layer kept), computed once. */
   lens(): Promise<LogitLens | string>;
+  /**
+   * One layer's part of the norms, where the run held what they are computed from (its values,
+   * inference/heldValueNorms.ts): the norms, filled that far, or why there are none.
+   */
+  layer?(layer: number, part: NormPart, heads?: readonly number[]): Promise<HeadNorms | string>;
+}
+
+/** What a request needs of the norms: one layer's part; absent, all of them. */
+export interface NormNeed {
+  layer: number;
+  part: NormPart;
+  /** The values of these heads only (absent: every head). */
+  heads?: readonly number[];
 }
 
 interface WithMoves {
@@ -21,8 +34,20 @@ interface WithMoves {
 }
 
 /** A source's norms, computed now if they never were; a `badInput` error says why there are none. */
-export async function normsOf(source: WithMoves & Parameters<typeof requireNorms>[0]) {
-  if (source.norms === undefined && source.moves) source.norms = await source.moves.norms();
+export async function normsOf(
+  source: WithMoves & Parameters<typeof requireNorms>[0],
+  need?: NormNeed,
+) {
+  const { norms, moves } = source;
+  const there =
+    norms instanceof HeadNorms &&
+    (need ? norms.has(need.layer, need.part, need.heads) : norms.complete);
+  if (moves && !there && typeof norms !== 'string') {
+    source.norms =
+      need && moves.layer
+        ? await moves.layer(need.layer, need.part, need.heads)
+        : await moves.norms();
+  }
   return requireNorms(source);
 }
 
@@ -32,7 +57,16 @@ export async function lensOf(source: WithMoves): Promise<LogitLens> {
   return requireLens(source);
 }
 
-/** The norms if they are there now (nothing is computed): what an overview's writes read. */
-export function normsIfHeld(source: WithMoves): HeadNorms | undefined {
-  return source.norms instanceof HeadNorms ? source.norms : undefined;
+/**
+ * Layer `layer`'s writes once a view has asked for any norms (what an overview's writes read):
+ * from held values they are computed now, a layer at a time; otherwise only if they are there.
+ */
+export async function writesOnceAsked(
+  source: WithMoves & Parameters<typeof requireNorms>[0],
+  layer: number,
+): Promise<HeadNorms | undefined> {
+  const { norms, moves } = source;
+  if (!(norms instanceof HeadNorms)) return undefined;
+  if (norms.has(layer, 'writes')) return norms;
+  return moves?.layer ? normsOf(source, { layer, part: 'writes' }) : undefined;
 }

@@ -24,6 +24,7 @@ import { normsPlannable } from '../graph/normsPlannable';
 import { refuseLossyEdit } from './lossyEdit';
 import type { ModelFiles } from './modelFiles';
 import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
+import type { HeldValuesPlan } from '../graph/exposeHeldValues';
 
 /** A validated model folder, ready for an onnxruntime `InferenceSession`. */
 export interface LoadedModelFolder {
@@ -58,6 +59,8 @@ export interface LoadedModelFolder {
   predictionOutputs?: TopPredictionOutputs;
   /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
   normOutputs?: HeadNormOutputs[] | string;
+  /** With `LoadOptions.heldValues`: what the run keeps for the norms, or why it cannot (issue 24). */
+  heldValues?: HeldValuesPlan | string;
   /** Whether every layer's output projection was found (norms can be computed; kept whole: by the norms session's graph). */
   normsFound?: boolean;
   /** With `recomputeOutputs`, for a decoder: the logit lens in the graph (issue 24), or why there is none. */
@@ -86,6 +89,8 @@ export interface LoadOptions {
   headSteps?: boolean;
   /** Where the graph allows it, keep what attention is recomputed from, not the probabilities. */
   recompute?: boolean;
+  /** With `recompute` and no `whatMoves`: keep each layer's value and W_O for the norms (issue 24). */
+  heldValues?: boolean;
   /** With `recompute`: value norms and the logit lens too (default true). */
   whatMoves?: boolean;
   /** A merged decoder's `If` replaced by its no-cache branch first (graph/inlineNoCacheBranch.ts). */
@@ -148,7 +153,13 @@ export async function prepareFolder(
   if (options.noCacheBranch) inlineNoCacheBranch(model, `${label}: ${graphPath}`);
   const recompute =
     options.recompute && !options.headSteps && !options.expose?.length
-      ? recomputeExposure(model, manifest, source.onnxBytes, options.whatMoves ?? true)
+      ? recomputeExposure(
+          model,
+          manifest,
+          source.onnxBytes,
+          options.whatMoves ?? true,
+          options.heldValues ? { external: externalData } : undefined,
+        )
       : undefined;
   const recomputeOutputs = recompute?.layers;
   // Kept whole: the norms session edits the graph as loaded (issue 24), so plan it before any edit.
@@ -210,6 +221,7 @@ export async function prepareFolder(
     ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
     ...(recompute?.norms ? { normOutputs: recompute.norms } : {}),
     normsFound,
+    ...(recompute?.heldValues === undefined ? {} : { heldValues: recompute.heldValues }),
     ...(recompute?.lens === undefined ? {} : { lensOutputs: recompute.lens }),
     tokenizerJson: source.tokenizerJson,
     ...(source.tokenizerConfig === undefined ? {} : { tokenizerConfig: source.tokenizerConfig }),

@@ -18,6 +18,8 @@ import {
 } from '../graph/exposeHeadNorms';
 import { addLogitLens, type LogitLensOutputs } from '../graph/logitLensGraph';
 import { findStepTensors } from '../graph/findStepTensors';
+import type { ExternalDataFile } from '../graph/externalDataFile';
+import { exposeHeldValues, type HeldValuesPlan } from '../graph/exposeHeldValues';
 import { type TopPredictionOutputs, topPredictionsInGraph } from '../graph/topPredictionsInGraph';
 import type { ModelManifest } from './manifest';
 
@@ -30,6 +32,8 @@ export interface RecomputeExposure {
   lens?: LogitLensOutputs | string;
   /** Whether every layer's output projection was found: the norms can be computed (issue 24). */
   normsFound: boolean;
+  /** With `heldValues`: what the run keeps for the norms, or why it cannot (issue 24). */
+  heldValues?: HeldValuesPlan | string;
 }
 
 export function recomputeExposure(
@@ -37,6 +41,8 @@ export function recomputeExposure(
   manifest: ModelManifest,
   bytes: Uint8Array,
   whatMoves = true,
+  /** Hold each layer's value and W_O for the norms (the graph's external data to read W_O from). */
+  heldValues?: { external: readonly ExternalDataFile[] },
 ): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
   const { attentions, logits } = manifest.outputs;
@@ -57,6 +63,15 @@ export function recomputeExposure(
   if (predictions) kept.add(predictions.probs).add(predictions.ids);
   const norms = whatMoves && normPlan ? exposeHeadNorms(model, normPlan) : undefined;
   const lens = whatMoves ? lensOf(model, manifest, normPlan) : NOT_LOADED;
+  const held =
+    heldValues && !norms
+      ? normPlan
+        ? exposeHeldValues(model, normPlan, heldValues.external)
+        : undefined
+      : undefined;
+  for (const layer of typeof held === 'object' ? held.layers : []) {
+    for (const name of Object.values(layer)) kept.add(name);
+  }
   if (typeof lens === 'object') {
     for (const name of [lens.probs, lens.ids, ...lens.streams]) kept.add(name);
   }
@@ -71,6 +86,7 @@ export function recomputeExposure(
     ...(norms ? { norms } : whatMoves ? {} : { norms: NOT_LOADED }),
     lens,
     normsFound: normPlan !== undefined,
+    ...(held === undefined ? {} : { heldValues: held }),
   };
 }
 

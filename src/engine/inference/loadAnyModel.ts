@@ -37,12 +37,20 @@ export async function loadAnyModel(
   }
   const folder = await loadModelFolder(listed, {
     ...INSPECTION_LOAD,
+    heldValues: choices.whatMoves,
     ...(variant ? { variant } : {}),
   });
+  if (typeof folder.heldValues === 'string')
+    folder.notes.push(secondSessionNote(folder.heldValues));
   const model = await loadSingleGraphModel(folder, modelDir, surface);
   // Kept whole (a merged decoder's If) too: the norms session edits its own copy of the graph.
   if (choices.whatMoves) model.whatMoves = new WhatMovesSession(listed, variant);
   return model;
+}
+
+/** Why value-weighted attention waits for a second session on this model (issue 24). */
+function secondSessionNote(why: string): string {
+  return `Value-weighted attention and head writes are computed by a second session over this model the first time they are asked for (a forward pass more), since its values cannot be held with the attention: ${why}.`;
 }
 
 /**

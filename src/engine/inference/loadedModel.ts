@@ -20,6 +20,7 @@ import { recomputeFetches } from '../graph/recomputeFetches';
 import { recomputedSource } from './recomputeRun';
 import { NO_PROJECTION } from './runExtras';
 import type { WhatMovesSession } from './whatMovesSession';
+import { heldValueFetches, holdValues } from './heldValueNorms';
 import { toPredictions, topPredictions } from './predictionGraph';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, Tensor } from './ortRuntime';
@@ -122,6 +123,7 @@ export class LoadedModel {
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
     const fetches = recomputeFetches(recompute);
     if (top) fetches.push(top.probs, top.ids);
+    if (this.whatMoves) fetches.push(...heldValueFetches(this.folder.heldValues));
     if (this.whatMoves) stack.valueNorms = this.folder.normsFound ? true : NO_PROJECTION;
     const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
     const feeds = this.feedsFor(ids, kept);
@@ -141,6 +143,7 @@ export class LoadedModel {
     });
     if (this.whatMoves) {
       this.whatMoves.attach(source, ids, spell);
+      holdValues(source, outputs, this.folder.heldValues);
       if (!this.folder.normsFound) source.norms = NO_PROJECTION;
     } else {
       // Loaded without them (the CLI's plain export): the folder says why.

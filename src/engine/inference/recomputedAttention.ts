@@ -10,6 +10,7 @@ import type { AttentionStack } from '../types';
 import { type KernelMask, runKernel } from './attentionKernel';
 import type { HeadNorms } from '../attention/headNorms';
 import type { LogitLens } from '../attention/logitLens';
+import type { MovesOnDemand } from '../attention/movesOnDemand';
 import { enterStage, layerStage } from '../stage';
 
 /** One layer's tensors and the arithmetic between Q·Kᵀ and its softmax. */
@@ -31,15 +32,21 @@ export interface LayerRecompute {
 const ROWS_IN_JS = 4;
 
 export class RecomputedAttention implements AttentionSource {
-  readonly bytes: number;
+  bytes: number;
   norms?: HeadNorms | string;
   lens?: LogitLens | string;
+  moves?: MovesOnDemand;
 
   constructor(
     readonly stack: AttentionStack,
     private readonly layers: readonly LayerRecompute[],
   ) {
     this.bytes = layers.reduce((sum, l) => sum + l.q.byteLength + l.keyTransposed.byteLength, 0);
+  }
+
+  /** Counts what else the source keeps alive (held values, issue 24) in `bytes`. */
+  holdAlso(bytes: number): void {
+    this.bytes += bytes;
   }
 
   async slice(

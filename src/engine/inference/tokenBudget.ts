@@ -22,12 +22,13 @@ export type HeldShape = Pick<ModelManifest, 'layers' | 'heads' | 'vocabSize' | '
 
 /**
  * Bytes a run of `tokens` holds in the heap at its peak, besides the weights (float32): every
- * layer's q and kᵀ (the engine recomputes attention from them, issue 22), one layer's N × N
+ * layer's q and kᵀ (the engine recomputes attention from them, issue 22) and v (the value
+ * norms, issue 24; at most as wide as q, fewer heads under grouped-query attention), one layer's N × N
  * scores, mask sum and probabilities at a time, and the N × vocab logits the graph reduces to
  * its predictions. What the engine keeps changes this formula, and only this one.
  */
 export function heldBytes(shape: HeldShape, tokens: number): number {
-  const kept = 2 * shape.layers * tokens * shape.hiddenSize;
+  const kept = 3 * shape.layers * tokens * shape.hiddenSize;
   const oneLayer = 3 * shape.heads * tokens * tokens;
   return 4 * (kept + oneLayer + tokens * shape.vocabSize);
 }
