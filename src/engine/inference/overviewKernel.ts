@@ -1,0 +1,154 @@
+/**
+ * A recomputed layer's overview (thumbnails and head summaries) from onnxruntime's kernels
+ * (overviewGraph.ts), in blocks of query rows so the heap holds a few MB of weights at a
+ * time, not the layer's N²: only block means, per-row sums and picked weights come back, and
+ * the summaries are finished here from them (`summariseHeadRows`, as for weights in hand).
+ */
+import * as ort from 'onnxruntime-web';
+import { inductionShareOf, selfHeadSummary, summariseHeadRows } from '../attention/headSummaries';
+import type { OverviewParts } from '../attention/attentionSource';
+import { thumbnailBlocks } from '../attention/thumbnails';
+import type { AttentionStack } from '../types';
+import { type OverviewGraphShape, overviewGraph } from './overviewGraph';
+import type { KernelMask } from './attentionKernel';
+import type { LayerRecompute } from './recomputedAttention';
+
+/**
+ * Weights a block of rows holds at most (all heads): 16 MB of float32 per intermediate, so a
+ * 2,048-token layer of 9 heads runs as ten blocks of 224 rows.
+ */
+export const OVERVIEW_BLOCK_WEIGHTS = 2 ** 22;
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+function sessionFor(shape: OverviewGraphShape): Promise<ort.InferenceSession> {
+  const name = JSON.stringify(shape);
+  let session = sessions.get(name);
+  if (!session) {
+    // A few token counts are in use at a time; each block size is a graph of its own.
+    if (sessions.size >= 8) sessions.clear();
+    session = ort.InferenceSession.create(overviewGraph(shape), { executionProviders: ['wasm'] });
+    sessions.set(name, session);
+    session.catch(() => sessions.delete(name));
+  }
+  return session;
+}
+
+/** Per head, what the summaries read of each query row. */
+interface RowFigures {
+  entropy: Float64Array;
+  distance: Float64Array;
+  first: Float32Array;
+  previous: Float32Array;
+  /** The weights on the induction targets, in the targets' order. */
+  induction: number[];
+}
+
+export async function kernelOverview(
+  l: LayerRecompute,
+  stack: AttentionStack,
+  layer: number,
+  mask: Omit<KernelMask, 'rowPositions'> | undefined,
+  induction: readonly (readonly number[])[] | undefined,
+): Promise<OverviewParts> {
+  const { heads, rows: n, cols: m, causal } = stack;
+  const { d, kvHeads: groups } = l;
+  const perGroup = heads / groups;
+  const { block: blockRows, side } = thumbnailBlocks(n);
+  const { block: blockCols, side: colSide } = thumbnailBlocks(m);
+  const shape = { capped: l.softcap !== undefined, masked: !!mask, blockRows, blockCols };
+  const session = await sessionFor(shape);
+  const thumbnails = new Float32Array(heads * side * colSide);
+  const figures: RowFigures[] = Array.from({ length: heads }, () => ({
+    entropy: new Float64Array(n),
+    distance: new Float64Array(n),
+    first: new Float32Array(n),
+    previous: new Float32Array(n),
+    induction: [],
+  }));
+  const targets = causal ? induction : undefined;
+  const step =
+    blockRows * Math.max(1, Math.floor(OVERVIEW_BLOCK_WEIGHTS / (heads * m * blockRows)));
+  const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), [1]);
+  const keyPos = Float32Array.from({ length: m }, (_, j) => j);
+  for (let start = 0; start < n; start += step) {
+    const end = Math.min(n, start + step);
+    const count = end - start;
+    const q = new Float32Array(heads * count * d);
+    for (let h = 0; h < heads; h++) {
+      q.set(l.q.subarray((h * n + start) * d, (h * n + end) * d), h * count * d);
+    }
+    // Per row: its first key, the key before it (row 0: its own, unread), its induction targets.
+    const picks: bigint[] = [];
+    for (let i = start; i < end; i++) {
+      const at = (i - start) * m;
+      picks.push(BigInt(at), BigInt(at + Math.max(0, i - 1)));
+      for (const k of targets?.[i] ?? []) picks.push(BigInt(at + k));
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      q: new ort.Tensor('float32', q, [groups, perGroup, count, d]),
+      kt: new ort.Tensor('float32', l.keyTransposed, [groups, 1, d, m]),
+      factor: scalar(l.factor),
+      rowPos: new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: count }, (_, r) => start + r),
+        [count, 1],
+      ),
+      keyPos: new ort.Tensor('float32', keyPos, [1, m]),
+      flat: new ort.Tensor(
+        'int64',
+        BigInt64Array.of(BigInt(groups), BigInt(perGroup), BigInt(count * m)),
+        [3],
+      ),
+      picks: new ort.Tensor('int64', BigInt64Array.from(picks), [picks.length]),
+    };
+    if (shape.capped) feeds.cap = scalar(l.softcap ?? 1);
+    if (mask) {
+      feeds.lowest = scalar(mask.lowest);
+      feeds.highest = scalar(mask.highest);
+    }
+    const out = await session.run(feeds);
+    const thumbs = out.thumbs.data as Float32Array;
+    const plogp = out.plogp.data as Float32Array;
+    const distance = out.distance.data as Float32Array;
+    const picked = out.picked.data as Float32Array;
+    const chunkSide = Math.ceil(count / blockRows);
+    const firstBlock = start / blockRows;
+    for (let h = 0; h < heads; h++) {
+      const from = h * chunkSide * colSide;
+      thumbnails.set(
+        thumbs.subarray(from, from + chunkSide * colSide),
+        (h * side + firstBlock) * colSide,
+      );
+      const f = figures[h];
+      let at = h * picks.length;
+      for (let i = start; i < end; i++) {
+        // −Σ p log2 p, from the kernel's Σ p ln p.
+        f.entropy[i] = -plogp[h * count + i - start] / Math.LN2;
+        f.distance[i] = distance[h * count + i - start];
+        f.first[i] = picked[at++];
+        f.previous[i] = picked[at++];
+        for (const _ of targets?.[i] ?? []) f.induction.push(picked[at++]);
+      }
+    }
+  }
+  const summaries = figures.map((f, h) => {
+    const scores = summariseHeadRows(
+      {
+        entropy: f.entropy,
+        distance: f.distance,
+        first: (i) => f.first[i],
+        previous: (i) => f.previous[i],
+      },
+      layer,
+      h,
+      n,
+      causal,
+    );
+    // The targets are asked for in the order they were picked in.
+    let next = 0;
+    const share = targets ? inductionShareOf(() => f.induction[next++], n, targets) : null;
+    return selfHeadSummary(scores, share);
+  });
+  return { thumbnails, side, colSide, blockRows, blockCols, summaries };
+}
