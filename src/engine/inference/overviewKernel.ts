@@ -50,6 +50,7 @@ export async function kernelOverview(
   layer: number,
   mask: Omit<KernelMask, 'rowPositions'> | undefined,
   induction: readonly (readonly number[])[] | undefined,
+  blockWeights = OVERVIEW_BLOCK_WEIGHTS,
 ): Promise<OverviewParts> {
   const { heads, rows: n, cols: m, causal } = stack;
   const { d, kvHeads: groups } = l;
@@ -67,8 +68,7 @@ export async function kernelOverview(
     induction: [],
   }));
   const targets = causal ? induction : undefined;
-  const step =
-    blockRows * Math.max(1, Math.floor(OVERVIEW_BLOCK_WEIGHTS / (heads * m * blockRows)));
+  const step = blockRows * Math.max(1, Math.floor(blockWeights / (heads * m * blockRows)));
   const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), [1]);
   const keyPos = Float32Array.from({ length: m }, (_, j) => j);
   for (let start = 0; start < n; start += step) {

@@ -81,12 +81,14 @@ export class RecomputedAttention implements AttentionSource {
   async overview(
     layer: number,
     induction: readonly (readonly number[])[] | undefined,
-    from = KERNEL_OVERVIEW_WEIGHTS,
+    /** Tests: kernel overviews from this many weights, in blocks of at most `blockWeights`. */
+    tuning: { from?: number; blockWeights?: number } = {},
   ): Promise<OverviewParts | undefined> {
     const { heads, rows, cols } = this.stack;
-    if (heads * rows * cols < from) return undefined;
+    if (heads * rows * cols < (tuning.from ?? KERNEL_OVERVIEW_WEIGHTS)) return undefined;
     const l = this.layers[layer];
-    return kernelOverview(l, this.stack, layer, this.mask([], l.window).mask, induction);
+    const { mask } = this.mask([], l.window);
+    return kernelOverview(l, this.stack, layer, mask, induction, tuning.blockWeights);
   }
 
   /** The kernel's `[heads, rows, cols]` for heads that are whole groups (or one head). */
