@@ -35,7 +35,11 @@ async function measured<T>(work: () => Promise<T>): Promise<[T, number, number]>
 const ms = (x: number) => `${Math.round(x)}`;
 
 async function main(): Promise<void> {
-  console.log(`${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `${cpus().length} cores, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   configureOrt(pathToFileURL(join(ROOT, 'node_modules', 'onnxruntime-web', 'dist')).href, 1);
   const engine = new Engine(nodeModelFiles);
   const [, loadWall, loadCpu] = await measured(() => engine.loadModel(model));
@@ -48,9 +52,7 @@ async function main(): Promise<void> {
       );
       const { resultId } = held;
       const [{ layers }] = held.stacks;
-      const [, firstWall, firstCpu] = await measured(() =>
-        engine.overview(resultId, 'encoder', 0),
-      );
+      const [, firstWall, firstCpu] = await measured(() => engine.overview(resultId, 'encoder', 0));
       const [, restWall, restCpu] = await measured(async () => {
         for (let l = 1; l < layers; l++) await engine.overview(resultId, 'encoder', l);
       });
@@ -60,7 +62,11 @@ async function main(): Promise<void> {
       engine.release(resultId);
     }
   }
-  console.log(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end`);
+  console.log(
+    `load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} at end`,
+  );
 }
 
 main().catch((error: unknown) => {
