@@ -13,9 +13,11 @@ export const OVERVIEWS_IN_FLIGHT = 2;
 
 /**
  * Weights (heads · rows · cols, all layers asked at once) in flight at most beyond those two:
- * 4 M weights, the bundled model's four layers at ~500 tokens (~10 ms each in the engine).
+ * 8 M weights, the bundled model's four layers up to ~700 tokens (10–20 ms each in the
+ * engine), three of the 30-layer model's at 512 tokens (~40 ms each: the engine computes the
+ * next while one crosses the bridge). What a newer result may wait behind is bounded by it.
  */
-export const OVERVIEW_WEIGHTS_IN_FLIGHT = 2 ** 22;
+export const OVERVIEW_WEIGHTS_IN_FLIGHT = 2 ** 23;
 
 /** Overviews to ask for at once for a result of `stacks`. */
 export function overviewsInFlight(stacks: readonly AttentionStack[]): number {

@@ -2,7 +2,7 @@
  * The host starts the overviews the webview asks for first (issue 22): the same layers, in the
  * same order, as the webview's OverviewPull asks for on a new result, and the engine answers
  * the webview's later ask with the overview it already computed. A small result's layers are
- * asked for all at once, a large one's two at a time.
+ * asked for all at once, a large one's a few (two at least) at a time.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -19,10 +19,10 @@ function stack(layers: number, heads: number, n: number): AttentionStack {
 }
 
 describe('overviews asked at once and prefetched', () => {
-  it('a small result: every layer at once; a large one: two at a time', () => {
-    assert.equal(overviewsInFlight([stack(4, 4, 200)]), 26);
+  it('a small result: every layer at once; a large one: a few, two at least', () => {
+    assert.equal(overviewsInFlight([stack(4, 4, 200)]), 52);
     assert.ok(overviewsInFlight([stack(4, 4, 512)]) >= 4, 'the bundled model at 512 tokens');
-    assert.equal(overviewsInFlight([stack(30, 9, 512)]), OVERVIEWS_IN_FLIGHT);
+    assert.equal(overviewsInFlight([stack(30, 9, 512)]), 3);
     assert.equal(overviewsInFlight([stack(30, 9, 2048)]), OVERVIEWS_IN_FLIGHT);
   });
 
