@@ -117,9 +117,9 @@ describe('a second inspection while the first result is still being drawn (issue
     await status.filter({ hasText: done }).waitFor({ timeout: 120_000 });
     const waited = Date.now() - askedAt;
     console.log(`      the second result showed ${waited} ms after it was asked`);
-    // It waits for the two overviews of the first result already asked for (the webview asks
-    // for two at a time and stops asking for the first once the second starts); before issue
-    // 28's fix it waited for all four layers.
+    // It waits for the overviews of the first result already asked for (the webview asks for
+    // a few at a time, all four of the bundled model's small layers, and stops asking for the
+    // first once the second starts); before issue 28's fix it waited for all four layers drawn.
     assert.ok(waited < 2.8 * DRAW_MS, `the second result took ${waited} ms to show`);
     assert.equal(await frame.locator('.model-grid button.thumb.pending').count(), 0);
   });
