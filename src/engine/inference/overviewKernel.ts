@@ -74,6 +74,10 @@ export async function kernelOverview(
   for (let start = 0; start < n; start += step) {
     const end = Math.min(n, start + step);
     const count = end - start;
+    // Causal: no row before `end` sees a key from `end` on (their weights are 0, block means
+    // too), so the block runs over the keys before it, rounded up to whole column blocks (the
+    // same blocks, the same divisors): about half the work of a long causal layer.
+    const keys = mask && mask.lowest >= 0 ? Math.min(m, Math.ceil(end / blockCols) * blockCols) : m;
     const q = new Float32Array(heads * count * d);
     for (let h = 0; h < heads; h++) {
       q.set(l.q.subarray((h * n + start) * d, (h * n + end) * d), h * count * d);
@@ -81,23 +85,28 @@ export async function kernelOverview(
     // Per row: its first key, the key before it (row 0: its own, unread), its induction targets.
     const picks: bigint[] = [];
     for (let i = start; i < end; i++) {
-      const at = (i - start) * m;
+      const at = (i - start) * keys;
       picks.push(BigInt(at), BigInt(at + Math.max(0, i - 1)));
       for (const k of targets?.[i] ?? []) picks.push(BigInt(at + k));
     }
     const feeds: Record<string, ort.Tensor> = {
       q: new ort.Tensor('float32', q, [groups, perGroup, count, d]),
-      kt: new ort.Tensor('float32', l.keyTransposed, [groups, 1, d, m]),
+      kt: new ort.Tensor('float32', firstKeys(l.keyTransposed, groups * d, m, keys), [
+        groups,
+        1,
+        d,
+        keys,
+      ]),
       factor: scalar(l.factor),
       rowPos: new ort.Tensor(
         'float32',
         Float32Array.from({ length: count }, (_, r) => start + r),
         [count, 1],
       ),
-      keyPos: new ort.Tensor('float32', keyPos, [1, m]),
+      keyPos: new ort.Tensor('float32', keyPos.subarray(0, keys), [1, keys]),
       flat: new ort.Tensor(
         'int64',
-        BigInt64Array.of(BigInt(groups), BigInt(perGroup), BigInt(count * m)),
+        BigInt64Array.of(BigInt(groups), BigInt(perGroup), BigInt(count * keys)),
         [3],
       ),
       picks: new ort.Tensor('int64', BigInt64Array.from(picks), [picks.length]),
@@ -113,13 +122,16 @@ export async function kernelOverview(
     const distance = out.distance.data as Float32Array;
     const picked = out.picked.data as Float32Array;
     const chunkSide = Math.ceil(count / blockRows);
+    const chunkColSide = Math.ceil(keys / blockCols);
     const firstBlock = start / blockRows;
     for (let h = 0; h < heads; h++) {
-      const from = h * chunkSide * colSide;
-      thumbnails.set(
-        thumbs.subarray(from, from + chunkSide * colSide),
-        (h * side + firstBlock) * colSide,
-      );
+      for (let b = 0; b < chunkSide; b++) {
+        const from = (h * chunkSide + b) * chunkColSide;
+        thumbnails.set(
+          thumbs.subarray(from, from + chunkColSide),
+          (h * side + firstBlock + b) * colSide,
+        );
+      }
       const f = figures[h];
       let at = h * picks.length;
       for (let i = start; i < end; i++) {
@@ -151,4 +163,12 @@ export async function kernelOverview(
     return selfHeadSummary(scores, share);
   });
   return { thumbnails, side, colSide, blockRows, blockCols, summaries };
+}
+
+/** The first `keys` columns of each of the `rows` rows of `kt` (`[rows, m]`). */
+function firstKeys(kt: Float32Array, rows: number, m: number, keys: number): Float32Array {
+  if (keys === m) return kt;
+  const out = new Float32Array(rows * keys);
+  for (let r = 0; r < rows; r++) out.set(kt.subarray(r * m, r * m + keys), r * keys);
+  return out;
 }

@@ -112,4 +112,10 @@ describe('layer overviews on the kernel', function () {
     const rows = await compare(join(HF_FIXTURES, 'llama-long'), text, 301, 1);
     assert.equal(rows, 301);
   });
+
+  it('blocks of rows cut to the keys they see (causal): a sliding window with a soft-cap, gemma, an encoder (no cut)', async () => {
+    for (const name of ['gqa-window', 'gemma', 'bert']) {
+      await compare(join(HF_FIXTURES, name), TEXT, 48, 1);
+    }
+  });
 });
