@@ -1,10 +1,12 @@
 /**
  * Asks the host for a result's layer overviews (thumbnails and head summaries), first layers
- * first, at most `OVERVIEWS_IN_FLIGHT` at a time. The webview pulls rather than the host
- * pushing: a newer result simply stops the older one's asks, so it never waits behind them
- * (the reason the host used to pace its pushes, issue 28), and no "took them" message is needed.
+ * first, at most `overviewsInFlight` at a time (a small result's all at once, a big one's two).
+ * The webview pulls rather than the host pushing: a newer result simply stops the older one's
+ * asks, so it waits behind those in flight at most (the reason the host used to pace its
+ * pushes, issue 28), and no "took them" message is needed.
  */
 import type { AttentionKind, AttentionStack, LayerOverview } from '../src/engine/types';
+import { overviewsInFlight } from '../src/shared/overviewBatch';
 
 /** Whether `overview` is a well-formed overview of a layer of `stack` (a reply may be anything). */
 export function fitsStack(overview: unknown, stack: AttentionStack | undefined): boolean {
@@ -21,12 +23,13 @@ export function fitsStack(overview: unknown, stack: AttentionStack | undefined):
   );
 }
 
-/** Overviews asked and not yet answered: one travels while the view draws the one before. */
-export const OVERVIEWS_IN_FLIGHT = 2;
+export { OVERVIEWS_IN_FLIGHT } from '../src/shared/overviewBatch';
 
 export class OverviewPull {
   private queue: { kind: AttentionKind; layer: number }[] = [];
   private inFlight = 0;
+  /** Asked and not yet answered at most (`overviewsInFlight` of the result's stacks). */
+  private limit = 2;
   private generation = 0;
 
   constructor(
@@ -39,6 +42,7 @@ export class OverviewPull {
   start(stacks: readonly AttentionStack[]): void {
     this.generation++;
     this.inFlight = 0;
+    this.limit = overviewsInFlight(stacks);
     this.queue = stacks.flatMap(({ kind, layers }) =>
       Array.from({ length: layers }, (_, layer) => ({ kind, layer })),
     );
@@ -54,7 +58,7 @@ export class OverviewPull {
 
   private pump(): void {
     const generation = this.generation;
-    while (this.queue.length > 0 && this.inFlight < OVERVIEWS_IN_FLIGHT) {
+    while (this.queue.length > 0 && this.inFlight < this.limit) {
       const { kind, layer } = this.queue.shift() as { kind: AttentionKind; layer: number };
       this.inFlight++;
       this.fetch(kind, layer).then(

@@ -10,6 +10,7 @@ import type { EditorMirror } from '../editor/editorMirror';
 import type { RestoreStore } from '../panel/restoreStore';
 import { continuationRecordOf } from '../panel/continuationRecord';
 import { toFeedResult } from '../panel/webviewFeed';
+import { prefetchOverviews } from './overviewPrefetch';
 import { wallClockMs } from '../protocol/webview';
 import type { ContinuationBranches } from '../protocol/continuationBranches';
 import type { InspectionRunner } from './inspectionRunner';
@@ -97,6 +98,7 @@ export class PanelRuns {
       : { commandAt, requestedAt, receivedAt: outcome.receivedAt, postedAt: wallClockMs() };
     const feed = toFeedResult(result, runId, label, trace);
     panel.showResult(job.branches ? { meta: { ...feed.meta, branches: job.branches } } : feed);
+    prefetchOverviews(this.deps.runner, result);
     if (document) {
       mirrorResult(this.deps.mirror, key, { runId, document, base, text, result, version, label });
     } else {

@@ -4,6 +4,8 @@ import { startSession, type Session } from './harness/session';
 
 /** test/e2e/workspace/sample.py: 10 lines (the 9th empty, so 1–9 is labelled 1–8). */
 const FILE = 'sample.py';
+/** Layers of the bundled model: all asked for at once (a small result's are). */
+const BUNDLED_LAYERS = 4;
 /** How long the panel takes to draw each layer of the first result (the slowed one). */
 const DRAW_MS = 10_000;
 
@@ -117,10 +119,15 @@ describe('a second inspection while the first result is still being drawn (issue
     await status.filter({ hasText: done }).waitFor({ timeout: 120_000 });
     const waited = Date.now() - askedAt;
     console.log(`      the second result showed ${waited} ms after it was asked`);
-    // It waits for the two overviews of the first result already asked for (the webview asks
-    // for two at a time and stops asking for the first once the second starts); before issue
-    // 28's fix it waited for all four layers.
-    assert.ok(waited < 2.8 * DRAW_MS, `the second result took ${waited} ms to show`);
+    // It waits for the overviews of the first result already asked for, each slowed to
+    // DRAW_MS here: the webview asks for a small result's all at once (the bundled model's
+    // four layers, issue 22: src/shared/overviewBatch.ts) and a long result's two or three at
+    // a time, and stops asking for the older result's once a newer one starts (checked on a
+    // long result in test/unit/webview/overviewPull.test.ts).
+    assert.ok(
+      waited < (BUNDLED_LAYERS + 0.8) * DRAW_MS,
+      `the second result took ${waited} ms to show`,
+    );
     assert.equal(await frame.locator('.model-grid button.thumb.pending').count(), 0);
   });
 });

@@ -4,7 +4,7 @@
  * Either way a slice is a new array its caller owns (it may be transferred).
  */
 import { enterStage, layerStage } from '../stage';
-import type { AttentionStack } from '../types';
+import type { AttentionStack, HeadSummary } from '../types';
 import type { HeadNorms } from './headNorms';
 import type { LogitLens } from './logitLens';
 import type { MovesOnDemand } from './movesOnDemand';
@@ -24,6 +24,24 @@ export interface AttentionSource {
   moves?: MovesOnDemand;
   /** `[heads.length, rows, cols]` of layer `layer`. */
   slice(layer: number, heads: readonly number[], rows: readonly number[]): Promise<Float32Array>;
+  /**
+   * A self-attention layer's thumbnails and head summaries computed where the weights are
+   * (the layer's N² never copied out); undefined where slicing the layer is as good (small).
+   */
+  overview?(
+    layer: number,
+    induction: readonly (readonly number[])[] | undefined,
+  ): Promise<OverviewParts | undefined>;
+}
+
+/** What `AttentionSource.overview` computes: `thumbnailsOf`'s figures and the summaries. */
+export interface OverviewParts {
+  thumbnails: Float32Array;
+  side: number;
+  colSide: number;
+  blockRows: number;
+  blockCols: number;
+  summaries: HeadSummary[];
 }
 
 /** The run's own tensors, `[heads, rows, cols]` per layer, kept as they came. */

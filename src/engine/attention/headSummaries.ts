@@ -44,14 +44,19 @@ export function summariseLayer(
   const out: HeadSummary[] = [];
   for (let h = 0; h < heads; h++) {
     const w = headOf(layer, n, h);
-    const summary = {
-      ...summariseHead(w, layerIndex, h, n, causal),
-      inductionShare: causal && induction ? inductionShare(w, n, induction) : null,
-      alignment: null,
-    };
-    out.push({ ...summary, labels: labelHead(summary) });
+    const share = causal && induction ? inductionShare(w, n, induction) : null;
+    out.push(selfHeadSummary(summariseHead(w, layerIndex, h, n, causal), share));
   }
   return out;
+}
+
+/** A self-attention head's summary from its scores and induction share, labelled. */
+export function selfHeadSummary(
+  scores: Omit<HeadSummary, 'labels' | 'inductionShare' | 'alignment'>,
+  inductionShare: number | null,
+): HeadSummary {
+  const summary = { ...scores, inductionShare, alignment: null };
+  return { ...summary, labels: labelHead(summary) };
 }
 
 /**
@@ -103,11 +108,20 @@ function inductionShare(
   n: number,
   targets: readonly (readonly number[])[],
 ): number | null {
+  return inductionShareOf((i, k) => w[i * n + k], n, targets);
+}
+
+/** The mean weight on the induction targets; `weight(i, k)` is asked in the targets' order. */
+export function inductionShareOf(
+  weight: (query: number, key: number) => number,
+  n: number,
+  targets: readonly (readonly number[])[],
+): number | null {
   let total = 0;
   let queries = 0;
   targets.forEach((keys, i) => {
     if (keys.length === 0 || i >= n) return;
-    for (const k of keys) total += w[i * n + k];
+    for (const k of keys) total += weight(i, k);
     queries++;
   });
   return queries >= HEAD_LABEL_THRESHOLDS.inductionMinQueries ? total / queries : null;
@@ -115,6 +129,52 @@ function inductionShare(
 
 function summariseHead(
   w: Float32Array,
+  layer: number,
+  head: number,
+  n: number,
+  causal: boolean,
+): Omit<HeadSummary, 'labels' | 'inductionShare' | 'alignment'> {
+  const entropy = new Float64Array(n);
+  const distance = new Float64Array(n);
+  for (let i = causal ? 1 : 0; i < n; i++) {
+    const visible = causal ? i + 1 : n;
+    let rowEntropy = 0;
+    let rowDistance = 0;
+    for (let j = 0; j < visible; j++) {
+      const p = w[i * n + j];
+      if (p > 0) rowEntropy -= p * Math.log2(p);
+      rowDistance += p * Math.abs(i - j);
+    }
+    entropy[i] = rowEntropy;
+    distance[i] = rowDistance;
+  }
+  const rows: HeadRows = {
+    entropy,
+    distance,
+    first: (i) => w[i * n],
+    previous: (i) => w[i * n + i - 1],
+  };
+  return summariseHeadRows(rows, layer, head, n, causal);
+}
+
+/** What a head's summary needs of each query row `i` of its `n × n` weights `w`. */
+export interface HeadRows {
+  /** −Σ_j w_ij log2 w_ij. */
+  entropy: ArrayLike<number>;
+  /** Σ_j w_ij · |i − j|. */
+  distance: ArrayLike<number>;
+  /** w_i0. */
+  first: (i: number) => number;
+  /** w_i,i−1 (asked for i ≥ 1). */
+  previous: (i: number) => number;
+}
+
+/**
+ * A head's scores from its rows' figures (`summariseHead` computes them here; the overview
+ * kernel, inference/overviewKernel.ts, where the weights are).
+ */
+export function summariseHeadRows(
+  r: HeadRows,
   layer: number,
   head: number,
   n: number,
@@ -129,19 +189,13 @@ function summariseHead(
   let previousRows = 0;
   for (let i = causal ? 1 : 0; i < n; i++) {
     const visible = causal ? i + 1 : n;
-    let rowEntropy = 0;
-    let rowDistance = 0;
-    for (let j = 0; j < visible; j++) {
-      const p = w[i * n + j];
-      if (p > 0) rowEntropy -= p * Math.log2(p);
-      rowDistance += p * Math.abs(i - j);
-    }
+    const rowEntropy = r.entropy[i];
     entropy += rowEntropy;
     normalised += visible > 1 ? rowEntropy / Math.log2(visible) : 0;
-    distance += rowDistance;
-    first += w[i * n];
+    distance += r.distance[i];
+    first += r.first(i);
     if (i > 0) {
-      previous += w[i * n + i - 1];
+      previous += r.previous(i);
       previousRows++;
     }
     rows++;

@@ -229,6 +229,9 @@ async function computeOverview(held: HeldStack, layer: number): Promise<LayerOve
   const { stack } = held.source;
   const { heads, rows, cols, kind } = stack;
   enterStage(layerStage(`summarising the ${kind} attention`, layer, stack.layers, rows));
+  const computed =
+    kind === 'cross' ? undefined : await held.source.overview?.(layer, inductionOf(held));
+  if (computed) return { kind, layer, ...computed };
   const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
   const summaries =
     kind === 'cross'

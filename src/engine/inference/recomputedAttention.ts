@@ -5,9 +5,10 @@
  * (attentionKernel.ts). Every run checks the recomputation against the last rows of the
  * graph's own probabilities (`checkRows`), so what is shown is the model's attention.
  */
-import type { AttentionSource } from '../attention/attentionSource';
+import type { AttentionSource, OverviewParts } from '../attention/attentionSource';
 import type { AttentionStack } from '../types';
 import { type KernelMask, runKernel } from './attentionKernel';
+import { kernelOverview } from './overviewKernel';
 import type { HeadNorms } from '../attention/headNorms';
 import type { LogitLens } from '../attention/logitLens';
 import type { MovesOnDemand } from '../attention/movesOnDemand';
@@ -30,6 +31,13 @@ export interface LayerRecompute {
 
 /** At most this many rows are computed in JavaScript; more go to the kernel. */
 const ROWS_IN_JS = 4;
+
+/**
+ * Layers of at least this many weights (heads · rows · cols) are overviewed by the overview
+ * kernel; smaller ones are sliced and overviewed in JavaScript, as cheap and exact to the
+ * last bit of the slices (docs/decisions.md, "Overviews where the weights are").
+ */
+export const KERNEL_OVERVIEW_WEIGHTS = 2 ** 20;
 
 export class RecomputedAttention implements AttentionSource {
   bytes: number;
@@ -75,6 +83,19 @@ export class RecomputedAttention implements AttentionSource {
       out.set(weights, h * rows.length * cols);
     }
     return out;
+  }
+
+  async overview(
+    layer: number,
+    induction: readonly (readonly number[])[] | undefined,
+    /** Tests: kernel overviews from this many weights, in blocks of at most `blockWeights`. */
+    tuning: { from?: number; blockWeights?: number } = {},
+  ): Promise<OverviewParts | undefined> {
+    const { heads, rows, cols } = this.stack;
+    if (heads * rows * cols < (tuning.from ?? KERNEL_OVERVIEW_WEIGHTS)) return undefined;
+    const l = this.layers[layer];
+    const { mask } = this.mask([], l.window);
+    return kernelOverview(l, this.stack, layer, mask, induction, tuning.blockWeights);
   }
 
   /** The kernel's `[heads, rows, cols]` for heads that are whole groups (or one head). */
