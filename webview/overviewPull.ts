@@ -38,13 +38,18 @@ export class OverviewPull {
     private readonly failed: (message: string) => void,
   ) {}
 
-  /** Starts asking for every layer of `stacks`; asks of an earlier result stop. */
-  start(stacks: readonly AttentionStack[]): void {
+  /** Starts asking for every layer of `stacks` but those `had`; asks of an earlier result stop. */
+  start(
+    stacks: readonly AttentionStack[],
+    had: (kind: AttentionKind, layer: number) => boolean = () => false,
+  ): void {
     this.generation++;
     this.inFlight = 0;
     this.limit = overviewsInFlight(stacks);
     this.queue = stacks.flatMap(({ kind, layers }) =>
-      Array.from({ length: layers }, (_, layer) => ({ kind, layer })),
+      Array.from({ length: layers }, (_, layer) => ({ kind, layer })).filter(
+        (asked) => !had(asked.kind, asked.layer),
+      ),
     );
     this.pump();
   }

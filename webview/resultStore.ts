@@ -4,10 +4,9 @@
  * for (issue 22: the engine holds the result; the webview holds only what it shows, in a
  * bounded cache). Matrices derived from them are cached, since hover must not recompute.
  *
- * An encoder-decoder result holds three attentions; `kind` picks the one the views see
- * through `n` (rows), `cols`, `heads`, `units` and `keyUnits`: the encoder's (source ×
- * source), the decoder's (target × target, causal) or cross-attention (target rows × source
- * columns). Word level and hidden specials apply to the encoder's only.
+ * An encoder-decoder result holds three attentions; `kind` picks the one the views see through
+ * `n` (rows), `cols`, `heads`, `units` and `keyUnits`: the encoder's (source × source), the
+ * decoder's (target × target, causal) or cross (target × source). Word level: encoder only.
  */
 import { projectMatrix, type UnitOptions } from '../src/shared/displayUnits';
 import { maxOverHeads, meanOverHeads } from '../src/shared/headAggregates';
@@ -94,7 +93,7 @@ export class ResultStore {
     );
   }
 
-  /** A new result begins: everything of the previous one goes, and its overviews are asked for; false if refused. */
+  /** A new result begins: the previous one goes; overviews not sent with it are asked for; false if refused. */
   start(meta: ResultMeta): boolean {
     // A message may be anything: a result without its stacks or tokens is refused.
     if (typeof meta !== 'object' || !Array.isArray(meta?.stacks) || !Array.isArray(meta.tokens))
@@ -110,7 +109,8 @@ export class ResultStore {
     this.queryError = null;
     this.slices.clear();
     this.forgetDerived();
-    this.pull.start(meta.stacks);
+    for (const o of Array.isArray(meta.overviews) ? meta.overviews : []) this.takeOverview(o);
+    this.pull.start(meta.stacks, (kind, layer) => this.byKind[kind][layer] !== undefined);
     return true;
   }
 

@@ -23,7 +23,7 @@ import { printCachedModels } from './modelsCommand';
 import { generationNotes } from './generationNotes';
 import { runHeadsCommand } from './headsCommand';
 import { readTextFile } from './textFile';
-import { tierUpLate } from './wasmTiering';
+import { tierUpLate } from '../worker/wasmTiering';
 import { variantListing } from './variantList';
 
 /** The bundled default model; dist/cli.js lies one folder below the package root. */

@@ -90,15 +90,19 @@ export class PanelRuns {
       return undefined;
     }
     const { result } = outcome;
+    const overviews = await prefetchOverviews(this.deps.runner, result);
+    if (panel.isDisposed || entry.latestRunId !== runId) {
+      this.deps.runner.held.drop(result);
+      return undefined;
+    }
     const { key } = panel;
     const { document, base, text, label } = job;
     this.deps.panels.noteShown(entry, { runId, result, label, source: document?.uri });
     const trace = outcome.cached
       ? { commandAt, postedAt: wallClockMs() }
       : { commandAt, requestedAt, receivedAt: outcome.receivedAt, postedAt: wallClockMs() };
-    const feed = toFeedResult(result, runId, label, trace);
+    const feed = toFeedResult(result, runId, label, trace, overviews);
     panel.showResult(job.branches ? { meta: { ...feed.meta, branches: job.branches } } : feed);
-    prefetchOverviews(this.deps.runner, result);
     if (document) {
       mirrorResult(this.deps.mirror, key, { runId, document, base, text, result, version, label });
     } else {

@@ -11,7 +11,7 @@
  * now the webview's: it asks for a couple of overviews at a time and stops asking for an
  * older result's the moment a newer one starts (webview/overviewPull.ts).
  */
-import type { HeldResult } from '../engine/types';
+import type { HeldResult, LayerOverview } from '../engine/types';
 import type { HostToWebview, ResultMeta, RunTrace, ViewSettings } from '../protocol/webview';
 
 /** A finished result as the webview receives it: metadata and the stacks, no tensors. */
@@ -29,11 +29,19 @@ export function toFeedResult(
   runId: number,
   label: string,
   trace?: RunTrace,
+  overviews?: LayerOverview[],
 ): FeedResult {
   const { text, resultId: _resultId, ...rest } = result;
   const shown = rest.truncation ? text.slice(0, rest.truncation.inspectedUpTo) : text;
   return {
-    meta: { ...rest, text: shown, runId, source: { label }, ...(trace && { trace }) },
+    meta: {
+      ...rest,
+      text: shown,
+      runId,
+      source: { label },
+      ...(trace && { trace }),
+      ...(overviews && { overviews }),
+    },
   };
 }
 

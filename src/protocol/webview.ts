@@ -26,7 +26,7 @@ import type {
 import type { ContinuationBranches, ForkMessage, ShowBranchMessage } from './continuationBranches';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 6;
+export const WEBVIEW_PROTOCOL_VERSION = 7;
 
 export type { AttentionKind } from '../engine/types';
 
@@ -107,6 +107,11 @@ export type ResultMeta = Omit<InspectResult, 'attentions' | 'seq2seq'> & {
   trace?: RunTrace;
   /** A continuation's branches, when it has been forked (issue 23). */
   branches?: ContinuationBranches;
+  /**
+   * Every layer's overview, when the result is small enough for the host to have computed them
+   * before showing it (src/inspection/overviewPrefetch.ts); absent: the webview asks for them.
+   */
+  overviews?: LayerOverview[];
 };
 
 /** Notifications host → webview. */

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { WASM_TIERING_BUDGET } from '../../src/cli/wasmTiering';
+import { WASM_TIERING_BUDGET } from '../../src/worker/wasmTiering';
 import { Engine } from '../../src/engine/engine';
 import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 import { longSource } from '../../test/e2e/harness/longSource';
@@ -43,7 +43,7 @@ ${setup}
 })();`;
 }
 const NATIVE = sessionOnly('onnxruntime-node', '', '{ intraOpNumThreads: 1 }');
-/** As the CLI configures it (src/engine/inference/ortRuntime.ts, src/cli/wasmTiering.ts). */
+/** As the CLI configures it (src/engine/inference/ortRuntime.ts, src/worker/wasmTiering.ts). */
 const WEB = sessionOnly(
   'onnxruntime-web',
   `ort.env.wasm.wasmPaths = ${JSON.stringify(`${pathToFileURL(join(ROOT, 'dist', 'ort')).href}/`)};

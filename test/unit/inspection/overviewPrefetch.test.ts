@@ -6,10 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { AttentionKind, AttentionStack, LayerOverview } from '../../../src/engine/types';
+import type {
+  AttentionKind,
+  AttentionStack,
+  HeldResult,
+  LayerOverview,
+} from '../../../src/engine/types';
 import { prefetchOverviews } from '../../../src/inspection/overviewPrefetch';
 import { OVERVIEWS_IN_FLIGHT, overviewsInFlight } from '../../../src/shared/overviewBatch';
+import { toFeedResult } from '../../../src/panel/webviewFeed';
 import { OverviewPull } from '../../../webview/overviewPull';
+import { ResultStore } from '../../../webview/resultStore';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
@@ -57,5 +64,43 @@ describe('overviews asked at once and prefetched', () => {
       assert.equal(await engine.overview(held.resultId, 'encoder', layer), await first);
     }
     engine.release(held.resultId);
+  });
+
+  it("a small result's overviews travel with it: the webview asks for none", async () => {
+    const engine = sharedEngine();
+    const held = await engine.inspectHeld(BUNDLED, 'def f(x):\n    return x + 1\n'.repeat(8));
+    const overviews = await prefetchOverviews(engine, held);
+    const layers = held.stacks[0].layers;
+    assert.equal(overviews?.length, layers);
+    for (let layer = 0; layer < layers; layer++) {
+      assert.deepEqual(overviews?.[layer], await engine.overview(held.resultId, 'encoder', layer));
+    }
+    const asked: number[] = [];
+    const store = new ResultStore({
+      overview: (_runId, _kind, layer) => {
+        asked.push(layer);
+        return engine.overview(held.resultId, 'encoder', layer);
+      },
+      slice: (_runId, request) => engine.slice(held.resultId, request),
+    });
+    assert.ok(store.start(toFeedResult(held, 1, 'f.py', undefined, overviews).meta));
+    assert.deepEqual(asked, []);
+    assert.equal(store.receivedLayers, layers);
+    // Without them (a reply too late, a large result) the webview asks for every layer.
+    assert.ok(store.start(toFeedResult(held, 2, 'f.py').meta));
+    assert.deepEqual(
+      asked,
+      Array.from({ length: layers }, (_, l) => l),
+    );
+    engine.release(held.resultId);
+  });
+
+  it('a large result, or a small one the engine is slow to summarise, is shown without waiting', async () => {
+    const never = { overview: () => new Promise<LayerOverview>(() => undefined) };
+    const large = { resultId: 1, stacks: [stack(30, 9, 2048)] } as unknown as HeldResult;
+    const small = { resultId: 2, stacks: [stack(4, 4, 200)] } as unknown as HeldResult;
+    // A large result would wait out the test's own timeout if it waited at all.
+    assert.equal(await prefetchOverviews(never, large, 10 * 60_000), undefined);
+    assert.equal(await prefetchOverviews(never, small, 30), undefined);
   });
 });

@@ -1,11 +1,11 @@
 /**
  * V8 moves a WASM function to its optimising compiler once it has run about 1.8 MB of code.
  * onnxruntime's start and session set-up cross that for hundreds of functions that run once,
- * and a process cannot exit before those compiles end. With a larger budget only the kernels
- * that run long still tier up (steady runs are as fast), and one run of the CLI takes half
- * the time (docs/performance.md, "The CLI as a whole process"). The worker inside VS Code
- * keeps V8's default: it shares its process with other extensions, and its later runs gain
- * from the early tier-up.
+ * and those compiles take the CPU the first load and run need (and a process cannot exit
+ * before they end). With a larger budget only the kernels that run long still tier up
+ * (steady runs are as fast): one run of the CLI takes half the time, and the extension's
+ * engine process loads the bundled model and runs it the first time ~0.5 s sooner
+ * (docs/performance.md). Only processes of our own set it: V8 flags hold for a whole process.
  */
 import { setFlagsFromString } from 'node:v8';
 
