@@ -17,7 +17,12 @@ import type { LogitLensLayer } from '../../../src/engine/types';
 import { runCli } from '../cli/runCli';
 import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
-import { SEQ2SEQ_FIXTURES, seq2seqDir, seq2seqReference } from './seq2seqFixtures';
+import {
+  SEQ2SEQ_FIXTURES,
+  type Seq2SeqFixture,
+  seq2seqDir,
+  seq2seqReference,
+} from './seq2seqFixtures';
 
 type Lens = { id: number; prob: number }[][][];
 const K = 5;
@@ -108,6 +113,34 @@ function scaleBeforeLmHead(file: string, scale: number): void {
   writeFileSync(file, encodeOnnx(model));
 }
 
+/** The lens of a copy of fixture `name` that `edit` changed, against PyTorch's `key` table: the worst difference. */
+async function editedCopyLens(
+  name: Seq2SeqFixture,
+  key: 'lens_closing_norms' | 'lens_scaled',
+  edit: (dir: string) => void,
+): Promise<number> {
+  const ref = JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.norms.json`), 'utf8')) as {
+    decoder_ids: number[];
+  } & Record<typeof key, Lens>;
+  const source = seq2seqReference(name);
+  const dir = mkdtempSync(join(tmpdir(), 'ai-lens-edited-'));
+  try {
+    cpSync(seq2seqDir(name), dir, { recursive: true });
+    edit(dir);
+    const engine = sharedEngine();
+    const held = await engine.inspectHeld(dir, source.source_text, {
+      target: { kind: 'given', text: source.given.target_text },
+    });
+    const table: LogitLensLayer[][] = [];
+    for (let position = 0; position < ref.decoder_ids.length; position++) {
+      table.push(await engine.logitLens(held.resultId, position, K));
+    }
+    return compare(table, ref[key]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (issue 24)', () => {
   for (const name of SEQ2SEQ_FIXTURES) {
     it(`${name}: each decoder layer's top ${K} at every decoder position`, async () => {
@@ -136,55 +169,17 @@ describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (iss
   }
 
   it('opus-mt-tiny with closing LayerNorms of its own: the lens starts after the last layer’s norm', async () => {
-    const name = 'opus-mt-tiny';
-    const ref = JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.norms.json`), 'utf8')) as {
-      decoder_ids: number[];
-      lens_closing_norms: Lens;
-    };
-    const source = seq2seqReference(name);
-    const dir = mkdtempSync(join(tmpdir(), 'ai-post-norm-'));
-    try {
-      cpSync(seq2seqDir(name), dir, { recursive: true });
-      closingNorms(join(dir, 'decoder_model.onnx'));
-      const engine = sharedEngine();
-      const held = await engine.inspectHeld(dir, source.source_text, {
-        target: { kind: 'given', text: source.given.target_text },
-      });
-      const table: LogitLensLayer[][] = [];
-      for (let position = 0; position < ref.decoder_ids.length; position++) {
-        table.push(await engine.logitLens(held.resultId, position, K));
-      }
-      const worst = compare(table, ref.lens_closing_norms);
-      assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const worst = await editedCopyLens('opus-mt-tiny', 'lens_closing_norms', (dir) =>
+      closingNorms(join(dir, 'decoder_model.onnx')),
+    );
+    assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
   });
 
   it('t5-small-tiny scaled by d_model^-½ before lm_head (tied T5): the graph’s Mul is copied too', async () => {
-    const name = 't5-small-tiny';
-    const ref = JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.norms.json`), 'utf8')) as {
-      decoder_ids: number[];
-      lens_scaled: Lens;
-    };
-    const source = seq2seqReference(name);
-    const dir = mkdtempSync(join(tmpdir(), 'ai-t5-scaled-'));
-    try {
-      cpSync(seq2seqDir(name), dir, { recursive: true });
-      scaleBeforeLmHead(join(dir, 'onnx', 'decoder_model.onnx'), 32 ** -0.5);
-      const engine = sharedEngine();
-      const held = await engine.inspectHeld(dir, source.source_text, {
-        target: { kind: 'given', text: source.given.target_text },
-      });
-      const table: LogitLensLayer[][] = [];
-      for (let position = 0; position < ref.decoder_ids.length; position++) {
-        table.push(await engine.logitLens(held.resultId, position, K));
-      }
-      const worst = compare(table, ref.lens_scaled);
-      assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const worst = await editedCopyLens('t5-small-tiny', 'lens_scaled', (dir) =>
+      scaleBeforeLmHead(join(dir, 'onnx', 'decoder_model.onnx'), 32 ** -0.5),
+    );
+    assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
   });
 
   it('t5-small-tiny as a Transformers.js folder (decoder_model_merged.onnx only): the same norms and lens', async () => {
