@@ -13,8 +13,7 @@
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { encodeOnnx } from '../graph/exposeTensors';
-
-const FLOAT = onnxProto.onnx.TensorProto.DataType.FLOAT;
+import { attentionLogits, FLOAT, kernelNode, kernelValue } from './kernelGraphParts';
 
 /** One block to compute. */
 export interface KernelBlock {
@@ -91,42 +90,10 @@ interface KernelShape {
 
 function kernelGraph({ capped, masked }: KernelShape): Uint8Array {
   const { onnx } = onnxProto;
-  const input = (name: string, rank: number) =>
-    onnx.ValueInfoProto.create({
-      name,
-      type: {
-        tensorType: {
-          elemType: FLOAT,
-          shape: { dim: Array.from({ length: rank }, (_, i) => ({ dimParam: `${name}${i}` })) },
-        },
-      },
-    });
-  const node = (opType: string, inputs: string[], output: string, axis?: number) =>
-    onnx.NodeProto.create({
-      opType,
-      name: output,
-      input: inputs,
-      output: [output],
-      attribute:
-        axis === undefined
-          ? []
-          : [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: axis }],
-    });
-  const nodes = [
-    node('MatMul', ['q', 'kt'], 'scores'),
-    node('Mul', ['scores', 'factor'], 'scaled'),
-  ];
-  let logits = 'scaled';
-  if (capped) {
-    nodes.push(
-      node('Div', ['scaled', 'cap'], 'divided'),
-      node('Tanh', ['divided'], 'bounded'),
-      node('Mul', ['bounded', 'cap'], 'capped'),
-    );
-    logits = 'capped';
-  }
-  const inputs = [input('q', 4), input('kt', 4), input('factor', 1)];
-  if (capped) inputs.push(input('cap', 1));
+  const node = kernelNode;
+  const input = kernelValue;
+  const { nodes, inputs, logits: scores } = attentionLogits(capped);
+  let logits = scores;
   const initializer: onnxProto.onnx.ITensorProto[] = [];
   if (masked) {
     nodes.push(
@@ -140,7 +107,7 @@ function kernelGraph({ capped, masked }: KernelShape): Uint8Array {
     initializer.push({ name: 'minusInfinity', dataType: FLOAT, dims: [], floatData: [-Infinity] });
     logits = 'masked';
   }
-  nodes.push(node('Softmax', [logits], 'p', -1));
+  nodes.push(kernelNode('Softmax', [logits], 'p', [{ name: 'axis', i: -1 }]));
   return encodeOnnx(
     onnx.ModelProto.create({
       irVersion: 8,

@@ -14,11 +14,10 @@
  */
 import onnxProto from 'onnx-proto';
 import { encodeOnnx } from '../graph/exposeTensors';
+import { attentionLogits, FLOAT, kernelNode, kernelValue } from './kernelGraphParts';
 
 const { onnx } = onnxProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
-const { INT, INTS } = onnx.AttributeProto.AttributeType;
 
 /** What the graph's structure depends on (one session each). */
 export interface OverviewGraphShape {
@@ -34,48 +33,12 @@ export interface OverviewGraphShape {
  */
 const SMALLEST_WEIGHT = 1e-30;
 
-type Attribute = { name: string; i?: number; ints?: number[] };
-
-function node(opType: string, inputs: string[], output: string, attributes: Attribute[] = []) {
-  return onnx.NodeProto.create({
-    opType,
-    name: output,
-    input: inputs,
-    output: [output],
-    attribute: attributes.map((a) =>
-      a.ints ? { name: a.name, type: INTS, ints: a.ints } : { name: a.name, type: INT, i: a.i },
-    ),
-  });
-}
-
-function value(name: string, rank: number, elemType = FLOAT) {
-  return onnx.ValueInfoProto.create({
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: Array.from({ length: rank }, (_, i) => ({ dimParam: `${name}${i}` })) },
-      },
-    },
-  });
-}
+const node = kernelNode;
+const value = kernelValue;
 
 export function overviewGraph({ capped, masked, blockRows, blockCols }: OverviewGraphShape) {
-  const nodes = [
-    node('MatMul', ['q', 'kt'], 'scores'),
-    node('Mul', ['scores', 'factor'], 'scaled'),
-  ];
-  const inputs = [value('q', 4), value('kt', 4), value('factor', 1)];
-  let logits = 'scaled';
-  if (capped) {
-    nodes.push(
-      node('Div', ['scaled', 'cap'], 'divided'),
-      node('Tanh', ['divided'], 'bounded'),
-      node('Mul', ['bounded', 'cap'], 'capped'),
-    );
-    inputs.push(value('cap', 1));
-    logits = 'capped';
-  }
+  const { nodes, inputs, logits: scores } = attentionLogits(capped);
+  let logits = scores;
   inputs.push(value('rowPos', 2), value('keyPos', 2));
   nodes.push(node('Sub', ['rowPos', 'keyPos'], 'offset'));
   if (masked) {

@@ -11,8 +11,7 @@
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { encodeOnnx } from '../graph/exposeTensors';
-
-const FLOAT = onnxProto.onnx.TensorProto.DataType.FLOAT;
+import { kernelNode, kernelValue } from './kernelGraphParts';
 
 /** A layer's value (`[groups, keys, dv]`) and output projection (`[heads · dv, D]`). */
 export interface HeldLayerValue {
@@ -94,30 +93,13 @@ export async function headWritesOf(
 
 function kernelGraph(kind: Kind): Uint8Array {
   const { onnx } = onnxProto;
-  const tensor = (name: string, rank: number) =>
-    onnx.ValueInfoProto.create({
-      name,
-      type: {
-        tensorType: {
-          elemType: FLOAT,
-          shape: { dim: Array.from({ length: rank }, (_, i) => ({ dimParam: `${name}${i}` })) },
-        },
-      },
-    });
-  const node = (opType: string, input: string[], output: string) =>
-    onnx.NodeProto.create({ opType, name: output, input, output: [output] });
-  const { INT, INTS } = onnx.AttributeProto.AttributeType;
+  const tensor = kernelValue;
+  const node = kernelNode;
   const reduce = (input: string) =>
-    onnx.NodeProto.create({
-      opType: 'ReduceL2',
-      name: 'norms',
-      input: [input],
-      output: ['norms'],
-      attribute: [
-        { name: 'axes', type: INTS, ints: [-1] },
-        { name: 'keepdims', type: INT, i: 0 },
-      ],
-    });
+    kernelNode('ReduceL2', [input], 'norms', [
+      { name: 'axes', ints: [-1] },
+      { name: 'keepdims', i: 0 },
+    ]);
   const nodes =
     kind === 'values'
       ? [node('MatMul', ['v', 'w'], 'projected'), reduce('projected')]
