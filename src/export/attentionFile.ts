@@ -59,9 +59,12 @@ export async function writeAttentionJsonFile(
     await rename(temp, path);
     return stream.bytesWritten;
   } catch (error) {
+    // Read before destroying: a write still pending then fails with ERR_STREAM_DESTROYED,
+    // which must not stand in for the real reason (a cancel, a slice refused).
+    const diskFailure = failure;
     stream.destroy();
     await unlink(temp).catch(() => undefined);
-    throw failure ? writeError(path, failure) : error;
+    throw diskFailure ? writeError(path, diskFailure) : error;
   }
 }
 
