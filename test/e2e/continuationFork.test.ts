@@ -14,11 +14,13 @@ import type { Page } from 'playwright-core';
 import { alphaOf } from './harness/editorDecorations';
 import { type GhostPart, readGhost } from './harness/ghostText';
 import { LONG_FILE } from './harness/longSource';
+import { recordNotifications } from './harness/notificationLog';
 import { repoRoot } from './harness/paths';
 import { modelDir, type Session, startSession } from './harness/session';
 
 const FILE = 'sample.py';
 const oneLine = (text: string) => text.replace(/\r?\n/g, '⏎').replace(/\t/g, '→');
+const TOKEN_COUNT = /token \d+\/\d+/;
 const joined = (parts: GhostPart[]) => parts.map((p) => p.text).join('');
 
 /** Waits until the ghost text satisfies `ok`; the last read if it never does. */
@@ -132,14 +134,19 @@ describe('Continue with Attention: forks, ghost text, edits while writing (code-
     const { wb } = session;
     // A prompt of some 300 tokens: each of the bundled model's full passes takes long
     // enough that the edit lands while the model writes.
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.openFile(LONG_FILE);
     const long = readFileSync(join(session.workspace, LONG_FILE), 'utf8').split('\n');
     await wb.selectLines(1, 27);
+    const shown = await recordNotifications(wb.page);
     await wb.page.keyboard.press('Control+Alt+G');
-    await wb.page
-      .locator('.notification-toast .notification-list-item-message', { hasText: /token \d+\/\d+/ })
-      .first()
-      .waitFor({ timeout: 120_000 });
+    const counting = (messages: string[]) => messages.some((m) => TOKEN_COUNT.test(m));
+    const deadline = Date.now() + 120_000;
+    while (!counting(await shown())) {
+      if (Date.now() > deadline)
+        assert.fail(`no "token k/N" progress, only ${JSON.stringify(await shown())}`);
+      await wb.page.waitForTimeout(100);
+    }
     await wb.page.keyboard.press('Control+Home');
     await wb.page.keyboard.type('#');
     const frame = await wb.frameWith('body.result-stale', 120_000);

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer';
+import { failureReport } from './failureReport';
 import { LONG_FILE, longSource } from './longSource';
 import { failureDir, repoRoot, workspaceTemplate } from './paths';
 import { Workbench } from './workbench';
@@ -32,7 +33,7 @@ export interface Session {
   /** The temp copy of test/e2e/workspace that is open. */
   workspace: string;
   setTheme: (theme: ThemeName) => Promise<void>;
-  /** Saves a screenshot named after a failed test to out/e2e-failures/. */
+  /** Saves a screenshot named after a failed test to out/e2e-failures/ and prints what was on screen. */
   captureFailure: (title: string) => Promise<void>;
   close: () => Promise<void>;
 }
@@ -103,6 +104,7 @@ export async function startSession(
       mkdirSync(failureDir, { recursive: true });
       const name = title.replace(/[^\w]+/g, '-').slice(0, 80);
       await wb.page.screenshot({ path: join(failureDir, `${name}.png`) }).catch(() => undefined);
+      console.log(`--- ${title}\n${await failureReport(wb.page, server.userDataDir)}`);
     },
     close: async () => {
       await wb.close();
