@@ -282,6 +282,8 @@ export class Engine {
     return this.held.bytes;
   }
 
+  /** A held result's next task while no request waits (its value norms; worker/backgroundFill.ts). */
+  readonly backgroundTask = (resultId: number) => this.held.backgroundTask(resultId);
   /** Forgets a held result (its panel closed). */
   release(resultId: number): void {
     this.held.release(resultId);

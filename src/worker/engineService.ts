@@ -14,11 +14,13 @@ import type { Engine, InspectOptions } from '../engine/engine';
 import { EngineRunError } from '../engine/errors';
 import { RunTurns } from './runTurns';
 import { serveHeadScans } from './headScanService';
+import { fillInBackground } from './backgroundFill';
 
 export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: number): void {
   let latestRunId = 0;
   const cancelled = new Set<number>();
   const turns = new RunTurns();
+  let evictions = 0;
 
   /** One inspection in its turn; a newer request supersedes it, `cancel` cancels it. */
   async function runInspection<T>(
@@ -77,6 +79,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     },
     async evict({ keep }) {
       // In the inspections' lane: a run already waiting for the old model ends first.
+      evictions++;
       const done = await turns.next();
       try {
         await engine.evict(keep);
@@ -86,10 +89,16 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
     },
     inspect: (request) =>
       runInspection(request, (options) => engine.inspect(request.modelDir, request.text, options)),
-    inspectHeld: (request) =>
-      runInspection(request, (options) =>
+    async inspectHeld(request) {
+      const held = await runInspection(request, (options) =>
         engine.inspectHeld(request.modelDir, request.text, options),
-      ),
+      );
+      // Its value norms while nobody waits, until a newer inspection or an eviction arrives.
+      const since = evictions;
+      const stopped = () => latestRunId > request.runId || evictions !== since;
+      void fillInBackground(turns, () => engine.backgroundTask(held.resultId), stopped);
+      return held;
+    },
     // Slices and overviews run onnxruntime's kernels: in the query lane, between runs.
     overview: ({ resultId, kind, layer, units, weights }) =>
       asQuery(() => engine.overview(resultId, kind, layer, units, weights)),

@@ -7,13 +7,20 @@
  */
 import { forgetStage } from '../engine/stage';
 
-/** `inspect`: whole runs, in arrival order; `query`: short asks about a result, first. */
-export type Lane = 'inspect' | 'query';
+/**
+ * `inspect`: whole runs, in arrival order; `query`: short asks about a result, first;
+ * `background`: small tasks nobody waits for (backgroundFill.ts), only when no other waits.
+ */
+export type Lane = 'inspect' | 'query' | 'background';
 
 export class RunTurns {
   private running = false;
   private choosing = false;
-  private readonly waiting: Record<Lane, (() => void)[]> = { query: [], inspect: [] };
+  private readonly waiting: Record<Lane, (() => void)[]> = {
+    query: [],
+    inspect: [],
+    background: [],
+  };
 
   /** Resolves when it is this request's turn, with the function that ends the turn. */
   async next(lane: Lane = 'inspect'): Promise<() => void> {
@@ -48,7 +55,10 @@ export class RunTurns {
     setTimeout(() => {
       this.choosing = false;
       if (this.running) return;
-      const start = this.waiting.query.shift() ?? this.waiting.inspect.shift();
+      const start =
+        this.waiting.query.shift() ??
+        this.waiting.inspect.shift() ??
+        this.waiting.background.shift();
       if (!start) return;
       this.running = true;
       start();

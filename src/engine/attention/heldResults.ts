@@ -83,6 +83,15 @@ export class HeldResults {
     this.held.delete(resultId);
   }
 
+  /** The next piece of a held result's norms to compute while nobody waits; none once it is released. */
+  backgroundTask(resultId: number): (() => Promise<void>) | undefined {
+    for (const { source } of this.held.get(resultId)?.stacks.values() ?? []) {
+      const task = source.moves?.background?.();
+      if (task) return task;
+    }
+    return undefined;
+  }
+
   /** Bytes of attention the held results keep alive. */
   get bytes(): number {
     let sum = 0;

@@ -17,6 +17,11 @@ export interface MovesOnDemand {
    * inference/heldValueNorms.ts): the norms, filled that far, or why there are none.
    */
   layer?(layer: number, part: NormPart, heads?: readonly number[]): Promise<HeadNorms | string>;
+  /**
+   * The next small piece of the norms worth computing while nobody waits (the worker runs it
+   * at the lowest priority); undefined when none is left or none is done in the background.
+   */
+  background?(): (() => Promise<void>) | undefined;
 }
 
 /** What a request needs of the norms: one layer's part; absent, all of them. */

@@ -13,6 +13,7 @@ import { layerStage, enterStage } from '../stage';
 import type { AttentionStack } from '../types';
 import type { RecomputedAttention } from './recomputedAttention';
 import { type HeldLayerValue, headWritesOf, valueNormsOf } from './valueNormsKernel';
+import { nextValueTask } from './backgroundValueNorms';
 
 /** Intermediate floats a kernel call may make (`[heads, block, max(keys, D)]`): 32 MB. */
 const BLOCK_FLOATS = 8 * 2 ** 20;
@@ -92,7 +93,9 @@ export function heldValueMoves(
       norms.fillHeads(layer, missing, found);
     });
   };
+  let askedLast: number | undefined;
   const fill = async (layer: number, part: NormPart, heads?: readonly number[]) => {
+    askedLast = layer;
     if (part === 'writes') await writes(layer);
     else await (heads ? someValues(layer, heads) : values(layer));
     return norms;
@@ -108,6 +111,9 @@ export function heldValueMoves(
       return norms;
     },
     lens: () => fallback.lens(),
+    // Fills the HeadNorms without handing them to the source: overviews add writes only
+    // once a view asked for norms (movesOnDemand.ts, writesOnceAsked).
+    background: () => nextValueTask(norms, held.layers, askedLast, someValues),
   };
 }
 
