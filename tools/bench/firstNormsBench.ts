@@ -4,7 +4,10 @@
  * thread: wall and CPU time (user + sys of this process, which runs onnxruntime's one thread)
  * of each first request against the attention row it is compared with. Uses only the engine's
  * public requests, so the same file measures a checkout from before the held values. Run alone:
- *   npx tsx tools/bench/firstNormsBench.ts [--model DIR] [--tokens 2048]
+ *   npx tsx tools/bench/firstNormsBench.ts [--model DIR] [--tokens 2048] [--background]
+ * With --background, the engine is served as the worker serves it and computes the value
+ * norms in the background after the inspection (backgroundNorms.ts); without, nothing runs
+ * in the background (the engine's own requests, as before).
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ import { Engine } from '../../src/engine/engine';
 import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
 import { benchTexts, engineSource } from './scaleText';
+import { backgroundRows, type Cost, median, timed } from './backgroundNorms';
 
 const ROOT = join(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -22,30 +26,29 @@ const flag = (name: string) => {
 };
 const model = flag('--model') ?? '/work/bench-cache/smollm-like';
 const tokens = Number(flag('--tokens') ?? 2048);
-
-interface Cost {
-  wall: number;
-  cpu: number;
-}
-
-async function timed(work: () => Promise<unknown>): Promise<Cost> {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await work();
-  const used = process.cpuUsage(cpu);
-  return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000 };
-}
-
-const median = (costs: Cost[]): Cost => {
-  const by = (key: keyof Cost) =>
-    [...costs].map((c) => c[key]).sort((a, b) => a - b)[costs.length >> 1];
-  return { wall: by('wall'), cpu: by('cpu') };
-};
+const f = (x: number) =>
+  Number.isNaN(x) ? '' : x.toLocaleString('en', { maximumFractionDigits: x < 10 ? 2 : 0 });
+const line = (what: string, c: Cost) => `| ${what} | ${f(c.wall)} | ${f(c.cpu)} |`;
+const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   const loadStart = loadavg();
   configureOrt(pathToFileURL(join(ROOT, 'node_modules', 'onnxruntime-web', 'dist')).href, 1);
   const engine = new Engine(nodeModelFiles);
+  if (args.includes('--background')) {
+    const [{ text, tokens: n }] = benchTexts(model, engineSource(ROOT).text, [tokens]);
+    const rows = await backgroundRows(engine, model, text, n);
+    console.log(
+      [
+        `Model ${model.split('/').pop()}, ${n} tokens, 1 thread, value norms in the background; load average ${loads(loadStart)} at start, ${loads(loadavg())} at end; ${new Date().toISOString().slice(0, 16)}.`,
+        '',
+        '| what | wall ms | CPU ms |',
+        '| --- | ---: | ---: |',
+        ...rows.map(([what, cost]) => line(what, cost)),
+      ].join('\n'),
+    );
+    return;
+  }
   const load = await timed(() => engine.loadModel(model));
   const [{ text, tokens: n }] = benchTexts(model, engineSource(ROOT).text, [tokens]);
   let held: Awaited<ReturnType<Engine['inspectHeld']>> | undefined;
@@ -104,8 +107,6 @@ async function main(): Promise<void> {
     for (let layer = 0; layer < layers; layer++)
       await engine.headWrites(resultId, 'encoder', layer);
   });
-  const f = (x: number) => x.toLocaleString('en', { maximumFractionDigits: x < 10 ? 2 : 0 });
-  const line = (what: string, c: Cost) => `| ${what} | ${f(c.wall)} | ${f(c.cpu)} |`;
   console.log(
     [
       `Model ${model.split('/').pop()}, ${n} tokens, 1 thread; ${cpus().length} cores, load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} at start, ${loadavg()
