@@ -11,8 +11,8 @@ import type { HeldLayerValue } from './valueNormsKernel';
 
 /**
  * Multiply-adds one task may do (`keys · dv · D` per head): ~10–20 ms of one WASM thread, so
- * a request that arrives during a task waits that long at most. A whole layer fits at 512
- * tokens on a SmolLM2-135M shape (170 M); at 2,048 tokens a task is one head (75 M).
+ * a request that arrives during a task waits that long at most. On a SmolLM2-135M shape a
+ * layer is two tasks at 512 tokens (5 and 4 heads of 19 M); at 2,048 tokens one head (75 M).
  */
 export const TASK_MULTIPLY_ADDS = 2 ** 27;
 
@@ -36,8 +36,10 @@ export function nextValueTask(
     const missing = Array.from({ length: groups * perGroup }, (_, h) => h).filter(
       (h) => !norms.has(layer, 'values', [h]),
     );
-    const perTask = Math.max(1, Math.floor(TASK_MULTIPLY_ADDS / (keys * dv * width)));
-    const heads = missing.slice(0, perTask);
+    const fits = Math.max(1, Math.floor(TASK_MULTIPLY_ADDS / (keys * dv * width)));
+    // Tasks of even size: the longest is what a request may wait behind.
+    const tasks = Math.ceil(missing.length / fits);
+    const heads = missing.slice(0, Math.ceil(missing.length / tasks));
     return () => fill(layer, heads);
   }
   return undefined;
