@@ -6,6 +6,13 @@
  */
 import type { RunTurns } from './runTurns';
 
+/**
+ * How long the engine must have been quiet before the first task: the panel's first asks
+ * (overviews, the hovered row) follow the inspection's answer within a round trip, and the
+ * first view should not wait behind a task (docs/decisions.md, "Value norms in the background").
+ */
+export const QUIET_BEFORE_BACKGROUND_MS = 300;
+
 /** What the background asks of the engine: the next task, or none left. */
 export type NextTask = () => (() => Promise<void>) | undefined;
 
@@ -19,6 +26,7 @@ export async function fillInBackground(
   stopped: () => boolean,
 ): Promise<number> {
   let ran = 0;
+  await turns.quietFor(QUIET_BEFORE_BACKGROUND_MS);
   for (;;) {
     const done = await turns.next('background');
     try {

@@ -16,6 +16,8 @@ export type Lane = 'inspect' | 'query' | 'background';
 export class RunTurns {
   private running = false;
   private choosing = false;
+  /** When a turn of a request somebody waits for (not a background task) last ended. */
+  private lastAsked = 0;
   private readonly waiting: Record<Lane, (() => void)[]> = {
     query: [],
     inspect: [],
@@ -35,8 +37,19 @@ export class RunTurns {
       if (ended) return;
       ended = true;
       this.running = false;
+      if (lane !== 'background') this.lastAsked = Date.now();
       this.chooseNext();
     };
+  }
+
+  /** Resolves once no request but background tasks has run or waited for `ms`. */
+  async quietFor(ms: number): Promise<void> {
+    for (;;) {
+      const asked = this.running || this.waiting.query.length + this.waiting.inspect.length > 0;
+      const left = asked ? ms : this.lastAsked + ms - Date.now();
+      if (left <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, left));
+    }
   }
 
   /** Requests waiting in `lane` (for tests and logs). */

@@ -37,6 +37,25 @@ describe('RunTurns: one at a time, queries first', () => {
     ]);
   });
 
+  it('quietFor waits until no asked request ran or waited for that long; background turns do not count', async () => {
+    const turns = new RunTurns();
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const doneFirst = await turns.next('query');
+    let quietAt = 0;
+    const quiet = turns.quietFor(200).then(() => (quietAt = Date.now()));
+    await sleep(50);
+    const endedAt = Date.now();
+    doneFirst();
+    await sleep(150); // 200 ms since quietFor was called, 150 since the query ended
+    assert.equal(quietAt, 0, 'not quiet while a query runs, nor 150 ms after it ended');
+    (await turns.next('background'))();
+    await quiet;
+    const after = quietAt - endedAt;
+    assert.ok(after >= 200, `quiet ${after} ms after the query ended`);
+    // Had the background turn counted, quiet would come 200 ms after it: ≥ 350 ms.
+    assert.ok(after < 330, `quiet ${after} ms after the query ended: the background turn counted`);
+  });
+
   it('ending a turn twice starts nothing twice', async () => {
     const turns = new RunTurns();
     const done = await turns.next();
