@@ -12,8 +12,8 @@ import type { EngineClient } from './engineClient';
 /** How long after start-up finished the prewarm waits: VS Code's own work comes first. */
 export const PREWARM_DELAY_MS = 3000;
 
-/** A text of a few tokens: one run compiles the kernels every run of the model uses. */
-const WARM_TEXT = 'def add(a, b):\n    return a + b\n';
+/** ~200 tokens of code, the size of a typical first selection. */
+const WARM_TEXT = 'def add(a, b):\n    return a + b\n'.repeat(14);
 
 /** What the prewarm needs of the extension. */
 export interface PrewarmDeps {
@@ -79,10 +79,7 @@ export class EnginePrewarm {
       try {
         const engine = this.deps.engine();
         await engine.loadModel(model.modelDir);
-        if (!this.commanded && engine.idle) {
-          const request = { modelDir: model.modelDir, text: WARM_TEXT, maxTokens: 16, topK: 1 };
-          await engine.inspect(request).result;
-        }
+        if (!this.commanded && engine.idle) await warmRun(engine, model.modelDir);
       } catch (error) {
         // A command that came meanwhile superseded the run, or the folder is unreadable: the
         // command reports what matters.
@@ -118,6 +115,24 @@ export class EnginePrewarm {
 
   dispose(): void {
     this.cancel();
+  }
+}
+
+/**
+ * One run as a first view makes it (held, then every layer's overview), at the size of a
+ * typical selection: V8 compiles onnxruntime's kernels on their first call and the graphs'
+ * sessions are made on first use, so the command's run then finds them ready.
+ */
+async function warmRun(engine: EngineClient, modelDir: string): Promise<void> {
+  const request = { modelDir, text: WARM_TEXT, maxTokens: 256, topK: 5 };
+  const held = await engine.inspectHeld(request).result;
+  try {
+    const asked = held.stacks.flatMap(({ kind, layers }) =>
+      Array.from({ length: layers }, (_, layer) => engine.overview(held.resultId, kind, layer)),
+    );
+    await Promise.all(asked);
+  } finally {
+    await engine.release(held.resultId);
   }
 }
 

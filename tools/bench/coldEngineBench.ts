@@ -29,7 +29,9 @@ const MODES = ['cold', 'runtime', 'model'] as const;
 type Mode = (typeof MODES)[number];
 
 /** Milliseconds from the first request to the result, and what the engine says it spent. */
-async function once(mode: Mode): Promise<{ totalMs: number; tokens: number; rssMiB: number }> {
+async function once(
+  mode: Mode,
+): Promise<{ totalMs: number; tokens: number; rssMiB: number; forwardMs: number }> {
   const host = new EngineHost(ROOT, () => 1);
   const prewarm = new EnginePrewarm({
     engine: () => host.engine,
@@ -46,10 +48,10 @@ async function once(mode: Mode): Promise<{ totalMs: number; tokens: number; rssM
   const started = performance.now();
   prewarm.now();
   const { result } = host.engine.inspectHeld({ modelDir, text, topK: 5 });
-  const { tokens } = await result;
+  const { tokens, timings } = await result;
   const totalMs = performance.now() - started;
   await host.dispose();
-  return { totalMs, tokens: tokens.length, rssMiB };
+  return { totalMs, tokens: tokens.length, rssMiB, forwardMs: timings.inferenceMs };
 }
 
 /** The engine process's resident memory (Linux), via the child the handle exposes. */
@@ -65,9 +67,7 @@ const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
-  const samples = new Map<Mode, { totalMs: number; tokens: number; rssMiB: number }[]>(
-    MODES.map((m) => [m, []]),
-  );
+  const samples = new Map<Mode, Awaited<ReturnType<typeof once>>[]>(MODES.map((m) => [m, []]));
   const loadBefore = loadavg()[0];
   for (let i = 0; i < repeats; i++) {
     for (const mode of MODES) samples.get(mode)?.push(await once(mode));
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     const ms = list.map((s) => Math.round(s.totalMs));
     console.log(
       `${mode}: first request → result ${median(ms)} ms (median of ${list.length}: ${ms.join(', ')}), ` +
+        `forward pass ${median(list.map((s) => Math.round(s.forwardMs)))} ms, ` +
         `${list[0]?.tokens} tokens${mode === 'cold' ? '' : `, engine RSS before it ${median(list.map((s) => s.rssMiB)).toFixed(0)} MiB`}`,
     );
   }
