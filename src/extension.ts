@@ -103,11 +103,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     log: (line) => log.info(line),
   });
   prewarm.atStartup(config().prewarm);
-  /** An inspection command starts the engine first: its process starts while the panel opens. */
-  const startingEngine =
+  /** An inspection command makes a prewarm not yet due unneeded (its request starts the engine). */
+  const beforePrewarm =
     <A extends unknown[], R>(command: (...args: A) => R) =>
     (...args: A): R => {
-      prewarm.now();
+      prewarm.commandStarting();
       return command(...args);
     };
   const runner = new InspectionRunner(engineHost, statusBar, variant, log);
@@ -128,8 +128,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     (document, range) => inspector.inspect(document, range),
     () => config().maxTokens,
   );
-  const inspectSelection = startingEngine(inspectSelectionCommand(inspector));
-  const inspectAround = startingEngine(() => windows.command());
+  const inspectSelection = beforePrewarm(inspectSelectionCommand(inspector));
+  const inspectAround = beforePrewarm(() => windows.command());
   const showModel = (): void => statusBar.setModel(modelLabel(modelDir()), modelDir());
   showModel();
 
@@ -161,7 +161,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand('attentionInspector.inspectSelection', resolvingWithNothing(inspectSelection)),
     registerCommand(
       'attentionInspector.inspectTranslation',
-      resolvingWithNothing(startingEngine(inspectTranslationCommand(inspector))),
+      resolvingWithNothing(beforePrewarm(inspectTranslationCommand(inspector))),
     ),
     registerCommand('attentionInspector.inspectAroundCursor', resolvingWithNothing(inspectAround)),
     ...registerContinuation(inspector, config),

@@ -1,9 +1,8 @@
 /**
  * Starts the engine before the first inspection asks for it, so a new window's first view
  * does not wait for a process to start and onnxruntime's WASM to compile (docs/decisions.md,
- * "Prewarming the engine"). Two moments: `atStartup`, a few seconds after VS Code reported its
- * start-up finished (the `attentionInspector.prewarm` setting), and `now`, at the start of an
- * inspection command, so the process starts while the host opens the panel.
+ * "Prewarming the engine"): `atStartup`, a few seconds after VS Code reported its start-up
+ * finished (the `attentionInspector.prewarm` setting), unless an inspection command came first.
  * A prewarm never fails loudly: its failure is logged, the half-started engine is dropped,
  * and the first command starts a fresh one as it would without a prewarm.
  */
@@ -53,19 +52,13 @@ export class EnginePrewarm {
   }
 
   /**
-   * An inspection command is starting: start the engine process now (its request follows
-   * once the panel is open). Does not load a model: the command's own request does.
+   * An inspection command is starting: a prewarm not yet due is not needed any more (the
+   * command's request starts the engine), and one under way must not run over its run.
    */
-  now(): void {
+  commandStarting(): void {
     this.cancel();
     this.commanded = true;
-    if (this.started) return;
     this.started = true;
-    // A failure here is the command's own: its request reports it.
-    this.deps
-      .engine()
-      .start()
-      .catch(() => undefined);
   }
 
   /** Resolves when the prewarm ended, well or not (tests). */

@@ -46,7 +46,7 @@ async function once(
     rssMiB = processRssMiB(host);
   }
   const started = performance.now();
-  prewarm.now();
+  prewarm.commandStarting();
   const { result } = host.engine.inspectHeld({ modelDir, text, topK: 5 });
   const { tokens, timings } = await result;
   const totalMs = performance.now() - started;
