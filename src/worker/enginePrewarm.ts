@@ -9,7 +9,7 @@
 import type { EngineClient } from './engineClient';
 
 /** How long after start-up finished the prewarm waits: VS Code's own work comes first. */
-export const PREWARM_DELAY_MS = 3000;
+export const PREWARM_DELAY_MS = 1000;
 
 /** ~200 tokens of code, the size of a typical first selection. */
 const WARM_TEXT = 'def add(a, b):\n    return a + b\n'.repeat(14);
