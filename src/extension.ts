@@ -32,6 +32,7 @@ import { SHOW_LOG_COMMAND } from './inspection/showLog';
 import { threadsFor } from './worker/threadChoice';
 import { findHeadsCommand } from './commands/findHeads';
 import { HeadScanRuns } from './inspection/headScanRun';
+import { EnginePrewarm } from './worker/enginePrewarm';
 
 /** What `activate` returns (`extension.exports`): state and runs for tests and other extensions. */
 export interface ExtensionApi {
@@ -92,6 +93,23 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     });
   engines = new EngineHost(context.extensionPath, threadsWanted, () => config().runTimeoutSeconds);
   const engineHost = engines;
+  const bundledDir = resolveModelDir('', context.extensionPath, undefined);
+  const prewarm = new EnginePrewarm({
+    engine: () => engineHost.engine,
+    restart: () => engineHost.restart(),
+    // Only the bundled model is small enough to load unasked (docs/decisions.md).
+    warmModel: () =>
+      modelDir() === bundledDir && !variant() ? { modelDir: bundledDir } : undefined,
+    log: (line) => log.info(line),
+  });
+  prewarm.atStartup(config().prewarm);
+  /** An inspection command makes a prewarm not yet due unneeded (its request starts the engine). */
+  const beforePrewarm =
+    <A extends unknown[], R>(command: (...args: A) => R) =>
+    (...args: A): R => {
+      prewarm.commandStarting();
+      return command(...args);
+    };
   const runner = new InspectionRunner(engineHost, statusBar, variant, log);
   const decorations = new AttentionDecorations();
   const mirror = new EditorMirror(decorations);
@@ -110,14 +128,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     (document, range) => inspector.inspect(document, range),
     () => config().maxTokens,
   );
-  const inspectSelection = inspectSelectionCommand(inspector);
-  const inspectAround = () => windows.command();
+  const inspectSelection = beforePrewarm(inspectSelectionCommand(inspector));
+  const inspectAround = beforePrewarm(() => windows.command());
   const showModel = (): void => statusBar.setModel(modelLabel(modelDir()), modelDir());
   showModel();
 
   const headScans = new HeadScanRuns(() => engineHost.engine);
   const { registerCommand } = vscode.commands;
   context.subscriptions.push(
+    prewarm,
     headScans,
     registerCommand(
       'attentionInspector.findHeads',
@@ -142,7 +161,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand('attentionInspector.inspectSelection', resolvingWithNothing(inspectSelection)),
     registerCommand(
       'attentionInspector.inspectTranslation',
-      resolvingWithNothing(inspectTranslationCommand(inspector)),
+      resolvingWithNothing(beforePrewarm(inspectTranslationCommand(inspector))),
     ),
     registerCommand('attentionInspector.inspectAroundCursor', resolvingWithNothing(inspectAround)),
     ...registerContinuation(inspector, config),
@@ -151,7 +170,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       'attentionInspector.selectModel',
       selectModelCommand({
         engine: () => engineHost.engine,
-        bundledDir: resolveModelDir('', context.extensionPath, undefined),
+        bundledDir,
         currentDir: modelDir,
         currentVariant: variant,
       }),

@@ -47,6 +47,8 @@ interface BaseConfig {
   downloadLocation: DownloadLocation;
   /** Text tokens Find Heads… scores at most (issue 25). */
   headScanBudget: number;
+  /** Start the engine a few seconds after VS Code started (src/worker/enginePrewarm.ts). */
+  prewarm: boolean;
 }
 
 /** Every setting, the continuation's included (continuationConfig.ts). */
@@ -71,6 +73,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   downloadLocation: 'huggingFaceCache',
   ...DEFAULT_CONTINUATION_CONFIG,
   headScanBudget: DEFAULT_TOKEN_BUDGET,
+  prewarm: true,
 };
 
 /** Reads every setting; out-of-range or mistyped values fall back to safe ones. */
@@ -105,6 +108,7 @@ export function readConfig(source: ConfigSource): Config {
       1,
       1_000_000_000,
     ),
+    prewarm: source.get('prewarm') !== false,
   };
 }
 

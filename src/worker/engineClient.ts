@@ -95,6 +95,16 @@ export class EngineClient {
     return this.request(undefined, doing, call);
   }
 
+  /** No inspection is waiting for its result (a prewarm's run must not supersede one). */
+  get idle(): boolean {
+    return this.open.size === 0;
+  }
+
+  /** Starts the engine if it is not running and waits for its handshake (a prewarm). */
+  async start(): Promise<void> {
+    await this.request(undefined, 'starting', async () => undefined);
+  }
+
   /** Releases every model the engine holds but `keep` (the one selected); none if not started. */
   async evict(keep?: { modelDir: string; variant?: GraphVariant }): Promise<void> {
     if (!this.live) return;

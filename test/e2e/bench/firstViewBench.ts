@@ -17,6 +17,10 @@
  * Packages the extension first (npm run package) unless E2E_VSIX names a .vsix. With
  * `--baseline`, each new window is opened once with that build and once with this one, in
  * turn, so both are measured under the same load; both tables are written.
+ * The cold keypress comes as soon as the file is open and the lines selected (~3 s after the
+ * workbench loaded on this machine; printed per session); `--cold-after MS` holds it until MS
+ * after the workbench loaded (a prewarmed engine has had its time: src/worker/enginePrewarm.ts),
+ * `--no-prewarm` turns the prewarm off (the setting attentionInspector.prewarm).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +46,8 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     wire: { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    'cold-after': { type: 'string' },
+    'no-prewarm': { type: 'boolean', default: false },
   },
 });
 const SIZES = values.sizes.split(',').map(Number);
@@ -107,7 +113,10 @@ async function drawnRecord(frame: Frame): Promise<DrawnRecord | undefined> {
 }
 
 /** The user settings of every window: the model, when not the bundled one. */
-const settings = values.model ? { 'attentionInspector.model': MODEL } : {};
+const settings = {
+  ...(values.model ? { 'attentionInspector.model': MODEL } : {}),
+  ...(values['no-prewarm'] ? { 'attentionInspector.prewarm': false } : {}),
+};
 
 /** One new window: a cold run at `coldSize`, then `warm` runs at each size. */
 async function oneSession(coldSize: number, warm: number, index: number): Promise<Sample[]> {
@@ -121,6 +130,7 @@ async function oneSession(coldSize: number, warm: number, index: number): Promis
     wire = new WireLog();
     session = await startSession('dark', [], (page) => values.wire && wire.watch(page), settings);
   }
+  const loadedAt = Date.now();
   const samples: Sample[] = [];
   try {
     const { wb } = session;
@@ -159,7 +169,12 @@ async function oneSession(coldSize: number, warm: number, index: number): Promis
       }
       samples.push(sample);
     };
+    const coldAfter = Number(values['cold-after'] ?? 0);
+    await wb.page.waitForTimeout(Math.max(0, loadedAt + coldAfter - 1500 - Date.now()));
     let last = await inspect(session, cold, 0);
+    console.error(
+      `cold keypress ${Math.round(last.keyAt - loadedAt)} ms after the workbench loaded`,
+    );
     take({ ...last, kind: 'cold', size: coldSize });
     for (const size of SIZES) {
       for (const range of await lineRanges(size, warm, 40 + index * 3)) {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { extension, VIEW_TYPE } from './helpers';
+import { extension, VIEW_TYPE, waitFor } from './helpers';
 
 const COMMANDS = [
   'attentionInspector.inspectSelection',
@@ -17,16 +18,35 @@ const COMMANDS = [
 ];
 
 describe('activation', () => {
-  it('declares no start-up activation: only its commands and its restored panel', () => {
+  it('activates on its commands, its restored panel, and after start-up (the prewarm) only', () => {
     const manifest = extension().packageJSON as {
       activationEvents: string[];
       contributes: { commands: { command: string }[] };
     };
-    assert.deepEqual(manifest.activationEvents, [`onWebviewPanel:${VIEW_TYPE}`]);
+    assert.deepEqual(manifest.activationEvents, [
+      `onWebviewPanel:${VIEW_TYPE}`,
+      'onStartupFinished',
+    ]);
     assert.deepEqual(
       manifest.contributes.commands.map((c) => c.command).sort(),
       [...COMMANDS].sort(),
     );
+  });
+
+  // Runs before any test inspects (this file comes first): no command has started the engine.
+  it('prewarms the engine after start-up, unasked (attentionInspector.prewarm is on by default)', async function () {
+    this.timeout(90_000);
+    assert.equal(vscode.workspace.getConfiguration('attentionInspector').get('prewarm'), true);
+    const file = (await extension().activate()).logFile();
+    const logged = await waitFor(
+      () => {
+        const content = existsSync(file) ? readFileSync(file, 'utf8') : '';
+        return /prewarm: /.test(content) && content;
+      },
+      `the log at ${file} to record the prewarm`,
+      60_000,
+    );
+    assert.match(logged, /prewarm: engine ready with the bundled model in \d+ ms/);
   });
 
   it('activates through a command and registers all its commands', async () => {

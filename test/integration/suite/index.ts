@@ -11,6 +11,8 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, slow: 5_000 });
   const files = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js'))
+    // INTEGRATION_GREP=activation runs only the files whose name holds it (one file's check).
+    .filter((name) => name.includes(process.env.INTEGRATION_GREP ?? ''))
     .sort();
   if (files.length === 0)
     return Promise.reject(new Error(`No *.test.js files beside ${__filename}.`));

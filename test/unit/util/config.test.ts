@@ -53,8 +53,11 @@ describe('config', () => {
     assert.equal(readConfig(source({ modelVariant: 'int3' })).modelVariant, 'auto');
   });
 
-  it('activates on its commands and its restored panel only', () => {
-    assert.deepEqual(manifest.activationEvents, ['onWebviewPanel:attentionInspector.heatmap']);
+  it('activates on its commands, its restored panel, and after start-up (the prewarm) only', () => {
+    assert.deepEqual(manifest.activationEvents, [
+      'onWebviewPanel:attentionInspector.heatmap',
+      'onStartupFinished',
+    ]);
   });
 
   it('clamps numbers and rejects unknown names', () => {
