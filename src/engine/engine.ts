@@ -285,9 +285,7 @@ export class Engine {
   /** A held result's next task while no request waits (its value norms; worker/backgroundFill.ts). */
   readonly backgroundTask = (resultId: number) => this.held.backgroundTask(resultId);
   /** Forgets a held result (its panel closed). */
-  release(resultId: number): void {
-    this.held.release(resultId);
-  }
+  readonly release = (resultId: number): void => this.held.release(resultId);
 
   private load(modelDir: string, variant?: GraphVariant): Promise<LoadedModel | Seq2SeqModel> {
     enterStage({ label: `${modelDir}: reading the model folder`, kind: 'load' });
