@@ -14,18 +14,30 @@
  * nearest. Every float32 exponent a weight can have stays (down to 2⁻¹²⁶, so a row whose
  * weights are all tiny keeps its shape), and 0 stays exactly 0. Weights and row shares lie
  * in [0, 1]; anything outside [0, 2) (never expected) is clamped, NaN becomes 0.
+ *
+ * Each thumbnail row travels without its trailing zeros (`rowLengths`): a causal head's
+ * thumbnail is zero above its diagonal, so about half its cells need not travel. VS Code's
+ * remote connection sends a message in WebSocket messages of 256 KB, one after the other
+ * (each deflated in turn), and this keeps a ~200-token result's metadata within about one.
  */
 import type { LayerOverview } from '../engine/types';
 
-/** A layer overview on the wire to the webview: `thumbnails` coded by `packThumbnails`. */
-export type PackedOverview = Omit<LayerOverview, 'thumbnails'> & { thumbnails: Uint16Array };
+/**
+ * A layer overview on the wire to the webview: the thumbnails' rows (`heads × side` rows of
+ * `colSide` cells) as 16-bit codes, each cut after its last nonzero cell; row `r` keeps
+ * `rowLengths[r]` cells, and the kept cells of all rows follow each other in `thumbnails`.
+ */
+export type PackedOverview = Omit<LayerOverview, 'thumbnails'> & {
+  thumbnails: Uint16Array;
+  rowLengths: Uint16Array;
+};
 
 const LARGEST_CODE = 0xffff;
 /** Bits of a float32 dropped by the code; half of their range rounds to nearest. */
 const DROPPED_BITS = 14;
 const HALF_STEP = 1 << (DROPPED_BITS - 1);
 
-/** Float32 thumbnails → 16-bit codes (see the module's comment). */
+/** Float32 values → 16-bit codes (see the module's comment). */
 export function packThumbnails(values: Float32Array): Uint16Array {
   const clamped = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -41,7 +53,7 @@ export function packThumbnails(values: Float32Array): Uint16Array {
   return codes;
 }
 
-/** 16-bit codes → the float32 thumbnails they stand for. */
+/** 16-bit codes → the float32 values they stand for. */
 export function unpackThumbnails(codes: Uint16Array): Float32Array {
   const bits = new Uint32Array(codes.length);
   for (let i = 0; i < codes.length; i++) bits[i] = codes[i] << DROPPED_BITS;
@@ -49,15 +61,45 @@ export function unpackThumbnails(codes: Uint16Array): Float32Array {
 }
 
 export function packOverview(overview: LayerOverview): PackedOverview {
-  return { ...overview, thumbnails: packThumbnails(overview.thumbnails) };
+  const { colSide } = overview;
+  const codes = packThumbnails(overview.thumbnails);
+  const rows = colSide > 0 ? codes.length / colSide : 0;
+  const rowLengths = new Uint16Array(rows);
+  let kept = 0;
+  for (let r = 0; r < rows; r++) {
+    let length = colSide;
+    while (length > 0 && codes[r * colSide + length - 1] === 0) length--;
+    codes.copyWithin(kept, r * colSide, r * colSide + length);
+    rowLengths[r] = length;
+    kept += length;
+  }
+  return { ...overview, thumbnails: codes.slice(0, kept), rowLengths };
 }
 
 /**
- * A packed overview as the webview uses it. A reply may be anything: one whose thumbnails
- * are not codes is handed on as it is, for the caller's shape check to drop.
+ * A packed overview as the webview uses it. A reply may be anything: one whose rows do not
+ * add up is handed on without thumbnails, for the caller's shape check to drop.
  */
 export function unpackOverview(overview: PackedOverview): LayerOverview {
-  const thumbnails = (overview as { thumbnails?: unknown } | null)?.thumbnails;
-  if (!(thumbnails instanceof Uint16Array)) return overview as unknown as LayerOverview;
-  return { ...overview, thumbnails: unpackThumbnails(thumbnails) };
+  const { thumbnails: codes, rowLengths, ...rest } = (overview ?? {}) as Partial<PackedOverview>;
+  const { colSide } = rest;
+  const rows = rowLengths?.length ?? 0;
+  const total = rowLengths?.reduce((sum, length) => sum + length, 0);
+  if (
+    !(codes instanceof Uint16Array) ||
+    !(rowLengths instanceof Uint16Array) ||
+    !Number.isInteger(colSide) ||
+    total !== codes.length ||
+    rowLengths.some((length) => length > (colSide as number))
+  ) {
+    return rest as LayerOverview;
+  }
+  const values = unpackThumbnails(codes);
+  const thumbnails = new Float32Array(rows * (colSide as number));
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    thumbnails.set(values.subarray(at, at + rowLengths[r]), r * (colSide as number));
+    at += rowLengths[r];
+  }
+  return { ...(rest as Omit<LayerOverview, 'thumbnails'>), thumbnails };
 }
