@@ -2,7 +2,8 @@
  * What a small result's metadata frame costs on its way to a remote window's browser (issue
  * 22, first view; docs/performance.md "First view"): the bundled model's real result and
  * overviews at ~200 and ~400 tokens, the message as the host posts it with the thumbnails as
- * float32 and as the 16-bit codes that travel now (src/protocol/overviewWire.ts): bytes, and
+ * float32 and as the 16-bit codes, rows cut at their last nonzero cell, that travel now
+ * (src/protocol/overviewWire.ts): bytes, and
  * the CPU time to deflate them as a WebSocket's permessage-deflate does (one raw deflate
  * stream, zlib's defaults) and to inflate them again, plus packing and unpacking. CPU time
  * (`process.cpuUsage`) of this process, medians of 15, so a loaded machine blurs it less than
@@ -66,11 +67,11 @@ async function main(): Promise<void> {
     const unpack = medianCpu(() => packed.map(unpackOverview));
     for (const [what, sent, cost] of [
       ['float32', overviews, 0],
-      ['16-bit codes', packed, codec + unpack],
+      ['16-bit codes, rows cut', packed, codec + unpack],
     ] as const) {
       const bytes = wireBytes(
         { ...held, overviews: sent },
-        sent.map((o) => o.thumbnails),
+        sent.flatMap((o) => ('rowLengths' in o ? [o.thumbnails, o.rowLengths] : [o.thumbnails])),
       );
       const deflated = deflateRawSync(bytes);
       const deflate = medianCpu(() => deflateRawSync(bytes));
