@@ -17,7 +17,7 @@ import { Engine } from '../../src/engine/engine';
 import { nodeModelFiles } from '../../src/engine/folder/nodeModelFiles';
 import { configureOrt } from '../../src/engine/inference/ortRuntime';
 import type { LayerOverview } from '../../src/engine/types';
-import { packOverview, unpackOverview } from '../../src/protocol/overviewWire';
+import { type PackedOverview, packOverview, unpackOverview } from '../../src/protocol/overviewWire';
 import { benchTexts, engineSource } from './scaleText';
 
 const ROOT = join(__dirname, '..', '..');
@@ -71,7 +71,9 @@ async function main(): Promise<void> {
     ] as const) {
       const bytes = wireBytes(
         { ...held, overviews: sent },
-        sent.flatMap((o) => ('rowLengths' in o ? [o.thumbnails, o.rowLengths] : [o.thumbnails])),
+        (sent as readonly (LayerOverview | PackedOverview)[]).flatMap((o): ArrayBufferView[] =>
+          'rowLengths' in o ? [o.thumbnails, o.rowLengths] : [o.thumbnails],
+        ),
       );
       const deflated = deflateRawSync(bytes);
       const deflate = medianCpu(() => deflateRawSync(bytes));
