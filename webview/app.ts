@@ -34,14 +34,14 @@ import { makeViewContext } from './viewContext';
 import type { HeadChoice, ViewState } from './viewState';
 import type { View, ViewContext, ViewHost } from './views/view';
 import { ViewSet } from './views/viewSet';
-import { callHost, loadState, postToHost, saveState } from './vscodeApi';
+import { callHost, loadState, overviewFromHost, postToHost, saveState } from './vscodeApi';
 
 export class App implements ViewHost {
   private state: ViewState = loadState();
   private settings: ViewSettings = DEFAULT_VIEW_SETTINGS;
   private readonly store = new ResultStore(
     {
-      overview: (runId, kind, layer) => callHost('overview', { runId, kind, layer }),
+      overview: (runId, kind, layer) => overviewFromHost({ runId, kind, layer }),
       slice: (runId, request) => callHost('slice', { runId, ...request }),
     },
     () => {
@@ -56,7 +56,7 @@ export class App implements ViewHost {
   );
   /** The model view's thumbnails of a long result under word level or hidden specials. */
   private readonly unitOverviews = new UnitOverviews(
-    (runId, kind, layer, units) => callHost('overview', { runId, kind, layer, units }),
+    (runId, kind, layer, units) => overviewFromHost({ runId, kind, layer, units }),
     () => this.scheduleRender(),
   );
   /** The model view's value-weighted thumbnails (issue 24), computed in the engine. */

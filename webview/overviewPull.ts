@@ -6,6 +6,7 @@
  * pushes, issue 28), and no "took them" message is needed.
  */
 import type { AttentionKind, AttentionStack, LayerOverview } from '../src/engine/types';
+import { type PackedOverview, unpackOverview } from '../src/protocol/overviewWire';
 import { overviewsInFlight } from '../src/shared/overviewBatch';
 
 /** Whether `overview` is a well-formed overview of a layer of `stack` (a reply may be anything). */
@@ -21,6 +22,11 @@ export function fitsStack(overview: unknown, stack: AttentionStack | undefined):
     o.thumbnails.length === stack.heads * o.side * o.colSide &&
     Array.isArray(o.summaries)
   );
+}
+
+/** The overviews a result's metadata brought (a message may be anything: none if not a list). */
+export function sentOverviews(sent: PackedOverview[] | undefined): LayerOverview[] {
+  return Array.isArray(sent) ? sent.map(unpackOverview) : [];
 }
 
 export { OVERVIEWS_IN_FLIGHT } from '../src/shared/overviewBatch';

@@ -19,7 +19,7 @@ import type {
   SliceWeights,
 } from '../src/engine/types';
 import type { AttentionKind, ResultMeta } from '../src/protocol/webview';
-import { fitsStack, OverviewPull } from './overviewPull';
+import { fitsStack, OverviewPull, sentOverviews } from './overviewPull';
 import { RolloutChain } from './rolloutChain';
 import { LayerSlices } from './layerSlices';
 import { targetTokens } from './targetTokens';
@@ -109,7 +109,7 @@ export class ResultStore {
     this.queryError = null;
     this.slices.clear();
     this.forgetDerived();
-    for (const o of Array.isArray(meta.overviews) ? meta.overviews : []) this.takeOverview(o);
+    for (const o of sentOverviews(meta.overviews)) this.takeOverview(o);
     this.pull.start(meta.stacks, (kind, layer) => this.byKind[kind][layer] !== undefined);
     return true;
   }

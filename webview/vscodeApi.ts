@@ -5,6 +5,8 @@
  * envelope: notifications both ways, and calls of the host's `WebviewHostApi` (the slices,
  * overviews and steps a view shows), each answered or refused.
  */
+import type { LayerOverview } from '../src/engine/types';
+import { unpackOverview } from '../src/protocol/overviewWire';
 import { Rpc } from '../src/protocol/rpc';
 import type { HostToWebview, WebviewHostApi, WebviewToHost } from '../src/protocol/webview';
 import { migrateState, type ViewState } from './viewState';
@@ -39,6 +41,13 @@ export function callHost<K extends keyof WebviewHostApi & string>(
   arg: Parameters<WebviewHostApi[K]>[0],
 ): ReturnType<WebviewHostApi[K]> {
   return host.call(method, arg);
+}
+
+/** One layer's overview from the host, its thumbnails decoded (src/protocol/overviewWire.ts). */
+export async function overviewFromHost(
+  arg: Parameters<WebviewHostApi['overview']>[0],
+): Promise<LayerOverview> {
+  return unpackOverview(await callHost('overview', arg));
 }
 
 /** Calls `handler` with each notification from the host; anything malformed is dropped. */

@@ -12,7 +12,7 @@ import type { AttentionKind, LayerOverview, ThumbnailUnits } from '../src/engine
 import { THUMBNAIL_SIDE } from '../src/engine/types';
 import { fitsStack, OverviewPull } from './overviewPull';
 import type { ResultStore } from './resultStore';
-import { callHost } from './vscodeApi';
+import { overviewFromHost } from './vscodeApi';
 
 /** How the overviews are asked for (the host relays to the engine); `units` when grouped. */
 export type WeightedOverviewFetch = (
@@ -24,7 +24,7 @@ export type WeightedOverviewFetch = (
 
 /** Asks the host for a value-weighted overview (grouped with `units`). */
 export const valueWeightedOverview: WeightedOverviewFetch = (runId, kind, layer, units) =>
-  callHost('overview', {
+  overviewFromHost({
     runId,
     kind,
     layer,

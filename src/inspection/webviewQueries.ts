@@ -8,6 +8,7 @@ import type { HeadSteps, HeadStepsRequest, LayerOverview, SliceWeights } from '.
 import type { ThumbnailUnits } from '../engine/types';
 import type { AttentionKind, AttentionSliceRequest, PositionsReport } from '../engine/types';
 import type { EngineApi } from '../protocol/engine';
+import { packOverview } from '../protocol/overviewWire';
 import { RpcError } from '../protocol/rpc';
 import type { WebviewHostApi } from '../protocol/webview';
 import type { ResultInfo } from '../shared/resultInfo';
@@ -47,7 +48,8 @@ export function webviewQueries(
   };
   return {
     async overview({ runId, kind, layer, units, weights }) {
-      return engine.overview(onShow(runId).result.resultId, kind, layer, units, weights);
+      const { resultId } = onShow(runId).result;
+      return packOverview(await engine.overview(resultId, kind, layer, units, weights));
     },
     async slice({ runId, ...request }) {
       return engine.slice(onShow(runId).result.resultId, request);

@@ -12,6 +12,7 @@
  * older result's the moment a newer one starts (webview/overviewPull.ts).
  */
 import type { HeldResult, LayerOverview } from '../engine/types';
+import { packOverview } from '../protocol/overviewWire';
 import type { HostToWebview, ResultMeta, RunTrace, ViewSettings } from '../protocol/webview';
 
 /** A finished result as the webview receives it: metadata and the stacks, no tensors. */
@@ -40,7 +41,7 @@ export function toFeedResult(
       runId,
       source: { label },
       ...(trace && { trace }),
-      ...(overviews && { overviews }),
+      ...(overviews && { overviews: overviews.map(packOverview) }),
     },
   };
 }

@@ -15,7 +15,6 @@ import type {
   HeadSteps,
   HeadWrites,
   InspectResult,
-  LayerOverview,
   LogitLensLayer,
   PositionsReport,
   Seq2SeqResult,
@@ -24,9 +23,10 @@ import type {
   ThumbnailUnits,
 } from '../engine/types';
 import type { ContinuationBranches, ForkMessage, ShowBranchMessage } from './continuationBranches';
+import type { PackedOverview } from './overviewWire';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 7;
+export const WEBVIEW_PROTOCOL_VERSION = 8;
 
 export type { AttentionKind } from '../engine/types';
 
@@ -110,8 +110,9 @@ export type ResultMeta = Omit<InspectResult, 'attentions' | 'seq2seq'> & {
   /**
    * Every layer's overview, when the result is small enough for the host to have computed them
    * before showing it (src/inspection/overviewPrefetch.ts); absent: the webview asks for them.
+   * Thumbnails as 16-bit codes (src/protocol/overviewWire.ts).
    */
-  overviews?: LayerOverview[];
+  overviews?: PackedOverview[];
 };
 
 /** Notifications host → webview. */
@@ -207,7 +208,7 @@ export interface WebviewHostApi {
       /** Thumbnails of value-weighted row shares (issue 24; `LayerOverview.weights`). */
       weights?: SliceWeights;
     },
-  ): Promise<LayerOverview>;
+  ): Promise<PackedOverview>;
   /** `[heads, rows, cols]` of the request (src/engine/types.ts `AttentionSliceRequest`). */
   slice(arg: RunScoped & AttentionSliceRequest): Promise<Float32Array>;
   /** The arithmetic of one head (the Steps view). */

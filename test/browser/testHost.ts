@@ -1,13 +1,15 @@
 /**
  * The host's side of the webview's calls for the browser tests (src/protocol/webview.ts
  * `WebviewHostApi`): results are held by the engine's own `HeldResults` (holdInspection, as
- * the engine worker holds them), so overviews and slices are the engine's real answers.
+ * the engine worker holds them), so overviews and slices are the engine's real answers, the
+ * overviews packed as the extension's host sends them (src/protocol/overviewWire.ts).
  * Steps and positions calls wait until a test answers them (stepsPage.ts), so a test can
  * look at the view while they are on their way. Every call is recorded.
  */
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import { holdInspection } from '../../src/engine/attention/holdInspection';
 import type { Engine } from '../../src/engine/engine';
+import { packOverview } from '../../src/protocol/overviewWire';
 import type {
   HeldResult,
   InspectResult,
@@ -87,7 +89,7 @@ export class TestHost {
           units?: ThumbnailUnits;
           weights?: SliceWeights;
         };
-        return await this.held.overview(held.resultId, kind, layer, units, weights);
+        return packOverview(await this.held.overview(held.resultId, kind, layer, units, weights));
       }
       if (method === 'slice') {
         const { runId: _runId, ...request } = arg as unknown as {
@@ -140,7 +142,8 @@ async function serveFromEngine(
     units?: ThumbnailUnits;
     weights?: SliceWeights;
   };
-  if (method === 'overview') return engine.overview(resultId, kind, layer, units, weights);
+  if (method === 'overview')
+    return packOverview(await engine.overview(resultId, kind, layer, units, weights));
   if (method === 'slice')
     return engine.slice(resultId, rest as unknown as { kind: 'encoder'; layer: number });
   if (method === 'headWrites') return engine.headWrites(resultId, kind, layer);

@@ -150,8 +150,9 @@ export class WebviewPage {
   async send(message: HostToWebview | HostToWebview[]): Promise<void> {
     const messages = Array.isArray(message) ? message : [message];
     await this.page.evaluate((list) => {
-      for (const event of list) window.postMessage({ kind: 'event', event }, '*');
-    }, messages);
+      const { __decode: decode } = window as unknown as { __decode: (v: unknown) => unknown };
+      for (const event of list) window.postMessage({ kind: 'event', event: decode(event) }, '*');
+    }, encode(messages) as HostToWebview[]);
     // Messages are delivered as tasks; wait for them and the frame they schedule.
     await this.frame();
   }

@@ -30,15 +30,20 @@ export function thumbnailsOf(
   const { block: blockRows, side } = thumbnailBlocks(rows);
   const { block: blockCols, side: colSide } = thumbnailBlocks(cols);
   const thumbnails = new Float32Array(heads * side * colSide);
-  // Column j falls in block colOf[j]; summing a row into its blocks reads it once, in order.
-  const colOf = new Int32Array(cols);
-  for (let j = 0; j < cols; j++) colOf[j] = Math.floor(j / blockCols);
   for (let h = 0; h < heads; h++) {
     const out = h * side * colSide;
     for (let i = 0; i < rows; i++) {
       const at = out + Math.floor(i / blockRows) * colSide;
       const row = (h * rows + i) * cols;
-      for (let j = 0; j < cols; j++) thumbnails[at + colOf[j]] += layer[row + j];
+      // A row is read once, in order, each block's part summed in a local: the float32
+      // roundings of adding into the cell one weight at a time, 3× faster than doing so
+      // through the array (first view, docs/performance.md).
+      for (let bj = 0, j = 0; bj < colSide; bj++) {
+        const end = Math.min(j + blockCols, cols);
+        let sum = thumbnails[at + bj];
+        for (; j < end; j++) sum = Math.fround(sum + layer[row + j]);
+        thumbnails[at + bj] = sum;
+      }
     }
     for (let bi = 0; bi < side; bi++) {
       const height = Math.min(blockRows, rows - bi * blockRows);

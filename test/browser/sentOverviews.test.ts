@@ -1,0 +1,73 @@
+/**
+ * A small result's overviews sent with its metadata (src/inspection/overviewPrefetch.ts), as
+ * the host packs them (src/protocol/overviewWire.ts: 16-bit thumbnails, rows cut at their
+ * last nonzero cell): the page asks for none, and draws the model view exactly as from the
+ * overviews it asks for; the bundled model at ~220 tokens (block means) in real Chromium.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { HeldResults } from '../../src/engine/attention/heldResults';
+import { holdInspection } from '../../src/engine/attention/holdInspection';
+import { toFeedResult } from '../../src/panel/webviewFeed';
+import { launchChromium } from '../chromium';
+import { ROOT, sharedEngine } from '../unit/engine/fixtures';
+import { WebviewPage } from './webviewPage';
+
+const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
+const TEXT = 'def add(a, b):\n    return a + b  # sum\n'.repeat(11);
+const SETTINGS = {
+  type: 'didChangeSettings',
+  settings: { colorMap: 'viridis', topK: 5, defaultView: 'model' },
+} as const;
+
+/** Every model-view thumbnail's pixels. */
+function thumbnails(w: WebviewPage): Promise<string[]> {
+  return w.page.$$eval('.thumb canvas', (canvases) =>
+    canvases.map((canvas) => (canvas as HTMLCanvasElement).toDataURL('image/png')),
+  );
+}
+
+describe('overviews sent with the metadata (Chromium)', function () {
+  this.timeout(300_000);
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(() => browser?.close());
+
+  it('asks for none and draws the model view as from the overviews it asks for', async () => {
+    const result = await sharedEngine().inspect(BUNDLED, TEXT);
+    const held = new HeldResults();
+    const shown = holdInspection(held, result);
+    const { layers } = shown.stacks[0];
+    const overviews = await Promise.all(
+      Array.from({ length: layers }, (_, l) => held.overview(shown.resultId, 'encoder', l)),
+    );
+    assert.ok(overviews[0].blockRows > 1, 'block means, not the exact matrix');
+
+    const asking = await WebviewPage.open(browser);
+    asking.host.hold(1, result);
+    await asking.send([
+      SETTINGS,
+      { type: 'didStartResult', meta: toFeedResult(shown, 1, 'a.py').meta },
+    ]);
+    await asking.settle();
+    assert.equal(asking.host.callsOf('overview').length, layers);
+    const asked = await thumbnails(asking);
+
+    const sent = await WebviewPage.open(browser);
+    sent.host.hold(1, result);
+    const meta = toFeedResult(shown, 1, 'a.py', undefined, overviews).meta;
+    assert.ok(meta.overviews?.every((o) => o.thumbnails instanceof Uint16Array));
+    await sent.send([SETTINGS, { type: 'didStartResult', meta }]);
+    await sent.settle();
+    assert.deepEqual(sent.host.callsOf('overview'), [], 'every layer came with the metadata');
+    assert.equal(await sent.page.locator('.thumb.pending').count(), 0);
+    const drawn = await thumbnails(sent);
+    assert.equal(drawn.length, layers * result.model.heads);
+    assert.deepEqual(drawn, asked);
+    await asking.close();
+    await sent.close();
+  });
+});
