@@ -10,6 +10,7 @@
  */
 import { projectMatrix, type UnitOptions } from '../src/shared/displayUnits';
 import { maxOverHeads, meanOverHeads } from '../src/shared/headAggregates';
+import { LruCache } from '../src/shared/lruCache';
 import { headMatrix, type SquareMatrix } from '../src/shared/squareMatrix';
 import type {
   AttentionSliceRequest,
@@ -56,7 +57,7 @@ export class ResultStore {
   queryError: string | null = null;
   private readonly slices: LayerSlices;
   private readonly pull: OverviewPull;
-  private readonly matrices = new Map<string, SquareMatrix>();
+  private readonly matrices = new LruCache<string, SquareMatrix>(CACHE_LIMIT);
   private readonly rollout: RolloutChain;
   private unitsCache: { key: string; units: Units } | null = null;
   private keyUnitsCache: Units | null = null;
@@ -287,14 +288,10 @@ export class ResultStore {
   }
 
   private cached(key: string, make: () => SquareMatrix): SquareMatrix {
-    let m = this.matrices.get(key);
-    if (!m) {
-      m = make();
-      if (this.matrices.size >= CACHE_LIMIT) {
-        this.matrices.delete(this.matrices.keys().next().value as string);
-      }
-      this.matrices.set(key, m);
-    }
-    return m;
+    const kept = this.matrices.get(key);
+    if (kept) return kept;
+    const made = make();
+    this.matrices.set(key, made);
+    return made;
   }
 }

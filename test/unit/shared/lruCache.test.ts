@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LruCache } from '../../../src/util/lruCache';
+import { LruCache } from '../../../src/shared/lruCache';
 
 describe('LruCache', () => {
   it('evicts the least recently used entry beyond its capacity', () => {
