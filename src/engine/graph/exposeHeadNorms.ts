@@ -179,8 +179,7 @@ function nbitsProjection(
   const constant = (name?: string) => name !== undefined && index.isConstant(name);
   if (a !== merged || !constant(weight) || !constant(scales) || gIdx) return undefined;
   if (zeroPoints && !constant(zeroPoints)) return undefined;
-  const attribute = (name: string) =>
-    int64(node.attribute?.find((x) => x.name === name)?.i ?? 0);
+  const attribute = (name: string) => int64(node.attribute?.find((x) => x.name === name)?.i ?? 0);
   const nbits: NBitsWeight = {
     scales,
     ...(zeroPoints ? { zeroPoints } : {}),

@@ -184,7 +184,10 @@ export function addLogitLens(
       type: { tensorType: { elemType: proto.TensorProto.DataType.INT64 } },
     }),
   );
-  return { ...names, streams: exposeTensors(model, floatStreams(graph, streams as string[], half)) };
+  return {
+    ...names,
+    streams: exposeTensors(model, floatStreams(graph, streams as string[], half)),
+  };
 }
 
 /** A float16 graph's streams whose type no record says, cast to float32 by name. */

@@ -49,7 +49,7 @@ export function readProjection(
         : floatsOf(zeros, external)
       : undefined;
     const scaleFloats = floatsOf(scales, external);
-    if (!scaleFloats || zeroPoints === undefined && zeros)
+    if (!scaleFloats || (zeroPoints === undefined && zeros))
       return `the MatMulNBits weight ${projection.weight}'s scales are not float32 or float16`;
     const data = dequantizeNBits(
       initializerBytes(weight, external),
@@ -101,7 +101,8 @@ function initializerBytes(
   const file = external.find((f) => f.path === entry('location'));
   const offset = Number(entry('offset') || 0);
   const count = (tensor.dims ?? []).map(int64).reduce((a, b) => a * b, 1);
-  const size = tensor.dataType === DataType.FLOAT ? 4 : tensor.dataType === DataType.FLOAT16 ? 2 : 1;
+  const size =
+    tensor.dataType === DataType.FLOAT ? 4 : tensor.dataType === DataType.FLOAT16 ? 2 : 1;
   const length = Number(entry('length') || 0) || count * size;
   if (!file) throw new Error(`${tensor.name}'s external data ${entry('location')} was not loaded`);
   return new Uint8Array(file.data.subarray(offset, offset + length));

@@ -56,10 +56,15 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
       const errors: number[] = [];
       for (const [layer, { values, writes }] of want.layers.entries()) {
         const got = norms.writesOf(layer);
-        errors.push(worstRelativeToRowMax(got.values, values), worstRelativeToRowMax(got.writes, writes));
+        errors.push(
+          worstRelativeToRowMax(got.values, values),
+          worstRelativeToRowMax(got.writes, writes),
+        );
         assert.ok(got.relativeWrites, 'the residual stream is found');
       }
-      console.log(`      ${variant}: worst norm error ${Math.max(...errors).toExponential(2)} of the row's max`);
+      console.log(
+        `      ${variant}: worst norm error ${Math.max(...errors).toExponential(2)} of the row's max`,
+      );
       assert.ok(Math.max(...errors) <= tolerance, `worst ${Math.max(...errors)}`);
       const lens = await source.moves?.lens();
       assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
@@ -68,13 +73,23 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
       for (const [position, layers] of table.entries()) {
         for (const { layer, predictions: got } of layers) {
           const top = want.lens[layer][position];
-          assert.deepEqual(got.map((p) => p.id), top.map((p) => p.id), `layer ${layer}, position ${position}`);
-          for (const [r, p] of got.entries()) worst = Math.max(worst, Math.abs(p.prob - top[r].prob));
+          assert.deepEqual(
+            got.map((p) => p.id),
+            top.map((p) => p.id),
+            `layer ${layer}, position ${position}`,
+          );
+          for (const [r, p] of got.entries())
+            worst = Math.max(worst, Math.abs(p.prob - top[r].prob));
         }
         const last = layers[layers.length - 1].predictions;
         const own = predictions?.[position] ?? [];
-        assert.deepEqual(last.map((p) => p.id), own.map((p) => p.id), `position ${position}`);
-        for (const [r, p] of last.entries()) worst = Math.max(worst, Math.abs(p.prob - own[r].prob));
+        assert.deepEqual(
+          last.map((p) => p.id),
+          own.map((p) => p.id),
+          `position ${position}`,
+        );
+        for (const [r, p] of last.entries())
+          worst = Math.max(worst, Math.abs(p.prob - own[r].prob));
       }
       console.log(`      ${variant}: worst lens probability difference ${worst.toExponential(2)}`);
       assert.ok(worst <= lensTolerance, `worst lens probability difference ${worst}`);
@@ -92,7 +107,11 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
     let worst = 0;
     for (const [layer, { values, writes }] of expected.layers.entries()) {
       const got = norms.writesOf(layer);
-      worst = Math.max(worst, worstRelativeToRowMax(got.values, values), worstRelativeToRowMax(got.writes, writes));
+      worst = Math.max(
+        worst,
+        worstRelativeToRowMax(got.values, values),
+        worstRelativeToRowMax(got.writes, writes),
+      );
     }
     console.log(`      llama fp16: worst norm error ${worst.toExponential(2)} of the row's max`);
     assert.ok(worst <= 2e-3, `worst ${worst}`);
@@ -101,7 +120,11 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
     for (const [position, layers] of (await lens.all(K)).entries()) {
       const last = layers[layers.length - 1].predictions;
       const own = predictions?.[position] ?? [];
-      assert.deepEqual(last.map((p) => p.id), own.map((p) => p.id), `position ${position}`);
+      assert.deepEqual(
+        last.map((p) => p.id),
+        own.map((p) => p.id),
+        `position ${position}`,
+      );
     }
   });
 

@@ -61,11 +61,19 @@ async function ortWeight(
   }));
   const io = (name: string, dims: number[]) => ({
     name,
-    type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } },
+    type: {
+      tensorType: {
+        elemType: DataType.FLOAT,
+        shape: { dim: dims.map((dimValue) => ({ dimValue })) },
+      },
+    },
   });
   const model: onnx.IModelProto = {
     irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
+    opsetImport: [
+      { domain: '', version: 17 },
+      { domain: 'com.microsoft', version: 1 },
+    ],
     graph: {
       name: 'nbits',
       node: [
@@ -110,7 +118,8 @@ describe('MatMulNBits dequantisation', () => {
     const zeroBytes = Math.ceil(blocks / 2);
     const zeros = new Uint8Array(N * zeroBytes);
     for (let n = 0; n < N; n++)
-      for (let b = 0; b < blocks; b++) zeros[n * zeroBytes + (b >> 1)] |= zeroOf(n, b) << ((b & 1) * 4);
+      for (let b = 0; b < blocks; b++)
+        zeros[n * zeroBytes + (b >> 1)] |= zeroOf(n, b) << ((b & 1) * 4);
     const shape = { K, N, blockSize, bits: 4 };
     const packed = pack4(codes, blockSize);
     for (const withZeros of [false, true]) {
@@ -148,7 +157,9 @@ describe('MatMulNBits dequantisation', () => {
       const graph = model.graph as onnx.IGraphProto;
       const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
       for (const layer of [0, 1]) {
-        const node = (graph.node ?? []).find((n) => n.input?.[1] === `layers.${layer}.attn.o_proj.weight_Q4`);
+        const node = (graph.node ?? []).find(
+          (n) => n.input?.[1] === `layers.${layer}.attn.o_proj.weight_Q4`,
+        );
         assert.ok(node);
         const [, weight, scales] = node.input ?? [];
         const nbits = { scales, K: 64, N: 64, blockSize: 32, bits: 4 };
@@ -158,7 +169,10 @@ describe('MatMulNBits dequantisation', () => {
         // float16 scales widened exactly; then the op's float32 arithmetic.
         const floats =
           scaleTensor.dataType === DataType.FLOAT16
-            ? Float32Array.from(new Uint16Array(new Uint8Array(scaleTensor.rawData ?? []).buffer), half)
+            ? Float32Array.from(
+                new Uint16Array(new Uint8Array(scaleTensor.rawData ?? []).buffer),
+                half,
+              )
             : new Float32Array(new Uint8Array(scaleTensor.rawData ?? []).buffer);
         const packed = new Uint8Array(inits.get(weight)?.rawData ?? []);
         const ort = await ortWeight({ packed, scales: floats }, nbits);
@@ -170,6 +184,7 @@ describe('MatMulNBits dequantisation', () => {
 
 function half(h: number): number {
   const exponent = (h >> 10) & 0x1f;
-  const magnitude = exponent === 0 ? (h & 0x3ff) * 2 ** -24 : 2 ** (exponent - 15) * (1 + (h & 0x3ff) / 1024);
+  const magnitude =
+    exponent === 0 ? (h & 0x3ff) * 2 ** -24 : 2 ** (exponent - 15) * (1 + (h & 0x3ff) / 1024);
   return h & 0x8000 ? -magnitude : magnitude;
 }
