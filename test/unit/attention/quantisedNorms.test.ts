@@ -144,4 +144,25 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
       assert.equal(doc.logit_lens.length, 2, variant);
     }
   });
+
+  it('a CLI export whose norms are refused (MatMulBnb4) writes nothing to stdout', () => {
+    const model = join(HF_FIXTURES, 'gpt2-optimized');
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist', 'cli.js'),
+        '--model',
+        model,
+        '--variant',
+        'bnb4',
+        '--text',
+        'the cat',
+        '--norms',
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^error: Value-weighted attention and head writes are not available/m);
+    assert.equal(run.stdout, '', 'no half-written JSON');
+  });
 });
