@@ -188,6 +188,9 @@ function nbitsProjection(
     blockSize: attribute('block_size'),
     bits: attribute('bits') || 4,
   };
+  // Other widths, or a block that is not whole bytes, are not read (the projection is not found).
+  if (![2, 4, 8].includes(nbits.bits) || nbits.blockSize < 8 || nbits.K <= 0 || nbits.N <= 0)
+    return undefined;
   const residual = residualOf(index, node.output?.[0] ?? '');
   return { weight, transposed: false, nbits, ...(residual ? { residual } : {}) };
 }
