@@ -14,7 +14,7 @@ import { knob } from '../engine/surface';
 import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { threadsFor } from '../worker/threadChoice';
-import { normsExport } from './normsExport';
+import { normsExport, probeNorms } from './normsExport';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { openOutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
@@ -96,6 +96,7 @@ async function main(argv: string[]): Promise<void> {
       ...normsExport(engine, result.resultId, args),
     };
     resolveSelection(result, options);
+    await probeNorms(engine, result.resultId, args);
     if (result.truncation) process.stderr.write(`note: ${result.truncation.reason}\n`);
     for (const note of generationNotes(args.generate, result))
       process.stderr.write(`note: ${note}\n`);

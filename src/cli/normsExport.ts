@@ -22,3 +22,18 @@ export function normsExport(
     },
   };
 }
+
+/**
+ * Asks for the first layer's writes and the first position's lens before any JSON is
+ * written, so a model without them fails with its one line and nothing on stdout (the
+ * export reads them lazily, after the attention has streamed).
+ */
+export async function probeNorms(
+  engine: EngineClient,
+  resultId: number,
+  args: Pick<CliArgs, 'norms' | 'logitLens'>,
+): Promise<void> {
+  if (args.norms) await engine.whatMoves('headWrites', { resultId, kind: 'encoder', layer: 0 });
+  if (args.logitLens !== undefined)
+    await engine.whatMoves('logitLens', { resultId, position: 0, k: args.logitLens });
+}

@@ -159,6 +159,7 @@ export async function prepareFolder(
           source.onnxBytes,
           options.whatMoves ?? true,
           options.heldValues ? { external: externalData } : undefined,
+          externalData,
         )
       : undefined;
   const recomputeOutputs = recompute?.layers;

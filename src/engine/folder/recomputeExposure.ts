@@ -43,6 +43,8 @@ export function recomputeExposure(
   whatMoves = true,
   /** Hold each layer's value and W_O for the norms (the graph's external data to read W_O from). */
   heldValues?: { external: readonly ExternalDataFile[] },
+  /** The graph's external data (a quantised W_O is dequantized from it). */
+  external: readonly ExternalDataFile[] = [],
 ): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
   const { attentions, logits } = manifest.outputs;
@@ -61,7 +63,7 @@ export function recomputeExposure(
   const predictions = logits === undefined ? undefined : topPredictionsInGraph(model, logits);
   const kept = new Set(recomputeFetches(layers));
   if (predictions) kept.add(predictions.probs).add(predictions.ids);
-  const norms = whatMoves && normPlan ? exposeHeadNorms(model, normPlan) : undefined;
+  const norms = whatMoves && normPlan ? exposeHeadNorms(model, normPlan, external) : undefined;
   const lens = whatMoves ? lensOf(model, manifest, normPlan) : NOT_LOADED;
   const held =
     heldValues && !norms

@@ -7,13 +7,17 @@
  * held attention times the first: L · H · N numbers, not another L · H · N².
  *
  * W_O is found by walking forward from the P·V MatMul through the head merge (Transpose
- * [0, 2, 1, 3], Reshapes) to a MatMul or Gemm with a constant weight; its bias is left out
- * as in the paper (the V bias is in v already). A layer laid out otherwise has no norms.
+ * [0, 2, 1, 3], Reshapes) to a MatMul or Gemm with a constant weight, or a com.microsoft
+ * MatMulNBits (its weight dequantized once, projectionWeight.ts); its bias is left out as in
+ * the paper (the V bias is in v already). A layer laid out otherwise has no norms.
  */
+import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { exposeTensors } from './exposeTensors';
 import type { StepTensors } from './findStepTensors';
 import { GraphIndex, int64 } from './graphIndex';
+import type { ExternalDataFile } from './externalDataFile';
+import { type NBitsWeight, readProjection } from './projectionWeight';
 import { elemTypeOf } from './tensorTypes';
 import { FLOAT_TYPE, NodeBuilder } from './unfuse/nodeBuilder';
 
@@ -32,6 +36,8 @@ export interface Projection {
   /** `[H · dv, D]` as the heads' merged output multiplies it (transposed for a Gemm with transB). */
   weight: string;
   transposed: boolean;
+  /** A MatMulNBits projection: `weight` is its packed B, dequantized by projectionWeight.ts. */
+  nbits?: NBitsWeight;
   residual?: string;
 }
 
@@ -69,6 +75,8 @@ export function planHeadNorms(
 export function exposeHeadNorms(
   model: onnx.IModelProto,
   plans: readonly HeadNormPlan[],
+  /** The graph's external data, read when a MatMulNBits weight is dequantized. */
+  external: readonly ExternalDataFile[] = [],
 ): HeadNormOutputs[] {
   const graph = model.graph as onnx.IGraphProto;
   const opset = (model.opsetImport ?? [])
@@ -77,7 +85,9 @@ export function exposeHeadNorms(
   const names: string[] = [];
   const layers = plans.map(({ value, output, projection }, l) => {
     const nodes = builder(graph, `attention_norms.${l}`, opset ?? 0);
-    let weight = floatOf(graph, nodes, projection.weight);
+    let weight = projection.nbits
+      ? dequantized(graph, projection, external, `attention_norms.${l}/projection`)
+      : floatOf(graph, nodes, projection.weight);
     if (projection.transposed) weight = nodes.op('Transpose', [weight], { perm: [1, 0] });
     const values = headNorms(nodes, floatOf(graph, nodes, value), weight);
     const writes = headNorms(nodes, floatOf(graph, nodes, output), weight);
@@ -128,8 +138,8 @@ function reduceL2(nodes: Nodes, x: string): string {
 }
 
 function floatOf(graph: onnx.IGraphProto, nodes: Nodes, tensor: string): string {
-  const type = elemTypeOf(graph, tensor);
-  return type === undefined || type === FLOAT_TYPE ? tensor : nodes.cast(tensor, FLOAT_TYPE);
+  // An unknown type is cast too: a fused norm's sum in a float16 graph records none.
+  return elemTypeOf(graph, tensor) === FLOAT_TYPE ? tensor : nodes.cast(tensor, FLOAT_TYPE);
 }
 
 /** The output projection after the head merge of a P·V output, and the residual it joins. */
@@ -147,6 +157,7 @@ function projectionOf(index: GraphIndex, pvOutput: string): Projection | undefin
       tensor = node.output?.[0] ?? '';
       continue;
     }
+    if (node.opType === 'MatMulNBits') return nbitsProjection(index, node, tensor);
     const isMatMul = node.opType === 'MatMul' || node.opType === 'Gemm';
     if (!isMatMul || inputs[0] !== tensor || !index.isConstant(inputs[1] ?? '')) return undefined;
     const flag = (name: string) => int64(node.attribute?.find((a) => a.name === name)?.i ?? 0);
@@ -156,6 +167,53 @@ function projectionOf(index: GraphIndex, pvOutput: string): Projection | undefin
     return { weight: inputs[1], transposed, ...(residual ? { residual } : {}) };
   }
   return undefined;
+}
+
+/** A MatMulNBits projection with constant weights (no g_idx, no bias: its bias is left out anyway). */
+function nbitsProjection(
+  index: GraphIndex,
+  node: onnx.INodeProto,
+  merged: string,
+): Projection | undefined {
+  const [a, weight, scales, zeroPoints, gIdx] = node.input ?? [];
+  const constant = (name?: string) => name !== undefined && index.isConstant(name);
+  if (a !== merged || !constant(weight) || !constant(scales) || gIdx) return undefined;
+  if (zeroPoints && !constant(zeroPoints)) return undefined;
+  const attribute = (name: string) => int64(node.attribute?.find((x) => x.name === name)?.i ?? 0);
+  const nbits: NBitsWeight = {
+    scales,
+    ...(zeroPoints ? { zeroPoints } : {}),
+    K: attribute('K'),
+    N: attribute('N'),
+    blockSize: attribute('block_size'),
+    bits: attribute('bits') || 4,
+  };
+  // Other widths, or a block that is not whole bytes, are not read (the projection is not found).
+  if (![2, 4, 8].includes(nbits.bits) || nbits.blockSize < 8 || nbits.K <= 0 || nbits.N <= 0)
+    return undefined;
+  const residual = residualOf(index, node.output?.[0] ?? '');
+  return { weight, transposed: false, nbits, ...(residual ? { residual } : {}) };
+}
+
+/** A float32 initializer `name` holding the projection's dequantized weight `[K, N]`. */
+function dequantized(
+  graph: onnx.IGraphProto,
+  projection: Projection,
+  external: readonly ExternalDataFile[],
+  name: string,
+): string {
+  const read = readProjection(graph, projection, external);
+  if (typeof read === 'string') throw new Error(`exposeHeadNorms: ${read}`);
+  graph.initializer = [
+    ...(graph.initializer ?? []),
+    onnxProto.onnx.TensorProto.create({
+      name,
+      dataType: FLOAT_TYPE,
+      dims: [read.rows, read.cols],
+      rawData: new Uint8Array(read.data.buffer, read.data.byteOffset, read.data.byteLength),
+    }),
+  ];
+  return name;
 }
 
 /** The other input of the first Add of two computed tensors after the projection (its bias skipped). */

@@ -9,11 +9,11 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
-import { readTableRows } from './embeddingTables';
 import type { HeadNormPlan } from './exposeHeadNorms';
 import { castToFloat, exposeTensors } from './exposeTensors';
 import type { ExternalDataFile } from './externalDataFile';
 import { GraphIndex, int64 } from './graphIndex';
+import { readProjection } from './projectionWeight';
 import { elemTypeOf } from './tensorTypes';
 
 /** One layer's held tensors, named by the graph outputs that hold them (float32). */
@@ -35,7 +35,7 @@ const FLOAT = onnxProto.onnx.TensorProto.DataType.FLOAT;
 
 /**
  * Reads every layer's W_O and exposes the values and residual norms; a reason instead (and
- * `model` untouched) when a weight is not a float32 initializer. Call after exposeRecompute
+ * `model` untouched) when a weight cannot be read (projectionWeight.ts). Call after exposeRecompute
  * (the residual norm is tied into the P·V output it ties its check into).
  */
 export function exposeHeldValues(
@@ -45,16 +45,11 @@ export function exposeHeldValues(
 ): HeldValuesPlan | string {
   const graph = model.graph as onnx.IGraphProto;
   const index = new GraphIndex(graph);
-  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const projections: Float32Array[] = [];
   for (const [l, { projection }] of plans.entries()) {
-    const tensor = initializers.get(throughIdentity(index, projection.weight));
-    if (!tensor || tensor.dataType !== FLOAT || (tensor.dims ?? []).length !== 2) {
-      return `layer ${l}'s output projection ${projection.weight} is not a float32 matrix in the graph's initializers`;
-    }
-    const [rows, cols] = (tensor.dims ?? []).map(int64);
-    const weight = readTableRows(tensor, external, rows);
-    projections.push(projection.transposed ? transpose(weight, rows, cols) : weight);
+    const read = readProjection(graph, projection, external);
+    if (typeof read === 'string') return `layer ${l}'s output projection: ${read}`;
+    projections.push(read.data);
   }
   const values = plans.map((p) => beforeRepeat(index, p.value));
   const opset = (model.opsetImport ?? [])
@@ -74,20 +69,6 @@ export function exposeHeldValues(
     })),
     projections,
   };
-}
-
-/** `[rows, cols]` → `[cols, rows]`. */
-function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
-  }
-  return out;
-}
-
-function throughIdentity(index: GraphIndex, tensor: string): string {
-  const node = index.producer(tensor);
-  return node?.opType === 'Identity' ? throughIdentity(index, node.input?.[0] ?? '') : tensor;
 }
 
 /**
@@ -152,7 +133,9 @@ function residualNorm(
     });
   const added: onnx.INodeProto[] = [];
   let x = residual;
-  if (residualType !== undefined && residualType !== FLOAT) {
+  // An unknown type is cast too (a fused norm's sum output in a float16 graph records none);
+  // a Cast of a float32 tensor to float32 costs a copy of N · D numbers.
+  if (residualType !== FLOAT) {
     x = `${name}/residual_float32`;
     added.push(castToFloat(residual, x));
   }

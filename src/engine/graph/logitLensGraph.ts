@@ -11,7 +11,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
-import { exposeTensors, floatOutput } from './exposeTensors';
+import { castToFloat, exposeTensors, floatOutput } from './exposeTensors';
 import { GraphIndex } from './graphIndex';
 import { afterPostNorm } from './postNormLens';
 import { reduceLogSumExp } from './topPredictionsInGraph';
@@ -59,18 +59,23 @@ export function addLogitLens(
   if (streams.some((s) => s === undefined)) {
     return 'the residual stream between two layers was not found in the graph';
   }
-  const type = elemTypeOf(graph, last);
-  if (type !== undefined && type !== proto.TensorProto.DataType.FLOAT) {
-    return 'the residual stream is not float32 (half-precision graphs are not read yet)';
+  const { FLOAT, FLOAT16 } = proto.TensorProto.DataType;
+  // A fused norm's sum records no type; its γ has the stream's.
+  const type = elemTypeOf(graph, last) ?? (skip && elemTypeOf(graph, skip.input?.[2] ?? ''));
+  if (type && type !== FLOAT && type !== FLOAT16) {
+    return 'the residual stream is neither float32 nor float16';
   }
+  // A float16 graph's copy reads the float32 rows cast back (exactly: they were float16).
+  const half = type === FLOAT16;
   const names = {
     input: 'attention_lens.input',
     k: 'attention_lens.k',
     probs: 'attention_lens.probs',
     ids: 'attention_lens.ids',
   };
+  const read = half ? 'attention_lens.input_float16' : names.input;
   const renamed = (tensor: string) =>
-    tensor === last ? names.input : index.isConstant(tensor) ? tensor : `attention_lens/${tensor}`;
+    tensor === last ? read : index.isConstant(tensor) ? tensor : `attention_lens/${tensor}`;
   const zeros = 'attention_lens/zeros';
   const copies = nodes.map((node) =>
     proto.NodeProto.create({
@@ -80,7 +85,7 @@ export function addLogitLens(
       // same numbers as the model's, so its last layer is the model's to the bit.
       input:
         node === skip
-          ? [names.input, zeros, ...(node.input ?? []).slice(2, normWeights(node))]
+          ? [read, zeros, ...(node.input ?? []).slice(2, normWeights(node))]
           : (node.input ?? []).map((i) => (i ? renamed(i) : i)),
       output:
         node === skip
@@ -93,17 +98,29 @@ export function addLogitLens(
     graph.initializer.push(
       proto.TensorProto.create({
         name: `${zeros}/zero`,
-        dataType: proto.TensorProto.DataType.FLOAT,
         dims: [],
-        floatData: [0],
+        // float16 numbers outside raw data are stored one per int32 (0 is all bits clear).
+        ...(half ? { dataType: FLOAT16, int32Data: [0] } : { dataType: FLOAT, floatData: [0] }),
       }),
     );
     copies.unshift(
       proto.NodeProto.create({
         opType: 'Mul',
         name: `${zeros}/Mul`,
-        input: [names.input, `${zeros}/zero`],
+        input: [read, `${zeros}/zero`],
         output: [zeros],
+      }),
+    );
+  }
+  if (half) {
+    const to = { name: 'to', type: proto.AttributeProto.AttributeType.INT, i: FLOAT16 };
+    copies.unshift(
+      proto.NodeProto.create({
+        opType: 'Cast',
+        name: `${read}/Cast`,
+        input: [names.input],
+        output: [read],
+        attribute: [to],
       }),
     );
   }
@@ -122,7 +139,7 @@ export function addLogitLens(
     });
   let floatLogits = logitsCopy;
   const tail: onnx.INodeProto[] = [];
-  const logitsType = elemTypeOf(graph, logits);
+  const logitsType = elemTypeOf(graph, logits) ?? (half ? FLOAT16 : undefined);
   if (logitsType !== undefined && logitsType !== proto.TensorProto.DataType.FLOAT) {
     floatLogits = `${logitsCopy}_float32`;
     tail.push(op('Cast', [logitsCopy], [floatLogits], { to: proto.TensorProto.DataType.FLOAT }));
@@ -167,7 +184,21 @@ export function addLogitLens(
       type: { tensorType: { elemType: proto.TensorProto.DataType.INT64 } },
     }),
   );
-  return { ...names, streams: exposeTensors(model, streams as string[]) };
+  return {
+    ...names,
+    streams: exposeTensors(model, floatStreams(graph, streams as string[], half)),
+  };
+}
+
+/** A float16 graph's streams whose type no record says, cast to float32 by name. */
+function floatStreams(graph: onnx.IGraphProto, streams: string[], half: boolean): string[] {
+  if (!half) return streams;
+  return streams.map((stream) => {
+    if (elemTypeOf(graph, stream) !== undefined) return stream;
+    const cast = `${stream}_float32`;
+    graph.node = [...(graph.node ?? []), castToFloat(stream, cast)];
+    return cast;
+  });
 }
 
 /**
@@ -196,7 +227,7 @@ function finalNormPath(
       skip = node;
       continue;
     }
-    if (node.domain && node.domain !== 'ai.onnx') {
+    if (node.domain && node.domain !== 'ai.onnx' && !QUANTISED_MATMULS.has(node.opType ?? '')) {
       return `the final norm is the fused op ${node.domain}:${node.opType}`;
     }
     queue.push(...computed);
@@ -216,6 +247,12 @@ function finalNormPath(
   const nodes = index.nodes.filter((n) => seen.has(n));
   return { last, nodes, ...(skip ? { skip } : {}) };
 }
+
+/**
+ * A quantised unembedding (onnx-community q4, the model builder's int4): one output, a pure
+ * function of its first input and constant weights, so its copy computes what the model does.
+ */
+const QUANTISED_MATMULS = new Set(['MatMulNBits', 'MatMulBnb4']);
 
 /**
  * Fused norms that add their first two inputs (and a bias) before normalising: the model

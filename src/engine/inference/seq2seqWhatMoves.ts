@@ -154,7 +154,7 @@ export class Seq2SeqWhatMoves {
     const cross = which === 'decoder' ? crossAttentionFlags(model) : [];
     const steps = findStepTensors(graph);
     const plans = steps.length === expected ? planHeadNorms(graph, steps) : undefined;
-    const outputs = plans ? exposeHeadNorms(model, plans) : undefined;
+    const outputs = plans ? exposeHeadNorms(model, plans, externalData) : undefined;
     const lens =
       which === 'decoder'
         ? addDecoderLens(model, plans, cross, folder.decoder.logitsOutput)

@@ -109,8 +109,9 @@ describe('head norms and writes, against PyTorch', () => {
 
   it('a graph whose output projection is not plain ops says why value-weighted attention is missing', async () => {
     const engine = sharedEngine();
-    const dir = join(HF_FIXTURES, 'gqa-llama');
-    const held = await engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'q4' });
+    // MatMulBnb4 (bitsandbytes' 4-bit) is not dequantised; MatMulNBits is (quantisedNorms.test.ts).
+    const dir = join(HF_FIXTURES, 'gpt2-optimized');
+    const held = await engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'bnb4' });
     await assert.rejects(
       engine.slice(held.resultId, { kind: 'encoder', layer: 0, weights: 'value-weighted' }),
       /not available for this result: the output projection after the heads are merged \(a MatMul or Gemm with constant weights\) was not found/,

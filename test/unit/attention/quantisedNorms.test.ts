@@ -1,0 +1,168 @@
+/**
+ * Value norms, head writes and the logit lens on gqa-llama's quantised graphs (issue 24):
+ * onnx-community's q4 and q4f16 exports, every projection a com.microsoft MatMulNBits. Against
+ * PyTorch on the graphs' own weights, dequantised with numpy
+ * (tools/fixtures/make_q4_norm_references.py); and the CLI's export of them parses.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HeadNorms } from '../../../src/engine/attention/headNorms';
+import { LogitLens } from '../../../src/engine/attention/logitLens';
+import { ROOT } from '../engine/fixtures';
+import { HF_FIXTURES, hfModel } from '../folder/hfFixtures';
+
+interface VariantReference {
+  layers: { values: number[][]; writes: number[][] }[];
+  lens: { id: number; prob: number }[][][];
+}
+type Reference = { ids: number[] } & Record<'q4' | 'q4f16', VariantReference>;
+
+const reference = () =>
+  JSON.parse(readFileSync(join(HF_FIXTURES, 'gqa-llama.q4.norms.json'), 'utf8')) as Reference;
+
+/** Largest |a − b| per row of `expected` over that row's largest |value|. */
+function worstRelativeToRowMax(got: Float32Array, expected: number[][]): number {
+  const cols = expected[0].length;
+  assert.equal(got.length, expected.length * cols);
+  let worst = 0;
+  for (const [r, row] of expected.entries()) {
+    const max = Math.max(...row.map(Math.abs));
+    for (const [j, value] of row.entries())
+      worst = Math.max(worst, Math.abs(got[r * cols + j] - value) / max);
+  }
+  return worst;
+}
+
+const K = 5;
+
+describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch', () => {
+  // float16 activations round every step: q4f16 is held to the fixture's own check of its
+  // logits against float64 PyTorch (2%, tools/fixtures/check_gqa_fixtures.mjs); its W_O is
+  // exactly onnxruntime's (test/unit/graph/dequantizeNBits.test.ts).
+  for (const [variant, tolerance, lensTolerance] of [
+    ['q4', 1e-4, 1e-4],
+    ['q4f16', 2e-2, 2e-2],
+  ] as const) {
+    it(`${variant}: ‖v W_O^h‖ and ‖Σ α v W_O^h‖ within ${tolerance} of each row's max; the lens's ids`, async () => {
+      const expected = reference();
+      const want = expected[variant];
+      const model = await hfModel('gqa-llama', variant);
+      const { source, predictions } = await model.runHeld(expected.ids, K);
+      assert.equal(source.stack.valueNorms, true, 'the panel offers the switch');
+      const norms = await source.moves?.norms();
+      assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
+      const errors: number[] = [];
+      for (const [layer, { values, writes }] of want.layers.entries()) {
+        const got = norms.writesOf(layer);
+        errors.push(
+          worstRelativeToRowMax(got.values, values),
+          worstRelativeToRowMax(got.writes, writes),
+        );
+        assert.ok(got.relativeWrites, 'the residual stream is found');
+      }
+      console.log(
+        `      ${variant}: worst norm error ${Math.max(...errors).toExponential(2)} of the row's max`,
+      );
+      assert.ok(Math.max(...errors) <= tolerance, `worst ${Math.max(...errors)}`);
+      const lens = await source.moves?.lens();
+      assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
+      const table = await lens.all(K);
+      let worst = 0;
+      for (const [position, layers] of table.entries()) {
+        for (const { layer, predictions: got } of layers) {
+          const top = want.lens[layer][position];
+          assert.deepEqual(
+            got.map((p) => p.id),
+            top.map((p) => p.id),
+            `layer ${layer}, position ${position}`,
+          );
+          for (const [r, p] of got.entries())
+            worst = Math.max(worst, Math.abs(p.prob - top[r].prob));
+        }
+        const last = layers[layers.length - 1].predictions;
+        const own = predictions?.[position] ?? [];
+        assert.deepEqual(
+          last.map((p) => p.id),
+          own.map((p) => p.id),
+          `position ${position}`,
+        );
+        for (const [r, p] of last.entries())
+          worst = Math.max(worst, Math.abs(p.prob - own[r].prob));
+      }
+      console.log(`      ${variant}: worst lens probability difference ${worst.toExponential(2)}`);
+      assert.ok(worst <= lensTolerance, `worst lens probability difference ${worst}`);
+    });
+  }
+
+  it('llama fp16 (W_O a float16 initializer): norms and lens against float32 PyTorch, to float16 rounding', async () => {
+    const expected = JSON.parse(readFileSync(join(HF_FIXTURES, 'llama.norms.json'), 'utf8')) as {
+      ids: number[];
+    } & VariantReference;
+    const model = await hfModel('llama', 'fp16');
+    const { source, predictions } = await model.runHeld(expected.ids, K);
+    const norms = await source.moves?.norms();
+    assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
+    let worst = 0;
+    for (const [layer, { values, writes }] of expected.layers.entries()) {
+      const got = norms.writesOf(layer);
+      worst = Math.max(
+        worst,
+        worstRelativeToRowMax(got.values, values),
+        worstRelativeToRowMax(got.writes, writes),
+      );
+    }
+    console.log(`      llama fp16: worst norm error ${worst.toExponential(2)} of the row's max`);
+    assert.ok(worst <= 2e-3, `worst ${worst}`);
+    const lens = await source.moves?.lens();
+    assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
+    for (const [position, layers] of (await lens.all(K)).entries()) {
+      const last = layers[layers.length - 1].predictions;
+      const own = predictions?.[position] ?? [];
+      assert.deepEqual(
+        last.map((p) => p.id),
+        own.map((p) => p.id),
+        `position ${position}`,
+      );
+    }
+  });
+
+  it('the CLI exports --norms and --logit-lens for q4 and q4f16 as JSON that parses', () => {
+    const model = join(HF_FIXTURES, 'gqa-llama');
+    for (const variant of ['q4', 'q4f16']) {
+      const args = ['--model', model, '--variant', variant, '--text', 'def f(x): return x'];
+      const run = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli.js'), ...args, '--norms', '--logit-lens', '3'],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      const doc = JSON.parse(run.stdout) as Record<string, unknown[]>;
+      assert.equal(doc.attention_norms.length, 2, variant);
+      assert.equal(doc.head_output_norms.length, 2, variant);
+      assert.equal(doc.logit_lens.length, 2, variant);
+    }
+  });
+
+  it('a CLI export whose norms are refused (MatMulBnb4) writes nothing to stdout', () => {
+    const model = join(HF_FIXTURES, 'gpt2-optimized');
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist', 'cli.js'),
+        '--model',
+        model,
+        '--variant',
+        'bnb4',
+        '--text',
+        'the cat',
+        '--norms',
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^error: Value-weighted attention and head writes are not available/m);
+    assert.equal(run.stdout, '', 'no half-written JSON');
+  });
+});
