@@ -14,6 +14,20 @@ export interface NBitsShape {
   bits: number;
 }
 
+/** Why `dequantizeNBits` would refuse these weights, before spending the time: or undefined. */
+export function nbitsRefusal(
+  packed: Uint8Array,
+  scales: Float32Array,
+  { K, N, blockSize, bits }: NBitsShape,
+): string | undefined {
+  if (![2, 4, 8].includes(bits)) return `MatMulNBits with ${bits} bits is not read`;
+  const blocks = Math.ceil(K / blockSize);
+  if (packed.length < (N * blocks * blockSize * bits) / 8 || scales.length < N * blocks) {
+    return `MatMulNBits weights hold fewer numbers than K ${K}, N ${N} say`;
+  }
+  return undefined;
+}
+
 /** `[K, N]` row-major: row k is what input feature k adds to each of the N outputs. */
 export function dequantizeNBits(
   packed: Uint8Array,
@@ -21,14 +35,12 @@ export function dequantizeNBits(
   zeroPoints: Uint8Array | Float32Array | undefined,
   { K, N, blockSize, bits }: NBitsShape,
 ): Float32Array {
-  if (![2, 4, 8].includes(bits)) throw new Error(`MatMulNBits with ${bits} bits is not read`);
+  const refused = nbitsRefusal(packed, scales, { K, N, blockSize, bits });
+  if (refused) throw new Error(refused);
   const blocks = Math.ceil(K / blockSize);
   const blob = (blockSize * bits) / 8;
   const perByte = 8 / bits;
   const mask = (1 << bits) - 1;
-  if (packed.length < N * blocks * blob || scales.length < N * blocks) {
-    throw new Error(`MatMulNBits weights hold fewer numbers than K ${K}, N ${N} say`);
-  }
   const zeroBytes = Math.ceil((blocks * bits) / 8);
   const zeroOf = (n: number, b: number): number => {
     if (zeroPoints === undefined) return 1 << (bits - 1);

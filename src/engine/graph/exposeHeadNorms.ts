@@ -204,13 +204,14 @@ function dequantized(
 ): string {
   const read = readProjection(graph, projection, external);
   if (typeof read === 'string') throw new Error(`exposeHeadNorms: ${read}`);
+  const data = read.data();
   graph.initializer = [
     ...(graph.initializer ?? []),
     onnxProto.onnx.TensorProto.create({
       name,
       dataType: FLOAT_TYPE,
       dims: [read.rows, read.cols],
-      rawData: new Uint8Array(read.data.buffer, read.data.byteOffset, read.data.byteLength),
+      rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     }),
   ];
   return name;

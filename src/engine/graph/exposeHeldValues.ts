@@ -13,7 +13,7 @@ import type { HeadNormPlan } from './exposeHeadNorms';
 import { castToFloat, exposeTensors } from './exposeTensors';
 import type { ExternalDataFile } from './externalDataFile';
 import { GraphIndex, int64 } from './graphIndex';
-import { readProjection } from './projectionWeight';
+import { type ProjectionMatrix, readProjection } from './projectionWeight';
 import { elemTypeOf } from './tensorTypes';
 
 /** One layer's held tensors, named by the graph outputs that hold them (float32). */
@@ -28,7 +28,7 @@ export interface HeldValueOutputs {
 export interface HeldValuesPlan {
   layers: HeldValueOutputs[];
   /** Per layer `[H · dv, D]` float32, rows in head order (a Gemm's transB undone). */
-  projections: Float32Array[];
+  projections: ProjectionMatrix[];
 }
 
 const FLOAT = onnxProto.onnx.TensorProto.DataType.FLOAT;
@@ -45,11 +45,11 @@ export function exposeHeldValues(
 ): HeldValuesPlan | string {
   const graph = model.graph as onnx.IGraphProto;
   const index = new GraphIndex(graph);
-  const projections: Float32Array[] = [];
+  const projections: ProjectionMatrix[] = [];
   for (const [l, { projection }] of plans.entries()) {
     const read = readProjection(graph, projection, external);
     if (typeof read === 'string') return `layer ${l}'s output projection: ${read}`;
-    projections.push(read.data);
+    projections.push(read);
   }
   const values = plans.map((p) => beforeRepeat(index, p.value));
   const opset = (model.opsetImport ?? [])

@@ -34,7 +34,7 @@ export function readHeldValues(
     const dv = Number(tensor?.dims[tensor.dims.length - 1] ?? 0);
     const projection = plan.projections[l];
     const groups = dv > 0 ? (value?.length ?? 0) / (keys * dv) : 0;
-    const width = projection.length / (heads * dv);
+    const width = (projection.rows * projection.cols) / (heads * dv);
     if (!value || !Number.isInteger(groups) || groups < 1 || heads % groups !== 0) {
       return `layer ${l}'s value does not have ${heads} heads (or groups of them) of ${keys} tokens`;
     }

@@ -12,11 +12,13 @@ import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { encodeOnnx } from '../graph/exposeTensors';
 import { kernelNode, kernelValue } from './kernelGraphParts';
+import type { ProjectionMatrix } from '../graph/projectionWeight';
 
 /** A layer's value (`[groups, keys, dv]`) and output projection (`[heads · dv, D]`). */
 export interface HeldLayerValue {
   value: Float32Array;
-  projection: Float32Array;
+  /** Dequantized on first use where the model's weight is 4-bit (graph/projectionWeight.ts). */
+  projection: ProjectionMatrix;
   groups: number;
   perGroup: number;
   keys: number;
@@ -39,7 +41,7 @@ function sessionOf(kind: Kind): Promise<ort.InferenceSession> {
 
 function weightOf(layer: HeldLayerValue): ort.Tensor {
   const { projection, groups, perGroup, dv, width } = layer;
-  return new ort.Tensor('float32', projection, [groups, perGroup, dv, width]);
+  return new ort.Tensor('float32', projection.data(), [groups, perGroup, dv, width]);
 }
 
 /**
@@ -63,8 +65,9 @@ export async function valueNormsOf(
   let w = weightOf(layer);
   if (heads) {
     const rows = new Float32Array(heads.length * dv * width);
+    const projection = layer.projection.data();
     for (const [i, h] of heads.entries()) {
-      rows.set(layer.projection.subarray(h * dv * width, (h + 1) * dv * width), i * dv * width);
+      rows.set(projection.subarray(h * dv * width, (h + 1) * dv * width), i * dv * width);
     }
     w = new ort.Tensor('float32', rows, [heads.length, 1, dv, width]);
   }

@@ -152,8 +152,9 @@ describe('value-weighted overviews and row shares (issue 24)', () => {
 
   it('a result without norms: the value-weighted overview is refused with the engine’s reason', async () => {
     const engine = sharedEngine();
-    const dir = join(HF_FIXTURES, 'gqa-llama');
-    const held = await engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'q4' });
+    // A 4-bit MatMulBnb4 output projection is not read (4-bit MatMulNBits is).
+    const dir = join(HF_FIXTURES, 'gpt2-optimized');
+    const held = await engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'bnb4' });
     await assert.rejects(
       engine.overview(held.resultId, 'encoder', 0, undefined, 'value-weighted'),
       /Value-weighted attention and head writes are not available for this result: /,

@@ -24,7 +24,7 @@ function shaped(keys: number, layers = 3) {
   };
   const layer: HeldLayerValue = {
     value: new Float32Array(0),
-    projection: new Float32Array(0),
+    projection: { rows: 0, cols: 0, data: () => new Float32Array(0) },
     groups: 3,
     perGroup: 3,
     keys,
