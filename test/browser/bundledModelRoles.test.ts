@@ -4,25 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { sharedEngine } from '../unit/engine/fixtures';
 import { CARD_TEXT } from './cardText';
-import { launchChromium } from '../chromium';
 import { fixtureOf } from './fixtureResult';
-import { WebviewPage } from './webviewPage';
+import { webviewPagesForSuite } from './suiteChromium';
 
 const BUNDLED = join(__dirname, '../../models/mini-code-gpt');
 
 describe('the bundled model in the summary view (Chromium)', () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
 
   it('labels previous-token and induction heads on a text with a repeated passage', async () => {
     const rest = await sharedEngine().inspect(BUNDLED, CARD_TEXT);
-    const w = await WebviewPage.open(browser, { theme: 'dark' });
+    const w = await openPage({ theme: 'dark' });
     await w.sendResult(fixtureOf(rest, 1, 'area.py'), {
       type: 'didChangeSettings',
       settings: { colorMap: 'viridis', topK: 5, defaultView: 'summary' },

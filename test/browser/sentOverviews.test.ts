@@ -6,13 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import { holdInspection } from '../../src/engine/attention/holdInspection';
 import { toFeedResult } from '../../src/panel/webviewFeed';
-import { launchChromium } from '../chromium';
 import { ROOT, sharedEngine } from '../unit/engine/fixtures';
-import { WebviewPage } from './webviewPage';
+import { webviewPagesForSuite } from './suiteChromium';
+import type { WebviewPage } from './webviewPage';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT = 'def add(a, b):\n    return a + b  # sum\n'.repeat(11);
@@ -30,11 +29,7 @@ function thumbnails(w: WebviewPage): Promise<string[]> {
 
 describe('overviews sent with the metadata (Chromium)', function () {
   this.timeout(300_000);
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
 
   it('asks for none and draws the model view as from the overviews it asks for', async () => {
     const result = await sharedEngine().inspect(BUNDLED, TEXT);
@@ -46,7 +41,7 @@ describe('overviews sent with the metadata (Chromium)', function () {
     );
     assert.ok(overviews[0].blockRows > 1, 'block means, not the exact matrix');
 
-    const asking = await WebviewPage.open(browser);
+    const asking = await openPage();
     asking.host.hold(1, result);
     await asking.send([
       SETTINGS,
@@ -56,7 +51,7 @@ describe('overviews sent with the metadata (Chromium)', function () {
     assert.equal(asking.host.callsOf('overview').length, layers);
     const asked = await thumbnails(asking);
 
-    const sent = await WebviewPage.open(browser);
+    const sent = await openPage();
     sent.host.hold(1, result);
     const meta = toFeedResult(shown, 1, 'a.py', undefined, overviews).meta;
     assert.ok(meta.overviews?.every((o) => o.thumbnails instanceof Uint16Array));

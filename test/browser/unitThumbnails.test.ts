@@ -4,16 +4,14 @@
  * (`overview` with `units`) and draws exactly the block means of the projected heads.
  */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { thumbnailsOf } from '../../src/engine/attention/thumbnails';
 import type { InspectResult, Token } from '../../src/engine/types';
 import { displayUnits, projectMatrix, type UnitOptions } from '../../src/shared/displayUnits';
 import { headMatrix } from '../../src/shared/squareMatrix';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
-import { launchChromium } from '../chromium';
 import { fixtureOf } from './fixtureResult';
-import { WebviewPage } from './webviewPage';
+import { webviewPagesForSuite } from './suiteChromium';
 
 const WORDS = 300;
 
@@ -91,16 +89,11 @@ function expectedLevels(result: InspectResult, options: UnitOptions): Float32Arr
 }
 
 describe('model view thumbnails by word and without specials (Chromium)', () => {
-  let browser: Browser;
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
 
   it('ask the engine for the grouped layer and draw its block means', async () => {
     const result = wordResult();
-    const w = await WebviewPage.open(browser, { width: 1100, height: 720 });
+    const w = await openPage({ width: 1100, height: 720 });
     await w.sendResult(fixtureOf(result, 3, 'words.txt:1–1'), {
       type: 'didChangeSettings',
       settings: { colorMap: 'viridis', topK: 5, defaultView: 'model' },

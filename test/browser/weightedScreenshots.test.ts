@@ -7,12 +7,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { toFeedResult } from '../../src/panel/webviewFeed';
-import { launchChromium } from '../chromium';
 import { screenshotPath } from '../screenshotDir';
 import { sharedEngine } from '../unit/engine/fixtures';
-import { WebviewPage } from './webviewPage';
+import { webviewPagesForSuite } from './suiteChromium';
 
 const ROOT = join(__dirname, '../..');
 const BUNDLED = join(ROOT, 'models/mini-code-gpt');
@@ -24,18 +22,14 @@ const ZOOM = 3;
 const FIRST_TOKEN_SHARE = { attention: '0.811', 'value-weighted': '0.673' };
 
 describe('the sink head, raw and value-weighted (screenshots, Chromium)', () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
 
   for (const weights of ['attention', 'value-weighted'] as const) {
     it(`matrix view, ${weights}`, async () => {
       const engine = sharedEngine();
       const held = await engine.inspectHeld(BUNDLED, SINK_TEXT);
       const state = { v: 1, view: 'matrix', layer: 1, head: 1, zoom: ZOOM, weights };
-      const w = await WebviewPage.open(browser, { theme: 'dark', width: 1200, height: 760, state });
+      const w = await openPage({ theme: 'dark', width: 1200, height: 760, state });
       w.host.holdInEngine(1, engine, held);
       const meta = toFeedResult(held, 1, 'sink-code.py').meta;
       await w.send({ type: 'didStartResult', meta });

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { HeadNorms } from '../../src/engine/attention/headNorms';
 import { HeldTensors } from '../../src/engine/attention/attentionSource';
 import { HeldResults } from '../../src/engine/attention/heldResults';
@@ -19,9 +18,9 @@ import type { FocusMessage, HostToWebview } from '../../src/protocol/webview';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
 import { TILED_ABOVE } from '../../webview/headTiles';
-import { launchChromium } from '../chromium';
 import { sharedEngine } from '../unit/engine/fixtures';
-import { WebviewPage } from './webviewPage';
+import { webviewPagesForSuite } from './suiteChromium';
+import type { WebviewPage } from './webviewPage';
 
 const ROOT = join(__dirname, '../..');
 const BUNDLED = join(ROOT, 'models/mini-code-gpt');
@@ -90,16 +89,12 @@ function worstLevel(
 }
 
 describe('the Weights switch in the model view and on long heads (issue 24, Chromium)', () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
 
   it('redraws the model view’s thumbnails from the engine’s value-weighted overviews', async () => {
     const engine = sharedEngine();
     const held = await engine.inspectHeld(BUNDLED, SINK_TEXT);
-    const w = await WebviewPage.open(browser, {
+    const w = await openPage({
       state: { v: 1, view: 'model', layer: 1, head: 1 },
     });
     w.host.holdInEngine(1, engine, held);
@@ -149,7 +144,7 @@ describe('the Weights switch in the model view and on long heads (issue 24, Chro
   it('a long head drawn from tiles asks for value-weighted row shares; its focused row is the engine’s', async () => {
     const n = TILED_ABOVE + 88;
     const { results, held, norms } = longHeldResult(n);
-    const w = await WebviewPage.open(browser, {
+    const w = await openPage({
       state: { v: 1, view: 'matrix', layer: 0, head: 1 },
     });
     w.host.holdInEngine(1, results as unknown as Engine, held);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { HeadNorms } from '../../../src/engine/attention/headNorms';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { worstRelativeToRowMax } from './referenceAgreement';
 
 interface NormsReference {
   ids: number[];
@@ -41,20 +42,6 @@ const CASES: { name: string; dir: string; reference: string }[] = [
     reference: join(ROOT, 'test', 'fixtures', 'norms', 'mini-code-gpt.norms.json'),
   },
 ];
-
-/** Largest |a − b| per row of `expected` over that row's largest |value|. */
-function worstRelativeToRowMax(got: Float32Array, expected: number[][]): number {
-  const cols = expected[0].length;
-  assert.equal(got.length, expected.length * cols);
-  let worst = 0;
-  for (const [r, row] of expected.entries()) {
-    const max = Math.max(...row.map(Math.abs));
-    for (const [j, value] of row.entries()) {
-      worst = Math.max(worst, Math.abs(got[r * cols + j] - value) / max);
-    }
-  }
-  return worst;
-}
 
 describe('head norms and writes, against PyTorch', () => {
   for (const { name, dir, reference } of CASES) {

@@ -12,6 +12,11 @@ import { HeadNorms } from '../../../src/engine/attention/headNorms';
 import { LogitLens } from '../../../src/engine/attention/logitLens';
 import { ROOT } from '../engine/fixtures';
 import { HF_FIXTURES, hfModel } from '../folder/hfFixtures';
+import {
+  lastLayerAgainstOwn,
+  worstLensDifference,
+  worstRelativeToRowMax,
+} from './referenceAgreement';
 
 interface VariantReference {
   layers: { values: number[][]; writes: number[][] }[];
@@ -21,19 +26,6 @@ type Reference = { ids: number[] } & Record<'q4' | 'q4f16', VariantReference>;
 
 const reference = () =>
   JSON.parse(readFileSync(join(HF_FIXTURES, 'gqa-llama.q4.norms.json'), 'utf8')) as Reference;
-
-/** Largest |a − b| per row of `expected` over that row's largest |value|. */
-function worstRelativeToRowMax(got: Float32Array, expected: number[][]): number {
-  const cols = expected[0].length;
-  assert.equal(got.length, expected.length * cols);
-  let worst = 0;
-  for (const [r, row] of expected.entries()) {
-    const max = Math.max(...row.map(Math.abs));
-    for (const [j, value] of row.entries())
-      worst = Math.max(worst, Math.abs(got[r * cols + j] - value) / max);
-  }
-  return worst;
-}
 
 const K = 5;
 
@@ -69,28 +61,10 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
       const lens = await source.moves?.lens();
       assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
       const table = await lens.all(K);
-      let worst = 0;
-      for (const [position, layers] of table.entries()) {
-        for (const { layer, predictions: got } of layers) {
-          const top = want.lens[layer][position];
-          assert.deepEqual(
-            got.map((p) => p.id),
-            top.map((p) => p.id),
-            `layer ${layer}, position ${position}`,
-          );
-          for (const [r, p] of got.entries())
-            worst = Math.max(worst, Math.abs(p.prob - top[r].prob));
-        }
-        const last = layers[layers.length - 1].predictions;
-        const own = predictions?.[position] ?? [];
-        assert.deepEqual(
-          last.map((p) => p.id),
-          own.map((p) => p.id),
-          `position ${position}`,
-        );
-        for (const [r, p] of last.entries())
-          worst = Math.max(worst, Math.abs(p.prob - own[r].prob));
-      }
+      const worst = Math.max(
+        worstLensDifference(table, want.lens),
+        lastLayerAgainstOwn(table, predictions),
+      );
       console.log(`      ${variant}: worst lens probability difference ${worst.toExponential(2)}`);
       assert.ok(worst <= lensTolerance, `worst lens probability difference ${worst}`);
     });
@@ -117,15 +91,7 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
     assert.ok(worst <= 2e-3, `worst ${worst}`);
     const lens = await source.moves?.lens();
     assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
-    for (const [position, layers] of (await lens.all(K)).entries()) {
-      const last = layers[layers.length - 1].predictions;
-      const own = predictions?.[position] ?? [];
-      assert.deepEqual(
-        last.map((p) => p.id),
-        own.map((p) => p.id),
-        `position ${position}`,
-      );
-    }
+    lastLayerAgainstOwn(await lens.all(K), predictions);
   });
 
   it('the CLI exports --norms and --logit-lens for q4 and q4f16 as JSON that parses', () => {

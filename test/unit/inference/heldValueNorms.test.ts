@@ -14,6 +14,7 @@ import { WhatMovesSession } from '../../../src/engine/inference/whatMovesSession
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import type { GraphVariant } from '../../../src/engine/folder/onnxGraphFiles';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { worstRelative } from '../attention/referenceAgreement';
 
 const CASES = [
   { name: 'mini-code-gpt', dir: join(ROOT, 'models', 'mini-code-gpt') },
@@ -33,18 +34,6 @@ const CASES = [
 
 /** Token ids every fixture's vocabulary has. */
 const IDS = Array.from({ length: 12 }, (_, i) => 3 + i * 7);
-
-/** Largest |a − b| over each row's largest |b| (rows of `width`). */
-function worstRelative(got: Float32Array, want: Float32Array, width: number): number {
-  assert.equal(got.length, want.length);
-  let worst = 0;
-  for (let at = 0; at < want.length; at += width) {
-    const row = want.subarray(at, at + width);
-    const max = Math.max(...Array.from(row, Math.abs));
-    for (let j = 0; j < width; j++) worst = Math.max(worst, Math.abs(got[at + j] - row[j]) / max);
-  }
-  return worst;
-}
 
 describe('value norms from held values (issue 24, item 5)', () => {
   for (const { name, dir, variant } of CASES as ((typeof CASES)[number] & {

@@ -17,6 +17,7 @@ import type { LogitLensLayer } from '../../../src/engine/types';
 import { runCli } from '../cli/runCli';
 import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { worstLensDifference } from '../attention/referenceAgreement';
 import {
   SEQ2SEQ_FIXTURES,
   type Seq2SeqFixture,
@@ -29,26 +30,6 @@ const K = 5;
 
 function lensReference(name: string): { decoder_ids: number[]; lens: Lens } {
   return JSON.parse(readFileSync(join(HF_FIXTURES, `${name}.norms.json`), 'utf8'));
-}
-
-/** The worst probability difference; throws where an id differs. */
-function compare(got: LogitLensLayer[][], want: Lens): number {
-  let worst = 0;
-  for (const [position, layers] of got.entries()) {
-    for (const { layer, predictions } of layers) {
-      const expected = want[layer][position];
-      const at = `layer ${layer}, position ${position}`;
-      assert.deepEqual(
-        predictions.map((p) => p.id),
-        expected.map((p) => p.id),
-        at,
-      );
-      for (const [r, p] of predictions.entries()) {
-        worst = Math.max(worst, Math.abs(p.prob - expected[r].prob));
-      }
-    }
-  }
-  return worst;
 }
 
 /**
@@ -135,7 +116,7 @@ async function editedCopyLens(
     for (let position = 0; position < ref.decoder_ids.length; position++) {
       table.push(await engine.logitLens(held.resultId, position, K));
     }
-    return compare(table, ref[key]);
+    return worstLensDifference(table, ref[key]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -159,7 +140,7 @@ describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (iss
         table.push(await engine.logitLens(held.resultId, position, K));
       }
       assert.equal(table[0].length, ref.lens.length, 'one row per decoder layer');
-      const worst = compare(table, ref.lens);
+      const worst = worstLensDifference(table, ref.lens);
       assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
       await assert.rejects(
         engine.logitLens(held.resultId, ref.decoder_ids.length, K),
@@ -223,7 +204,7 @@ describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (iss
       for (let position = 0; position < ref.decoder_ids.length; position++) {
         table.push(await engine.logitLens(held.resultId, position, K));
       }
-      const worst = compare(table, ref.lens);
+      const worst = worstLensDifference(table, ref.lens);
       assert.ok(worst <= 1e-4, `worst probability difference ${worst}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -255,6 +236,6 @@ describe('the logit lens of an encoder-decoder’s decoder, against PyTorch (iss
         predictions: positions[position].map((p) => ({ ...p, text: '' })),
       })),
     );
-    assert.ok(compare(asTable, ref.lens) <= 1e-4);
+    assert.ok(worstLensDifference(asTable, ref.lens) <= 1e-4);
   });
 });

@@ -13,6 +13,7 @@ import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 import { runCli } from '../cli/runCli';
 import { SEQ2SEQ_FIXTURES, seq2seqDir, seq2seqReference } from './seq2seqFixtures';
+import { worstRelativeToRowMax } from '../attention/referenceAgreement';
 
 interface LayerReference {
   values: number[][];
@@ -24,20 +25,6 @@ type NormsReference = { source_ids: number[]; decoder_ids: number[] } & Record<
   AttentionKind,
   LayerReference[]
 >;
-
-/** Largest |a − b| per row of `expected` over that row's largest |value|. */
-function worstRelativeToRowMax(got: Float32Array, expected: number[][]): number {
-  const cols = expected[0].length;
-  assert.equal(got.length, expected.length * cols);
-  let worst = 0;
-  for (const [r, row] of expected.entries()) {
-    const max = Math.max(...row.map(Math.abs));
-    for (const [j, value] of row.entries()) {
-      worst = Math.max(worst, Math.abs(got[r * cols + j] - value) / max);
-    }
-  }
-  return worst;
-}
 
 describe('encoder-decoder norms on demand, against PyTorch (issue 24)', () => {
   for (const name of SEQ2SEQ_FIXTURES) {

@@ -11,21 +11,10 @@ import { RunTurns } from '../../../src/worker/runTurns';
 import { fillInBackground } from '../../../src/worker/backgroundFill';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { worstRelative } from '../attention/referenceAgreement';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT = 'def mean(values):\n    total = sum(values)\n    return total / len(values)\n';
-
-/** Largest |a − b| over each row's largest |b| (rows of `width`). */
-function worstRelative(got: Float32Array, want: Float32Array, width: number): number {
-  assert.equal(got.length, want.length);
-  let worst = 0;
-  for (let at = 0; at < want.length; at += width) {
-    const row = want.subarray(at, at + width);
-    const max = Math.max(...Array.from(row, Math.abs));
-    for (let j = 0; j < width; j++) worst = Math.max(worst, Math.abs(got[at + j] - row[j]) / max);
-  }
-  return worst;
-}
 
 async function held(engine: Engine, dir: string) {
   const result = await engine.inspectHeld(dir, TEXT);
