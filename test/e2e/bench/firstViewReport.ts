@@ -39,9 +39,18 @@ const STAGES: [string, (s: Sample) => number][] = [
   ['draw', (s) => s.record.drawnAt - s.record.lastLayerAt],
 ];
 
+/**
+ * Whole milliseconds. A stage that took no time can come out a hair below zero (the layers of
+ * a result whose overviews travel with its metadata arrive as it starts): 0, never "-0".
+ */
+export function wholeMs(ms: number): string {
+  const text = ms.toFixed(0);
+  return text === '-0' ? '0' : text;
+}
+
 /** One run's stages on one line, for the log while the benchmark runs. */
 export function sampleLine(s: Sample): string {
-  const stages = STAGES.map(([name, stage]) => `${name} ${stage(s).toFixed(0)}`).join(', ');
+  const stages = STAGES.map(([name, stage]) => `${name} ${wholeMs(stage(s))}`).join(', ');
   return `${s.kind} ${s.record.tokens} tokens: ${(s.record.drawnAt - s.keyAt).toFixed(0)} ms (${stages})`;
 }
 
@@ -82,7 +91,7 @@ export function markdownSection(
         );
         if (!group.length) continue;
         const total = median(group.map((s) => s.record.drawnAt - s.keyAt));
-        const cells = STAGES.map(([, stage]) => median(group.map(stage)).toFixed(0));
+        const cells = STAGES.map(([, stage]) => wholeMs(median(group.map(stage))));
         const megabytes = median(group.map((s) => s.wire?.megabytes ?? 0)).toFixed(1);
         const tokens = median(group.map((s) => s.record.tokens));
         rows.push(
