@@ -6,7 +6,8 @@
  *  2. memory over 50 inspections after a warm-up of 30 (memoryReport.ts) of the bundled model (and a few of the big model) through the
  *     engine in its worker, as the extension runs it (memoryFlatBench.ts).
  * Writes the section between `<!-- scale:start -->` and `<!-- scale:end -->` of
- * docs/performance.md (unless --no-write) and prints it. Run it on an idle machine.
+ * docs/performance.md (unless --no-write; the parts not in --parts keep their last tables:
+ * scaleBlock.ts) and prints it. Run it on an idle machine.
  *
  *   npm run bench:scale [-- --sizes 512,1024,2048] [--model DIR] [--cli-threads N]
  *     [--native-threads N] [--parts cli,memory] [--big-inspections 10] [--timeout 900]
@@ -34,7 +35,8 @@ import { parseArgs } from 'node:util';
 import type { MemoryPoint } from './memoryFlatBench';
 import { runTree, type TreeRun } from './processTreeRun';
 import type { MemorySeries } from './memoryReport';
-import { type CliRow, scaleSection, writeSection } from './scaleReport';
+import { partsOf, readDoc, writeSection } from './scaleBlock';
+import { type CliRow, scaleSection } from './scaleReport';
 import { nativeScript } from './scaleNative';
 import { benchTexts, engineSource } from './scaleText';
 
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const argv = process.argv.slice(2);
   const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  const doc = join(ROOT, 'docs', 'performance.md');
   const section = scaleSection(
     {
       date,
@@ -215,9 +218,10 @@ async function main(): Promise<void> {
     },
     rows,
     memory,
+    partsOf(readDoc(doc)),
   );
   console.log(section);
-  if (!values['no-write']) writeSection(join(ROOT, 'docs', 'performance.md'), section);
+  if (!values['no-write']) writeSection(doc, section);
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,11 @@
 /**
- * The scale benchmark's figures → the Markdown section of docs/performance.md between
- * `<!-- scale:start -->` and `<!-- scale:end -->` (replaced on each run), with each row checked
- * against issue 22's targets.
+ * The scale benchmark's figures → the Markdown section of docs/performance.md (scaleBlock.ts:
+ * where it goes), with each row checked against issue 22's targets.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type MemorySeries, memoryTable } from './memoryReport';
 import type { TreeRun } from './processTreeRun';
 import { lastLine } from './processTreeRun';
+import { markedPart, type ScaleParts } from './scaleBlock';
 import type { NativeFigures } from './scaleNative';
 
 export interface CliRow {
@@ -44,6 +43,9 @@ const GB = 1e9;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const gb = (bytes: number): string => `${(bytes / GB).toFixed(2)} GB`;
 const loads = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
+/** When a part was measured: kept by a later run of other parts, it still says so. */
+const measured = (c: ScaleContext): string =>
+  `measured ${c.date.toISOString()} at commit ${c.commit}, load ${c.loadStart[0].toFixed(2)}–${c.loadEnd[0].toFixed(2)}`;
 
 function failure(run: TreeRun): string {
   if (run.timedOut) return `killed after ${seconds(run.wallMs)} (timeout)`;
@@ -100,10 +102,15 @@ function memoryRunCell(s: MemorySeries): string {
   return `peak ${gb(s.run.peakRss)}; last inspection ${last ? `${last.lastMs.toFixed(0)} ms` : '—'}`;
 }
 
+/**
+ * The section; a part that did not run (no rows, no memory series) is `kept` as the previous
+ * section had it, where it had one.
+ */
 export function scaleSection(
   context: ScaleContext,
   rows: CliRow[],
   memory: MemorySeries[],
+  kept: ScaleParts = {},
 ): string {
   const lines = [
     "## Scale: a model of today's size (issue 22)",
@@ -115,37 +122,24 @@ export function scaleSection(
   if (rows.length > 0) {
     lines.push(
       '',
-      `CLI: \`node dist/cli.js --model DIR --text-file F --max-tokens N --layers 0 --heads 0 --out F.json\` (threads: ${context.cliThreads}), the whole process. onnxruntime-node ${context.nativeThreads} threads: \`InferenceSession.create(model.onnx)\` (load) and one \`run\` of the same ids (run), in a Node process of its own. Peak RSS: the whole process tree (processTreeRun.ts); GB = 10⁹ bytes.`,
-      '',
-      '| tokens | CLI ran | CLI wall | CLI peak RSS | native load | native run | native load + run | native peak RSS | CLI ÷ native (time) | CLI ÷ native (RSS) | target | |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
-      ...rows.map(cliRow),
+      markedPart('cli', [
+        `CLI (${measured(context)}): \`node dist/cli.js --model DIR --text-file F --max-tokens N --layers 0 --heads 0 --out F.json\` (threads: ${context.cliThreads}), the whole process. onnxruntime-node ${context.nativeThreads} threads: \`InferenceSession.create(model.onnx)\` (load) and one \`run\` of the same ids (run), in a Node process of its own. Peak RSS: the whole process tree (processTreeRun.ts); GB = 10⁹ bytes.`,
+        '',
+        '| tokens | CLI ran | CLI wall | CLI peak RSS | native load | native run | native load + run | native peak RSS | CLI ÷ native (time) | CLI ÷ native (RSS) | target | |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+        ...rows.map(cliRow),
+      ]),
     );
-  }
+  } else if (kept.cli) lines.push('', kept.cli);
   if (memory.length > 0) {
     lines.push(
       '',
-      "Memory over repeated inspections (target: flat over 50; after closing the panel the engine's memory returns): each inspection the way a panel makes it (held result, every layer's overview, the previous result released), the engine process measured after a collection at each checkpoint (memoryFlatBench.ts; the rules: docs/performance.md, *Memory over repeated inspections*).",
-      ...memoryTable(memory, memoryRunCell),
+      markedPart('memory', [
+        `Memory over repeated inspections (${measured(context)}; target: flat over 50; after closing the panel the engine's memory returns): each inspection the way a panel makes it (held result, every layer's overview, the previous result released), the engine process measured after a collection at each checkpoint (memoryFlatBench.ts; the rules: docs/performance.md, *Memory over repeated inspections*).`,
+        ...memoryTable(memory, memoryRunCell),
+      ]),
     );
-  }
+  } else if (kept.memory) lines.push('', kept.memory);
   lines.push('', `\`${context.command}\``);
   return lines.join('\n');
-}
-
-const START = '<!-- scale:start -->';
-const END = '<!-- scale:end -->';
-
-/** Replaces the marked section of `doc` (appends it the first time). */
-export function writeSection(doc: string, section: string): void {
-  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
-  const block = `${START}\n${section}\n${END}`;
-  const at = text.indexOf(START);
-  const end = text.indexOf(END);
-  writeFileSync(
-    doc,
-    at >= 0 && end > at
-      ? text.slice(0, at) + block + text.slice(end + END.length)
-      : `${text.trimEnd()}\n\n${block}\n`,
-  );
 }
