@@ -7,10 +7,9 @@
  * group that itself repeats or alternates: `(a+)+`, `(a*)*`, `(a|a)*`), since a file from the
  * Hub is untrusted input. See docs/decisions.md ("file-supplied patterns").
  */
-import { unicodeClass } from '../unicodeClasses';
-import type { UnicodeTableName } from '../unicodeTables';
 import { caseBody, escapeLiteral } from './caseFolding';
 import { fileError } from './fileError';
+import { type Parsed, type PatternCursor, translateEscape } from './patternEscapes';
 
 /** Compiles a `{"String": …}` or `{"Regex": …}` pattern at `field` into a global regex. */
 export function compilePattern(pattern: unknown, field: string): RegExp {
@@ -31,58 +30,12 @@ export function compilePattern(pattern: unknown, field: string): RegExp {
   }
 }
 
-/** Oniguruma's classes whose Unicode version differs from the JavaScript engine's. */
-const PROPERTIES: Record<string, UnicodeTableName> = {
-  L: 'byteLevelLetter',
-  Letter: 'byteLevelLetter',
-  N: 'byteLevelNumber',
-  Number: 'byteLevelNumber',
-  Lu: 'onigLu',
-  Ll: 'onigLl',
-  Lt: 'onigLt',
-  Lm: 'onigLm',
-  Lo: 'onigLo',
-  M: 'onigM',
-  Mark: 'onigM',
-  Nd: 'onigDigit',
-  P: 'onigP',
-  Punctuation: 'onigP',
-  S: 'onigS',
-  Symbol: 'onigS',
-};
-
-const SHORTHANDS: Record<string, [UnicodeTableName, boolean]> = {
-  s: ['byteLevelSpace', false],
-  S: ['byteLevelSpace', true],
-  d: ['onigDigit', false],
-  D: ['onigDigit', true],
-  w: ['onigWord', false],
-  W: ['onigWord', true],
-};
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  n: '\\n',
-  t: '\\t',
-  r: '\\r',
-  f: '\\f',
-  v: '\\v',
-  a: '\\x07',
-  e: '\\x1b',
-};
-
-interface Parsed {
-  text: string;
-  /** Contains a quantifier or an alternation: repeating it can backtrack exponentially. */
-  risky: boolean;
-  quantifiable: boolean;
-}
-
-class Translator {
-  private i = 0;
+class Translator implements PatternCursor {
+  i = 0;
 
   constructor(
-    private readonly src: string,
-    private readonly fail: (why: string) => never,
+    readonly src: string,
+    readonly fail: (why: string) => never,
   ) {}
 
   translate(): string {
@@ -145,7 +98,7 @@ class Translator {
         this.i++;
         return plain('(?![^\\n])', false);
       case '\\':
-        return this.escape(fold);
+        return translateEscape(this, fold);
       case '*':
       case '+':
       case '?':
@@ -236,65 +189,7 @@ class Translator {
       this.i += 2;
       return '\\x08';
     }
-    const parsed = this.escape(false, true);
+    const parsed = translateEscape(this, false, true);
     return parsed.text;
-  }
-
-  /** An escape at `i` (a backslash); in a class, returns class-body text. */
-  private escape(fold: boolean, inClass = false): Parsed {
-    const c = this.src[this.i + 1];
-    if (c === undefined) return this.fail('ends with a backslash');
-    this.i += 2;
-    const plain = (text: string, quantifiable = true): Parsed => ({
-      text,
-      risky: false,
-      quantifiable,
-    });
-    const table = (name: UnicodeTableName, negate: boolean): Parsed => {
-      const set = unicodeClass(name);
-      if (inClass) return plain(set.toRegexClassBody(negate));
-      return plain(`[${negate ? '^' : ''}${set.toRegexClassBody()}]`);
-    };
-    if (c === 'p' || c === 'P') {
-      const m = /^\{(\^?)([A-Za-z_]+)\}/.exec(this.src.slice(this.i));
-      if (!m) return this.fail('has a \\p without {Name}');
-      this.i += m[0].length;
-      const negate = (c === 'P') !== (m[1] === '^');
-      const name = PROPERTIES[m[2]!];
-      if (name) return table(name, negate);
-      const js = `\\${negate ? 'P' : 'p'}{${m[2]}}`;
-      return plain(inClass ? js : `[${js}]`);
-    }
-    if (SHORTHANDS[c]) return table(...SHORTHANDS[c]);
-    if (SIMPLE_ESCAPES[c]) return plain(SIMPLE_ESCAPES[c]);
-    if (c === 'h' || c === 'H') {
-      return plain(inClass && c === 'h' ? '0-9a-fA-F' : `[${c === 'H' ? '^' : ''}0-9a-fA-F]`);
-    }
-    if (c === 'x' || c === 'u') {
-      const m = (c === 'x' ? /^(\{[0-9a-fA-F]{1,8}\}|[0-9a-fA-F]{1,2})/ : /^[0-9a-fA-F]{4}/).exec(
-        this.src.slice(this.i),
-      );
-      if (!m) return this.fail(`has a malformed \\${c} escape`);
-      this.i += m[0].length;
-      const hex = m[0].replace(/[{}]/g, '');
-      const ch = String.fromCodePoint(Number.parseInt(hex, 16));
-      return plain(fold ? `[${caseBody(ch)}]` : `\\u{${hex}}`);
-    }
-    if (c === '0' && !/[0-7]/.test(this.src[this.i] ?? '')) return plain('\\x00');
-    if (!inClass) {
-      const word = unicodeClass('onigWord').toRegexClassBody();
-      const anchors: Record<string, string> = {
-        A: '(?<![\\s\\S])',
-        z: '(?![\\s\\S])',
-        Z: '(?=\\n?(?![\\s\\S]))',
-        b: `(?:(?<=[${word}])(?![${word}])|(?<![${word}])(?=[${word}]))`,
-        B: `(?:(?<=[${word}])(?=[${word}])|(?<![${word}])(?![${word}]))`,
-      };
-      if (anchors[c]) return plain(anchors[c], false);
-    }
-    if (/[0-9A-Za-z]/.test(c)) return this.fail(`uses the escape \\${c}, not supported`);
-    const ch = String.fromCodePoint(this.src.codePointAt(this.i - 1)!);
-    this.i += ch.length - 1;
-    return plain(escapeLiteral(ch, inClass));
   }
 }
