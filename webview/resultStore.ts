@@ -23,8 +23,8 @@ import type { AttentionKind, ResultMeta } from '../src/protocol/webview';
 import { fitsStack, OverviewPull, sentOverviews } from './overviewPull';
 import { RolloutChain } from './rolloutChain';
 import { LayerSlices } from './layerSlices';
-import { targetTokens } from './targetTokens';
-import { labelledUnits, type Units } from './units';
+import { ShownUnits } from './shownUnits';
+import type { Units } from './units';
 import type { HeadChoice } from './viewState';
 
 export type { Units } from './units';
@@ -59,8 +59,7 @@ export class ResultStore {
   private readonly pull: OverviewPull;
   private readonly matrices = new LruCache<string, SquareMatrix>(CACHE_LIMIT);
   private readonly rollout: RolloutChain;
-  private unitsCache: { key: string; units: Units } | null = null;
-  private keyUnitsCache: Units | null = null;
+  private readonly shownUnits = new ShownUnits(() => ({ meta: this.meta, kind: this.shownKind }));
 
   constructor(
     private readonly queries: ResultQueries,
@@ -136,8 +135,7 @@ export class ResultStore {
   private forgetDerived(): void {
     this.matrices.clear();
     this.rollout.reset();
-    this.unitsCache = null;
-    this.keyUnitsCache = null;
+    this.shownUnits.forget();
   }
 
   /** The attention the views show; only `encoder` for a result without a decoder side. */
@@ -186,7 +184,7 @@ export class ResultStore {
   }
   /** Rows of the shown attention (its query tokens). */
   get n(): number {
-    return this.rowTokens().length;
+    return this.shownUnits.rowTokens().length;
   }
   /** Columns of the shown attention (its key tokens): `n` but for cross-attention. */
   get cols(): number {
@@ -220,32 +218,12 @@ export class ResultStore {
 
   /** The view's rows for `options` (query units; for the decoder side, one per token). */
   units(options: UnitOptions): Units {
-    const options_ =
-      this.shownKind === 'encoder' ? options : { wordLevel: false, hideSpecial: false };
-    const key = `${options_.wordLevel}/${options_.hideSpecial}`;
-    if (this.unitsCache?.key !== key) {
-      const text = this.shownKind === 'encoder' ? (this.meta?.text ?? '') : '';
-      this.unitsCache = { key, units: labelledUnits(this.rowTokens(), text, options_) };
-    }
-    return this.unitsCache.units;
+    return this.shownUnits.units(options);
   }
 
   /** The view's columns (key units): the rows' units but for cross-attention (source tokens). */
   keyUnits(options: UnitOptions): Units {
-    if (this.shownKind !== 'cross') return this.units(options);
-    const tokenLevel = { wordLevel: false, hideSpecial: false };
-    this.keyUnitsCache ??= labelledUnits(
-      this.meta?.tokens ?? [],
-      this.meta?.text ?? '',
-      tokenLevel,
-    );
-    return this.keyUnitsCache;
-  }
-
-  /** The shown attention's query tokens: the source, or the decoder's (no source offsets). */
-  private rowTokens() {
-    if (this.shownKind === 'encoder' || !this.meta?.seq2seq) return this.meta?.tokens ?? [];
-    return targetTokens(this.meta.seq2seq.decoderTokens);
+    return this.shownUnits.keyUnits(options);
   }
 
   /** The token-level matrix of `head` in `layer`, or undefined until its slice arrived. */

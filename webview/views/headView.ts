@@ -17,6 +17,7 @@ import {
   linesToKey,
   type HeadLine,
 } from '../heatmap/headLines';
+import { paintHeadLines } from '../heatmap/headLinesPainter';
 import type { Focus, View, ViewContext, ViewHost } from './view';
 
 export class HeadView implements View {
@@ -194,13 +195,13 @@ export class HeadView implements View {
 
   private paintBase(): void {
     this.base.classList.toggle('dim', this.focus.unit !== null || this.keyHover !== null);
-    this.paintLines(this.base, this.lines);
+    paintHeadLines(this.base, this.lines, this.ctx?.palette);
   }
 
   private paintOverlay(): void {
     const focused = this.focus.unit !== null || this.keyHover !== null;
     this.base.classList.toggle('dim', focused);
-    this.paintLines(this.overlay, focused ? this.currentLines() : []);
+    paintHeadLines(this.overlay, focused ? this.currentLines() : [], this.ctx?.palette);
     // Keys are shaded by the focused row's weight; only changed opacities are written and
     // only the previously and newly marked keys get their classes toggled.
     const row = this.keyHover !== null ? null : this.focus.row;
@@ -218,34 +219,6 @@ export class HeadView implements View {
       keys[j]?.classList.toggle('focused', hovered.includes(j));
     }
     this.marked = [...marked, ...hovered];
-  }
-
-  private paintLines(canvas: HTMLCanvasElement, lines: HeadLine[]): void {
-    const g = canvas.getContext('2d')!;
-    const dpr = window.devicePixelRatio || 1;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, HEAD_GAP, canvas.height / dpr);
-    const ctx = this.ctx;
-    if (!ctx) return;
-    g.lineWidth = ctx.palette.lineWidth;
-    // One path per head and opacity step: thousands of lines in a few strokes.
-    const buckets = new Map<string, HeadLine[]>();
-    for (const line of lines) {
-      const key = `${line.head}/${Math.round(Math.min(1, line.weight) * 20)}`;
-      (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(line);
-    }
-    for (const [key, group] of buckets) {
-      const [head, step] = key.split('/').map(Number);
-      g.strokeStyle = headColor(head, ctx.palette);
-      g.globalAlpha = Math.max(0.05, step / 20);
-      g.beginPath();
-      for (const line of group) {
-        g.moveTo(2, (line.query + 0.5) * HEAD_ROW);
-        g.lineTo(HEAD_GAP - 2, (line.key + 0.5) * HEAD_ROW);
-      }
-      g.stroke();
-    }
-    g.globalAlpha = 1;
   }
 
   private listen(): void {

@@ -4,6 +4,7 @@
  * keys only repaint a transparent overlay canvas, which keeps feedback under a frame. A head
  * of a long result is drawn from tiles instead (heatmap/tiledCells.ts, issue 22).
  */
+import { DragPan, type Pan } from '../heatmap/dragPan';
 import { heatmapCanvas } from '../heatmap/heatmapImage';
 import { colorLegend } from '../heatmap/colorLegend';
 import { weightsName } from '../valueWeighted';
@@ -36,8 +37,8 @@ export class MatrixView implements View {
   private focus: Focus = { unit: null, pinned: false, top: [], row: null };
   private cursor = { row: 0, col: 0 };
   private hover: { row: number; col: number } | null = null;
-  private pan = { x: 0, y: 0 };
-  private drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
+  private pan: Pan = { x: 0, y: 0 };
+  private readonly drag = new DragPan();
   private margin = { left: 60, top: 60 };
   private readonly tiled = new TiledCells();
 
@@ -180,13 +181,11 @@ export class MatrixView implements View {
     const b = this.base;
     b.addEventListener('pointermove', (e) => this.onPointerMove(e));
     b.addEventListener('pointerdown', (e) => {
-      this.drag = { x: e.offsetX, y: e.offsetY, panX: this.pan.x, panY: this.pan.y, moved: false };
+      this.drag.press(e, this.pan);
       b.setPointerCapture(e.pointerId);
     });
     b.addEventListener('pointerup', (e) => {
-      const drag = this.drag;
-      this.drag = null;
-      if (drag?.moved) return;
+      if (!this.drag.release()) return;
       const hit = this.layout && hitMatrix(this.layout, e.offsetX, e.offsetY);
       if (!hit) return;
       // A cell pins its row and reveals the key; a label reveals its own token, where that
@@ -212,15 +211,11 @@ export class MatrixView implements View {
   private onPointerMove(e: PointerEvent): void {
     const l = this.layout;
     if (!l) return;
-    if (this.drag) {
-      const dx = e.offsetX - this.drag.x;
-      const dy = e.offsetY - this.drag.y;
-      if (Math.abs(dx) + Math.abs(dy) > 3) this.drag.moved = true;
-      if (this.drag.moved) {
-        this.pan = { x: this.drag.panX + dx, y: this.drag.panY + dy };
-        this.redraw();
-        return;
-      }
+    const dragged = this.drag.move(e);
+    if (dragged) {
+      this.pan = dragged;
+      this.redraw();
+      return;
     }
     const hit = hitMatrix(l, e.offsetX, e.offsetY);
     const same = hit && this.hover && hit.row === this.hover.row && hit.col === this.hover.col;

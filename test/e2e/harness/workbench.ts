@@ -4,13 +4,16 @@
  */
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../../chromium';
+import { QuickInput } from './quickInput';
 
 /** A workbench page in its own browser. */
-export class Workbench {
+export class Workbench extends QuickInput {
   private constructor(
     private readonly browser: Browser,
-    readonly page: Page,
-  ) {}
+    page: Page,
+  ) {
+    super(page);
+  }
 
   /**
    * Opens the workbench at `url` and waits until the explorer shows the workspace.
@@ -90,15 +93,6 @@ export class Workbench {
     await this.quickInput().waitFor({ state: 'hidden' });
   }
 
-  /** The quick pick entry whose label is exactly `label` (not merely containing it). */
-  private quickPickRow(label: string) {
-    const exact = new RegExp(`^${escapeRegExp(label)}$`);
-    return this.page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
-      .first();
-  }
-
   /** Opens a workspace file by name through quick open (Ctrl+P). */
   async openFile(name: string): Promise<void> {
     await this.leaveWebview();
@@ -174,80 +168,6 @@ export class Workbench {
       .waitFor({ timeout });
   }
 
-  /**
-   * Answers a save dialog. code-server shows VS Code's simple file dialog, a quick input holding
-   * the proposed path: replace it with `path` and accept.
-   */
-  async answerSaveDialog(path: string): Promise<void> {
-    const input = this.quickInput();
-    await input.waitFor({ timeout: 30_000 });
-    // The dialog fills in its proposal (part of it selected) just after it opens: wait for it,
-    // then replace the whole value, as pasting a path would.
-    const value = () => input.inputValue();
-    for (let tries = 0; (await value()) === '' && tries < 50; tries++) {
-      await this.page.waitForTimeout(100);
-    }
-    // The dialog may still write its own proposal over ours just after it opens: fill until
-    // the value has held `path` for half a second.
-    for (let attempt = 0, stableChecks = 0; stableChecks < 5; ) {
-      if ((await value()) !== path) {
-        if (++attempt > 10) throw new Error(`the save dialog holds ${await value()}`);
-        await input.fill(path);
-        stableChecks = 0;
-      } else {
-        stableChecks++;
-      }
-      await this.page.waitForTimeout(100);
-    }
-    await this.page.keyboard.press('Enter');
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
-  }
-
-  /** Types `text` into the open input box (`showInputBox`) and accepts it. */
-  async answerInputBox(text: string): Promise<void> {
-    const input = this.quickInput();
-    await input.waitFor({ timeout: 30_000 });
-    await input.fill(text);
-    await this.page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden', timeout: 30_000 });
-  }
-
-  /** Clicks the quick pick entry whose text contains `text` (after an icon, say). */
-  async pickQuickItem(text: string): Promise<void> {
-    await this.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: text })
-      .first()
-      .click({ timeout: 30_000 });
-  }
-
-  /**
-   * Answers an open-folder dialog (code-server's simple file dialog): type the folder's path
-   * with a trailing slash, so the dialog shows that folder, then accept it with Enter.
-   */
-  async answerOpenFolderDialog(path: string): Promise<void> {
-    const input = this.quickInput();
-    await input.waitFor({ timeout: 30_000 });
-    const wanted = path.endsWith('/') ? path : `${path}/`;
-    for (let tries = 0; (await input.inputValue()) === '' && tries < 50; tries++) {
-      await this.page.waitForTimeout(100);
-    }
-    // The next prompt (a quick pick of the same widget) has another title: that is gone too.
-    const title = this.page.locator('.quick-input-widget .quick-input-title');
-    const dialogTitle = await title.textContent();
-    const open = async (): Promise<boolean> =>
-      (await this.quickInput().isVisible()) && (await title.textContent()) === dialogTitle;
-    await input.fill(wanted);
-    await this.page.waitForTimeout(1_000);
-    // Enter first opens the typed folder, then accepts it; stop once the dialog is gone.
-    for (let tries = 0; tries < 5; tries++) {
-      if (!(await open())) return;
-      if ((await input.inputValue()) !== wanted) await input.fill(wanted);
-      await this.page.keyboard.press('Enter');
-      await this.page.waitForTimeout(1_000);
-    }
-    if (await open()) throw new Error(`the open dialog did not accept ${wanted}`);
-  }
-
   /** Text of the notification toasts currently shown. */
   async notifications(): Promise<string[]> {
     return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
@@ -288,12 +208,4 @@ export class Workbench {
   private async focusEditor(): Promise<void> {
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   }
-
-  private quickInput() {
-    return this.page.locator('.quick-input-widget .quick-input-box input');
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
