@@ -197,6 +197,30 @@ describe('matrix view (Chromium)', () => {
     assert.equal((await w.state()).zoom, 1.5);
   });
 
+  it('a drag pans the zoomed matrix and reveals nothing; a press that barely moves is a click', async () => {
+    await w.page.focus('.matrix-base');
+    for (let k = 0; k < 3; k++) await w.page.keyboard.press('+');
+    const l = await layoutOf(w);
+    const reveals = async () => (await w.posted()).filter((m) => m.type === 'revealToken');
+    const start = center(l, 10, 10);
+    await hover(w, l, start);
+    await w.page.mouse.down();
+    await hover(w, l, { x: start.x - 30, y: start.y - 20 });
+    await hover(w, l, { x: start.x - 60, y: start.y - 40 });
+    await w.page.mouse.up();
+    const dragged = await layoutOf(w);
+    assert.deepEqual([dragged.panX, dragged.panY], [l.panX - 60, l.panY - 40]);
+    assert.deepEqual(await reveals(), [], 'a drag is no click');
+    const cell = center(dragged, 12, 7);
+    await hover(w, dragged, cell);
+    await w.page.mouse.down();
+    await hover(w, dragged, { x: cell.x + 1, y: cell.y + 1 });
+    await w.page.mouse.up();
+    assert.deepEqual(await reveals(), [{ type: 'revealToken', runId: 1, index: 7 }]);
+    const after = await layoutOf(w);
+    assert.deepEqual([after.panX, after.panY], [dragged.panX, dragged.panY], 'no pan');
+  });
+
   it('merges words and hides special tokens when the toggles say so', async () => {
     await w.page.getByLabel('Word level (sub-words merged)').check();
     let l = await layoutOf(w);
