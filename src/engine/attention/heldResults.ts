@@ -6,7 +6,6 @@
  * can say so.
  */
 import { EngineRunError } from '../errors';
-import { enterStage, layerStage } from '../stage';
 import type {
   AttentionKind,
   AttentionSliceRequest,
@@ -21,10 +20,8 @@ import type {
 import { type AcrossHeads, checkAcrossHeads, combineHeads } from './acrossHeads';
 import { lensOf, normsOf, writesOnceAsked } from './movesOnDemand';
 import type { AttentionSource } from './attentionSource';
-import { summariseCrossLayer, summariseLayer } from './headSummaries';
-import { inductionTargets } from './inductionTargets';
+import { layerOverview, type StackQueries } from './layerOverview';
 import { type SliceShape, shapeSlice, sliceShapeOf } from './sliceShape';
-import { thumbnailsOf } from './thumbnails';
 import { checkUnits, unitThumbnailsOf } from './unitThumbnails';
 import { toRowShares, valueWeightedOverview } from './valueWeightedOverview';
 
@@ -44,7 +41,7 @@ export const HELD_BYTES = 768 * 2 ** 20;
 export interface HeldStack {
   source: AttentionSource;
   /** The stack's query token ids and which of them take no part (special tokens). */
-  queries?: { ids: number[]; skip: boolean[] };
+  queries?: StackQueries;
 }
 
 interface Held {
@@ -180,7 +177,7 @@ export class HeldResults {
         ? this.overview(resultId, kind, layer).then((plain) =>
             valueWeightedOverview((r) => this.slice(resultId, r), stack.source.stack, plain),
           )
-        : computeOverview(stack, layer);
+        : layerOverview(stack.source, layer, stack.queries);
       held.overviews.set(key, overview);
       overview.catch(() => held.overviews.delete(key));
     }
@@ -232,35 +229,6 @@ export class HeldResults {
     if (!stack) throw badInput(`this result has no ${kind} attention`);
     return stack;
   }
-}
-
-async function computeOverview(held: HeldStack, layer: number): Promise<LayerOverview> {
-  const { stack } = held.source;
-  const { heads, rows, cols, kind } = stack;
-  enterStage(layerStage(`summarising the ${kind} attention`, layer, stack.layers, rows));
-  const computed =
-    kind === 'cross' ? undefined : await held.source.overview?.(layer, inductionOf(held));
-  if (computed) return { kind, layer, ...computed };
-  const weights = await held.source.slice(layer, range(0, heads), range(0, rows));
-  const summaries =
-    kind === 'cross'
-      ? summariseCrossLayer(weights, layer, rows, cols, heads)
-      : summariseLayer(weights, layer, rows, heads, stack.causal, inductionOf(held));
-  return { kind, layer, ...thumbnailsOf(weights, heads, rows, cols), summaries };
-}
-
-const inductionCache = new WeakMap<HeldStack, number[][]>();
-
-/** Per query, where an induction head would look (special tokens take no part). */
-function inductionOf(held: HeldStack): number[][] | undefined {
-  if (!held.queries) return undefined;
-  let targets = inductionCache.get(held);
-  if (!targets) {
-    const { ids, skip } = held.queries;
-    targets = inductionTargets(ids, (i) => skip[i]);
-    inductionCache.set(held, targets);
-  }
-  return targets;
 }
 
 function rowsOf(stack: AttentionStack, rows: AttentionSliceRequest['rows']): number[] {
