@@ -6,7 +6,7 @@ import { readExternalData } from './externalData';
 import type { GraphFile, GraphVariant } from './onnxGraphFiles';
 import { planFeeds, type FeedSpec } from './feedPlan';
 import { checkGraph } from './checkGraph';
-import { decodeGraph, type GraphFacts } from '../graph/prepareGraph';
+import type { GraphFacts } from '../graph/prepareGraph';
 import { exposeAttentionSteps } from '../graph/exposeAttentionSteps';
 import { exposeStepTensors, type ExposedStepTensors } from '../graph/exposeStepTensors';
 import type { RecomputeOutputs } from '../graph/exposeRecompute';
@@ -17,13 +17,13 @@ import { recomputeExposure } from './recomputeExposure';
 import { sessionGraph } from '../graph/sessionGraph';
 import type { AttentionStep } from '../graph/findAttention';
 import { GraphIndex } from '../graph/graphIndex';
-import { factSays, parseManifest, type ModelManifest } from './manifest';
-import { modelError } from '../modelError';
+import { factSays, type ModelManifest } from './manifest';
+import { readManifestFolder } from './manifestFolder';
 import { inlineNoCacheBranch } from '../graph/inlineNoCacheBranch';
 import { normsPlannable } from '../graph/normsPlannable';
 import { refuseLossyEdit } from './lossyEdit';
 import type { ModelFiles } from './modelFiles';
-import { parseTokenizer, type TokenizerJson } from './tokenizerVocabulary';
+import type { TokenizerJson } from './tokenizerVocabulary';
 import type { HeldValuesPlan } from '../graph/exposeHeldValues';
 
 /** A validated model folder, ready for an onnxruntime `InferenceSession`. */
@@ -96,8 +96,6 @@ export interface LoadOptions {
   /** A merged decoder's `If` replaced by its no-cache branch first (graph/inlineNoCacheBranch.ts). */
   noCacheBranch?: boolean;
 }
-
-const REQUIRED = ['model.onnx', 'tokenizer.json'] as const;
 
 /**
  * Reads and validates a model folder (docs/model-format.md, "What loading checks"): one
@@ -229,70 +227,4 @@ export async function prepareFolder(
     notes,
     facts,
   };
-}
-
-/** A folder with our manifest.json (docs/model-format.md). */
-async function readManifestFolder(
-  files: ModelFiles,
-  manifestBytes: Uint8Array,
-): Promise<FolderSource> {
-  const { label } = files;
-  const [tokenizerBytes] = await readRequired(files, ['tokenizer.json']);
-  const manifest = parseManifest(manifestBytes, label);
-  const { json: tokenizerJson, vocabulary } = parseTokenizer(tokenizerBytes, label);
-  const tokenizerConfig = await readConfig(files);
-  // Read last, once the small files are known to be good: a bad folder never costs the big file.
-  const [onnxBytes] = await readRequired(files, ['model.onnx']);
-  const { model, facts } = decodeGraph(onnxBytes, label, 'model.onnx');
-  return {
-    manifest,
-    graphPath: 'model.onnx',
-    graphFiles: [],
-    onnxBytes,
-    model,
-    facts,
-    tokenizerJson,
-    vocabulary,
-    ...(tokenizerConfig === undefined ? {} : { tokenizerConfig }),
-    past: {},
-    notes: [],
-  };
-}
-
-async function readRequired(
-  files: ModelFiles,
-  names: (typeof REQUIRED)[number][],
-): Promise<Uint8Array[]> {
-  const read = await Promise.all(names.map((name) => files.read(name)));
-  const absent = names.find((_, i) => read[i] === undefined);
-  if (absent !== undefined) {
-    throw modelError(
-      'missingFile',
-      files.label,
-      absent,
-      'not found',
-      'A model folder needs manifest.json, model.onnx and tokenizer.json (see docs/model-format.md).',
-    );
-  }
-  return read as Uint8Array[];
-}
-
-async function readConfig(files: ModelFiles): Promise<Record<string, unknown> | undefined> {
-  const bytes = await files.read('tokenizer_config.json');
-  if (!bytes) return undefined;
-  try {
-    const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-      return json as Record<string, unknown>;
-    }
-  } catch {
-    // reported below, with the other malformed cases
-  }
-  throw modelError(
-    'badJson',
-    files.label,
-    'tokenizer_config.json',
-    'not a valid JSON object',
-    'Use the tokenizer_config.json saved with the model, or remove it.',
-  );
 }
