@@ -14,6 +14,7 @@ import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { screenshotPath } from '../screenshotDir';
 import { launchChromium } from '../chromium';
 import { fixtureOf } from './fixtureResult';
+import { cellCenter, matrixCellsOf } from './matrixCells';
 import { WebviewPage } from './webviewPage';
 
 const TEXT = 'the cat sat';
@@ -83,29 +84,6 @@ const settings: HostToWebview = {
   settings: { colorMap: 'viridis', topK: 2, defaultView: 'matrix' },
 };
 
-interface Layout {
-  x: number;
-  y: number;
-  n: number;
-  cols: number;
-  left: number;
-  top: number;
-  cell: number;
-  panX: number;
-  panY: number;
-}
-
-async function layoutOf(w: WebviewPage): Promise<Layout> {
-  const box = (await w.page.locator('.matrix-base').boundingBox())!;
-  const data = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!);
-  return { ...data, x: box.x, y: box.y };
-}
-
-const cellCenter = (l: Layout, i: number, j: number) => ({
-  x: l.left + l.panX + (j + 0.5) * l.cell,
-  y: l.top + l.panY + (i + 0.5) * l.cell,
-});
-
 async function lastFocus(w: WebviewPage): Promise<FocusMessage> {
   const focus = (await w.posted()).filter((m) => m.type === 'focusToken');
   return focus[focus.length - 1] as FocusMessage;
@@ -134,7 +112,7 @@ describe('encoder-decoder result (Chromium)', () => {
       (await w.page.locator('.status').textContent()) ?? '',
       /4 source → 3 target tokens/,
     );
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     assert.deepEqual([l.n, l.cols], [T, S]);
     const lut = colorMapLut('viridis');
     // Scale 0 – max: the head's maximum is 0.85.
@@ -152,7 +130,7 @@ describe('encoder-decoder result (Chromium)', () => {
   });
 
   it('a hovered target token sends its cross-attention over the source tokens to the editor', async () => {
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     const p = cellCenter(l, 2, 0);
     await w.page.mouse.move(l.x + p.x, l.y + p.y);
     const focus = await lastFocus(w);
@@ -177,7 +155,7 @@ describe('encoder-decoder result (Chromium)', () => {
 
   it('the decoder self-attention is square and draws its causal mask', async () => {
     await w.page.selectOption('.seq2seq-bar select', 'decoder');
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     assert.deepEqual([l.n, l.cols], [T, T]);
     const lut = colorMapLut('viridis');
     const masked = cellCenter(l, 0, 2);
@@ -222,7 +200,7 @@ describe('encoder-decoder result (Chromium)', () => {
   });
 
   it('a click on a source (column) label reveals it; a target (row) label has nothing to reveal', async () => {
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     const reveals = async () => (await w.posted()).filter((m) => m.type === 'revealToken');
     await w.page.mouse.click(l.x + l.left - 10, l.y + cellCenter(l, 2, 0).y);
     assert.deepEqual(await reveals(), [], 'target token 2 is not in the editor');

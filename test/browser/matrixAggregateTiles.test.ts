@@ -4,23 +4,12 @@
  * never asks for a whole layer, and what it draws is the heads combined.
  */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { PICTURE_SIDE } from '../../webview/headTiles';
-import { launchChromium } from '../chromium';
 import { fixtureOf } from './fixtureResult';
 import { longResult, N } from './longResult';
-import type { HostCall } from './testHost';
-import { WebviewPage } from './webviewPage';
-
-type SliceArg = HostCall['arg'] & {
-  heads?: number[];
-  rows?: number[] | { start: number; end: number };
-  cols?: { start: number; end: number };
-  block?: number;
-  reduce?: string;
-  acrossHeads?: string;
-};
+import { webviewPagesForSuite } from './suiteChromium';
+import type { WebviewPage } from './webviewPage';
 
 const SETTINGS = {
   type: 'didChangeSettings' as const,
@@ -28,20 +17,15 @@ const SETTINGS = {
 };
 
 describe('matrix view: mean and max over heads at 2,048 tokens, from tiles (Chromium)', () => {
-  let browser: Browser;
   let w: WebviewPage;
   const fixture = fixtureOf(longResult(), 7, 'long.js:1–700');
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
   afterEach(async () => {
     assert.deepEqual(await w.cspViolations(), []);
     await w.close();
   });
 
-  const slices = () => w.host.callsOf('slice') as SliceArg[];
+  const slices = () => w.host.sliceCalls();
   const tilesOf = async (): Promise<{ drawn: string; heldBytes: number }> =>
     JSON.parse((await w.page.getAttribute('.matrix-base', 'data-tiles')) ?? '{}');
   /** Every ask combines the heads in the engine and is a picture, a tile or one row. */
@@ -65,7 +49,7 @@ describe('matrix view: mean and max over heads at 2,048 tokens, from tiles (Chro
   };
 
   it('mean, zoomed out: one block-maximum picture of the mean, a hover asks for its row', async () => {
-    w = await WebviewPage.open(browser, { state: { v: 1, head: 'mean' } });
+    w = await openPage({ state: { v: 1, head: 'mean' } });
     await w.sendResult(fixture, SETTINGS);
     await w.page.waitForFunction(() =>
       document.querySelector('.matrix-base')?.getAttribute('data-tiles')?.includes('picture'),
@@ -105,7 +89,7 @@ describe('matrix view: mean and max over heads at 2,048 tokens, from tiles (Chro
   });
 
   it('max, zoomed in: asks for the tiles on screen, draws the heads’ maximum, a hover focuses its row', async () => {
-    w = await WebviewPage.open(browser, { state: { v: 1, zoom: 8, head: 'max' } });
+    w = await openPage({ state: { v: 1, zoom: 8, head: 'max' } });
     await w.sendResult(fixture, SETTINGS);
     await w.page.waitForFunction(() =>
       document.querySelector('.matrix-base')?.getAttribute('data-tiles')?.includes('"tiles"'),

@@ -4,14 +4,12 @@
  * on screen; a hover asks for one row; what the page holds stays under the tile cache's bound.
  */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { PICTURE_SIDE, TILE_CACHE_BYTES, tilesCovering } from '../../webview/headTiles';
-import { launchChromium } from '../chromium';
 import { fixtureOf } from './fixtureResult';
 import { longResult, N } from './longResult';
-import type { HostCall } from './testHost';
-import { WebviewPage } from './webviewPage';
+import { webviewPagesForSuite } from './suiteChromium';
+import type { WebviewPage } from './webviewPage';
 
 interface Layout {
   n: number;
@@ -25,28 +23,15 @@ interface Layout {
   plotHeight: number;
 }
 
-type SliceArg = HostCall['arg'] & {
-  heads?: number[];
-  rows?: number[] | { start: number; end: number };
-  cols?: { start: number; end: number };
-  block?: number;
-  reduce?: string;
-};
-
 const SETTINGS = {
   type: 'didChangeSettings' as const,
   settings: { colorMap: 'viridis' as const, topK: 3, defaultView: 'matrix' as const },
 };
 
 describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
-  let browser: Browser;
   let w: WebviewPage;
   const fixture = fixtureOf(longResult(), 7, 'long.js:1–700');
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
   afterEach(async () => {
     assert.deepEqual(await w.cspViolations(), []);
     await w.close();
@@ -60,10 +45,10 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
   };
   const tilesOf = async (): Promise<{ drawn: string; heldBytes: number }> =>
     JSON.parse((await w.page.getAttribute('.matrix-base', 'data-tiles')) ?? '{}');
-  const slices = () => w.host.callsOf('slice') as SliceArg[];
+  const slices = () => w.host.sliceCalls();
 
   it('zoomed out, draws one block-maximum picture of the head; a hover asks for its row alone', async () => {
-    w = await WebviewPage.open(browser);
+    w = await openPage();
     await w.sendResult(fixture, SETTINGS);
     await w.page.waitForFunction(() =>
       document.querySelector('.matrix-base')?.getAttribute('data-tiles')?.includes('picture'),
@@ -103,7 +88,7 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
   });
 
   it('zoomed in, asks for exactly the tiles on screen, again after a pan, and one row on hover', async () => {
-    w = await WebviewPage.open(browser, { state: { v: 1, zoom: 8, head: 0 } });
+    w = await openPage({ state: { v: 1, zoom: 8, head: 0 } });
     await w.sendResult(fixture, SETTINGS);
     await w.page.waitForFunction(() =>
       document.querySelector('.matrix-base')?.getAttribute('data-tiles')?.includes('"tiles"'),

@@ -11,38 +11,13 @@ import type { FocusMessage } from '../../src/protocol/webview';
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium } from '../chromium';
+import { cellCenter, type MatrixCells, matrixCellsOf } from './matrixCells';
 import { WebviewPage } from './webviewPage';
 
-interface Layout {
-  /** Page position of the canvas, for mouse events. */
-  x: number;
-  y: number;
-  n: number;
-  left: number;
-  top: number;
-  cell: number;
-  panX: number;
-  panY: number;
-}
-
-async function layoutOf(w: WebviewPage): Promise<Layout> {
-  const box = (await w.page.locator('.matrix-base').boundingBox())!;
-  return {
-    ...JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!),
-    x: box.x,
-    y: box.y,
-  };
-}
-
 /** Moves the mouse to canvas-local point `p`. */
-function hover(w: WebviewPage, l: Layout, p: { x: number; y: number }): Promise<void> {
+function hover(w: WebviewPage, l: MatrixCells, p: { x: number; y: number }): Promise<void> {
   return w.page.mouse.move(l.x + p.x, l.y + p.y);
 }
-
-const center = (l: Layout, i: number, j: number) => ({
-  x: l.left + l.panX + (j + 0.5) * l.cell,
-  y: l.top + l.panY + (i + 0.5) * l.cell,
-});
 
 /** Colours equal up to canvas anti-aliasing of a fractional-pixel line. */
 function assertNear(actual: number[], expected: number[], message: string): void {
@@ -83,7 +58,7 @@ describe('matrix view (Chromium)', () => {
     const head = headMatrix(result.layers[0], n, 0);
     const max = matrixMax(head);
     const lut = colorMapLut('viridis');
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     assert.equal(l.n, n);
     const cells: [number, number][] = [
       [0, 0],
@@ -94,13 +69,13 @@ describe('matrix view (Chromium)', () => {
       [33, 32],
     ];
     for (const [i, j] of cells) {
-      const { x, y } = center(l, i, j);
+      const { x, y } = cellCenter(l, i, j);
       const [r, g, b] = await w.pixel('.matrix-base', x, y);
       const k = lutIndex(head.data[i * n + j], max) * 3;
       assert.deepEqual([r, g, b], [lut[k], lut[k + 1], lut[k + 2]], `cell (${i}, ${j})`);
     }
     // Above the diagonal a causal model masks keys: grey hatching, never the colour of 0.
-    const { x, y } = center(l, 3, 40);
+    const { x, y } = cellCenter(l, 3, 40);
     const [r, g, b] = await w.pixel('.matrix-base', x, y);
     assert.ok(r === g && g === b, `masked cell is neutral grey, got ${[r, g, b]}`);
     assert.notDeepEqual([r, g, b], [lut[0], lut[1], lut[2]]);
@@ -111,14 +86,14 @@ describe('matrix view (Chromium)', () => {
     const n = result.meta.tokens.length;
     const head = headMatrix(result.layers[0], n, 0);
     const lut = colorMapLut('viridis');
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     for (const [i, j] of [
       [7, 2],
       [30, 11],
       [n - 1, 5],
     ]) {
       const rowMax = Math.max(...matrixRow(head, i));
-      const [r, g, b] = await w.pixel('.matrix-base', center(l, i, j).x, center(l, i, j).y);
+      const [r, g, b] = await w.pixel('.matrix-base', cellCenter(l, i, j).x, cellCenter(l, i, j).y);
       const k = lutIndex(head.data[i * n + j], rowMax) * 3;
       assert.deepEqual([r, g, b], [lut[k], lut[k + 1], lut[k + 2]], `cell (${i}, ${j})`);
     }
@@ -127,9 +102,9 @@ describe('matrix view (Chromium)', () => {
 
   it('hovering a cell highlights the top-k keys of its row and posts exactly those weights', async () => {
     const n = result.meta.tokens.length;
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     const i = 30;
-    const { x, y } = center(l, i, 4);
+    const { x, y } = cellCenter(l, i, 4);
     await hover(w, l, { x, y });
     const row = matrixRow(headMatrix(result.layers[0], n, 0), i);
     const expected = topK(row, 3);
@@ -148,7 +123,7 @@ describe('matrix view (Chromium)', () => {
     const other = [...Array(i + 1).keys()].find(
       (j) => !expected.includes(j) && !expected.includes(j - 1) && !expected.includes(j + 1),
     )!;
-    assert.equal((await w.pixel('.matrix-overlay', center(l, i, other).x, y))[3], 0);
+    assert.equal((await w.pixel('.matrix-overlay', cellCenter(l, i, other).x, y))[3], 0);
     assert.match((await w.page.textContent('.tooltip')) ?? '', /→/);
     assert.equal(
       await w.page.textContent('.focus-panel h2'),
@@ -175,8 +150,8 @@ describe('matrix view (Chromium)', () => {
     await w.page.keyboard.press('Escape');
     assert.equal((await lastFocus(w)).index, null);
     // A click on a row label reveals that (query) token.
-    const l = await layoutOf(w);
-    await w.page.mouse.click(l.x + l.left - 10, l.y + center(l, 9, 0).y);
+    const l = await matrixCellsOf(w);
+    await w.page.mouse.click(l.x + l.left - 10, l.y + cellCenter(l, 9, 0).y);
     const last = (await w.posted()).pop();
     assert.deepEqual(last, { type: 'revealToken', runId: 1, index: 9 });
   });
@@ -184,12 +159,12 @@ describe('matrix view (Chromium)', () => {
   it('zooms with the keyboard and keeps the focused row in view', async () => {
     await w.page.focus('.matrix-base');
     for (let k = 0; k < 3; k++) await w.page.keyboard.press('+');
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     assert.ok(l.cell > 0);
     assert.equal((await w.state()).zoom, 1.5 ** 3);
     await w.page.keyboard.press('End');
     await w.page.keyboard.press('Control+End');
-    const after = await layoutOf(w);
+    const after = await matrixCellsOf(w);
     assert.ok(after.panX < 0 && after.panY < 0, 'panned to the bottom-right corner');
     await w.page.click('button[aria-label="Fit the whole matrix (0)"]');
     assert.equal((await w.state()).zoom, 1);
@@ -200,36 +175,36 @@ describe('matrix view (Chromium)', () => {
   it('a drag pans the zoomed matrix and reveals nothing; a press that barely moves is a click', async () => {
     await w.page.focus('.matrix-base');
     for (let k = 0; k < 3; k++) await w.page.keyboard.press('+');
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     const reveals = async () => (await w.posted()).filter((m) => m.type === 'revealToken');
-    const start = center(l, 10, 10);
+    const start = cellCenter(l, 10, 10);
     await hover(w, l, start);
     await w.page.mouse.down();
     await hover(w, l, { x: start.x - 30, y: start.y - 20 });
     await hover(w, l, { x: start.x - 60, y: start.y - 40 });
     await w.page.mouse.up();
-    const dragged = await layoutOf(w);
+    const dragged = await matrixCellsOf(w);
     assert.deepEqual([dragged.panX, dragged.panY], [l.panX - 60, l.panY - 40]);
     assert.deepEqual(await reveals(), [], 'a drag is no click');
-    const cell = center(dragged, 12, 7);
+    const cell = cellCenter(dragged, 12, 7);
     await hover(w, dragged, cell);
     await w.page.mouse.down();
     await hover(w, dragged, { x: cell.x + 1, y: cell.y + 1 });
     await w.page.mouse.up();
     assert.deepEqual(await reveals(), [{ type: 'revealToken', runId: 1, index: 7 }]);
-    const after = await layoutOf(w);
+    const after = await matrixCellsOf(w);
     assert.deepEqual([after.panX, after.panY], [dragged.panX, dragged.panY], 'no pan');
   });
 
   it('merges words and hides special tokens when the toggles say so', async () => {
     await w.page.getByLabel('Word level (sub-words merged)').check();
-    let l = await layoutOf(w);
+    let l = await matrixCellsOf(w);
     const wordCount = l.n;
     assert.ok(wordCount < result.meta.tokens.length);
     await w.page.getByLabel('Hide special tokens (rows renormalised)').check();
-    l = await layoutOf(w);
+    l = await matrixCellsOf(w);
     assert.equal(l.n, wordCount - 1);
-    await hover(w, l, center(l, 2, 0));
+    await hover(w, l, cellCenter(l, 2, 0));
     const focus = await lastFocus(w);
     const weights = focus.weights as unknown as number[];
     assert.equal(weights[0], 0, 'the hidden <|endoftext|> carries no weight');
@@ -250,11 +225,11 @@ describe('matrix view (Chromium)', () => {
       settings: { colorMap: 'viridis', topK: 3, defaultView: 'matrix' },
     });
     for (const page of [w, hc]) {
-      const l = await layoutOf(page);
-      await hover(page, l, center(l, 10, 2));
+      const l = await matrixCellsOf(page);
+      await hover(page, l, cellCenter(l, 10, 2));
     }
     const outline = async (page: WebviewPage) => {
-      const l = await layoutOf(page);
+      const l = await matrixCellsOf(page);
       return (
         await page.pixel(
           '.matrix-overlay',

@@ -13,34 +13,11 @@ import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { launchChromium } from '../chromium';
 import { ROOT, sharedEngine } from '../unit/engine/fixtures';
 import { type FixtureResult, fixtureOf, runFixture } from './fixtureResult';
+import { cellCenter, matrixCellsOf } from './matrixCells';
 import { WebviewPage } from './webviewPage';
 
 const TEXT = 'the cat sat on the mat and the dog ran';
 const WINDOW = 4;
-
-interface Layout {
-  x: number;
-  y: number;
-  left: number;
-  top: number;
-  cell: number;
-  panX: number;
-  panY: number;
-}
-
-async function layoutOf(w: WebviewPage): Promise<Layout> {
-  const box = (await w.page.locator('.matrix-base').boundingBox())!;
-  return {
-    ...JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!),
-    x: box.x,
-    y: box.y,
-  };
-}
-
-const center = (l: Layout, i: number, j: number) => ({
-  x: l.left + l.panX + (j + 0.5) * l.cell,
-  y: l.top + l.panY + (i + 0.5) * l.cell,
-});
 
 async function savedSvg(w: WebviewPage): Promise<string> {
   await w.page.click('button:text-is("SVG")');
@@ -78,14 +55,14 @@ describe('sliding-window attention drawn (Chromium)', () => {
     await w.sendResult(windowed, settings('matrix'));
     const n = windowed.meta.tokens.length;
     assert.ok(n > WINDOW + 4, `the text is longer than the window (${n} tokens)`);
-    const l = await layoutOf(w);
+    const l = await matrixCellsOf(w);
     const lut = colorMapLut('viridis');
-    const outside = center(l, n - 1, 1);
+    const outside = cellCenter(l, n - 1, 1);
     const [r, g, b] = await w.pixel('.matrix-base', outside.x, outside.y);
     assert.ok(r === g && g === b, `a key outside the window is neutral grey, got ${[r, g, b]}`);
     const head = windowed.layers[0].subarray(0, n * n);
     const max = Math.max(...head);
-    const inside = center(l, n - 1, n - 2);
+    const inside = cellCenter(l, n - 1, n - 2);
     const k = lutIndex(head[(n - 1) * n + n - 2], max) * 3;
     assert.deepEqual(
       (await w.pixel('.matrix-base', inside.x, inside.y)).slice(0, 3),
@@ -134,8 +111,8 @@ describe('sliding-window attention drawn (Chromium)', () => {
     const w = await WebviewPage.open(browser, { theme: 'dark' });
     await w.sendResult(plain, settings('matrix'));
     const n = plain.meta.tokens.length;
-    const l = await layoutOf(w);
-    const lower = center(l, n - 1, 1);
+    const l = await matrixCellsOf(w);
+    const lower = cellCenter(l, n - 1, 1);
     const [r, g, b] = await w.pixel('.matrix-base', lower.x, lower.y);
     assert.ok(!(r === g && g === b), `a far-back key keeps its colour, got ${[r, g, b]}`);
     assert.doesNotMatch((await w.page.textContent('.legend')) ?? '', /outside the window/);

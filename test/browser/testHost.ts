@@ -11,6 +11,7 @@ import { holdInspection } from '../../src/engine/attention/holdInspection';
 import type { Engine } from '../../src/engine/engine';
 import { packOverview } from '../../src/protocol/overviewWire';
 import type {
+  AttentionSliceRequest,
   HeldResult,
   InspectResult,
   SliceWeights,
@@ -22,6 +23,9 @@ export interface HostCall {
   method: string;
   arg: Record<string, unknown> & { runId: number };
 }
+
+/** A slice the page asked for: the request as posted, with its run. */
+export type SliceCall = HostCall['arg'] & Partial<AttentionSliceRequest>;
 
 interface Waiting extends HostCall {
   resolve(value: unknown): void;
@@ -119,6 +123,11 @@ export class TestHost {
   /** The calls of `method` so far, arguments only. */
   callsOf(method: string): HostCall['arg'][] {
     return this.calls.filter((c) => c.method === method).map((c) => c.arg);
+  }
+
+  /** The slices asked for so far. */
+  sliceCalls(): SliceCall[] {
+    return this.callsOf('slice') as SliceCall[];
   }
 }
 
