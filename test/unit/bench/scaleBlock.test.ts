@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MemorySeries } from '../../../tools/bench/memoryReport';
 import type { TreeRun } from '../../../tools/bench/processTreeRun';
-import { partsOf, writeSection } from '../../../tools/bench/scaleBlock';
+import { partsOf, readDoc, type ScalePart, writeSection } from '../../../tools/bench/scaleBlock';
 import { type CliRow, type ScaleContext, scaleSection } from '../../../tools/bench/scaleReport';
 
 const run = (wallMs: number, peakRss: number): TreeRun => ({
@@ -66,69 +66,42 @@ describe('the scale benchmark block of docs/performance.md', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const write = (section: string) => {
+  /** One benchmark run of `parts` at `iso`, written as scaleBench.ts writes it; the doc after. */
+  const benchRun = (iso: string, commit: string, parts: ScalePart[]): string => {
+    const section = scaleSection(
+      context(iso, commit, `npm run bench:scale -- --parts ${parts.join(',')}`),
+      parts.includes('cli') ? CLI_ROWS : [],
+      parts.includes('memory') ? MEMORY : [],
+      partsOf(readDoc(doc)),
+    );
     writeSection(doc, section);
     return readFileSync(doc, 'utf8');
   };
 
   it('a run of the memory part alone keeps the CLI table of the run before, with its date', () => {
-    const both = write(
-      scaleSection(
-        context('2026-12-06T07:41:00Z', 'fd12e51', 'npm run bench:scale'),
-        CLI_ROWS,
-        MEMORY,
-      ),
-    );
+    const both = benchRun('2026-12-06T07:41:00Z', 'fd12e51', ['cli', 'memory']);
     const cliBefore = partsOf(both).cli;
     assert.ok(cliBefore, 'the CLI part is marked');
     assert.match(cliBefore, /measured 2026-12-06T07:41:00\.000Z at commit fd12e51/);
     assert.match(cliBefore, /\| 512 \| 512 \| 12\.7 s \| 1\.84 GB \|/);
 
-    const memoryOnly = scaleSection(
-      context('2026-12-06T13:34:00Z', 'eadcfa4', 'npm run bench:scale -- --parts memory'),
-      [],
-      MEMORY,
-      partsOf(both),
-    );
-    const after = write(memoryOnly);
+    const after = benchRun('2026-12-06T13:34:00Z', 'eadcfa4', ['memory']);
     assert.equal(partsOf(after).cli, cliBefore, 'the CLI part as it was');
-    assert.match(
-      partsOf(after).memory ?? '',
-      /measured 2026-12-06T13:34:00\.000Z at commit eadcfa4/,
-    );
+    const memory = partsOf(after).memory ?? '';
+    assert.match(memory, /measured 2026-12-06T13:34:00\.000Z at commit eadcfa4/);
     assert.match(after, /^# Performance\n\nBefore\.\n\n<!-- scale:start -->\n/);
     assert.equal(after.match(/<!-- scale:start -->/g)?.length, 1, 'one block');
     assert.equal(after.match(/\| 512 \| 512 \|/g)?.length, 1, 'one CLI table');
   });
 
   it('a run of the CLI part alone keeps the memory table; a run of both replaces both', () => {
-    const first = write(
-      scaleSection(
-        context('2026-12-06T07:41:00Z', 'fd12e51', 'npm run bench:scale'),
-        CLI_ROWS,
-        MEMORY,
-      ),
-    );
+    const first = benchRun('2026-12-06T07:41:00Z', 'fd12e51', ['cli', 'memory']);
     const memoryBefore = partsOf(first).memory;
     assert.ok(memoryBefore?.includes('bundled model, ~200 tokens, 2 inspections'));
-    const cliOnly = write(
-      scaleSection(
-        context('2026-12-06T09:00:00Z', 'aaaaaaa', 'npm run bench:scale -- --parts cli'),
-        CLI_ROWS,
-        [],
-        partsOf(first),
-      ),
-    );
+    const cliOnly = benchRun('2026-12-06T09:00:00Z', 'aaaaaaa', ['cli']);
     assert.equal(partsOf(cliOnly).memory, memoryBefore);
     assert.match(partsOf(cliOnly).cli ?? '', /at commit aaaaaaa/);
-    const both = write(
-      scaleSection(
-        context('2026-12-06T10:00:00Z', 'bbbbbbb', 'npm run bench:scale'),
-        CLI_ROWS,
-        MEMORY,
-        partsOf(cliOnly),
-      ),
-    );
+    const both = benchRun('2026-12-06T10:00:00Z', 'bbbbbbb', ['cli', 'memory']);
     assert.doesNotMatch(both, /fd12e51|aaaaaaa/, 'nothing of the earlier runs is left');
   });
 
