@@ -5,29 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { AttentionSliceRequest } from '../../../src/engine/types';
-import { meanOfRows, RowReader } from '../../../src/editor/rowReader';
+import { meanOfRows } from '../../../src/editor/rowReader';
 import { meanRow } from '../../../src/shared/headAggregates';
 import { ROOT, sharedEngine } from '../engine/fixtures';
+import { engineRowReader, maxDiff } from './engineRowReader';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT = 'def add(a, b):\n    return a + b\n';
-
-const maxDiff = (a: Float32Array, b: Float32Array): number =>
-  a.reduce((worst, value, i) => Math.max(worst, Math.abs(value - b[i])), 0);
 
 describe('RowReader (src/editor/rowReader.ts)', () => {
   it('reads a head, a layer mean and the overall mean as the full result has them, once each', async () => {
     const engine = sharedEngine();
     const full = await engine.inspect(BUNDLED, TEXT);
     const held = await engine.inspectHeld(BUNDLED, TEXT);
-    const asked: AttentionSliceRequest[] = [];
-    const reader = new RowReader({
-      slice: (resultId, request) => {
-        asked.push(request);
-        return engine.slice(resultId, request);
-      },
-    });
+    const { reader, asked } = engineRowReader(engine);
     const n = full.tokens.length;
     const query = n - 2;
     const all = Array.from({ length: full.model.heads }, (_, h) => h);

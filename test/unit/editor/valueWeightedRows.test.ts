@@ -6,28 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { RowReader } from '../../../src/editor/rowReader';
 import { weightsWording } from '../../../src/editor/tokenMath';
-import type { AttentionSliceRequest } from '../../../src/engine/types';
 import { ROOT, sharedEngine } from '../engine/fixtures';
+import { engineRowReader, maxDiff } from './engineRowReader';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT = 'def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n';
-
-const maxDiff = (a: Float32Array, b: ArrayLike<number>): number =>
-  a.reduce((worst, value, i) => Math.max(worst, Math.abs(value - b[i])), 0);
 
 describe('value-weighted editor hovers (issue 24)', () => {
   it('read each head’s value-weighted row as shares, averaged like attention rows', async () => {
     const engine = sharedEngine();
     const held = await engine.inspectHeld(BUNDLED, TEXT);
-    const asked: AttentionSliceRequest[] = [];
-    const reader = new RowReader({
-      slice: (resultId, request) => {
-        asked.push(request);
-        return engine.slice(resultId, request);
-      },
-    });
+    const { reader, asked } = engineRowReader(engine);
     const n = held.tokens.length;
     const query = n - 2;
     const { heads, layers } = held.model;
