@@ -3,23 +3,16 @@
  * result's decoder and cross-attention arrays as Float32Arrays (transferred, see rpc.test.ts).
  */
 import assert from 'node:assert/strict';
-import type { EngineClient } from '../../../src/worker/engineClient';
 import { maxAbsDiff, seq2seqDir, seq2seqReference } from './seq2seqFixtures';
-import { assertWorkerBuilt, builtWorkerClient } from '../worker/builtWorker';
+import { builtWorkerPerTest } from '../worker/builtWorker';
 
 describe('EngineClient with the bundled worker: encoder-decoder', function () {
   this.timeout(120000);
-  let client: EngineClient;
-
-  before(assertWorkerBuilt);
-  beforeEach(() => {
-    client = builtWorkerClient();
-  });
-  afterEach(() => client.dispose());
+  const client = builtWorkerPerTest();
 
   it('sends the target and returns the decoder side as Float32Arrays, equal to PyTorch', async () => {
     const ref = seq2seqReference('opus-mt-tiny');
-    const { result } = client.inspect({
+    const { result } = client().inspect({
       modelDir: seq2seqDir('opus-mt-tiny'),
       text: ref.source_text,
       target: { kind: 'given', text: ref.given.target_text },
@@ -36,7 +29,7 @@ describe('EngineClient with the bundled worker: encoder-decoder', function () {
   });
 
   it('loadModel reports an encoder-decoder with its decoder graph', async () => {
-    const info = await client.loadModel(seq2seqDir('opus-mt-tiny'));
+    const info = await client().loadModel(seq2seqDir('opus-mt-tiny'));
     assert.equal(info.architecture, 'encoder-decoder');
     assert.equal(info.decoderGraphFile, 'decoder_model.onnx');
   });

@@ -22,3 +22,21 @@ export function startBuiltWorker(): NodeWorkerHandle {
 export function builtWorkerClient(): EngineClient {
   return new EngineClient(startBuiltWorker);
 }
+
+/**
+ * A fresh built-worker client for each test of the enclosing suite, disposed after it; the
+ * suite fails at once without the bundle. Call inside `describe`; what it returns gives the
+ * running test's client.
+ */
+export function builtWorkerPerTest(): () => EngineClient {
+  let client: EngineClient | undefined;
+  before(assertWorkerBuilt);
+  beforeEach(() => {
+    client = builtWorkerClient();
+  });
+  afterEach(() => client?.dispose());
+  return () => {
+    if (!client) throw new Error('no client: ask for it inside a test');
+    return client;
+  };
+}

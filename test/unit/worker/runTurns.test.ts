@@ -2,9 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { RunTurns } from '../../../src/worker/runTurns';
-import type { EngineClient } from '../../../src/worker/engineClient';
 import { ROOT } from '../engine/fixtures';
-import { assertWorkerBuilt, builtWorkerClient } from './builtWorker';
+import { builtWorkerPerTest } from './builtWorker';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 
@@ -77,23 +76,17 @@ describe('RunTurns: one at a time, queries first', () => {
 
 describe('The engine worker serves a steps query before a waiting inspection (bundled model)', function () {
   this.timeout(120_000);
-  let client: EngineClient;
-
-  before(assertWorkerBuilt);
-  beforeEach(() => {
-    client = builtWorkerClient();
-  });
-  afterEach(() => client.dispose());
+  const client = builtWorkerPerTest();
 
   it('headSteps sent after an inspection is answered before it', async () => {
-    const first = await client.inspect({ modelDir: BUNDLED, text: 'x = y + x' }).result;
+    const first = await client().inspect({ modelDir: BUNDLED, text: 'x = y + x' }).result;
     const ids = first.tokens.map((t) => t.id);
     const text = 'def f(x):\n    return [x * i for i in range(10)]\n'.repeat(40);
     const settled: string[] = [];
     // A run that holds the worker, then an inspection that waits behind it, then a query.
-    const running = client.positions({ modelDir: BUNDLED, ids: ids.concat(ids, ids, ids) });
-    const waiting = client.inspect({ modelDir: BUNDLED, text, maxTokens: 512 }).result;
-    const query = client.headSteps({ modelDir: BUNDLED, ids, requests: [{ layer: 0, head: 1 }] });
+    const running = client().positions({ modelDir: BUNDLED, ids: ids.concat(ids, ids, ids) });
+    const waiting = client().inspect({ modelDir: BUNDLED, text, maxTokens: 512 }).result;
+    const query = client().headSteps({ modelDir: BUNDLED, ids, requests: [{ layer: 0, head: 1 }] });
     await Promise.all([
       running.then(() => settled.push('positions')),
       waiting.then(() => settled.push('inspection')),
