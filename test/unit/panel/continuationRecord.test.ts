@@ -14,21 +14,7 @@ import {
 import { RestoreStore } from '../../../src/panel/restoreStore';
 import { sharedEngine } from '../engine/fixtures';
 import { GENERATION, hfDir } from '../inference/continuationFixtures';
-
-type Memento = ConstructorParameters<typeof RestoreStore>[0];
-
-/** Workspace state as VS Code keeps it: JSON that survives a reload. */
-function memento(): Memento {
-  const values = new Map<string, string>();
-  return {
-    keys: () => [...values.keys()],
-    get: <T>(key: string, fallback?: T) =>
-      values.has(key) ? JSON.parse(values.get(key) as string) : fallback,
-    update: async (key: string, value: unknown) => {
-      values.set(key, JSON.stringify(value));
-    },
-  } as Memento;
-}
+import { memento } from './workspaceMemento';
 
 async function write(request: GenerationRequest): Promise<HeldResult> {
   const engine = sharedEngine();
