@@ -13,19 +13,11 @@ import { thumbnailsOf } from '../../../src/engine/attention/thumbnails';
 import { EngineRunError } from '../../../src/engine/errors';
 import { THUMBNAIL_SIDE } from '../../../src/engine/types';
 import { ROOT, sharedEngine } from '../engine/fixtures';
+import { assertClose } from './referenceAgreement';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const OPUS = join(ROOT, 'test', 'fixtures', 'hf', 'opus-mt-tiny');
 const TEXT = 'def add(a, b):\n    return a + b\n\nprint(add(1, 2), add(3, 4))\n';
-
-/** Equal within float32 rounding: slices of few rows are computed in float64, blocks in float32. */
-function assertClose(actual: Float32Array, expected: Float32Array, tolerance = 1e-6): void {
-  assert.equal(actual.length, expected.length);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++)
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  assert.ok(worst <= tolerance, `differs by ${worst}`);
-}
 
 /** Rows `rows` of heads `heads` cut by hand out of a `[heads, n, cols]` layer. */
 function cut(layer: Float32Array, n: number, cols: number, heads: number[], rows: number[]) {

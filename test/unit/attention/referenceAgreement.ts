@@ -74,3 +74,16 @@ export function lastLayerAgainstOwn(
   }
   return worst;
 }
+
+/**
+ * Equal within `tolerance` everywhere; by default float32 rounding (the engine computes slices
+ * of few rows in float64, blocks in float32).
+ */
+export function assertClose(actual: Float32Array, expected: Float32Array, tolerance = 1e-6): void {
+  assert.equal(actual.length, expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  }
+  assert.ok(worst <= tolerance, `differs by ${worst}`);
+}

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { EngineRunError } from '../../../src/engine/errors';
 import { ROOT, sharedEngine } from '../engine/fixtures';
+import { assertClose } from './referenceAgreement';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT =
@@ -38,14 +39,6 @@ function reduceByHand(
     }
   }
   return Float32Array.from(out);
-}
-
-function assertClose(actual: Float32Array, expected: Float32Array, tolerance = 1e-6): void {
-  assert.equal(actual.length, expected.length);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++)
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  assert.ok(worst <= tolerance, `differs by ${worst}`);
 }
 
 describe('slice tiles and blocks', () => {
