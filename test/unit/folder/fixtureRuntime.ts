@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import type { LoadedModelFolder } from '../../../src/engine/folder/loadModelFolder';
+import type { ExternalDataFile } from '../../../src/engine/graph/externalDataFile';
 import { createSession } from '../../../src/engine/inference/ortRuntime';
 
 ort.env.wasm.numThreads = 1;
@@ -36,6 +37,34 @@ export async function runFolder(
     const out: Outputs = {};
     for (const [name, tensor] of Object.entries(results)) {
       out[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+    }
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+
+/** Every output of a graph file for ids (batch 1, mask all ones), fed as the engine feeds. */
+export async function runGraph(
+  bytes: Uint8Array,
+  ids: number[],
+  externalData: readonly ExternalDataFile[] = [],
+): Promise<Outputs> {
+  const session = await ort.InferenceSession.create(bytes, { externalData: [...externalData] });
+  const int64 = (values: number[]) =>
+    new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of session.inputNames) {
+    if (name === 'input_ids') feeds[name] = int64(ids);
+    else if (name === 'attention_mask') feeds[name] = int64(ids.map(() => 1));
+    else if (name === 'token_type_ids') feeds[name] = int64(ids.map(() => 0));
+    else if (name === 'position_ids') feeds[name] = int64(ids.map((_, i) => i));
+    else feeds[name] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 8]);
+  }
+  try {
+    const out: Outputs = {};
+    for (const [name, t] of Object.entries(await session.run(feeds))) {
+      out[name] = { data: t.data as Float32Array, dims: t.dims };
     }
     return out;
   } finally {

@@ -9,11 +9,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
 import { loadModelFolder } from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
-import type { ExternalDataFile } from '../../../src/engine/graph/externalDataFile';
-import { maxAbsDiff, type Outputs } from '../folder/fixtureRuntime';
+import { maxAbsDiff, runGraph } from '../folder/fixtureRuntime';
 import { HF_FIXTURES, hfModel, type Reference } from '../folder/hfFixtures';
 
 const FOLDERS = [
@@ -27,33 +25,6 @@ const HALF_TOLERANCE = 2e-3;
 const ids = (source: string): number[] =>
   (JSON.parse(readFileSync(join(HF_FIXTURES, `${source}.reference.json`), 'utf8')) as Reference)
     .ids;
-
-async function runGraph(
-  bytes: Uint8Array,
-  tokens: number[],
-  externalData: readonly ExternalDataFile[] = [],
-): Promise<Outputs> {
-  const session = await ort.InferenceSession.create(bytes, { externalData: [...externalData] });
-  const int64 = (values: number[]) =>
-    new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const name of session.inputNames) {
-    if (name === 'input_ids') feeds[name] = int64(tokens);
-    else if (name === 'attention_mask') feeds[name] = int64(tokens.map(() => 1));
-    else if (name === 'token_type_ids') feeds[name] = int64(tokens.map(() => 0));
-    else if (name === 'position_ids') feeds[name] = int64(tokens.map((_, i) => i));
-    else feeds[name] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 8]);
-  }
-  try {
-    const out: Outputs = {};
-    for (const [name, t] of Object.entries(await session.run(feeds))) {
-      out[name] = { data: t.data as Float32Array, dims: t.dims };
-    }
-    return out;
-  } finally {
-    await session.release();
-  }
-}
 
 describe('float16 contrib Attention and MultiHeadAttention opened up', () => {
   for (const f of FOLDERS) {

@@ -14,6 +14,7 @@ import { encodeOnnx } from '../../../src/engine/graph/exposeTensors';
 import { findAttention } from '../../../src/engine/graph/findAttention';
 import { unfuseGraph } from '../../../src/engine/graph/unfuse/unfuseGraph';
 import { UNFUSERS } from '../../../src/engine/graph/unfuse/unfusers';
+import { maxAbsDiff } from '../folder/fixtureRuntime';
 import { HF_FIXTURES, hfModel, maxAbsDiffToReference, type Reference } from '../folder/hfFixtures';
 import '../folder/fixtureRuntime';
 
@@ -82,7 +83,7 @@ describe('model-builder folders: the rewritten graph computes the fused graph', 
         for (const [output, tensor] of Object.entries(fused)) {
           assert.deepEqual(opened[output].dims, tensor.dims, output);
           const expected = floats(tensor);
-          const worst = maxDiff(floats(opened[output]), expected);
+          const worst = maxAbsDiff(floats(opened[output]), expected);
           // Relative to the output's largest value where that is above 1: float32 sums taken
           // in another order differ by a few units in the last place of the largest terms.
           const scale = Math.max(
@@ -130,11 +131,4 @@ async function run(
   } finally {
     await session.release();
   }
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }

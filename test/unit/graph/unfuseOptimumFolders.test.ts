@@ -8,14 +8,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
-import type { ExternalDataFile } from '../../../src/engine/graph/externalDataFile';
 import type { GraphVariant } from '../../../src/engine/folder/onnxGraphFiles';
 import { loadModelFolder } from '../../../src/engine/folder/loadModelFolder';
 import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 import { maxDiff, recomputeAttention } from '../steps/stepsMaths';
 import { sharedEngine } from '../engine/fixtures';
-import { maxAbsDiff, type Outputs } from '../folder/fixtureRuntime';
+import { maxAbsDiff, runGraph } from '../folder/fixtureRuntime';
 import { HF_FIXTURES, hfModel, maxAbsDiffToReference, type Reference } from '../folder/hfFixtures';
 
 interface Folder {
@@ -43,34 +41,6 @@ const FOLDERS: Folder[] = [
 ];
 
 const json = <T>(file: string): T => JSON.parse(readFileSync(join(HF_FIXTURES, file), 'utf8')) as T;
-
-/** Every output of a graph file for ids (batch 1, mask all ones), fed as the engine feeds. */
-async function runGraph(
-  bytes: Uint8Array,
-  ids: number[],
-  externalData: readonly ExternalDataFile[] = [],
-): Promise<Outputs> {
-  const session = await ort.InferenceSession.create(bytes, { externalData: [...externalData] });
-  const int64 = (values: number[], dims = [1, values.length]) =>
-    new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const name of session.inputNames) {
-    if (name === 'input_ids') feeds[name] = int64(ids);
-    else if (name === 'attention_mask') feeds[name] = int64(ids.map(() => 1));
-    else if (name === 'token_type_ids') feeds[name] = int64(ids.map(() => 0));
-    else if (name === 'position_ids') feeds[name] = int64(ids.map((_, i) => i));
-    else feeds[name] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 8]);
-  }
-  try {
-    const out: Outputs = {};
-    for (const [name, t] of Object.entries(await session.run(feeds))) {
-      out[name] = { data: t.data as Float32Array, dims: t.dims };
-    }
-    return out;
-  } finally {
-    await session.release();
-  }
-}
 
 describe('Optimum-optimized and opset-23 folders: fused attention opened up', () => {
   for (const f of FOLDERS) {
