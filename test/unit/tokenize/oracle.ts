@@ -4,6 +4,7 @@
  * reports offsets in Unicode scalar values (a lone surrogate reaches it as one U+FFFD);
  * `toUtf16Offsets` converts them to the UTF-16 offsets our tokens use.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
@@ -83,4 +84,31 @@ export async function referenceTokens(
 /** Our tokens in the comparison's shape. */
 export function ourTokens(tokenizer: TextTokenizer, text: string): Aligned[] {
   return tokenizer.tokenize(text).map(({ id, start, end }) => ({ id, start, end }));
+}
+
+/** Asserts our ids and offsets for `text` are the reference's. */
+export async function assertSameTokens(
+  native: NativeTokenizer,
+  ours: TextTokenizer,
+  text: string,
+  message?: string,
+): Promise<void> {
+  const [expected] = await referenceTokens(native, [text]);
+  assert.deepEqual(ourTokens(ours, text), expected, message);
+}
+
+/**
+ * Every code point of the Basic Multilingual Plane but the surrogates, a space after every
+ * 7th, in blocks of `size` code points: each block's first code point and its text.
+ */
+export function bmpBlocks(size: number): [number, string][] {
+  const blocks: [number, string][] = [];
+  for (let block = 0; block < 0x10000; block += size) {
+    let text = '';
+    for (let cp = block; cp < block + size; cp++) {
+      if (cp < 0xd800 || cp > 0xdfff) text += String.fromCodePoint(cp) + (cp % 7 === 0 ? ' ' : '');
+    }
+    blocks.push([block, text]);
+  }
+  return blocks;
 }
