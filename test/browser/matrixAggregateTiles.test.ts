@@ -8,6 +8,7 @@ import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { PICTURE_SIDE } from '../../webview/headTiles';
 import { fixtureOf } from './fixtureResult';
 import { longResult, N } from './longResult';
+import { cellCenter, matrixCellsOf } from './matrixCells';
 import { webviewPagesForSuite } from './suiteChromium';
 import type { WebviewPage } from './webviewPage';
 
@@ -39,13 +40,8 @@ describe('matrix view: mean and max over heads at 2,048 tokens, from tiles (Chro
   };
   /** Page coordinates of cell (i, j)'s centre. */
   const cellAt = async (i: number, j: number) => {
-    const l = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout')) ?? '{}');
-    const box = (await w.page.locator('.matrix-base').boundingBox())!;
-    return {
-      x: l.left + l.panX + (j + 0.5) * l.cell,
-      y: l.top + l.panY + (i + 0.5) * l.cell,
-      page: { x: box.x, y: box.y },
-    };
+    const l = await matrixCellsOf(w);
+    return { ...cellCenter(l, i, j), page: { x: l.x, y: l.y } };
   };
 
   it('mean, zoomed out: one block-maximum picture of the mean, a hover asks for its row', async () => {

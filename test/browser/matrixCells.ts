@@ -17,12 +17,16 @@ export interface MatrixCells {
   cell: number;
   panX: number;
   panY: number;
+  /** The plot: the canvas less the label margins and 8 px. */
+  plotWidth: number;
+  plotHeight: number;
 }
 
 export async function matrixCellsOf(w: WebviewPage): Promise<MatrixCells> {
   const box = (await w.page.locator('.matrix-base').boundingBox())!;
   const data = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout'))!);
-  return { ...data, x: box.x, y: box.y };
+  const plot = { plotWidth: box.width - data.left - 8, plotHeight: box.height - data.top - 8 };
+  return { ...data, ...plot, x: box.x, y: box.y };
 }
 
 /** The centre of cell (`i`, `j`), canvas-local. */

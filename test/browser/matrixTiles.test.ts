@@ -8,20 +8,9 @@ import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { PICTURE_SIDE, TILE_CACHE_BYTES, tilesCovering } from '../../webview/headTiles';
 import { fixtureOf } from './fixtureResult';
 import { longResult, N } from './longResult';
+import { matrixCellsOf } from './matrixCells';
 import { webviewPagesForSuite } from './suiteChromium';
 import type { WebviewPage } from './webviewPage';
-
-interface Layout {
-  n: number;
-  cols: number;
-  left: number;
-  top: number;
-  cell: number;
-  panX: number;
-  panY: number;
-  plotWidth: number;
-  plotHeight: number;
-}
 
 const SETTINGS = {
   type: 'didChangeSettings' as const,
@@ -37,12 +26,6 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
     await w.close();
   });
 
-  /** The canvas's cell geometry; the plot is the canvas less the label margins and 8 px. */
-  const layoutOf = async (): Promise<Layout> => {
-    const l = JSON.parse((await w.page.getAttribute('.matrix-base', 'data-layout')) ?? '{}');
-    const box = (await w.page.locator('.matrix-base').boundingBox())!;
-    return { ...l, plotWidth: box.width - l.left - 8, plotHeight: box.height - l.top - 8 };
-  };
   const tilesOf = async (): Promise<{ drawn: string; heldBytes: number }> =>
     JSON.parse((await w.page.getAttribute('.matrix-base', 'data-tiles')) ?? '{}');
   const slices = () => w.host.sliceCalls();
@@ -65,7 +48,7 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
     assert.equal(drawn, 'picture');
     assert.equal(heldBytes, (N / block) ** 2 * 4);
     // The diagonal below the main one holds weight 1: its blocks are as bright as the map goes.
-    const l = await layoutOf();
+    const l = await matrixCellsOf(w);
     const lut = colorMapLut('viridis');
     const at = (i: number, j: number) =>
       w.pixel('.matrix-base', l.left + (j + 0.5) * l.cell, l.top + (i + 0.5) * l.cell);
@@ -95,7 +78,7 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
     );
     await w.settle();
     const expectTiles = async (from: number) => {
-      const l = await layoutOf();
+      const l = await matrixCellsOf(w);
       const rows = [-l.panY / l.cell, (l.plotHeight - l.panY) / l.cell];
       const cols = [-l.panX / l.cell, (l.plotWidth - l.panX) / l.cell];
       const covering = tilesCovering(
@@ -125,7 +108,7 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
       text: string;
       what: string;
     };
-    const shown = await layoutOf();
+    const shown = await matrixCellsOf(w);
     const rowsShown = Math.ceil(shown.plotHeight / shown.cell);
     const colsShown = Math.ceil(shown.plotWidth / shown.cell);
     assert.match(copy.what, new RegExp(`tokens 0–${rowsShown - 1} × 0–${colsShown - 1}`));
@@ -139,7 +122,7 @@ describe('matrix view tiles at 2,048 tokens (Chromium)', () => {
     await w.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await w.page.mouse.wheel(2500, 3000);
     await w.settle();
-    const l = await layoutOf();
+    const l = await matrixCellsOf(w);
     assert.ok(l.panY < -2000 && l.panX < -1500, `panned to ${l.panX}, ${l.panY}`);
     const seen = new Set(
       slices()
