@@ -4,41 +4,19 @@
  * in the page (the shapes trained decoders show), since the bundled model is being retrained.
  */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import type { InspectResult, Token } from '../../src/engine/types';
+import type { InspectResult } from '../../src/engine/types';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
-import { launchChromium } from '../chromium';
 import { fixtureOf } from './fixtureResult';
-import { WebviewPage } from './webviewPage';
+import { syntheticResult, syntheticTokens } from './longResult';
+import { webviewPagesForSuite } from './suiteChromium';
+import type { WebviewPage } from './webviewPage';
 
 const N = 512;
 
 /** A result of `N` tokens whose one layer is `weights` (`[2, N, N]`). */
 function result(weights: Float32Array): InspectResult {
-  const tokens: Token[] = Array.from({ length: N }, (_, i) => ({
-    id: i,
-    text: `t${i}`,
-    start: i * 3,
-    end: i * 3 + 2,
-    special: false,
-  }));
-  return {
-    attentions: [weights],
-    model: {
-      id: 'synthetic',
-      name: 'Synthetic heads',
-      architecture: 'decoder',
-      layers: 1,
-      heads: 2,
-      hiddenSize: 64,
-      vocabSize: 1000,
-      maxPositions: N,
-      dir: '/synthetic',
-    },
-    text: tokens.map((t) => `${t.text} `).join(''),
-    tokens,
-    timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
-  };
+  const tokens = syntheticTokens(N).map((t, i) => ({ ...t, id: i }));
+  return syntheticResult(weights, tokens, { id: 'synthetic', name: 'Synthetic heads' });
 }
 
 /** Nearest colour-map level (0–1) of each RGB pixel. */
@@ -58,16 +36,11 @@ function levelsOf(rgb: number[], lut: Uint8Array): number[] {
 }
 
 describe('model view thumbnails at 512 tokens (Chromium)', () => {
-  let browser: Browser;
   let w: WebviewPage;
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(() => browser?.close());
+  const openPage = webviewPagesForSuite();
 
   it('show a previous-token diagonal under a first-token sink, and state their scale', async () => {
-    w = await WebviewPage.open(browser, { theme: 'dark', width: 1100, height: 720 });
+    w = await openPage({ theme: 'dark', width: 1100, height: 720 });
     // Head 0: 55% on the first token (the sink), 30% on the previous token, 15% spread.
     // Head 1: 70% on the sink, 30% spread: no diagonal at all.
     const n = N;

@@ -11,6 +11,7 @@ import { headMatrix } from '../../src/shared/squareMatrix';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
 import { fixtureOf } from './fixtureResult';
+import { syntheticResult } from './longResult';
 import { webviewPagesForSuite } from './suiteChromium';
 
 const WORDS = 300;
@@ -47,23 +48,7 @@ function wordResult(): InspectResult {
       for (let j = 0; j <= i; j++) weights[row + j] /= sum;
     }
   }
-  return {
-    attentions: [weights],
-    model: {
-      id: 'synthetic-words',
-      name: 'Synthetic words',
-      architecture: 'decoder',
-      layers: 1,
-      heads: 2,
-      hiddenSize: 64,
-      vocabSize: 1000,
-      maxPositions: n,
-      dir: '/synthetic',
-    },
-    text,
-    tokens,
-    timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
-  };
+  return syntheticResult(weights, tokens, { id: 'synthetic-words', name: 'Synthetic words', text });
 }
 
 /** Expected thumbnail levels of each head: block means of the projection, as the view draws them. */

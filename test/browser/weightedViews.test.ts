@@ -12,13 +12,14 @@ import { HeadNorms } from '../../src/engine/attention/headNorms';
 import { HeldTensors } from '../../src/engine/attention/attentionSource';
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import type { Engine } from '../../src/engine/engine';
-import type { HeldResult, Token } from '../../src/engine/types';
+import type { HeldResult } from '../../src/engine/types';
 import { toFeedResult } from '../../src/panel/webviewFeed';
 import type { FocusMessage, HostToWebview } from '../../src/protocol/webview';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
 import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
 import { TILED_ABOVE } from '../../webview/headTiles';
 import { sharedEngine } from '../unit/engine/fixtures';
+import { longResult } from './longResult';
 import { webviewPagesForSuite } from './suiteChromium';
 import type { WebviewPage } from './webviewPage';
 
@@ -191,11 +192,8 @@ describe('the Weights switch in the model view and on long heads (issue 24, Chro
  * value norms that vary by key (1 + j mod 7): the engine's own arithmetic on made-up norms.
  */
 function longHeldResult(n: number) {
-  const weights = new Float32Array(2 * n * n);
-  for (let i = 0; i < n; i++) {
-    weights[i * n + Math.max(0, i - 1)] = 1;
-    for (let j = 0; j <= i; j++) weights[(n + i) * n + j] = 1 / (i + 1);
-  }
+  const { attentions, ...meta } = longResult(n);
+  const weights = attentions[0];
   const stack = { kind: 'encoder' as const, layers: 1, heads: 2, rows: n, cols: n, causal: true };
   const source = new HeldTensors(stack, [weights]);
   const norms = Float32Array.from({ length: n }, (_, j) => 1 + (j % 7));
@@ -203,27 +201,7 @@ function longHeldResult(n: number) {
   values.set(norms, 0);
   values.set(norms, n);
   source.norms = HeadNorms.of(stack, [{ values, writes: new Float32Array(2 * n).fill(1) }]);
-  const tokens: Token[] = Array.from({ length: n }, (_, i) => ({
-    id: i % 500,
-    text: `t${i}`,
-    start: i * 3,
-    end: i * 3 + 2,
-    special: false,
-  }));
   const results = new HeldResults();
-  const model = {
-    id: 'synthetic-long',
-    name: 'Synthetic long',
-    architecture: 'decoder' as const,
-    layers: 1,
-    heads: 2,
-    hiddenSize: 64,
-    vocabSize: 1000,
-    maxPositions: n,
-    dir: '/synthetic',
-  };
-  const text = tokens.map((t) => `${t.text} `).join('');
-  const timings = { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 };
-  const held: HeldResult = results.hold({ model, text, tokens, timings }, [{ source }]);
+  const held: HeldResult = results.hold(meta, [{ source }]);
   return { results, held, norms };
 }
