@@ -12,6 +12,7 @@ import type { AttentionSliceRequest } from '../../../src/engine/types';
 import { maxOverHeads, meanOverHeads } from '../../../src/shared/headAggregates';
 import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { worstDifference } from './referenceAgreement';
 
 const LONG = join(HF_FIXTURES, 'llama-long');
 const TOKENS = 2048;
@@ -43,13 +44,6 @@ function cut(
     }
   }
   return Float32Array.from(out);
-}
-
-function worstDifference(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
-  return worst;
 }
 
 describe('the mean and max over heads, at view resolution (2,048 tokens)', function () {

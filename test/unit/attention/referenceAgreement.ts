@@ -75,15 +75,19 @@ export function lastLayerAgainstOwn(
   return worst;
 }
 
+/** Largest |a − b| over two arrays of the same length. */
+export function worstDifference(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
+  return worst;
+}
+
 /**
  * Equal within `tolerance` everywhere; by default float32 rounding (the engine computes slices
  * of few rows in float64, blocks in float32).
  */
 export function assertClose(actual: Float32Array, expected: Float32Array, tolerance = 1e-6): void {
-  assert.equal(actual.length, expected.length);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  }
+  const worst = worstDifference(actual, expected);
   assert.ok(worst <= tolerance, `differs by ${worst}`);
 }

@@ -13,6 +13,7 @@ import { displayUnits, projectMatrix } from '../../../src/shared/displayUnits';
 import { headMatrix } from '../../../src/shared/squareMatrix';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 import { ROOT, sharedEngine } from '../engine/fixtures';
+import { worstDifference } from './referenceAgreement';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT = Array.from(
@@ -50,13 +51,6 @@ function blockMeans(layer: Float32Array, heads: number, n: number, block: number
     }
   }
   return Float32Array.from(out);
-}
-
-function worstDifference(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
-  return worst;
 }
 
 describe('value-weighted overviews and row shares (issue 24)', () => {
