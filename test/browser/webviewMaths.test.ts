@@ -8,6 +8,7 @@ import {
   hitMatrix,
   layoutMatrix,
   moveCursor,
+  panKeeping,
   panToShow,
   visibleRange,
 } from '../../webview/heatmap/matrixLayout';
@@ -68,6 +69,27 @@ describe('webview maths', () => {
     assert.equal(panToShow(0, 100, 10, 15), -60);
     assert.equal(panToShow(-60, 100, 10, 2), -20);
     assert.equal(panToShow(-60, 100, 10, 8), -60);
+  });
+
+  it('zooming keeps the cell under the pointer (or the plot centre) where it was', () => {
+    const l = layoutMatrix(40, 500, 400, { left: 60, top: 50 }, 2, -30, -20);
+    const cellAt = (pan: number, from: number, cell: number, at: number) =>
+      (at - from - pan) / cell;
+    for (const [x, y] of [
+      [123, 77],
+      [undefined, undefined],
+    ]) {
+      const px = x ?? l.left + l.plotWidth / 2;
+      const py = y ?? l.top + l.plotHeight / 2;
+      const pan = panKeeping(l, 1.5, x, y);
+      assert.ok(
+        Math.abs(cellAt(pan.x, l.left, l.cell * 1.5, px) - cellAt(l.panX, l.left, l.cell, px)) <
+          1e-9,
+      );
+      assert.ok(
+        Math.abs(cellAt(pan.y, l.top, l.cell * 1.5, py) - cellAt(l.panY, l.top, l.cell, py)) < 1e-9,
+      );
+    }
   });
 
   it('moves the cell cursor with the navigation keys, clamped to the matrix', () => {

@@ -96,6 +96,22 @@ export function panToShow(pan: number, plot: number, cell: number, k: number): n
   return pan;
 }
 
+/**
+ * The pan after zooming by `ratio` that keeps the point (`x`, `y`) (CSS pixels; by default the
+ * plot's centre) over the same cell.
+ */
+export function panKeeping(
+  l: MatrixLayout,
+  ratio: number,
+  x = l.left + l.plotWidth / 2,
+  y = l.top + l.plotHeight / 2,
+): { x: number; y: number } {
+  return {
+    x: x - l.left - (x - l.left - l.panX) * ratio,
+    y: y - l.top - (y - l.top - l.panY) * ratio,
+  };
+}
+
 /** Label margins wide enough for the widest (shortened) label, 12 px mono, at most 150 px. */
 export function labelMargin(
   g: CanvasRenderingContext2D,

@@ -12,6 +12,7 @@ import {
   hitMatrix,
   layoutMatrix,
   moveCursor,
+  panKeeping,
   panToShow,
   labelMargin,
   type MatrixLayout,
@@ -251,13 +252,7 @@ export class MatrixView implements View {
     const l = this.layout;
     if (!l || !this.ctx) return;
     const next = Math.min(MAX_ZOOM, Math.max(1, zoom));
-    const px = x ?? l.left + l.plotWidth / 2;
-    const py = y ?? l.top + l.plotHeight / 2;
-    const ratio = next / this.ctx.state.zoom;
-    this.pan = {
-      x: px - l.left - (px - l.left - l.panX) * ratio,
-      y: py - l.top - (py - l.top - l.panY) * ratio,
-    };
+    this.pan = panKeeping(l, next / this.ctx.state.zoom, x, y);
     this.host.patchState({ zoom: next });
   }
 
