@@ -21,8 +21,13 @@ import { LogitLensTable } from './controls/logitLensTable';
 import { Toolbar } from './controls/toolbar';
 import { WEIGHTED_VIEWS, WeightsSwitch } from './controls/weightsSwitch';
 import { DrawnMark } from './drawnMark';
-import { csvMessage, jsonMessage, postImage } from './export/exportMessages';
-import { focusLabel, focusMatrix, FocusTracker } from './focusTracker';
+import {
+  copyShownCsv,
+  exportShownJson,
+  saveShownImage,
+  type ShownView,
+} from './export/shownExports';
+import { FocusTracker } from './focusTracker';
 import { ScaleMemo } from './heatmap/colorScale';
 import { NormsProbe } from './normsProbe';
 import { WritesPull } from './writesPull';
@@ -85,9 +90,9 @@ export class App implements ViewHost {
   constructor(root: HTMLElement) {
     this.toolbar = new Toolbar({
       patch: (patch) => this.patchState(patch),
-      copyCsv: () => this.copyCsv(),
-      saveImage: (format) => this.saveImage(format),
-      exportJson: (scope) => this.exportJson(scope),
+      copyCsv: () => copyShownCsv(this.shown(), (why) => this.refused(why)),
+      saveImage: (format) => saveShownImage(this.shown(), format, (why) => this.refused(why)),
+      exportJson: (scope) => exportShownJson(this.shown(), scope),
     });
     this.status = new StatusLine(
       () => this.store.runId !== null && postToHost({ type: 'rerun', runId: this.store.runId }),
@@ -266,33 +271,21 @@ export class App implements ViewHost {
     this.focusTracker.update({ ...scene, store: this.store });
   }
 
-  private copyCsv(): void {
-    const { ctx } = this;
-    const kind = this.currentView();
-    const view = this.activeView();
-    // The model and summary views copy their tables; a long head, the part on screen.
-    const copy = view.csv?.();
-    if (copy && 'refusal' in copy) {
-      this.runs.showError(copy.refusal);
-      this.render();
-    } else if (copy) postToHost({ type: 'copyText', ...copy });
-    else {
-      const matrix = focusMatrix(view, ctx);
-      if (ctx && matrix) postToHost(csvMessage(matrix, ctx, focusLabel(ctx, kind)));
-    }
+  /** The view on show, for the toolbar's exports. */
+  private shown(): ShownView {
+    const { ctx, state } = this;
+    return {
+      view: this.activeView(),
+      kind: this.currentView(),
+      ctx,
+      state,
+      runId: this.store.runId,
+    };
   }
 
-  private saveImage(format: 'png' | 'svg'): void {
-    const svg = this.activeView().toSvg();
-    if (svg)
-      postImage(svg, format, this.currentView(), this.state, (why) => {
-        this.runs.showError(why);
-        this.render();
-      });
-  }
-
-  private exportJson(scope: 'all' | 'selection'): void {
-    const runId = this.store.runId;
-    if (runId !== null) postToHost(jsonMessage(runId, scope, this.currentView(), this.state));
+  /** An export the view cannot give: the status line says why. */
+  private refused(why: string): void {
+    this.runs.showError(why);
+    this.render();
   }
 }
