@@ -23,6 +23,7 @@ import { engineFailureMessage, isOutOfMemory, memorySentence } from './engineFai
 import { type ClientOptions, DEFAULT_WATCHDOG, type WatchdogOptions } from './clientOptions';
 import { releasedError, toRunError } from './runErrors';
 import { type Live, startLive } from './liveEngine';
+import { OpenRuns } from './openRuns';
 import { StageFeed } from './stageFeed';
 import type { WorkerFactory } from './workerHandle';
 
@@ -33,7 +34,7 @@ export class EngineClient {
   private live: Live | undefined;
   private nextRunId = 1;
   /** Runs whose promise is still open, so `cancel` can settle them at once. */
-  private readonly open = new Map<number, (error: EngineRunError) => void>();
+  private readonly open = new OpenRuns();
   /** Every stage the engine announces, for progress. */
   readonly stages = new StageFeed();
 
@@ -119,20 +120,16 @@ export class EngineClient {
   ): { runId: number; result: ReturnType<EngineApi[M]> } {
     type Result = Awaited<ReturnType<EngineApi[M]>>;
     const runId = this.nextRunId++;
-    for (const [openId, settle] of this.open) {
-      settle(new EngineRunError('A newer inspection replaced this one.', 'superseded'));
-      this.open.delete(openId);
-    }
-    const result = new Promise<Result>((resolve, reject) => {
-      this.open.set(runId, reject);
+    this.open.endAll(
+      () => new EngineRunError('A newer inspection replaced this one.', 'superseded'),
+    );
+    const result = this.open.track(runId, () =>
       this.request(
         request.modelDir,
         'inspecting',
         (rpc) => rpc.call(method, { ...request, runId }) as Promise<Result>,
-      )
-        .then((value) => (this.open.has(runId) ? resolve(value) : undefined), reject)
-        .finally(() => this.open.delete(runId));
-    });
+      ),
+    );
     return { runId, result: result as ReturnType<EngineApi[M]> };
   }
 
@@ -180,10 +177,9 @@ export class EngineClient {
 
   /** Ends run `runId` now; the worker drops its result when it finishes. */
   cancel(runId: number): void {
-    const settle = this.open.get(runId);
-    if (!settle) return;
-    this.open.delete(runId);
-    settle(new EngineRunError('Inspection cancelled.', 'cancelled'));
+    if (!this.open.end(runId, () => new EngineRunError('Inspection cancelled.', 'cancelled'))) {
+      return;
+    }
     const live = this.live;
     if (live && this.stopsForCancel(live)) {
       this.end(
@@ -209,10 +205,7 @@ export class EngineClient {
   async dispose(): Promise<void> {
     const live = this.live;
     this.live = undefined;
-    for (const settle of this.open.values()) {
-      settle(new EngineRunError('The inspector was closed.', 'closed'));
-    }
-    this.open.clear();
+    this.open.endAll(() => new EngineRunError('The inspector was closed.', 'closed'));
     if (live) {
       live.watchdog.dispose();
       live.rpc.dispose();

@@ -56,6 +56,14 @@ describe('EngineClient with the bundled worker (dist/engine.worker.js)', functio
     assert.equal(next.text, 'ok');
   });
 
+  it('closing ends an open run at once (closed) and leaves none open', async () => {
+    const run = client.inspect({ modelDir: fixtureModel('decoder-attn'), text: LONG });
+    assert.equal(client.idle, false);
+    await client.dispose();
+    await assert.rejects(run.result, code('closed'));
+    assert.equal(client.idle, true);
+  });
+
   it('a crashed worker ends the run with a clear message; a fresh worker serves the next', async () => {
     await client.inspect({ modelDir: fixtureModel('decoder-attn'), text: 'warm up' }).result;
     const run = client.inspect({ modelDir: fixtureModel('decoder-attn'), text: LONG });
