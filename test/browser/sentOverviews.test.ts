@@ -59,7 +59,8 @@ describe('overviews sent with the metadata (Chromium)', function () {
     const sent = await WebviewPage.open(browser);
     sent.host.hold(1, result);
     const meta = toFeedResult(shown, 1, 'a.py', undefined, overviews).meta;
-    assert.ok(meta.overviews?.every((o) => o.thumbnails instanceof Uint16Array));
+    // Block means travel as the levels the view paints (src/protocol/overviewWire.ts).
+    assert.ok(meta.overviews?.every((o) => 'levels' in o && o.levels instanceof Uint8Array));
     await sent.send([SETTINGS, { type: 'didStartResult', meta }]);
     await sent.settle();
     assert.deepEqual(sent.host.callsOf('overview'), [], 'every layer came with the metadata');

@@ -17,7 +17,7 @@ import type { HeldResult, Token } from '../../src/engine/types';
 import { toFeedResult } from '../../src/panel/webviewFeed';
 import type { FocusMessage, HostToWebview } from '../../src/protocol/webview';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
-import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
+import { thumbnailLevels } from '../../src/shared/thumbnailLevels';
 import { TILED_ABOVE } from '../../webview/headTiles';
 import { launchChromium } from '../chromium';
 import { sharedEngine } from '../unit/engine/fixtures';
