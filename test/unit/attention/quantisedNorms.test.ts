@@ -13,6 +13,7 @@ import { HeadNorms } from '../../../src/engine/attention/headNorms';
 import { LogitLens } from '../../../src/engine/attention/logitLens';
 import { ROOT } from '../engine/fixtures';
 import { HF_FIXTURES, hfModel } from '../folder/hfFixtures';
+import { unreadProjectionFolder } from './unreadProjectionFolder';
 
 interface VariantReference {
   layers: { values: number[][]; writes: number[][] }[];
@@ -217,5 +218,23 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
     assert.equal(doc.head_output_norms.length, 2);
     assert.equal(doc.logit_lens.length, 2);
     assert.equal((doc.logit_lens[1][0] as unknown[]).length, 3, 'K predictions a position');
+  });
+
+  it('a CLI export whose norms are refused (a W_O not read) writes nothing to stdout', () => {
+    const scratch = unreadProjectionFolder();
+    try {
+      const args = ['--model', scratch.dir, '--variant', 'bnb4', '--text', 'the cat', '--norms'];
+      const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 1);
+      assert.match(
+        run.stderr,
+        /^error: Value-weighted attention and head writes are not available/m,
+      );
+      assert.equal(run.stdout, '', 'no half-written JSON');
+    } finally {
+      scratch.remove();
+    }
   });
 });
