@@ -150,9 +150,9 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
   it("bnb4 (MatMulBnb4, NF4): norms, head writes and residual within 1e-4 of each row's max; the lens's ids", async () => {
     const expected = JSON.parse(
       readFileSync(join(HF_FIXTURES, 'gpt2-optimized.bnb4.norms.json'), 'utf8'),
-    ) as { ids: number[] } & VariantReference & {
-        layers: { residual: number[] }[];
-      };
+    ) as { ids: number[]; lens: VariantReference['lens'] } & {
+      layers: { values: number[][]; writes: number[][]; residual: number[] }[];
+    };
     const model = await hfModel('gpt2-optimized', 'bnb4');
     const { source, predictions } = await model.runHeld(expected.ids, K);
     assert.equal(source.stack.valueNorms, true, 'the panel offers the switch');
