@@ -8,8 +8,9 @@
  *
  * W_O is found by walking forward from the P·V MatMul through the head merge (Transpose
  * [0, 2, 1, 3], Reshapes) to a MatMul or Gemm with a constant weight, or a com.microsoft
- * MatMulNBits or MatMulBnb4 (its weight dequantized once, projectionWeight.ts); its bias is left out as in
- * the paper (the V bias is in v already). A layer laid out otherwise has no norms.
+ * MatMulNBits or MatMulBnb4 (its weight dequantized once, projectionWeight.ts); its bias is
+ * left out as in the paper (the V bias is in v already). A layer laid out otherwise has no
+ * norms.
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
