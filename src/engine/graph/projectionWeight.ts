@@ -1,12 +1,14 @@
 /**
  * A layer's output projection W_O as float32 `[H · dv, D]`, read once per model from the
  * graph's initializers (issue 24): a float32 or float16 matrix (a Gemm's transB undone), or a
- * com.microsoft MatMulNBits weight dequantized as the op dequantizes it (dequantizeNBits.ts).
+ * com.microsoft MatMulNBits or MatMulBnb4 weight dequantized as the op dequantizes it
+ * (dequantizeNBits.ts, dequantizeBnb4.ts).
  * Reading it once here, not in every norms run, keeps the norm kernels plain float32 MatMuls
  * whatever the weights' precision (docs/decisions.md, "Norms over quantised and half weights").
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
+import { type Bnb4Shape, bnb4Refusal, dequantizeBnb4 } from './dequantizeBnb4';
 import { dequantizeNBits, type NBitsShape, nbitsRefusal } from './dequantizeNBits';
 import type { ExternalDataFile } from './externalDataFile';
 import { GraphIndex, int64 } from './graphIndex';
@@ -19,11 +21,17 @@ export interface NBitsWeight extends NBitsShape {
   zeroPoints?: string;
 }
 
+/** A MatMulBnb4 weight's per-block scales and attributes. */
+export interface Bnb4Weight extends Bnb4Shape {
+  absmax: string;
+}
+
 /** Where a projection's weight is, as exposeHeadNorms.ts's Projection names it. */
 export interface ProjectionSource {
   weight: string;
   transposed: boolean;
   nbits?: NBitsWeight;
+  bnb4?: Bnb4Weight;
 }
 
 /**
@@ -48,7 +56,8 @@ export function readProjection(
   const find = (name: string) => initializers.get(throughIdentity(index, name));
   const weight = find(projection.weight);
   if (!weight) return `${projection.weight} is not in the graph's initializers`;
-  const { nbits } = projection;
+  const { nbits, bnb4 } = projection;
+  if (bnb4) return bnb4Projection(weight, find(bnb4.absmax), bnb4, external);
   if (nbits) {
     const scales = find(nbits.scales);
     const zeros = nbits.zeroPoints ? find(nbits.zeroPoints) : undefined;
@@ -81,6 +90,27 @@ export function readProjection(
   return projection.transposed
     ? { data: () => data, rows: cols, cols: rows }
     : { data: () => data, rows, cols };
+}
+
+/** A MatMulBnb4 weight, its sizes checked now and its numbers dequantized when first asked for. */
+function bnb4Projection(
+  weight: onnx.ITensorProto,
+  absmax: onnx.ITensorProto | undefined,
+  bnb4: Bnb4Weight,
+  external: readonly ExternalDataFile[],
+): ProjectionMatrix | string {
+  const scales = absmax ? floatsOf(absmax, external) : undefined;
+  if (weight.dataType !== DataType.UINT8 || !scales)
+    return `the MatMulBnb4 weight ${weight.name} is not uint8 or its absmax ${bnb4.absmax} not a float32 or float16 initializer`;
+  const packed = initializerBytes(weight, external);
+  const refused = bnb4Refusal(packed, scales, bnb4);
+  if (refused) return `${weight.name}: ${refused}`;
+  let made: Float32Array | undefined;
+  return {
+    rows: bnb4.K,
+    cols: bnb4.N,
+    data: () => (made ??= dequantizeBnb4(packed, scales, bnb4)),
+  };
 }
 
 /** A float32 or float16 initializer's numbers as float32; undefined for other types. */
