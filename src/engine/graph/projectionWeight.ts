@@ -75,21 +75,38 @@ export function readProjection(
     // A weight shorter than its attributes say: no norms, and the model still loads.
     const refused = nbitsRefusal(packed, scaleFloats, nbits);
     if (refused) return `${projection.weight}: ${refused}`;
-    let made: Float32Array | undefined;
-    return {
-      rows: nbits.K,
-      cols: nbits.N,
-      data: () => (made ??= dequantizeNBits(packed, scaleFloats, zeroPoints ?? undefined, nbits)),
-    };
+    return lazyNBits(packed, scaleFloats, zeroPoints ?? undefined, nbits);
   }
   const dims = (weight.dims ?? []).map(int64);
   const floats = dims.length === 2 ? floatsOf(weight, external) : undefined;
   if (!floats) return `${projection.weight} is not a float32 or float16 matrix`;
   const [rows, cols] = dims;
-  const data = projection.transposed ? transpose(floats, rows, cols) : floats;
   return projection.transposed
-    ? { data: () => data, rows: cols, cols: rows }
-    : { data: () => data, rows, cols };
+    ? heldMatrix(transpose(floats, rows, cols), cols, rows)
+    : heldMatrix(floats, rows, cols);
+}
+
+// The matrices' `data` closures are made in these small functions, not in `readProjection`:
+// V8 gives all closures of a function one context, and one made there would keep its
+// GraphIndex alive, the decoded graph with it, and so the whole model file (652 MB for the
+// 30-layer benchmark model) for as long as the model stays loaded.
+
+function heldMatrix(data: Float32Array, rows: number, cols: number): ProjectionMatrix {
+  return { rows, cols, data: () => data };
+}
+
+function lazyNBits(
+  packed: Uint8Array,
+  scales: Float32Array,
+  zeroPoints: Uint8Array | Float32Array | undefined,
+  nbits: NBitsWeight,
+): ProjectionMatrix {
+  let made: Float32Array | undefined;
+  return {
+    rows: nbits.K,
+    cols: nbits.N,
+    data: () => (made ??= dequantizeNBits(packed, scales, zeroPoints, nbits)),
+  };
 }
 
 /** A MatMulBnb4 weight, its sizes checked now and its numbers dequantized when first asked for. */
