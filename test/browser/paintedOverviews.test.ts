@@ -24,7 +24,7 @@ import { seq2seqDir, seq2seqReference } from '../unit/seq2seq/seq2seqFixtures';
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const LINE = 'def add(a, b):\n    return a + b  # sum\n';
 /** Thumbnail sizes in pixels: the model view's smallest, its largest, and between. */
-const SIZES = [40, 64, 99, 128, 180];
+const SIZES = [40, 64, 94, 99, 128, 180];
 
 /** Colour steps (−1: masked) of a `size`-pixel thumbnail of one head, as modelView paints it. */
 function painted(o: LayerOverview, head: number, size: number, causal: boolean): Int16Array {

@@ -1,8 +1,9 @@
 /**
  * A small result's overviews sent with its metadata (src/inspection/overviewPrefetch.ts), as
- * the host packs them (src/protocol/overviewWire.ts: 16-bit thumbnails, rows cut at their
- * last nonzero cell): the page asks for none, and draws the model view exactly as from the
- * overviews it asks for; the bundled model at ~220 tokens (block means) in real Chromium.
+ * the host packs them (src/protocol/overviewWire.ts: block means as the levels the view
+ * paints, rows cut where the causal mask starts): the page asks for none, and draws the model
+ * view exactly as from the overviews it asks for; the bundled model at ~220 tokens in real
+ * Chromium. (That painted levels give the pixels float32 weights give: paintedOverviews.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
