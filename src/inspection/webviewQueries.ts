@@ -48,8 +48,8 @@ export function webviewQueries(
   };
   return {
     async overview({ runId, kind, layer, units, weights }) {
-      const { resultId } = onShow(runId).result;
-      return packOverview(await engine.overview(resultId, kind, layer, units, weights));
+      const { resultId, stacks } = onShow(runId).result;
+      return packOverview(await engine.overview(resultId, kind, layer, units, weights), stacks);
     },
     async slice({ runId, ...request }) {
       return engine.slice(onShow(runId).result.resultId, request);

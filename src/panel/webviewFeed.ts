@@ -41,7 +41,7 @@ export function toFeedResult(
       runId,
       source: { label },
       ...(trace && { trace }),
-      ...(overviews && { overviews: overviews.map(packOverview) }),
+      ...(overviews && { overviews: overviews.map((o) => packOverview(o, result.stacks)) }),
     },
   };
 }

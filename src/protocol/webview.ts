@@ -26,7 +26,7 @@ import type { ContinuationBranches, ForkMessage, ShowBranchMessage } from './con
 import type { PackedOverview } from './overviewWire';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 8;
+export const WEBVIEW_PROTOCOL_VERSION = 9;
 
 export type { AttentionKind } from '../engine/types';
 

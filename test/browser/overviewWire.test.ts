@@ -1,5 +1,6 @@
 /**
- * Overviews on the wire to the webview (src/protocol/overviewWire.ts): the bundled model's
+ * Overviews on the wire to the webview as weights (src/protocol/overviewWire.ts; block means
+ * travel as painted levels since, paintedOverviews.test.ts): the bundled model's
  * real thumbnails, exact (≤ 128 tokens) and block means (~200 tokens), travel in about a
  * quarter of the bytes (16 bits, rows cut at the causal diagonal), every value within 2⁻¹⁰ of itself, and the model view paints the same picture:
  * no cell more than one of its 256 colour steps away (about 1 cell in 100 is, at ~220 tokens).
@@ -8,12 +9,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { LayerOverview } from '../../src/engine/types';
 import {
-  packOverview,
   packThumbnails,
+  packWeightOverview,
   unpackOverview,
   unpackThumbnails,
 } from '../../src/protocol/overviewWire';
-import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
+import { thumbnailLevels } from '../../src/shared/thumbnailLevels';
 import { fitsStack } from '../../webview/overviewPull';
 import { ROOT, sharedEngine } from '../unit/engine/fixtures';
 
@@ -44,7 +45,7 @@ describe('overviews on the wire to the webview', function () {
       const bytes = { float32: 0, packed: 0 };
       for (let layer = 0; layer < stack.layers; layer++) {
         const sent = await engine.overview(held.resultId, 'encoder', layer);
-        const packed = packOverview(sent);
+        const packed = packWeightOverview(sent);
         const zeros = sent.thumbnails.filter((v) => v === 0).length;
         bytes.float32 += sent.thumbnails.byteLength;
         bytes.packed += packed.thumbnails.byteLength + packed.rowLengths.byteLength;
@@ -92,7 +93,7 @@ describe('overviews on the wire to the webview', function () {
 
   it('hands a reply whose rows do not add up on without thumbnails, for the shape check to drop', () => {
     const stack = { kind: 'encoder', layers: 1, heads: 1, rows: 2, cols: 2, causal: true } as const;
-    const good = packOverview({
+    const good = packWeightOverview({
       kind: 'encoder',
       layer: 0,
       side: 2,

@@ -1,8 +1,9 @@
 /**
  * A small result's overviews sent with its metadata (src/inspection/overviewPrefetch.ts), as
- * the host packs them (src/protocol/overviewWire.ts: 16-bit thumbnails, rows cut at their
- * last nonzero cell): the page asks for none, and draws the model view exactly as from the
- * overviews it asks for; the bundled model at ~220 tokens (block means) in real Chromium.
+ * the host packs them (src/protocol/overviewWire.ts: block means as the levels the view
+ * paints, rows cut where the causal mask starts): the page asks for none, and draws the model
+ * view exactly as from the overviews it asks for; the bundled model at ~220 tokens in real
+ * Chromium. (That painted levels give the pixels float32 weights give: paintedOverviews.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -54,7 +55,8 @@ describe('overviews sent with the metadata (Chromium)', function () {
     const sent = await openPage();
     sent.host.hold(1, result);
     const meta = toFeedResult(shown, 1, 'a.py', undefined, overviews).meta;
-    assert.ok(meta.overviews?.every((o) => o.thumbnails instanceof Uint16Array));
+    // Block means travel as the levels the view paints (src/protocol/overviewWire.ts).
+    assert.ok(meta.overviews?.every((o) => 'levels' in o && o.levels instanceof Uint8Array));
     await sent.send([SETTINGS, { type: 'didStartResult', meta }]);
     await sent.settle();
     assert.deepEqual(sent.host.callsOf('overview'), [], 'every layer came with the metadata');

@@ -36,7 +36,7 @@ export class TestHost {
   private readonly held = new HeldResults(64);
   private readonly runs = new Map<number, HeldResult>();
   /** Runs an engine holds itself (`inspectHeld`: value norms, the logit lens; issue 24). */
-  private readonly engineRuns = new Map<number, { engine: Engine; resultId: number }>();
+  private readonly engineRuns = new Map<number, { engine: Engine; held: HeldResult }>();
   readonly calls: HostCall[] = [];
   private readonly waiting: Waiting[] = [];
   /** Overviews answered before the gate closes (`gateOverviews`); the rest wait for `openGate`. */
@@ -53,7 +53,7 @@ export class TestHost {
 
   /** Answers run `runId` from what `engine` holds as `held` (an `inspectHeld` result). */
   holdInEngine(runId: number, engine: Engine, held: HeldResult): void {
-    this.engineRuns.set(runId, { engine, resultId: held.resultId });
+    this.engineRuns.set(runId, { engine, held });
   }
 
   /** From now on only `count` more overviews are answered until `openGate`. */
@@ -76,7 +76,7 @@ export class TestHost {
   async serve(method: string, arg: HostCall['arg']): Promise<unknown> {
     this.calls.push({ method, arg });
     const inEngine = this.engineRuns.get(arg.runId);
-    if (inEngine) return serveFromEngine(inEngine.engine, inEngine.resultId, method, arg);
+    if (inEngine) return serveFromEngine(inEngine.engine, inEngine.held, method, arg);
     const held = this.runs.get(arg.runId);
     if (!held) throw new Error(`Run ${arg.runId} is no longer on show in this panel.`);
     if (method === 'steps' || method === 'positions') {
@@ -93,7 +93,8 @@ export class TestHost {
           units?: ThumbnailUnits;
           weights?: SliceWeights;
         };
-        return packOverview(await this.held.overview(held.resultId, kind, layer, units, weights));
+        const overview = await this.held.overview(held.resultId, kind, layer, units, weights);
+        return packOverview(overview, held.stacks);
       }
       if (method === 'slice') {
         const { runId: _runId, ...request } = arg as unknown as {
@@ -142,7 +143,7 @@ interface WhatMovesArg {
 /** One call answered by the engine itself, as the extension's host relays it. */
 async function serveFromEngine(
   engine: Engine,
-  resultId: number,
+  { resultId, stacks }: HeldResult,
   method: string,
   arg: HostCall['arg'],
 ): Promise<unknown> {
@@ -152,7 +153,7 @@ async function serveFromEngine(
     weights?: SliceWeights;
   };
   if (method === 'overview')
-    return packOverview(await engine.overview(resultId, kind, layer, units, weights));
+    return packOverview(await engine.overview(resultId, kind, layer, units, weights), stacks);
   if (method === 'slice')
     return engine.slice(resultId, rest as unknown as { kind: 'encoder'; layer: number });
   if (method === 'headWrites') return engine.headWrites(resultId, kind, layer);

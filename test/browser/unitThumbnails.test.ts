@@ -9,7 +9,7 @@ import type { InspectResult, Token } from '../../src/engine/types';
 import { displayUnits, projectMatrix, type UnitOptions } from '../../src/shared/displayUnits';
 import { headMatrix } from '../../src/shared/squareMatrix';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
-import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
+import { thumbnailLevels } from '../../src/shared/thumbnailLevels';
 import { fixtureOf } from './fixtureResult';
 import { syntheticResult } from './longResult';
 import { webviewPagesForSuite } from './suiteChromium';

@@ -16,7 +16,7 @@ import type { HeldResult } from '../../src/engine/types';
 import { toFeedResult } from '../../src/panel/webviewFeed';
 import type { FocusMessage, HostToWebview } from '../../src/protocol/webview';
 import { colorMapLut } from '../../webview/heatmap/colorMaps';
-import { thumbnailLevels } from '../../webview/heatmap/thumbnailImage';
+import { thumbnailLevels } from '../../src/shared/thumbnailLevels';
 import { TILED_ABOVE } from '../../webview/headTiles';
 import { sharedEngine } from '../unit/engine/fixtures';
 import { longResult } from './longResult';

@@ -62,17 +62,31 @@ async function main(): Promise<void> {
     for (let layer = 0; layer < layers; layer++) {
       overviews.push(await engine.overview(held.resultId, 'encoder', layer));
     }
-    const packed = overviews.map(packOverview);
-    const codec = medianCpu(() => packed.splice(0, layers, ...overviews.map(packOverview)));
-    const unpack = medianCpu(() => packed.map(unpackOverview));
-    for (const [what, sent, cost] of [
+    const forms = [
+      // Without its stack an overview travels as weights (16-bit codes), as exact ones do.
+      ['16-bit codes, rows cut', []],
+      ['painted levels, 8-bit (block thumbnails)', held.stacks],
+    ] as const;
+    const rows: [string, readonly (LayerOverview | PackedOverview)[], number][] = [
       ['float32', overviews, 0],
-      ['16-bit codes, rows cut', packed, codec + unpack],
-    ] as const) {
+    ];
+    for (const [what, stacks] of forms) {
+      let packed = overviews.map((o) => packOverview(o, stacks));
+      const codec = medianCpu(() => {
+        packed = overviews.map((o) => packOverview(o, stacks));
+      });
+      const unpack = medianCpu(() => packed.map(unpackOverview));
+      rows.push([what, packed, codec + unpack]);
+    }
+    for (const [what, sent, cost] of rows) {
       const bytes = wireBytes(
         { ...held, overviews: sent },
-        (sent as readonly (LayerOverview | PackedOverview)[]).flatMap((o): ArrayBufferView[] =>
-          'rowLengths' in o ? [o.thumbnails, o.rowLengths] : [o.thumbnails],
+        sent.flatMap((o): ArrayBufferView[] =>
+          'levels' in o
+            ? [o.levels, o.rowLengths]
+            : 'rowLengths' in o
+              ? [o.thumbnails, o.rowLengths]
+              : [o.thumbnails],
         ),
       );
       const deflated = deflateRawSync(bytes);

@@ -7,7 +7,9 @@
 import type { LayerOverview } from '../../src/engine/types';
 import { projectMatrix } from '../../src/shared/displayUnits';
 import { colsOf, type SquareMatrix } from '../../src/shared/squareMatrix';
-import { paintThumbnail, THUMBNAIL_SCALE, thumbnailLevels } from '../heatmap/thumbnailImage';
+import type { ReceivedOverview } from '../../src/protocol/overviewWire';
+import { pooledLevels, thumbnailLevels } from '../../src/shared/thumbnailLevels';
+import { paintThumbnail, THUMBNAIL_SCALE } from '../heatmap/thumbnailImage';
 import { choiceWindow, unitWindowMask, type WindowMask, windowMask } from '../heatmap/windowMask';
 import { esc, svgDocument } from '../export/svg';
 import { statisticsCsv } from '../export/statisticsCsv';
@@ -82,8 +84,10 @@ export class ModelView implements View {
         // Whole pixels per cell when the matrix is small, so thumbnails stay crisp.
         const size = Math.max(1, Math.min(THUMB, Math.max(m.n, colsOf(m))));
         const zoom = Math.max(1, Math.floor(THUMB / size));
-        const window = thumbnailWindow(weights, l, ctx, source.grouped);
-        const levels = thumbnailLevels(m, size, ctx.causal, window);
+        // A long result's thumbnails may come as the levels to paint (src/protocol/overviewWire.ts).
+        const levels = (weights as ReceivedOverview).painted
+          ? pooledLevels(m.data, m.n, colsOf(m), size)
+          : thumbnailLevels(m, size, ctx.causal, thumbnailWindow(weights, l, ctx, source.grouped));
         paintThumbnail(canvas, levels, size, zoom, ctx.lut, ctx.palette.mask);
         this.drawn.set(canvas, key);
       }

@@ -8,8 +8,9 @@
  *
  * W_O is found by walking forward from the P·V MatMul through the head merge (Transpose
  * [0, 2, 1, 3], Reshapes) to a MatMul or Gemm with a constant weight, or a com.microsoft
- * MatMulNBits (its weight dequantized once, projectionWeight.ts); its bias is left out as in
- * the paper (the V bias is in v already). A layer laid out otherwise has no norms.
+ * MatMulNBits or MatMulBnb4 (its weight dequantized once, projectionWeight.ts); its bias is
+ * left out as in the paper (the V bias is in v already). A layer laid out otherwise has no
+ * norms.
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
@@ -17,7 +18,8 @@ import { exposeTensors } from './exposeTensors';
 import type { StepTensors } from './findStepTensors';
 import { GraphIndex, int64 } from './graphIndex';
 import type { ExternalDataFile } from './externalDataFile';
-import { type NBitsWeight, readProjection } from './projectionWeight';
+import { BNB4_BLOCK_SIZES } from './dequantizeBnb4';
+import { type Bnb4Weight, type NBitsWeight, readProjection } from './projectionWeight';
 import { elemTypeOf } from './tensorTypes';
 import { FLOAT_TYPE, NodeBuilder } from './unfuse/nodeBuilder';
 
@@ -38,6 +40,8 @@ export interface Projection {
   transposed: boolean;
   /** A MatMulNBits projection: `weight` is its packed B, dequantized by projectionWeight.ts. */
   nbits?: NBitsWeight;
+  /** A MatMulBnb4 projection: `weight` is its packed B, dequantized by projectionWeight.ts. */
+  bnb4?: Bnb4Weight;
   residual?: string;
 }
 
@@ -85,9 +89,10 @@ export function exposeHeadNorms(
   const names: string[] = [];
   const layers = plans.map(({ value, output, projection }, l) => {
     const nodes = builder(graph, `attention_norms.${l}`, opset ?? 0);
-    let weight = projection.nbits
-      ? dequantized(graph, projection, external, `attention_norms.${l}/projection`)
-      : floatOf(graph, nodes, projection.weight);
+    let weight =
+      projection.nbits || projection.bnb4
+        ? dequantized(graph, projection, external, `attention_norms.${l}/projection`)
+        : floatOf(graph, nodes, projection.weight);
     if (projection.transposed) weight = nodes.op('Transpose', [weight], { perm: [1, 0] });
     const values = headNorms(nodes, floatOf(graph, nodes, value), weight);
     const writes = headNorms(nodes, floatOf(graph, nodes, output), weight);
@@ -158,6 +163,7 @@ function projectionOf(index: GraphIndex, pvOutput: string): Projection | undefin
       continue;
     }
     if (node.opType === 'MatMulNBits') return nbitsProjection(index, node, tensor);
+    if (node.opType === 'MatMulBnb4') return bnb4Projection(index, node, tensor);
     const isMatMul = node.opType === 'MatMul' || node.opType === 'Gemm';
     if (!isMatMul || inputs[0] !== tensor || !index.isConstant(inputs[1] ?? '')) return undefined;
     const flag = (name: string) => int64(node.attribute?.find((a) => a.name === name)?.i ?? 0);
@@ -193,6 +199,38 @@ function nbitsProjection(
     return undefined;
   const residual = residualOf(index, node.output?.[0] ?? '');
   return { weight, transposed: false, nbits, ...(residual ? { residual } : {}) };
+}
+
+/**
+ * A MatMulBnb4 projection with constant weights, as ONNX Runtime's kernel multiplies: by Wᵀ
+ * (transB 1), not training; other attributes, which the kernel refuses or exporters do not
+ * write, are not read (the projection is not found).
+ */
+function bnb4Projection(
+  index: GraphIndex,
+  node: onnx.INodeProto,
+  merged: string,
+): Projection | undefined {
+  const [a, weight, absmax] = node.input ?? [];
+  const constant = (name?: string) => name !== undefined && index.isConstant(name);
+  if (a !== merged || !constant(weight) || !constant(absmax)) return undefined;
+  const attribute = (name: string, fallback = 0) => {
+    const found = node.attribute?.find((x) => x.name === name);
+    return found ? int64(found.i ?? 0) : fallback;
+  };
+  const bnb4: Bnb4Weight = {
+    absmax,
+    K: attribute('K'),
+    N: attribute('N'),
+    blockSize: attribute('block_size'),
+    quantType: attribute('quant_type', -1),
+  };
+  const plain = attribute('transB', 1) === 1 && attribute('training_mode') === 0;
+  if (!plain || ![0, 1].includes(bnb4.quantType) || !BNB4_BLOCK_SIZES.includes(bnb4.blockSize))
+    return undefined;
+  if (bnb4.K <= 0 || bnb4.N <= 0) return undefined;
+  const residual = residualOf(index, node.output?.[0] ?? '');
+  return { weight, transposed: false, bnb4, ...(residual ? { residual } : {}) };
 }
 
 /** A float32 initializer `name` holding the projection's dequantized weight `[K, N]`. */

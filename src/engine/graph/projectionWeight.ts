@@ -1,12 +1,14 @@
 /**
  * A layer's output projection W_O as float32 `[H · dv, D]`, read once per model from the
  * graph's initializers (issue 24): a float32 or float16 matrix (a Gemm's transB undone), or a
- * com.microsoft MatMulNBits weight dequantized as the op dequantizes it (dequantizeNBits.ts).
+ * com.microsoft MatMulNBits or MatMulBnb4 weight dequantized as the op dequantizes it
+ * (dequantizeNBits.ts, dequantizeBnb4.ts).
  * Reading it once here, not in every norms run, keeps the norm kernels plain float32 MatMuls
  * whatever the weights' precision (docs/decisions.md, "Norms over quantised and half weights").
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
+import { type Bnb4Shape, bnb4Refusal, dequantizeBnb4 } from './dequantizeBnb4';
 import { dequantizeNBits, type NBitsShape, nbitsRefusal } from './dequantizeNBits';
 import type { ExternalDataFile } from './externalDataFile';
 import { GraphIndex, int64 } from './graphIndex';
@@ -19,11 +21,17 @@ export interface NBitsWeight extends NBitsShape {
   zeroPoints?: string;
 }
 
+/** A MatMulBnb4 weight's per-block scales and attributes. */
+export interface Bnb4Weight extends Bnb4Shape {
+  absmax: string;
+}
+
 /** Where a projection's weight is, as exposeHeadNorms.ts's Projection names it. */
 export interface ProjectionSource {
   weight: string;
   transposed: boolean;
   nbits?: NBitsWeight;
+  bnb4?: Bnb4Weight;
 }
 
 /**
@@ -48,7 +56,8 @@ export function readProjection(
   const find = (name: string) => initializers.get(throughIdentity(index, name));
   const weight = find(projection.weight);
   if (!weight) return `${projection.weight} is not in the graph's initializers`;
-  const { nbits } = projection;
+  const { nbits, bnb4 } = projection;
+  if (bnb4) return bnb4Projection(weight, find(bnb4.absmax), bnb4, external);
   if (nbits) {
     const scales = find(nbits.scales);
     const zeros = nbits.zeroPoints ? find(nbits.zeroPoints) : undefined;
@@ -66,21 +75,59 @@ export function readProjection(
     // A weight shorter than its attributes say: no norms, and the model still loads.
     const refused = nbitsRefusal(packed, scaleFloats, nbits);
     if (refused) return `${projection.weight}: ${refused}`;
-    let made: Float32Array | undefined;
-    return {
-      rows: nbits.K,
-      cols: nbits.N,
-      data: () => (made ??= dequantizeNBits(packed, scaleFloats, zeroPoints ?? undefined, nbits)),
-    };
+    return lazyNBits(packed, scaleFloats, zeroPoints ?? undefined, nbits);
   }
   const dims = (weight.dims ?? []).map(int64);
   const floats = dims.length === 2 ? floatsOf(weight, external) : undefined;
   if (!floats) return `${projection.weight} is not a float32 or float16 matrix`;
   const [rows, cols] = dims;
-  const data = projection.transposed ? transpose(floats, rows, cols) : floats;
   return projection.transposed
-    ? { data: () => data, rows: cols, cols: rows }
-    : { data: () => data, rows, cols };
+    ? heldMatrix(transpose(floats, rows, cols), cols, rows)
+    : heldMatrix(floats, rows, cols);
+}
+
+// The matrices' `data` closures are made in these small functions, not in `readProjection`:
+// V8 gives all closures of a function one context, and one made there would keep its
+// GraphIndex alive, the decoded graph with it, and so the whole model file (652 MB for the
+// 30-layer benchmark model) for as long as the model stays loaded.
+
+function heldMatrix(data: Float32Array, rows: number, cols: number): ProjectionMatrix {
+  return { rows, cols, data: () => data };
+}
+
+function lazyNBits(
+  packed: Uint8Array,
+  scales: Float32Array,
+  zeroPoints: Uint8Array | Float32Array | undefined,
+  nbits: NBitsWeight,
+): ProjectionMatrix {
+  let made: Float32Array | undefined;
+  return {
+    rows: nbits.K,
+    cols: nbits.N,
+    data: () => (made ??= dequantizeNBits(packed, scales, zeroPoints, nbits)),
+  };
+}
+
+/** A MatMulBnb4 weight, its sizes checked now and its numbers dequantized when first asked for. */
+function bnb4Projection(
+  weight: onnx.ITensorProto,
+  absmax: onnx.ITensorProto | undefined,
+  bnb4: Bnb4Weight,
+  external: readonly ExternalDataFile[],
+): ProjectionMatrix | string {
+  const scales = absmax ? floatsOf(absmax, external) : undefined;
+  if (weight.dataType !== DataType.UINT8 || !scales)
+    return `the MatMulBnb4 weight ${weight.name} is not uint8 or its absmax ${bnb4.absmax} not a float32 or float16 initializer`;
+  const packed = initializerBytes(weight, external);
+  const refused = bnb4Refusal(packed, scales, bnb4);
+  if (refused) return `${weight.name}: ${refused}`;
+  let made: Float32Array | undefined;
+  return {
+    rows: bnb4.K,
+    cols: bnb4.N,
+    data: () => (made ??= dequantizeBnb4(packed, scales, bnb4)),
+  };
 }
 
 /** A float32 or float16 initializer's numbers as float32; undefined for other types. */

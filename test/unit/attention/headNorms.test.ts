@@ -10,6 +10,7 @@ import { HeadNorms } from '../../../src/engine/attention/headNorms';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 import { worstRelativeToRowMax } from './referenceAgreement';
+import { unreadProjectionFolder } from './unreadProjectionFolder';
 
 interface NormsReference {
   ids: number[];
@@ -94,15 +95,22 @@ describe('head norms and writes, against PyTorch', () => {
     }
   });
 
-  it('a graph whose output projection is not plain ops says why value-weighted attention is missing', async () => {
+  it('a graph whose output projection is not read says why value-weighted attention is missing', async () => {
     const engine = sharedEngine();
-    // MatMulBnb4 (bitsandbytes' 4-bit) is not dequantised; MatMulNBits is (quantisedNorms.test.ts).
-    const dir = join(HF_FIXTURES, 'gpt2-optimized');
-    const held = await engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'bnb4' });
-    await assert.rejects(
-      engine.slice(held.resultId, { kind: 'encoder', layer: 0, weights: 'value-weighted' }),
-      /not available for this result: the output projection after the heads are merged \(a MatMul or Gemm with constant weights\) was not found/,
-    );
+    // A MatMulBnb4 W_O with transB 0, which the engine does not read (unreadProjectionFolder.ts).
+    const scratch = unreadProjectionFolder();
+    try {
+      const held = await engine.inspectHeld(scratch.dir, 'the cat sat', {
+        maxTokens: 8,
+        variant: 'bnb4',
+      });
+      await assert.rejects(
+        engine.slice(held.resultId, { kind: 'encoder', layer: 0, weights: 'value-weighted' }),
+        /not available for this result: the output projection after the heads are merged \(a MatMul or Gemm with constant weights\) was not found/,
+      );
+    } finally {
+      scratch.remove();
+    }
   });
 });
 

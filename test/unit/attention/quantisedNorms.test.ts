@@ -1,8 +1,9 @@
 /**
- * Value norms, head writes and the logit lens on gqa-llama's quantised graphs (issue 24):
- * onnx-community's q4 and q4f16 exports, every projection a com.microsoft MatMulNBits. Against
- * PyTorch on the graphs' own weights, dequantised with numpy
- * (tools/fixtures/make_q4_norm_references.py); and the CLI's export of them parses.
+ * Value norms, head writes and the logit lens on quantised graphs (issue 24): gqa-llama's
+ * q4 and q4f16 exports, every projection a com.microsoft MatMulNBits, and gpt2-optimized's
+ * bitsandbytes 4-bit graph, every projection a MatMulBnb4 (NF4). Against PyTorch on the
+ * graphs' own weights, dequantised with numpy (tools/fixtures/make_q4_norm_references.py,
+ * make_bnb4_norm_references.py); and the CLI's export of them parses.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import {
   worstLensDifference,
   worstRelativeToRowMax,
 } from './referenceAgreement';
+import { unreadProjectionFolder } from './unreadProjectionFolder';
 
 interface VariantReference {
   layers: { values: number[][]; writes: number[][] }[];
@@ -29,7 +31,7 @@ const reference = () =>
 
 const K = 5;
 
-describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch', () => {
+describe('value norms and the logit lens on quantised graphs, against PyTorch', () => {
   // float16 activations round every step: q4f16 is held to the fixture's own check of its
   // logits against float64 PyTorch (2%, tools/fixtures/check_gqa_fixtures.mjs); its W_O is
   // exactly onnxruntime's (test/unit/graph/dequantizeNBits.test.ts).
@@ -111,24 +113,94 @@ describe('value norms and the logit lens on MatMulNBits graphs, against PyTorch'
     }
   });
 
-  it('a CLI export whose norms are refused (MatMulBnb4) writes nothing to stdout', () => {
-    const model = join(HF_FIXTURES, 'gpt2-optimized');
+  it("bnb4 (MatMulBnb4, NF4): norms, head writes and residual within 1e-4 of each row's max; the lens's ids", async () => {
+    const expected = JSON.parse(
+      readFileSync(join(HF_FIXTURES, 'gpt2-optimized.bnb4.norms.json'), 'utf8'),
+    ) as { ids: number[]; lens: VariantReference['lens'] } & {
+      layers: { values: number[][]; writes: number[][]; residual: number[] }[];
+    };
+    const model = await hfModel('gpt2-optimized', 'bnb4');
+    const { source, predictions } = await model.runHeld(expected.ids, K);
+    assert.equal(source.stack.valueNorms, true, 'the panel offers the switch');
+    const norms = await source.moves?.norms();
+    assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
+    let worst = 0;
+    for (const [layer, { values, writes, residual }] of expected.layers.entries()) {
+      const got = norms.writesOf(layer);
+      assert.ok(got.relativeWrites, 'the residual stream is found');
+      const relative = writes.map((row) => row.map((w, i) => w / residual[i]));
+      worst = Math.max(
+        worst,
+        worstRelativeToRowMax(got.values, values),
+        worstRelativeToRowMax(got.writes, writes),
+        worstRelativeToRowMax(got.relativeWrites, relative),
+      );
+    }
+    console.log(`      bnb4: worst norm error ${worst.toExponential(2)} of the row's max`);
+    assert.ok(worst <= 1e-4, `worst ${worst}`);
+    const lens = await source.moves?.lens();
+    assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
+    let worstProb = 0;
+    for (const [position, layers] of (await lens.all(K)).entries()) {
+      for (const { layer, predictions: got } of layers) {
+        const top = expected.lens[layer][position];
+        assert.deepEqual(
+          got.map((p) => p.id),
+          top.map((p) => p.id),
+          `layer ${layer}, position ${position}`,
+        );
+        for (const [r, p] of got.entries())
+          worstProb = Math.max(worstProb, Math.abs(p.prob - top[r].prob));
+      }
+      const last = layers[layers.length - 1].predictions;
+      assert.deepEqual(
+        last.map((p) => p.id),
+        (predictions?.[position] ?? []).map((p) => p.id),
+        `position ${position}: the last layer is the model's own prediction`,
+      );
+    }
+    console.log(`      bnb4: worst lens probability difference ${worstProb.toExponential(2)}`);
+    assert.ok(worstProb <= 1e-4, `worst lens probability difference ${worstProb}`);
+  });
+
+  it('the CLI exports --norms and --logit-lens for bnb4 as JSON that parses', () => {
+    const args = ['--model', join(HF_FIXTURES, 'gpt2-optimized'), '--variant', 'bnb4'];
     const run = spawnSync(
       process.execPath,
       [
         join(ROOT, 'dist', 'cli.js'),
-        '--model',
-        model,
-        '--variant',
-        'bnb4',
+        ...args,
         '--text',
-        'the cat',
+        'def f(x): return x',
         '--norms',
+        '--logit-lens',
+        '3',
       ],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /^error: Value-weighted attention and head writes are not available/m);
-    assert.equal(run.stdout, '', 'no half-written JSON');
+    assert.equal(run.status, 0, run.stderr);
+    const doc = JSON.parse(run.stdout) as Record<string, unknown[][]>;
+    assert.equal(doc.attention_norms.length, 2);
+    assert.equal(doc.head_output_norms.length, 2);
+    assert.equal(doc.logit_lens.length, 2);
+    assert.equal((doc.logit_lens[1][0] as unknown[]).length, 3, 'K predictions a position');
+  });
+
+  it('a CLI export whose norms are refused (a W_O not read) writes nothing to stdout', () => {
+    const scratch = unreadProjectionFolder();
+    try {
+      const args = ['--model', scratch.dir, '--variant', 'bnb4', '--text', 'the cat', '--norms'];
+      const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 1);
+      assert.match(
+        run.stderr,
+        /^error: Value-weighted attention and head writes are not available/m,
+      );
+      assert.equal(run.stdout, '', 'no half-written JSON');
+    } finally {
+      scratch.remove();
+    }
   });
 });

@@ -14,6 +14,7 @@ import { headMatrix } from '../../../src/shared/squareMatrix';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { worstDifference } from './referenceAgreement';
+import { unreadProjectionFolder } from './unreadProjectionFolder';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT = Array.from(
@@ -144,16 +145,42 @@ describe('value-weighted overviews and row shares (issue 24)', () => {
     assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) <= 1e-5, 'a row of shares sums to 1');
   });
 
-  it('a result without norms: the value-weighted overview is refused with the engine’s reason', async () => {
+  it('a bnb4 result (MatMulBnb4 output projections, dequantized): the value-weighted overview is drawn', async () => {
     const engine = sharedEngine();
-    // A 4-bit MatMulBnb4 output projection is not read (4-bit MatMulNBits is).
     const dir = join(HF_FIXTURES, 'gpt2-optimized');
     const held = await engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'bnb4' });
-    await assert.rejects(
-      engine.overview(held.resultId, 'encoder', 0, undefined, 'value-weighted'),
-      /Value-weighted attention and head writes are not available for this result: /,
-    );
-    const plain = await engine.overview(held.resultId, 'encoder', 0);
-    assert.equal(plain.weights, undefined);
+    for (const layer of [0, 1]) {
+      const got = await engine.overview(
+        held.resultId,
+        'encoder',
+        layer,
+        undefined,
+        'value-weighted',
+      );
+      const plain = await engine.overview(held.resultId, 'encoder', layer);
+      assert.equal(got.weights, 'value-weighted');
+      assert.ok(worstDifference(got.thumbnails, plain.thumbnails) > 1e-3, 'same as attention');
+      assert.equal(got.writes?.mean.length, held.model.heads);
+    }
+  });
+
+  it('a result without norms: the value-weighted overview is refused with the engine’s reason', async () => {
+    const engine = sharedEngine();
+    // A MatMulBnb4 W_O with transB 0 is not read (unreadProjectionFolder.ts).
+    const scratch = unreadProjectionFolder();
+    try {
+      const held = await engine.inspectHeld(scratch.dir, 'the cat sat', {
+        maxTokens: 8,
+        variant: 'bnb4',
+      });
+      await assert.rejects(
+        engine.overview(held.resultId, 'encoder', 0, undefined, 'value-weighted'),
+        /Value-weighted attention and head writes are not available for this result: /,
+      );
+      const plain = await engine.overview(held.resultId, 'encoder', 0);
+      assert.equal(plain.weights, undefined);
+    } finally {
+      scratch.remove();
+    }
   });
 });
