@@ -75,7 +75,10 @@ describe('a loaded model and its files', () => {
         rows: [stack.rows - 1],
         weights: 'value-weighted',
       });
-      assert.ok(rows.some((v) => v > 0), 'value-weighted attention from the kept W_O');
+      assert.ok(
+        rows.some((v) => v > 0),
+        'value-weighted attention from the kept W_O',
+      );
       engine.release(held.resultId);
     });
   }
