@@ -140,25 +140,9 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
     assert.ok(worst <= 1e-4, `worst ${worst}`);
     const lens = await source.moves?.lens();
     assert.ok(lens instanceof LogitLens, `lens: ${String(lens)}`);
-    let worstProb = 0;
-    for (const [position, layers] of (await lens.all(K)).entries()) {
-      for (const { layer, predictions: got } of layers) {
-        const top = expected.lens[layer][position];
-        assert.deepEqual(
-          got.map((p) => p.id),
-          top.map((p) => p.id),
-          `layer ${layer}, position ${position}`,
-        );
-        for (const [r, p] of got.entries())
-          worstProb = Math.max(worstProb, Math.abs(p.prob - top[r].prob));
-      }
-      const last = layers[layers.length - 1].predictions;
-      assert.deepEqual(
-        last.map((p) => p.id),
-        (predictions?.[position] ?? []).map((p) => p.id),
-        `position ${position}: the last layer is the model's own prediction`,
-      );
-    }
+    const table = await lens.all(K);
+    const worstProb = worstLensDifference(table, expected.lens);
+    lastLayerAgainstOwn(table, predictions);
     console.log(`      bnb4: worst lens probability difference ${worstProb.toExponential(2)}`);
     assert.ok(worstProb <= 1e-4, `worst lens probability difference ${worstProb}`);
   });

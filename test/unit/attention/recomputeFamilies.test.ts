@@ -11,6 +11,7 @@ import { nodeModelFiles } from '../../../src/engine/folder/nodeModelFiles';
 import { loadSingleGraphModel } from '../../../src/engine/inference/loadedModel';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { worstDifference } from './referenceAgreement';
 
 const SEQ2SEQ = new Set(['opus-mt-tiny', 't5-small-tiny']);
 /** Merged decoders compute attention inside an If: they keep their probabilities whole. */
@@ -22,13 +23,6 @@ const FOLDERS = [
     .map((e) => join(HF_FIXTURES, e.name)),
 ];
 const TEXT = 'the cat sat on the mat; the cat sat on the hat. def f(x): return x + 1';
-
-function worstDifference(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('attention recomputed from q and k, every fixture family', () => {
   for (const dir of FOLDERS) {

@@ -68,7 +68,7 @@ export function lastLayerAgainstOwn(
     assert.deepEqual(
       last.map((p) => p.id),
       own.map((p) => p.id),
-      `position ${position}`,
+      `position ${position}: the last layer is the model's own prediction`,
     );
     for (const [r, p] of last.entries()) worst = Math.max(worst, Math.abs(p.prob - own[r].prob));
   }
