@@ -12,11 +12,9 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { decodeOnnx } from '../../../src/engine/graph/decodeOnnx';
 import { type Bnb4Shape, dequantizeBnb4 } from '../../../src/engine/graph/dequantizeBnb4';
-import { encodeOnnx } from '../../../src/engine/graph/exposeTensors';
 import { readProjection } from '../../../src/engine/graph/projectionWeight';
-import { createSession, Tensor } from '../../../src/engine/inference/ortRuntime';
-import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { weightOfOp, worst } from './opOnIdentity';
 
 const { DataType } = onnxProto.onnx.TensorProto;
 const INT = onnxProto.onnx.AttributeProto.AttributeType.INT;
@@ -30,7 +28,6 @@ function pack(codes: number[]): Uint8Array {
 
 /** onnxruntime's MatMulBnb4 of I_K by the weight: W_O `[K, N]` as the op multiplies by it. */
 async function ortWeight(packed: Uint8Array, absmax: Float32Array, shape: Bnb4Shape) {
-  sharedEngine(); // configures onnxruntime-web
   const { K, N, blockSize, quantType } = shape;
   const init = (name: string, dataType: number, raw: ArrayBufferView) =>
     onnxProto.onnx.TensorProto.create({
@@ -39,49 +36,16 @@ async function ortWeight(packed: Uint8Array, absmax: Float32Array, shape: Bnb4Sh
       dims: [raw.byteLength / (dataType === DataType.FLOAT ? 4 : 1)],
       rawData: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
     });
-  const io = (name: string, dims: number[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: DataType.FLOAT,
-        shape: { dim: dims.map((dimValue) => ({ dimValue })) },
-      },
-    },
-  });
   const attributes = { K, N, block_size: blockSize, quant_type: quantType };
-  const model: onnx.IModelProto = {
-    irVersion: 8,
-    opsetImport: [
-      { domain: '', version: 17 },
-      { domain: 'com.microsoft', version: 1 },
-    ],
-    graph: {
-      name: 'bnb4',
-      node: [
-        {
-          opType: 'MatMulBnb4',
-          domain: 'com.microsoft',
-          input: ['A', 'B', 'absmax'],
-          output: ['Y'],
-          attribute: Object.entries(attributes).map(([name, i]) => ({ name, i, type: INT })),
-        },
-      ],
-      initializer: [init('B', DataType.UINT8, packed), init('absmax', DataType.FLOAT, absmax)],
-      input: [io('A', [K, K])],
-      output: [io('Y', [K, N])],
-    },
+  const node = {
+    opType: 'MatMulBnb4',
+    domain: 'com.microsoft',
+    input: ['A', 'B', 'absmax'],
+    output: ['Y'],
+    attribute: Object.entries(attributes).map(([name, i]) => ({ name, i, type: INT })),
   };
-  const session = await createSession(encodeOnnx(model));
-  const identity = new Float32Array(K * K);
-  for (let k = 0; k < K; k++) identity[k * K + k] = 1;
-  const { Y } = await session.run({ A: new Tensor('float32', identity, [K, K]) });
-  await session.release();
-  return Y.data as Float32Array;
-}
-
-function worst(a: Float32Array, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  return a.reduce((w, x, i) => Math.max(w, Math.abs(x - b[i])), 0);
+  const initializer = [init('B', DataType.UINT8, packed), init('absmax', DataType.FLOAT, absmax)];
+  return weightOfOp('bnb4', node, initializer, K, N);
 }
 
 describe('MatMulBnb4 dequantisation, against onnxruntime’s kernel', () => {

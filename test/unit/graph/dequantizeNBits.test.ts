@@ -12,11 +12,9 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { decodeOnnx } from '../../../src/engine/graph/decodeOnnx';
 import { dequantizeNBits, type NBitsShape } from '../../../src/engine/graph/dequantizeNBits';
-import { encodeOnnx } from '../../../src/engine/graph/exposeTensors';
 import { readProjection } from '../../../src/engine/graph/projectionWeight';
-import { createSession, Tensor } from '../../../src/engine/inference/ortRuntime';
-import { sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
+import { weightOfOp, worst } from './opOnIdentity';
 
 const { DataType } = onnxProto.onnx.TensorProto;
 
@@ -40,7 +38,6 @@ async function ortWeight(
   inputs: { packed: Uint8Array; scales: Float32Array; zeros?: Uint8Array },
   { K, N, blockSize, bits }: NBitsShape,
 ): Promise<Float32Array> {
-  sharedEngine(); // configures onnxruntime-web
   const blocks = Math.ceil(K / blockSize);
   const init = (name: string, dataType: number, dims: number[], raw: ArrayBufferView) =>
     onnxProto.onnx.TensorProto.create({
@@ -59,48 +56,14 @@ async function ortWeight(
     i,
     type: onnxProto.onnx.AttributeProto.AttributeType.INT,
   }));
-  const io = (name: string, dims: number[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: DataType.FLOAT,
-        shape: { dim: dims.map((dimValue) => ({ dimValue })) },
-      },
-    },
-  });
-  const model: onnx.IModelProto = {
-    irVersion: 8,
-    opsetImport: [
-      { domain: '', version: 17 },
-      { domain: 'com.microsoft', version: 1 },
-    ],
-    graph: {
-      name: 'nbits',
-      node: [
-        {
-          opType: 'MatMulNBits',
-          domain: 'com.microsoft',
-          input: ['A', 'B', 'scales', ...(inputs.zeros ? ['zeros'] : [])],
-          output: ['Y'],
-          attribute,
-        },
-      ],
-      initializer,
-      input: [io('A', [K, K])],
-      output: [io('Y', [K, N])],
-    },
+  const node = {
+    opType: 'MatMulNBits',
+    domain: 'com.microsoft',
+    input: ['A', 'B', 'scales', ...(inputs.zeros ? ['zeros'] : [])],
+    output: ['Y'],
+    attribute,
   };
-  const session = await createSession(encodeOnnx(model));
-  const identity = new Float32Array(K * K);
-  for (let k = 0; k < K; k++) identity[k * K + k] = 1;
-  const { Y } = await session.run({ A: new Tensor('float32', identity, [K, K]) });
-  await session.release();
-  return Y.data as Float32Array;
-}
-
-function worst(a: Float32Array, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  return a.reduce((w, x, i) => Math.max(w, Math.abs(x - b[i])), 0);
+  return weightOfOp('nbits', node, initializer, K, N);
 }
 
 describe('MatMulNBits dequantisation', () => {
