@@ -34,10 +34,11 @@ const ROWS_IN_JS = 4;
 
 /**
  * Layers of at least this many weights (heads · rows · cols) are overviewed by the overview
- * kernel; smaller ones are sliced and overviewed in JavaScript, as cheap and exact to the
- * last bit of the slices (docs/decisions.md, "Overviews where the weights are").
+ * kernel; smaller ones are sliced and overviewed in JavaScript, as cheap there and exact to
+ * the last bit of the slices. Where they cross: the bundled model's 4 heads at ~260 tokens
+ * (docs/decisions.md, "Overviews where the weights are").
  */
-export const KERNEL_OVERVIEW_WEIGHTS = 2 ** 20;
+export const KERNEL_OVERVIEW_WEIGHTS = 2 ** 18;
 
 export class RecomputedAttention implements AttentionSource {
   bytes: number;
