@@ -16,7 +16,7 @@ export type Extras = Pick<LoadedModelFolder, 'normOutputs' | 'lensOutputs' | 'ma
 
 /** Why a graph has no norms when the load left no reason. */
 export const NO_PROJECTION =
-  'the output projection after the heads are merged (a MatMul or Gemm with constant weights) was not found in the graph';
+  'the output projection after the heads are merged (a MatMul or Gemm with constant weights, or a 4-bit MatMulNBits or MatMulBnb4 as ONNX Runtime runs it) was not found in the graph';
 
 /** Adds the norms' fetches, the lens inputs' idle feeds and (with `streams`) the lens's fetches. */
 export function addExtras(

@@ -106,7 +106,7 @@ describe('head norms and writes, against PyTorch', () => {
       });
       await assert.rejects(
         engine.slice(held.resultId, { kind: 'encoder', layer: 0, weights: 'value-weighted' }),
-        /not available for this result: the output projection after the heads are merged \(a MatMul or Gemm with constant weights\) was not found/,
+        /not available for this result: the output projection after the heads are merged \(a MatMul or Gemm with constant weights, or a 4-bit MatMulNBits or MatMulBnb4 as ONNX Runtime runs it\) was not found/,
       );
     } finally {
       scratch.remove();
