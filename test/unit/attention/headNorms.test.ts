@@ -10,7 +10,7 @@ import { HeadNorms } from '../../../src/engine/attention/headNorms';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 import { worstRelativeToRowMax } from './referenceAgreement';
-import { unreadProjectionFolder } from './unreadProjectionFolder';
+import { inspectUnread, withUnreadProjection } from './unreadProjectionFolder';
 
 interface NormsReference {
   ids: number[];
@@ -98,19 +98,13 @@ describe('head norms and writes, against PyTorch', () => {
   it('a graph whose output projection is not read says why value-weighted attention is missing', async () => {
     const engine = sharedEngine();
     // A MatMulBnb4 W_O with transB 0, which the engine does not read (unreadProjectionFolder.ts).
-    const scratch = unreadProjectionFolder();
-    try {
-      const held = await engine.inspectHeld(scratch.dir, 'the cat sat', {
-        maxTokens: 8,
-        variant: 'bnb4',
-      });
+    await withUnreadProjection(async (dir) => {
+      const held = await inspectUnread(engine, dir);
       await assert.rejects(
         engine.slice(held.resultId, { kind: 'encoder', layer: 0, weights: 'value-weighted' }),
         /not available for this result: the output projection after the heads are merged \(a MatMul or Gemm with constant weights, or a 4-bit MatMulNBits or MatMulBnb4 as ONNX Runtime runs it\) was not found/,
       );
-    } finally {
-      scratch.remove();
-    }
+    });
   });
 });
 

@@ -18,7 +18,7 @@ import {
   worstLensDifference,
   worstRelativeToRowMax,
 } from './referenceAgreement';
-import { unreadProjectionFolder } from './unreadProjectionFolder';
+import { withUnreadProjection } from './unreadProjectionFolder';
 
 interface VariantReference {
   layers: { values: number[][]; writes: number[][] }[];
@@ -170,10 +170,9 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
     assert.equal((doc.logit_lens[1][0] as unknown[]).length, 3, 'K predictions a position');
   });
 
-  it('a CLI export whose norms are refused (a W_O not read) writes nothing to stdout', () => {
-    const scratch = unreadProjectionFolder();
-    try {
-      const args = ['--model', scratch.dir, '--variant', 'bnb4', '--text', 'the cat', '--norms'];
+  it('a CLI export whose norms are refused (a W_O not read) writes nothing to stdout', async () => {
+    await withUnreadProjection((dir) => {
+      const args = ['--model', dir, '--variant', 'bnb4', '--text', 'the cat', '--norms'];
       const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
         encoding: 'utf8',
       });
@@ -183,8 +182,6 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
         /^error: Value-weighted attention and head writes are not available/m,
       );
       assert.equal(run.stdout, '', 'no half-written JSON');
-    } finally {
-      scratch.remove();
-    }
+    });
   });
 });

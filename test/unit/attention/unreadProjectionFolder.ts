@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
+import type { Engine } from '../../../src/engine/engine';
 import { decodeOnnx } from '../../../src/engine/graph/decodeOnnx';
 import { encodeOnnx } from '../../../src/engine/graph/exposeTensors';
 import { HF_FIXTURES } from '../folder/hfFixtures';
@@ -17,6 +18,21 @@ import { HF_FIXTURES } from '../folder/hfFixtures';
 export interface ScratchFolder {
   dir: string;
   remove(): void;
+}
+
+/** Runs `use` on a fresh such folder, removed afterwards. */
+export async function withUnreadProjection<T>(use: (dir: string) => Promise<T> | T): Promise<T> {
+  const scratch = unreadProjectionFolder();
+  try {
+    return await use(scratch.dir);
+  } finally {
+    scratch.remove();
+  }
+}
+
+/** The short bnb4 inspection of such a folder that the refusal tests look at. */
+export function inspectUnread(engine: Engine, dir: string) {
+  return engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'bnb4' });
 }
 
 export function unreadProjectionFolder(): ScratchFolder {

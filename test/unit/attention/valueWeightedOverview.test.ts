@@ -8,13 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { THUMBNAIL_SIDE } from '../../../src/engine/types';
+import type { Engine } from '../../../src/engine/engine';
+import { type LayerOverview, THUMBNAIL_SIDE } from '../../../src/engine/types';
 import { displayUnits, projectMatrix } from '../../../src/shared/displayUnits';
 import { headMatrix } from '../../../src/shared/squareMatrix';
 import { HF_FIXTURES } from '../folder/hfFixtures';
 import { ROOT, sharedEngine } from '../engine/fixtures';
 import { worstDifference } from './referenceAgreement';
-import { unreadProjectionFolder } from './unreadProjectionFolder';
+import { inspectUnread, withUnreadProjection } from './unreadProjectionFolder';
 
 const BUNDLED = join(ROOT, 'models', 'mini-code-gpt');
 const TEXT = Array.from(
@@ -54,6 +55,16 @@ function blockMeans(layer: Float32Array, heads: number, n: number, block: number
   return Float32Array.from(out);
 }
 
+/** Layer `layer`'s value-weighted overview and its attention overview. */
+async function bothOverviews(
+  engine: Engine,
+  resultId: number,
+  layer: number,
+): Promise<[LayerOverview, LayerOverview]> {
+  const weighted = await engine.overview(resultId, 'encoder', layer, undefined, 'value-weighted');
+  return [weighted, await engine.overview(resultId, 'encoder', layer)];
+}
+
 describe('value-weighted overviews and row shares (issue 24)', () => {
   it('thumbnails are the block means of the value-weighted slices’ row shares, within 1e-6', async () => {
     const engine = sharedEngine();
@@ -62,14 +73,7 @@ describe('value-weighted overviews and row shares (issue 24)', () => {
     const heads = held.model.heads;
     assert.ok(n > THUMBNAIL_SIDE, `the text is ${n} tokens`);
     for (let layer = 0; layer < held.model.layers; layer++) {
-      const got = await engine.overview(
-        held.resultId,
-        'encoder',
-        layer,
-        undefined,
-        'value-weighted',
-      );
-      const plain = await engine.overview(held.resultId, 'encoder', layer);
+      const [got, plain] = await bothOverviews(engine, held.resultId, layer);
       const raw = await engine.slice(held.resultId, {
         kind: 'encoder',
         layer,
@@ -150,14 +154,7 @@ describe('value-weighted overviews and row shares (issue 24)', () => {
     const dir = join(HF_FIXTURES, 'gpt2-optimized');
     const held = await engine.inspectHeld(dir, 'the cat sat', { maxTokens: 8, variant: 'bnb4' });
     for (const layer of [0, 1]) {
-      const got = await engine.overview(
-        held.resultId,
-        'encoder',
-        layer,
-        undefined,
-        'value-weighted',
-      );
-      const plain = await engine.overview(held.resultId, 'encoder', layer);
+      const [got, plain] = await bothOverviews(engine, held.resultId, layer);
       assert.equal(got.weights, 'value-weighted');
       assert.ok(worstDifference(got.thumbnails, plain.thumbnails) > 1e-3, 'same as attention');
       assert.equal(got.writes?.mean.length, held.model.heads);
@@ -167,20 +164,14 @@ describe('value-weighted overviews and row shares (issue 24)', () => {
   it('a result without norms: the value-weighted overview is refused with the engine’s reason', async () => {
     const engine = sharedEngine();
     // A MatMulBnb4 W_O with transB 0 is not read (unreadProjectionFolder.ts).
-    const scratch = unreadProjectionFolder();
-    try {
-      const held = await engine.inspectHeld(scratch.dir, 'the cat sat', {
-        maxTokens: 8,
-        variant: 'bnb4',
-      });
+    await withUnreadProjection(async (dir) => {
+      const held = await inspectUnread(engine, dir);
       await assert.rejects(
         engine.overview(held.resultId, 'encoder', 0, undefined, 'value-weighted'),
         /Value-weighted attention and head writes are not available for this result: /,
       );
       const plain = await engine.overview(held.resultId, 'encoder', 0);
       assert.equal(plain.weights, undefined);
-    } finally {
-      scratch.remove();
-    }
+    });
   });
 });
