@@ -16,8 +16,8 @@ export function normsExport(
       reader: {
         valueWeighted: (kind, layer, heads) =>
           engine.slice(resultId, { kind, layer, heads, weights: 'value-weighted' }),
-        headWrites: (kind, layer) => engine.whatMoves('headWrites', { resultId, kind, layer }),
-        logitLens: (position, k) => engine.whatMoves('logitLens', { resultId, position, k }),
+        headWrites: (kind, layer) => engine.askHeld('headWrites', { resultId, kind, layer }),
+        logitLens: (position, k) => engine.askHeld('logitLens', { resultId, position, k }),
       },
     },
   };
@@ -33,7 +33,7 @@ export async function probeNorms(
   resultId: number,
   args: Pick<CliArgs, 'norms' | 'logitLens'>,
 ): Promise<void> {
-  if (args.norms) await engine.whatMoves('headWrites', { resultId, kind: 'encoder', layer: 0 });
+  if (args.norms) await engine.askHeld('headWrites', { resultId, kind: 'encoder', layer: 0 });
   if (args.logitLens !== undefined)
-    await engine.whatMoves('logitLens', { resultId, position: 0, k: args.logitLens });
+    await engine.askHeld('logitLens', { resultId, position: 0, k: args.logitLens });
 }

@@ -32,12 +32,10 @@ import type {
   AttentionSliceRequest,
   GenerationRequest,
   HeadSteps,
-  HeadWrites,
   HeadStepsRequest,
   HeldResult,
   InspectResult,
   LayerOverview,
-  LogitLensLayer,
   PositionsReport,
   TargetRequest,
   SliceWeights,
@@ -268,14 +266,14 @@ export class Engine {
   }
 
   /** One layer's value norms and head writes of a held result (issue 24). */
-  headWrites(resultId: number, kind: AttentionKind, layer: number): Promise<HeadWrites> {
-    return this.held.headWrites(resultId, kind, layer);
-  }
-
+  readonly headWrites = (resultId: number, kind: AttentionKind, layer: number) =>
+    this.held.headWrites(resultId, kind, layer);
   /** The logit lens at one position of a decoder's held result (issue 24): per layer the top `k`. */
-  logitLens(resultId: number, position: number, k: number): Promise<LogitLensLayer[]> {
-    return this.held.logitLens(resultId, position, k);
-  }
+  readonly logitLens = (resultId: number, position: number, k: number) =>
+    this.held.logitLens(resultId, position, k);
+  /** A decoder's next-token predictions at some rows of a held result (issue 22). */
+  readonly predictions = (resultId: number, rows: readonly number[], k: number) =>
+    this.held.predictions(resultId, rows, k);
 
   /** Bytes of attention the held results keep alive (what closing their panels frees). */
   get heldBytes(): number {

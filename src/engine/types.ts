@@ -119,6 +119,13 @@ export interface InspectResult {
   attentions: Float32Array[];
   /** Per query position the top next-token predictions; decoders with logits only. */
   predictions?: Prediction[][];
+  /**
+   * A held result's predictions are read per row when a view asks (`predictions` of the
+   * engine's and the webview's APIs; issue 22): the LM head is not part of the forward pass.
+   * `k` is how many per row the inspection asked for. Absent: `predictions` holds every row,
+   * or the model predicts nothing.
+   */
+  nextTokens?: { k: number };
   /** The decoder side, for encoder-decoder models (then `tokens`/`attentions` are the source side). */
   seq2seq?: Seq2SeqResult;
   truncation?: Truncation;

@@ -21,7 +21,7 @@ import type {
 } from '../engine/types';
 import { EngineRunError } from '../engine/errors';
 import type { RunErrorCode } from '../engine/errors';
-import type { EngineApi } from '../protocol/engine';
+import type { EngineApi, HeldQuestion } from '../protocol/engine';
 import { wallClockMs } from '../protocol/webview';
 import type { ResultInfo } from '../shared/resultInfo';
 import { type Logger, SILENT_LOGGER } from '../util/logger';
@@ -159,9 +159,9 @@ export class InspectionRunner {
     return this.engines.engine.slice(resultId, request);
   }
 
-  /** Issue 24: a layer's head writes, a position's logit lens, of a held result. */
-  whatMoves<M extends 'headWrites' | 'logitLens'>(method: M, arg: Parameters<EngineApi[M]>[0]) {
-    return this.engines.engine.whatMoves(method, arg);
+  /** A small question about a held result (`HeldQuestion`). */
+  askHeld<M extends HeldQuestion>(method: M, arg: Parameters<EngineApi[M]>[0]) {
+    return this.engines.engine.askHeld(method, arg);
   }
 
   /** The arithmetic of some heads of `result`, from the graph variant its runs use. */

@@ -7,7 +7,7 @@
 import type { HeadSteps, HeadStepsRequest, LayerOverview, SliceWeights } from '../engine/types';
 import type { ThumbnailUnits } from '../engine/types';
 import type { AttentionKind, AttentionSliceRequest, PositionsReport } from '../engine/types';
-import type { EngineApi } from '../protocol/engine';
+import type { EngineApi, HeldQuestion } from '../protocol/engine';
 import { packOverview } from '../protocol/overviewWire';
 import { RpcError } from '../protocol/rpc';
 import type { WebviewHostApi } from '../protocol/webview';
@@ -28,8 +28,8 @@ export interface HeldQueries {
   slice(resultId: number, request: AttentionSliceRequest): Promise<Float32Array>;
   headSteps(result: ResultInfo, requests: HeadStepsRequest[]): Promise<HeadSteps[]>;
   positions(result: ResultInfo): Promise<PositionsReport>;
-  /** Issue 24: a layer's head writes, a position's logit lens. */
-  whatMoves<M extends 'headWrites' | 'logitLens'>(
+  /** A small question about a held result (`HeldQuestion`). */
+  askHeld<M extends HeldQuestion>(
     method: M,
     arg: Parameters<EngineApi[M]>[0],
   ): ReturnType<EngineApi[M]>;
@@ -65,11 +65,15 @@ export function webviewQueries(
     },
     async headWrites({ runId, kind, layer }) {
       const { resultId } = onShow(runId).result;
-      return engine.whatMoves('headWrites', { resultId, kind, layer });
+      return engine.askHeld('headWrites', { resultId, kind, layer });
     },
     async logitLens({ runId, position, k }) {
       const { resultId } = onShow(runId).result;
-      return engine.whatMoves('logitLens', { resultId, position, k });
+      return engine.askHeld('logitLens', { resultId, position, k });
+    },
+    async predictions({ runId, rows, k }) {
+      const { resultId } = onShow(runId).result;
+      return engine.askHeld('predictions', { resultId, rows, k });
     },
   };
 }

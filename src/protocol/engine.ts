@@ -24,13 +24,14 @@ import type {
   LogitLensLayer,
   ModelInfo,
   PositionsReport,
+  Prediction,
   TargetRequest,
   SliceWeights,
   ThumbnailUnits,
 } from '../engine/types';
 
 /** Bump when a message changes shape; both ends check it at start-up. */
-export const ENGINE_PROTOCOL_VERSION = 5;
+export const ENGINE_PROTOCOL_VERSION = 6;
 
 /** Worker → host: the engine entered a stage of long synchronous work. */
 export interface EngineEvent {
@@ -88,6 +89,9 @@ export interface HeadStepsCall {
   requests: HeadStepsRequest[];
 }
 
+/** Questions about a held result that answer small, computed when asked: a layer's head writes, a position's logit lens (issue 24), some rows' next-token predictions (issue 22). */
+export type HeldQuestion = 'headWrites' | 'logitLens' | 'predictions';
+
 /** What the worker serves. */
 export interface EngineApi {
   [method: string]: (arg: never) => Promise<unknown>;
@@ -124,6 +128,12 @@ export interface EngineApi {
   }): Promise<HeadWrites>;
   /** A decoder's logit lens at one position of a held result (issue 24): per layer the top k. */
   logitLens(arg: { resultId: number; position: number; k: number }): Promise<LogitLensLayer[]>;
+  /**
+   * A decoder's next-token predictions at some rows of a held result (`HeldResult.nextTokens`),
+   * in the order asked: per row the top `k`, read through the model's final norm and
+   * unembedding when asked (issue 22).
+   */
+  predictions(arg: { resultId: number; rows: number[]; k: number }): Promise<Prediction[][]>;
   /** Forgets a held result (a closed panel); later slices of it fail with code `released`. */
   release(arg: { resultId: number }): Promise<void>;
   /**

@@ -16,6 +16,7 @@ import type {
   HeadWrites,
   InspectResult,
   LogitLensLayer,
+  Prediction,
   PositionsReport,
   Seq2SeqResult,
   TargetRequest,
@@ -26,7 +27,7 @@ import type { ContinuationBranches, ForkMessage, ShowBranchMessage } from './con
 import type { PackedOverview } from './overviewWire';
 
 /** Bump when a message changes shape; the webview sends it in `ready`. */
-export const WEBVIEW_PROTOCOL_VERSION = 9;
+export const WEBVIEW_PROTOCOL_VERSION = 10;
 
 export type { AttentionKind } from '../engine/types';
 
@@ -219,4 +220,6 @@ export interface WebviewHostApi {
   headWrites(arg: RunScoped & { kind: AttentionKind; layer: number }): Promise<HeadWrites>;
   /** A decoder's logit lens at `position`: per layer the top `k` (issue 24). */
   logitLens(arg: RunScoped & { position: number; k: number }): Promise<LogitLensLayer[]>;
+  /** Next-token predictions at `rows` of a result with `nextTokens` (issue 22): per row the top `k`. */
+  predictions(arg: RunScoped & { rows: number[]; k: number }): Promise<Prediction[][]>;
 }

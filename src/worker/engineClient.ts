@@ -5,7 +5,7 @@
  * (cancelled, superseded, crashed, badInput, badModel, error).
  */
 import type { GraphVariant } from '../engine/folder/onnxGraphFiles';
-import type { EngineApi, HeadStepsCall, InspectRequest } from '../protocol/engine';
+import type { EngineApi, HeadStepsCall, HeldQuestion, InspectRequest } from '../protocol/engine';
 import { EngineRunError } from '../engine/errors';
 import type {
   AttentionKind,
@@ -79,8 +79,8 @@ export class EngineClient {
     return this.query(doing, (rpc) => rpc.call('slice', { resultId, ...request }));
   }
 
-  /** Issue 24's questions about a held result: a layer's head writes, a position's logit lens. */
-  whatMoves<M extends 'headWrites' | 'logitLens'>(method: M, arg: Parameters<EngineApi[M]>[0]) {
+  /** A small question about a held result (`HeldQuestion`). */
+  askHeld<M extends HeldQuestion>(method: M, arg: Parameters<EngineApi[M]>[0]) {
     const call = (rpc: Live['rpc']) => rpc.call(method, arg) as Promise<unknown>;
     return this.query(`reading ${method}`, call) as ReturnType<EngineApi[M]>;
   }

@@ -107,6 +107,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: Engine, threads: 
       asQuery(async () => engine.headWrites(resultId, kind, layer)),
     logitLens: ({ resultId, position, k }) =>
       asQuery(() => engine.logitLens(resultId, position, k)),
+    predictions: ({ resultId, rows, k }) => asQuery(() => engine.predictions(resultId, rows, k)),
     async release({ resultId }) {
       engine.release(resultId);
     },

@@ -4,7 +4,7 @@
  * Either way a slice is a new array its caller owns (it may be transferred).
  */
 import { enterStage, layerStage } from '../stage';
-import type { AttentionStack, HeadSummary } from '../types';
+import type { AttentionStack, HeadSummary, Prediction } from '../types';
 import type { HeadNorms } from './headNorms';
 import type { LogitLens } from './logitLens';
 import type { MovesOnDemand } from './movesOnDemand';
@@ -22,6 +22,8 @@ export interface AttentionSource {
   lens?: LogitLens | string;
   /** What computes `norms` and `lens` when first asked for (neither is computed by the run). */
   moves?: MovesOnDemand;
+  /** A decoder's next-token predictions, read per row (issue 22); absent: it predicts nothing. */
+  predictions?: NextTokens;
   /** `[heads.length, rows, cols]` of layer `layer`. */
   slice(layer: number, heads: readonly number[], rows: readonly number[]): Promise<Float32Array>;
   /**
@@ -32,6 +34,12 @@ export interface AttentionSource {
     layer: number,
     induction: readonly (readonly number[])[] | undefined,
   ): Promise<OverviewParts | undefined>;
+}
+
+/** A held run's next-token predictions (inference/nextTokens.ts). */
+export interface NextTokens {
+  /** Per row asked, in that order, the top `k`, most probable first. */
+  rows(rows: readonly number[], k: number): Promise<Prediction[][]>;
 }
 
 /** What `AttentionSource.overview` computes: `thumbnailsOf`'s figures and the summaries. */

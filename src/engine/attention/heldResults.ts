@@ -14,6 +14,7 @@ import type {
   HeldResult,
   LayerOverview,
   LogitLensLayer,
+  Prediction,
   SliceWeights,
   ThumbnailUnits,
 } from '../types';
@@ -144,6 +145,19 @@ export class HeldResults {
       throw badInput(`there is no position ${position} (0–${source.stack.rows - 1})`);
     }
     return (await lensOf(source)).at(position, k);
+  }
+
+  /** A decoder's next-token predictions at `rows` (issue 22): per row the top `k`. */
+  async predictions(resultId: number, rows: readonly number[], k: number): Promise<Prediction[][]> {
+    const { source } = this.stackOf(resultId, 'encoder');
+    if (!source.predictions) throw badInput('this model makes no next-token predictions');
+    for (const row of rows) {
+      if (!Number.isInteger(row) || row < 0 || row >= source.stack.rows) {
+        throw badInput(`there is no position ${row} (0–${source.stack.rows - 1})`);
+      }
+    }
+    if (!Number.isInteger(k) || k < 1) throw badInput(`k must be a whole number ≥ 1, not ${k}`);
+    return source.predictions.rows(rows, k);
   }
 
   /** One layer's value norms and head writes (issue 24). */
