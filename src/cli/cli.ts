@@ -93,6 +93,8 @@ async function main(argv: string[]): Promise<void> {
       layers: args.layers,
       heads: args.heads,
       digits: args.digits,
+      predictions: (rows: number[], k: number) =>
+        engine.askHeld('predictions', { resultId: result.resultId, rows, k }),
       ...normsExport(engine, result.resultId, args),
     };
     resolveSelection(result, options);

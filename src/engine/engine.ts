@@ -10,7 +10,6 @@
 import { HeldResults } from './attention/heldResults';
 import { type HeadScanOptions, HeadScans } from './heads/headScans';
 import { holdInspection } from './attention/holdInspection';
-import { everyLayer } from './attention/attentionSource';
 import { EngineSteps } from './steps/engineSteps';
 import { EngineRunError, nothingToInspect } from './errors';
 import { enterStage } from './stage';
@@ -20,7 +19,7 @@ import { inspectSeq2Seq } from './inference/inspectSeq2Seq';
 import { seq2seqMoves } from './inference/seq2seqWhatMoves';
 import type { LoadedModel } from './inference/loadedModel';
 import { type LoadChoices, loadAnyModel, loadKeptWhole } from './inference/loadAnyModel';
-import type { SingleInspection } from './inference/inspectSingle';
+import { type SingleInspection, wholeResult } from './inference/inspectSingle';
 import { inspectText } from './inference/inspectGenerated';
 import { releaseGenerationSessions } from './inference/generationSessions';
 import { RecomputeMismatch } from './inference/recomputeRun';
@@ -126,8 +125,7 @@ export class Engine {
     options: InspectOptions = {},
   ): Promise<InspectResult> {
     const run = await this.run(modelDir, text, options);
-    if ('result' in run) return run.result;
-    return { ...run.meta, attentions: await everyLayer(run.source) };
+    return 'result' in run ? run.result : wholeResult(run);
   }
 
   /**

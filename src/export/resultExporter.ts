@@ -5,6 +5,7 @@ import {
   type ExportedResult,
   resolveSelection,
 } from '../engine/export/attentionJson';
+import type { PredictionReader } from '../engine/export/predictionsJson';
 import { ExportCancelled } from './attentionFile';
 import { askSaveUri, defaultUriBeside, offerToOpen, writeAttentionJson } from './exportFiles';
 
@@ -16,6 +17,8 @@ import { askSaveUri, defaultUriBeside, offerToOpen, writeAttentionJson } from '.
 export interface ExportSubject {
   result: ExportedResult;
   slice: AttentionSlicer;
+  /** A held result's predictions, read per row (`ExportedResult.nextTokens`). */
+  predictions?: PredictionReader;
   /** The document the text came from, if known: exports default to its folder. */
   source?: vscode.Uri;
 }
@@ -61,7 +64,7 @@ export class ResultExporter {
           return writeAttentionJson(
             result,
             slice,
-            { layers, heads },
+            { layers, heads, ...(subject.predictions ? { predictions: subject.predictions } : {}) },
             target,
             () => token.isCancellationRequested,
           );

@@ -50,7 +50,13 @@ export class BranchSet {
   /** Branch `index` was written (again): its result. */
   settle(index: number, result: HeldResult): void {
     const branch = this.branches[index];
-    if (branch) branch.result = result;
+    if (!branch) return;
+    branch.result = result;
+    // A held result's predictions are read per row (issue 22), so a fork is named by the token
+    // its own run wrote at the step it forked.
+    const at = branch.forkedAt;
+    const written = at === null ? undefined : result.generation?.generated[at - 1];
+    if (written && written.id === branch.forced.at(-1)) branch.token = written.text;
   }
 
   /** A new branch whose run gave nothing is forgotten (only the newest can be). */

@@ -57,6 +57,7 @@ export class HeldTensors implements AttentionSource {
   readonly bytes: number;
   norms?: HeadNorms | string;
   lens?: LogitLens | string;
+  predictions?: NextTokens;
 
   constructor(
     readonly stack: AttentionStack,

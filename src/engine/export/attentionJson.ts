@@ -6,6 +6,7 @@
  * chunks of rows, so a 562 MB export is never one string, nor all its tensors at once.
  */
 import type { AttentionKind, HeldResult, InspectResult } from '../types';
+import { type PredictionReader, withPredictions } from './predictionsJson';
 import { generationFields } from './generationJson';
 import { stepsJson } from './stepsJson';
 import { type NormsExport, type NormsReader, normsJsonChunks, type Stacks } from './normsJson';
@@ -30,6 +31,11 @@ export interface ExportOptions {
   digits?: number;
   /** Issue 24's value-weighted attention, head writes and logit lens (normsJson.ts). */
   norms?: NormsExport & { reader: NormsReader };
+  /**
+   * A held result's next-token predictions (`HeldResult.nextTokens`): what `EngineApi.predictions`
+   * answers. Absent, such a result is exported with `"predictions": null`.
+   */
+  predictions?: PredictionReader;
 }
 
 /**
@@ -106,7 +112,7 @@ export async function* attentionJsonChunks(
 ): AsyncGenerator<string> {
   const { layers, heads } = resolveSelection(result, options);
   const digits = Math.min(9, Math.max(1, Math.round(options.digits ?? 9)));
-  yield headerJson(result, layers, heads);
+  yield headerJson(await withPredictions(result, options.predictions), layers, heads);
   const n = result.tokens.length;
   const t = result.seq2seq?.decoderTokens.length ?? 0;
   const blocks: [string, AttentionKind, number, number][] = result.seq2seq

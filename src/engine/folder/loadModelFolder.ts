@@ -57,6 +57,8 @@ export interface LoadedModelFolder {
   recomputeOutputs?: RecomputeOutputs[];
   /** With `recomputeOutputs` and logits: the next-token predictions the graph computes instead. */
   predictionOutputs?: TopPredictionOutputs;
+  /** Instead of `predictionOutputs` where the final norm could be copied: predictions per asked row (issue 22). */
+  predictionRowOutputs?: LogitLensOutputs;
   /** With `recomputeOutputs`, where the graph allows it: per layer the head norms (issue 24). */
   normOutputs?: HeadNormOutputs[] | string;
   /** With `LoadOptions.heldValues`: what the run keeps for the norms, or why it cannot (issue 24). */
@@ -218,6 +220,7 @@ export async function prepareFolder(
     ...(headStepOutputs ? { headStepOutputs } : {}),
     ...(recomputeOutputs ? { recomputeOutputs } : {}),
     ...(recompute?.predictions ? { predictionOutputs: recompute.predictions } : {}),
+    ...(recompute?.predictionRows ? { predictionRowOutputs: recompute.predictionRows } : {}),
     ...(recompute?.norms ? { normOutputs: recompute.norms } : {}),
     normsFound,
     ...(recompute?.heldValues === undefined ? {} : { heldValues: recompute.heldValues }),

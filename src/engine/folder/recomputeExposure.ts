@@ -1,8 +1,10 @@
 /**
  * Whether a folder's graph can hold recompute tensors instead of every layer's
  * probabilities (graph/exposeRecompute.ts), and the edit when it can: the recompute tensors,
- * the next-token predictions computed in the graph (graph/topPredictionsInGraph.ts), and no
- * other output (present key/values, logits), so that onnxruntime keeps nothing else alive.
+ * a decoder's next-token predictions (read per row through a copy of the final norm and
+ * unembedding, or computed in the graph: graph/topPredictionsInGraph.ts), and no other output
+ * or node (present key/values, the LM head over every position), so that onnxruntime neither
+ * computes nor keeps anything else.
  * A graph that the editor would re-encode lossily, or whose attention is not plain ops,
  * keeps its probabilities as outputs (and stays bounded by what fits in memory).
  */
@@ -16,7 +18,8 @@ import {
   type HeadNormPlan,
   planHeadNorms,
 } from '../graph/exposeHeadNorms';
-import { addLogitLens, type LogitLensOutputs } from '../graph/logitLensGraph';
+import { addLogitLens, addPredictionRows, type LogitLensOutputs } from '../graph/logitLensGraph';
+import { pruneToOutputs } from '../graph/pruneGraph';
 import { findStepTensors } from '../graph/findStepTensors';
 import type { ExternalDataFile } from '../graph/externalDataFile';
 import { exposeHeldValues, type HeldValuesPlan } from '../graph/exposeHeldValues';
@@ -25,6 +28,13 @@ import type { ModelManifest } from './manifest';
 
 export interface RecomputeExposure {
   layers: RecomputeOutputs[];
+  /**
+   * A decoder's next-token predictions read per asked row (issue 22): the run fetches the
+   * last residual stream (`streams[0]`), a read feeds rows of it to the copied final norm and
+   * unembedding. The LM head is then not part of the forward pass.
+   */
+  predictionRows?: LogitLensOutputs;
+  /** Where the final norm and unembedding cannot be copied: the top k of every position, computed by the run. */
   predictions?: TopPredictionOutputs;
   /** Per layer the value, write and residual norms (issue 24), where the graph allows them; or why not loaded. */
   norms?: HeadNormOutputs[] | string;
@@ -47,7 +57,7 @@ export function recomputeExposure(
   external: readonly ExternalDataFile[] = [],
 ): RecomputeExposure | undefined {
   if (droppedExecutionFields(bytes).length > 0) return undefined;
-  const { attentions, logits } = manifest.outputs;
+  const { attentions } = manifest.outputs;
   // Planned before exposeRecompute renames each P·V output (a read-only walk: planned even
   // when nothing is added, so the inspection knows whether norms can be asked for).
   const normPlan = planHeadNorms(
@@ -60,9 +70,10 @@ export function recomputeExposure(
     attentions === 'softmax' ? [] : attentions,
   );
   if (!layers) return undefined;
-  const predictions = logits === undefined ? undefined : topPredictionsInGraph(model, logits);
+  const next = whatMoves ? undefined : nextTokensOf(model, manifest);
   const kept = new Set(recomputeFetches(layers));
-  if (predictions) kept.add(predictions.probs).add(predictions.ids);
+  if (next?.rows) kept.add(next.rows.probs).add(next.rows.ids).add(next.rows.streams[0]);
+  if (next?.all) kept.add(next.all.probs).add(next.all.ids);
   const norms = whatMoves && normPlan ? exposeHeadNorms(model, normPlan, external) : undefined;
   const lens = whatMoves ? lensOf(model, manifest, normPlan) : NOT_LOADED;
   const held =
@@ -81,15 +92,36 @@ export function recomputeExposure(
     for (const name of Object.values(layer)) kept.add(name);
   }
   const graph = model.graph as onnx.IGraphProto;
-  graph.output = (graph.output ?? []).filter((o) => kept.has(o.name ?? ''));
+  // onnxruntime runs every node of a graph whatever is fetched: what no output needs (the
+  // LM head over every position, present key/values) is cut here, not merely not fetched.
+  pruneToOutputs(
+    graph,
+    (graph.output ?? []).map((o) => o.name ?? '').filter((name) => kept.has(name)),
+  );
   return {
     layers,
-    ...(predictions ? { predictions } : {}),
+    ...(next?.rows ? { predictionRows: next.rows } : {}),
+    ...(next?.all ? { predictions: next.all } : {}),
     ...(norms ? { norms } : whatMoves ? {} : { norms: NOT_LOADED }),
     lens,
     normsFound: normPlan !== undefined,
     ...(held === undefined ? {} : { heldValues: held }),
   };
+}
+
+/**
+ * A decoder's predictions, read per row where its final norm and unembedding can be copied
+ * (graph/logitLensGraph.ts), else computed for every position by the run. A graph that keeps
+ * the lens (the what-moves session) predicts nothing itself: its last lens layer does.
+ */
+function nextTokensOf(
+  model: onnx.IModelProto,
+  manifest: ModelManifest,
+): { rows?: LogitLensOutputs; all?: TopPredictionOutputs } | undefined {
+  const { logits } = manifest.outputs;
+  if (logits === undefined || manifest.architecture !== 'decoder') return undefined;
+  const rows = addPredictionRows(model, logits);
+  return typeof rows === 'object' ? { rows } : { all: topPredictionsInGraph(model, logits) };
 }
 
 /** Why an engine started without them has no norms or lens (the CLI's plain export). */

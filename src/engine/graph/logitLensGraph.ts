@@ -46,10 +46,12 @@ export function addLogitLens(
   model: onnx.IModelProto,
   before: readonly (string | undefined)[],
   logits: string,
+  /** Names the copy's tensors and nodes (`<prefix>.input`, `<prefix>/…`). */
+  prefix = 'attention_lens',
 ): LogitLensOutputs | string {
   const graph = model.graph as onnx.IGraphProto;
   const index = new GraphIndex(graph);
-  const path = finalNormPath(index, logits);
+  const path = finalNormPath(index, logits, prefix);
   if (typeof path === 'string') return path;
   // Post-norm layers (Marian): the lens starts after the last layer's own norm.
   const found = before.length > 1 ? afterPostNorm(index, path, before.at(-1)) : path;
@@ -68,19 +70,19 @@ export function addLogitLens(
   // A float16 graph's copy reads the float32 rows cast back (exactly: they were float16).
   const half = type === FLOAT16;
   const names = {
-    input: 'attention_lens.input',
-    k: 'attention_lens.k',
-    probs: 'attention_lens.probs',
-    ids: 'attention_lens.ids',
+    input: `${prefix}.input`,
+    k: `${prefix}.k`,
+    probs: `${prefix}.probs`,
+    ids: `${prefix}.ids`,
   };
-  const read = half ? 'attention_lens.input_float16' : names.input;
+  const read = half ? `${prefix}.input_float16` : names.input;
   const renamed = (tensor: string) =>
-    tensor === last ? read : index.isConstant(tensor) ? tensor : `attention_lens/${tensor}`;
-  const zeros = 'attention_lens/zeros';
+    tensor === last ? read : index.isConstant(tensor) ? tensor : `${prefix}/${tensor}`;
+  const zeros = `${prefix}/zeros`;
   const copies = nodes.map((node) =>
     proto.NodeProto.create({
       ...node,
-      name: `attention_lens/${node.name ?? ''}`,
+      name: `${prefix}/${node.name ?? ''}`,
       // A fused skip norm normalises residual + 0 (exactly the residual): the same op on the
       // same numbers as the model's, so its last layer is the model's to the bit.
       input:
@@ -146,13 +148,13 @@ export function addLogitLens(
   }
   // The arithmetic of graph/topPredictionsInGraph.ts, so the last layer's are the model's own
   // predictions to the bit: exp(top logit − log-sum-exp).
-  const top = 'attention_lens/top_logits';
-  const lse = 'attention_lens/lse';
+  const top = `${prefix}/top_logits`;
+  const lse = `${prefix}/lse`;
   tail.push(
     op('TopK', [floatLogits, names.k], [top, names.ids], { axis: -1 }),
     reduceLogSumExp(graph, model, floatLogits, lse),
-    op('Sub', [top, lse], ['attention_lens/log']),
-    op('Exp', ['attention_lens/log'], [names.probs]),
+    op('Sub', [top, lse], [`${prefix}/log`]),
+    op('Exp', [`${prefix}/log`], [names.probs]),
   );
   graph.node = [...(graph.node ?? []), ...copies, ...tail];
   graph.input ??= [];
@@ -190,6 +192,17 @@ export function addLogitLens(
   };
 }
 
+/**
+ * The lens over the last residual stream only: a decoder's own next-token predictions for
+ * whichever rows are fed (issue 22), so the forward pass needs no LM head over every position.
+ */
+export function addPredictionRows(
+  model: onnx.IModelProto,
+  logits: string,
+): LogitLensOutputs | string {
+  return addLogitLens(model, [undefined], logits, 'attention_next');
+}
+
 /** A float16 graph's streams whose type no record says, cast to float32 by name. */
 function floatStreams(graph: onnx.IGraphProto, streams: string[], half: boolean): string[] {
   if (!half) return streams;
@@ -208,6 +221,7 @@ function floatStreams(graph: onnx.IGraphProto, streams: string[], half: boolean)
 function finalNormPath(
   index: GraphIndex,
   logits: string,
+  prefix: string,
 ): { last: string; nodes: onnx.INodeProto[]; skip?: onnx.INodeProto } | string {
   const queue = [logits];
   const seen = new Set<onnx.INodeProto>();
@@ -223,7 +237,7 @@ function finalNormPath(
     }
     seen.add(node);
     if (SKIP_NORMS.has(node.opType ?? '')) {
-      last ??= skipSum(node);
+      last ??= skipSum(node, prefix);
       skip = node;
       continue;
     }
@@ -269,11 +283,11 @@ function normWeights(node: onnx.INodeProto): number {
 }
 
 /** The sum output of a Skip*Normalization, named (and so computed) when the graph left it out. */
-function skipSum(node: onnx.INodeProto): string {
+function skipSum(node: onnx.INodeProto, prefix: string): string {
   const outputs = [...(node.output ?? [])];
   if (!outputs[3]) {
     while (outputs.length < 3) outputs.push('');
-    outputs[3] = 'attention_lens.residual_sum';
+    outputs[3] = `${prefix}.residual_sum`;
     node.output = outputs;
   }
   return outputs[3];

@@ -77,7 +77,7 @@ export async function inspectGenerated(
   run.checkCancelled();
   const { tokens, text, generated } = withGenerated(model, run.text, plan.tokens, continuation);
   const topK = run.topK ?? DEFAULT_TOP_PREDICTIONS;
-  const { source, predictions } = await model.runHeld(
+  const { source } = await model.runHeld(
     tokens.map((t) => t.id),
     topK,
   );
@@ -105,7 +105,7 @@ export async function inspectGenerated(
       model: model.info,
       text,
       tokens,
-      predictions,
+      ...(source.predictions && topK > 0 ? { nextTokens: { k: topK } } : {}),
       generation,
       timings: {
         loadMs: run.loadMs,

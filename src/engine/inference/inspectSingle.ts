@@ -4,7 +4,8 @@
  * answers slices (inference/loadedModel.ts `runHeld`). `Engine` turns it into a full result
  * or a held one.
  */
-import type { AttentionSource } from '../attention/attentionSource';
+import { type AttentionSource, everyLayer } from '../attention/attentionSource';
+import { everyRow } from './nextTokens';
 import type { Surface } from '../surface';
 import type { HeadSteps, InspectResult } from '../types';
 import type { LoadedModel } from './loadedModel';
@@ -46,7 +47,7 @@ export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise
   const topK = manifest.architecture === 'decoder' ? (run.topK ?? DEFAULT_TOP_PREDICTIONS) : 0;
   const inferenceStart = now();
   const ids = plan.tokens.map((token) => token.id);
-  const { source, predictions } = await model.runHeld(ids, topK);
+  const { source } = await model.runHeld(ids, topK);
   const steps = run.steps ? await run.steps(ids) : undefined;
   const inferenceMs = now() - inferenceStart;
   run.checkCancelled();
@@ -57,7 +58,7 @@ export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise
       model: model.info,
       text: run.text,
       tokens: plan.tokens,
-      predictions,
+      ...(source.predictions && topK > 0 ? { nextTokens: { k: topK } } : {}),
       truncation: plan.truncation,
       ...(steps ? { steps } : {}),
       timings: {
@@ -70,6 +71,17 @@ export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise
         finishedAt: performance.timeOrigin + now(),
       },
     },
+  };
+}
+
+/** Every layer's attention and every row's predictions of an inspection (what `Engine.inspect` returns). */
+export async function wholeResult({ meta, source }: SingleInspection): Promise<InspectResult> {
+  const { nextTokens, ...rest } = meta;
+  const predictions = nextTokens && everyRow(source.predictions, rest.tokens.length, nextTokens.k);
+  return {
+    ...rest,
+    ...(predictions ? { predictions: await predictions } : {}),
+    attentions: await everyLayer(source),
   };
 }
 

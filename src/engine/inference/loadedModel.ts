@@ -3,7 +3,7 @@
  * one reusable ONNX Runtime session. Encoder-decoders pair two of these graphs elsewhere
  * (inference/seq2seqModel.ts) and share the tokenizer check below.
  */
-import { asFloat32, extractAttention } from '../attention/extractAttention';
+import { asFloat32, extractAttention, type OutputTensor } from '../attention/extractAttention';
 import { EngineRunError } from '../errors';
 import type { LoadedModelFolder } from '../folder/loadModelFolder';
 import { modelInfo } from '../folder/manifest';
@@ -13,7 +13,7 @@ import { headsMismatch, runFailure } from './runFailure';
 import { createTokenizer, type TextTokenizer } from '../tokenize/createTokenizer';
 import { modelSource } from '../folder/modelSource';
 import type { Surface } from '../surface';
-import type { AttentionStack, ModelInfo, Prediction } from '../types';
+import type { AttentionStack, ModelInfo } from '../types';
 import { type AttentionSource, HeldTensors } from '../attention/attentionSource';
 import { withTensorWindows } from '../attention/appliedWindows';
 import { recomputeFetches } from '../graph/recomputeFetches';
@@ -22,6 +22,9 @@ import { NO_PROJECTION } from './runExtras';
 import type { WhatMovesSession } from './whatMovesSession';
 import { heldValueFetches, holdValues } from './heldValueNorms';
 import { toPredictions, topPredictions } from './predictionGraph';
+import { FinalStreamPredictions, finalStream, PredictionTable, rowRead } from './nextTokens';
+import { idleLensFeeds } from './lensRun';
+import type { LogitLensOutputs } from '../graph/logitLensGraph';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, Tensor } from './ortRuntime';
 
@@ -97,7 +100,7 @@ export class LoadedModel {
     ids: readonly number[],
     /** Next-token predictions kept per position (0: none). */
     topK: number,
-  ): Promise<{ source: AttentionSource; predictions?: Prediction[][] }> {
+  ): Promise<{ source: AttentionSource }> {
     const n = ids.length;
     const stack: AttentionStack = {
       kind: 'encoder',
@@ -112,17 +115,20 @@ export class LoadedModel {
     const recompute = this.folder.recomputeOutputs;
     if (!recompute) {
       const { attentions, logits } = await this.runIds(ids, topK > 0);
-      const predictions = logits
-        ? await topPredictions(logits, n, topK, spell, this.folder)
-        : undefined;
       const shown = withTensorWindows(stack, attentions, this.info.attention);
       const source = new HeldTensors(shown, attentions);
+      if (logits)
+        source.predictions = new PredictionTable(
+          await topPredictions(logits, n, topK, spell, this.folder),
+        );
       this.whatMoves?.attachKeptWhole(source, ids, spell, this.folder.normsFound === true);
-      return { source, predictions };
+      return { source };
     }
     const top = topK > 0 ? this.folder.predictionOutputs : undefined;
+    const byRow = topK > 0 ? this.folder.predictionRowOutputs : undefined;
     const fetches = recomputeFetches(recompute);
     if (top) fetches.push(top.probs, top.ids);
+    if (byRow) fetches.push(byRow.streams[0]);
     if (this.whatMoves) fetches.push(...heldValueFetches(this.folder.heldValues));
     if (this.whatMoves) stack.valueNorms = this.folder.normsFound ? true : NO_PROJECTION;
     const kept = Math.max(1, Math.min(topK, this.info.vocabSize));
@@ -151,17 +157,43 @@ export class LoadedModel {
       source.norms = typeof normOutputs === 'string' ? normOutputs : NO_PROJECTION;
       if (typeof lensOutputs === 'string') source.lens = lensOutputs;
     }
+    if (byRow) source.predictions = this.rowPredictions(outputs[byRow.streams[0]], byRow, ids);
     if (!top) return { source };
     const probs = asFloat32(outputs[top.probs]) as Float32Array;
     const topIds = outputs[top.ids].data as BigInt64Array;
-    return { source, predictions: toPredictions(probs, topIds, n, kept, spell, this.folder) };
+    source.predictions = new PredictionTable(
+      toPredictions(probs, topIds, n, kept, spell, this.folder),
+    );
+    return { source };
   }
 
-  /** The model's feeds for `ids`, with the predictions' k when the graph takes one. */
+  /** Predictions read per asked row from the run's last residual stream (issue 22). */
+  private rowPredictions(
+    output: OutputTensor | undefined,
+    outputs: LogitLensOutputs,
+    ids: readonly number[],
+  ): FinalStreamPredictions {
+    const stream = finalStream(output, ids.length);
+    if (!stream) {
+      throw new EngineRunError(
+        `${this.folder.graphFile} did not return its last residual stream for ${ids.length} tokens, so its next-token predictions cannot be read.`,
+        'error',
+      );
+    }
+    const { feeds, manifest } = this.folder;
+    const vocab = manifest.vocabSize;
+    const spell = (id: number) => this.spell(id);
+    const model = { session: this.session, feeds, outputs, vocab, spell, source: this.folder };
+    return new FinalStreamPredictions(stream, ids.length, vocab, rowRead(model, ids[0]));
+  }
+
+  /** The model's feeds for `ids`, with the predictions' k and idle row inputs where the graph takes them. */
   private feedsFor(ids: readonly number[], kept: number): Record<string, Tensor> {
     const feeds = makeFeeds(this.folder.feeds, ids);
     const k = this.folder.predictionOutputs?.k;
     if (k) feeds[k] = new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]);
+    const rows = this.folder.predictionRowOutputs;
+    if (rows) Object.assign(feeds, idleLensFeeds(rows, this.folder.manifest.hiddenSize));
     return feeds;
   }
 

@@ -5,7 +5,7 @@
  * (attentionKernel.ts). Every run checks the recomputation against the last rows of the
  * graph's own probabilities (`checkRows`), so what is shown is the model's attention.
  */
-import type { AttentionSource, OverviewParts } from '../attention/attentionSource';
+import type { AttentionSource, NextTokens, OverviewParts } from '../attention/attentionSource';
 import type { AttentionStack } from '../types';
 import { type KernelMask, runKernel } from './attentionKernel';
 import { kernelOverview } from './overviewKernel';
@@ -45,6 +45,7 @@ export class RecomputedAttention implements AttentionSource {
   norms?: HeadNorms | string;
   lens?: LogitLens | string;
   moves?: MovesOnDemand;
+  predictions?: NextTokens;
 
   constructor(
     readonly stack: AttentionStack,

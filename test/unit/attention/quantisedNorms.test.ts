@@ -5,6 +5,7 @@
  * graphs' own weights, dequantised with numpy (tools/fixtures/make_q4_norm_references.py,
  * make_bnb4_norm_references.py); and the CLI's export of them parses.
  */
+import { everyRow } from '../../../src/engine/inference/nextTokens';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -43,7 +44,8 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
       const expected = reference();
       const want = expected[variant];
       const model = await hfModel('gqa-llama', variant);
-      const { source, predictions } = await model.runHeld(expected.ids, K);
+      const { source } = await model.runHeld(expected.ids, K);
+      const predictions = await everyRow(source.predictions, expected.ids.length, K);
       assert.equal(source.stack.valueNorms, true, 'the panel offers the switch');
       const norms = await source.moves?.norms();
       assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
@@ -77,7 +79,8 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
       ids: number[];
     } & VariantReference;
     const model = await hfModel('llama', 'fp16');
-    const { source, predictions } = await model.runHeld(expected.ids, K);
+    const { source } = await model.runHeld(expected.ids, K);
+    const predictions = await everyRow(source.predictions, expected.ids.length, K);
     const norms = await source.moves?.norms();
     assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);
     let worst = 0;
@@ -120,7 +123,8 @@ describe('value norms and the logit lens on quantised graphs, against PyTorch', 
       layers: { values: number[][]; writes: number[][]; residual: number[] }[];
     };
     const model = await hfModel('gpt2-optimized', 'bnb4');
-    const { source, predictions } = await model.runHeld(expected.ids, K);
+    const { source } = await model.runHeld(expected.ids, K);
+    const predictions = await everyRow(source.predictions, expected.ids.length, K);
     assert.equal(source.stack.valueNorms, true, 'the panel offers the switch');
     const norms = await source.moves?.norms();
     assert.ok(norms instanceof HeadNorms, `norms: ${String(norms)}`);

@@ -29,14 +29,16 @@ describe('attention JSON streamed to a file (the extension export)', () => {
     const result = await engine.inspectHeld(modelDir, text);
     const slice: AttentionSlicer = (kind, layer, heads) =>
       engine.slice(result.resultId, { kind, layer, heads });
-    return { whole, result, slice };
+    // The extension's export reads the predictions the engine keeps per row (issue 22).
+    const predictions = (rows: number[], k: number) => engine.predictions(result.resultId, rows, k);
+    return { whole, result, slice, predictions };
   }
 
   it('writes the same bytes as the whole-result writer, replacing the old file', async () => {
-    const { whole, result, slice } = await held(BUNDLED, CODE);
+    const { whole, result, slice, predictions } = await held(BUNDLED, CODE);
     const path = join(dir, 'selection.attention.json');
     await writeFile(path, 'old');
-    const bytes = await writeAttentionJsonFile(path, result, slice, {});
+    const bytes = await writeAttentionJsonFile(path, result, slice, { predictions });
     const written = await readFile(path, 'utf8');
     assert.equal(written, serializeAttentionJson(whole, {}));
     assert.equal(bytes, Buffer.byteLength(written));

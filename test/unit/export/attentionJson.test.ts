@@ -120,7 +120,9 @@ describe('attention JSON export', () => {
         const slice: AttentionSlicer = (kind, layer, heads) =>
           engine.slice(held.resultId, { kind, layer, heads });
         const reference = serializeAttentionJson(whole, options);
-        const out = await streamed(held, slice, options);
+        const predictions = (rows: number[], k: number) =>
+          engine.predictions(held.resultId, rows, k);
+        const out = await streamed(held, slice, { ...options, predictions });
         assert.equal(out.text, reference);
         // Only what the export holds was asked for: one slice per selected layer and stack.
         const { layers, heads } = JSON.parse(out.text) as { layers: number[]; heads: number[] };

@@ -52,7 +52,7 @@ describe('continuation forks', () => {
         base.generation!.generated.map((t) => t.id),
         original.generated_ids,
       );
-      const candidates = base.predictions![n + step - 1]!;
+      const [candidates] = await engine.predictions(base.resultId, [n + step - 1], 5);
       assert.equal(candidates[0]!.id, original.generated_ids[step]);
       assert.equal(candidates[1]!.id, ref.forced_ids[step], 'the second candidate is PyTorch’s');
       engine.release(base.resultId);

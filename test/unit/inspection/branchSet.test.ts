@@ -37,6 +37,17 @@ describe('continuation branches', () => {
     assert.equal(set.branches[2]!.token, '#55', 'not among the candidates: its id');
   });
 
+  it('a fork of a result whose predictions stay in the engine is named by the token its run wrote', () => {
+    const set = new BranchSet();
+    const { predictions: _all, ...first } = held([1, 2, 3, 4], 1);
+    set.settle(0, { ...first, nextTokens: { k: 2 } });
+    assert.deepEqual(set.fork(0, 3, 99), { index: 1, isNew: true });
+    assert.equal(set.branches[1]!.token, '#99', 'before its run: the id');
+    set.settle(1, held([1, 2, 99, 5], 2));
+    assert.equal(set.branches[1]!.token, 't99');
+    assert.deepEqual(set.listFor(1).list[1], { forkedAt: 3, token: 't99' });
+  });
+
   it('refuses steps and branches there are not; forgets only a newest branch never written', () => {
     const set = new BranchSet();
     assert.equal(set.fork(0, 1, 5), undefined, 'nothing written yet');
