@@ -27,10 +27,11 @@ async function released(session: InferenceSession, hidden = 0): Promise<boolean>
     session.inputNames.map((name) => [
       name,
       // The predictions' and the lens's k (topPredictionsInGraph.ts, logitLensGraph.ts) are
-      // one number, the lens's rows `[1, rows, hidden]` floats; the rest are [1, n].
-      name === 'attention_inspector.top_k' || name === 'attention_lens.k'
+      // one number, the lens's rows `[1, rows, hidden]` floats (the predictions read per row
+      // are a lens too, `attention_next`); the rest are [1, n].
+      /^(attention_inspector\.top_k|attention_(lens|next)\.k)$/.test(name)
         ? new ort.Tensor('int64', BigInt64Array.of(1n), [1])
-        : name === 'attention_lens.input'
+        : /^attention_(lens|next)\.input$/.test(name)
           ? new ort.Tensor('float32', new Float32Array(hidden), [1, 1, hidden])
           : new ort.Tensor('int64', BigInt64Array.of(1n, 1n), [1, 2]),
     ]),
