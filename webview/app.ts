@@ -29,6 +29,7 @@ import {
 } from './export/shownExports';
 import { FocusTracker } from './focusTracker';
 import { ScaleMemo } from './heatmap/colorScale';
+import { NextTokenRows } from './nextTokenRows';
 import { NormsProbe } from './normsProbe';
 import { WritesPull } from './writesPull';
 import { askHeadWrites } from './headWritesQuery';
@@ -81,7 +82,12 @@ export class App implements ViewHost {
   private readonly focusTracker: FocusTracker;
   private readonly runs = new RunStatus();
   private readonly seq2seq = new Seq2seqBar(this, () => this.store.runId);
-  private readonly generation = new GenerationBar(this);
+  /** Next-token predictions per row (issue 22): the focus panel's and the steps' candidates. */
+  private readonly next = new NextTokenRows(
+    (runId, rows, k) => callHost('predictions', { runId, rows, k }),
+    () => this.scheduleRender(),
+  );
+  private readonly generation = new GenerationBar(this, this.next);
   private ctx: ViewContext | undefined;
   private frame = 0;
   /** The colour scale of the last matrix, kept so views can tell when to recolour. */
@@ -102,7 +108,7 @@ export class App implements ViewHost {
       (runId, position, k) => callHost('logitLens', { runId, position, k }),
       () => this.scheduleRender(),
     );
-    this.focusTracker = new FocusTracker(panel, lens);
+    this.focusTracker = new FocusTracker(panel, this.next, lens);
     this.viewSlot.id = 'view';
     this.viewSlot.setAttribute('role', 'tabpanel');
     const body = document.createElement('div');

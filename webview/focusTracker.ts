@@ -10,6 +10,7 @@ import { topK } from '../src/shared/topK';
 import type { FocusPanel } from './controls/focusPanel';
 import type { LogitLensTable } from './controls/logitLensTable';
 import { focusMessage, focusSource } from './focusMessage';
+import type { NextTokenRows, RowPredictions } from './nextTokenRows';
 import type { ResultStore } from './resultStore';
 import type { Focus, View, ViewContext } from './views/view';
 import { postToHost } from './vscodeApi';
@@ -30,6 +31,7 @@ export class FocusTracker {
 
   constructor(
     private readonly panel: FocusPanel,
+    private readonly next: NextTokenRows,
     private readonly lens?: LogitLensTable,
   ) {}
 
@@ -65,14 +67,16 @@ export class FocusTracker {
     if (!ctx) return;
     const label = focusLabel(ctx, kind);
     const lastToken = unit !== null ? ctx.units.units[unit]?.at(-1) : undefined;
-    const predictions = lastToken !== undefined ? store.meta?.predictions?.[lastToken] : undefined;
-    // The lens reads the same position as the predictions it stands beside (decoders only);
+    const predictions = this.predictionsAt(store, lastToken);
+    // The lens reads the same position as the predictions it stands beside (decoders only:
+    // those that predict, whether every row came with the result or each is asked for);
     // an encoder-decoder's at the focused decoder token (decoder and cross rows).
+    const predicts = store.meta?.predictions !== undefined || store.meta?.nextTokens !== undefined;
     const lensAt = store.meta?.seq2seq
       ? store.kind === 'encoder'
         ? undefined
         : lastToken
-      : predictions && store.kind === 'encoder'
+      : predicts && store.kind === 'encoder'
         ? lastToken
         : undefined;
     const lens =
@@ -88,6 +92,19 @@ export class FocusTracker {
       stale: store.staleReason !== null,
     });
     this.post(store, ctx, kind, label, matrix !== undefined || Boolean(tiledRow));
+  }
+
+  /**
+   * The predictions at `row`: a full result's from its table (as before, whatever the kind
+   * shown); a held one's asked for rows of the result's own tokens only (`nextTokens`: the
+   * engine reads the main stack's rows), never for a stale result's.
+   */
+  private predictionsAt(store: ResultStore, row: number | undefined): RowPredictions {
+    if (row === undefined || !store.meta) return undefined;
+    if (!store.meta.nextTokens) return store.meta.predictions?.[row];
+    if (store.kind !== 'encoder' || store.meta.seq2seq || store.staleReason !== null)
+      return undefined;
+    return this.next.focused(store.meta, row);
   }
 
   /** Posts `focusToken` with the top-k weights as shown, spread back onto tokens. */

@@ -2,9 +2,10 @@
  * The steps the continuation bar walks (issue 23): a decoder's continuation (rows N … N+G−1 of
  * its attention, each with the candidates predicted at the position before it), or an
  * encoder-decoder's greedy target (decoder rows 1 … T−1, after the start token; no
- * predictions are kept for those). Pure: what to show, not how.
+ * predictions are kept for those). Pure: what to show, not how; the candidates themselves are
+ * read at `candidateRows` (webview/nextTokenRows.ts: a full result's table, or asked).
  */
-import type { GenerationInfo, Prediction } from '../src/engine/types';
+import type { GenerationInfo } from '../src/engine/types';
 import type { ResultMeta } from '../src/protocol/webview';
 import { visibleText } from './format';
 
@@ -15,8 +16,8 @@ export interface StepList {
   written: string[];
   /** Per step, the id chosen. */
   chosen: number[];
-  /** Per step, the candidates it was chosen from, when kept. */
-  candidates: (Prediction[] | undefined)[];
+  /** Per step, the row whose next-token predictions it was chosen from; none: not kept. */
+  candidateRows: number[] | undefined;
   /** One line: how the tokens were chosen. */
   about: string;
   /** The rows are the decoder's: the views must show decoder or cross-attention. */
@@ -35,7 +36,7 @@ export function stepsOf(meta: ResultMeta | null): StepList | undefined {
         .slice(n)
         .map((t) => (t.special ? t.text : visibleText(meta.text.slice(t.start, t.end)))),
       chosen: generation.generated.map((t) => t.id),
-      candidates: rows.map((row) => meta.predictions?.[row - 1]),
+      candidateRows: rows.map((row) => row - 1),
       about: describe(generation),
       decoderRows: false,
     };
@@ -47,7 +48,7 @@ export function stepsOf(meta: ResultMeta | null): StepList | undefined {
     rows: generated.map((_, t) => t + 1),
     written: generated.map((t) => t.text),
     chosen: generated.map((t) => t.id),
-    candidates: generated.map(() => undefined),
+    candidateRows: undefined,
     about: `${generated.length} target tokens written greedily${seq2seq.target.stoppedAtEos ? ', stopped at the end token' : ''}`,
     decoderRows: true,
   };

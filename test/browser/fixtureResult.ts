@@ -40,3 +40,14 @@ export async function runFixture(
 ): Promise<FixtureResult> {
   return fixtureOf(await sharedEngine().inspect(fixtureModel(model), text), runId);
 }
+
+/**
+ * `fixture` as a held result shows it (issue 22): its metadata says `nextTokens` instead of
+ * carrying every row's predictions, so the page asks the host for the rows it shows (the
+ * test host answers from the full result's table).
+ */
+export function heldStyle(fixture: FixtureResult): FixtureResult {
+  const { predictions, ...meta } = fixture.meta;
+  if (!predictions?.length) throw new Error('the fixture result predicts nothing');
+  return { ...fixture, meta: { ...meta, nextTokens: { k: predictions[0]!.length } } };
+}

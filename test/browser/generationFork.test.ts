@@ -17,7 +17,7 @@ import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import { formatPercent, visibleText } from '../../webview/format';
 import { launchChromium } from '../chromium';
 import { ROOT, sharedEngine } from '../unit/engine/fixtures';
-import { fixtureOf } from './fixtureResult';
+import { fixtureOf, heldStyle } from './fixtureResult';
 import { WebviewPage } from './webviewPage';
 
 const GPT2 = join(ROOT, 'test', 'fixtures', 'hf', 'gpt2');
@@ -53,84 +53,96 @@ describe('continuation forks (Chromium)', () => {
     await w.close();
   });
 
-  /** Sends `result` as run `runId`, branch `shown` of `set`. */
-  const send = async (result: InspectResult, runId: number, set: BranchSet, shown: number) => {
+  /** Sends `result` as run `runId`, branch `shown` of `set`; `perRow`: its predictions asked per row. */
+  const send = async (
+    result: InspectResult,
+    runId: number,
+    set: BranchSet,
+    shown: number,
+    perRow: boolean,
+  ) => {
     set.settle(shown, holdInspection(new HeldResults(), result));
-    const fixture = fixtureOf(result, runId, 'add.py:1');
+    const full = fixtureOf(result, runId, 'add.py:1');
+    const fixture = perRow ? heldStyle(full) : full;
     fixture.meta.branches = set.listFor(shown);
     await w.sendResult(fixture, settings);
   };
 
-  it('a click on an alternative forks; both branches are listed, selectable, and redraw the views', async () => {
-    const n = base.generation!.promptTokens;
-    const set = new BranchSet();
-    await send(base, 3, set, 0);
-    const bar = w.page.locator('.generation-bar');
-    assert.equal(await bar.locator('.generation-branches').isVisible(), false, 'one branch');
-    await bar.locator('input[type=range]').focus();
-    await w.page.keyboard.press('ArrowRight');
-    await w.settle();
-    // Step 2's candidates: the chosen one marked, every other one a button that forks.
-    const candidates = base.predictions![n]!;
-    const chosen = base.generation!.generated[1]!.id;
-    const others = candidates.filter((p) => p.id !== chosen);
-    assert.equal(await bar.locator('.generation-candidates button').count(), others.length);
-    await bar.locator('.generation-candidates button').first().click();
-    const fork = await lastPosted(w, 'fork');
-    assert.deepEqual(fork, {
-      type: 'fork',
-      family: set.family,
-      branch: 0,
-      step: 2,
-      id: others[0]!.id,
-    });
+  for (const perRow of [false, true]) {
+    it(`a click on an alternative forks; both branches are listed, selectable, and redraw the views${perRow ? ' (candidates asked per row)' : ''}`, async () => {
+      const n = base.generation!.promptTokens;
+      const set = new BranchSet();
+      await send(base, 3, set, 0, perRow);
+      const bar = w.page.locator('.generation-bar');
+      assert.equal(await bar.locator('.generation-branches').isVisible(), false, 'one branch');
+      await bar.locator('input[type=range]').focus();
+      await w.page.keyboard.press('ArrowRight');
+      await w.settle();
+      // Step 2's candidates: the chosen one marked, every other one a button that forks.
+      const candidates = base.predictions![n]!;
+      const chosen = base.generation!.generated[1]!.id;
+      const others = candidates.filter((p) => p.id !== chosen);
+      assert.equal(await bar.locator('.generation-candidates button').count(), others.length);
+      await bar.locator('.generation-candidates button').first().click();
+      const fork = await lastPosted(w, 'fork');
+      assert.deepEqual(fork, {
+        type: 'fork',
+        family: set.family,
+        branch: 0,
+        step: 2,
+        id: others[0]!.id,
+      });
 
-    // The host's side: the branch it makes, and the engine's run with the forced ids.
-    const target = set.fork(fork!.branch, fork!.step, fork!.id);
-    assert.deepEqual(target, { index: 1, isNew: true });
-    const forced = set.branches[1]!.forced;
-    assert.deepEqual(forced, [base.generation!.generated[0]!.id, others[0]!.id]);
-    const forked = await sharedEngine().inspect(GPT2, PROMPT, {
-      generate: { maxNewTokens: 6, forced },
-    });
-    await send(forked, 4, set, 1);
-    const picker = bar.locator('.generation-branches select');
-    assert.ok(await picker.isVisible());
-    assert.deepEqual(await picker.locator('option').allTextContents(), [
-      '1: as written',
-      `2: step 2 → ${visibleText(others[0]!.text)}`,
-    ]);
-    assert.equal(await picker.inputValue(), '1');
-    assert.equal(await bar.locator('input[type=range]').inputValue(), '2', 'opens at its step');
-    const marked = (await bar.locator('.generation-candidates .chosen').textContent()) ?? '';
-    assert.equal(marked, `${visibleText(others[0]!.text)} ${formatPercent(others[0]!.prob)}`);
-    assert.ok(
-      w.host.callsOf('slice').some((call) => call.runId === 4),
-      'the fork is drawn',
-    );
-    await bar.locator('input[type=range]').focus();
-    await w.page.keyboard.press('ArrowRight');
-    await w.settle();
-    const focus = await lastPosted(w, 'focusToken');
-    assert.equal(focus?.runId, 4);
-    assert.equal(focus?.index, n + 2);
+      // The host's side: the branch it makes, and the engine's run with the forced ids.
+      const target = set.fork(fork!.branch, fork!.step, fork!.id);
+      assert.deepEqual(target, { index: 1, isNew: true });
+      const forced = set.branches[1]!.forced;
+      assert.deepEqual(forced, [base.generation!.generated[0]!.id, others[0]!.id]);
+      const forked = await sharedEngine().inspect(GPT2, PROMPT, {
+        generate: { maxNewTokens: 6, forced },
+      });
+      await send(forked, 4, set, 1, perRow);
+      const picker = bar.locator('.generation-branches select');
+      assert.ok(await picker.isVisible());
+      assert.deepEqual(await picker.locator('option').allTextContents(), [
+        '1: as written',
+        `2: step 2 → ${visibleText(others[0]!.text)}`,
+      ]);
+      assert.equal(await picker.inputValue(), '1');
+      assert.equal(await bar.locator('input[type=range]').inputValue(), '2', 'opens at its step');
+      const marked = (await bar.locator('.generation-candidates .chosen').textContent()) ?? '';
+      assert.equal(marked, `${visibleText(others[0]!.text)} ${formatPercent(others[0]!.prob)}`);
+      assert.ok(
+        w.host.callsOf('slice').some((call) => call.runId === 4),
+        'the fork is drawn',
+      );
+      await bar.locator('input[type=range]').focus();
+      await w.page.keyboard.press('ArrowRight');
+      await w.settle();
+      const focus = await lastPosted(w, 'focusToken');
+      assert.equal(focus?.runId, 4);
+      assert.equal(focus?.index, n + 2);
 
-    // Back to the first branch: the host is asked for it, and shows it again.
-    await picker.selectOption('0');
-    assert.deepEqual(await lastPosted(w, 'showBranch'), {
-      type: 'showBranch',
-      family: set.family,
-      branch: 0,
+      // Back to the first branch: the host is asked for it, and shows it again.
+      await picker.selectOption('0');
+      assert.deepEqual(await lastPosted(w, 'showBranch'), {
+        type: 'showBranch',
+        family: set.family,
+        branch: 0,
+      });
+      await send(base, 5, set, 0, perRow);
+      assert.equal(await picker.inputValue(), '0');
+      assert.equal(await bar.locator('input[type=range]').inputValue(), '1');
+      assert.ok(
+        w.host.callsOf('slice').some((call) => call.runId === 5),
+        'redrawn',
+      );
+      assert.match((await bar.locator('.generation-position').textContent()) ?? '', /^1 \/ 6/);
+      // Per row: each branch's candidates in one request, when its bar was built.
+      const asked = w.host.callsOf('predictions').map((c) => c.runId);
+      assert.deepEqual(asked, perRow ? [3, 4, 5] : []);
     });
-    await send(base, 5, set, 0);
-    assert.equal(await picker.inputValue(), '0');
-    assert.equal(await bar.locator('input[type=range]').inputValue(), '1');
-    assert.ok(
-      w.host.callsOf('slice').some((call) => call.runId === 5),
-      'redrawn',
-    );
-    assert.match((await bar.locator('.generation-position').textContent()) ?? '', /^1 \/ 6/);
-  });
+  }
 
   it('a click on the chosen token leads to the branch that wrote it; no branches, no fork buttons', async () => {
     const set = new BranchSet();

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { InspectResult } from '../../src/engine/types';
 import type { FocusMessage, HostToWebview } from '../../src/protocol/webview';
-import { formatPercent } from '../../webview/format';
+import { formatPercent, visibleText } from '../../webview/format';
 import { launchChromium } from '../chromium';
 import { ROOT, sharedEngine } from '../unit/engine/fixtures';
-import { fixtureOf, runFixture } from './fixtureResult';
+import { fixtureOf, heldStyle, runFixture } from './fixtureResult';
 import { WebviewPage } from './webviewPage';
 
 const settings: HostToWebview & { type: 'didChangeSettings' } = {
@@ -80,6 +80,39 @@ describe('continuation steps (Chromium)', () => {
     await bar.locator('button[title^="Next"]').click();
     await w.settle();
     assert.equal((await lastFocus(w)).index, n + 2);
+  });
+
+  it('a held result’s candidates are asked for every step at once, and drawn when they arrive', async () => {
+    const n = result.generation!.promptTokens;
+    const fixture = heldStyle(fixtureOf(result, 7, 'add.py:1'));
+    w.host.hold(7, fixture.result);
+    w.host.holdPredictions = true;
+    await w.send({ type: 'didStartResult', meta: fixture.meta });
+    await w.host.calledTimes('predictions', 1);
+    await w.frame();
+    const k = fixture.meta.nextTokens!.k;
+    const rows = Array.from({ length: 6 }, (_, t) => n - 1 + t);
+    assert.deepEqual(
+      w.host.callsOf('predictions').map((c) => [c.runId, c.rows, c.k]),
+      [[7, rows, k]],
+      'one request: the row before each written token',
+    );
+    const candidates = w.page.locator('.generation-bar .generation-candidates');
+    assert.equal(await candidates.getAttribute('class'), 'generation-candidates pending');
+    await w.host.answerPredictions(rows);
+    await w.page.waitForSelector('.generation-candidates:not(.pending) li');
+    const want = (step: number) =>
+      result.predictions![n - 1 + step]!.map(
+        (p) => `${visibleText(p.text)} ${formatPercent(p.prob)}`,
+      );
+    assert.deepEqual(await candidates.locator('li').allTextContents(), want(0));
+    assert.equal(await candidates.locator('.chosen').count(), 1);
+    // Step 2, and the focus panel on its row: both already answered.
+    await w.page.locator('.generation-bar input[type=range]').focus();
+    await w.page.keyboard.press('ArrowRight');
+    await w.frame();
+    assert.deepEqual(await candidates.locator('li').allTextContents(), want(1));
+    assert.equal(w.host.callsOf('predictions').length, 1);
   });
 
   it("an encoder-decoder's greedy target: the same steps over its decoder rows (cross-attention)", async () => {

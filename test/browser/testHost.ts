@@ -4,7 +4,9 @@
  * the engine worker holds them), so overviews and slices are the engine's real answers, the
  * overviews packed as the extension's host sends them (src/protocol/overviewWire.ts).
  * Steps and positions calls wait until a test answers them (stepsPage.ts), so a test can
- * look at the view while they are on their way. Every call is recorded.
+ * look at the view while they are on their way; so do next-token predictions once a test
+ * holds them (`holdPredictions`), answered from the fixture's own full table through the
+ * engine's `HeldResults.predictions` (its checks and refusals). Every call is recorded.
  */
 import { HeldResults } from '../../src/engine/attention/heldResults';
 import { holdInspection } from '../../src/engine/attention/holdInspection';
@@ -14,6 +16,7 @@ import type {
   AttentionSliceRequest,
   HeldResult,
   InspectResult,
+  Prediction,
   SliceWeights,
   ThumbnailUnits,
 } from '../../src/engine/types';
@@ -32,8 +35,30 @@ interface Waiting extends HostCall {
   reject(error: Error): void;
 }
 
+/** The calls a test answers itself. */
+type Held = 'steps' | 'positions' | 'predictions';
+
+/** The top `k` of `rows` read from a full result's table, as a held run's LM head answers. */
+export function tableRows(table: Prediction[][], rows: readonly number[], k: number) {
+  return rows.map((row) => table[row]!.slice(0, k));
+}
+
+/**
+ * The engine's held results, each decoder's next-token predictions read from the full
+ * result's table (the engine's own reader of a held run's rows is the forward pass's, which a
+ * full result does not keep).
+ */
+class PredictingResults extends HeldResults {
+  override hold(...[meta, stacks]: Parameters<HeldResults['hold']>): HeldResult {
+    const table = meta.predictions;
+    const [first] = stacks;
+    if (table && first) first.source.predictions = { rows: async (r, k) => tableRows(table, r, k) };
+    return super.hold(meta, stacks);
+  }
+}
+
 export class TestHost {
-  private readonly held = new HeldResults(64);
+  private readonly held = new PredictingResults(64);
   private readonly runs = new Map<number, HeldResult>();
   /** Runs an engine holds itself (`inspectHeld`: value norms, the logit lens; issue 24). */
   private readonly engineRuns = new Map<number, { engine: Engine; held: HeldResult }>();
@@ -43,6 +68,10 @@ export class TestHost {
   private overviewsLeft = Infinity;
   private readonly gated: (() => void)[] = [];
   private answering = 0;
+  /** Next-token predictions wait for `answerPredictions` (a test looks at what is on its way). */
+  holdPredictions = false;
+  /** Refuse next-token predictions with this message (and error code). */
+  refusePredictions: string | undefined;
 
   /** Holds `result` as run `runId`'s, as the engine does; returns the held metadata. */
   hold(runId: number, result: InspectResult): HeldResult {
@@ -75,11 +104,13 @@ export class TestHost {
   /** Answers one call of the page. */
   async serve(method: string, arg: HostCall['arg']): Promise<unknown> {
     this.calls.push({ method, arg });
+    if (method === 'predictions' && this.refusePredictions) throw new Error(this.refusePredictions);
     const inEngine = this.engineRuns.get(arg.runId);
     if (inEngine) return serveFromEngine(inEngine.engine, inEngine.held, method, arg);
     const held = this.runs.get(arg.runId);
     if (!held) throw new Error(`Run ${arg.runId} is no longer on show in this panel.`);
-    if (method === 'steps' || method === 'positions') {
+    const waits = method === 'steps' || method === 'positions';
+    if (waits || (method === 'predictions' && this.holdPredictions)) {
       return new Promise((resolve, reject) => this.waiting.push({ method, arg, resolve, reject }));
     }
     this.answering++;
@@ -108,17 +139,43 @@ export class TestHost {
       const { kind, layer, position, k } = arg as unknown as WhatMovesArg;
       if (method === 'headWrites') return this.held.headWrites(held.resultId, kind, layer);
       if (method === 'logitLens') return await this.held.logitLens(held.resultId, position, k);
+      if (method === 'predictions') {
+        const { rows } = arg as unknown as { rows: number[] };
+        return await this.held.predictions(held.resultId, rows, k);
+      }
       throw new Error(`No such method "${method}".`);
     } finally {
       this.answering--;
     }
   }
 
-  /** The last waiting call of `method` (steps, positions), taken off the queue. */
-  take(method: 'steps' | 'positions'): Waiting {
+  /** Answers the waiting predictions call for `rows` (the oldest waiting when not said) as the engine would. */
+  async answerPredictions(rows?: number[]): Promise<void> {
+    const index = this.waiting.findIndex(
+      (w) => w.method === 'predictions' && (!rows || String(w.arg.rows) === String(rows)),
+    );
+    if (index < 0) throw new Error(`the page asked for no predictions at ${rows ?? 'any row'}`);
+    const [call] = this.waiting.splice(index, 1);
+    const { rows: asked, k } = call.arg as unknown as { rows: number[]; k: number };
+    const held = this.runs.get(call.arg.runId);
+    if (!held) return call.reject(new Error(`Run ${call.arg.runId} is no longer on show.`));
+    call.resolve(await this.held.predictions(held.resultId, asked, k));
+  }
+
+  /** The last waiting call of `method` (steps, positions, predictions), taken off the queue. */
+  take(method: Held): Waiting {
     const index = this.waiting.map((w) => w.method).lastIndexOf(method);
     if (index < 0) throw new Error(`the page asked for no ${method}`);
     return this.waiting.splice(index, 1)[0];
+  }
+
+  /** Waits until the page has called `method` `count` times (a call crosses from the page as a task). */
+  async calledTimes(method: string, count: number): Promise<void> {
+    for (let tries = 0; this.callsOf(method).length < count; tries++) {
+      if (tries > 500)
+        throw new Error(`the page called ${method} ${this.callsOf(method).length} times`);
+      await new Promise((go) => setTimeout(go, 10));
+    }
   }
 
   /** The calls of `method` so far, arguments only. */
@@ -143,10 +200,11 @@ interface WhatMovesArg {
 /** One call answered by the engine itself, as the extension's host relays it. */
 async function serveFromEngine(
   engine: Engine,
-  { resultId, stacks }: HeldResult,
+  held: HeldResult,
   method: string,
   arg: HostCall['arg'],
 ): Promise<unknown> {
+  const { resultId, stacks } = held;
   const { runId: _runId, ...rest } = arg;
   const { kind, layer, position, k, units, weights } = rest as unknown as WhatMovesArg & {
     units?: ThumbnailUnits;
@@ -158,5 +216,11 @@ async function serveFromEngine(
     return engine.slice(resultId, rest as unknown as { kind: 'encoder'; layer: number });
   if (method === 'headWrites') return engine.headWrites(resultId, kind, layer);
   if (method === 'logitLens') return engine.logitLens(resultId, position, k);
+  if (method === 'predictions') {
+    const { rows } = rest as unknown as { rows: number[] };
+    // A held result that still carries every row's (the engine before issue 22's LM head per row).
+    if (held.predictions) return tableRows(held.predictions, rows, k);
+    return engine.predictions(resultId, rows, k);
+  }
   throw new Error(`No such method "${method}".`);
 }

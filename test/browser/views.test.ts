@@ -6,7 +6,7 @@ import { headMatrix, matrixMax, matrixRow } from '../../src/shared/squareMatrix'
 import { colorMapLut, lutIndex } from '../../webview/heatmap/colorMaps';
 import { topK } from '../../src/shared/topK';
 import type { FocusMessage } from '../../src/protocol/webview';
-import { runFixture, type FixtureResult } from './fixtureResult';
+import { heldStyle, runFixture, type FixtureResult } from './fixtureResult';
 import { launchChromium } from '../chromium';
 import { WebviewPage } from './webviewPage';
 
@@ -254,15 +254,24 @@ describe('model, head and summary views (Chromium)', () => {
     assert.doesNotMatch((await w.page.textContent('.legend')) ?? '', /masked/);
   });
 
-  it('shows the model’s next-token predictions beside the focused token', async () => {
-    await w.sendResult(result, settings('head'));
-    await w.page.hover('#q-10');
-    const predicted = await w.page.$$eval('.predictions .prediction', (els) =>
-      els.map((e) => e.textContent),
-    );
-    const expected = result.meta.predictions![10].map(
-      (p) => p.text.replace(/ /g, '·').replace(/\n/g, '↵') || '∅',
-    );
-    assert.deepEqual(predicted, expected);
-  });
+  // A full result carries every row's predictions; a held one's are asked for the row focused.
+  for (const [path, shown] of [
+    ['with the result', (r: FixtureResult) => r],
+    ['asked per row', heldStyle],
+  ] as const) {
+    it(`shows the model’s next-token predictions beside the focused token (${path})`, async () => {
+      await w.sendResult(shown(result), settings('head'));
+      await w.page.hover('#q-10');
+      await w.settle();
+      const predicted = await w.page.$$eval('.predictions .prediction', (els) =>
+        els.map((e) => e.textContent),
+      );
+      const expected = result.meta.predictions![10].map(
+        (p) => p.text.replace(/ /g, '·').replace(/\n/g, '↵') || '∅',
+      );
+      assert.deepEqual(predicted, expected);
+      const asked = w.host.callsOf('predictions').map((c) => [c.rows, c.k]);
+      assert.deepEqual(asked, shown === heldStyle ? [[[10], expected.length]] : []);
+    });
+  }
 });

@@ -43,7 +43,7 @@ function pageHtml(theme: ThemeName, savedState: unknown): string {
         postMessage: (m) => {
           window.__posted.push(m);
           if (!m || m.kind !== 'call') return;
-          const waits = ['overview', 'slice', 'headWrites', 'logitLens'].includes(m.method);
+          const waits = ['overview', 'slice', 'headWrites', 'logitLens', 'predictions'].includes(m.method);
           if (waits) window.__inflight++;
           window.__hostCall(m.method, m.arg).then((answer) => {
             const reply = 'err' in answer

@@ -53,10 +53,15 @@ describe('what attention moves in the panel (issue 24, Chromium)', () => {
   });
   after(() => browser?.close());
 
-  async function openHeld(view: 'matrix' | 'summary'): Promise<WebviewPage> {
+  /** The held result on show; `perRow`: its predictions asked per row (issue 22's `nextTokens`). */
+  async function openHeld(view: 'matrix' | 'summary', perRow = false): Promise<WebviewPage> {
     const w = await WebviewPage.open(browser, { state: { v: 1, view, layer: 1, head: 1 } });
     w.host.holdInEngine(1, sharedEngine(), held);
-    await w.send({ type: 'didStartResult', meta: toFeedResult(held, 1, 'sink-code.py').meta });
+    const full = toFeedResult(held, 1, 'sink-code.py').meta;
+    const { predictions, ...rest } = full;
+    const k = predictions?.[0]?.length ?? full.nextTokens?.k ?? 0;
+    const meta = perRow ? { ...rest, nextTokens: { k } } : full;
+    await w.send({ type: 'didStartResult', meta });
     await w.settle();
     return w;
   }
@@ -123,27 +128,35 @@ describe('what attention moves in the panel (issue 24, Chromium)', () => {
     await w.close();
   });
 
-  it('the logit lens lists k predictions per layer for the focused token, the last the model’s own', async () => {
-    const w = await openHeld('matrix');
-    const index = 20;
-    await w.send({ type: 'didFocusToken', runId: 1, index });
-    await w.settle();
-    assert.deepEqual(w.host.callsOf('logitLens'), [], 'a focus alone reads no lens');
-    await w.page.click('.logit-lens button.read-lens');
-    await w.settle();
-    const rows = await w.page.$$eval('.logit-lens tbody tr', (trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td code')].map((c) => c.textContent ?? '')),
-    );
-    assert.equal(rows.length, held.model.layers);
-    for (const row of rows) assert.equal(row.length, LENS_K);
-    const own = await w.page.$$eval('ol.predictions code', (cs) => cs.map((c) => c.textContent));
-    assert.deepEqual(rows.at(-1)?.slice(0, own.length), own.slice(0, LENS_K));
-    assert.deepEqual(
-      w.host.callsOf('logitLens').map((c) => [c.position, c.k]),
-      [[index, LENS_K]],
-    );
-    await w.close();
-  });
+  for (const perRow of [false, true]) {
+    it(`the logit lens lists k predictions per layer for the focused token, the last the model’s own${perRow ? ' (predictions asked per row)' : ''}`, async () => {
+      const w = await openHeld('matrix', perRow);
+      const index = 20;
+      await w.send({ type: 'didFocusToken', runId: 1, index });
+      await w.settle();
+      assert.deepEqual(w.host.callsOf('logitLens'), [], 'a focus alone reads no lens');
+      await w.page.click('.logit-lens button.read-lens');
+      await w.settle();
+      const rows = await w.page.$$eval('.logit-lens tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td code')].map((c) => c.textContent ?? '')),
+      );
+      assert.equal(rows.length, held.model.layers);
+      for (const row of rows) assert.equal(row.length, LENS_K);
+      const own = await w.page.$$eval('ol.predictions code', (cs) => cs.map((c) => c.textContent));
+      assert.deepEqual(rows.at(-1)?.slice(0, own.length), own.slice(0, LENS_K));
+      assert.ok(own.length > 0, 'the model’s own predictions are listed');
+      assert.deepEqual(
+        w.host.callsOf('logitLens').map((c) => [c.position, c.k]),
+        [[index, LENS_K]],
+      );
+      if (perRow)
+        assert.deepEqual(
+          w.host.callsOf('predictions').map((c) => c.rows),
+          [[index]],
+        );
+      await w.close();
+    });
+  }
 
   it('an encoder-decoder: the lens of the focused decoder token, one row per decoder layer', async () => {
     const name = 'opus-mt-tiny';

@@ -5,6 +5,7 @@
  */
 import type { Prediction } from '../../src/engine/types';
 import { formatPercent, formatWeight, visibleText } from '../format';
+import type { RowPredictions } from '../nextTokenRows';
 import type { Focus } from '../views/view';
 
 /** What the panel shows besides the focus itself. */
@@ -14,7 +15,8 @@ export interface FocusDetails {
   keyLabels?: string[];
   /** Name of the matrix the weights come from. */
   source: string;
-  predictions: Prediction[] | undefined;
+  /** The model's next-token predictions at the focused token (webview/nextTokenRows.ts). */
+  predictions: RowPredictions;
   /** The logit lens at the focused token (decoders; webview/controls/logitLensTable.ts). */
   lens?: HTMLElement;
   stale: boolean;
@@ -24,6 +26,8 @@ export class FocusPanel {
   readonly element = document.createElement('aside');
   private readonly live = document.createElement('div');
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Items of the last predictions drawn: a pending list keeps their height (no jump per hover). */
+  private predictionItems = 5;
 
   constructor(private readonly reveal: (unit: number) => void) {
     this.element.className = 'focus-panel';
@@ -76,29 +80,36 @@ export class FocusPanel {
       list.append(item);
     }
     children.push(list);
-    if (d.predictions?.length) {
-      children.push(text('h3', '', 'Model predicts next'));
-      const predictions = document.createElement('ol');
-      predictions.className = 'predictions';
-      for (const p of d.predictions) {
-        const item = document.createElement('li');
-        const bar = document.createElement('span');
-        bar.className = 'bar';
-        bar.style.width = `${Math.round(p.prob * 100)}%`;
-        item.append(
-          text('code', 'prediction', visibleText(p.text)),
-          text('span', 'weight', formatPercent(p.prob)),
-          bar,
-        );
-        predictions.append(item);
-      }
-      children.push(predictions);
-    }
+    children.push(...this.predictions(d.predictions));
     if (d.lens) children.push(d.lens);
     if (d.stale)
       children.push(text('p', 'warning', 'The source changed: these weights are stale.'));
     this.element.replaceChildren(...children);
     this.announce(focus, d);
+  }
+
+  /** The "Model predicts next" list: drawn, pending, refused quietly, or nothing. */
+  private predictions(p: RowPredictions): HTMLElement[] {
+    if (p === undefined || (Array.isArray(p) && !p.length)) return [];
+    // The result was replaced or released: the status line says so, not every hover.
+    if (!Array.isArray(p) && p !== 'pending' && (p.code === 'stale' || p.code === 'released'))
+      return [];
+    const heading = text('h3', '', 'Model predicts next');
+    if (p !== 'pending' && !Array.isArray(p)) {
+      return [heading, text('p', 'hint predictions-refused', `Not available: ${p.refusal}`)];
+    }
+    const list = document.createElement('ol');
+    list.className = 'predictions';
+    if (p === 'pending') {
+      list.classList.add('pending');
+      list.setAttribute('aria-busy', 'true');
+      list.title = 'Reading the next-token predictions…';
+      for (let i = 0; i < this.predictionItems; i++) list.append(text('li', '', '…'));
+      return [heading, list];
+    }
+    this.predictionItems = p.length;
+    for (const prediction of p) list.append(predictionItem(prediction));
+    return [heading, list];
   }
 
   /** Announces after the pointer settles, so hovering across tokens is not read aloud. */
@@ -116,6 +127,19 @@ export class FocusPanel {
       focus.pinned ? 0 : 300,
     );
   }
+}
+
+function predictionItem(p: Prediction): HTMLElement {
+  const item = document.createElement('li');
+  const bar = document.createElement('span');
+  bar.className = 'bar';
+  bar.style.width = `${Math.round(p.prob * 100)}%`;
+  item.append(
+    text('code', 'prediction', visibleText(p.text)),
+    text('span', 'weight', formatPercent(p.prob)),
+    bar,
+  );
+  return item;
 }
 
 function text(tag: string, className: string, content: string): HTMLElement {

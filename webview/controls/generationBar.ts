@@ -6,9 +6,13 @@
  * was chosen from — the top-k predicted at the position before it — the chosen one marked
  * with its probability; a continuation's other candidates fork it (a click asks the host for
  * a branch from that token, listed in the branch picker). Hidden where nothing was written.
+ * A held result's candidates (`nextTokens`, issue 22) are asked for every step at once when
+ * the bar is built, and drawn when they arrive.
  */
+import type { ResultMeta } from '../../src/protocol/webview';
 import { formatPercent, visibleText } from '../format';
 import { type StepList, stepsOf } from '../generationSteps';
+import type { NextTokenRows } from '../nextTokenRows';
 import type { ResultStore } from '../resultStore';
 import { postToHost } from '../vscodeApi';
 import { BranchPicker } from './branchPicker';
@@ -33,10 +37,16 @@ export class GenerationBar {
   private readonly candidates = document.createElement('ol');
   private readonly branches = new BranchPicker();
   private steps: StepList | undefined;
+  private meta: ResultMeta | null = null;
+  /** The step's candidates drawn were still on their way: draw them again when they arrive. */
+  private drawnPending = false;
   private shownRun: number | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly host: StepHost) {
+  constructor(
+    private readonly host: StepHost,
+    private readonly nextTokens: NextTokenRows,
+  ) {
     this.element.className = 'generation-bar';
     this.element.hidden = true;
     this.slider.type = 'range';
@@ -71,13 +81,16 @@ export class GenerationBar {
       this.shownRun = null;
       return;
     }
+    this.meta = store.meta;
     this.slider.max = String(this.steps.rows.length);
     if (this.shownRun !== store.meta.runId) {
       this.shownRun = store.meta.runId;
       this.about.textContent = this.steps.about;
+      // Every step's candidates in one request, before the first step reads its own.
+      if (this.steps.candidateRows) this.nextTokens.all(store.meta, this.steps.candidateRows);
       // A fork opens at the step it branched at.
       this.step(branches?.list[branches.shown]?.forkedAt ?? 1, false);
-    }
+    } else if (this.drawnPending) this.showCandidates(this.steps, this.current);
   }
 
   private get current(): number {
@@ -100,7 +113,19 @@ export class GenerationBar {
 
   /** The candidates of step `at` (1-based), the chosen id marked, the others forks. */
   private showCandidates(steps: StepList, at: number): void {
-    const top = steps.candidates[at - 1];
+    const row = steps.candidateRows?.[at - 1];
+    const asked = row === undefined ? undefined : this.nextTokens.all(this.meta, [row])[0];
+    this.drawnPending = asked === 'pending';
+    this.candidates.classList.toggle('pending', this.drawnPending);
+    if (this.drawnPending) this.candidates.setAttribute('aria-busy', 'true');
+    else this.candidates.removeAttribute('aria-busy');
+    if (asked === 'pending' || (asked && !Array.isArray(asked))) {
+      const quiet = asked !== 'pending' && (asked.code === 'stale' || asked.code === 'released');
+      const line = asked === 'pending' ? 'reading the candidates…' : `candidates: ${asked.refusal}`;
+      this.candidates.replaceChildren(...(quiet ? [] : [item(line)]));
+      return;
+    }
+    const top = asked;
     const chosen = steps.chosen[at - 1];
     const branches = this.branches.shown;
     const items = (top ?? []).map((p) => {
@@ -148,6 +173,12 @@ export class GenerationBar {
     this.timer = undefined;
     this.play.textContent = '▶ Play';
   }
+}
+
+function item(text: string): HTMLLIElement {
+  const li = document.createElement('li');
+  li.textContent = text;
+  return li;
 }
 
 function button(text: string, title: string): HTMLButtonElement {
