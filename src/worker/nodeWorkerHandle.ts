@@ -11,7 +11,11 @@ export interface NodeWorkerHandle extends WorkerHandle {
 
 /** `script` is the bundled worker entry (dist/engine.worker.js). */
 export function startNodeWorker(script: string, options: EngineWorkerOptions): NodeWorkerHandle {
-  const worker = new Worker(script, { workerData: options });
+  // The bundled entry needs none of the parent's flags. A parent's loader hooks (a test
+  // runner's `--import tsx`) would make the worker's start an async module evaluation, and
+  // Node aborts the whole process when a worker is terminated in the middle of one
+  // (nodejs/node#53238, "Check failed: (location_) != nullptr").
+  const worker = new Worker(script, { workerData: options, execArgv: [] });
   let terminating = false;
   let exitListener: ((reason: string) => void) | undefined;
   let lastError: Error | undefined;
