@@ -3,7 +3,7 @@
  * one reusable ONNX Runtime session. Encoder-decoders pair two of these graphs elsewhere
  * (inference/seq2seqModel.ts) and share the tokenizer check below.
  */
-import { asFloat32, extractAttention, type OutputTensor } from '../attention/extractAttention';
+import { asFloat32, extractAttention } from '../attention/extractAttention';
 import { EngineRunError } from '../errors';
 import type { LoadedModelFolder } from '../folder/loadModelFolder';
 import { modelInfo } from '../folder/manifest';
@@ -22,9 +22,8 @@ import { NO_PROJECTION } from './runExtras';
 import type { WhatMovesSession } from './whatMovesSession';
 import { heldValueFetches, holdValues } from './heldValueNorms';
 import { toPredictions, topPredictions } from './predictionGraph';
-import { FinalStreamPredictions, finalStream, PredictionTable, rowRead } from './nextTokens';
+import { PredictionTable, readByRow } from './nextTokens';
 import { idleLensFeeds } from './lensRun';
-import type { LogitLensOutputs } from '../graph/logitLensGraph';
 import { makeFeeds } from './graphFeeds';
 import { createSession, type InferenceSession, Tensor } from './ortRuntime';
 
@@ -157,7 +156,14 @@ export class LoadedModel {
       source.norms = typeof normOutputs === 'string' ? normOutputs : NO_PROJECTION;
       if (typeof lensOutputs === 'string') source.lens = lensOutputs;
     }
-    if (byRow) source.predictions = this.rowPredictions(outputs[byRow.streams[0]], byRow, ids);
+    if (byRow) {
+      const { feeds, manifest } = this.folder;
+      const spell = (id: number) => this.spell(id);
+      const reading = { session: this.session, feeds, outputs: byRow, spell, source: this.folder };
+      const predictions = readByRow(reading, manifest.vocabSize, outputs[byRow.streams[0]], ids);
+      source.predictions = predictions;
+      source.holdAlso(predictions.bytes);
+    }
     if (!top) return { source };
     const probs = asFloat32(outputs[top.probs]) as Float32Array;
     const topIds = outputs[top.ids].data as BigInt64Array;
@@ -165,26 +171,6 @@ export class LoadedModel {
       toPredictions(probs, topIds, n, kept, spell, this.folder),
     );
     return { source };
-  }
-
-  /** Predictions read per asked row from the run's last residual stream (issue 22). */
-  private rowPredictions(
-    output: OutputTensor | undefined,
-    outputs: LogitLensOutputs,
-    ids: readonly number[],
-  ): FinalStreamPredictions {
-    const stream = finalStream(output, ids.length);
-    if (!stream) {
-      throw new EngineRunError(
-        `${this.folder.graphFile} did not return its last residual stream for ${ids.length} tokens, so its next-token predictions cannot be read.`,
-        'error',
-      );
-    }
-    const { feeds, manifest } = this.folder;
-    const vocab = manifest.vocabSize;
-    const spell = (id: number) => this.spell(id);
-    const model = { session: this.session, feeds, outputs, vocab, spell, source: this.folder };
-    return new FinalStreamPredictions(stream, ids.length, vocab, rowRead(model, ids[0]));
   }
 
   /** The model's feeds for `ids`, with the predictions' k and idle row inputs where the graph takes them. */

@@ -9,6 +9,7 @@
 import { asFloat32, type OutputTensor } from '../attention/extractAttention';
 import type { NextTokens } from '../attention/attentionSource';
 import type { LogitLensOutputs } from '../graph/logitLensGraph';
+import { EngineRunError } from '../errors';
 import type { Prediction } from '../types';
 import { makeFeeds } from './graphFeeds';
 import type { FeedSpec } from '../folder/feedPlan';
@@ -65,18 +66,34 @@ export interface RowReadModel {
   session: InferenceSession;
   feeds: readonly FeedSpec[];
   outputs: LogitLensOutputs;
-  vocab: number;
   spell: (id: number) => string;
   /** Named when the logits hold NaN. */
   source: { label: string; graphFile: string };
+}
+
+/** Predictions read per asked row from a run's last residual stream (`output`, over `ids`). */
+export function readByRow(
+  model: RowReadModel,
+  vocab: number,
+  output: OutputTensor | undefined,
+  ids: readonly number[],
+): FinalStreamPredictions {
+  const stream = finalStream(output, ids.length);
+  if (!stream) {
+    throw new EngineRunError(
+      `${model.source.graphFile} did not return its last residual stream for ${ids.length} tokens, so its next-token predictions cannot be read.`,
+      'error',
+    );
+  }
+  return new FinalStreamPredictions(stream, ids.length, vocab, rowRead(model, vocab, ids[0]));
 }
 
 /**
  * Reads rows in the model's session. onnxruntime runs every node of the graph on each run, so
  * the model's own inputs are fed a one-token stand-in: the rest of the model costs one token.
  */
-export function rowRead(model: RowReadModel, firstId: number): RowRead {
-  const { outputs, vocab } = model;
+function rowRead(model: RowReadModel, vocab: number, firstId: number): RowRead {
+  const { outputs } = model;
   const standIn = makeFeeds(model.feeds, [firstId]);
   return async (rows, count, k) => {
     const kept = Math.max(1, Math.min(k, vocab));
@@ -96,7 +113,7 @@ export function rowRead(model: RowReadModel, firstId: number): RowRead {
 }
 
 /** The run's last residual stream as `[N, D]`, or undefined when it did not come back whole. */
-export function finalStream(
+function finalStream(
   output: OutputTensor | undefined,
   positions: number,
 ): Float32Array | undefined {
