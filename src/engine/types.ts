@@ -138,8 +138,6 @@ export interface InspectResult {
     loadMs?: number;
     tokenizeMs: number;
     inferenceMs: number;
-    /** Next-token predictions from the logits. */
-    predictionsMs?: number;
     totalMs: number;
     /** Wall-clock start and end of the run where it ran (epoch ms, sub-ms precision). */
     startedAt?: number;

@@ -33,7 +33,6 @@ export function inspectionLine(label: string, result: ResultInfo, cached: boolea
     (timings.loadMs ?? 0) >= 1 ? `load ${ms(timings.loadMs)}` : '',
     `tokenize ${ms(timings.tokenizeMs)}`,
     `forward ${ms(timings.inferenceMs)}`,
-    timings.predictionsMs !== undefined ? `predictions ${ms(timings.predictionsMs)}` : '',
   ].filter(Boolean);
   const where = cached ? 'from the cache of recent results' : `engine ${ms(timings.totalMs)}`;
   const truncated = result.truncation ? ` (${result.truncation.reason})` : '';

@@ -51,7 +51,6 @@ export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise
   const steps = run.steps ? await run.steps(ids) : undefined;
   const inferenceMs = now() - inferenceStart;
   run.checkCancelled();
-  const predictionsStart = now();
   return {
     source,
     meta: {
@@ -65,7 +64,6 @@ export async function inspectSingle(model: LoadedModel, run: SingleRun): Promise
         loadMs: run.loadMs,
         tokenizeMs,
         inferenceMs,
-        predictionsMs: now() - predictionsStart,
         totalMs: now() - run.started,
         startedAt: performance.timeOrigin + run.started,
         finishedAt: performance.timeOrigin + now(),

@@ -28,7 +28,6 @@ const STAGES: [string, (s: Sample) => number][] = [
   ['model load', (s) => s.record.timings.loadMs ?? 0],
   ['tokenize', (s) => s.record.timings.tokenizeMs],
   ['forward pass', (s) => s.record.timings.inferenceMs],
-  ['predictions', (s) => s.record.timings.predictionsMs ?? 0],
   ['from worker', (s) => (trace(s).receivedAt ?? 0) - (s.record.timings.finishedAt ?? 0)],
   ['to browser', (s) => (s.wire?.metaFrameAt ?? s.record.metaAt) - trace(s).postedAt],
   [
