@@ -5,10 +5,10 @@
  * a tiny Llama-shaped decoder whose context is 2,048 tokens), set through
  * `attentionInspector.model`; the whole of long.py (7,838 of its tokens) is selected and cut to
  * the context. The first inspection of a new window is cancelled from its notification during
- * the forward pass (the engine is cold then, so the pass lasts long enough to press Cancel);
- * the next one must run on the same engine and show every layer, a head drawn the long way
- * (a block picture, then tiles once zoomed in), a hover in the panel mirrored in the editor,
- * and an editor hover on a token far past 512.
+ * the forward pass (the engine is cold then, not prewarmed, so the pass lasts long enough to
+ * press Cancel); the next one must run and show every layer, a head drawn the long way (a
+ * block picture, then tiles once zoomed in), a hover in the panel mirrored in the editor, and
+ * an editor hover on a token far past 512.
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -30,7 +30,11 @@ describe('a 2,048-token selection on a long-context model (real VS Code, the .vs
   let session: Session;
 
   before(async () => {
-    session = await startSession('dark', [], undefined, { 'attentionInspector.model': MODEL });
+    // Not prewarmed: the first pass runs on a cold WebAssembly instance, long enough to cancel.
+    session = await startSession('dark', [], undefined, {
+      'attentionInspector.model': MODEL,
+      'attentionInspector.prewarm': false,
+    });
   });
 
   afterEach(async function () {
