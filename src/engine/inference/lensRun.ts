@@ -34,6 +34,28 @@ export function lensOfRun(
   return new LogitLens(streams as Float32Array[], positions, read, spell);
 }
 
+/** One run of the lens copy over `count` fed rows: per row the top `kept` as the graph returns them. */
+export async function runLensRows(
+  session: InferenceSession,
+  baseFeeds: Record<string, Tensor>,
+  lens: LogitLensOutputs,
+  vocab: number,
+  rows: Float32Array,
+  count: number,
+  k: number,
+): Promise<{ probs: Float32Array; ids: BigInt64Array; kept: number }> {
+  const kept = Math.max(1, Math.min(k, vocab));
+  const d = rows.length / count;
+  const feeds = {
+    ...baseFeeds,
+    [lens.input]: new Tensor('float32', rows, [1, count, d]),
+    [lens.k]: new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]),
+  };
+  const outputs = await session.run(feeds, [lens.probs, lens.ids]);
+  const probs = asFloat32(outputs[lens.probs]) as Float32Array;
+  return { probs, ids: outputs[lens.ids].data as BigInt64Array, kept };
+}
+
 /** A reader over `session`: `baseFeeds` stand in for the model's own inputs (one token). */
 export function lensReader(
   session: InferenceSession,
@@ -42,16 +64,7 @@ export function lensReader(
   vocab: number,
 ): LensReader {
   return async (rows, count, k) => {
-    const kept = Math.max(1, Math.min(k, vocab));
-    const d = rows.length / count;
-    const feeds = {
-      ...baseFeeds,
-      [lens.input]: new Tensor('float32', rows, [1, count, d]),
-      [lens.k]: new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]),
-    };
-    const outputs = await session.run(feeds, [lens.probs, lens.ids]);
-    const probs = asFloat32(outputs[lens.probs]) as Float32Array;
-    const ids = outputs[lens.ids].data as BigInt64Array;
+    const { probs, ids, kept } = await runLensRows(session, baseFeeds, lens, vocab, rows, count, k);
     const rowsOf = <T>(value: (i: number) => T) =>
       Array.from({ length: count }, (_, r) =>
         Array.from({ length: kept }, (_, j) => value(r * kept + j)),

@@ -13,7 +13,8 @@ import { EngineRunError } from '../errors';
 import type { Prediction } from '../types';
 import { makeFeeds } from './graphFeeds';
 import type { FeedSpec } from '../folder/feedPlan';
-import { type InferenceSession, Tensor } from './ortRuntime';
+import type { InferenceSession } from './ortRuntime';
+import { runLensRows } from './lensRun';
 import { toPredictions } from './predictionGraph';
 
 /** Logits one read may hold in the WASM heap (64 MiB of float32); rows per read follow from the vocabulary. */
@@ -93,22 +94,11 @@ export function readByRow(
  * the model's own inputs are fed a one-token stand-in: the rest of the model costs one token.
  */
 function rowRead(model: RowReadModel, vocab: number, firstId: number): RowRead {
-  const { outputs } = model;
   const standIn = makeFeeds(model.feeds, [firstId]);
   return async (rows, count, k) => {
-    const kept = Math.max(1, Math.min(k, vocab));
-    const d = rows.length / count;
-    const result = await model.session.run(
-      {
-        ...standIn,
-        [outputs.input]: new Tensor('float32', rows, [1, count, d]),
-        [outputs.k]: new Tensor('int64', BigInt64Array.of(BigInt(kept)), [1]),
-      },
-      [outputs.probs, outputs.ids],
-    );
-    const probs = asFloat32(result[outputs.probs]) as Float32Array;
-    const ids = result[outputs.ids].data as BigInt64Array;
-    return toPredictions(probs, ids, count, kept, model.spell, model.source);
+    const { session, outputs, spell, source } = model;
+    const read = await runLensRows(session, standIn, outputs, vocab, rows, count, k);
+    return toPredictions(read.probs, read.ids, count, read.kept, spell, source);
   };
 }
 
