@@ -15,7 +15,8 @@ import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { threadsFor } from '../worker/threadChoice';
 import { normsExport, probeNorms } from './normsExport';
-import { parseCliArgs, USAGE, UsageError } from './cliArgs';
+import { parseCliArgs, USAGE } from './cliArgs';
+import { reportFailure } from './failureLine';
 import { openOutFile } from './outFile';
 import { BUNDLED_MODEL } from '../util/modelLocation';
 import { resolveModelArg } from './modelArg';
@@ -112,7 +113,8 @@ async function main(argv: string[]): Promise<void> {
     await out?.commit();
   } catch (error) {
     await out?.abort();
-    throw error;
+    // Said before the engine's worker is torn down, so the message is out whatever that does.
+    reportFailure(error);
   } finally {
     await engine.dispose();
   }
@@ -128,15 +130,4 @@ function tokensGuess(text: string): number {
   return Math.ceil(text.length / 3);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  // One line, but all of it: Node's own messages put their hint on the next lines.
-  process.stderr.write(
-    `error: ${message
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .join(' ')}\n`,
-  );
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-});
+main(process.argv.slice(2)).catch(reportFailure);

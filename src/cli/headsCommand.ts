@@ -13,6 +13,7 @@ import { EngineClient } from '../worker/engineClient';
 import { startNodeWorker } from '../worker/nodeWorkerHandle';
 import { threadsFor } from '../worker/threadChoice';
 import { UsageError } from './cliArgs';
+import { reportFailure } from './failureLine';
 import { HEADS_USAGE, parseHeadsArgs } from './headsArgs';
 import { resolveModelArg } from './modelArg';
 
@@ -109,6 +110,9 @@ export async function runHeadsCommand(
     }
     const text = headScanJson(result, skipped, args.examples);
     if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  } catch (error) {
+    // Said before the engine's worker is torn down, so the message is out whatever that does.
+    reportFailure(error);
   } finally {
     await engine.dispose();
   }

@@ -15,9 +15,11 @@ export function failsClearly(
 ): void {
   assert.ok(!run.timedOut, `the run did not end within its limit (stderr: ${run.stderr})`);
   assert.notEqual(run.code, 0, `expected a failure, got exit 0 (stderr: ${run.stderr})`);
+  // A crash (a signal, no message) is not a clear failure: say which, so it can be chased.
+  const ended = `exit code ${run.code}, signal ${run.signal}`;
   const lines = run.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${run.stderr}`);
-  assert.match(lines[0], /^error: /);
+  assert.equal(lines.length, 1, `expected one line on stderr (${ended}), got:\n${run.stderr}`);
+  assert.match(lines[0], /^error: /, `expected an "error:" line (${ended}), got: ${lines[0]}`);
   assert.match(lines[0], says);
   withinBounds(run, bounds);
 }

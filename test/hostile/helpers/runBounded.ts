@@ -15,6 +15,8 @@ const REPORT_USAGE = join(__dirname, 'reportUsage.cjs');
 export interface BoundedRun {
   /** Exit code; `null` when the process was killed at the time limit. */
   code: number | null;
+  /** The signal that ended it (`SIGKILL` at the time limit; `SIGSEGV` for a crash), or `null`. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   ms: number;
@@ -51,7 +53,7 @@ export function runNode(
       timedOut = true;
       child.kill('SIGKILL');
     }, limitMs);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       let peakKiB = 0;
       try {
@@ -62,6 +64,7 @@ export function runNode(
       rmSync(dir, { recursive: true, force: true });
       done({
         code,
+        signal,
         stdout,
         stderr,
         ms: performance.now() - started,
